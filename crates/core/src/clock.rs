@@ -1,0 +1,71 @@
+//! "Now", injected. Deadlines, report periods and audit times read the clock through this trait so
+//! tests can pin the date and never sleep.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+/// A source of the current instant.
+pub trait Clock: Send + Sync {
+    /// The current instant in UTC (what is stored).
+    fn now(&self) -> DateTime<Utc>;
+
+    /// Today's civil date in China (UTC+8, no daylight saving), which is what statutory periods use.
+    fn today(&self) -> NaiveDate {
+        china_date(self.now())
+    }
+}
+
+/// The civil date in China of an instant.
+pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
+    let china = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    at.with_timezone(&china).date_naive()
+}
+
+/// The wall clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock stopped at one instant, for tests and reproducible output.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub DateTime<Utc>);
+
+impl FixedClock {
+    /// A clock at noon, China time, on `date`.
+    pub fn on(date: NaiveDate) -> Self {
+        let noon = date.and_hms_opt(4, 0, 0).expect("04:00 exists").and_utc();
+        Self(noon)
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_china_date_turns_at_sixteen_hundred_utc() {
+        let late = DateTime::parse_from_rfc3339("2024-12-31T16:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            china_date(late),
+            NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
+        );
+        assert_eq!(
+            FixedClock::on(NaiveDate::from_ymd_opt(2024, 3, 1).unwrap())
+                .today()
+                .to_string(),
+            "2024-03-01"
+        );
+    }
+}

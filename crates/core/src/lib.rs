@@ -1,0 +1,14 @@
+#![doc = include_str!("../README.md")]
+
+pub mod agency;
+pub mod case;
+pub mod clock;
+pub mod money;
+pub mod report;
+pub mod request;
+
+pub use agency::{Agency, AgencyKind, AgencyRef, CreditCode, Slug};
+pub use case::{CaseFacts, CaseKind, CaseResult};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use money::WanYuan;
+pub use request::{Outcome, OutcomeGroup, RequestFacts, RequesterKind};
