@@ -1,1 +1,279 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use gongkai_core::case::CaseKind;
+use gongkai_core::report::model::{
+    SECTION_HEADINGS, TABLE2_BLOCKS, TABLE3_APPLICANTS,
+    TABLE3_CORNER, TABLE3_ORGANISATIONS, TABLE3_OUTCOMES, TABLE4_COLUMNS, TABLE4_LITIGATION,
+};
+use gongkai_core::report::{AnnualReport, Cell, Finding, Table3Col, Table3Row};
+use gongkai_core::request::OutcomeGroup;
+use minijinja::value::Serde;
+use minijinja::{Environment, context};
+use serde::Serialize;
+
+/// An output format of `gongkai report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Markdown.
+    Markdown,
+    /// A standalone HTML page.
+    Html,
+    /// JSON in the shape of spec §9, with findings.
+    Json,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "md" | "markdown" => Ok(Self::Markdown),
+            "html" => Ok(Self::Html),
+            "json" => Ok(Self::Json),
+            other => Err(format!("unknown format {other:?}: use md, html or json")),
+        }
+    }
+}
+
+/// Rendering failed: a template bug, never bad data.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template failed.
+    #[error("template error: {0}")]
+    Template(#[from] minijinja::Error),
+    /// JSON serialisation failed.
+    #[error("JSON error: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .expect("default delimiters are valid"),
+    );
+    for (name, source) in [
+        ("report.html", include_str!("../templates/report.html")),
+        ("report_page.html", include_str!("../templates/report_page.html")),
+        ("report.md", include_str!("../templates/report.md")),
+    ] {
+        env.add_template(name, source).expect("embedded templates parse");
+    }
+    env
+});
+
+/// Renders a report in a format. Findings appear only in JSON; the statutory document is the
+/// report alone.
+pub fn render(format: Format, report: &AnnualReport, findings: &[Finding]) -> Result<String, RenderError> {
+    match format {
+        Format::Markdown => markdown(report),
+        Format::Html => html_page(report),
+        Format::Json => json(report, findings),
+    }
+}
+
+/// The report as Markdown.
+pub fn markdown(report: &AnnualReport) -> Result<String, RenderError> {
+    Ok(TEMPLATES.get_template("report.md")?.render(context! { r => Serde(view(report)) })?)
+}
+
+/// The report as an HTML fragment (`<article>`), for embedding in a portal page.
+pub fn html_fragment(report: &AnnualReport) -> Result<String, RenderError> {
+    Ok(TEMPLATES.get_template("report.html")?.render(context! { r => Serde(view(report)) })?)
+}
+
+/// The report as a standalone, printable HTML page.
+pub fn html_page(report: &AnnualReport) -> Result<String, RenderError> {
+    let article = html_fragment(report)?;
+    Ok(TEMPLATES
+        .get_template("report_page.html")?
+        .render(context! { title => report.title(), article => minijinja::Value::from_safe_string(article) })?)
+}
+
+/// The report as JSON (spec §9), with its findings.
+pub fn json(report: &AnnualReport, findings: &[Finding]) -> Result<String, RenderError> {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        #[serde(flatten)]
+        report: &'a AnnualReport,
+        findings: &'a [Finding],
+    }
+    let mut s = serde_json::to_string_pretty(&Doc { report, findings })?;
+    s.push('\n');
+    Ok(s)
+}
+
+// ---- the view model the templates read ------------------------------------------------------
+
+#[derive(Serialize)]
+struct View {
+    title: String,
+    headings: [&'static str; 6],
+    overview: Vec<Part>,
+    problems: Vec<String>,
+    other: Vec<Part>,
+    table2: Vec<T2Block>,
+    table3: T3,
+    table4: T4,
+}
+
+#[derive(Serialize)]
+struct Part {
+    heading: &'static str,
+    paragraphs: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct T2Block {
+    caption: &'static str,
+    headers: &'static [&'static str],
+    /// Columns the value cells span: 1 for the 3-column block, 3 for single-value blocks.
+    span: usize,
+    rows: Vec<(&'static str, Vec<String>)>,
+}
+
+#[derive(Serialize)]
+struct LabelCell {
+    text: &'static str,
+    rowspan: usize,
+    colspan: usize,
+}
+
+#[derive(Serialize)]
+struct T3Line {
+    key: &'static str,
+    /// Cells as printed in HTML (merged cells appear once).
+    labels: Vec<LabelCell>,
+    /// The three label columns as printed in Markdown (merged cells on their first row only).
+    md_labels: [&'static str; 3],
+    values: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct T3 {
+    corner: &'static str,
+    applicants: &'static str,
+    organisations: &'static str,
+    person: &'static str,
+    org_columns: Vec<&'static str>,
+    total: &'static str,
+    lines: Vec<T3Line>,
+}
+
+#[derive(Serialize)]
+struct T4 {
+    reconsideration: &'static str,
+    litigation: &'static str,
+    groups: [&'static str; 2],
+    columns: [&'static str; 5],
+    values: Vec<String>,
+}
+
+fn cell(c: Cell) -> String {
+    c.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn paragraphs(text: &str) -> Vec<String> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+}
+
+fn view(r: &AnnualReport) -> View {
+    let part = |(heading, text): (&'static str, &str)| Part { heading, paragraphs: paragraphs(text) };
+    View {
+        title: r.title(),
+        headings: SECTION_HEADINGS,
+        overview: r.sections.overview_parts().into_iter().map(part).collect(),
+        problems: paragraphs(&r.sections.problems),
+        other: r.sections.other_parts().into_iter().map(part).collect(),
+        table2: TABLE2_BLOCKS
+            .iter()
+            .map(|b| T2Block {
+                caption: b.caption,
+                headers: b.headers,
+                span: 4 - b.headers.len() + 1,
+                rows: b
+                    .rows
+                    .iter()
+                    .map(|(key, label)| {
+                        let values = r.table2.row_values(key).into_iter().map(Option::unwrap_or_default).collect();
+                        (*label, values)
+                    })
+                    .collect(),
+            })
+            .collect(),
+        table3: table3_view(r),
+        table4: T4 {
+            reconsideration: CaseKind::Reconsideration.label(),
+            litigation: TABLE4_LITIGATION,
+            groups: [CaseKind::LitigationDirect.label(), CaseKind::LitigationAfterReconsideration.label()],
+            columns: TABLE4_COLUMNS,
+            values: CaseKind::ALL
+                .iter()
+                .flat_map(|k| r.table4.group(*k).cells())
+                .map(cell)
+                .collect(),
+        },
+    }
+}
+
+/// Lays out table 三's label cells with their statutory merges: 一/二/四 span the three label
+/// columns; 三 spans all 22 outcome rows; （一）（二）（七） span two columns; （三）–（六） span
+/// their sub-rows.
+fn table3_view(r: &AnnualReport) -> T3 {
+    let outcome_rows = Table3Row::ALL.iter().filter(|row| matches!(row, Table3Row::Outcome(_))).count() + 1;
+    let mut lines = Vec::new();
+    let mut first_outcome_row = true;
+    for row in Table3Row::ALL {
+        let mut labels = Vec::new();
+        let mut md_labels = ["", "", ""];
+        let in_outcomes = matches!(row, Table3Row::Outcome(_) | Table3Row::Total);
+        if in_outcomes && first_outcome_row {
+            labels.push(LabelCell { text: TABLE3_OUTCOMES, rowspan: outcome_rows, colspan: 1 });
+            md_labels[0] = TABLE3_OUTCOMES;
+            first_outcome_row = false;
+        }
+        match row {
+            Table3Row::Outcome(o) if o.group().has_sub_rows() => {
+                let g: OutcomeGroup = o.group();
+                if g.outcomes().next() == Some(o) {
+                    labels.push(LabelCell { text: g.label(), rowspan: g.outcomes().count(), colspan: 1 });
+                    md_labels[1] = g.label();
+                }
+                labels.push(LabelCell { text: o.label(), rowspan: 1, colspan: 1 });
+                md_labels[2] = o.label();
+            }
+            Table3Row::Outcome(_) | Table3Row::Total => {
+                labels.push(LabelCell { text: row.label(), rowspan: 1, colspan: 2 });
+                md_labels[1] = row.label();
+            }
+            _ => {
+                labels.push(LabelCell { text: row.label(), rowspan: 1, colspan: 3 });
+                md_labels[0] = row.label();
+            }
+        }
+        lines.push(T3Line {
+            key: row.key(),
+            labels,
+            md_labels,
+            values: Table3Col::ALL.iter().map(|c| cell(r.table3.get(row, *c))).collect(),
+        });
+    }
+    T3 {
+        corner: TABLE3_CORNER,
+        applicants: TABLE3_APPLICANTS,
+        organisations: TABLE3_ORGANISATIONS,
+        person: Table3Col::ALL[0].label(),
+        org_columns: Table3Col::ALL[1..6].iter().map(|c| c.label()).collect(),
+        total: Table3Col::Total.label(),
+        lines,
+    }
+}
+
+#[cfg(test)]
+mod tests;

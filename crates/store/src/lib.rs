@@ -1,1 +1,196 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+pub mod demo;
+mod error;
+mod facts;
+mod records;
+pub mod testing;
+
+pub use error::StoreError;
+pub use facts::ReportData;
+pub use records::NewItem;
+
+/// Runs the same body against whichever pool the store holds. The body is compiled once per
+/// backend, so it may only use SQL and types both engines accept.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match $store {
+            $crate::Store::Sqlite($pool) => $body,
+            $crate::Store::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// Which database engine a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// A connection pool to one of the two backends.
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// SQLite.
+    Sqlite(SqlitePool),
+    /// PostgreSQL.
+    Postgres(PgPool),
+}
+
+/// The default database: a SQLite file under `./gongkai-data/`, created on first use.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://gongkai-data/gongkai.db";
+
+impl Store {
+    /// Connects to `url`. For SQLite, creates the folder and the file if missing and turns on the
+    /// settings that make acknowledged writes durable (WAL, `synchronous=FULL`), foreign keys, and a
+    /// busy timeout so concurrent writers wait instead of failing.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?;
+            if let Some(dir) = options.get_filename().parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::BadUrl(format!("cannot create folder {}: {e}", dir.display()))
+                })?;
+            }
+            let options = options
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await
+                .map_err(|e| StoreError::unavailable(url, e))?;
+            Ok(Self::Sqlite(pool))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(format!("{}: {e}", redact(url))))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(|e| StoreError::unavailable(&redact(url), e))?;
+            Ok(Self::Postgres(pool))
+        } else {
+            Err(StoreError::BadUrl(format!(
+                "{}: the URL must start with sqlite:// or postgres://",
+                redact(url)
+            )))
+        }
+    }
+
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies pending migrations. Safe to run at every start: applied ones are skipped, and an
+    /// edited applied migration is refused (sqlx keeps checksums).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self {
+            Self::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Self::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Writes a consistent copy of the SQLite database to `path` while the server keeps running
+    /// (`VACUUM INTO` reads one snapshot). PostgreSQL has its own tools for this.
+    pub async fn backup(&self, path: &Path) -> Result<(), StoreError> {
+        match self {
+            Self::Sqlite(pool) => {
+                if path.exists() {
+                    return Err(StoreError::Invalid(format!(
+                        "备份文件 {} 已存在；请换一个文件名，备份不会覆盖已有文件",
+                        path.display()
+                    )));
+                }
+                let target = path.to_str().ok_or_else(|| {
+                    StoreError::Invalid(format!("备份路径 {} 含有无法识别的字符", path.display()))
+                })?;
+                sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await?;
+                Ok(())
+            }
+            Self::Postgres(_) => Err(StoreError::Invalid(
+                "PostgreSQL 数据库请使用 pg_dump 备份（例如 pg_dump -Fc 数据库名 > gongkai.dump）".to_owned(),
+            )),
+        }
+    }
+
+    /// Closes every connection (lets SQLite checkpoint its WAL on shutdown).
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await);
+    }
+}
+
+/// A database URL safe to log: the password, if any, is replaced.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// 1 January and 31 December of a year.
+pub(crate) fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), StoreError> {
+    let bad = || StoreError::Invalid(format!("年度 {year} 无效"));
+    Ok((
+        NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(bad)?,
+        NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(bad)?,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://a.db"), "sqlite://a.db");
+    }
+
+    #[test]
+    fn both_backends_have_the_same_migration_files() {
+        let names = |dir: &str| {
+            let mut v: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        let sqlite = names("migrations/sqlite");
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, names("migrations/postgres"));
+    }
+}

@@ -1,0 +1,75 @@
+use gongkai_core::agency::{AgencyRef, Slug};
+use gongkai_core::report::{FeeSummary, ReportInputs, StaffTexts, Table2, compute};
+
+use super::*;
+
+fn empty_report() -> AnnualReport {
+    let agency = AgencyRef { slug: Slug::parse("t-town").unwrap(), name: "测试镇人民政府".to_owned() };
+    compute(&ReportInputs {
+        agency: &agency,
+        year: 2024,
+        requests: &[],
+        cases: &[],
+        categories: &[],
+        items: &[],
+        table2: &Table2::default(),
+        fees: FeeSummary::default(),
+        texts: &StaffTexts { management: "<script>alert(1)</script>".to_owned(), ..Default::default() },
+    })
+}
+
+#[test]
+fn html_merges_the_statutory_header_cells() {
+    let html = html_fragment(&empty_report()).unwrap();
+    assert!(html.contains(&format!(r#"<th rowspan="3" colspan="3" scope="col" class="corner">{TABLE3_CORNER}</th>"#)));
+    assert!(html.contains(r#"<th scope="row" rowspan="22">三、本年度办理结果</th>"#), "{html}");
+    assert!(html.contains(r#"<th scope="row" rowspan="8">（三）不予公开</th>"#));
+    assert!(html.contains(r#"<th colspan="10" scope="colgroup">行政诉讼</th>"#));
+    assert_eq!(html.matches("<tr data-row=").count(), 25);
+}
+
+#[test]
+fn every_table_three_row_has_ten_columns_once_merges_are_counted() {
+    // 3 label columns + 7 values, accounting for rowspans from above.
+    let v = table3_view(&empty_report());
+    let mut carried: Vec<usize> = vec![0; 3];
+    for line in &v.lines {
+        let occupied = carried.iter().filter(|c| **c > 0).count();
+        let own: usize = line.labels.iter().map(|l| l.colspan).sum();
+        assert_eq!(occupied + own + line.values.len(), 10, "{}", line.key);
+        for c in &mut carried {
+            *c = c.saturating_sub(1);
+        }
+        let mut col = 0;
+        for l in &line.labels {
+            while carried[col] > 0 {
+                col += 1;
+            }
+            if l.rowspan > 1 {
+                carried[col] = l.rowspan - 1;
+            }
+            col += l.colspan;
+        }
+    }
+}
+
+#[test]
+fn staff_text_is_escaped_in_html() {
+    let html = html_page(&empty_report()).unwrap();
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("&lt;script&gt;"));
+}
+
+#[test]
+fn markdown_tables_have_the_same_number_of_cells_on_every_row() {
+    let md = markdown(&empty_report()).unwrap();
+    let mut in_table = Vec::new();
+    for line in md.lines() {
+        if line.starts_with('|') {
+            in_table.push(line.matches('|').count());
+        } else if !in_table.is_empty() {
+            assert!(in_table.iter().all(|n| *n == in_table[0]), "{in_table:?}\n{md}");
+            in_table.clear();
+        }
+    }
+}

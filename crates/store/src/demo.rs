@@ -1,0 +1,150 @@
+//! Demo data: 沂源县人民政府 and, under it, 沂源县西里镇人民政府 with the 2024 figures its published
+//! report states (`shared/seed/xili-2024-annual-report.txt`): 20 proactive items in ten categories,
+//! no requests, no cases, no fees, and the report's own staff-written text.
+//!
+//! Loading is idempotent step by step — an agency, category, item or text that exists is left alone —
+//! so running it twice changes nothing, and a load cut short completes on the next run.
+//!
+//! The credit codes are made up (the seed does not print them) but carry valid check characters.
+//! The seed's table 二 was an image that cannot be read, so no table 二 figures are entered.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_core::report::StaffTexts;
+use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
+
+use crate::{NewItem, Store, StoreError, on_pool};
+
+/// The county's slug.
+pub const COUNTY_SLUG: &str = "yiyuan";
+/// The town's slug.
+pub const TOWN_SLUG: &str = "yiyuan-xili";
+/// The year the seed reports on.
+pub const YEAR: i32 = 2024;
+
+/// The town's catalogue, in the order of the seed's sentence.
+pub const CATEGORIES: [&str; 10] = [
+    "重点民生",
+    "政府会议",
+    "乡村振兴",
+    "法治建设专栏",
+    "政府预决算",
+    "信息公开年度报告",
+    "文稿解读",
+    "政务公开培训",
+    "规划计划",
+    "社会公益",
+];
+
+/// The 20 items of 2024: (category, title, 发布日期).
+pub const ITEMS: [(&str, &str, &str); 20] = [
+    ("重点民生", "西里镇关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知", "2024-01-08"),
+    ("重点民生", "西里镇2024年第一季度城乡低保和特困人员救助供养资金发放情况公示", "2024-04-10"),
+    ("重点民生", "西里镇2024年困难残疾人生活补贴和重度残疾人护理补贴发放情况公示", "2024-07-15"),
+    ("重点民生", "西里镇2024年冬季农村清洁取暖补贴发放情况公示", "2024-12-05"),
+    ("政府会议", "西里镇人民政府2024年第1次镇长办公会议议定事项", "2024-02-26"),
+    ("政府会议", "西里镇人民政府2024年第2次镇长办公会议议定事项", "2024-05-20"),
+    ("政府会议", "西里镇人民政府2024年第3次镇长办公会议议定事项", "2024-08-19"),
+    ("政府会议", "西里镇人民政府2024年第4次镇长办公会议议定事项", "2024-11-18"),
+    ("乡村振兴", "西里镇2024年衔接推进乡村振兴补助资金项目计划公示", "2024-03-12"),
+    ("乡村振兴", "西里镇2024年耕地地力保护补贴发放情况公示", "2024-06-06"),
+    ("乡村振兴", "西里镇2024年巩固拓展脱贫攻坚成果项目实施情况公告", "2024-10-22"),
+    ("法治建设专栏", "西里镇人民政府2023年度法治政府建设情况报告", "2024-03-25"),
+    ("法治建设专栏", "西里镇2024年普法依法治理工作要点", "2024-04-18"),
+    ("政府预决算", "西里镇人民政府2024年部门预算公开", "2024-02-05"),
+    ("政府预决算", "西里镇人民政府2023年部门决算公开", "2024-08-30"),
+    ("信息公开年度报告", "沂源县西里镇人民政府2023年政府信息公开工作年度报告", "2024-01-26"),
+    ("文稿解读", "《西里镇2024年农村人居环境整治提升工作方案》政策解读", "2024-05-08"),
+    ("政务公开培训", "西里镇组织开展2024年政务公开业务培训", "2024-06-27"),
+    ("规划计划", "西里镇2024年重点工作计划", "2024-02-20"),
+    ("社会公益", "西里镇2024年城乡公益性岗位招聘公告", "2024-03-04"),
+];
+
+/// The staff-written parts of the 2024 report, as the seed has them.
+pub fn texts_2024() -> StaffTexts {
+    StaffTexts {
+        proactive: "在主动公开信息范畴内，做到精准发布、及时更新。为提升政务公开的规范性与精准度，依据相关规定，及时更新《沂源县西里镇人民政府2024年度信息公开指南》，并动态完善《沂源县西里镇人民政府政府信息主动公开基本目录（2024版）》，保障信息公开工作有序开展。".to_owned(),
+        on_request: "西里镇按照《中华人民共和国政府信息公开条例》有关要求，依法依规答复，规范答复申请人流程。".to_owned(),
+        management: "1. 建立完善信息发布审核机制，由专门工作人员负责信息起草，科室负责人进行初审，镇分管领导进行终审，层层把关，确保信息内容准确无误、安全可靠。\n2. 在公文管理上，从公文生成源头明确公开属性，依据不同属性规范发布流程，保证信息公开合规有序。".to_owned(),
+        platform: "1. 以县政府官方网站为主要公开平台，有序推进信息公开工作，为公众提供便捷高效的信息获取服务。\n2. 充分利用“幸福西里”微信公众号，及时发布和转载与群众利益密切相关的信息，拓宽信息传播渠道，提高信息覆盖面，加强与群众的互动交流。".to_owned(),
+        supervision: "1. 加强内部管理，严格落实责任考核与责任追究制度。将政府信息公开工作视为全镇重点工作的关键部分，融入日常工作安排，纳入年终目标考核，推动信息公开工作常态化、规范化。\n2. 积极畅通监督渠道，广泛接受社会各界监督。在政府网站公开咨询与投诉渠道，及时回应社会关切问题，充分发挥社会监督的积极作用，提升政务公开工作质量。\n3. 完善社会评议制度，针对评议中发现的问题，迅速落实整改措施，进一步规范信息公开工作流程。通过发挥评议的正向激励作用，不断优化政务公开工作效果。2024年，我镇在政务公开工作中，未出现因不履行公开义务而被责任追究的情况。".to_owned(),
+        problems: "（一）存在问题\n1. 重视程度不够：部分干部对政务公开工作重要性认识不足，工作积极性不高，多是被动应付，对群众意见和建议重视不够，未深入研究，影响工作推进和群众满意度。\n2. 工作成效不显著：政务公开工作投入的人力、物力和时间不足，导致工作推进缓慢，公开效果不明显，无法满足群众对信息的需求。\n3. 公开内容质量不高：信息更新不及时，动态内容少，降低了政务公开的实用性和时效性。\n（二）改进措施\n1. 提升思想认识与人员素养：加强政务公开重要性的宣传教育，提高干部思想认识。明确专人负责信息公开工作，充实网站信息更新人员队伍，严格落实动态管理制度，提高信息公开效率。定期组织培训，让工作人员及时掌握新要求，熟练操作公开平台，提升业务能力和工作水平，提高信息发布质量。\n2. 优化公开内容与范围：全面梳理、细化政府信息栏目，严格遵循“应公开尽公开”原则。以群众需求为导向，进一步扩大公开内容，优先公开群众关注度高的信息，注重内容的可读性和实用性，增强政务公开效果。\n3. 健全政务公开内部管控机制，强化制度标准化建设，严格依据法律法规，保障政府信息公开工作有条不紊地推进。进一步规范依申请公开工作流程，对每一个申请都进行细致严谨的处理，确保符合相关要求。积极探索基层政务公开新路径，综合运用线上线下多种方式，如利用短视频平台、社区公告屏等，实现政府信息的靶向推送，让信息传递更精准、更高效，全面提升政务公开的覆盖范围和影响力，切实增强群众对政府工作的了解与信任。".to_owned(),
+        work_points: "2024年，沂源县西里镇人民政府按照《2024年沂源县政务公开工作方案》相关要求，明确政务公开工作制度，不断提高政务公开水平，为人民群众提供多种信息公开渠道。".to_owned(),
+        proposals: "2024年，西里镇未承办县人大建议和县政协提案。".to_owned(),
+        innovation: "西里镇积极探索创新，采取一系列有效举措，推动政务公开从传统模式向主动服务模式转变，全力提高群众对政务信息的知晓度和满意度。一是打造全方位宣传矩阵：融合线上线下宣传渠道，多维度拓宽群众获取政务信息的途径。线上，除了利用微信公众号、官方微博等新媒体平台及时发布政务信息外，还积极入驻热门短视频平台，以生动有趣的短视频形式解读政策法规，吸引更多群众关注。线下，在镇广场、集市等人员密集场所设置政务公开咨询点，定期开展现场答疑活动；在各村（社区）设置流动宣传车，定时巡回播报重要政策信息，确保政务信息覆盖到每一个角落。二是推行个性化服务机制：加强基层服务团队建设，充分发挥“邻里互助”小组作用。各小组成员深入了解所负责区域居民的实际需求和关注重点，根据不同群体的特点，量身定制信息推送方案。例如，针对老年人，采取上门讲解、发放大字版宣传资料的方式；针对创业青年，重点推送就业创业扶持政策。通过精准服务，实现政务信息与群众需求的高度契合，有效提升政务公开的实际效果。".to_owned(),
+    }
+}
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).expect("demo slugs are valid")
+}
+
+fn agencies() -> [Agency; 2] {
+    let code = |c: &str| CreditCode::parse(c).expect("demo credit codes are valid");
+    [
+        Agency::new(slug(COUNTY_SLUG), "沂源县人民政府", code("11370323004345010B"), AgencyKind::CountyGovernment, None)
+            .expect("demo county is valid"),
+        Agency::new(
+            slug(TOWN_SLUG),
+            "沂源县西里镇人民政府",
+            code("11370323004345133C"),
+            AgencyKind::Town,
+            Some(slug(COUNTY_SLUG)),
+        )
+        .expect("demo town is valid"),
+    ]
+}
+
+/// What a load did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Loaded {
+    /// Agencies added.
+    pub agencies: usize,
+    /// Items added.
+    pub items: usize,
+}
+
+/// Loads the demo data, adding only what is missing.
+pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreError> {
+    let mut loaded = Loaded::default();
+    for agency in agencies() {
+        if store.find_agency(&agency.slug).await?.is_none() {
+            store.insert_agency(&agency, now).await?;
+            loaded.agencies += 1;
+        }
+    }
+    let town = slug(TOWN_SLUG);
+    let categories: Vec<String> = CATEGORIES.iter().map(|c| (*c).to_owned()).collect();
+    store.set_categories(&town, &categories).await?;
+    let agency_id = store.agency_id(&town).await?;
+    for (category, title, published_on) in ITEMS {
+        let exists: Option<i64> = on_pool!(store, |pool| {
+            sqlx::query_scalar("SELECT id FROM items WHERE agency_id = $1 AND title = $2")
+                .bind(agency_id)
+                .bind(title)
+                .fetch_optional(pool)
+                .await?
+        });
+        if exists.is_none() {
+            let published_on: NaiveDate = published_on.parse().expect("demo dates are valid");
+            let item = NewItem { title: title.to_owned(), category: category.to_owned(), published_on };
+            store.insert_item(&town, &item, now).await?;
+            loaded.items += 1;
+        }
+    }
+    let has_texts: Option<i32> = on_pool!(store, |pool| {
+        sqlx::query_scalar("SELECT year FROM report_texts WHERE agency_id = $1 AND year = $2")
+            .bind(agency_id)
+            .bind(YEAR)
+            .fetch_optional(pool)
+            .await?
+    });
+    if has_texts.is_none() {
+        store.set_report_texts(&town, YEAR, &texts_2024(), now).await?;
+    }
+    Ok(loaded)
+}
+
+/// Whether the database holds no agency yet (`serve --demo` loads the demo only then).
+pub async fn is_empty(store: &Store) -> Result<bool, StoreError> {
+    Ok(store.list_agencies().await?.is_empty())
+}

@@ -1,0 +1,232 @@
+//! Reading the facts of one agency and year, for `gongkai_core::report::compute`. The queries only
+//! narrow by date range; every counting rule is the core's.
+
+use chrono::{Datelike, NaiveDate};
+use gongkai_core::report::{
+    AnnualReport, CheckContext, FeeSummary, Finding, ItemFacts, ReportInputs, StaffTexts, Table2,
+    check, compute,
+};
+use gongkai_core::request::Decided;
+use gongkai_core::{Agency, CaseFacts, RequestFacts, Slug};
+
+use crate::records::{set_table2_figure, text_part_mut};
+use crate::{Store, StoreError, on_pool, year_bounds};
+
+/// Everything stored that one agency-year's report is computed from.
+#[derive(Debug, Clone)]
+pub struct ReportData {
+    /// The reporting agency.
+    pub agency: Agency,
+    /// The year.
+    pub year: i32,
+    /// Requests open at some point of the year.
+    pub requests: Vec<RequestFacts>,
+    /// Cases filed or concluded in the year.
+    pub cases: Vec<CaseFacts>,
+    /// Catalogue categories in order.
+    pub categories: Vec<String>,
+    /// Items published in the year.
+    pub items: Vec<ItemFacts>,
+    /// Table 二 as reported.
+    pub table2: Table2,
+    /// Fees of the year (fee records arrive with the request workflow; until then none).
+    pub fees: FeeSummary,
+    /// Staff-written text.
+    pub texts: StaffTexts,
+}
+
+impl ReportData {
+    /// Computes the report from the facts.
+    pub fn compute(&self) -> AnnualReport {
+        let agency = self.agency.as_ref();
+        compute(&ReportInputs {
+            agency: &agency,
+            year: self.year,
+            requests: &self.requests,
+            cases: &self.cases,
+            categories: &self.categories,
+            items: &self.items,
+            table2: &self.table2,
+            fees: self.fees,
+            texts: &self.texts,
+        })
+    }
+}
+
+type RequestRow = (String, NaiveDate, Option<NaiveDate>, Option<String>);
+type CaseRow = (String, NaiveDate, Option<NaiveDate>, Option<String>);
+
+fn request_from_row((kind, received_on, decided_on, outcome): RequestRow) -> Result<RequestFacts, StoreError> {
+    let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(e.to_string());
+    let decided = match (decided_on, outcome) {
+        (Some(on), Some(o)) => Some(Decided { on, outcome: o.parse().map_err(|e| corrupt(&e))? }),
+        (None, None) => None,
+        _ => return Err(StoreError::Corrupt("request with half a decision".to_owned())),
+    };
+    RequestFacts::new(kind.parse().map_err(|e| corrupt(&e))?, received_on, decided).map_err(|e| corrupt(&e))
+}
+
+fn case_from_row((kind, filed_on, concluded_on, result): CaseRow) -> Result<CaseFacts, StoreError> {
+    let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(e.to_string());
+    let concluded = match (concluded_on, result) {
+        (Some(on), Some(r)) => Some((on, r.parse().map_err(|e| corrupt(&e))?)),
+        (None, None) => None,
+        _ => return Err(StoreError::Corrupt("case with half a result".to_owned())),
+    };
+    CaseFacts::new(kind.parse().map_err(|e| corrupt(&e))?, filed_on, concluded).map_err(|e| corrupt(&e))
+}
+
+impl Store {
+    /// Loads the facts of one agency-year.
+    pub async fn report_data(&self, slug: &Slug, year: i32) -> Result<ReportData, StoreError> {
+        let agency = self
+            .find_agency(slug)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("机关“{slug}”")))?;
+        let agency_id = self.agency_id(slug).await?;
+        let (start, end) = year_bounds(year)?;
+        let categories = self.categories(slug).await?;
+
+        let (request_rows, case_rows, item_rows, figure_rows, text_rows): (
+            Vec<RequestRow>,
+            Vec<CaseRow>,
+            Vec<(String, NaiveDate)>,
+            Vec<(String, String)>,
+            Vec<(String, String)>,
+        ) = on_pool!(self, |pool| {
+            // Open at some point of the year: received by its end, not decided before its start.
+            let requests = sqlx::query_as(
+                "SELECT requester_kind, received_on, decided_on, outcome FROM requests \
+                 WHERE agency_id = $1 AND received_on <= $2 AND decided_on IS NULL \
+                 UNION ALL \
+                 SELECT requester_kind, received_on, decided_on, outcome FROM requests \
+                 WHERE agency_id = $1 AND decided_on >= $3 AND received_on <= $2",
+            )
+            .bind(agency_id)
+            .bind(end)
+            .bind(start)
+            .fetch_all(pool)
+            .await?;
+            let cases = sqlx::query_as(
+                "SELECT kind, filed_on, concluded_on, result FROM cases \
+                 WHERE agency_id = $1 AND filed_on <= $2 \
+                 AND (filed_on >= $3 OR (concluded_on >= $3 AND concluded_on <= $2))",
+            )
+            .bind(agency_id)
+            .bind(end)
+            .bind(start)
+            .fetch_all(pool)
+            .await?;
+            let items = sqlx::query_as(
+                "SELECT c.name, i.published_on FROM items i \
+                 JOIN catalogue_categories c ON c.id = i.category_id \
+                 WHERE i.agency_id = $1 AND i.published_on >= $2 AND i.published_on <= $3",
+            )
+            .bind(agency_id)
+            .bind(start)
+            .bind(end)
+            .fetch_all(pool)
+            .await?;
+            let figures = sqlx::query_as(
+                "SELECT figure, value FROM reported_figures WHERE agency_id = $1 AND year = $2",
+            )
+            .bind(agency_id)
+            .bind(year)
+            .fetch_all(pool)
+            .await?;
+            let texts = sqlx::query_as(
+                "SELECT part, body FROM report_texts WHERE agency_id = $1 AND year = $2",
+            )
+            .bind(agency_id)
+            .bind(year)
+            .fetch_all(pool)
+            .await?;
+            (requests, cases, items, figures, texts)
+        });
+
+        let requests = request_rows.into_iter().map(request_from_row).collect::<Result<_, _>>()?;
+        let cases = case_rows.into_iter().map(case_from_row).collect::<Result<_, _>>()?;
+        let items = item_rows
+            .into_iter()
+            .map(|(category, published_on)| ItemFacts { category, published_on })
+            .collect();
+        let mut table2 = Table2 {
+            rules: Default::default(),
+            normative_documents: Default::default(),
+            licensing: Default::default(),
+            penalties: Default::default(),
+            coercive_measures: Default::default(),
+            fees: Default::default(),
+        };
+        for (key, value) in figure_rows {
+            set_table2_figure(&mut table2, &key, &value)?;
+        }
+        let mut texts = StaffTexts::default();
+        for (part, body) in text_rows {
+            if let Some(slot) = text_part_mut(&mut texts, &part) {
+                *slot = body;
+            }
+        }
+        Ok(ReportData {
+            agency,
+            year,
+            requests,
+            cases,
+            categories,
+            items,
+            table2,
+            fees: FeeSummary::default(),
+            texts,
+        })
+    }
+
+    /// The report of one agency-year with its findings: every cross-check, with last year's report
+    /// for carry-over, the agency's kind for legislative competence, and `today` for the period.
+    pub async fn checked_report(
+        &self,
+        slug: &Slug,
+        year: i32,
+        today: NaiveDate,
+    ) -> Result<(AnnualReport, Vec<Finding>), StoreError> {
+        let data = self.report_data(slug, year).await?;
+        let report = data.compute();
+        let previous = self.report_data(slug, year - 1).await?.compute();
+        let findings = check(
+            &report,
+            &CheckContext {
+                agency_kind: Some(data.agency.kind),
+                previous: Some(&previous),
+                today: Some(today),
+                fee_plausible_max: None,
+            },
+        );
+        Ok((report, findings))
+    }
+
+    /// The years for which the agency has anything to report, newest first: from the first year with
+    /// a record up to the last year that has ended by `today`.
+    pub async fn report_years(&self, slug: &Slug, today: NaiveDate) -> Result<Vec<i32>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let (first_date, first_year): (Option<NaiveDate>, Option<i32>) = on_pool!(self, |pool| {
+            let items: Option<NaiveDate> =
+                sqlx::query_scalar("SELECT MIN(published_on) FROM items WHERE agency_id = $1")
+                    .bind(agency_id)
+                    .fetch_one(pool)
+                    .await?;
+            let requests: Option<NaiveDate> =
+                sqlx::query_scalar("SELECT MIN(received_on) FROM requests WHERE agency_id = $1")
+                    .bind(agency_id)
+                    .fetch_one(pool)
+                    .await?;
+            let texts: Option<i32> =
+                sqlx::query_scalar("SELECT MIN(year) FROM report_texts WHERE agency_id = $1")
+                    .bind(agency_id)
+                    .fetch_one(pool)
+                    .await?;
+            (items.into_iter().chain(requests).min(), texts)
+        });
+        let first = first_date.map(|d| d.year()).into_iter().chain(first_year).min();
+        let last = today.year() - 1;
+        Ok(first.map(|f| (f..=last).rev().collect()).unwrap_or_default())
+    }
+}

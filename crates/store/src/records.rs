@@ -1,0 +1,374 @@
+//! Writing and reading the records the report is computed from: agencies, catalogue categories,
+//! items, request and case facts, reported figures and staff text. Each write is one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_core::report::{StaffTexts, Table2};
+use gongkai_core::{
+    Agency, AgencyKind, CaseFacts, CreditCode, RequestFacts, Slug, WanYuan,
+};
+use sqlx::QueryBuilder;
+
+use crate::{Store, StoreError, on_pool};
+
+/// A published item as this foundation keeps it; the proactive-disclosure module extends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewItem {
+    /// Title.
+    pub title: String,
+    /// Catalogue category name (must exist in the agency's catalogue).
+    pub category: String,
+    /// 发布日期.
+    pub published_on: NaiveDate,
+}
+
+type AgencyRow = (String, String, String, String, Option<String>);
+
+fn agency_from_row((slug, name, code, kind, parent): AgencyRow) -> Result<Agency, StoreError> {
+    let corrupt = |e: gongkai_core::agency::AgencyError| StoreError::Corrupt(e.to_string());
+    Ok(Agency {
+        slug: Slug::parse(&slug).map_err(corrupt)?,
+        name,
+        credit_code: CreditCode::parse(&code).map_err(corrupt)?,
+        kind: kind.parse::<AgencyKind>().map_err(corrupt)?,
+        parent: parent.map(|p| Slug::parse(&p)).transpose().map_err(corrupt)?,
+    })
+}
+
+const AGENCY_SELECT: &str = "SELECT a.slug, a.name, a.credit_code, a.kind, p.slug \
+     FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id";
+
+/// The parts of [`StaffTexts`] by their stored key.
+pub(crate) const TEXT_PARTS: [&str; 9] = [
+    "proactive",
+    "on_request",
+    "management",
+    "platform",
+    "supervision",
+    "problems",
+    "work_points",
+    "proposals",
+    "innovation",
+];
+
+pub(crate) fn text_part_mut<'a>(t: &'a mut StaffTexts, part: &str) -> Option<&'a mut String> {
+    Some(match part {
+        "proactive" => &mut t.proactive,
+        "on_request" => &mut t.on_request,
+        "management" => &mut t.management,
+        "platform" => &mut t.platform,
+        "supervision" => &mut t.supervision,
+        "problems" => &mut t.problems,
+        "work_points" => &mut t.work_points,
+        "proposals" => &mut t.proposals,
+        "innovation" => &mut t.innovation,
+        _ => return None,
+    })
+}
+
+/// Table 二 as stored figures: (key, value).
+pub(crate) fn table2_figures(t: &Table2) -> Vec<(&'static str, Option<String>)> {
+    let n = |c: Option<i64>| c.map(|v| v.to_string());
+    vec![
+        ("rules.issued", n(t.rules.issued)),
+        ("rules.repealed", n(t.rules.repealed)),
+        ("rules.in_force", n(t.rules.in_force)),
+        ("normative_documents.issued", n(t.normative_documents.issued)),
+        ("normative_documents.repealed", n(t.normative_documents.repealed)),
+        ("normative_documents.in_force", n(t.normative_documents.in_force)),
+        ("licensing.decisions", n(t.licensing.decisions)),
+        ("penalties.decisions", n(t.penalties.decisions)),
+        ("coercive_measures.decisions", n(t.coercive_measures.decisions)),
+        ("fees.amount_wan_yuan", t.fees.amount_wan_yuan.map(|a| a.to_string())),
+    ]
+}
+
+pub(crate) fn set_table2_figure(t: &mut Table2, key: &str, value: &str) -> Result<(), StoreError> {
+    let corrupt = || StoreError::Corrupt(format!("reported figure {key} = {value:?}"));
+    if key == "fees.amount_wan_yuan" {
+        t.fees.amount_wan_yuan = Some(value.parse::<WanYuan>().map_err(|_| corrupt())?);
+        return Ok(());
+    }
+    let v: i64 = value.parse().map_err(|_| corrupt())?;
+    let cell = match key {
+        "rules.issued" => &mut t.rules.issued,
+        "rules.repealed" => &mut t.rules.repealed,
+        "rules.in_force" => &mut t.rules.in_force,
+        "normative_documents.issued" => &mut t.normative_documents.issued,
+        "normative_documents.repealed" => &mut t.normative_documents.repealed,
+        "normative_documents.in_force" => &mut t.normative_documents.in_force,
+        "licensing.decisions" => &mut t.licensing.decisions,
+        "penalties.decisions" => &mut t.penalties.decisions,
+        "coercive_measures.decisions" => &mut t.coercive_measures.decisions,
+        _ => return Err(corrupt()),
+    };
+    *cell = Some(v);
+    Ok(())
+}
+
+impl Store {
+    /// Adds an agency. Its parent, if any, must exist already.
+    pub async fn insert_agency(&self, agency: &Agency, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let parent_id = match &agency.parent {
+            Some(p) => Some(self.agency_id(p).await?),
+            None => None,
+        };
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO agencies (slug, name, credit_code, kind, parent_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(agency.slug.as_str())
+            .bind(&agency.name)
+            .bind(agency.credit_code.as_str())
+            .bind(agency.kind.key())
+            .bind(parent_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map_err(|e| {
+                StoreError::conflict_as(e, || {
+                    format!(
+                        "机关简称“{}”或统一社会信用代码“{}”已被使用",
+                        agency.slug,
+                        agency.credit_code.as_str()
+                    )
+                })
+            })?;
+        });
+        Ok(())
+    }
+
+    /// The agency with this slug.
+    pub async fn find_agency(&self, slug: &Slug) -> Result<Option<Agency>, StoreError> {
+        let sql = format!("{AGENCY_SELECT} WHERE a.slug = $1");
+        let row: Option<AgencyRow> = on_pool!(self, |pool| {
+            sqlx::query_as(&sql).bind(slug.as_str()).fetch_optional(pool).await?
+        });
+        row.map(agency_from_row).transpose()
+    }
+
+    /// Every agency, in the order they were added (a county before its members).
+    pub async fn list_agencies(&self) -> Result<Vec<Agency>, StoreError> {
+        let sql = format!("{AGENCY_SELECT} ORDER BY a.id");
+        let rows: Vec<AgencyRow> =
+            on_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
+        rows.into_iter().map(agency_from_row).collect()
+    }
+
+    pub(crate) async fn agency_id(&self, slug: &Slug) -> Result<i64, StoreError> {
+        let id: Option<i64> = on_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT id FROM agencies WHERE slug = $1")
+                .bind(slug.as_str())
+                .fetch_optional(pool)
+                .await?
+        });
+        id.ok_or_else(|| StoreError::NotFound(format!("机关“{slug}”")))
+    }
+
+    /// Sets the agency's catalogue categories in order; existing ones keep their id and items.
+    pub async fn set_categories(&self, slug: &Slug, names: &[String]) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for (position, name) in (1_i32..).zip(names) {
+                sqlx::query(
+                    "INSERT INTO catalogue_categories (agency_id, position, name) VALUES ($1, $2, $3) \
+                     ON CONFLICT (agency_id, name) DO UPDATE SET position = excluded.position",
+                )
+                .bind(agency_id)
+                .bind(position)
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The agency's catalogue categories, in order.
+    pub async fn categories(&self, slug: &Slug) -> Result<Vec<String>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT name FROM catalogue_categories WHERE agency_id = $1 ORDER BY position, id",
+            )
+            .bind(agency_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Records a published item.
+    pub async fn insert_item(
+        &self,
+        slug: &Slug,
+        item: &NewItem,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let category_id: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM catalogue_categories WHERE agency_id = $1 AND name = $2",
+            )
+            .bind(agency_id)
+            .bind(&item.category)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let category_id = category_id.ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "栏目“{}”不在本机关的主动公开目录中；请先在目录中添加该栏目",
+                    item.category
+                ))
+            })?;
+            sqlx::query(
+                "INSERT INTO items (agency_id, category_id, title, published_on, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(agency_id)
+            .bind(category_id)
+            .bind(&item.title)
+            .bind(item.published_on)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Records request facts in bulk, in one transaction (imports, tests, benchmarks). The request
+    /// workflow writes requests one by one through its own use cases.
+    pub async fn insert_request_facts(
+        &self,
+        slug: &Slug,
+        requests: &[RequestFacts],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for chunk in requests.chunks(2000) {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO requests (agency_id, requester_kind, received_on, decided_on, outcome, created_at) ",
+                );
+                qb.push_values(chunk, |mut b, r| {
+                    b.push_bind(agency_id)
+                        .push_bind(r.requester.key())
+                        .push_bind(r.received_on)
+                        .push_bind(r.decided.map(|d| d.on))
+                        .push_bind(r.decided.map(|d| d.outcome.key()))
+                        .push_bind(now);
+                });
+                qb.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Records a reconsideration or litigation case.
+    pub async fn insert_case(
+        &self,
+        slug: &Slug,
+        case: &CaseFacts,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO cases (agency_id, kind, filed_on, concluded_on, result, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(agency_id)
+            .bind(case.kind.key())
+            .bind(case.filed_on)
+            .bind(case.concluded.map(|(on, _)| on))
+            .bind(case.concluded.map(|(_, r)| r.key()))
+            .bind(now)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Records table 二 figures kept outside gongkai for a year, with their source and who entered
+    /// them; cells left `None` are removed (they count as not reported).
+    pub async fn set_reported_table2(
+        &self,
+        slug: &Slug,
+        year: i32,
+        table2: &Table2,
+        source: &str,
+        entered_by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for (key, value) in table2_figures(table2) {
+                match value {
+                    Some(value) => {
+                        sqlx::query(
+                            "INSERT INTO reported_figures (agency_id, year, figure, value, source, entered_by, entered_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                             ON CONFLICT (agency_id, year, figure) DO UPDATE SET value = excluded.value, \
+                             source = excluded.source, entered_by = excluded.entered_by, entered_at = excluded.entered_at",
+                        )
+                        .bind(agency_id)
+                        .bind(year)
+                        .bind(key)
+                        .bind(value)
+                        .bind(source)
+                        .bind(entered_by)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    None => {
+                        sqlx::query("DELETE FROM reported_figures WHERE agency_id = $1 AND year = $2 AND figure = $3")
+                            .bind(agency_id)
+                            .bind(year)
+                            .bind(key)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Saves the staff-written parts of a year's report text (empty parts are stored empty).
+    pub async fn set_report_texts(
+        &self,
+        slug: &Slug,
+        year: i32,
+        texts: &StaffTexts,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let mut texts = texts.clone();
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for part in TEXT_PARTS {
+                let body = text_part_mut(&mut texts, part).map(|s| s.trim().to_owned()).unwrap_or_default();
+                sqlx::query(
+                    "INSERT INTO report_texts (agency_id, year, part, body, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (agency_id, year, part) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                )
+                .bind(agency_id)
+                .bind(year)
+                .bind(part)
+                .bind(body)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}
