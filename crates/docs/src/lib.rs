@@ -5,8 +5,8 @@ use std::sync::LazyLock;
 
 use gongkai_core::case::CaseKind;
 use gongkai_core::report::model::{
-    SECTION_HEADINGS, TABLE2_BLOCKS, TABLE3_APPLICANTS,
-    TABLE3_CORNER, TABLE3_ORGANISATIONS, TABLE3_OUTCOMES, TABLE4_COLUMNS, TABLE4_LITIGATION,
+    SECTION_HEADINGS, TABLE2_BLOCKS, TABLE3_APPLICANTS, TABLE3_CORNER, TABLE3_ORGANISATIONS,
+    TABLE3_OUTCOMES, TABLE4_COLUMNS, TABLE4_LITIGATION,
 };
 use gongkai_core::report::{AnnualReport, Cell, Finding, Table3Col, Table3Row};
 use gongkai_core::request::OutcomeGroup;
@@ -60,17 +60,25 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     );
     for (name, source) in [
         ("report.html", include_str!("../templates/report.html")),
-        ("report_page.html", include_str!("../templates/report_page.html")),
+        (
+            "report_page.html",
+            include_str!("../templates/report_page.html"),
+        ),
         ("report.md", include_str!("../templates/report.md")),
     ] {
-        env.add_template(name, source).expect("embedded templates parse");
+        env.add_template(name, source)
+            .expect("embedded templates parse");
     }
     env
 });
 
 /// Renders a report in a format. Findings appear only in JSON; the statutory document is the
 /// report alone.
-pub fn render(format: Format, report: &AnnualReport, findings: &[Finding]) -> Result<String, RenderError> {
+pub fn render(
+    format: Format,
+    report: &AnnualReport,
+    findings: &[Finding],
+) -> Result<String, RenderError> {
     match format {
         Format::Markdown => markdown(report),
         Format::Html => html_page(report),
@@ -80,12 +88,16 @@ pub fn render(format: Format, report: &AnnualReport, findings: &[Finding]) -> Re
 
 /// The report as Markdown.
 pub fn markdown(report: &AnnualReport) -> Result<String, RenderError> {
-    Ok(TEMPLATES.get_template("report.md")?.render(context! { r => Serde(view(report)) })?)
+    Ok(TEMPLATES
+        .get_template("report.md")?
+        .render(context! { r => Serde(view(report)) })?)
 }
 
 /// The report as an HTML fragment (`<article>`), for embedding in a portal page.
 pub fn html_fragment(report: &AnnualReport) -> Result<String, RenderError> {
-    Ok(TEMPLATES.get_template("report.html")?.render(context! { r => Serde(view(report)) })?)
+    Ok(TEMPLATES
+        .get_template("report.html")?
+        .render(context! { r => Serde(view(report)) })?)
 }
 
 /// The report as a standalone, printable HTML page.
@@ -180,11 +192,18 @@ fn cell(c: Cell) -> String {
 }
 
 fn paragraphs(text: &str) -> Vec<String> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn view(r: &AnnualReport) -> View {
-    let part = |(heading, text): (&'static str, &str)| Part { heading, paragraphs: paragraphs(text) };
+    let part = |(heading, text): (&'static str, &str)| Part {
+        heading,
+        paragraphs: paragraphs(text),
+    };
     View {
         title: r.title(),
         headings: SECTION_HEADINGS,
@@ -201,7 +220,12 @@ fn view(r: &AnnualReport) -> View {
                     .rows
                     .iter()
                     .map(|(key, label)| {
-                        let values = r.table2.row_values(key).into_iter().map(Option::unwrap_or_default).collect();
+                        let values = r
+                            .table2
+                            .row_values(key)
+                            .into_iter()
+                            .map(Option::unwrap_or_default)
+                            .collect();
                         (*label, values)
                     })
                     .collect(),
@@ -211,7 +235,10 @@ fn view(r: &AnnualReport) -> View {
         table4: T4 {
             reconsideration: CaseKind::Reconsideration.label(),
             litigation: TABLE4_LITIGATION,
-            groups: [CaseKind::LitigationDirect.label(), CaseKind::LitigationAfterReconsideration.label()],
+            groups: [
+                CaseKind::LitigationDirect.label(),
+                CaseKind::LitigationAfterReconsideration.label(),
+            ],
             columns: TABLE4_COLUMNS,
             values: CaseKind::ALL
                 .iter()
@@ -226,7 +253,11 @@ fn view(r: &AnnualReport) -> View {
 /// columns; 三 spans all 22 outcome rows; （一）（二）（七） span two columns; （三）–（六） span
 /// their sub-rows.
 fn table3_view(r: &AnnualReport) -> T3 {
-    let outcome_rows = Table3Row::ALL.iter().filter(|row| matches!(row, Table3Row::Outcome(_))).count() + 1;
+    let outcome_rows = Table3Row::ALL
+        .iter()
+        .filter(|row| matches!(row, Table3Row::Outcome(_)))
+        .count()
+        + 1;
     let mut lines = Vec::new();
     let mut first_outcome_row = true;
     for row in Table3Row::ALL {
@@ -234,7 +265,11 @@ fn table3_view(r: &AnnualReport) -> T3 {
         let mut md_labels = ["", "", ""];
         let in_outcomes = matches!(row, Table3Row::Outcome(_) | Table3Row::Total);
         if in_outcomes && first_outcome_row {
-            labels.push(LabelCell { text: TABLE3_OUTCOMES, rowspan: outcome_rows, colspan: 1 });
+            labels.push(LabelCell {
+                text: TABLE3_OUTCOMES,
+                rowspan: outcome_rows,
+                colspan: 1,
+            });
             md_labels[0] = TABLE3_OUTCOMES;
             first_outcome_row = false;
         }
@@ -242,18 +277,34 @@ fn table3_view(r: &AnnualReport) -> T3 {
             Table3Row::Outcome(o) if o.group().has_sub_rows() => {
                 let g: OutcomeGroup = o.group();
                 if g.outcomes().next() == Some(o) {
-                    labels.push(LabelCell { text: g.label(), rowspan: g.outcomes().count(), colspan: 1 });
+                    labels.push(LabelCell {
+                        text: g.label(),
+                        rowspan: g.outcomes().count(),
+                        colspan: 1,
+                    });
                     md_labels[1] = g.label();
                 }
-                labels.push(LabelCell { text: o.label(), rowspan: 1, colspan: 1 });
+                labels.push(LabelCell {
+                    text: o.label(),
+                    rowspan: 1,
+                    colspan: 1,
+                });
                 md_labels[2] = o.label();
             }
             Table3Row::Outcome(_) | Table3Row::Total => {
-                labels.push(LabelCell { text: row.label(), rowspan: 1, colspan: 2 });
+                labels.push(LabelCell {
+                    text: row.label(),
+                    rowspan: 1,
+                    colspan: 2,
+                });
                 md_labels[1] = row.label();
             }
             _ => {
-                labels.push(LabelCell { text: row.label(), rowspan: 1, colspan: 3 });
+                labels.push(LabelCell {
+                    text: row.label(),
+                    rowspan: 1,
+                    colspan: 3,
+                });
                 md_labels[0] = row.label();
             }
         }
@@ -261,7 +312,10 @@ fn table3_view(r: &AnnualReport) -> T3 {
             key: row.key(),
             labels,
             md_labels,
-            values: Table3Col::ALL.iter().map(|c| cell(r.table3.get(row, *c))).collect(),
+            values: Table3Col::ALL
+                .iter()
+                .map(|c| cell(r.table3.get(row, *c)))
+                .collect(),
         });
     }
     T3 {

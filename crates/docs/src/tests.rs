@@ -4,7 +4,10 @@ use gongkai_core::report::{FeeSummary, ReportInputs, StaffTexts, Table2, compute
 use super::*;
 
 fn empty_report() -> AnnualReport {
-    let agency = AgencyRef { slug: Slug::parse("t-town").unwrap(), name: "测试镇人民政府".to_owned() };
+    let agency = AgencyRef {
+        slug: Slug::parse("t-town").unwrap(),
+        name: "测试镇人民政府".to_owned(),
+    };
     compute(&ReportInputs {
         agency: &agency,
         year: 2024,
@@ -14,15 +17,23 @@ fn empty_report() -> AnnualReport {
         items: &[],
         table2: &Table2::default(),
         fees: FeeSummary::default(),
-        texts: &StaffTexts { management: "<script>alert(1)</script>".to_owned(), ..Default::default() },
+        texts: &StaffTexts {
+            management: "<script>alert(1)</script>".to_owned(),
+            ..Default::default()
+        },
     })
 }
 
 #[test]
 fn html_merges_the_statutory_header_cells() {
     let html = html_fragment(&empty_report()).unwrap();
-    assert!(html.contains(&format!(r#"<th rowspan="3" colspan="3" scope="col" class="corner">{TABLE3_CORNER}</th>"#)));
-    assert!(html.contains(r#"<th scope="row" rowspan="22">三、本年度办理结果</th>"#), "{html}");
+    assert!(html.contains(&format!(
+        r#"<th rowspan="3" colspan="3" scope="col" class="corner">{TABLE3_CORNER}</th>"#
+    )));
+    assert!(
+        html.contains(r#"<th scope="row" rowspan="22">三、本年度办理结果</th>"#),
+        "{html}"
+    );
     assert!(html.contains(r#"<th scope="row" rowspan="8">（三）不予公开</th>"#));
     assert!(html.contains(r#"<th colspan="10" scope="colgroup">行政诉讼</th>"#));
     assert_eq!(html.matches("<tr data-row=").count(), 25);
@@ -68,7 +79,10 @@ fn markdown_tables_have_the_same_number_of_cells_on_every_row() {
         if line.starts_with('|') {
             in_table.push(line.matches('|').count());
         } else if !in_table.is_empty() {
-            assert!(in_table.iter().all(|n| *n == in_table[0]), "{in_table:?}\n{md}");
+            assert!(
+                in_table.iter().all(|n| *n == in_table[0]),
+                "{in_table:?}\n{md}"
+            );
             in_table.clear();
         }
     }

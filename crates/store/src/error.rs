@@ -38,7 +38,10 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn unavailable(url: &str, source: sqlx::Error) -> Self {
-        Self::Unavailable { url: url.to_owned(), source }
+        Self::Unavailable {
+            url: url.to_owned(),
+            source,
+        }
     }
 
     /// Maps a unique violation to [`StoreError::Conflict`] with a message, leaving others alone.

@@ -56,14 +56,24 @@ impl ReportData {
 type RequestRow = (String, NaiveDate, Option<NaiveDate>, Option<String>);
 type CaseRow = (String, NaiveDate, Option<NaiveDate>, Option<String>);
 
-fn request_from_row((kind, received_on, decided_on, outcome): RequestRow) -> Result<RequestFacts, StoreError> {
+fn request_from_row(
+    (kind, received_on, decided_on, outcome): RequestRow,
+) -> Result<RequestFacts, StoreError> {
     let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(e.to_string());
     let decided = match (decided_on, outcome) {
-        (Some(on), Some(o)) => Some(Decided { on, outcome: o.parse().map_err(|e| corrupt(&e))? }),
+        (Some(on), Some(o)) => Some(Decided {
+            on,
+            outcome: o.parse().map_err(|e| corrupt(&e))?,
+        }),
         (None, None) => None,
-        _ => return Err(StoreError::Corrupt("request with half a decision".to_owned())),
+        _ => {
+            return Err(StoreError::Corrupt(
+                "request with half a decision".to_owned(),
+            ));
+        }
     };
-    RequestFacts::new(kind.parse().map_err(|e| corrupt(&e))?, received_on, decided).map_err(|e| corrupt(&e))
+    RequestFacts::new(kind.parse().map_err(|e| corrupt(&e))?, received_on, decided)
+        .map_err(|e| corrupt(&e))
 }
 
 fn case_from_row((kind, filed_on, concluded_on, result): CaseRow) -> Result<CaseFacts, StoreError> {
@@ -73,27 +83,28 @@ fn case_from_row((kind, filed_on, concluded_on, result): CaseRow) -> Result<Case
         (None, None) => None,
         _ => return Err(StoreError::Corrupt("case with half a result".to_owned())),
     };
-    CaseFacts::new(kind.parse().map_err(|e| corrupt(&e))?, filed_on, concluded).map_err(|e| corrupt(&e))
+    CaseFacts::new(kind.parse().map_err(|e| corrupt(&e))?, filed_on, concluded)
+        .map_err(|e| corrupt(&e))
+}
+
+/// The raw rows behind one agency-year.
+struct Rows {
+    requests: Vec<RequestRow>,
+    cases: Vec<CaseRow>,
+    items: Vec<(String, NaiveDate)>,
+    figures: Vec<(String, String)>,
+    texts: Vec<(String, String)>,
 }
 
 impl Store {
-    /// Loads the facts of one agency-year.
-    pub async fn report_data(&self, slug: &Slug, year: i32) -> Result<ReportData, StoreError> {
-        let agency = self
-            .find_agency(slug)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("机关“{slug}”")))?;
-        let agency_id = self.agency_id(slug).await?;
-        let (start, end) = year_bounds(year)?;
-        let categories = self.categories(slug).await?;
-
-        let (request_rows, case_rows, item_rows, figure_rows, text_rows): (
-            Vec<RequestRow>,
-            Vec<CaseRow>,
-            Vec<(String, NaiveDate)>,
-            Vec<(String, String)>,
-            Vec<(String, String)>,
-        ) = on_pool!(self, |pool| {
+    async fn fetch_rows(
+        &self,
+        agency_id: i64,
+        year: i32,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<Rows, StoreError> {
+        Ok(on_pool!(self, |pool| {
             // Open at some point of the year: received by its end, not decided before its start.
             let requests = sqlx::query_as(
                 "SELECT requester_kind, received_on, decided_on, outcome FROM requests \
@@ -141,23 +152,51 @@ impl Store {
             .bind(year)
             .fetch_all(pool)
             .await?;
-            (requests, cases, items, figures, texts)
-        });
+            Rows {
+                requests,
+                cases,
+                items,
+                figures,
+                texts,
+            }
+        }))
+    }
 
-        let requests = request_rows.into_iter().map(request_from_row).collect::<Result<_, _>>()?;
-        let cases = case_rows.into_iter().map(case_from_row).collect::<Result<_, _>>()?;
+    /// Loads the facts of one agency-year.
+    pub async fn report_data(&self, slug: &Slug, year: i32) -> Result<ReportData, StoreError> {
+        let agency = self
+            .find_agency(slug)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("机关“{slug}”")))?;
+        let agency_id = self.agency_id(slug).await?;
+        let (start, end) = year_bounds(year)?;
+        let categories = self.categories(slug).await?;
+
+        let rows = self.fetch_rows(agency_id, year, start, end).await?;
+        let (request_rows, case_rows, item_rows, figure_rows, text_rows) = (
+            rows.requests,
+            rows.cases,
+            rows.items,
+            rows.figures,
+            rows.texts,
+        );
+
+        let requests = request_rows
+            .into_iter()
+            .map(request_from_row)
+            .collect::<Result<_, _>>()?;
+        let cases = case_rows
+            .into_iter()
+            .map(case_from_row)
+            .collect::<Result<_, _>>()?;
         let items = item_rows
             .into_iter()
-            .map(|(category, published_on)| ItemFacts { category, published_on })
+            .map(|(category, published_on)| ItemFacts {
+                category,
+                published_on,
+            })
             .collect();
-        let mut table2 = Table2 {
-            rules: Default::default(),
-            normative_documents: Default::default(),
-            licensing: Default::default(),
-            penalties: Default::default(),
-            coercive_measures: Default::default(),
-            fees: Default::default(),
-        };
+        let mut table2 = Table2::unreported();
         for (key, value) in figure_rows {
             set_table2_figure(&mut table2, &key, &value)?;
         }
@@ -205,7 +244,11 @@ impl Store {
 
     /// The years for which the agency has anything to report, newest first: from the first year with
     /// a record up to the last year that has ended by `today`.
-    pub async fn report_years(&self, slug: &Slug, today: NaiveDate) -> Result<Vec<i32>, StoreError> {
+    pub async fn report_years(
+        &self,
+        slug: &Slug,
+        today: NaiveDate,
+    ) -> Result<Vec<i32>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let (first_date, first_year): (Option<NaiveDate>, Option<i32>) = on_pool!(self, |pool| {
             let items: Option<NaiveDate> =
@@ -225,8 +268,14 @@ impl Store {
                     .await?;
             (items.into_iter().chain(requests).min(), texts)
         });
-        let first = first_date.map(|d| d.year()).into_iter().chain(first_year).min();
+        let first = first_date
+            .map(|d| d.year())
+            .into_iter()
+            .chain(first_year)
+            .min();
         let last = today.year() - 1;
-        Ok(first.map(|f| (f..=last).rev().collect()).unwrap_or_default())
+        Ok(first
+            .map(|f| (f..=last).rev().collect())
+            .unwrap_or_default())
     }
 }

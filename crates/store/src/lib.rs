@@ -130,11 +130,15 @@ impl Store {
                 let target = path.to_str().ok_or_else(|| {
                     StoreError::Invalid(format!("备份路径 {} 含有无法识别的字符", path.display()))
                 })?;
-                sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await?;
+                sqlx::query("VACUUM INTO $1")
+                    .bind(target)
+                    .execute(pool)
+                    .await?;
                 Ok(())
             }
             Self::Postgres(_) => Err(StoreError::Invalid(
-                "PostgreSQL 数据库请使用 pg_dump 备份（例如 pg_dump -Fc 数据库名 > gongkai.dump）".to_owned(),
+                "PostgreSQL 数据库请使用 pg_dump 备份（例如 pg_dump -Fc 数据库名 > gongkai.dump）"
+                    .to_owned(),
             )),
         }
     }
@@ -182,10 +186,11 @@ mod tests {
     #[test]
     fn both_backends_have_the_same_migration_files() {
         let names = |dir: &str| {
-            let mut v: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect();
+            let mut v: Vec<String> =
+                std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect();
             v.sort();
             v
         };

@@ -3,9 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_core::report::{StaffTexts, Table2};
-use gongkai_core::{
-    Agency, AgencyKind, CaseFacts, CreditCode, RequestFacts, Slug, WanYuan,
-};
+use gongkai_core::{Agency, AgencyKind, CaseFacts, CreditCode, RequestFacts, Slug, WanYuan};
 use sqlx::QueryBuilder;
 
 use crate::{Store, StoreError, on_pool};
@@ -30,7 +28,10 @@ fn agency_from_row((slug, name, code, kind, parent): AgencyRow) -> Result<Agency
         name,
         credit_code: CreditCode::parse(&code).map_err(corrupt)?,
         kind: kind.parse::<AgencyKind>().map_err(corrupt)?,
-        parent: parent.map(|p| Slug::parse(&p)).transpose().map_err(corrupt)?,
+        parent: parent
+            .map(|p| Slug::parse(&p))
+            .transpose()
+            .map_err(corrupt)?,
     })
 }
 
@@ -72,13 +73,28 @@ pub(crate) fn table2_figures(t: &Table2) -> Vec<(&'static str, Option<String>)> 
         ("rules.issued", n(t.rules.issued)),
         ("rules.repealed", n(t.rules.repealed)),
         ("rules.in_force", n(t.rules.in_force)),
-        ("normative_documents.issued", n(t.normative_documents.issued)),
-        ("normative_documents.repealed", n(t.normative_documents.repealed)),
-        ("normative_documents.in_force", n(t.normative_documents.in_force)),
+        (
+            "normative_documents.issued",
+            n(t.normative_documents.issued),
+        ),
+        (
+            "normative_documents.repealed",
+            n(t.normative_documents.repealed),
+        ),
+        (
+            "normative_documents.in_force",
+            n(t.normative_documents.in_force),
+        ),
         ("licensing.decisions", n(t.licensing.decisions)),
         ("penalties.decisions", n(t.penalties.decisions)),
-        ("coercive_measures.decisions", n(t.coercive_measures.decisions)),
-        ("fees.amount_wan_yuan", t.fees.amount_wan_yuan.map(|a| a.to_string())),
+        (
+            "coercive_measures.decisions",
+            n(t.coercive_measures.decisions),
+        ),
+        (
+            "fees.amount_wan_yuan",
+            t.fees.amount_wan_yuan.map(|a| a.to_string()),
+        ),
     ]
 }
 
@@ -107,7 +123,11 @@ pub(crate) fn set_table2_figure(t: &mut Table2, key: &str, value: &str) -> Resul
 
 impl Store {
     /// Adds an agency. Its parent, if any, must exist already.
-    pub async fn insert_agency(&self, agency: &Agency, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn insert_agency(
+        &self,
+        agency: &Agency,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let parent_id = match &agency.parent {
             Some(p) => Some(self.agency_id(p).await?),
             None => None,
@@ -142,7 +162,10 @@ impl Store {
     pub async fn find_agency(&self, slug: &Slug) -> Result<Option<Agency>, StoreError> {
         let sql = format!("{AGENCY_SELECT} WHERE a.slug = $1");
         let row: Option<AgencyRow> = on_pool!(self, |pool| {
-            sqlx::query_as(&sql).bind(slug.as_str()).fetch_optional(pool).await?
+            sqlx::query_as(&sql)
+                .bind(slug.as_str())
+                .fetch_optional(pool)
+                .await?
         });
         row.map(agency_from_row).transpose()
     }
@@ -354,7 +377,9 @@ impl Store {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             for part in TEXT_PARTS {
-                let body = text_part_mut(&mut texts, part).map(|s| s.trim().to_owned()).unwrap_or_default();
+                let body = text_part_mut(&mut texts, part)
+                    .map(|s| s.trim().to_owned())
+                    .unwrap_or_default();
                 sqlx::query(
                     "INSERT INTO report_texts (agency_id, year, part, body, updated_at) VALUES ($1, $2, $3, $4, $5) \
                      ON CONFLICT (agency_id, year, part) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",

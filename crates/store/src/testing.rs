@@ -29,9 +29,16 @@ impl TestDb {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let store = Store::connect(&url).await.expect("connect to a new SQLite file");
+        let store = Store::connect(&url)
+            .await
+            .expect("connect to a new SQLite file");
         store.migrate().await.expect("migrate SQLite");
-        Self { store, url, _dir: Some(dir), postgres: None }
+        Self {
+            store,
+            url,
+            _dir: Some(dir),
+            postgres: None,
+        }
     }
 
     /// A fresh PostgreSQL database, or `None` when no server is configured (see the module docs).
@@ -59,15 +66,24 @@ impl TestDb {
             .expect("create a test database");
         admin.close().await.ok();
         let url = database_url(&admin_url, &name);
-        let store = Store::connect(&url).await.expect("connect to the test database");
+        let store = Store::connect(&url)
+            .await
+            .expect("connect to the test database");
         store.migrate().await.expect("migrate PostgreSQL");
-        Some(Self { store, url, _dir: None, postgres: Some((admin_url, name)) })
+        Some(Self {
+            store,
+            url,
+            _dir: None,
+            postgres: Some((admin_url, name)),
+        })
     }
 }
 
 /// `admin_url` with its database name replaced.
 fn database_url(admin_url: &str, name: &str) -> String {
-    let (base, query) = admin_url.split_once('?').map_or((admin_url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = admin_url
+        .split_once('?')
+        .map_or((admin_url, None), |(b, q)| (b, Some(q)));
     let base = match base.rfind('/') {
         Some(i) if i > base.find("://").map_or(0, |s| s + 2) => &base[..i],
         _ => base,
@@ -80,10 +96,15 @@ fn database_url(admin_url: &str, name: &str) -> String {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some((admin_url, name)) = self.postgres.take() else { return };
+        let Some((admin_url, name)) = self.postgres.take() else {
+            return;
+        };
         // Drop runs outside async; drop the database from a thread with its own runtime.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             rt.block_on(async {
                 let mut admin = PgConnection::connect(&admin_url).await.ok()?;
                 sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -123,7 +144,10 @@ mod tests {
             super::database_url("postgres://postgres@127.0.0.1:5432/test", "x"),
             "postgres://postgres@127.0.0.1:5432/x"
         );
-        assert_eq!(super::database_url("postgres://h/test?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
+        assert_eq!(
+            super::database_url("postgres://h/test?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
         assert_eq!(super::database_url("postgres://h", "x"), "postgres://h/x");
     }
 }

@@ -250,28 +250,28 @@ fn cell_finding(
 }
 
 fn t3_identity(r: &AnnualReport, out: &mut Vec<Finding>) {
-    let t = &r.table3;
+    let table = &r.table3;
     for col in Table3Col::ALL {
-        let (Some(a), Some(b), Some(c), Some(d)) = (
-            t.get(Table3Row::Received, col),
-            t.get(Table3Row::CarriedIn, col),
-            t.get(Table3Row::Total, col),
-            t.get(Table3Row::CarriedOut, col),
+        let (Some(received), Some(carried_in), Some(decided), Some(carried_out)) = (
+            table.get(Table3Row::Received, col),
+            table.get(Table3Row::CarriedIn, col),
+            table.get(Table3Row::Total, col),
+            table.get(Table3Row::CarriedOut, col),
         ) else {
             continue;
         };
-        if a + b != c + d {
+        if received + carried_in != decided + carried_out {
             out.push(cell_finding(
                 Relation::T3Id,
                 Table3Row::Total.key(),
                 col.key(),
-                a + b - d,
-                c,
+                received + carried_in - carried_out,
+                decided,
                 format!(
-                    "“{}”列：新收{a}件加上年结转{b}件为{}件，但办理结果总计{c}件加结转下年度{d}件为{}件；请核对这一列的数字",
+                    "“{}”列：新收{received}件加上年结转{carried_in}件为{}件，但办理结果总计{decided}件加结转下年度{carried_out}件为{}件；请核对这一列的数字",
                     col.label(),
-                    a + b,
-                    c + d
+                    received + carried_in,
+                    decided + carried_out
                 ),
             ));
         }

@@ -436,6 +436,18 @@ pub const TABLE2_BLOCKS: [Table2Block; 4] = [
 ];
 
 impl Table2 {
+    /// A table with no figure entered: every cell `None`.
+    pub fn unreported() -> Self {
+        Self {
+            rules: Stock::default(),
+            normative_documents: Stock::default(),
+            licensing: Decisions::default(),
+            penalties: Decisions::default(),
+            coercive_measures: Decisions::default(),
+            fees: Fees::default(),
+        }
+    }
+
     /// The printed values of a row of [`TABLE2_BLOCKS`], by key; `None` where a cell is unread.
     pub fn row_values(&self, key: &str) -> Vec<Option<String>> {
         let n = |c: Cell| c.map(|v| v.to_string());

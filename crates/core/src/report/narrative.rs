@@ -58,11 +58,11 @@ pub fn on_request_sentence(report: &AnnualReport) -> String {
     let (received, carried_in) = (total(Table3Row::Received), total(Table3Row::CarriedIn));
     let (decided, carried_out) = (total(Table3Row::Total), total(Table3Row::CarriedOut));
     let y = report.year;
-    let mut s = format!("自{y}年1月1日起至{y}年12月31日止，");
+    let mut parts = vec![format!("自{y}年1月1日起至{y}年12月31日止，")];
     if received == 0 && carried_in == 0 {
-        s.push_str("未收到政府信息公开申请，无上年结转政府信息公开申请。");
+        parts.push("未收到政府信息公开申请，无上年结转政府信息公开申请。".to_owned());
     } else {
-        s.push_str(&format!(
+        parts.push(format!(
             "新收政府信息公开申请{received}件，上年结转政府信息公开申请{carried_in}件；"
         ));
         let groups: Vec<String> = OutcomeGroup::ALL
@@ -73,14 +73,14 @@ pub fn on_request_sentence(report: &AnnualReport) -> String {
             })
             .collect();
         if groups.is_empty() {
-            s.push_str(&format!("本年度办结{decided}件；"));
+            parts.push(format!("本年度办结{decided}件；"));
         } else {
-            s.push_str(&format!(
+            parts.push(format!(
                 "本年度办结{decided}件，其中{}；",
                 groups.join("，")
             ));
         }
-        s.push_str(&format!("结转下年度继续办理{carried_out}件。"));
+        parts.push(format!("结转下年度继续办理{carried_out}件。"));
     }
     let t4 = &report.table4;
     let reconsideration = t4.group(CaseKind::Reconsideration).total.unwrap_or(0);
@@ -90,13 +90,13 @@ pub fn on_request_sentence(report: &AnnualReport) -> String {
         .map(|k| t4.group(*k).total.unwrap_or(0))
         .sum();
     if reconsideration == 0 && litigation == 0 {
-        s.push_str("本年度未发生政府信息公开行政复议、行政诉讼案件。");
+        parts.push("本年度未发生政府信息公开行政复议、行政诉讼案件。".to_owned());
     } else {
-        s.push_str(&format!(
+        parts.push(format!(
             "本年度涉及政府信息公开的行政复议{reconsideration}件、行政诉讼{litigation}件。"
         ));
     }
-    s
+    parts.concat()
 }
 
 /// The fee statement of 六（一）: 30号 asks every report to state it, even when nothing was charged.

@@ -160,7 +160,7 @@ fn every_relation_catches_its_own_kind_of_error() {
             bump(r, Table3Row::Received, Table3Col::Total, 1);
         }),
         ("T3-ROW", |r| {
-            bump(r, Table3Row::CarriedOut, Table3Col::Total, 2)
+            bump(r, Table3Row::CarriedOut, Table3Col::Total, 2);
         }),
         ("T3-NN", |r| {
             let research = Table3Col::Requester(RequesterKind::Research);
@@ -176,20 +176,20 @@ fn every_relation_catches_its_own_kind_of_error() {
         ("T4-SUM", |r| r.table4.reconsideration.total = Some(5)),
         ("T2-RULE", |r| r.table2.rules.issued = Some(1)),
         ("T2-UNIT", |r| {
-            r.table2.fees.amount_wan_yuan = Some("250000".parse().unwrap())
+            r.table2.fees.amount_wan_yuan = Some("250000".parse().unwrap());
         }),
         ("TX-TEXT", |r| {
             r.sections.on_request = r
                 .sections
                 .on_request
-                .replace("新收政府信息公开申请4件", "新收政府信息公开申请5件")
+                .replace("新收政府信息公开申请4件", "新收政府信息公开申请5件");
         }),
         ("TX-FEE", |r| r.sections.fees = String::new()),
         ("TX-PERIOD", |r| {
             r.sections.on_request = r
                 .sections
                 .on_request
-                .replace("自2024年1月1日", "自2023年1月1日")
+                .replace("自2024年1月1日", "自2023年1月1日");
         }),
     ];
     for (id, mutate) in cases {
@@ -206,18 +206,18 @@ fn every_relation_catches_its_own_kind_of_error() {
 
 #[test]
 fn carry_over_and_stock_need_last_year_and_catch_a_break() {
-    let this = sample();
-    let mut last = report_of(
-        2023,
-        &[req(RequesterKind::NaturalPerson, "2023-12-20", None)],
-        &[],
-    );
     fn ctx(prev: &AnnualReport) -> CheckContext<'_> {
         CheckContext {
             previous: Some(prev),
             ..Default::default()
         }
     }
+    let this = sample();
+    let mut last = report_of(
+        2023,
+        &[req(RequesterKind::NaturalPerson, "2023-12-20", None)],
+        &[],
+    );
     assert!(check(&this, &ctx(&last)).is_empty());
 
     last.table3

@@ -1,0 +1,36 @@
+//! The page templates, compiled once and embedded in the binary.
+
+use std::sync::LazyLock;
+
+use minijinja::Environment;
+
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .expect("default delimiters are valid"),
+    );
+    for (name, source) in [
+        ("base.html", include_str!("../templates/base.html")),
+        ("home.html", include_str!("../templates/home.html")),
+        ("agency.html", include_str!("../templates/agency.html")),
+        ("report.html", include_str!("../templates/report.html")),
+        ("error.html", include_str!("../templates/error.html")),
+    ] {
+        env.add_template(name, source)
+            .expect("embedded templates parse");
+    }
+    env
+});
+
+/// Renders a page template.
+pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Error> {
+    TEMPLATES.get_template(name)?.render(ctx)
+}
+
+/// The stylesheet.
+pub const STYLESHEET: &str = include_str!("../assets/site.css");
