@@ -133,3 +133,109 @@ async fn postgres() {
     demo_then_report_shows_the_seed_figures(&db.url);
     operator_mistakes_get_clear_errors(&db.url);
 }
+
+/// A port nobody is listening on (taken from the OS, then released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A plain HTTP/1.0 GET over TCP, returning the whole response.
+fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+#[test]
+fn serve_answers_over_tcp_and_backup_works_while_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("live.db").display());
+    let port = free_port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+        .env("GONGKAI_DATABASE_URL", &url)
+        .env("GONGKAI_LOG", "warn")
+        .spawn()
+        .unwrap();
+    let mut health = None;
+    for _ in 0..100 {
+        health = http_get(port, "/healthz");
+        if health.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let result = std::panic::catch_unwind(|| {
+        assert!(health.expect("server answers").contains("200 OK"));
+        let page = http_get(port, "/agencies/yiyuan-xili/reports/2024").unwrap();
+        assert!(page.contains("累计主动公开政府信息20条"));
+        let backup = dir.path().join("while-running.db");
+        let out = gongkai(&url, &["backup", backup.to_str().unwrap()]);
+        assert!(out.status.success(), "{out:?}");
+        let copy = format!("sqlite://{}", backup.display());
+        let out = gongkai(
+            &copy,
+            &[
+                "report",
+                "--agency",
+                "yiyuan-xili",
+                "--year",
+                "2024",
+                "--format",
+                "json",
+            ],
+        );
+        assert!(out.status.success(), "{out:?}");
+    });
+    server.kill().unwrap();
+    server.wait().unwrap();
+    result.unwrap();
+}
+
+#[tokio::test]
+async fn an_error_finding_makes_report_exit_with_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("e.db").display());
+    assert!(gongkai(&url, &["demo"]).status.success());
+    // A town cannot make 规章: reporting one is an error (T2-RULE).
+    let store = gongkai_store::Store::connect(&url).await.unwrap();
+    let mut table2 = gongkai_core::report::Table2::unreported();
+    table2.rules.issued = Some(1);
+    let slug = gongkai_core::Slug::parse("yiyuan-xili").unwrap();
+    store
+        .set_reported_table2(&slug, 2024, &table2, "测试", "tester", chrono::Utc::now())
+        .await
+        .unwrap();
+    store.close().await;
+    let out = gongkai(
+        &url,
+        &["report", "--agency", "yiyuan-xili", "--year", "2024"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[T2-RULE]"));
+    let out = gongkai(
+        &url,
+        &[
+            "report",
+            "--agency",
+            "yiyuan-xili",
+            "--year",
+            "2024",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["findings"][0]["relation"], "T2-RULE");
+    assert_eq!(v["findings"][0]["severity"], "error");
+}
