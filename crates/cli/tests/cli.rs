@@ -236,6 +236,15 @@ async fn an_error_finding_makes_report_exit_with_one() {
     );
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(v["findings"][0]["relation"], "T2-RULE");
-    assert_eq!(v["findings"][0]["severity"], "error");
+    let rule = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["relation"] == "T2-RULE")
+        .expect("a T2-RULE finding");
+    assert_eq!(rule["severity"], "error");
+    assert_eq!(
+        (rule["row"].as_str(), rule["column"].as_str()),
+        (Some("rules"), Some("issued"))
+    );
 }
