@@ -212,7 +212,14 @@ async fn an_error_finding_makes_report_exit_with_one() {
     table2.rules.issued = Some(1);
     let slug = gongkai_core::Slug::parse("yiyuan-xili").unwrap();
     store
-        .set_reported_table2(&slug, 2024, &table2, "测试", "tester", chrono::Utc::now())
+        .set_reported_table2(
+            &slug,
+            2024,
+            &table2,
+            "测试",
+            &gongkai_core::audit::Actor::system("测试"),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     store.close().await;

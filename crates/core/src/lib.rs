@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 
 pub mod agency;
+pub mod audit;
+pub mod auth;
 pub mod case;
 pub mod clock;
 pub mod money;

@@ -12,6 +12,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use gongkai_core::audit::Actor;
 use gongkai_core::request::Decided;
 use gongkai_core::{Agency, AgencyKind, CreditCode, Outcome, RequestFacts, RequesterKind, Slug};
 use gongkai_store::Store;
@@ -86,7 +87,10 @@ async fn store() -> Store {
             None,
         )
         .unwrap();
-        store.insert_agency(&agency, now).await.unwrap();
+        store
+            .insert_agency(&agency, &Actor::system("基准测试"), now)
+            .await
+            .unwrap();
         let n = if i == 0 {
             BIG_SHARE
         } else {
@@ -110,7 +114,7 @@ async fn store() -> Store {
             })
             .collect();
         store
-            .insert_request_facts(&slug(i), &requests, now)
+            .insert_request_facts(&slug(i), &requests, &Actor::system("基准测试"), now)
             .await
             .unwrap();
     }

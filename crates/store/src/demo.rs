@@ -9,6 +9,7 @@
 //! The seed's table 二 was an image that cannot be read, so no table 二 figures are entered.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_core::audit::Actor;
 use gongkai_core::report::StaffTexts;
 use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
 
@@ -188,15 +189,20 @@ pub struct Loaded {
 /// Loads the demo data, adding only what is missing.
 pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreError> {
     let mut loaded = Loaded::default();
+    let actor = Actor::system("载入示例数据");
     for agency in agencies() {
         if store.find_agency(&agency.slug).await?.is_none() {
-            store.insert_agency(&agency, now).await?;
+            store.insert_agency(&agency, &actor, now).await?;
             loaded.agencies += 1;
         }
     }
     let town = slug(TOWN_SLUG);
     let categories: Vec<String> = CATEGORIES.iter().map(|c| (*c).to_owned()).collect();
-    store.set_categories(&town, &categories).await?;
+    if store.categories(&town).await? != categories {
+        store
+            .set_categories(&town, &categories, &actor, now)
+            .await?;
+    }
     let agency_id = store.agency_id(&town).await?;
     for (category, title, published_on) in ITEMS {
         let exists: Option<i64> = on_pool!(store, |pool| {
@@ -213,7 +219,7 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
                 category: category.to_owned(),
                 published_on,
             };
-            store.insert_item(&town, &item, now).await?;
+            store.insert_item(&town, &item, &actor, now).await?;
             loaded.items += 1;
         }
     }
@@ -226,7 +232,7 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
     });
     if has_texts.is_none() {
         store
-            .set_report_texts(&town, YEAR, &texts_2024(), now)
+            .set_report_texts(&town, YEAR, &texts_2024(), &actor, now)
             .await?;
     }
     Ok(loaded)

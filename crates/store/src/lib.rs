@@ -10,12 +10,16 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+mod accounts;
+pub mod audit;
 pub mod demo;
 mod error;
 mod facts;
 mod records;
 pub mod testing;
 
+pub use accounts::{NewUser, SessionRecord, User};
+pub use audit::{AuditEntry, AuditFilter, audit_time};
 pub use error::StoreError;
 pub use facts::ReportData;
 pub use records::NewItem;

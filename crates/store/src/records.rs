@@ -6,6 +6,9 @@ use gongkai_core::report::{StaffTexts, Table2};
 use gongkai_core::{Agency, AgencyKind, CaseFacts, CreditCode, RequestFacts, Slug, WanYuan};
 use sqlx::QueryBuilder;
 
+use gongkai_core::audit::Actor;
+
+use crate::audit::{AuditEntry, BeginWrite, append_audit};
 use crate::{Store, StoreError, on_pool};
 
 /// A published item as this foundation keeps it; the proactive-disclosure module extends it.
@@ -126,13 +129,28 @@ impl Store {
     pub async fn insert_agency(
         &self,
         agency: &Agency,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let parent_id = match &agency.parent {
             Some(p) => Some(self.agency_id(p).await?),
             None => None,
         };
+        let entry = AuditEntry {
+            actor,
+            agency: Some(agency.slug.as_str()),
+            action: "agency.create",
+            target: format!("agency:{}", agency.slug),
+            summary: format!(
+                "{}，{}，{}，上级：{}",
+                agency.name,
+                agency.kind.label(),
+                agency.credit_code.as_str(),
+                agency.parent.as_ref().map_or("无", Slug::as_str)
+            ),
+        };
         on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO agencies (slug, name, credit_code, kind, parent_id, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -143,7 +161,7 @@ impl Store {
             .bind(agency.kind.key())
             .bind(parent_id)
             .bind(now)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
             .map_err(|e| {
                 StoreError::conflict_as(e, || {
@@ -154,6 +172,62 @@ impl Store {
                     )
                 })
             })?;
+            append_audit!(tx, &entry, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Changes an agency's name, credit code, kind and parent (the slug stays: it is in every URL).
+    pub async fn update_agency(
+        &self,
+        agency: &Agency,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let before = self
+            .find_agency(&agency.slug)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("机关“{}”", agency.slug)))?;
+        let parent_id = match &agency.parent {
+            Some(p) => Some(self.agency_id(p).await?),
+            None => None,
+        };
+        let describe = |a: &Agency| {
+            format!(
+                "{}，{}，{}，上级：{}",
+                a.name,
+                a.kind.label(),
+                a.credit_code.as_str(),
+                a.parent.as_ref().map_or("无", Slug::as_str)
+            )
+        };
+        let entry = AuditEntry {
+            actor,
+            agency: Some(agency.slug.as_str()),
+            action: "agency.update",
+            target: format!("agency:{}", agency.slug),
+            summary: format!("{} → {}", describe(&before), describe(agency)),
+        };
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "UPDATE agencies SET name = $1, credit_code = $2, kind = $3, parent_id = $4 WHERE slug = $5",
+            )
+            .bind(&agency.name)
+            .bind(agency.credit_code.as_str())
+            .bind(agency.kind.key())
+            .bind(parent_id)
+            .bind(agency.slug.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                StoreError::conflict_as(e, || {
+                    format!("统一社会信用代码“{}”已被其他机关使用", agency.credit_code.as_str())
+                })
+            })?;
+            append_audit!(tx, &entry, now);
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -189,10 +263,23 @@ impl Store {
     }
 
     /// Sets the agency's catalogue categories in order; existing ones keep their id and items.
-    pub async fn set_categories(&self, slug: &Slug, names: &[String]) -> Result<(), StoreError> {
+    pub async fn set_categories(
+        &self,
+        slug: &Slug,
+        names: &[String],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
+        let entry = AuditEntry {
+            actor,
+            agency: Some(slug.as_str()),
+            action: "catalogue.set",
+            target: format!("catalogue:{slug}"),
+            summary: names.join("、"),
+        };
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for (position, name) in (1_i32..).zip(names) {
                 sqlx::query(
                     "INSERT INTO catalogue_categories (agency_id, position, name) VALUES ($1, $2, $3) \
@@ -204,6 +291,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            append_audit!(tx, &entry, now);
             tx.commit().await?;
         });
         Ok(())
@@ -227,11 +315,19 @@ impl Store {
         &self,
         slug: &Slug,
         item: &NewItem,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
+        let entry = AuditEntry {
+            actor,
+            agency: Some(slug.as_str()),
+            action: "item.publish",
+            target: format!("item:{}", item.title),
+            summary: format!("{}，{}", item.category, item.published_on),
+        };
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let category_id: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM catalogue_categories WHERE agency_id = $1 AND name = $2",
             )
@@ -256,6 +352,7 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            append_audit!(tx, &entry, now);
             tx.commit().await?;
         });
         Ok(())
@@ -267,11 +364,19 @@ impl Store {
         &self,
         slug: &Slug,
         requests: &[RequestFacts],
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
+        let entry = AuditEntry {
+            actor,
+            agency: Some(slug.as_str()),
+            action: "requests.import",
+            target: format!("requests:{slug}"),
+            summary: format!("导入申请记录{}件", requests.len()),
+        };
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for chunk in requests.chunks(2000) {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO requests (agency_id, requester_kind, received_on, decided_on, outcome, created_at) ",
@@ -286,6 +391,7 @@ impl Store {
                 });
                 qb.build().execute(&mut *tx).await?;
             }
+            append_audit!(tx, &entry, now);
             tx.commit().await?;
         });
         Ok(())
@@ -296,10 +402,27 @@ impl Store {
         &self,
         slug: &Slug,
         case: &CaseFacts,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
+        let entry = AuditEntry {
+            actor,
+            agency: Some(slug.as_str()),
+            action: "case.record",
+            target: format!("case:{slug}"),
+            summary: format!(
+                "{}，{}，{}",
+                case.kind.label(),
+                case.filed_on,
+                case.concluded.map_or_else(
+                    || "尚未审结".to_owned(),
+                    |(on, r)| format!("{on} {}", r.label())
+                )
+            ),
+        };
         on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO cases (agency_id, kind, filed_on, concluded_on, result, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -310,8 +433,10 @@ impl Store {
             .bind(case.concluded.map(|(on, _)| on))
             .bind(case.concluded.map(|(_, r)| r.key()))
             .bind(now)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            append_audit!(tx, &entry, now);
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -324,12 +449,24 @@ impl Store {
         year: i32,
         table2: &Table2,
         source: &str,
-        entered_by: &str,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
+        let entered_by = actor.name.as_str();
+        let figures: Vec<String> = table2_figures(table2)
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("未填")))
+            .collect();
+        let entry = AuditEntry {
+            actor,
+            agency: Some(slug.as_str()),
+            action: "report.table2.set",
+            target: format!("report:{slug}:{year}"),
+            summary: format!("来源：{source}；{}", figures.join("，")),
+        };
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for (key, value) in table2_figures(table2) {
                 match value {
                     Some(value) => {
@@ -359,6 +496,7 @@ impl Store {
                     }
                 }
             }
+            append_audit!(tx, &entry, now);
             tx.commit().await?;
         });
         Ok(())
@@ -370,12 +508,20 @@ impl Store {
         slug: &Slug,
         year: i32,
         texts: &StaffTexts,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let mut texts = texts.clone();
+        let entry = AuditEntry {
+            actor,
+            agency: Some(slug.as_str()),
+            action: "report.texts.set",
+            target: format!("report:{slug}:{year}"),
+            summary: "保存年度报告正文".to_owned(),
+        };
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for part in TEXT_PARTS {
                 let body = text_part_mut(&mut texts, part)
                     .map(|s| s.trim().to_owned())
@@ -392,6 +538,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            append_audit!(tx, &entry, now);
             tx.commit().await?;
         });
         Ok(())

@@ -7,6 +7,7 @@
 )]
 
 use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_core::audit::Actor;
 use gongkai_core::report::{CheckContext, Table3Col, Table3Row, check};
 use gongkai_core::request::Decided;
 use gongkai_core::{
@@ -23,6 +24,10 @@ fn now() -> DateTime<Utc> {
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
+}
+
+fn tester() -> Actor {
+    Actor::system("测试")
 }
 
 fn town() -> Slug {
@@ -108,7 +113,10 @@ async fn bad_input_is_refused_and_changes_nothing(store: &Store) {
         category: "不存在的栏目".to_owned(),
         published_on: d("2024-05-05"),
     };
-    let err = store.insert_item(&town(), &item, now()).await.unwrap_err();
+    let err = store
+        .insert_item(&town(), &item, &tester(), now())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
     let (report, _) = store
         .checked_report(&town(), 2024, d("2025-03-01"))
@@ -125,7 +133,7 @@ async fn bad_input_is_refused_and_changes_nothing(store: &Store) {
     )
     .unwrap();
     assert!(matches!(
-        store.insert_agency(&dup, now()).await,
+        store.insert_agency(&dup, &tester(), now()).await,
         Err(StoreError::Conflict(_))
     ));
     let missing = Slug::parse("no-such-agency").unwrap();
@@ -170,7 +178,7 @@ async fn requests_and_cases_are_counted_from_the_database(store: &Store) {
         ),
     ];
     store
-        .insert_request_facts(&town(), &requests, now())
+        .insert_request_facts(&town(), &requests, &tester(), now())
         .await
         .unwrap();
     let case = CaseFacts::new(
@@ -179,7 +187,10 @@ async fn requests_and_cases_are_counted_from_the_database(store: &Store) {
         Some((d("2024-07-01"), CaseResult::Corrected)),
     )
     .unwrap();
-    store.insert_case(&town(), &case, now()).await.unwrap();
+    store
+        .insert_case(&town(), &case, &tester(), now())
+        .await
+        .unwrap();
 
     let (r, findings) = store
         .checked_report(&town(), 2024, d("2025-03-01"))
@@ -243,7 +254,10 @@ async fn random_histories_pass_every_check_when_read_back(store: &Store) {
             None,
         )
         .unwrap();
-        store.insert_agency(&agency, now()).await.unwrap();
+        store
+            .insert_agency(&agency, &tester(), now())
+            .await
+            .unwrap();
         let requests: Vec<RequestFacts> = history
             .into_iter()
             .map(|(k, received, decided)| {
@@ -256,7 +270,7 @@ async fn random_histories_pass_every_check_when_read_back(store: &Store) {
             })
             .collect();
         store
-            .insert_request_facts(&slug, &requests, now())
+            .insert_request_facts(&slug, &requests, &tester(), now())
             .await
             .unwrap();
         let mut previous = None;

@@ -110,7 +110,13 @@ async fn staff_text_is_escaped_on_the_report_page(store: &Store) {
     };
     let slug = gongkai_core::Slug::parse(demo::TOWN_SLUG).unwrap();
     store
-        .set_report_texts(&slug, 2024, &texts, "2025-01-16T02:00:00Z".parse().unwrap())
+        .set_report_texts(
+            &slug,
+            2024,
+            &texts,
+            &gongkai_core::audit::Actor::system("测试"),
+            "2025-01-16T02:00:00Z".parse().unwrap(),
+        )
         .await
         .unwrap();
     let (_, body, _) = get(&app, "/agencies/yiyuan-xili/reports/2024").await;

@@ -1,0 +1,304 @@
+//! Accounts, sessions, throttling and the audit trail on both backends.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on unexpected input"
+)]
+
+use chrono::{DateTime, Duration, Utc};
+use gongkai_core::Slug;
+use gongkai_core::audit::{Actor, ChainBreak};
+use gongkai_core::auth::{HashParams, Role, hash_password, sha256_hex};
+use gongkai_store::{AuditFilter, NewUser, Store, StoreError, demo, on_both_backends};
+
+fn now() -> DateTime<Utc> {
+    "2025-02-01T02:00:00Z".parse().unwrap()
+}
+
+fn admin() -> Actor {
+    Actor::system("测试")
+}
+
+fn town() -> Slug {
+    Slug::parse(demo::TOWN_SLUG).unwrap()
+}
+
+async fn new_user(store: &Store, name: &str) -> i64 {
+    let user = NewUser {
+        username: name.to_owned(),
+        display_name: format!("用户{name}"),
+        password_hash: hash_password("Harbour-light-42", HashParams::fast_for_tests()).unwrap(),
+        is_system_admin: false,
+        must_change_password: false,
+    };
+    store.create_user(&user, &admin(), now()).await.unwrap()
+}
+
+async fn users_roles_and_principals(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let id = new_user(store, "zhangsan").await;
+    let dup = NewUser {
+        username: "zhangsan".into(),
+        display_name: "x".into(),
+        password_hash: "x".into(),
+        is_system_admin: false,
+        must_change_password: false,
+    };
+    assert!(matches!(
+        store.create_user(&dup, &admin(), now()).await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    assert!(
+        store
+            .grant_role(id, &town(), Role::Drafter, &admin(), now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .grant_role(id, &town(), Role::Drafter, &admin(), now())
+            .await
+            .unwrap(),
+        "granting twice changes nothing"
+    );
+    store
+        .grant_role(id, &town(), Role::CaseOfficer, &admin(), now())
+        .await
+        .unwrap();
+    let p = store.principal(id).await.unwrap().unwrap();
+    assert_eq!(p.username, "zhangsan");
+    assert!(p.has_role(&town(), Role::Drafter) && p.has_role(&town(), Role::CaseOfficer));
+    assert!(
+        store
+            .revoke_role(id, &town(), Role::Drafter, &admin(), now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .revoke_role(id, &town(), Role::Drafter, &admin(), now())
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.grants_of(id).await.unwrap().len(), 1);
+
+    store.set_disabled(id, true, &admin(), now()).await.unwrap();
+    assert!(
+        store.principal(id).await.unwrap().is_none(),
+        "a disabled account has no principal"
+    );
+}
+
+async fn sessions_rotate_and_end(store: &Store) {
+    let id = new_user(store, "lisi").await;
+    let actor = Actor::user(id, "李四", "lisi");
+    let (a, b) = (sha256_hex(b"a"), sha256_hex(b"b"));
+    store
+        .create_session(id, &a, "csrf-a", None, &actor, "127.0.0.1", now())
+        .await
+        .unwrap();
+    let s = store.find_session(&a).await.unwrap().unwrap();
+    assert_eq!((s.user_id, s.csrf_token.as_str()), (id, "csrf-a"));
+    // Signing in again from the same browser replaces the old session.
+    store
+        .create_session(id, &b, "csrf-b", Some(&a), &actor, "127.0.0.1", now())
+        .await
+        .unwrap();
+    assert!(store.find_session(&a).await.unwrap().is_none());
+    store
+        .touch_session(&b, now() + Duration::minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.find_session(&b).await.unwrap().unwrap().last_seen,
+        now() + Duration::minutes(5)
+    );
+
+    // A password change ends every other session.
+    let c = sha256_hex(b"c");
+    store
+        .create_session(id, &c, "csrf-c", None, &actor, "10.0.0.2", now())
+        .await
+        .unwrap();
+    store
+        .set_password(id, "newhash", false, Some(&b), &actor, now())
+        .await
+        .unwrap();
+    assert!(store.find_session(&b).await.unwrap().is_some());
+    assert!(store.find_session(&c).await.unwrap().is_none());
+
+    assert_eq!(
+        store
+            .purge_sessions(now() + Duration::minutes(6), now() - Duration::hours(1))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(store.find_session(&b).await.unwrap().is_none());
+}
+
+async fn sign_in_failures_are_counted_per_subject(store: &Store) {
+    let subjects = ["user:wangwu".to_owned(), "ip:10.0.0.9".to_owned()];
+    for i in 0..3 {
+        store
+            .record_login_failure(&subjects, now() + Duration::minutes(i))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store
+            .count_login_failures("user:wangwu", now())
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .count_login_failures("user:wangwu", now() + Duration::minutes(1))
+            .await
+            .unwrap(),
+        2
+    );
+    store.clear_login_failures("user:wangwu").await.unwrap();
+    assert_eq!(
+        store
+            .count_login_failures("user:wangwu", now())
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .count_login_failures("ip:10.0.0.9", now())
+            .await
+            .unwrap(),
+        3
+    );
+}
+
+async fn every_write_is_audited_and_the_chain_verifies(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let id = new_user(store, "zhaoliu").await;
+    store
+        .grant_role(id, &town(), Role::FinalReviewer, &admin(), now())
+        .await
+        .unwrap();
+    let n = store.audit_count().await.unwrap();
+    // 2 agencies + catalogue + 20 items + texts + user + grant.
+    assert_eq!(n, 2 + 1 + 20 + 1 + 1 + 1);
+    assert_eq!(store.audit_verify().await.unwrap(), Ok(n));
+
+    let town_only = AuditFilter {
+        agencies: Some(vec![demo::TOWN_SLUG.to_owned()]),
+        limit: 100,
+        ..Default::default()
+    };
+    let records = store.audit_records(&town_only).await.unwrap();
+    assert!(
+        records
+            .iter()
+            .all(|r| r.agency.as_deref() == Some(demo::TOWN_SLUG))
+    );
+    assert_eq!(records[0].action, "role.grant");
+    let grants = AuditFilter {
+        action: Some("role.grant".into()),
+        actor: Some("测试".into()),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(store.audit_records(&grants).await.unwrap().len(), 1);
+    let day = AuditFilter {
+        from: Some("2025-02-02".parse().unwrap()),
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(store.audit_records(&day).await.unwrap().is_empty());
+    let none = AuditFilter {
+        agencies: Some(vec![]),
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(store.audit_records(&none).await.unwrap().is_empty());
+}
+
+async fn concurrent_writers_never_fork_the_chain(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        ids.push(new_user(store, &format!("user{i}")).await);
+    }
+    let tasks: Vec<_> = ids
+        .iter()
+        .flat_map(|id| Role::ALL.into_iter().map(move |r| (*id, r)))
+        .map(|(id, role)| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .grant_role(id, &town(), role, &admin(), now())
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert!(t.await.unwrap());
+    }
+    let n = store.audit_count().await.unwrap();
+    assert_eq!(store.audit_verify().await.unwrap(), Ok(n));
+}
+
+async fn tampering_with_the_audit_table_is_detected(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let exec = |sql: &'static str| async move {
+        match store {
+            Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        }
+        .unwrap();
+    };
+    assert!(store.audit_verify().await.unwrap().is_ok());
+    exec("UPDATE audit_log SET summary = '改过的' WHERE id = 5").await;
+    assert_eq!(
+        store.audit_verify().await.unwrap(),
+        Err(ChainBreak::Altered { id: 5 })
+    );
+}
+
+async fn deleting_audit_rows_is_detected(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let exec = |sql: &'static str| async move {
+        match store {
+            Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        }
+        .unwrap();
+    };
+    let n = store.audit_count().await.unwrap();
+    exec("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)").await;
+    assert_eq!(
+        store.audit_verify().await.unwrap(),
+        Err(ChainBreak::Truncated {
+            last_id: n - 1,
+            head_id: n
+        })
+    );
+    exec("DELETE FROM audit_log WHERE id = 3").await;
+    assert_eq!(
+        store.audit_verify().await.unwrap(),
+        Err(ChainBreak::Broken {
+            id: 4,
+            expected_prev: 2
+        })
+    );
+}
+
+on_both_backends!(
+    users_roles_and_principals,
+    sessions_rotate_and_end,
+    sign_in_failures_are_counted_per_subject,
+    every_write_is_audited_and_the_chain_verifies,
+    concurrent_writers_never_fork_the_chain,
+    tampering_with_the_audit_table_is_detected,
+    deleting_audit_rows_is_detected,
+);
