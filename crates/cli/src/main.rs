@@ -13,6 +13,8 @@ use gongkai_core::{Clock, Slug, SystemClock};
 use gongkai_docs::Format;
 use gongkai_store::{DEFAULT_DATABASE_URL, Store, demo, redact};
 
+mod accounts;
+
 /// gongkai — 政府信息公开平台
 #[derive(Debug, Parser)]
 #[command(
@@ -51,7 +53,8 @@ enum Command {
         #[arg(long, default_value = "md")]
         format: Format,
     },
-    /// Run the web server.
+    /// Run the web server. On a database without accounts it first creates the administrator
+    /// `admin` and prints its one-time password.
     Serve {
         /// Address to listen on.
         #[arg(long, env = "GONGKAI_LISTEN", default_value = "127.0.0.1:8080")]
@@ -59,12 +62,130 @@ enum Command {
         /// Load the demo data first if the database has no agencies.
         #[arg(long)]
         demo: bool,
+        /// Take the first administrator's password from this file instead of generating one.
+        #[arg(long, env = "GONGKAI_ADMIN_PASSWORD_FILE")]
+        admin_password_file: Option<PathBuf>,
+        /// Send cookies without the Secure flag (only for plain-HTTP setups not on localhost).
+        #[arg(long, env = "GONGKAI_INSECURE_COOKIES")]
+        insecure_cookies: bool,
+        /// Trust X-Forwarded-For for client addresses (only behind your own reverse proxy).
+        #[arg(long, env = "GONGKAI_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
     },
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage agencies and their hierarchy.
+    #[command(subcommand)]
+    Agency(AgencyCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Write a consistent copy of the SQLite database to PATH (safe while the server runs).
     Backup {
         /// Where to write the copy; must not exist.
         path: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account; prints a one-time password unless --password-file is given.
+    Add {
+        /// Login name.
+        username: String,
+        /// The person's name.
+        #[arg(long)]
+        name: String,
+        /// Make the account a system administrator.
+        #[arg(long)]
+        system_admin: bool,
+        /// Read the password from this file.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
+    /// Set a new password; prints a one-time password unless --password-file is given.
+    Passwd {
+        /// Login name.
+        username: String,
+        /// Read the password from this file.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
+    /// Give a role in an agency.
+    Grant {
+        /// Login name.
+        username: String,
+        /// Agency slug.
+        #[arg(long)]
+        agency: String,
+        /// drafter, first_reviewer, final_reviewer, case_officer, agency_admin or oversight_officer.
+        #[arg(long)]
+        role: String,
+    },
+    /// Take a role in an agency away.
+    Revoke {
+        /// Login name.
+        username: String,
+        /// Agency slug.
+        #[arg(long)]
+        agency: String,
+        /// The role.
+        #[arg(long)]
+        role: String,
+    },
+    /// List accounts and their roles.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum AgencyCommand {
+    /// Add an agency.
+    Add {
+        /// URL name, e.g. yiyuan-xili.
+        #[arg(long)]
+        slug: String,
+        /// Full official name.
+        #[arg(long)]
+        name: String,
+        /// 统一社会信用代码.
+        #[arg(long)]
+        credit_code: String,
+        /// town, street, county_government or department.
+        #[arg(long)]
+        kind: String,
+        /// The supervising agency's slug.
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    /// Change an agency's name, kind, credit code or parent.
+    Update {
+        /// The agency's slug.
+        slug: String,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New credit code.
+        #[arg(long)]
+        credit_code: Option<String>,
+        /// New kind.
+        #[arg(long)]
+        kind: Option<String>,
+        /// New parent slug.
+        #[arg(long, conflicts_with = "no_parent")]
+        parent: Option<String>,
+        /// Remove the parent.
+        #[arg(long)]
+        no_parent: bool,
+    },
+    /// List agencies as a tree.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exits 1 at the first broken link.
+    Verify,
 }
 
 fn main() -> ExitCode {
@@ -158,6 +279,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve {
             listen,
             demo: with_demo,
+            admin_password_file,
+            insecure_cookies,
+            trust_forwarded_for,
         } => {
             let store = open(&cli.database_url).await?;
             if with_demo && demo::is_empty(&store).await? {
@@ -166,20 +290,61 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     .context("载入示例数据")?;
                 tracing::info!("demo data loaded");
             }
-            let app = gongkai_web::router(gongkai_web::AppState {
+            let settings = gongkai_web::Settings {
+                secure_cookies: !insecure_cookies,
+                trust_forwarded_for,
+                ..gongkai_web::Settings::default()
+            };
+            accounts::first_admin(
+                &store,
+                admin_password_file.as_deref(),
+                &settings,
+                clock.now(),
+            )
+            .await?;
+            let state = gongkai_web::AppState {
                 store: store.clone(),
                 clock,
-            });
+                settings: Arc::new(settings),
+            };
+            let app = gongkai_web::router(state);
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .with_context(|| {
                     format!("无法监听 {listen}（端口可能已被占用，可用 --listen 换一个）")
                 })?;
             tracing::info!(database = %redact(&cli.database_url), "listening on http://{listen}");
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown_signal())
-                .await?;
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
             store.close().await;
+        }
+        Command::User(cmd) => {
+            let store = open(&cli.database_url).await?;
+            let result = accounts::user(&store, cmd, clock.now()).await;
+            store.close().await;
+            return result;
+        }
+        Command::Agency(cmd) => {
+            let store = open(&cli.database_url).await?;
+            let result = accounts::agency(&store, cmd, clock.now()).await;
+            store.close().await;
+            return result;
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let store = open(&cli.database_url).await?;
+            let result = store.audit_verify().await?;
+            store.close().await;
+            match result {
+                Ok(n) => println!("审计日志完整：共{n}条记录，哈希链无断裂。"),
+                Err(e) => {
+                    eprintln!("审计日志被篡改：{e}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
         }
         Command::Backup { path } => {
             let store = Store::connect(&cli.database_url)

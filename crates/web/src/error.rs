@@ -10,9 +10,19 @@ use crate::views;
 /// What went wrong in a request.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// 404 — the page does not exist; the text says what was looked for.
+    /// 404 — the page does not exist, or is not visible to the visitor; the text says what was
+    /// looked for.
     #[error("not found: {0}")]
     NotFound(String),
+    /// 403 — visible, but the visitor may not do this; the text says why.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// 429 — too many attempts; the text says when to try again.
+    #[error("too many requests: {0}")]
+    TooManyRequests(String),
+    /// 413 — the form is larger than any form here.
+    #[error("request too large")]
+    TooLarge,
     /// 500 — logged with its cause chain; the visitor sees a generic page.
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -27,13 +37,26 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<minijinja::Error> for AppError {
+    fn from(e: minijinja::Error) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, title, message) = match &self {
+        let (status, title, message) = match self {
             Self::NotFound(what) => (
                 StatusCode::NOT_FOUND,
                 "页面不存在",
                 format!("{what}请检查网址，或从首页重新进入。"),
+            ),
+            Self::Forbidden(why) => (StatusCode::FORBIDDEN, "无权进行此操作", why),
+            Self::TooManyRequests(why) => (StatusCode::TOO_MANY_REQUESTS, "尝试次数过多", why),
+            Self::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "提交的内容过大",
+                "提交的内容超过了允许的大小，未做任何更改。".to_owned(),
             ),
             Self::Internal(e) => {
                 tracing::error!(error = ?e, "request failed");

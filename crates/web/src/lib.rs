@@ -3,17 +3,62 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
-use axum::routing::get;
+use axum::handler::Handler;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware;
+use axum::routing::{MethodRouter, get, post};
+use chrono::Duration;
 use gongkai_core::Clock;
+use gongkai_core::auth::HashParams;
 use gongkai_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+mod admin;
+mod csrf;
 mod error;
 mod pages;
+mod session;
 mod views;
 
 pub use error::AppError;
+pub use session::{CSRF_COOKIE, SESSION_COOKIE};
+
+/// Settings of the web layer; the defaults suit a government intranet or an HTTPS site.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// A session unused this long ends (default 30 minutes).
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, used or not (default 12 hours).
+    pub session_absolute: Duration,
+    /// Mark cookies `Secure` (default on; turn off only for plain-HTTP test setups on other hosts
+    /// than localhost).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+    /// Argon2id parameters for new password hashes.
+    pub hash_params: HashParams,
+    /// Failed sign-ins per account within the window before sign-in is refused (default 5).
+    pub max_failures_per_account: i64,
+    /// Failed sign-ins per client address within the window (default 20).
+    pub max_failures_per_address: i64,
+    /// The throttling window (default 15 minutes).
+    pub failure_window: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            session_idle: Duration::minutes(30),
+            session_absolute: Duration::hours(12),
+            secure_cookies: true,
+            trust_forwarded_for: false,
+            hash_params: HashParams::default(),
+            max_failures_per_account: 5,
+            max_failures_per_address: 20,
+            failure_window: Duration::minutes(15),
+        }
+    }
+}
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -22,6 +67,111 @@ pub struct AppState {
     pub store: Store,
     /// "Now" (a fixed clock in tests).
     pub clock: Arc<dyn Clock>,
+    /// Web settings.
+    pub settings: Arc<Settings>,
+}
+
+/// Who may reach a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: the public portal.
+    Public,
+    /// Anyone, but only useful signed out: the sign-in form.
+    SignIn,
+    /// Signed-in staff; each handler then checks the agency and role.
+    Staff,
+}
+
+/// One route as registered, so tests can walk every route without anyone listing them by hand.
+#[derive(Debug, Clone)]
+pub struct RouteSpec {
+    /// HTTP method.
+    pub method: Method,
+    /// Path pattern with `{param}` segments.
+    pub path: &'static str,
+    /// Who may reach it.
+    pub access: Access,
+}
+
+/// Builds the router and the list of routes together, so neither can forget one.
+struct Routes {
+    router: Router<AppState>,
+    specs: Vec<RouteSpec>,
+}
+
+impl Routes {
+    fn add(
+        mut self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        route: MethodRouter<AppState>,
+    ) -> Self {
+        self.specs.push(RouteSpec {
+            method,
+            path,
+            access,
+        });
+        self.router = self.router.route(path, route);
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        h: H,
+    ) -> Self {
+        self.add(Method::GET, path, access, get(h))
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        h: H,
+    ) -> Self {
+        self.add(Method::POST, path, access, post(h))
+    }
+}
+
+fn routes() -> Routes {
+    use Access::{Public, SignIn, Staff};
+    Routes { router: Router::new(), specs: Vec::new() }
+        // The public portal.
+        .get("/", Public, pages::home)
+        .get("/agencies/{slug}", Public, pages::agency)
+        .get("/agencies/{slug}/reports/{year}", Public, pages::report)
+        .get("/agencies/{slug}/reports/{year}/{file}", Public, pages::report_download)
+        .get("/assets/site.css", Public, pages::stylesheet)
+        .get("/healthz", Public, pages::health)
+        // The back office.
+        .get("/admin/login", SignIn, admin::auth::login_form)
+        .post("/admin/login", SignIn, admin::auth::login)
+        .post("/admin/logout", Staff, admin::auth::logout)
+        .get("/admin", Staff, admin::dashboard::show)
+        .get("/admin/password", Staff, admin::auth::password_form)
+        .post("/admin/password", Staff, admin::auth::change_password)
+        .get("/admin/agencies", Staff, admin::agencies::list)
+        .get("/admin/agencies/new", Staff, admin::agencies::new_form)
+        .post("/admin/agencies", Staff, admin::agencies::create)
+        .get("/admin/agencies/{slug}", Staff, admin::agencies::show)
+        .post("/admin/agencies/{slug}", Staff, admin::agencies::update)
+        .post("/admin/agencies/{slug}/grants", Staff, admin::agencies::grant)
+        .post("/admin/agencies/{slug}/revoke", Staff, admin::agencies::revoke)
+        .get("/admin/users", Staff, admin::users::list)
+        .get("/admin/users/new", Staff, admin::users::new_form)
+        .post("/admin/users", Staff, admin::users::create)
+        .get("/admin/users/{id}", Staff, admin::users::show)
+        .post("/admin/users/{id}/password", Staff, admin::users::reset_password)
+        .post("/admin/users/{id}/disable", Staff, admin::users::disable)
+        .post("/admin/users/{id}/enable", Staff, admin::users::enable)
+        .get("/admin/audit", Staff, admin::audit::list)
+}
+
+/// Every route of the application.
+pub fn route_specs() -> Vec<RouteSpec> {
+    routes().specs
 }
 
 /// The whole application.
@@ -35,17 +185,11 @@ pub fn router(state: AppState) -> Router {
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ];
-    let mut router = Router::new()
-        .route("/", get(pages::home))
-        .route("/agencies/{slug}", get(pages::agency))
-        .route("/agencies/{slug}/reports/{year}", get(pages::report))
-        .route(
-            "/agencies/{slug}/reports/{year}/{file}",
-            get(pages::report_download),
-        )
-        .route("/assets/site.css", get(pages::stylesheet))
-        .route("/healthz", get(pages::health))
+    let mut router = routes()
+        .router
         .fallback(pages::not_found)
+        .layer(middleware::from_fn(csrf::verify))
+        .layer(middleware::from_fn_with_state(state.clone(), session::load))
         .with_state(state);
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(

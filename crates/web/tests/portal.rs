@@ -23,6 +23,7 @@ async fn app(store: &Store) -> axum::Router {
     gongkai_web::router(gongkai_web::AppState {
         store: store.clone(),
         clock,
+        settings: Arc::new(gongkai_web::Settings::default()),
     })
 }
 

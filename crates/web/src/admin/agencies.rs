@@ -1,0 +1,434 @@
+//! Managing the agency hierarchy and who holds which role in each agency.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use gongkai_core::auth::{Hierarchy, Principal, Role};
+use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
+use gongkai_store::StoreError;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+
+use super::dashboard::NoticeQuery;
+use super::{notice, page, rows, tree, tree_order};
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::{ActiveSession, Staff};
+
+/// The agencies the person may read, in tree order.
+pub async fn list(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+) -> Result<Html<String>, AppError> {
+    let (agencies, tree) = tree(&state).await?;
+    let p = &s.principal;
+    let visible = tree_order(&agencies, |a| p.can_read(&a.slug, &tree));
+    let can_create = p.is_system_admin || p.administered().is_some_and(|a| !a.is_empty());
+    page(
+        &s,
+        "admin/agencies.html",
+        context! { agencies => rows(&visible), can_create },
+    )
+}
+
+/// The fields of the agency form.
+#[derive(Debug, Deserialize, Default, Serialize, Clone)]
+#[serde(default)]
+pub struct AgencyForm {
+    slug: String,
+    name: String,
+    credit_code: String,
+    kind: String,
+    parent: String,
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
+fn kinds() -> Vec<Choice> {
+    AgencyKind::ALL
+        .iter()
+        .map(|k| Choice {
+            value: k.key().into(),
+            label: k.label().into(),
+        })
+        .collect()
+}
+
+/// Agencies the person may put a new agency under; `None` in the list means "at the top".
+fn parent_choices(p: &Principal, agencies: &[Agency]) -> Vec<Choice> {
+    let mut out = Vec::new();
+    if p.is_system_admin {
+        out.push(Choice {
+            value: String::new(),
+            label: "（无上级）".into(),
+        });
+    }
+    for (a, depth) in tree_order(agencies, |a| p.can_create_agency(Some(&a.slug))) {
+        out.push(Choice {
+            value: a.slug.to_string(),
+            label: format!("{}{}", "　".repeat(depth), a.name),
+        });
+    }
+    out
+}
+
+fn form_page(
+    s: &ActiveSession,
+    agencies: &[Agency],
+    form: &AgencyForm,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let html = page(
+        s,
+        "admin/agency_new.html",
+        context! {
+            form => Serde(form.clone()),
+            kinds => Serde(kinds()),
+            parents => Serde(parent_choices(&s.principal, agencies)),
+            error,
+        },
+    )?;
+    Ok((status, html).into_response())
+}
+
+/// The new-agency form.
+pub async fn new_form(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+) -> Result<Response, AppError> {
+    let (agencies, _) = tree(&state).await?;
+    if parent_choices(&s.principal, &agencies).is_empty() {
+        return Err(AppError::Forbidden(
+            "只有系统管理员或上级机关的机关管理员可以添加机关。".into(),
+        ));
+    }
+    form_page(&s, &agencies, &AgencyForm::default(), None)
+}
+
+fn parse_agency(form: &AgencyForm) -> Result<Agency, String> {
+    let slug = Slug::parse(form.slug.trim()).map_err(|e| e.to_string())?;
+    let code = CreditCode::parse(&form.credit_code).map_err(|e| e.to_string())?;
+    let kind: AgencyKind = form
+        .kind
+        .parse()
+        .map_err(|e: gongkai_core::agency::AgencyError| e.to_string())?;
+    let parent = match form.parent.trim() {
+        "" => None,
+        p => Some(Slug::parse(p).map_err(|e| e.to_string())?),
+    };
+    Agency::new(slug, &form.name, code, kind, parent).map_err(|e| e.to_string())
+}
+
+/// Adds an agency.
+pub async fn create(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Form(form): Form<AgencyForm>,
+) -> Result<Response, AppError> {
+    let (agencies, _) = tree(&state).await?;
+    let agency = match parse_agency(&form) {
+        Ok(a) => a,
+        Err(e) => return form_page(&s, &agencies, &form, Some(e)),
+    };
+    if !s.principal.can_create_agency(agency.parent.as_ref()) {
+        return Err(AppError::Forbidden(
+            "您不能在所选上级机关下添加机关。".into(),
+        ));
+    }
+    match state
+        .store
+        .insert_agency(&agency, &s.actor(), state.clock.now())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/admin/agencies/{}?notice=agency_created",
+            agency.slug
+        ))
+        .into_response()),
+        Err(StoreError::Conflict(m)) => form_page(&s, &agencies, &form, Some(m)),
+        Err(StoreError::NotFound(m)) => form_page(&s, &agencies, &form, Some(format!("上级{m}"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Finds an agency the person may read: anything else is 404, so its existence does not leak.
+async fn readable(
+    state: &AppState,
+    p: &Principal,
+    slug: &str,
+) -> Result<(Agency, Vec<Agency>, Hierarchy), AppError> {
+    let (agencies, tree) = tree(state).await?;
+    let not_found = || AppError::NotFound(format!("没有您可以查看的机关“{slug}”。"));
+    let slug = Slug::parse(slug).map_err(|_| not_found())?;
+    let agency = agencies
+        .iter()
+        .find(|a| a.slug == slug)
+        .cloned()
+        .ok_or_else(not_found)?;
+    if !p.can_read(&slug, &tree) {
+        return Err(not_found());
+    }
+    Ok((agency, agencies, tree))
+}
+
+#[derive(Serialize)]
+struct Member {
+    user_id: i64,
+    username: String,
+    display_name: String,
+    role_key: &'static str,
+    role: &'static str,
+    can_revoke: bool,
+}
+
+/// One agency: its details, members and their roles, and (for its administrators) forms to change them.
+pub async fn show(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Html<String>, AppError> {
+    let (agency, agencies, tree) = readable(&state, &s.principal, &slug).await?;
+    agency_page(
+        &state,
+        &s,
+        &agency,
+        &agencies,
+        &tree,
+        notice(q.notice.as_deref()),
+        None,
+    )
+    .await
+}
+
+async fn agency_page(
+    state: &AppState,
+    s: &ActiveSession,
+    agency: &Agency,
+    agencies: &[Agency],
+    tree: &Hierarchy,
+    notice: Option<&str>,
+    error: Option<String>,
+) -> Result<Html<String>, AppError> {
+    let p = &s.principal;
+    let users = state.store.list_users().await?;
+    let members: Vec<Member> = state
+        .store
+        .all_grants()
+        .await?
+        .into_iter()
+        .filter(|(_, g)| g.agency == agency.slug)
+        .filter_map(|(uid, g)| {
+            let u = users.iter().find(|u| u.id == uid)?;
+            Some(Member {
+                user_id: uid,
+                username: u.username.clone(),
+                display_name: u.display_name.clone(),
+                role_key: g.role.key(),
+                role: g.role.label(),
+                can_revoke: p.can_grant(&agency.slug, g.role),
+            })
+        })
+        .collect();
+    let grantable: Vec<Choice> = Role::ALL
+        .iter()
+        .filter(|r| p.can_grant(&agency.slug, **r))
+        .map(|r| Choice {
+            value: r.key().into(),
+            label: r.label().into(),
+        })
+        .collect();
+    let members_below = tree_order(agencies, |a| {
+        a.parent.as_ref() == Some(&agency.slug) && p.can_read(&a.slug, tree)
+    });
+    let parent = agency
+        .parent
+        .as_ref()
+        .and_then(|ps| agencies.iter().find(|a| &a.slug == ps));
+    let form = AgencyForm {
+        slug: agency.slug.to_string(),
+        name: agency.name.clone(),
+        credit_code: agency.credit_code.as_str().to_owned(),
+        kind: agency.kind.key().to_owned(),
+        parent: agency
+            .parent
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    };
+    let mut parents = vec![Choice {
+        value: String::new(),
+        label: "（无上级）".into(),
+    }];
+    parents.extend(
+        tree_order(agencies, |a| {
+            a.slug != agency.slug && !tree.would_cycle(&agency.slug, &a.slug)
+        })
+        .into_iter()
+        .map(|(a, d)| Choice {
+            value: a.slug.to_string(),
+            label: format!("{}{}", "　".repeat(d), a.name),
+        }),
+    );
+    page(
+        s,
+        "admin/agency.html",
+        context! {
+            agency => context! {
+                slug => agency.slug.to_string(),
+                name => agency.name.clone(),
+                kind => agency.kind.label(),
+                credit_code => agency.credit_code.as_str(),
+            },
+            parent => parent.map(|a| context! { slug => a.slug.to_string(), name => a.name.clone() }),
+            members => Serde(members),
+            below => rows(&members_below),
+            grantable => Serde(grantable),
+            can_administer => p.can_administer(&agency.slug),
+            can_move => p.is_system_admin,
+            form => Serde(form),
+            kinds => Serde(kinds()),
+            parents => Serde(parents),
+            notice,
+            error,
+        },
+    )
+}
+
+/// Saves an agency's details. Only system administrators move an agency to another parent.
+pub async fn update(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Form(mut form): Form<AgencyForm>,
+) -> Result<Response, AppError> {
+    let (agency, agencies, tree) = readable(&state, &s.principal, &slug).await?;
+    if !s.principal.can_administer(&agency.slug) {
+        return Err(AppError::Forbidden(
+            "只有本机关的机关管理员或系统管理员可以修改机关信息。".into(),
+        ));
+    }
+    form.slug = agency.slug.to_string();
+    if !s.principal.is_system_admin {
+        form.parent = agency
+            .parent
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+    }
+    let error = match parse_agency(&form) {
+        Ok(updated)
+            if updated
+                .parent
+                .as_ref()
+                .is_some_and(|p| tree.would_cycle(&updated.slug, p)) =>
+        {
+            Some("上级机关不能是本机关或其下属机关。".to_owned())
+        }
+        Ok(updated) => match state
+            .store
+            .update_agency(&updated, &s.actor(), state.clock.now())
+            .await
+        {
+            Ok(()) => {
+                return Ok(Redirect::to(&format!(
+                    "/admin/agencies/{}?notice=agency_updated",
+                    agency.slug
+                ))
+                .into_response());
+            }
+            Err(StoreError::Conflict(m)) => Some(m),
+            Err(e) => return Err(e.into()),
+        },
+        Err(e) => Some(e),
+    };
+    let html = agency_page(&state, &s, &agency, &agencies, &tree, None, error).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+}
+
+/// The grant form's fields.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct GrantForm {
+    username: String,
+    user_id: String,
+    role: String,
+}
+
+async fn role_change(
+    state: &AppState,
+    s: &ActiveSession,
+    slug: &str,
+    role: &str,
+) -> Result<(Agency, Role), AppError> {
+    let (agency, _, _) = readable(state, &s.principal, slug).await?;
+    let role: Role = role
+        .parse()
+        .map_err(|e: gongkai_core::auth::UnknownRole| AppError::Forbidden(e.to_string()))?;
+    if !s.principal.can_grant(&agency.slug, role) {
+        return Err(AppError::Forbidden(format!(
+            "您不能在{}授予或撤销“{}”角色。",
+            agency.name,
+            role.label()
+        )));
+    }
+    Ok((agency, role))
+}
+
+/// Gives a role in the agency to an existing user, found by login name.
+pub async fn grant(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Form(form): Form<GrantForm>,
+) -> Result<Response, AppError> {
+    let (agency, role) = role_change(&state, &s, &slug, &form.role).await?;
+    let back = |n: &str| {
+        Redirect::to(&format!("/admin/agencies/{}?notice={n}", agency.slug)).into_response()
+    };
+    let Some(user) = state
+        .store
+        .find_user_by_username(form.username.trim().to_lowercase().as_str())
+        .await?
+    else {
+        return Ok(back("user_not_found"));
+    };
+    let granted = state
+        .store
+        .grant_role(user.id, &agency.slug, role, &s.actor(), state.clock.now())
+        .await?;
+    Ok(back(if granted {
+        "granted"
+    } else {
+        "already_granted"
+    }))
+}
+
+/// Takes a role in the agency away from a user.
+pub async fn revoke(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Form(form): Form<GrantForm>,
+) -> Result<Response, AppError> {
+    let (agency, role) = role_change(&state, &s, &slug, &form.role).await?;
+    let user_id: i64 = form
+        .user_id
+        .parse()
+        .map_err(|_| AppError::NotFound("用户".into()))?;
+    state
+        .store
+        .revoke_role(user_id, &agency.slug, role, &s.actor(), state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!("/admin/agencies/{}?notice=revoked", agency.slug)).into_response())
+}

@@ -1,0 +1,264 @@
+//! Signing in and out, and changing one's own password.
+
+use std::net::SocketAddr;
+use std::sync::LazyLock;
+
+use axum::Extension;
+use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use gongkai_core::audit::Actor;
+use gongkai_core::auth::{
+    HashParams, check_password_strength, hash_password, random_token, sha256_hex, verify_password,
+};
+use minijinja::context;
+use serde::Deserialize;
+
+use super::page;
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Staff, Visitor, client_address, set_cookie};
+use crate::views;
+
+/// `?expired=1` after a timeout, `?next=` where to go after signing in.
+#[derive(Debug, Deserialize, Default)]
+pub struct LoginQuery {
+    expired: Option<String>,
+    next: Option<String>,
+}
+
+fn login_page(
+    status: StatusCode,
+    csrf: &str,
+    error: Option<&str>,
+    username: &str,
+    next: &str,
+    expired: bool,
+) -> Result<Response, AppError> {
+    let html = views::render(
+        "admin/login.html",
+        context! { csrf, error, username, next, expired },
+    )?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// The sign-in form. Gives the browser a CSRF cookie for it.
+pub async fn login_form(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, AppError> {
+    if visitor.session.is_some() {
+        return Ok(Redirect::to("/admin").into_response());
+    }
+    let token = visitor.csrf_cookie.clone().unwrap_or_else(random_token);
+    let mut res = login_page(
+        StatusCode::OK,
+        &token,
+        None,
+        "",
+        q.next.as_deref().unwrap_or(""),
+        q.expired.is_some(),
+    )?;
+    if visitor.csrf_cookie.is_none() {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(CSRF_COOKIE, &token, state.settings.secure_cookies, "Strict"),
+        );
+    }
+    Ok(res)
+}
+
+/// The sign-in form's fields.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: String,
+}
+
+/// A hash to verify against when the account does not exist, so the answer takes as long either way.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    hash_password("dummy password for timing", HashParams::default()).unwrap_or_default()
+});
+
+/// Where to go after signing in: only back-office paths on this site.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with("/admin") && !next.starts_with("//") && !next.contains("://") {
+        next
+    } else {
+        "/admin"
+    }
+}
+
+/// Signs in: throttled per account and per address; on success a new session replaces any old one.
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    headers: HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let address = client_address(
+        &headers,
+        peer.map(|p| p.0.0),
+        state.settings.trust_forwarded_for,
+    );
+    let csrf = visitor.csrf_cookie.clone().unwrap_or_default();
+    let username = form.username.trim().to_lowercase();
+    let now = state.clock.now();
+    let s = &state.settings;
+    let since = now - s.failure_window;
+    let minutes = s.failure_window.num_minutes();
+    let user_subject = format!("user:{username}");
+    let ip_subject = format!("ip:{address}");
+    if state
+        .store
+        .count_login_failures(&user_subject, since)
+        .await?
+        >= s.max_failures_per_account
+        || state.store.count_login_failures(&ip_subject, since).await? >= s.max_failures_per_address
+    {
+        return Err(AppError::TooManyRequests(format!(
+            "登录失败次数过多，为保护账号安全，请{minutes}分钟后再试。如忘记密码，请联系机关管理员重置。"
+        )));
+    }
+    let user = state.store.find_user_by_username(&username).await?;
+    let stored = user
+        .as_ref()
+        .map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str());
+    let password_ok = verify_password(&form.password, stored) && user.is_some();
+    let user = match user {
+        Some(u) if password_ok && !u.disabled => u,
+        Some(u) if password_ok && u.disabled => {
+            return login_page(
+                StatusCode::FORBIDDEN,
+                &csrf,
+                Some("该账号已停用，请联系机关管理员。"),
+                &username,
+                &form.next,
+                false,
+            );
+        }
+        _ => {
+            state
+                .store
+                .record_login_failure(&[user_subject, ip_subject], now)
+                .await?;
+            return login_page(
+                StatusCode::UNAUTHORIZED,
+                &csrf,
+                Some("用户名或密码不正确。"),
+                &username,
+                &form.next,
+                false,
+            );
+        }
+    };
+    state.store.clear_login_failures(&user_subject).await?;
+    let token = random_token();
+    let id_hash = sha256_hex(token.as_bytes());
+    let actor = Actor::user(user.id, &user.display_name, &user.username);
+    state
+        .store
+        .create_session(
+            user.id,
+            &id_hash,
+            &random_token(),
+            visitor.presented.as_deref(),
+            &actor,
+            &address,
+            now,
+        )
+        .await?;
+    let mut res = Redirect::to(safe_next(&form.next)).into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, &token, s.secure_cookies, "Lax"),
+    );
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(CSRF_COOKIE, "", s.secure_cookies, "Strict"),
+    );
+    Ok(res)
+}
+
+/// Signs out: the session ends in the database, the cookie is cleared.
+pub async fn logout(State(state): State<AppState>, Staff(s): Staff) -> Result<Response, AppError> {
+    state
+        .store
+        .delete_session(&s.id_hash, Some(&s.actor()), state.clock.now())
+        .await?;
+    let mut res = Redirect::to("/admin/login").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", state.settings.secure_cookies, "Lax"),
+    );
+    Ok(res)
+}
+
+/// The change-password form.
+pub async fn password_form(Staff(s): Staff) -> Result<Html<String>, AppError> {
+    let forced = s.must_change_password;
+    page(
+        &s,
+        "admin/password.html",
+        context! { forced, error => None::<String> },
+    )
+}
+
+/// The change-password form's fields.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+/// Changes one's own password; every other session of the person ends.
+pub async fn change_password(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let user = state
+        .store
+        .find_user(s.principal.user_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("用户".into()))?;
+    let problem = if !verify_password(&form.current, &user.password_hash) {
+        Some("当前密码不正确。".to_owned())
+    } else if form.new != form.confirm {
+        Some("两次输入的新密码不一致。".to_owned())
+    } else if form.new == form.current {
+        Some("新密码不能与当前密码相同。".to_owned())
+    } else {
+        check_password_strength(&form.new, &user.username)
+            .err()
+            .map(|e| e.to_string())
+    };
+    if let Some(error) = problem {
+        let html = page(
+            &s,
+            "admin/password.html",
+            context! { forced => s.must_change_password, error },
+        )?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+    }
+    let hash = hash_password(&form.new, state.settings.hash_params)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    state
+        .store
+        .set_password(
+            user.id,
+            &hash,
+            false,
+            Some(&s.id_hash),
+            &s.actor(),
+            state.clock.now(),
+        )
+        .await?;
+    Ok(Redirect::to("/admin?notice=password_changed").into_response())
+}

@@ -1,0 +1,99 @@
+//! The dashboard: one page per person, with a section for each role they hold.
+
+use axum::extract::{Query, State};
+use axum::response::Html;
+use chrono::Datelike;
+use gongkai_core::auth::Role;
+use gongkai_core::report::Severity;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+
+use super::{notice, page, tree, tree_order};
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::Staff;
+
+/// `?notice=` after a redirect.
+#[derive(Debug, Deserialize, Default)]
+pub struct NoticeQuery {
+    /// Which message to show.
+    pub notice: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RoleRow {
+    agency: String,
+    agency_slug: String,
+    role: &'static str,
+}
+
+#[derive(Serialize)]
+struct ReportRow {
+    slug: String,
+    name: String,
+    depth: usize,
+    year: i32,
+    errors: usize,
+    warnings: usize,
+}
+
+/// The signed-in person's dashboard.
+pub async fn show(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Html<String>, AppError> {
+    let (agencies, tree) = tree(&state).await?;
+    let p = &s.principal;
+    let name_of = |slug: &gongkai_core::Slug| {
+        agencies
+            .iter()
+            .find(|a| &a.slug == slug)
+            .map_or_else(|| slug.to_string(), |a| a.name.clone())
+    };
+    let roles: Vec<RoleRow> = p
+        .grants
+        .iter()
+        .map(|g| RoleRow {
+            agency: name_of(&g.agency),
+            agency_slug: g.agency.to_string(),
+            role: g.role.label(),
+        })
+        .collect();
+    let has = |r: Role| p.grants.iter().any(|g| g.role == r);
+
+    // Last year's report of every agency the person may read, with its cross-check result.
+    let today = state.clock.today();
+    let year = today.year() - 1;
+    let mut reports = Vec::new();
+    for (a, depth) in tree_order(&agencies, |a| p.can_read(&a.slug, &tree)) {
+        let (_, findings) = state.store.checked_report(&a.slug, year, today).await?;
+        reports.push(ReportRow {
+            slug: a.slug.to_string(),
+            name: a.name.clone(),
+            depth,
+            year,
+            errors: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count(),
+            warnings: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Warning)
+                .count(),
+        });
+    }
+    page(
+        &s,
+        "admin/dashboard.html",
+        context! {
+            notice => notice(q.notice.as_deref()),
+            roles => Serde(roles),
+            reports => Serde(reports),
+            drafter => has(Role::Drafter),
+            reviewer => has(Role::FirstReviewer) || has(Role::FinalReviewer),
+            case_officer => has(Role::CaseOfficer),
+        },
+    )
+}

@@ -1,0 +1,119 @@
+//! The staff back office (`/admin`): sign-in, dashboard, agencies, users, roles and the audit trail.
+//! Every handler takes [`Staff`](crate::session::Staff) and then asks `gongkai_core::auth` whether the
+//! person may see or change the agency concerned; a thing the person may not see answers 404, a thing
+//! they may see but not change answers 403.
+
+pub mod agencies;
+pub mod audit;
+pub mod auth;
+pub mod dashboard;
+pub mod users;
+
+use axum::response::Html;
+use gongkai_core::Agency;
+use gongkai_core::auth::Hierarchy;
+use minijinja::context;
+use minijinja::value::{Serde, Value};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::ActiveSession;
+use crate::views;
+
+/// Renders a back-office page with what every page needs: the person, their CSRF token, the menu.
+pub fn page(s: &ActiveSession, name: &str, extra: Value) -> Result<Html<String>, AppError> {
+    let p = &s.principal;
+    let ctx = context! {
+        me => context! {
+            display_name => p.display_name.clone(),
+            username => p.username.clone(),
+            is_system_admin => p.is_system_admin,
+            can_manage_users => p.is_system_admin || p.administered().is_some_and(|a| !a.is_empty()),
+            can_audit => p.is_system_admin || p.grants.iter().any(|g| matches!(g.role, gongkai_core::auth::Role::AgencyAdmin | gongkai_core::auth::Role::OversightOfficer)),
+        },
+        csrf => s.csrf.clone(),
+        ..extra
+    };
+    Ok(Html(views::render(name, ctx)?))
+}
+
+/// Every agency and the tree they form.
+pub async fn tree(state: &AppState) -> Result<(Vec<Agency>, Hierarchy), AppError> {
+    let agencies = state.store.list_agencies().await?;
+    let tree = Hierarchy::new(&agencies);
+    Ok((agencies, tree))
+}
+
+/// An agency as pages show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyRow {
+    /// URL name.
+    pub slug: String,
+    /// Full name.
+    pub name: String,
+    /// Kind, in Chinese.
+    pub kind: &'static str,
+    /// Depth in the tree (for indentation).
+    pub depth: usize,
+}
+
+/// Agencies in tree order (each parent followed by its members), with depth.
+pub fn tree_order<'a>(
+    agencies: &'a [Agency],
+    keep: impl Fn(&Agency) -> bool,
+) -> Vec<(&'a Agency, usize)> {
+    fn walk<'a>(
+        all: &'a [Agency],
+        parent: Option<&gongkai_core::Slug>,
+        depth: usize,
+        out: &mut Vec<(&'a Agency, usize)>,
+    ) {
+        for a in all.iter().filter(|a| a.parent.as_ref() == parent) {
+            if depth > all.len() || out.iter().any(|(x, _)| x.slug == a.slug) {
+                continue;
+            }
+            out.push((a, depth));
+            walk(all, Some(&a.slug), depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(agencies, None, 0, &mut out);
+    // Agencies whose parent is missing still appear.
+    for a in agencies {
+        if !out.iter().any(|(x, _)| x.slug == a.slug) {
+            out.push((a, 0));
+        }
+    }
+    out.into_iter().filter(|(a, _)| keep(a)).collect()
+}
+
+/// Rows for a template.
+pub fn rows(ordered: &[(&Agency, usize)]) -> Value {
+    let rows: Vec<AgencyRow> = ordered
+        .iter()
+        .map(|(a, depth)| AgencyRow {
+            slug: a.slug.to_string(),
+            name: a.name.clone(),
+            kind: a.kind.label(),
+            depth: *depth,
+        })
+        .collect();
+    Value::from(Serde(rows))
+}
+
+/// The message for a `?notice=` key; unknown keys show nothing, so no text is reflected.
+pub fn notice(key: Option<&str>) -> Option<&'static str> {
+    Some(match key? {
+        "password_changed" => "密码已修改。其他设备上的登录已全部退出。",
+        "agency_created" => "机关已添加。",
+        "agency_updated" => "机关信息已保存。",
+        "granted" => "角色已授予。",
+        "already_granted" => "该用户已有此角色，未做更改。",
+        "revoked" => "角色已撤销。",
+        "user_not_found" => "没有这个用户名的用户。请先在“用户”中新建账号。",
+        "disabled" => "账号已停用，其登录已全部退出。",
+        "enabled" => "账号已启用。",
+        _ => return None,
+    })
+}

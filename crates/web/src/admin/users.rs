@@ -1,0 +1,348 @@
+//! Accounts: listing, creating (with a one-time password), resetting passwords, disabling.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use gongkai_core::auth::{
+    Grant, Hierarchy, Principal, Role, hash_password, parse_username, random_password,
+};
+use gongkai_core::{Agency, Slug};
+use gongkai_store::{NewUser, StoreError, User};
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+
+use super::dashboard::NoticeQuery;
+use super::{notice, page, tree, tree_order};
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::{ActiveSession, Staff};
+
+#[derive(Serialize)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    is_system_admin: bool,
+    disabled: bool,
+    roles: Vec<String>,
+}
+
+/// Whether `p` may see `user` (with `grants`): a system administrator, the person themself, or an
+/// administrator of an agency where the user holds a role.
+fn can_see(p: &Principal, user: &User, grants: &[Grant]) -> bool {
+    p.is_system_admin || p.user_id == user.id || grants.iter().any(|g| p.can_administer(&g.agency))
+}
+
+/// Whether `p` may reset the password of, or disable, `user`: a system administrator; or, for an
+/// ordinary account whose every role is in agencies `p` administers, that agency's administrator.
+fn can_manage(p: &Principal, user: &User, grants: &[Grant]) -> bool {
+    p.user_id != user.id
+        && (p.is_system_admin
+            || (!user.is_system_admin
+                && !grants.is_empty()
+                && grants.iter().all(|g| p.can_administer(&g.agency))))
+}
+
+fn agency_name(agencies: &[Agency], slug: &Slug) -> String {
+    agencies
+        .iter()
+        .find(|a| &a.slug == slug)
+        .map_or_else(|| slug.to_string(), |a| a.name.clone())
+}
+
+/// The accounts the person may manage.
+pub async fn list(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+) -> Result<Html<String>, AppError> {
+    let p = &s.principal;
+    if !p.is_system_admin && p.administered().is_none_or(|a| a.is_empty()) {
+        return Err(AppError::Forbidden(
+            "只有系统管理员和机关管理员可以管理用户。".into(),
+        ));
+    }
+    let (agencies, tree) = tree(&state).await?;
+    let grants = state.store.all_grants().await?;
+    let rows: Vec<UserRow> = state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .filter_map(|u| {
+            let mine: Vec<Grant> = grants
+                .iter()
+                .filter(|(id, _)| *id == u.id)
+                .map(|(_, g)| g.clone())
+                .collect();
+            can_see(p, &u, &mine).then(|| UserRow {
+                id: u.id,
+                roles: mine
+                    .iter()
+                    .filter(|g| p.can_read(&g.agency, &tree))
+                    .map(|g| format!("{} {}", agency_name(&agencies, &g.agency), g.role.label()))
+                    .collect(),
+                username: u.username,
+                display_name: u.display_name,
+                is_system_admin: u.is_system_admin,
+                disabled: u.disabled,
+            })
+        })
+        .collect();
+    page(&s, "admin/users.html", context! { users => Serde(rows) })
+}
+
+/// The new-account form's fields.
+#[derive(Debug, Deserialize, Default, Serialize, Clone)]
+#[serde(default)]
+pub struct UserForm {
+    username: String,
+    display_name: String,
+    agency: String,
+    role: String,
+    system_admin: String,
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
+fn user_form(
+    s: &ActiveSession,
+    agencies: &[Agency],
+    form: &UserForm,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let p = &s.principal;
+    let choices: Vec<Choice> = tree_order(agencies, |a| p.can_administer(&a.slug))
+        .into_iter()
+        .map(|(a, d)| Choice {
+            value: a.slug.to_string(),
+            label: format!("{}{}", "　".repeat(d), a.name),
+        })
+        .collect();
+    let roles: Vec<Choice> = Role::ALL
+        .iter()
+        .filter(|r| p.is_system_admin || **r != Role::OversightOfficer)
+        .map(|r| Choice {
+            value: r.key().into(),
+            label: r.label().into(),
+        })
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let html = page(
+        s,
+        "admin/user_new.html",
+        context! { form => Serde(form.clone()), agencies => Serde(choices), roles => Serde(roles), error },
+    )?;
+    Ok((status, html).into_response())
+}
+
+/// The new-account form.
+pub async fn new_form(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+) -> Result<Response, AppError> {
+    let p = &s.principal;
+    if !p.is_system_admin && p.administered().is_none_or(|a| a.is_empty()) {
+        return Err(AppError::Forbidden(
+            "只有系统管理员和机关管理员可以新建用户。".into(),
+        ));
+    }
+    let (agencies, _) = tree(&state).await?;
+    user_form(&s, &agencies, &UserForm::default(), None)
+}
+
+/// Creates an account with a one-time password (shown once) and its first role.
+pub async fn create(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Form(form): Form<UserForm>,
+) -> Result<Response, AppError> {
+    let p = &s.principal;
+    if !p.is_system_admin && p.administered().is_none_or(|a| a.is_empty()) {
+        return Err(AppError::Forbidden(
+            "只有系统管理员和机关管理员可以新建用户。".into(),
+        ));
+    }
+    let (agencies, _) = tree(&state).await?;
+    let fail = |e: String| user_form(&s, &agencies, &form, Some(e));
+    let username = match parse_username(&form.username) {
+        Ok(u) => u,
+        Err(e) => return fail(e.to_string()),
+    };
+    let display_name = form.display_name.trim();
+    if display_name.is_empty() || display_name.chars().count() > 50 {
+        return fail("姓名不能为空，且不超过50个字。".into());
+    }
+    let is_system_admin = p.is_system_admin && form.system_admin == "on";
+    let first_role = match (form.agency.trim(), form.role.trim()) {
+        ("", "") if p.is_system_admin => None,
+        ("", _) | (_, "") => return fail("请选择所属机关和角色。".into()),
+        (agency, role) => {
+            let Ok(agency) = Slug::parse(agency) else {
+                return fail("所选机关不存在。".into());
+            };
+            let Ok(role) = role.parse::<Role>() else {
+                return fail("所选角色无效。".into());
+            };
+            if !p.can_grant(&agency, role) {
+                return Err(AppError::Forbidden("您不能在所选机关授予该角色。".into()));
+            }
+            Some((agency, role))
+        }
+    };
+    let password = random_password();
+    let hash = hash_password(&password, state.settings.hash_params)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let now = state.clock.now();
+    let new = NewUser {
+        username: username.clone(),
+        display_name: display_name.to_owned(),
+        password_hash: hash,
+        is_system_admin,
+        must_change_password: true,
+    };
+    let id = match state.store.create_user(&new, &s.actor(), now).await {
+        Ok(id) => id,
+        Err(StoreError::Conflict(m)) => return fail(m),
+        Err(e) => return Err(e.into()),
+    };
+    if let Some((agency, role)) = first_role {
+        state
+            .store
+            .grant_role(id, &agency, role, &s.actor(), now)
+            .await?;
+    }
+    Ok(page(
+        &s,
+        "admin/password_shown.html",
+        context! { username, password, user_id => id, created => true },
+    )?
+    .into_response())
+}
+
+async fn visible_user(
+    state: &AppState,
+    p: &Principal,
+    id: &str,
+) -> Result<(User, Vec<Grant>), AppError> {
+    let not_found = || AppError::NotFound("没有您可以查看的这个用户。".into());
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let user = state.store.find_user(id).await?.ok_or_else(not_found)?;
+    let grants = state.store.grants_of(id).await?;
+    if !can_see(p, &user, &grants) {
+        return Err(not_found());
+    }
+    Ok((user, grants))
+}
+
+#[derive(Serialize)]
+struct GrantRow {
+    agency_slug: String,
+    agency: String,
+    role: &'static str,
+}
+
+/// One account.
+pub async fn show(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Html<String>, AppError> {
+    let (user, grants) = visible_user(&state, &s.principal, &id).await?;
+    let (agencies, tree): (Vec<Agency>, Hierarchy) = tree(&state).await?;
+    let rows: Vec<GrantRow> = grants
+        .iter()
+        .filter(|g| s.principal.can_read(&g.agency, &tree))
+        .map(|g| GrantRow {
+            agency_slug: g.agency.to_string(),
+            agency: agency_name(&agencies, &g.agency),
+            role: g.role.label(),
+        })
+        .collect();
+    page(
+        &s,
+        "admin/user.html",
+        context! {
+            user => context! {
+                id => user.id,
+                username => user.username.clone(),
+                display_name => user.display_name.clone(),
+                is_system_admin => user.is_system_admin,
+                disabled => user.disabled,
+                must_change_password => user.must_change_password,
+            },
+            grants => Serde(rows),
+            can_manage => can_manage(&s.principal, &user, &grants),
+            notice => notice(q.notice.as_deref()),
+        },
+    )
+}
+
+async fn managed_user(state: &AppState, s: &ActiveSession, id: &str) -> Result<User, AppError> {
+    let (user, grants) = visible_user(state, &s.principal, id).await?;
+    if !can_manage(&s.principal, &user, &grants) {
+        return Err(AppError::Forbidden(
+            "您不能管理这个账号：它在您管理范围以外的机关也有角色，或是您本人、系统管理员。".into(),
+        ));
+    }
+    Ok(user)
+}
+
+/// Resets a password to a new one-time password, shown once; the user's sessions end.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = managed_user(&state, &s, &id).await?;
+    let password = random_password();
+    let hash = hash_password(&password, state.settings.hash_params)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    state
+        .store
+        .set_password(user.id, &hash, true, None, &s.actor(), state.clock.now())
+        .await?;
+    Ok(page(
+        &s,
+        "admin/password_shown.html",
+        context! { username => user.username, password, user_id => user.id, created => false },
+    )?
+    .into_response())
+}
+
+/// Disables an account; its sessions end.
+pub async fn disable(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = managed_user(&state, &s, &id).await?;
+    state
+        .store
+        .set_disabled(user.id, true, &s.actor(), state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!("/admin/users/{}?notice=disabled", user.id)).into_response())
+}
+
+/// Enables an account again.
+pub async fn enable(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = managed_user(&state, &s, &id).await?;
+    state
+        .store
+        .set_disabled(user.id, false, &s.actor(), state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!("/admin/users/{}?notice=enabled", user.id)).into_response())
+}

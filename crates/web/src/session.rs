@@ -1,0 +1,188 @@
+//! Server-side sessions. The browser holds a random id in an HttpOnly cookie; the database holds its
+//! SHA-256, the user and the CSRF token. Idle and absolute timeouts are checked on every request, so
+//! an expired session is gone whichever server process sees it next.
+
+use std::net::SocketAddr;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Duration;
+use gongkai_core::audit::Actor;
+use gongkai_core::auth::{Principal, sha256_hex};
+
+use crate::AppState;
+use crate::error::AppError;
+
+/// Cookie holding the session id.
+pub const SESSION_COOKIE: &str = "gongkai_session";
+/// Cookie holding the CSRF token of visitors without a session (the sign-in form).
+pub const CSRF_COOKIE: &str = "gongkai_csrf";
+
+/// A signed-in visitor's session.
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    /// SHA-256 of the session id.
+    pub id_hash: String,
+    /// The token every form must carry.
+    pub csrf: String,
+    /// Who.
+    pub principal: Principal,
+    /// Must choose a new password before doing anything else.
+    pub must_change_password: bool,
+}
+
+impl ActiveSession {
+    /// The actor recorded in the audit trail.
+    pub fn actor(&self) -> Actor {
+        Actor::user(
+            self.principal.user_id,
+            &self.principal.display_name,
+            &self.principal.username,
+        )
+    }
+}
+
+/// What the session layer learned about the visitor, in request extensions.
+#[derive(Debug, Clone, Default)]
+pub struct Visitor {
+    /// The session, if signed in.
+    pub session: Option<ActiveSession>,
+    /// A session cookie was presented but had expired.
+    pub expired: bool,
+    /// The CSRF cookie of an anonymous visitor.
+    pub csrf_cookie: Option<String>,
+    /// The presented session cookie's hash, valid or not (ended at the next sign-in).
+    pub presented: Option<String>,
+}
+
+/// Reads one cookie from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A `Set-Cookie` value with the house flags: HttpOnly, SameSite, Path=/ and Secure when set.
+pub fn set_cookie(name: &str, value: &str, secure: bool, same_site: &str) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let max_age = if value.is_empty() { "; Max-Age=0" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite={same_site}{secure}{max_age}"
+    ))
+    .expect("cookie values are hex")
+}
+
+/// The client's address: the socket peer, or the first `X-Forwarded-For` hop when the server sits
+/// behind a trusted proxy.
+pub fn client_address(
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    trust_forwarded: bool,
+) -> String {
+    if trust_forwarded
+        && let Some(first) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+    {
+        return first.trim().to_owned();
+    }
+    peer.map_or_else(|| "unknown".to_owned(), |p| p.ip().to_string())
+}
+
+/// Loads the visitor's session into the request, enforcing the timeouts.
+pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let mut visitor = Visitor {
+        csrf_cookie: cookie(req.headers(), CSRF_COOKIE),
+        ..Visitor::default()
+    };
+    if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
+        let id_hash = sha256_hex(token.as_bytes());
+        visitor.presented = Some(id_hash.clone());
+        match resolve(&state, &id_hash).await {
+            Ok(Some(session)) => visitor.session = Some(session),
+            Ok(None) => visitor.expired = true,
+            Err(e) => return e.into_response(),
+        }
+    }
+    req.extensions_mut().insert(visitor);
+    next.run(req).await
+}
+
+async fn resolve(state: &AppState, id_hash: &str) -> Result<Option<ActiveSession>, AppError> {
+    let now = state.clock.now();
+    let Some(record) = state.store.find_session(id_hash).await? else {
+        return Ok(None);
+    };
+    let s = &state.settings;
+    if now - record.last_seen > s.session_idle || now - record.created > s.session_absolute {
+        state.store.delete_session(id_hash, None, now).await?;
+        return Ok(None);
+    }
+    let Some(principal) = state.store.principal(record.user_id).await? else {
+        state.store.delete_session(id_hash, None, now).await?;
+        return Ok(None);
+    };
+    let must_change_password = state
+        .store
+        .find_user(record.user_id)
+        .await?
+        .is_some_and(|u| u.must_change_password);
+    // Write the activity time at most once a minute.
+    if now - record.last_seen > Duration::seconds(60) {
+        state.store.touch_session(id_hash, now).await?;
+    }
+    Ok(Some(ActiveSession {
+        id_hash: id_hash.to_owned(),
+        csrf: record.csrf_token,
+        principal,
+        must_change_password,
+    }))
+}
+
+/// Extractor for staff pages: a signed-in visitor. Anyone else is sent to the sign-in page (GET) or
+/// refused (other methods); a person who must change their password is sent there first.
+pub struct Staff(pub ActiveSession);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let visitor = parts
+            .extensions
+            .get::<Visitor>()
+            .cloned()
+            .unwrap_or_default();
+        let is_get =
+            parts.method == axum::http::Method::GET || parts.method == axum::http::Method::HEAD;
+        match visitor.session {
+            Some(s)
+                if s.must_change_password && is_get && parts.uri.path() != "/admin/password" =>
+            {
+                Err(Redirect::to("/admin/password").into_response())
+            }
+            Some(s) => Ok(Self(s)),
+            None if is_get => {
+                let target = if visitor.expired {
+                    "/admin/login?expired=1"
+                } else {
+                    "/admin/login"
+                };
+                Err(Redirect::to(target).into_response())
+            }
+            None => Err(AppError::Forbidden("请先登录。".to_owned()).into_response()),
+        }
+    }
+}
