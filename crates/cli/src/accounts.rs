@@ -207,6 +207,25 @@ pub async fn user(store: &Store, cmd: UserCommand, now: DateTime<Utc>) -> Result
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prints agencies below `parent` as an indented tree.
+fn walk(all: &[Agency], parent: Option<&Slug>, depth: usize, seen: &mut Vec<Slug>) {
+    for a in all.iter().filter(|a| a.parent.as_ref() == parent) {
+        if seen.contains(&a.slug) {
+            continue;
+        }
+        seen.push(a.slug.clone());
+        println!(
+            "{}{}\t{}\t{}\t{}",
+            "  ".repeat(depth),
+            a.slug,
+            a.name,
+            a.kind.label(),
+            a.credit_code.as_str()
+        );
+        walk(all, Some(&a.slug), depth + 1, seen);
+    }
+}
+
 /// `gongkai agency …`.
 pub async fn agency(store: &Store, cmd: AgencyCommand, now: DateTime<Utc>) -> Result<ExitCode> {
     match cmd {
@@ -278,23 +297,6 @@ pub async fn agency(store: &Store, cmd: AgencyCommand, now: DateTime<Utc>) -> Re
         }
         AgencyCommand::List => {
             let all = store.list_agencies().await?;
-            fn walk(all: &[Agency], parent: Option<&Slug>, depth: usize, seen: &mut Vec<Slug>) {
-                for a in all.iter().filter(|a| a.parent.as_ref() == parent) {
-                    if seen.contains(&a.slug) {
-                        continue;
-                    }
-                    seen.push(a.slug.clone());
-                    println!(
-                        "{}{}\t{}\t{}\t{}",
-                        "  ".repeat(depth),
-                        a.slug,
-                        a.name,
-                        a.kind.label(),
-                        a.credit_code.as_str()
-                    );
-                    walk(all, Some(&a.slug), depth + 1, seen);
-                }
-            }
             walk(&all, None, 0, &mut Vec::new());
         }
     }

@@ -119,7 +119,7 @@ enum UserCommand {
         /// Agency slug.
         #[arg(long)]
         agency: String,
-        /// drafter, first_reviewer, final_reviewer, case_officer, agency_admin or oversight_officer.
+        /// drafter, `first_reviewer`, `final_reviewer`, `case_officer`, `agency_admin` or `oversight_officer`.
         #[arg(long)]
         role: String,
     },
@@ -151,7 +151,7 @@ enum AgencyCommand {
         /// 统一社会信用代码.
         #[arg(long)]
         credit_code: String,
-        /// town, street, county_government or department.
+        /// town, street, `county_government` or department.
         #[arg(long)]
         kind: String,
         /// The supervising agency's slug.

@@ -176,6 +176,8 @@ fn serve_answers_over_tcp_and_backup_works_while_it_runs() {
     }
     let result = std::panic::catch_unwind(|| {
         assert!(health.expect("server answers").contains("200 OK"));
+        let login = http_get(port, "/admin/login").unwrap();
+        assert!(login.contains("工作人员登录"));
         let page = http_get(port, "/agencies/yiyuan-xili/reports/2024").unwrap();
         assert!(page.contains("累计主动公开政府信息20条"));
         let backup = dir.path().join("while-running.db");
@@ -254,4 +256,153 @@ async fn an_error_finding_makes_report_exit_with_one() {
         (rule["row"].as_str(), rule["column"].as_str()),
         (Some("rules"), Some("issued"))
     );
+}
+
+/// Runs SQL directly against the test database, as an intruder with database access would.
+async fn raw_sql(url: &str, sql: &str) {
+    let store = gongkai_store::Store::connect(url).await.unwrap();
+    match &store {
+        gongkai_store::Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        gongkai_store::Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+    }
+    .unwrap();
+    store.close().await;
+}
+
+async fn accounts_agencies_and_audit_from_the_command_line(url: &str) {
+    assert!(gongkai(url, &["demo"]).status.success());
+    let first17 = "11370323004345217";
+    let code = format!(
+        "{first17}{}",
+        gongkai_core::CreditCode::check_char(first17).unwrap()
+    );
+    let add = gongkai(
+        url,
+        &[
+            "agency",
+            "add",
+            "--slug",
+            "yiyuan-nanma",
+            "--name",
+            "沂源县南麻镇人民政府",
+            "--credit-code",
+            &code,
+            "--kind",
+            "town",
+            "--parent",
+            "yiyuan",
+        ],
+    );
+    assert!(add.status.success(), "{add:?}");
+    let list = stdout(&gongkai(url, &["agency", "list"]));
+    assert!(
+        list.contains("yiyuan\t") && list.contains("  yiyuan-nanma\t"),
+        "{list}"
+    );
+    let cycle = gongkai(
+        url,
+        &["agency", "update", "yiyuan", "--parent", "yiyuan-nanma"],
+    );
+    assert_eq!(cycle.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&cycle.stderr).contains("下属机关"));
+
+    users_and_audit_from_the_command_line(url).await;
+}
+
+async fn users_and_audit_from_the_command_line(url: &str) {
+    let out = gongkai(url, &["user", "add", "zhangsan", "--name", "张三"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout(&out).contains("一次性密码"));
+    assert!(
+        gongkai(
+            url,
+            &[
+                "user",
+                "grant",
+                "zhangsan",
+                "--agency",
+                "yiyuan-xili",
+                "--role",
+                "drafter"
+            ]
+        )
+        .status
+        .success()
+    );
+    let bad_role = gongkai(
+        url,
+        &[
+            "user",
+            "grant",
+            "zhangsan",
+            "--agency",
+            "yiyuan-xili",
+            "--role",
+            "mayor",
+        ],
+    );
+    assert_eq!(bad_role.status.code(), Some(2));
+    let users = stdout(&gongkai(url, &["user", "list"]));
+    assert!(
+        users.contains("zhangsan\t张三") && users.contains("yiyuan-xili:drafter"),
+        "{users}"
+    );
+    assert!(
+        gongkai(
+            url,
+            &[
+                "user",
+                "revoke",
+                "zhangsan",
+                "--agency",
+                "yiyuan-xili",
+                "--role",
+                "drafter"
+            ]
+        )
+        .status
+        .success()
+    );
+    assert!(
+        gongkai(url, &["user", "passwd", "zhangsan"])
+            .status
+            .success()
+    );
+
+    let verify = gongkai(url, &["audit", "verify"]);
+    assert!(verify.status.success(), "{verify:?}");
+    assert!(stdout(&verify).contains("审计日志完整"));
+
+    raw_sql(url, "UPDATE audit_log SET actor = '别人' WHERE id = 3").await;
+    let verify = gongkai(url, &["audit", "verify"]);
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&verify.stderr).contains("第3条"),
+        "{verify:?}"
+    );
+}
+
+#[tokio::test]
+async fn accounts_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    accounts_agencies_and_audit_from_the_command_line(&url).await;
+    // Deleting a row breaks the chain as well.
+    let url2 = format!("sqlite://{}", dir.path().join("b.db").display());
+    assert!(gongkai(&url2, &["demo"]).status.success());
+    raw_sql(&url2, "DELETE FROM audit_log WHERE id = 7").await;
+    let verify = gongkai(&url2, &["audit", "verify"]);
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&verify.stderr).contains("第8条"),
+        "{verify:?}"
+    );
+}
+
+#[tokio::test]
+async fn accounts_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    accounts_agencies_and_audit_from_the_command_line(&db.url).await;
 }

@@ -43,6 +43,21 @@ pub struct NewUser {
     pub must_change_password: bool,
 }
 
+/// A session being started.
+#[derive(Debug, Clone, Copy)]
+pub struct NewSession<'a> {
+    /// Whose.
+    pub user_id: i64,
+    /// SHA-256 of the new session id.
+    pub id_hash: &'a str,
+    /// The token forms must echo.
+    pub csrf_token: &'a str,
+    /// Hash of a session the browser presented, which ends here (no id survives a sign-in).
+    pub replaces: Option<&'a str>,
+    /// The client address, for the audit trail.
+    pub address: &'a str,
+}
+
 /// A session as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
@@ -396,14 +411,17 @@ impl Store {
     /// ends here so a session id never survives a sign-in (fixation).
     pub async fn create_session(
         &self,
-        user_id: i64,
-        id_hash: &str,
-        csrf_token: &str,
-        replaces: Option<&str>,
+        session: &NewSession<'_>,
         actor: &Actor,
-        address: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let NewSession {
+            user_id,
+            id_hash,
+            csrf_token,
+            replaces,
+            address,
+        } = *session;
         let entry = AuditEntry {
             actor,
             agency: None,

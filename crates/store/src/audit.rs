@@ -5,7 +5,7 @@ use std::future::Future;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_core::audit::{Actor, AuditRecord, ChainBreak, verify_chain};
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
 
 use crate::{Store, StoreError, on_pool};
 
@@ -162,56 +162,42 @@ impl Store {
         if f.agencies.as_ref().is_some_and(Vec::is_empty) {
             return Ok(Vec::new());
         }
-        let mut sql = String::from(
-            "SELECT id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash FROM audit_log WHERE 1 = 1",
-        );
-        let mut n = 0;
-        let mut next = || {
-            n += 1;
-            format!("${n}")
-        };
-        if let Some(a) = &f.agencies {
-            let params: Vec<String> = a.iter().map(|_| next()).collect();
-            sql.push_str(&format!(" AND agency IN ({})", params.join(", ")));
-        }
-        if f.actor.is_some() {
-            sql.push_str(&format!(" AND actor LIKE {}", next()));
-        }
-        if f.action.is_some() {
-            sql.push_str(&format!(" AND action = {}", next()));
-        }
-        if f.from.is_some() {
-            sql.push_str(&format!(" AND at_ms >= {}", next()));
-        }
-        if f.to.is_some() {
-            sql.push_str(&format!(" AND at_ms < {}", next()));
-        }
-        if f.before_id.is_some() {
-            sql.push_str(&format!(" AND id < {}", next()));
-        }
-        sql.push_str(&format!(" ORDER BY id DESC LIMIT {}", next()));
+        let actor = f
+            .actor
+            .as_ref()
+            .map(|a| format!("%{}%", a.replace(['\\', '%', '_'], "")));
         let rows: Vec<AuditRow> = on_pool!(self, |pool| {
-            let mut q = sqlx::query_as(&sql);
-            for a in f.agencies.iter().flatten() {
-                q = q.bind(a);
+            let mut q = QueryBuilder::new(
+                "SELECT id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash \
+                 FROM audit_log WHERE 1 = 1",
+            );
+            if let Some(agencies) = &f.agencies {
+                q.push(" AND agency IN (");
+                let mut list = q.separated(", ");
+                for a in agencies {
+                    list.push_bind(a);
+                }
+                list.push_unseparated(")");
             }
-            if let Some(actor) = &f.actor {
-                let escaped = actor.replace('\\', "").replace(['%', '_'], "");
-                q = q.bind(format!("%{escaped}%"));
+            if let Some(actor) = &actor {
+                q.push(" AND actor LIKE ").push_bind(actor);
             }
             if let Some(action) = &f.action {
-                q = q.bind(action);
+                q.push(" AND action = ").push_bind(action);
             }
             if let Some(from) = f.from {
-                q = q.bind(china_day_start_ms(from));
+                q.push(" AND at_ms >= ").push_bind(china_day_start_ms(from));
             }
             if let Some(to) = f.to {
-                q = q.bind(china_day_start_ms(to) + 86_400_000);
+                q.push(" AND at_ms < ")
+                    .push_bind(china_day_start_ms(to) + 86_400_000);
             }
             if let Some(before) = f.before_id {
-                q = q.bind(before);
+                q.push(" AND id < ").push_bind(before);
             }
-            q.bind(f.limit.clamp(1, 1000)).fetch_all(pool).await?
+            q.push(" ORDER BY id DESC LIMIT ")
+                .push_bind(f.limit.clamp(1, 1000));
+            q.build_query_as().fetch_all(pool).await?
         });
         Ok(rows.into_iter().map(record).collect())
     }

@@ -18,7 +18,7 @@ mod facts;
 mod records;
 pub mod testing;
 
-pub use accounts::{NewUser, SessionRecord, User};
+pub use accounts::{NewSession, NewUser, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter, audit_time};
 pub use error::StoreError;
 pub use facts::ReportData;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use gongkai_core::Slug;
 use gongkai_core::audit::{Actor, ChainBreak};
 use gongkai_core::auth::{HashParams, Role, hash_password, sha256_hex};
-use gongkai_store::{AuditFilter, NewUser, Store, StoreError, demo, on_both_backends};
+use gongkai_store::{AuditFilter, NewSession, NewUser, Store, StoreError, demo, on_both_backends};
 
 fn now() -> DateTime<Utc> {
     "2025-02-01T02:00:00Z".parse().unwrap()
@@ -95,14 +95,34 @@ async fn sessions_rotate_and_end(store: &Store) {
     let actor = Actor::user(id, "李四", "lisi");
     let (a, b) = (sha256_hex(b"a"), sha256_hex(b"b"));
     store
-        .create_session(id, &a, "csrf-a", None, &actor, "127.0.0.1", now())
+        .create_session(
+            &NewSession {
+                user_id: id,
+                id_hash: &a,
+                csrf_token: "csrf-a",
+                replaces: None,
+                address: "127.0.0.1",
+            },
+            &actor,
+            now(),
+        )
         .await
         .unwrap();
     let s = store.find_session(&a).await.unwrap().unwrap();
     assert_eq!((s.user_id, s.csrf_token.as_str()), (id, "csrf-a"));
     // Signing in again from the same browser replaces the old session.
     store
-        .create_session(id, &b, "csrf-b", Some(&a), &actor, "127.0.0.1", now())
+        .create_session(
+            &NewSession {
+                user_id: id,
+                id_hash: &b,
+                csrf_token: "csrf-b",
+                replaces: Some(&a),
+                address: "127.0.0.1",
+            },
+            &actor,
+            now(),
+        )
         .await
         .unwrap();
     assert!(store.find_session(&a).await.unwrap().is_none());
@@ -118,7 +138,17 @@ async fn sessions_rotate_and_end(store: &Store) {
     // A password change ends every other session.
     let c = sha256_hex(b"c");
     store
-        .create_session(id, &c, "csrf-c", None, &actor, "10.0.0.2", now())
+        .create_session(
+            &NewSession {
+                user_id: id,
+                id_hash: &c,
+                csrf_token: "csrf-c",
+                replaces: None,
+                address: "10.0.0.2",
+            },
+            &actor,
+            now(),
+        )
         .await
         .unwrap();
     store

@@ -80,6 +80,8 @@ pub enum Access {
     SignIn,
     /// Signed-in staff; each handler then checks the agency and role.
     Staff,
+    /// Signed-in staff acting only on their own account or session (password, sign-out).
+    Own,
 }
 
 /// One route as registered, so tests can walk every route without anyone listing them by hand.
@@ -136,7 +138,7 @@ impl Routes {
 }
 
 fn routes() -> Routes {
-    use Access::{Public, SignIn, Staff};
+    use Access::{Own, Public, SignIn, Staff};
     Routes { router: Router::new(), specs: Vec::new() }
         // The public portal.
         .get("/", Public, pages::home)
@@ -148,10 +150,10 @@ fn routes() -> Routes {
         // The back office.
         .get("/admin/login", SignIn, admin::auth::login_form)
         .post("/admin/login", SignIn, admin::auth::login)
-        .post("/admin/logout", Staff, admin::auth::logout)
+        .post("/admin/logout", Own, admin::auth::logout)
         .get("/admin", Staff, admin::dashboard::show)
-        .get("/admin/password", Staff, admin::auth::password_form)
-        .post("/admin/password", Staff, admin::auth::change_password)
+        .get("/admin/password", Own, admin::auth::password_form)
+        .post("/admin/password", Own, admin::auth::change_password)
         .get("/admin/agencies", Staff, admin::agencies::list)
         .get("/admin/agencies/new", Staff, admin::agencies::new_form)
         .post("/admin/agencies", Staff, admin::agencies::create)

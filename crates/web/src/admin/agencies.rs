@@ -136,6 +136,11 @@ pub async fn create(
     Form(form): Form<AgencyForm>,
 ) -> Result<Response, AppError> {
     let (agencies, _) = tree(&state).await?;
+    if parent_choices(&s.principal, &agencies).is_empty() {
+        return Err(AppError::Forbidden(
+            "只有系统管理员或上级机关的机关管理员可以添加机关。".into(),
+        ));
+    }
     let agency = match parse_agency(&form) {
         Ok(a) => a,
         Err(e) => return form_page(&s, &agencies, &form, Some(e)),

@@ -163,12 +163,14 @@ pub async fn login(
     state
         .store
         .create_session(
-            user.id,
-            &id_hash,
-            &random_token(),
-            visitor.presented.as_deref(),
+            &gongkai_store::NewSession {
+                user_id: user.id,
+                id_hash: &id_hash,
+                csrf_token: &random_token(),
+                replaces: visitor.presented.as_deref(),
+                address: &address,
+            },
             &actor,
-            &address,
             now,
         )
         .await?;

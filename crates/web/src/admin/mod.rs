@@ -59,10 +59,7 @@ pub struct AgencyRow {
 }
 
 /// Agencies in tree order (each parent followed by its members), with depth.
-pub fn tree_order<'a>(
-    agencies: &'a [Agency],
-    keep: impl Fn(&Agency) -> bool,
-) -> Vec<(&'a Agency, usize)> {
+pub fn tree_order(agencies: &[Agency], keep: impl Fn(&Agency) -> bool) -> Vec<(&Agency, usize)> {
     fn walk<'a>(
         all: &'a [Agency],
         parent: Option<&gongkai_core::Slug>,

@@ -1,0 +1,272 @@
+//! Shared by the web tests: an app over a test database with a settable clock, a browser-like client
+//! that keeps cookies, and a world of two sibling towns under one county.
+
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    reason = "test helpers; not every test uses every helper"
+)]
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::{DateTime, Duration, Utc};
+use gongkai_core::audit::Actor;
+use gongkai_core::auth::{HashParams, Role, hash_password};
+use gongkai_core::{Agency, AgencyKind, Clock, CreditCode, Slug};
+use gongkai_store::{NewUser, Store, demo};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "Harbour-light-42";
+pub const TOWN_A: &str = "yiyuan-xili";
+pub const TOWN_B: &str = "yiyuan-nanma";
+pub const TOWN_B_NAME: &str = "沂源县南麻镇人民政府";
+
+/// A clock tests can move.
+#[derive(Debug)]
+pub struct TestClock(Mutex<DateTime<Utc>>);
+
+impl TestClock {
+    pub fn advance(&self, by: Duration) {
+        let mut t = self.0.lock().unwrap();
+        *t += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+pub struct World {
+    pub store: Store,
+    pub clock: Arc<TestClock>,
+    pub app: axum::Router,
+    pub users: HashMap<&'static str, i64>,
+}
+
+pub fn settings() -> gongkai_web::Settings {
+    gongkai_web::Settings {
+        hash_params: HashParams::fast_for_tests(),
+        trust_forwarded_for: true,
+        ..gongkai_web::Settings::default()
+    }
+}
+
+/// Demo data, a second town `yiyuan-nanma` under the county, and these accounts:
+/// `root` (system administrator), `a_admin` (admin + drafter of 西里镇), `a_staff` (drafter of
+/// 西里镇), `b_admin` (admin of 南麻镇), `overseer` (oversight at the county).
+pub async fn world(store: &Store) -> World {
+    let now: DateTime<Utc> = "2025-03-01T02:00:00Z".parse().unwrap();
+    let system = Actor::system("测试准备");
+    demo::load(store, now).await.unwrap();
+    let first17 = "11370323004345217";
+    let code = format!("{first17}{}", CreditCode::check_char(first17).unwrap());
+    let b = Agency::new(
+        Slug::parse(TOWN_B).unwrap(),
+        TOWN_B_NAME,
+        CreditCode::parse(&code).unwrap(),
+        AgencyKind::Town,
+        Some(Slug::parse(demo::COUNTY_SLUG).unwrap()),
+    )
+    .unwrap();
+    store.insert_agency(&b, &system, now).await.unwrap();
+    let hash = hash_password(PASSWORD, HashParams::fast_for_tests()).unwrap();
+    let mut users = HashMap::new();
+    for (name, display, admin, grants) in [
+        ("root", "总管理员", true, vec![]),
+        (
+            "a_admin",
+            "甲机关管理员",
+            false,
+            vec![(TOWN_A, Role::AgencyAdmin), (TOWN_A, Role::Drafter)],
+        ),
+        ("a_staff", "甲起草人", false, vec![(TOWN_A, Role::Drafter)]),
+        (
+            "b_admin",
+            "乙机关管理员",
+            false,
+            vec![(TOWN_B, Role::AgencyAdmin)],
+        ),
+        (
+            "overseer",
+            "县政务公开办",
+            false,
+            vec![(demo::COUNTY_SLUG, Role::OversightOfficer)],
+        ),
+    ] {
+        let id = store
+            .create_user(
+                &NewUser {
+                    username: name.into(),
+                    display_name: display.into(),
+                    password_hash: hash.clone(),
+                    is_system_admin: admin,
+                    must_change_password: false,
+                },
+                &system,
+                now,
+            )
+            .await
+            .unwrap();
+        for (agency, role) in grants {
+            store
+                .grant_role(id, &Slug::parse(agency).unwrap(), role, &system, now)
+                .await
+                .unwrap();
+        }
+        users.insert(name, id);
+    }
+    let clock = Arc::new(TestClock(Mutex::new(now)));
+    let app = gongkai_web::router(gongkai_web::AppState {
+        store: store.clone(),
+        clock: clock.clone(),
+        settings: Arc::new(settings()),
+    });
+    World {
+        store: store.clone(),
+        clock,
+        app,
+        users,
+    }
+}
+
+/// A response, read.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// A browser: keeps cookies, sends a fixed client address.
+#[derive(Clone)]
+pub struct Client {
+    app: axum::Router,
+    pub cookies: HashMap<String, String>,
+    pub address: String,
+}
+
+impl Client {
+    pub fn new(app: &axum::Router) -> Self {
+        Self {
+            app: app.clone(),
+            cookies: HashMap::new(),
+            address: "192.0.2.10".into(),
+        }
+    }
+
+    async fn send(&mut self, req: Request<Body>) -> Page {
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        for v in headers.get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let (pair, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = pair.split_once('=').unwrap();
+            if val.is_empty() || attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), val.to_owned());
+            }
+        }
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Page {
+        let req = Request::get(uri)
+            .header(header::COOKIE, self.cookie_header())
+            .header("x-forwarded-for", &self.address)
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Posts a form as given (the caller decides about `csrf`).
+    pub async fn post_raw(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let req = Request::post(uri)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", &self.address)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// The CSRF token the current session expects, read from a back-office page's form.
+    pub async fn csrf(&mut self) -> String {
+        let page = self.get("/admin/password").await;
+        token_in(&page.body).unwrap_or_default()
+    }
+
+    /// Posts a form with the session's CSRF token added.
+    pub async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &token)];
+        all.extend_from_slice(fields);
+        self.post_raw(uri, &all).await
+    }
+
+    /// Signs in through the form, as a person would.
+    pub async fn sign_in(&mut self, username: &str, password: &str) -> Page {
+        let form = self.get("/admin/login").await;
+        let token = token_in(&form.body).unwrap_or_default();
+        self.post_raw(
+            "/admin/login",
+            &[
+                ("csrf", &token),
+                ("username", username),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+}
+
+/// The value of the first hidden `csrf` field in a page.
+pub fn token_in(html: &str) -> Option<String> {
+    let at = html.find(r#"name="csrf" value=""#)? + r#"name="csrf" value=""#.len();
+    Some(html[at..].split('"').next()?.to_owned())
+}
+
+/// Signs in `username` and returns the client.
+pub async fn signed_in(w: &World, username: &str) -> Client {
+    let mut c = Client::new(&w.app);
+    let page = c.sign_in(username, PASSWORD).await;
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "sign-in of {username} failed: {}",
+        page.body
+    );
+    c
+}
