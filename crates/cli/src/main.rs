@@ -302,6 +302,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 clock.now(),
             )
             .await?;
+            tokio::spawn(purge_sessions(
+                store.clone(),
+                clock.clone(),
+                settings.clone(),
+            ));
             let state = gongkai_web::AppState {
                 store: store.clone(),
                 clock,
@@ -356,6 +361,24 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Removes expired sessions every ten minutes. Expiry is also checked on every request, so this only
+/// keeps the table small.
+async fn purge_sessions(store: Store, clock: Arc<dyn Clock>, settings: gongkai_web::Settings) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = clock.now();
+        match store
+            .purge_sessions(now - settings.session_idle, now - settings.session_absolute)
+            .await
+        {
+            Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+        }
+    }
 }
 
 async fn shutdown_signal() {
