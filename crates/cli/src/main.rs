@@ -14,6 +14,7 @@ use gongkai_docs::Format;
 use gongkai_store::{DEFAULT_DATABASE_URL, Store, demo, redact};
 
 mod accounts;
+mod check;
 
 /// gongkai — 政府信息公开平台
 #[derive(Debug, Parser)]
@@ -81,6 +82,22 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Check published annual reports (text, HTML, DOCX or JSON files, or folders of them).
+    /// Exit status: 0 clean, 1 findings, 2 a file is not a report or cannot be read.
+    Check {
+        /// Files or folders; a folder is checked recursively and summarised.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output for single files: text or json.
+        #[arg(long, value_enum, default_value = "text")]
+        format: check::CheckFormat,
+        /// Last year's report of the same agency, for the carry-over checks.
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// Where a folder check writes its summary (PREFIX.csv and PREFIX.xlsx).
+        #[arg(long, default_value = "gongkai-check-summary")]
+        summary: PathBuf,
+    },
     /// Write a consistent copy of the SQLite database to PATH (safe while the server runs).
     Backup {
         /// Where to write the copy; must not exist.
@@ -350,6 +367,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     return Ok(ExitCode::from(1));
                 }
             }
+        }
+        Command::Check {
+            inputs,
+            format,
+            previous,
+            summary,
+        } => {
+            return check::run(&inputs, format, previous.as_deref(), &summary);
         }
         Command::Backup { path } => {
             let store = Store::connect(&cli.database_url)

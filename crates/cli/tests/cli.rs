@@ -7,6 +7,8 @@
 
 use std::process::{Command, Output};
 
+use calamine::{Reader, Xlsx, open_workbook};
+
 use gongkai_store::testing::TestDb;
 
 fn gongkai(url: &str, args: &[&str]) -> Output {
@@ -405,4 +407,112 @@ async fn accounts_on_postgres() {
         return;
     };
     accounts_agencies_and_audit_from_the_command_line(&db.url).await;
+}
+
+const SEED: &str = "../../../shared/seed/xili-2024-annual-report.txt";
+
+fn seed_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED)
+}
+
+#[test]
+fn checking_the_seed_reports_its_missing_tables() {
+    let out = gongkai("sqlite::memory:", &["check", seed_path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = stdout(&out);
+    assert!(text.contains("沂源县西里镇人民政府2024年度报告"), "{text}");
+    assert_eq!(text.matches("[S-MISSING-TABLE]").count(), 2, "{text}");
+
+    let out = gongkai(
+        "sqlite::memory:",
+        &["check", "--format", "json", seed_path().to_str().unwrap()],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["year"], 2024);
+    assert_eq!(v["table2"]["rules"]["issued"], serde_json::Value::Null);
+    assert_eq!(
+        v["table4"]["reconsideration"]["total"],
+        serde_json::Value::Null
+    );
+    assert_eq!(v["table3"]["received"]["total"], 0);
+    assert_eq!(v["table3"].as_object().unwrap().len(), 25);
+}
+
+#[test]
+fn checking_a_folder_writes_a_summary_and_flags_unreadable_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let reports = dir.path().join("reports");
+    std::fs::create_dir_all(reports.join("2024")).unwrap();
+    let db = format!("sqlite://{}", dir.path().join("d.db").display());
+    assert!(gongkai(&db, &["demo"]).status.success());
+    for (format, file) in [
+        ("md", "xili.md"),
+        ("html", "2024/xili.html"),
+        ("json", "2024/xili.json"),
+    ] {
+        let out = gongkai(
+            &db,
+            &[
+                "report",
+                "--agency",
+                "yiyuan-xili",
+                "--year",
+                "2024",
+                "--format",
+                format,
+            ],
+        );
+        std::fs::write(reports.join(file), &out.stdout).unwrap();
+    }
+    std::fs::copy(seed_path(), reports.join("seed.txt")).unwrap();
+    std::fs::write(
+        reports.join("notice.txt"),
+        "关于召开会议的通知\n请准时参加。",
+    )
+    .unwrap();
+    let summary = dir.path().join("summary");
+    let out = gongkai(
+        &db,
+        &[
+            "check",
+            reports.to_str().unwrap(),
+            "--summary",
+            summary.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "one file is not a report: {out:?}"
+    );
+    assert!(stdout(&out).contains("已检查5份报告"), "{}", stdout(&out));
+
+    let csv = std::fs::read_to_string(summary.with_extension("csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 6, "{csv}");
+    assert!(lines[0].contains("S-MISSING-TABLE"));
+    let row = |name: &str| lines.iter().find(|l| l.contains(name)).unwrap().to_owned();
+    for own in ["xili.md", "xili.html", "xili.json"] {
+        assert!(row(own).contains("无问题"), "{own}: {csv}");
+    }
+    assert!(row("seed.txt").contains("有问题"));
+    assert!(row("notice.txt").contains("不是政府信息公开工作年度报告"));
+
+    let mut book: Xlsx<_> = open_workbook(summary.with_extension("xlsx")).unwrap();
+    let range = book.worksheet_range("检查汇总").unwrap();
+    assert_eq!(range.height(), 6);
+    let header: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let missing_col = header.iter().position(|h| h == "S-MISSING-TABLE").unwrap();
+    let seed_row = range
+        .rows()
+        .find(|r| r[0].to_string().ends_with("seed.txt"))
+        .unwrap();
+    assert_eq!(seed_row[missing_col].to_string(), "2");
+    assert_eq!(seed_row[2].to_string(), "2024");
 }

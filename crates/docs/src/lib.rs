@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 
+pub mod parse;
+
 use std::str::FromStr;
 use std::sync::LazyLock;
 

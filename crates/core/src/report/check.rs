@@ -62,11 +62,13 @@ pub enum Relation {
     SOldFormat,
     /// Text copied from last year's or another agency's report (checker, workspace).
     SCopiedText,
+    /// Full-width digits in a table (checker).
+    SFullwidth,
 }
 
 impl Relation {
     /// Every relation, cross-checks first, then structural checks.
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::T3Id,
         Self::T3Sum,
         Self::T3Row,
@@ -86,6 +88,7 @@ impl Relation {
         Self::SLabel,
         Self::SOldFormat,
         Self::SCopiedText,
+        Self::SFullwidth,
     ];
 
     /// The stable id.
@@ -110,6 +113,7 @@ impl Relation {
             Self::SLabel => "S-LABEL",
             Self::SOldFormat => "S-OLD-FORMAT",
             Self::SCopiedText => "S-COPIED-TEXT",
+            Self::SFullwidth => "S-FULLWIDTH",
         }
     }
 
@@ -135,6 +139,7 @@ impl Relation {
             Self::SLabel => "表格标签与法定格式一致",
             Self::SOldFormat => "2021年及以后的报告使用2021年格式",
             Self::SCopiedText => "报告内容不与往年或其他机关雷同",
+            Self::SFullwidth => "表格数字使用半角数字",
         }
     }
 

@@ -1,0 +1,402 @@
+//! Reading the cells after a row label, whatever the layout: pipes, tabs, one cell per line with
+//! blank lines that stand for empty cells, bare `|` lines, and digits glued together.
+
+/// One cell as read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// A number; `raw` keeps the text for findings (full-width digits, units).
+    Number {
+        /// The value (decimal text, unit applied for money).
+        value: String,
+        /// As written.
+        raw: String,
+    },
+    /// Empty, `/`, `-`, `—`: read as 0 and reported.
+    Blank,
+    /// Anything else (a label, a header, prose).
+    Text,
+}
+
+/// How a bare `|` line is read in this document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarMode {
+    /// One cell per line ending in ` |`: a bare `|` is an empty cell.
+    Cell,
+    /// `|` lines between values: a bare `|` only separates.
+    Separator,
+}
+
+/// Decides [`BarMode`] for a whole document.
+pub fn bar_mode(text: &str) -> BarMode {
+    let value_lines = text
+        .lines()
+        .filter(|l| {
+            let t = l.trim();
+            t.len() > 1
+                && t.ends_with('|')
+                && t[..t.len() - 1]
+                    .trim()
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.')
+        })
+        .count();
+    if value_lines > 0 {
+        BarMode::Cell
+    } else {
+        BarMode::Separator
+    }
+}
+
+fn classify(piece: &str) -> Cell {
+    let t = piece.trim().trim_matches('\u{a0}').trim();
+    let folded: String = t
+        .chars()
+        .map(|c| match c {
+            '\u{ff10}'..='\u{ff19}' | '\u{ff0e}' | '\u{ff0b}' | '\u{ff0d}' => {
+                char::from_u32(c as u32 - 0xfee0).unwrap_or(c)
+            }
+            c => c,
+        })
+        .filter(|c| *c != ',' && *c != ' ')
+        .collect();
+    if folded.is_empty()
+        || matches!(
+            folded.as_str(),
+            "/" | "-" | "—" | "——" | "－" | "&nbsp;" | "无"
+        )
+    {
+        return Cell::Blank;
+    }
+    let (number, scale) = if let Some(n) = folded.strip_suffix("万元") {
+        (n, None)
+    } else if let Some(n) = folded.strip_suffix('元') {
+        (n, Some(4))
+    } else {
+        (folded.as_str(), None)
+    };
+    let unsigned = number.strip_prefix('+').unwrap_or(number);
+    let ok = !unsigned.is_empty()
+        && unsigned
+            .strip_prefix('-')
+            .unwrap_or(unsigned)
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.')
+        && unsigned.chars().filter(|c| *c == '.').count() <= 1
+        && unsigned.chars().any(|c| c.is_ascii_digit());
+    if !ok {
+        return Cell::Text;
+    }
+    let value = match scale {
+        Some(places) => shift_decimal(unsigned, places),
+        None => unsigned.to_owned(),
+    };
+    Cell::Number {
+        value,
+        raw: t.to_owned(),
+    }
+}
+
+/// Divides a decimal string by 10^places (元 → 万元) without floating point.
+fn shift_decimal(s: &str, places: usize) -> String {
+    let (neg, s) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let digits = format!("{}{int}", "0".repeat(places));
+    let split = digits.len() - places;
+    let whole = digits[..split].trim_start_matches('0');
+    let frac = format!("{}{frac}", &digits[split..]);
+    let frac = frac.trim_end_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let sign = if neg { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac}")
+    }
+}
+
+/// The cells of a region of text that follows a row label, in order, up to the first text cell
+/// after a value (the next row's label, a header, prose).
+pub fn read_region(region: &str, bars: BarMode) -> Vec<Cell> {
+    let mut out = Vec::new();
+    let piped = region.contains('|');
+    let mut empty_run = 0usize;
+    let mut seen_value = false;
+    for (i, line) in region.split('\n').enumerate() {
+        let line = line.trim_end_matches('\r');
+        let trimmed = line.trim();
+        // The first piece is the rest of the label's own line.
+        if i == 0 && (trimmed.is_empty() || trimmed == "|") {
+            continue;
+        }
+        if trimmed.is_empty() {
+            empty_run += 1;
+            continue;
+        }
+        // One cell per line, blank lines between: a run of k blank lines holds k-1 empty cells.
+        if !piped && seen_value && empty_run > 1 {
+            out.extend(std::iter::repeat_n(Cell::Blank, empty_run - 1));
+        }
+        empty_run = 0;
+        let mut pieces: Vec<Cell> = if trimmed == "||" {
+            Vec::new()
+        } else if trimmed == "|" {
+            match bars {
+                BarMode::Cell => vec![Cell::Blank],
+                BarMode::Separator => Vec::new(),
+            }
+        } else if piped && trimmed.contains('|') {
+            let inner = trimmed.strip_prefix('|').unwrap_or(trimmed);
+            let inner = inner.strip_suffix('|').unwrap_or(inner);
+            inner.split('|').map(classify).collect()
+        } else if line.contains('\t') {
+            let parts: Vec<&str> = line.split('\t').collect();
+            let first = parts
+                .iter()
+                .position(|p| !p.trim().is_empty())
+                .unwrap_or(parts.len());
+            let last = parts
+                .iter()
+                .rposition(|p| !p.trim().is_empty())
+                .map_or(0, |p| p + 1);
+            parts
+                .get(first..last)
+                .unwrap_or_default()
+                .iter()
+                .map(|p| classify(p))
+                .collect()
+        } else {
+            space_separated(trimmed)
+        };
+        for cell in pieces.drain(..) {
+            if cell == Cell::Text {
+                if seen_value {
+                    return out;
+                }
+                continue;
+            }
+            if matches!(cell, Cell::Number { .. }) {
+                seen_value = true;
+            }
+            out.push(cell);
+        }
+    }
+    out
+}
+
+/// A line without pipes or tabs: one cell, or several numbers separated by spaces.
+fn space_separated(line: &str) -> Vec<Cell> {
+    let one = classify(line);
+    if one != Cell::Text {
+        return vec![one];
+    }
+    let parts: Vec<Cell> = line.split_whitespace().map(classify).collect();
+    if parts.len() > 1 && parts.iter().all(|c| matches!(c, Cell::Number { .. })) {
+        // Stray spaces inside glued digits are not separators: keep them glued for the splitter.
+        let joined: String = line.split_whitespace().collect();
+        return vec![Cell::Number {
+            value: joined.clone(),
+            raw: line.to_owned(),
+        }];
+    }
+    vec![Cell::Text]
+}
+
+/// Fits read cells to `n` columns: merged label cells leave empty cells in front, trailing runs of
+/// `|` leave empty cells behind. Returns `None` where a cell is absent.
+pub fn fit(mut cells: Vec<Cell>, n: usize) -> Vec<Option<Cell>> {
+    while cells.len() > n && cells.first() == Some(&Cell::Blank) {
+        cells.remove(0);
+    }
+    while cells.len() > n && cells.last() == Some(&Cell::Blank) {
+        cells.pop();
+    }
+    let mut out: Vec<Option<Cell>> = cells.into_iter().take(n).map(Some).collect();
+    out.resize(n, None);
+    out
+}
+
+/// Splits a run of glued digits into `n` whole numbers that satisfy `valid`, if exactly one split
+/// does. Numbers have no leading zeros; the search gives up on runs longer than 60 digits.
+pub fn split_glued(digits: &str, n: usize, valid: &dyn Fn(&[i64]) -> bool) -> Option<Vec<i64>> {
+    if !digits.bytes().all(|b| b.is_ascii_digit())
+        || digits.len() < n
+        || digits.len() > 60
+        || n == 0
+    {
+        return None;
+    }
+    let mut search = Splitter {
+        bytes: digits.as_bytes(),
+        n,
+        valid,
+        found: None,
+        ambiguous: false,
+        budget: 200_000,
+    };
+    search.walk(0, &mut Vec::with_capacity(n));
+    if search.ambiguous || search.budget == 0 {
+        None
+    } else {
+        search.found
+    }
+}
+
+/// Depth-first search over the ways to cut a digit run, bounded by a step budget.
+struct Splitter<'a> {
+    bytes: &'a [u8],
+    n: usize,
+    valid: &'a dyn Fn(&[i64]) -> bool,
+    found: Option<Vec<i64>>,
+    ambiguous: bool,
+    budget: usize,
+}
+
+impl Splitter<'_> {
+    fn walk(&mut self, at: usize, current: &mut Vec<i64>) {
+        if self.ambiguous || self.budget == 0 {
+            return;
+        }
+        self.budget -= 1;
+        let left = self.n - current.len();
+        if left == 0 {
+            if at == self.bytes.len() && (self.valid)(current) {
+                if self.found.is_some() {
+                    self.ambiguous = true;
+                } else {
+                    self.found = Some(current.clone());
+                }
+            }
+            return;
+        }
+        let remaining = self.bytes.len() - at;
+        if remaining < left {
+            return;
+        }
+        // A number has no leading zero, and no cell holds more than 12 digits.
+        let max_len = if self.bytes[at] == b'0' {
+            1
+        } else {
+            (remaining - (left - 1)).min(12)
+        };
+        for len in 1..=max_len {
+            let Some(v) = std::str::from_utf8(&self.bytes[at..at + len])
+                .ok()
+                .and_then(|s| s.parse::<i64>().ok())
+            else {
+                return;
+            };
+            current.push(v);
+            self.walk(at + len, current);
+            current.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(cells: &[Cell]) -> Vec<String> {
+        cells
+            .iter()
+            .map(|c| match c {
+                Cell::Number { value, .. } => value.clone(),
+                Cell::Blank => "_".into(),
+                Cell::Text => "T".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pipes_tabs_and_lines_are_read() {
+        assert_eq!(
+            values(&read_region(
+                " | 12 | 2 | 0 | 0 | 1 | 0 | 15 |",
+                BarMode::Separator
+            )),
+            ["12", "2", "0", "0", "1", "0", "15"]
+        );
+        assert_eq!(
+            values(&read_region(" | 7 |  | 0 | ||", BarMode::Separator)),
+            ["7", "_", "0", "_", "_"]
+        );
+        assert_eq!(
+            values(&read_region("\n\t0\n\t1\n\t2", BarMode::Separator)),
+            ["0", "1", "2"]
+        );
+        assert_eq!(
+            values(&read_region(" |\n9 |\n|\n|\n9 |\n||", BarMode::Cell)),
+            ["9", "_", "_", "9"]
+        );
+        assert_eq!(
+            values(&read_region("\n|\n4\n|\n0", BarMode::Separator)),
+            ["4", "0"]
+        );
+        assert_eq!(
+            values(&read_region(
+                "\n\n27\n\n2\n\n\n\n1\n\n\n30",
+                BarMode::Separator
+            )),
+            ["27", "2", "_", "_", "1", "_", "30"]
+        );
+        assert_eq!(
+            values(&read_region(
+                " | 40 | 3 | &nbsp; | / | — | 0 | 43 | (三)不予公开",
+                BarMode::Separator
+            )),
+            ["40", "3", "_", "_", "_", "0", "43"]
+        );
+    }
+
+    #[test]
+    fn units_and_signs_are_read() {
+        assert_eq!(
+            values(&read_region(" | 240万元 |", BarMode::Separator)),
+            ["240"]
+        );
+        assert_eq!(
+            values(&read_region(" | 251000元 |", BarMode::Separator)),
+            ["25.1"]
+        );
+        assert_eq!(
+            values(&read_region(" | +3 | -1 |", BarMode::Separator)),
+            ["3", "-1"]
+        );
+        assert_eq!(values(&read_region(" | ９ |", BarMode::Separator)), ["9"]);
+        assert_eq!(shift_decimal("5", 4), "0.0005");
+    }
+
+    #[test]
+    fn glued_digits_split_by_the_row_sum() {
+        let row = |v: &[i64]| v[..6].iter().sum::<i64>() == v[6];
+        assert_eq!(
+            split_glued("15200105158", 7, &row),
+            Some(vec![152, 0, 0, 1, 0, 5, 158])
+        );
+        assert_eq!(split_glued("0000000", 7, &row), Some(vec![0; 7]));
+        assert_eq!(
+            split_glued("15000105156", 7, &row),
+            Some(vec![150, 0, 0, 1, 0, 5, 156])
+        );
+        assert_eq!(split_glued("1111113", 7, &row), None, "sum does not match");
+        assert_eq!(
+            split_glued(&"9".repeat(80), 7, &row),
+            None,
+            "too long to try"
+        );
+    }
+
+    #[test]
+    fn surplus_blanks_from_merged_cells_are_dropped() {
+        let cells = read_region(" |  |  | 0 | 1 | 2 | 3 | 4 | 5 | 15 |", BarMode::Separator);
+        let fitted = fit(cells, 7);
+        assert_eq!(
+            fitted[0],
+            Some(Cell::Number {
+                value: "0".into(),
+                raw: "0".into()
+            })
+        );
+        assert!(fitted.iter().all(Option::is_some));
+    }
+}

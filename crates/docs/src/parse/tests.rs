@@ -1,0 +1,242 @@
+use super::*;
+
+const SEED: &str = include_str!("../../../../../shared/seed/xili-2024-annual-report.txt");
+
+#[test]
+fn the_seed_parses_with_all_175_cells_zero_and_tables_two_and_four_missing() {
+    let c = check_file(SEED.as_bytes(), SourceKind::Text, "xili-2024.txt", None).unwrap();
+    let r = &c.report;
+    assert_eq!(r.year, 2024);
+    assert_eq!(r.agency.name, "沂源县西里镇人民政府");
+    assert_eq!(
+        r.table3.iter().filter(|(_, _, v)| *v == Some(0)).count(),
+        175
+    );
+    assert_eq!(r.proactive.total, 20);
+    assert_eq!(r.proactive.by_category.len(), 10);
+    let missing: Vec<&str> = c
+        .findings
+        .iter()
+        .filter(|f| f.relation == Relation::SMissingTable)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(missing.len(), 2, "{missing:?}");
+    assert!(
+        missing[0].contains("表二") && missing[0].contains("图片"),
+        "{missing:?}"
+    );
+    assert!(missing[1].contains("表四"));
+    assert!(r.table2.rules.issued.is_none() && r.table4.reconsideration.total.is_none());
+    // Nothing else is wrong with the seed: its text agrees with its table 三.
+    let others: Vec<_> = c
+        .findings
+        .iter()
+        .filter(|f| f.relation != Relation::SMissingTable)
+        .collect();
+    assert!(others.is_empty(), "{others:#?}");
+}
+
+fn table3_text(rows: &[(&str, [&str; 7])], sep: &str) -> String {
+    let mut s = String::from(
+        "某县某镇人民政府2023年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n",
+    );
+    for (label, cells) in rows {
+        s.push_str(label);
+        for c in cells {
+            s.push_str(sep);
+            s.push_str(c);
+        }
+        s.push('\n');
+    }
+    s.push_str("四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n六、其他需要报告的事项\n");
+    s
+}
+
+#[test]
+fn pipe_rows_with_inline_group_labels_are_read() {
+    let text = "某镇人民政府2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n\
+        一、本年新收政府信息公开申请数量 | 12 | 2 | 0 | 0 | 1 | 0 | 15 |\n\
+        二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n\
+        三、本年度办理结果 | (一)予以公开 | 5 | 1 | 0 | 0 | 0 | 0 | 6 |\n\
+        (二)部分公开（区分处理的，只计这一情况，不计其他情形） | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n\
+        (三)不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n\
+        2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n\
+        四、政府信息公开行政复议、行政诉讼情况\n";
+    let p = parse_text(text, "x.txt").unwrap();
+    let t = &p.report.table3;
+    assert_eq!(t.get(Table3Row::Received, Table3Col::Total), Some(15));
+    assert_eq!(
+        t.get(
+            Table3Row::Outcome(Outcome::Disclosed),
+            Table3Col::Requester(gongkai_core::RequesterKind::Business)
+        ),
+        Some(1)
+    );
+    assert_eq!(
+        t.get(
+            Table3Row::Outcome(Outcome::WithheldProhibitedByLaw),
+            Table3Col::Total
+        ),
+        Some(0)
+    );
+    assert!(
+        p.findings
+            .iter()
+            .any(|f| f.relation == Relation::SLabel && f.message.contains("只计这一情况")),
+        "label drift is reported"
+    );
+}
+
+#[test]
+fn glued_digits_and_tab_separated_rows_are_read() {
+    let text = "某镇人民政府2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n\
+        一、本年新收政府信息公开申请数量15200105158\n\
+        二、上年结转政府信息公开申请数量0000000\n\
+        1.属于国家秘密00000002.其他法律行政法规禁止公开1000001\n\
+        （七）总计150 00 1 05156\n\
+        四、结转下年度继续办理\t0\t0\t0\t0\t1\t0\t1\n";
+    let p = parse_text(text, "x.txt").unwrap();
+    let t = &p.report.table3;
+    let row = |r| Table3Col::ALL.map(|c| t.get(r, c).unwrap_or(-9));
+    assert_eq!(row(Table3Row::Received), [152, 0, 0, 1, 0, 5, 158]);
+    assert_eq!(
+        row(Table3Row::Outcome(Outcome::WithheldStateSecret)),
+        [0; 7]
+    );
+    assert_eq!(
+        row(Table3Row::Outcome(Outcome::WithheldProhibitedByLaw)),
+        [1, 0, 0, 0, 0, 0, 1]
+    );
+    assert_eq!(row(Table3Row::Total), [150, 0, 0, 1, 0, 5, 156]);
+    assert_eq!(row(Table3Row::CarriedOut), [0, 0, 0, 0, 1, 0, 1]);
+}
+
+#[test]
+fn blank_line_counting_and_bare_bars_are_read() {
+    let v6 = table3_text(&[], "");
+    let v6 = v6.replace(
+        "三、收到和处理政府信息公开申请情况\n",
+        "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\n\n27\n\n2\n\n\n\n1\n\n\n30\n二、上年结转政府信息公开申请数量\n\n0\n\n0\n\n0\n\n0\n\n0\n\n0\n\n0\n",
+    );
+    let p = parse_text(&v6, "x.txt").unwrap();
+    let row: Vec<_> = Table3Col::ALL
+        .iter()
+        .map(|c| p.report.table3.get(Table3Row::Received, *c))
+        .collect();
+    assert_eq!(
+        row,
+        [
+            Some(27),
+            Some(2),
+            Some(0),
+            Some(0),
+            Some(1),
+            Some(0),
+            Some(30)
+        ]
+    );
+    assert_eq!(
+        p.findings
+            .iter()
+            .filter(|f| f.relation == Relation::SBlankCell && f.row.as_deref() == Some("received"))
+            .count(),
+        3
+    );
+
+    let v5 = "某镇人民政府2023年政府信息公开工作年度报告\n一、总体情况\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\n|\n4\n|\n0\n|\n0\n|\n0\n|\n0\n|\n0\n|\n4\n二、上年结转政府信息公开申请数量\n|\n0\n|\n0\n|\n0\n|\n0\n|\n0\n|\n0\n|\n0\n";
+    let p = parse_text(v5, "x.txt").unwrap();
+    assert_eq!(
+        p.report.table3.get(Table3Row::Received, Table3Col::Total),
+        Some(4)
+    );
+    assert!(
+        !p.findings
+            .iter()
+            .any(|f| f.relation == Relation::SBlankCell)
+    );
+}
+
+#[test]
+fn traditional_copies_and_html_tables_are_read() {
+    let text = "某鎮人民政府2023年政府資訊公開工作年度報告\n三、收到和處理政府信息公開申請情況\n一、本年新收政府信息公開申請數(shù)量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n";
+    let p = parse_text(text, "x.txt");
+    assert!(p.is_ok() || matches!(p, Err(ParseError::NotAReport(_))));
+    let html = "<html><body><p>某镇人民政府2023年政府信息公开工作年度报告</p><h2>三、收到和处理政府信息公开申请情况</h2><table>\
+        <tr><td rowspan=3 colspan=3>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td colspan=7>申请人情况</td></tr>\
+        <tr><td>一、本年新收政府信息公开申请数量</td><td>3</td><td>&nbsp;</td><td>0</td><td>0</td><td>0</td><td>0</td><td>3</td></tr>\
+        <tr><td>二、上年结转政府信息公开申请数量</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td></td></tr>\
+        <tr><td rowspan=22>三、本年度办理结果</td><td colspan=2>（一）予以公开</td><td>3</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>3</td></tr>\
+        <tr><td colspan=2>（二）部分公开（区分处理的，只计这一情形，不计其他情形）</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>\
+        </table><h2>四、政府信息公开行政复议、行政诉讼情况</h2></body></html>";
+    let p = parse(html.as_bytes(), SourceKind::Html, "x.html").unwrap();
+    let t = &p.report.table3;
+    assert_eq!(
+        t.get(
+            Table3Row::Received,
+            Table3Col::Requester(gongkai_core::RequesterKind::Business)
+        ),
+        Some(0)
+    );
+    assert_eq!(t.get(Table3Row::CarriedIn, Table3Col::Total), Some(0));
+    assert_eq!(
+        t.get(Table3Row::Outcome(Outcome::Disclosed), Table3Col::Total),
+        Some(3)
+    );
+    assert_eq!(
+        p.findings
+            .iter()
+            .filter(|f| f.relation == Relation::SBlankCell && f.column.is_some())
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn a_traditional_mirror_copy_reads_like_the_original() {
+    let simplified = table3_text(
+        &[
+            (
+                "一、本年新收政府信息公开申请数量",
+                ["1", "0", "0", "0", "0", "0", "1"],
+            ),
+            ("二、上年结转政府信息公开申请数量", ["0"; 7]),
+        ],
+        " | ",
+    );
+    let traditional = simplified
+        .replace(
+            "收到和处理政府信息公开申请情况",
+            "收到和處理政府信息公開申請情況",
+        )
+        .replace(
+            "本年新收政府信息公开申请数量",
+            "本年新收政府信息公開申請數(shù)量",
+        )
+        .replace(
+            "上年结转政府信息公开申请数量",
+            "上年結轉政府信息公開申請數量",
+        );
+    let a = parse_text(&simplified, "a.txt").unwrap();
+    let b = parse_text(&traditional, "b.txt").unwrap();
+    assert_eq!(a.report.table3, b.report.table3);
+    assert_eq!(
+        b.report.table3.get(Table3Row::Received, Table3Col::Total),
+        Some(1)
+    );
+}
+
+#[test]
+fn files_that_are_not_reports_are_refused() {
+    assert!(matches!(
+        parse_text("会议通知\n请各单位准时参加。", "x.txt"),
+        Err(ParseError::NotAReport(_))
+    ));
+    assert!(matches!(
+        parse(&[0xff, 0xfe, 0x00], SourceKind::Text, "x.txt"),
+        Err(ParseError::Unreadable(_))
+    ));
+    assert!(matches!(
+        parse(b"{\"a\":1}", SourceKind::Json, "x.json"),
+        Err(ParseError::NotAReport(_))
+    ));
+}

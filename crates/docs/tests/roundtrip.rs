@@ -1,0 +1,190 @@
+//! Every report gongkai renders parses back to the same figures, in every format; and no mutation
+//! of a report's text makes the reader panic.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on unexpected input"
+)]
+
+use gongkai_core::WanYuan;
+use gongkai_core::agency::{AgencyRef, Slug};
+use gongkai_core::report::model::{CaseTally, Decisions, Fees, Stock};
+use gongkai_core::report::{
+    AnnualReport, FeeSummary, ReportInputs, StaffTexts, Table2, Table3Col, Table3Row, Table4,
+    compute,
+};
+use gongkai_docs::parse::{SourceKind, parse, parse_text};
+use proptest::prelude::*;
+
+fn base(year: i32) -> AnnualReport {
+    let agency = AgencyRef {
+        slug: Slug::parse("some-town").unwrap(),
+        name: "某县某镇人民政府".to_owned(),
+    };
+    let categories = vec!["重点民生".to_owned()];
+    compute(&ReportInputs {
+        agency: &agency,
+        year,
+        requests: &[],
+        cases: &[],
+        categories: &categories,
+        items: &[],
+        table2: &Table2::default(),
+        fees: FeeSummary::default(),
+        texts: &StaffTexts::default(),
+    })
+}
+
+fn arb_report() -> impl Strategy<Value = AnnualReport> {
+    (
+        2021i32..=2026,
+        prop::collection::vec(0i64..2000, 175),
+        prop::collection::vec(0i64..500, 9),
+        0i64..100_000_000,
+        prop::collection::vec(0i64..50, 15),
+    )
+        .prop_map(|(year, t3, t2, fen, t4)| {
+            let mut r = base(year);
+            for (i, (row, col, _)) in r.table3.clone().iter().enumerate() {
+                r.table3.set(row, col, Some(t3[i]));
+            }
+            let stock = |a: usize| Stock {
+                issued: Some(t2[a]),
+                repealed: Some(t2[a + 1]),
+                in_force: Some(t2[a + 2]),
+            };
+            r.table2 = Table2 {
+                rules: stock(0),
+                normative_documents: stock(3),
+                licensing: Decisions {
+                    decisions: Some(t2[6]),
+                },
+                penalties: Decisions {
+                    decisions: Some(t2[7]),
+                },
+                coercive_measures: Decisions {
+                    decisions: Some(t2[8]),
+                },
+                fees: Fees {
+                    amount_wan_yuan: Some(WanYuan::from_fen(fen)),
+                },
+            };
+            let tally = |a: usize| CaseTally {
+                upheld: Some(t4[a]),
+                corrected: Some(t4[a + 1]),
+                other: Some(t4[a + 2]),
+                pending: Some(t4[a + 3]),
+                total: Some(t4[a + 4]),
+            };
+            r.table4 = Table4 {
+                reconsideration: tally(0),
+                litigation_direct: tally(5),
+                litigation_after_reconsideration: tally(10),
+            };
+            r
+        })
+}
+
+fn same_figures(a: &AnnualReport, b: &AnnualReport, what: &str) {
+    assert_eq!(a.year, b.year, "{what}: year");
+    assert_eq!(a.agency.name, b.agency.name, "{what}: agency");
+    assert_eq!(a.format, b.format, "{what}: format");
+    for row in Table3Row::ALL {
+        for col in Table3Col::ALL {
+            assert_eq!(
+                a.table3.get(row, col),
+                b.table3.get(row, col),
+                "{what}: table 三 {} {}",
+                row.key(),
+                col.key()
+            );
+        }
+    }
+    assert_eq!(a.table2, b.table2, "{what}: table 二");
+    assert_eq!(a.table4, b.table4, "{what}: table 四");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn rendered_reports_parse_back_to_the_same_figures(report in arb_report()) {
+        let md = gongkai_docs::markdown(&report).unwrap();
+        same_figures(&report, &parse(md.as_bytes(), SourceKind::Text, "r.md").unwrap().report, "markdown");
+        let html = gongkai_docs::html_page(&report).unwrap();
+        same_figures(&report, &parse(html.as_bytes(), SourceKind::Html, "r.html").unwrap().report, "html");
+        let json = gongkai_docs::json(&report, &[]).unwrap();
+        let back = parse(json.as_bytes(), SourceKind::Json, "r.json").unwrap().report;
+        prop_assert_eq!(&back, &report);
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Delete(usize, usize),
+    Insert(usize, char),
+    Duplicate(usize),
+    Swap(usize, usize),
+}
+
+fn mutate(text: &str, ms: &[Mutation]) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    for m in ms {
+        if chars.is_empty() {
+            break;
+        }
+        let n = chars.len();
+        match *m {
+            Mutation::Delete(at, len) => {
+                let at = at % n;
+                chars.drain(at..(at + len).min(n));
+            }
+            Mutation::Insert(at, c) => chars.insert(at % (n + 1), c),
+            Mutation::Duplicate(at) => {
+                let at = at % n;
+                let end = chars[at..]
+                    .iter()
+                    .position(|c| *c == '\n')
+                    .map_or(n, |p| at + p);
+                let line: Vec<char> = chars[at..end].to_vec();
+                chars.splice(at..at, line);
+            }
+            Mutation::Swap(a, b) => chars.swap(a % n, b % n),
+        }
+    }
+    chars.into_iter().collect()
+}
+
+fn arb_mutations() -> impl Strategy<Value = Vec<Mutation>> {
+    let m = prop_oneof![
+        (any::<usize>(), 1usize..40).prop_map(|(a, l)| Mutation::Delete(a, l)),
+        (
+            any::<usize>(),
+            prop::sample::select(vec!['|', '\n', '\t', '0', '7', ' ', '一', '、', '（', '.'])
+        )
+            .prop_map(|(a, c)| Mutation::Insert(a, c)),
+        any::<usize>().prop_map(Mutation::Duplicate),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::Swap(a, b)),
+    ];
+    prop::collection::vec(m, 1..30)
+}
+
+const SEED: &str = include_str!("../../../../shared/seed/xili-2024-annual-report.txt");
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Mutated layouts never make the reader panic; every outcome is a report or a typed error.
+    #[test]
+    fn mutated_reports_never_panic(report in arb_report(), ms in arb_mutations(), which in 0u8..3) {
+        let text = match which {
+            0 => SEED.to_owned(),
+            1 => gongkai_docs::markdown(&report).unwrap(),
+            _ => gongkai_docs::html_page(&report).unwrap(),
+        };
+        let mutated = mutate(&text, &ms);
+        let _ = parse_text(&mutated, "m.txt");
+        let _ = parse(mutated.as_bytes(), SourceKind::Html, "m.html");
+        let _ = gongkai_docs::parse::check_file(mutated.as_bytes(), SourceKind::Text, "m.txt", Some(&report));
+    }
+}
