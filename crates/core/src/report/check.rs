@@ -685,22 +685,14 @@ fn tx_text(r: &AnnualReport, out: &mut Vec<Finding>) {
         }
     }
     for c in &r.proactive.by_category {
-        let Ok(re) = Regex::new(&format!(
-            r"(?:其中，|，|、){}(\d+)条",
-            regex::escape(&c.category)
-        )) else {
-            continue;
-        };
-        for caps in re.captures_iter(&r.sections.proactive) {
-            if let Ok(found) = caps[1].parse::<i64>()
-                && found != c.count
-            {
+        for (quote, found) in category_claims(&r.sections.proactive, &c.category) {
+            if found != c.count {
                 push(
                     &format!("“{}”栏目主动公开", c.category),
                     None,
                     c.count,
                     found,
-                    &caps[0],
+                    &quote,
                 );
             }
         }
@@ -711,6 +703,29 @@ fn tx_text(r: &AnnualReport, out: &mut Vec<Finding>) {
     {
         push("本年新收申请", Some("received"), received, 0, m.as_str());
     }
+}
+
+/// "…，重点民生4条" claims about one category: the number after each mention followed by 条. A
+/// plain search (no regex per category) keeps checking fast over many reports.
+fn category_claims(text: &str, category: &str) -> Vec<(String, i64)> {
+    let mut out = Vec::new();
+    if category.is_empty() {
+        return out;
+    }
+    for (at, _) in text.match_indices(category) {
+        let preceded = text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|p| matches!(p, '，' | ',' | '、'));
+        let rest = &text[at + category.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if preceded && !digits.is_empty() && rest[digits.len()..].starts_with('条') {
+            if let Ok(n) = digits.parse() {
+                out.push((format!("{category}{digits}条"), n));
+            }
+        }
+    }
+    out
 }
 
 static FEE_WORDS: LazyLock<Regex> =
