@@ -719,10 +719,12 @@ fn category_claims(text: &str, category: &str) -> Vec<(String, i64)> {
             .is_some_and(|p| matches!(p, '，' | ',' | '、'));
         let rest = &text[at + category.len()..];
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        if preceded && !digits.is_empty() && rest[digits.len()..].starts_with('条') {
-            if let Ok(n) = digits.parse() {
-                out.push((format!("{category}{digits}条"), n));
-            }
+        if preceded
+            && !digits.is_empty()
+            && rest[digits.len()..].starts_with('条')
+            && let Ok(n) = digits.parse()
+        {
+            out.push((format!("{category}{digits}条"), n));
         }
     }
     out
