@@ -13,8 +13,8 @@ use gongkai_core::auth::secrets_equal;
 use crate::error::AppError;
 use crate::session::Visitor;
 
-/// Largest form body read (forms here are small; uploads arrive with their own limits later).
-const FORM_LIMIT: usize = 256 * 1024;
+/// Largest request body read: forms are small; an uploaded report (DOCX with pictures) may not be.
+pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// The middleware.
 pub async fn verify(req: Request, next: Next) -> Response {
@@ -36,12 +36,17 @@ pub async fn verify(req: Request, next: Next) -> Response {
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    // Multipart forms (uploads) carry the token in the action URL's query.
+    let query_token = req
+        .uri()
+        .query()
+        .and_then(|q| form_field(q.as_bytes(), "csrf"));
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
+    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
         return AppError::TooLarge.into_response();
     };
     let form_token = form_field(&bytes, "csrf");
-    let presented = header_token.or(form_token);
+    let presented = header_token.or(query_token).or(form_token);
     match (expected, presented) {
         (Some(e), Some(p)) if secrets_equal(&e, &p) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))

@@ -14,6 +14,7 @@ use gongkai_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 mod admin;
+mod check;
 mod csrf;
 mod error;
 mod pages;
@@ -147,6 +148,8 @@ fn routes() -> Routes {
         .get("/agencies/{slug}/reports/{year}/{file}", Public, pages::report_download)
         .get("/assets/site.css", Public, pages::stylesheet)
         .get("/healthz", Public, pages::health)
+        .get("/check", Public, check::form)
+        .post("/check", Public, check::submit)
         // The back office.
         .get("/admin/login", SignIn, admin::auth::login_form)
         .post("/admin/login", SignIn, admin::auth::login)
@@ -190,6 +193,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = routes()
         .router
         .fallback(pages::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(csrf::BODY_LIMIT))
         .layer(middleware::from_fn(csrf::verify))
         .layer(middleware::from_fn_with_state(state.clone(), session::load))
         .with_state(state);

@@ -20,6 +20,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("agency.html", include_str!("../templates/agency.html")),
         ("report.html", include_str!("../templates/report.html")),
         ("error.html", include_str!("../templates/error.html")),
+        ("check.html", include_str!("../templates/check.html")),
         (
             "admin/base.html",
             include_str!("../templates/admin/base.html"),

@@ -240,3 +240,240 @@ fn files_that_are_not_reports_are_refused() {
         Err(ParseError::NotAReport(_))
     ));
 }
+
+/// A full table 三 in a layout: `row(label, cells)` renders one row.
+fn full_table3(
+    row: &dyn Fn(&str, &[i64; 7]) -> String,
+    values: &dyn Fn(Table3Row) -> [i64; 7],
+) -> String {
+    let mut s = String::from(
+        "某县某镇人民政府2023年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n",
+    );
+    for r in Table3Row::ALL {
+        s.push_str(&row(r.label(), &values(r)));
+        s.push('\n');
+    }
+    s.push_str("四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n六、其他需要报告的事项\n本年度未收取信息处理费。\n");
+    s
+}
+
+fn sample_values(r: Table3Row) -> [i64; 7] {
+    match r {
+        Table3Row::Received | Table3Row::Total => [3, 1, 0, 0, 0, 0, 4],
+        Table3Row::Outcome(Outcome::Disclosed) => [2, 1, 0, 0, 0, 0, 3],
+        Table3Row::Outcome(Outcome::UnavailableNotHeld) | Table3Row::CarriedOut => {
+            [1, 0, 0, 0, 0, 0, 1]
+        }
+        _ => [0; 7],
+    }
+}
+
+fn assert_sample(p: &Parsed, layout: &str) {
+    for r in Table3Row::ALL {
+        let got: Vec<Option<i64>> = Table3Col::ALL
+            .iter()
+            .map(|c| p.report.table3.get(r, *c))
+            .collect();
+        let want: Vec<Option<i64>> = sample_values(r).iter().map(|v| Some(*v)).collect();
+        assert_eq!(got, want, "{layout}: row {}", r.key());
+    }
+}
+
+type Layout = Box<dyn Fn(&str, &[i64; 7]) -> String>;
+
+#[test]
+fn every_layout_of_the_field_reads_the_same_figures() {
+    let join = |cells: &[i64; 7], sep: &str| {
+        cells
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let layouts: Vec<(&str, Layout)> = vec![
+        (
+            "V2 pipes",
+            Box::new(move |l, c| format!("{l} | {} |", join(c, " | "))),
+        ),
+        (
+            "V3 leading pipes, trailing runs",
+            Box::new(move |l, c| format!("| {l} | {} | ||", join(c, " | "))),
+        ),
+        (
+            "V4 one cell per line ending in |",
+            Box::new(move |l, c| format!("{l} |\n{} |\n||", join(c, " |\n"))),
+        ),
+        (
+            "V5 bar lines",
+            Box::new(move |l, c| format!("{l}\n|\n{}", join(c, "\n|\n"))),
+        ),
+        (
+            "V6 blank-line separated",
+            Box::new(move |l, c| format!("{l}\n\n{}", join(c, "\n\n"))),
+        ),
+        (
+            "tab separated",
+            Box::new(move |l, c| format!("{l}\t{}", join(c, "\t"))),
+        ),
+        (
+            "one cell per line (the seed)",
+            Box::new(move |l, c| format!("\t{l}\n\t{}\n", join(c, "\n\t"))),
+        ),
+        (
+            "V1 glued",
+            Box::new(move |l, c| format!("{l}{}", join(c, ""))),
+        ),
+    ];
+    for (name, row) in &layouts {
+        let text = full_table3(row.as_ref(), &sample_values);
+        let p = parse_text(&text, "x.txt").unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_sample(&p, name);
+        let blanks = p
+            .findings
+            .iter()
+            .filter(|f| f.relation == Relation::SBlankCell)
+            .count();
+        assert_eq!(blanks, 0, "{name}: {:#?}", p.findings);
+    }
+}
+
+#[test]
+fn one_value_rows_read_blank_cells_as_zero_and_say_so() {
+    let text = full_table3(
+        &|l, c| {
+            if c.iter().all(|v| *v == 0) {
+                format!("{l} | 0 | ||||||||")
+            } else {
+                format!("{l} | {} |", c.map(|v| v.to_string()).join(" | "))
+            }
+        },
+        &sample_values,
+    );
+    let p = parse_text(&text, "x.txt").unwrap();
+    assert_sample(&p, "V8");
+    let blank_rows = p
+        .findings
+        .iter()
+        .filter(|f| f.relation == Relation::SBlankCell)
+        .count();
+    assert!(blank_rows >= 6 * 20, "{blank_rows}");
+}
+
+#[test]
+fn the_2019_format_is_recognised_and_named() {
+    let text = full_table3(&|l, c| format!("{l} | {} |", c.map(|v| v.to_string()).join(" | ")), &sample_values)
+        .replace("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n", "")
+        .replace("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n", "")
+        .replace("3.其他 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |", "（六）其他处理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |")
+        .replace("2023年", "2020年")
+        .replace("二、主动公开政府信息情况\n", "二、主动公开政府信息情况\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n行政许可 | 12 | +3 | 57 |\n");
+    let p = parse_text(&text, "x.txt").unwrap();
+    assert_eq!(p.report.format, ReportFormat::F2019);
+    assert_eq!(p.report.year, 2020);
+    assert_sample(&p, "2019 format");
+    assert!(
+        p.report.table2.licensing.decisions.is_none(),
+        "2019 table 二 is not read as 2021 figures"
+    );
+    assert!(
+        !p.findings
+            .iter()
+            .any(|f| f.relation == Relation::SOldFormat),
+        "2020 may use the 2019 format"
+    );
+    let late = parse_text(&text.replace("2020年", "2022年"), "x.txt").unwrap();
+    assert!(
+        late.findings
+            .iter()
+            .filter(|f| f.relation == Relation::SOldFormat)
+            .count()
+            >= 2,
+        "{:#?}",
+        late.findings
+    );
+}
+
+#[test]
+fn docx_tables_are_read() {
+    use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow};
+    let para = |t: &str| Paragraph::new().add_run(Run::new().add_text(t));
+    let cell = |t: &str| TableCell::new().add_paragraph(para(t));
+    let mut rows = vec![TableRow::new(vec![
+        cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"),
+        cell("申请人情况"),
+    ])];
+    for r in Table3Row::ALL {
+        let mut cells = vec![cell(r.label())];
+        cells.extend(sample_values(r).iter().map(|v| cell(&v.to_string())));
+        rows.push(TableRow::new(cells));
+    }
+    let doc = Docx::new()
+        .add_paragraph(para("某县某镇人民政府2023年政府信息公开工作年度报告"))
+        .add_paragraph(para("一、总体情况"))
+        .add_paragraph(para("三、收到和处理政府信息公开申请情况"))
+        .add_table(Table::new(rows))
+        .add_paragraph(para("四、政府信息公开行政复议、行政诉讼情况"));
+    let mut buf = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut buf).unwrap();
+    let p = parse(&buf.into_inner(), SourceKind::Docx, "x.docx").unwrap();
+    assert_sample(&p, "docx");
+    assert!(matches!(
+        parse(b"PK not really", SourceKind::Docx, "x.docx"),
+        Err(ParseError::Unreadable(_))
+    ));
+}
+
+#[test]
+fn carry_over_is_checked_against_last_years_report() {
+    let this = full_table3(
+        &|l, c| format!("{l} | {} |", c.map(|v| v.to_string()).join(" | ")),
+        &sample_values,
+    );
+    let last = parse_text(&this.replace("2023年", "2022年"), "last.txt")
+        .unwrap()
+        .report;
+    // Last year carried out 1 (自然人); this year's 上年结转 is 0: T3-CARRY.
+    let c = check_file(this.as_bytes(), SourceKind::Text, "this.txt", Some(&last)).unwrap();
+    let carry: Vec<_> = c
+        .findings
+        .iter()
+        .filter(|f| f.relation == Relation::T3Carry)
+        .collect();
+    assert_eq!(carry.len(), 2, "natural person and total: {carry:#?}");
+    assert!(
+        carry
+            .iter()
+            .all(|f| f.location.as_deref().is_some_and(|l| l.starts_with('第')))
+    );
+}
+
+#[test]
+fn a_broken_sum_is_located_on_its_line() {
+    let text = full_table3(
+        &|l, c| format!("{l} | {} |", c.map(|v| v.to_string()).join(" | ")),
+        &sample_values,
+    )
+    .replace(
+        "（七）总计 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |",
+        "（七）总计 | 3 | 1 | 0 | 0 | 0 | 0 | 5 |",
+    );
+    let c = check_file(text.as_bytes(), SourceKind::Text, "x.txt", None).unwrap();
+    let row = c
+        .findings
+        .iter()
+        .find(|f| f.relation == Relation::T3Row)
+        .unwrap();
+    assert_eq!(
+        (row.row.as_deref(), row.expected, row.found),
+        (Some("total"), Some(4), Some(5))
+    );
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("（七）总计"))
+        .unwrap()
+        + 1;
+    assert_eq!(
+        row.location.as_deref(),
+        Some(format!("第{line}行").as_str())
+    );
+}

@@ -1,0 +1,151 @@
+//! The public report checker: paste a report's text or upload its file, see what was read and
+//! every finding. Nothing is stored.
+
+use axum::Extension;
+use axum::extract::{Multipart, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use gongkai_core::auth::random_token;
+use gongkai_core::report::Severity;
+use gongkai_docs::parse::{ParseError, SourceKind, check_file};
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::{CSRF_COOKIE, Visitor, set_cookie};
+use crate::views;
+
+#[derive(Serialize)]
+struct Row {
+    severity: &'static str,
+    relation: &'static str,
+    message: String,
+    location: String,
+}
+
+fn token(visitor: &Visitor) -> (String, bool) {
+    match (&visitor.session, &visitor.csrf_cookie) {
+        (Some(s), _) => (s.csrf.clone(), false),
+        (None, Some(c)) => (c.clone(), false),
+        (None, None) => (random_token(), true),
+    }
+}
+
+fn render(
+    state: &AppState,
+    visitor: &Visitor,
+    status: StatusCode,
+    extra: minijinja::Value,
+) -> Result<Response, AppError> {
+    let (csrf, fresh) = token(visitor);
+    let html = views::render("check.html", context! { csrf => csrf.clone(), ..extra })?;
+    let mut res = (status, Html(html)).into_response();
+    if fresh {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(CSRF_COOKIE, &csrf, state.settings.secure_cookies, "Strict"),
+        );
+    }
+    Ok(res)
+}
+
+/// The checker form.
+pub async fn form(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> Result<Response, AppError> {
+    render(&state, &visitor, StatusCode::OK, context! {})
+}
+
+/// Checks a pasted text or an uploaded file.
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let mut text = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("text") => text = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("report.txt").to_owned();
+                let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
+                if !bytes.is_empty() {
+                    file = Some((name, bytes.to_vec()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let (name, bytes, kind) = match file {
+        Some((name, bytes)) => {
+            let kind =
+                SourceKind::from_path(std::path::Path::new(&name)).unwrap_or(SourceKind::Text);
+            (name, bytes, kind)
+        }
+        None if !text.trim().is_empty() => {
+            ("pasted.txt".to_owned(), text.into_bytes(), SourceKind::Text)
+        }
+        None => {
+            let error = "请粘贴报告全文，或选择报告文件（.txt、.html、.docx 或 .json）。";
+            return render(
+                &state,
+                &visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                context! { error },
+            );
+        }
+    };
+    let checked = match check_file(&bytes, kind, &name, None) {
+        Ok(c) => c,
+        Err(e) => {
+            let error = match e {
+                ParseError::NotAReport(why) => {
+                    format!("这不像是一份政府信息公开工作年度报告：{why}。")
+                }
+                ParseError::Unreadable(why) => format!("无法读取文件：{why}。"),
+            };
+            return render(
+                &state,
+                &visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                context! { error },
+            );
+        }
+    };
+    let rows: Vec<Row> = checked
+        .findings
+        .iter()
+        .map(|f| Row {
+            severity: if f.severity == Severity::Error {
+                "错误"
+            } else {
+                "提示"
+            },
+            relation: f.relation.id(),
+            message: f.message.clone(),
+            location: f.location.clone().unwrap_or_default(),
+        })
+        .collect();
+    let r = &checked.report;
+    let article = gongkai_docs::html_fragment(r).map_err(|e| AppError::Internal(e.into()))?;
+    render(
+        &state,
+        &visitor,
+        StatusCode::OK,
+        context! {
+            result => context! {
+                agency => r.agency.name.clone(),
+                year => r.year,
+                format => r.format.key(),
+                errors => rows.iter().filter(|x| x.severity == "错误").count(),
+                warnings => rows.iter().filter(|x| x.severity == "提示").count(),
+            },
+            findings => Serde(rows),
+            article => minijinja::Value::from_safe_string(article),
+        },
+    )
+}

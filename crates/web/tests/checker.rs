@@ -1,0 +1,106 @@
+//! The public report checker page.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on unexpected input"
+)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Client, token_in, world};
+use gongkai_store::{Store, on_both_backends};
+use tower::ServiceExt;
+
+const SEED: &str = include_str!("../../../../shared/seed/xili-2024-annual-report.txt");
+
+async fn upload(
+    app: &axum::Router,
+    cookie: &str,
+    token: &str,
+    field: &str,
+    file_name: Option<&str>,
+    content: &[u8],
+) -> (StatusCode, String) {
+    let boundary = "gongkaitestboundary";
+    let disposition = match file_name {
+        Some(f) => format!("form-data; name=\"{field}\"; filename=\"{f}\""),
+        None => format!("form-data; name=\"{field}\""),
+    };
+    let mut body =
+        format!("--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n").into_bytes();
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = Request::post(format!("/check?csrf={token}"))
+        .header(header::COOKIE, cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn a_visitor_checks_a_pasted_or_uploaded_report(store: &Store) {
+    let w = world(store).await;
+    let mut c = Client::new(&w.app);
+    let form = c.get("/check").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let token = token_in(
+        &form
+            .body
+            .replace("action=\"/check?csrf=", "name=\"csrf\" value=\""),
+    )
+    .unwrap();
+    let cookie = format!("gongkai_csrf={}", c.cookies["gongkai_csrf"]);
+
+    let (status, page) = upload(&w.app, &cookie, &token, "text", None, SEED.as_bytes()).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("沂源县西里镇人民政府2024年度报告"));
+    assert_eq!(page.matches("S-MISSING-TABLE").count(), 2);
+
+    let (status, page) = upload(
+        &w.app,
+        &cookie,
+        &token,
+        "file",
+        Some("xili.txt"),
+        SEED.as_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("发现错误 2 项"));
+
+    let (status, page) = upload(
+        &w.app,
+        &cookie,
+        &token,
+        "text",
+        None,
+        "<script>alert(1)</script>会议通知".as_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("不像是一份政府信息公开工作年度报告") && !page.contains("<script>alert"));
+
+    // Without the token nothing is read.
+    let (status, _) = upload(
+        &w.app,
+        &cookie,
+        &"0".repeat(64),
+        "text",
+        None,
+        SEED.as_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+on_both_backends!(a_visitor_checks_a_pasted_or_uploaded_report);
