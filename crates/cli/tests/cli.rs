@@ -409,7 +409,7 @@ async fn accounts_on_postgres() {
     accounts_agencies_and_audit_from_the_command_line(&db.url).await;
 }
 
-const SEED: &str = "../../../shared/seed/xili-2024-annual-report.txt";
+const SEED: &str = "../../fixtures/xili-2024-annual-report.txt";
 
 fn seed_path() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED)

@@ -9,7 +9,7 @@
 
 use gongkai_docs::parse::{SourceKind, check_file};
 
-const SEED: &str = include_str!("../../../../shared/seed/xili-2024-annual-report.txt");
+const SEED: &str = include_str!("../../../fixtures/xili-2024-annual-report.txt");
 
 fn main() {
     divan::main();

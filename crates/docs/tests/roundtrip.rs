@@ -169,7 +169,7 @@ fn arb_mutations() -> impl Strategy<Value = Vec<Mutation>> {
     prop::collection::vec(m, 1..30)
 }
 
-const SEED: &str = include_str!("../../../../shared/seed/xili-2024-annual-report.txt");
+const SEED: &str = include_str!("../../../fixtures/xili-2024-annual-report.txt");
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]

@@ -13,7 +13,7 @@ use common::{Client, token_in, world};
 use gongkai_store::{Store, on_both_backends};
 use tower::ServiceExt;
 
-const SEED: &str = include_str!("../../../../shared/seed/xili-2024-annual-report.txt");
+const SEED: &str = include_str!("../../../fixtures/xili-2024-annual-report.txt");
 
 async fn upload(
     app: &axum::Router,

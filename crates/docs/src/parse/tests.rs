@@ -1,6 +1,6 @@
 use super::*;
 
-const SEED: &str = include_str!("../../../../../shared/seed/xili-2024-annual-report.txt");
+const SEED: &str = include_str!("../../../../fixtures/xili-2024-annual-report.txt");
 
 #[test]
 fn the_seed_parses_with_all_175_cells_zero_and_tables_two_and_four_missing() {
