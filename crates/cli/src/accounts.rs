@@ -24,6 +24,14 @@ fn password_from(file: &Path, username: &str) -> Result<String> {
     Ok(password)
 }
 
+/// The password from `file`, or a generated one-time password that must be changed at sign-in.
+fn password_or_generated(file: Option<&Path>, username: &str) -> Result<(String, bool)> {
+    match file {
+        Some(f) => Ok((password_from(f, username)?, false)),
+        None => Ok((random_password(), true)),
+    }
+}
+
 /// Creates the administrator `admin` when the database has no account, printing the one-time
 /// password once (or using the password file's).
 pub async fn first_admin(
@@ -35,10 +43,7 @@ pub async fn first_admin(
     if store.count_users().await? > 0 {
         return Ok(());
     }
-    let (password, must_change) = match password_file {
-        Some(f) => (password_from(f, "admin")?, false),
-        None => (random_password(), true),
-    };
+    let (password, must_change) = password_or_generated(password_file, "admin")?;
     let hash = hash_password(&password, settings.hash_params).map_err(|e| anyhow!("{e}"))?;
     let user = NewUser {
         username: "admin".into(),
@@ -87,10 +92,8 @@ pub async fn user(store: &Store, cmd: UserCommand, now: DateTime<Utc>) -> Result
             if name.is_empty() || name.chars().count() > 50 {
                 bail!("姓名不能为空，且不超过50个字");
             }
-            let (password, must_change) = match &password_file {
-                Some(f) => (password_from(f, &username)?, false),
-                None => (random_password(), true),
-            };
+            let (password, must_change) =
+                password_or_generated(password_file.as_deref(), &username)?;
             let user = NewUser {
                 username: username.clone(),
                 display_name: name.to_owned(),
@@ -111,10 +114,8 @@ pub async fn user(store: &Store, cmd: UserCommand, now: DateTime<Utc>) -> Result
             password_file,
         } => {
             let id = user_id(store, &username).await?;
-            let (password, must_change) = match &password_file {
-                Some(f) => (password_from(f, &username)?, false),
-                None => (random_password(), true),
-            };
+            let (password, must_change) =
+                password_or_generated(password_file.as_deref(), &username)?;
             let hash = hash_password(&password, params).map_err(|e| anyhow!("{e}"))?;
             store
                 .set_password(

@@ -50,9 +50,11 @@ pub enum RenderError {
     Json(#[from] serde_json::Error),
 }
 
-static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+/// A template environment with the house settings: HTML auto-escaping by file name, undefined
+/// variables an error (except in `if` tests), block tags that leave no blank lines behind.
+pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
@@ -60,6 +62,11 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             .build()
             .expect("default delimiters are valid"),
     );
+    env
+}
+
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = environment();
     for (name, source) in [
         ("report.html", include_str!("../templates/report.html")),
         (

@@ -192,6 +192,23 @@ pub struct Finding {
     pub location: Option<String>,
 }
 
+impl Finding {
+    /// A finding about the report as a whole; set `row`, `column`, `expected`, `found` and
+    /// `location` with struct update syntax where they are known.
+    pub fn new(relation: Relation, severity: Severity, message: String) -> Self {
+        Self {
+            relation,
+            severity,
+            row: None,
+            column: None,
+            expected: None,
+            found: None,
+            message,
+            location: None,
+        }
+    }
+}
+
 /// What a check may know beyond the report itself.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CheckContext<'a> {
@@ -224,16 +241,7 @@ pub fn check(report: &AnnualReport, ctx: &CheckContext<'_>) -> Vec<Finding> {
 }
 
 fn finding(relation: Relation, severity: Severity, message: String) -> Finding {
-    Finding {
-        relation,
-        severity,
-        row: None,
-        column: None,
-        expected: None,
-        found: None,
-        message,
-        location: None,
-    }
+    Finding::new(relation, severity, message)
 }
 
 fn cell_finding(

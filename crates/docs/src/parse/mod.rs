@@ -181,14 +181,8 @@ fn finding(
     location: Option<String>,
 ) -> Finding {
     Finding {
-        relation,
-        severity,
-        row: None,
-        column: None,
-        expected: None,
-        found: None,
-        message,
         location,
+        ..Finding::new(relation, severity, message)
     }
 }
 

@@ -321,28 +321,33 @@ pub async fn reset_password(
 
 /// Disables an account; its sessions end.
 pub async fn disable(
-    State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(id): Path<String>,
+    state: State<AppState>,
+    staff: Staff,
+    id: Path<String>,
 ) -> Result<Response, AppError> {
-    let user = managed_user(&state, &s, &id).await?;
-    state
-        .store
-        .set_disabled(user.id, true, &s.actor(), state.clock.now())
-        .await?;
-    Ok(Redirect::to(&format!("/admin/users/{}?notice=disabled", user.id)).into_response())
+    set_disabled(state, staff, id, true).await
 }
 
 /// Enables an account again.
 pub async fn enable(
+    state: State<AppState>,
+    staff: Staff,
+    id: Path<String>,
+) -> Result<Response, AppError> {
+    set_disabled(state, staff, id, false).await
+}
+
+async fn set_disabled(
     State(state): State<AppState>,
     Staff(s): Staff,
     Path(id): Path<String>,
+    disabled: bool,
 ) -> Result<Response, AppError> {
     let user = managed_user(&state, &s, &id).await?;
     state
         .store
-        .set_disabled(user.id, false, &s.actor(), state.clock.now())
+        .set_disabled(user.id, disabled, &s.actor(), state.clock.now())
         .await?;
-    Ok(Redirect::to(&format!("/admin/users/{}?notice=enabled", user.id)).into_response())
+    let notice = if disabled { "disabled" } else { "enabled" };
+    Ok(Redirect::to(&format!("/admin/users/{}?notice={notice}", user.id)).into_response())
 }
