@@ -50,9 +50,12 @@ enum Command {
         /// The report year.
         #[arg(long)]
         year: i32,
-        /// Output format: md, html or json.
+        /// Output format: md, html, json, docx or xlsx.
         #[arg(long, default_value = "md")]
         format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// Run the web server. On a database without accounts it first creates the administrator
     /// `admin` and prints its one-time password.
@@ -273,12 +276,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             agency,
             year,
             format,
+            output,
         } => {
             let slug = Slug::parse(&agency).map_err(|e| anyhow::anyhow!("{e}"))?;
             let store = open(&cli.database_url).await?;
             let (report, findings) = store.checked_report(&slug, year, clock.today()).await?;
             store.close().await;
-            print!("{}", gongkai_docs::render(format, &report, &findings)?);
+            let bytes = gongkai_docs::render(format, &report, &findings)?;
+            match &output {
+                Some(path) => std::fs::write(path, &bytes)
+                    .with_context(|| format!("写入 {}", path.display()))?,
+                None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
+            }
             if format != Format::Json {
                 for f in &findings {
                     let level = if f.severity == Severity::Error {

@@ -1,6 +1,12 @@
 #![doc = include_str!("../README.md")]
 
+mod docx;
 pub mod parse;
+pub mod pdf;
+mod xlsx;
+
+pub use docx::docx;
+pub use xlsx::xlsx;
 
 use std::str::FromStr;
 use std::sync::LazyLock;
@@ -25,6 +31,38 @@ pub enum Format {
     Html,
     /// JSON in the shape of spec §9, with findings.
     Json,
+    /// A Word document.
+    Docx,
+    /// A workbook with one sheet per table.
+    Xlsx,
+    /// PDF, through LibreOffice.
+    Pdf,
+}
+
+impl Format {
+    /// The file extension.
+    pub const fn extension(self) -> &'static str {
+        match self {
+            Self::Markdown => "md",
+            Self::Html => "html",
+            Self::Json => "json",
+            Self::Docx => "docx",
+            Self::Xlsx => "xlsx",
+            Self::Pdf => "pdf",
+        }
+    }
+
+    /// The media type.
+    pub const fn content_type(self) -> &'static str {
+        match self {
+            Self::Markdown => "text/markdown; charset=utf-8",
+            Self::Html => "text/html; charset=utf-8",
+            Self::Json => "application/json",
+            Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Self::Pdf => "application/pdf",
+        }
+    }
 }
 
 impl FromStr for Format {
@@ -34,7 +72,11 @@ impl FromStr for Format {
             "md" | "markdown" => Ok(Self::Markdown),
             "html" => Ok(Self::Html),
             "json" => Ok(Self::Json),
-            other => Err(format!("unknown format {other:?}: use md, html or json")),
+            "docx" => Ok(Self::Docx),
+            "xlsx" => Ok(Self::Xlsx),
+            other => Err(format!(
+                "unknown format {other:?}: use md, html, json, docx or xlsx"
+            )),
         }
     }
 }
@@ -48,6 +90,15 @@ pub enum RenderError {
     /// JSON serialisation failed.
     #[error("JSON error: {0}")]
     Json(#[from] serde_json::Error),
+    /// Writing the Word document failed.
+    #[error("DOCX error: {0}")]
+    Docx(String),
+    /// Writing the workbook failed.
+    #[error("XLSX error: {0}")]
+    Xlsx(String),
+    /// Converting to PDF failed (LibreOffice missing or failing); the text says which.
+    #[error("{0}")]
+    Pdf(String),
 }
 
 /// A template environment with the house settings: HTML auto-escaping by file name, undefined
@@ -81,18 +132,21 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
-/// Renders a report in a format. Findings appear only in JSON; the statutory document is the
-/// report alone.
+/// Renders a report in a format, as bytes. Findings appear only in JSON; the statutory document
+/// is the report alone.
 pub fn render(
     format: Format,
     report: &AnnualReport,
     findings: &[Finding],
-) -> Result<String, RenderError> {
-    match format {
-        Format::Markdown => markdown(report),
-        Format::Html => html_page(report),
-        Format::Json => json(report, findings),
-    }
+) -> Result<Vec<u8>, RenderError> {
+    Ok(match format {
+        Format::Markdown => markdown(report)?.into_bytes(),
+        Format::Html => html_page(report)?.into_bytes(),
+        Format::Json => json(report, findings)?.into_bytes(),
+        Format::Docx => docx(report)?,
+        Format::Xlsx => xlsx(report)?,
+        Format::Pdf => pdf::docx_to_pdf(&docx(report)?)?,
+    })
 }
 
 /// The report as Markdown.

@@ -16,6 +16,48 @@ use gongkai_core::report::{
 use gongkai_docs::parse::{SourceKind, parse, parse_text};
 use proptest::prelude::*;
 
+/// The workbook's cells as text, per sheet.
+fn xlsx_cells(bytes: Vec<u8>, sheet: &str) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range(sheet).unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn the_workbook_holds_every_figure_in_its_statutory_place() {
+    let mut report = base(2024);
+    report.table3.set(
+        Table3Row::Received,
+        Table3Col::Requester(gongkai_core::RequesterKind::LegalService),
+        Some(7),
+    );
+    report
+        .table3
+        .set(Table3Row::CarriedOut, Table3Col::Total, Some(3));
+    report.table2.fees.amount_wan_yuan = Some("12.35".parse().unwrap());
+    report.table4.litigation_after_reconsideration.pending = Some(2);
+    let bytes = gongkai_docs::xlsx(&report).unwrap();
+    let t3 = xlsx_cells(bytes.clone(), "表三");
+    assert!(t3[0][0].starts_with("（本列数据的勾稽关系为"));
+    assert_eq!(t3[2][4], "商业企业");
+    // Row 一 is the first data row (sheet row 4); 法律服务机构 is the 5th requester column.
+    assert_eq!(t3[3][0], "一、本年新收政府信息公开申请数量");
+    assert_eq!(t3[3][7], "7");
+    assert_eq!(t3[27][0], "四、结转下年度继续办理");
+    assert_eq!(t3[27][9], "3");
+    assert_eq!(t3.len(), 28);
+    let t2 = xlsx_cells(bytes.clone(), "表二");
+    let fees = t2.iter().find(|r| r[0] == "行政事业性收费").unwrap();
+    assert_eq!(fees[1], "12.35");
+    let t4 = xlsx_cells(bytes, "表四");
+    assert_eq!(t4[1][5], "未经复议直接起诉");
+    assert_eq!(t4[3][13], "2");
+}
+
 fn base(year: i32) -> AnnualReport {
     let agency = AgencyRef {
         slug: Slug::parse("some-town").unwrap(),
@@ -113,6 +155,8 @@ proptest! {
         same_figures(&report, &parse(md.as_bytes(), SourceKind::Text, "r.md").unwrap().report, "markdown");
         let html = gongkai_docs::html_page(&report).unwrap();
         same_figures(&report, &parse(html.as_bytes(), SourceKind::Html, "r.html").unwrap().report, "html");
+        let docx = gongkai_docs::docx(&report).unwrap();
+        same_figures(&report, &parse(&docx, SourceKind::Docx, "r.docx").unwrap().report, "docx");
         let json = gongkai_docs::json(&report, &[]).unwrap();
         let back = parse(json.as_bytes(), SourceKind::Json, "r.json").unwrap().report;
         prop_assert_eq!(&back, &report);
@@ -186,5 +230,46 @@ proptest! {
         let _ = parse_text(&mutated, "m.txt");
         let _ = parse(mutated.as_bytes(), SourceKind::Html, "m.html");
         let _ = gongkai_docs::parse::check_file(mutated.as_bytes(), SourceKind::Text, "m.txt", Some(&report));
+    }
+}
+
+/// LibreOffice opens the DOCX and the PDF carries the statutory labels. Skipped where LibreOffice
+/// is not installed, unless `GONGKAI_REQUIRE_LIBREOFFICE=1` (CI).
+#[test]
+fn libreoffice_opens_the_docx_and_the_pdf_has_the_tables() {
+    if !gongkai_docs::pdf::available() {
+        assert!(
+            std::env::var("GONGKAI_REQUIRE_LIBREOFFICE").as_deref() != Ok("1"),
+            "LibreOffice required but not found"
+        );
+        eprintln!("note: LibreOffice not installed; PDF test skipped");
+        return;
+    }
+    let mut report = base(2024);
+    report
+        .table3
+        .set(Table3Row::Received, Table3Col::Total, Some(12));
+    let pdf = gongkai_docs::render(gongkai_docs::Format::Pdf, &report, &[]).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let text = std::process::Command::new("pdftotext")
+        .args(["-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(&pdf)?;
+            child.wait_with_output()
+        });
+    if let Ok(out) = text {
+        let text = String::from_utf8_lossy(&out.stdout).replace(['\n', ' '], "");
+        for label in [
+            "某县某镇人民政府2024年政府信息公开工作年度报告",
+            "第二十条第（一）项",
+            "申请人情况",
+            "复议后起诉",
+        ] {
+            assert!(text.contains(label), "{label} missing from the PDF");
+        }
     }
 }

@@ -12,6 +12,19 @@ use gongkai_core::{Agency, CaseFacts, RequestFacts, Slug};
 use crate::records::{set_table2_figure, text_part_mut};
 use crate::{Store, StoreError, on_pool, year_bounds};
 
+/// One member agency's report for the oversight office's view.
+#[derive(Debug, Clone)]
+pub struct MemberReport {
+    /// The member.
+    pub agency: Agency,
+    /// Its report, computed from its records.
+    pub report: AnnualReport,
+    /// Its cross-check findings.
+    pub findings: Vec<Finding>,
+    /// Whether staff have written any of the year's report text.
+    pub has_texts: bool,
+}
+
 /// Everything stored that one agency-year's report is computed from.
 #[derive(Debug, Clone)]
 pub struct ReportData {
@@ -240,6 +253,42 @@ impl Store {
             },
         );
         Ok((report, findings))
+    }
+
+    /// The reports of every agency below `office` (its members, their members, …), in tree order.
+    pub async fn member_reports(
+        &self,
+        office: &Slug,
+        year: i32,
+        today: NaiveDate,
+    ) -> Result<Vec<MemberReport>, StoreError> {
+        let all = self.list_agencies().await?;
+        let tree = gongkai_core::auth::Hierarchy::new(&all);
+        let mut out = Vec::new();
+        for agency in all
+            .iter()
+            .filter(|a| &a.slug != office && tree.is_within(&a.slug, office))
+        {
+            let data = self.report_data(&agency.slug, year).await?;
+            let report = data.compute();
+            let previous = self.report_data(&agency.slug, year - 1).await?.compute();
+            let findings = check(
+                &report,
+                &CheckContext {
+                    agency_kind: Some(agency.kind),
+                    previous: Some(&previous),
+                    today: Some(today),
+                    fee_plausible_max: None,
+                },
+            );
+            out.push(MemberReport {
+                agency: agency.clone(),
+                report,
+                findings,
+                has_texts: data.texts != StaffTexts::default(),
+            });
+        }
+        Ok(out)
     }
 
     /// The years for which the agency has anything to report, newest first: from the first year with

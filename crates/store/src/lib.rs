@@ -21,7 +21,7 @@ pub mod testing;
 pub use accounts::{NewSession, NewUser, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter, audit_time};
 pub use error::StoreError;
-pub use facts::ReportData;
+pub use facts::{MemberReport, ReportData};
 pub use records::NewItem;
 
 /// Runs the same body against whichever pool the store holds. The body is compiled once per

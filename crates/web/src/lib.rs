@@ -164,6 +164,8 @@ fn routes() -> Routes {
         .post("/admin/agencies/{slug}", Staff, admin::agencies::update)
         .post("/admin/agencies/{slug}/grants", Staff, admin::agencies::grant)
         .post("/admin/agencies/{slug}/revoke", Staff, admin::agencies::revoke)
+        .get("/admin/agencies/{slug}/summary/{year}", Staff, admin::summary::show)
+        .get("/admin/agencies/{slug}/summary/{year}/summary.xlsx", Staff, admin::summary::workbook)
         .get("/admin/users", Staff, admin::users::list)
         .get("/admin/users/new", Staff, admin::users::new_form)
         .post("/admin/users", Staff, admin::users::create)

@@ -150,27 +150,31 @@ pub async fn report_download(
 ) -> Result<Response, AppError> {
     let agency = find(&state, &slug).await?;
     let year = report_year(&state, &year)?;
-    let (format, content_type, ext) = match file.as_str() {
-        "report.md" => (
-            gongkai_docs::Format::Markdown,
-            "text/markdown; charset=utf-8",
-            "md",
-        ),
-        "report.html" => (
-            gongkai_docs::Format::Html,
-            "text/html; charset=utf-8",
-            "html",
-        ),
-        "report.json" => (gongkai_docs::Format::Json, "application/json", "json"),
-        _ => return Err(AppError::NotFound("没有这种格式的报告文件。".to_owned())),
+    let Some(Ok(format)) = file
+        .strip_prefix("report.")
+        .map(str::parse::<gongkai_docs::Format>)
+    else {
+        return Err(AppError::NotFound("没有这种格式的报告文件。".to_owned()));
     };
+    let (content_type, ext) = (format.content_type(), format.extension());
     let (report, findings) = state
         .store
         .checked_report(&agency.slug, year, state.clock.today())
         .await?;
     let body = gongkai_docs::render(format, &report, &findings)
         .map_err(|e| AppError::Internal(e.into()))?;
-    let disposition = format!("inline; filename=\"{}-{year}.{ext}\"", agency.slug);
+    let disposition_kind = if matches!(
+        format,
+        gongkai_docs::Format::Docx | gongkai_docs::Format::Xlsx
+    ) {
+        "attachment"
+    } else {
+        "inline"
+    };
+    let disposition = format!(
+        "{disposition_kind}; filename=\"{}-{year}.{ext}\"",
+        agency.slug
+    );
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_owned()),

@@ -61,6 +61,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "admin/audit.html",
             include_str!("../templates/admin/audit.html"),
         ),
+        (
+            "admin/summary.html",
+            include_str!("../templates/admin/summary.html"),
+        ),
     ] {
         env.add_template(name, source)
             .expect("embedded templates parse");
@@ -75,3 +79,23 @@ pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Er
 
 /// The stylesheet.
 pub const STYLESHEET: &str = include_str!("../assets/site.css");
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_page_template_compiles() {
+        for name in super::TEMPLATES
+            .templates()
+            .map(|(n, _)| n.to_owned())
+            .collect::<Vec<_>>()
+        {
+            let r = super::TEMPLATES.get_template(&name);
+            assert!(r.is_ok(), "{name}: {:?}", r.err());
+        }
+        let r = super::render(
+            "admin/summary.html",
+            minijinja::context! { office => minijinja::context!{ slug => "a", name => "b" }, year => 2024, rows => Vec::<i32>::new(), article => "" },
+        );
+        assert!(r.is_ok(), "{:#}", r.err().unwrap());
+    }
+}

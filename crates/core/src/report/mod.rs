@@ -7,11 +7,13 @@
 //!   imported.
 //! - [`narrative`]: the sentences of sections 一 and 六 that are derived from the figures.
 
+pub mod aggregate;
 pub mod check;
 pub mod compute;
 pub mod model;
 pub mod narrative;
 
+pub use aggregate::aggregate;
 pub use check::{CheckContext, Finding, Relation, Severity, check};
 pub use compute::{FeeSummary, ItemFacts, ReportInputs, StaffTexts, compute};
 pub use model::{

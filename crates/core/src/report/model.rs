@@ -550,7 +550,8 @@ impl Table4 {
         }
     }
 
-    pub(crate) fn group_mut(&mut self, kind: CaseKind) -> &mut CaseTally {
+    /// The group for a case kind, to change.
+    pub fn group_mut(&mut self, kind: CaseKind) -> &mut CaseTally {
         match kind {
             CaseKind::Reconsideration => &mut self.reconsideration,
             CaseKind::LitigationDirect => &mut self.litigation_direct,

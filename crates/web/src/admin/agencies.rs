@@ -301,6 +301,7 @@ async fn agency_page(
             grantable => Serde(grantable),
             can_administer => p.can_administer(&agency.slug),
             can_move => p.is_system_admin,
+            summary_year => chrono::Datelike::year(&state.clock.today()) - 1,
             form => Serde(form),
             kinds => Serde(kinds()),
             parents => Serde(parents),

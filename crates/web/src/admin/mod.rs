@@ -7,6 +7,7 @@ pub mod agencies;
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
+pub mod summary;
 pub mod users;
 
 use axum::response::Html;

@@ -134,6 +134,13 @@ pub async fn world(store: &Store) -> World {
     }
 }
 
+impl World {
+    /// The test clock's current instant.
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
 /// A response, read.
 pub struct Page {
     pub status: StatusCode,

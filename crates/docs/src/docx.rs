@@ -1,0 +1,264 @@
+//! The report as a Word document: A4 with the margins of GB/T 9704, official fonts, and the
+//! statutory tables as real Word tables whose header cells are merged as in the format.
+
+use docx_rs::{
+    AlignmentType, Docx, Paragraph, Run, RunFonts, SpecialIndentType, Table, TableCell, TableRow,
+    VMergeType, WidthType,
+};
+use gongkai_core::report::AnnualReport;
+
+use super::{LabelCell, RenderError, View, view};
+
+const TITLE_FONT: &str = "方正小标宋简体";
+const BODY_FONT: &str = "仿宋_GB2312";
+const H1_FONT: &str = "黑体";
+const H2_FONT: &str = "楷体_GB2312";
+const TABLE_FONT: &str = "宋体";
+
+fn fonts(east_asia: &str) -> RunFonts {
+    RunFonts::new()
+        .east_asia(east_asia)
+        .ascii("Times New Roman")
+        .hi_ansi("Times New Roman")
+}
+
+fn run(text: &str, font: &str, half_points: usize) -> Run {
+    Run::new()
+        .add_text(text)
+        .fonts(fonts(font))
+        .size(half_points)
+}
+
+/// 三号 (16 pt) body text, first line indented two characters.
+fn body(text: &str) -> Paragraph {
+    Paragraph::new().add_run(run(text, BODY_FONT, 32)).indent(
+        None,
+        Some(SpecialIndentType::FirstLine(640)),
+        None,
+        None,
+    )
+}
+
+fn heading(text: &str, font: &str) -> Paragraph {
+    Paragraph::new().add_run(run(text, font, 32)).indent(
+        None,
+        Some(SpecialIndentType::FirstLine(640)),
+        None,
+        None,
+    )
+}
+
+/// A table cell: text, how many grid columns it spans, and its place in a vertical merge.
+struct Cell<'a> {
+    text: &'a str,
+    span: usize,
+    merge: Option<VMergeType>,
+}
+
+impl<'a> Cell<'a> {
+    fn text(text: &'a str) -> Self {
+        Self {
+            text,
+            span: 1,
+            merge: None,
+        }
+    }
+    fn span(text: &'a str, span: usize) -> Self {
+        Self {
+            text,
+            span,
+            merge: None,
+        }
+    }
+    fn down(text: &'a str, span: usize) -> Self {
+        Self {
+            text,
+            span,
+            merge: Some(VMergeType::Restart),
+        }
+    }
+    fn below(span: usize) -> Self {
+        Self {
+            text: "",
+            span,
+            merge: Some(VMergeType::Continue),
+        }
+    }
+}
+
+/// A table on a grid of column widths (twips); a cell's width is that of the columns it spans.
+fn table(rows: Vec<Vec<Cell<'_>>>, grid: &[usize]) -> Table {
+    let rows = rows
+        .into_iter()
+        .map(|cells| {
+            let mut col = 0;
+            TableRow::new(
+                cells
+                    .into_iter()
+                    .map(|c| {
+                        let width: usize = grid.iter().skip(col).take(c.span).sum();
+                        col += c.span;
+                        let p = Paragraph::new()
+                            .add_run(run(c.text, TABLE_FONT, 21))
+                            .align(AlignmentType::Center);
+                        let mut cell = TableCell::new()
+                            .add_paragraph(p)
+                            .width(width, WidthType::Dxa);
+                        if c.span > 1 {
+                            cell = cell.grid_span(c.span);
+                        }
+                        if let Some(m) = c.merge {
+                            cell = cell.vertical_merge(m);
+                        }
+                        cell
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    Table::new(rows).set_grid(grid.to_vec())
+}
+
+fn table2(v: &View) -> Table {
+    let mut rows = Vec::new();
+    for block in &v.table2 {
+        rows.push(vec![Cell::span(block.caption, 4)]);
+        let mut header = vec![Cell::text(block.headers[0])];
+        header.extend(block.headers[1..].iter().map(|h| Cell::span(h, block.span)));
+        rows.push(header);
+        for (label, values) in &block.rows {
+            let mut row = vec![Cell::text(label)];
+            row.extend(values.iter().map(|x| Cell::span(x, block.span)));
+            rows.push(row);
+        }
+    }
+    table(rows, &[2700, 2100, 2100, 2100])
+}
+
+fn table3(v: &View) -> Table {
+    let t = &v.table3;
+    let mut rows = vec![
+        vec![Cell::down(t.corner, 3), Cell::span(t.applicants, 7)],
+        vec![
+            Cell::below(3),
+            Cell::down(t.person, 1),
+            Cell::span(t.organisations, 5),
+            Cell::down(t.total, 1),
+        ],
+    ];
+    let mut third = vec![Cell::below(3), Cell::below(1)];
+    third.extend(t.org_columns.iter().map(|c| Cell::text(c)));
+    third.push(Cell::below(1));
+    rows.push(third);
+    // Label cells merged downwards: remember, per label column, how many rows a merge still covers.
+    let mut carried: [(usize, usize); 3] = [(0, 1); 3];
+    for line in &t.lines {
+        let mut cells = Vec::new();
+        let mut labels = line.labels.iter();
+        let mut col = 0;
+        while col < 3 {
+            if carried[col].0 > 0 {
+                carried[col].0 -= 1;
+                cells.push(Cell::below(carried[col].1));
+                col += carried[col].1;
+                continue;
+            }
+            let Some(LabelCell {
+                text,
+                rowspan,
+                colspan,
+            }) = labels.next()
+            else {
+                break;
+            };
+            if *rowspan > 1 {
+                carried[col] = (rowspan - 1, *colspan);
+                cells.push(Cell::down(text, *colspan));
+            } else {
+                cells.push(Cell::span(text, *colspan));
+            }
+            col += colspan;
+        }
+        cells.extend(line.values.iter().map(|x| Cell::text(x)));
+        rows.push(cells);
+    }
+    table(rows, &[900, 1300, 2700, 600, 600, 600, 600, 600, 600, 600])
+}
+
+fn table4(v: &View) -> Table {
+    let t = &v.table4;
+    let mut second: Vec<Cell<'_>> = t.columns.iter().map(|c| Cell::down(c, 1)).collect();
+    second.extend(t.groups.iter().map(|g| Cell::span(g, 5)));
+    let mut third: Vec<Cell<'_>> = (0..5).map(|_| Cell::below(1)).collect();
+    third.extend(
+        t.groups
+            .iter()
+            .flat_map(|_| t.columns.iter().map(|c| Cell::text(c))),
+    );
+    let values = t.values.iter().map(|x| Cell::text(x)).collect();
+    table(
+        vec![
+            vec![
+                Cell::span(t.reconsideration, 5),
+                Cell::span(t.litigation, 10),
+            ],
+            second,
+            third,
+            values,
+        ],
+        &[600; 15],
+    )
+}
+
+/// The report as DOCX bytes.
+pub fn docx(report: &AnnualReport) -> Result<Vec<u8>, RenderError> {
+    let v = view(report);
+    let mut doc = Docx::new()
+        .page_size(11906, 16838)
+        .page_margin(
+            docx_rs::PageMargin::new()
+                .top(2098)
+                .bottom(1984)
+                .left(1587)
+                .right(1474),
+        )
+        .default_fonts(fonts(BODY_FONT))
+        .default_size(32)
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(run(&v.title, TITLE_FONT, 44))
+                .align(AlignmentType::Center),
+        );
+    doc = doc.add_paragraph(heading(v.headings[0], H1_FONT));
+    for part in &v.overview {
+        doc = doc.add_paragraph(heading(part.heading, H2_FONT));
+        for p in &part.paragraphs {
+            doc = doc.add_paragraph(body(p));
+        }
+    }
+    doc = doc
+        .add_paragraph(heading(v.headings[1], H1_FONT))
+        .add_table(table2(&v));
+    doc = doc
+        .add_paragraph(heading(v.headings[2], H1_FONT))
+        .add_table(table3(&v));
+    doc = doc
+        .add_paragraph(heading(v.headings[3], H1_FONT))
+        .add_table(table4(&v));
+    doc = doc.add_paragraph(heading(v.headings[4], H1_FONT));
+    for p in &v.problems {
+        doc = doc.add_paragraph(body(p));
+    }
+    doc = doc.add_paragraph(heading(v.headings[5], H1_FONT));
+    for part in &v.other {
+        doc = doc.add_paragraph(heading(part.heading, H2_FONT));
+        for p in &part.paragraphs {
+            doc = doc.add_paragraph(body(p));
+        }
+    }
+    let mut buf = std::io::Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut buf)
+        .map_err(|e| RenderError::Docx(e.to_string()))?;
+    Ok(buf.into_inner())
+}

@@ -1,0 +1,146 @@
+//! The oversight office's view of a year: every member agency's report status and findings, and the
+//! consolidated table (汇总) of all of them, with drill-down and a workbook export.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Datelike;
+use gongkai_core::Slug;
+use gongkai_core::report::{Severity, aggregate};
+use gongkai_store::MemberReport;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use super::{page, tree};
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::{ActiveSession, Staff};
+
+#[derive(Serialize)]
+struct Row {
+    slug: String,
+    name: String,
+    status: &'static str,
+    errors: usize,
+    warnings: usize,
+    received: i64,
+    proactive: i64,
+    first_error: String,
+}
+
+async fn load(
+    state: &AppState,
+    s: &ActiveSession,
+    slug: &str,
+    year: &str,
+) -> Result<(gongkai_core::Agency, i32, Vec<MemberReport>), AppError> {
+    let (agencies, tree) = tree(state).await?;
+    let not_found = || AppError::NotFound(format!("没有您可以查看的机关“{slug}”。"));
+    let slug = Slug::parse(slug).map_err(|_| not_found())?;
+    let office = agencies
+        .into_iter()
+        .find(|a| a.slug == slug)
+        .ok_or_else(not_found)?;
+    if !s.principal.can_read(&slug, &tree) {
+        return Err(not_found());
+    }
+    let today = state.clock.today();
+    let year = match year.parse::<i32>() {
+        Ok(y) if (2008..=today.year()).contains(&y) => y,
+        _ => {
+            return Err(AppError::NotFound(format!(
+                "“{year}”不是可查询的报告年度。"
+            )));
+        }
+    };
+    let members = state.store.member_reports(&slug, year, today).await?;
+    Ok((office, year, members))
+}
+
+/// Status of each member and the consolidated table.
+pub async fn show(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, year)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let (office, year, members) = load(&state, &s, &slug, &year).await?;
+    let rows: Vec<Row> = members
+        .iter()
+        .map(|m| {
+            let errors = m
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            Row {
+                slug: m.agency.slug.to_string(),
+                name: m.agency.name.clone(),
+                status: if errors > 0 {
+                    "核查未通过"
+                } else if m.has_texts {
+                    "起草中"
+                } else {
+                    "未开始"
+                },
+                errors,
+                warnings: m.findings.len() - errors,
+                received: m
+                    .report
+                    .table3
+                    .get(
+                        gongkai_core::report::Table3Row::Received,
+                        gongkai_core::report::Table3Col::Total,
+                    )
+                    .unwrap_or(0),
+                proactive: m.report.proactive.total,
+                first_error: m
+                    .findings
+                    .iter()
+                    .find(|f| f.severity == Severity::Error)
+                    .map(|f| f.message.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let reports: Vec<_> = members.into_iter().map(|m| m.report).collect();
+    let total = aggregate(&office.as_ref(), year, &reports);
+    let article = gongkai_docs::html_fragment(&total).map_err(|e| AppError::Internal(e.into()))?;
+    page(
+        &s,
+        "admin/summary.html",
+        context! {
+            office => context! { slug => office.slug.to_string(), name => office.name.clone() },
+            year,
+            rows => Serde(rows),
+            article => minijinja::Value::from_safe_string(article),
+        },
+    )
+}
+
+/// The consolidated tables as a workbook.
+pub async fn workbook(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, year)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let (office, year, members) = load(&state, &s, &slug, &year).await?;
+    let reports: Vec<_> = members.into_iter().map(|m| m.report).collect();
+    let total = aggregate(&office.as_ref(), year, &reports);
+    let bytes = gongkai_docs::xlsx(&total).map_err(|e| AppError::Internal(e.into()))?;
+    let disposition = format!(
+        "attachment; filename=\"{}-{year}-summary.xlsx\"",
+        office.slug
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                gongkai_docs::Format::Xlsx.content_type().to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,93 @@
+//! The oversight office's summary of its member agencies.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on unexpected input"
+)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TOWN_A, TOWN_B, signed_in, world};
+use gongkai_core::audit::Actor;
+use gongkai_core::request::Decided;
+use gongkai_core::{Outcome, RequestFacts, RequesterKind, Slug};
+use gongkai_store::{Store, on_both_backends};
+
+async fn the_oversight_officer_sees_failing_members_and_the_consolidated_table(store: &Store) {
+    let w = world(store).await;
+    let now = w.clock_now();
+    let a = Slug::parse(TOWN_A).unwrap();
+    let b = Slug::parse(TOWN_B).unwrap();
+    let d = |s: &str| s.parse().unwrap();
+    let req = |k, r: &str, on: &str| {
+        RequestFacts::new(
+            k,
+            d(r),
+            Some(Decided {
+                on: d(on),
+                outcome: Outcome::Disclosed,
+            }),
+        )
+        .unwrap()
+    };
+    store
+        .insert_request_facts(
+            &a,
+            &[req(
+                RequesterKind::NaturalPerson,
+                "2024-03-01",
+                "2024-03-10",
+            )],
+            &Actor::system("测试"),
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .insert_request_facts(
+            &b,
+            &[
+                req(RequesterKind::Business, "2024-05-01", "2024-05-20"),
+                req(RequesterKind::NaturalPerson, "2024-06-01", "2024-06-02"),
+            ],
+            &Actor::system("测试"),
+            now,
+        )
+        .await
+        .unwrap();
+    // 南麻镇 reports a 规章 it cannot have made: an error the office must see.
+    let mut t2 = gongkai_core::report::Table2::unreported();
+    t2.rules.issued = Some(2);
+    store
+        .set_reported_table2(&b, 2024, &t2, "县司法局通报", &Actor::system("测试"), now)
+        .await
+        .unwrap();
+
+    let mut c = signed_in(&w, "overseer").await;
+    let page = c.get("/admin/agencies/yiyuan/summary/2024").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("核查未通过"));
+    assert!(page.body.contains("没有规章制定权"));
+    assert!(page.body.contains(common::TOWN_B_NAME));
+    // The consolidated table 三 holds 3 requests received.
+    let at = page.body.find(r#"<tr data-row="received">"#).unwrap();
+    let row = &page.body[at..at + page.body[at..].find("</tr>").unwrap()];
+    assert!(row.ends_with("<td>3</td>"), "{row}");
+    let xlsx = c
+        .get("/admin/agencies/yiyuan/summary/2024/summary.xlsx")
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+
+    // A town's administrator cannot see the county's summary.
+    let mut a_admin = signed_in(&w, "a_admin").await;
+    assert_eq!(
+        a_admin
+            .get("/admin/agencies/yiyuan/summary/2024")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+on_both_backends!(the_oversight_officer_sees_failing_members_and_the_consolidated_table);
