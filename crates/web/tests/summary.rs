@@ -17,15 +17,15 @@ use gongkai_store::{Store, on_both_backends};
 async fn the_oversight_officer_sees_failing_members_and_the_consolidated_table(store: &Store) {
     let w = world(store).await;
     let now = w.clock_now();
-    let a = Slug::parse(TOWN_A).unwrap();
-    let b = Slug::parse(TOWN_B).unwrap();
-    let d = |s: &str| s.parse().unwrap();
+    let xili = Slug::parse(TOWN_A).unwrap();
+    let nanma = Slug::parse(TOWN_B).unwrap();
+    let day = |s: &str| s.parse().unwrap();
     let req = |k, r: &str, on: &str| {
         RequestFacts::new(
             k,
-            d(r),
+            day(r),
             Some(Decided {
-                on: d(on),
+                on: day(on),
                 outcome: Outcome::Disclosed,
             }),
         )
@@ -33,7 +33,7 @@ async fn the_oversight_officer_sees_failing_members_and_the_consolidated_table(s
     };
     store
         .insert_request_facts(
-            &a,
+            &xili,
             &[req(
                 RequesterKind::NaturalPerson,
                 "2024-03-01",
@@ -46,7 +46,7 @@ async fn the_oversight_officer_sees_failing_members_and_the_consolidated_table(s
         .unwrap();
     store
         .insert_request_facts(
-            &b,
+            &nanma,
             &[
                 req(RequesterKind::Business, "2024-05-01", "2024-05-20"),
                 req(RequesterKind::NaturalPerson, "2024-06-01", "2024-06-02"),
@@ -60,7 +60,7 @@ async fn the_oversight_officer_sees_failing_members_and_the_consolidated_table(s
     let mut t2 = gongkai_core::report::Table2::unreported();
     t2.rules.issued = Some(2);
     store
-        .set_reported_table2(&b, 2024, &t2, "县司法局通报", &Actor::system("测试"), now)
+        .set_reported_table2(&nanma, 2024, &t2, "县司法局通报", &Actor::system("测试"), now)
         .await
         .unwrap();
 
