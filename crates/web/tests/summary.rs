@@ -60,7 +60,14 @@ async fn the_oversight_officer_sees_failing_members_and_the_consolidated_table(s
     let mut t2 = gongkai_core::report::Table2::unreported();
     t2.rules.issued = Some(2);
     store
-        .set_reported_table2(&nanma, 2024, &t2, "县司法局通报", &Actor::system("测试"), now)
+        .set_reported_table2(
+            &nanma,
+            2024,
+            &t2,
+            "县司法局通报",
+            &Actor::system("测试"),
+            now,
+        )
         .await
         .unwrap();
 
