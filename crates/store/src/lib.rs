@@ -15,6 +15,7 @@ pub mod audit;
 pub mod demo;
 mod error;
 mod facts;
+mod publications;
 mod records;
 pub mod testing;
 
@@ -22,6 +23,7 @@ pub use accounts::{NewSession, NewUser, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter, audit_time};
 pub use error::StoreError;
 pub use facts::{MemberReport, ReportData};
+pub use publications::{Publication, REPORT_CATEGORY};
 pub use records::NewItem;
 
 /// Runs the same body against whichever pool the store holds. The body is compiled once per

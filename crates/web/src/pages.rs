@@ -123,14 +123,29 @@ fn report_year(state: &AppState, year: &str) -> Result<i32, AppError> {
     }
 }
 
-/// An agency's annual report for a year, with the statutory tables.
+/// An agency's annual report for a year, with the statutory tables: the latest published version,
+/// with its corrections listed; before publication, a preview computed from the records.
 pub async fn report(
     State(state): State<AppState>,
     Path((slug, year)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
     let agency = find(&state, &slug).await?;
     let year = report_year(&state, &year)?;
-    let report = state.store.report_data(&agency.slug, year).await?.compute();
+    let publications = state.store.publications(&agency.slug, year).await?;
+    let history: Vec<_> = publications
+        .iter()
+        .map(|p| {
+            context! {
+                version => p.version,
+                date => gongkai_core::clock::china_date(p.published_at).to_string(),
+                note => p.note.clone(),
+            }
+        })
+        .collect();
+    let report = match publications.into_iter().last() {
+        Some(p) => p.report,
+        None => state.store.report_data(&agency.slug, year).await?.compute(),
+    };
     let article = gongkai_docs::html_fragment(&report).map_err(|e| AppError::Internal(e.into()))?;
     page(
         "report.html",
@@ -138,6 +153,8 @@ pub async fn report(
             title => report.title(),
             agency => Serde(AgencyView::from(&agency)),
             year,
+            preview => history.is_empty(),
+            history,
             article => minijinja::Value::from_safe_string(article),
         },
     )

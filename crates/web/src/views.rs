@@ -65,6 +65,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "admin/summary.html",
             include_str!("../templates/admin/summary.html"),
         ),
+        (
+            "admin/workspace.html",
+            include_str!("../templates/admin/workspace.html"),
+        ),
     ] {
         env.add_template(name, source)
             .expect("embedded templates parse");

@@ -12,6 +12,7 @@ pub mod check;
 pub mod compute;
 pub mod model;
 pub mod narrative;
+pub mod workspace;
 
 pub use aggregate::aggregate;
 pub use check::{CheckContext, Finding, Relation, Severity, check};

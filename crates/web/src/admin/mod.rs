@@ -9,6 +9,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod summary;
 pub mod users;
+pub mod workspace;
 
 use axum::response::Html;
 use gongkai_core::Agency;
@@ -112,6 +113,8 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "user_not_found" => "没有这个用户名的用户。请先在“用户”中新建账号。",
         "disabled" => "账号已停用，其登录已全部退出。",
         "enabled" => "账号已启用。",
+        "texts_saved" => "报告正文已保存。",
+        "published" => "年度报告已发布，并已在“信息公开年度报告”栏目公开。",
         _ => return None,
     })
 }

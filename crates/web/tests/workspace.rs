@@ -1,0 +1,144 @@
+//! The annual report workspace: writing, checking, publishing and correcting.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on unexpected input"
+)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TOWN_A, TOWN_B, signed_in, world};
+use gongkai_core::Slug;
+use gongkai_core::audit::Actor;
+use gongkai_store::{Store, demo, on_both_backends};
+
+async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
+    let w = world(store).await;
+    let now = w.clock_now();
+    // 南麻镇 wrote its text first; 西里镇 copies it word for word.
+    store
+        .set_report_texts(
+            &Slug::parse(TOWN_B).unwrap(),
+            2024,
+            &demo::texts_2024(),
+            &Actor::system("测试"),
+            now,
+        )
+        .await
+        .unwrap();
+    let mut c = signed_in(&w, "a_admin").await;
+    let uri = format!("/admin/agencies/{TOWN_A}/reports/2024");
+    let page = c.get(&uri).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("S-COPIED-TEXT")
+            && page.body.contains("沂源县南麻镇人民政府的2024年度报告")
+    );
+    assert!(page.body.contains("发布期限：2025-03-31"));
+
+    let own = "本镇建立信息发布“三审”制度，全年由党政办统一把关发布。";
+    let saved = c
+        .post(
+            &uri,
+            &[
+                ("management", own),
+                ("problems", "1. 栏目更新不及时。\n2. 解读形式单一。"),
+                ("innovation", "开设“西里政务”短视频专栏。"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = c.get(&uri).await;
+    assert!(page.body.contains(own));
+    assert!(
+        !page.body.contains("S-COPIED-TEXT"),
+        "rewritten text is no longer a copy"
+    );
+
+    // Publish: the portal now shows the published version and the report is filed as an item.
+    let published = c.post(&format!("{uri}/publish"), &[]).await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    let portal = c.get(&format!("/agencies/{TOWN_A}/reports/2024")).await;
+    assert!(!portal.body.contains("尚未发布") && portal.body.contains(own));
+    let (report, _) = store
+        .checked_report(
+            &Slug::parse(TOWN_A).unwrap(),
+            2025,
+            "2026-03-01".parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    let filed = report
+        .proactive
+        .by_category
+        .iter()
+        .find(|c| c.category == "信息公开年度报告")
+        .unwrap();
+    assert_eq!(
+        filed.count, 1,
+        "the publication is a 2025 item of the report column"
+    );
+
+    // A second publication is a correction: it needs a note, and the portal lists it.
+    let again = c.post(&format!("{uri}/publish"), &[]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("更正说明"));
+    let corrected = c
+        .post(&format!("{uri}/publish"), &[("note", "更正第五部分表述")])
+        .await;
+    assert_eq!(corrected.status, StatusCode::SEE_OTHER);
+    let portal = c.get(&format!("/agencies/{TOWN_A}/reports/2024")).await;
+    assert!(portal.body.contains("第2版") && portal.body.contains("更正第五部分表述"));
+    assert_eq!(
+        store
+            .publications(&Slug::parse(TOWN_A).unwrap(), 2024)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+async fn an_error_blocks_publication_and_only_editors_edit(store: &Store) {
+    let w = world(store).await;
+    let b = Slug::parse(TOWN_B).unwrap();
+    let mut t2 = gongkai_core::report::Table2::unreported();
+    t2.rules.issued = Some(1);
+    store
+        .set_reported_table2(&b, 2024, &t2, "测试", &Actor::system("测试"), w.clock_now())
+        .await
+        .unwrap();
+    let mut admin = signed_in(&w, "b_admin").await;
+    let uri = format!("/admin/agencies/{TOWN_B}/reports/2024");
+    let refused = admin.post(&format!("{uri}/publish"), &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("项错误未改正"));
+    assert!(store.publications(&b, 2024).await.unwrap().is_empty());
+
+    let mut drafter = signed_in(&w, "a_staff").await;
+    let a_uri = format!("/admin/agencies/{TOWN_A}/reports/2024");
+    assert_eq!(
+        drafter.get(&a_uri).await.status,
+        StatusCode::OK,
+        "a drafter reads the workspace"
+    );
+    assert_eq!(
+        drafter.post(&a_uri, &[("management", "x")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        drafter.post(&format!("{a_uri}/publish"), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+on_both_backends!(
+    a_report_is_written_checked_published_and_corrected,
+    an_error_blocks_publication_and_only_editors_edit
+);
