@@ -88,6 +88,30 @@ async fn demo_report_matches_the_seed(store: &Store) {
         "demo_2024_json",
         gongkai_docs::json(&report, &findings).unwrap()
     );
+    // Binary formats: their readable content, so a change shows up as a reviewable diff.
+    let docx = gongkai_docs::docx(&report).unwrap();
+    insta::assert_snapshot!(
+        "demo_2024_docx_text",
+        gongkai_docs::parse::docx_to_text(&docx).unwrap()
+    );
+    let xlsx = gongkai_docs::xlsx(&report).unwrap();
+    insta::assert_snapshot!("demo_2024_xlsx_cells", xlsx_cells(&xlsx));
+}
+
+/// Every sheet's cells, one row per line, cells separated by " | ".
+fn xlsx_cells(bytes: &[u8]) -> String {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut out = String::new();
+    for name in book.sheet_names() {
+        out.push_str(&format!("== {name}\n"));
+        for row in book.worksheet_range(&name).unwrap().rows() {
+            let cells: Vec<String> = row.iter().map(ToString::to_string).collect();
+            out.push_str(&cells.join(" | "));
+            out.push('\n');
+        }
+    }
+    out
 }
 
 async fn report_years_run_from_the_first_record_to_last_year(store: &Store) {
