@@ -104,7 +104,9 @@ fn xlsx_cells(bytes: &[u8]) -> String {
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let mut out = String::new();
     for name in book.sheet_names() {
-        out.push_str(&format!("== {name}\n"));
+        out.push_str("== ");
+        out.push_str(&name);
+        out.push('\n');
         for row in book.worksheet_range(&name).unwrap().rows() {
             let cells: Vec<String> = row.iter().map(ToString::to_string).collect();
             out.push_str(&cells.join(" | "));
