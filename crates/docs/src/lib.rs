@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod charts;
 mod docx;
 pub mod parse;
 pub mod pdf;
@@ -105,6 +106,16 @@ pub enum RenderError {
 /// variables an error (except in `if` tests), block tags that leave no blank lines behind.
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
+    env.set_auto_escape_callback(|name| {
+        if [".html", ".htm", ".xml", ".svg"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        {
+            minijinja::AutoEscape::Html
+        } else {
+            minijinja::AutoEscape::None
+        }
+    });
     env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
@@ -125,6 +136,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../templates/report_page.html"),
         ),
         ("report.md", include_str!("../templates/report.md")),
+        ("bar_chart.svg", include_str!("../templates/bar_chart.svg")),
     ] {
         env.add_template(name, source)
             .expect("embedded templates parse");
@@ -158,9 +170,12 @@ pub fn markdown(report: &AnnualReport) -> Result<String, RenderError> {
 
 /// The report as an HTML fragment (`<article>`), for embedding in a portal page.
 pub fn html_fragment(report: &AnnualReport) -> Result<String, RenderError> {
+    let proactive_chart =
+        minijinja::Value::from_safe_string(charts::proactive_by_category(report)?);
+    let outcome_chart = minijinja::Value::from_safe_string(charts::requests_by_outcome(report)?);
     Ok(TEMPLATES
         .get_template("report.html")?
-        .render(context! { r => Serde(view(report)) })?)
+        .render(context! { r => Serde(view(report)), proactive_chart, outcome_chart })?)
 }
 
 /// The report as a standalone, printable HTML page.
@@ -189,6 +204,8 @@ pub fn json(report: &AnnualReport, findings: &[Finding]) -> Result<String, Rende
 #[derive(Serialize)]
 struct View {
     title: String,
+    has_proactive: bool,
+    has_decisions: bool,
     headings: [&'static str; 6],
     overview: Vec<Part>,
     problems: Vec<String>,
@@ -269,6 +286,12 @@ fn view(r: &AnnualReport) -> View {
     };
     View {
         title: r.title(),
+        has_proactive: r.proactive.total > 0,
+        has_decisions: r
+            .table3
+            .get(Table3Row::Total, Table3Col::Total)
+            .unwrap_or(0)
+            > 0,
         headings: SECTION_HEADINGS,
         overview: r.sections.overview_parts().into_iter().map(part).collect(),
         problems: paragraphs(&r.sections.problems),

@@ -98,6 +98,25 @@ pub async fn agency(
         .filter(|a| a.parent.as_ref() == Some(&agency.slug))
         .map(AgencyView::from)
         .collect();
+    // Year over year, oldest first, for the chart (at most the last five years).
+    let mut reports = Vec::new();
+    for year in years.iter().take(5).rev() {
+        reports.push(
+            state
+                .store
+                .report_data(&agency.slug, *year)
+                .await?
+                .compute(),
+        );
+    }
+    let chart = if reports.len() > 1 {
+        Some(minijinja::Value::from_safe_string(
+            gongkai_docs::charts::year_over_year(&reports)
+                .map_err(|e| AppError::Internal(e.into()))?,
+        ))
+    } else {
+        None
+    };
     page(
         "agency.html",
         context! {
@@ -105,6 +124,7 @@ pub async fn agency(
             parent => Serde(parent),
             members => Serde(members),
             years => Serde(years),
+            chart,
         },
     )
 }

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 static DROP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?is)<!--.*?-->|<![a-z][^>]*>|<\?[^>]*>|<script\b.*?</script\s*>|<style\b.*?</style\s*>|<head\b.*?</head\s*>")
+    Regex::new(r"(?is)<!--.*?-->|<![a-z][^>]*>|<\?[^>]*>|<script\b.*?</script\s*>|<svg\b.*?</svg\s*>|<figcaption\b.*?</figcaption\s*>|<style\b.*?</style\s*>|<head\b.*?</head\s*>")
         .expect("valid pattern")
 });
 static TAG: LazyLock<Regex> = LazyLock::new(|| {
