@@ -142,3 +142,25 @@ on_both_backends!(
     a_report_is_written_checked_published_and_corrected,
     an_error_blocks_publication_and_only_editors_edit
 );
+
+async fn the_summary_shows_published_and_late_reports(store: &Store) {
+    let w = world(store).await;
+    let mut admin = signed_in(&w, "a_admin").await;
+    let published = admin
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/reports/2024/publish"),
+            &[],
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    let mut officer = signed_in(&w, "overseer").await;
+    let page = officer.get("/admin/agencies/yiyuan/summary/2024").await;
+    assert!(page.body.contains("已发布"));
+    // 1 April 2025: the towns' deadline (31 March) has passed for 南麻镇.
+    w.clock.advance(chrono::Duration::days(31));
+    let mut officer = signed_in(&w, "overseer").await;
+    let page = officer.get("/admin/agencies/yiyuan/summary/2024").await;
+    assert!(page.body.contains("逾期未发布"), "{}", page.body);
+}
+
+on_both_backends!(the_summary_shows_published_and_late_reports);

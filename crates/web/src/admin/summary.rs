@@ -65,18 +65,37 @@ pub async fn show(
     Path((slug, year)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
     let (office, year, members) = load(&state, &s, &slug, &year).await?;
+    let today = state.clock.today();
+    let mut published = Vec::new();
+    for m in &members {
+        published.push(
+            !state
+                .store
+                .publications(&m.agency.slug, year)
+                .await?
+                .is_empty(),
+        );
+    }
     let rows: Vec<Row> = members
         .iter()
-        .map(|m| {
+        .zip(&published)
+        .map(|(m, published)| {
             let errors = m
                 .findings
                 .iter()
                 .filter(|f| f.severity == Severity::Error)
                 .count();
+            let deadline =
+                gongkai_core::report::workspace::publication_deadline(m.agency.kind, year, None);
             Row {
                 slug: m.agency.slug.to_string(),
                 name: m.agency.name.clone(),
-                status: if errors > 0 {
+                // Published, then late, then failing checks, then drafting, then not started.
+                status: if *published {
+                    "已发布"
+                } else if today > deadline {
+                    "逾期未发布"
+                } else if errors > 0 {
                     "核查未通过"
                 } else if m.has_texts {
                     "起草中"
