@@ -85,6 +85,18 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Import the published report of a year before the agency used gongkai (JSON, XLSX, text,
+    /// HTML or DOCX), so carry-over checks work from the first year. Re-importing replaces it.
+    Import {
+        /// The agency's slug.
+        #[arg(long)]
+        agency: String,
+        /// The report year; must match the file's when the file states one.
+        #[arg(long)]
+        year: i32,
+        /// The report file.
+        file: PathBuf,
+    },
     /// Check published annual reports (text, HTML, DOCX or JSON files, or folders of them).
     /// Exit status: 0 clean, 1 findings, 2 a file is not a report or cannot be read.
     Check {
@@ -375,6 +387,40 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     eprintln!("审计日志被篡改：{e}");
                     return Ok(ExitCode::from(1));
                 }
+            }
+        }
+        Command::Import { agency, year, file } => {
+            let slug = Slug::parse(&agency).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let kind = gongkai_docs::parse::SourceKind::from_path(&file)
+                .unwrap_or(gongkai_docs::parse::SourceKind::Text);
+            let bytes = std::fs::read(&file).with_context(|| format!("读取 {}", file.display()))?;
+            let parsed = gongkai_docs::parse::parse(&bytes, kind, &file.to_string_lossy())
+                .map_err(|e| anyhow::anyhow!("{}：{e}", file.display()))?;
+            let mut report = parsed.report;
+            if report.year != year && kind != gongkai_docs::parse::SourceKind::Xlsx {
+                anyhow::bail!("文件是{}年度报告，与 --year {year} 不符", report.year);
+            }
+            report.year = year;
+            let store = open(&cli.database_url).await?;
+            let found = store
+                .find_agency(&slug)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("机关“{slug}”不存在"))?;
+            report.agency = found.as_ref();
+            store
+                .import_report(
+                    &slug,
+                    &report,
+                    &file.to_string_lossy(),
+                    &gongkai_core::audit::Actor::system("命令行 gongkai import"),
+                    clock.now(),
+                )
+                .await?;
+            store.close().await;
+            let unread = report.table3.iter().filter(|(_, _, v)| v.is_none()).count();
+            println!("已导入{}{year}年度报告（{}）。", found.name, file.display());
+            if unread > 0 {
+                println!("注意：表三有{unread}个单元格无法读取，相关核查将跳过这些单元格。");
             }
         }
         Command::Check {

@@ -516,3 +516,134 @@ fn checking_a_folder_writes_a_summary_and_flags_unreadable_files() {
     assert_eq!(seed_row[missing_col].to_string(), "2");
     assert_eq!(seed_row[2].to_string(), "2024");
 }
+
+#[test]
+fn an_imported_previous_year_makes_carry_over_checkable() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("i.db").display());
+    assert!(gongkai(&url, &["demo"]).status.success());
+    // The 2023 report, as published elsewhere, carried 2 requests into 2024.
+    let other = format!("sqlite://{}", dir.path().join("other.db").display());
+    assert!(gongkai(&other, &["demo"]).status.success());
+    let md = gongkai(
+        &other,
+        &[
+            "report",
+            "--agency",
+            "yiyuan-xili",
+            "--year",
+            "2023",
+            "--format",
+            "md",
+        ],
+    );
+    let text = String::from_utf8(md.stdout)
+        .unwrap()
+        .replace(
+            "| 四、结转下年度继续办理 |  |  | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+            "| 四、结转下年度继续办理 |  |  | 2 | 0 | 0 | 0 | 0 | 0 | 2 |",
+        )
+        .replace(
+            "| 一、本年新收政府信息公开申请数量 |  |  | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+            "| 一、本年新收政府信息公开申请数量 |  |  | 2 | 0 | 0 | 0 | 0 | 0 | 2 |",
+        );
+    let file = dir.path().join("xili-2023.md");
+    std::fs::write(&file, text).unwrap();
+    let wrong_year = gongkai(
+        &url,
+        &[
+            "import",
+            "--agency",
+            "yiyuan-xili",
+            "--year",
+            "2022",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(wrong_year.status.code(), Some(2));
+    let out = gongkai(
+        &url,
+        &[
+            "import",
+            "--agency",
+            "yiyuan-xili",
+            "--year",
+            "2023",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    // 2024 computed from records carries in 0: the 2 requests of 2023 are missing from gongkai.
+    let out = gongkai(
+        &url,
+        &[
+            "report",
+            "--agency",
+            "yiyuan-xili",
+            "--year",
+            "2024",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let carry: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["relation"] == "T3-CARRY")
+        .collect();
+    assert_eq!(carry.len(), 2, "{carry:?}");
+    assert_eq!(carry[0]["expected"], 2);
+
+    // The XLSX export imports too.
+    let xlsx = dir.path().join("xili-2023.xlsx");
+    assert!(
+        gongkai(
+            &other,
+            &[
+                "report",
+                "--agency",
+                "yiyuan-xili",
+                "--year",
+                "2023",
+                "--format",
+                "xlsx",
+                "--output",
+                xlsx.to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
+    );
+    let out = gongkai(
+        &url,
+        &[
+            "import",
+            "--agency",
+            "yiyuan-xili",
+            "--year",
+            "2023",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let out = gongkai(
+        &url,
+        &[
+            "report",
+            "--agency",
+            "yiyuan-xili",
+            "--year",
+            "2024",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "after re-importing a 2023 with nothing carried, 2024 is clean: {}",
+        stdout(&out)
+    );
+}

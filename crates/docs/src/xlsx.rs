@@ -48,6 +48,12 @@ pub fn xlsx(report: &AnnualReport) -> Result<Vec<u8>, RenderError> {
         .set_align(FormatAlign::VerticalCenter)
         .set_text_wrap();
 
+    // A title sheet, so the workbook says whose report of which year it holds.
+    let ws = book.add_worksheet().set_name("报告").map_err(xe)?;
+    ws.set_column_width(0, 60).map_err(xe)?;
+    ws.write_string(0, 0, &v.title).map_err(xe)?;
+    ws.write_string(1, 0, "本工作簿为年度报告的表二、表三、表四，标签与《中华人民共和国政府信息公开工作年度报告格式》一致。").map_err(xe)?;
+
     let ws = book.add_worksheet().set_name("表二").map_err(xe)?;
     ws.set_column_width(0, 18).map_err(xe)?;
     let mut r = 0u32;

@@ -157,6 +157,11 @@ proptest! {
         same_figures(&report, &parse(html.as_bytes(), SourceKind::Html, "r.html").unwrap().report, "html");
         let docx = gongkai_docs::docx(&report).unwrap();
         same_figures(&report, &parse(&docx, SourceKind::Docx, "r.docx").unwrap().report, "docx");
+        let xlsx = gongkai_docs::xlsx(&report).unwrap();
+        let from_xlsx = parse(&xlsx, SourceKind::Xlsx, "r.xlsx").unwrap().report;
+        prop_assert_eq!(&from_xlsx.table2, &report.table2);
+        prop_assert_eq!(&from_xlsx.table3, &report.table3);
+        prop_assert_eq!(&from_xlsx.table4, &report.table4);
         let json = gongkai_docs::json(&report, &[]).unwrap();
         let back = parse(json.as_bytes(), SourceKind::Json, "r.json").unwrap().report;
         prop_assert_eq!(&back, &report);

@@ -242,7 +242,7 @@ impl Store {
     ) -> Result<(AnnualReport, Vec<Finding>), StoreError> {
         let data = self.report_data(slug, year).await?;
         let report = data.compute();
-        let previous = self.report_data(slug, year - 1).await?.compute();
+        let previous = self.previous_report(slug, year - 1).await?;
         let findings = check(
             &report,
             &CheckContext {
@@ -271,7 +271,7 @@ impl Store {
         {
             let data = self.report_data(&agency.slug, year).await?;
             let report = data.compute();
-            let previous = self.report_data(&agency.slug, year - 1).await?.compute();
+            let previous = self.previous_report(&agency.slug, year - 1).await?;
             let findings = check(
                 &report,
                 &CheckContext {

@@ -154,3 +154,81 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Records (or replaces) the report of a year before the agency used gongkai.
+    pub async fn import_report(
+        &self,
+        slug: &Slug,
+        report: &AnnualReport,
+        source: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let json = serde_json::to_string(report).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let entry = AuditEntry {
+            actor,
+            agency: Some(slug.as_str()),
+            action: "report.import",
+            target: format!("report:{slug}:{}", report.year),
+            summary: format!("导入{}年度报告，来源：{source}", report.year),
+        };
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO imported_reports (agency_id, year, source, imported_ms, imported_by, report_json) \
+                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (agency_id, year) DO UPDATE SET source = excluded.source, \
+                 imported_ms = excluded.imported_ms, imported_by = excluded.imported_by, report_json = excluded.report_json",
+            )
+            .bind(agency_id)
+            .bind(report.year)
+            .bind(source)
+            .bind(now.timestamp_millis())
+            .bind(&actor.name)
+            .bind(&json)
+            .execute(&mut *tx)
+            .await?;
+            append_audit!(tx, &entry, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The imported report of a year, if any.
+    pub async fn imported_report(
+        &self,
+        slug: &Slug,
+        year: i32,
+    ) -> Result<Option<AnnualReport>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let json: Option<String> = on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT report_json FROM imported_reports WHERE agency_id = $1 AND year = $2",
+            )
+            .bind(agency_id)
+            .bind(year)
+            .fetch_optional(pool)
+            .await?
+        });
+        json.map(|j| {
+            serde_json::from_str(&j)
+                .map_err(|e| StoreError::Corrupt(format!("imported report: {e}")))
+        })
+        .transpose()
+    }
+
+    /// Last year's report for the checks: the imported one where a year predates the agency's use of
+    /// gongkai, else the one computed from records.
+    pub async fn previous_report(
+        &self,
+        slug: &Slug,
+        year: i32,
+    ) -> Result<AnnualReport, StoreError> {
+        match self.imported_report(slug, year).await? {
+            Some(r) => Ok(r),
+            None => Ok(self.report_data(slug, year).await?.compute()),
+        }
+    }
+}

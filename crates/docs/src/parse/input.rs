@@ -107,6 +107,42 @@ pub fn docx_to_text(bytes: &[u8]) -> Result<String, String> {
     Ok(out)
 }
 
+/// Text of a workbook as gongkai exports it (or laid out the same way): the title sheet's lines,
+/// then each table sheet under its section heading, rows as `cell | cell` lines.
+pub fn xlsx_to_text(bytes: &[u8]) -> Result<String, String> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec()))
+        .map_err(|e| format!("无法读取 XLSX 文件：{e}"))?;
+    let mut out = String::new();
+    for name in book.sheet_names() {
+        let heading = match name.as_str() {
+            "表二" => "二、主动公开政府信息情况",
+            "表三" => "三、收到和处理政府信息公开申请情况",
+            "表四" => "四、政府信息公开行政复议、行政诉讼情况",
+            _ => "",
+        };
+        if !heading.is_empty() {
+            out.push_str(heading);
+            out.push('\n');
+        }
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| format!("无法读取工作表“{name}”：{e}"))?;
+        for row in range.rows() {
+            let cells: Vec<String> = row.iter().map(ToString::to_string).collect();
+            if heading.is_empty() {
+                out.push_str(&cells.join(" "));
+            } else {
+                out.push_str("| ");
+                out.push_str(&cells.join(" | "));
+                out.push_str(" |");
+            }
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,7 +29,7 @@ use regex::Regex;
 use cells::{BarMode, Cell, bar_mode, fit, read_region, split_glued};
 use normalize::{Normalized, has_fullwidth_digits, normalize};
 
-pub use input::{docx_to_text, html_to_text};
+pub use input::{docx_to_text, html_to_text, xlsx_to_text};
 
 /// What a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,8 @@ pub enum SourceKind {
     Docx,
     /// gongkai's JSON (spec §9).
     Json,
+    /// A workbook laid out as gongkai exports it.
+    Xlsx,
 }
 
 impl SourceKind {
@@ -52,6 +54,7 @@ impl SourceKind {
             "html" | "htm" | "shtml" => Some(Self::Html),
             "docx" => Some(Self::Docx),
             "json" => Some(Self::Json),
+            "xlsx" => Some(Self::Xlsx),
             _ => None,
         }
     }
@@ -200,6 +203,7 @@ pub fn parse(bytes: &[u8], kind: SourceKind, name: &str) -> Result<Parsed, Parse
             });
         }
         SourceKind::Docx => docx_to_text(bytes).map_err(ParseError::Unreadable)?,
+        SourceKind::Xlsx => xlsx_to_text(bytes).map_err(ParseError::Unreadable)?,
         SourceKind::Html | SourceKind::Text => {
             let text = decode(bytes)?;
             if kind == SourceKind::Html || looks_like_html(&text) {

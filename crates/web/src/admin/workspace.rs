@@ -212,7 +212,19 @@ fn follow_up_draft(last_problems: &str) -> String {
     }
 }
 
+/// Renders the workspace page (boxed: the page gathers much state, and handlers stay small).
 async fn render(
+    state: &AppState,
+    s: &ActiveSession,
+    c: &Ctx,
+    q: Option<&str>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    Box::pin(render_inner(state, s, c, q, error, status)).await
+}
+
+async fn render_inner(
     state: &AppState,
     s: &ActiveSession,
     c: &Ctx,
