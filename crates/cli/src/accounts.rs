@@ -257,6 +257,7 @@ pub async fn agency(store: &Store, cmd: AgencyCommand, now: DateTime<Utc>) -> Re
             kind,
             parent,
             no_parent,
+            report_deadline,
         } => {
             let current = store
                 .find_agency(&slug(&s)?)
@@ -294,6 +295,23 @@ pub async fn agency(store: &Store, cmd: AgencyCommand, now: DateTime<Utc>) -> Re
                     now,
                 )
                 .await?;
+            if let Some(d) = report_deadline {
+                let deadline = match d.as_str() {
+                    "default" => None,
+                    text => Some(
+                        gongkai_core::report::workspace::MonthDay::parse(text)
+                            .map_err(|e| anyhow!("{e}"))?,
+                    ),
+                };
+                store
+                    .set_report_deadline(
+                        &updated.slug,
+                        deadline,
+                        &Actor::system("命令行 gongkai agency update"),
+                        now,
+                    )
+                    .await?;
+            }
             println!("已保存机关 {}。", updated.slug);
         }
         AgencyCommand::List => {

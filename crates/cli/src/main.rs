@@ -209,6 +209,10 @@ enum AgencyCommand {
         /// Remove the parent.
         #[arg(long)]
         no_parent: bool,
+        /// The date (MM-DD of the next year) by which the agencies below publish their reports;
+        /// "default" restores the 条例's dates.
+        #[arg(long)]
+        report_deadline: Option<String>,
     },
     /// List agencies as a tree.
     List,

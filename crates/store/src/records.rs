@@ -544,3 +544,67 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Sets (or clears) the reporting date an agency sets for the agencies below it.
+    pub async fn set_report_deadline(
+        &self,
+        slug: &Slug,
+        deadline: Option<gongkai_core::report::workspace::MonthDay>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let text = deadline.map(|d| d.to_string());
+        let entry = AuditEntry {
+            actor,
+            agency: Some(slug.as_str()),
+            action: "agency.report_deadline",
+            target: format!("agency:{slug}"),
+            summary: format!(
+                "所属机关年度报告发布期限：{}",
+                text.as_deref().unwrap_or("按条例默认")
+            ),
+        };
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("UPDATE agencies SET report_deadline = $1 WHERE id = $2")
+                .bind(&text)
+                .bind(agency_id)
+                .execute(&mut *tx)
+                .await?;
+            append_audit!(tx, &entry, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The reporting date that applies to an agency: set on the nearest agency above it (or on
+    /// itself), if any.
+    pub async fn report_deadline_for(
+        &self,
+        slug: &Slug,
+    ) -> Result<Option<gongkai_core::report::workspace::MonthDay>, StoreError> {
+        let rows: Vec<(String, Option<String>, Option<String>)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT a.slug, p.slug, a.report_deadline FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        let mut current = Some(slug.to_string());
+        for _ in 0..=rows.len() {
+            let Some(at) = current.take() else { break };
+            let Some((_, parent, deadline)) = rows.iter().find(|r| r.0 == at) else {
+                break;
+            };
+            if let Some(d) = deadline {
+                return gongkai_core::report::workspace::MonthDay::parse(d)
+                    .map(Some)
+                    .map_err(StoreError::Corrupt);
+            }
+            current.clone_from(parent);
+        }
+        Ok(None)
+    }
+}

@@ -164,6 +164,7 @@ fn routes() -> Routes {
         .post("/admin/agencies/{slug}", Staff, admin::agencies::update)
         .post("/admin/agencies/{slug}/grants", Staff, admin::agencies::grant)
         .post("/admin/agencies/{slug}/revoke", Staff, admin::agencies::revoke)
+        .post("/admin/agencies/{slug}/deadline", Staff, admin::agencies::set_deadline)
         .get("/admin/agencies/{slug}/reports/{year}", Staff, admin::workspace::show)
         .post("/admin/agencies/{slug}/reports/{year}", Staff, admin::workspace::save)
         .post("/admin/agencies/{slug}/reports/{year}/publish", Staff, admin::workspace::publish)

@@ -164,3 +164,39 @@ async fn the_summary_shows_published_and_late_reports(store: &Store) {
 }
 
 on_both_backends!(the_summary_shows_published_and_late_reports);
+
+async fn a_county_sets_its_own_reporting_date(store: &Store) {
+    let w = world(store).await;
+    let mut root = signed_in(&w, "root").await;
+    let bad = root
+        .post("/admin/agencies/yiyuan/deadline", &[("deadline", "02-30")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("发布期限“02-30”无效"));
+    let ok = root
+        .post("/admin/agencies/yiyuan/deadline", &[("deadline", "01-31")])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    // The towns inherit it: on 1 March 2025 their 2024 reports are late.
+    let mut officer = signed_in(&w, "overseer").await;
+    let page = officer.get("/admin/agencies/yiyuan/summary/2024").await;
+    assert_eq!(page.body.matches("逾期未发布").count(), 2, "{}", page.body);
+    let mut a_admin = signed_in(&w, "a_admin").await;
+    assert!(
+        a_admin
+            .get(&format!("/admin/agencies/{TOWN_A}/reports/2024"))
+            .await
+            .body
+            .contains("发布期限：2025-01-31")
+    );
+    // A town's administrator cannot set the county's date.
+    assert_eq!(
+        a_admin
+            .post("/admin/agencies/yiyuan/deadline", &[("deadline", "06-30")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+on_both_backends!(a_county_sets_its_own_reporting_date);

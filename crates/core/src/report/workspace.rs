@@ -23,6 +23,40 @@ pub fn publication_deadline(
     })
 }
 
+/// A month and day, as a county sets its reporting date ("01-31").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthDay {
+    /// 1–12.
+    pub month: u32,
+    /// 1–31, valid for the month in every year (so never 29 February).
+    pub day: u32,
+}
+
+impl MonthDay {
+    /// Parses `MM-DD`, refusing dates that do not exist every year.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let bad = || format!("发布期限“{s}”无效：请写成“月-日”，例如 01-31 或 03-31");
+        let (m, d) = s.trim().split_once('-').ok_or_else(bad)?;
+        let (month, day): (u32, u32) =
+            (m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+        if (month, day) == (2, 29) || NaiveDate::from_ymd_opt(2023, month, day).is_none() {
+            return Err(bad());
+        }
+        Ok(Self { month, day })
+    }
+
+    /// The date in `year`.
+    pub fn in_year(self, year: i32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, self.month, self.day).expect("validated at parse")
+    }
+}
+
+impl std::fmt::Display for MonthDay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}-{:02}", self.month, self.day)
+    }
+}
+
 /// Characters per shingle: long enough that shared stock phrases ("政府信息公开") do not count.
 const SHINGLE: usize = 8;
 
@@ -80,6 +114,14 @@ mod tests {
             publication_deadline(AgencyKind::Town, 2024, Some(d("2025-01-31"))),
             d("2025-01-31")
         );
+    }
+
+    #[test]
+    fn month_days_parse_and_refuse_nonsense() {
+        assert_eq!(MonthDay::parse("01-31").unwrap().to_string(), "01-31");
+        for bad in ["2-30", "02-29", "13-01", "0131", "x-y"] {
+            assert!(MonthDay::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -301,6 +301,7 @@ async fn agency_page(
             grantable => Serde(grantable),
             can_administer => p.can_administer(&agency.slug),
             can_move => p.is_system_admin,
+            deadline => state.store.report_deadline_for(&agency.slug).await?.map(|d| d.to_string()).unwrap_or_default(),
             summary_year => chrono::Datelike::year(&state.clock.today()) - 1,
             form => Serde(form),
             kinds => Serde(kinds()),
@@ -437,4 +438,47 @@ pub async fn revoke(
         .revoke_role(user_id, &agency.slug, role, &s.actor(), state.clock.now())
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}?notice=revoked", agency.slug)).into_response())
+}
+
+/// The reporting-date form's field.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct DeadlineForm {
+    deadline: String,
+}
+
+/// Sets the date by which the agencies below publish their annual reports (empty: the 条例's
+/// defaults).
+pub async fn set_deadline(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Form(form): Form<DeadlineForm>,
+) -> Result<Response, AppError> {
+    let (agency, agencies, tree) = readable(&state, &s.principal, &slug).await?;
+    if !s.principal.can_administer(&agency.slug) {
+        return Err(AppError::Forbidden(
+            "只有本机关的机关管理员或系统管理员可以设置发布期限。".into(),
+        ));
+    }
+    let deadline = match form.deadline.trim() {
+        "" => None,
+        text => match gongkai_core::report::workspace::MonthDay::parse(text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let html =
+                    agency_page(&state, &s, &agency, &agencies, &tree, None, Some(e)).await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+            }
+        },
+    };
+    state
+        .store
+        .set_report_deadline(&agency.slug, deadline, &s.actor(), state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/admin/agencies/{}?notice=deadline_set",
+        agency.slug
+    ))
+    .into_response())
 }

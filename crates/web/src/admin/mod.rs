@@ -114,6 +114,7 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "disabled" => "账号已停用，其登录已全部退出。",
         "enabled" => "账号已启用。",
         "texts_saved" => "报告正文已保存。",
+        "deadline_set" => "年度报告发布期限已保存。",
         "published" => "年度报告已发布，并已在“信息公开年度报告”栏目公开。",
         _ => return None,
     })

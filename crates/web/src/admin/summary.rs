@@ -67,6 +67,7 @@ pub async fn show(
     let (office, year, members) = load(&state, &s, &slug, &year).await?;
     let today = state.clock.today();
     let mut published = Vec::new();
+    let mut deadlines = Vec::new();
     for m in &members {
         published.push(
             !state
@@ -75,25 +76,29 @@ pub async fn show(
                 .await?
                 .is_empty(),
         );
+        let set = state.store.report_deadline_for(&m.agency.slug).await?;
+        deadlines.push(gongkai_core::report::workspace::publication_deadline(
+            m.agency.kind,
+            year,
+            set.map(|d| d.in_year(year + 1)),
+        ));
     }
     let rows: Vec<Row> = members
         .iter()
-        .zip(&published)
-        .map(|(m, published)| {
+        .zip(published.iter().zip(&deadlines))
+        .map(|(m, (published, deadline))| {
             let errors = m
                 .findings
                 .iter()
                 .filter(|f| f.severity == Severity::Error)
                 .count();
-            let deadline =
-                gongkai_core::report::workspace::publication_deadline(m.agency.kind, year, None);
             Row {
                 slug: m.agency.slug.to_string(),
                 name: m.agency.name.clone(),
                 // Published, then late, then failing checks, then drafting, then not started.
                 status: if *published {
                     "已发布"
-                } else if today > deadline {
+                } else if today > *deadline {
                     "逾期未发布"
                 } else if errors > 0 {
                     "核查未通过"

@@ -276,7 +276,8 @@ async fn render_inner(
         .into_iter()
         .map(|p| context! { version => p.version, at => gongkai_store::audit_time(p.published_at.timestamp_millis()), by => p.published_by, note => p.note })
         .collect();
-    let deadline = publication_deadline(c.agency.kind, c.year, None);
+    let set = state.store.report_deadline_for(&c.agency.slug).await?;
+    let deadline = publication_deadline(c.agency.kind, c.year, set.map(|d| d.in_year(c.year + 1)));
     let today = state.clock.today();
     let article = gongkai_docs::html_fragment(&report).map_err(|e| AppError::Internal(e.into()))?;
     let html = page(
