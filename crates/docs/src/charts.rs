@@ -94,6 +94,50 @@ fn bars(
     })?)
 }
 
+/// The data of a chart, for renderers that draw it themselves (the DOCX report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartData {
+    /// The caption.
+    pub title: String,
+    /// Labels and values.
+    pub rows: Vec<(String, i64)>,
+}
+
+/// The report's two charts as data: proactive items by category, requests by outcome.
+pub fn report_chart_data(r: &AnnualReport) -> Vec<ChartData> {
+    let mut out = Vec::new();
+    if r.proactive.total > 0 {
+        out.push(ChartData {
+            title: format!("{}年主动公开政府信息（按栏目，条）", r.year),
+            rows: r
+                .proactive
+                .by_category
+                .iter()
+                .map(|c| (c.category.clone(), c.count))
+                .collect(),
+        });
+    }
+    if r.table3
+        .get(Table3Row::Total, Table3Col::Total)
+        .unwrap_or(0)
+        > 0
+    {
+        out.push(ChartData {
+            title: format!("{}年政府信息公开申请办理结果（件）", r.year),
+            rows: OutcomeGroup::ALL
+                .iter()
+                .map(|g| {
+                    (
+                        g.short_label().to_owned(),
+                        r.table3.group_sum(*g, Table3Col::Total).unwrap_or(0),
+                    )
+                })
+                .collect(),
+        });
+    }
+    out
+}
+
 /// Items proactively disclosed, by category.
 pub fn proactive_by_category(r: &AnnualReport) -> Result<String, RenderError> {
     let rows: Vec<(String, Vec<i64>)> = r

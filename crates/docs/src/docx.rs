@@ -210,6 +210,74 @@ fn table4(v: &View) -> Table {
     )
 }
 
+/// Columns of the bar area in a chart table: a bar spans as many as its share of the largest value.
+const BAR_COLUMNS: usize = 30;
+
+/// A bar chart drawn with Word's own table cells: a label, a shaded cell spanning columns in
+/// proportion to the value, the value. It prints anywhere and stays text for screen readers.
+fn chart(data: &crate::charts::ChartData) -> (Paragraph, Table) {
+    let max = data.rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    let mut grid = vec![2200];
+    grid.extend([200; BAR_COLUMNS]);
+    grid.push(800);
+    let text_cell = |t: &str, align: AlignmentType| {
+        TableCell::new()
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(run(t, TABLE_FONT, 21))
+                    .align(align),
+            )
+            .clear_all_border()
+    };
+    let rows = data
+        .rows
+        .iter()
+        .map(|(label, value)| {
+            let filled =
+                usize::try_from((*value).max(0) * i64::try_from(BAR_COLUMNS).unwrap_or(30) / max)
+                    .unwrap_or(0);
+            let mut cells =
+                vec![text_cell(label, AlignmentType::Right).width(2200, WidthType::Dxa)];
+            if filled > 0 {
+                cells.push(
+                    TableCell::new()
+                        .add_paragraph(Paragraph::new())
+                        .grid_span(filled)
+                        .width(200 * filled, WidthType::Dxa)
+                        .shading(docx_rs::Shading::new().fill("0B4F8A"))
+                        .clear_all_border(),
+                );
+            }
+            if filled < BAR_COLUMNS {
+                cells.push(
+                    TableCell::new()
+                        .add_paragraph(Paragraph::new())
+                        .grid_span(BAR_COLUMNS - filled)
+                        .width(200 * (BAR_COLUMNS - filled), WidthType::Dxa)
+                        .clear_all_border(),
+                );
+            }
+            cells.push(
+                text_cell(&value.to_string(), AlignmentType::Left).width(800, WidthType::Dxa),
+            );
+            // A thin empty row after each bar keeps the bars apart.
+            let gap = TableCell::new()
+                .add_paragraph(Paragraph::new().add_run(Run::new().size(4)))
+                .grid_span(BAR_COLUMNS + 2)
+                .clear_all_border();
+            [
+                TableRow::new(cells),
+                TableRow::new(vec![gap]).row_height(60.0),
+            ]
+        })
+        .flat_map(IntoIterator::into_iter)
+        .collect();
+    let caption = Paragraph::new()
+        .add_run(run(&data.title, TABLE_FONT, 21))
+        .align(AlignmentType::Center);
+    (caption, Table::without_borders(rows).set_grid(grid))
+}
+
 /// The report as DOCX bytes.
 pub fn docx(report: &AnnualReport) -> Result<Vec<u8>, RenderError> {
     let v = view(report);
@@ -229,11 +297,20 @@ pub fn docx(report: &AnnualReport) -> Result<Vec<u8>, RenderError> {
                 .add_run(run(&v.title, TITLE_FONT, 44))
                 .align(AlignmentType::Center),
         );
+    let charts = crate::charts::report_chart_data(report);
+    let proactive_chart = charts.iter().find(|c| c.title.contains("主动公开"));
+    let outcome_chart = charts.iter().find(|c| c.title.contains("办理结果"));
     doc = doc.add_paragraph(heading(v.headings[0], H1_FONT));
-    for part in &v.overview {
+    for (i, part) in v.overview.iter().enumerate() {
         doc = doc.add_paragraph(heading(part.heading, H2_FONT));
         for p in &part.paragraphs {
             doc = doc.add_paragraph(body(p));
+        }
+        if i == 0
+            && let Some(c) = proactive_chart
+        {
+            let (caption, table) = chart(c);
+            doc = doc.add_table(table).add_paragraph(caption);
         }
     }
     doc = doc
@@ -242,6 +319,10 @@ pub fn docx(report: &AnnualReport) -> Result<Vec<u8>, RenderError> {
     doc = doc
         .add_paragraph(heading(v.headings[2], H1_FONT))
         .add_table(table3(&v));
+    if let Some(c) = outcome_chart {
+        let (caption, table) = chart(c);
+        doc = doc.add_table(table).add_paragraph(caption);
+    }
     doc = doc
         .add_paragraph(heading(v.headings[3], H1_FONT))
         .add_table(table4(&v));

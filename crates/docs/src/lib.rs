@@ -75,8 +75,9 @@ impl FromStr for Format {
             "json" => Ok(Self::Json),
             "docx" => Ok(Self::Docx),
             "xlsx" => Ok(Self::Xlsx),
+            "pdf" => Ok(Self::Pdf),
             other => Err(format!(
-                "unknown format {other:?}: use md, html, json, docx or xlsx"
+                "unknown format {other:?}: use md, html, json, docx, xlsx or pdf"
             )),
         }
     }

@@ -87,3 +87,12 @@ fn markdown_tables_have_the_same_number_of_cells_on_every_row() {
         }
     }
 }
+
+#[test]
+fn every_format_name_parses_and_names_its_extension() {
+    for name in ["md", "html", "json", "docx", "xlsx", "pdf"] {
+        let f: Format = name.parse().unwrap();
+        assert_eq!(f.extension(), name);
+    }
+    assert!("doc".parse::<Format>().is_err());
+}
