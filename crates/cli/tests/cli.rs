@@ -88,7 +88,7 @@ fn operator_mistakes_get_clear_errors(url: &str) {
             "--year",
             "2024",
             "--format",
-            "pdf",
+            "doc",
         ],
     );
     assert_eq!(out.status.code(), Some(2));
