@@ -6,24 +6,15 @@ use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use gongkai_core::auth::random_token;
-use gongkai_core::report::Severity;
 use gongkai_docs::parse::{ParseError, SourceKind, check_file};
 use minijinja::context;
 use minijinja::value::Serde;
-use serde::Serialize;
 
 use crate::AppState;
+use crate::admin::FindingRow;
 use crate::error::AppError;
 use crate::session::{CSRF_COOKIE, Visitor, set_cookie};
 use crate::views;
-
-#[derive(Serialize)]
-struct Row {
-    severity: &'static str,
-    relation: &'static str,
-    message: String,
-    location: String,
-}
 
 fn token(visitor: &Visitor) -> (String, bool) {
     match (&visitor.session, &visitor.csrf_cookie) {
@@ -116,20 +107,7 @@ pub async fn submit(
             );
         }
     };
-    let rows: Vec<Row> = checked
-        .findings
-        .iter()
-        .map(|f| Row {
-            severity: if f.severity == Severity::Error {
-                "错误"
-            } else {
-                "提示"
-            },
-            relation: f.relation.id(),
-            message: f.message.clone(),
-            location: f.location.clone().unwrap_or_default(),
-        })
-        .collect();
+    let rows: Vec<FindingRow> = checked.findings.iter().map(FindingRow::from).collect();
     let r = &checked.report;
     let article = gongkai_docs::html_fragment(r).map_err(|e| AppError::Internal(e.into()))?;
     render(

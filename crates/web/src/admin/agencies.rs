@@ -11,7 +11,7 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::NoticeQuery;
-use super::{notice, page, rows, tree, tree_order};
+use super::{notice, page, readable, rows, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
 use crate::session::{ActiveSession, Staff};
@@ -164,26 +164,6 @@ pub async fn create(
         Err(StoreError::NotFound(m)) => form_page(&s, &agencies, &form, Some(format!("上级{m}"))),
         Err(e) => Err(e.into()),
     }
-}
-
-/// Finds an agency the person may read: anything else is 404, so its existence does not leak.
-async fn readable(
-    state: &AppState,
-    p: &Principal,
-    slug: &str,
-) -> Result<(Agency, Vec<Agency>, Hierarchy), AppError> {
-    let (agencies, tree) = tree(state).await?;
-    let not_found = || AppError::NotFound(format!("没有您可以查看的机关“{slug}”。"));
-    let slug = Slug::parse(slug).map_err(|_| not_found())?;
-    let agency = agencies
-        .iter()
-        .find(|a| a.slug == slug)
-        .cloned()
-        .ok_or_else(not_found)?;
-    if !p.can_read(&slug, &tree) {
-        return Err(not_found());
-    }
-    Ok((agency, agencies, tree))
 }
 
 #[derive(Serialize)]

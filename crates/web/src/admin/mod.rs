@@ -22,6 +22,8 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::session::ActiveSession;
 use crate::views;
+use gongkai_core::Slug;
+use gongkai_core::auth::Principal;
 
 /// Renders a back-office page with what every page needs: the person, their CSRF token, the menu.
 pub fn page(s: &ActiveSession, name: &str, extra: Value) -> Result<Html<String>, AppError> {
@@ -118,4 +120,63 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "published" => "年度报告已发布，并已在“信息公开年度报告”栏目公开。",
         _ => return None,
     })
+}
+
+/// Finds an agency the person may read: anything else is 404, so its existence does not leak.
+pub async fn readable(
+    state: &AppState,
+    p: &Principal,
+    slug: &str,
+) -> Result<(Agency, Vec<Agency>, Hierarchy), AppError> {
+    let (agencies, tree) = tree(state).await?;
+    let not_found = || AppError::NotFound(format!("没有您可以查看的机关“{slug}”。"));
+    let slug = Slug::parse(slug).map_err(|_| not_found())?;
+    let agency = agencies
+        .iter()
+        .find(|a| a.slug == slug)
+        .cloned()
+        .ok_or_else(not_found)?;
+    if !p.can_read(&slug, &tree) {
+        return Err(not_found());
+    }
+    Ok((agency, agencies, tree))
+}
+
+/// A report year that has begun: from 2008 (the 条例) to this year. Anything else is 404.
+pub fn report_year(state: &AppState, year: &str) -> Result<i32, AppError> {
+    let today = state.clock.today();
+    match year.parse::<i32>() {
+        Ok(y) if (2008..=chrono::Datelike::year(&today)).contains(&y) => Ok(y),
+        _ => Err(AppError::NotFound(format!(
+            "“{year}”不是可查询的报告年度。"
+        ))),
+    }
+}
+
+/// A finding as the back office and the checker page list it.
+#[derive(Debug, Serialize)]
+pub struct FindingRow {
+    /// 错误 or 提示.
+    pub severity: &'static str,
+    /// The relation id.
+    pub relation: &'static str,
+    /// What is wrong and what to do.
+    pub message: String,
+    /// Where.
+    pub location: String,
+}
+
+impl From<&gongkai_core::report::Finding> for FindingRow {
+    fn from(f: &gongkai_core::report::Finding) -> Self {
+        Self {
+            severity: if f.severity == gongkai_core::report::Severity::Error {
+                "错误"
+            } else {
+                "提示"
+            },
+            relation: f.relation.id(),
+            message: f.message.clone(),
+            location: f.location.clone().unwrap_or_default(),
+        }
+    }
 }

@@ -4,15 +4,13 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::Datelike;
-use gongkai_core::Slug;
 use gongkai_core::report::{Severity, aggregate};
 use gongkai_store::MemberReport;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
 
-use super::{page, tree};
+use super::{page, readable, report_year};
 use crate::AppState;
 use crate::error::AppError;
 use crate::session::{ActiveSession, Staff};
@@ -35,26 +33,12 @@ async fn load(
     slug: &str,
     year: &str,
 ) -> Result<(gongkai_core::Agency, i32, Vec<MemberReport>), AppError> {
-    let (agencies, tree) = tree(state).await?;
-    let not_found = || AppError::NotFound(format!("没有您可以查看的机关“{slug}”。"));
-    let slug = Slug::parse(slug).map_err(|_| not_found())?;
-    let office = agencies
-        .into_iter()
-        .find(|a| a.slug == slug)
-        .ok_or_else(not_found)?;
-    if !s.principal.can_read(&slug, &tree) {
-        return Err(not_found());
-    }
-    let today = state.clock.today();
-    let year = match year.parse::<i32>() {
-        Ok(y) if (2008..=today.year()).contains(&y) => y,
-        _ => {
-            return Err(AppError::NotFound(format!(
-                "“{year}”不是可查询的报告年度。"
-            )));
-        }
-    };
-    let members = state.store.member_reports(&slug, year, today).await?;
+    let (office, _, _) = readable(state, &s.principal, slug).await?;
+    let year = report_year(state, year)?;
+    let members = state
+        .store
+        .member_reports(&office.slug, year, state.clock.today())
+        .await?;
     Ok((office, year, members))
 }
 

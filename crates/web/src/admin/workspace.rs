@@ -6,16 +6,16 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
+use gongkai_core::Agency;
 use gongkai_core::auth::Role;
 use gongkai_core::report::workspace::{copied_share, publication_deadline};
 use gongkai_core::report::{Finding, Relation, Severity, StaffTexts};
-use gongkai_core::{Agency, Slug};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::NoticeQuery;
-use super::{notice, page, tree};
+use super::{FindingRow, notice, page, readable, report_year};
 use crate::AppState;
 use crate::error::AppError;
 use crate::session::{ActiveSession, Staff};
@@ -104,26 +104,9 @@ async fn load(
     slug: &str,
     year: &str,
 ) -> Result<Ctx, AppError> {
-    let (agencies, tree) = tree(state).await?;
-    let not_found = || AppError::NotFound(format!("没有您可以查看的机关“{slug}”。"));
-    let slug = Slug::parse(slug).map_err(|_| not_found())?;
-    let agency = agencies
-        .iter()
-        .find(|a| a.slug == slug)
-        .cloned()
-        .ok_or_else(not_found)?;
-    if !s.principal.can_read(&slug, &tree) {
-        return Err(not_found());
-    }
-    let today = state.clock.today();
-    let year = match year.parse::<i32>() {
-        Ok(y) if (2008..=today.year()).contains(&y) => y,
-        _ => {
-            return Err(AppError::NotFound(format!(
-                "“{year}”不是可编辑的报告年度。"
-            )));
-        }
-    };
+    let (agency, agencies, _) = readable(state, &s.principal, slug).await?;
+    let year = report_year(state, year)?;
+    let slug = agency.slug.clone();
     let p = &s.principal;
     let can_edit = p.is_system_admin
         || p.can_act(&slug, Role::AgencyAdmin)
@@ -183,14 +166,6 @@ struct PartView {
     heading: &'static str,
     text: String,
     last: String,
-}
-
-#[derive(Serialize)]
-struct FindingView {
-    severity: &'static str,
-    relation: &'static str,
-    message: String,
-    location: String,
 }
 
 /// A first draft of 五 from last year's problems: each becomes a line awaiting its follow-up.
@@ -256,19 +231,7 @@ async fn render_inner(
             }
         })
         .collect();
-    let views: Vec<FindingView> = all
-        .iter()
-        .map(|f| FindingView {
-            severity: if f.severity == Severity::Error {
-                "错误"
-            } else {
-                "提示"
-            },
-            relation: f.relation.id(),
-            message: f.message.clone(),
-            location: f.location.clone().unwrap_or_default(),
-        })
-        .collect();
+    let views: Vec<FindingRow> = all.iter().map(FindingRow::from).collect();
     let publications: Vec<_> = state
         .store
         .publications(&c.agency.slug, c.year)
