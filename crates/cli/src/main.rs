@@ -97,6 +97,42 @@ enum Command {
         /// The report file.
         file: PathBuf,
     },
+    /// Compute a request's statutory deadlines from the working-day calendar.
+    Deadline {
+        /// 收到申请之日 (YYYY-MM-DD).
+        #[arg(long)]
+        received: chrono::NaiveDate,
+        /// When the 补正 notice was sent.
+        #[arg(long)]
+        clarification_requested: Option<chrono::NaiveDate>,
+        /// When the clarified request arrived (the period restarts from it).
+        #[arg(long, requires = "clarification_requested")]
+        clarification_received: Option<chrono::NaiveDate>,
+        /// A consultation period FROM:TO (both included), not counted; repeatable.
+        #[arg(long, value_parser = parse_period)]
+        consultation: Vec<(chrono::NaiveDate, chrono::NaiveDate)>,
+        /// An extension of 20 working days was approved.
+        #[arg(long)]
+        extended: bool,
+        /// Output: text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// A folder of YYYY.txt holiday files for years announced after this release.
+        #[arg(long, env = "GONGKAI_HOLIDAYS_DIR")]
+        holidays_dir: Option<PathBuf>,
+    },
+    /// Compute an information-processing fee (国办函〔2020〕109号).
+    Fee {
+        /// 按件计收: the requester's N-th request in the natural month.
+        #[arg(long, conflicts_with = "pages", required_unless_present = "pages")]
+        nth_in_month: Option<u32>,
+        /// 按量计收: pages of one request.
+        #[arg(long)]
+        pages: Option<u32>,
+        /// Output: json or text.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
     /// Check published annual reports (text, HTML, DOCX or JSON files, or folders of them).
     /// Exit status: 0 clean, 1 findings, 2 a file is not a report or cannot be read.
     Check {
@@ -222,6 +258,19 @@ enum AgencyCommand {
 enum AuditCommand {
     /// Walk the hash chain; exits 1 at the first broken link.
     Verify,
+}
+
+/// `FROM:TO` as two dates.
+fn parse_period(s: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
+    let (from, to) = s
+        .split_once(':')
+        .ok_or_else(|| format!("“{s}”应写成 开始日期:结束日期，例如 2025-03-10:2025-03-14"))?;
+    let date = |t: &str| {
+        t.trim()
+            .parse::<chrono::NaiveDate>()
+            .map_err(|_| format!("“{t}”不是日期（YYYY-MM-DD）"))
+    };
+    Ok((date(from)?, date(to)?))
 }
 
 fn main() -> ExitCode {
@@ -425,6 +474,76 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             println!("已导入{}{year}年度报告（{}）。", found.name, file.display());
             if unread > 0 {
                 println!("注意：表三有{unread}个单元格无法读取，相关核查将跳过这些单元格。");
+            }
+        }
+        Command::Deadline {
+            received,
+            clarification_requested,
+            clarification_received,
+            consultation,
+            extended,
+            format,
+            holidays_dir,
+        } => {
+            let mut calendar = gongkai_core::calendar::Calendar::built_in();
+            if let Some(dir) = holidays_dir {
+                calendar.add_folder(&dir).map_err(|e| anyhow::anyhow!(e))?;
+            }
+            let facts = gongkai_core::deadline::ClockFacts {
+                received_on: Some(received),
+                clarification_requested,
+                clarification_received,
+                pauses: consultation,
+                extended,
+            };
+            let d = gongkai_core::deadline::deadlines(
+                &calendar,
+                &facts,
+                gongkai_core::deadline::Periods::default(),
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if format == "json" {
+                println!("{}", serde_json::to_string_pretty(&d)?);
+            } else {
+                let due = d
+                    .due
+                    .map_or_else(|| "（等待补正，暂停计算）".to_owned(), |x| x.to_string());
+                println!("due: {due}（答复期限）");
+                println!(
+                    "clarification_notice_due: {}（补正通知期限）",
+                    d.clarification_notice_due
+                );
+                println!(
+                    "provisional: {}{}",
+                    d.provisional,
+                    if d.provisional {
+                        "（超出已公布的节假日安排，按周一至周五计算，须在国务院公布后复核）"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        Command::Fee {
+            nth_in_month,
+            pages,
+            format,
+        } => {
+            let (amount, how) = match (nth_in_month, pages) {
+                (Some(n), _) => (
+                    gongkai_core::fee::per_request_yuan(n),
+                    format!("按件计收，本自然月第{n}件"),
+                ),
+                (None, Some(p)) => (
+                    gongkai_core::fee::per_page_yuan(p),
+                    format!("按量计收，{p}页"),
+                ),
+                (None, None) => anyhow::bail!("请给出 --nth-in-month 或 --pages"),
+            };
+            if format == "json" {
+                println!("{}", serde_json::json!({ "amount_yuan": amount }));
+            } else {
+                println!("amount_yuan: {amount}（{how}）");
             }
         }
         Command::Check {

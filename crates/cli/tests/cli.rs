@@ -647,3 +647,86 @@ fn an_imported_previous_year_makes_carry_over_checkable() {
         stdout(&out)
     );
 }
+
+#[test]
+fn deadline_and_fee_print_what_the_rules_give() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = gongkai("sqlite::memory:", args);
+        assert!(out.status.success(), "{out:?}");
+        serde_json::from_str(&stdout(&out)).unwrap()
+    };
+    let v = json(&["deadline", "--received", "2025-09-22", "--format", "json"]);
+    assert_eq!(
+        v,
+        serde_json::json!({"due": "2025-10-24", "clarification_notice_due": "2025-09-30", "provisional": false})
+    );
+    let v = json(&[
+        "deadline",
+        "--received",
+        "2025-03-03",
+        "--clarification-requested",
+        "2025-03-05",
+        "--clarification-received",
+        "2025-03-20",
+        "--consultation",
+        "2025-03-24:2025-03-28",
+        "--extended",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["due"], "2025-05-27");
+    let v = json(&[
+        "deadline",
+        "--received",
+        "2025-03-03",
+        "--clarification-requested",
+        "2025-03-05",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        v["due"],
+        serde_json::Value::Null,
+        "the clock waits for the clarified request"
+    );
+    let v = json(&["deadline", "--received", "2026-12-20", "--format", "json"]);
+    assert_eq!(v["provisional"], true);
+
+    // A year announced after this release: drop its file in a folder.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("2027.txt"), "off 2027-01-01 元旦\n").unwrap();
+    let v = json(&[
+        "deadline",
+        "--received",
+        "2026-12-20",
+        "--format",
+        "json",
+        "--holidays-dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(v["provisional"], false);
+
+    assert_eq!(
+        json(&["fee", "--nth-in-month", "12"]),
+        serde_json::json!({"amount_yuan": 100})
+    );
+    assert_eq!(
+        json(&["fee", "--nth-in-month", "41"]),
+        serde_json::json!({"amount_yuan": 300})
+    );
+    assert_eq!(
+        json(&["fee", "--pages", "150"]),
+        serde_json::json!({"amount_yuan": 1700})
+    );
+    let both = gongkai(
+        "sqlite::memory:",
+        &["fee", "--nth-in-month", "1", "--pages", "1"],
+    );
+    assert_eq!(
+        both.status.code(),
+        Some(2),
+        "never both methods on one request"
+    );
+    let bad = gongkai("sqlite::memory:", &["deadline", "--received", "2025-02-30"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

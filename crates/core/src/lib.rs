@@ -3,8 +3,11 @@
 pub mod agency;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod case;
 pub mod clock;
+pub mod deadline;
+pub mod fee;
 pub mod money;
 pub mod report;
 pub mod request;
