@@ -65,7 +65,10 @@ async fn store() -> Store {
     let path = db_path();
     let url = format!("sqlite://{}", path.display());
     if path.exists() {
-        return Store::connect(&url).await.unwrap();
+        // A database built by an earlier version: bring its schema up to date, as `serve` would.
+        let store = Store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        return store;
     }
     let building = path.with_extension("building");
     let _ = std::fs::remove_file(&building);
