@@ -11,6 +11,7 @@ pub mod fee;
 pub mod money;
 pub mod report;
 pub mod request;
+pub mod workflow;
 
 pub use agency::{Agency, AgencyKind, AgencyRef, CreditCode, Slug};
 pub use case::{CaseFacts, CaseKind, CaseResult};

@@ -1,0 +1,486 @@
+//! The life of a request (依申请公开), as a state machine: received → (补正 requested → clarified, or
+//! lapsed) → in progress ⇄ consulting → (extended once) → decided → closed. Handlers never set a
+//! status: they apply an [`Event`] and get the next [`RequestState`] or a [`WorkflowError`].
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::deadline::ClockFacts;
+use crate::request::{Decided, Outcome, RequestFacts, RequesterKind};
+
+/// Where a request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Registered; the answer clock runs.
+    Received,
+    /// A 补正 notice went out; the clock waits for the clarified request.
+    AwaitingClarification,
+    /// Being handled.
+    InProgress,
+    /// A third party or another agency is consulted; those days do not count.
+    Consulting,
+    /// Answered.
+    Decided,
+    /// Answer delivered, file archived (归档).
+    Closed,
+}
+
+impl Status {
+    /// What a person reads.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Received => "已登记",
+            Self::AwaitingClarification => "待补正",
+            Self::InProgress => "办理中",
+            Self::Consulting => "征求意见中",
+            Self::Decided => "已答复",
+            Self::Closed => "已办结",
+        }
+    }
+}
+
+/// Something that happened to a request, on a civil date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// Handling starts (the request is clear).
+    Accept {
+        /// When.
+        on: NaiveDate,
+    },
+    /// 补正 notice sent (第三十条: once only).
+    RequestClarification {
+        /// When.
+        on: NaiveDate,
+    },
+    /// The clarified request arrived; the answer period restarts.
+    Clarified {
+        /// When.
+        on: NaiveDate,
+    },
+    /// No clarification in time without good reason: deemed abandoned (（六）1).
+    ClarificationLapsed {
+        /// When.
+        on: NaiveDate,
+    },
+    /// Consultation of a third party or another agency begins.
+    StartConsultation {
+        /// When.
+        on: NaiveDate,
+    },
+    /// The consultation's answer arrived.
+    EndConsultation {
+        /// When.
+        on: NaiveDate,
+    },
+    /// Extension approved (at most once, 20 working days).
+    Extend {
+        /// When.
+        on: NaiveDate,
+        /// Who approved it (the disclosure office's head).
+        approved_by: String,
+    },
+    /// The decision.
+    Decide {
+        /// When.
+        on: NaiveDate,
+        /// Which row of table 三.
+        outcome: Outcome,
+    },
+    /// Delivered and archived.
+    Close {
+        /// When.
+        on: NaiveDate,
+    },
+}
+
+impl Event {
+    /// The event's date.
+    pub fn on(&self) -> NaiveDate {
+        match self {
+            Self::Accept { on }
+            | Self::RequestClarification { on }
+            | Self::Clarified { on }
+            | Self::ClarificationLapsed { on }
+            | Self::StartConsultation { on }
+            | Self::EndConsultation { on }
+            | Self::Extend { on, .. }
+            | Self::Decide { on, .. }
+            | Self::Close { on } => *on,
+        }
+    }
+}
+
+/// A request's state: everything its clock and its row in table 三 need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestState {
+    /// Where it stands.
+    pub status: Status,
+    /// Who asked.
+    pub requester: RequesterKind,
+    /// 收到申请之日.
+    pub received_on: NaiveDate,
+    /// 补正: (notice sent, clarified request received).
+    pub clarification: Option<(NaiveDate, Option<NaiveDate>)>,
+    /// Consultations: (from, to) — `to` is `None` while one is under way.
+    pub consultations: Vec<(NaiveDate, Option<NaiveDate>)>,
+    /// Extension: (approved on, by whom).
+    pub extended: Option<(NaiveDate, String)>,
+    /// The decision.
+    pub decided: Option<Decided>,
+    /// The date of the latest event (events cannot go back in time).
+    pub last_event_on: NaiveDate,
+}
+
+/// Why an event cannot happen now. Messages are for the case officer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkflowError {
+    /// Not allowed from this status.
+    #[error("申请当前状态为“{}”，不能{what}", status.label())]
+    NotAllowed {
+        /// The status.
+        status: Status,
+        /// What was attempted, in Chinese.
+        what: &'static str,
+    },
+    /// Dated before the previous event.
+    #[error("日期 {on} 早于上一步办理日期 {last}；请核对日期")]
+    BackInTime {
+        /// The event's date.
+        on: NaiveDate,
+        /// The latest event's date.
+        last: NaiveDate,
+    },
+    /// 补正 may be requested once only (第三十条).
+    #[error("补正只能一次性告知，本申请已于 {0} 发出过补正通知")]
+    ClarificationAgain(NaiveDate),
+    /// An extension was already approved.
+    #[error("本申请已于 {0} 延期，不能再次延期")]
+    ExtendedAgain(NaiveDate),
+    /// The outcome needs a step that did not happen.
+    #[error("办理结果“{}”不适用：{why}", outcome.label())]
+    OutcomeNotApplicable {
+        /// The outcome.
+        outcome: Outcome,
+        /// Why not, in Chinese.
+        why: &'static str,
+    },
+}
+
+impl RequestState {
+    /// A newly registered request.
+    pub fn new(requester: RequesterKind, received_on: NaiveDate) -> Self {
+        Self {
+            status: Status::Received,
+            requester,
+            received_on,
+            clarification: None,
+            consultations: Vec::new(),
+            extended: None,
+            decided: None,
+            last_event_on: received_on,
+        }
+    }
+
+    /// The state after `event`, or why it cannot happen.
+    pub fn apply(&self, event: &Event) -> Result<Self, WorkflowError> {
+        use Status as S;
+        let on = event.on();
+        if on < self.last_event_on {
+            return Err(WorkflowError::BackInTime {
+                on,
+                last: self.last_event_on,
+            });
+        }
+        let not = |what| WorkflowError::NotAllowed {
+            status: self.status,
+            what,
+        };
+        let mut next = self.clone();
+        next.last_event_on = on;
+        match event {
+            Event::Accept { .. } => match self.status {
+                S::Received => next.status = S::InProgress,
+                _ => return Err(not("开始办理")),
+            },
+            Event::RequestClarification { .. } => {
+                if let Some((sent, _)) = self.clarification {
+                    return Err(WorkflowError::ClarificationAgain(sent));
+                }
+                match self.status {
+                    S::Received | S::InProgress => {
+                        next.clarification = Some((on, None));
+                        next.status = S::AwaitingClarification;
+                    }
+                    _ => return Err(not("发出补正通知")),
+                }
+            }
+            Event::Clarified { .. } => match (self.status, self.clarification) {
+                (S::AwaitingClarification, Some((sent, None))) => {
+                    next.clarification = Some((sent, Some(on)));
+                    next.status = S::InProgress;
+                }
+                _ => return Err(not("登记补正后的申请")),
+            },
+            Event::ClarificationLapsed { .. } => match self.status {
+                S::AwaitingClarification => {
+                    next.decided = Some(Decided {
+                        on,
+                        outcome: Outcome::OtherNoClarification,
+                    });
+                    next.status = S::Decided;
+                }
+                _ => return Err(not("按逾期不补正处理")),
+            },
+            Event::StartConsultation { .. } => match self.status {
+                S::Received | S::InProgress => {
+                    next.consultations.push((on, None));
+                    next.status = S::Consulting;
+                }
+                _ => return Err(not("征求意见")),
+            },
+            Event::EndConsultation { .. } => match (self.status, next.consultations.last_mut()) {
+                (S::Consulting, Some(last @ (_, None))) => {
+                    last.1 = Some(on);
+                    next.status = S::InProgress;
+                }
+                _ => return Err(not("结束征求意见")),
+            },
+            Event::Extend { approved_by, .. } => {
+                if let Some((when, _)) = &self.extended {
+                    return Err(WorkflowError::ExtendedAgain(*when));
+                }
+                match self.status {
+                    S::Received | S::InProgress | S::Consulting => {
+                        next.extended = Some((on, approved_by.clone()));
+                    }
+                    _ => return Err(not("延期")),
+                }
+            }
+            Event::Decide { outcome, .. } => {
+                match self.status {
+                    S::Received | S::InProgress => {}
+                    _ => return Err(not("作出答复")),
+                }
+                let why = match outcome {
+                    Outcome::OtherNoClarification => {
+                        Some("逾期不补正须在发出补正通知后按“逾期不补正”处理")
+                    }
+                    Outcome::UnavailableStillUnclear
+                        if !matches!(self.clarification, Some((_, Some(_)))) =>
+                    {
+                        Some("只有补正后申请内容仍不明确时才适用")
+                    }
+                    _ => None,
+                };
+                if let Some(why) = why {
+                    return Err(WorkflowError::OutcomeNotApplicable {
+                        outcome: *outcome,
+                        why,
+                    });
+                }
+                next.decided = Some(Decided {
+                    on,
+                    outcome: *outcome,
+                });
+                next.status = S::Decided;
+            }
+            Event::Close { .. } => match self.status {
+                S::Decided => next.status = S::Closed,
+                _ => return Err(not("办结归档")),
+            },
+        }
+        Ok(next)
+    }
+
+    /// The facts the annual report counts.
+    pub fn facts(&self) -> RequestFacts {
+        RequestFacts::new(self.requester, self.received_on, self.decided)
+            .expect("apply keeps decisions on or after receipt")
+    }
+
+    /// The facts the clock needs; a consultation under way counts as paused up to `today`.
+    pub fn clock_facts(&self, today: NaiveDate) -> ClockFacts {
+        ClockFacts {
+            received_on: Some(self.received_on),
+            clarification_requested: self.clarification.map(|c| c.0),
+            clarification_received: self.clarification.and_then(|c| c.1),
+            pauses: self
+                .consultations
+                .iter()
+                .map(|(from, to)| (*from, to.unwrap_or(today).max(*from)))
+                .collect(),
+            extended: self.extended.is_some(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::calendar::Calendar;
+    use crate::deadline::{Periods, deadlines};
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_request_with_clarification_consultation_and_extension() {
+        let mut s = RequestState::new(RequesterKind::Business, d("2025-03-03"));
+        for e in [
+            Event::RequestClarification {
+                on: d("2025-03-05"),
+            },
+            Event::Clarified {
+                on: d("2025-03-20"),
+            },
+            Event::StartConsultation {
+                on: d("2025-03-24"),
+            },
+            Event::EndConsultation {
+                on: d("2025-03-28"),
+            },
+            Event::Extend {
+                on: d("2025-04-10"),
+                approved_by: "办公室主任".into(),
+            },
+        ] {
+            s = s.apply(&e).unwrap();
+        }
+        let due = deadlines(
+            &Calendar::built_in(),
+            &s.clock_facts(d("2025-04-10")),
+            Periods::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            due.due,
+            Some(d("2025-05-27")),
+            "the same dates as `gongkai deadline`"
+        );
+        s = s
+            .apply(&Event::Decide {
+                on: d("2025-05-20"),
+                outcome: Outcome::PartlyDisclosed,
+            })
+            .unwrap();
+        s = s
+            .apply(&Event::Close {
+                on: d("2025-05-21"),
+            })
+            .unwrap();
+        assert_eq!(s.status, Status::Closed);
+        assert_eq!(s.facts().decided.unwrap().outcome, Outcome::PartlyDisclosed);
+    }
+
+    #[test]
+    fn the_rules_of_article_30_hold() {
+        let s = RequestState::new(RequesterKind::NaturalPerson, d("2025-03-03"));
+        let waiting = s
+            .apply(&Event::RequestClarification {
+                on: d("2025-03-04"),
+            })
+            .unwrap();
+        assert!(matches!(
+            waiting.apply(&Event::RequestClarification {
+                on: d("2025-03-05")
+            }),
+            Err(WorkflowError::ClarificationAgain(_))
+        ));
+        assert!(
+            waiting
+                .apply(&Event::Decide {
+                    on: d("2025-03-10"),
+                    outcome: Outcome::Disclosed
+                })
+                .is_err()
+        );
+        let lapsed = waiting
+            .apply(&Event::ClarificationLapsed {
+                on: d("2025-04-01"),
+            })
+            .unwrap();
+        assert_eq!(
+            lapsed.facts().decided.unwrap().outcome,
+            Outcome::OtherNoClarification
+        );
+        assert!(
+            s.apply(&Event::Decide {
+                on: d("2025-03-10"),
+                outcome: Outcome::UnavailableStillUnclear
+            })
+            .is_err()
+        );
+        assert!(
+            s.apply(&Event::Decide {
+                on: d("2025-03-10"),
+                outcome: Outcome::OtherNoClarification
+            })
+            .is_err()
+        );
+        assert!(matches!(
+            s.apply(&Event::Accept {
+                on: d("2025-03-01")
+            }),
+            Err(WorkflowError::BackInTime { .. })
+        ));
+    }
+
+    fn arb_event() -> impl Strategy<Value = Event> {
+        (0u8..9, 0i64..15, 0usize..21).prop_map(|(k, step, o)| {
+            let on = d("2025-01-02") + chrono::Duration::days(step);
+            match k {
+                0 => Event::Accept { on },
+                1 => Event::RequestClarification { on },
+                2 => Event::Clarified { on },
+                3 => Event::ClarificationLapsed { on },
+                4 => Event::StartConsultation { on },
+                5 => Event::EndConsultation { on },
+                6 => Event::Extend {
+                    on,
+                    approved_by: "负责人".into(),
+                },
+                7 => Event::Decide {
+                    on,
+                    outcome: Outcome::ALL[o],
+                },
+                _ => Event::Close { on },
+            }
+        })
+    }
+
+    proptest! {
+        /// Whatever handlers attempt, an accepted sequence leaves a consistent request: dates never go
+        /// back, a decision exists exactly when decided or closed, （六）1 only after a lapsed 补正, and
+        /// its facts are always valid for the report.
+        #[test]
+        fn no_sequence_of_events_makes_an_inconsistent_request(events in prop::collection::vec(arb_event(), 0..25)) {
+            let mut s = RequestState::new(RequesterKind::Research, d("2025-01-02"));
+            let mut last = s.last_event_on;
+            for e in &events {
+                if let Ok(next) = s.apply(e) {
+                    prop_assert!(next.last_event_on >= last);
+                    last = next.last_event_on;
+                    s = next;
+                }
+            }
+            prop_assert_eq!(s.decided.is_some(), matches!(s.status, Status::Decided | Status::Closed));
+            if let Some(dec) = s.decided {
+                prop_assert!(dec.on >= s.received_on);
+                if dec.outcome == Outcome::OtherNoClarification {
+                    prop_assert!(matches!(s.clarification, Some((_, None))));
+                }
+                if dec.outcome == Outcome::UnavailableStillUnclear {
+                    prop_assert!(matches!(s.clarification, Some((_, Some(_)))));
+                }
+            }
+            prop_assert!(s.consultations.iter().all(|(f, t)| t.is_none_or(|t| t >= *f)));
+            prop_assert!(s.consultations.iter().filter(|(_, t)| t.is_none()).count() <= 1);
+            let _ = s.facts();
+        }
+    }
+}
