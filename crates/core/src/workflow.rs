@@ -112,6 +112,50 @@ impl Event {
     }
 }
 
+impl Event {
+    /// A short description for the audit trail and the case history (no personal data).
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Accept { on } => format!("{on} 开始办理"),
+            Self::RequestClarification { on } => format!("{on} 发出补正通知"),
+            Self::Clarified { on } => format!("{on} 收到补正后的申请"),
+            Self::ClarificationLapsed { on } => format!("{on} 逾期未补正，视为放弃"),
+            Self::StartConsultation { on } => format!("{on} 开始征求意见"),
+            Self::EndConsultation { on } => format!("{on} 收到征求意见答复"),
+            Self::Extend { on, approved_by } => format!("{on} 延期，批准人：{approved_by}"),
+            Self::Decide { on, outcome } => format!("{on} 答复：{}", outcome.label()),
+            Self::Close { on } => format!("{on} 办结归档"),
+        }
+    }
+
+    /// A stable key for the audit trail.
+    pub const fn key(&self) -> &'static str {
+        match self {
+            Self::Accept { .. } => "request.accept",
+            Self::RequestClarification { .. } => "request.clarification_request",
+            Self::Clarified { .. } => "request.clarified",
+            Self::ClarificationLapsed { .. } => "request.clarification_lapsed",
+            Self::StartConsultation { .. } => "request.consultation_start",
+            Self::EndConsultation { .. } => "request.consultation_end",
+            Self::Extend { .. } => "request.extend",
+            Self::Decide { .. } => "request.decide",
+            Self::Close { .. } => "request.close",
+        }
+    }
+}
+
+/// A tracking code for the requester (查询码): 12 characters from an alphabet without look-alikes,
+/// random enough that codes cannot be guessed.
+pub fn new_tracking_code() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect()
+}
+
 /// A request's state: everything its clock and its row in table 三 need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestState {

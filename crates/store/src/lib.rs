@@ -17,6 +17,7 @@ mod error;
 mod facts;
 mod publications;
 mod records;
+mod requests;
 pub mod testing;
 
 pub use accounts::{NewSession, NewUser, SessionRecord, User};
@@ -25,6 +26,7 @@ pub use error::StoreError;
 pub use facts::{MemberReport, ReportData};
 pub use publications::{Publication, REPORT_CATEGORY};
 pub use records::NewItem;
+pub use requests::{NewRequest, Requester};
 
 /// Runs the same body against whichever pool the store holds. The body is compiled once per
 /// backend, so it may only use SQL and types both engines accept.
