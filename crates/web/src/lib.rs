@@ -18,6 +18,7 @@ mod check;
 mod csrf;
 mod error;
 mod pages;
+mod requests;
 mod session;
 mod views;
 
@@ -148,6 +149,9 @@ fn routes() -> Routes {
         .get("/agencies/{slug}/reports/{year}/{file}", Public, pages::report_download)
         .get("/assets/site.css", Public, pages::stylesheet)
         .get("/healthz", Public, pages::health)
+        .get("/agencies/{slug}/requests/new", Public, requests::new_form)
+        .post("/agencies/{slug}/requests", Public, requests::submit)
+        .get("/agencies/{slug}/requests/track", Public, requests::track)
         .get("/check", Public, check::form)
         .post("/check", Public, check::submit)
         // The back office.

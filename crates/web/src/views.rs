@@ -14,6 +14,18 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("error.html", include_str!("../templates/error.html")),
         ("check.html", include_str!("../templates/check.html")),
         (
+            "request_new.html",
+            include_str!("../templates/request_new.html"),
+        ),
+        (
+            "request_done.html",
+            include_str!("../templates/request_done.html"),
+        ),
+        (
+            "request_track.html",
+            include_str!("../templates/request_track.html"),
+        ),
+        (
             "admin/base.html",
             include_str!("../templates/admin/base.html"),
         ),

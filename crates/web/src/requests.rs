@@ -1,0 +1,337 @@
+//! Disclosure on request, the public side: the online form (条例 第二十九条 contents) and the
+//! tracking page. A request submitted online is received on the day the system confirms it
+//! (第三十一条第（三）项), and the confirmation shows the tracking code.
+
+use axum::Extension;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gongkai_core::audit::Actor;
+use gongkai_core::auth::{random_token, secrets_equal};
+use gongkai_core::calendar::Calendar;
+use gongkai_core::deadline::{Periods, deadlines};
+use gongkai_core::{Agency, RequesterKind, Slug};
+use gongkai_store::{NewRequest, Requester};
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::{CSRF_COOKIE, Visitor, set_cookie};
+use crate::views;
+
+/// The ways an applicant may ask to receive the information (第二十九条第（三）项).
+const DELIVERY: [&str; 4] = ["纸质文本", "电子邮件", "电子数据拷贝", "现场查阅"];
+
+/// The form's fields.
+#[derive(Debug, Deserialize, Default, Serialize, Clone)]
+#[serde(default)]
+pub struct RequestForm {
+    kind: String,
+    name: String,
+    id_document: String,
+    contact: String,
+    address: String,
+    description: String,
+    delivery: String,
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: &'static str,
+    label: &'static str,
+}
+
+async fn agency(state: &AppState, slug: &str) -> Result<Agency, AppError> {
+    let not_found = || AppError::NotFound(format!("没有简称为“{slug}”的机关。"));
+    let slug = Slug::parse(slug).map_err(|_| not_found())?;
+    state.store.find_agency(&slug).await?.ok_or_else(not_found)
+}
+
+fn render(
+    state: &AppState,
+    visitor: &Visitor,
+    status: StatusCode,
+    name: &str,
+    ctx: minijinja::Value,
+) -> Result<Response, AppError> {
+    let (csrf, fresh) = match (&visitor.session, &visitor.csrf_cookie) {
+        (Some(s), _) => (s.csrf.clone(), false),
+        (None, Some(c)) => (c.clone(), false),
+        (None, None) => (random_token(), true),
+    };
+    let html = views::render(name, context! { csrf => csrf.clone(), ..ctx })?;
+    let mut res = (status, axum::response::Html(html)).into_response();
+    if fresh {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(CSRF_COOKIE, &csrf, state.settings.secure_cookies, "Strict"),
+        );
+    }
+    Ok(res)
+}
+
+fn form_page(
+    state: &AppState,
+    visitor: &Visitor,
+    a: &Agency,
+    form: &RequestForm,
+    errors: &[(&str, String)],
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let kinds: Vec<Choice> = RequesterKind::ALL
+        .iter()
+        .map(|k| Choice {
+            value: k.key(),
+            label: k.label(),
+        })
+        .collect();
+    let errors: std::collections::BTreeMap<&str, &str> =
+        errors.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    render(
+        state,
+        visitor,
+        status,
+        "request_new.html",
+        context! {
+            agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
+            form => Serde(form.clone()),
+            kinds => Serde(kinds),
+            deliveries => DELIVERY,
+            errors => Serde(errors),
+        },
+    )
+}
+
+/// The online request form.
+pub async fn new_form(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let a = agency(&state, &slug).await?;
+    form_page(
+        &state,
+        &visitor,
+        &a,
+        &RequestForm::default(),
+        &[],
+        StatusCode::OK,
+    )
+}
+
+/// 18 characters: 17 digits and a digit or X (居民身份证号码的形式; the checksum is not enforced here).
+fn looks_like_resident_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    id.is_ascii()
+        && b.len() == 18
+        && b[..17].iter().all(u8::is_ascii_digit)
+        && (b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'x')
+}
+
+/// Checks the form; every problem is named on its field.
+fn validate(form: &RequestForm) -> Result<(RequesterKind, Requester), Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    let kind = form.kind.parse::<RequesterKind>();
+    if kind.is_err() {
+        errors.push(("kind", "请选择申请人类型。".to_owned()));
+    }
+    let text = |v: &str,
+                field: &'static str,
+                what: &str,
+                max: usize,
+                errors: &mut Vec<(&'static str, String)>| {
+        let n = v.trim().chars().count();
+        if n == 0 {
+            errors.push((field, format!("请填写{what}。")));
+        } else if n > max {
+            errors.push((field, format!("{what}不超过{max}个字。")));
+        }
+    };
+    text(&form.name, "name", "姓名或名称", 100, &mut errors);
+    text(
+        &form.id_document,
+        "id_document",
+        "身份证件号码或统一社会信用代码",
+        40,
+        &mut errors,
+    );
+    text(
+        &form.contact,
+        "contact",
+        "联系电话或电子邮箱",
+        100,
+        &mut errors,
+    );
+    text(&form.address, "address", "通信地址", 200, &mut errors);
+    text(
+        &form.description,
+        "description",
+        "所需政府信息的名称、文号或者便于查询的其他特征性描述",
+        2000,
+        &mut errors,
+    );
+    if !DELIVERY.contains(&form.delivery.as_str()) {
+        errors.push(("delivery", "请选择获取信息的方式。".to_owned()));
+    }
+    if let Ok(RequesterKind::NaturalPerson) = kind {
+        let id = form.id_document.trim();
+        if !id.is_empty() && !looks_like_resident_id(id) {
+            errors.push((
+                "id_document",
+                "身份证号码应为18位（最后一位可以是X）。".to_owned(),
+            ));
+        }
+    }
+    match kind {
+        Ok(k) if errors.is_empty() => Ok((
+            k,
+            Requester {
+                name: form.name.trim().to_owned(),
+                id_document: form.id_document.trim().to_owned(),
+                contact: form.contact.trim().to_owned(),
+                address: form.address.trim().to_owned(),
+            },
+        )),
+        _ => Err(errors),
+    }
+}
+
+/// Registers a request submitted online and shows its tracking code.
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    Form(form): Form<RequestForm>,
+) -> Result<Response, AppError> {
+    let a = agency(&state, &slug).await?;
+    let (kind, requester) = match validate(&form) {
+        Ok(ok) => ok,
+        Err(errors) => {
+            return form_page(
+                &state,
+                &visitor,
+                &a,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    let today = state.clock.today();
+    let new = NewRequest {
+        kind,
+        received_on: today,
+        channel: "网上申请".into(),
+        description: form.description.trim().to_owned(),
+        delivery: form.delivery.clone(),
+        requester,
+    };
+    let code = state
+        .store
+        .register_request(&a.slug, &new, &Actor::system("网上申请"), state.clock.now())
+        .await?;
+    let due = deadlines(
+        &Calendar::built_in(),
+        &gongkai_core::deadline::ClockFacts {
+            received_on: Some(today),
+            ..Default::default()
+        },
+        Periods::default(),
+    )
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    render(
+        &state,
+        &visitor,
+        StatusCode::OK,
+        "request_done.html",
+        context! { agency => a.name.clone(), slug => a.slug.to_string(), code, received => today.to_string(), due => due.due.map(|d| d.to_string()) },
+    )
+}
+
+/// The tracking form's fields.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct TrackQuery {
+    code: String,
+    contact: String,
+}
+
+/// The tracking page: status and due date for the holder of the code and the contact given.
+pub async fn track(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    Query(q): Query<TrackQuery>,
+) -> Result<Response, AppError> {
+    let a = agency(&state, &slug).await?;
+    let agency_ctx = context! { slug => a.slug.to_string(), name => a.name.clone() };
+    if q.code.is_empty() {
+        return render(
+            &state,
+            &visitor,
+            StatusCode::OK,
+            "request_track.html",
+            context! { agency => agency_ctx, code => "" },
+        );
+    }
+    let code = q.code.trim().to_uppercase();
+    let found = match state.store.requester(&a.slug, &code).await? {
+        Some(p) if secrets_equal(p.contact.trim(), q.contact.trim()) => {
+            state.store.request_state(&a.slug, &code).await?
+        }
+        _ => None,
+    };
+    let Some(request) = found else {
+        let error = "查询码或联系方式不正确。请核对申请时显示的查询码和填写的联系方式。";
+        return render(
+            &state,
+            &visitor,
+            StatusCode::NOT_FOUND,
+            "request_track.html",
+            context! { agency => agency_ctx, error, code },
+        );
+    };
+    let clock = deadlines(
+        &Calendar::built_in(),
+        &request.clock_facts(state.clock.today()),
+        Periods::default(),
+    )
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    render(
+        &state,
+        &visitor,
+        StatusCode::OK,
+        "request_track.html",
+        context! {
+            agency => agency_ctx,
+            code,
+            result => context! {
+                status => request.status.label(),
+                received => request.received_on.to_string(),
+                due => clock.due.map(|d| d.to_string()),
+                provisional => clock.provisional,
+                decided => request.decided.map(|d| format!("{} {}", d.on, d.outcome.label())),
+            },
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn resident_ids_are_checked_without_panicking_on_any_input() {
+        assert!(super::looks_like_resident_id("37032319900101123X"));
+        assert!(super::looks_like_resident_id("370323199001011234"));
+        for bad in [
+            "12345",
+            "3703231990010112345",
+            "中中中中中中",
+            "37032319900101123Y",
+            "",
+        ] {
+            assert!(!super::looks_like_resident_id(bad), "{bad}");
+        }
+    }
+}

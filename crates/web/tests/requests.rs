@@ -1,0 +1,110 @@
+//! The public request form and tracking page.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on unexpected input"
+)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, TOWN_A, world};
+use gongkai_core::Slug;
+use gongkai_store::{Store, on_both_backends};
+
+fn form_token(html: &str) -> String {
+    common::token_in(html).unwrap()
+}
+
+async fn a_citizen_submits_a_request_and_tracks_it(store: &Store) {
+    let w = world(store).await;
+    let mut c = Client::new(&w.app);
+    let form = c.get(&format!("/agencies/{TOWN_A}/requests/new")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let token = form_token(&form.body);
+    let before = store.audit_count().await.unwrap();
+
+    // Missing and malformed fields are named, in Chinese, and nothing is registered.
+    let bad = c
+        .post_raw(
+            &format!("/agencies/{TOWN_A}/requests"),
+            &[
+                ("csrf", &token),
+                ("kind", "natural_person"),
+                ("name", "张三"),
+                ("id_document", "12345"),
+                ("delivery", "电子邮件"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in [
+        "身份证号码应为18位",
+        "请填写联系电话或电子邮箱",
+        "请填写通信地址",
+        "请填写所需政府信息",
+    ] {
+        assert!(bad.body.contains(message), "{message}");
+    }
+    assert!(
+        bad.body.contains(r#"value="张三""#),
+        "what was typed is kept"
+    );
+    assert_eq!(store.audit_count().await.unwrap(), before);
+
+    let fields = [
+        ("csrf", token.as_str()),
+        ("kind", "natural_person"),
+        ("name", "张三"),
+        ("id_document", "37032319900101123X"),
+        ("contact", "13800000000"),
+        ("address", "西里镇某村"),
+        ("description", "2024年耕地地力保护补贴发放名单"),
+        ("delivery", "电子邮件"),
+    ];
+    let done = c
+        .post_raw(&format!("/agencies/{TOWN_A}/requests"), &fields)
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let at = done.body.find("class=\"secret\">").unwrap() + "class=\"secret\">".len();
+    let code = done.body[at..].split('<').next().unwrap().to_owned();
+    assert_eq!(code.len(), 12);
+    // Received 2025-03-01 (a Saturday): 20 working days from the next working day.
+    assert!(done.body.contains("答复期限为 2025-03-28"), "{}", done.body);
+
+    let wrong = c
+        .get(&format!(
+            "/agencies/{TOWN_A}/requests/track?code={code}&contact=13900000000"
+        ))
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    assert!(wrong.body.contains("查询码或联系方式不正确"));
+    let right = c
+        .get(&format!(
+            "/agencies/{TOWN_A}/requests/track?code={}&contact=13800000000",
+            code.to_lowercase()
+        ))
+        .await;
+    assert_eq!(right.status, StatusCode::OK);
+    assert!(right.body.contains("已登记") && right.body.contains("2025-03-28"));
+    assert!(
+        !right.body.contains("37032319900101123X"),
+        "the tracking page shows no personal data"
+    );
+
+    // The request is counted; the requester's data appears on no public page.
+    let slug = Slug::parse(TOWN_A).unwrap();
+    assert_eq!(
+        store.requester(&slug, &code).await.unwrap().unwrap().name,
+        "张三"
+    );
+    for page in [
+        "/",
+        &format!("/agencies/{TOWN_A}"),
+        "/agencies/yiyuan-xili/reports/2024/report.json",
+    ] {
+        assert!(!c.get(page).await.body.contains("37032319900101123X"));
+    }
+}
+
+on_both_backends!(a_citizen_submits_a_request_and_tracks_it);
