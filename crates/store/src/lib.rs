@@ -26,7 +26,7 @@ pub use error::StoreError;
 pub use facts::{MemberReport, ReportData};
 pub use publications::{Publication, REPORT_CATEGORY};
 pub use records::NewItem;
-pub use requests::{NewRequest, Requester};
+pub use requests::{NewRequest, QueuedRequest, RequestStep, Requester};
 
 /// Runs the same body against whichever pool the store holds. The body is compiled once per
 /// backend, so it may only use SQL and types both engines accept.

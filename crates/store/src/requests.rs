@@ -234,3 +234,105 @@ impl Store {
         }))
     }
 }
+
+/// A request as the case officer's queue lists it.
+#[derive(Debug, Clone)]
+pub struct QueuedRequest {
+    /// Tracking code.
+    pub code: String,
+    /// Its state.
+    pub state: RequestState,
+    /// What was asked for.
+    pub description: String,
+    /// How it arrived.
+    pub channel: String,
+}
+
+/// One step in a request's history.
+#[derive(Debug, Clone)]
+pub struct RequestStep {
+    /// The step.
+    pub event: Event,
+    /// Who.
+    pub actor: String,
+    /// When it was recorded.
+    pub at: DateTime<Utc>,
+}
+
+impl Store {
+    /// The agency's requests that are not closed, oldest first.
+    pub async fn open_requests(&self, slug: &Slug) -> Result<Vec<QueuedRequest>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let rows: Vec<(String, String, String, String)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT r.tracking_code, r.state_json, d.description, d.channel FROM requests r \
+                 JOIN request_details d ON d.request_id = r.id \
+                 WHERE r.agency_id = $1 AND r.tracking_code IS NOT NULL AND r.status <> 'closed' ORDER BY r.id",
+            )
+            .bind(agency_id)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(code, json, description, channel)| {
+                let state = serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("request state: {e}")))?;
+                Ok(QueuedRequest {
+                    code,
+                    state,
+                    description,
+                    channel,
+                })
+            })
+            .collect()
+    }
+
+    /// A request's details and history.
+    pub async fn request_history(
+        &self,
+        slug: &Slug,
+        code: &str,
+    ) -> Result<Option<(QueuedRequest, Vec<RequestStep>)>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let row: Option<(i64, String, String, String)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT r.id, r.state_json, d.description, d.channel FROM requests r \
+                 JOIN request_details d ON d.request_id = r.id WHERE r.agency_id = $1 AND r.tracking_code = $2",
+            )
+            .bind(agency_id)
+            .bind(code)
+            .fetch_optional(pool)
+            .await?
+        });
+        let Some((id, json, description, channel)) = row else {
+            return Ok(None);
+        };
+        let steps: Vec<(String, String, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT event_json, actor, at_ms FROM request_events WHERE request_id = $1 ORDER BY seq")
+                .bind(id)
+                .fetch_all(pool)
+                .await?
+        });
+        let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("request: {e}"));
+        let state = serde_json::from_str(&json).map_err(corrupt)?;
+        let steps = steps
+            .into_iter()
+            .map(|(e, actor, ms)| {
+                Ok(RequestStep {
+                    event: serde_json::from_str(&e).map_err(corrupt)?,
+                    actor,
+                    at: DateTime::from_timestamp_millis(ms).unwrap_or_default(),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Some((
+            QueuedRequest {
+                code: code.to_owned(),
+                state,
+                description,
+                channel,
+            },
+            steps,
+        )))
+    }
+}

@@ -81,6 +81,14 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "admin/workspace.html",
             include_str!("../templates/admin/workspace.html"),
         ),
+        (
+            "admin/requests.html",
+            include_str!("../templates/admin/requests.html"),
+        ),
+        (
+            "admin/request.html",
+            include_str!("../templates/admin/request.html"),
+        ),
     ] {
         env.add_template(name, source)
             .expect("embedded templates parse");

@@ -24,6 +24,7 @@ fn concrete(spec: &RouteSpec, w: &World) -> String {
         .replace("{id}", &w.users["b_admin"].to_string())
         .replace("{year}", "2024")
         .replace("{file}", "report.json")
+        .replace("{code}", &w.b_request)
 }
 
 /// Form fields aimed at 南麻镇 for any form a route may take.

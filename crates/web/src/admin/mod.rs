@@ -6,6 +6,7 @@
 pub mod agencies;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod dashboard;
 pub mod summary;
 pub mod users;
@@ -117,6 +118,7 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "enabled" => "账号已启用。",
         "texts_saved" => "报告正文已保存。",
         "deadline_set" => "年度报告发布期限已保存。",
+        "step_done" => "已记录办理步骤。",
         "published" => "年度报告已发布，并已在“信息公开年度报告”栏目公开。",
         _ => return None,
     })

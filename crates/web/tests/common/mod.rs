@@ -46,6 +46,25 @@ pub struct World {
     pub clock: Arc<TestClock>,
     pub app: axum::Router,
     pub users: HashMap<&'static str, i64>,
+    /// A request registered with 南麻镇 (its tracking code).
+    pub b_request: String,
+}
+
+/// A request from a natural person, received on `received`.
+pub fn new_request(received: &str) -> gongkai_store::NewRequest {
+    gongkai_store::NewRequest {
+        kind: gongkai_core::RequesterKind::NaturalPerson,
+        received_on: received.parse().unwrap(),
+        channel: "当面".into(),
+        description: "2024年农村低保名单".into(),
+        delivery: "纸质文本".into(),
+        requester: gongkai_store::Requester {
+            name: "李隐私".into(),
+            id_document: "370323198001011111".into(),
+            contact: "13700000000".into(),
+            address: "某村".into(),
+        },
+    }
 }
 
 pub fn settings() -> gongkai_web::Settings {
@@ -86,6 +105,12 @@ pub async fn world(store: &Store) -> World {
         ),
         ("a_staff", "甲起草人", false, vec![(TOWN_A, Role::Drafter)]),
         (
+            "a_officer",
+            "甲经办人",
+            false,
+            vec![(TOWN_A, Role::CaseOfficer)],
+        ),
+        (
             "b_admin",
             "乙机关管理员",
             false,
@@ -120,6 +145,15 @@ pub async fn world(store: &Store) -> World {
         }
         users.insert(name, id);
     }
+    let b_request = store
+        .register_request(
+            &Slug::parse(TOWN_B).unwrap(),
+            &new_request("2025-02-20"),
+            &system,
+            now,
+        )
+        .await
+        .unwrap();
     let clock = Arc::new(TestClock(Mutex::new(now)));
     let app = gongkai_web::router(gongkai_web::AppState {
         store: store.clone(),
@@ -131,6 +165,7 @@ pub async fn world(store: &Store) -> World {
         clock,
         app,
         users,
+        b_request,
     }
 }
 
