@@ -75,6 +75,9 @@ enum Command {
         /// Trust X-Forwarded-For for client addresses (only behind your own reverse proxy).
         #[arg(long, env = "GONGKAI_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,
+        /// A folder of YYYY.txt holiday files for years announced after this release.
+        #[arg(long, env = "GONGKAI_HOLIDAYS_DIR")]
+        holidays_dir: Option<PathBuf>,
     },
     /// Manage staff accounts.
     #[command(subcommand)]
@@ -373,7 +376,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             admin_password_file,
             insecure_cookies,
             trust_forwarded_for,
+            holidays_dir,
         } => {
+            let calendar = gongkai_core::calendar::Calendar::load(holidays_dir.as_deref())
+                .map_err(|e| anyhow::anyhow!(e))?;
             let store = open(&cli.database_url).await?;
             if with_demo && demo::is_empty(&store).await? {
                 demo::load(&store, clock.now())
@@ -402,6 +408,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 store: store.clone(),
                 clock,
                 settings: Arc::new(settings),
+                calendar: Arc::new(calendar),
             };
             let app = gongkai_web::router(state);
             let listener = tokio::net::TcpListener::bind(listen)
@@ -485,10 +492,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             format,
             holidays_dir,
         } => {
-            let mut calendar = gongkai_core::calendar::Calendar::built_in();
-            if let Some(dir) = holidays_dir {
-                calendar.add_folder(&dir).map_err(|e| anyhow::anyhow!(e))?;
-            }
+            let calendar = gongkai_core::calendar::Calendar::load(holidays_dir.as_deref())
+                .map_err(|e| anyhow::anyhow!(e))?;
             let facts = gongkai_core::deadline::ClockFacts {
                 received_on: Some(received),
                 clarification_requested,

@@ -56,6 +56,16 @@ impl Calendar {
         c
     }
 
+    /// The built-in years plus any `YYYY.txt` in `dir` — what every part of gongkai (server and
+    /// command line) computes with, so a year added there counts everywhere.
+    pub fn load(dir: Option<&std::path::Path>) -> Result<Self, String> {
+        let mut c = Self::built_in();
+        if let Some(dir) = dir {
+            c.add_folder(dir)?;
+        }
+        Ok(c)
+    }
+
     /// Adds (or replaces) a year from its file's text. Every listed date must fall in that year.
     pub fn add_year(&mut self, year: i32, text: &str) -> Result<(), CalendarError> {
         let mut off = BTreeSet::new();

@@ -156,6 +156,35 @@ pub fn new_tracking_code() -> String {
         .collect()
 }
 
+/// How urgent an open request is for its case officer (the queue's filters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// Past its due date and not answered.
+    Overdue,
+    /// Due within [`DUE_SOON_WORKING_DAYS`] working days.
+    DueSoon,
+    /// The clock waits for the clarified request.
+    AwaitingClarification,
+    /// Nothing pressing.
+    Normal,
+}
+
+/// "Due soon" means within this many working days.
+pub const DUE_SOON_WORKING_DAYS: u32 = 5;
+
+impl Urgency {
+    /// What a person reads ("" for nothing pressing).
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Overdue => "已逾期",
+            Self::DueSoon => "5个工作日内到期",
+            Self::AwaitingClarification => "待补正",
+            Self::Normal => "",
+        }
+    }
+}
+
 /// A request's state: everything its clock and its row in table 三 need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestState {
@@ -338,6 +367,35 @@ impl RequestState {
         Ok(next)
     }
 
+    /// The answer's due date on `calendar` as of `today`, if the clock runs.
+    pub fn due(&self, calendar: &crate::calendar::Calendar, today: NaiveDate) -> Option<NaiveDate> {
+        crate::deadline::deadlines(
+            calendar,
+            &self.clock_facts(today),
+            crate::deadline::Periods::default(),
+        )
+        .ok()
+        .and_then(|d| d.due)
+    }
+
+    /// How urgent the request is as of `today`.
+    pub fn urgency(&self, calendar: &crate::calendar::Calendar, today: NaiveDate) -> Urgency {
+        if matches!(self.status, Status::Decided | Status::Closed) {
+            return Urgency::Normal;
+        }
+        if self.status == Status::AwaitingClarification {
+            return Urgency::AwaitingClarification;
+        }
+        let soon = calendar
+            .add_working_days(today, DUE_SOON_WORKING_DAYS, &|_| false)
+            .date;
+        match self.due(calendar, today) {
+            Some(due) if due < today => Urgency::Overdue,
+            Some(due) if due <= soon => Urgency::DueSoon,
+            _ => Urgency::Normal,
+        }
+    }
+
     /// The facts the annual report counts.
     pub fn facts(&self) -> RequestFacts {
         RequestFacts::new(self.requester, self.received_on, self.decided)
@@ -419,6 +477,28 @@ mod tests {
             .unwrap();
         assert_eq!(s.status, Status::Closed);
         assert_eq!(s.facts().decided.unwrap().outcome, Outcome::PartlyDisclosed);
+    }
+
+    #[test]
+    fn urgency_follows_the_clock() {
+        let c = Calendar::built_in();
+        let s = RequestState::new(RequesterKind::NaturalPerson, d("2025-03-03"));
+        assert_eq!(s.urgency(&c, d("2025-03-04")), Urgency::Normal);
+        assert_eq!(
+            s.urgency(&c, d("2025-03-25")),
+            Urgency::DueSoon,
+            "due 2025-03-31"
+        );
+        assert_eq!(s.urgency(&c, d("2025-04-01")), Urgency::Overdue);
+        let waiting = s
+            .apply(&Event::RequestClarification {
+                on: d("2025-03-04"),
+            })
+            .unwrap();
+        assert_eq!(
+            waiting.urgency(&c, d("2025-05-01")),
+            Urgency::AwaitingClarification
+        );
     }
 
     #[test]

@@ -71,6 +71,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Web settings.
     pub settings: Arc<Settings>,
+    /// The working-day calendar, loaded once (built-in years plus any added by the operator).
+    pub calendar: Arc<gongkai_core::calendar::Calendar>,
 }
 
 /// Who may reach a route.

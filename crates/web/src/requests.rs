@@ -8,7 +8,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::{random_token, secrets_equal};
-use gongkai_core::calendar::Calendar;
 use gongkai_core::deadline::{Periods, deadlines};
 use gongkai_core::{Agency, RequesterKind, Slug};
 use gongkai_store::{NewRequest, Requester};
@@ -233,7 +232,7 @@ pub async fn submit(
         .register_request(&a.slug, &new, &Actor::system("网上申请"), state.clock.now())
         .await?;
     let due = deadlines(
-        &Calendar::built_in(),
+        &state.calendar,
         &gongkai_core::deadline::ClockFacts {
             received_on: Some(today),
             ..Default::default()
@@ -294,7 +293,7 @@ pub async fn track(
         );
     };
     let clock = deadlines(
-        &Calendar::built_in(),
+        &state.calendar,
         &request.clock_facts(state.clock.today()),
         Periods::default(),
     )

@@ -24,6 +24,7 @@ async fn app(store: &Store) -> axum::Router {
         store: store.clone(),
         clock,
         settings: Arc::new(gongkai_web::Settings::default()),
+        calendar: Arc::new(gongkai_core::calendar::Calendar::built_in()),
     })
 }
 

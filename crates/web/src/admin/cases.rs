@@ -8,9 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use gongkai_core::auth::Role;
-use gongkai_core::calendar::Calendar;
 use gongkai_core::deadline::{Periods, deadlines};
-use gongkai_core::workflow::{Event, RequestState, Status};
+use gongkai_core::workflow::{Event, Urgency};
 use gongkai_core::{Agency, Outcome};
 use minijinja::context;
 use minijinja::value::Serde;
@@ -39,12 +38,6 @@ struct Row {
     description: String,
 }
 
-fn due_of(cal: &Calendar, state: &RequestState, today: NaiveDate) -> Option<NaiveDate> {
-    deadlines(cal, &state.clock_facts(today), Periods::default())
-        .ok()
-        .and_then(|d| d.due)
-}
-
 /// The queue: open requests, most urgent first.
 pub async fn queue(
     State(state): State<AppState>,
@@ -54,26 +47,19 @@ pub async fn queue(
 ) -> Result<Response, AppError> {
     let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
     let today = state.clock.today();
-    let cal = Calendar::built_in();
-    let soon = cal.add_working_days(today, 5, &|_| false).date;
+    let cal = &state.calendar;
     let mut rows: Vec<(Option<NaiveDate>, Row)> = state
         .store
         .open_requests(&agency.slug)
         .await?
         .into_iter()
         .filter_map(|r| {
-            let due = due_of(&cal, &r.state, today);
-            let open = !matches!(r.state.status, Status::Decided | Status::Closed);
-            let urgency = match due {
-                Some(d) if open && d < today => "已逾期",
-                Some(d) if open && d <= soon => "5个工作日内到期",
-                None if r.state.status == Status::AwaitingClarification => "待补正",
-                _ => "",
-            };
+            let due = r.state.due(cal, today);
+            let urgency = r.state.urgency(cal, today);
             let keep = match q.filter.as_str() {
-                "overdue" => urgency == "已逾期",
-                "due_soon" => urgency == "5个工作日内到期",
-                "clarification" => r.state.status == Status::AwaitingClarification,
+                "overdue" => urgency == Urgency::Overdue,
+                "due_soon" => urgency == Urgency::DueSoon,
+                "clarification" => urgency == Urgency::AwaitingClarification,
                 _ => true,
             };
             keep.then(|| {
@@ -84,7 +70,7 @@ pub async fn queue(
                         received: r.state.received_on.to_string(),
                         status: r.state.status.label(),
                         due: due.map(|d| d.to_string()).unwrap_or_default(),
-                        urgency,
+                        urgency: urgency.label(),
                         description: r.description.chars().take(60).collect(),
                     },
                 )
@@ -136,7 +122,7 @@ async fn case_page(
         .ok_or_else(not_found)?;
     let today = state.clock.today();
     let clock = deadlines(
-        &Calendar::built_in(),
+        &state.calendar,
         &request.state.clock_facts(today),
         Periods::default(),
     )

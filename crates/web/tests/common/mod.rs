@@ -159,6 +159,7 @@ pub async fn world(store: &Store) -> World {
         store: store.clone(),
         clock: clock.clone(),
         settings: Arc::new(settings()),
+        calendar: Arc::new(gongkai_core::calendar::Calendar::built_in()),
     });
     World {
         store: store.clone(),
