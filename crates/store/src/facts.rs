@@ -100,6 +100,16 @@ fn case_from_row((kind, filed_on, concluded_on, result): CaseRow) -> Result<Case
         .map_err(|e| corrupt(&e))
 }
 
+fn texts_from_rows(rows: Vec<(String, String)>) -> StaffTexts {
+    let mut texts = StaffTexts::default();
+    for (part, body) in rows {
+        if let Some(slot) = text_part_mut(&mut texts, &part) {
+            *slot = body;
+        }
+    }
+    texts
+}
+
 /// The raw rows behind one agency-year.
 struct Rows {
     requests: Vec<RequestRow>,
@@ -213,12 +223,7 @@ impl Store {
         for (key, value) in figure_rows {
             set_table2_figure(&mut table2, &key, &value)?;
         }
-        let mut texts = StaffTexts::default();
-        for (part, body) in text_rows {
-            if let Some(slot) = text_part_mut(&mut texts, &part) {
-                *slot = body;
-            }
-        }
+        let texts = texts_from_rows(text_rows);
         Ok(ReportData {
             agency,
             year,
@@ -289,6 +294,34 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// Only the staff-written text of a year (what copied-text checks compare), without the facts.
+    pub async fn staff_texts(&self, slug: &Slug, year: i32) -> Result<StaffTexts, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let rows: Vec<(String, String)> = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT part, body FROM report_texts WHERE agency_id = $1 AND year = $2")
+                .bind(agency_id)
+                .bind(year)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(texts_from_rows(rows))
+    }
+
+    /// The date by which the agency must publish its report for `year`: the date its county set,
+    /// or the 条例's default for its kind (`core::report::workspace::publication_deadline`).
+    pub async fn report_due_date(
+        &self,
+        agency: &Agency,
+        year: i32,
+    ) -> Result<NaiveDate, StoreError> {
+        let set = self.report_deadline_for(&agency.slug).await?;
+        Ok(gongkai_core::report::workspace::publication_deadline(
+            agency.kind,
+            year,
+            set.map(|d| d.in_year(year + 1)),
+        ))
     }
 
     /// The years for which the agency has anything to report, newest first: from the first year with

@@ -60,12 +60,7 @@ pub async fn show(
                 .await?
                 .is_empty(),
         );
-        let set = state.store.report_deadline_for(&m.agency.slug).await?;
-        deadlines.push(gongkai_core::report::workspace::publication_deadline(
-            m.agency.kind,
-            year,
-            set.map(|d| d.in_year(year + 1)),
-        ));
+        deadlines.push(state.store.report_due_date(&m.agency, year).await?);
     }
     let rows: Vec<Row> = members
         .iter()

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use gongkai_core::Agency;
 use gongkai_core::auth::Role;
-use gongkai_core::report::workspace::{copied_share, publication_deadline};
+use gongkai_core::report::workspace::copied_share;
 use gongkai_core::report::{Finding, Relation, Severity, StaffTexts};
 use minijinja::context;
 use minijinja::value::Serde;
@@ -124,16 +124,14 @@ async fn load(
 }
 
 /// Every finding of the draft: the cross-checks and the copied-text check.
-async fn findings(
+/// The copied-text findings of this year's staff text against last year's and the siblings'.
+async fn copied_text(
     state: &AppState,
     c: &Ctx,
     texts: &StaffTexts,
     last: &StaffTexts,
 ) -> Result<Vec<Finding>, AppError> {
-    let (_, mut findings) = state
-        .store
-        .checked_report(&c.agency.slug, c.year, state.clock.today())
-        .await?;
+    let mut findings = Vec::new();
     let mut compare = |other: &StaffTexts, whose: &str| {
         for (key, heading) in PARTS {
             let share = copied_share(&part(texts, key), &part(other, key));
@@ -154,7 +152,7 @@ async fn findings(
     };
     compare(last, &format!("{}年度报告", c.year - 1));
     for sibling in &c.siblings {
-        let theirs = state.store.report_data(&sibling.slug, c.year).await?.texts;
+        let theirs = state.store.staff_texts(&sibling.slug, c.year).await?;
         compare(&theirs, &format!("{}的{}年度报告", sibling.name, c.year));
     }
     Ok(findings)
@@ -207,19 +205,18 @@ async fn render_inner(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let data = state.store.report_data(&c.agency.slug, c.year).await?;
-    let report = data.compute();
-    let last = state
+    let (report, mut all) = state
         .store
-        .report_data(&c.agency.slug, c.year - 1)
-        .await?
-        .texts;
-    let all = findings(state, c, &data.texts, &last).await?;
+        .checked_report(&c.agency.slug, c.year, state.clock.today())
+        .await?;
+    let texts = state.store.staff_texts(&c.agency.slug, c.year).await?;
+    let last = state.store.staff_texts(&c.agency.slug, c.year - 1).await?;
+    all.extend(copied_text(state, c, &texts, &last).await?);
     let errors = all.iter().filter(|f| f.severity == Severity::Error).count();
     let parts: Vec<PartView> = PARTS
         .iter()
         .map(|(key, heading)| {
-            let mut text = part(&data.texts, key);
+            let mut text = part(&texts, key);
             if *key == "problems" && text.is_empty() {
                 text = follow_up_draft(&last.problems);
             }
@@ -239,8 +236,7 @@ async fn render_inner(
         .into_iter()
         .map(|p| context! { version => p.version, at => gongkai_store::audit_time(p.published_at.timestamp_millis()), by => p.published_by, note => p.note })
         .collect();
-    let set = state.store.report_deadline_for(&c.agency.slug).await?;
-    let deadline = publication_deadline(c.agency.kind, c.year, set.map(|d| d.in_year(c.year + 1)));
+    let deadline = state.store.report_due_date(&c.agency, c.year).await?;
     let today = state.clock.today();
     let article = gongkai_docs::html_fragment(&report).map_err(|e| AppError::Internal(e.into()))?;
     let html = page(
@@ -356,18 +352,14 @@ pub async fn publish(
         )
         .await;
     }
-    let data = state.store.report_data(&c.agency.slug, c.year).await?;
-    let report = data.compute();
-    let last = state
+    let (report, mut all) = state
         .store
-        .report_data(&c.agency.slug, c.year - 1)
-        .await?
-        .texts;
-    let errors = findings(&state, &c, &data.texts, &last)
-        .await?
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
+        .checked_report(&c.agency.slug, c.year, today)
+        .await?;
+    let texts = state.store.staff_texts(&c.agency.slug, c.year).await?;
+    let last = state.store.staff_texts(&c.agency.slug, c.year - 1).await?;
+    all.extend(copied_text(&state, &c, &texts, &last).await?);
+    let errors = all.iter().filter(|f| f.severity == Severity::Error).count();
     if errors > 0 {
         return render(
             &state,
