@@ -25,6 +25,17 @@ pub struct MemberReport {
     pub has_texts: bool,
 }
 
+/// One agency-year as the portal shows it; see [`Store::public_report`].
+#[derive(Debug, Clone)]
+pub struct PublicReport {
+    /// The latest published version, or the preview computed from the records.
+    pub report: AnnualReport,
+    /// Its cross-check findings.
+    pub findings: Vec<Finding>,
+    /// Every published version, oldest first; empty while `report` is a preview.
+    pub publications: Vec<crate::Publication>,
+}
+
 /// Everything stored that one agency-year's report is computed from.
 #[derive(Debug, Clone)]
 pub struct ReportData {
@@ -187,10 +198,7 @@ impl Store {
 
     /// Loads the facts of one agency-year.
     pub async fn report_data(&self, slug: &Slug, year: i32) -> Result<ReportData, StoreError> {
-        let agency = self
-            .find_agency(slug)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("机关“{slug}”")))?;
+        let agency = self.require_agency(slug).await?;
         let agency_id = self.agency_id(slug).await?;
         let (start, end) = year_bounds(year)?;
         let categories = self.categories(slug).await?;
@@ -247,17 +255,59 @@ impl Store {
     ) -> Result<(AnnualReport, Vec<Finding>), StoreError> {
         let data = self.report_data(slug, year).await?;
         let report = data.compute();
-        let previous = self.previous_report(slug, year - 1).await?;
-        let findings = check(
-            &report,
+        let findings = self.check_in_context(&data.agency, &report, today).await?;
+        Ok((report, findings))
+    }
+
+    /// What the public sees of one agency-year, on the report page and in every download alike: the
+    /// latest published version (with all versions, for the list of corrections), or — before
+    /// publication — a preview computed from the records; with its findings either way.
+    pub async fn public_report(
+        &self,
+        slug: &Slug,
+        year: i32,
+        today: NaiveDate,
+    ) -> Result<PublicReport, StoreError> {
+        let publications = self.publications(slug, year).await?;
+        let (agency, report) = if let Some(p) = publications.last() {
+            (self.require_agency(slug).await?, p.report.clone())
+        } else {
+            let data = self.report_data(slug, year).await?;
+            let report = data.compute();
+            (data.agency, report)
+        };
+        let findings = self.check_in_context(&agency, &report, today).await?;
+        Ok(PublicReport {
+            report,
+            findings,
+            publications,
+        })
+    }
+
+    async fn require_agency(&self, slug: &Slug) -> Result<Agency, StoreError> {
+        self.find_agency(slug)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("机关“{slug}”")))
+    }
+
+    /// Every cross-check of a report in its context: last year's report for carry-over, the
+    /// agency's kind for legislative competence, and `today` for the period.
+    async fn check_in_context(
+        &self,
+        agency: &Agency,
+        report: &AnnualReport,
+        today: NaiveDate,
+    ) -> Result<Vec<Finding>, StoreError> {
+        let previous = self.previous_report(&agency.slug, report.year - 1).await?;
+        Ok(check(
+            report,
             &CheckContext {
-                agency_kind: Some(data.agency.kind),
+                agency_kind: Some(agency.kind),
                 previous: Some(&previous),
                 today: Some(today),
                 fee_plausible_max: None,
             },
-        );
-        Ok((report, findings))
+        ))
     }
 
     /// The reports of every agency below `office` (its members, their members, …), in tree order.
@@ -276,16 +326,7 @@ impl Store {
         {
             let data = self.report_data(&agency.slug, year).await?;
             let report = data.compute();
-            let previous = self.previous_report(&agency.slug, year - 1).await?;
-            let findings = check(
-                &report,
-                &CheckContext {
-                    agency_kind: Some(agency.kind),
-                    previous: Some(&previous),
-                    today: Some(today),
-                    fee_plausible_max: None,
-                },
-            );
+            let findings = self.check_in_context(agency, &report, today).await?;
             out.push(MemberReport {
                 agency: agency.clone(),
                 report,

@@ -23,7 +23,7 @@ pub mod testing;
 pub use accounts::{NewSession, NewUser, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter, audit_time};
 pub use error::StoreError;
-pub use facts::{MemberReport, ReportData};
+pub use facts::{MemberReport, PublicReport, ReportData};
 pub use publications::{Publication, REPORT_CATEGORY};
 pub use records::NewItem;
 pub use requests::{NewRequest, QueuedRequest, RequestStep, Requester};

@@ -219,13 +219,18 @@ impl Store {
         .transpose()
     }
 
-    /// Last year's report for the checks: the imported one where a year predates the agency's use of
-    /// gongkai, else the one computed from records.
+    /// Last year's report for the checks: as published (its latest version) where it was, the
+    /// imported one where the year predates the agency's use of gongkai, else the one computed from
+    /// records. Carry-over is checked against what the public read, not against records edited
+    /// since.
     pub async fn previous_report(
         &self,
         slug: &Slug,
         year: i32,
     ) -> Result<AnnualReport, StoreError> {
+        if let Some(p) = self.publications(slug, year).await?.pop() {
+            return Ok(p.report);
+        }
         match self.imported_report(slug, year).await? {
             Some(r) => Ok(r),
             None => Ok(self.report_data(slug, year).await?.compute()),

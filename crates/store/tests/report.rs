@@ -340,7 +340,40 @@ async fn backup_copies_a_live_database(store: &Store) {
     }
 }
 
+async fn the_public_sees_the_published_version(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let today = d("2025-03-01");
+    let preview = store.public_report(&town(), 2024, today).await.unwrap();
+    assert!(preview.publications.is_empty());
+    assert_eq!(preview.report.proactive.total, 20);
+    let (report, _) = store.checked_report(&town(), 2024, today).await.unwrap();
+    store
+        .publish_report(&town(), &report, "", &tester(), now(), today)
+        .await
+        .unwrap();
+    // A record of the year entered after publication changes the live figures only.
+    let category = store.categories(&town()).await.unwrap().remove(0);
+    let late = NewItem {
+        title: "补录的信息".to_owned(),
+        category,
+        published_on: d("2024-06-01"),
+    };
+    store
+        .insert_item(&town(), &late, &tester(), now())
+        .await
+        .unwrap();
+    let (live, _) = store.checked_report(&town(), 2024, today).await.unwrap();
+    assert_eq!(live.proactive.total, 21);
+    let public = store.public_report(&town(), 2024, today).await.unwrap();
+    assert_eq!(public.publications.len(), 1);
+    assert_eq!(public.report.proactive.total, 20);
+    // Next year's carry-over is checked against what was published.
+    let previous = store.previous_report(&town(), 2024).await.unwrap();
+    assert_eq!(previous.proactive.total, 20);
+}
+
 on_both_backends!(
+    the_public_sees_the_published_version,
     demo_loads_once_and_twice_changes_nothing,
     demo_report_matches_the_seed,
     report_years_run_from_the_first_record_to_last_year,

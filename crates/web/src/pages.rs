@@ -151,8 +151,12 @@ pub async fn report(
 ) -> Result<Html<String>, AppError> {
     let agency = find(&state, &slug).await?;
     let year = report_year(&state, &year)?;
-    let publications = state.store.publications(&agency.slug, year).await?;
-    let history: Vec<_> = publications
+    let public = state
+        .store
+        .public_report(&agency.slug, year, state.clock.today())
+        .await?;
+    let history: Vec<_> = public
+        .publications
         .iter()
         .map(|p| {
             context! {
@@ -162,10 +166,7 @@ pub async fn report(
             }
         })
         .collect();
-    let report = match publications.into_iter().last() {
-        Some(p) => p.report,
-        None => state.store.report_data(&agency.slug, year).await?.compute(),
-    };
+    let report = public.report;
     let article = gongkai_docs::html_fragment(&report).map_err(|e| AppError::Internal(e.into()))?;
     page(
         "report.html",
@@ -180,7 +181,8 @@ pub async fn report(
     )
 }
 
-/// The report as a file: `report.md`, `report.html` or `report.json` (with cross-check findings).
+/// The report as a file — `report.md`, `.html`, `.json` (with cross-check findings), `.docx`,
+/// `.xlsx` — the same version the report page shows.
 pub async fn report_download(
     State(state): State<AppState>,
     Path((slug, year, file)): Path<(String, String, String)>,
@@ -194,11 +196,11 @@ pub async fn report_download(
         return Err(AppError::NotFound("没有这种格式的报告文件。".to_owned()));
     };
     let (content_type, ext) = (format.content_type(), format.extension());
-    let (report, findings) = state
+    let public = state
         .store
-        .checked_report(&agency.slug, year, state.clock.today())
+        .public_report(&agency.slug, year, state.clock.today())
         .await?;
-    let body = gongkai_docs::render(format, &report, &findings)
+    let body = gongkai_docs::render(format, &public.report, &public.findings)
         .map_err(|e| AppError::Internal(e.into()))?;
     let disposition_kind = if matches!(
         format,
