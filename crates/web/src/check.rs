@@ -3,9 +3,8 @@
 
 use axum::Extension;
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
-use gongkai_core::auth::random_token;
+use axum::http::StatusCode;
+use axum::response::Response;
 use gongkai_docs::parse::{ParseError, SourceKind, check_file};
 use minijinja::context;
 use minijinja::value::Serde;
@@ -13,16 +12,7 @@ use minijinja::value::Serde;
 use crate::AppState;
 use crate::admin::FindingRow;
 use crate::error::AppError;
-use crate::session::{CSRF_COOKIE, Visitor, set_cookie};
-use crate::views;
-
-fn token(visitor: &Visitor) -> (String, bool) {
-    match (&visitor.session, &visitor.csrf_cookie) {
-        (Some(s), _) => (s.csrf.clone(), false),
-        (None, Some(c)) => (c.clone(), false),
-        (None, None) => (random_token(), true),
-    }
-}
+use crate::session::{Visitor, render_form};
 
 fn render(
     state: &AppState,
@@ -30,16 +20,7 @@ fn render(
     status: StatusCode,
     extra: minijinja::Value,
 ) -> Result<Response, AppError> {
-    let (csrf, fresh) = token(visitor);
-    let html = views::render("check.html", context! { csrf => csrf.clone(), ..extra })?;
-    let mut res = (status, Html(html)).into_response();
-    if fresh {
-        res.headers_mut().append(
-            header::SET_COOKIE,
-            set_cookie(CSRF_COOKIE, &csrf, state.settings.secure_cookies, "Strict"),
-        );
-    }
-    Ok(res)
+    render_form(state, visitor, status, "check.html", extra)
 }
 
 /// The checker form.

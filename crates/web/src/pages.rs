@@ -68,7 +68,8 @@ fn parse_slug(slug: &str) -> Result<Slug, AppError> {
     Slug::parse(slug).map_err(|_| AppError::NotFound(format!("没有简称为“{slug}”的机关。")))
 }
 
-async fn find(state: &AppState, slug: &str) -> Result<Agency, AppError> {
+/// The agency a portal path names, or the public 404 saying so.
+pub(crate) async fn find(state: &AppState, slug: &str) -> Result<Agency, AppError> {
     let slug = parse_slug(slug)?;
     state
         .store

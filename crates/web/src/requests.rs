@@ -4,12 +4,12 @@
 
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use gongkai_core::audit::Actor;
-use gongkai_core::auth::{random_token, secrets_equal};
+use gongkai_core::auth::secrets_equal;
 use gongkai_core::deadline::{Periods, deadlines};
-use gongkai_core::{Agency, RequesterKind, Slug};
+use gongkai_core::{Agency, RequesterKind};
 use gongkai_store::{NewRequest, Requester};
 use minijinja::context;
 use minijinja::value::Serde;
@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::{CSRF_COOKIE, Visitor, set_cookie};
-use crate::views;
+use crate::pages::find as agency;
+use crate::session::{Visitor, render_form as render};
 
 /// The ways an applicant may ask to receive the information (第二十九条第（三）项).
 const DELIVERY: [&str; 4] = ["纸质文本", "电子邮件", "电子数据拷贝", "现场查阅"];
@@ -40,35 +40,6 @@ pub struct RequestForm {
 struct Choice {
     value: &'static str,
     label: &'static str,
-}
-
-async fn agency(state: &AppState, slug: &str) -> Result<Agency, AppError> {
-    let not_found = || AppError::NotFound(format!("没有简称为“{slug}”的机关。"));
-    let slug = Slug::parse(slug).map_err(|_| not_found())?;
-    state.store.find_agency(&slug).await?.ok_or_else(not_found)
-}
-
-fn render(
-    state: &AppState,
-    visitor: &Visitor,
-    status: StatusCode,
-    name: &str,
-    ctx: minijinja::Value,
-) -> Result<Response, AppError> {
-    let (csrf, fresh) = match (&visitor.session, &visitor.csrf_cookie) {
-        (Some(s), _) => (s.csrf.clone(), false),
-        (None, Some(c)) => (c.clone(), false),
-        (None, None) => (random_token(), true),
-    };
-    let html = views::render(name, context! { csrf => csrf.clone(), ..ctx })?;
-    let mut res = (status, axum::response::Html(html)).into_response();
-    if fresh {
-        res.headers_mut().append(
-            header::SET_COOKIE,
-            set_cookie(CSRF_COOKIE, &csrf, state.settings.secure_cookies, "Strict"),
-        );
-    }
-    Ok(res)
 }
 
 fn form_page(

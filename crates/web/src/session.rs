@@ -6,12 +6,12 @@ use std::net::SocketAddr;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Duration;
 use gongkai_core::audit::Actor;
-use gongkai_core::auth::{Principal, sha256_hex};
+use gongkai_core::auth::{Principal, random_token, sha256_hex};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -56,6 +56,42 @@ pub struct Visitor {
     pub csrf_cookie: Option<String>,
     /// The presented session cookie's hash, valid or not (ended at the next sign-in).
     pub presented: Option<String>,
+}
+
+impl Visitor {
+    /// The token this visitor's forms carry: the session's, else the anonymous CSRF cookie's, else
+    /// a fresh one (`true`: the response must set it as that cookie).
+    pub fn form_token(&self) -> (String, bool) {
+        match (&self.session, &self.csrf_cookie) {
+            (Some(s), _) => (s.csrf.clone(), false),
+            (None, Some(c)) => (c.clone(), false),
+            (None, None) => (random_token(), true),
+        }
+    }
+}
+
+/// A page with a form open to anyone (request form, checker): rendered with the visitor's form
+/// token as `csrf`, setting the CSRF cookie when the token is fresh.
+pub fn render_form(
+    state: &AppState,
+    visitor: &Visitor,
+    status: StatusCode,
+    template: &str,
+    ctx: minijinja::Value,
+) -> Result<Response, AppError> {
+    let (csrf, fresh) = visitor.form_token();
+    let html = crate::views::render(
+        template,
+        minijinja::context! { csrf => csrf.clone(), ..ctx },
+    )?;
+    let mut res = (status, Html(html)).into_response();
+    if fresh {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(CSRF_COOKIE, &csrf, state.settings.secure_cookies, "Strict"),
+        );
+    }
+    Ok(res)
 }
 
 /// Reads one cookie from the request headers.

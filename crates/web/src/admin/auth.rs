@@ -51,7 +51,7 @@ pub async fn login_form(
     if visitor.session.is_some() {
         return Ok(Redirect::to("/admin").into_response());
     }
-    let token = visitor.csrf_cookie.clone().unwrap_or_else(random_token);
+    let (token, fresh) = visitor.form_token();
     let mut res = login_page(
         StatusCode::OK,
         &token,
@@ -60,7 +60,7 @@ pub async fn login_form(
         q.next.as_deref().unwrap_or(""),
         q.expired.is_some(),
     )?;
-    if visitor.csrf_cookie.is_none() {
+    if fresh {
         res.headers_mut().append(
             header::SET_COOKIE,
             set_cookie(CSRF_COOKIE, &token, state.settings.secure_cookies, "Strict"),
