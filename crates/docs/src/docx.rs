@@ -7,7 +7,7 @@ use docx_rs::{
 };
 use gongkai_core::report::AnnualReport;
 
-use super::{LabelCell, RenderError, View, view};
+use super::{LabelSlot, RenderError, View, table3_label_slots, view};
 
 const TITLE_FONT: &str = "方正小标宋简体";
 const BODY_FONT: &str = "仿宋_GB2312";
@@ -150,35 +150,17 @@ fn table3(v: &View) -> Table {
     third.extend(t.org_columns.iter().map(|c| Cell::text(c)));
     third.push(Cell::below(1));
     rows.push(third);
-    // Label cells merged downwards: remember, per label column, how many rows a merge still covers.
-    let mut carried: [(usize, usize); 3] = [(0, 1); 3];
-    for line in &t.lines {
-        let mut cells = Vec::new();
-        let mut labels = line.labels.iter();
-        let mut col = 0;
-        while col < 3 {
-            if carried[col].0 > 0 {
-                carried[col].0 -= 1;
-                cells.push(Cell::below(carried[col].1));
-                col += carried[col].1;
-                continue;
-            }
-            let Some(LabelCell {
-                text,
-                rowspan,
-                colspan,
-            }) = labels.next()
-            else {
-                break;
-            };
-            if *rowspan > 1 {
-                carried[col] = (rowspan - 1, *colspan);
-                cells.push(Cell::down(text, *colspan));
-            } else {
-                cells.push(Cell::span(text, *colspan));
-            }
-            col += colspan;
-        }
+    for (line, slots) in t.lines.iter().zip(table3_label_slots(&t.lines)) {
+        let mut cells: Vec<Cell<'_>> = slots
+            .into_iter()
+            .map(|slot| match slot {
+                LabelSlot::Covered { colspan } => Cell::below(colspan),
+                LabelSlot::Starts { cell, .. } if cell.rowspan > 1 => {
+                    Cell::down(cell.text, cell.colspan)
+                }
+                LabelSlot::Starts { cell, .. } => Cell::span(cell.text, cell.colspan),
+            })
+            .collect();
         cells.extend(line.values.iter().map(|x| Cell::text(x)));
         rows.push(cells);
     }

@@ -336,6 +336,46 @@ fn view(r: &AnnualReport) -> View {
     }
 }
 
+/// One slot of table 三's three label columns on one row, for the writers that address every grid
+/// cell (DOCX, XLSX) where HTML lists a merged cell once.
+enum LabelSlot<'a> {
+    /// A label cell starts here, at label column `col`.
+    Starts { col: usize, cell: &'a LabelCell },
+    /// Columns still covered by a cell merged down from a row above (`colspan` wide).
+    Covered { colspan: usize },
+}
+
+/// Places each row's label cells on the three label columns, carrying downward merges.
+fn table3_label_slots(lines: &[T3Line]) -> Vec<Vec<LabelSlot<'_>>> {
+    // Per label column: rows a merge from above still covers, and that merge's width.
+    let mut carried: [(usize, usize); 3] = [(0, 1); 3];
+    lines
+        .iter()
+        .map(|line| {
+            let mut slots = Vec::new();
+            let mut labels = line.labels.iter();
+            let mut col = 0;
+            while col < 3 {
+                if carried[col].0 > 0 {
+                    carried[col].0 -= 1;
+                    slots.push(LabelSlot::Covered {
+                        colspan: carried[col].1,
+                    });
+                    col += carried[col].1;
+                    continue;
+                }
+                let Some(cell) = labels.next() else { break };
+                if cell.rowspan > 1 {
+                    carried[col] = (cell.rowspan - 1, cell.colspan);
+                }
+                slots.push(LabelSlot::Starts { col, cell });
+                col += cell.colspan;
+            }
+            slots
+        })
+        .collect()
+}
+
 /// Lays out table 三's label cells with their statutory merges: 一/二/四 span the three label
 /// columns; 三 spans all 22 outcome rows; （一）（二）（七） span two columns; （三）–（六） span
 /// their sub-rows.

@@ -65,6 +65,30 @@ fn every_table_three_row_has_ten_columns_once_merges_are_counted() {
 }
 
 #[test]
+fn table_three_label_slots_fill_three_columns_and_place_every_label_once() {
+    let v = table3_view(&empty_report());
+    let slots = table3_label_slots(&v.lines);
+    for (line, row) in v.lines.iter().zip(&slots) {
+        let mut next_col = 0;
+        for slot in row {
+            next_col += match slot {
+                LabelSlot::Starts { col, cell } => {
+                    assert_eq!(*col, next_col, "{}", line.key);
+                    cell.colspan
+                }
+                LabelSlot::Covered { colspan } => *colspan,
+            };
+        }
+        assert_eq!(next_col, 3, "{}", line.key);
+        let started = row
+            .iter()
+            .filter(|s| matches!(s, LabelSlot::Starts { .. }))
+            .count();
+        assert_eq!(started, line.labels.len(), "{}", line.key);
+    }
+}
+
+#[test]
 fn staff_text_is_escaped_in_html() {
     let html = html_page(&empty_report()).unwrap();
     assert!(!html.contains("<script>"));

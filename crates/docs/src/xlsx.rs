@@ -4,7 +4,7 @@
 use gongkai_core::report::AnnualReport;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
-use super::{RenderError, view};
+use super::{LabelSlot, RenderError, table3_label_slots, view};
 
 #[expect(clippy::needless_pass_by_value, reason = "used as map_err(xe)")]
 fn xe(e: rust_xlsxwriter::XlsxError) -> RenderError {
@@ -90,28 +90,18 @@ pub fn xlsx(report: &AnnualReport) -> Result<Vec<u8>, RenderError> {
     for (i, c) in t.org_columns.iter().enumerate() {
         put(ws, 2, 4 + u16::try_from(i).unwrap_or(0), c, &cell)?;
     }
-    let mut carried = [0usize; 3];
-    for (i, line) in t.lines.iter().enumerate() {
+    for (i, (line, slots)) in t.lines.iter().zip(table3_label_slots(&t.lines)).enumerate() {
         let row = 3 + u32::try_from(i).unwrap_or(0);
-        let mut col = 0usize;
-        let mut labels = line.labels.iter();
-        while col < 3 {
-            if carried[col] > 0 {
-                carried[col] -= 1;
-                col += 1;
+        for slot in slots {
+            let LabelSlot::Starts { col, cell: l } = slot else {
                 continue;
-            }
-            let Some(l) = labels.next() else { break };
+            };
             let (c0, c1) = (
                 u16::try_from(col).unwrap_or(0),
                 u16::try_from(col + l.colspan - 1).unwrap_or(0),
             );
             let r1 = row + u32::try_from(l.rowspan - 1).unwrap_or(0);
             merge(ws, (row, r1), (c0, c1), l.text, &label)?;
-            if l.rowspan > 1 {
-                carried[col] = l.rowspan - 1;
-            }
-            col += l.colspan;
         }
         for (j, x) in line.values.iter().enumerate() {
             put(ws, row, 3 + u16::try_from(j).unwrap_or(0), x, &cell)?;
