@@ -19,6 +19,14 @@ pub struct Periods {
     pub clarification_notice: u32,
     /// Extension (第三十三条): at most 20.
     pub extension: u32,
+    /// The "reasonable period" a 补正 notice gives (第三十条 sets none): 15 working days by default.
+    pub clarification_reply: u32,
+    /// Fee payment (国办函〔2020〕109号): 20 working days from the day after the notice.
+    pub fee_payment: u32,
+    /// Whether the days from a fee notice to its payment stop the answer clock. The spec marks
+    /// this [U] (believed to be stated in 109号); default on, settable with
+    /// `GONGKAI_FEE_PAUSES_CLOCK=false`.
+    pub fee_pauses_clock: bool,
 }
 
 impl Default for Periods {
@@ -27,8 +35,20 @@ impl Default for Periods {
             answer: 20,
             clarification_notice: 7,
             extension: 20,
+            clarification_reply: 15,
+            fee_payment: 20,
+            fee_pauses_clock: true,
         }
     }
+}
+
+/// The calendar and the periods together: what every rule that counts working days needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules<'a> {
+    /// The working-day calendar.
+    pub calendar: &'a Calendar,
+    /// The periods (statutory, and the settings for [U] rules).
+    pub periods: Periods,
 }
 
 /// What happened to a request that moves its clock.
@@ -44,6 +64,9 @@ pub struct ClockFacts {
     pub pauses: Vec<(NaiveDate, NaiveDate)>,
     /// Whether an extension was approved.
     pub extended: bool,
+    /// From the fee notice to its payment (or today, while unpaid), both ends included; counted
+    /// as a pause when [`Periods::fee_pauses_clock`] is set.
+    pub fee_pause: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// The computed dates.
@@ -111,7 +134,14 @@ pub fn deadlines(
         (_, Some(clarified)) => Some(clarified),
         (None, None) => Some(received),
     };
-    let paused = |d: NaiveDate| facts.pauses.iter().any(|(from, to)| *from <= d && d <= *to);
+    let fee_pause = facts.fee_pause.filter(|_| periods.fee_pauses_clock);
+    let paused = |d: NaiveDate| {
+        facts
+            .pauses
+            .iter()
+            .chain(fee_pause.iter())
+            .any(|(from, to)| *from <= d && d <= *to)
+    };
     let days = periods.answer + if facts.extended { periods.extension } else { 0 };
     let due = start.map(|s| calendar.add_working_days(s, days, &paused));
     Ok(Deadlines {

@@ -1,6 +1,56 @@
 //! 信息处理费 (国办函〔2020〕109号): charged only where requests exceed a reasonable quantity or
 //! frequency, by one of two progressive methods — never both on one request.
 
+use serde::{Deserialize, Serialize};
+
+/// The fee charged on one request: one method, never both (第三条). The amount is derived from the
+/// method's count, so a stored charge cannot disagree with the tiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Charge {
+    /// 按件计收: the request is the requester's `nth_in_month`-th in the natural month of receipt.
+    PerRequest {
+        /// Its ordinal in the month (1-based).
+        nth_in_month: u32,
+    },
+    /// 按量计收: the information provided runs to `pages` pages.
+    PerPage {
+        /// Pages provided.
+        pages: u32,
+    },
+}
+
+impl Charge {
+    /// The fee in 元.
+    pub fn amount_yuan(self) -> u64 {
+        match self {
+            Self::PerRequest { nth_in_month } => per_request_yuan(nth_in_month),
+            Self::PerPage { pages } => per_page_yuan(pages),
+        }
+    }
+
+    /// The method's name in 109号.
+    pub const fn method_label(self) -> &'static str {
+        match self {
+            Self::PerRequest { .. } => "按件计收",
+            Self::PerPage { .. } => "按量计收",
+        }
+    }
+
+    /// One line for notices and the case history.
+    pub fn describe(self) -> String {
+        match self {
+            Self::PerRequest { nth_in_month } => format!(
+                "按件计收，本申请为申请人当月第{nth_in_month}件，收费{}元",
+                self.amount_yuan()
+            ),
+            Self::PerPage { pages } => {
+                format!("按量计收，共{pages}页，收费{}元", self.amount_yuan())
+            }
+        }
+    }
+}
+
 /// 按件计收: the fee for a requester's `n`-th request in a natural month (第四条). Requests 1–10 are
 /// free; 11–30 cost 100 元 each; from the 31st, each further band of 10 costs 100 元 more
 /// (31–40: 200 元, 41–50: 300 元, …).

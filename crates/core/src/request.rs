@@ -415,6 +415,51 @@ pub struct Decided {
     pub outcome: Outcome,
 }
 
+/// What a reply letter says beyond its outcome (letters-guide §1.4, §1.8): the facts and reasons
+/// specific to this request. The report never reads these; the letter does.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DecisionDetails {
+    /// Reasons: why the information is withheld, cannot be provided, or is not processed, and the
+    /// facts that support it (how the search was done, which law prohibits disclosure …).
+    pub reasons: String,
+    /// What is provided and how (form, channel, time), or where it was proactively published.
+    pub provided: String,
+    /// For 部分公开: what was withheld, and under which article.
+    pub withheld: String,
+    /// For 本机关不掌握: the agency responsible and how to reach it, when known.
+    pub referral: String,
+}
+
+impl DecisionDetails {
+    /// Nothing recorded.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+
+    /// Checks that the letter for `outcome` will carry what the 条例 requires (reasons for every
+    /// refusal, 第三十六条第（三）（五）项、第三十七条). Fails closed; the message says what to add.
+    pub fn check(&self, outcome: Outcome) -> Result<(), &'static str> {
+        use OutcomeGroup as G;
+        let blank = |s: &str| s.trim().is_empty();
+        match outcome.group() {
+            G::Disclosed if blank(&self.provided) => {
+                Err("予以公开须写明提供的信息及提供方式（或已主动公开的网站、栏目、标题和日期）")
+            }
+            G::PartlyDisclosed if blank(&self.provided) || blank(&self.withheld) => {
+                Err("部分公开须分别写明提供的部分，以及不予公开的部分及其理由和依据（第三十七条）")
+            }
+            G::Withheld | G::Unavailable | G::NotProcessed if blank(&self.reasons) => {
+                Err("不予公开、无法提供和不予处理的答复须写明理由")
+            }
+            G::Other if outcome == Outcome::OtherOther && blank(&self.reasons) => {
+                Err("其他处理须写明处理情况和理由")
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// What the annual report needs to know of one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestFacts {

@@ -5,8 +5,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::deadline::ClockFacts;
-use crate::request::{Decided, Outcome, RequestFacts, RequesterKind};
+use crate::calendar::Calendar;
+use crate::deadline::{ClockFacts, Periods};
+use crate::fee::Charge;
+use crate::request::{Decided, DecisionDetails, Outcome, RequestFacts, RequesterKind};
 
 /// Where a request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -20,6 +22,8 @@ pub enum Status {
     InProgress,
     /// A third party or another agency is consulted; those days do not count.
     Consulting,
+    /// A fee notice (国办函〔2020〕109号) went out; waiting for payment.
+    AwaitingPayment,
     /// Answered.
     Decided,
     /// Answer delivered, file archived (归档).
@@ -34,6 +38,7 @@ impl Status {
             Self::AwaitingClarification => "待补正",
             Self::InProgress => "办理中",
             Self::Consulting => "征求意见中",
+            Self::AwaitingPayment => "待缴费",
             Self::Decided => "已答复",
             Self::Closed => "已办结",
         }
@@ -53,6 +58,9 @@ pub enum Event {
     RequestClarification {
         /// When.
         on: NaiveDate,
+        /// What must be supplied (the notice lists every item at once).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        items: String,
     },
     /// The clarified request arrived; the answer period restarts.
     Clarified {
@@ -80,6 +88,26 @@ pub enum Event {
         on: NaiveDate,
         /// Who approved it (the disclosure office's head).
         approved_by: String,
+        /// Why (the extension notice states it).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
+    /// A fee notice (收费通知书) was sent: the request waits for payment.
+    NotifyFee {
+        /// When.
+        on: NaiveDate,
+        /// How the fee was computed.
+        charge: Charge,
+    },
+    /// The fee was paid.
+    FeePaid {
+        /// When.
+        on: NaiveDate,
+    },
+    /// The payment period passed without payment: deemed abandoned (（六）2).
+    FeeLapsed {
+        /// When.
+        on: NaiveDate,
     },
     /// The decision.
     Decide {
@@ -87,6 +115,9 @@ pub enum Event {
         on: NaiveDate,
         /// Which row of table 三.
         outcome: Outcome,
+        /// What the reply letter must say beyond the outcome.
+        #[serde(default, skip_serializing_if = "DecisionDetails::is_empty")]
+        details: DecisionDetails,
     },
     /// Delivered and archived.
     Close {
@@ -100,12 +131,15 @@ impl Event {
     pub fn on(&self) -> NaiveDate {
         match self {
             Self::Accept { on }
-            | Self::RequestClarification { on }
+            | Self::RequestClarification { on, .. }
             | Self::Clarified { on }
             | Self::ClarificationLapsed { on }
             | Self::StartConsultation { on }
             | Self::EndConsultation { on }
             | Self::Extend { on, .. }
+            | Self::NotifyFee { on, .. }
+            | Self::FeePaid { on }
+            | Self::FeeLapsed { on }
             | Self::Decide { on, .. }
             | Self::Close { on } => *on,
         }
@@ -117,13 +151,20 @@ impl Event {
     pub fn summary(&self) -> String {
         match self {
             Self::Accept { on } => format!("{on} 开始办理"),
-            Self::RequestClarification { on } => format!("{on} 发出补正通知"),
+            Self::RequestClarification { on, .. } => format!("{on} 发出补正通知"),
             Self::Clarified { on } => format!("{on} 收到补正后的申请"),
             Self::ClarificationLapsed { on } => format!("{on} 逾期未补正，视为放弃"),
             Self::StartConsultation { on } => format!("{on} 开始征求意见"),
             Self::EndConsultation { on } => format!("{on} 收到征求意见答复"),
-            Self::Extend { on, approved_by } => format!("{on} 延期，批准人：{approved_by}"),
-            Self::Decide { on, outcome } => format!("{on} 答复：{}", outcome.label()),
+            Self::Extend {
+                on, approved_by, ..
+            } => format!("{on} 延期，批准人：{approved_by}"),
+            Self::NotifyFee { on, charge } => {
+                format!("{on} 发出收费通知：{}", charge.describe())
+            }
+            Self::FeePaid { on } => format!("{on} 已缴纳信息处理费"),
+            Self::FeeLapsed { on } => format!("{on} 逾期未缴费，视为放弃"),
+            Self::Decide { on, outcome, .. } => format!("{on} 答复：{}", outcome.label()),
             Self::Close { on } => format!("{on} 办结归档"),
         }
     }
@@ -138,6 +179,9 @@ impl Event {
             Self::StartConsultation { .. } => "request.consultation_start",
             Self::EndConsultation { .. } => "request.consultation_end",
             Self::Extend { .. } => "request.extend",
+            Self::NotifyFee { .. } => "request.fee_notice",
+            Self::FeePaid { .. } => "request.fee_paid",
+            Self::FeeLapsed { .. } => "request.fee_lapsed",
             Self::Decide { .. } => "request.decide",
             Self::Close { .. } => "request.close",
         }
@@ -166,6 +210,8 @@ pub enum Urgency {
     DueSoon,
     /// The clock waits for the clarified request.
     AwaitingClarification,
+    /// A fee notice is unpaid.
+    AwaitingPayment,
     /// Nothing pressing.
     Normal,
 }
@@ -180,6 +226,7 @@ impl Urgency {
             Self::Overdue => "已逾期",
             Self::DueSoon => "5个工作日内到期",
             Self::AwaitingClarification => "待补正",
+            Self::AwaitingPayment => "待缴费",
             Self::Normal => "",
         }
     }
@@ -200,10 +247,24 @@ pub struct RequestState {
     pub consultations: Vec<(NaiveDate, Option<NaiveDate>)>,
     /// Extension: (approved on, by whom).
     pub extended: Option<(NaiveDate, String)>,
+    /// The fee notice, if one was sent.
+    #[serde(default)]
+    pub fee: Option<FeeNotice>,
     /// The decision.
     pub decided: Option<Decided>,
     /// The date of the latest event (events cannot go back in time).
     pub last_event_on: NaiveDate,
+}
+
+/// A fee notice and its payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeNotice {
+    /// When the notice was sent.
+    pub notified_on: NaiveDate,
+    /// The fee.
+    pub charge: Charge,
+    /// When it was paid.
+    pub paid_on: Option<NaiveDate>,
 }
 
 /// Why an event cannot happen now. Messages are for the case officer.
@@ -231,6 +292,24 @@ pub enum WorkflowError {
     /// An extension was already approved.
     #[error("本申请已于 {0} 延期，不能再次延期")]
     ExtendedAgain(NaiveDate),
+    /// A fee notice was already sent (one method, one notice per request).
+    #[error("本申请已于 {0} 发出收费通知，不能再次收费")]
+    FeeAgain(NaiveDate),
+    /// The computed fee is nothing: no notice is sent for a free request.
+    #[error("按所填数量计算应收费用为0元，无需发出收费通知（前10件、30页以内免费）")]
+    NothingToCharge,
+    /// The payment period has not ended.
+    #[error("缴费期限至 {0} 届满，届满前不能按逾期未缴费处理")]
+    PaymentPeriodRunning(NaiveDate),
+    /// The 补正 period has not ended.
+    #[error("补正期限至 {0} 届满，届满前不能按逾期不补正处理")]
+    ClarificationPeriodRunning(NaiveDate),
+    /// An extension after the answer period ended.
+    #[error("答复期限已于 {0} 届满；延期须在答复期限内经批准并告知申请人")]
+    ExtendTooLate(NaiveDate),
+    /// The letter would lack what the 条例 requires.
+    #[error("{0}")]
+    DetailsMissing(&'static str),
     /// The outcome needs a step that did not happen.
     #[error("办理结果“{}”不适用：{why}", outcome.label())]
     OutcomeNotApplicable {
@@ -251,6 +330,7 @@ impl RequestState {
             clarification: None,
             consultations: Vec::new(),
             extended: None,
+            fee: None,
             decided: None,
             last_event_on: received_on,
         }
@@ -325,20 +405,67 @@ impl RequestState {
                     return Err(WorkflowError::ExtendedAgain(*when));
                 }
                 match self.status {
-                    S::Received | S::InProgress | S::Consulting => {
+                    S::Received | S::InProgress | S::Consulting | S::AwaitingPayment => {
                         next.extended = Some((on, approved_by.clone()));
                     }
                     _ => return Err(not("延期")),
                 }
             }
-            Event::Decide { outcome, .. } => {
+            Event::NotifyFee { charge, .. } => {
+                if let Some(f) = self.fee {
+                    return Err(WorkflowError::FeeAgain(f.notified_on));
+                }
+                if charge.amount_yuan() == 0 {
+                    return Err(WorkflowError::NothingToCharge);
+                }
+                match self.status {
+                    S::Received | S::InProgress => {
+                        next.fee = Some(FeeNotice {
+                            notified_on: on,
+                            charge: *charge,
+                            paid_on: None,
+                        });
+                        next.status = S::AwaitingPayment;
+                    }
+                    _ => return Err(not("发出收费通知")),
+                }
+            }
+            Event::FeePaid { .. } => match (self.status, self.fee) {
+                (S::AwaitingPayment, Some(f)) => {
+                    next.fee = Some(FeeNotice {
+                        paid_on: Some(on),
+                        ..f
+                    });
+                    next.status = S::InProgress;
+                }
+                _ => return Err(not("登记缴费")),
+            },
+            Event::FeeLapsed { .. } => match self.status {
+                S::AwaitingPayment => {
+                    next.decided = Some(Decided {
+                        on,
+                        outcome: Outcome::OtherFeeUnpaid,
+                    });
+                    next.status = S::Decided;
+                }
+                _ => return Err(not("按逾期未缴费处理")),
+            },
+            Event::Decide {
+                outcome, details, ..
+            } => {
                 match self.status {
                     S::Received | S::InProgress => {}
                     _ => return Err(not("作出答复")),
                 }
+                details
+                    .check(*outcome)
+                    .map_err(WorkflowError::DetailsMissing)?;
                 let why = match outcome {
                     Outcome::OtherNoClarification => {
                         Some("逾期不补正须在发出补正通知后按“逾期不补正”处理")
+                    }
+                    Outcome::OtherFeeUnpaid => {
+                        Some("逾期未缴费须在发出收费通知后按“逾期未缴费”处理")
                     }
                     Outcome::UnavailableStillUnclear
                         if !matches!(self.clarification, Some((_, Some(_)))) =>
@@ -368,28 +495,32 @@ impl RequestState {
     }
 
     /// The answer's due date on `calendar` as of `today`, if the clock runs.
-    pub fn due(&self, calendar: &crate::calendar::Calendar, today: NaiveDate) -> Option<NaiveDate> {
-        crate::deadline::deadlines(
-            calendar,
-            &self.clock_facts(today),
-            crate::deadline::Periods::default(),
-        )
-        .ok()
-        .and_then(|d| d.due)
+    pub fn due(
+        &self,
+        calendar: &Calendar,
+        periods: Periods,
+        today: NaiveDate,
+    ) -> Option<NaiveDate> {
+        crate::deadline::deadlines(calendar, &self.clock_facts(today), periods)
+            .ok()
+            .and_then(|d| d.due)
     }
 
     /// How urgent the request is as of `today`.
-    pub fn urgency(&self, calendar: &crate::calendar::Calendar, today: NaiveDate) -> Urgency {
+    pub fn urgency(&self, calendar: &Calendar, periods: Periods, today: NaiveDate) -> Urgency {
         if matches!(self.status, Status::Decided | Status::Closed) {
             return Urgency::Normal;
         }
         if self.status == Status::AwaitingClarification {
             return Urgency::AwaitingClarification;
         }
+        if self.status == Status::AwaitingPayment {
+            return Urgency::AwaitingPayment;
+        }
         let soon = calendar
             .add_working_days(today, DUE_SOON_WORKING_DAYS, &|_| false)
             .date;
-        match self.due(calendar, today) {
+        match self.due(calendar, periods, today) {
             Some(due) if due < today => Urgency::Overdue,
             Some(due) if due <= soon => Urgency::DueSoon,
             _ => Urgency::Normal,
@@ -414,7 +545,73 @@ impl RequestState {
                 .map(|(from, to)| (*from, to.unwrap_or(today).max(*from)))
                 .collect(),
             extended: self.extended.is_some(),
+            fee_pause: self
+                .fee
+                .map(|f| (f.notified_on, f.paid_on.unwrap_or(today).max(f.notified_on))),
         }
+    }
+
+    /// The last day to pay a fee notice, if one was sent: 20 working days (by default) counted
+    /// from the day after the notice.
+    pub fn fee_payment_due(&self, calendar: &Calendar, periods: Periods) -> Option<NaiveDate> {
+        self.fee.map(|f| {
+            calendar
+                .add_working_days(f.notified_on, periods.fee_payment, &|_| false)
+                .date
+        })
+    }
+
+    /// The last day to supply the 补正 (the "reasonable period" of 第三十条; 15 working days from the
+    /// notice by default), if a notice was sent.
+    pub fn clarification_reply_due(
+        &self,
+        calendar: &Calendar,
+        periods: Periods,
+    ) -> Option<NaiveDate> {
+        self.clarification.map(|(sent, _)| {
+            calendar
+                .add_working_days(sent, periods.clarification_reply, &|_| false)
+                .date
+        })
+    }
+
+    /// [`Self::apply`] plus the rules that need the calendar: a fee is deemed unpaid only after
+    /// its period, and an extension is approved within the answer period. Every caller that
+    /// records a step goes through here.
+    pub fn apply_on(
+        &self,
+        event: &Event,
+        calendar: &Calendar,
+        periods: Periods,
+    ) -> Result<Self, WorkflowError> {
+        match event {
+            Event::ClarificationLapsed { on } => {
+                if let Some(due) = self.clarification_reply_due(calendar, periods)
+                    && *on <= due
+                {
+                    return Err(WorkflowError::ClarificationPeriodRunning(due));
+                }
+            }
+            Event::FeeLapsed { on } => {
+                if let Some(due) = self.fee_payment_due(calendar, periods)
+                    && *on <= due
+                {
+                    return Err(WorkflowError::PaymentPeriodRunning(due));
+                }
+            }
+            Event::Extend { on, .. } => {
+                let due = crate::deadline::deadlines(calendar, &self.clock_facts(*on), periods)
+                    .ok()
+                    .and_then(|d| d.due);
+                if let Some(due) = due
+                    && *on > due
+                {
+                    return Err(WorkflowError::ExtendTooLate(due));
+                }
+            }
+            _ => {}
+        }
+        self.apply(event)
     }
 }
 
@@ -430,12 +627,22 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn details() -> DecisionDetails {
+        DecisionDetails {
+            reasons: "理由".into(),
+            provided: "提供的信息".into(),
+            withheld: "不予公开的部分".into(),
+            referral: String::new(),
+        }
+    }
+
     #[test]
     fn a_request_with_clarification_consultation_and_extension() {
         let mut s = RequestState::new(RequesterKind::Business, d("2025-03-03"));
         for e in [
             Event::RequestClarification {
                 on: d("2025-03-05"),
+                items: String::new(),
             },
             Event::Clarified {
                 on: d("2025-03-20"),
@@ -449,6 +656,7 @@ mod tests {
             Event::Extend {
                 on: d("2025-04-10"),
                 approved_by: "办公室主任".into(),
+                reason: String::new(),
             },
         ] {
             s = s.apply(&e).unwrap();
@@ -468,6 +676,7 @@ mod tests {
             .apply(&Event::Decide {
                 on: d("2025-05-20"),
                 outcome: Outcome::PartlyDisclosed,
+                details: details(),
             })
             .unwrap();
         s = s
@@ -483,20 +692,27 @@ mod tests {
     fn urgency_follows_the_clock() {
         let c = Calendar::built_in();
         let s = RequestState::new(RequesterKind::NaturalPerson, d("2025-03-03"));
-        assert_eq!(s.urgency(&c, d("2025-03-04")), Urgency::Normal);
         assert_eq!(
-            s.urgency(&c, d("2025-03-25")),
+            s.urgency(&c, Periods::default(), d("2025-03-04")),
+            Urgency::Normal
+        );
+        assert_eq!(
+            s.urgency(&c, Periods::default(), d("2025-03-25")),
             Urgency::DueSoon,
             "due 2025-03-31"
         );
-        assert_eq!(s.urgency(&c, d("2025-04-01")), Urgency::Overdue);
+        assert_eq!(
+            s.urgency(&c, Periods::default(), d("2025-04-01")),
+            Urgency::Overdue
+        );
         let waiting = s
             .apply(&Event::RequestClarification {
                 on: d("2025-03-04"),
+                items: String::new(),
             })
             .unwrap();
         assert_eq!(
-            waiting.urgency(&c, d("2025-05-01")),
+            waiting.urgency(&c, Periods::default(), d("2025-05-01")),
             Urgency::AwaitingClarification
         );
     }
@@ -507,11 +723,13 @@ mod tests {
         let waiting = s
             .apply(&Event::RequestClarification {
                 on: d("2025-03-04"),
+                items: String::new(),
             })
             .unwrap();
         assert!(matches!(
             waiting.apply(&Event::RequestClarification {
-                on: d("2025-03-05")
+                on: d("2025-03-05"),
+                items: String::new(),
             }),
             Err(WorkflowError::ClarificationAgain(_))
         ));
@@ -519,7 +737,8 @@ mod tests {
             waiting
                 .apply(&Event::Decide {
                     on: d("2025-03-10"),
-                    outcome: Outcome::Disclosed
+                    outcome: Outcome::Disclosed,
+                    details: details(),
                 })
                 .is_err()
         );
@@ -535,14 +754,16 @@ mod tests {
         assert!(
             s.apply(&Event::Decide {
                 on: d("2025-03-10"),
-                outcome: Outcome::UnavailableStillUnclear
+                outcome: Outcome::UnavailableStillUnclear,
+                details: details(),
             })
             .is_err()
         );
         assert!(
             s.apply(&Event::Decide {
                 on: d("2025-03-10"),
-                outcome: Outcome::OtherNoClarification
+                outcome: Outcome::OtherNoClarification,
+                details: details(),
             })
             .is_err()
         );
@@ -554,12 +775,110 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn a_fee_notice_stops_the_clock_until_paid_and_lapses_only_after_its_period() {
+        let c = Calendar::built_in();
+        let p = Periods::default();
+        let s = RequestState::new(RequesterKind::NaturalPerson, d("2025-03-03"));
+        assert_eq!(s.due(&c, p, d("2025-03-03")), Some(d("2025-03-31")));
+        assert!(matches!(
+            s.apply(&Event::NotifyFee {
+                on: d("2025-03-05"),
+                charge: Charge::PerRequest { nth_in_month: 10 }
+            }),
+            Err(WorkflowError::NothingToCharge)
+        ));
+        let notified = s
+            .apply(&Event::NotifyFee {
+                on: d("2025-03-05"),
+                charge: Charge::PerPage { pages: 150 },
+            })
+            .unwrap();
+        assert_eq!(
+            notified.urgency(&c, p, d("2025-03-06")),
+            Urgency::AwaitingPayment
+        );
+        // Payment period: 20 working days from the day after 2025-03-05.
+        assert_eq!(notified.fee_payment_due(&c, p), Some(d("2025-04-02")));
+        assert_eq!(
+            notified.apply_on(
+                &Event::FeeLapsed {
+                    on: d("2025-04-02")
+                },
+                &c,
+                p
+            ),
+            Err(WorkflowError::PaymentPeriodRunning(d("2025-04-02")))
+        );
+        let lapsed = notified
+            .apply_on(
+                &Event::FeeLapsed {
+                    on: d("2025-04-03"),
+                },
+                &c,
+                p,
+            )
+            .unwrap();
+        assert_eq!(lapsed.decided.unwrap().outcome, Outcome::OtherFeeUnpaid);
+        let paid = notified
+            .apply(&Event::FeePaid {
+                on: d("2025-03-12"),
+            })
+            .unwrap();
+        // 03-05..03-12 (6 working days, both ends) do not count: due moves from 03-31 past the
+        // 清明 holiday (04-04) to 04-09.
+        assert_eq!(paid.due(&c, p, d("2025-03-12")), Some(d("2025-04-09")));
+        let not_paused = Periods {
+            fee_pauses_clock: false,
+            ..p
+        };
+        assert_eq!(
+            paid.due(&c, not_paused, d("2025-03-12")),
+            Some(d("2025-03-31"))
+        );
+        assert!(matches!(
+            paid.apply(&Event::NotifyFee {
+                on: d("2025-03-13"),
+                charge: Charge::PerPage { pages: 40 }
+            }),
+            Err(WorkflowError::FeeAgain(_))
+        ));
+    }
+
+    #[test]
+    fn an_extension_must_come_within_the_answer_period_and_decisions_carry_reasons() {
+        let c = Calendar::built_in();
+        let p = Periods::default();
+        let s = RequestState::new(RequesterKind::NaturalPerson, d("2025-03-03"));
+        let late = Event::Extend {
+            on: d("2025-04-01"),
+            approved_by: "主任".into(),
+            reason: String::new(),
+        };
+        assert_eq!(
+            s.apply_on(&late, &c, p),
+            Err(WorkflowError::ExtendTooLate(d("2025-03-31")))
+        );
+        let refusal = Event::Decide {
+            on: d("2025-03-10"),
+            outcome: Outcome::WithheldProcessInfo,
+            details: DecisionDetails::default(),
+        };
+        assert!(matches!(
+            s.apply(&refusal),
+            Err(WorkflowError::DetailsMissing(_))
+        ));
+    }
+
     fn arb_event() -> impl Strategy<Value = Event> {
-        (0u8..9, 0i64..15, 0usize..21).prop_map(|(k, step, o)| {
+        (0u8..12, 0i64..15, 0usize..21).prop_map(|(k, step, o)| {
             let on = d("2025-01-02") + chrono::Duration::days(step);
             match k {
                 0 => Event::Accept { on },
-                1 => Event::RequestClarification { on },
+                1 => Event::RequestClarification {
+                    on,
+                    items: String::new(),
+                },
                 2 => Event::Clarified { on },
                 3 => Event::ClarificationLapsed { on },
                 4 => Event::StartConsultation { on },
@@ -567,12 +886,22 @@ mod tests {
                 6 => Event::Extend {
                     on,
                     approved_by: "负责人".into(),
+                    reason: String::new(),
                 },
                 7 => Event::Decide {
                     on,
                     outcome: Outcome::ALL[o],
+                    details: details(),
                 },
-                _ => Event::Close { on },
+                8 => Event::Close { on },
+                9 => Event::NotifyFee {
+                    on,
+                    charge: Charge::PerRequest {
+                        nth_in_month: u32::try_from(step).unwrap_or(0) + 5,
+                    },
+                },
+                10 => Event::FeePaid { on },
+                _ => Event::FeeLapsed { on },
             }
         })
     }
@@ -597,6 +926,9 @@ mod tests {
                 prop_assert!(dec.on >= s.received_on);
                 if dec.outcome == Outcome::OtherNoClarification {
                     prop_assert!(matches!(s.clarification, Some((_, None))));
+                }
+                if dec.outcome == Outcome::OtherFeeUnpaid {
+                    prop_assert!(s.fee.is_some_and(|f| f.paid_on.is_none()));
                 }
                 if dec.outcome == Outcome::UnavailableStillUnclear {
                     prop_assert!(matches!(s.clarification, Some((_, Some(_)))));

@@ -1,0 +1,226 @@
+//! How a request arrives and which day counts as its receipt (条例 第三十一条). The receipt day starts
+//! the statutory clock, so it is never typed freely: a case officer records what happened (the day a
+//! letter was signed for, the day the applicant confirmed a fax) and this module fixes the date.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::request::UnknownKey;
+
+/// The channels an application can come through (第二十九条、第三十一条).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The portal's online form (互联网渠道; the system confirms at once).
+    Online,
+    /// Handed in at the counter (当面提交).
+    Counter,
+    /// 邮寄, a letter that must be signed for (挂号信、EMS).
+    SignedPost,
+    /// 邮寄, an ordinary letter (平常信函).
+    OrdinaryPost,
+    /// The disclosure office's fax.
+    Fax,
+    /// The disclosure office's e-mail address (互联网渠道).
+    Email,
+}
+
+impl Channel {
+    /// Every channel, in the order forms list them.
+    pub const ALL: [Self; 6] = [
+        Self::Online,
+        Self::Counter,
+        Self::SignedPost,
+        Self::OrdinaryPost,
+        Self::Fax,
+        Self::Email,
+    ];
+
+    /// Channels a case officer registers (everything but the online form).
+    pub const REGISTERED_BY_STAFF: [Self; 5] = [
+        Self::Counter,
+        Self::SignedPost,
+        Self::OrdinaryPost,
+        Self::Fax,
+        Self::Email,
+    ];
+
+    /// Machine key.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::Online => "online",
+            Self::Counter => "counter",
+            Self::SignedPost => "signed_post",
+            Self::OrdinaryPost => "ordinary_post",
+            Self::Fax => "fax",
+            Self::Email => "email",
+        }
+    }
+
+    /// What a person reads.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Online => "网上申请",
+            Self::Counter => "当面提交",
+            Self::SignedPost => "邮寄（需签收）",
+            Self::OrdinaryPost => "邮寄（平常信函）",
+            Self::Fax => "传真",
+            Self::Email => "电子邮件",
+        }
+    }
+
+    /// Which day 第三十一条 takes as the receipt day, in the words of a receipt (登记回执).
+    pub const fn receipt_rule(self) -> &'static str {
+        match self {
+            Self::Counter => "当面提交的，以提交之日为收到申请之日",
+            Self::SignedPost => "以邮寄方式提交且需签收的，以本机关签收之日为收到申请之日",
+            Self::OrdinaryPost => {
+                "以平常信函等无需签收的邮寄方式提交的，以本机关与申请人确认之日为收到申请之日"
+            }
+            Self::Online | Self::Fax | Self::Email => {
+                "通过互联网渠道或者传真提交的，以双方确认之日为收到申请之日"
+            }
+        }
+    }
+
+    /// Whether the receipt day is a day of confirmation with the applicant (rather than the day
+    /// the application was handed in or signed for).
+    pub const fn needs_confirmation(self) -> bool {
+        matches!(
+            self,
+            Self::OrdinaryPost | Self::Online | Self::Fax | Self::Email
+        )
+    }
+
+    /// What the "arrived" date means for this channel, for the registration form.
+    pub const fn arrival_label(self) -> &'static str {
+        match self {
+            Self::Counter | Self::Online => "提交日期",
+            Self::SignedPost => "签收日期",
+            Self::OrdinaryPost => "收到信函日期",
+            Self::Fax => "收到传真日期",
+            Self::Email => "收到邮件日期",
+        }
+    }
+}
+
+impl FromStr for Channel {
+    type Err = UnknownKey;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.key() == s)
+            .ok_or_else(|| UnknownKey {
+                what: "申请渠道",
+                key: s.to_owned(),
+            })
+    }
+}
+
+/// Why a receipt day cannot be fixed. Messages are for the case officer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReceiptError {
+    /// A confirmation channel without a confirmation date.
+    #[error("{}的申请，以与申请人确认之日为收到申请之日：请填写确认日期", .0.label())]
+    NotConfirmed(Channel),
+    /// Confirmed before it arrived.
+    #[error("确认日期 {confirmed} 早于{arrived_label} {arrived}；请核对日期")]
+    ConfirmedBeforeArrival {
+        /// The confirmation date.
+        confirmed: NaiveDate,
+        /// The arrival date.
+        arrived: NaiveDate,
+        /// What the arrival date means.
+        arrived_label: &'static str,
+    },
+    /// A date in the future.
+    #[error("日期 {0} 晚于今天；不能登记尚未收到的申请")]
+    InTheFuture(NaiveDate),
+}
+
+/// Fixes the receipt day (第三十一条) from what the case officer records: the day the application
+/// arrived (handed in, signed for, received) and, for channels that need it, the day the office and
+/// the applicant confirmed it. `today` guards against dates that have not happened.
+pub fn receipt_date(
+    channel: Channel,
+    arrived_on: NaiveDate,
+    confirmed_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<NaiveDate, ReceiptError> {
+    if arrived_on > today {
+        return Err(ReceiptError::InTheFuture(arrived_on));
+    }
+    if !channel.needs_confirmation() {
+        return Ok(arrived_on);
+    }
+    let confirmed = confirmed_on.ok_or(ReceiptError::NotConfirmed(channel))?;
+    if confirmed > today {
+        return Err(ReceiptError::InTheFuture(confirmed));
+    }
+    if confirmed < arrived_on {
+        return Err(ReceiptError::ConfirmedBeforeArrival {
+            confirmed,
+            arrived: arrived_on,
+            arrived_label: channel.arrival_label(),
+        });
+    }
+    Ok(confirmed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn each_channel_fixes_the_receipt_day_of_article_31() {
+        let today = d("2025-06-30");
+        let arrived = d("2025-06-20");
+        let confirmed = Some(d("2025-06-23"));
+        assert_eq!(
+            receipt_date(Channel::Counter, arrived, confirmed, today),
+            Ok(arrived),
+            "counter: the day it was handed in, whatever else is typed"
+        );
+        assert_eq!(
+            receipt_date(Channel::SignedPost, arrived, None, today),
+            Ok(arrived)
+        );
+        for c in [
+            Channel::OrdinaryPost,
+            Channel::Fax,
+            Channel::Email,
+            Channel::Online,
+        ] {
+            assert_eq!(
+                receipt_date(c, arrived, confirmed, today),
+                Ok(d("2025-06-23"))
+            );
+            assert_eq!(
+                receipt_date(c, arrived, None, today),
+                Err(ReceiptError::NotConfirmed(c))
+            );
+            assert!(matches!(
+                receipt_date(c, arrived, Some(d("2025-06-19")), today),
+                Err(ReceiptError::ConfirmedBeforeArrival { .. })
+            ));
+        }
+        assert_eq!(
+            receipt_date(Channel::Counter, d("2025-07-01"), None, today),
+            Err(ReceiptError::InTheFuture(d("2025-07-01")))
+        );
+    }
+
+    #[test]
+    fn keys_round_trip() {
+        for c in Channel::ALL {
+            assert_eq!(c.key().parse::<Channel>(), Ok(c));
+        }
+        assert!("phone".parse::<Channel>().is_err());
+    }
+}
