@@ -78,6 +78,21 @@ enum Command {
         /// A folder of YYYY.txt holiday files for years announced after this release.
         #[arg(long, env = "GONGKAI_HOLIDAYS_DIR")]
         holidays_dir: Option<PathBuf>,
+        /// SMTP server for e-mail notifications to requesters, e.g. `smtp://relay.example:25` or
+        /// `smtps://user:pass@mail.example:465`; without it, mails wait in the outbox.
+        #[arg(long, env = "GONGKAI_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// The sender of notifications, e.g. `西里镇政务公开 <gongkai@example.gov.cn>`.
+        #[arg(
+            long,
+            env = "GONGKAI_MAIL_FROM",
+            default_value = "政府信息公开 <gongkai@localhost>"
+        )]
+        mail_from: String,
+        /// Whether the days from a fee notice to its payment stop the answer clock (the spec
+        /// marks this unverified; default true).
+        #[arg(long, env = "GONGKAI_FEE_PAUSES_CLOCK", default_value_t = true, action = clap::ArgAction::Set)]
+        fee_pauses_clock: bool,
     },
     /// Manage staff accounts.
     #[command(subcommand)]
@@ -377,6 +392,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             insecure_cookies,
             trust_forwarded_for,
             holidays_dir,
+            smtp_url,
+            mail_from,
+            fee_pauses_clock,
         } => {
             let calendar = gongkai_core::calendar::Calendar::load(holidays_dir.as_deref())
                 .map_err(|e| anyhow::anyhow!(e))?;
@@ -387,9 +405,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     .context("载入示例数据")?;
                 tracing::info!("demo data loaded");
             }
+            let mailer = smtp_url
+                .map(|url| {
+                    gongkai_web::mail::Mailer::new(&gongkai_web::mail::MailConfig {
+                        smtp_url: url,
+                        from: mail_from,
+                    })
+                })
+                .transpose()
+                .map_err(|e| anyhow::anyhow!(e))?;
             let settings = gongkai_web::Settings {
                 secure_cookies: !insecure_cookies,
                 trust_forwarded_for,
+                periods: gongkai_core::deadline::Periods {
+                    fee_pauses_clock,
+                    ..gongkai_core::deadline::Periods::default()
+                },
                 ..gongkai_web::Settings::default()
             };
             accounts::first_admin(
@@ -404,6 +435,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 clock.clone(),
                 settings.clone(),
             ));
+            if let Some(mailer) = mailer {
+                tokio::spawn(gongkai_web::mail::run_outbox(
+                    store.clone(),
+                    clock.clone(),
+                    mailer,
+                ));
+            }
             let state = gongkai_web::AppState {
                 store: store.clone(),
                 clock,
@@ -500,6 +538,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 clarification_received,
                 pauses: consultation,
                 extended,
+                fee_pause: None,
             };
             let d = gongkai_core::deadline::deadlines(
                 &calendar,

@@ -2,11 +2,13 @@
 
 pub mod charts;
 mod docx;
+mod letter;
 pub mod parse;
 pub mod pdf;
 mod xlsx;
 
 pub use docx::docx;
+pub use letter::{letter_docx, letter_html};
 pub use xlsx::xlsx;
 
 use std::str::FromStr;
@@ -138,6 +140,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ),
         ("report.md", include_str!("../templates/report.md")),
         ("bar_chart.svg", include_str!("../templates/bar_chart.svg")),
+        ("letter.html", include_str!("../templates/letter.html")),
     ] {
         env.add_template(name, source)
             .expect("embedded templates parse");

@@ -3,10 +3,12 @@
 //! transaction. The requester's personal data lives in its own table and never enters the audit
 //! trail, the report or any public page.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_core::audit::Actor;
+use gongkai_core::deadline::Rules;
+use gongkai_core::letter::{Letter, LetterFacts, LetterKind, LetterSettings, compose};
 use gongkai_core::workflow::{Event, RequestState, new_tracking_code};
-use gongkai_core::{RequesterKind, Slug};
+use gongkai_core::{Agency, Channel, RequesterKind, Slug};
 
 use crate::audit::{AuditEntry, BeginWrite, append_audit};
 use crate::{Store, StoreError, on_pool};
@@ -31,8 +33,8 @@ pub struct NewRequest {
     pub kind: RequesterKind,
     /// 收到申请之日, fixed by the rules of 第三十一条 for the channel.
     pub received_on: NaiveDate,
-    /// How it arrived: online, counter, post, fax, e-mail.
-    pub channel: String,
+    /// How it arrived.
+    pub channel: Channel,
     /// The information wanted (title, 文号 or other identifying features).
     pub description: String,
     /// The form of delivery asked for.
@@ -45,16 +47,176 @@ fn state_json(state: &RequestState) -> Result<String, StoreError> {
     serde_json::to_string(state).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
+/// The channel of a stored request: its key, or (rows from before keys were stored) its label.
+fn channel_of(key: Option<&str>, label: &str) -> Channel {
+    key.and_then(|k| k.parse().ok())
+        .or_else(|| Channel::ALL.into_iter().find(|c| c.label() == label))
+        .unwrap_or(Channel::Online)
+}
+
+/// Whether a contact is an e-mail address the outbox can write to.
+fn email_of(contact: &str) -> Option<&str> {
+    let c = contact.trim();
+    let (local, domain) = c.split_once('@')?;
+    (!local.is_empty() && domain.contains('.') && !c.contains(char::is_whitespace)).then_some(c)
+}
+
+/// What a letter needs of the agency: loaded before the write transaction.
+pub(crate) struct LetterAgencyData {
+    pub(crate) agency: Agency,
+    pub(crate) parent_name: Option<String>,
+    pub(crate) settings: LetterSettings,
+}
+
+/// What a letter needs of the request, read inside the write transaction.
+struct LetterRequest {
+    name: String,
+    contact: String,
+    channel: Channel,
+    description: String,
+    delivery: String,
+}
+
+impl LetterAgencyData {
+    #[allow(clippy::too_many_arguments, reason = "one call site per write path")]
+    fn compose(
+        &self,
+        kind: LetterKind,
+        req: &LetterRequest,
+        code: &str,
+        state: &RequestState,
+        event: Option<&Event>,
+        on: NaiveDate,
+        serial: u32,
+        rules: Rules<'_>,
+    ) -> Result<Letter, StoreError> {
+        let facts = LetterFacts {
+            agency_name: &self.agency.name,
+            agency_kind: self.agency.kind,
+            parent_name: self.parent_name.as_deref(),
+            remedy: &self.settings,
+            requester_name: &req.name,
+            organisation: state.requester.is_organisation(),
+            channel: req.channel,
+            description: &req.description,
+            delivery: &req.delivery,
+            code,
+            state,
+        };
+        compose(
+            kind,
+            &facts,
+            event,
+            on,
+            serial,
+            rules.calendar,
+            rules.periods,
+        )
+        .map_err(|e| StoreError::Invalid(e.to_string()))
+    }
+}
+
+/// The mail that tells the requester a letter was issued (sent by the outbox task).
+fn letter_mail(agency: &str, code: &str, letter: &Letter) -> (String, String) {
+    let subject = format!("{agency}：{}（查询码 {code}）", letter.kind.short());
+    let mut body = format!(
+        "{}\n{}\n\n{}：\n",
+        letter.title, letter.number, letter.addressee
+    );
+    for p in &letter.paragraphs {
+        body.push_str("    ");
+        body.push_str(p);
+        body.push('\n');
+    }
+    if let Some(r) = &letter.remedies {
+        body.push_str("    ");
+        body.push_str(r);
+        body.push('\n');
+    }
+    body.push('\n');
+    body.push_str(&letter.signatory);
+    body.push('\n');
+    body.push_str(&letter.date_text());
+    body.push_str(
+        "\n\n正式文书（加盖印章）可凭查询码和联系方式在政府信息公开网站的申请查询页面下载。\n",
+    );
+    (subject, body)
+}
+
+/// Inserts a composed letter and, if the requester gave an e-mail address, its mail — in the
+/// caller's transaction.
+macro_rules! issue_letter {
+    ($tx:expr, $la:expr, $req:expr, $code:expr, $request_id:expr, $agency_id:expr, $kind:expr, $state:expr, $event:expr, $on:expr, $rules:expr, $now:expr) => {{
+        let on: NaiveDate = $on;
+        let year = on.year();
+        let serial: i32 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(serial), 0) + 1 FROM letters WHERE agency_id = $1 AND year = $2",
+        )
+        .bind($agency_id)
+        .bind(year)
+        .fetch_one(&mut *$tx)
+        .await?;
+        let letter = $la.compose(
+            $kind,
+            $req,
+            $code,
+            $state,
+            $event,
+            on,
+            u32::try_from(serial).unwrap_or(1),
+            $rules,
+        )?;
+        let json = serde_json::to_string(&letter).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO letters (agency_id, request_id, year, serial, kind, issued_on, letter_json, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind($agency_id)
+        .bind($request_id)
+        .bind(year)
+        .bind(serial)
+        .bind(letter.kind.key())
+        .bind(on)
+        .bind(&json)
+        .bind($now.timestamp_millis())
+        .execute(&mut *$tx)
+        .await?;
+        if let Some(to) = email_of(&$req.contact) {
+            let (subject, body) = letter_mail(&$la.agency.name, $code, &letter);
+            sqlx::query(
+                "INSERT INTO outbox (recipient, subject, body, created_ms, next_ms) VALUES ($1, $2, $3, $4, $4)",
+            )
+            .bind(to)
+            .bind(&subject)
+            .bind(&body)
+            .bind($now.timestamp_millis())
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
 impl Store {
-    /// Registers a request and returns its tracking code.
+    /// Registers a request, issues its receipt (登记回执) and returns its tracking code. When this
+    /// returns, the request is committed: a tracking code is never shown for a request that could
+    /// be lost.
     pub async fn register_request(
         &self,
         slug: &Slug,
         new: &NewRequest,
         actor: &Actor,
         now: DateTime<Utc>,
+        rules: Rules<'_>,
     ) -> Result<String, StoreError> {
         let agency_id = self.agency_id(slug).await?;
+        let la = self.letter_agency(slug).await?;
+        let req = LetterRequest {
+            name: new.requester.name.clone(),
+            contact: new.requester.contact.clone(),
+            channel: new.channel,
+            description: new.description.clone(),
+            delivery: new.delivery.clone(),
+        };
         let state = RequestState::new(new.kind, new.received_on);
         let json = state_json(&state)?;
         let code = new_tracking_code();
@@ -67,7 +229,7 @@ impl Store {
                 "{} 收到申请（{}，{}）",
                 new.received_on,
                 new.kind.label(),
-                new.channel
+                new.channel.label()
             ),
         };
         on_pool!(self, |pool| {
@@ -85,11 +247,12 @@ impl Store {
             .bind(&json)
             .fetch_one(&mut *tx)
             .await?;
-            sqlx::query("INSERT INTO request_details (request_id, channel, description, delivery) VALUES ($1, $2, $3, $4)")
+            sqlx::query("INSERT INTO request_details (request_id, channel, description, delivery, channel_key) VALUES ($1, $2, $3, $4, $5)")
                 .bind(id)
-                .bind(&new.channel)
+                .bind(new.channel.label())
                 .bind(&new.description)
                 .bind(&new.delivery)
+                .bind(new.channel.key())
                 .execute(&mut *tx)
                 .await?;
             let p = &new.requester;
@@ -101,6 +264,20 @@ impl Store {
                 .bind(&p.address)
                 .execute(&mut *tx)
                 .await?;
+            issue_letter!(
+                tx,
+                la,
+                &req,
+                &code,
+                id,
+                agency_id,
+                LetterKind::Receipt,
+                &state,
+                None,
+                new.received_on,
+                rules,
+                now
+            );
             append_audit!(tx, &entry, now);
             tx.commit().await?;
         });
@@ -129,8 +306,9 @@ impl Store {
         .transpose()
     }
 
-    /// Applies a step. `core::workflow` decides; a refused step changes nothing and its message says
-    /// why (`StoreError::Invalid`).
+    /// Applies a step and issues the letter it calls for. `core::workflow` decides and
+    /// `core::letter` composes; a refused step (or a letter that cannot be composed, e.g. no 复议机关
+    /// configured) changes nothing and its message says why (`StoreError::Invalid`).
     pub async fn apply_request_event(
         &self,
         slug: &Slug,
@@ -138,8 +316,10 @@ impl Store {
         event: &Event,
         actor: &Actor,
         now: DateTime<Utc>,
+        rules: Rules<'_>,
     ) -> Result<RequestState, StoreError> {
         let agency_id = self.agency_id(slug).await?;
+        let la = self.letter_agency(slug).await?;
         let entry = AuditEntry {
             actor,
             agency: Some(slug.as_str()),
@@ -173,7 +353,7 @@ impl Store {
             let state: RequestState = serde_json::from_str(&json)
                 .map_err(|e| StoreError::Corrupt(format!("request state: {e}")))?;
             let next = state
-                .apply(event)
+                .apply_on(event, rules.calendar, rules.periods)
                 .map_err(|e| StoreError::Invalid(e.to_string()))?;
             let status = serde_json::to_value(next.status)
                 .ok()
@@ -203,6 +383,36 @@ impl Store {
                 .bind(now.timestamp_millis())
                 .execute(&mut *tx)
                 .await?;
+            if let Some(kind) = LetterKind::for_event(event) {
+                let (name, contact, channel_key, channel, description, delivery): (String, String, Option<String>, String, String, String) = sqlx::query_as(
+                    "SELECT p.name, p.contact, d.channel_key, d.channel, d.description, d.delivery FROM requesters p \
+                     JOIN request_details d ON d.request_id = p.request_id WHERE p.request_id = $1",
+                )
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let req = LetterRequest {
+                    name,
+                    contact,
+                    channel: channel_of(channel_key.as_deref(), &channel),
+                    description,
+                    delivery,
+                };
+                issue_letter!(
+                    tx,
+                    la,
+                    &req,
+                    code,
+                    id,
+                    agency_id,
+                    kind,
+                    &next,
+                    Some(event),
+                    event.on(),
+                    rules,
+                    now
+                );
+            }
             append_audit!(tx, &entry, now);
             tx.commit().await?;
             next
@@ -245,7 +455,39 @@ pub struct QueuedRequest {
     /// What was asked for.
     pub description: String,
     /// How it arrived.
-    pub channel: String,
+    pub channel: Channel,
+    /// The form of delivery asked for.
+    pub delivery: String,
+    /// The case officer it is assigned to: (user id, display name).
+    pub assignee: Option<(i64, String)>,
+}
+
+type QueueRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<i64>,
+    Option<String>,
+);
+
+const QUEUE_SELECT: &str = "SELECT r.tracking_code, r.state_json, d.description, d.channel, d.channel_key, d.delivery, r.assignee_id, u.display_name \
+     FROM requests r JOIN request_details d ON d.request_id = r.id LEFT JOIN users u ON u.id = r.assignee_id";
+
+fn queued(row: QueueRow) -> Result<QueuedRequest, StoreError> {
+    let (code, json, description, channel, channel_key, delivery, assignee_id, assignee_name) = row;
+    let state = serde_json::from_str(&json)
+        .map_err(|e| StoreError::Corrupt(format!("request state: {e}")))?;
+    Ok(QueuedRequest {
+        code,
+        state,
+        description,
+        channel: channel_of(channel_key.as_deref(), &channel),
+        delivery,
+        assignee: assignee_id.map(|id| (id, assignee_name.unwrap_or_default())),
+    })
 }
 
 /// One step in a request's history.
@@ -263,28 +505,13 @@ impl Store {
     /// The agency's requests that are not closed, oldest first.
     pub async fn open_requests(&self, slug: &Slug) -> Result<Vec<QueuedRequest>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let rows: Vec<(String, String, String, String)> = on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT r.tracking_code, r.state_json, d.description, d.channel FROM requests r \
-                 JOIN request_details d ON d.request_id = r.id \
-                 WHERE r.agency_id = $1 AND r.tracking_code IS NOT NULL AND r.status <> 'closed' ORDER BY r.id",
-            )
-            .bind(agency_id)
-            .fetch_all(pool)
-            .await?
+        let sql = format!(
+            "{QUEUE_SELECT} WHERE r.agency_id = $1 AND r.tracking_code IS NOT NULL AND r.status <> 'closed' ORDER BY r.id"
+        );
+        let rows: Vec<QueueRow> = on_pool!(self, |pool| {
+            sqlx::query_as(&sql).bind(agency_id).fetch_all(pool).await?
         });
-        rows.into_iter()
-            .map(|(code, json, description, channel)| {
-                let state = serde_json::from_str(&json)
-                    .map_err(|e| StoreError::Corrupt(format!("request state: {e}")))?;
-                Ok(QueuedRequest {
-                    code,
-                    state,
-                    description,
-                    channel,
-                })
-            })
-            .collect()
+        rows.into_iter().map(queued).collect()
     }
 
     /// A request's details and history.
@@ -294,27 +521,29 @@ impl Store {
         code: &str,
     ) -> Result<Option<(QueuedRequest, Vec<RequestStep>)>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let row: Option<(i64, String, String, String)> = on_pool!(self, |pool| {
+        let sql = format!("{QUEUE_SELECT} WHERE r.agency_id = $1 AND r.tracking_code = $2");
+        let row: Option<QueueRow> = on_pool!(self, |pool| {
+            sqlx::query_as(&sql)
+                .bind(agency_id)
+                .bind(code)
+                .fetch_optional(pool)
+                .await?
+        });
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let request = queued(row)?;
+        let steps: Vec<(String, String, i64)> = on_pool!(self, |pool| {
             sqlx::query_as(
-                "SELECT r.id, r.state_json, d.description, d.channel FROM requests r \
-                 JOIN request_details d ON d.request_id = r.id WHERE r.agency_id = $1 AND r.tracking_code = $2",
+                "SELECT e.event_json, e.actor, e.at_ms FROM request_events e JOIN requests r ON r.id = e.request_id \
+                 WHERE r.agency_id = $1 AND r.tracking_code = $2 ORDER BY e.seq",
             )
             .bind(agency_id)
             .bind(code)
-            .fetch_optional(pool)
+            .fetch_all(pool)
             .await?
         });
-        let Some((id, json, description, channel)) = row else {
-            return Ok(None);
-        };
-        let steps: Vec<(String, String, i64)> = on_pool!(self, |pool| {
-            sqlx::query_as("SELECT event_json, actor, at_ms FROM request_events WHERE request_id = $1 ORDER BY seq")
-                .bind(id)
-                .fetch_all(pool)
-                .await?
-        });
         let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("request: {e}"));
-        let state = serde_json::from_str(&json).map_err(corrupt)?;
         let steps = steps
             .into_iter()
             .map(|(e, actor, ms)| {
@@ -325,14 +554,6 @@ impl Store {
                 })
             })
             .collect::<Result<_, StoreError>>()?;
-        Ok(Some((
-            QueuedRequest {
-                code: code.to_owned(),
-                state,
-                description,
-                channel,
-            },
-            steps,
-        )))
+        Ok(Some((request, steps)))
     }
 }

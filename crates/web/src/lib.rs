@@ -14,9 +14,11 @@ use gongkai_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 mod admin;
+mod api;
 mod check;
 mod csrf;
 mod error;
+pub mod mail;
 mod pages;
 mod requests;
 mod session;
@@ -45,6 +47,8 @@ pub struct Settings {
     pub max_failures_per_address: i64,
     /// The throttling window (default 15 minutes).
     pub failure_window: Duration,
+    /// The periods of disclosure on request, with the settings for [U] rules.
+    pub periods: gongkai_core::deadline::Periods,
 }
 
 impl Default for Settings {
@@ -58,6 +62,7 @@ impl Default for Settings {
             max_failures_per_account: 5,
             max_failures_per_address: 20,
             failure_window: Duration::minutes(15),
+            periods: gongkai_core::deadline::Periods::default(),
         }
     }
 }
@@ -73,6 +78,16 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The working-day calendar, loaded once (built-in years plus any added by the operator).
     pub calendar: Arc<gongkai_core::calendar::Calendar>,
+}
+
+impl AppState {
+    /// The calendar and periods every working-day rule needs.
+    pub fn rules(&self) -> gongkai_core::deadline::Rules<'_> {
+        gongkai_core::deadline::Rules {
+            calendar: &self.calendar,
+            periods: self.settings.periods,
+        }
+    }
 }
 
 /// Who may reach a route.
@@ -154,6 +169,9 @@ fn routes() -> Routes {
         .get("/agencies/{slug}/requests/new", Public, requests::new_form)
         .post("/agencies/{slug}/requests", Public, requests::submit)
         .get("/agencies/{slug}/requests/track", Public, requests::track)
+        .get("/agencies/{slug}/requests/letters/{letter}", Public, requests::letter)
+        .post("/api/v1/requests", Public, api::create_request)
+        .get("/api/openapi.json", Public, api::openapi)
         .get("/check", Public, check::form)
         .post("/check", Public, check::submit)
         // The back office.
@@ -171,9 +189,15 @@ fn routes() -> Routes {
         .post("/admin/agencies/{slug}/grants", Staff, admin::agencies::grant)
         .post("/admin/agencies/{slug}/revoke", Staff, admin::agencies::revoke)
         .post("/admin/agencies/{slug}/deadline", Staff, admin::agencies::set_deadline)
+        .post("/admin/agencies/{slug}/letter-settings", Staff, admin::agencies::letter_settings)
         .get("/admin/agencies/{slug}/requests", Staff, admin::cases::queue)
+        .get("/admin/agencies/{slug}/requests/new", Staff, admin::cases::register_form)
+        .post("/admin/agencies/{slug}/requests", Staff, admin::cases::register)
         .get("/admin/agencies/{slug}/requests/{code}", Staff, admin::cases::show)
         .post("/admin/agencies/{slug}/requests/{code}/steps", Staff, admin::cases::step)
+        .post("/admin/agencies/{slug}/requests/{code}/assign", Staff, admin::cases::assign)
+        .post("/admin/agencies/{slug}/requests/{code}/cases", Staff, admin::cases::case)
+        .get("/admin/agencies/{slug}/requests/{code}/letters/{letter}", Staff, admin::cases::letter)
         .get("/admin/agencies/{slug}/reports/{year}", Staff, admin::workspace::show)
         .post("/admin/agencies/{slug}/reports/{year}", Staff, admin::workspace::save)
         .post("/admin/agencies/{slug}/reports/{year}/publish", Staff, admin::workspace::publish)

@@ -6,10 +6,12 @@ use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::NaiveDate;
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::secrets_equal;
-use gongkai_core::deadline::{Periods, deadlines};
-use gongkai_core::{Agency, RequesterKind};
+use gongkai_core::deadline::deadlines;
+use gongkai_core::workflow::RequestState;
+use gongkai_core::{Agency, Channel, RequesterKind};
 use gongkai_store::{NewRequest, Requester};
 use minijinja::context;
 use minijinja::value::Serde;
@@ -21,19 +23,87 @@ use crate::pages::find as agency;
 use crate::session::{Visitor, render_form as render};
 
 /// The ways an applicant may ask to receive the information (第二十九条第（三）项).
-const DELIVERY: [&str; 4] = ["纸质文本", "电子邮件", "电子数据拷贝", "现场查阅"];
+pub(crate) const DELIVERY: [&str; 4] = ["纸质文本", "电子邮件", "电子数据拷贝", "现场查阅"];
 
-/// The form's fields.
+/// The form's fields (also the JSON API's, less the agency).
 #[derive(Debug, Deserialize, Default, Serialize, Clone)]
 #[serde(default)]
 pub struct RequestForm {
-    kind: String,
-    name: String,
-    id_document: String,
-    contact: String,
-    address: String,
-    description: String,
-    delivery: String,
+    pub(crate) kind: String,
+    pub(crate) name: String,
+    pub(crate) id_document: String,
+    pub(crate) contact: String,
+    pub(crate) address: String,
+    pub(crate) description: String,
+    pub(crate) delivery: String,
+}
+
+/// A request registered: what the requester is shown (and the API returns).
+pub(crate) struct Registered {
+    pub(crate) code: String,
+    pub(crate) received: NaiveDate,
+    pub(crate) due: Option<NaiveDate>,
+    pub(crate) provisional: bool,
+}
+
+/// Why intake did not register a request.
+pub(crate) enum IntakeFailure {
+    /// Fields to correct, each with its message.
+    Invalid(Vec<(&'static str, String)>),
+    /// Anything else.
+    App(AppError),
+}
+
+impl From<AppError> for IntakeFailure {
+    fn from(e: AppError) -> Self {
+        Self::App(e)
+    }
+}
+
+/// Registers a request that came through the internet channel (the form or the API): received on
+/// the day the system confirms it (第三十一条第（三）项), with its receipt issued. Returns only after
+/// the commit, so a tracking code shown is a request kept.
+pub(crate) async fn register_online(
+    state: &AppState,
+    a: &Agency,
+    form: &RequestForm,
+) -> Result<Registered, IntakeFailure> {
+    let (kind, requester) = validate(form).map_err(IntakeFailure::Invalid)?;
+    let today = state.clock.today();
+    let new = NewRequest {
+        kind,
+        received_on: today,
+        channel: Channel::Online,
+        description: form.description.trim().to_owned(),
+        delivery: form.delivery.trim().to_owned(),
+        requester,
+    };
+    let code = state
+        .store
+        .register_request(
+            &a.slug,
+            &new,
+            &Actor::system("网上申请"),
+            state.clock.now(),
+            state.rules(),
+        )
+        .await
+        .map_err(AppError::from)?;
+    let due = deadlines(
+        &state.calendar,
+        &gongkai_core::deadline::ClockFacts {
+            received_on: Some(today),
+            ..Default::default()
+        },
+        state.settings.periods,
+    )
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(Registered {
+        code,
+        received: today,
+        due: due.due,
+        provisional: due.provisional,
+    })
 }
 
 #[derive(Serialize)]
@@ -101,7 +171,9 @@ fn looks_like_resident_id(id: &str) -> bool {
 }
 
 /// Checks the form; every problem is named on its field.
-fn validate(form: &RequestForm) -> Result<(RequesterKind, Requester), Vec<(&'static str, String)>> {
+pub(crate) fn validate(
+    form: &RequestForm,
+) -> Result<(RequesterKind, Requester), Vec<(&'static str, String)>> {
     let mut errors = Vec::new();
     let kind = form.kind.parse::<RequesterKind>();
     if kind.is_err() {
@@ -142,7 +214,7 @@ fn validate(form: &RequestForm) -> Result<(RequesterKind, Requester), Vec<(&'sta
         2000,
         &mut errors,
     );
-    if !DELIVERY.contains(&form.delivery.as_str()) {
+    if !DELIVERY.contains(&form.delivery.trim()) {
         errors.push(("delivery", "请选择获取信息的方式。".to_owned()));
     }
     if let Ok(RequesterKind::NaturalPerson) = kind {
@@ -176,9 +248,9 @@ pub async fn submit(
     Form(form): Form<RequestForm>,
 ) -> Result<Response, AppError> {
     let a = agency(&state, &slug).await?;
-    let (kind, requester) = match validate(&form) {
-        Ok(ok) => ok,
-        Err(errors) => {
+    let done = match register_online(&state, &a, &form).await {
+        Ok(done) => done,
+        Err(IntakeFailure::Invalid(errors)) => {
             return form_page(
                 &state,
                 &visitor,
@@ -188,35 +260,14 @@ pub async fn submit(
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
         }
+        Err(IntakeFailure::App(e)) => return Err(e),
     };
-    let today = state.clock.today();
-    let new = NewRequest {
-        kind,
-        received_on: today,
-        channel: "网上申请".into(),
-        description: form.description.trim().to_owned(),
-        delivery: form.delivery.clone(),
-        requester,
-    };
-    let code = state
-        .store
-        .register_request(&a.slug, &new, &Actor::system("网上申请"), state.clock.now())
-        .await?;
-    let due = deadlines(
-        &state.calendar,
-        &gongkai_core::deadline::ClockFacts {
-            received_on: Some(today),
-            ..Default::default()
-        },
-        Periods::default(),
-    )
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     render(
         &state,
         &visitor,
         StatusCode::OK,
         "request_done.html",
-        context! { agency => a.name.clone(), slug => a.slug.to_string(), code, received => today.to_string(), due => due.due.map(|d| d.to_string()) },
+        context! { agency => a.name.clone(), slug => a.slug.to_string(), code => done.code, received => done.received.to_string(), due => done.due.map(|d| d.to_string()) },
     )
 }
 
@@ -228,7 +279,23 @@ pub struct TrackQuery {
     contact: String,
 }
 
-/// The tracking page: status and due date for the holder of the code and the contact given.
+/// The request whose code and contact match, if both do (the same answer either way otherwise).
+async fn tracked(
+    state: &AppState,
+    a: &Agency,
+    code: &str,
+    contact: &str,
+) -> Result<Option<RequestState>, AppError> {
+    Ok(match state.store.requester(&a.slug, code).await? {
+        Some(p) if secrets_equal(p.contact.trim(), contact.trim()) => {
+            state.store.request_state(&a.slug, code).await?
+        }
+        _ => None,
+    })
+}
+
+/// The tracking page: status, due date and the letters issued, for the holder of the code and
+/// the contact given.
 pub async fn track(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
@@ -247,13 +314,7 @@ pub async fn track(
         );
     }
     let code = q.code.trim().to_uppercase();
-    let found = match state.store.requester(&a.slug, &code).await? {
-        Some(p) if secrets_equal(p.contact.trim(), q.contact.trim()) => {
-            state.store.request_state(&a.slug, &code).await?
-        }
-        _ => None,
-    };
-    let Some(request) = found else {
+    let Some(request) = tracked(&state, &a, &code, &q.contact).await? else {
         let error = "查询码或联系方式不正确。请核对申请时显示的查询码和填写的联系方式。";
         return render(
             &state,
@@ -266,9 +327,29 @@ pub async fn track(
     let clock = deadlines(
         &state.calendar,
         &request.clock_facts(state.clock.today()),
-        Periods::default(),
+        state.settings.periods,
     )
     .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("code", &code)
+        .append_pair("contact", q.contact.trim())
+        .finish();
+    let letters: Vec<_> = state
+        .store
+        .letters_of(&a.slug, &code)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let base = format!("/agencies/{}/requests/letters/{}", a.slug, l.id);
+            context! {
+                name => l.kind.short(),
+                number => l.number,
+                date => l.issued_on.to_string(),
+                html => format!("{base}?{query}&format=html"),
+                docx => format!("{base}?{query}&format=docx"),
+            }
+        })
+        .collect();
     render(
         &state,
         &visitor,
@@ -277,15 +358,106 @@ pub async fn track(
         context! {
             agency => agency_ctx,
             code,
+            letters,
             result => context! {
                 status => request.status.label(),
                 received => request.received_on.to_string(),
                 due => clock.due.map(|d| d.to_string()),
                 provisional => clock.provisional,
                 decided => request.decided.map(|d| format!("{} {}", d.on, d.outcome.label())),
+                fee => request.fee.filter(|f| f.paid_on.is_none()).map(|f| context! {
+                    amount => f.charge.amount_yuan(),
+                    pay_by => request.fee_payment_due(&state.calendar, state.settings.periods).map(|d| d.to_string()),
+                }),
             },
         },
     )
+}
+
+/// `?code=&contact=&format=` of a letter download.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct LetterQuery {
+    code: String,
+    contact: String,
+    format: String,
+}
+
+/// A letter, for the requester who holds the code and the contact.
+pub async fn letter(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    Query(q): Query<LetterQuery>,
+) -> Result<Response, AppError> {
+    let a = agency(&state, &slug).await?;
+    let code = q.code.trim().to_uppercase();
+    let not_found = || AppError::NotFound("没有这份文书，或查询码、联系方式不正确。".into());
+    if tracked(&state, &a, &code, &q.contact).await?.is_none() {
+        return Err(not_found());
+    }
+    let l = state
+        .store
+        .letter(&a.slug, &code, id)
+        .await?
+        .ok_or_else(not_found)?;
+    letter_response(&l, &q.format)
+}
+
+/// A letter as a download: `html` (printable page) or `docx`.
+pub(crate) fn letter_response(
+    l: &gongkai_core::letter::Letter,
+    format: &str,
+) -> Result<Response, AppError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let file = l.number.replace(['〔', '〕'], "-");
+    if format == "docx" {
+        {
+            let bytes = gongkai_docs::letter_docx(l).map_err(|e| AppError::Internal(e.into()))?;
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                            .to_owned(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!(
+                            "attachment; filename=\"letter.docx\"; filename*=UTF-8''{}.docx",
+                            percent(&file)
+                        ),
+                    ),
+                    (header::CACHE_CONTROL, "private, no-store".to_owned()),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+    } else {
+        {
+            let html = gongkai_docs::letter_html(l).map_err(|e| AppError::Internal(e.into()))?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                    (header::CONTENT_SECURITY_POLICY, DOCUMENT_CSP.to_owned()),
+                    (header::CACHE_CONTROL, "private, no-store".to_owned()),
+                ],
+                html,
+            )
+                .into_response())
+        }
+    }
+}
+
+/// Documents served as pages (letters, reports) carry their own print styles and no scripts.
+pub(crate) const DOCUMENT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'";
+
+/// Percent-encodes a file name for `filename*` (RFC 5987).
+fn percent(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }
 
 #[cfg(test)]

@@ -14,6 +14,14 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("error.html", include_str!("../templates/error.html")),
         ("check.html", include_str!("../templates/check.html")),
         (
+            "request_fields.html",
+            include_str!("../templates/request_fields.html"),
+        ),
+        (
+            "admin/request_new.html",
+            include_str!("../templates/admin/request_new.html"),
+        ),
+        (
             "request_new.html",
             include_str!("../templates/request_new.html"),
         ),

@@ -23,6 +23,7 @@ async fn a_case_officer_handles_a_request_through_the_workflow(store: &Store) {
             &new_request("2025-02-24"),
             &Actor::system("测试"),
             w.clock_now(),
+            common::rules(),
         )
         .await
         .unwrap();
@@ -77,9 +78,40 @@ async fn a_case_officer_handles_a_request_through_the_workflow(store: &Store) {
     );
     let mut decide = step("decide", "2025-03-01");
     decide.push(("outcome", "disclosed"));
+    let missing = officer.post(&format!("{uri}/steps"), &decide).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        missing.body.contains("予以公开须写明提供的信息"),
+        "a reply letter needs its content"
+    );
+    decide.push(("provided", "现将补贴发放名单通过电子邮件提供给您"));
     assert_eq!(
         officer.post(&format!("{uri}/steps"), &decide).await.status,
         StatusCode::SEE_OTHER
+    );
+    // Receipt, 补正 notice and reply letter, each numbered, each downloadable as HTML and DOCX.
+    let letters = w.store.letters_of(&a, &code).await.unwrap();
+    let kinds: Vec<_> = letters.iter().map(|l| l.kind.key()).collect();
+    assert_eq!(kinds, ["receipt", "clarification", "decision"]);
+    let reply = officer
+        .get(&format!("{uri}/letters/{}?format=html", letters[2].id))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    for part in [
+        "政府信息公开申请答复书",
+        "第三十六条",
+        "沂源县人民政府申请行政复议",
+        "补贴发放名单通过电子邮件",
+        "盖章处",
+    ] {
+        assert!(reply.body.contains(part), "{part}: {}", reply.body);
+    }
+    let docx = officer
+        .get(&format!("{uri}/letters/{}?format=docx", letters[2].id))
+        .await;
+    assert_eq!(
+        docx.headers.get("content-type").unwrap(),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     );
     let page = officer.get(&uri).await;
     assert!(
@@ -111,6 +143,171 @@ async fn a_case_officer_handles_a_request_through_the_workflow(store: &Store) {
     );
 }
 
+async fn counter_post_and_fax_requests_are_registered_assigned_charged_and_reviewed(store: &Store) {
+    let w = world(store).await;
+    let a = Slug::parse(TOWN_A).unwrap();
+    let mut officer = signed_in(&w, "a_officer").await;
+    let form = officer
+        .get(&format!("/admin/agencies/{TOWN_A}/requests/new"))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    let fields = |channel: &'static str, arrived: &'static str, confirmed: &'static str| {
+        vec![
+            ("channel", channel),
+            ("arrived_on", arrived),
+            ("confirmed_on", confirmed),
+            ("kind", "business"),
+            ("name", "沂源某某有限公司"),
+            ("id_document", "91370323MA3C000001"),
+            ("contact", "0533-3210000"),
+            ("address", "沂源县某路1号"),
+            ("description", "2024年西里镇道路工程招标文件"),
+            ("delivery", "纸质文本"),
+        ]
+    };
+    let before = w.store.audit_count().await.unwrap();
+    // A fax without the day of confirmation cannot be registered (第三十一条第（三）项).
+    let refused = officer
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/requests"),
+            &fields("fax", "2025-02-26", ""),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("请填写确认日期"), "{}", refused.body);
+    assert_eq!(w.store.audit_count().await.unwrap(), before);
+    // An ordinary letter: received the day it was confirmed with the applicant.
+    let done = officer
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/requests"),
+            &fields("ordinary_post", "2025-02-24", "2025-02-25"),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let uri = done.location().split('?').next().unwrap().to_owned();
+    let code = uri.rsplit('/').next().unwrap().to_owned();
+    let state = w.store.request_state(&a, &code).await.unwrap().unwrap();
+    assert_eq!(state.received_on.to_string(), "2025-02-25");
+    let page = officer.get(&uri).await;
+    assert!(page.body.contains("接收回执") && page.body.contains("邮寄（平常信函）"));
+
+    // Reassignment to a case officer of the agency, shown in the queue's "mine" filter.
+    let me = w.users["a_officer"].to_string();
+    assert_eq!(
+        officer
+            .post(&format!("{uri}/assign"), &[("assignee", &me)])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let stranger = w.users["b_admin"].to_string();
+    assert_eq!(
+        officer
+            .post(&format!("{uri}/assign"), &[("assignee", &stranger)])
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mine = officer
+        .get(&format!("/admin/agencies/{TOWN_A}/requests?filter=mine"))
+        .await;
+    assert!(mine.body.contains(&code) && mine.body.contains("指派给我（1）"));
+
+    // A fee by pages: the notice is issued and the queue counts the request as awaiting payment.
+    let fee = officer
+        .post(
+            &format!("{uri}/steps"),
+            &[
+                ("step", "fee_notice"),
+                ("on", "2025-02-27"),
+                ("fee_method", "per_page"),
+                ("pages", "150"),
+            ],
+        )
+        .await;
+    assert_eq!(fee.status, StatusCode::SEE_OTHER, "{}", fee.body);
+    let queue = officer
+        .get(&format!("/admin/agencies/{TOWN_A}/requests?filter=payment"))
+        .await;
+    assert!(queue.body.contains(&code) && queue.body.contains("待缴费（1）"));
+    let letters = w.store.letters_of(&a, &code).await.unwrap();
+    let notice = w
+        .store
+        .letter(&a, &code, letters[1].id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(notice.paragraphs.join("").contains("共150页，收费1700元"));
+    // Too early to treat as unpaid; paid, handling resumes.
+    let early = officer
+        .post(
+            &format!("{uri}/steps"),
+            &[("step", "fee_lapsed"), ("on", "2025-03-03")],
+        )
+        .await;
+    assert!(early.body.contains("缴费期限至"), "{}", early.body);
+    assert_eq!(
+        officer
+            .post(
+                &format!("{uri}/steps"),
+                &[("step", "fee_paid"), ("on", "2025-03-03")]
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let mut decide = vec![
+        ("step", "decide"),
+        ("on", "2025-03-10"),
+        ("outcome", "withheld.process_info"),
+    ];
+    decide.push(("reasons", "所申请的招标文件尚在审核过程中，属于过程稿"));
+    assert_eq!(
+        officer.post(&format!("{uri}/steps"), &decide).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The applicant seeks reconsideration; the case is recorded, then concluded.
+    assert_eq!(
+        officer
+            .post(
+                &format!("{uri}/cases"),
+                &[
+                    ("kind", "reconsideration"),
+                    ("filed_on", "2025-04-01"),
+                    ("note", "沂政复〔2025〕3号")
+                ]
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let cases = w.store.request_cases(&a, &code).await.unwrap();
+    let id = cases[0].id.to_string();
+    assert_eq!(
+        officer
+            .post(
+                &format!("{uri}/cases"),
+                &[
+                    ("case_id", &id),
+                    ("concluded_on", "2025-05-20"),
+                    ("result", "upheld")
+                ]
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = officer.get(&uri).await;
+    assert!(page.body.contains("沂政复〔2025〕3号") && page.body.contains("结果维持"));
+    let (report, _) = w
+        .store
+        .checked_report(&a, 2025, "2026-03-01".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.table4.reconsideration.upheld, Some(1));
+}
+
 async fn overdue_requests_are_flagged(store: &Store) {
     let w = world(store).await;
     let a = Slug::parse(TOWN_A).unwrap();
@@ -120,6 +317,7 @@ async fn overdue_requests_are_flagged(store: &Store) {
             &new_request("2025-02-24"),
             &Actor::system("测试"),
             w.clock_now(),
+            common::rules(),
         )
         .await
         .unwrap();
@@ -142,6 +340,7 @@ async fn overdue_requests_are_flagged(store: &Store) {
 }
 
 on_both_backends!(
+    counter_post_and_fax_requests_are_registered_assigned_charged_and_reviewed,
     a_case_officer_handles_a_request_through_the_workflow,
     overdue_requests_are_flagged
 );

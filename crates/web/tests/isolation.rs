@@ -25,6 +25,10 @@ fn concrete(spec: &RouteSpec, w: &World) -> String {
         .replace("{year}", "2024")
         .replace("{file}", "report.json")
         .replace("{code}", &w.b_request)
+        .replace(
+            "{letter}",
+            &format!("{}?code={}&contact=13700000000", w.b_letter, w.b_request),
+        )
 }
 
 /// Form fields aimed at 南麻镇 for any form a route may take.

@@ -107,4 +107,81 @@ async fn a_citizen_submits_a_request_and_tracks_it(store: &Store) {
     }
 }
 
-on_both_backends!(a_citizen_submits_a_request_and_tracks_it);
+/// The same intake through `POST /api/v1/requests`: field errors as problem+json, a 201 with the
+/// tracking code, and the receipt downloadable from the tracking page with the code and contact.
+async fn the_api_registers_a_request_and_the_tracking_page_serves_its_letters(store: &Store) {
+    let w = world(store).await;
+    let mut c = Client::new(&w.app);
+    let before = store.audit_count().await.unwrap();
+    let bad = c
+        .post_json(
+            "/api/v1/requests",
+            r#"{"agency":"yiyuan-xili","kind":"robot","name":"","id_document":"1","contact":"x","address":"y","description":"z","delivery":"飞鸽"}"#,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        bad.headers.get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    let problem: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
+    for field in ["kind", "name", "delivery"] {
+        assert!(problem["errors"][field].is_string(), "{field}: {problem}");
+    }
+    let unknown = c
+        .post_json("/api/v1/requests", r#"{"agency":"no-such-town","kind":"natural_person","name":"a","id_document":"37032319900101123X","contact":"b","address":"c","description":"d","delivery":"电子邮件"}"#)
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let garbage = c.post_json("/api/v1/requests", "{not json").await;
+    assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        store.audit_count().await.unwrap(),
+        before,
+        "nothing registered"
+    );
+
+    let ok = c
+        .post_json(
+            "/api/v1/requests",
+            r#"{"agency":"yiyuan-xili","kind":"business","name":"沂源某某有限公司","id_document":"91370323MA3C000001","contact":"office@example.com","address":"沂源县某路1号","description":"2024年西里镇道路工程中标结果","delivery":"电子邮件"}"#,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    let body: serde_json::Value = serde_json::from_str(&ok.body).unwrap();
+    let code = body["tracking_code"].as_str().unwrap().to_owned();
+    assert_eq!(body["received_on"], "2025-03-01");
+    assert_eq!(body["due"], "2025-03-28");
+    assert_eq!(body["provisional"], false);
+
+    let track = c
+        .get(&format!(
+            "/agencies/{TOWN_A}/requests/track?code={code}&contact=office%40example.com"
+        ))
+        .await;
+    assert_eq!(track.status, StatusCode::OK);
+    assert!(track.body.contains("接收回执"), "{}", track.body);
+    let body = track.body.replace("&#x2f;", "/").replace("&amp;", "&");
+    let at = body.find("/requests/letters/").unwrap();
+    let link = body[at..].split('"').next().unwrap().to_owned();
+    let receipt = c.get(&format!("/agencies/{TOWN_A}{link}")).await;
+    assert_eq!(receipt.status, StatusCode::OK, "{link}");
+    assert!(receipt.body.contains("政府信息公开申请接收回执") && receipt.body.contains("贵单位"));
+    assert!(receipt.body.contains("以双方确认之日为收到申请之日"));
+    // Without the right contact, no letter.
+    let wrong = link.replace("office%40example.com", "someone%40example.com");
+    assert_eq!(
+        c.get(&format!("/agencies/{TOWN_A}{wrong}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // The mail announcing the receipt waits in the outbox.
+    assert_eq!(store.mail_to("office@example.com").await.unwrap().len(), 1);
+
+    let doc = c.get("/api/openapi.json").await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.body.contains("/api/v1/requests"));
+}
+
+on_both_backends!(
+    a_citizen_submits_a_request_and_tracks_it,
+    the_api_registers_a_request_and_the_tracking_page_serves_its_letters
+);

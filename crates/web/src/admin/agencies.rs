@@ -282,6 +282,10 @@ async fn agency_page(
             can_administer => p.can_administer(&agency.slug),
             can_move => p.is_system_admin,
             deadline => state.store.report_deadline_for(&agency.slug).await?.map(|d| d.to_string()).unwrap_or_default(),
+            letters => Serde(state.store.own_letter_settings(&agency.slug).await?.unwrap_or_default()),
+            letters_inherited => state.store.own_letter_settings(&agency.slug).await?.is_none(),
+            default_prefix => gongkai_core::letter::default_number_prefix(&agency.name),
+            reconsideration_default => parent.map(|a| a.name.clone()),
             summary_year => chrono::Datelike::year(&state.clock.today()) - 1,
             form => Serde(form),
             kinds => Serde(kinds()),
@@ -458,6 +462,52 @@ pub async fn set_deadline(
         .await?;
     Ok(Redirect::to(&format!(
         "/admin/agencies/{}?notice=deadline_set",
+        agency.slug
+    ))
+    .into_response())
+}
+
+/// The letter settings form.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct LetterSettingsForm {
+    reconsideration_body: String,
+    court: String,
+    online_channel: String,
+    prior_all: String,
+    payment_method: String,
+    number_prefix: String,
+}
+
+/// Saves the settings that letters of disclosure on request use (the 复议机关 and the rest of the
+/// remedies paragraph, fee payment, number prefix); agencies below inherit them.
+pub async fn letter_settings(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Form(form): Form<LetterSettingsForm>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    if !s.principal.can_administer(&agency.slug) {
+        return Err(AppError::Forbidden(
+            "只有本机关的机关管理员或系统管理员可以修改文书设置。".into(),
+        ));
+    }
+    let cap = |v: &str| v.trim().chars().take(200).collect::<String>();
+    let settings = gongkai_core::letter::LetterSettings {
+        reconsideration_body: cap(&form.reconsideration_body),
+        court: cap(&form.court),
+        online_channel: cap(&form.online_channel),
+        prior_reconsideration_for_all_refusals: form.prior_all == "on",
+        payment_method: cap(&form.payment_method),
+        number_prefix: cap(&form.number_prefix),
+    };
+    state
+        .store
+        .set_letter_settings(&agency.slug, &settings, &s.actor(), state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/admin/agencies/{}?notice=letter_settings_saved",
         agency.slug
     ))
     .into_response())

@@ -1,16 +1,23 @@
 //! The case officer's side of disclosure on request: the agency's queue ordered by due date, with
-//! the filters the statutory clock makes urgent, and each request's page where every step is applied
-//! through `core::workflow`. Personal data is shown only to the agency's case officers and
-//! administrators — not to the oversight office.
+//! the filters the statutory clock makes urgent and their counts (the agency's dashboard), each
+//! request's page where every step is applied through `core::workflow` and issues its letter,
+//! registration of requests that came by counter, post, fax or e-mail (receipt day by 第三十一条),
+//! reassignment, and the 复议/诉讼 cases a request led to. Personal data is shown only to the
+//! agency's case officers and administrators — not to the oversight office.
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use gongkai_core::auth::Role;
-use gongkai_core::deadline::{Periods, deadlines};
-use gongkai_core::workflow::{Event, Urgency};
-use gongkai_core::{Agency, Outcome};
+use gongkai_core::deadline::deadlines;
+use gongkai_core::fee::Charge;
+use gongkai_core::intake::receipt_date;
+use gongkai_core::workflow::{Event, Status, Urgency};
+use gongkai_core::{
+    Agency, CaseKind, CaseResult, Channel, DecisionDetails, Outcome, RequesterKind,
+};
+use gongkai_store::{NewRequest, StoreError};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
@@ -18,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::{notice, page, readable};
 use crate::AppState;
 use crate::error::AppError;
+use crate::requests::{DELIVERY, RequestForm, validate};
 use crate::session::{ActiveSession, Staff};
 
 /// `?filter=` of the queue.
@@ -36,6 +44,24 @@ struct Row {
     due: String,
     urgency: &'static str,
     description: String,
+    assignee: String,
+}
+
+/// How many open requests need attention, by reason (the agency's dashboard).
+#[derive(Debug, Default, Serialize)]
+pub struct Counts {
+    /// All open requests.
+    pub open: usize,
+    /// Past their due date.
+    pub overdue: usize,
+    /// Due within 5 working days.
+    pub due_soon: usize,
+    /// Waiting for 补正.
+    pub clarification: usize,
+    /// Waiting for a fee.
+    pub payment: usize,
+    /// Assigned to the viewer.
+    pub mine: usize,
 }
 
 /// The queue: open requests, most urgent first.
@@ -47,19 +73,33 @@ pub async fn queue(
 ) -> Result<Response, AppError> {
     let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
     let today = state.clock.today();
-    let cal = &state.calendar;
+    let (cal, periods) = (&state.calendar, state.settings.periods);
+    let me = s.principal.user_id;
+    let mut counts = Counts::default();
     let mut rows: Vec<(Option<NaiveDate>, Row)> = state
         .store
         .open_requests(&agency.slug)
         .await?
         .into_iter()
         .filter_map(|r| {
-            let due = r.state.due(cal, today);
-            let urgency = r.state.urgency(cal, today);
+            let due = r.state.due(cal, periods, today);
+            let urgency = r.state.urgency(cal, periods, today);
+            let mine = r.assignee.as_ref().is_some_and(|(id, _)| *id == me);
+            counts.open += 1;
+            counts.mine += usize::from(mine);
+            match urgency {
+                Urgency::Overdue => counts.overdue += 1,
+                Urgency::DueSoon => counts.due_soon += 1,
+                Urgency::AwaitingClarification => counts.clarification += 1,
+                Urgency::AwaitingPayment => counts.payment += 1,
+                Urgency::Normal => {}
+            }
             let keep = match q.filter.as_str() {
                 "overdue" => urgency == Urgency::Overdue,
                 "due_soon" => urgency == Urgency::DueSoon,
                 "clarification" => urgency == Urgency::AwaitingClarification,
+                "payment" => urgency == Urgency::AwaitingPayment,
+                "mine" => mine,
                 _ => true,
             };
             keep.then(|| {
@@ -72,6 +112,7 @@ pub async fn queue(
                         due: due.map(|d| d.to_string()).unwrap_or_default(),
                         urgency: urgency.label(),
                         description: r.description.chars().take(60).collect(),
+                        assignee: r.assignee.map(|(_, n)| n).unwrap_or_default(),
                     },
                 )
             })
@@ -85,6 +126,8 @@ pub async fn queue(
         context! {
             agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
             rows => Serde(rows),
+            counts => Serde(counts),
+            can_handle => may_handle(&s, &agency),
             filter => q.filter,
             notice => notice(q.notice.as_deref()),
         },
@@ -106,6 +149,22 @@ struct Choice {
     label: &'static str,
 }
 
+/// The agency's case officers, for the assignment list.
+async fn officers(state: &AppState, agency: &Agency) -> Result<Vec<(i64, String)>, AppError> {
+    let grants = state.store.all_grants().await?;
+    let users = state.store.list_users().await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| {
+            !u.disabled
+                && grants.iter().any(|(id, g)| {
+                    *id == u.id && g.agency == agency.slug && g.role == Role::CaseOfficer
+                })
+        })
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
 async fn case_page(
     state: &AppState,
     s: &ActiveSession,
@@ -121,12 +180,9 @@ async fn case_page(
         .await?
         .ok_or_else(not_found)?;
     let today = state.clock.today();
-    let clock = deadlines(
-        &state.calendar,
-        &request.state.clock_facts(today),
-        Periods::default(),
-    )
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let periods = state.settings.periods;
+    let clock = deadlines(&state.calendar, &request.state.clock_facts(today), periods)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     let person = if may_see_person(s, agency) {
         state.store.requester(&agency.slug, code).await?
     } else {
@@ -138,16 +194,54 @@ async fn case_page(
         .collect();
     let outcomes: Vec<Choice> = Outcome::ALL
         .iter()
+        .filter(|o| !matches!(o, Outcome::OtherNoClarification | Outcome::OtherFeeUnpaid))
         .map(|o| Choice {
             value: o.key(),
             label: o.label(),
         })
         .collect();
+    let letters: Vec<_> = state
+        .store
+        .letters_of(&agency.slug, code)
+        .await?
+        .into_iter()
+        .map(|l| context! { id => l.id, name => l.kind.short(), number => l.number, date => l.issued_on.to_string() })
+        .collect();
+    let cases: Vec<_> = state
+        .store
+        .request_cases(&agency.slug, code)
+        .await?
+        .into_iter()
+        .map(|c| {
+            context! {
+                id => c.id,
+                kind => c.kind.label(),
+                filed => c.filed_on.to_string(),
+                note => c.note,
+                result => c.concluded.map(|(on, r)| format!("{on} {}", r.label())),
+            }
+        })
+        .collect();
+    let st = &request.state;
+    let nth = if st.fee.is_none() && matches!(st.status, Status::Received | Status::InProgress) {
+        Some(state.store.nth_request_in_month(&agency.slug, code).await?)
+    } else {
+        None
+    };
+    let officers = if may_handle(s, agency) {
+        officers(state, agency).await?
+    } else {
+        Vec::new()
+    };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
+    let status_key = serde_json::to_value(st.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     let html = page(
         s,
         "admin/request.html",
@@ -155,20 +249,39 @@ async fn case_page(
             agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
             code,
             request => context! {
-                status => request.state.status.label(),
-                received => request.state.received_on.to_string(),
-                kind => request.state.requester.label(),
-                channel => request.channel.clone(),
+                status => st.status.label(),
+                status_key,
+                received => st.received_on.to_string(),
+                kind => st.requester.label(),
+                channel => request.channel.label(),
+                delivery => request.delivery.clone(),
                 description => request.description.clone(),
-                decided => request.state.decided.map(|d| format!("{} {}", d.on, d.outcome.label())),
+                decided => st.decided.map(|d| format!("{} {}", d.on, d.outcome.label())),
+                clarification_sent => st.clarification.is_some(),
+                extended => st.extended.is_some(),
+                assignee => request.assignee.as_ref().map(|(_, n)| n.clone()),
+                assignee_id => request.assignee.as_ref().map(|(id, _)| *id),
+                fee => st.fee.map(|f| context! {
+                    what => f.charge.describe(),
+                    paid => f.paid_on.map(|d| d.to_string()),
+                    pay_by => st.fee_payment_due(&state.calendar, periods).map(|d| d.to_string()),
+                }),
+                nth_in_month => nth,
+                nth_fee => nth.map(gongkai_core::fee::per_request_yuan),
             },
             clock => context! {
                 due => clock.due.map(|d| d.to_string()),
                 notice_due => clock.clarification_notice_due.to_string(),
+                reply_due => st.clarification_reply_due(&state.calendar, periods).map(|d| d.to_string()),
                 provisional => clock.provisional,
             },
             person => person.map(|p| context! { name => p.name, id_document => p.id_document, contact => p.contact, address => p.address }),
             history,
+            letters,
+            cases,
+            case_kinds => CaseKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
+            case_results => CaseResult::ALL.map(|r| context! { value => r.key(), label => r.label() }),
+            officers => officers.into_iter().map(|(id, name)| context! { id, name }).collect::<Vec<_>>(),
             can_handle => may_handle(s, agency),
             outcomes => Serde(outcomes),
             today => today.to_string(),
@@ -206,17 +319,30 @@ pub struct StepForm {
     on: String,
     outcome: String,
     approved_by: String,
+    reason: String,
+    items: String,
+    reasons: String,
+    provided: String,
+    withheld: String,
+    referral: String,
+    fee_method: String,
+    pages: String,
 }
 
-fn event(form: &StepForm) -> Result<Event, String> {
-    let on: NaiveDate = form
-        .on
-        .trim()
+fn date(s: &str) -> Result<NaiveDate, String> {
+    s.trim()
         .parse()
-        .map_err(|_| "请填写日期（年-月-日）。".to_owned())?;
+        .map_err(|_| "请填写日期（年-月-日）。".to_owned())
+}
+
+fn event(form: &StepForm, nth_in_month: impl FnOnce() -> u32) -> Result<Event, String> {
+    let on = date(&form.on)?;
     Ok(match form.step.as_str() {
         "accept" => Event::Accept { on },
-        "clarification_request" => Event::RequestClarification { on },
+        "clarification_request" => Event::RequestClarification {
+            on,
+            items: form.items.trim().to_owned(),
+        },
         "clarified" => Event::Clarified { on },
         "clarification_lapsed" => Event::ClarificationLapsed { on },
         "consultation_start" => Event::StartConsultation { on },
@@ -229,21 +355,65 @@ fn event(form: &StepForm) -> Result<Event, String> {
             Event::Extend {
                 on,
                 approved_by: by.to_owned(),
+                reason: form.reason.trim().to_owned(),
             }
         }
+        "fee_notice" => {
+            let charge = match form.fee_method.as_str() {
+                "per_request" => Charge::PerRequest {
+                    nth_in_month: nth_in_month(),
+                },
+                "per_page" => Charge::PerPage {
+                    pages: form
+                        .pages
+                        .trim()
+                        .parse()
+                        .map_err(|_| "按量计收须填写页数（整数）。".to_owned())?,
+                },
+                _ => return Err("请选择收费方式（按件或按量，二者只能选一）。".into()),
+            };
+            Event::NotifyFee { on, charge }
+        }
+        "fee_paid" => Event::FeePaid { on },
+        "fee_lapsed" => Event::FeeLapsed { on },
         "decide" => Event::Decide {
             on,
             outcome: form
                 .outcome
                 .parse()
                 .map_err(|_| "请选择办理结果。".to_owned())?,
+            details: DecisionDetails {
+                reasons: form.reasons.trim().to_owned(),
+                provided: form.provided.trim().to_owned(),
+                withheld: form.withheld.trim().to_owned(),
+                referral: form.referral.trim().to_owned(),
+            },
         },
         "close" => Event::Close { on },
         _ => return Err("请选择办理操作。".into()),
     })
 }
 
-/// Applies a step through the workflow; a refused step shows why and changes nothing.
+fn may_handle_or_refuse(s: &ActiveSession, agency: &Agency) -> Result<(), AppError> {
+    if may_handle(s, agency) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "只有本机关的依申请公开经办人可以办理申请。".into(),
+        ))
+    }
+}
+
+fn back(agency: &Agency, code: &str, notice: &str) -> Response {
+    Redirect::to(&format!(
+        "/admin/agencies/{}/requests/{code}?notice={notice}",
+        agency.slug
+    ))
+    .into_response()
+}
+
+/// Applies a step through the workflow, issuing its letter; a refused step shows why and changes
+/// nothing.
 pub async fn step(
     State(state): State<AppState>,
     Staff(s): Staff,
@@ -251,28 +421,295 @@ pub async fn step(
     Form(form): Form<StepForm>,
 ) -> Result<Response, AppError> {
     let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !may_handle(&s, &agency) {
-        return Err(AppError::Forbidden(
-            "只有本机关的依申请公开经办人可以办理申请。".into(),
-        ));
-    }
-    let e = match event(&form) {
+    may_handle_or_refuse(&s, &agency)?;
+    let nth = if form.step == "fee_notice" && form.fee_method == "per_request" {
+        state
+            .store
+            .nth_request_in_month(&agency.slug, &code)
+            .await?
+    } else {
+        0
+    };
+    let e = match event(&form, || nth) {
         Ok(e) => e,
         Err(why) => return case_page(&state, &s, &agency, &code, Some(why), None).await,
     };
     match state
         .store
-        .apply_request_event(&agency.slug, &code, &e, &s.actor(), state.clock.now())
+        .apply_request_event(
+            &agency.slug,
+            &code,
+            &e,
+            &s.actor(),
+            state.clock.now(),
+            state.rules(),
+        )
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/admin/agencies/{}/requests/{code}?notice=step_done",
-            agency.slug
-        ))
-        .into_response()),
-        Err(gongkai_store::StoreError::Invalid(why)) => {
+        Ok(_) => Ok(back(&agency, &code, "step_done")),
+        Err(StoreError::Invalid(why)) => {
             case_page(&state, &s, &agency, &code, Some(why), None).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `assignee=` of the assignment form (empty: nobody).
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct AssignForm {
+    assignee: String,
+}
+
+/// Assigns the request to one of the agency's case officers.
+pub async fn assign(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, code)): Path<(String, String)>,
+    Form(form): Form<AssignForm>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    may_handle_or_refuse(&s, &agency)?;
+    let officers = officers(&state, &agency).await?;
+    let who = if form.assignee.trim().is_empty() {
+        None
+    } else {
+        let id: i64 = form.assignee.trim().parse().unwrap_or(-1);
+        match officers.iter().find(|(o, _)| *o == id) {
+            Some((id, name)) => Some((*id, name.as_str())),
+            None => {
+                return case_page(
+                    &state,
+                    &s,
+                    &agency,
+                    &code,
+                    Some("只能指派给本机关的依申请公开经办人。".into()),
+                    None,
+                )
+                .await;
+            }
+        }
+    };
+    state
+        .store
+        .assign_request(&agency.slug, &code, who, &s.actor(), state.clock.now())
+        .await?;
+    Ok(back(&agency, &code, "assigned"))
+}
+
+/// The case form: a new case, or the result of one.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct CaseForm {
+    case_id: String,
+    kind: String,
+    filed_on: String,
+    note: String,
+    concluded_on: String,
+    result: String,
+}
+
+/// Records a 复议/诉讼 case about the request, or its result.
+pub async fn case(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, code)): Path<(String, String)>,
+    Form(form): Form<CaseForm>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    may_handle_or_refuse(&s, &agency)?;
+    let (actor, now) = (s.actor(), state.clock.now());
+    let result = if form.case_id.trim().is_empty() {
+        let kind = form.kind.parse::<CaseKind>();
+        match (kind, date(&form.filed_on)) {
+            (Ok(kind), Ok(on)) => {
+                state
+                    .store
+                    .record_request_case(
+                        &agency.slug,
+                        &code,
+                        &gongkai_store::NewCase {
+                            kind,
+                            filed_on: on,
+                            note: form.note.clone(),
+                        },
+                        &actor,
+                        now,
+                    )
+                    .await
+            }
+            (Err(_), _) => Err(StoreError::Invalid("请选择案件类型。".into())),
+            (_, Err(why)) => Err(StoreError::Invalid(why)),
+        }
+    } else {
+        let id: i64 = form.case_id.trim().parse().unwrap_or(-1);
+        match (form.result.parse::<CaseResult>(), date(&form.concluded_on)) {
+            (Ok(r), Ok(on)) => {
+                state
+                    .store
+                    .conclude_case(&agency.slug, id, on, r, &actor, now)
+                    .await
+            }
+            (Err(_), _) => Err(StoreError::Invalid("请选择审结结果。".into())),
+            (_, Err(why)) => Err(StoreError::Invalid(why)),
+        }
+    };
+    match result {
+        Ok(()) => Ok(back(&agency, &code, "case_saved")),
+        Err(StoreError::Invalid(why)) => {
+            case_page(&state, &s, &agency, &code, Some(why), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `?format=` of a letter download.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct FormatQuery {
+    format: String,
+}
+
+/// A letter of the request, for staff who can read the agency.
+pub async fn letter(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, code, id)): Path<(String, String, i64)>,
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let l = state
+        .store
+        .letter(&agency.slug, &code, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这份文书。".into()))?;
+    crate::requests::letter_response(&l, &q.format)
+}
+
+/// The staff registration form's fields: the public form's, plus how and when it arrived.
+#[derive(Debug, Deserialize, Default, Serialize, Clone)]
+#[serde(default)]
+pub struct RegisterForm {
+    channel: String,
+    arrived_on: String,
+    confirmed_on: String,
+    #[serde(flatten)]
+    request: RequestForm,
+}
+
+fn register_page(
+    state: &AppState,
+    s: &ActiveSession,
+    agency: &Agency,
+    form: &RegisterForm,
+    errors: &[(&str, String)],
+) -> Result<Response, AppError> {
+    let errors: std::collections::BTreeMap<&str, &str> =
+        errors.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let html = page(
+        s,
+        "admin/request_new.html",
+        context! {
+            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            form => Serde(form.clone()),
+            channels => Channel::REGISTERED_BY_STAFF.map(|c| context! { value => c.key(), label => c.label(), rule => c.receipt_rule(), confirm => c.needs_confirmation() }),
+            kinds => RequesterKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
+            deliveries => DELIVERY,
+            errors => Serde(errors),
+            today => state.clock.today().to_string(),
+            can_handle => may_handle(s, agency),
+        },
+    )?;
+    Ok((status, html).into_response())
+}
+
+/// The form for requests that came by counter, post, fax or e-mail.
+pub async fn register_form(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let form = RegisterForm {
+        channel: Channel::Counter.key().to_owned(),
+        arrived_on: state.clock.today().to_string(),
+        ..RegisterForm::default()
+    };
+    register_page(&state, &s, &agency, &form, &[])
+}
+
+/// Registers a request that came by counter, post, fax or e-mail, with its receipt day fixed by
+/// 第三十一条 from what the officer records.
+pub async fn register(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Form(form): Form<RegisterForm>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    may_handle_or_refuse(&s, &agency)?;
+    let mut errors = Vec::new();
+    let channel = form
+        .channel
+        .parse::<Channel>()
+        .ok()
+        .filter(|c| *c != Channel::Online);
+    if channel.is_none() {
+        errors.push(("channel", "请选择申请渠道。".to_owned()));
+    }
+    let arrived = date(&form.arrived_on);
+    if let Err(why) = &arrived {
+        errors.push(("arrived_on", why.clone()));
+    }
+    let confirmed = if form.confirmed_on.trim().is_empty() {
+        Ok(None)
+    } else {
+        date(&form.confirmed_on).map(Some)
+    };
+    if let Err(why) = &confirmed {
+        errors.push(("confirmed_on", why.clone()));
+    }
+    let valid = validate(&form.request);
+    if let Err(e) = &valid {
+        errors.extend(e.iter().cloned());
+    }
+    let received = match (channel, arrived, confirmed) {
+        (Some(c), Ok(a), Ok(cf)) => match receipt_date(c, a, cf, state.clock.today()) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(("confirmed_on", e.to_string()));
+                None
+            }
+        },
+        _ => None,
+    };
+    let (Some(channel), Some(received), Ok((kind, requester)), true) =
+        (channel, received, valid, errors.is_empty())
+    else {
+        return register_page(&state, &s, &agency, &form, &errors);
+    };
+    let new = NewRequest {
+        kind,
+        received_on: received,
+        channel,
+        description: form.request.description.trim().to_owned(),
+        delivery: form.request.delivery.trim().to_owned(),
+        requester,
+    };
+    let code = state
+        .store
+        .register_request(
+            &agency.slug,
+            &new,
+            &s.actor(),
+            state.clock.now(),
+            state.rules(),
+        )
+        .await?;
+    Ok(back(&agency, &code, "registered"))
 }

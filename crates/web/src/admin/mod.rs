@@ -118,7 +118,11 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "enabled" => "账号已启用。",
         "texts_saved" => "报告正文已保存。",
         "deadline_set" => "年度报告发布期限已保存。",
-        "step_done" => "已记录办理步骤。",
+        "step_done" => "已记录办理步骤；需要出具的文书已生成，见“文书”。",
+        "assigned" => "经办人已更新。",
+        "case_saved" => "复议、诉讼案件已记录。",
+        "registered" => "申请已登记，接收回执已生成。",
+        "letter_settings_saved" => "文书设置已保存。",
         "published" => "年度报告已发布，并已在“信息公开年度报告”栏目公开。",
         _ => return None,
     })

@@ -17,6 +17,17 @@ use gongkai_core::audit::Actor;
 use gongkai_core::auth::{HashParams, Role, hash_password};
 use gongkai_core::{Agency, AgencyKind, Clock, CreditCode, Slug};
 use gongkai_store::{NewUser, Store, demo};
+
+static CALENDAR: std::sync::LazyLock<gongkai_core::calendar::Calendar> =
+    std::sync::LazyLock::new(gongkai_core::calendar::Calendar::built_in);
+
+/// The built-in calendar with the statutory periods.
+pub fn rules() -> gongkai_core::deadline::Rules<'static> {
+    gongkai_core::deadline::Rules {
+        calendar: &CALENDAR,
+        periods: gongkai_core::deadline::Periods::default(),
+    }
+}
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "Harbour-light-42";
@@ -48,6 +59,8 @@ pub struct World {
     pub users: HashMap<&'static str, i64>,
     /// A request registered with 南麻镇 (its tracking code).
     pub b_request: String,
+    /// The receipt issued for it.
+    pub b_letter: i64,
 }
 
 /// A request from a natural person, received on `received`.
@@ -55,7 +68,7 @@ pub fn new_request(received: &str) -> gongkai_store::NewRequest {
     gongkai_store::NewRequest {
         kind: gongkai_core::RequesterKind::NaturalPerson,
         received_on: received.parse().unwrap(),
-        channel: "当面".into(),
+        channel: gongkai_core::Channel::Counter,
         description: "2024年农村低保名单".into(),
         delivery: "纸质文本".into(),
         requester: gongkai_store::Requester {
@@ -151,9 +164,15 @@ pub async fn world(store: &Store) -> World {
             &new_request("2025-02-20"),
             &system,
             now,
+            rules(),
         )
         .await
         .unwrap();
+    let b_letter = store
+        .letters_of(&Slug::parse(TOWN_B).unwrap(), &b_request)
+        .await
+        .unwrap()[0]
+        .id;
     let clock = Arc::new(TestClock(Mutex::new(now)));
     let app = gongkai_web::router(gongkai_web::AppState {
         store: store.clone(),
@@ -167,6 +186,7 @@ pub async fn world(store: &Store) -> World {
         app,
         users,
         b_request,
+        b_letter,
     }
 }
 
@@ -261,6 +281,16 @@ impl Client {
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header("x-forwarded-for", &self.address)
             .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Posts a JSON body (the API: no cookies, no CSRF token).
+    pub async fn post_json(&mut self, uri: &str, json: &str) -> Page {
+        let req = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-forwarded-for", &self.address)
+            .body(Body::from(json.to_owned()))
             .unwrap();
         self.send(req).await
     }
