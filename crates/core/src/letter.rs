@@ -513,7 +513,10 @@ fn remedy_paragraph(facts: &LetterFacts<'_>, outcome: Outcome) -> Result<String,
 }
 
 #[cfg(test)]
-#[allow(clippy::many_single_char_names, reason = "short names keep the letter tests readable")]
+#[allow(
+    clippy::many_single_char_names,
+    reason = "short names keep the letter tests readable"
+)]
 mod tests {
     use super::*;
     use crate::request::RequesterKind;

@@ -150,7 +150,8 @@ macro_rules! issue_letter {
         let on: NaiveDate = $on;
         let year = on.year();
         let serial: i32 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(serial), 0) + 1 FROM letters WHERE agency_id = $1 AND year = $2",
+            "INSERT INTO letter_serials (agency_id, year, last) VALUES ($1, $2, 1) \
+             ON CONFLICT (agency_id, year) DO UPDATE SET last = letter_serials.last + 1 RETURNING last",
         )
         .bind($agency_id)
         .bind(year)

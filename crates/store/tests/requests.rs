@@ -800,7 +800,33 @@ async fn a_decision_fails_closed_without_a_reconsideration_body(store: &Store) {
     assert_eq!(store.letter_settings(&town()).await.unwrap(), settings);
 }
 
+/// Registrations at the same moment never draw the same letter number (nor fail on it).
+async fn concurrent_registrations_get_distinct_letter_numbers(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut new = request("2025-03-03");
+                new.description = format!("第{i}号申请");
+                store
+                    .register_request(&town(), &new, &officer(), now(), rules())
+                    .await
+            })
+        })
+        .collect();
+    let mut numbers = std::collections::BTreeSet::new();
+    for t in tasks {
+        let code = t.await.unwrap().unwrap();
+        for l in store.letters_of(&town(), &code).await.unwrap() {
+            assert!(numbers.insert(l.number.clone()), "{} twice", l.number);
+        }
+    }
+    assert_eq!(numbers.len(), 16);
+}
+
 on_both_backends!(
+    concurrent_registrations_get_distinct_letter_numbers,
     a_request_moves_through_the_workflow_into_table_three,
     a_refused_step_changes_nothing,
     a_scripted_year_gives_the_hand_counted_tables,

@@ -20,6 +20,15 @@ CREATE TABLE letters (
 );
 CREATE INDEX letters_by_request ON letters (request_id, id);
 
+-- The last letter number per agency and year: taken with an upsert that locks the row, so
+-- concurrent steps never draw the same number.
+CREATE TABLE letter_serials (
+    agency_id BIGINT NOT NULL REFERENCES agencies (id),
+    year      INTEGER NOT NULL,
+    last      INTEGER NOT NULL,
+    PRIMARY KEY (agency_id, year)
+);
+
 CREATE TABLE remedy_settings (
     agency_id     BIGINT PRIMARY KEY REFERENCES agencies (id),
     settings_json TEXT NOT NULL
