@@ -2,54 +2,26 @@
 // Runs against a real `gongkai serve` on a fresh SQLite database; screenshots go to artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { ARTIFACTS, start, signIn as signInAt } from './harness.mjs';
 
-const BIN = process.env.GONGKAI_BIN;
-const PORT = 18000 + Math.floor(Math.random() * 1000);
-const BASE = `http://127.0.0.1:${PORT}`;
-const PASSWORD = 'Harbour-light-42';
-const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'gongkai-e2e-'));
-const env = { ...process.env, GONGKAI_DATABASE_URL: `sqlite://${dir}/e2e.db`, GONGKAI_LOG: 'warn' };
-let server;
+let app;
 let browser;
-
-const gongkai = (...args) => execFileSync(BIN, args, { env, encoding: 'utf8' });
+let BASE;
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  writeFileSync(join(dir, 'pw.txt'), PASSWORD);
-  gongkai('demo');
-  gongkai('user', 'add', 'admin', '--name', '系统管理员', '--system-admin', '--password-file', join(dir, 'pw.txt'));
-  gongkai('user', 'add', 'overseer', '--name', '县政务公开办', '--password-file', join(dir, 'pw.txt'));
-  gongkai('user', 'grant', 'overseer', '--agency', 'yiyuan', '--role', 'oversight_officer');
-  server = spawn(BIN, ['serve', '--listen', `127.0.0.1:${PORT}`, '--insecure-cookies'], { env, stdio: 'inherit' });
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${BASE}/healthz`)).ok) break; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  app = await start([
+    ['admin', '系统管理员', ['--system-admin']],
+    ['overseer', '县政务公开办', [], ['yiyuan', 'oversight_officer']],
+  ]);
+  ({ browser, base: BASE } = app);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
+  await app?.stop();
 });
 
-async function signIn(page, username) {
-  await page.goto(`${BASE}/admin/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`${BASE}/admin`);
-}
+const signIn = (page, username) => signInAt(BASE, page, username);
 
 test('an oversight officer sees the agency whose checks fail, and why', async () => {
   const admin = await browser.newPage();

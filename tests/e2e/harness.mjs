@@ -1,0 +1,53 @@
+// What every browser test needs: a real `gongkai serve` on a fresh SQLite database with the demo
+// data and the given staff accounts, and Debian's Chromium driven by Playwright.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const PASSWORD = 'Harbour-light-42';
+export const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
+
+/// Starts a server with `users` ([username, display name, extra `user add` args, [agency, role]?]).
+export async function start(users) {
+  const BIN = process.env.GONGKAI_BIN;
+  const port = 18000 + Math.floor(Math.random() * 2000);
+  const base = `http://127.0.0.1:${port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'gongkai-e2e-'));
+  const env = { ...process.env, GONGKAI_DATABASE_URL: `sqlite://${dir}/e2e.db`, GONGKAI_LOG: 'warn' };
+  const gongkai = (...args) => execFileSync(BIN, args, { env, encoding: 'utf8' });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(join(dir, 'pw.txt'), PASSWORD);
+  gongkai('demo');
+  for (const [name, display, extra, grant] of users) {
+    gongkai('user', 'add', name, '--name', display, ...extra, '--password-file', join(dir, 'pw.txt'));
+    if (grant) gongkai('user', 'grant', name, '--agency', grant[0], '--role', grant[1]);
+  }
+  const server = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--insecure-cookies'], { env, stdio: 'inherit' });
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    base,
+    browser,
+    dir,
+    async stop() {
+      await browser.close();
+      server.kill('SIGTERM');
+    },
+  };
+}
+
+export async function signIn(base, page, username) {
+  await page.goto(`${base}/admin/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(`${base}/admin`);
+}
