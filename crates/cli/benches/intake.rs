@@ -75,7 +75,7 @@ async fn through_the_store(store: &Store, total: usize, concurrency: usize) -> f
     for t in tasks {
         t.await.unwrap();
     }
-    total as f64 / started.elapsed().as_secs_f64()
+    f64::from(u32::try_from(total).unwrap()) / started.elapsed().as_secs_f64()
 }
 
 fn post(port: u16, n: usize) -> bool {
@@ -134,7 +134,7 @@ async fn over_http(store: &Store, total: usize, concurrency: usize) -> f64 {
             .await
             .unwrap();
     }
-    total as f64 / started.elapsed().as_secs_f64()
+    f64::from(u32::try_from(total).unwrap()) / started.elapsed().as_secs_f64()
 }
 
 async fn run(name: &str, db: TestDb, total: usize, concurrency: usize) {

@@ -27,7 +27,7 @@ fn free_port() -> u16 {
 }
 
 fn start(url: &str, port: u16) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
         .env("GONGKAI_DATABASE_URL", url)
         .env("GONGKAI_LOG", "error")
@@ -43,6 +43,8 @@ fn start(url: &str, port: u16) -> Child {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    child.kill().unwrap();
+    child.wait().unwrap();
     panic!("server did not start");
 }
 

@@ -26,6 +26,8 @@ pub struct User {
     pub must_change_password: bool,
     /// Cannot sign in.
     pub disabled: bool,
+    /// Where notifications go, if set.
+    pub email: Option<String>,
 }
 
 /// A new account.
@@ -71,8 +73,7 @@ pub struct SessionRecord {
     pub last_seen: DateTime<Utc>,
 }
 
-const USER_COLUMNS: &str =
-    "id, username, display_name, password_hash, is_system_admin, must_change_password, disabled";
+const USER_COLUMNS: &str = "id, username, display_name, password_hash, is_system_admin, must_change_password, disabled, email";
 
 fn ms_time(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
@@ -401,6 +402,42 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            append_audit!(tx, &entry, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Sets (or clears) the address where a staff member's notifications go.
+    pub async fn set_user_email(
+        &self,
+        user_id: i64,
+        email: Option<&str>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let user = self
+            .find_user(user_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("用户".to_owned()))?;
+        let entry = AuditEntry {
+            actor,
+            agency: None,
+            action: "user.email",
+            target: format!("user:{}", user.username),
+            summary: if email.is_some() {
+                "设置通知邮箱".to_owned()
+            } else {
+                "清除通知邮箱".to_owned()
+            },
+        };
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+                .bind(email)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
             append_audit!(tx, &entry, now);
             tx.commit().await?;
         });

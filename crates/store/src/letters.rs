@@ -270,6 +270,27 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::NotFound(format!("查询码为“{code}”的申请")));
             }
+            let to: Option<String> = sqlx::query_scalar(
+                "SELECT email FROM users WHERE id = $1 AND NOT disabled AND email IS NOT NULL AND id <> $2",
+            )
+            .bind(assignee.map_or(-1, |(id, _)| id))
+            .bind(actor.user_id.unwrap_or(-1))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(to) = to {
+                sqlx::query(
+                    "INSERT INTO outbox (recipient, subject, body, created_ms, next_ms) VALUES ($1, $2, $3, $4, $4)",
+                )
+                .bind(&to)
+                .bind(format!("政府信息公开申请 {code} 已指派给您"))
+                .bind(format!(
+                    "{} 将政府信息公开申请（查询码 {code}）指派给您办理。\n/admin/agencies/{slug}/requests/{code}\n",
+                    actor.name
+                ))
+                .bind(now.timestamp_millis())
+                .execute(&mut *tx)
+                .await?;
+            }
             append_audit!(tx, &entry, now);
             tx.commit().await?;
         });

@@ -143,6 +143,24 @@ fn letter_mail(agency: &str, code: &str, letter: &Letter) -> (String, String) {
     (subject, body)
 }
 
+/// Queues a notification to staff addresses (no personal data of the requester: the code, the
+/// step and where to look), in the caller's transaction.
+macro_rules! notify_staff {
+    ($tx:expr, $recipients:expr, $subject:expr, $body:expr, $now:expr) => {{
+        for to in $recipients {
+            sqlx::query(
+                "INSERT INTO outbox (recipient, subject, body, created_ms, next_ms) VALUES ($1, $2, $3, $4, $4)",
+            )
+            .bind(&to)
+            .bind(&$subject)
+            .bind(&$body)
+            .bind($now.timestamp_millis())
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
 /// Inserts a composed letter and, if the requester gave an e-mail address, its mail — in the
 /// caller's transaction.
 macro_rules! issue_letter {
@@ -277,6 +295,28 @@ impl Store {
                 None,
                 new.received_on,
                 rules,
+                now
+            );
+            let officers: Vec<String> = sqlx::query_scalar(
+                "SELECT u.email FROM users u JOIN user_roles r ON r.user_id = u.id \
+                 WHERE r.agency_id = $1 AND r.role = 'case_officer' AND NOT u.disabled AND u.email IS NOT NULL AND u.id <> $2",
+            )
+            .bind(agency_id)
+            .bind(actor.user_id.unwrap_or(-1))
+            .fetch_all(&mut *tx)
+            .await?;
+            let due = state.due(rules.calendar, rules.periods, new.received_on);
+            notify_staff!(
+                tx,
+                officers,
+                format!("{}：新的政府信息公开申请（查询码 {code}）", la.agency.name),
+                format!(
+                    "{} 收到一件政府信息公开申请（{}，{}），查询码 {code}，答复期限 {}。\n请登录政府信息公开管理系统办理：/admin/agencies/{slug}/requests/{code}\n",
+                    new.received_on,
+                    new.channel.label(),
+                    new.kind.label(),
+                    due.map_or_else(|| "待定".to_owned(), |d| d.to_string())
+                ),
                 now
             );
             append_audit!(tx, &entry, now);
@@ -414,6 +454,25 @@ impl Store {
                     now
                 );
             }
+            let assignee: Vec<String> = sqlx::query_scalar(
+                "SELECT u.email FROM users u JOIN requests r ON r.assignee_id = u.id \
+                 WHERE r.id = $1 AND NOT u.disabled AND u.email IS NOT NULL AND u.id <> $2",
+            )
+            .bind(id)
+            .bind(actor.user_id.unwrap_or(-1))
+            .fetch_all(&mut *tx)
+            .await?;
+            notify_staff!(
+                tx,
+                assignee,
+                format!("{}：申请 {code} {}", la.agency.name, next.status.label()),
+                format!(
+                    "您经办的政府信息公开申请（查询码 {code}）有新的办理步骤：{}（{}）。\n/admin/agencies/{slug}/requests/{code}\n",
+                    event.summary(),
+                    actor.name
+                ),
+                now
+            );
             append_audit!(tx, &entry, now);
             tx.commit().await?;
             next

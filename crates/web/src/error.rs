@@ -20,6 +20,9 @@ pub enum AppError {
     /// 429 — too many attempts; the text says when to try again.
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// 422 — the input cannot be used; the text says what to correct. Nothing was changed.
+    #[error("unprocessable: {0}")]
+    Unprocessable(String),
     /// 413 — the form is larger than any form here.
     #[error("request too large")]
     TooLarge,
@@ -53,6 +56,11 @@ impl IntoResponse for AppError {
             ),
             Self::Forbidden(why) => (StatusCode::FORBIDDEN, "无权进行此操作", why),
             Self::TooManyRequests(why) => (StatusCode::TOO_MANY_REQUESTS, "尝试次数过多", why),
+            Self::Unprocessable(why) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "内容需要修改",
+                format!("{why}未做任何更改，请返回上一页修改后重新提交。"),
+            ),
             Self::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "提交的内容过大",

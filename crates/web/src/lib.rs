@@ -210,6 +210,7 @@ fn routes() -> Routes {
         .post("/admin/users/{id}/password", Staff, admin::users::reset_password)
         .post("/admin/users/{id}/disable", Staff, admin::users::disable)
         .post("/admin/users/{id}/enable", Staff, admin::users::enable)
+        .post("/admin/users/{id}/email", Staff, admin::users::set_email)
         .get("/admin/audit", Staff, admin::audit::list)
 }
 

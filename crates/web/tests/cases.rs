@@ -308,6 +308,82 @@ async fn counter_post_and_fax_requests_are_registered_assigned_charged_and_revie
     assert_eq!(report.table4.reconsideration.upheld, Some(1));
 }
 
+/// Case officers with an address hear of new requests; the one assigned hears of steps others
+/// take, but nobody is told of their own actions.
+async fn officers_are_notified_of_new_requests_and_of_steps_on_theirs(store: &Store) {
+    let w = world(store).await;
+    let a = Slug::parse(TOWN_A).unwrap();
+    let mut root = signed_in(&w, "root").await;
+    let officer_id = w.users["a_officer"].to_string();
+    let bad = root
+        .post(
+            &format!("/admin/users/{officer_id}/email"),
+            &[("email", "not an address")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let set = root
+        .post(
+            &format!("/admin/users/{officer_id}/email"),
+            &[("email", "jia@xili.example.gov.cn")],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.location());
+    let code = store
+        .register_request(
+            &a,
+            &new_request("2025-02-24"),
+            &Actor::system("网上申请"),
+            w.clock_now(),
+            common::rules(),
+        )
+        .await
+        .unwrap();
+    let mails = store.mail_to("jia@xili.example.gov.cn").await.unwrap();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].0.contains("新的政府信息公开申请") && mails[0].0.contains(&code));
+    // Assigned by an administrator: told. A step the officer takes: not told.
+    store
+        .assign_request(
+            &a,
+            &code,
+            Some((w.users["a_officer"], "甲经办人")),
+            &Actor::user(w.users["root"], "总管理员", "root"),
+            w.clock_now(),
+        )
+        .await
+        .unwrap();
+    let mut officer = signed_in(&w, "a_officer").await;
+    let uri = format!("/admin/agencies/{TOWN_A}/requests/{code}");
+    officer
+        .post(
+            &format!("{uri}/steps"),
+            &[("step", "accept"), ("on", "2025-02-25")],
+        )
+        .await;
+    let mails = store.mail_to("jia@xili.example.gov.cn").await.unwrap();
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert!(mails[1].0.contains("指派给您"));
+    // A step someone else records on the officer's request: told.
+    store
+        .apply_request_event(
+            &a,
+            &code,
+            &gongkai_core::workflow::Event::StartConsultation {
+                on: "2025-02-26".parse().unwrap(),
+            },
+            &Actor::user(w.users["root"], "总管理员", "root"),
+            w.clock_now(),
+            common::rules(),
+        )
+        .await
+        .unwrap();
+    let mails = store.mail_to("jia@xili.example.gov.cn").await.unwrap();
+    assert_eq!(mails.len(), 3, "{mails:?}");
+    let body_free_of_personal_data = !mails.iter().any(|(s, _)| s.contains("370323198001011111"));
+    assert!(body_free_of_personal_data);
+}
+
 async fn overdue_requests_are_flagged(store: &Store) {
     let w = world(store).await;
     let a = Slug::parse(TOWN_A).unwrap();
@@ -337,9 +413,18 @@ async fn overdue_requests_are_flagged(store: &Store) {
         ))
         .await;
     assert!(!soon.body.contains(&code));
+    // The officer's dashboard counts it, linked to the filtered queue.
+    let dashboard = officer.get("/admin").await;
+    let overdue_link = "requests?filter=overdue\">1</a>";
+    assert!(
+        dashboard.body.replace("&#x2f;", "/").contains(overdue_link),
+        "{}",
+        dashboard.body
+    );
 }
 
 on_both_backends!(
+    officers_are_notified_of_new_requests_and_of_steps_on_theirs,
     counter_post_and_fax_requests_are_registered_assigned_charged_and_reviewed,
     a_case_officer_handles_a_request_through_the_workflow,
     overdue_requests_are_flagged

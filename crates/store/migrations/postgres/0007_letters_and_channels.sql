@@ -48,4 +48,7 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_pending ON outbox (sent_ms, next_ms);
 
 ALTER TABLE cases ADD COLUMN note TEXT;
+
+-- Staff e-mail for notifications (new requests, steps on requests assigned to them).
+ALTER TABLE users ADD COLUMN email TEXT;
 CREATE INDEX cases_by_request ON cases (request_id);

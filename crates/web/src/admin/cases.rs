@@ -64,6 +64,30 @@ pub struct Counts {
     pub mine: usize,
 }
 
+impl Counts {
+    /// Counts an agency's open requests as of `today`, for the user `me`.
+    pub fn of(
+        open: &[gongkai_store::QueuedRequest],
+        rules: gongkai_core::deadline::Rules<'_>,
+        today: NaiveDate,
+        me: i64,
+    ) -> Self {
+        let mut c = Self::default();
+        for r in open {
+            c.open += 1;
+            c.mine += usize::from(r.assignee.as_ref().is_some_and(|(id, _)| *id == me));
+            match r.state.urgency(rules.calendar, rules.periods, today) {
+                Urgency::Overdue => c.overdue += 1,
+                Urgency::DueSoon => c.due_soon += 1,
+                Urgency::AwaitingClarification => c.clarification += 1,
+                Urgency::AwaitingPayment => c.payment += 1,
+                Urgency::Normal => {}
+            }
+        }
+        c
+    }
+}
+
 /// The queue: open requests, most urgent first.
 pub async fn queue(
     State(state): State<AppState>,
@@ -75,25 +99,14 @@ pub async fn queue(
     let today = state.clock.today();
     let (cal, periods) = (&state.calendar, state.settings.periods);
     let me = s.principal.user_id;
-    let mut counts = Counts::default();
-    let mut rows: Vec<(Option<NaiveDate>, Row)> = state
-        .store
-        .open_requests(&agency.slug)
-        .await?
+    let open = state.store.open_requests(&agency.slug).await?;
+    let counts = Counts::of(&open, state.rules(), today, me);
+    let mut rows: Vec<(Option<NaiveDate>, Row)> = open
         .into_iter()
         .filter_map(|r| {
             let due = r.state.due(cal, periods, today);
             let urgency = r.state.urgency(cal, periods, today);
             let mine = r.assignee.as_ref().is_some_and(|(id, _)| *id == me);
-            counts.open += 1;
-            counts.mine += usize::from(mine);
-            match urgency {
-                Urgency::Overdue => counts.overdue += 1,
-                Urgency::DueSoon => counts.due_soon += 1,
-                Urgency::AwaitingClarification => counts.clarification += 1,
-                Urgency::AwaitingPayment => counts.payment += 1,
-                Urgency::Normal => {}
-            }
             let keep = match q.filter.as_str() {
                 "overdue" => urgency == Urgency::Overdue,
                 "due_soon" => urgency == Urgency::DueSoon,

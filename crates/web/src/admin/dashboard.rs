@@ -63,6 +63,17 @@ pub async fn show(
         .collect();
     let has = |r: Role| p.grants.iter().any(|g| g.role == r);
 
+    // Open requests of every agency where the person handles requests.
+    let mut requests = Vec::new();
+    for g in p.grants.iter().filter(|g| g.role == Role::CaseOfficer) {
+        let open = state.store.open_requests(&g.agency).await?;
+        requests.push(context! {
+            slug => g.agency.to_string(),
+            name => name_of(&g.agency),
+            counts => Serde(super::cases::Counts::of(&open, state.rules(), state.clock.today(), p.user_id)),
+        });
+    }
+
     // Last year's report of every agency the person may read, with its cross-check result.
     let today = state.clock.today();
     let year = today.year() - 1;
@@ -91,6 +102,7 @@ pub async fn show(
             notice => notice(q.notice.as_deref()),
             roles => Serde(roles),
             reports => Serde(reports),
+            requests,
             drafter => has(Role::Drafter),
             reviewer => has(Role::FirstReviewer) || has(Role::FinalReviewer),
             case_officer => has(Role::CaseOfficer),

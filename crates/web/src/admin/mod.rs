@@ -120,6 +120,7 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "deadline_set" => "年度报告发布期限已保存。",
         "step_done" => "已记录办理步骤；需要出具的文书已生成，见“文书”。",
         "assigned" => "经办人已更新。",
+        "email_set" => "通知邮箱已保存。",
         "case_saved" => "复议、诉讼案件已记录。",
         "registered" => "申请已登记，接收回执已生成。",
         "letter_settings_saved" => "文书设置已保存。",

@@ -279,6 +279,7 @@ pub async fn show(
                 is_system_admin => user.is_system_admin,
                 disabled => user.disabled,
                 must_change_password => user.must_change_password,
+                email => user.email.clone().unwrap_or_default(),
             },
             grants => Serde(rows),
             can_manage => can_manage(&s.principal, &user, &grants),
@@ -350,4 +351,43 @@ async fn set_disabled(
         .await?;
     let notice = if disabled { "disabled" } else { "enabled" };
     Ok(Redirect::to(&format!("/admin/users/{}?notice={notice}", user.id)).into_response())
+}
+
+/// The notification address form.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct EmailForm {
+    email: String,
+}
+
+/// Sets where a staff member's notifications go (empty: none).
+pub async fn set_email(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(id): Path<String>,
+    Form(form): Form<EmailForm>,
+) -> Result<Response, AppError> {
+    let user = managed_user(&state, &s, &id).await?;
+    let email = form.email.trim();
+    let valid = email.is_empty()
+        || (email.len() <= 200
+            && email
+                .split_once('@')
+                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
+            && !email.contains(char::is_whitespace));
+    if !valid {
+        return Err(AppError::Unprocessable(
+            "邮箱地址格式不正确，应形如 name@example.gov.cn；留空则不发通知。".into(),
+        ));
+    }
+    state
+        .store
+        .set_user_email(
+            user.id,
+            (!email.is_empty()).then_some(email),
+            &s.actor(),
+            state.clock.now(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/admin/users/{}?notice=email_set", user.id)).into_response())
 }
