@@ -5,6 +5,9 @@
     reason = "a test fails loudly on unexpected input"
 )]
 
+mod common;
+
+use common::free_port;
 use std::process::{Command, Output};
 
 use calamine::{Reader, Xlsx, open_workbook};
@@ -134,15 +137,6 @@ async fn postgres() {
     };
     demo_then_report_shows_the_seed_figures(&db.url);
     operator_mistakes_get_clear_errors(&db.url);
-}
-
-/// A port nobody is listening on (taken from the OS, then released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A plain HTTP/1.0 GET over TCP, returning the whole response.

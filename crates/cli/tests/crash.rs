@@ -8,6 +8,9 @@
     reason = "a test fails loudly on unexpected input"
 )]
 
+mod common;
+
+use common::free_port;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command};
@@ -17,14 +20,6 @@ use std::time::Duration;
 
 use gongkai_core::Slug;
 use gongkai_store::Store;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn start(url: &str, port: u16) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))

@@ -15,7 +15,8 @@ const H1_FONT: &str = "黑体";
 const H2_FONT: &str = "楷体_GB2312";
 const TABLE_FONT: &str = "宋体";
 
-fn fonts(east_asia: &str) -> RunFonts {
+/// An East Asian font with Times New Roman for Latin text, as official documents set them.
+pub(crate) fn fonts(east_asia: &str) -> RunFonts {
     RunFonts::new()
         .east_asia(east_asia)
         .ascii("Times New Roman")

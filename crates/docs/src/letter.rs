@@ -2,11 +2,12 @@
 //! layout of official letters (GB/T 9704 margins, 仿宋 三号 body, 小标宋 二号 title), each with
 //! the agency's name, the date and a place for the seal. The words come from `core::letter`.
 
-use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, SpecialIndentType};
+use docx_rs::{AlignmentType, Docx, Paragraph, Run, SpecialIndentType};
 use gongkai_core::letter::{Letter, LetterKind};
 use minijinja::context;
 use minijinja::value::Serde;
 
+use crate::docx::fonts;
 use crate::{RenderError, TEMPLATES};
 
 /// The closing formula: 告知书 end with 特此告知; a decision letter ends with its remedies.
@@ -21,13 +22,6 @@ pub fn letter_html(letter: &Letter) -> Result<String, RenderError> {
         date => letter.date_text(),
         closing => closing(letter),
     })?)
-}
-
-fn fonts(east_asia: &str) -> RunFonts {
-    RunFonts::new()
-        .east_asia(east_asia)
-        .ascii("Times New Roman")
-        .hi_ansi("Times New Roman")
 }
 
 fn line(text: &str, font: &str, half_points: usize) -> Paragraph {

@@ -102,16 +102,8 @@ impl Store {
         // Walk up at most a few levels (town → county → city).
         for _ in 0..4 {
             let Some(s) = current.take() else { break };
-            let id = self.agency_id(&s).await?;
-            let json: Option<String> = on_pool!(self, |pool| {
-                sqlx::query_scalar("SELECT settings_json FROM remedy_settings WHERE agency_id = $1")
-                    .bind(id)
-                    .fetch_optional(pool)
-                    .await?
-            });
-            if let Some(json) = json {
-                return serde_json::from_str(&json)
-                    .map_err(|e| StoreError::Corrupt(format!("letter settings: {e}")));
+            if let Some(own) = self.own_letter_settings(&s).await? {
+                return Ok(own);
             }
             current = self.find_agency(&s).await?.and_then(|a| a.parent);
         }
@@ -278,18 +270,16 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(to) = to {
-                sqlx::query(
-                    "INSERT INTO outbox (recipient, subject, body, created_ms, next_ms) VALUES ($1, $2, $3, $4, $4)",
-                )
-                .bind(&to)
-                .bind(format!("政府信息公开申请 {code} 已指派给您"))
-                .bind(format!(
-                    "{} 将政府信息公开申请（查询码 {code}）指派给您办理。\n/admin/agencies/{slug}/requests/{code}\n",
-                    actor.name
-                ))
-                .bind(now.timestamp_millis())
-                .execute(&mut *tx)
-                .await?;
+                crate::requests::queue_mail!(
+                    tx,
+                    to,
+                    format!("政府信息公开申请 {code} 已指派给您"),
+                    format!(
+                        "{} 将政府信息公开申请（查询码 {code}）指派给您办理。\n/admin/agencies/{slug}/requests/{code}\n",
+                        actor.name
+                    ),
+                    now
+                );
             }
             append_audit!(tx, &entry, now);
             tx.commit().await?;

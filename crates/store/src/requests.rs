@@ -148,18 +148,26 @@ fn letter_mail(agency: &str, code: &str, letter: &Letter) -> (String, String) {
 macro_rules! notify_staff {
     ($tx:expr, $recipients:expr, $subject:expr, $body:expr, $now:expr) => {{
         for to in $recipients {
+            $crate::requests::queue_mail!($tx, to, $subject, $body, $now);
+        }
+    }};
+}
+
+/// Writes one mail into the outbox, in the caller's transaction (sent later by the outbox task).
+macro_rules! queue_mail {
+    ($tx:expr, $to:expr, $subject:expr, $body:expr, $now:expr) => {{
             sqlx::query(
                 "INSERT INTO outbox (recipient, subject, body, created_ms, next_ms) VALUES ($1, $2, $3, $4, $4)",
             )
-            .bind(&to)
+            .bind(&$to)
             .bind(&$subject)
             .bind(&$body)
             .bind($now.timestamp_millis())
             .execute(&mut *$tx)
             .await?;
-        }
     }};
 }
+pub(crate) use queue_mail;
 
 /// Inserts a composed letter and, if the requester gave an e-mail address, its mail — in the
 /// caller's transaction.
@@ -202,15 +210,7 @@ macro_rules! issue_letter {
         .await?;
         if let Some(to) = email_of(&$req.contact) {
             let (subject, body) = letter_mail(&$la.agency.name, $code, &letter);
-            sqlx::query(
-                "INSERT INTO outbox (recipient, subject, body, created_ms, next_ms) VALUES ($1, $2, $3, $4, $4)",
-            )
-            .bind(to)
-            .bind(&subject)
-            .bind(&body)
-            .bind($now.timestamp_millis())
-            .execute(&mut *$tx)
-            .await?;
+            queue_mail!($tx, to, subject, body, $now);
         }
     }};
 }
