@@ -9,6 +9,7 @@ pub mod clock;
 pub mod deadline;
 pub mod fee;
 pub mod intake;
+pub mod item;
 pub mod letter;
 pub mod money;
 pub mod report;

@@ -1,0 +1,651 @@
+//! Proactive disclosure items (主动公开信息) and their review (起草 → 科室负责人初审 → 分管领导终审 →
+//! 发布): the metadata the 条例 and the portals require (`spec/regulations.md` §4), the index number
+//! (索引号) assigned on publication and never changed, and the review workflow as a state machine
+//! that only lets an item out after two other people holding the two reviewer roles approved it.
+
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::request::UnknownKey;
+
+/// 公开属性 (§4.3): fixed at drafting, with reasons for the two that are not proactive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attribute {
+    /// 主动公开 — published on the portal.
+    Proactive,
+    /// 依申请公开 — never on the portal; given on request.
+    OnRequest,
+    /// 不予公开 — never on the portal.
+    Withheld,
+}
+
+impl Attribute {
+    /// Every attribute.
+    pub const ALL: [Self; 3] = [Self::Proactive, Self::OnRequest, Self::Withheld];
+
+    /// Machine key.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::Proactive => "proactive",
+            Self::OnRequest => "on_request",
+            Self::Withheld => "withheld",
+        }
+    }
+
+    /// What the metadata block shows (公开方式).
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Proactive => "主动公开",
+            Self::OnRequest => "依申请公开",
+            Self::Withheld => "不予公开",
+        }
+    }
+}
+
+impl FromStr for Attribute {
+    type Err = UnknownKey;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.key() == s)
+            .ok_or_else(|| UnknownKey {
+                what: "公开属性",
+                key: s.to_owned(),
+            })
+    }
+}
+
+/// What kind of document an item is: 规章 and 行政规范性文件 carry 有效性 and need a 解读.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    /// 规章.
+    Rule,
+    /// 行政规范性文件.
+    NormativeDocument,
+    /// 政策解读 of another item.
+    Interpretation,
+    /// Anything else (notices, news, plans, budgets …).
+    Other,
+}
+
+impl DocKind {
+    /// Every kind.
+    pub const ALL: [Self; 4] = [
+        Self::Rule,
+        Self::NormativeDocument,
+        Self::Interpretation,
+        Self::Other,
+    ];
+
+    /// Machine key.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::Rule => "rule",
+            Self::NormativeDocument => "normative_document",
+            Self::Interpretation => "interpretation",
+            Self::Other => "other",
+        }
+    }
+
+    /// What a person reads.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Rule => "规章",
+            Self::NormativeDocument => "行政规范性文件",
+            Self::Interpretation => "政策解读",
+            Self::Other => "其他文件",
+        }
+    }
+
+    /// Whether the document needs a 政策解读 (§4.4: flag policies of these kinds without one).
+    pub const fn needs_interpretation(self) -> bool {
+        matches!(self, Self::Rule | Self::NormativeDocument)
+    }
+}
+
+impl FromStr for DocKind {
+    type Err = UnknownKey;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.key() == s)
+            .ok_or_else(|| UnknownKey {
+                what: "文件类型",
+                key: s.to_owned(),
+            })
+    }
+}
+
+/// 有效性 of a 规章 or 行政规范性文件.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Validity {
+    /// 有效.
+    Valid,
+    /// 失效 (its period ended) on a date.
+    Expired {
+        /// 失效日期.
+        on: NaiveDate,
+    },
+    /// 废止 on a date.
+    Repealed {
+        /// 废止日期.
+        on: NaiveDate,
+    },
+}
+
+impl Validity {
+    /// What the metadata block shows.
+    pub fn label(self) -> String {
+        match self {
+            Self::Valid => "有效".to_owned(),
+            Self::Expired { on } => format!("失效（{on}）"),
+            Self::Repealed { on } => format!("废止（{on}）"),
+        }
+    }
+}
+
+/// The 索引号 template of an agency (§4.1): its code, the period (year or year+month) and the serial
+/// width. The serial runs per agency per period and is never reused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexTemplate {
+    /// The organisation code: 统一社会信用代码 by default, or a 9-character 组织机构代码.
+    pub code: String,
+    /// `yyyymm` instead of `yyyy` as the period (安徽 style).
+    pub monthly: bool,
+    /// Serial digits (5 by default).
+    pub width: usize,
+}
+
+impl IndexTemplate {
+    /// The default: `<统一社会信用代码>/<year>-<5-digit serial>`.
+    pub fn for_code(code: &str) -> Self {
+        Self {
+            code: code.to_owned(),
+            monthly: false,
+            width: 5,
+        }
+    }
+
+    /// The period key the serial runs in, for a publication date.
+    pub fn period(&self, on: NaiveDate) -> String {
+        if self.monthly {
+            format!("{}{:02}", on.year(), on.month())
+        } else {
+            on.year().to_string()
+        }
+    }
+
+    /// The index number of the `serial`-th item published in the period of `on`.
+    pub fn number(&self, on: NaiveDate, serial: u32) -> String {
+        format!(
+            "{}/{}-{:0width$}",
+            self.code,
+            self.period(on),
+            serial,
+            width = self.width
+        )
+    }
+}
+
+/// What an item says: the metadata block of its page (§4.2) and its body. The body is HTML already
+/// sanitised by the edge that received it (only the allowlisted tags of rich text survive).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ItemContent {
+    /// 标题 / 名称.
+    pub title: String,
+    /// 发文字号 (may be empty for items that are not documents).
+    pub doc_number: String,
+    /// 成文日期.
+    pub written_on: Option<NaiveDate>,
+    /// The day the information was formed or changed (条例 第二十六条: publish within 20 working
+    /// days).
+    pub formed_on: Option<NaiveDate>,
+    /// 公开属性.
+    pub attribute: Option<Attribute>,
+    /// Why 依申请公开 or 不予公开.
+    pub attribute_reason: String,
+    /// 主题分类, `一级\二级`.
+    pub topic: String,
+    /// The catalogue category (栏目) it belongs to.
+    pub category: String,
+    /// 规章 / 行政规范性文件 / 政策解读 / other.
+    pub kind: Option<DocKind>,
+    /// 有效性, for 规章 and 行政规范性文件.
+    pub validity: Option<Validity>,
+    /// 关键词 / 主题词.
+    pub keywords: String,
+    /// 内容概述 (≤ 150 characters by the common convention).
+    pub summary: String,
+    /// The body, sanitised HTML.
+    pub body_html: String,
+    /// For a 政策解读: the item it interprets.
+    pub interprets: Option<i64>,
+}
+
+/// Longest 内容概述 accepted (the convention of §2.2 G6: ≤ 150 characters).
+pub const SUMMARY_MAX: usize = 150;
+
+impl ItemContent {
+    /// What must be corrected before the item can go to review, by field, in Chinese. Drafts may be
+    /// saved incomplete; submission requires this to be empty.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::new();
+        let blank = |s: &str| s.trim().is_empty();
+        if blank(&self.title) {
+            p.push(("title", "请填写标题。".to_owned()));
+        } else if self.title.chars().count() > 200 {
+            p.push(("title", "标题不超过200个字。".to_owned()));
+        }
+        if blank(&self.category) {
+            p.push(("category", "请选择所属栏目。".to_owned()));
+        }
+        match self.attribute {
+            None => p.push(("attribute", "请选择公开属性。".to_owned())),
+            Some(Attribute::OnRequest | Attribute::Withheld) if blank(&self.attribute_reason) => {
+                p.push((
+                    "attribute_reason",
+                    "依申请公开或不予公开须写明理由和依据。".to_owned(),
+                ));
+            }
+            _ => {}
+        }
+        if self.kind.is_none() {
+            p.push(("kind", "请选择文件类型。".to_owned()));
+        }
+        if self.kind.is_some_and(DocKind::needs_interpretation) {
+            if blank(&self.doc_number) {
+                p.push((
+                    "doc_number",
+                    "规章和行政规范性文件须填写发文字号。".to_owned(),
+                ));
+            }
+            if self.validity.is_none() {
+                p.push(("validity", "规章和行政规范性文件须标明有效性。".to_owned()));
+            }
+        }
+        if self.kind == Some(DocKind::Interpretation) && self.interprets.is_none() {
+            p.push(("interprets", "政策解读须关联所解读的文件。".to_owned()));
+        }
+        if self.formed_on.is_none() {
+            p.push((
+                "formed_on",
+                "请填写信息形成（变更）日期，用于计算20个工作日的公开时限。".to_owned(),
+            ));
+        }
+        if let (Some(w), Some(f)) = (self.written_on, self.formed_on)
+            && f < w
+        {
+            p.push(("formed_on", "形成日期不能早于成文日期。".to_owned()));
+        }
+        if blank(&self.summary) {
+            p.push(("summary", "请填写内容概述。".to_owned()));
+        } else if self.summary.chars().count() > SUMMARY_MAX {
+            p.push(("summary", format!("内容概述不超过{SUMMARY_MAX}个字。")));
+        }
+        if blank(&self.body_html) {
+            p.push(("body", "请填写正文。".to_owned()));
+        }
+        p
+    }
+}
+
+/// Where an item stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    /// Being written (also after being sent back).
+    Draft,
+    /// Waiting for the department head (科室负责人初审).
+    FirstReview,
+    /// Waiting for the leader in charge (分管领导终审).
+    FinalReview,
+    /// On the portal.
+    Published,
+    /// Taken off the portal, with a reason.
+    Withdrawn,
+}
+
+impl ItemStatus {
+    /// What a person reads.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "草稿",
+            Self::FirstReview => "待初审",
+            Self::FinalReview => "待终审",
+            Self::Published => "已发布",
+            Self::Withdrawn => "已撤回",
+        }
+    }
+
+    /// Machine key.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::FirstReview => "first_review",
+            Self::FinalReview => "final_review",
+            Self::Published => "published",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// Who acts on an item, with the roles they hold in its agency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reviewer {
+    /// User id.
+    pub user_id: i64,
+    /// Holds the drafter role.
+    pub drafter: bool,
+    /// Holds the 初审 role.
+    pub first: bool,
+    /// Holds the 终审 role.
+    pub final_: bool,
+}
+
+/// A review step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum ReviewStep {
+    /// The drafter sends the draft to review.
+    Submit,
+    /// 初审 approved.
+    ApproveFirst,
+    /// 终审 approved: the item is published.
+    ApproveFinal,
+    /// Sent back to the drafter from either review, with what to change.
+    SendBack {
+        /// Why.
+        reason: String,
+    },
+    /// Taken off the portal (or repealed), with a reason.
+    Withdraw {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl ReviewStep {
+    /// Audit key.
+    pub const fn key(&self) -> &'static str {
+        match self {
+            Self::Submit => "item.submit",
+            Self::ApproveFirst => "item.approve_first",
+            Self::ApproveFinal => "item.publish",
+            Self::SendBack { .. } => "item.send_back",
+            Self::Withdraw { .. } => "item.withdraw",
+        }
+    }
+
+    /// What the history shows.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Submit => "提交初审".to_owned(),
+            Self::ApproveFirst => "初审通过，提交终审".to_owned(),
+            Self::ApproveFinal => "终审通过，发布".to_owned(),
+            Self::SendBack { reason } => format!("退回修改：{reason}"),
+            Self::Withdraw { reason } => format!("撤回：{reason}"),
+        }
+    }
+}
+
+/// Why a review step cannot happen. Messages are for staff.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReviewError {
+    /// Not from this status.
+    #[error("信息当前状态为“{}”，不能{what}", status.label())]
+    NotAllowed {
+        /// The status.
+        status: ItemStatus,
+        /// What was attempted.
+        what: &'static str,
+    },
+    /// The person lacks the role.
+    #[error("{0}")]
+    NoRole(&'static str),
+    /// The drafter (or the first reviewer) cannot review their own work.
+    #[error("{0}")]
+    SamePerson(&'static str),
+    /// A reason is required.
+    #[error("请写明{0}")]
+    NoReason(&'static str),
+}
+
+/// An item's review state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewState {
+    /// Where it stands.
+    pub status: ItemStatus,
+    /// Who drafted it.
+    pub drafter: i64,
+    /// Who approved the first review (this round).
+    pub first_reviewer: Option<i64>,
+    /// Who approved the final review (this round).
+    pub final_reviewer: Option<i64>,
+    /// Why it was last sent back or withdrawn.
+    pub reason: Option<String>,
+}
+
+impl ReviewState {
+    /// A new draft by `drafter`.
+    pub fn new(drafter: i64) -> Self {
+        Self {
+            status: ItemStatus::Draft,
+            drafter,
+            first_reviewer: None,
+            final_reviewer: None,
+            reason: None,
+        }
+    }
+
+    /// The state after `who` takes `step`, or why not.
+    pub fn apply(&self, step: &ReviewStep, who: Reviewer) -> Result<Self, ReviewError> {
+        use ItemStatus as S;
+        let not = |what| ReviewError::NotAllowed {
+            status: self.status,
+            what,
+        };
+        let mut next = self.clone();
+        match step {
+            ReviewStep::Submit => {
+                if self.status != S::Draft {
+                    return Err(not("提交审核"));
+                }
+                if !who.drafter {
+                    return Err(ReviewError::NoRole("只有本机关的起草人可以提交审核"));
+                }
+                next.status = S::FirstReview;
+                next.first_reviewer = None;
+                next.final_reviewer = None;
+            }
+            ReviewStep::ApproveFirst => {
+                if self.status != S::FirstReview {
+                    return Err(not("初审"));
+                }
+                if !who.first {
+                    return Err(ReviewError::NoRole("只有科室负责人（初审）可以初审"));
+                }
+                if who.user_id == self.drafter {
+                    return Err(ReviewError::SamePerson("起草人不能审核自己起草的信息"));
+                }
+                next.status = S::FinalReview;
+                next.first_reviewer = Some(who.user_id);
+            }
+            ReviewStep::ApproveFinal => {
+                if self.status != S::FinalReview {
+                    return Err(not("终审"));
+                }
+                if !who.final_ {
+                    return Err(ReviewError::NoRole("只有分管领导（终审）可以终审"));
+                }
+                if who.user_id == self.drafter {
+                    return Err(ReviewError::SamePerson("起草人不能审核自己起草的信息"));
+                }
+                if Some(who.user_id) == self.first_reviewer {
+                    return Err(ReviewError::SamePerson("初审和终审须由不同的人完成"));
+                }
+                next.status = S::Published;
+                next.final_reviewer = Some(who.user_id);
+                next.reason = None;
+            }
+            ReviewStep::SendBack { reason } => {
+                let may = match self.status {
+                    S::FirstReview => who.first,
+                    S::FinalReview => who.final_,
+                    _ => return Err(not("退回")),
+                };
+                if !may {
+                    return Err(ReviewError::NoRole("只有当前环节的审核人可以退回"));
+                }
+                if reason.trim().is_empty() {
+                    return Err(ReviewError::NoReason("退回理由"));
+                }
+                next.status = S::Draft;
+                next.first_reviewer = None;
+                next.final_reviewer = None;
+                next.reason = Some(reason.trim().to_owned());
+            }
+            ReviewStep::Withdraw { reason } => {
+                if self.status != S::Published {
+                    return Err(not("撤回"));
+                }
+                if !who.final_ {
+                    return Err(ReviewError::NoRole(
+                        "只有分管领导（终审）可以撤回已发布的信息",
+                    ));
+                }
+                if reason.trim().is_empty() {
+                    return Err(ReviewError::NoReason("撤回理由"));
+                }
+                next.status = S::Withdrawn;
+                next.reason = Some(reason.trim().to_owned());
+            }
+        }
+        Ok(next)
+    }
+}
+
+/// The last day to publish information formed (or changed) on `formed_on` (条例 第二十六条: 20
+/// working days, the day itself not counted).
+pub fn publication_due(
+    calendar: &crate::calendar::Calendar,
+    formed_on: NaiveDate,
+) -> crate::calendar::Dated {
+    calendar.add_working_days(formed_on, 20, &|_| false)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn person(user_id: i64, drafter: bool, first: bool, final_: bool) -> Reviewer {
+        Reviewer {
+            user_id,
+            drafter,
+            first,
+            final_,
+        }
+    }
+
+    #[test]
+    fn an_item_goes_through_both_reviews_by_other_people() {
+        let drafter = person(1, true, false, false);
+        let head = person(2, false, true, false);
+        let leader = person(3, false, false, true);
+        let s = ReviewState::new(1);
+        let s = s.apply(&ReviewStep::Submit, drafter).unwrap();
+        assert!(matches!(
+            s.apply(&ReviewStep::ApproveFinal, leader),
+            Err(ReviewError::NotAllowed { .. })
+        ));
+        let s = s.apply(&ReviewStep::ApproveFirst, head).unwrap();
+        let back = s
+            .apply(
+                &ReviewStep::SendBack {
+                    reason: "请补充文号".into(),
+                },
+                leader,
+            )
+            .unwrap();
+        assert_eq!(back.status, ItemStatus::Draft);
+        assert_eq!(back.first_reviewer, None, "a new round needs a new 初审");
+        let s = s.apply(&ReviewStep::ApproveFinal, leader).unwrap();
+        assert_eq!(s.status, ItemStatus::Published);
+        // A person with both roles cannot do both reviews.
+        let both = person(4, false, true, true);
+        let s2 = ReviewState::new(1)
+            .apply(&ReviewStep::Submit, drafter)
+            .unwrap()
+            .apply(&ReviewStep::ApproveFirst, both)
+            .unwrap();
+        assert!(matches!(
+            s2.apply(&ReviewStep::ApproveFinal, both),
+            Err(ReviewError::SamePerson(_))
+        ));
+    }
+
+    #[test]
+    fn index_numbers_follow_the_template() {
+        let t = IndexTemplate::for_code("11370323004345133C");
+        let on = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap_or_default();
+        assert_eq!(t.number(on, 7), "11370323004345133C/2024-00007");
+        let monthly = IndexTemplate { monthly: true, ..t };
+        assert_eq!(monthly.number(on, 57), "11370323004345133C/202403-00057");
+    }
+
+    fn arb_step() -> impl Strategy<Value = ReviewStep> {
+        prop_oneof![
+            Just(ReviewStep::Submit),
+            Just(ReviewStep::ApproveFirst),
+            Just(ReviewStep::ApproveFinal),
+            Just(ReviewStep::SendBack {
+                reason: "改".into()
+            }),
+            Just(ReviewStep::Withdraw {
+                reason: "撤".into()
+            }),
+        ]
+    }
+
+    fn arb_person() -> impl Strategy<Value = Reviewer> {
+        (1i64..5, any::<bool>(), any::<bool>(), any::<bool>())
+            .prop_map(|(id, d, f, l)| person(id, d, f, l))
+    }
+
+    proptest! {
+        /// Whatever anyone attempts, an item reaches the portal only after a 初审 by someone holding
+        /// that role and a 终审 by someone else holding that role, neither of them the drafter.
+        #[test]
+        fn nothing_is_published_without_both_reviews_by_two_other_people(
+            steps in prop::collection::vec((arb_step(), arb_person()), 0..40)
+        ) {
+            let mut s = ReviewState::new(1);
+            let mut approvals: Vec<(i64, Reviewer)> = Vec::new();
+            for (step, who) in &steps {
+                if let Ok(next) = s.apply(step, *who) {
+                    if matches!(step, ReviewStep::ApproveFirst | ReviewStep::ApproveFinal) {
+                        approvals.push((who.user_id, *who));
+                    }
+                    if matches!(step, ReviewStep::Submit | ReviewStep::SendBack { .. }) {
+                        approvals.clear();
+                    }
+                    if next.status == ItemStatus::Published && s.status != ItemStatus::Published {
+                        prop_assert_eq!(approvals.len(), 2);
+                        let (first, final_) = (approvals[0].1, approvals[1].1);
+                        prop_assert!(first.first && final_.final_);
+                        prop_assert!(first.user_id != 1 && final_.user_id != 1);
+                        prop_assert!(first.user_id != final_.user_id);
+                    }
+                    s = next;
+                }
+            }
+        }
+    }
+}

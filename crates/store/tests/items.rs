@@ -1,0 +1,340 @@
+//! Proactive disclosure items through drafting, the two reviews and publication, on both backends.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on unexpected input"
+)]
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_core::Slug;
+use gongkai_core::audit::Actor;
+use gongkai_core::item::{
+    Attribute, DocKind, ItemContent, ItemStatus, ReviewStep, Reviewer, Validity,
+};
+use gongkai_store::{NewUser, Store, StoreError, demo, on_both_backends};
+
+fn now() -> DateTime<Utc> {
+    "2025-03-20T02:00:00Z".parse().unwrap()
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn town() -> Slug {
+    Slug::parse(demo::TOWN_SLUG).unwrap()
+}
+
+async fn user(store: &Store, name: &str) -> (i64, Actor) {
+    let id = store
+        .create_user(
+            &NewUser {
+                username: name.into(),
+                display_name: name.into(),
+                password_hash: "x".into(),
+                is_system_admin: false,
+                must_change_password: false,
+            },
+            &Actor::system("测试"),
+            now(),
+        )
+        .await
+        .unwrap();
+    (id, Actor::user(id, name, name))
+}
+
+fn content(title: &str) -> ItemContent {
+    ItemContent {
+        title: title.into(),
+        doc_number: "西政发〔2025〕3号".into(),
+        written_on: Some(d("2025-03-01")),
+        formed_on: Some(d("2025-03-03")),
+        attribute: Some(Attribute::Proactive),
+        topic: "综合政务\\政务公开".into(),
+        category: "政府会议".into(),
+        kind: Some(DocKind::NormativeDocument),
+        validity: Some(Validity::Valid),
+        keywords: "乡村振兴".into(),
+        summary: "关于推进乡村振兴的实施意见。".into(),
+        body_html: "<p>为推进乡村振兴……</p>".into(),
+        ..ItemContent::default()
+    }
+}
+
+async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let (drafter_id, drafter) = user(store, "qicao").await;
+    let (head_id, head) = user(store, "keshi").await;
+    let (leader_id, leader) = user(store, "fenguan").await;
+    let as_drafter = Reviewer {
+        user_id: drafter_id,
+        drafter: true,
+        first: false,
+        final_: false,
+    };
+    let as_head = Reviewer {
+        user_id: head_id,
+        drafter: false,
+        first: true,
+        final_: false,
+    };
+    let as_leader = Reviewer {
+        user_id: leader_id,
+        drafter: false,
+        first: false,
+        final_: true,
+    };
+
+    let before = store.report_data(&town(), 2025).await.unwrap().compute();
+    let id = store
+        .create_item_draft(
+            &town(),
+            &ItemContent {
+                title: "关于推进乡村振兴的实施意见".into(),
+                ..ItemContent::default()
+            },
+            &drafter,
+            now(),
+        )
+        .await
+        .unwrap();
+    // Incomplete: cannot go to review, and nothing changes.
+    let err = store
+        .review_item(
+            &town(),
+            id,
+            &ReviewStep::Submit,
+            as_drafter,
+            &drafter,
+            now(),
+            d("2025-03-20"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Invalid(ref m) if m.contains("公开属性") && m.contains("内容概述")),
+        "{err}"
+    );
+    store
+        .save_item_draft(
+            &town(),
+            id,
+            &content("关于推进乡村振兴的实施意见"),
+            &drafter,
+            now(),
+        )
+        .await
+        .unwrap();
+    store
+        .review_item(
+            &town(),
+            id,
+            &ReviewStep::Submit,
+            as_drafter,
+            &drafter,
+            now(),
+            d("2025-03-20"),
+        )
+        .await
+        .unwrap();
+    // Under review the draft cannot be edited; the drafter cannot review it.
+    assert!(
+        store
+            .save_item_draft(&town(), id, &content("改"), &drafter, now())
+            .await
+            .is_err()
+    );
+    let own = Reviewer {
+        first: true,
+        ..as_drafter
+    };
+    assert!(
+        store
+            .review_item(
+                &town(),
+                id,
+                &ReviewStep::ApproveFirst,
+                own,
+                &drafter,
+                now(),
+                d("2025-03-20")
+            )
+            .await
+            .is_err()
+    );
+    store
+        .review_item(
+            &town(),
+            id,
+            &ReviewStep::ApproveFirst,
+            as_head,
+            &head,
+            now(),
+            d("2025-03-20"),
+        )
+        .await
+        .unwrap();
+    // Sent back from the final review: a new round is needed.
+    store
+        .review_item(
+            &town(),
+            id,
+            &ReviewStep::SendBack {
+                reason: "请补充附件说明".into(),
+            },
+            as_leader,
+            &leader,
+            now(),
+            d("2025-03-21"),
+        )
+        .await
+        .unwrap();
+    store
+        .save_item_draft(
+            &town(),
+            id,
+            &content("关于推进乡村振兴的实施意见"),
+            &drafter,
+            now(),
+        )
+        .await
+        .unwrap();
+    store
+        .review_item(
+            &town(),
+            id,
+            &ReviewStep::Submit,
+            as_drafter,
+            &drafter,
+            now(),
+            d("2025-03-21"),
+        )
+        .await
+        .unwrap();
+    store
+        .review_item(
+            &town(),
+            id,
+            &ReviewStep::ApproveFirst,
+            as_head,
+            &head,
+            now(),
+            d("2025-03-21"),
+        )
+        .await
+        .unwrap();
+    let state = store
+        .review_item(
+            &town(),
+            id,
+            &ReviewStep::ApproveFinal,
+            as_leader,
+            &leader,
+            now(),
+            d("2025-03-24"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(state.status, ItemStatus::Published);
+
+    let draft = store.item_draft(&town(), id).await.unwrap().unwrap();
+    assert_eq!(draft.versions.len(), 3, "every save is a version");
+    assert_eq!(draft.steps.len(), 6);
+    let item_id = draft.summary.item_id.unwrap();
+    let item = store
+        .published_item(&town(), item_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        item.index_no.as_deref(),
+        Some("11370323004345133C/2025-00001")
+    );
+    assert_eq!(item.published_on, d("2025-03-24"));
+    assert_eq!(item.content.unwrap().doc_number, "西政发〔2025〕3号");
+
+    // A second item takes the next number; the category list pages.
+    let id2 = store
+        .create_item_draft(
+            &town(),
+            &content("2025年第二次镇长办公会议纪要"),
+            &drafter,
+            now(),
+        )
+        .await
+        .unwrap();
+    for (step, who, actor) in [
+        (ReviewStep::Submit, as_drafter, &drafter),
+        (ReviewStep::ApproveFirst, as_head, &head),
+        (ReviewStep::ApproveFinal, as_leader, &leader),
+    ] {
+        store
+            .review_item(&town(), id2, &step, who, actor, now(), d("2025-03-25"))
+            .await
+            .unwrap();
+    }
+    let (page, total) = store
+        .published_items(&town(), Some("政府会议"), 1, 1)
+        .await
+        .unwrap();
+    assert_eq!(page[0].title, "2025年第二次镇长办公会议纪要");
+    assert_eq!(
+        page[0].index_no.as_deref(),
+        Some("11370323004345133C/2025-00002")
+    );
+    assert_eq!(total, 6, "the demo's four 2024 meetings and these two");
+    let after = store.report_data(&town(), 2025).await.unwrap().compute();
+    assert_eq!(
+        after.proactive.total - before.proactive.total,
+        2,
+        "section 一 counts published items"
+    );
+
+    // Withdrawn: gone from the portal at once, still counted as published that year; the number
+    // is never reused.
+    store
+        .review_item(
+            &town(),
+            id,
+            &ReviewStep::Withdraw {
+                reason: "文件已废止".into(),
+            },
+            as_leader,
+            &leader,
+            now(),
+            d("2025-04-01"),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .published_item(&town(), item_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .published_items(&town(), Some("政府会议"), 1, 10)
+            .await
+            .unwrap()
+            .1,
+        5
+    );
+    assert_eq!(
+        store
+            .report_data(&town(), 2025)
+            .await
+            .unwrap()
+            .compute()
+            .proactive
+            .total,
+        after.proactive.total
+    );
+    assert_eq!(
+        store.audit_verify().await.unwrap(),
+        Ok(store.audit_count().await.unwrap())
+    );
+}
+
+on_both_backends!(an_item_is_reviewed_twice_then_published_with_its_index_number);
