@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::item::{
-    Attribute, IndexTemplate, ItemContent, ItemStatus, ReviewState, ReviewStep, Reviewer,
+    Attribute, DocKind, IndexTemplate, ItemContent, ItemStatus, ReviewState, ReviewStep, Reviewer,
 };
 
 use crate::audit::{AuditEntry, BeginWrite, append_audit};
@@ -300,12 +300,15 @@ impl Store {
                     // 依申请公开 / 不予公开: reviewed and kept, never on the portal.
                 } else if let Some(existing) = item_id {
                     sqlx::query(
-                        "UPDATE items SET title = $1, category_id = $2, content_json = $3, withdrawn_on = NULL, updated_ms = $4 WHERE id = $5",
+                        "UPDATE items SET title = $1, category_id = $2, content_json = $3, withdrawn_on = NULL, updated_ms = $4, \
+                         interprets_id = $5, kind = $6 WHERE id = $7",
                     )
                     .bind(&content.title)
                     .bind(category_id)
                     .bind(&content_json)
                     .bind(now.timestamp_millis())
+                    .bind(content.interprets)
+                    .bind(content.kind.map(DocKind::key))
                     .bind(existing)
                     .execute(&mut *tx)
                     .await?;
@@ -321,8 +324,8 @@ impl Store {
                     .await?;
                     let index_no = template.number(today, u32::try_from(serial).unwrap_or(0));
                     let new_id: i64 = sqlx::query_scalar(
-                        "INSERT INTO items (agency_id, category_id, title, published_on, created_at, index_no, content_json, updated_ms) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                        "INSERT INTO items (agency_id, category_id, title, published_on, created_at, index_no, content_json, updated_ms, interprets_id, kind) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                     )
                     .bind(agency_id)
                     .bind(category_id)
@@ -332,6 +335,8 @@ impl Store {
                     .bind(&index_no)
                     .bind(&content_json)
                     .bind(now.timestamp_millis())
+                    .bind(content.interprets)
+                    .bind(content.kind.map(DocKind::key))
                     .fetch_one(&mut *tx)
                     .await?;
                     item_id = Some(new_id);
@@ -513,6 +518,43 @@ impl Store {
                 .await?
         });
         row.map(published).transpose()
+    }
+
+    /// The published 政策解读 of an item: (id, title).
+    pub async fn interpretations_of(
+        &self,
+        slug: &Slug,
+        id: i64,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, title FROM items WHERE agency_id = $1 AND interprets_id = $2 AND withdrawn_on IS NULL ORDER BY id",
+            )
+            .bind(agency_id)
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Published 规章 and 行政规范性文件 of the agency that have no published 政策解读 (§4.4 asks
+    /// that they be flagged): (id, title).
+    pub async fn items_lacking_interpretation(
+        &self,
+        slug: &Slug,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT i.id, i.title FROM items i WHERE i.agency_id = $1 AND i.withdrawn_on IS NULL \
+                 AND i.kind IN ('rule', 'normative_document') \
+                 AND NOT EXISTS (SELECT 1 FROM items x WHERE x.interprets_id = i.id AND x.withdrawn_on IS NULL) ORDER BY i.id",
+            )
+            .bind(agency_id)
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
     /// Every item on the portal: (agency slug, item id, 发布日期) for `sitemap.xml`.

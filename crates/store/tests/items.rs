@@ -290,6 +290,58 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
         "section 一 counts published items"
     );
 
+    // The 规章/规范性文件 without a 解读 are flagged until one is published, linked both ways.
+    let lacking = store.items_lacking_interpretation(&town()).await.unwrap();
+    assert_eq!(lacking.len(), 2);
+    let reading = store
+        .create_item_draft(
+            &town(),
+            &ItemContent {
+                kind: Some(DocKind::Interpretation),
+                interprets: Some(item_id),
+                validity: None,
+                doc_number: String::new(),
+                ..content("《关于推进乡村振兴的实施意见》政策解读")
+            },
+            &drafter,
+            now(),
+        )
+        .await
+        .unwrap();
+    for (step, who, actor) in [
+        (ReviewStep::Submit, as_drafter, &drafter),
+        (ReviewStep::ApproveFirst, as_head, &head),
+        (ReviewStep::ApproveFinal, as_leader, &leader),
+    ] {
+        store
+            .review_item(&town(), reading, &step, who, actor, now(), d("2025-03-26"))
+            .await
+            .unwrap();
+    }
+    let reading_item = store
+        .item_draft(&town(), reading)
+        .await
+        .unwrap()
+        .unwrap()
+        .summary
+        .item_id
+        .unwrap();
+    assert_eq!(
+        store.interpretations_of(&town(), item_id).await.unwrap(),
+        [(
+            reading_item,
+            "《关于推进乡村振兴的实施意见》政策解读".to_owned()
+        )]
+    );
+    assert_eq!(
+        store
+            .items_lacking_interpretation(&town())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
     // Withdrawn: gone from the portal at once, still counted as published that year; the number
     // is never reused.
     store
@@ -319,7 +371,8 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
             .await
             .unwrap()
             .1,
-        5
+        6,
+        "four demo meetings, the second item and the interpretation"
     );
     assert_eq!(
         store
@@ -329,7 +382,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
             .compute()
             .proactive
             .total,
-        after.proactive.total
+        after.proactive.total + 1
     );
     assert_eq!(
         store.audit_verify().await.unwrap(),

@@ -18,6 +18,7 @@ mod api;
 mod check;
 mod csrf;
 mod error;
+mod items;
 pub mod mail;
 mod pages;
 mod requests;
@@ -166,6 +167,10 @@ fn routes() -> Routes {
         .get("/agencies/{slug}/reports/{year}/{file}", Public, pages::report_download)
         .get("/assets/site.css", Public, pages::stylesheet)
         .get("/healthz", Public, pages::health)
+        .get("/agencies/{slug}/items", Public, items::list)
+        .get("/agencies/{slug}/items/{item}", Public, items::show)
+        .get("/agencies/{slug}/feed.atom", Public, items::feed)
+        .get("/sitemap.xml", Public, items::sitemap)
         .get("/agencies/{slug}/requests/new", Public, requests::new_form)
         .post("/agencies/{slug}/requests", Public, requests::submit)
         .get("/agencies/{slug}/requests/track", Public, requests::track)
@@ -190,6 +195,13 @@ fn routes() -> Routes {
         .post("/admin/agencies/{slug}/revoke", Staff, admin::agencies::revoke)
         .post("/admin/agencies/{slug}/deadline", Staff, admin::agencies::set_deadline)
         .post("/admin/agencies/{slug}/letter-settings", Staff, admin::agencies::letter_settings)
+        .get("/admin/agencies/{slug}/items", Staff, admin::items::list)
+        .get("/admin/agencies/{slug}/items/new", Staff, admin::items::new_form)
+        .post("/admin/agencies/{slug}/items", Staff, admin::items::create)
+        .get("/admin/agencies/{slug}/items/{draft}", Staff, admin::items::show)
+        .post("/admin/agencies/{slug}/items/{draft}", Staff, admin::items::save)
+        .post("/admin/agencies/{slug}/items/{draft}/review", Staff, admin::items::review)
+        .get("/admin/agencies/{slug}/items/{draft}/versions/{version}", Staff, admin::items::version)
         .get("/admin/agencies/{slug}/requests", Staff, admin::cases::queue)
         .get("/admin/agencies/{slug}/requests/new", Staff, admin::cases::register_form)
         .post("/admin/agencies/{slug}/requests", Staff, admin::cases::register)

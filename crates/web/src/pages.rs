@@ -126,6 +126,8 @@ pub async fn agency(
             members => Serde(members),
             years => Serde(years),
             chart,
+            categories => state.store.categories(&agency.slug).await?,
+            latest => Serde(state.store.published_items(&agency.slug, None, 1, 8).await?.0.iter().map(|i| (i.id, i.title.clone(), i.published_on.to_string())).collect::<Vec<_>>()),
         },
     )
 }

@@ -13,6 +13,22 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("report.html", include_str!("../templates/report.html")),
         ("error.html", include_str!("../templates/error.html")),
         ("check.html", include_str!("../templates/check.html")),
+        ("items.html", include_str!("../templates/items.html")),
+        ("item.html", include_str!("../templates/item.html")),
+        ("feed.xml", include_str!("../templates/feed.xml")),
+        ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+        (
+            "admin/items.html",
+            include_str!("../templates/admin/items.html"),
+        ),
+        (
+            "admin/item.html",
+            include_str!("../templates/admin/item.html"),
+        ),
+        (
+            "admin/item_version.html",
+            include_str!("../templates/admin/item_version.html"),
+        ),
         (
             "request_fields.html",
             include_str!("../templates/request_fields.html"),

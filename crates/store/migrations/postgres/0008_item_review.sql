@@ -45,5 +45,8 @@ ALTER TABLE items ADD COLUMN index_no TEXT;
 ALTER TABLE items ADD COLUMN content_json TEXT;
 ALTER TABLE items ADD COLUMN withdrawn_on DATE;
 ALTER TABLE items ADD COLUMN updated_ms BIGINT;
+ALTER TABLE items ADD COLUMN interprets_id BIGINT REFERENCES items (id);
+ALTER TABLE items ADD COLUMN kind TEXT;
+CREATE INDEX items_by_interprets ON items (interprets_id);
 CREATE UNIQUE INDEX items_by_index_no ON items (index_no);
 CREATE INDEX items_by_category ON items (category_id, published_on);

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod dashboard;
+pub mod items;
 pub mod summary;
 pub mod users;
 pub mod workspace;
@@ -120,6 +121,8 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "deadline_set" => "年度报告发布期限已保存。",
         "step_done" => "已记录办理步骤；需要出具的文书已生成，见“文书”。",
         "assigned" => "经办人已更新。",
+        "item_saved" => "草稿已保存为新版本。",
+        "item_reviewed" => "审核操作已记录。",
         "email_set" => "通知邮箱已保存。",
         "case_saved" => "复议、诉讼案件已记录。",
         "registered" => "申请已登记，接收回执已生成。",

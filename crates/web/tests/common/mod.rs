@@ -21,6 +21,72 @@ use gongkai_store::{NewUser, Store, demo};
 static CALENDAR: std::sync::LazyLock<gongkai_core::calendar::Calendar> =
     std::sync::LazyLock::new(gongkai_core::calendar::Calendar::built_in);
 
+/// A complete item content in category `category`.
+pub fn item_content(title: &str, category: &str) -> gongkai_core::item::ItemContent {
+    use gongkai_core::item::{Attribute, DocKind, ItemContent};
+    ItemContent {
+        title: title.into(),
+        formed_on: Some("2025-02-20".parse().unwrap()),
+        attribute: Some(Attribute::Proactive),
+        category: category.into(),
+        kind: Some(DocKind::Other),
+        summary: format!("{title}的内容概述"),
+        body_html: "<p>正文</p>".into(),
+        ..ItemContent::default()
+    }
+}
+
+/// Drafts, reviews and publishes an item in `slug` (its catalogue gets a category first): the
+/// admin drafts, root and the overseer review (the store trusts the roles it is given).
+async fn publish_item(
+    store: &Store,
+    slug: &Slug,
+    users: &HashMap<&'static str, i64>,
+    now: DateTime<Utc>,
+) -> (i64, i64) {
+    use gongkai_core::item::{ReviewStep, Reviewer};
+    let system = Actor::system("测试准备");
+    store
+        .set_categories(slug, &["工作动态".to_owned()], &system, now)
+        .await
+        .unwrap();
+    let drafter = users["b_admin"];
+    let draft = store
+        .create_item_draft(
+            slug,
+            &item_content("南麻镇2025年第一次党委会议", "工作动态"),
+            &Actor::user(drafter, "乙", "b_admin"),
+            now,
+        )
+        .await
+        .unwrap();
+    let all = |user_id| Reviewer {
+        user_id,
+        drafter: true,
+        first: true,
+        final_: true,
+    };
+    for (step, who) in [
+        (ReviewStep::Submit, drafter),
+        (ReviewStep::ApproveFirst, users["root"]),
+        (ReviewStep::ApproveFinal, users["overseer"]),
+    ] {
+        store
+            .review_item(slug, draft, &step, all(who), &system, now, now.date_naive())
+            .await
+            .unwrap();
+    }
+    let item = store
+        .item_draft(slug, draft)
+        .await
+        .unwrap()
+        .unwrap()
+        .summary
+        .item_id
+        .unwrap();
+    (draft, item)
+}
+
 /// The built-in calendar with the statutory periods.
 pub fn rules() -> gongkai_core::deadline::Rules<'static> {
     gongkai_core::deadline::Rules {
@@ -61,6 +127,8 @@ pub struct World {
     pub b_request: String,
     /// The receipt issued for it.
     pub b_letter: i64,
+    /// A published item of 南麻镇: (draft id, item id).
+    pub b_item: (i64, i64),
 }
 
 /// A request from a natural person, received on `received`.
@@ -173,6 +241,7 @@ pub async fn world(store: &Store) -> World {
         .await
         .unwrap()[0]
         .id;
+    let b_item = publish_item(store, &Slug::parse(TOWN_B).unwrap(), &users, now).await;
     let clock = Arc::new(TestClock(Mutex::new(now)));
     let app = gongkai_web::router(gongkai_web::AppState {
         store: store.clone(),
@@ -187,6 +256,7 @@ pub async fn world(store: &Store) -> World {
         users,
         b_request,
         b_letter,
+        b_item,
     }
 }
 

@@ -1,0 +1,586 @@
+//! Proactive disclosure in the back office: the agency's drafts and what waits for review, the
+//! draft form (metadata, 公开属性, 主题分类, body as sanitised rich text), the review steps through
+//! `core::item`, every version, and the 20-working-day publication deadline of 条例 第二十六条.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use gongkai_core::auth::Role;
+use gongkai_core::item::{
+    Attribute, DocKind, ItemContent, ItemStatus, ReviewStep, Reviewer, Validity, publication_due,
+};
+use gongkai_core::{Agency, Slug};
+use gongkai_store::StoreError;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+
+use super::dashboard::NoticeQuery;
+use super::{notice, page, readable};
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::{ActiveSession, Staff};
+
+/// Rich text that survives: paragraphs, headings, lists, tables, emphasis, links and images —
+/// no scripts, styles, event handlers or frames (ammonia's allowlist).
+pub fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer"))
+        .clean(html)
+        .to_string()
+}
+
+/// The gov.cn 主题分类 first levels (spec §4.2); the second level is typed as `一级\二级`.
+const TOPICS: [&str; 22] = [
+    "综合政务",
+    "国民经济管理、国有资产监管",
+    "财政、金融、审计",
+    "国土资源、能源",
+    "农业、林业、水利",
+    "工业、交通",
+    "商贸、海关、旅游",
+    "市场监管、安全生产监管",
+    "城乡建设、环境保护",
+    "科技、教育",
+    "文化、广电、新闻出版",
+    "卫生、体育",
+    "人口与计划生育、妇女儿童工作",
+    "劳动、人事、监察",
+    "公安、安全、司法",
+    "民政、扶贫、救灾",
+    "民族、宗教",
+    "对外事务",
+    "港澳台侨工作",
+    "国防",
+    "国务院组织机构",
+    "其他",
+];
+
+fn reviewer(s: &ActiveSession, agency: &Slug) -> Reviewer {
+    let p = &s.principal;
+    Reviewer {
+        user_id: p.user_id,
+        drafter: p.can_act(agency, Role::Drafter),
+        first: p.can_act(agency, Role::FirstReviewer),
+        final_: p.can_act(agency, Role::FinalReviewer),
+    }
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: i64,
+    title: String,
+    status: &'static str,
+    status_key: &'static str,
+    updated: String,
+    due: String,
+    late: bool,
+    item_id: Option<i64>,
+}
+
+/// The agency's drafts: waiting for me, in review, drafts, published.
+pub async fn list(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let me = reviewer(&s, &agency.slug);
+    let today = state.clock.today();
+    let drafts = state.store.item_drafts(&agency.slug).await?;
+    let mut mine = Vec::new();
+    let mut rows = Vec::new();
+    for d in drafts {
+        let content = state.store.item_draft(&agency.slug, d.id).await?;
+        let due = content
+            .as_ref()
+            .and_then(|c| c.content.formed_on)
+            .map(|f| publication_due(&state.calendar, f).date);
+        let open = !matches!(
+            d.review.status,
+            ItemStatus::Published | ItemStatus::Withdrawn
+        );
+        let row = Row {
+            id: d.id,
+            title: if d.title.is_empty() {
+                "（无标题）".into()
+            } else {
+                d.title.clone()
+            },
+            status: d.review.status.label(),
+            status_key: d.review.status.key(),
+            updated: gongkai_store::audit_time(d.updated.timestamp_millis()),
+            due: due.map(|d| d.to_string()).unwrap_or_default(),
+            late: open && due.is_some_and(|d| d < today),
+            item_id: d.item_id,
+        };
+        let waits_for_me = match d.review.status {
+            ItemStatus::FirstReview => me.first && d.review.drafter != me.user_id,
+            ItemStatus::FinalReview => {
+                me.final_
+                    && d.review.drafter != me.user_id
+                    && d.review.first_reviewer != Some(me.user_id)
+            }
+            ItemStatus::Draft => d.review.drafter == me.user_id,
+            _ => false,
+        };
+        if waits_for_me {
+            mine.push(row);
+        } else {
+            rows.push(row);
+        }
+    }
+    let lacking = state
+        .store
+        .items_lacking_interpretation(&agency.slug)
+        .await?;
+    let html = page(
+        &s,
+        "admin/items.html",
+        context! {
+            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            mine => Serde(mine),
+            rows => Serde(rows),
+            can_draft => me.drafter,
+            lacking => lacking.into_iter().map(|(id, title)| context! { id, title }).collect::<Vec<_>>(),
+            notice => notice(q.notice.as_deref()),
+        },
+    )?;
+    Ok(html.into_response())
+}
+
+/// The draft form's fields.
+#[derive(Debug, Deserialize, Default, Serialize, Clone)]
+#[serde(default)]
+pub struct ItemForm {
+    title: String,
+    doc_number: String,
+    written_on: String,
+    formed_on: String,
+    attribute: String,
+    attribute_reason: String,
+    topic: String,
+    category: String,
+    kind: String,
+    validity: String,
+    validity_on: String,
+    keywords: String,
+    summary: String,
+    body: String,
+    interprets: String,
+}
+
+fn optional_date(
+    s: &str,
+    what: &str,
+    errors: &mut Vec<(&'static str, String)>,
+    field: &'static str,
+) -> Option<NaiveDate> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    s.parse()
+        .map_err(|_| errors.push((field, format!("{what}应为“年-月-日”格式。"))))
+        .ok()
+}
+
+impl ItemForm {
+    fn from_content(c: &ItemContent) -> Self {
+        let (validity, validity_on) = match c.validity {
+            None => (String::new(), String::new()),
+            Some(Validity::Valid) => ("valid".into(), String::new()),
+            Some(Validity::Expired { on }) => ("expired".into(), on.to_string()),
+            Some(Validity::Repealed { on }) => ("repealed".into(), on.to_string()),
+        };
+        Self {
+            title: c.title.clone(),
+            doc_number: c.doc_number.clone(),
+            written_on: c.written_on.map(|d| d.to_string()).unwrap_or_default(),
+            formed_on: c.formed_on.map(|d| d.to_string()).unwrap_or_default(),
+            attribute: c.attribute.map(|a| a.key().to_owned()).unwrap_or_default(),
+            attribute_reason: c.attribute_reason.clone(),
+            topic: c.topic.clone(),
+            category: c.category.clone(),
+            kind: c.kind.map(|k| k.key().to_owned()).unwrap_or_default(),
+            validity,
+            validity_on,
+            keywords: c.keywords.clone(),
+            summary: c.summary.clone(),
+            body: c.body_html.clone(),
+            interprets: c.interprets.map(|i| i.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// The content, with the body sanitised; malformed fields are named.
+    fn content(&self) -> Result<ItemContent, Vec<(&'static str, String)>> {
+        let mut errors = Vec::new();
+        let written_on = optional_date(&self.written_on, "成文日期", &mut errors, "written_on");
+        let formed_on = optional_date(&self.formed_on, "形成日期", &mut errors, "formed_on");
+        let validity_on = optional_date(
+            &self.validity_on,
+            "失效或废止日期",
+            &mut errors,
+            "validity_on",
+        );
+        let validity = match (self.validity.as_str(), validity_on) {
+            ("", _) => None,
+            ("valid", _) => Some(Validity::Valid),
+            ("expired", Some(on)) => Some(Validity::Expired { on }),
+            ("repealed", Some(on)) => Some(Validity::Repealed { on }),
+            _ => {
+                errors.push(("validity_on", "失效或废止须填写日期。".to_owned()));
+                None
+            }
+        };
+        let interprets = match self.interprets.trim() {
+            "" => None,
+            s => s
+                .parse()
+                .map_err(|_| errors.push(("interprets", "请选择所解读的文件。".to_owned())))
+                .ok(),
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ItemContent {
+            title: self.title.trim().to_owned(),
+            doc_number: self.doc_number.trim().to_owned(),
+            written_on,
+            formed_on,
+            attribute: self.attribute.parse::<Attribute>().ok(),
+            attribute_reason: self.attribute_reason.trim().to_owned(),
+            topic: self.topic.trim().to_owned(),
+            category: self.category.trim().to_owned(),
+            kind: self.kind.parse::<DocKind>().ok(),
+            validity,
+            keywords: self.keywords.trim().to_owned(),
+            summary: self.summary.trim().to_owned(),
+            body_html: sanitize(&self.body),
+            interprets,
+        })
+    }
+}
+
+#[allow(clippy::too_many_arguments, reason = "one page, its states")]
+async fn draft_page(
+    state: &AppState,
+    s: &ActiveSession,
+    agency: &Agency,
+    id: Option<i64>,
+    form: &ItemForm,
+    errors: &[(&str, String)],
+    error: Option<String>,
+    notice: Option<&str>,
+) -> Result<Response, AppError> {
+    let draft = match id {
+        Some(id) => Some(
+            state
+                .store
+                .item_draft(&agency.slug, id)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的信息草稿。")))?,
+        ),
+        None => None,
+    };
+    let me = reviewer(s, &agency.slug);
+    let status = draft
+        .as_ref()
+        .map_or(ItemStatus::Draft, |d| d.summary.review.status);
+    let editable = status == ItemStatus::Draft
+        && draft
+            .as_ref()
+            .is_none_or(|d| d.summary.review.drafter == me.user_id)
+        && me.drafter;
+    let (policies, _) = state
+        .store
+        .published_items(&agency.slug, None, 1, 200)
+        .await?;
+    let content = draft.as_ref().map(|d| &d.content);
+    let due = content
+        .and_then(|c| c.formed_on)
+        .map(|f| publication_due(&state.calendar, f));
+    let errors: std::collections::BTreeMap<&str, &str> =
+        errors.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let code = if errors.is_empty() && error.is_none() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let html = page(
+        s,
+        "admin/item.html",
+        context! {
+            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            id,
+            form => Serde(form.clone()),
+            errors => Serde(errors),
+            error,
+            notice,
+            editable,
+            status => status.label(),
+            status_key => status.key(),
+            reason => draft.as_ref().and_then(|d| d.summary.review.reason.clone()),
+            item_id => draft.as_ref().and_then(|d| d.summary.item_id),
+            due => due.map(|d| d.date.to_string()),
+            due_provisional => due.is_some_and(|d| d.provisional),
+            late => due.is_some_and(|d| d.date < state.clock.today()) && !matches!(status, ItemStatus::Published | ItemStatus::Withdrawn),
+            can_submit => editable && id.is_some(),
+            can_first => status == ItemStatus::FirstReview && me.first && draft.as_ref().is_some_and(|d| d.summary.review.drafter != me.user_id),
+            can_final => status == ItemStatus::FinalReview && me.final_ && draft.as_ref().is_some_and(|d| d.summary.review.drafter != me.user_id && d.summary.review.first_reviewer != Some(me.user_id)),
+            can_withdraw => status == ItemStatus::Published && me.final_,
+            steps => draft.as_ref().map(|d| d.steps.iter().map(|(st, who, at)| context! { what => st.summary(), who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
+            versions => draft.as_ref().map(|d| d.versions.iter().map(|(v, who, at)| context! { version => v, who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
+            categories => state.store.categories(&agency.slug).await?,
+            topics => TOPICS,
+            attributes => Attribute::ALL.map(|a| context! { value => a.key(), label => a.label() }),
+            kinds => DocKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
+            policies => policies.iter().filter(|p| p.content.as_ref().is_some_and(|c| c.kind.is_some_and(DocKind::needs_interpretation))).map(|p| context! { id => p.id, title => p.title.clone() }).collect::<Vec<_>>(),
+            preview => content.map(|c| minijinja::Value::from_safe_string(c.body_html.clone())),
+        },
+    )?;
+    Ok((code, html).into_response())
+}
+
+fn may_draft(s: &ActiveSession, agency: &Agency) -> Result<(), AppError> {
+    if s.principal.can_act(&agency.slug, Role::Drafter) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "只有本机关的起草人可以起草和修改信息。".into(),
+        ))
+    }
+}
+
+/// A new draft's form.
+pub async fn new_form(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let form = ItemForm {
+        attribute: Attribute::Proactive.key().into(),
+        formed_on: state.clock.today().to_string(),
+        ..ItemForm::default()
+    };
+    draft_page(&state, &s, &agency, None, &form, &[], None, None).await
+}
+
+/// Creates a draft.
+pub async fn create(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Form(form): Form<ItemForm>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    may_draft(&s, &agency)?;
+    let content = match form.content() {
+        Ok(c) => c,
+        Err(errors) => {
+            return draft_page(&state, &s, &agency, None, &form, &errors, None, None).await;
+        }
+    };
+    if content.title.is_empty() {
+        return draft_page(
+            &state,
+            &s,
+            &agency,
+            None,
+            &form,
+            &[("title", "请填写标题。".into())],
+            None,
+            None,
+        )
+        .await;
+    }
+    let id = state
+        .store
+        .create_item_draft(&agency.slug, &content, &s.actor(), state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/admin/agencies/{}/items/{id}?notice=item_saved",
+        agency.slug
+    ))
+    .into_response())
+}
+
+/// One draft: its form (while a draft), review actions, history and versions.
+pub async fn show(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, id)): Path<(String, i64)>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let draft = state
+        .store
+        .item_draft(&agency.slug, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的信息草稿。")))?;
+    let form = ItemForm::from_content(&draft.content);
+    draft_page(
+        &state,
+        &s,
+        &agency,
+        Some(id),
+        &form,
+        &[],
+        None,
+        notice(q.notice.as_deref()),
+    )
+    .await
+}
+
+/// Saves a new version of a draft.
+pub async fn save(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(form): Form<ItemForm>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    may_draft(&s, &agency)?;
+    let draft = state
+        .store
+        .item_draft(&agency.slug, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的信息草稿。")))?;
+    if draft.summary.review.drafter != s.principal.user_id {
+        return Err(AppError::Forbidden("只有起草人本人可以修改草稿。".into()));
+    }
+    let content = match form.content() {
+        Ok(c) => c,
+        Err(errors) => {
+            return draft_page(&state, &s, &agency, Some(id), &form, &errors, None, None).await;
+        }
+    };
+    match state
+        .store
+        .save_item_draft(&agency.slug, id, &content, &s.actor(), state.clock.now())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/admin/agencies/{}/items/{id}?notice=item_saved",
+            agency.slug
+        ))
+        .into_response()),
+        Err(StoreError::Invalid(why)) => {
+            draft_page(&state, &s, &agency, Some(id), &form, &[], Some(why), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The review form: which step, and a reason for sending back or withdrawing.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ReviewForm {
+    step: String,
+    reason: String,
+}
+
+/// Takes a review step.
+pub async fn review(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(form): Form<ReviewForm>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let who = reviewer(&s, &agency.slug);
+    if !(who.drafter || who.first || who.final_) {
+        return Err(AppError::Forbidden(
+            "只有本机关的起草人和审核人可以办理信息审核。".into(),
+        ));
+    }
+    let step = match form.step.as_str() {
+        "submit" => ReviewStep::Submit,
+        "approve_first" => ReviewStep::ApproveFirst,
+        "approve_final" => ReviewStep::ApproveFinal,
+        "send_back" => ReviewStep::SendBack {
+            reason: form.reason.clone(),
+        },
+        "withdraw" => ReviewStep::Withdraw {
+            reason: form.reason.clone(),
+        },
+        _ => return Err(AppError::Unprocessable("请选择审核操作。".into())),
+    };
+    match state
+        .store
+        .review_item(
+            &agency.slug,
+            id,
+            &step,
+            who,
+            &s.actor(),
+            state.clock.now(),
+            state.clock.today(),
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/admin/agencies/{}/items/{id}?notice=item_reviewed",
+            agency.slug
+        ))
+        .into_response()),
+        Err(StoreError::Invalid(why)) => {
+            let draft = state.store.item_draft(&agency.slug, id).await?;
+            let form = draft
+                .map(|d| ItemForm::from_content(&d.content))
+                .unwrap_or_default();
+            draft_page(&state, &s, &agency, Some(id), &form, &[], Some(why), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One saved version of a draft, read-only.
+pub async fn version(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, id, version)): Path<(String, i64, i32)>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let content = state
+        .store
+        .item_version(&agency.slug, id, version)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("没有第 {version} 版。")))?;
+    let html = page(
+        &s,
+        "admin/item_version.html",
+        context! {
+            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            id,
+            version,
+            c => Serde(&content),
+            attribute => content.attribute.map(Attribute::label),
+            kind => content.kind.map(DocKind::label),
+            body => minijinja::Value::from_safe_string(content.body_html.clone()),
+        },
+    )?;
+    Ok(html.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_body_keeps_rich_text_and_loses_scripts() {
+        let clean = super::sanitize(
+            r#"<h2>一、总体要求</h2><p onclick="x()">为推进<strong>乡村振兴</strong><script>alert(1)</script></p><a href="javascript:alert(1)">链接</a><table><tr><td>1</td></tr></table>"#,
+        );
+        assert!(
+            clean.contains("<h2>一、总体要求</h2>") && clean.contains("<strong>乡村振兴</strong>")
+        );
+        assert!(clean.contains("<table>"));
+        assert!(
+            !clean.contains("script")
+                && !clean.contains("onclick")
+                && !clean.contains("javascript")
+        );
+    }
+}

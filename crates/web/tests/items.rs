@@ -1,0 +1,193 @@
+//! Proactive disclosure through the back office and onto the portal: a drafter writes, two other
+//! people review, the item appears in its category, its feed and the sitemap with its metadata
+//! block; withdrawn, it is gone at once.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on unexpected input"
+)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, TOWN_A, signed_in, world};
+use gongkai_core::Slug;
+use gongkai_core::audit::Actor;
+use gongkai_core::auth::Role;
+use gongkai_store::{Store, on_both_backends};
+
+fn unescape(s: &str) -> String {
+    s.replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+}
+
+async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Store) {
+    let w = world(store).await;
+    let a = Slug::parse(TOWN_A).unwrap();
+    let system = Actor::system("测试");
+    for (user, role) in [
+        ("a_officer", Role::FirstReviewer),
+        ("a_admin", Role::FinalReviewer),
+    ] {
+        store
+            .grant_role(w.users[user], &a, role, &system, w.clock_now())
+            .await
+            .unwrap();
+    }
+    let mut drafter = signed_in(&w, "a_staff").await;
+    let form = drafter
+        .get(&format!("/admin/agencies/{TOWN_A}/items/new"))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    let fields = [
+        ("title", "西里镇关于做好2025年宅基地审核工作的通知"),
+        ("doc_number", "西政发〔2025〕5号"),
+        ("written_on", "2025-02-25"),
+        ("formed_on", "2025-02-26"),
+        ("category", "乡村振兴"),
+        ("topic", "城乡建设、环境保护\\城乡建设（含住房）"),
+        ("attribute", "proactive"),
+        ("kind", "normative_document"),
+        ("validity", "valid"),
+        ("keywords", "宅基地"),
+        ("summary", "明确2025年农村宅基地审核的程序和时限。"),
+        (
+            "body",
+            "<h2>一、审核程序</h2><p>村民申请<script>alert(1)</script>宅基地……</p>",
+        ),
+    ];
+    let created = drafter
+        .post(&format!("/admin/agencies/{TOWN_A}/items"), &fields)
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let uri = unescape(created.location())
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let review = format!("{uri}/review");
+    let submitted = drafter.post(&review, &[("step", "submit")]).await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+    // The drafter cannot approve; the 初审 cannot do the 终审.
+    let own = drafter.post(&review, &[("step", "approve_first")]).await;
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut head = signed_in(&w, "a_officer").await;
+    assert!(
+        head.get(&format!("/admin/agencies/{TOWN_A}/items"))
+            .await
+            .body
+            .contains("宅基地审核工作")
+    );
+    assert_eq!(
+        head.post(&review, &[("step", "approve_first")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        head.post(&review, &[("step", "approve_final")])
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mut leader = signed_in(&w, "a_admin").await;
+    assert_eq!(
+        leader
+            .post(&review, &[("step", "approve_final")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    let page = leader.get(&uri).await;
+    assert!(page.body.contains("已发布"), "{}", page.body);
+    let body = unescape(&page.body);
+    let at = body.find("/agencies/yiyuan-xili/items/").unwrap();
+    let item_url = body[at..].split('"').next().unwrap().to_owned();
+
+    let mut visitor = Client::new(&w.app);
+    let item = visitor.get(&item_url).await;
+    assert_eq!(item.status, StatusCode::OK);
+    for part in [
+        "索引号",
+        "11370323004345133C/2025-00001",
+        "西政发〔2025〕5号",
+        "行政规范性文件",
+        "有效",
+        "主动公开",
+        "<h2>一、审核程序</h2>",
+    ] {
+        assert!(unescape(&item.body).contains(part), "{part}");
+    }
+    assert!(!item.body.contains("alert(1)"), "the body is sanitised");
+    let etag = item
+        .headers
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let again = {
+        let req = axum::http::Request::get(&item_url)
+            .header("if-none-match", &etag)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        tower::ServiceExt::oneshot(w.app.clone(), req)
+            .await
+            .unwrap()
+    };
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let list = visitor
+        .get(&format!(
+            "/agencies/{TOWN_A}/items?category=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4"
+        ))
+        .await;
+    assert!(
+        list.body.contains("宅基地审核工作") && list.body.contains("共 4 条"),
+        "{}",
+        list.body
+    );
+    let feed = visitor.get(&format!("/agencies/{TOWN_A}/feed.atom")).await;
+    assert_eq!(
+        feed.headers.get("content-type").unwrap(),
+        "application/atom+xml; charset=utf-8"
+    );
+    assert!(feed.body.contains("宅基地审核工作"));
+    assert!(visitor.get("/sitemap.xml").await.body.contains(&item_url));
+    // A normative document without an interpretation is flagged for staff.
+    assert!(
+        leader
+            .get(&format!("/admin/agencies/{TOWN_A}/items"))
+            .await
+            .body
+            .contains("缺少政策解读")
+    );
+
+    // Withdrawn: gone from the portal, the feed and the list at once.
+    assert_eq!(
+        leader
+            .post(
+                &review,
+                &[("step", "withdraw"), ("reason", "文件已被新通知替代")]
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(visitor.get(&item_url).await.status, StatusCode::NOT_FOUND);
+    assert!(
+        !visitor
+            .get(&format!("/agencies/{TOWN_A}/feed.atom"))
+            .await
+            .body
+            .contains("宅基地审核工作")
+    );
+}
+
+on_both_backends!(a_drafted_item_is_reviewed_twice_and_appears_on_the_portal);
