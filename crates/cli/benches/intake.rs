@@ -110,6 +110,7 @@ async fn over_http(store: &Store, total: usize, concurrency: usize) -> f64 {
         clock: Arc::new(SystemClock),
         settings: Arc::new(gongkai_web::Settings::default()),
         calendar: Arc::new(Calendar::built_in()),
+        search: Arc::new(gongkai_search::SearchIndex::open(None).unwrap()),
     });
     tokio::spawn(async move {
         axum::serve(

@@ -89,6 +89,11 @@ enum Command {
             default_value = "政府信息公开 <gongkai@localhost>"
         )]
         mail_from: String,
+        /// Where the search index lives (derived data: rebuilt at start if incomplete). Default:
+        /// beside the SQLite file, or `gongkai-data/search-<database>` for PostgreSQL. Each server
+        /// process needs its own.
+        #[arg(long, env = "GONGKAI_SEARCH_DIR")]
+        search_dir: Option<PathBuf>,
         /// Whether the days from a fee notice to its payment stop the answer clock (the spec
         /// marks this unverified; default true).
         #[arg(long, env = "GONGKAI_FEE_PAUSES_CLOCK", default_value_t = true, action = clap::ArgAction::Set)]
@@ -103,6 +108,9 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The portal's search index.
+    #[command(subcommand)]
+    Search(SearchCommand),
     /// Import the published report of a year before the agency used gongkai (JSON, XLSX, text,
     /// HTML or DOCX), so carry-over checks work from the first year. Re-importing replaces it.
     Import {
@@ -273,6 +281,16 @@ enum AgencyCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum SearchCommand {
+    /// Rebuild the search index from every item on the portal, with a progress bar.
+    Reindex {
+        /// The index folder.
+        #[arg(long, env = "GONGKAI_SEARCH_DIR")]
+        search_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// Walk the hash chain; exits 1 at the first broken link.
     Verify,
@@ -395,6 +413,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             smtp_url,
             mail_from,
             fee_pauses_clock,
+            search_dir,
         } => {
             let calendar = gongkai_core::calendar::Calendar::load(holidays_dir.as_deref())
                 .map_err(|e| anyhow::anyhow!(e))?;
@@ -435,6 +454,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 clock.clone(),
                 settings.clone(),
             ));
+            // The index is derived: when it does not hold every item on the portal (first start,
+            // a crash between commit and indexing, a restored backup), rebuild it in the background.
+            let search = Arc::new(
+                gongkai_search::SearchIndex::open(Some(
+                    &search_dir.unwrap_or_else(|| default_search_dir(&cli.database_url)),
+                ))
+                .map_err(|e| anyhow::anyhow!("{e}（可用 --search-dir 指定其他目录）"))?,
+            );
+            if i64::try_from(search.len()).unwrap_or(-1) != store.published_count().await? {
+                let (store, search) = (store.clone(), search.clone());
+                tokio::spawn(async move {
+                    match gongkai_web::search::rebuild(&store, &search, |_, _| {}).await {
+                        Ok(n) => tracing::info!(items = n, "search index rebuilt"),
+                        Err(e) => tracing::error!(error = %e, "search index not rebuilt"),
+                    }
+                });
+            }
             if let Some(mailer) = mailer {
                 tokio::spawn(gongkai_web::mail::run_outbox(
                     store.clone(),
@@ -447,6 +483,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 clock,
                 settings: Arc::new(settings),
                 calendar: Arc::new(calendar),
+                search: search.clone(),
             };
             let app = gongkai_web::router(state);
             let listener = tokio::net::TcpListener::bind(listen)
@@ -474,6 +511,26 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let result = accounts::agency(&store, cmd, clock.now()).await;
             store.close().await;
             return result;
+        }
+        Command::Search(SearchCommand::Reindex { search_dir }) => {
+            let store = open(&cli.database_url).await?;
+            let index = gongkai_search::SearchIndex::open(Some(
+                &search_dir.unwrap_or_else(|| default_search_dir(&cli.database_url)),
+            ))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 条 {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let n = gongkai_web::search::rebuild(&store, &index, |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            })
+            .await?;
+            bar.finish();
+            println!("已重建搜索索引：{n} 条信息");
+            store.close().await;
         }
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&cli.database_url).await?;
@@ -612,6 +669,26 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Removes expired sessions every ten minutes. Expiry is also checked on every request, so this only
 /// keeps the table small.
+/// The search index's default folder: beside the SQLite file (`g.db` → `g.db.search`), or
+/// `gongkai-data/search-<database>` for PostgreSQL.
+fn default_search_dir(database_url: &str) -> PathBuf {
+    if let Some(path) = database_url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or(path);
+        return PathBuf::from(format!("{path}.search"));
+    }
+    let name = database_url
+        .split('?')
+        .next()
+        .and_then(|u| u.rsplit('/').next())
+        .filter(|n| {
+            !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+        .unwrap_or("postgres");
+    PathBuf::from(format!("gongkai-data/search-{name}"))
+}
+
 async fn purge_sessions(store: Store, clock: Arc<dyn Clock>, settings: gongkai_web::Settings) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {

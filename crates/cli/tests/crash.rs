@@ -21,10 +21,11 @@ use std::time::Duration;
 use gongkai_core::Slug;
 use gongkai_store::Store;
 
-fn start(url: &str, port: u16) -> Child {
+fn start(url: &str, port: u16, search: &std::path::Path) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
         .env("GONGKAI_DATABASE_URL", url)
+        .env("GONGKAI_SEARCH_DIR", search)
         .env("GONGKAI_LOG", "error")
         .spawn()
         .unwrap();
@@ -68,7 +69,8 @@ fn submit(port: u16, n: usize) -> Option<String> {
 
 async fn burst_then_kill(url: &str) {
     let port = free_port();
-    let mut server = start(url, port);
+    let search = tempfile::tempdir().unwrap();
+    let mut server = start(url, port, search.path());
     let acked = Arc::new(Mutex::new(Vec::<(usize, String)>::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let workers: Vec<_> = (0..8)
@@ -106,7 +108,7 @@ async fn burst_then_kill(url: &str) {
     assert!(acked.len() >= 60, "only {} acknowledged", acked.len());
 
     // Restart: the server opens the same database (SQLite recovers its WAL) and serves again.
-    let mut server = start(url, port);
+    let mut server = start(url, port, search.path());
     server.kill().unwrap();
     server.wait().unwrap();
 

@@ -557,6 +557,47 @@ impl Store {
         }))
     }
 
+    /// Every item on the portal with its agency (slug, name), for (re)building the search index.
+    pub async fn items_for_index(
+        &self,
+    ) -> Result<Vec<(String, String, PublishedItem)>, StoreError> {
+        type Row = (
+            String,
+            String,
+            i64,
+            Option<String>,
+            String,
+            String,
+            NaiveDate,
+            Option<String>,
+            Option<i64>,
+        );
+        let sql = "SELECT a.slug, a.name, i.id, i.index_no, i.title, c.name, i.published_on, i.content_json, i.updated_ms \
+             FROM items i JOIN catalogue_categories c ON c.id = i.category_id JOIN agencies a ON a.id = i.agency_id \
+             WHERE i.withdrawn_on IS NULL ORDER BY i.id";
+        let rows: Vec<Row> = on_pool!(self, |pool| sqlx::query_as(sql).fetch_all(pool).await?);
+        rows.into_iter()
+            .map(
+                |(slug, name, id, index_no, title, category, on, content, updated)| {
+                    Ok((
+                        slug,
+                        name,
+                        published((id, index_no, title, category, on, content, updated))?,
+                    ))
+                },
+            )
+            .collect()
+    }
+
+    /// How many items are on the portal (to tell whether a search index is complete).
+    pub async fn published_count(&self) -> Result<i64, StoreError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM items WHERE withdrawn_on IS NULL")
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
     /// Every item on the portal: (agency slug, item id, 发布日期) for `sitemap.xml`.
     pub async fn sitemap_items(&self) -> Result<Vec<(String, i64, NaiveDate)>, StoreError> {
         Ok(on_pool!(self, |pool| {

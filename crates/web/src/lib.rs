@@ -22,6 +22,7 @@ mod items;
 pub mod mail;
 mod pages;
 mod requests;
+pub mod search;
 mod session;
 mod views;
 
@@ -79,6 +80,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The working-day calendar, loaded once (built-in years plus any added by the operator).
     pub calendar: Arc<gongkai_core::calendar::Calendar>,
+    /// The search index over the portal's items (derived; rebuilt from the database).
+    pub search: Arc<gongkai_search::SearchIndex>,
 }
 
 impl AppState {
@@ -171,6 +174,7 @@ fn routes() -> Routes {
         .get("/agencies/{slug}/items/{item}", Public, items::show)
         .get("/agencies/{slug}/feed.atom", Public, items::feed)
         .get("/sitemap.xml", Public, items::sitemap)
+        .get("/search", Public, search::page)
         .get("/agencies/{slug}/requests/new", Public, requests::new_form)
         .post("/agencies/{slug}/requests", Public, requests::submit)
         .get("/agencies/{slug}/requests/track", Public, requests::track)

@@ -14,6 +14,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("error.html", include_str!("../templates/error.html")),
         ("check.html", include_str!("../templates/check.html")),
         ("items.html", include_str!("../templates/items.html")),
+        ("search.html", include_str!("../templates/search.html")),
         ("item.html", include_str!("../templates/item.html")),
         ("feed.xml", include_str!("../templates/feed.xml")),
         ("sitemap.xml", include_str!("../templates/sitemap.xml")),

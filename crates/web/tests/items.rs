@@ -160,6 +160,22 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
     );
     assert!(feed.body.contains("宅基地审核工作"));
     assert!(visitor.get("/sitemap.xml").await.body.contains(&item_url));
+    // Search finds it by a word of its title or body, by 发文字号, with filters; highlighted.
+    let found = visitor.get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0").await;
+    assert!(found.body.contains("<mark>宅基地</mark>"), "{}", found.body);
+    assert!(unescape(&found.body).contains(&item_url));
+    let by_number = visitor
+        .get("/search?q=%E8%A5%BF%E6%94%BF%E5%8F%91%E3%80%942025%E3%80%955%E5%8F%B7")
+        .await;
+    assert!(
+        unescape(&by_number.body).contains(&item_url),
+        "{}",
+        by_number.body
+    );
+    let wrong_year = visitor
+        .get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0&year=2023")
+        .await;
+    assert!(wrong_year.body.contains("找到 0 条结果"));
     // A normative document without an interpretation is flagged for staff.
     assert!(
         leader
@@ -181,6 +197,14 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         StatusCode::SEE_OTHER
     );
     assert_eq!(visitor.get(&item_url).await.status, StatusCode::NOT_FOUND);
+    assert!(
+        visitor
+            .get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0")
+            .await
+            .body
+            .contains("找到 0 条结果"),
+        "withdrawn items vanish from search at once"
+    );
     assert!(
         !visitor
             .get(&format!("/agencies/{TOWN_A}/feed.atom"))

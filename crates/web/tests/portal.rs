@@ -25,6 +25,7 @@ async fn app(store: &Store) -> axum::Router {
         clock,
         settings: Arc::new(gongkai_web::Settings::default()),
         calendar: Arc::new(gongkai_core::calendar::Calendar::built_in()),
+        search: Arc::new(gongkai_search::SearchIndex::open(None).unwrap()),
     })
 }
 

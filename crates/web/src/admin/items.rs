@@ -522,11 +522,22 @@ pub async fn review(
         )
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/admin/agencies/{}/items/{id}?notice=item_reviewed",
-            agency.slug
-        ))
-        .into_response()),
+        Ok(next) => {
+            if matches!(next.status, ItemStatus::Published | ItemStatus::Withdrawn)
+                && let Some(item_id) = state
+                    .store
+                    .item_draft(&agency.slug, id)
+                    .await?
+                    .and_then(|d| d.summary.item_id)
+            {
+                crate::search::follow(&state, &agency.slug, item_id).await;
+            }
+            Ok(Redirect::to(&format!(
+                "/admin/agencies/{}/items/{id}?notice=item_reviewed",
+                agency.slug
+            ))
+            .into_response())
+        }
         Err(StoreError::Invalid(why)) => {
             let draft = state.store.item_draft(&agency.slug, id).await?;
             let form = draft

@@ -248,6 +248,7 @@ pub async fn world(store: &Store) -> World {
         clock: clock.clone(),
         settings: Arc::new(settings()),
         calendar: Arc::new(gongkai_core::calendar::Calendar::built_in()),
+        search: Arc::new(gongkai_search::SearchIndex::open(None).unwrap()),
     });
     World {
         store: store.clone(),

@@ -1,0 +1,519 @@
+//! Chinese full-text search over the items on the portal (条例 第二十三条: the 政府信息公开 column
+//! must support 检索): tantivy with the jieba tokenizer over title, body, 发文字号 and 索引号, with
+//! filters by agency, category, year and kind and highlighted snippets. The index is derived data:
+//! it follows every publication and withdrawal, and can be rebuilt from the database at any time.
+//!
+//! Queries are built from the field's own tokenizer output, every word required (in any field),
+//! rather than with tantivy's query parser, which turns unspaced Chinese into one exact phrase.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+
+/// What can go wrong with the index (operators read these; users see a generic message).
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// tantivy failed.
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The index folder cannot be used.
+    #[error("search index folder {0}: {1}")]
+    Folder(String, String),
+}
+
+/// One published item as the index sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchDoc {
+    /// Item id.
+    pub id: i64,
+    /// Agency slug.
+    pub agency: String,
+    /// Agency name (shown with hits).
+    pub agency_name: String,
+    /// Catalogue category.
+    pub category: String,
+    /// 文件类型 key (`rule`, `normative_document`, `interpretation`, `other`), or empty.
+    pub kind: String,
+    /// 发布日期.
+    pub published_on: NaiveDate,
+    /// Title.
+    pub title: String,
+    /// Body as plain text.
+    pub body: String,
+    /// 发文字号.
+    pub doc_number: String,
+    /// 索引号.
+    pub index_no: String,
+}
+
+/// A search.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// What was typed.
+    pub text: String,
+    /// Only this agency (slug).
+    pub agency: Option<String>,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Only items published in this year.
+    pub year: Option<i32>,
+    /// Only this 文件类型 key.
+    pub kind: Option<String>,
+    /// Page, from 1.
+    pub page: usize,
+    /// Hits per page.
+    pub per_page: usize,
+}
+
+/// One hit.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Item id.
+    pub id: i64,
+    /// Agency slug.
+    pub agency: String,
+    /// Agency name.
+    pub agency_name: String,
+    /// Category.
+    pub category: String,
+    /// Title, HTML-escaped with the matched words in `<mark>`.
+    pub title_html: String,
+    /// A passage of the body, HTML-escaped with the matched words in `<mark>`.
+    pub snippet_html: String,
+    /// 发布日期 (YYYY-MM-DD).
+    pub published_on: String,
+}
+
+/// A page of hits and how many there are in all.
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// This page.
+    pub hits: Vec<Hit>,
+    /// All hits.
+    pub total: usize,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    agency: Field,
+    agency_name: Field,
+    category: Field,
+    kind: Field,
+    year: Field,
+    published: Field,
+    title: Field,
+    body: Field,
+    numbers: Field,
+    exact: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut sb = Schema::builder();
+    let text = |stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("jieba")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored { o.set_stored() } else { o }
+    };
+    let fields = Fields {
+        id: sb.add_i64_field("id", INDEXED | STORED | FAST),
+        agency: sb.add_text_field("agency", STRING | STORED),
+        agency_name: sb.add_text_field("agency_name", STORED),
+        category: sb.add_text_field("category", STRING | STORED),
+        kind: sb.add_text_field("kind", STRING),
+        year: sb.add_i64_field("year", INDEXED | FAST),
+        published: sb.add_text_field("published", STORED),
+        title: sb.add_text_field("title", text(true)),
+        body: sb.add_text_field("body", text(true)),
+        numbers: sb.add_text_field("numbers", text(false)),
+        exact: sb.add_text_field("exact", STRING),
+    };
+    (sb.build(), fields)
+}
+
+/// The index, shared by every request of a process.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    f: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").finish_non_exhaustive()
+    }
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir` (created if missing; recreated if it was built with another
+    /// schema — it is derived data), or an index in memory when `dir` is `None` (tests).
+    pub fn open(dir: Option<&Path>) -> Result<Self, SearchError> {
+        let (schema, f) = schema();
+        let index = match dir {
+            None => Index::create_in_ram(schema),
+            Some(dir) => {
+                let folder = |e: &dyn std::fmt::Display| {
+                    SearchError::Folder(dir.display().to_string(), e.to_string())
+                };
+                std::fs::create_dir_all(dir).map_err(|e| folder(&e))?;
+                let opened = tantivy::directory::MmapDirectory::open(dir)
+                    .map_err(|e| folder(&e))
+                    .and_then(|d| Ok(Index::open_or_create(d, schema.clone())?));
+                if let Ok(i) = opened {
+                    i
+                } else {
+                    std::fs::remove_dir_all(dir).map_err(|e| folder(&e))?;
+                    std::fs::create_dir_all(dir).map_err(|e| folder(&e))?;
+                    Index::create_in_dir(dir, schema)?
+                }
+            }
+        };
+        index
+            .tokenizers()
+            .register("jieba", tantivy_jieba::JiebaTokenizer::new());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let writer = index.writer_with_num_threads(1, 50_000_000)?;
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            f,
+        })
+    }
+
+    fn document(&self, d: &SearchDoc) -> TantivyDocument {
+        let f = self.f;
+        let mut doc = doc!(
+            f.id => d.id,
+            f.agency => d.agency.clone(),
+            f.agency_name => d.agency_name.clone(),
+            f.category => d.category.clone(),
+            f.kind => d.kind.clone(),
+            f.year => i64::from(chrono::Datelike::year(&d.published_on)),
+            f.published => d.published_on.to_string(),
+            f.title => d.title.clone(),
+            f.body => d.body.clone(),
+            f.numbers => format!("{} {}", d.doc_number, d.index_no),
+        );
+        for exact in [&d.doc_number, &d.index_no] {
+            if !exact.is_empty() {
+                doc.add_text(f.exact, exact);
+            }
+        }
+        doc
+    }
+
+    fn write<T>(
+        &self,
+        work: impl FnOnce(&mut IndexWriter) -> Result<T, SearchError>,
+    ) -> Result<T, SearchError> {
+        let mut w = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let out = work(&mut w)?;
+        w.commit()?;
+        self.reader.reload()?;
+        Ok(out)
+    }
+
+    /// Adds or replaces an item; searchable when this returns.
+    pub fn upsert(&self, d: &SearchDoc) -> Result<(), SearchError> {
+        self.write(|w| {
+            w.delete_term(Term::from_field_i64(self.f.id, d.id));
+            w.add_document(self.document(d))?;
+            Ok(())
+        })
+    }
+
+    /// Removes an item (withdrawn); gone from results when this returns.
+    pub fn remove(&self, id: i64) -> Result<(), SearchError> {
+        self.write(|w| {
+            w.delete_term(Term::from_field_i64(self.f.id, id));
+            Ok(())
+        })
+    }
+
+    /// Replaces the whole index with `docs`, calling `progress` after each.
+    pub fn rebuild(
+        &self,
+        docs: impl IntoIterator<Item = SearchDoc>,
+        mut progress: impl FnMut(usize),
+    ) -> Result<usize, SearchError> {
+        self.write(|w| {
+            w.delete_all_documents()?;
+            let mut n = 0;
+            for d in docs {
+                w.add_document(self.document(&d))?;
+                n += 1;
+                progress(n);
+            }
+            Ok(n)
+        })
+    }
+
+    /// How many items are indexed.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Whether nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn words(&self, text: &str) -> Result<Vec<String>, SearchError> {
+        let mut analyzer = self.index.tokenizer_for_field(self.f.title)?;
+        let mut stream = analyzer.token_stream(text);
+        let mut words = Vec::new();
+        while let Some(t) = stream.next() {
+            let w = t.text.trim();
+            if !w.is_empty()
+                && !w
+                    .chars()
+                    .all(|c| c.is_ascii_punctuation() || !c.is_alphanumeric())
+                && !words.iter().any(|x| x == w)
+            {
+                words.push(w.to_owned());
+            }
+        }
+        Ok(words)
+    }
+
+    /// Runs a search. An empty text with no filter finds nothing.
+    pub fn search(&self, q: &SearchQuery) -> Result<Results, SearchError> {
+        let f = self.f;
+        let term = |field, v: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, v),
+                IndexRecordOption::WithFreqsAndPositions,
+            ))
+        };
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let text = q.text.trim();
+        for w in self.words(text)? {
+            let any_field: Vec<(Occur, Box<dyn Query>)> = vec![
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term(f.title, &w), 3.0)),
+                ),
+                (Occur::Should, term(f.body, &w)),
+                (Occur::Should, term(f.numbers, &w)),
+            ];
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any_field))));
+        }
+        if must.is_empty() {
+            return Ok(Results {
+                hits: Vec::new(),
+                total: 0,
+            });
+        }
+        // A 发文字号 or 索引号 typed in full also matches exactly.
+        let query: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(BooleanQuery::new(must))),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(term(f.exact, text), 10.0)),
+            ),
+        ]));
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        for (field, value) in [
+            (f.agency, &q.agency),
+            (f.category, &q.category),
+            (f.kind, &q.kind),
+        ] {
+            if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+                filters.push((Occur::Must, term(field, v)));
+            }
+        }
+        if let Some(y) = q.year {
+            filters.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_i64(f.year, i64::from(y)),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let query = BooleanQuery::new(filters);
+        let searcher = self.reader.searcher();
+        let per_page = q.per_page.clamp(1, 100);
+        let offset = q.page.saturating_sub(1) * per_page;
+        let (top, total) = searcher.search(
+            &query,
+            &(
+                TopDocs::with_limit(per_page)
+                    .and_offset(offset)
+                    .order_by_score(),
+                Count,
+            ),
+        )?;
+        let mut titles = SnippetGenerator::create(&searcher, &query, f.title)?;
+        titles.set_max_num_chars(200);
+        let mut bodies = SnippetGenerator::create(&searcher, &query, f.body)?;
+        bodies.set_max_num_chars(120);
+        let mut hits = Vec::with_capacity(top.len());
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let mark = |mut s: tantivy::snippet::Snippet, whole: &str| {
+                s.set_snippet_prefix_postfix("<mark>", "</mark>");
+                let html = s.to_html();
+                if html.is_empty() { escape(whole) } else { html }
+            };
+            let title = text(f.title);
+            let body = text(f.body);
+            hits.push(Hit {
+                id: doc
+                    .get_first(f.id)
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or_default(),
+                agency: text(f.agency),
+                agency_name: text(f.agency_name),
+                category: text(f.category),
+                title_html: mark(titles.snippet_from_doc(&doc), &title),
+                snippet_html: mark(
+                    bodies.snippet_from_doc(&doc),
+                    &body.chars().take(120).collect::<String>(),
+                ),
+                published_on: text(f.published),
+            });
+        }
+        Ok(Results { hits, total })
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: i64, title: &str, body: &str, category: &str, on: &str) -> SearchDoc {
+        SearchDoc {
+            id,
+            agency: "yiyuan-xili".into(),
+            agency_name: "沂源县西里镇人民政府".into(),
+            category: category.into(),
+            kind: "other".into(),
+            published_on: on.parse().unwrap_or_default(),
+            title: title.into(),
+            body: body.into(),
+            doc_number: format!("西政发〔2024〕{id}号"),
+            index_no: format!("11370323004345133C/2024-{id:05}"),
+        }
+    }
+
+    fn find(index: &SearchIndex, text: &str) -> Vec<i64> {
+        index
+            .search(&SearchQuery {
+                text: text.into(),
+                page: 1,
+                per_page: 10,
+                ..SearchQuery::default()
+            })
+            .map(|r| r.hits.iter().map(|h| h.id).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn chinese_words_find_their_items_and_withdrawn_items_vanish() {
+        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
+        let docs = [
+            item(
+                1,
+                "西里镇2024年乡村振兴重点项目公示",
+                "推进乡村振兴，实施道路硬化工程。",
+                "乡村振兴",
+                "2024-03-01",
+            ),
+            item(
+                2,
+                "西里镇人民政府2024年预决算公开",
+                "本镇2024年一般公共预算收入……预决算说明。",
+                "政府预决算",
+                "2024-02-01",
+            ),
+            item(
+                3,
+                "关于做好农村宅基地审核工作的通知",
+                "宅基地使用情况审核按程序办理。",
+                "乡村振兴",
+                "2023-05-01",
+            ),
+            item(
+                4,
+                "镇长办公会议议定事项",
+                "会议研究了安全生产工作。",
+                "政府会议",
+                "2024-06-01",
+            ),
+        ];
+        let n = index.rebuild(docs.clone(), |_| {}).unwrap_or_default();
+        assert_eq!(n, 4);
+        assert_eq!(find(&index, "乡村振兴"), [1]);
+        assert_eq!(find(&index, "预决算"), [2]);
+        assert_eq!(find(&index, "宅基地"), [3]);
+        assert_eq!(
+            find(&index, "西政发〔2024〕4号"),
+            [4],
+            "发文字号 typed in full"
+        );
+        assert_eq!(find(&index, "11370323004345133C/2024-00003"), [3], "索引号");
+        let hits = index
+            .search(&SearchQuery {
+                text: "乡村振兴".into(),
+                page: 1,
+                per_page: 10,
+                ..SearchQuery::default()
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            hits.hits[0].title_html.contains("<mark>"),
+            "{:?}",
+            hits.hits[0]
+        );
+        let by_year = index
+            .search(&SearchQuery {
+                text: "审核".into(),
+                year: Some(2024),
+                page: 1,
+                per_page: 10,
+                ..SearchQuery::default()
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(by_year.total, 0, "the 宅基地 notice is from 2023");
+        index.remove(1).unwrap_or_default();
+        assert!(
+            find(&index, "乡村振兴").is_empty(),
+            "withdrawn: gone at once"
+        );
+        assert!(find(&index, "").is_empty());
+    }
+}
