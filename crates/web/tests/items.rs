@@ -78,6 +78,12 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
     let own = drafter.post(&review, &[("step", "approve_first")]).await;
     assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
     let mut head = signed_in(&w, "a_officer").await;
+    let dashboard = head.get("/admin").await;
+    assert!(
+        dashboard.body.contains("待我起草或审核的信息")
+            && dashboard.body.contains("宅基地审核工作"),
+        "the 初审 sees it on the dashboard"
+    );
     assert!(
         head.get(&format!("/admin/agencies/{TOWN_A}/items"))
             .await

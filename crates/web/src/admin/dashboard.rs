@@ -63,6 +63,26 @@ pub async fn show(
         .collect();
     let has = |r: Role| p.grants.iter().any(|g| g.role == r);
 
+    // Drafts waiting for the person, and items at risk of the 20-working-day deadline.
+    let mut drafts = Vec::new();
+    let mut at_risk = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for g in p.grants.iter().filter(|g| {
+        matches!(
+            g.role,
+            Role::Drafter | Role::FirstReviewer | Role::FinalReviewer
+        )
+    }) {
+        if !seen.insert(g.agency.clone()) {
+            continue;
+        }
+        let (mine, rest) = super::items::work_of(&state, &s, &g.agency).await?;
+        let (risky_rest, _): (Vec<_>, Vec<_>) = rest.into_iter().partition(|r| r.late || r.at_risk);
+        at_risk.extend(mine.iter().filter(|r| r.late || r.at_risk).cloned());
+        at_risk.extend(risky_rest);
+        drafts.extend(mine);
+    }
+
     // Open requests of every agency where the person handles requests.
     let mut requests = Vec::new();
     for g in p.grants.iter().filter(|g| g.role == Role::CaseOfficer) {
@@ -103,6 +123,8 @@ pub async fn show(
             roles => Serde(roles),
             reports => Serde(reports),
             requests,
+            drafts => Serde(drafts),
+            at_risk => Serde(at_risk),
             drafter => has(Role::Drafter),
             reviewer => has(Role::FirstReviewer) || has(Role::FinalReviewer),
             case_officer => has(Role::CaseOfficer),

@@ -67,33 +67,32 @@ fn reviewer(s: &ActiveSession, agency: &Slug) -> Reviewer {
     }
 }
 
-#[derive(Serialize)]
-struct Row {
+/// A draft in a list.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Row {
     id: i64,
+    agency: String,
     title: String,
     status: &'static str,
-    status_key: &'static str,
     updated: String,
     due: String,
-    late: bool,
-    item_id: Option<i64>,
+    pub(crate) late: bool,
+    pub(crate) at_risk: bool,
 }
 
-/// The agency's drafts: waiting for me, in review, drafts, published.
-pub async fn list(
-    State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
-    Query(q): Query<NoticeQuery>,
-) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    let me = reviewer(&s, &agency.slug);
+/// The agency's drafts split into those waiting for the signed-in person (to write or to review)
+/// and the rest, each with its 20-working-day publication deadline.
+pub(crate) async fn work_of(
+    state: &AppState,
+    s: &ActiveSession,
+    agency: &Slug,
+) -> Result<(Vec<Row>, Vec<Row>), AppError> {
+    let me = reviewer(s, agency);
     let today = state.clock.today();
-    let drafts = state.store.item_drafts(&agency.slug).await?;
     let mut mine = Vec::new();
     let mut rows = Vec::new();
-    for d in drafts {
-        let content = state.store.item_draft(&agency.slug, d.id).await?;
+    for d in state.store.item_drafts(agency).await? {
+        let content = state.store.item_draft(agency, d.id).await?;
         let due = content
             .as_ref()
             .and_then(|c| c.content.formed_on)
@@ -102,19 +101,20 @@ pub async fn list(
             d.review.status,
             ItemStatus::Published | ItemStatus::Withdrawn
         );
+        let soon = state.calendar.add_working_days(today, 5, &|_| false).date;
         let row = Row {
             id: d.id,
+            agency: agency.to_string(),
             title: if d.title.is_empty() {
                 "（无标题）".into()
             } else {
                 d.title.clone()
             },
             status: d.review.status.label(),
-            status_key: d.review.status.key(),
             updated: gongkai_store::audit_time(d.updated.timestamp_millis()),
             due: due.map(|d| d.to_string()).unwrap_or_default(),
             late: open && due.is_some_and(|d| d < today),
-            item_id: d.item_id,
+            at_risk: open && due.is_some_and(|d| d >= today && d <= soon),
         };
         let waits_for_me = match d.review.status {
             ItemStatus::FirstReview => me.first && d.review.drafter != me.user_id,
@@ -132,6 +132,19 @@ pub async fn list(
             rows.push(row);
         }
     }
+    Ok((mine, rows))
+}
+
+/// The agency's drafts: waiting for me, in review, drafts, published.
+pub async fn list(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let me = reviewer(&s, &agency.slug);
+    let (mine, rows) = work_of(&state, &s, &agency.slug).await?;
     let lacking = state
         .store
         .items_lacking_interpretation(&agency.slug)
