@@ -193,15 +193,296 @@ pub async fn create_request(
     }
 }
 
+/// An agency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgencyBody {
+    /// Its slug (URL name).
+    pub slug: String,
+    /// Full official name.
+    pub name: String,
+    /// 统一社会信用代码.
+    pub credit_code: String,
+    /// `town`, `street`, `county_government` or `department`.
+    pub kind: String,
+    /// The supervising agency's slug.
+    pub parent: Option<String>,
+}
+
+/// An item on the portal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemBody {
+    /// Item id.
+    pub id: i64,
+    /// 索引号 (items from before gongkai may have none).
+    pub index_no: Option<String>,
+    /// 标题.
+    pub title: String,
+    /// 所属栏目.
+    pub category: String,
+    /// 发布日期 (YYYY-MM-DD).
+    pub published_on: String,
+    /// 发文字号.
+    pub doc_number: Option<String>,
+    /// 成文日期.
+    pub written_on: Option<String>,
+    /// 主题分类.
+    pub topic: Option<String>,
+    /// 文件类型 key.
+    pub kind: Option<String>,
+    /// 有效性 (有效 / 失效（日期） / 废止（日期）).
+    pub validity: Option<String>,
+    /// 关键词.
+    pub keywords: Option<String>,
+    /// 内容概述.
+    pub summary: Option<String>,
+    /// Body (sanitised HTML); only in the single-item response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_html: Option<String>,
+    /// The item's page on the portal.
+    pub url: String,
+}
+
+/// A page of items.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemPage {
+    /// This page.
+    pub items: Vec<ItemBody>,
+    /// All matching items.
+    pub total: i64,
+    /// This page's number, from 1.
+    pub page: u32,
+    /// Items per page.
+    pub per_page: u32,
+}
+
+/// A published annual report: its year and the versions published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportEntry {
+    /// Report year.
+    pub year: i32,
+    /// Versions published (1, then one per correction); 0 if the report is only computed.
+    pub versions: usize,
+    /// The report as JSON (spec §9).
+    pub json_url: String,
+}
+
+fn item_body(slug: &str, i: &gongkai_store::PublishedItem, with_body: bool) -> ItemBody {
+    let c = i.content.as_ref();
+    ItemBody {
+        id: i.id,
+        index_no: i.index_no.clone(),
+        title: i.title.clone(),
+        category: i.category.clone(),
+        published_on: i.published_on.to_string(),
+        doc_number: c.map(|c| c.doc_number.clone()).filter(|s| !s.is_empty()),
+        written_on: c.and_then(|c| c.written_on).map(|d| d.to_string()),
+        topic: c.map(|c| c.topic.clone()).filter(|s| !s.is_empty()),
+        kind: c.and_then(|c| c.kind).map(|k| k.key().to_owned()),
+        validity: c
+            .and_then(|c| c.validity)
+            .map(gongkai_core::item::Validity::label),
+        keywords: c.map(|c| c.keywords.clone()).filter(|s| !s.is_empty()),
+        summary: c.map(|c| c.summary.clone()).filter(|s| !s.is_empty()),
+        body_html: if with_body {
+            c.map(|c| c.body_html.clone())
+        } else {
+            None
+        },
+        url: format!("/agencies/{slug}/items/{}", i.id),
+    }
+}
+
+async fn agency_or_problem(state: &AppState, slug: &str) -> Result<gongkai_core::Agency, Response> {
+    crate::pages::find(state, slug)
+        .await
+        .map_err(|e| app_problem(e).into_response())
+}
+
+fn json_or_problem<T: Serialize>(v: Result<T, AppError>) -> Response {
+    match v {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => app_problem(e).into_response(),
+    }
+}
+
+/// Every agency.
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "公开目录",
+    responses((status = 200, description = "全部机关", body = [AgencyBody])))]
+pub async fn agencies(State(state): State<AppState>) -> Response {
+    json_or_problem(
+        async {
+            Ok(state
+                .store
+                .list_agencies()
+                .await?
+                .into_iter()
+                .map(|a| AgencyBody {
+                    slug: a.slug.to_string(),
+                    name: a.name,
+                    credit_code: a.credit_code.as_str().to_owned(),
+                    kind: a.kind.key().to_owned(),
+                    parent: a.parent.map(|p| p.to_string()),
+                })
+                .collect::<Vec<_>>())
+        }
+        .await,
+    )
+}
+
+/// An agency's catalogue categories (主动公开目录), in order.
+#[utoipa::path(get, path = "/api/v1/agencies/{slug}/categories", tag = "公开目录",
+    params(("slug" = String, Path, description = "机关简称")),
+    responses((status = 200, description = "栏目", body = [String]),
+        (status = 404, description = "没有这个机关", body = Problem, content_type = "application/problem+json")))]
+pub async fn categories(
+    State(state): State<AppState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+) -> Response {
+    let a = match agency_or_problem(&state, &slug).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    json_or_problem(
+        state
+            .store
+            .categories(&a.slug)
+            .await
+            .map_err(AppError::from),
+    )
+}
+
+/// `?category=&page=&per_page=`.
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct ItemsQuery {
+    /// Only this category.
+    category: String,
+    /// Page, from 1.
+    page: u32,
+    /// Items per page (1–100, default 20).
+    per_page: u32,
+}
+
+/// An agency's items on the portal, newest first.
+#[utoipa::path(get, path = "/api/v1/agencies/{slug}/items", tag = "公开目录",
+    params(("slug" = String, Path, description = "机关简称"), ItemsQuery),
+    responses((status = 200, description = "一页信息", body = ItemPage),
+        (status = 404, description = "没有这个机关", body = Problem, content_type = "application/problem+json")))]
+pub async fn items(
+    State(state): State<AppState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ItemsQuery>,
+) -> Response {
+    let a = match agency_or_problem(&state, &slug).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let page = q.page.max(1);
+    let per_page = if q.per_page == 0 {
+        20
+    } else {
+        q.per_page.min(100)
+    };
+    let category = q.category.trim();
+    json_or_problem(
+        state
+            .store
+            .published_items(
+                &a.slug,
+                (!category.is_empty()).then_some(category),
+                page,
+                per_page,
+            )
+            .await
+            .map(|(items, total)| ItemPage {
+                items: items
+                    .iter()
+                    .map(|i| item_body(a.slug.as_str(), i, false))
+                    .collect(),
+                total,
+                page,
+                per_page,
+            })
+            .map_err(AppError::from),
+    )
+}
+
+/// One item on the portal, with its body.
+#[utoipa::path(get, path = "/api/v1/agencies/{slug}/items/{id}", tag = "公开目录",
+    params(("slug" = String, Path, description = "机关简称"), ("id" = i64, Path, description = "信息编号")),
+    responses((status = 200, description = "信息", body = ItemBody),
+        (status = 404, description = "没有这条信息或已撤回", body = Problem, content_type = "application/problem+json")))]
+pub async fn item(
+    State(state): State<AppState>,
+    axum::extract::Path((slug, id)): axum::extract::Path<(String, i64)>,
+) -> Response {
+    let a = match agency_or_problem(&state, &slug).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    json_or_problem(
+        async {
+            state
+                .store
+                .published_item(&a.slug, id)
+                .await?
+                .map(|i| item_body(a.slug.as_str(), &i, true))
+                .ok_or_else(|| AppError::NotFound("没有这条信息，或它已撤回。".into()))
+        }
+        .await,
+    )
+}
+
+/// The agency's annual reports by year (links to each report's JSON, spec §9).
+#[utoipa::path(get, path = "/api/v1/agencies/{slug}/reports", tag = "年度报告",
+    params(("slug" = String, Path, description = "机关简称")),
+    responses((status = 200, description = "各年度报告", body = [ReportEntry]),
+        (status = 404, description = "没有这个机关", body = Problem, content_type = "application/problem+json")))]
+pub async fn reports(
+    State(state): State<AppState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+) -> Response {
+    let a = match agency_or_problem(&state, &slug).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    json_or_problem(
+        async {
+            let mut out = Vec::new();
+            for year in state
+                .store
+                .report_years(&a.slug, state.clock.today())
+                .await?
+            {
+                out.push(ReportEntry {
+                    year,
+                    versions: state.store.publications(&a.slug, year).await?.len(),
+                    json_url: format!("/agencies/{}/reports/{year}/report.json", a.slug),
+                });
+            }
+            Ok(out)
+        }
+        .await,
+    )
+}
+
 /// The OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "gongkai API",
-        description = "政府信息公开平台接口：依申请公开的网上申请。时间均为中国日期（YYYY-MM-DD）。"
+        description = "政府信息公开平台接口：机关、主动公开目录和信息、年度报告（只读），以及依申请公开的网上申请。日期均为中国日期（YYYY-MM-DD）。"
     ),
-    paths(create_request),
-    components(schemas(NewRequestBody, RegisteredBody, Problem))
+    paths(create_request, agencies, categories, items, item, reports),
+    components(schemas(
+        NewRequestBody,
+        RegisteredBody,
+        Problem,
+        AgencyBody,
+        ItemBody,
+        ItemPage,
+        ReportEntry
+    ))
 )]
 pub struct ApiDoc;
 

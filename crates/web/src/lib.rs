@@ -181,6 +181,11 @@ fn routes() -> Routes {
         .get("/agencies/{slug}/requests/letters/{letter}", Public, requests::letter)
         .post("/api/v1/requests", Public, api::create_request)
         .get("/api/openapi.json", Public, api::openapi)
+        .get("/api/v1/agencies", Public, api::agencies)
+        .get("/api/v1/agencies/{slug}/categories", Public, api::categories)
+        .get("/api/v1/agencies/{slug}/items", Public, api::items)
+        .get("/api/v1/agencies/{slug}/items/{item}", Public, api::item)
+        .get("/api/v1/agencies/{slug}/reports", Public, api::reports)
         .get("/check", Public, check::form)
         .post("/check", Public, check::submit)
         // The back office.

@@ -166,6 +166,35 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
     );
     assert!(feed.body.contains("宅基地审核工作"));
     assert!(visitor.get("/sitemap.xml").await.body.contains(&item_url));
+    // The read-only API serves the same.
+    let api: serde_json::Value = serde_json::from_str(
+        &visitor.get(&format!("/api/v1/agencies/{TOWN_A}/items?category=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4&per_page=2")).await.body,
+    )
+    .unwrap();
+    assert_eq!(api["total"], 4);
+    assert_eq!(api["items"][0]["index_no"], "11370323004345133C/2025-00001");
+    assert_eq!(api["items"][0]["doc_number"], "西政发〔2025〕5号");
+    let id = api["items"][0]["id"].as_i64().unwrap();
+    let one: serde_json::Value = serde_json::from_str(
+        &visitor
+            .get(&format!("/api/v1/agencies/{TOWN_A}/items/{id}"))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert!(one["body_html"].as_str().unwrap().contains("审核程序"));
+    let agencies = visitor.get("/api/v1/agencies").await;
+    assert!(agencies.body.contains("yiyuan-xili"));
+    let missing = visitor.get("/api/v1/agencies/no-such/items").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        missing.headers.get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    let reports = visitor
+        .get(&format!("/api/v1/agencies/{TOWN_A}/reports"))
+        .await;
+    assert!(reports.body.contains("report.json"), "{}", reports.body);
     // Search finds it by a word of its title or body, by 发文字号, with filters; highlighted.
     let found = visitor.get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0").await;
     assert!(found.body.contains("<mark>宅基地</mark>"), "{}", found.body);
