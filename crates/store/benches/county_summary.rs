@@ -104,6 +104,8 @@ async fn county(dir: &std::path::Path) -> Store {
                 title: format!("信息{k}"),
                 category: ["重点民生", "政府会议", "乡村振兴"][k % 3].into(),
                 published_on,
+                index_no: None,
+                content: None,
             };
             store.insert_item(&slug, &item, &actor, now).await.unwrap();
         }

@@ -10,6 +10,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_core::audit::Actor;
+use gongkai_core::item::{Attribute, DocKind, ItemContent};
 use gongkai_core::report::StaffTexts;
 use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
 
@@ -204,7 +205,7 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
             .await?;
     }
     let agency_id = store.agency_id(&town).await?;
-    for (category, title, published_on) in ITEMS {
+    for (serial, (category, title, published_on)) in ITEMS.into_iter().enumerate() {
         let exists: Option<i64> = on_pool!(store, |pool| {
             sqlx::query_scalar("SELECT id FROM items WHERE agency_id = $1 AND title = $2")
                 .bind(agency_id)
@@ -214,13 +215,15 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
         });
         if exists.is_none() {
             let published_on: NaiveDate = published_on.parse().expect("demo dates are valid");
+            loaded.items += 1;
             let item = NewItem {
                 title: title.to_owned(),
                 category: category.to_owned(),
                 published_on,
+                index_no: Some(format!("11370323004345133C/{YEAR}-{:05}", serial + 1)),
+                content: Some(demo_content(category, title, published_on)),
             };
             store.insert_item(&town, &item, &actor, now).await?;
-            loaded.items += 1;
         }
     }
     let has_texts: Option<i32> = on_pool!(store, |pool| {
@@ -236,6 +239,101 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
             .await?;
     }
     Ok(loaded)
+}
+
+/// Metadata and a body in the manner of each column, so the portal, its search and its feeds have
+/// real text to show.
+fn demo_content(category: &str, title: &str, on: NaiveDate) -> ItemContent {
+    let (topic, body): (&str, &[&str]) = match category {
+        "重点民生" => (
+            "民政、扶贫、救灾\\社会福利",
+            &[
+                "为切实保障困难群众基本生活，根据上级有关政策规定，经村级评议、镇级审核，现将有关情况予以公示。",
+                "公示期为7天。对公示内容如有异议，请在公示期内向西里镇民政办反映，联系电话：0533-3210000。",
+            ],
+        ),
+        "政府会议" => (
+            "综合政务\\政务公开",
+            &[
+                "会议由镇长主持，镇领导班子成员参加，相关站所负责人列席。",
+                "会议听取了近期重点工作进展情况汇报，研究了安全生产、乡村振兴项目推进和民生实事办理等事项，议定事项如下：一、压紧压实安全生产责任，开展隐患排查整治；二、加快推进衔接资金项目建设，确保按期完工；三、做好困难群众救助帮扶工作。",
+            ],
+        ),
+        "乡村振兴" => (
+            "农业、林业、水利\\农业、畜牧业、渔业",
+            &[
+                "为深入实施乡村振兴战略，巩固拓展脱贫攻坚成果，根据县乡村振兴局有关要求，结合我镇实际，现将有关情况公告如下。",
+                "项目资金严格按照衔接推进乡村振兴补助资金管理办法使用，接受社会监督。监督电话：0533-3210000。",
+            ],
+        ),
+        "法治建设专栏" => (
+            "公安、安全、司法\\司法",
+            &[
+                "全镇坚持以习近平法治思想为指导，深入推进法治政府建设，严格规范公正文明执法，扎实开展普法依法治理工作。",
+                "下一步，将持续完善依法行政制度体系，提升干部依法履职能力，推动法治政府建设再上新台阶。",
+            ],
+        ),
+        "政府预决算" => (
+            "财政、金融、审计\\财政",
+            &[
+                "根据《中华人民共和国预算法》和预决算公开有关规定，现将西里镇人民政府部门预决算公开如下，包括收支总表、收入总表、支出总表、财政拨款收支总表及“三公”经费情况说明。",
+                "预决算说明对收支增减变化及原因作了解释，具体见附表。",
+            ],
+        ),
+        "信息公开年度报告" => (
+            "综合政务\\政务公开",
+            &[
+                "本报告依据《中华人民共和国政府信息公开条例》和国办公开办函〔2021〕30号规定的格式编制，内容包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况和其他需要报告的事项。",
+            ],
+        ),
+        "文稿解读" => (
+            "城乡建设、环境保护\\环境监测、保护与治理",
+            &[
+                "一、出台背景：为持续改善农村人居环境，建设宜居宜业和美乡村，镇政府制定了《西里镇2024年农村人居环境整治提升工作方案》。",
+                "二、主要内容：方案明确了农村生活垃圾治理、厕所革命、生活污水治理和村容村貌提升等重点任务及时间安排。",
+            ],
+        ),
+        "政务公开培训" => (
+            "综合政务\\政务公开",
+            &[
+                "为提升政务公开工作人员业务能力，西里镇组织开展政务公开业务培训，围绕《中华人民共和国政府信息公开条例》、主动公开基本目录和依申请公开办理流程进行了讲解。",
+            ],
+        ),
+        "规划计划" => (
+            "国民经济管理、国有资产监管\\宏观经济",
+            &[
+                "2024年，西里镇将围绕产业振兴、基础设施建设、民生保障和社会治理等方面，重点抓好以下工作：一是壮大特色产业；二是完善农村基础设施；三是提升公共服务水平；四是加强基层社会治理。",
+            ],
+        ),
+        _ => (
+            "劳动、人事、监察\\劳动就业",
+            &[
+                "根据县人力资源和社会保障局有关文件精神，结合我镇实际，现面向社会公开招聘城乡公益性岗位人员。招聘对象为就业困难人员，具体岗位、条件和报名方式如下。",
+            ],
+        ),
+    };
+    let body_html = body.iter().fold(String::new(), |mut html, p| {
+        html.push_str("<p>");
+        html.push_str(p);
+        html.push_str("</p>");
+        html
+    });
+    ItemContent {
+        title: title.to_owned(),
+        written_on: Some(on),
+        formed_on: Some(on),
+        attribute: Some(Attribute::Proactive),
+        topic: topic.to_owned(),
+        category: category.to_owned(),
+        kind: Some(if category == "文稿解读" {
+            DocKind::Interpretation
+        } else {
+            DocKind::Other
+        }),
+        summary: title.to_owned(),
+        body_html,
+        ..ItemContent::default()
+    }
 }
 
 /// Whether the database holds no agency yet (`serve --demo` loads the demo only then).

@@ -20,6 +20,10 @@ pub struct NewItem {
     pub category: String,
     /// 发布日期.
     pub published_on: NaiveDate,
+    /// 索引号, for items published elsewhere before (imports, the demo).
+    pub index_no: Option<String>,
+    /// Metadata and body, when known.
+    pub content: Option<gongkai_core::item::ItemContent>,
 }
 
 type AgencyRow = (String, String, String, String, Option<String>);
@@ -326,6 +330,12 @@ impl Store {
             target: format!("item:{}", item.title),
             summary: format!("{}，{}", item.category, item.published_on),
         };
+        let content_json = item
+            .content
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let category_id: Option<i64> = sqlx::query_scalar(
@@ -342,16 +352,40 @@ impl Store {
                 ))
             })?;
             sqlx::query(
-                "INSERT INTO items (agency_id, category_id, title, published_on, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO items (agency_id, category_id, title, published_on, created_at, index_no, content_json, updated_ms, kind) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(agency_id)
             .bind(category_id)
             .bind(&item.title)
             .bind(item.published_on)
             .bind(now)
+            .bind(&item.index_no)
+            .bind(&content_json)
+            .bind(now.timestamp_millis())
+            .bind(item.content.as_ref().and_then(|c| c.kind).map(gongkai_core::item::DocKind::key))
             .execute(&mut *tx)
             .await?;
+            // An index number given from outside moves the agency's counter past it, so numbers
+            // assigned later never collide with it.
+            if let Some((period, serial)) = item
+                .index_no
+                .as_deref()
+                .and_then(|n| n.rsplit_once('/'))
+                .and_then(|(_, tail)| tail.rsplit_once('-'))
+                .and_then(|(period, serial)| Some((period, serial.parse::<i32>().ok()?)))
+            {
+                sqlx::query(
+                    "INSERT INTO index_serials (agency_id, period, last) VALUES ($1, $2, $3) \
+                     ON CONFLICT (agency_id, period) DO UPDATE SET last = \
+                     CASE WHEN index_serials.last < excluded.last THEN excluded.last ELSE index_serials.last END",
+                )
+                .bind(agency_id)
+                .bind(period)
+                .bind(serial)
+                .execute(&mut *tx)
+                .await?;
+            }
             append_audit!(tx, &entry, now);
             tx.commit().await?;
         });

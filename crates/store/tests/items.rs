@@ -390,4 +390,78 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
     );
 }
 
-on_both_backends!(an_item_is_reviewed_twice_then_published_with_its_index_number);
+/// Numbers given to items from before (the demo's 2024 items) are never handed out again.
+async fn index_numbers_continue_after_imported_ones(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let (drafter_id, drafter) = user(store, "qicao").await;
+    let (head_id, head) = user(store, "keshi").await;
+    let (leader_id, leader) = user(store, "fenguan").await;
+    let id = store
+        .create_item_draft(
+            &town(),
+            &content("西里镇2024年冬季森林防火通告"),
+            &drafter,
+            now(),
+        )
+        .await
+        .unwrap();
+    for (step, who, actor) in [
+        (
+            ReviewStep::Submit,
+            Reviewer {
+                user_id: drafter_id,
+                drafter: true,
+                first: false,
+                final_: false,
+            },
+            &drafter,
+        ),
+        (
+            ReviewStep::ApproveFirst,
+            Reviewer {
+                user_id: head_id,
+                drafter: false,
+                first: true,
+                final_: false,
+            },
+            &head,
+        ),
+        (
+            ReviewStep::ApproveFinal,
+            Reviewer {
+                user_id: leader_id,
+                drafter: false,
+                first: false,
+                final_: true,
+            },
+            &leader,
+        ),
+    ] {
+        store
+            .review_item(&town(), id, &step, who, actor, now(), d("2024-12-20"))
+            .await
+            .unwrap();
+    }
+    let item_id = store
+        .item_draft(&town(), id)
+        .await
+        .unwrap()
+        .unwrap()
+        .summary
+        .item_id
+        .unwrap();
+    let item = store
+        .published_item(&town(), item_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        item.index_no.as_deref(),
+        Some("11370323004345133C/2024-00021")
+    );
+}
+
+on_both_backends!(
+    an_item_is_reviewed_twice_then_published_with_its_index_number,
+    index_numbers_continue_after_imported_ones
+);

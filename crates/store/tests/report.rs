@@ -138,6 +138,8 @@ async fn bad_input_is_refused_and_changes_nothing(store: &Store) {
         title: "无栏目".to_owned(),
         category: "不存在的栏目".to_owned(),
         published_on: d("2024-05-05"),
+        index_no: None,
+        content: None,
     };
     let err = store
         .insert_item(&town(), &item, &tester(), now())
@@ -357,6 +359,8 @@ async fn the_public_sees_the_published_version(store: &Store) {
         title: "补录的信息".to_owned(),
         category,
         published_on: d("2024-06-01"),
+        index_no: None,
+        content: None,
     };
     store
         .insert_item(&town(), &late, &tester(), now())
