@@ -1,0 +1,88 @@
+// Proactive disclosure end to end (issue 4): a drafter writes an item, two other people review it,
+// and it appears on the portal, in its feed and in search. Screenshots of the home, item and search
+// pages go to artifacts/, and each page passes axe-core with no serious or critical violation.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { ARTIFACTS, start, signIn } from './harness.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+let app;
+
+before(async () => {
+  app = await start([
+    ['drafter', '党政办起草人', [], ['yiyuan-xili', 'drafter']],
+    ['head', '党政办主任', [], ['yiyuan-xili', 'first_reviewer']],
+    ['leader', '分管副镇长', [], ['yiyuan-xili', 'final_reviewer']],
+  ]);
+});
+
+after(async () => {
+  await app?.stop();
+});
+
+async function accessible(page, name) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), [], `${name}: accessibility`);
+}
+
+test('a drafted item is reviewed twice and appears on the portal, in its feed and in search', async () => {
+  const { base, browser } = app;
+  const staff = async (user) => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(base, page, user);
+    return page;
+  };
+  const drafter = await staff('drafter');
+  await drafter.goto(`${base}/admin/agencies/yiyuan-xili/items/new`);
+  await drafter.getByLabel('标题', { exact: true }).fill('西里镇关于做好2026年农村宅基地审核工作的通知');
+  await drafter.getByLabel(/发文字号/).fill('西政发〔2026〕9号');
+  await drafter.getByLabel('成文日期').fill('2026-11-20');
+  await drafter.getByLabel(/信息形成（变更）日期/).fill('2026-11-23');
+  await drafter.getByLabel('所属栏目').selectOption('乡村振兴');
+  await drafter.getByLabel(/主题分类/).fill('城乡建设、环境保护\\城乡建设（含住房）');
+  await drafter.getByLabel('文件类型').selectOption({ label: '行政规范性文件' });
+  await drafter.getByLabel(/^有效性/).selectOption({ label: '有效' });
+  await drafter.getByLabel('关键词').fill('宅基地');
+  await drafter.getByLabel(/内容概述/).fill('明确农村宅基地审核的程序、材料和时限。');
+  await drafter.getByLabel(/^正文/).fill('<h2>一、审核程序</h2><p>村民申请使用宅基地的，向村民委员会提出书面申请……</p>');
+  await drafter.getByRole('button', { name: '保存草稿' }).click();
+  await drafter.waitForURL(/notice=item_saved/);
+  await drafter.getByRole('button', { name: '提交初审' }).click();
+  await drafter.waitForURL(/notice=item_reviewed/);
+  const itemAdmin = drafter.url().split('?')[0];
+
+  const head = await staff('head');
+  await head.goto(itemAdmin);
+  await head.getByRole('button', { name: '初审通过' }).click();
+  await head.waitForURL(/notice=item_reviewed/);
+  const leader = await staff('leader');
+  await leader.goto(itemAdmin);
+  await leader.getByRole('button', { name: '终审通过并发布' }).click();
+  await leader.waitForURL(/notice=item_reviewed/);
+  assert.match(await leader.content(), /已发布/);
+  await leader.screenshot({ path: join(ARTIFACTS, 'item-admin.png'), fullPage: true });
+  const portalLink = leader.getByRole('link', { name: '在门户查看' });
+  const itemUrl = new URL(await portalLink.getAttribute('href'), base).href;
+
+  const visitor = await (await browser.newContext({ bypassCSP: true })).newPage();
+  await visitor.goto(`${base}/`);
+  await visitor.screenshot({ path: join(ARTIFACTS, 'home.png'), fullPage: true });
+  await accessible(visitor, 'home');
+  await visitor.goto(itemUrl);
+  const text = await visitor.innerText('main');
+  assert.match(text, /西政发〔2026〕9号/);
+  assert.match(text, /11370323004345133C\/2026-00001/);
+  await visitor.screenshot({ path: join(ARTIFACTS, 'item.png'), fullPage: true });
+  await accessible(visitor, 'item');
+  const feed = await (await fetch(`${base}/agencies/yiyuan-xili/feed.atom`)).text();
+  assert.match(feed, /农村宅基地审核工作的通知/);
+  await visitor.goto(`${base}/search?q=${encodeURIComponent('宅基地')}`);
+  const hit = visitor.getByRole('link', { name: /农村宅基地审核工作的通知/ });
+  await hit.waitFor();
+  await visitor.screenshot({ path: join(ARTIFACTS, 'search.png'), fullPage: true });
+  await accessible(visitor, 'search');
+});
