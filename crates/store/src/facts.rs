@@ -3,8 +3,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use gongkai_core::report::{
-    AnnualReport, CheckContext, FeeSummary, Finding, ItemFacts, ReportInputs, StaffTexts, Table2,
-    check, compute,
+    AnnualReport, CheckContext, DocumentFacts, FeeSummary, Finding, ItemFacts, ReportInputs,
+    StaffTexts, Table2, check, compute,
 };
 use gongkai_core::request::Decided;
 use gongkai_core::{Agency, CaseFacts, RequestFacts, Slug};
@@ -125,7 +125,7 @@ fn texts_from_rows(rows: Vec<(String, String)>) -> StaffTexts {
 struct Rows {
     requests: Vec<RequestRow>,
     cases: Vec<CaseRow>,
-    items: Vec<(String, NaiveDate)>,
+    items: Vec<(String, NaiveDate, Option<String>, Option<String>)>,
     figures: Vec<(String, String)>,
     texts: Vec<(String, String)>,
 }
@@ -162,10 +162,12 @@ impl Store {
             .bind(start)
             .fetch_all(pool)
             .await?;
+            // The year's items, and every 规章/规范性文件 up to its end (table 二 counts the stock).
             let items = sqlx::query_as(
-                "SELECT c.name, i.published_on FROM items i \
+                "SELECT c.name, i.published_on, i.kind, i.content_json FROM items i \
                  JOIN catalogue_categories c ON c.id = i.category_id \
-                 WHERE i.agency_id = $1 AND i.published_on >= $2 AND i.published_on <= $3",
+                 WHERE i.agency_id = $1 AND i.published_on <= $3 \
+                 AND (i.published_on >= $2 OR i.kind IN ('rule', 'normative_document'))",
             )
             .bind(agency_id)
             .bind(start)
@@ -222,11 +224,34 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let items = item_rows
             .into_iter()
-            .map(|(category, published_on)| ItemFacts {
-                category,
-                published_on,
+            .map(|(category, published_on, kind, content)| {
+                let document = match kind.as_deref() {
+                    Some(k @ ("rule" | "normative_document")) => {
+                        let content: Option<gongkai_core::item::ItemContent> = content
+                            .map(|c| serde_json::from_str(&c))
+                            .transpose()
+                            .map_err(|e| StoreError::Corrupt(format!("item: {e}")))?;
+                        let ended_on = match content.and_then(|c| c.validity) {
+                            Some(
+                                gongkai_core::item::Validity::Expired { on }
+                                | gongkai_core::item::Validity::Repealed { on },
+                            ) => Some(on),
+                            _ => None,
+                        };
+                        Some(DocumentFacts {
+                            rule: k == "rule",
+                            ended_on,
+                        })
+                    }
+                    _ => None,
+                };
+                Ok(ItemFacts {
+                    category,
+                    published_on,
+                    document,
+                })
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         let mut table2 = Table2::unreported();
         for (key, value) in figure_rows {
             set_table2_figure(&mut table2, &key, &value)?;

@@ -290,6 +290,21 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
         "section 一 counts published items"
     );
 
+    // Table 二's 行政规范性文件 row now comes from the documents published.
+    let t2 = store
+        .report_data(&town(), 2025)
+        .await
+        .unwrap()
+        .compute()
+        .table2;
+    assert_eq!(
+        (
+            t2.normative_documents.issued,
+            t2.normative_documents.repealed,
+            t2.normative_documents.in_force
+        ),
+        (Some(2), Some(0), Some(2))
+    );
     // The 规章/规范性文件 without a 解读 are flagged until one is published, linked both ways.
     let lacking = store.items_lacking_interpretation(&town()).await.unwrap();
     assert_eq!(lacking.len(), 2);

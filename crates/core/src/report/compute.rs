@@ -30,6 +30,17 @@ pub struct ItemFacts {
     pub category: String,
     /// 发布日期 (civil date in China).
     pub published_on: NaiveDate,
+    /// For a 规章 or 行政规范性文件: which, and when it was repealed or expired (table 二).
+    pub document: Option<DocumentFacts>,
+}
+
+/// A 规章 or 行政规范性文件 as table 二 counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentFacts {
+    /// 规章 (else 行政规范性文件).
+    pub rule: bool,
+    /// 废止 or 失效 date, if any.
+    pub ended_on: Option<NaiveDate>,
 }
 
 /// Fee notices and payments of the year (国办函〔2020〕109号), for the sentence of 六（一）.
@@ -129,7 +140,7 @@ pub fn compute(inputs: &ReportInputs<'_>) -> AnnualReport {
     }
 
     let proactive = count_items(inputs.categories, inputs.items, year);
-    let table2 = fill_unset(inputs.table2);
+    let table2 = fill_unset(&with_documents(inputs.table2, inputs.items, year));
 
     let mut report = AnnualReport {
         agency: inputs.agency.clone(),
@@ -168,6 +179,46 @@ fn count_items(categories: &[String], items: &[ItemFacts], year: i32) -> Proacti
     Proactive { total, by_category }
 }
 
+/// Table 二's 规章 and 行政规范性文件 rows from the documents published in gongkai, for every cell not
+/// reported by hand (a reported figure, with its source, prevails): issued in the year, repealed or
+/// expired in the year, and in force at its end.
+fn with_documents(reported: &Table2, items: &[ItemFacts], year: i32) -> Table2 {
+    let mut out = *reported;
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December exists");
+    for (rule, stock) in [
+        (true, &mut out.rules),
+        (false, &mut out.normative_documents),
+    ] {
+        let docs: Vec<DocumentFacts> = items
+            .iter()
+            .filter(|i| i.published_on <= end)
+            .filter_map(|i| i.document)
+            .filter(|d| d.rule == rule)
+            .collect();
+        if docs.is_empty() && items.iter().all(|i| i.document.is_none()) {
+            continue;
+        }
+        let issued = items
+            .iter()
+            .filter(|i| i.published_on.year() == year)
+            .filter(|i| i.document.is_some_and(|d| d.rule == rule))
+            .count();
+        let repealed = docs
+            .iter()
+            .filter(|d| d.ended_on.is_some_and(|e| e.year() == year))
+            .count();
+        let in_force = docs
+            .iter()
+            .filter(|d| d.ended_on.is_none_or(|e| e > end))
+            .count();
+        let n = |c: usize| Some(i64::try_from(c).unwrap_or(i64::MAX));
+        stock.issued = stock.issued.or(n(issued));
+        stock.repealed = stock.repealed.or(n(repealed));
+        stock.in_force = stock.in_force.or(n(in_force));
+    }
+    out
+}
+
 fn fill_unset(t: &Table2) -> Table2 {
     let mut out = *t;
     for s in [&mut out.rules, &mut out.normative_documents] {
@@ -186,4 +237,55 @@ fn fill_unset(t: &Table2) -> Table2 {
         .amount_wan_yuan
         .get_or_insert(crate::money::WanYuan::ZERO);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().expect("test dates are valid")
+    }
+
+    fn doc(on: &str, rule: bool, ended: Option<&str>) -> ItemFacts {
+        ItemFacts {
+            category: "政策文件".into(),
+            published_on: d(on),
+            document: Some(DocumentFacts {
+                rule,
+                ended_on: ended.map(d),
+            }),
+        }
+    }
+
+    #[test]
+    fn table_two_stock_follows_the_documents_unless_reported() {
+        let items = [
+            doc("2023-04-01", false, Some("2025-06-01")),
+            doc("2024-05-01", false, None),
+            doc("2025-02-01", false, None),
+            doc("2025-03-01", false, Some("2026-01-10")),
+            ItemFacts {
+                category: "工作动态".into(),
+                published_on: d("2025-01-05"),
+                document: None,
+            },
+        ];
+        let t = with_documents(&Table2::unreported(), &items, 2025);
+        let s = t.normative_documents;
+        assert_eq!(
+            (s.issued, s.repealed, s.in_force),
+            (Some(2), Some(1), Some(3))
+        );
+        assert_eq!(t.rules.in_force, Some(0));
+        let mut reported = Table2::unreported();
+        reported.normative_documents.in_force = Some(7);
+        let t = with_documents(&reported, &items, 2025);
+        assert_eq!(
+            t.normative_documents.in_force,
+            Some(7),
+            "a reported figure prevails"
+        );
+        assert_eq!(t.normative_documents.issued, Some(2));
+    }
 }

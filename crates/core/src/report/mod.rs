@@ -16,7 +16,7 @@ pub mod workspace;
 
 pub use aggregate::aggregate;
 pub use check::{CheckContext, Finding, Relation, Severity, check};
-pub use compute::{FeeSummary, ItemFacts, ReportInputs, StaffTexts, compute};
+pub use compute::{DocumentFacts, FeeSummary, ItemFacts, ReportInputs, StaffTexts, compute};
 pub use model::{
     AnnualReport, CaseTally, Cell, Decisions, Fees, Narrative, Proactive, ProactiveCategory,
     ReportFormat, Stock, Table2, Table3, Table3Col, Table3Row, Table4,

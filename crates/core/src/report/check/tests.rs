@@ -25,14 +25,17 @@ fn report_of(year: i32, requests: &[RequestFacts], cases: &[CaseFacts]) -> Annua
         ItemFacts {
             category: "重点民生".to_owned(),
             published_on: d("2024-03-01"),
+            document: None,
         },
         ItemFacts {
             category: "政府会议".to_owned(),
             published_on: d("2024-05-01"),
+            document: None,
         },
         ItemFacts {
             category: "政府会议".to_owned(),
             published_on: d("2023-05-01"),
+            document: None,
         },
     ];
     let agency = agency();
