@@ -295,6 +295,17 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            // The catalogue as it stands is this year's version (主动公开基本目录（年版）).
+            sqlx::query(
+                "INSERT INTO catalogue_versions (agency_id, year, categories_json, saved_ms) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (agency_id, year) DO UPDATE SET categories_json = excluded.categories_json, saved_ms = excluded.saved_ms",
+            )
+            .bind(agency_id)
+            .bind(chrono::Datelike::year(&now.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is valid"))))
+            .bind(serde_json::to_string(names).map_err(|e| StoreError::Invalid(e.to_string()))?)
+            .bind(now.timestamp_millis())
+            .execute(&mut *tx)
+            .await?;
             append_audit!(tx, &entry, now);
             tx.commit().await?;
         });

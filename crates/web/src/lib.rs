@@ -18,6 +18,7 @@ mod api;
 mod check;
 mod csrf;
 mod error;
+mod guide;
 mod items;
 pub mod mail;
 mod pages;
@@ -170,6 +171,8 @@ fn routes() -> Routes {
         .get("/agencies/{slug}/reports/{year}/{file}", Public, pages::report_download)
         .get("/assets/site.css", Public, pages::stylesheet)
         .get("/healthz", Public, pages::health)
+        .get("/agencies/{slug}/guide", Public, guide::show)
+        .get("/agencies/{slug}/catalogue", Public, guide::catalogue)
         .get("/agencies/{slug}/items", Public, items::list)
         .get("/agencies/{slug}/items/{item}", Public, items::show)
         .get("/agencies/{slug}/feed.atom", Public, items::feed)
@@ -204,6 +207,8 @@ fn routes() -> Routes {
         .post("/admin/agencies/{slug}/revoke", Staff, admin::agencies::revoke)
         .post("/admin/agencies/{slug}/deadline", Staff, admin::agencies::set_deadline)
         .post("/admin/agencies/{slug}/letter-settings", Staff, admin::agencies::letter_settings)
+        .get("/admin/agencies/{slug}/guide", Staff, guide::edit)
+        .post("/admin/agencies/{slug}/guide", Staff, guide::save)
         .get("/admin/agencies/{slug}/items", Staff, admin::items::list)
         .get("/admin/agencies/{slug}/items/new", Staff, admin::items::new_form)
         .post("/admin/agencies/{slug}/items", Staff, admin::items::create)

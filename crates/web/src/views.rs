@@ -14,6 +14,19 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("error.html", include_str!("../templates/error.html")),
         ("check.html", include_str!("../templates/check.html")),
         ("items.html", include_str!("../templates/items.html")),
+        ("guide.html", include_str!("../templates/guide.html")),
+        (
+            "guide_default.html",
+            include_str!("../templates/guide_default.html"),
+        ),
+        (
+            "catalogue.html",
+            include_str!("../templates/catalogue.html"),
+        ),
+        (
+            "admin/guide.html",
+            include_str!("../templates/admin/guide.html"),
+        ),
         ("search.html", include_str!("../templates/search.html")),
         ("item.html", include_str!("../templates/item.html")),
         ("feed.xml", include_str!("../templates/feed.xml")),

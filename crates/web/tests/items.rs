@@ -249,4 +249,73 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
     );
 }
 
-on_both_backends!(a_drafted_item_is_reviewed_twice_and_appears_on_the_portal);
+/// The guide exists from the first day (generated with the 条例 第十二条 contents) and is versioned
+/// once the agency revises it; the catalogue shows its columns with counts and its yearly version.
+async fn the_guide_and_the_catalogue_are_on_the_portal(store: &Store) {
+    let w = world(store).await;
+    let mut visitor = Client::new(&w.app);
+    let guide = visitor.get(&format!("/agencies/{TOWN_A}/guide")).await;
+    assert_eq!(guide.status, StatusCode::OK);
+    for part in [
+        "信息分类",
+        "编排体系",
+        "获取方式",
+        "办公地址",
+        "联系电话",
+        "传真号码",
+        "互联网联系方式",
+        "重点民生",
+        "沂源县人民政府办公室",
+    ] {
+        assert!(guide.body.contains(part), "{part}");
+    }
+    let mut admin = signed_in(&w, "a_admin").await;
+    let saved = admin
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/guide"),
+            &[
+                (
+                    "body",
+                    "<h2>一、主动公开</h2><p>办公地址：西里镇政府驻地<script>x</script></p>",
+                ),
+                ("note", "更新办公地址"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let guide = visitor.get(&format!("/agencies/{TOWN_A}/guide")).await;
+    assert!(
+        guide.body.contains("第1版")
+            && guide.body.contains("西里镇政府驻地")
+            && !guide.body.contains("<script>")
+    );
+    let mut staff = signed_in(&w, "a_staff").await;
+    let refused = staff
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/guide"),
+            &[("body", "<p>x</p>"), ("note", "x")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let catalogue = visitor.get(&format!("/agencies/{TOWN_A}/catalogue")).await;
+    assert!(
+        catalogue.body.contains("重点民生") && catalogue.body.contains("<td>4</td>"),
+        "{}",
+        catalogue.body
+    );
+    assert!(catalogue.body.contains("2025年版"));
+    let agency = visitor.get(&format!("/agencies/{TOWN_A}")).await;
+    for column in [
+        "政府信息公开指南",
+        "政府信息公开制度",
+        "法定主动公开内容",
+        "政府信息公开工作年度报告",
+    ] {
+        assert!(agency.body.contains(column), "{column}");
+    }
+}
+
+on_both_backends!(
+    a_drafted_item_is_reviewed_twice_and_appears_on_the_portal,
+    the_guide_and_the_catalogue_are_on_the_portal
+);
