@@ -610,3 +610,161 @@ impl Store {
         }))
     }
 }
+
+/// An attachment as lists show it.
+#[derive(Debug, Clone)]
+pub struct AttachmentInfo {
+    /// Row id.
+    pub id: i64,
+    /// File name.
+    pub name: String,
+    /// Content type.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+}
+
+impl Store {
+    /// Adds an attachment to a draft (only while it is a draft). The caller checked its type.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the file's three parts travel together"
+    )]
+    pub async fn add_attachment(
+        &self,
+        slug: &Slug,
+        draft: i64,
+        name: &str,
+        content_type: &str,
+        bytes: &[u8],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let entry = AuditEntry {
+            actor,
+            agency: Some(slug.as_str()),
+            action: "item.attach",
+            target: format!("item-draft:{draft}"),
+            summary: format!("上传附件：{name}（{}字节）", bytes.len()),
+        };
+        Ok(on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let status: Option<String> = sqlx::query_scalar(
+                "SELECT status FROM item_drafts WHERE id = $1 AND agency_id = $2",
+            )
+            .bind(draft)
+            .bind(agency_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match status.as_deref() {
+                None => return Err(StoreError::NotFound(format!("草稿 {draft}"))),
+                Some(s) if s != ItemStatus::Draft.key() => {
+                    return Err(StoreError::Invalid(
+                        "信息已提交审核或已发布，不能再添加附件；退回后才能修改".into(),
+                    ));
+                }
+                Some(_) => {}
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO item_attachments (draft_id, name, content_type, size, bytes, created_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(draft)
+            .bind(name)
+            .bind(content_type)
+            .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
+            .bind(bytes)
+            .bind(now.timestamp_millis())
+            .fetch_one(&mut *tx)
+            .await?;
+            append_audit!(tx, &entry, now);
+            tx.commit().await?;
+            id
+        }))
+    }
+
+    /// A draft's attachments.
+    pub async fn attachments(
+        &self,
+        slug: &Slug,
+        draft: i64,
+    ) -> Result<Vec<AttachmentInfo>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let rows: Vec<(i64, String, String, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT a.id, a.name, a.content_type, a.size FROM item_attachments a \
+                 JOIN item_drafts d ON d.id = a.draft_id WHERE d.id = $1 AND d.agency_id = $2 ORDER BY a.id",
+            )
+            .bind(draft)
+            .bind(agency_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, content_type, size)| AttachmentInfo {
+                id,
+                name,
+                content_type,
+                size,
+            })
+            .collect())
+    }
+
+    /// The attachments of a published item (for its portal page).
+    pub async fn item_attachments(
+        &self,
+        slug: &Slug,
+        item_id: i64,
+    ) -> Result<Vec<AttachmentInfo>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let rows: Vec<(i64, String, String, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT a.id, a.name, a.content_type, a.size FROM item_attachments a \
+                 JOIN item_drafts d ON d.id = a.draft_id JOIN items i ON i.id = d.item_id \
+                 WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL ORDER BY a.id",
+            )
+            .bind(item_id)
+            .bind(agency_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, content_type, size)| AttachmentInfo {
+                id,
+                name,
+                content_type,
+                size,
+            })
+            .collect())
+    }
+
+    /// One attachment's bytes: of a published item when `item_id` is given (the portal), else of
+    /// a draft (`draft` given; staff).
+    pub async fn attachment_bytes(
+        &self,
+        slug: &Slug,
+        item_id: Option<i64>,
+        draft: Option<i64>,
+        id: i64,
+    ) -> Result<Option<(String, String, Vec<u8>)>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT a.name, a.content_type, a.bytes FROM item_attachments a \
+                 JOIN item_drafts d ON d.id = a.draft_id LEFT JOIN items i ON i.id = d.item_id \
+                 WHERE a.id = $1 AND d.agency_id = $2 \
+                 AND (($3 = 0 AND d.id = $4) OR ($3 = 1 AND i.id = $5 AND i.withdrawn_on IS NULL))",
+            )
+            .bind(id)
+            .bind(agency_id)
+            .bind(i32::from(item_id.is_some()))
+            .bind(draft.unwrap_or(-1))
+            .bind(item_id.unwrap_or(-1))
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+}

@@ -28,7 +28,7 @@ pub use audit::{AuditEntry, AuditFilter, audit_time};
 pub use error::StoreError;
 pub use facts::{MemberReport, PublicReport, ReportData};
 pub use guide::GuideVersion;
-pub use items::{Draft, DraftSummary, PublishedItem};
+pub use items::{AttachmentInfo, Draft, DraftSummary, PublishedItem};
 pub use letters::{IssuedLetter, LinkedCase, NewCase, PendingMail};
 pub use publications::{Publication, REPORT_CATEGORY};
 pub use records::NewItem;

@@ -28,6 +28,7 @@ fn concrete(spec: &RouteSpec, w: &World) -> String {
         .replace("{draft}", &w.b_item.0.to_string())
         .replace("{item}", &w.b_item.1.to_string())
         .replace("{version}", "1")
+        .replace("{attachment}", &w.b_attachment.to_string())
         .replace(
             "{letter}",
             &format!("{}?code={}&contact=13700000000", w.b_letter, w.b_request),

@@ -67,6 +67,24 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         .unwrap()
         .to_owned();
     let review = format!("{uri}/review");
+    // Attachments are checked by name and content; a renamed file is refused.
+    let bad = drafter
+        .upload(
+            &format!("{uri}/attachments"),
+            "通知.pdf",
+            b"MZ\x90\x00 not a pdf",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("不是可接受的类型"));
+    let good = drafter
+        .upload(
+            &format!("{uri}/attachments"),
+            "宅基地申请表.pdf",
+            b"%PDF-1.7 form",
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
     let submitted = drafter.post(&review, &[("step", "submit")]).await;
     assert_eq!(
         submitted.status,
@@ -132,6 +150,14 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         assert!(unescape(&item.body).contains(part), "{part}");
     }
     assert!(!item.body.contains("alert(1)"), "the body is sanitised");
+    let body = unescape(&item.body);
+    let at = body.find("/attachments/").unwrap();
+    let start = body[..at].rfind('"').unwrap() + 1;
+    let file_url = body[start..].split('"').next().unwrap().to_owned();
+    let file = visitor.get(&file_url).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.headers.get("content-type").unwrap(), "application/pdf");
+    assert_eq!(file.body, "%PDF-1.7 form");
     let etag = item
         .headers
         .get("etag")

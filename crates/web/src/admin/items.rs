@@ -352,6 +352,10 @@ async fn draft_page(
             kinds => DocKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
             policies => policies.iter().filter(|p| p.content.as_ref().is_some_and(|c| c.kind.is_some_and(DocKind::needs_interpretation))).map(|p| context! { id => p.id, title => p.title.clone() }).collect::<Vec<_>>(),
             preview => content.map(|c| minijinja::Value::from_safe_string(c.body_html.clone())),
+            attachments => match id {
+                Some(id) => state.store.attachments(&agency.slug, id).await?.into_iter().map(|a| context! { id => a.id, name => a.name, size => crate::items::size_text(a.size) }).collect::<Vec<_>>(),
+                None => Vec::new(),
+            },
         },
     )?;
     Ok((code, html).into_response())
@@ -560,6 +564,74 @@ pub async fn review(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Uploads an attachment to a draft (multipart; the CSRF token rides in the query).
+pub async fn attach(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, id)): Path<(String, i64)>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    may_draft(&s, &agency)?;
+    let Ok(mut multipart) = multipart else {
+        return Err(AppError::Unprocessable("请通过上传表单选择文件。".into()));
+    };
+    let mut file = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("附件").to_owned();
+            let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
+            file = Some((name, bytes));
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return Err(AppError::Unprocessable("请选择要上传的文件。".into()));
+    };
+    let name: String = name
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
+        .take(120)
+        .collect();
+    let content_type = gongkai_core::item::attachment_type(&name, &bytes)
+        .map_err(|e| AppError::Unprocessable(format!("{e}。")))?;
+    match state
+        .store
+        .add_attachment(
+            &agency.slug,
+            id,
+            &name,
+            content_type,
+            &bytes,
+            &s.actor(),
+            state.clock.now(),
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/admin/agencies/{}/items/{id}?notice=item_saved",
+            agency.slug
+        ))
+        .into_response()),
+        Err(StoreError::Invalid(why)) => Err(AppError::Unprocessable(format!("{why}。"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An attachment of a draft, for staff.
+pub async fn attachment(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, id, att)): Path<(String, i64, i64)>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let (name, content_type, bytes) = state
+        .store
+        .attachment_bytes(&agency.slug, None, Some(id), att)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这个附件。".into()))?;
+    Ok(crate::items::download(&name, &content_type, bytes))
 }
 
 /// One saved version of a draft, read-only.

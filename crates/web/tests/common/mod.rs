@@ -43,7 +43,7 @@ async fn publish_item(
     slug: &Slug,
     users: &HashMap<&'static str, i64>,
     now: DateTime<Utc>,
-) -> (i64, i64) {
+) -> ((i64, i64), i64) {
     use gongkai_core::item::{ReviewStep, Reviewer};
     let system = Actor::system("测试准备");
     store
@@ -56,6 +56,18 @@ async fn publish_item(
             slug,
             &item_content("南麻镇2025年第一次党委会议", "工作动态"),
             &Actor::user(drafter, "乙", "b_admin"),
+            now,
+        )
+        .await
+        .unwrap();
+    let attachment = store
+        .add_attachment(
+            slug,
+            draft,
+            "会议纪要.pdf",
+            "application/pdf",
+            b"%PDF-1.4 test",
+            &system,
             now,
         )
         .await
@@ -84,7 +96,7 @@ async fn publish_item(
         .summary
         .item_id
         .unwrap();
-    (draft, item)
+    ((draft, item), attachment)
 }
 
 /// The built-in calendar with the statutory periods.
@@ -129,6 +141,8 @@ pub struct World {
     pub b_letter: i64,
     /// A published item of 南麻镇: (draft id, item id).
     pub b_item: (i64, i64),
+    /// Its attachment.
+    pub b_attachment: i64,
 }
 
 /// A request from a natural person, received on `received`.
@@ -241,7 +255,8 @@ pub async fn world(store: &Store) -> World {
         .await
         .unwrap()[0]
         .id;
-    let b_item = publish_item(store, &Slug::parse(TOWN_B).unwrap(), &users, now).await;
+    let (b_item, b_attachment) =
+        publish_item(store, &Slug::parse(TOWN_B).unwrap(), &users, now).await;
     let clock = Arc::new(TestClock(Mutex::new(now)));
     let app = gongkai_web::router(gongkai_web::AppState {
         store: store.clone(),
@@ -258,6 +273,7 @@ pub async fn world(store: &Store) -> World {
         b_request,
         b_letter,
         b_item,
+        b_attachment,
     }
 }
 
@@ -350,6 +366,29 @@ impl Client {
         let req = Request::post(uri)
             .header(header::COOKIE, self.cookie_header())
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", &self.address)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Uploads one file as `multipart/form-data` field `file`, the CSRF token in the query.
+    pub async fn upload(&mut self, uri: &str, name: &str, bytes: &[u8]) -> Page {
+        let token = self.csrf().await;
+        let boundary = "gongkai-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let sep = if uri.contains('?') { '&' } else { '?' };
+        let req = Request::post(format!("{uri}{sep}csrf={token}"))
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
             .header("x-forwarded-for", &self.address)
             .body(Body::from(body))
             .unwrap();
