@@ -111,6 +111,9 @@ enum Command {
     /// The portal's search index.
     #[command(subcommand)]
     Search(SearchCommand),
+    /// Proactive disclosure items.
+    #[command(subcommand)]
+    Items(ItemsCommand),
     /// Import the published report of a year before the agency used gongkai (JSON, XLSX, text,
     /// HTML or DOCX), so carry-over checks work from the first year. Re-importing replaces it.
     Import {
@@ -278,6 +281,20 @@ enum AgencyCommand {
     },
     /// List agencies as a tree.
     List,
+}
+
+#[derive(Debug, Subcommand)]
+enum ItemsCommand {
+    /// Import items published before the agency used gongkai, from JSON Lines (one object per
+    /// line: `title`, `date`, `category`, and optionally `index_no`, `doc_no`, `body`), as the shared bench
+    /// corpus writes them. Missing categories are added to the catalogue.
+    Import {
+        /// The agency's slug.
+        #[arg(long)]
+        agency: String,
+        /// The file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -512,6 +529,35 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             store.close().await;
             return result;
         }
+        Command::Items(ItemsCommand::Import { agency, file }) => {
+            let store = open(&cli.database_url).await?;
+            let slug = gongkai_core::Slug::parse(&agency)
+                .map_err(|e| anyhow::anyhow!("机关简称“{agency}”无效：{e}"))?;
+            let items = read_items(&file)?;
+            let mut categories = store.categories(&slug).await?;
+            for item in &items {
+                if !categories.contains(&item.category) {
+                    categories.push(item.category.clone());
+                }
+            }
+            let actor = gongkai_core::audit::Actor::system("命令行 gongkai items import");
+            store
+                .set_categories(&slug, &categories, &actor, clock.now())
+                .await?;
+            let bar = indicatif::ProgressBar::new(items.len() as u64);
+            for chunk in items.chunks(2000) {
+                store
+                    .insert_items(&slug, chunk, &actor, clock.now())
+                    .await?;
+                bar.inc(chunk.len() as u64);
+            }
+            bar.finish();
+            println!(
+                "已导入 {} 条信息；请运行 gongkai search reindex 更新搜索索引",
+                items.len()
+            );
+            store.close().await;
+        }
         Command::Search(SearchCommand::Reindex { search_dir }) => {
             let store = open(&cli.database_url).await?;
             let index = gongkai_search::SearchIndex::open(Some(
@@ -669,6 +715,63 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Removes expired sessions every ten minutes. Expiry is also checked on every request, so this only
 /// keeps the table small.
+/// Reads items from JSON Lines; a bad line is named with its number.
+fn read_items(path: &std::path::Path) -> anyhow::Result<Vec<gongkai_store::NewItem>> {
+    #[derive(serde::Deserialize)]
+    struct Line {
+        title: String,
+        date: chrono::NaiveDate,
+        category: String,
+        #[serde(default)]
+        index_no: Option<String>,
+        #[serde(default)]
+        doc_no: Option<String>,
+        #[serde(default)]
+        body: String,
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| {
+            let line: Line = serde_json::from_str(l)
+                .with_context(|| format!("{} 第{}行不是有效的信息记录", path.display(), n + 1))?;
+            let body_html = line.body.lines().filter(|p| !p.trim().is_empty()).fold(
+                String::new(),
+                |mut html, p| {
+                    html.push_str("<p>");
+                    html.push_str(
+                        &p.replace('&', "&amp;")
+                            .replace('<', "&lt;")
+                            .replace('>', "&gt;"),
+                    );
+                    html.push_str("</p>");
+                    html
+                },
+            );
+            Ok(gongkai_store::NewItem {
+                content: Some(gongkai_core::item::ItemContent {
+                    title: line.title.clone(),
+                    doc_number: line.doc_no.unwrap_or_default(),
+                    written_on: Some(line.date),
+                    formed_on: Some(line.date),
+                    attribute: Some(gongkai_core::item::Attribute::Proactive),
+                    category: line.category.clone(),
+                    kind: Some(gongkai_core::item::DocKind::Other),
+                    summary: line.title.chars().take(150).collect(),
+                    body_html,
+                    ..Default::default()
+                }),
+                title: line.title,
+                category: line.category,
+                published_on: line.date,
+                index_no: line.index_no,
+            })
+        })
+        .collect()
+}
+
 /// The search index's default folder: beside the SQLite file (`g.db` → `g.db.search`), or
 /// `gongkai-data/search-<database>` for PostgreSQL.
 fn default_search_dir(database_url: &str) -> PathBuf {

@@ -333,36 +333,56 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.insert_items(slug, std::slice::from_ref(item), actor, now)
+            .await
+    }
+
+    /// Records published items in one transaction (imports of items published before gongkai,
+    /// the demo, benchmarks), with one audit record for the batch.
+    pub async fn insert_items(
+        &self,
+        slug: &Slug,
+        items: &[NewItem],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let entry = AuditEntry {
             actor,
             agency: Some(slug.as_str()),
             action: "item.publish",
-            target: format!("item:{}", item.title),
-            summary: format!("{}，{}", item.category, item.published_on),
+            target: match items {
+                [one] => format!("item:{}", one.title),
+                _ => format!("items:{}", items.len()),
+            },
+            summary: match items {
+                [one] => format!("{}，{}", one.category, one.published_on),
+                _ => format!("导入已发布信息{}条", items.len()),
+            },
         };
-        let content_json = item
-            .content
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let category_id: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM catalogue_categories WHERE agency_id = $1 AND name = $2",
-            )
-            .bind(agency_id)
-            .bind(&item.category)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let category_id = category_id.ok_or_else(|| {
-                StoreError::Invalid(format!(
-                    "栏目“{}”不在本机关的主动公开目录中；请先在目录中添加该栏目",
-                    item.category
-                ))
-            })?;
-            sqlx::query(
+            for item in items {
+                let content_json = item
+                    .content
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?;
+                let category_id: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM catalogue_categories WHERE agency_id = $1 AND name = $2",
+                )
+                .bind(agency_id)
+                .bind(&item.category)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let category_id = category_id.ok_or_else(|| {
+                    StoreError::Invalid(format!(
+                        "栏目“{}”不在本机关的主动公开目录中；请先在目录中添加该栏目",
+                        item.category
+                    ))
+                })?;
+                sqlx::query(
                 "INSERT INTO items (agency_id, category_id, title, published_on, created_at, index_no, content_json, updated_ms, kind) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
@@ -377,16 +397,16 @@ impl Store {
             .bind(item.content.as_ref().and_then(|c| c.kind).map(gongkai_core::item::DocKind::key))
             .execute(&mut *tx)
             .await?;
-            // An index number given from outside moves the agency's counter past it, so numbers
-            // assigned later never collide with it.
-            if let Some((period, serial)) = item
-                .index_no
-                .as_deref()
-                .and_then(|n| n.rsplit_once('/'))
-                .and_then(|(_, tail)| tail.rsplit_once('-'))
-                .and_then(|(period, serial)| Some((period, serial.parse::<i32>().ok()?)))
-            {
-                sqlx::query(
+                // An index number given from outside moves the agency's counter past it, so numbers
+                // assigned later never collide with it.
+                if let Some((period, serial)) = item
+                    .index_no
+                    .as_deref()
+                    .and_then(|n| n.rsplit_once('/'))
+                    .and_then(|(_, tail)| tail.rsplit_once('-'))
+                    .and_then(|(period, serial)| Some((period, serial.parse::<i32>().ok()?)))
+                {
+                    sqlx::query(
                     "INSERT INTO index_serials (agency_id, period, last) VALUES ($1, $2, $3) \
                      ON CONFLICT (agency_id, period) DO UPDATE SET last = \
                      CASE WHEN index_serials.last < excluded.last THEN excluded.last ELSE index_serials.last END",
@@ -396,6 +416,7 @@ impl Store {
                 .bind(serial)
                 .execute(&mut *tx)
                 .await?;
+                }
             }
             append_audit!(tx, &entry, now);
             tx.commit().await?;
