@@ -469,27 +469,47 @@ impl Store {
         per_page: u32,
     ) -> Result<(Vec<PublishedItem>, i64), StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let filter =
-            "WHERE i.agency_id = $1 AND i.withdrawn_on IS NULL AND ($2 = '' OR c.name = $2)";
+        // Resolve the category first, so both queries walk an index in the order they need
+        // (category or agency, newest first) instead of sorting the agency's items.
+        let category_id: Option<i64> = match category {
+            Some(name) => {
+                let id: Option<i64> = on_pool!(self, |pool| {
+                    sqlx::query_scalar(
+                        "SELECT id FROM catalogue_categories WHERE agency_id = $1 AND name = $2",
+                    )
+                    .bind(agency_id)
+                    .bind(name)
+                    .fetch_optional(pool)
+                    .await?
+                });
+                match id {
+                    Some(id) => Some(id),
+                    None => return Ok((Vec::new(), 0)),
+                }
+            }
+            None => None,
+        };
+        let (filter, key) = match category_id {
+            Some(id) => ("WHERE i.category_id = $1 AND i.withdrawn_on IS NULL", id),
+            None => (
+                "WHERE i.agency_id = $1 AND i.withdrawn_on IS NULL",
+                agency_id,
+            ),
+        };
         let sql = format!(
-            "{ITEM_SELECT} {filter} ORDER BY i.published_on DESC, i.id DESC LIMIT $3 OFFSET $4"
+            "{ITEM_SELECT} {filter} ORDER BY i.published_on DESC, i.id DESC LIMIT $2 OFFSET $3"
         );
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM items i JOIN catalogue_categories c ON c.id = i.category_id {filter}"
-        );
-        let category = category.unwrap_or("");
+        let count_sql = format!("SELECT COUNT(*) FROM items i {filter}");
         let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
         let (rows, total): (Vec<ItemRow>, i64) = on_pool!(self, |pool| {
             let rows = sqlx::query_as(&sql)
-                .bind(agency_id)
-                .bind(category)
+                .bind(key)
                 .bind(i64::from(per_page))
                 .bind(offset)
                 .fetch_all(pool)
                 .await?;
             let total = sqlx::query_scalar(&count_sql)
-                .bind(agency_id)
-                .bind(category)
+                .bind(key)
                 .fetch_one(pool)
                 .await?;
             (rows, total)

@@ -49,4 +49,6 @@ ALTER TABLE items ADD COLUMN interprets_id BIGINT REFERENCES items (id);
 ALTER TABLE items ADD COLUMN kind TEXT;
 CREATE INDEX items_by_interprets ON items (interprets_id);
 CREATE UNIQUE INDEX items_by_index_no ON items (index_no);
-CREATE INDEX items_by_category ON items (category_id, published_on);
+-- The portal lists newest first, per category and per agency: both orders served by an index.
+CREATE INDEX items_by_category ON items (category_id, published_on, id);
+CREATE INDEX items_by_agency_newest ON items (agency_id, published_on, id);
