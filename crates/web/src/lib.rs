@@ -17,6 +17,7 @@ mod admin;
 mod api;
 mod check;
 mod csrf;
+mod display;
 mod error;
 mod guide;
 mod items;
@@ -179,6 +180,7 @@ fn routes() -> Routes {
         .get("/agencies/{slug}/feed.atom", Public, items::feed)
         .get("/sitemap.xml", Public, items::sitemap)
         .get("/search", Public, search::page)
+        .get("/display", Public, display::switch)
         .get("/agencies/{slug}/requests/new", Public, requests::new_form)
         .post("/agencies/{slug}/requests", Public, requests::submit)
         .get("/agencies/{slug}/requests/track", Public, requests::track)
@@ -264,6 +266,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(csrf::BODY_LIMIT))
         .layer(middleware::from_fn(csrf::verify))
+        .layer(middleware::from_fn(display::apply))
         .layer(middleware::from_fn_with_state(state.clone(), session::load))
         .with_state(state);
     for (name, value) in security_headers {

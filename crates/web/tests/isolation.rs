@@ -35,6 +35,11 @@ fn concrete(spec: &RouteSpec, w: &World) -> String {
         )
 }
 
+/// The reading-mode switch answers every visitor with a redirect back to the page.
+fn switches_back(spec: &RouteSpec) -> bool {
+    spec.path == "/display"
+}
+
 /// Form fields aimed at 南麻镇 for any form a route may take.
 fn hostile_fields(w: &World) -> Vec<(&'static str, String)> {
     vec![
@@ -85,7 +90,8 @@ async fn anonymous_visitors_reach_only_public_pages(store: &Store) {
         match (spec.access, spec.method.clone()) {
             (Access::Public | Access::SignIn, Method::GET) => {
                 assert!(
-                    matches!(status, StatusCode::OK | StatusCode::NOT_FOUND),
+                    matches!(status, StatusCode::OK | StatusCode::NOT_FOUND)
+                        || (switches_back(&spec) && status == StatusCode::SEE_OTHER),
                     "{uri}: {status}"
                 );
             }
@@ -197,7 +203,7 @@ async fn the_system_administrator_reaches_every_page(store: &Store) {
     {
         let uri = concrete(&spec, &w);
         let page = c.get(&uri).await;
-        let expected = if spec.access == Access::SignIn {
+        let expected = if spec.access == Access::SignIn || switches_back(&spec) {
             StatusCode::SEE_OTHER
         } else {
             StatusCode::OK

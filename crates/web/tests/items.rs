@@ -341,7 +341,42 @@ async fn the_guide_and_the_catalogue_are_on_the_portal(store: &Store) {
     }
 }
 
+/// The large-text mode (适老化) is a link away, sticks by cookie, and returns to the page.
+async fn older_readers_switch_to_large_text(store: &Store) {
+    let w = world(store).await;
+    let mut visitor = Client::new(&w.app);
+    assert!(!visitor.get("/").await.body.contains("large-text\""));
+    let switched = visitor
+        .get("/display?mode=large&back=/agencies/yiyuan-xili")
+        .await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    assert_eq!(switched.location(), "/agencies/yiyuan-xili");
+    let page = visitor.get(&format!("/agencies/{TOWN_A}")).await;
+    assert!(
+        page.body.contains("<body class=\"large-text\">"),
+        "{}",
+        &page.body[..300]
+    );
+    assert!(page.body.contains("标准版"));
+    let elsewhere = visitor
+        .get("/display?mode=normal&back=//evil.example/")
+        .await;
+    assert_eq!(
+        elsewhere.location(),
+        "/",
+        "never sends visitors off the site"
+    );
+    assert!(
+        !visitor
+            .get("/")
+            .await
+            .body
+            .contains("<body class=\"large-text\">")
+    );
+}
+
 on_both_backends!(
+    older_readers_switch_to_large_text,
     a_drafted_item_is_reviewed_twice_and_appears_on_the_portal,
     the_guide_and_the_catalogue_are_on_the_portal
 );

@@ -1,0 +1,84 @@
+//! The large-text, high-contrast reading mode for older readers (适老化). A visitor turns it on or
+//! off with a link (no script needed); the choice is a cookie, and every HTML page of the portal
+//! then carries `class="large-text"` on its `<body>`, which the stylesheet enlarges and darkens.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Query, Request};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+const COOKIE: &str = "gongkai_display";
+
+/// `?mode=large|normal&back=/path`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct DisplayQuery {
+    mode: String,
+    back: String,
+}
+
+/// Switches the reading mode and returns to the page the visitor came from (`back`, else the
+/// path of the referring page).
+pub async fn switch(Query(q): Query<DisplayQuery>, headers: axum::http::HeaderMap) -> Response {
+    let referer_path = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        .unwrap_or_default();
+    let wanted = if q.back.is_empty() {
+        referer_path.as_str()
+    } else {
+        q.back.as_str()
+    };
+    // Only a path on this site: never an address elsewhere (`//host`, `https:`).
+    let back = if wanted.starts_with('/') && !wanted.starts_with("//") && !wanted.contains('\\') {
+        wanted
+    } else {
+        "/"
+    };
+    let cookie = if q.mode == "large" {
+        format!("{COOKIE}=large; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly")
+    } else {
+        format!("{COOKIE}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly")
+    };
+    let mut response = Redirect::to(back).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+fn wants_large(req: &Request) -> bool {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| c.trim() == format!("{COOKIE}=large"))
+}
+
+/// Marks HTML pages for the large-text mode when the visitor chose it.
+pub async fn apply(req: Request, next: Next) -> Response {
+    if !wants_large(&req) {
+        return next.run(req).await;
+    }
+    let response = next.run(req).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, 16 * 1024 * 1024).await else {
+        return (parts.status, "").into_response();
+    };
+    let html = String::from_utf8_lossy(&bytes).replacen("<body>", "<body class=\"large-text\">", 1);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(html))
+}
