@@ -165,3 +165,83 @@ pub async fn save(
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}/guide", agency.slug)).into_response())
 }
+
+/// The catalogue editor (机关管理员): the columns in order, one per line.
+pub async fn edit_catalogue(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let versions: Vec<_> = state
+        .store
+        .catalogue_versions(&agency.slug)
+        .await?
+        .into_iter()
+        .map(|(year, categories)| context! { year, categories })
+        .collect();
+    let html = page(
+        &s,
+        "admin/catalogue.html",
+        context! {
+            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            categories => state.store.categories(&agency.slug).await?,
+            can_edit => s.principal.can_administer(&agency.slug),
+            year => chrono::Datelike::year(&state.clock.today()),
+            versions,
+        },
+    )?;
+    Ok(html.into_response())
+}
+
+/// The catalogue form.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct CatalogueForm {
+    categories: String,
+}
+
+/// Saves the catalogue: the order given; new columns added; columns left out keep their items.
+pub async fn save_catalogue(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Form(form): Form<CatalogueForm>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    if !s.principal.can_administer(&agency.slug) {
+        return Err(AppError::Forbidden(
+            "只有本机关的机关管理员可以修改主动公开基本目录。".into(),
+        ));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for line in form
+        .categories
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        if line.chars().count() > 40 {
+            return Err(AppError::Unprocessable(format!(
+                "栏目名称“{line}”超过40个字。"
+            )));
+        }
+        if !names.iter().any(|n| n == line) {
+            names.push(line.to_owned());
+        }
+    }
+    if names.is_empty() {
+        return Err(AppError::Unprocessable("目录至少要有一个栏目。".into()));
+    }
+    // Columns not listed stay, after the listed ones (their items must keep a column).
+    for old in state.store.categories(&agency.slug).await? {
+        if !names.contains(&old) {
+            names.push(old);
+        }
+    }
+    state
+        .store
+        .set_categories(&agency.slug, &names, &s.actor(), state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!("/admin/agencies/{}/catalogue", agency.slug)).into_response())
+}

@@ -212,6 +212,8 @@ fn routes() -> Routes {
         .post("/admin/agencies/{slug}/letter-settings", Staff, admin::agencies::letter_settings)
         .get("/admin/agencies/{slug}/guide", Staff, guide::edit)
         .post("/admin/agencies/{slug}/guide", Staff, guide::save)
+        .get("/admin/agencies/{slug}/catalogue", Staff, guide::edit_catalogue)
+        .post("/admin/agencies/{slug}/catalogue", Staff, guide::save_catalogue)
         .get("/admin/agencies/{slug}/items", Staff, admin::items::list)
         .get("/admin/agencies/{slug}/items/new", Staff, admin::items::new_form)
         .post("/admin/agencies/{slug}/items", Staff, admin::items::create)

@@ -27,6 +27,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "admin/guide.html",
             include_str!("../templates/admin/guide.html"),
         ),
+        (
+            "admin/catalogue.html",
+            include_str!("../templates/admin/catalogue.html"),
+        ),
         ("search.html", include_str!("../templates/search.html")),
         ("item.html", include_str!("../templates/item.html")),
         ("feed.xml", include_str!("../templates/feed.xml")),

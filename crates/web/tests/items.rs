@@ -323,6 +323,25 @@ async fn the_guide_and_the_catalogue_are_on_the_portal(store: &Store) {
         )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let saved = admin
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/catalogue"),
+            &[("categories", "政府信息公开制度\n重点民生\n政府会议")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let categories = store
+        .categories(&Slug::parse(TOWN_A).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        &categories[..3],
+        ["政府信息公开制度", "重点民生", "政府会议"]
+    );
+    assert!(
+        categories.contains(&"乡村振兴".to_owned()),
+        "columns with items stay"
+    );
     let catalogue = visitor.get(&format!("/agencies/{TOWN_A}/catalogue")).await;
     assert!(
         catalogue.body.contains("重点民生") && catalogue.body.contains("<td>4</td>"),
