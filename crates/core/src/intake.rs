@@ -119,6 +119,20 @@ impl FromStr for Channel {
     }
 }
 
+/// The contact as an e-mail address, if it is one (mail is sent only to such contacts, and staff
+/// notification addresses must be one).
+pub fn email_address(contact: &str) -> Option<&str> {
+    let c = contact.trim();
+    let (local, domain) = c.split_once('@')?;
+    let plausible = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && c.len() <= 200
+        && !c.contains(char::is_whitespace);
+    plausible.then_some(c)
+}
+
 /// Why a receipt day cannot be fixed. Messages are for the case officer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReceiptError {

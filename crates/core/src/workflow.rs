@@ -31,6 +31,19 @@ pub enum Status {
 }
 
 impl Status {
+    /// The machine key (database column, templates): the serde name.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::AwaitingClarification => "awaiting_clarification",
+            Self::InProgress => "in_progress",
+            Self::Consulting => "consulting",
+            Self::AwaitingPayment => "awaiting_payment",
+            Self::Decided => "decided",
+            Self::Closed => "closed",
+        }
+    }
+
     /// What a person reads.
     pub const fn label(self) -> &'static str {
         match self {
@@ -686,6 +699,27 @@ mod tests {
             .unwrap();
         assert_eq!(s.status, Status::Closed);
         assert_eq!(s.facts().decided.unwrap().outcome, Outcome::PartlyDisclosed);
+    }
+
+    #[test]
+    fn status_keys_are_the_serde_names() {
+        for st in [
+            Status::Received,
+            Status::AwaitingClarification,
+            Status::InProgress,
+            Status::Consulting,
+            Status::AwaitingPayment,
+            Status::Decided,
+            Status::Closed,
+        ] {
+            assert_eq!(
+                serde_json::to_value(st).ok(),
+                Some(serde_json::Value::from(st.key()))
+            );
+        }
+        assert_eq!(crate::intake::email_address(" a@b.cn "), Some("a@b.cn"));
+        assert_eq!(crate::intake::email_address("13800000000"), None);
+        assert_eq!(crate::intake::email_address("a@.cn"), None);
     }
 
     #[test]

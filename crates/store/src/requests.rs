@@ -54,12 +54,7 @@ fn channel_of(key: Option<&str>, label: &str) -> Channel {
         .unwrap_or(Channel::Online)
 }
 
-/// Whether a contact is an e-mail address the outbox can write to.
-fn email_of(contact: &str) -> Option<&str> {
-    let c = contact.trim();
-    let (local, domain) = c.split_once('@')?;
-    (!local.is_empty() && domain.contains('.') && !c.contains(char::is_whitespace)).then_some(c)
-}
+use gongkai_core::intake::email_address as email_of;
 
 /// What a letter needs of the agency: loaded before the write transaction.
 pub(crate) struct LetterAgencyData {
@@ -262,7 +257,7 @@ impl Store {
             .bind(new.received_on)
             .bind(now)
             .bind(&code)
-            .bind("received")
+            .bind(state.status.key())
             .bind(&json)
             .fetch_one(&mut *tx)
             .await?;
@@ -396,14 +391,11 @@ impl Store {
             let next = state
                 .apply_on(event, rules.calendar, rules.periods)
                 .map_err(|e| StoreError::Invalid(e.to_string()))?;
-            let status = serde_json::to_value(next.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
+            let status = next.status.key();
             sqlx::query(
                 "UPDATE requests SET status = $1, state_json = $2, decided_on = $3, outcome = $4 WHERE id = $5",
             )
-            .bind(&status)
+            .bind(status)
             .bind(state_json(&next)?)
             .bind(next.decided.map(|d| d.on))
             .bind(next.decided.map(|d| d.outcome.key()))

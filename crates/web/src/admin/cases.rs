@@ -251,10 +251,7 @@ async fn case_page(
     } else {
         StatusCode::OK
     };
-    let status_key = serde_json::to_value(st.status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let status_key = st.status.key();
     let html = page(
         s,
         "admin/request.html",

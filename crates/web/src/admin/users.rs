@@ -369,13 +369,7 @@ pub async fn set_email(
 ) -> Result<Response, AppError> {
     let user = managed_user(&state, &s, &id).await?;
     let email = form.email.trim();
-    let valid = email.is_empty()
-        || (email.len() <= 200
-            && email
-                .split_once('@')
-                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
-            && !email.contains(char::is_whitespace));
-    if !valid {
+    if !email.is_empty() && gongkai_core::intake::email_address(email).is_none() {
         return Err(AppError::Unprocessable(
             "邮箱地址格式不正确，应形如 name@example.gov.cn；留空则不发通知。".into(),
         ));
