@@ -574,6 +574,55 @@ impl ReviewState {
     }
 }
 
+impl ReviewState {
+    /// Whether `who` may take `step` now (the rule of [`Self::apply`], nothing else).
+    pub fn may(&self, step: &ReviewStep, who: Reviewer) -> bool {
+        self.apply(step, who).is_ok()
+    }
+
+    /// Whether the item waits for `who`: their draft to finish, or their review to give.
+    pub fn waits_for(&self, who: Reviewer) -> bool {
+        match self.status {
+            ItemStatus::Draft => self.drafter == who.user_id,
+            ItemStatus::FirstReview => self.may(&ReviewStep::ApproveFirst, who),
+            ItemStatus::FinalReview => self.may(&ReviewStep::ApproveFinal, who),
+            ItemStatus::Published | ItemStatus::Withdrawn => false,
+        }
+    }
+}
+
+/// How an item that is not yet on the portal stands against 第二十六条.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublicationRisk {
+    /// Past its last day.
+    Late,
+    /// Due within [`crate::workflow::DUE_SOON_WORKING_DAYS`] working days.
+    DueSoon,
+    /// Nothing pressing (or already published or withdrawn).
+    OnTime,
+}
+
+/// The last day to publish an item formed on `formed_on`, and how it stands on `today` given its
+/// status.
+pub fn publication_risk(
+    calendar: &crate::calendar::Calendar,
+    formed_on: NaiveDate,
+    status: ItemStatus,
+    today: NaiveDate,
+) -> (crate::calendar::Dated, PublicationRisk) {
+    let due = publication_due(calendar, formed_on);
+    let soon = calendar
+        .add_working_days(today, crate::workflow::DUE_SOON_WORKING_DAYS, &|_| false)
+        .date;
+    let risk = match status {
+        ItemStatus::Published | ItemStatus::Withdrawn => PublicationRisk::OnTime,
+        _ if due.date < today => PublicationRisk::Late,
+        _ if due.date <= soon => PublicationRisk::DueSoon,
+        _ => PublicationRisk::OnTime,
+    };
+    (due, risk)
+}
+
 /// The last day to publish information formed (or changed) on `formed_on` (条例 第二十六条: 20
 /// working days, the day itself not counted).
 pub fn publication_due(
@@ -648,6 +697,32 @@ mod tests {
         assert!(attachment_type("伪装.pdf", b"MZ\x90\x00").is_err());
         assert!(attachment_type("网页.html", b"<html>").is_err());
         assert!(attachment_type("空.pdf", b"").is_err());
+    }
+
+    #[test]
+    fn the_publication_deadline_flags_late_and_due_soon_items() {
+        let c = crate::calendar::Calendar::built_in();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap_or_default();
+        // Formed 2025-03-03: last day 2025-03-31.
+        let (due, risk) = publication_risk(
+            &c,
+            d("2025-03-03"),
+            ItemStatus::FirstReview,
+            d("2025-03-04"),
+        );
+        assert_eq!((due.date, risk), (d("2025-03-31"), PublicationRisk::OnTime));
+        let (_, risk) = publication_risk(&c, d("2025-03-03"), ItemStatus::Draft, d("2025-03-26"));
+        assert_eq!(risk, PublicationRisk::DueSoon);
+        let (_, risk) = publication_risk(
+            &c,
+            d("2025-03-03"),
+            ItemStatus::FinalReview,
+            d("2025-04-01"),
+        );
+        assert_eq!(risk, PublicationRisk::Late);
+        let (_, risk) =
+            publication_risk(&c, d("2025-03-03"), ItemStatus::Published, d("2025-04-01"));
+        assert_eq!(risk, PublicationRisk::OnTime);
     }
 
     #[test]

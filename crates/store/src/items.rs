@@ -26,6 +26,8 @@ pub struct DraftSummary {
     pub updated: DateTime<Utc>,
     /// The published item, once published.
     pub item_id: Option<i64>,
+    /// 形成日期 (for the publication deadline).
+    pub formed_on: Option<NaiveDate>,
 }
 
 /// A draft with its content and history.
@@ -86,6 +88,7 @@ fn summary((id, content, review, updated, item_id): DraftRow) -> Result<DraftSum
         review: serde_json::from_str(&review).map_err(corrupt)?,
         updated: ms(updated),
         item_id,
+        formed_on: content.formed_on,
     })
 }
 

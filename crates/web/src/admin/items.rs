@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use gongkai_core::auth::Role;
 use gongkai_core::item::{
-    Attribute, DocKind, ItemContent, ItemStatus, ReviewStep, Reviewer, Validity, publication_due,
+    Attribute, DocKind, ItemContent, ItemStatus, PublicationRisk, ReviewStep, Reviewer, Validity,
+    publication_risk,
 };
 use gongkai_core::{Agency, Slug};
 use gongkai_store::StoreError;
@@ -92,16 +93,9 @@ pub(crate) async fn work_of(
     let mut mine = Vec::new();
     let mut rows = Vec::new();
     for d in state.store.item_drafts(agency).await? {
-        let content = state.store.item_draft(agency, d.id).await?;
-        let due = content
-            .as_ref()
-            .and_then(|c| c.content.formed_on)
-            .map(|f| publication_due(&state.calendar, f).date);
-        let open = !matches!(
-            d.review.status,
-            ItemStatus::Published | ItemStatus::Withdrawn
-        );
-        let soon = state.calendar.add_working_days(today, 5, &|_| false).date;
+        let risk = d
+            .formed_on
+            .map(|f| publication_risk(&state.calendar, f, d.review.status, today));
         let row = Row {
             id: d.id,
             agency: agency.to_string(),
@@ -112,21 +106,13 @@ pub(crate) async fn work_of(
             },
             status: d.review.status.label(),
             updated: gongkai_store::audit_time(d.updated.timestamp_millis()),
-            due: due.map(|d| d.to_string()).unwrap_or_default(),
-            late: open && due.is_some_and(|d| d < today),
-            at_risk: open && due.is_some_and(|d| d >= today && d <= soon),
+            due: risk
+                .map(|(due, _)| due.date.to_string())
+                .unwrap_or_default(),
+            late: risk.is_some_and(|(_, r)| r == PublicationRisk::Late),
+            at_risk: risk.is_some_and(|(_, r)| r == PublicationRisk::DueSoon),
         };
-        let waits_for_me = match d.review.status {
-            ItemStatus::FirstReview => me.first && d.review.drafter != me.user_id,
-            ItemStatus::FinalReview => {
-                me.final_
-                    && d.review.drafter != me.user_id
-                    && d.review.first_reviewer != Some(me.user_id)
-            }
-            ItemStatus::Draft => d.review.drafter == me.user_id,
-            _ => false,
-        };
-        if waits_for_me {
+        if d.review.waits_for(me) {
             mine.push(row);
         } else {
             rows.push(row);
@@ -312,9 +298,11 @@ async fn draft_page(
         .published_items(&agency.slug, None, 1, 200)
         .await?;
     let content = draft.as_ref().map(|d| &d.content);
-    let due = content
+    let today = state.clock.today();
+    let risk = content
         .and_then(|c| c.formed_on)
-        .map(|f| publication_due(&state.calendar, f));
+        .map(|f| publication_risk(&state.calendar, f, status, today));
+    let review = draft.as_ref().map(|d| &d.summary.review);
     let errors: std::collections::BTreeMap<&str, &str> =
         errors.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let code = if errors.is_empty() && error.is_none() {
@@ -337,13 +325,13 @@ async fn draft_page(
             status_key => status.key(),
             reason => draft.as_ref().and_then(|d| d.summary.review.reason.clone()),
             item_id => draft.as_ref().and_then(|d| d.summary.item_id),
-            due => due.map(|d| d.date.to_string()),
-            due_provisional => due.is_some_and(|d| d.provisional),
-            late => due.is_some_and(|d| d.date < state.clock.today()) && !matches!(status, ItemStatus::Published | ItemStatus::Withdrawn),
+            due => risk.map(|(d, _)| d.date.to_string()),
+            due_provisional => risk.is_some_and(|(d, _)| d.provisional),
+            late => risk.is_some_and(|(_, r)| r == PublicationRisk::Late),
             can_submit => editable && id.is_some(),
-            can_first => status == ItemStatus::FirstReview && me.first && draft.as_ref().is_some_and(|d| d.summary.review.drafter != me.user_id),
-            can_final => status == ItemStatus::FinalReview && me.final_ && draft.as_ref().is_some_and(|d| d.summary.review.drafter != me.user_id && d.summary.review.first_reviewer != Some(me.user_id)),
-            can_withdraw => status == ItemStatus::Published && me.final_,
+            can_first => review.is_some_and(|r| r.may(&ReviewStep::ApproveFirst, me)),
+            can_final => review.is_some_and(|r| r.may(&ReviewStep::ApproveFinal, me)),
+            can_withdraw => review.is_some_and(|r| r.may(&ReviewStep::Withdraw { reason: "-".into() }, me)),
             steps => draft.as_ref().map(|d| d.steps.iter().map(|(st, who, at)| context! { what => st.summary(), who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
             versions => draft.as_ref().map(|d| d.versions.iter().map(|(v, who, at)| context! { version => v, who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
             categories => state.store.categories(&agency.slug).await?,
