@@ -580,6 +580,21 @@ impl Store {
         }))
     }
 
+    /// The agency's catalogue in order, each column with how many items on the portal it holds.
+    pub async fn category_counts(&self, slug: &Slug) -> Result<Vec<(String, i64)>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT c.name, COUNT(i.id) FROM catalogue_categories c \
+                 LEFT JOIN items i ON i.category_id = c.id AND i.withdrawn_on IS NULL \
+                 WHERE c.agency_id = $1 GROUP BY c.id, c.name, c.position ORDER BY c.position, c.id",
+            )
+            .bind(agency_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// Every item on the portal with its agency (slug, name), for (re)building the search index.
     pub async fn items_for_index(
         &self,

@@ -74,14 +74,13 @@ pub async fn catalogue(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let agency = find(&state, &slug).await?;
-    let mut rows = Vec::new();
-    for name in state.store.categories(&agency.slug).await? {
-        let (_, count) = state
-            .store
-            .published_items(&agency.slug, Some(&name), 1, 1)
-            .await?;
-        rows.push(context! { name, count });
-    }
+    let rows: Vec<_> = state
+        .store
+        .category_counts(&agency.slug)
+        .await?
+        .into_iter()
+        .map(|(name, count)| context! { name, count })
+        .collect();
     let versions: Vec<_> = state
         .store
         .catalogue_versions(&agency.slug)
