@@ -123,6 +123,19 @@ impl Store {
         }))
     }
 
+    /// How many versions of each year's report were published: (year, versions).
+    pub async fn publication_counts(&self, slug: &Slug) -> Result<Vec<(i32, i64)>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT year, COUNT(*) FROM report_publications WHERE agency_id = $1 GROUP BY year ORDER BY year",
+            )
+            .bind(agency_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// Every published version of a year's report, oldest first.
     pub async fn publications(
         &self,

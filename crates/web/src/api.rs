@@ -292,41 +292,40 @@ fn item_body(slug: &str, i: &gongkai_store::PublishedItem, with_body: bool) -> I
     }
 }
 
-async fn agency_or_problem(state: &AppState, slug: &str) -> Result<gongkai_core::Agency, Response> {
-    crate::pages::find(state, slug)
-        .await
-        .map_err(|e| app_problem(e).into_response())
-}
-
-fn json_or_problem<T: Serialize>(v: Result<T, AppError>) -> Response {
-    match v {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => app_problem(e).into_response(),
+impl From<AppError> for Problem {
+    fn from(e: AppError) -> Self {
+        app_problem(e)
     }
 }
+
+impl From<gongkai_store::StoreError> for Problem {
+    fn from(e: gongkai_store::StoreError) -> Self {
+        app_problem(e.into())
+    }
+}
+
+/// What a read handler answers: JSON, or a problem document.
+type ApiResult<T> = Result<Json<T>, Problem>;
 
 /// Every agency.
 #[utoipa::path(get, path = "/api/v1/agencies", tag = "公开目录",
     responses((status = 200, description = "全部机关", body = [AgencyBody])))]
-pub async fn agencies(State(state): State<AppState>) -> Response {
-    json_or_problem(
-        async {
-            Ok(state
-                .store
-                .list_agencies()
-                .await?
-                .into_iter()
-                .map(|a| AgencyBody {
-                    slug: a.slug.to_string(),
-                    name: a.name,
-                    credit_code: a.credit_code.as_str().to_owned(),
-                    kind: a.kind.key().to_owned(),
-                    parent: a.parent.map(|p| p.to_string()),
-                })
-                .collect::<Vec<_>>())
-        }
-        .await,
-    )
+pub async fn agencies(State(state): State<AppState>) -> ApiResult<Vec<AgencyBody>> {
+    Ok(Json(
+        state
+            .store
+            .list_agencies()
+            .await?
+            .into_iter()
+            .map(|a| AgencyBody {
+                slug: a.slug.to_string(),
+                name: a.name,
+                credit_code: a.credit_code.as_str().to_owned(),
+                kind: a.kind.key().to_owned(),
+                parent: a.parent.map(|p| p.to_string()),
+            })
+            .collect(),
+    ))
 }
 
 /// An agency's catalogue categories (主动公开目录), in order.
@@ -337,18 +336,9 @@ pub async fn agencies(State(state): State<AppState>) -> Response {
 pub async fn categories(
     State(state): State<AppState>,
     axum::extract::Path(slug): axum::extract::Path<String>,
-) -> Response {
-    let a = match agency_or_problem(&state, &slug).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    json_or_problem(
-        state
-            .store
-            .categories(&a.slug)
-            .await
-            .map_err(AppError::from),
-    )
+) -> ApiResult<Vec<String>> {
+    let a = crate::pages::find(&state, &slug).await?;
+    Ok(Json(state.store.categories(&a.slug).await?))
 }
 
 /// `?category=&page=&per_page=`.
@@ -372,11 +362,8 @@ pub async fn items(
     State(state): State<AppState>,
     axum::extract::Path(slug): axum::extract::Path<String>,
     axum::extract::Query(q): axum::extract::Query<ItemsQuery>,
-) -> Response {
-    let a = match agency_or_problem(&state, &slug).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> ApiResult<ItemPage> {
+    let a = crate::pages::find(&state, &slug).await?;
     let page = q.page.max(1);
     let per_page = if q.per_page == 0 {
         20
@@ -384,27 +371,24 @@ pub async fn items(
         q.per_page.min(100)
     };
     let category = q.category.trim();
-    json_or_problem(
-        state
-            .store
-            .published_items(
-                &a.slug,
-                (!category.is_empty()).then_some(category),
-                page,
-                per_page,
-            )
-            .await
-            .map(|(items, total)| ItemPage {
-                items: items
-                    .iter()
-                    .map(|i| item_body(a.slug.as_str(), i, false))
-                    .collect(),
-                total,
-                page,
-                per_page,
-            })
-            .map_err(AppError::from),
-    )
+    let (items, total) = state
+        .store
+        .published_items(
+            &a.slug,
+            (!category.is_empty()).then_some(category),
+            page,
+            per_page,
+        )
+        .await?;
+    Ok(Json(ItemPage {
+        items: items
+            .iter()
+            .map(|i| item_body(a.slug.as_str(), i, false))
+            .collect(),
+        total,
+        page,
+        per_page,
+    }))
 }
 
 /// One item on the portal, with its body.
@@ -415,22 +399,14 @@ pub async fn items(
 pub async fn item(
     State(state): State<AppState>,
     axum::extract::Path((slug, id)): axum::extract::Path<(String, i64)>,
-) -> Response {
-    let a = match agency_or_problem(&state, &slug).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    json_or_problem(
-        async {
-            state
-                .store
-                .published_item(&a.slug, id)
-                .await?
-                .map(|i| item_body(a.slug.as_str(), &i, true))
-                .ok_or_else(|| AppError::NotFound("没有这条信息，或它已撤回。".into()))
-        }
-        .await,
-    )
+) -> ApiResult<ItemBody> {
+    let a = crate::pages::find(&state, &slug).await?;
+    let item = state
+        .store
+        .published_item(&a.slug, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这条信息，或它已撤回。".into()))?;
+    Ok(Json(item_body(a.slug.as_str(), &item, true)))
 }
 
 /// The agency's annual reports by year (links to each report's JSON, spec §9).
@@ -441,29 +417,25 @@ pub async fn item(
 pub async fn reports(
     State(state): State<AppState>,
     axum::extract::Path(slug): axum::extract::Path<String>,
-) -> Response {
-    let a = match agency_or_problem(&state, &slug).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    json_or_problem(
-        async {
-            let mut out = Vec::new();
-            for year in state
-                .store
-                .report_years(&a.slug, state.clock.today())
-                .await?
-            {
-                out.push(ReportEntry {
-                    year,
-                    versions: state.store.publications(&a.slug, year).await?.len(),
-                    json_url: format!("/agencies/{}/reports/{year}/report.json", a.slug),
-                });
-            }
-            Ok(out)
-        }
-        .await,
-    )
+) -> ApiResult<Vec<ReportEntry>> {
+    let a = crate::pages::find(&state, &slug).await?;
+    let versions = state.store.publication_counts(&a.slug).await?;
+    Ok(Json(
+        state
+            .store
+            .report_years(&a.slug, state.clock.today())
+            .await?
+            .into_iter()
+            .map(|year| ReportEntry {
+                year,
+                versions: versions
+                    .iter()
+                    .find(|(y, _)| *y == year)
+                    .map_or(0, |(_, n)| usize::try_from(*n).unwrap_or(0)),
+                json_url: format!("/agencies/{}/reports/{year}/report.json", a.slug),
+            })
+            .collect(),
+    ))
 }
 
 /// The OpenAPI document.
