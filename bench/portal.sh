@@ -29,12 +29,18 @@ if [ ! -s "$WORK/bench-$N.db" ]; then
   "$BIN" items import --agency yiyuan-xili "$WORK/docs-$N.jsonl" >&2
   "$BIN" search reindex >&2
 fi
-"$BIN" serve --listen "127.0.0.1:$PORT" --insecure-cookies --admin-password-file <(echo 'Bench-password-2026') >/dev/null 2>&1 &
-SERVER=$!
+SERVER=
+start() { # page-cache setting
+  [ -z "$SERVER" ] || { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; }
+  "$BIN" serve --listen "127.0.0.1:$PORT" --insecure-cookies --page-cache "$1" \
+    --admin-password-file <(echo 'Bench-password-2026') >/dev/null 2>&1 &
+  SERVER=$!
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+}
 NGINX_CONF="$WORK/nginx.conf"
-cleanup() { kill "$SERVER" 2>/dev/null || true; nginx -c "$NGINX_CONF" -s stop 2>/dev/null || true; }
+cleanup() { [ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null || true; nginx -c "$NGINX_CONF" -s stop 2>/dev/null || true; }
 trap cleanup EXIT
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+start 1000
 
 enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
 ITEM_ID=$(( N / 2 ))
@@ -65,11 +71,20 @@ run() { # url -> "requests/s p99"
     /^ +99%/ { p99 = $2 }
     END { print rps, p99 }'
 }
-echo "| page | gongkai req/s | gongkai p99 | nginx (static copy) req/s | nginx p99 | gongkai / nginx |"
-echo "|---|---|---|---|---|---|"
+declare -A NGINX
 for page in list item search; do
-  read -r g_rps g_p99 < <(run "http://127.0.0.1:$PORT${URL[$page]}")
-  read -r n_rps n_p99 < <(run "http://127.0.0.1:$STATIC_PORT/$page.html")
-  ratio=$(python3 -c "print(f'{100*float(\"$g_rps\")/float(\"$n_rps\"):.0f}%')")
-  echo "| $page (${URL[$page]}) | $g_rps | $g_p99 | $n_rps | $n_p99 | $ratio |"
+  NGINX[$page]=$(run "http://127.0.0.1:$STATIC_PORT/$page.html")
+done
+echo "| page | page cache | gongkai req/s | gongkai p99 | nginx (static copy) req/s | nginx p99 | gongkai / nginx |"
+echo "|---|---|---|---|---|---|---|"
+# With the page cache (the default: pages kept until the database changes), then without it
+# (every request queries the database and renders: the cost of a page nobody asked for lately).
+for cache in 1000 off; do
+  start "$cache"
+  for page in list item search; do
+    read -r g_rps g_p99 < <(run "http://127.0.0.1:$PORT${URL[$page]}")
+    read -r n_rps n_p99 <<<"${NGINX[$page]}"
+    ratio=$(python3 -c "print(f'{100*float(\"$g_rps\")/float(\"$n_rps\"):.0f}%')")
+    echo "| $page (${URL[$page]}) | $cache | $g_rps | $g_p99 | $n_rps | $n_p99 | $ratio |"
+  done
 done

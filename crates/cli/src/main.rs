@@ -98,6 +98,12 @@ enum Command {
         /// marks this unverified; default true).
         #[arg(long, env = "GONGKAI_FEE_PAUSES_CLOCK", default_value_t = true, action = clap::ArgAction::Set)]
         fee_pauses_clock: bool,
+        /// Keep rendered portal pages in memory. The value is how many milliseconds a change
+        /// made by another process (a second server, the command line) may take to show; changes
+        /// through this server show at once. 0 checks the database on every request; `off`
+        /// turns the cache off.
+        #[arg(long, env = "GONGKAI_PAGE_CACHE", default_value = "1000")]
+        page_cache: String,
     },
     /// Manage staff accounts.
     #[command(subcommand)]
@@ -431,6 +437,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             mail_from,
             fee_pauses_clock,
             search_dir,
+            page_cache,
         } => {
             let calendar = gongkai_core::calendar::Calendar::load(holidays_dir.as_deref())
                 .map_err(|e| anyhow::anyhow!(e))?;
@@ -457,6 +464,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     fee_pauses_clock,
                     ..gongkai_core::deadline::Periods::default()
                 },
+                page_cache: page_cache_setting(&page_cache)?,
                 ..gongkai_web::Settings::default()
             };
             accounts::first_admin(
@@ -823,4 +831,16 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
     tracing::info!("shutting down");
+}
+
+/// `--page-cache`: milliseconds, or `off`.
+fn page_cache_setting(value: &str) -> anyhow::Result<Option<std::time::Duration>> {
+    if value.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let ms: u64 = value
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--page-cache 应为毫秒数（如 1000）或 off，收到“{value}”"))?;
+    Ok(Some(std::time::Duration::from_millis(ms)))
 }

@@ -237,6 +237,17 @@ impl Store {
         .await?))
     }
 
+    /// The newest audit record's id: every write appends one in its own transaction, so this
+    /// number changes whenever anything in the database did, in whichever process. The portal's
+    /// page cache keys its entries by it.
+    pub async fn change_generation(&self) -> Result<i64, StoreError> {
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT COALESCE(MAX(id), 0) FROM audit_log"
+        )
+        .fetch_one(pool)
+        .await?))
+    }
+
     /// The distinct actions recorded so far, for the audit page's filter.
     pub async fn audit_actions(&self) -> Result<Vec<String>, StoreError> {
         Ok(on_pool!(self, |pool| {

@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-const COOKIE: &str = "gongkai_display";
+pub(crate) const COOKIE: &str = "gongkai_display";
 
 /// `?mode=large|normal&back=/path`.
 #[derive(Debug, Deserialize, Default)]

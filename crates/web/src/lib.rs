@@ -15,6 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 mod admin;
 mod api;
+pub mod cache;
 mod check;
 mod csrf;
 mod display;
@@ -53,6 +54,9 @@ pub struct Settings {
     pub failure_window: Duration,
     /// The periods of disclosure on request, with the settings for [U] rules.
     pub periods: gongkai_core::deadline::Periods,
+    /// Keep rendered portal pages ([`cache`]); the value is how late a write by another process
+    /// may be seen (zero: checked on every request; `None`: no cache).
+    pub page_cache: Option<std::time::Duration>,
 }
 
 impl Default for Settings {
@@ -67,6 +71,7 @@ impl Default for Settings {
             max_failures_per_address: 20,
             failure_window: Duration::minutes(15),
             periods: gongkai_core::deadline::Periods::default(),
+            page_cache: Some(std::time::Duration::ZERO),
         }
     }
 }
@@ -124,6 +129,8 @@ pub struct RouteSpec {
 struct Routes {
     router: Router<AppState>,
     specs: Vec<RouteSpec>,
+    /// Public pages the same for every anonymous visitor, kept by the page cache.
+    pages: Vec<&'static str>,
 }
 
 impl Routes {
@@ -152,6 +159,12 @@ impl Routes {
         self.add(Method::GET, path, access, get(h))
     }
 
+    /// A public page the page cache may keep.
+    fn page<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, h: H) -> Self {
+        self.pages.push(path);
+        self.add(Method::GET, path, Access::Public, get(h))
+    }
+
     fn post<H: Handler<T, AppState>, T: 'static>(
         self,
         path: &'static str,
@@ -164,22 +177,22 @@ impl Routes {
 
 fn routes() -> Routes {
     use Access::{Own, Public, SignIn, Staff};
-    Routes { router: Router::new(), specs: Vec::new() }
+    Routes { router: Router::new(), specs: Vec::new(), pages: Vec::new() }
         // The public portal.
-        .get("/", Public, pages::home)
-        .get("/agencies/{slug}", Public, pages::agency)
-        .get("/agencies/{slug}/reports/{year}", Public, pages::report)
+        .page("/", pages::home)
+        .page("/agencies/{slug}", pages::agency)
+        .page("/agencies/{slug}/reports/{year}", pages::report)
         .get("/agencies/{slug}/reports/{year}/{file}", Public, pages::report_download)
         .get("/assets/site.css", Public, pages::stylesheet)
         .get("/healthz", Public, pages::health)
-        .get("/agencies/{slug}/guide", Public, guide::show)
-        .get("/agencies/{slug}/catalogue", Public, guide::catalogue)
-        .get("/agencies/{slug}/items", Public, items::list)
-        .get("/agencies/{slug}/items/{item}", Public, items::show)
+        .page("/agencies/{slug}/guide", guide::show)
+        .page("/agencies/{slug}/catalogue", guide::catalogue)
+        .page("/agencies/{slug}/items", items::list)
+        .page("/agencies/{slug}/items/{item}", items::show)
         .get("/agencies/{slug}/items/{item}/attachments/{attachment}", Public, items::attachment)
-        .get("/agencies/{slug}/feed.atom", Public, items::feed)
-        .get("/sitemap.xml", Public, items::sitemap)
-        .get("/search", Public, search::page)
+        .page("/agencies/{slug}/feed.atom", items::feed)
+        .page("/sitemap.xml", items::sitemap)
+        .page("/search", search::page)
         .get("/display", Public, display::switch)
         .get("/agencies/{slug}/requests/new", Public, requests::new_form)
         .post("/agencies/{slug}/requests", Public, requests::submit)
@@ -187,11 +200,11 @@ fn routes() -> Routes {
         .get("/agencies/{slug}/requests/letters/{letter}", Public, requests::letter)
         .post("/api/v1/requests", Public, api::create_request)
         .get("/api/openapi.json", Public, api::openapi)
-        .get("/api/v1/agencies", Public, api::agencies)
-        .get("/api/v1/agencies/{slug}/categories", Public, api::categories)
-        .get("/api/v1/agencies/{slug}/items", Public, api::items)
-        .get("/api/v1/agencies/{slug}/items/{item}", Public, api::item)
-        .get("/api/v1/agencies/{slug}/reports", Public, api::reports)
+        .page("/api/v1/agencies", api::agencies)
+        .page("/api/v1/agencies/{slug}/categories", api::categories)
+        .page("/api/v1/agencies/{slug}/items", api::items)
+        .page("/api/v1/agencies/{slug}/items/{item}", api::item)
+        .page("/api/v1/agencies/{slug}/reports", api::reports)
         .get("/check", Public, check::form)
         .post("/check", Public, check::submit)
         // The back office.
@@ -263,14 +276,22 @@ pub fn router(state: AppState) -> Router {
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ];
-    let mut router = routes()
+    let routes = routes();
+    let mut router = routes
         .router
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(csrf::BODY_LIMIT))
         .layer(middleware::from_fn(csrf::verify))
         .layer(middleware::from_fn(display::apply))
-        .layer(middleware::from_fn_with_state(state.clone(), session::load))
-        .with_state(state);
+        .layer(middleware::from_fn_with_state(state.clone(), session::load));
+    if let Some(staleness) = state.settings.page_cache {
+        let cache = Arc::new(cache::PageCache::new(routes.pages, staleness));
+        router = router.layer(middleware::from_fn_with_state(
+            (state.clone(), cache),
+            cache::serve,
+        ));
+    }
+    let mut router = router.with_state(state);
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             name,

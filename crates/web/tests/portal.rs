@@ -19,11 +19,15 @@ async fn app(store: &Store) -> axum::Router {
     demo::load(store, "2025-01-15T02:00:00Z".parse().unwrap())
         .await
         .unwrap();
+    router(store, gongkai_web::Settings::default())
+}
+
+fn router(store: &Store, settings: gongkai_web::Settings) -> axum::Router {
     let clock = Arc::new(FixedClock::on(NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()));
     gongkai_web::router(gongkai_web::AppState {
         store: store.clone(),
         clock,
-        settings: Arc::new(gongkai_web::Settings::default()),
+        settings: Arc::new(settings),
         calendar: Arc::new(gongkai_core::calendar::Calendar::built_in()),
         search: Arc::new(gongkai_search::SearchIndex::open(None).unwrap()),
     })
@@ -129,7 +133,116 @@ async fn staff_text_is_escaped_on_the_report_page(store: &Store) {
     assert!(!page.contains(canary));
 }
 
+async fn request(
+    app: &axum::Router,
+    req: Request<Body>,
+) -> (StatusCode, String, axum::http::HeaderMap) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, String::from_utf8(bytes.to_vec()).unwrap(), headers)
+}
+
+/// Adds a catalogue column behind the server's back, as another process would.
+async fn add_column(store: &Store, name: &str) {
+    let slug = gongkai_core::Slug::parse("yiyuan-xili").unwrap();
+    let mut columns = store.categories(&slug).await.unwrap();
+    columns.push(name.to_owned());
+    store
+        .set_categories(
+            &slug,
+            &columns,
+            &gongkai_core::audit::Actor::system("另一进程"),
+            "2025-03-01T02:00:00Z".parse().unwrap(),
+        )
+        .await
+        .unwrap();
+}
+
+async fn the_page_cache_never_serves_a_page_older_than_the_data(store: &Store) {
+    const PAGE: &str = "/agencies/yiyuan-xili/catalogue";
+    // Checked on every request (the default): a change by another process shows at once.
+    let app = app(store).await;
+    let (status, first, headers) = get(&app, PAGE).await;
+    assert_eq!(status, StatusCode::OK);
+    let etag = headers[header::ETAG].clone();
+    let (status, _, _) = request(
+        &app,
+        Request::get(PAGE)
+            .header(header::IF_NONE_MATCH, etag.clone())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_MODIFIED,
+        "a repeat visit costs a 304"
+    );
+    add_column(store, "缓存检验甲").await;
+    let (_, second, headers) = get(&app, PAGE).await;
+    assert!(second.contains("缓存检验甲"), "{second}");
+    assert_ne!(second, first);
+    assert_ne!(headers[header::ETAG], etag, "new bytes, new ETag");
+
+    // Allowed to be an hour late on other processes' writes: the kept page is served…
+    let lazy = router(
+        store,
+        gongkai_web::Settings {
+            page_cache: Some(std::time::Duration::from_secs(3600)),
+            ..gongkai_web::Settings::default()
+        },
+    );
+    let (_, kept, _) = get(&lazy, PAGE).await;
+    add_column(store, "缓存检验乙").await;
+    let (_, again, _) = get(&lazy, PAGE).await;
+    assert_eq!(again, kept, "kept until the allowed lag has passed");
+    // …but never to a signed-in member of staff…
+    let (_, staff, _) = request(
+        &lazy,
+        Request::get(PAGE)
+            .header(header::COOKIE, "gongkai_session=whatever")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(staff.contains("缓存检验乙"));
+    // …and any write through this process ends it at once (even a refused one: cheap and safe).
+    let (status, _, _) = request(&lazy, Request::post("/check").body(Body::empty()).unwrap()).await;
+    assert!(status.is_client_error());
+    let (_, fresh, _) = get(&lazy, PAGE).await;
+    assert!(fresh.contains("缓存检验乙"), "{fresh}");
+    // The large-text reading mode is kept apart from the standard page.
+    let (_, large, _) = request(
+        &lazy,
+        Request::get(PAGE)
+            .header(header::COOKIE, "gongkai_display=large")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(large.contains(r#"class="large-text""#));
+    let (_, standard, _) = get(&lazy, PAGE).await;
+    assert!(!standard.contains(r#"class="large-text""#));
+    // Off: every request renders.
+    let off = router(
+        store,
+        gongkai_web::Settings {
+            page_cache: None,
+            ..gongkai_web::Settings::default()
+        },
+    );
+    let (_, before, _) = get(&off, PAGE).await;
+    add_column(store, "缓存检验丙").await;
+    let (_, after, _) = get(&off, PAGE).await;
+    assert!(!before.contains("缓存检验丙") && after.contains("缓存检验丙"));
+}
+
 on_both_backends!(
+    the_page_cache_never_serves_a_page_older_than_the_data,
     home_lists_the_county_and_its_town,
     the_report_page_shows_the_statutory_tables,
     unknown_pages_get_a_chinese_404,

@@ -1,0 +1,271 @@
+//! The portal's rendered-page cache. Public pages (lists, item pages, the catalogue, the guide,
+//! feeds, search results) are the same for every anonymous visitor until something in the database
+//! changes, so the bytes of each rendered page are kept and served again without touching the
+//! database or the templates.
+//!
+//! Freshness: every write appends an audit record in its own transaction, so the newest audit id
+//! ([`Store::change_generation`](gongkai_store::Store::change_generation)) is a version number of
+//! the whole database. An entry is served only while that number is unchanged. Writes made through
+//! this process bump a local counter at once; writes by other processes (a second server, the
+//! command line) are noticed at the next check of the database, at most
+//! [`Settings::page_cache`](crate::Settings::page_cache) after they commit (zero: every request
+//! checks, which is still one indexed query instead of a page's worth).
+//!
+//! Only pages registered with `Routes::page` are cached, only for visitors without a session
+//! cookie, only `200` answers that set no cookie, and each entry carries an `ETag` derived from
+//! its bytes so a repeat visit costs a 304.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+
+/// Pages larger than this are served but not kept.
+const MAX_ENTRY: usize = 2 * 1024 * 1024;
+/// When the kept pages reach this size the cache starts afresh (a bound, not a policy: a portal's
+/// hot pages are far fewer).
+const MAX_TOTAL: usize = 64 * 1024 * 1024;
+/// Even with no change, an entry is rendered again after this long (pages that show "today").
+const MAX_AGE: Duration = Duration::from_secs(300);
+/// Headers a cached answer keeps.
+const KEPT: [HeaderName; 5] = [
+    header::CONTENT_TYPE,
+    header::CACHE_CONTROL,
+    header::LAST_MODIFIED,
+    header::CONTENT_DISPOSITION,
+    header::CONTENT_SECURITY_POLICY,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Generation {
+    database: i64,
+    local: u64,
+}
+
+struct Entry {
+    generation: Generation,
+    made: Instant,
+    etag: HeaderValue,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: Bytes,
+}
+
+/// The cache shared by every request of one server process.
+pub struct PageCache {
+    entries: RwLock<HashMap<String, Arc<Entry>>>,
+    size: AtomicUsize,
+    database: AtomicI64,
+    local: AtomicU64,
+    /// When the database's generation was last read (ms since `epoch`), and the lag allowed.
+    checked_ms: AtomicU64,
+    epoch: Instant,
+    staleness: Duration,
+    paths: Vec<&'static str>,
+}
+
+impl PageCache {
+    /// A cache for the given route patterns; `staleness` bounds how late a write by another
+    /// process is seen.
+    pub(crate) fn new(paths: Vec<&'static str>, staleness: Duration) -> Self {
+        Self {
+            entries: RwLock::new(HashMap::new()),
+            size: AtomicUsize::new(0),
+            database: AtomicI64::new(-1),
+            local: AtomicU64::new(0),
+            checked_ms: AtomicU64::new(0),
+            epoch: Instant::now(),
+            staleness,
+            paths,
+        }
+    }
+
+    /// Something was written through this process: nothing kept before is served again.
+    pub fn invalidate(&self) {
+        self.local.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// How many pages are kept (tests).
+    pub fn len(&self) -> usize {
+        self.entries.read().map(|e| e.len()).unwrap_or(0)
+    }
+
+    /// Whether no page is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    async fn generation(&self, state: &AppState) -> Generation {
+        let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let last = self.checked_ms.load(Ordering::Acquire);
+        let due = self.database.load(Ordering::Acquire) < 0
+            || self.staleness.is_zero()
+            || now.saturating_sub(last) >= u64::try_from(self.staleness.as_millis()).unwrap_or(0);
+        // One request refreshes; the others use the number read at most `staleness` ago.
+        if due
+            && (self.staleness.is_zero()
+                || self
+                    .checked_ms
+                    .compare_exchange(last, now.max(1), Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok())
+        {
+            match state.store.change_generation().await {
+                Ok(g) => self.database.store(g, Ordering::Release),
+                // Unknown: make sure nothing kept is served.
+                Err(_) => self.database.store(-1, Ordering::Release),
+            }
+        }
+        Generation {
+            database: self.database.load(Ordering::Acquire),
+            local: self.local.load(Ordering::SeqCst),
+        }
+    }
+
+    fn get(&self, key: &str, generation: Generation) -> Option<Arc<Entry>> {
+        let entries = self.entries.read().ok()?;
+        let entry = entries.get(key)?;
+        (generation.database >= 0
+            && entry.generation == generation
+            && entry.made.elapsed() < MAX_AGE)
+            .then(|| entry.clone())
+    }
+
+    fn put(&self, key: String, entry: Entry) {
+        let Ok(mut entries) = self.entries.write() else {
+            return;
+        };
+        let added = entry.body.len() + key.len();
+        if self.size.load(Ordering::Relaxed) + added > MAX_TOTAL {
+            entries.clear();
+            self.size.store(0, Ordering::Relaxed);
+        }
+        if let Some(old) = entries.insert(key, Arc::new(entry)) {
+            self.size.fetch_sub(old.body.len(), Ordering::Relaxed);
+        }
+        self.size.fetch_add(added, Ordering::Relaxed);
+    }
+}
+
+fn has_cookie(headers: &HeaderMap, name: &str) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| c.trim().split_once('=').is_some_and(|(n, _)| n == name))
+}
+
+/// The page as the visitor sees it depends on the address, the reading mode, and the host and
+/// scheme (feeds and the sitemap carry absolute addresses).
+fn key(req: &Request) -> String {
+    let h = req.headers();
+    let get = |n: &str| h.get(n).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let large = h
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| c.trim() == format!("{}=large", crate::display::COOKIE));
+    format!(
+        "{}|{}|{}|{}",
+        u8::from(large),
+        get("host"),
+        get("x-forwarded-proto"),
+        req.uri()
+    )
+}
+
+fn matches(if_none_match: Option<&HeaderValue>, etag: &HeaderValue) -> bool {
+    let (Some(v), Ok(etag)) = (if_none_match.and_then(|v| v.to_str().ok()), etag.to_str()) else {
+        return false;
+    };
+    v.split(',').any(|t| t.trim() == etag || t.trim() == "*")
+}
+
+fn answer(entry: &Entry, req_headers: &HeaderMap, head: bool) -> Response {
+    if matches(req_headers.get(header::IF_NONE_MATCH), &entry.etag) {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, entry.etag.clone())],
+        )
+            .into_response();
+    }
+    let body = if head {
+        Body::empty()
+    } else {
+        Body::from(entry.body.clone())
+    };
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    for (n, v) in &entry.headers {
+        headers.insert(n.clone(), v.clone());
+    }
+    headers.insert(header::ETAG, entry.etag.clone());
+    response
+}
+
+/// Serves a kept page, or renders it and keeps it. Writes through this process (any other
+/// method) invalidate the cache once they are answered.
+pub async fn serve(
+    State((state, cache)): State<(AppState, Arc<PageCache>)>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let method = req.method().clone();
+    if method != Method::GET && method != Method::HEAD {
+        let response = next.run(req).await;
+        cache.invalidate();
+        return response;
+    }
+    let cacheable = req
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|p| cache.paths.contains(&p.as_str()))
+        && !has_cookie(req.headers(), crate::SESSION_COOKIE);
+    if !cacheable {
+        return next.run(req).await;
+    }
+    let key = key(&req);
+    let generation = cache.generation(&state).await;
+    let head = method == Method::HEAD;
+    if let Some(entry) = cache.get(&key, generation) {
+        return answer(&entry, req.headers(), head);
+    }
+    let req_headers = req.headers().clone();
+    let response = next.run(req).await;
+    if response.status() != StatusCode::OK
+        || response.headers().contains_key(header::SET_COOKIE)
+        || head
+    {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_ENTRY).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "页面过大，无法发送。").into_response();
+    };
+    let etag = parts.headers.get(header::ETAG).cloned().unwrap_or_else(|| {
+        let digest = gongkai_core::auth::sha256_hex(&bytes);
+        HeaderValue::from_str(&format!("\"p{}\"", &digest[..20]))
+            .unwrap_or(HeaderValue::from_static("\"p\""))
+    });
+    let entry = Entry {
+        generation,
+        made: Instant::now(),
+        etag,
+        headers: KEPT
+            .iter()
+            .filter_map(|n| parts.headers.get(n).map(|v| (n.clone(), v.clone())))
+            .collect(),
+        body: bytes,
+    };
+    let response = answer(&entry, &req_headers, false);
+    cache.put(key, entry);
+    response
+}
