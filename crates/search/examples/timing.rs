@@ -1,0 +1,28 @@
+//! Times queries against an existing index: `cargo run --release -p gongkai-search --example timing -- DIR 乡村振兴 …`
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let dir = args.next().expect("index folder");
+    let index = gongkai_search::SearchIndex::open(Some(std::path::Path::new(&dir))).expect("open");
+    for q in args {
+        let query = gongkai_search::SearchQuery {
+            text: q.clone(),
+            page: 1,
+            per_page: std::env::var("PER")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(10),
+            ..Default::default()
+        };
+        let _ = index.search(&query);
+        let start = std::time::Instant::now();
+        let n = 50;
+        let mut total = 0;
+        for _ in 0..n {
+            total = index.search(&query).expect("search").total;
+        }
+        println!(
+            "{q}: {total} hits, {:.2} ms per search",
+            start.elapsed().as_secs_f64() * 1000.0 / f64::from(n)
+        );
+    }
+}
