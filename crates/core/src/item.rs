@@ -607,10 +607,11 @@ pub enum PublicationRisk {
 pub fn publication_risk(
     calendar: &crate::calendar::Calendar,
     formed_on: NaiveDate,
+    period: crate::catalogue::Period,
     status: ItemStatus,
     today: NaiveDate,
 ) -> (crate::calendar::Dated, PublicationRisk) {
-    let due = publication_due(calendar, formed_on);
+    let due = publication_due(calendar, formed_on, period);
     let soon = calendar
         .add_working_days(today, crate::workflow::DUE_SOON_WORKING_DAYS, &|_| false)
         .date;
@@ -623,13 +624,32 @@ pub fn publication_risk(
     (due, risk)
 }
 
-/// The last day to publish information formed (or changed) on `formed_on` (条例 第二十六条: 20
-/// working days, the day itself not counted).
+/// The last day to publish information formed (or changed) on `formed_on`: the column's time
+/// limit, by default 条例 第二十六条's 20 working days (the day itself not counted either way).
 pub fn publication_due(
     calendar: &crate::calendar::Calendar,
     formed_on: NaiveDate,
+    period: crate::catalogue::Period,
 ) -> crate::calendar::Dated {
-    calendar.add_working_days(formed_on, 20, &|_| false)
+    match period {
+        crate::catalogue::Period::WorkingDays(n) => {
+            calendar.add_working_days(formed_on, n, &|_| false)
+        }
+        // A period in days that ends on a rest day ends on the next working day (民法典
+        // 第二百零三条).
+        crate::catalogue::Period::Days(n) => {
+            let mut date = formed_on + chrono::Duration::days(i64::from(n));
+            let mut guard = 0;
+            while !calendar.is_working_day(date) && guard < 40 {
+                date += chrono::Duration::days(1);
+                guard += 1;
+            }
+            crate::calendar::Dated {
+                date,
+                provisional: !calendar.knows(chrono::Datelike::year(&date)),
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -699,6 +719,24 @@ mod tests {
         assert!(attachment_type("空.pdf", b"").is_err());
     }
 
+    const W20: crate::catalogue::Period = crate::catalogue::DEFAULT_PERIOD;
+
+    #[test]
+    fn a_column_time_limit_moves_the_deadline() {
+        use crate::catalogue::Period;
+        let c = crate::calendar::Calendar::built_in();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap_or_default();
+        // 社会救助: 10 working days from Monday 2025-03-03 is Monday 2025-03-17.
+        let due = publication_due(&c, d("2025-03-03"), Period::WorkingDays(10));
+        assert_eq!(due.date, d("2025-03-17"));
+        // 20 calendar days from 2025-03-03 is Sunday 2025-03-23: the next working day counts.
+        let due = publication_due(&c, d("2025-03-03"), Period::Days(20));
+        assert_eq!(due.date, d("2025-03-24"));
+        // Over the 2025 National Day holiday (10-01..10-08, 09-28 and 10-11 worked).
+        let due = publication_due(&c, d("2025-09-25"), Period::Days(7));
+        assert_eq!(due.date, d("2025-10-09"));
+    }
+
     #[test]
     fn the_publication_deadline_flags_late_and_due_soon_items() {
         let c = crate::calendar::Calendar::built_in();
@@ -707,21 +745,29 @@ mod tests {
         let (due, risk) = publication_risk(
             &c,
             d("2025-03-03"),
+            W20,
             ItemStatus::FirstReview,
             d("2025-03-04"),
         );
         assert_eq!((due.date, risk), (d("2025-03-31"), PublicationRisk::OnTime));
-        let (_, risk) = publication_risk(&c, d("2025-03-03"), ItemStatus::Draft, d("2025-03-26"));
+        let (_, risk) =
+            publication_risk(&c, d("2025-03-03"), W20, ItemStatus::Draft, d("2025-03-26"));
         assert_eq!(risk, PublicationRisk::DueSoon);
         let (_, risk) = publication_risk(
             &c,
             d("2025-03-03"),
+            W20,
             ItemStatus::FinalReview,
             d("2025-04-01"),
         );
         assert_eq!(risk, PublicationRisk::Late);
-        let (_, risk) =
-            publication_risk(&c, d("2025-03-03"), ItemStatus::Published, d("2025-04-01"));
+        let (_, risk) = publication_risk(
+            &c,
+            d("2025-03-03"),
+            W20,
+            ItemStatus::Published,
+            d("2025-04-01"),
+        );
         assert_eq!(risk, PublicationRisk::OnTime);
     }
 

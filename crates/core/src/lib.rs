@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod case;
+pub mod catalogue;
 pub mod clock;
 pub mod deadline;
 pub mod fee;

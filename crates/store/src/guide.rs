@@ -94,7 +94,7 @@ impl Store {
     pub async fn catalogue_versions(
         &self,
         slug: &Slug,
-    ) -> Result<Vec<(i32, Vec<String>)>, StoreError> {
+    ) -> Result<Vec<(i32, Vec<gongkai_core::catalogue::Column>)>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let rows: Vec<(i32, String)> = on_pool!(self, |pool| {
             sqlx::query_as(
@@ -106,11 +106,26 @@ impl Store {
         });
         rows.into_iter()
             .map(|(y, j)| {
-                Ok((
-                    y,
-                    serde_json::from_str(&j)
-                        .map_err(|e| StoreError::Corrupt(format!("catalogue: {e}")))?,
-                ))
+                // Versions saved before columns had descriptions hold names only.
+                #[derive(serde::Deserialize)]
+                #[serde(untagged)]
+                enum Saved {
+                    Columns(Vec<gongkai_core::catalogue::Column>),
+                    Names(Vec<String>),
+                }
+                let columns = match serde_json::from_str(&j)
+                    .map_err(|e| StoreError::Corrupt(format!("catalogue: {e}")))?
+                {
+                    Saved::Columns(c) => c,
+                    Saved::Names(n) => n
+                        .into_iter()
+                        .map(|name| gongkai_core::catalogue::Column {
+                            name,
+                            ..Default::default()
+                        })
+                        .collect(),
+                };
+                Ok((y, columns))
             })
             .collect()
     }

@@ -28,6 +28,8 @@ pub struct DraftSummary {
     pub item_id: Option<i64>,
     /// 形成日期 (for the publication deadline).
     pub formed_on: Option<NaiveDate>,
+    /// The catalogue column it is filed under (its time limit applies).
+    pub category: String,
 }
 
 /// A draft with its content and history.
@@ -89,6 +91,7 @@ fn summary((id, content, review, updated, item_id): DraftRow) -> Result<DraftSum
         updated: ms(updated),
         item_id,
         formed_on: content.formed_on,
+        category: content.category,
     })
 }
 
@@ -573,21 +576,6 @@ impl Store {
                 "SELECT i.id, i.title FROM items i WHERE i.agency_id = $1 AND i.withdrawn_on IS NULL \
                  AND i.kind IN ('rule', 'normative_document') \
                  AND NOT EXISTS (SELECT 1 FROM items x WHERE x.interprets_id = i.id AND x.withdrawn_on IS NULL) ORDER BY i.id",
-            )
-            .bind(agency_id)
-            .fetch_all(pool)
-            .await?
-        }))
-    }
-
-    /// The agency's catalogue in order, each column with how many items on the portal it holds.
-    pub async fn category_counts(&self, slug: &Slug) -> Result<Vec<(String, i64)>, StoreError> {
-        let agency_id = self.agency_id(slug).await?;
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT c.name, COUNT(i.id) FROM catalogue_categories c \
-                 LEFT JOIN items i ON i.category_id = c.id AND i.withdrawn_on IS NULL \
-                 WHERE c.agency_id = $1 GROUP BY c.id, c.name, c.position ORDER BY c.position, c.id",
             )
             .bind(agency_id)
             .fetch_all(pool)

@@ -8,6 +8,8 @@ use sqlx::QueryBuilder;
 
 use gongkai_core::audit::Actor;
 
+use gongkai_core::catalogue::Column;
+
 use crate::audit::{AuditEntry, BeginWrite, append_audit};
 use crate::{Store, StoreError, on_pool};
 
@@ -127,6 +129,9 @@ pub(crate) fn set_table2_figure(t: &mut Table2, key: &str, value: &str) -> Resul
     *cell = Some(v);
     Ok(())
 }
+
+/// A catalogue column as stored, with its item count.
+type ColumnRow = (String, Option<String>, String, String, String, bool, i64);
 
 impl Store {
     /// Adds an agency. Its parent, if any, must exist already.
@@ -266,7 +271,8 @@ impl Store {
         id.ok_or_else(|| StoreError::NotFound(format!("机关“{slug}”")))
     }
 
-    /// Sets the agency's catalogue categories in order; existing ones keep their id and items.
+    /// Sets the agency's catalogue categories in order by name; existing ones keep their id, items
+    /// and description (the editor's [`set_catalogue`](Self::set_catalogue) sets the rest).
     pub async fn set_categories(
         &self,
         slug: &Slug,
@@ -274,35 +280,85 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let existing = self.catalogue(slug).await?;
+        let columns: Vec<Column> = names
+            .iter()
+            .map(|n| {
+                existing
+                    .iter()
+                    .find(|c| &c.name == n)
+                    .cloned()
+                    .unwrap_or_else(|| Column {
+                        name: n.clone(),
+                        ..Column::default()
+                    })
+            })
+            .collect();
+        self.set_catalogue(slug, &columns, actor, now).await
+    }
+
+    /// Sets the agency's catalogue: the columns given, in that order, then any column left out
+    /// (its items must keep a column). Existing columns keep their id and items. The catalogue as
+    /// it then stands is this year's version (主动公开基本目录（年版）).
+    pub async fn set_catalogue(
+        &self,
+        slug: &Slug,
+        columns: &[Column],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
+        let mut all = columns.to_vec();
+        for old in self.catalogue(slug).await? {
+            if !all.iter().any(|c| c.name == old.name) {
+                all.push(old);
+            }
+        }
+        let all = gongkai_core::catalogue::tree_order(all);
         let entry = AuditEntry {
             actor,
             agency: Some(slug.as_str()),
             action: "catalogue.set",
             target: format!("catalogue:{slug}"),
-            summary: names.join("、"),
+            summary: all
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
         };
+        let year = chrono::Datelike::year(
+            &now.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is valid")),
+        );
+        let json = serde_json::to_string(&all).map_err(|e| StoreError::Invalid(e.to_string()))?;
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            for (position, name) in (1_i32..).zip(names) {
+            for (position, c) in (1_i32..).zip(&all) {
                 sqlx::query(
-                    "INSERT INTO catalogue_categories (agency_id, position, name) VALUES ($1, $2, $3) \
-                     ON CONFLICT (agency_id, name) DO UPDATE SET position = excluded.position",
+                    "INSERT INTO catalogue_categories \
+                     (agency_id, position, name, parent_name, description, deadline, basis, not_involved) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (agency_id, name) DO UPDATE SET position = excluded.position, \
+                     parent_name = excluded.parent_name, description = excluded.description, \
+                     deadline = excluded.deadline, basis = excluded.basis, not_involved = excluded.not_involved",
                 )
                 .bind(agency_id)
                 .bind(position)
-                .bind(name)
+                .bind(&c.name)
+                .bind(c.parent.as_deref())
+                .bind(&c.description)
+                .bind(&c.deadline)
+                .bind(&c.basis)
+                .bind(c.not_involved)
                 .execute(&mut *tx)
                 .await?;
             }
-            // The catalogue as it stands is this year's version (主动公开基本目录（年版）).
             sqlx::query(
                 "INSERT INTO catalogue_versions (agency_id, year, categories_json, saved_ms) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (agency_id, year) DO UPDATE SET categories_json = excluded.categories_json, saved_ms = excluded.saved_ms",
             )
             .bind(agency_id)
-            .bind(chrono::Datelike::year(&now.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is valid"))))
-            .bind(serde_json::to_string(names).map_err(|e| StoreError::Invalid(e.to_string()))?)
+            .bind(year)
+            .bind(&json)
             .bind(now.timestamp_millis())
             .execute(&mut *tx)
             .await?;
@@ -312,7 +368,7 @@ impl Store {
         Ok(())
     }
 
-    /// The agency's catalogue categories, in order.
+    /// The agency's catalogue categories' names, in order.
     pub async fn categories(&self, slug: &Slug) -> Result<Vec<String>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
         Ok(on_pool!(self, |pool| {
@@ -323,6 +379,52 @@ impl Store {
             .fetch_all(pool)
             .await?
         }))
+    }
+
+    /// The agency's catalogue, in order, each sub-column after its column.
+    pub async fn catalogue(&self, slug: &Slug) -> Result<Vec<Column>, StoreError> {
+        Ok(self
+            .catalogue_counts(slug)
+            .await?
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect())
+    }
+
+    /// The agency's catalogue in order, each column with how many items on the portal it holds.
+    pub async fn catalogue_counts(&self, slug: &Slug) -> Result<Vec<(Column, i64)>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let rows: Vec<ColumnRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                    "SELECT c.name, c.parent_name, c.description, c.deadline, c.basis, c.not_involved, COUNT(i.id) \
+                     FROM catalogue_categories c \
+                     LEFT JOIN items i ON i.category_id = c.id AND i.withdrawn_on IS NULL \
+                     WHERE c.agency_id = $1 \
+                     GROUP BY c.id, c.name, c.parent_name, c.description, c.deadline, c.basis, c.not_involved, c.position \
+                     ORDER BY c.position, c.id",
+                )
+                .bind(agency_id)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(name, parent, description, deadline, basis, not_involved, n)| {
+                    (
+                        Column {
+                            name,
+                            parent,
+                            description,
+                            deadline,
+                            basis,
+                            not_involved,
+                        },
+                        n,
+                    )
+                },
+            )
+            .collect())
     }
 
     /// Records a published item.

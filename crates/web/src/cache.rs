@@ -94,7 +94,7 @@ impl PageCache {
 
     /// How many pages are kept (tests).
     pub fn len(&self) -> usize {
-        self.entries.read().map(|e| e.len()).unwrap_or(0)
+        self.entries.read().map_or(0, |e| e.len())
     }
 
     /// Whether no page is kept.

@@ -76,18 +76,12 @@ pub async fn catalogue(
     let agency = find(&state, &slug).await?;
     let rows: Vec<_> = state
         .store
-        .category_counts(&agency.slug)
+        .catalogue_counts(&agency.slug)
         .await?
         .into_iter()
-        .map(|(name, count)| context! { name, count })
+        .map(|(c, count)| column_row(&c, count))
         .collect();
-    let versions: Vec<_> = state
-        .store
-        .catalogue_versions(&agency.slug)
-        .await?
-        .into_iter()
-        .map(|(year, categories)| context! { year, categories })
-        .collect();
+    let versions = versions(&state, &agency.slug).await?;
     let html = views::render(
         "catalogue.html",
         context! {
@@ -98,6 +92,44 @@ pub async fn catalogue(
     )
     .map_err(|e| AppError::Internal(e.into()))?;
     Ok(Html(html).into_response())
+}
+
+fn column_row(c: &gongkai_core::catalogue::Column, count: i64) -> minijinja::Value {
+    context! {
+        name => c.name.clone(),
+        child => c.parent.is_some(),
+        description => c.description.clone(),
+        deadline => if c.deadline.is_empty() { "信息形成或者变更之日起20个工作日内".to_owned() } else { c.deadline.clone() },
+        basis => c.basis.clone(),
+        not_involved => c.not_involved,
+        count,
+    }
+}
+
+/// The catalogue's yearly versions, each as its column names.
+async fn versions(
+    state: &AppState,
+    slug: &gongkai_core::Slug,
+) -> Result<Vec<minijinja::Value>, AppError> {
+    Ok(state
+        .store
+        .catalogue_versions(slug)
+        .await?
+        .into_iter()
+        .map(|(year, columns)| {
+            let categories: Vec<String> = columns
+                .iter()
+                .map(|c| {
+                    let mut name = c.name.clone();
+                    if c.not_involved {
+                        name.push_str("（未涉及）");
+                    }
+                    name
+                })
+                .collect();
+            context! { year, categories }
+        })
+        .collect())
 }
 
 /// The guide editor.
@@ -172,25 +204,55 @@ pub async fn edit_catalogue(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    let versions: Vec<_> = state
+    let columns = state.store.catalogue(&agency.slug).await?;
+    let text = if columns.is_empty() {
+        // An agency without a catalogue starts from the spec's default for its kind.
+        match agency.kind {
+            gongkai_core::AgencyKind::Department => gongkai_core::catalogue::DEPARTMENT_DEFAULT,
+            _ => gongkai_core::catalogue::TOWN_DEFAULT,
+        }
+        .to_owned()
+    } else {
+        gongkai_core::catalogue::to_text(&columns)
+    };
+    render_catalogue_editor(&state, &s, &agency, &text, columns.is_empty(), None).await
+}
+
+async fn render_catalogue_editor(
+    state: &AppState,
+    s: &crate::session::ActiveSession,
+    agency: &gongkai_core::Agency,
+    text: &str,
+    suggested: bool,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let versions = versions(state, &agency.slug).await?;
+    let rows: Vec<_> = state
         .store
-        .catalogue_versions(&agency.slug)
+        .catalogue_counts(&agency.slug)
         .await?
         .into_iter()
-        .map(|(year, categories)| context! { year, categories })
+        .map(|(c, count)| column_row(&c, count))
         .collect();
-    let html = page(
-        &s,
+    let mut html = page(
+        s,
         "admin/catalogue.html",
         context! {
             agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
-            categories => state.store.categories(&agency.slug).await?,
+            text,
+            suggested,
+            error => error.clone(),
+            rows,
             can_edit => s.principal.can_administer(&agency.slug),
             year => chrono::Datelike::year(&state.clock.today()),
             versions,
         },
-    )?;
-    Ok(html.into_response())
+    )?
+    .into_response();
+    if error.is_some() {
+        *html.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(html)
 }
 
 /// The catalogue form.
@@ -213,34 +275,23 @@ pub async fn save_catalogue(
             "只有本机关的机关管理员可以修改主动公开基本目录。".into(),
         ));
     }
-    let mut names: Vec<String> = Vec::new();
-    for line in form
-        .categories
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-    {
-        if line.chars().count() > 40 {
-            return Err(AppError::Unprocessable(format!(
-                "栏目名称“{line}”超过40个字。"
-            )));
+    let columns = match gongkai_core::catalogue::parse(&form.categories) {
+        Ok(c) => c,
+        Err(e) => {
+            return render_catalogue_editor(
+                &state,
+                &s,
+                &agency,
+                &form.categories,
+                false,
+                Some(format!("{e}（目录未保存，请改正后再提交。）")),
+            )
+            .await;
         }
-        if !names.iter().any(|n| n == line) {
-            names.push(line.to_owned());
-        }
-    }
-    if names.is_empty() {
-        return Err(AppError::Unprocessable("目录至少要有一个栏目。".into()));
-    }
-    // Columns not listed stay, after the listed ones (their items must keep a column).
-    for old in state.store.categories(&agency.slug).await? {
-        if !names.contains(&old) {
-            names.push(old);
-        }
-    }
+    };
     state
         .store
-        .set_categories(&agency.slug, &names, &s.actor(), state.clock.now())
+        .set_catalogue(&agency.slug, &columns, &s.actor(), state.clock.now())
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}/catalogue", agency.slug)).into_response())
 }

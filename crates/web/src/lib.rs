@@ -276,22 +276,25 @@ pub fn router(state: AppState) -> Router {
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ];
-    let routes = routes();
-    let mut router = routes
-        .router
+    let Routes {
+        router: all_routes,
+        pages: cached,
+        ..
+    } = routes();
+    let mut staged = all_routes
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(csrf::BODY_LIMIT))
         .layer(middleware::from_fn(csrf::verify))
         .layer(middleware::from_fn(display::apply))
         .layer(middleware::from_fn_with_state(state.clone(), session::load));
     if let Some(staleness) = state.settings.page_cache {
-        let cache = Arc::new(cache::PageCache::new(routes.pages, staleness));
-        router = router.layer(middleware::from_fn_with_state(
+        let cache = Arc::new(cache::PageCache::new(cached, staleness));
+        staged = staged.layer(middleware::from_fn_with_state(
             (state.clone(), cache),
             cache::serve,
         ));
     }
-    let mut router = router.with_state(state);
+    let mut router = staged.with_state(state);
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             name,

@@ -349,6 +349,52 @@ async fn the_guide_and_the_catalogue_are_on_the_portal(store: &Store) {
         catalogue.body
     );
     assert!(catalogue.body.contains("2025年版"));
+    // Sub-columns, what goes in, time limits and 未涉及, as staff write them.
+    let saved = admin
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/catalogue"),
+            &[(
+                "categories",
+                "重点民生 | 社会救助、养老等\n- 社会救助 | 低保名单 | 10个工作日 | 条例第二十一条\n统计信息 | 统计数据 | | | 未涉及\n政府会议",
+            )],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let columns = store
+        .catalogue(&Slug::parse(TOWN_A).unwrap())
+        .await
+        .unwrap();
+    let social = columns.iter().find(|c| c.name == "社会救助").unwrap();
+    assert_eq!(social.parent.as_deref(), Some("重点民生"));
+    assert_eq!(
+        social.period(),
+        gongkai_core::catalogue::Period::WorkingDays(10)
+    );
+    let catalogue = visitor.get(&format!("/agencies/{TOWN_A}/catalogue")).await;
+    for part in [
+        "└",
+        "子栏目：",
+        "低保名单",
+        "10个工作日",
+        "条例第二十一条",
+        "未涉及",
+    ] {
+        assert!(catalogue.body.contains(part), "{part}: {}", catalogue.body);
+    }
+    // A line that cannot be read: the form comes back with the line number, nothing is saved.
+    let refused = admin
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/catalogue"),
+            &[("categories", "新栏目甲\n-- 三级栏目")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("第2行") && refused.body.contains("三级栏目"));
+    let after = store
+        .catalogue(&Slug::parse(TOWN_A).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(after, columns, "a refused save changes nothing");
     let agency = visitor.get(&format!("/agencies/{TOWN_A}")).await;
     for column in [
         "政府信息公开指南",

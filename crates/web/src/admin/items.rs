@@ -83,6 +83,20 @@ pub(crate) struct Row {
 
 /// The agency's drafts split into those waiting for the signed-in person (to write or to review)
 /// and the rest, each with its 20-working-day publication deadline.
+/// Each column's time limit, by column name (the 条例's 20 working days for an unknown one).
+async fn column_periods(
+    state: &AppState,
+    agency: &Slug,
+) -> Result<impl Fn(&str) -> gongkai_core::catalogue::Period + use<>, AppError> {
+    let columns = state.store.catalogue(agency).await?;
+    Ok(move |name: &str| {
+        columns.iter().find(|c| c.name == name).map_or(
+            gongkai_core::catalogue::DEFAULT_PERIOD,
+            gongkai_core::catalogue::Column::period,
+        )
+    })
+}
+
 pub(crate) async fn work_of(
     state: &AppState,
     s: &ActiveSession,
@@ -92,10 +106,12 @@ pub(crate) async fn work_of(
     let today = state.clock.today();
     let mut mine = Vec::new();
     let mut rows = Vec::new();
+    let periods = column_periods(state, agency).await?;
     for d in state.store.item_drafts(agency).await? {
+        let period = periods(&d.category);
         let risk = d
             .formed_on
-            .map(|f| publication_risk(&state.calendar, f, d.review.status, today));
+            .map(|f| publication_risk(&state.calendar, f, period, d.review.status, today));
         let row = Row {
             id: d.id,
             agency: agency.to_string(),
@@ -299,9 +315,12 @@ async fn draft_page(
         .await?;
     let content = draft.as_ref().map(|d| &d.content);
     let today = state.clock.today();
+    let period = column_periods(state, &agency.slug).await?(
+        content.map(|c| c.category.as_str()).unwrap_or_default(),
+    );
     let risk = content
         .and_then(|c| c.formed_on)
-        .map(|f| publication_risk(&state.calendar, f, status, today));
+        .map(|f| publication_risk(&state.calendar, f, period, status, today));
     let review = draft.as_ref().map(|d| &d.summary.review);
     let errors: std::collections::BTreeMap<&str, &str> =
         errors.iter().map(|(k, v)| (*k, v.as_str())).collect();
