@@ -125,6 +125,51 @@ const ITEM_SELECT: &str = "SELECT i.id, i.index_no, i.title, c.name, i.published
      FROM items i JOIN catalogue_categories c ON c.id = i.category_id";
 
 impl Store {
+    /// The agency's 索引号 pattern (the default unless set).
+    pub async fn index_pattern(&self, slug: &Slug) -> Result<String, StoreError> {
+        let pattern: Option<Option<String>> = on_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT index_pattern FROM agencies WHERE slug = $1")
+                .bind(slug.as_str())
+                .fetch_optional(pool)
+                .await?
+        });
+        let pattern = pattern.ok_or_else(|| StoreError::NotFound(format!("机关“{slug}”")))?;
+        Ok(pattern.unwrap_or_else(|| gongkai_core::item::DEFAULT_INDEX_PATTERN.to_owned()))
+    }
+
+    /// Sets the agency's 索引号 pattern for items published from now on (published numbers stay).
+    pub async fn set_index_pattern(
+        &self,
+        slug: &Slug,
+        pattern: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        gongkai_core::item::check_index_pattern(pattern)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let entry = AuditEntry {
+            actor,
+            agency: Some(slug.as_str()),
+            action: "agency.index_pattern",
+            target: format!("agency:{slug}"),
+            summary: format!("索引号格式改为“{pattern}”"),
+        };
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let done = sqlx::query("UPDATE agencies SET index_pattern = $1 WHERE slug = $2")
+                .bind(pattern)
+                .bind(slug.as_str())
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound(format!("机关“{slug}”")));
+            }
+            append_audit!(tx, &entry, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// Starts a draft; the drafter is the actor (a signed-in user).
     pub async fn create_item_draft(
         &self,
@@ -251,7 +296,10 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("机关“{slug}”")))?;
         let agency_id = self.agency_id(slug).await?;
-        let template = IndexTemplate::for_code(agency.credit_code.as_str());
+        let template = IndexTemplate {
+            pattern: self.index_pattern(slug).await?,
+            ..IndexTemplate::for_code(agency.credit_code.as_str())
+        };
         let step_json = json(step)?;
         let entry = AuditEntry {
             actor,

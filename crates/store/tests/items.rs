@@ -283,6 +283,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
         Some("11370323004345133C/2025-00002")
     );
     assert_eq!(total, 6, "the demo's four 2024 meetings and these two");
+
     let after = store.report_data(&town(), 2025).await.unwrap().compute();
     assert_eq!(
         after.proactive.total - before.proactive.total,
@@ -473,6 +474,73 @@ async fn index_numbers_continue_after_imported_ones(store: &Store) {
     assert_eq!(
         item.index_no.as_deref(),
         Some("11370323004345133C/2024-00021")
+    );
+
+    // The agency switches to monthly numbering (安徽 style): the next item starts the month's own
+    // series; the one published keeps its number. A pattern without a period is refused.
+    let system = Actor::system("测试");
+    assert!(
+        store
+            .set_index_pattern(&town(), "{code}-{serial:5}", &system, now())
+            .await
+            .is_err()
+    );
+    store
+        .set_index_pattern(&town(), "{code}/{yyyymm}-{serial:4}", &system, now())
+        .await
+        .unwrap();
+    let second = store
+        .create_item_draft(
+            &town(),
+            &content("西里镇2024年冬季安全生产通告"),
+            &drafter,
+            now(),
+        )
+        .await
+        .unwrap();
+    for (step, user_id, actor) in [
+        (ReviewStep::Submit, drafter_id, &drafter),
+        (ReviewStep::ApproveFirst, head_id, &head),
+        (ReviewStep::ApproveFinal, leader_id, &leader),
+    ] {
+        let who = Reviewer {
+            user_id,
+            drafter: true,
+            first: true,
+            final_: true,
+        };
+        store
+            .review_item(&town(), second, &step, who, actor, now(), d("2024-12-20"))
+            .await
+            .unwrap();
+    }
+    let second_id = store
+        .item_draft(&town(), second)
+        .await
+        .unwrap()
+        .unwrap()
+        .summary
+        .item_id
+        .unwrap();
+    let numbers = [item_id, second_id];
+    let mut got = Vec::new();
+    for id in numbers {
+        got.push(
+            store
+                .published_item(&town(), id)
+                .await
+                .unwrap()
+                .unwrap()
+                .index_no
+                .unwrap(),
+        );
+    }
+    assert_eq!(
+        got,
+        [
+            "11370323004345133C/2024-00021",
+            "11370323004345133C/202412-0001"
+        ]
     );
 }
 

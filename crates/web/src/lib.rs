@@ -223,6 +223,7 @@ fn routes() -> Routes {
         .post("/admin/agencies/{slug}/revoke", Staff, admin::agencies::revoke)
         .post("/admin/agencies/{slug}/deadline", Staff, admin::agencies::set_deadline)
         .post("/admin/agencies/{slug}/letter-settings", Staff, admin::agencies::letter_settings)
+        .post("/admin/agencies/{slug}/index-pattern", Staff, admin::agencies::index_pattern)
         .get("/admin/agencies/{slug}/guide", Staff, guide::edit)
         .post("/admin/agencies/{slug}/guide", Staff, guide::save)
         .get("/admin/agencies/{slug}/catalogue", Staff, guide::edit_catalogue)

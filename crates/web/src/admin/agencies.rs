@@ -285,6 +285,11 @@ async fn agency_page(
             letters => Serde(state.store.own_letter_settings(&agency.slug).await?.unwrap_or_default()),
             letters_inherited => state.store.own_letter_settings(&agency.slug).await?.is_none(),
             default_prefix => gongkai_core::letter::default_number_prefix(&agency.name),
+            index_pattern => state.store.index_pattern(&agency.slug).await?,
+            index_example => gongkai_core::item::IndexTemplate {
+                pattern: state.store.index_pattern(&agency.slug).await?,
+                ..gongkai_core::item::IndexTemplate::for_code(agency.credit_code.as_str())
+            }.number(state.clock.today(), 1),
             reconsideration_default => parent.map(|a| a.name.clone()),
             summary_year => chrono::Datelike::year(&state.clock.today()) - 1,
             form => Serde(form),
@@ -508,6 +513,40 @@ pub async fn letter_settings(
         .await?;
     Ok(Redirect::to(&format!(
         "/admin/agencies/{}?notice=letter_settings_saved",
+        agency.slug
+    ))
+    .into_response())
+}
+
+/// `pattern`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct IndexPatternForm {
+    pattern: String,
+}
+
+/// Sets the agency's 索引号 pattern (§4.1: provinces differ) for items published from now on.
+pub async fn index_pattern(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Form(form): Form<IndexPatternForm>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    if !s.principal.can_administer(&agency.slug) {
+        return Err(AppError::Forbidden(
+            "只有本机关的机关管理员或系统管理员可以修改索引号格式。".into(),
+        ));
+    }
+    let pattern = form.pattern.trim();
+    gongkai_core::item::check_index_pattern(pattern)
+        .map_err(|e| AppError::Unprocessable(format!("{e}（未保存）")))?;
+    state
+        .store
+        .set_index_pattern(&agency.slug, pattern, &s.actor(), state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/admin/agencies/{}?notice=index_pattern_saved",
         agency.slug
     ))
     .into_response())

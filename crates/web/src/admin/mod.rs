@@ -127,6 +127,9 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "case_saved" => "复议、诉讼案件已记录。",
         "registered" => "申请已登记，接收回执已生成。",
         "letter_settings_saved" => "文书设置已保存。",
+        "index_pattern_saved" => {
+            "索引号格式已保存，此后发布的信息按新格式编号；已发布信息的索引号不变。"
+        }
         "published" => "年度报告已发布，并已在“信息公开年度报告”栏目公开。",
         _ => return None,
     })
