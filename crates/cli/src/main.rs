@@ -503,6 +503,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     mailer,
                 ));
             }
+            // Published items to their channels (webhook, WeChat); deliveries are rows, so a
+            // restart resumes them.
+            tokio::spawn(gongkai_web::deliver::Deliverer::new(store.clone()).run());
             let state = gongkai_web::AppState {
                 store: store.clone(),
                 clock,

@@ -15,6 +15,7 @@ pub mod letter;
 pub mod money;
 pub mod report;
 pub mod request;
+pub mod supervision;
 pub mod workflow;
 
 pub use agency::{Agency, AgencyKind, AgencyRef, CreditCode, Slug};

@@ -17,6 +17,7 @@ fn empty_report() -> AnnualReport {
         items: &[],
         table2: &Table2::default(),
         fees: FeeSummary::default(),
+        supervision: gongkai_core::supervision::Supervision::default(),
         texts: &StaffTexts {
             management: "<script>alert(1)</script>".to_owned(),
             ..Default::default()

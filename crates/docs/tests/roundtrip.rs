@@ -73,6 +73,7 @@ fn base(year: i32) -> AnnualReport {
         items: &[],
         table2: &Table2::default(),
         fees: FeeSummary::default(),
+        supervision: gongkai_core::supervision::Supervision::default(),
         texts: &StaffTexts::default(),
     })
 }

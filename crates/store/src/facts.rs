@@ -55,6 +55,8 @@ pub struct ReportData {
     pub table2: Table2,
     /// Fees of the year (fee records arrive with the request workflow; until then none).
     pub fees: FeeSummary,
+    /// Enquiries, complaints, evaluations and proposals of the year.
+    pub supervision: gongkai_core::supervision::Supervision,
     /// Staff-written text.
     pub texts: StaffTexts,
 }
@@ -72,6 +74,7 @@ impl ReportData {
             items: &self.items,
             table2: &self.table2,
             fees: self.fees,
+            supervision: self.supervision,
             texts: &self.texts,
         })
     }
@@ -257,6 +260,7 @@ impl Store {
             set_table2_figure(&mut table2, &key, &value)?;
         }
         let texts = texts_from_rows(text_rows);
+        let supervision = self.supervision_figures(&agency.slug, year).await?;
         Ok(ReportData {
             agency,
             year,
@@ -266,6 +270,7 @@ impl Store {
             items,
             table2,
             fees: FeeSummary::default(),
+            supervision,
             texts,
         })
     }

@@ -394,6 +394,18 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
                     item_id = Some(new_id);
+                    // One delivery per active channel, in the publication's own transaction.
+                    sqlx::query(
+                        "INSERT INTO deliveries (channel_id, item_id, delivery_id, created_ms, next_ms) \
+                         SELECT id, $1, 'gk-' || CAST($1 AS TEXT) || '-' || CAST(id AS TEXT), $2, $2 \
+                         FROM channels WHERE agency_id = $3 AND active = $4",
+                    )
+                    .bind(new_id)
+                    .bind(now.timestamp_millis())
+                    .bind(agency_id)
+                    .bind(true)
+                    .execute(&mut *tx)
+                    .await?;
                 }
             }
             if matches!(step, ReviewStep::Withdraw { .. })

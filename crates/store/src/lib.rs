@@ -12,6 +12,7 @@ use sqlx::sqlite::{
 
 mod accounts;
 pub mod audit;
+mod channels;
 pub mod demo;
 mod error;
 mod facts;
@@ -21,10 +22,12 @@ mod letters;
 mod publications;
 mod records;
 mod requests;
+mod supervision;
 pub mod testing;
 
 pub use accounts::{NewSession, NewUser, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter, audit_time};
+pub use channels::{ChannelInfo, DeliveryRow, PendingDelivery};
 pub use error::StoreError;
 pub use facts::{MemberReport, PublicReport, ReportData};
 pub use guide::GuideVersion;
@@ -33,6 +36,7 @@ pub use letters::{IssuedLetter, LinkedCase, NewCase, PendingMail};
 pub use publications::{Publication, REPORT_CATEGORY};
 pub use records::NewItem;
 pub use requests::{NewRequest, QueuedRequest, RequestStep, Requester};
+pub use supervision::{Accountability, Message, OfficerRecord, Proposal};
 
 /// Runs the same body against whichever pool the store holds. The body is compiled once per
 /// backend, so it may only use SQL and types both engines accept.

@@ -18,6 +18,7 @@ mod api;
 pub mod cache;
 mod check;
 mod csrf;
+pub mod deliver;
 mod display;
 mod error;
 mod guide;
@@ -27,6 +28,7 @@ mod pages;
 mod requests;
 pub mod search;
 mod session;
+mod supervision;
 mod views;
 
 pub use error::AppError;
@@ -205,6 +207,13 @@ fn routes() -> Routes {
         .page("/api/v1/agencies/{slug}/items", api::items)
         .page("/api/v1/agencies/{slug}/items/{item}", api::item)
         .page("/api/v1/agencies/{slug}/reports", api::reports)
+        .page("/agencies/{slug}/messages", supervision::list)
+        .get("/agencies/{slug}/messages/new", Public, supervision::new_form)
+        .post("/agencies/{slug}/messages", Public, supervision::submit)
+        .get("/agencies/{slug}/messages/track", Public, supervision::track)
+        .get("/agencies/{slug}/evaluate", Public, supervision::evaluate_form)
+        .post("/agencies/{slug}/evaluate", Public, supervision::evaluate)
+        .page("/agencies/{slug}/proposals", supervision::proposals)
         .get("/check", Public, check::form)
         .post("/check", Public, check::submit)
         // The back office.
@@ -245,6 +254,16 @@ fn routes() -> Routes {
         .post("/admin/agencies/{slug}/requests/{code}/assign", Staff, admin::cases::assign)
         .post("/admin/agencies/{slug}/requests/{code}/cases", Staff, admin::cases::case)
         .get("/admin/agencies/{slug}/requests/{code}/letters/{letter}", Staff, admin::cases::letter)
+        .get("/admin/agencies/{slug}/messages", Staff, admin::supervision::messages)
+        .get("/admin/agencies/{slug}/messages/{message}", Staff, admin::supervision::message)
+        .post("/admin/agencies/{slug}/messages/{message}/assign", Staff, admin::supervision::assign_message)
+        .post("/admin/agencies/{slug}/messages/{message}/reply", Staff, admin::supervision::reply_message)
+        .get("/admin/agencies/{slug}/evaluations", Staff, admin::supervision::evaluations)
+        .get("/admin/agencies/{slug}/proposals", Staff, admin::supervision::proposals)
+        .post("/admin/agencies/{slug}/proposals", Staff, admin::supervision::save_proposal)
+        .get("/admin/agencies/{slug}/accountability", Staff, admin::supervision::accountability)
+        .get("/admin/agencies/{slug}/channels", Staff, admin::channels::list)
+        .post("/admin/agencies/{slug}/channels", Staff, admin::channels::add)
         .get("/admin/agencies/{slug}/reports/{year}", Staff, admin::workspace::show)
         .post("/admin/agencies/{slug}/reports/{year}", Staff, admin::workspace::save)
         .post("/admin/agencies/{slug}/reports/{year}/publish", Staff, admin::workspace::publish)

@@ -131,6 +131,52 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "admin/request.html",
             include_str!("../templates/admin/request.html"),
         ),
+        ("messages.html", include_str!("../templates/messages.html")),
+        (
+            "message_new.html",
+            include_str!("../templates/message_new.html"),
+        ),
+        (
+            "message_done.html",
+            include_str!("../templates/message_done.html"),
+        ),
+        (
+            "message_track.html",
+            include_str!("../templates/message_track.html"),
+        ),
+        ("evaluate.html", include_str!("../templates/evaluate.html")),
+        (
+            "evaluate_done.html",
+            include_str!("../templates/evaluate_done.html"),
+        ),
+        (
+            "proposals.html",
+            include_str!("../templates/proposals.html"),
+        ),
+        (
+            "admin/messages.html",
+            include_str!("../templates/admin/messages.html"),
+        ),
+        (
+            "admin/message.html",
+            include_str!("../templates/admin/message.html"),
+        ),
+        (
+            "admin/evaluations.html",
+            include_str!("../templates/admin/evaluations.html"),
+        ),
+        (
+            "admin/proposals.html",
+            include_str!("../templates/admin/proposals.html"),
+        ),
+        (
+            "admin/accountability.html",
+            include_str!("../templates/admin/accountability.html"),
+        ),
+        (
+            "admin/channels.html",
+            include_str!("../templates/admin/channels.html"),
+        ),
     ] {
         env.add_template(name, source)
             .expect("embedded templates parse");

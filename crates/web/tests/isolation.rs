@@ -25,6 +25,7 @@ fn concrete(spec: &RouteSpec, w: &World) -> String {
         .replace("{year}", "2024")
         .replace("{file}", "report.json")
         .replace("{code}", &w.b_request)
+        .replace("{message}", &w.b_message)
         .replace("{draft}", &w.b_item.0.to_string())
         .replace("{item}", &w.b_item.1.to_string())
         .replace("{version}", "1")

@@ -121,6 +121,7 @@ mod tests {
             items: &[],
             table2: &Table2::default(),
             fees: FeeSummary::default(),
+            supervision: crate::supervision::Supervision::default(),
             texts: &StaffTexts::default(),
         })
     }

@@ -98,6 +98,8 @@ pub struct ReportInputs<'a> {
     pub table2: &'a Table2,
     /// Fees of the year.
     pub fees: FeeSummary,
+    /// Enquiries, complaints, evaluations and proposals of the year (一（五）, 六（三）).
+    pub supervision: crate::supervision::Supervision,
     /// Staff-written text.
     pub texts: &'a StaffTexts,
 }
@@ -152,7 +154,7 @@ pub fn compute(inputs: &ReportInputs<'_>) -> AnnualReport {
         table4: t4,
         sections: Narrative::default(),
     };
-    report.sections = narrative::compose(&report, inputs.texts, inputs.fees);
+    report.sections = narrative::compose(&report, inputs.texts, inputs.fees, &inputs.supervision);
     report
 }
 

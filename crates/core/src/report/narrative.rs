@@ -7,17 +7,28 @@ use crate::case::CaseKind;
 use crate::request::OutcomeGroup;
 
 /// Builds the narrative: staff text where staff write, generated sentences where data speaks.
-pub fn compose(report: &AnnualReport, texts: &StaffTexts, fees: FeeSummary) -> Narrative {
+pub fn compose(
+    report: &AnnualReport,
+    texts: &StaffTexts,
+    fees: FeeSummary,
+    supervision: &crate::supervision::Supervision,
+) -> Narrative {
+    let short = crate::letter::default_number_prefix(&report.agency.name);
     Narrative {
         proactive: join(&texts.proactive, &proactive_sentence(report)),
         on_request: join(&texts.on_request, &on_request_sentence(report)),
         management: texts.management.clone(),
         platform: texts.platform.clone(),
-        supervision: texts.supervision.clone(),
+        supervision: join(&texts.supervision, &supervision.sentence(report.year)),
         problems: texts.problems.clone(),
         fees: fee_sentence(fees),
         work_points: texts.work_points.clone(),
-        proposals: texts.proposals.clone(),
+        // Staff text prevails (it may say more than the figures); without it the records speak.
+        proposals: if texts.proposals.trim().is_empty() {
+            supervision.proposals_sentence(report.year, &short)
+        } else {
+            texts.proposals.clone()
+        },
         innovation: texts.innovation.clone(),
     }
 }

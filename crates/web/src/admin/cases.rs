@@ -148,7 +148,7 @@ pub async fn queue(
     Ok(html.into_response())
 }
 
-fn may_handle(s: &ActiveSession, agency: &Agency) -> bool {
+pub(crate) fn may_handle(s: &ActiveSession, agency: &Agency) -> bool {
     s.principal.can_act(&agency.slug, Role::CaseOfficer)
 }
 
@@ -163,7 +163,10 @@ struct Choice {
 }
 
 /// The agency's case officers, for the assignment list.
-async fn officers(state: &AppState, agency: &Agency) -> Result<Vec<(i64, String)>, AppError> {
+pub(crate) async fn officers(
+    state: &AppState,
+    agency: &Agency,
+) -> Result<Vec<(i64, String)>, AppError> {
     let grants = state.store.all_grants().await?;
     let users = state.store.list_users().await?;
     Ok(users

@@ -7,9 +7,11 @@ pub mod agencies;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod channels;
 pub mod dashboard;
 pub mod items;
 pub mod summary;
+pub mod supervision;
 pub mod users;
 pub mod workspace;
 

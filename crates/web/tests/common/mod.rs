@@ -143,6 +143,8 @@ pub struct World {
     pub b_item: (i64, i64),
     /// Its attachment.
     pub b_attachment: i64,
+    /// A complaint to 南麻镇 (its tracking code).
+    pub b_message: String,
 }
 
 /// A request from a natural person, received on `received`.
@@ -257,6 +259,21 @@ pub async fn world(store: &Store) -> World {
         .id;
     let (b_item, b_attachment) =
         publish_item(store, &Slug::parse(TOWN_B).unwrap(), &users, now).await;
+    let b_message = store
+        .submit_message(
+            &Slug::parse(TOWN_B).unwrap(),
+            &gongkai_core::supervision::NewMessage {
+                kind: "complaint".into(),
+                name: "投诉人".into(),
+                contact: "13700000000".into(),
+                subject: "栏目未更新".into(),
+                body: "政府会议栏目未更新。".into(),
+                may_publish: true,
+            },
+            now,
+        )
+        .await
+        .unwrap();
     let clock = Arc::new(TestClock(Mutex::new(now)));
     let app = gongkai_web::router(gongkai_web::AppState {
         store: store.clone(),
@@ -274,6 +291,7 @@ pub async fn world(store: &Store) -> World {
         b_letter,
         b_item,
         b_attachment,
+        b_message,
     }
 }
 

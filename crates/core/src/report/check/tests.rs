@@ -48,6 +48,7 @@ fn report_of(year: i32, requests: &[RequestFacts], cases: &[CaseFacts]) -> Annua
         items: &items,
         table2: &Table2::default(),
         fees: FeeSummary::default(),
+        supervision: crate::supervision::Supervision::default(),
         texts: &StaffTexts::default(),
     })
 }

@@ -1,0 +1,364 @@
+//! The staff side of 监督保障: the enquiry and complaint queue with reply-time statistics, the
+//! quarterly results of public evaluation, 人大代表建议 / 政协提案 records, and the accountability
+//! view (责任考核) per officer and per agency.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, NaiveDate};
+use gongkai_core::auth::Role;
+use gongkai_core::supervision::{ProposalKind, REPLY_WORKING_DAYS};
+use gongkai_store::{Proposal, StoreError};
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Deserialize;
+
+use super::{page, readable};
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::Staff;
+
+fn may_reply(s: &crate::session::ActiveSession, agency: &gongkai_core::Slug) -> bool {
+    s.principal.can_act(agency, Role::CaseOfficer) || s.principal.can_administer(agency)
+}
+
+fn invalid(e: StoreError) -> AppError {
+    match e {
+        StoreError::Invalid(m) => AppError::Unprocessable(m),
+        other => other.into(),
+    }
+}
+
+/// `?year=`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+/// The queue of enquiries and complaints, with this year's reply-time statistics.
+pub async fn messages(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let today = state.clock.today();
+    let year = q.year.unwrap_or(today.year());
+    let messages = state.store.messages(&agency.slug).await?;
+    let reply_times: Vec<_> = state
+        .store
+        .reply_stats(&agency.slug, year, &state.calendar, today)
+        .await?
+        .into_iter()
+        .map(|(k, st)| context! { kind => k.label(), stats => Serde(st), average => st.average() })
+        .collect();
+    let rows: Vec<_> = messages
+        .iter()
+        .map(|m| {
+            context! {
+                code => m.tracking_code.clone(),
+                kind => m.kind.label(),
+                subject => m.subject.clone(),
+                received => m.received_on.to_string(),
+                assignee => m.assignee.as_ref().map(|(_, n)| n.clone()),
+                replied => m.replied_on.map(|d| d.to_string()),
+                published => m.published,
+                overdue => m.replied_on.is_none()
+                    && gongkai_core::supervision::reply_working_days(&state.calendar, m.received_on, today) > REPLY_WORKING_DAYS,
+            }
+        })
+        .collect();
+    Ok(page(
+        &s,
+        "admin/messages.html",
+        context! {
+            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            rows, stats => reply_times, year, target => REPLY_WORKING_DAYS,
+        },
+    )?
+    .into_response())
+}
+
+/// One message: the writer's text and contact (staff only), assignment and the reply form.
+pub async fn message(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, code)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let m = state
+        .store
+        .message(&agency.slug, &code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("没有查询码为 {code} 的留言。")))?;
+    let can_reply = may_reply(&s, &agency.slug);
+    let officers = if can_reply {
+        crate::admin::cases::officers(&state, &agency).await?
+    } else {
+        Vec::new()
+    };
+    Ok(page(
+        &s,
+        "admin/message.html",
+        context! {
+            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            m => Serde(&m),
+            kind => m.kind.label(),
+            can_reply,
+            officers => officers.into_iter().map(|(id, name)| context! { id, name }).collect::<Vec<_>>(),
+        },
+    )?
+    .into_response())
+}
+
+/// `user`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct AssignForm {
+    user: i64,
+}
+
+/// Assigns a message to a case officer of the agency.
+pub async fn assign_message(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, code)): Path<(String, String)>,
+    Form(form): Form<AssignForm>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    if !may_reply(&s, &agency.slug) {
+        return Err(AppError::Forbidden(
+            "只有本机关的依申请公开经办人或机关管理员可以交办留言。".into(),
+        ));
+    }
+    let officers = crate::admin::cases::officers(&state, &agency).await?;
+    if !officers.iter().any(|(id, _)| *id == form.user) {
+        return Err(AppError::Unprocessable(
+            "只能交办给本机关的依申请公开经办人。".into(),
+        ));
+    }
+    state
+        .store
+        .assign_message(
+            &agency.slug,
+            &code,
+            form.user,
+            &s.actor(),
+            state.clock.now(),
+        )
+        .await
+        .map_err(invalid)?;
+    Ok(Redirect::to(&format!("/admin/agencies/{}/messages/{code}", agency.slug)).into_response())
+}
+
+/// `reply`, `publish`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ReplyForm {
+    reply: String,
+    publish: String,
+}
+
+/// Records the reply (once) and publishes question and answer if chosen and agreed.
+pub async fn reply_message(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, code)): Path<(String, String)>,
+    Form(form): Form<ReplyForm>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    if !may_reply(&s, &agency.slug) {
+        return Err(AppError::Forbidden(
+            "只有本机关的依申请公开经办人或机关管理员可以答复留言。".into(),
+        ));
+    }
+    state
+        .store
+        .reply_message(
+            &agency.slug,
+            &code,
+            &form.reply,
+            form.publish == "on",
+            &s.actor(),
+            state.clock.now(),
+        )
+        .await
+        .map_err(invalid)?;
+    Ok(Redirect::to(&format!("/admin/agencies/{}/messages/{code}", agency.slug)).into_response())
+}
+
+/// Public evaluation by quarter, with the comments.
+pub async fn evaluations(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let year = q.year.unwrap_or(state.clock.today().year());
+    let (quarters, comments) = state.store.evaluation_results(&agency.slug, year).await?;
+    let figures = state.store.supervision_figures(&agency.slug, year).await?;
+    Ok(page(
+        &s,
+        "admin/evaluations.html",
+        context! {
+            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            year,
+            quarters => quarters.iter().map(|(n, st)| context! {
+                quarter => n, count => st.count, average => st.average(), satisfied => st.satisfied_percent(),
+            }).collect::<Vec<_>>(),
+            comments => comments.into_iter().map(|(on, rating, comment, title)| context! {
+                date => on.to_string(), rating, comment, title,
+            }).collect::<Vec<_>>(),
+            sentence => figures.sentence(year),
+            proposals_sentence => figures.proposals_sentence(year, &gongkai_core::letter::default_number_prefix(&agency.name)),
+        },
+    )?
+    .into_response())
+}
+
+/// 人大代表建议 / 政协提案 of the agency, and the form to add one.
+pub async fn proposals(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let rows: Vec<_> = state
+        .store
+        .proposals(&agency.slug)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let label = ProposalKind::from_key(&p.kind).map(ProposalKind::label);
+            context! { p => Serde(p), label }
+        })
+        .collect();
+    Ok(page(
+        &s,
+        "admin/proposals.html",
+        context! {
+            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            rows,
+            can_edit => s.principal.can_administer(&agency.slug),
+            year => state.clock.today().year(),
+            kinds => ProposalKind::ALL.iter().map(|k| context! { value => k.key(), label => k.label() }).collect::<Vec<_>>(),
+        },
+    )?
+    .into_response())
+}
+
+/// The proposal form (dates as `YYYY-MM-DD`, empty when not yet).
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ProposalForm {
+    id: i64,
+    kind: String,
+    year: i32,
+    number: String,
+    title: String,
+    submitter: String,
+    lead: String,
+    received_on: String,
+    replied_on: String,
+    result: String,
+    published_on: String,
+}
+
+fn date(field: &str, value: &str) -> Result<Option<NaiveDate>, AppError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.parse().map(Some).map_err(|_| {
+        AppError::Unprocessable(format!(
+            "{field}“{v}”不是有效日期，请写成 2025-03-01 的形式。"
+        ))
+    })
+}
+
+/// Saves a suggestion or proposal (new, or its reply and publication later).
+pub async fn save_proposal(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Form(form): Form<ProposalForm>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    if !s.principal.can_administer(&agency.slug) {
+        return Err(AppError::Forbidden(
+            "只有本机关的机关管理员可以登记建议提案。".into(),
+        ));
+    }
+    let p = Proposal {
+        id: form.id,
+        kind: form.kind.clone(),
+        year: form.year,
+        number: form.number.clone(),
+        title: form.title.clone(),
+        submitter: form.submitter.clone(),
+        lead: form.lead == "on",
+        received_on: date("交办日期", &form.received_on)?,
+        replied_on: date("答复日期", &form.replied_on)?,
+        result: form.result.clone(),
+        published_on: date("公开日期", &form.published_on)?,
+    };
+    state
+        .store
+        .save_proposal(&agency.slug, &p, &s.actor(), state.clock.now())
+        .await
+        .map_err(invalid)?;
+    Ok(Redirect::to(&format!("/admin/agencies/{}/proposals", agency.slug)).into_response())
+}
+
+/// 责任考核: per officer and per agency (this one and those below it), review latency, items
+/// published after their column's time limit, requests answered late, messages answered late.
+pub async fn accountability(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(slug): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let (agency, agencies, tree) = readable(&state, &s.principal, &slug).await?;
+    let year = q.year.unwrap_or(state.clock.today().year());
+    let mut slugs = vec![agency.slug.clone()];
+    for a in &agencies {
+        if a.slug != agency.slug
+            && tree.is_within(&a.slug, &agency.slug)
+            && s.principal.can_read(&a.slug, &tree)
+        {
+            slugs.push(a.slug.clone());
+        }
+    }
+    let mut per_agency = Vec::new();
+    let mut officers: BTreeMap<String, gongkai_store::OfficerRecord> = BTreeMap::new();
+    for slug in &slugs {
+        let record = state
+            .store
+            .accountability(slug, year, &state.calendar, state.settings.periods)
+            .await?;
+        let name = agencies
+            .iter()
+            .find(|a| &a.slug == slug)
+            .map(|a| a.name.clone())
+            .unwrap_or_default();
+        for (who, o) in &record.officers {
+            officers.entry(who.clone()).or_default().merge(o);
+        }
+        per_agency.push(context! { slug => slug.to_string(), name, r => Serde(record.total) });
+    }
+    Ok(page(
+        &s,
+        "admin/accountability.html",
+        context! {
+            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            year,
+            per_agency,
+            officers => officers.into_iter().map(|(name, r)| context! { name, r => Serde(r) }).collect::<Vec<_>>(),
+        },
+    )?
+    .into_response())
+}

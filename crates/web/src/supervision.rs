@@ -1,0 +1,333 @@
+//! The public side of 监督保障: the enquiry and complaint channel (form, tracking code, published
+//! answers), public evaluation (社会评议) of items and of the service, and the published results of
+//! 人大代表建议 and 政协提案.
+
+use axum::Extension;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use gongkai_core::auth::secrets_equal;
+use gongkai_core::supervision::{MessageKind, NewMessage, ProposalKind};
+use gongkai_store::StoreError;
+use minijinja::context;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::pages::find as agency;
+use crate::session::{Visitor, render_form as render};
+
+fn kinds() -> Vec<minijinja::Value> {
+    MessageKind::ALL
+        .iter()
+        .map(|k| context! { value => k.key(), label => k.label() })
+        .collect()
+}
+
+/// The message form as posted (`may_publish` is a checkbox).
+#[derive(Debug, Deserialize, Default, serde::Serialize)]
+#[serde(default)]
+pub struct MessageForm {
+    kind: String,
+    name: String,
+    contact: String,
+    subject: String,
+    body: String,
+    may_publish: String,
+}
+
+impl MessageForm {
+    fn message(&self) -> NewMessage {
+        NewMessage {
+            kind: self.kind.clone(),
+            name: self.name.clone(),
+            contact: self.contact.clone(),
+            subject: self.subject.clone(),
+            body: self.body.clone(),
+            may_publish: self.may_publish == "on",
+        }
+    }
+}
+
+/// Published questions and answers, with the way to write and to look up one's own.
+pub async fn list(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let a = agency(&state, &slug).await?;
+    let rows: Vec<_> = state
+        .store
+        .published_messages(&a.slug)
+        .await?
+        .into_iter()
+        .map(|m| {
+            context! {
+                kind => m.kind.label(),
+                subject => m.subject,
+                body => m.body,
+                received => m.received_on.to_string(),
+                reply => m.reply,
+                replied => m.replied_on.map(|d| d.to_string()),
+            }
+        })
+        .collect();
+    let html = crate::views::render(
+        "messages.html",
+        context! { agency => context! { slug => a.slug.to_string(), name => a.name.clone() }, rows },
+    )?;
+    Ok(Html(html).into_response())
+}
+
+fn form_page(
+    state: &AppState,
+    visitor: &Visitor,
+    a: &gongkai_core::Agency,
+    form: &MessageForm,
+    errors: &[(&'static str, String)],
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let errors: std::collections::BTreeMap<&str, String> =
+        errors.iter().map(|(k, v)| (*k, v.clone())).collect();
+    render(
+        state,
+        visitor,
+        status,
+        "message_new.html",
+        context! {
+            agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
+            form => minijinja::value::Serde(form),
+            errors,
+            kinds => kinds(),
+        },
+    )
+}
+
+/// The enquiry / complaint form.
+pub async fn new_form(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let a = agency(&state, &slug).await?;
+    form_page(
+        &state,
+        &visitor,
+        &a,
+        &MessageForm::default(),
+        &[],
+        StatusCode::OK,
+    )
+}
+
+/// Accepts a message and shows its tracking code (only after it is stored).
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    Form(form): Form<MessageForm>,
+) -> Result<Response, AppError> {
+    let a = agency(&state, &slug).await?;
+    let m = form.message();
+    let problems = m.problems();
+    if !problems.is_empty() {
+        return form_page(
+            &state,
+            &visitor,
+            &a,
+            &form,
+            &problems,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let code = state
+        .store
+        .submit_message(&a.slug, &m, state.clock.now())
+        .await?;
+    render(
+        &state,
+        &visitor,
+        StatusCode::OK,
+        "message_done.html",
+        context! {
+            agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
+            code,
+            kind => MessageKind::from_key(&m.kind).map(MessageKind::label),
+        },
+    )
+}
+
+/// `?code=&contact=`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct TrackQuery {
+    code: String,
+    contact: String,
+}
+
+/// The writer's own message and its reply, for the holder of the code and the contact given.
+pub async fn track(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    Query(q): Query<TrackQuery>,
+) -> Result<Response, AppError> {
+    let a = agency(&state, &slug).await?;
+    let agency_ctx = context! { slug => a.slug.to_string(), name => a.name.clone() };
+    let code = q.code.trim().to_uppercase();
+    if code.is_empty() {
+        return render(
+            &state,
+            &visitor,
+            StatusCode::OK,
+            "message_track.html",
+            context! { agency => agency_ctx, code },
+        );
+    }
+    let found = state
+        .store
+        .message(&a.slug, &code)
+        .await?
+        .filter(|m| secrets_equal(m.contact.trim(), q.contact.trim()));
+    let Some(m) = found else {
+        return render(
+            &state,
+            &visitor,
+            StatusCode::NOT_FOUND,
+            "message_track.html",
+            context! {
+                agency => agency_ctx,
+                code,
+                error => "查询码或联系方式不正确。请核对提交时显示的查询码和填写的联系方式。",
+            },
+        );
+    };
+    render(
+        &state,
+        &visitor,
+        StatusCode::OK,
+        "message_track.html",
+        context! {
+            agency => agency_ctx,
+            code,
+            message => context! {
+                kind => m.kind.label(),
+                subject => m.subject,
+                body => m.body,
+                received => m.received_on.to_string(),
+                reply => m.reply,
+                replied => m.replied_on.map(|d| d.to_string()),
+                published => m.published,
+            },
+        },
+    )
+}
+
+/// `?item=` on the evaluation form.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct EvaluateQuery {
+    item: Option<i64>,
+}
+
+/// The evaluation form (its own page: the item pages are cached and carry no form token).
+pub async fn evaluate_form(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    Query(q): Query<EvaluateQuery>,
+) -> Result<Response, AppError> {
+    let a = agency(&state, &slug).await?;
+    let item = match q.item {
+        Some(id) => Some(
+            state
+                .store
+                .published_item(&a.slug, id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("没有这条信息，或它已撤回。".into()))?,
+        ),
+        None => None,
+    };
+    render(
+        &state,
+        &visitor,
+        StatusCode::OK,
+        "evaluate.html",
+        context! {
+            agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
+            item => item.map(|i| context! { id => i.id, title => i.title }),
+        },
+    )
+}
+
+/// The evaluation as posted.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct EvaluateForm {
+    item: String,
+    rating: String,
+    comment: String,
+}
+
+/// Records an evaluation and thanks the visitor.
+pub async fn evaluate(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    Form(form): Form<EvaluateForm>,
+) -> Result<Response, AppError> {
+    let a = agency(&state, &slug).await?;
+    let item = form.item.trim().parse::<i64>().ok();
+    let rating = form.rating.trim().parse::<u8>().unwrap_or(0);
+    match state
+        .store
+        .evaluate(&a.slug, item, rating, &form.comment, state.clock.now())
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Invalid(m)) => return Err(AppError::Unprocessable(m)),
+        Err(e) => return Err(e.into()),
+    }
+    render(
+        &state,
+        &visitor,
+        StatusCode::OK,
+        "evaluate_done.html",
+        context! {
+            agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
+            item,
+        },
+    )
+}
+
+/// Results of 人大代表建议 and 政协提案 handled, as published.
+pub async fn proposals(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let a = agency(&state, &slug).await?;
+    let rows: Vec<_> = state
+        .store
+        .proposals(&a.slug)
+        .await?
+        .into_iter()
+        .filter(|p| p.published_on.is_some())
+        .map(|p| {
+            context! {
+                kind => ProposalKind::from_key(&p.kind).map(ProposalKind::label),
+                year => p.year,
+                number => p.number,
+                title => p.title,
+                submitter => p.submitter,
+                lead => if p.lead { "主办" } else { "协办" },
+                result => p.result,
+                replied => p.replied_on.map(|d| d.to_string()),
+                published => p.published_on.map(|d| d.to_string()),
+            }
+        })
+        .collect();
+    let html = crate::views::render(
+        "proposals.html",
+        context! { agency => context! { slug => a.slug.to_string(), name => a.name.clone() }, rows },
+    )?;
+    Ok(Html(html).into_response())
+}
