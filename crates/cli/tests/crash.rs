@@ -10,39 +10,15 @@
 
 mod common;
 
-use common::free_port;
+use common::{free_port, start};
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use gongkai_core::Slug;
 use gongkai_store::Store;
-
-fn start(url: &str, port: u16, search: &std::path::Path) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
-        .env("GONGKAI_DATABASE_URL", url)
-        .env("GONGKAI_SEARCH_DIR", search)
-        .env("GONGKAI_LOG", "error")
-        .spawn()
-        .unwrap();
-    for _ in 0..200 {
-        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
-            let _ = write!(s, "GET /healthz HTTP/1.0\r\n\r\n");
-            let mut out = String::new();
-            if s.read_to_string(&mut out).is_ok() && out.contains("200 OK") {
-                return child;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    panic!("server did not start");
-}
 
 /// Posts one request; returns the tracking code if the server acknowledged it (201).
 fn submit(port: u16, n: usize) -> Option<String> {
@@ -70,7 +46,7 @@ fn submit(port: u16, n: usize) -> Option<String> {
 async fn burst_then_kill(url: &str) {
     let port = free_port();
     let search = tempfile::tempdir().unwrap();
-    let mut server = start(url, port, search.path());
+    let mut server = start(url, port, search.path(), &["--demo"]);
     let acked = Arc::new(Mutex::new(Vec::<(usize, String)>::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let workers: Vec<_> = (0..8)
@@ -108,7 +84,7 @@ async fn burst_then_kill(url: &str) {
     assert!(acked.len() >= 60, "only {} acknowledged", acked.len());
 
     // Restart: the server opens the same database (SQLite recovers its WAL) and serves again.
-    let mut server = start(url, port, search.path());
+    let mut server = start(url, port, search.path(), &["--demo"]);
     server.kill().unwrap();
     server.wait().unwrap();
 

@@ -1,13 +1,15 @@
 //! Delivery of published items to a signed webhook and a WeChat official account, against stub
-//! servers this test starts, on both backends. The webhook is down at first; the WeChat stub
-//! revokes its access token once; the delivery task is killed mid-run and a new one started (as a
-//! restarted server would). Afterwards every item has reached every channel exactly once by
-//! delivery id, and WeChat published each item once.
+//! servers this test starts, on both backends. The webhook is down at first and the WeChat stub
+//! revokes its access token once; the server is killed with SIGKILL in the middle of delivering
+//! and started again. Afterwards every item has reached every channel exactly once by delivery id,
+//! and WeChat published each item once.
 
 #![allow(
     clippy::unwrap_used,
     reason = "a test fails loudly on unexpected input"
 )]
+
+mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -21,11 +23,12 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
+use common::{free_port, start};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::item::{Attribute, DocKind, ItemContent, ReviewStep, Reviewer};
-use gongkai_store::{NewUser, Store, demo, on_both_backends};
-use gongkai_web::deliver::{Deliverer, WebhookConfig, WechatConfig, signature};
+use gongkai_store::{NewUser, Store, demo};
+use gongkai_web::deliver::{WebhookConfig, WechatConfig, signature};
 use serde_json::{Value, json};
 
 const SECRET: &str = "webhook-secret-for-tests";
@@ -224,7 +227,7 @@ async fn publish_item(store: &Store, town: &Slug, title: &str, people: &[(i64, A
         .unwrap()
 }
 
-async fn every_item_reaches_every_channel_exactly_once(store: &Store) {
+async fn every_item_reaches_every_channel_exactly_once(store: &Store, url: &str) {
     demo::load(store, now()).await.unwrap();
     let town = Slug::parse(demo::TOWN_SLUG).unwrap();
     let stub = Arc::new(Stub::default());
@@ -276,18 +279,31 @@ async fn every_item_reaches_every_channel_exactly_once(store: &Store) {
     // Items published before the channels existed (the demo's) are not delivered.
     assert_eq!(store.deliveries(&town).await.unwrap().len(), 16);
 
-    // The first run: WeChat goes through (once its token is revoked and refreshed), the
-    // webhook is down; the task is killed after a while.
+    // The first server: WeChat goes through (once its token is revoked and refreshed), the
+    // webhook is down; the server is killed in the middle of delivering.
     stub.revoke_next.store(true, Ordering::SeqCst);
-    let first = tokio::spawn(Deliverer::new(store.clone()).run());
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    first.abort();
-    let _ = first.await;
+    let port = free_port();
+    let search = tempfile::tempdir().unwrap();
+    let mut server = start(url, port, search.path(), &[]);
+    for _ in 0..400 {
+        if stub.published.lock().unwrap().len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    let published_before = stub.published.lock().unwrap().len();
+    assert!(
+        published_before < 8,
+        "killed before it finished ({published_before} published)"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
     stub.webhook_down.store(false, Ordering::SeqCst);
 
-    // A new task, as after a restart, finishes the rest.
-    let second = tokio::spawn(Deliverer::new(store.clone()).run());
-    for _ in 0..300 {
+    // A restarted server finishes the rest.
+    let mut server = start(url, port, search.path(), &[]);
+    for _ in 0..600 {
         let pending = store
             .deliveries(&town)
             .await
@@ -300,7 +316,8 @@ async fn every_item_reaches_every_channel_exactly_once(store: &Store) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    second.abort();
+    server.kill().unwrap();
+    server.wait().unwrap();
     let rows = store.deliveries(&town).await.unwrap();
     assert!(rows.iter().all(|d| d.done_ms.is_some()), "{rows:?}");
     assert!(
@@ -333,4 +350,16 @@ async fn every_item_reaches_every_channel_exactly_once(store: &Store) {
     assert!(stub.tokens_issued.load(Ordering::SeqCst) >= 2);
 }
 
-on_both_backends!(every_item_reaches_every_channel_exactly_once);
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_delivers_every_item_once_through_sigkill() {
+    let db = gongkai_store::testing::TestDb::sqlite().await;
+    every_item_reaches_every_channel_exactly_once(&db.store, &db.url).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_delivers_every_item_once_through_sigkill() {
+    let Some(db) = gongkai_store::testing::TestDb::postgres().await else {
+        return;
+    };
+    every_item_reaches_every_channel_exactly_once(&db.store, &db.url).await;
+}
