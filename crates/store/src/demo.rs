@@ -200,9 +200,59 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
     let town = slug(TOWN_SLUG);
     let categories: Vec<String> = CATEGORIES.iter().map(|c| (*c).to_owned()).collect();
     if store.categories(&town).await? != categories {
-        store
-            .set_categories(&town, &categories, &actor, now)
-            .await?;
+        // The seed town's own columns with what goes in them and their basis
+        // (letters-guide-catalogue.md §3.5).
+        let columns: Vec<gongkai_core::catalogue::Column> = CATEGORIES
+            .iter()
+            .map(|name| {
+                let (description, deadline, basis) = match *name {
+                    "重点民生" => (
+                        "社会救助、养老服务、就业、社会保险等政策和办理结果",
+                        "20个工作日",
+                        "条例第二十条第（十一）项、第二十一条",
+                    ),
+                    "政府会议" => ("镇政府常务会议、镇长办公会议决定事项", "20个工作日", ""),
+                    "乡村振兴" => (
+                        "贯彻落实农业农村政策、涉农补贴、巩固拓展脱贫攻坚成果",
+                        "20个工作日",
+                        "条例第二十一条",
+                    ),
+                    "法治建设专栏" => (
+                        "法治政府建设年度报告、行政执法公示、普法",
+                        "20个工作日",
+                        "厅字〔2019〕28号",
+                    ),
+                    "政府预决算" => (
+                        "镇政府预算、决算及说明",
+                        "批准后20日",
+                        "条例第二十条第（七）项；预算法第十四条",
+                    ),
+                    "信息公开年度报告" => {
+                        ("政府信息公开工作年度报告", "每年按县政府规定的时间公布", "条例第四十九条、第五十条")
+                    }
+                    "文稿解读" => (
+                        "政策解读，与所解读的文件相互链接",
+                        "3个工作日",
+                        "国办发〔2016〕80号",
+                    ),
+                    "政务公开培训" => ("政务公开工作培训和业务动态", "20个工作日", ""),
+                    "规划计划" => (
+                        "发展规划、年度工作计划和总结",
+                        "20个工作日",
+                        "条例第二十条第（三）项",
+                    ),
+                    _ => ("公益性岗位、志愿服务等社会公益事项", "20个工作日", ""),
+                };
+                gongkai_core::catalogue::Column {
+                    name: (*name).to_owned(),
+                    description: description.to_owned(),
+                    deadline: deadline.to_owned(),
+                    basis: basis.to_owned(),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        store.set_catalogue(&town, &columns, &actor, now).await?;
     }
     let agency_id = store.agency_id(&town).await?;
     for (serial, (category, title, published_on)) in ITEMS.into_iter().enumerate() {
