@@ -65,7 +65,8 @@ http {
 CONF
 nginx -c "$NGINX_CONF"
 
-run() { # url -> "requests/s p99"
+run() { # url -> "requests/s p99" (after a 2-second warm-up run whose figures are dropped)
+  wrk -t2 -c32 -d2s "$1" >/dev/null
   wrk -t2 -c32 -d"$DUR" --latency "$1" | awk '
     /Requests\/sec/ { rps = $2 }
     /^ +99%/ { p99 = $2 }

@@ -496,6 +496,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     }
                 });
             }
+            // The Chinese tokenizer loads its dictionary on first use (~0.1 s): do it now, not
+            // in the first visitor's search.
+            let warm = search.clone();
+            tokio::task::spawn_blocking(move || {
+                let _ = warm.search(&gongkai_search::SearchQuery {
+                    text: "政府信息公开".into(),
+                    page: 1,
+                    per_page: 1,
+                    ..Default::default()
+                });
+            });
             if let Some(mailer) = mailer {
                 tokio::spawn(gongkai_web::mail::run_outbox(
                     store.clone(),

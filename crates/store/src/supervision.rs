@@ -9,6 +9,7 @@ use gongkai_core::supervision::{
 };
 
 use crate::audit::{AuditEntry, BeginWrite, append_audit};
+use crate::requests::queue_mail;
 use crate::{Store, StoreError, on_pool};
 
 /// A message as staff and the writer see it.
@@ -192,6 +193,27 @@ impl Store {
             .bind(now.timestamp_millis())
             .execute(&mut *tx)
             .await?;
+            // The agency's case officers hear of it (sent by the outbox task after commit).
+            let officers: Vec<String> = sqlx::query_scalar(
+                "SELECT u.email FROM users u JOIN user_roles r ON r.user_id = u.id \
+                 WHERE r.agency_id = $1 AND r.role = 'case_officer' AND NOT u.disabled AND u.email IS NOT NULL",
+            )
+            .bind(agency_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for to in officers {
+                queue_mail!(
+                    tx,
+                    to,
+                    format!("新的{}（查询码 {code}）", kind.label()),
+                    format!(
+                        "收到一件{}：{}\n请登录政府信息公开管理系统办理：/admin/agencies/{slug}/messages/{code}\n",
+                        kind.label(),
+                        m.subject.trim()
+                    ),
+                    now
+                );
+            }
             append_audit!(tx, &entry, now);
             tx.commit().await?;
         });
@@ -336,6 +358,20 @@ impl Store {
                 return Err(StoreError::Invalid(
                     "这条留言已经答复过，答复不能修改。".into(),
                 ));
+            }
+            // A writer who left an e-mail address gets the reply by mail too.
+            if let Some(to) = gongkai_core::intake::email_address(&m.contact).map(str::to_owned) {
+                queue_mail!(
+                    tx,
+                    to,
+                    format!("您的{}已答复（查询码 {code}）", m.kind.label()),
+                    format!(
+                        "您好！您提出的{}“{}”已答复：\n\n{reply}\n",
+                        m.kind.label(),
+                        m.subject
+                    ),
+                    now
+                );
             }
             append_audit!(tx, &entry, now);
             tx.commit().await?;

@@ -138,6 +138,33 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
         "a reply is given once"
     );
 
+    // A writer who left an e-mail address also gets the reply by mail.
+    let by_mail = store
+        .submit_message(
+            &town(),
+            &NewMessage {
+                contact: "wangwu@example.cn".into(),
+                ..message("enquiry", "邮件答复", false)
+            },
+            at("2025-12-01"),
+        )
+        .await
+        .unwrap();
+    store
+        .reply_message(
+            &town(),
+            &by_mail,
+            "答复见本邮件。",
+            false,
+            &staff,
+            at("2025-12-02"),
+        )
+        .await
+        .unwrap();
+    let mail = store.mail_to("wangwu@example.cn").await.unwrap();
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].0.contains("已答复"), "{mail:?}");
+
     let published = store.published_messages(&town()).await.unwrap();
     assert_eq!(published.len(), 2);
     assert!(published.iter().all(|m| m.reply.is_some()));
@@ -165,7 +192,7 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
             enquiries.longest,
             enquiries.overdue_open
         ),
-        (4, 2, 1, 8, 2)
+        (5, 3, 1, 8, 2)
     );
     assert_eq!(
         (complaints.received, complaints.replied, complaints.longest),
@@ -271,7 +298,7 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
     let report = store.report_data(&town(), 2025).await.unwrap().compute();
     assert!(
         report.sections.supervision.contains(
-            "通过网站咨询投诉渠道收到咨询4件、投诉2件，已答复3件；收到社会评议3条，满意率67%"
+            "通过网站咨询投诉渠道收到咨询5件、投诉2件，已答复4件；收到社会评议3条，满意率67%"
         ),
         "{}",
         report.sections.supervision
@@ -292,7 +319,7 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
         .await
         .unwrap();
     let lisi = acc.officers.get("李四").copied().unwrap_or_default();
-    assert_eq!((lisi.messages, lisi.messages_late), (3, 1));
+    assert_eq!((lisi.messages, lisi.messages_late), (4, 1));
 }
 
 on_both_backends!(a_year_of_supervision_gives_the_report_its_figures);

@@ -105,12 +105,16 @@ impl PageCache {
     async fn generation(&self, state: &AppState) -> Generation {
         let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
         let last = self.checked_ms.load(Ordering::Acquire);
-        let due = self.database.load(Ordering::Acquire) < 0
+        let unknown = self.database.load(Ordering::Acquire) < 0;
+        let due = unknown
             || self.staleness.is_zero()
             || now.saturating_sub(last) >= u64::try_from(self.staleness.as_millis()).unwrap_or(0);
-        // One request refreshes; the others use the number read at most `staleness` ago.
+        // One request refreshes; the others use the number read at most `staleness` ago. While
+        // the number is unknown (just started, or the last read failed) every request reads it:
+        // one small query is cheaper than rendering a page nobody may keep.
         if due
             && (self.staleness.is_zero()
+                || unknown
                 || self
                     .checked_ms
                     .compare_exchange(last, now.max(1), Ordering::AcqRel, Ordering::Acquire)

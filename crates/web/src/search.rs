@@ -125,18 +125,22 @@ pub async fn page(
     let results = if q.is_empty() {
         None
     } else {
+        let query = SearchQuery {
+            text: q.clone(),
+            agency: Some(form.agency.clone()).filter(|s| !s.is_empty()),
+            category: Some(form.category.clone()).filter(|s| !s.is_empty()),
+            year,
+            kind: Some(form.kind.clone()).filter(|s| !s.is_empty()),
+            page,
+            per_page: PER_PAGE,
+        };
+        // A search is CPU work of a millisecond or more: off the async workers, so that other
+        // requests (cached pages) are not held up behind it.
+        let index = state.search.clone();
         Some(
-            state
-                .search
-                .search(&SearchQuery {
-                    text: q.clone(),
-                    agency: Some(form.agency.clone()).filter(|s| !s.is_empty()),
-                    category: Some(form.category.clone()).filter(|s| !s.is_empty()),
-                    year,
-                    kind: Some(form.kind.clone()).filter(|s| !s.is_empty()),
-                    page,
-                    per_page: PER_PAGE,
-                })
+            tokio::task::spawn_blocking(move || index.search(&query))
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?
                 .map_err(|e| AppError::Internal(e.into()))?,
         )
     };
