@@ -711,6 +711,62 @@ pub struct AttachmentInfo {
 }
 
 impl Store {
+    /// Removes an attachment from a draft that is being written and has never been published
+    /// (a published item's attachments are what the public saw: they change only through a new
+    /// publication, which this version does not version separately).
+    pub async fn remove_attachment(
+        &self,
+        slug: &Slug,
+        draft: i64,
+        attachment: i64,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let entry = AuditEntry {
+            actor,
+            agency: Some(slug.as_str()),
+            action: "item.detach",
+            target: format!("item-draft:{draft}"),
+            summary: format!("删除附件 {attachment}"),
+        };
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let row: Option<(String, Option<i64>)> = sqlx::query_as(
+                "SELECT status, item_id FROM item_drafts WHERE id = $1 AND agency_id = $2",
+            )
+            .bind(draft)
+            .bind(agency_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match row {
+                None => return Err(StoreError::NotFound(format!("草稿 {draft}"))),
+                Some((status, _)) if status != ItemStatus::Draft.key() => {
+                    return Err(StoreError::Invalid(
+                        "信息已提交审核，不能删除附件；退回后才能修改".into(),
+                    ));
+                }
+                Some((_, Some(_))) => {
+                    return Err(StoreError::Invalid(
+                        "这条信息已经发布过，附件是公众看到的内容，不能删除；如需更正，请上传更正后的附件并在正文中说明".into(),
+                    ));
+                }
+                Some(_) => {}
+            }
+            let done = sqlx::query("DELETE FROM item_attachments WHERE id = $1 AND draft_id = $2")
+                .bind(attachment)
+                .bind(draft)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound(format!("附件 {attachment}")));
+            }
+            append_audit!(tx, &entry, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// Adds an attachment to a draft (only while it is a draft). The caller checked its type.
     #[allow(
         clippy::too_many_arguments,

@@ -245,6 +245,7 @@ fn routes() -> Routes {
         .post("/admin/agencies/{slug}/items/{draft}/review", Staff, admin::items::review)
         .post("/admin/agencies/{slug}/items/{draft}/attachments", Staff, admin::items::attach)
         .get("/admin/agencies/{slug}/items/{draft}/attachments/{attachment}", Staff, admin::items::attachment)
+        .post("/admin/agencies/{slug}/items/{draft}/attachments/{attachment}/delete", Staff, admin::items::detach)
         .get("/admin/agencies/{slug}/items/{draft}/versions/{version}", Staff, admin::items::version)
         .get("/admin/agencies/{slug}/requests", Staff, admin::cases::queue)
         .get("/admin/agencies/{slug}/requests/new", Staff, admin::cases::register_form)

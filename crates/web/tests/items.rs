@@ -85,6 +85,44 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         )
         .await;
     assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
+    // A wrong file uploaded by mistake can be removed while drafting.
+    let wrong = drafter
+        .upload(
+            &format!("{uri}/attachments"),
+            "错误的文件.pdf",
+            b"%PDF-1.7 oops",
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::SEE_OTHER);
+    let page = drafter.get(&uri).await;
+    let at = page.body.find("错误的文件.pdf").unwrap();
+    let link = &page.body[..at];
+    let id = link[link.rfind("/attachments/").unwrap() + "/attachments/".len()..]
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let removed = drafter
+        .post(&format!("{uri}/attachments/{id}/delete"), &[])
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    let page = drafter.get(&uri).await;
+    assert!(!page.body.contains("错误的文件.pdf") && page.body.contains("宅基地申请表.pdf"));
+    // What the public saw stays: a published item's attachment cannot be removed.
+    let kept = w
+        .store
+        .remove_attachment(
+            &gongkai_core::Slug::parse(common::TOWN_B).unwrap(),
+            w.b_item.0,
+            w.b_attachment,
+            &gongkai_core::audit::Actor::system("测试"),
+            w.clock_now(),
+        )
+        .await;
+    assert!(
+        matches!(kept, Err(gongkai_store::StoreError::Invalid(_))),
+        "{kept:?}"
+    );
     let submitted = drafter.post(&review, &[("step", "submit")]).await;
     assert_eq!(
         submitted.status,

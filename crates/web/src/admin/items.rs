@@ -626,6 +626,29 @@ pub async fn attach(
     }
 }
 
+/// Removes an attachment from a never-published draft (its drafter, while drafting).
+pub async fn detach(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, id, att)): Path<(String, i64, i64)>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    may_draft(&s, &agency)?;
+    match state
+        .store
+        .remove_attachment(&agency.slug, id, att, &s.actor(), state.clock.now())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/admin/agencies/{}/items/{id}?notice=item_saved",
+            agency.slug
+        ))
+        .into_response()),
+        Err(StoreError::Invalid(why)) => Err(AppError::Unprocessable(format!("{why}。"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// An attachment of a draft, for staff.
 pub async fn attachment(
     State(state): State<AppState>,
