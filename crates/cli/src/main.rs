@@ -496,6 +496,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     }
                 });
             }
+            // Publications and withdrawals by other processes reach this server's index too.
+            tokio::spawn(gongkai_web::search::follow_others(
+                store.clone(),
+                search.clone(),
+                std::time::Duration::from_secs(2),
+            ));
             // The Chinese tokenizer loads its dictionary on first use (~0.1 s): do it now, not
             // in the first visitor's search.
             let warm = search.clone();

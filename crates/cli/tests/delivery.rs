@@ -141,9 +141,12 @@ async fn publish(
         .unwrap()
         .remove(v["media_id"].as_str().unwrap())
     else {
-        return Json(json!({ "errcode": 53503, "errmsg": "draft not found" }));
+        return Json(json!({ "errcode": 40007, "errmsg": "invalid media_id" }));
     };
     s.published.lock().unwrap().push(title);
+    // Answer slowly, so that the kill lands between WeChat's publication and the sender's record
+    // of it: the restarted sender must recognise the lost answer, not publish again.
+    tokio::time::sleep(Duration::from_millis(300)).await;
     Json(json!({ "errcode": 0, "errmsg": "ok", "publish_id": "2247483" }))
 }
 

@@ -249,6 +249,28 @@ impl SearchIndex {
         })
     }
 
+    /// Applies a batch of changes in one commit: each entry replaces its item (`Ok`) or removes it
+    /// (`Err(id)`, withdrawn). Used to follow changes made by other processes.
+    pub fn apply(&self, changes: &[Result<SearchDoc, i64>]) -> Result<(), SearchError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        self.write(|w| {
+            for change in changes {
+                match change {
+                    Ok(d) => {
+                        w.delete_term(Term::from_field_i64(self.f.id, d.id));
+                        w.add_document(self.document(d))?;
+                    }
+                    Err(id) => {
+                        w.delete_term(Term::from_field_i64(self.f.id, *id));
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
     /// Replaces the whole index with `docs`, calling `progress` after each.
     pub fn rebuild(
         &self,

@@ -675,6 +675,71 @@ impl Store {
             .collect()
     }
 
+    /// Items changed after the position `(updated_ms, id)`, in that order, at most `limit`: each
+    /// with its agency (slug, name) and `None` if it is no longer on the portal. A search index
+    /// follows other processes' publications and withdrawals with it.
+    pub async fn items_changed_after(
+        &self,
+        after: (i64, i64),
+        limit: i64,
+    ) -> Result<Vec<((i64, i64), String, String, Result<PublishedItem, i64>)>, StoreError> {
+        type Row = (
+            String,
+            String,
+            i64,
+            Option<String>,
+            String,
+            String,
+            NaiveDate,
+            Option<String>,
+            i64,
+            bool,
+        );
+        let rows: Vec<Row> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT a.slug, a.name, i.id, i.index_no, i.title, c.name, i.published_on, i.content_json, COALESCE(i.updated_ms, 0), \
+                 i.withdrawn_on IS NOT NULL \
+                 FROM items i JOIN catalogue_categories c ON c.id = i.category_id JOIN agencies a ON a.id = i.agency_id \
+                 WHERE i.updated_ms > $1 OR (i.updated_ms = $1 AND i.id > $2) ORDER BY i.updated_ms, i.id LIMIT $3",
+            )
+            .bind(after.0)
+            .bind(after.1)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(
+                |(slug, name, id, index_no, title, category, on, content, updated, withdrawn)| {
+                    let item = if withdrawn {
+                        Err(id)
+                    } else {
+                        Ok(published((
+                            id,
+                            index_no,
+                            title,
+                            category,
+                            on,
+                            content,
+                            Some(updated),
+                        ))?)
+                    };
+                    Ok(((updated, id), slug, name, item))
+                },
+            )
+            .collect()
+    }
+
+    /// The newest change position of the items (where a follower starts).
+    pub async fn items_change_position(&self) -> Result<(i64, i64), StoreError> {
+        let row: Option<(i64, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT updated_ms, id FROM items WHERE updated_ms IS NOT NULL ORDER BY updated_ms DESC, id DESC LIMIT 1")
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.unwrap_or((0, 0)))
+    }
+
     /// How many items are on the portal (to tell whether a search index is complete).
     pub async fn published_count(&self) -> Result<i64, StoreError> {
         Ok(on_pool!(self, |pool| {

@@ -9,7 +9,9 @@
 //! expires, refreshed when the API says it is invalid), a cover image uploaded once per channel
 //! as permanent material, `draft/add`, then `freepublish/submit`; each step's result is stored so
 //! a retry resumes after it. WeChat has no idempotency key: a crash between its answer and our
-//! commit can leave one unused draft (never a second publication: the draft id is stored first).
+//! commit can leave one unused draft, never a second publication — the draft id is stored before
+//! submitting, and a submission whose answer was lost is recognised on retry because publication
+//! consumes the draft (`40007 invalid media_id`).
 
 use std::time::Duration;
 
@@ -55,6 +57,9 @@ struct WechatState {
 #[serde(default)]
 struct WechatProgress {
     draft_media_id: String,
+    /// Set (and stored) before `freepublish/submit` is called: if the server stops before the
+    /// answer is stored, the retry knows the draft may already have been consumed.
+    submit_started: bool,
     publish_id: String,
 }
 
@@ -115,6 +120,9 @@ struct WxAnswer {
     media_id: String,
     publish_id: serde_json::Value,
 }
+
+/// WeChat's code for a media id that does not (or no longer) exist.
+const INVALID_MEDIA_ID: i64 = 40007;
 
 /// WeChat's codes for a token that is missing, invalid or expired.
 const TOKEN_ERRORS: [i64; 3] = [40001, 40014, 42001];
@@ -212,7 +220,7 @@ impl Deliverer {
             {
                 Err(WxError::Token) if attempt == 0 => {}
                 Err(WxError::Token) => return Err("微信接口连续两次拒绝访问令牌".into()),
-                Err(WxError::Other(e)) => return Err(e),
+                Err(WxError::Api(_, e) | WxError::Other(e)) => return Err(e),
                 Ok(()) => return Ok(()),
             }
         }
@@ -282,10 +290,10 @@ impl Deliverer {
             return Err(WxError::Token);
         }
         if answer.errcode != 0 {
-            return Err(WxError::Other(format!(
-                "{what}失败：{} {}",
-                answer.errcode, answer.errmsg
-            )));
+            return Err(WxError::Api(
+                answer.errcode,
+                format!("{what}失败：{} {}", answer.errcode, answer.errmsg),
+            ));
         }
         Ok(answer)
     }
@@ -343,6 +351,11 @@ impl Deliverer {
             self.save_progress(d, progress).await.map_err(other)?;
         }
         if progress.publish_id.is_empty() {
+            let retry_after_submit = progress.submit_started;
+            if !retry_after_submit {
+                progress.submit_started = true;
+                self.save_progress(d, progress).await.map_err(other)?;
+            }
             let answer = self
                 .wx_json(
                     self.http
@@ -351,10 +364,19 @@ impl Deliverer {
                         .json(&json!({ "media_id": progress.draft_media_id })),
                     "发布",
                 )
-                .await?;
-            progress.publish_id = match answer.publish_id {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
+                .await;
+            progress.publish_id = match answer {
+                Ok(answer) => match answer.publish_id {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                },
+                // A submission was sent before a stop and its answer lost: publication consumes
+                // the draft, so "invalid media_id" now means it went out. Sending a new draft
+                // would publish the item twice.
+                Err(WxError::Api(INVALID_MEDIA_ID, _)) if retry_after_submit => {
+                    "（重启前已提交）".to_owned()
+                }
+                Err(e) => return Err(e),
             };
             self.save_progress(d, progress).await.map_err(other)?;
         }
@@ -382,6 +404,7 @@ impl Deliverer {
 
 enum WxError {
     Token,
+    Api(i64, String),
     Other(String),
 }
 

@@ -87,6 +87,57 @@ pub async fn follow(state: &AppState, slug: &Slug, item_id: i64) {
     }
 }
 
+/// Keeps the index in step with publications and withdrawals made by *other* processes (a second
+/// server, `gongkai items import`): every `every`, the items changed since the last look are
+/// applied in one commit. Changes through this process are already applied by [`follow`];
+/// applying them again is harmless. Starts from the newest change at the time of the call.
+pub async fn follow_others(
+    store: Store,
+    index: std::sync::Arc<SearchIndex>,
+    every: std::time::Duration,
+) {
+    let mut position = match store.items_change_position().await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(error = %e, "search index will not follow other processes");
+            return;
+        }
+    };
+    loop {
+        tokio::time::sleep(every).await;
+        match follow_once(&store, &index, position).await {
+            Ok(p) => position = p,
+            Err(e) => tracing::warn!(error = %e, "search index not brought up to date; will retry"),
+        }
+    }
+}
+
+/// One round of [`follow_others`]: applies the changes after `position`, returns the new one.
+pub async fn follow_once(
+    store: &Store,
+    index: &SearchIndex,
+    mut position: (i64, i64),
+) -> anyhow::Result<(i64, i64)> {
+    loop {
+        let changes = store.items_changed_after(position, 500).await?;
+        let Some(last) = changes.last().map(|c| c.0) else {
+            return Ok(position);
+        };
+        let batch: Vec<Result<SearchDoc, i64>> = changes
+            .iter()
+            .map(|(_, slug, name, item)| match item {
+                Ok(item) => Ok(document(slug, name, item)),
+                Err(id) => Err(*id),
+            })
+            .collect();
+        index.apply(&batch)?;
+        position = last;
+        if changes.len() < 500 {
+            return Ok(position);
+        }
+    }
+}
+
 /// Rebuilds the index from every item on the portal; `progress(done, total)`.
 pub async fn rebuild(
     store: &Store,

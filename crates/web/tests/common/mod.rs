@@ -38,7 +38,7 @@ pub fn item_content(title: &str, category: &str) -> gongkai_core::item::ItemCont
 
 /// Drafts, reviews and publishes an item in `slug` (its catalogue gets a category first): the
 /// admin drafts, root and the overseer review (the store trusts the roles it is given).
-async fn publish_item(
+pub async fn publish_item(
     store: &Store,
     slug: &Slug,
     users: &HashMap<&'static str, i64>,
