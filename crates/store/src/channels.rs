@@ -38,8 +38,6 @@ pub struct PendingDelivery {
     pub progress_json: String,
     /// The channel.
     pub channel: ChannelInfo,
-    /// Channel state (cached access token and cover image id).
-    pub channel_state: String,
     /// The agency's slug and name.
     pub agency: (String, String),
     /// The item.
@@ -79,7 +77,6 @@ type PendingRow = (
     i32,
     String,
     i64,
-    String,
     String,
     String,
     String,
@@ -134,6 +131,47 @@ impl Store {
         }))
     }
 
+    /// Turns a channel on or off: publications while it is off are not delivered to it
+    /// (deliveries already due are still completed).
+    pub async fn set_channel_active(
+        &self,
+        slug: &Slug,
+        id: i64,
+        active: bool,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let entry = AuditEntry {
+            actor,
+            agency: Some(slug.as_str()),
+            action: "channel.set_active",
+            target: format!("channel:{id}"),
+            summary: if active {
+                "启用发布渠道"
+            } else {
+                "停用发布渠道"
+            }
+            .to_owned(),
+        };
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let done =
+                sqlx::query("UPDATE channels SET active = $1 WHERE id = $2 AND agency_id = $3")
+                    .bind(active)
+                    .bind(id)
+                    .bind(agency_id)
+                    .execute(&mut *tx)
+                    .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound(format!("发布渠道 {id}")));
+            }
+            append_audit!(tx, &entry, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// The agency's channels.
     pub async fn channels(&self, slug: &Slug) -> Result<Vec<ChannelInfo>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
@@ -166,7 +204,7 @@ impl Store {
         let rows: Vec<PendingRow> = on_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT d.id, d.delivery_id, d.attempts, d.progress_json, c.id, c.kind, c.name, c.config_json, \
-                 c.state_json, a.slug, a.name, i.id, i.title, i.index_no, i.published_on, i.content_json \
+                 a.slug, a.name, i.id, i.title, i.index_no, i.published_on, i.content_json \
                  FROM deliveries d JOIN channels c ON c.id = d.channel_id JOIN items i ON i.id = d.item_id \
                  JOIN agencies a ON a.id = i.agency_id \
                  WHERE d.done_ms IS NULL AND d.next_ms <= $1 ORDER BY d.next_ms, d.id LIMIT $2",
@@ -191,14 +229,13 @@ impl Store {
                         // A delivery made while the channel was active is completed.
                         active: true,
                     },
-                    channel_state: r.8,
-                    agency: (r.9, r.10),
-                    item_id: r.11,
-                    title: r.12,
-                    index_no: r.13,
-                    published_on: r.14,
+                    agency: (r.8, r.9),
+                    item_id: r.10,
+                    title: r.11,
+                    index_no: r.12,
+                    published_on: r.13,
                     content: r
-                        .15
+                        .14
                         .map(|c| serde_json::from_str(&c))
                         .transpose()
                         .map_err(|e| StoreError::Corrupt(format!("item: {e}")))?,

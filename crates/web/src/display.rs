@@ -1,8 +1,8 @@
 //! The large-text, high-contrast reading mode for older readers (适老化). A visitor turns it on or
 //! off with a link (no script needed); the choice is a cookie, and every HTML page of the portal
-//! then carries `class="large-text"` on its `<body>`, which the stylesheet enlarges and darkens.
+//! is then rendered with `class="large-text"` on its `<body>`, which the stylesheet enlarges and
+//! darkens.
 
-use axum::body::{Body, to_bytes};
 use axum::extract::{Query, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
@@ -60,25 +60,14 @@ fn wants_large(req: &Request) -> bool {
         .any(|c| c.trim() == format!("{COOKIE}=large"))
 }
 
-/// Marks HTML pages for the large-text mode when the visitor chose it.
+tokio::task_local! {
+    /// Whether the request being answered asked for the large-text mode; [`crate::views::render`]
+    /// passes it to every template, so no page is rewritten after rendering.
+    pub static LARGE_TEXT: bool;
+}
+
+/// Answers the request with the visitor's reading mode known to the templates.
 pub async fn apply(req: Request, next: Next) -> Response {
-    if !wants_large(&req) {
-        return next.run(req).await;
-    }
-    let response = next.run(req).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/html"));
-    if !is_html {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = to_bytes(body, 16 * 1024 * 1024).await else {
-        return (parts.status, "").into_response();
-    };
-    let html = String::from_utf8_lossy(&bytes).replacen("<body>", "<body class=\"large-text\">", 1);
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(html))
+    let large = wants_large(&req);
+    LARGE_TEXT.scope(large, next.run(req)).await
 }

@@ -265,6 +265,7 @@ fn routes() -> Routes {
         .get("/admin/agencies/{slug}/accountability", Staff, admin::supervision::accountability)
         .get("/admin/agencies/{slug}/channels", Staff, admin::channels::list)
         .post("/admin/agencies/{slug}/channels", Staff, admin::channels::add)
+        .post("/admin/agencies/{slug}/channels/{channel}/active", Staff, admin::channels::set_active)
         .get("/admin/agencies/{slug}/reports/{year}", Staff, admin::workspace::show)
         .post("/admin/agencies/{slug}/reports/{year}", Staff, admin::workspace::save)
         .post("/admin/agencies/{slug}/reports/{year}/publish", Staff, admin::workspace::publish)

@@ -186,7 +186,12 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
 
 /// Renders a page template.
 pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Error> {
-    TEMPLATES.get_template(name)?.render(ctx)
+    let large_text = crate::display::LARGE_TEXT
+        .try_with(|large| *large)
+        .unwrap_or(false);
+    TEMPLATES
+        .get_template(name)?
+        .render(minijinja::context! { large_text, ..ctx })
 }
 
 /// The stylesheet.

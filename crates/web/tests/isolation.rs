@@ -26,6 +26,7 @@ fn concrete(spec: &RouteSpec, w: &World) -> String {
         .replace("{file}", "report.json")
         .replace("{code}", &w.b_request)
         .replace("{message}", &w.b_message)
+        .replace("{channel}", "1")
         .replace("{draft}", &w.b_item.0.to_string())
         .replace("{item}", &w.b_item.1.to_string())
         .replace("{version}", "1")

@@ -216,6 +216,24 @@ async fn a_complaint_is_answered_and_published(store: &Store) {
         .await;
     assert!(channels.body.contains("幸福西里") && channels.body.contains("wx1234567890"));
     assert!(!channels.body.contains("a-secret-that-stays-hidden"));
+    // Turned off, and on again.
+    let town = gongkai_core::Slug::parse(TOWN_A).unwrap();
+    let id = store.channels(&town).await.unwrap()[0].id;
+    let off = admin
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/channels/{id}/active"),
+            &[],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    assert!(!store.channels(&town).await.unwrap()[0].active);
+    admin
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/channels/{id}/active"),
+            &[("active", "on")],
+        )
+        .await;
+    assert!(store.channels(&town).await.unwrap()[0].active);
     let refused = officer
         .post(
             &format!("/admin/agencies/{TOWN_A}/channels"),

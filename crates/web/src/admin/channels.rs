@@ -34,6 +34,7 @@ pub async fn list(
                     .unwrap_or_default(),
             };
             context! {
+                id => c.id,
                 name => c.name,
                 kind => if c.kind == "webhook" { "网络回调（Webhook）" } else { "微信公众号" },
                 target,
@@ -126,6 +127,39 @@ pub async fn add(
             &f.kind,
             name,
             &config,
+            &s.actor(),
+            state.clock.now(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/admin/agencies/{}/channels", agency.slug)).into_response())
+}
+
+/// `active`: `on` or anything else.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ActiveForm {
+    active: String,
+}
+
+/// Turns a channel on or off (机关管理员).
+pub async fn set_active(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(f): Form<ActiveForm>,
+) -> Result<Response, AppError> {
+    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    if !s.principal.can_administer(&agency.slug) {
+        return Err(AppError::Forbidden(
+            "只有本机关的机关管理员可以设置发布渠道。".into(),
+        ));
+    }
+    state
+        .store
+        .set_channel_active(
+            &agency.slug,
+            id,
+            f.active == "on",
             &s.actor(),
             state.clock.now(),
         )
