@@ -73,6 +73,13 @@ async fn a_complaint_is_answered_and_published(store: &Store) {
 
     // The case officer sees it in the queue with its overdue mark later, and replies.
     let mut officer = signed_in(&w, "a_officer").await;
+    let dashboard = officer.get("/admin").await;
+    assert!(
+        dashboard
+            .body
+            .contains(&format!("/admin/agencies/{TOWN_A}/messages\">1</a>")),
+        "the dashboard counts messages waiting for a reply"
+    );
     let queue = officer
         .get(&format!("/admin/agencies/{TOWN_A}/messages"))
         .await;

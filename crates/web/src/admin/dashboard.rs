@@ -87,10 +87,30 @@ pub async fn show(
     let mut requests = Vec::new();
     for g in p.grants.iter().filter(|g| g.role == Role::CaseOfficer) {
         let open = state.store.open_requests(&g.agency).await?;
+        // Enquiries and complaints not yet answered, and those past the reply commitment.
+        let waiting: Vec<_> = state
+            .store
+            .messages(&g.agency)
+            .await?
+            .into_iter()
+            .filter(|m| m.reply.is_none())
+            .collect();
+        let late = waiting
+            .iter()
+            .filter(|m| {
+                gongkai_core::supervision::reply_working_days(
+                    &state.calendar,
+                    m.received_on,
+                    state.clock.today(),
+                ) > gongkai_core::supervision::REPLY_WORKING_DAYS
+            })
+            .count();
         requests.push(context! {
             slug => g.agency.to_string(),
             name => name_of(&g.agency),
             counts => Serde(super::cases::Counts::of(&open, state.rules(), state.clock.today(), p.user_id)),
+            messages => waiting.len(),
+            messages_late => late,
         });
     }
 
