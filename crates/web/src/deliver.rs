@@ -6,9 +6,10 @@
 //! Webhook: `POST` JSON with `X-Gongkai-Delivery` (the idempotency key: a receiver that has seen it
 //! ignores a repeat) and `X-Gongkai-Signature: sha256=<HMAC-SHA256 of the body with the secret>`.
 //! WeChat: the official draft-and-publish API — access token (cached until shortly before it
-//! expires, refreshed when the API says it is invalid), a cover image uploaded once per channel
-//! as permanent material, `draft/add`, then `freepublish/submit`; each step's result is stored so
-//! a retry resumes after it. WeChat has no idempotency key: a crash between its answer and our
+//! expires, refreshed when the API says it is invalid), the item's first picture uploaded as its
+//! cover (or a neutral cover uploaded once per channel), `draft/add`, then `freepublish/submit`;
+//! each step's result is stored so a retry resumes after it. WeChat has no idempotency key: a
+//! crash between its answer and our
 //! commit can leave one unused draft, never a second publication — the draft id is stored before
 //! submitting, and a submission whose answer was lost is recognised on retry because publication
 //! consumes the draft (`40007 invalid media_id`).
@@ -56,6 +57,8 @@ struct WechatState {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 struct WechatProgress {
+    /// The item's own picture uploaded as its cover (empty: the channel's neutral cover).
+    cover_media_id: String,
     draft_media_id: String,
     /// Set (and stored) before `freepublish/submit` is called: if the server stops before the
     /// answer is stored, the retry knows the draft may already have been consumed.
@@ -308,26 +311,33 @@ impl Deliverer {
         d: &PendingDelivery,
     ) -> Result<(), WxError> {
         let other = |e: String| WxError::Other(e);
-        if state.cover_media_id.is_empty() {
-            let form = reqwest::multipart::Form::new().part(
-                "media",
-                reqwest::multipart::Part::bytes(DEFAULT_COVER.to_vec())
-                    .file_name("cover.png")
-                    .mime_str("image/png")
-                    .map_err(|e| other(e.to_string()))?,
-            );
-            let answer = self
-                .wx_json(
-                    self.http
-                        .post(format!("{base}/cgi-bin/material/add_material"))
-                        .query(&[("access_token", token), ("type", "image")])
-                        .multipart(form),
-                    "上传封面图片",
+        // The cover: the item's first picture if it has one, else the channel's neutral cover
+        // (uploaded once per channel).
+        if progress.cover_media_id.is_empty()
+            && let Some((name, content_type, bytes)) = self.item_picture(d).await.map_err(other)?
+        {
+            progress.cover_media_id = self
+                .upload_image(base, token, name, &content_type, bytes)
+                .await?;
+            self.save_progress(d, progress).await.map_err(other)?;
+        }
+        if progress.cover_media_id.is_empty() && state.cover_media_id.is_empty() {
+            state.cover_media_id = self
+                .upload_image(
+                    base,
+                    token,
+                    "cover.png".into(),
+                    "image/png",
+                    DEFAULT_COVER.to_vec(),
                 )
                 .await?;
-            state.cover_media_id = answer.media_id;
             self.save_state(d, state).await.map_err(other)?;
         }
+        let cover = if progress.cover_media_id.is_empty() {
+            state.cover_media_id.clone()
+        } else {
+            progress.cover_media_id.clone()
+        };
         if progress.draft_media_id.is_empty() {
             let c = d.content.as_ref();
             let article = json!({
@@ -336,7 +346,7 @@ impl Deliverer {
                 "digest": c.map(|c| c.summary.clone()).unwrap_or_default(),
                 "content": c.map(|c| c.body_html.clone()).unwrap_or_default(),
                 "content_source_url": format!("{}/agencies/{}/items/{}", config.site.trim_end_matches('/'), d.agency.0, d.item_id),
-                "thumb_media_id": state.cover_media_id,
+                "thumb_media_id": cover,
             });
             let answer = self
                 .wx_json(
@@ -381,6 +391,54 @@ impl Deliverer {
             self.save_progress(d, progress).await.map_err(other)?;
         }
         Ok(())
+    }
+
+    /// The item's first image attachment: (name, type, bytes).
+    async fn item_picture(
+        &self,
+        d: &PendingDelivery,
+    ) -> Result<Option<(String, String, Vec<u8>)>, String> {
+        let slug = gongkai_core::Slug::parse(&d.agency.0).map_err(|e| e.to_string())?;
+        let attachments = self
+            .store
+            .item_attachments(&slug, d.item_id)
+            .await
+            .map_err(|e| e.to_string())?;
+        let Some(picture) = attachments
+            .iter()
+            .find(|a| a.content_type.starts_with("image/"))
+        else {
+            return Ok(None);
+        };
+        self.store
+            .attachment_bytes(&slug, Some(d.item_id), None, picture.id)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// Uploads a picture as permanent material; returns its media id.
+    async fn upload_image(
+        &self,
+        base: &str,
+        token: &str,
+        name: String,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<String, WxError> {
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(name)
+            .mime_str(content_type)
+            .map_err(|e| WxError::Other(e.to_string()))?;
+        let answer = self
+            .wx_json(
+                self.http
+                    .post(format!("{base}/cgi-bin/material/add_material"))
+                    .query(&[("access_token", token), ("type", "image")])
+                    .multipart(reqwest::multipart::Form::new().part("media", part)),
+                "上传封面图片",
+            )
+            .await?;
+        Ok(answer.media_id)
     }
 
     async fn save_progress(&self, d: &PendingDelivery, p: &WechatProgress) -> Result<(), String> {
