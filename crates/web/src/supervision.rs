@@ -17,6 +17,48 @@ use crate::error::AppError;
 use crate::pages::find as agency;
 use crate::session::{Visitor, render_form as render};
 
+/// How many public submissions one address may make per hour: messages, evaluations.
+const PER_HOUR: [(&str, usize); 2] = [("message", 10), ("evaluation", 30)];
+
+/// Submissions per (kind, address) in the last hour, in this process. Kept in memory on purpose:
+/// the addresses of people who write to a government are not stored.
+static RECENT: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<String, Vec<std::time::Instant>>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// Refuses a submission past the hourly limit for its address; otherwise counts it.
+fn throttle(kind: &str, address: &str) -> Result<(), AppError> {
+    let limit = PER_HOUR
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(10, |(_, n)| *n);
+    let hour = std::time::Duration::from_secs(3600);
+    let mut recent = RECENT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if recent.len() > 10_000 {
+        recent.retain(|_, times| times.iter().any(|t| t.elapsed() < hour));
+    }
+    let times = recent.entry(format!("{kind}:{address}")).or_default();
+    times.retain(|t| t.elapsed() < hour);
+    if times.len() >= limit {
+        return Err(AppError::TooManyRequests(
+            "本网络地址一小时内提交次数过多，请稍后再试；急事请拨打政府信息公开指南中的联系电话。"
+                .into(),
+        ));
+    }
+    times.push(std::time::Instant::now());
+    Ok(())
+}
+
+fn address(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+) -> String {
+    crate::session::client_address(headers, peer, state.settings.trust_forwarded_for)
+}
+
 fn kinds() -> Vec<minijinja::Value> {
     MessageKind::ALL
         .iter()
@@ -124,12 +166,16 @@ pub async fn submit(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
+    peer: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Form(form): Form<MessageForm>,
 ) -> Result<Response, AppError> {
     let a = agency(&state, &slug).await?;
     let m = form.message();
     let problems = m.problems();
-    if !problems.is_empty() {
+    if problems.is_empty() {
+        throttle("message", &address(&state, &headers, peer.map(|p| p.0.0)))?;
+    } else {
         return form_page(
             &state,
             &visitor,
@@ -273,9 +319,15 @@ pub async fn evaluate(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
+    peer: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Form(form): Form<EvaluateForm>,
 ) -> Result<Response, AppError> {
     let a = agency(&state, &slug).await?;
+    throttle(
+        "evaluation",
+        &address(&state, &headers, peer.map(|p| p.0.0)),
+    )?;
     let item = form.item.trim().parse::<i64>().ok();
     let rating = form.rating.trim().parse::<u8>().unwrap_or(0);
     match state
@@ -330,4 +382,23 @@ pub async fn proposals(
         context! { agency => context! { slug => a.slug.to_string(), name => a.name.clone() }, rows },
     )?;
     Ok(Html(html).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_address_is_refused_past_its_hourly_limit() {
+        for _ in 0..10 {
+            assert!(super::throttle("message", "192.0.2.7").is_ok());
+        }
+        assert!(super::throttle("message", "192.0.2.7").is_err());
+        assert!(
+            super::throttle("message", "192.0.2.8").is_ok(),
+            "others are not affected"
+        );
+        assert!(
+            super::throttle("evaluation", "192.0.2.7").is_ok(),
+            "kinds are counted apart"
+        );
+    }
 }
