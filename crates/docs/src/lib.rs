@@ -9,7 +9,7 @@ mod xlsx;
 
 pub use docx::docx;
 pub use letter::{letter_docx, letter_html};
-pub use xlsx::xlsx;
+pub use xlsx::{Sheet, tables_xlsx, xlsx};
 
 use std::str::FromStr;
 use std::sync::LazyLock;

@@ -128,3 +128,40 @@ pub fn xlsx(report: &AnnualReport) -> Result<Vec<u8>, RenderError> {
     }
     book.save_to_buffer().map_err(xe)
 }
+
+/// One sheet of a plain table: its name, column headings and rows (numbers stay numbers).
+pub struct Sheet<'a> {
+    /// Sheet name (at most 31 characters).
+    pub name: &'a str,
+    /// Column headings.
+    pub headings: &'a [&'a str],
+    /// The rows.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Plain tables as a workbook (the accountability figures, for the county's assessment sheets):
+/// a title line, then the headings and rows of each sheet.
+pub fn tables_xlsx(title: &str, sheets: &[Sheet<'_>]) -> Result<Vec<u8>, RenderError> {
+    let mut book = Workbook::new();
+    let head = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_text_wrap();
+    let cell = Format::new().set_border(FormatBorder::Thin);
+    for sheet in sheets {
+        let ws = book.add_worksheet().set_name(sheet.name).map_err(xe)?;
+        ws.write_string(0, 0, title).map_err(xe)?;
+        for (c, h) in (0u16..).zip(sheet.headings) {
+            ws.set_column_width(c, if c == 0 { 28 } else { 14 })
+                .map_err(xe)?;
+            put(ws, 1, c, h, &head)?;
+        }
+        for (r, row) in (2u32..).zip(&sheet.rows) {
+            for (c, v) in (0u16..).zip(row) {
+                put(ws, r, c, v, &cell)?;
+            }
+        }
+    }
+    book.save_to_buffer().map_err(xe)
+}

@@ -204,6 +204,13 @@ async fn a_complaint_is_answered_and_published(store: &Store) {
         .await;
     assert_eq!(acc.status, StatusCode::OK);
     assert!(acc.body.contains("甲经办人"), "{}", acc.body);
+    let sheet = admin
+        .get(&format!(
+            "/admin/agencies/{TOWN_A}/accountability?year=2025&format=xlsx"
+        ))
+        .await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    assert!(sheet.body.starts_with("PK"), "an XLSX file (a zip)");
 
     // Channels: a WeChat account added by the administrator; its secret is not shown again.
     let added = admin

@@ -35,6 +35,8 @@ fn invalid(e: StoreError) -> AppError {
 #[serde(default)]
 pub struct YearQuery {
     year: Option<i32>,
+    /// `xlsx` for a workbook instead of the page.
+    format: String,
 }
 
 /// The queue of enquiries and complaints, with this year's reply-time statistics.
@@ -314,6 +316,47 @@ pub async fn save_proposal(
     Ok(Redirect::to(&format!("/admin/agencies/{}/proposals", agency.slug)).into_response())
 }
 
+const HEADINGS_AGENCY: [&str; 9] = [
+    "机关",
+    "审核次数",
+    "审核用时（工作日）",
+    "发布信息",
+    "逾期发布",
+    "答复申请",
+    "逾期答复",
+    "答复留言",
+    "超时答复留言",
+];
+const HEADINGS_PERSON: [&str; 9] = [
+    "人员",
+    "审核次数",
+    "审核用时（工作日）",
+    "起草发布",
+    "逾期发布",
+    "答复申请",
+    "逾期答复",
+    "答复留言",
+    "超时答复留言",
+];
+
+fn record_row(name: &str, r: &gongkai_store::OfficerRecord) -> Vec<String> {
+    let mut row = vec![name.to_owned()];
+    row.extend(
+        [
+            r.reviews,
+            r.review_days,
+            r.items,
+            r.items_late,
+            r.requests,
+            r.requests_late,
+            r.messages,
+            r.messages_late,
+        ]
+        .map(|n| n.to_string()),
+    );
+    row
+}
+
 /// 责任考核: per officer and per agency (this one and those below it), review latency, items
 /// published after their column's time limit, requests answered late, messages answered late.
 pub async fn accountability(
@@ -334,6 +377,7 @@ pub async fn accountability(
         }
     }
     let mut per_agency = Vec::new();
+    let mut agency_rows = Vec::new();
     let mut officers: BTreeMap<String, gongkai_store::OfficerRecord> = BTreeMap::new();
     for slug in &slugs {
         let record = state
@@ -348,7 +392,44 @@ pub async fn accountability(
         for (who, o) in &record.officers {
             officers.entry(who.clone()).or_default().merge(o);
         }
+        agency_rows.push(record_row(&name, &record.total));
         per_agency.push(context! { slug => slug.to_string(), name, r => Serde(record.total) });
+    }
+    if q.format == "xlsx" {
+        let officer_rows: Vec<_> = officers.iter().map(|(n, r)| record_row(n, r)).collect();
+        let bytes = gongkai_docs::tables_xlsx(
+            &format!("{}{year}年政务公开责任考核", agency.name),
+            &[
+                gongkai_docs::Sheet {
+                    name: "按机关",
+                    headings: &HEADINGS_AGENCY,
+                    rows: agency_rows,
+                },
+                gongkai_docs::Sheet {
+                    name: "按人员",
+                    headings: &HEADINGS_PERSON,
+                    rows: officer_rows,
+                },
+            ],
+        )
+        .map_err(|e| AppError::Internal(e.into()))?;
+        return Ok((
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    gongkai_docs::Format::Xlsx.content_type().to_owned(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"{}-{year}-accountability.xlsx\"",
+                        agency.slug
+                    ),
+                ),
+            ],
+            bytes,
+        )
+            .into_response());
     }
     Ok(page(
         &s,
