@@ -46,7 +46,27 @@ impl Column {
     pub fn period(&self) -> Period {
         parse_period(&self.deadline).unwrap_or(DEFAULT_PERIOD)
     }
+
+    /// The 公开时限 to show: as written, or the 条例's default when none was.
+    pub fn deadline_text(&self) -> &str {
+        if self.deadline.trim().is_empty() {
+            DEFAULT_DEADLINE_TEXT
+        } else {
+            &self.deadline
+        }
+    }
 }
+
+/// The time limit of the column called `name` (the 条例's default for a name not in `columns`).
+pub fn period_of(columns: &[Column], name: &str) -> Period {
+    columns
+        .iter()
+        .find(|c| c.name == name)
+        .map_or(DEFAULT_PERIOD, Column::period)
+}
+
+/// The default time limit as the catalogue states it (条例 第二十六条).
+pub const DEFAULT_DEADLINE_TEXT: &str = "信息形成或者变更之日起20个工作日内";
 
 /// Reads a time limit: the first number followed by 个工作日/工作日 (working days) or 日/天/个自然日
 /// (calendar days). Text without a number of days (`变更后及时更新`) gives `None`.
@@ -298,6 +318,16 @@ mod tests {
             ..Column::default()
         };
         assert_eq!(c.period(), DEFAULT_PERIOD);
+    }
+
+    #[test]
+    fn a_column_is_found_by_name_and_shows_its_limit() {
+        let columns = parse("社会救助 | | 10个工作日\n统计信息").unwrap_or_default();
+        assert_eq!(period_of(&columns, "社会救助"), Period::WorkingDays(10));
+        assert_eq!(period_of(&columns, "统计信息"), DEFAULT_PERIOD);
+        assert_eq!(period_of(&columns, "没有的栏目"), DEFAULT_PERIOD);
+        assert_eq!(columns[0].deadline_text(), "10个工作日");
+        assert_eq!(columns[1].deadline_text(), DEFAULT_DEADLINE_TEXT);
     }
 
     #[test]

@@ -713,6 +713,16 @@ pub fn publication_risk(
     (due, risk)
 }
 
+/// Whether information formed on `formed_on` was published after its column's time limit.
+pub fn published_late(
+    calendar: &crate::calendar::Calendar,
+    formed_on: NaiveDate,
+    period: crate::catalogue::Period,
+    published_on: NaiveDate,
+) -> bool {
+    publication_due(calendar, formed_on, period).date < published_on
+}
+
 /// The last day to publish information formed (or changed) on `formed_on`: the column's time
 /// limit, by default 条例 第二十六条's 20 working days (the day itself not counted either way).
 pub fn publication_due(
@@ -821,6 +831,18 @@ mod tests {
         // 20 calendar days from 2025-03-03 is Sunday 2025-03-23: the next working day counts.
         let due = publication_due(&c, d("2025-03-03"), Period::Days(20));
         assert_eq!(due.date, d("2025-03-24"));
+        assert!(!published_late(
+            &c,
+            d("2025-03-03"),
+            Period::WorkingDays(10),
+            d("2025-03-17")
+        ));
+        assert!(published_late(
+            &c,
+            d("2025-03-03"),
+            Period::WorkingDays(10),
+            d("2025-03-18")
+        ));
         // Over the 2025 National Day holiday (10-01..10-08, 09-28 and 10-11 worked).
         let due = publication_due(&c, d("2025-09-25"), Period::Days(7));
         assert_eq!(due.date, d("2025-10-09"));

@@ -121,6 +121,12 @@ pub fn reply_working_days(calendar: &Calendar, received: NaiveDate, replied: Nai
     n
 }
 
+/// Whether a message received on `received` and answered (or still open) on `on` has waited more
+/// than [`REPLY_WORKING_DAYS`].
+pub fn reply_late(calendar: &Calendar, received: NaiveDate, on: NaiveDate) -> bool {
+    reply_working_days(calendar, received, on) > REPLY_WORKING_DAYS
+}
+
 /// Reply-time statistics of a set of messages.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ReplyStats {
@@ -159,7 +165,7 @@ impl ReplyStats {
                 }
             }
             None => {
-                if reply_working_days(calendar, received, today) > REPLY_WORKING_DAYS {
+                if reply_late(calendar, received, today) {
                     self.overdue_open += 1;
                 }
             }
@@ -350,6 +356,9 @@ mod tests {
         // Friday 2025-09-26 → Thursday 2025-10-09: 09-28 (Sunday), 09-29, 09-30 and 10-09.
         assert_eq!(reply_working_days(&c, d("2025-09-26"), d("2025-10-09")), 4);
         assert_eq!(reply_working_days(&c, d("2025-03-03"), d("2025-03-03")), 0);
+        // Monday 03-03 + 5 working days is Monday 03-10: on time; Tuesday 03-11 is late.
+        assert!(!reply_late(&c, d("2025-03-03"), d("2025-03-10")));
+        assert!(reply_late(&c, d("2025-03-03"), d("2025-03-11")));
         let mut s = ReplyStats::default();
         s.add(&c, d("2025-03-03"), Some(d("2025-03-04")), d("2025-04-01"));
         s.add(&c, d("2025-03-03"), Some(d("2025-03-17")), d("2025-04-01"));

@@ -519,6 +519,14 @@ impl RequestState {
             .and_then(|d| d.due)
     }
 
+    /// Whether the decision came after the answer was due (`None` while undecided or while the
+    /// clock has no due date) — the 责任考核's "answered late".
+    pub fn answered_late(&self, calendar: &Calendar, periods: Periods) -> Option<bool> {
+        let decided = self.decided?;
+        let due = self.due(calendar, periods, decided.on)?;
+        Some(decided.on > due)
+    }
+
     /// How urgent the request is as of `today`.
     pub fn urgency(&self, calendar: &Calendar, periods: Periods, today: NaiveDate) -> Urgency {
         if matches!(self.status, Status::Decided | Status::Closed) {
@@ -749,6 +757,22 @@ mod tests {
             waiting.urgency(&c, Periods::default(), d("2025-05-01")),
             Urgency::AwaitingClarification
         );
+        // Due 2025-03-31: answered that day is on time, the next day late; undecided, neither.
+        assert_eq!(s.answered_late(&c, Periods::default()), None);
+        for (on, late) in [("2025-03-31", false), ("2025-04-01", true)] {
+            let decided = s
+                .apply(&Event::Decide {
+                    on: d(on),
+                    outcome: Outcome::Disclosed,
+                    details: details(),
+                })
+                .unwrap();
+            assert_eq!(
+                decided.answered_late(&c, Periods::default()),
+                Some(late),
+                "{on}"
+            );
+        }
     }
 
     #[test]

@@ -799,12 +799,9 @@ impl Store {
                     r.reviews += 1;
                     r.review_days += waited(first);
                     let content: ItemContent = serde_json::from_str(&content).unwrap_or_default();
-                    let period = columns.iter().find(|c| c.name == content.category).map_or(
-                        gongkai_core::catalogue::DEFAULT_PERIOD,
-                        gongkai_core::catalogue::Column::period,
-                    );
+                    let period = gongkai_core::catalogue::period_of(&columns, &content.category);
                     let late = content.formed_on.is_some_and(|f| {
-                        gongkai_core::item::publication_due(calendar, f, period).date < on
+                        gongkai_core::item::published_late(calendar, f, period, on)
                     });
                     let d = acc.officers.entry(drafter.clone()).or_default();
                     d.items += 1;
@@ -828,22 +825,16 @@ impl Store {
             else {
                 continue;
             };
-            let Some(decided) = state.decided.filter(|d| d.on.year() == year) else {
+            if state.decided.is_none_or(|d| d.on.year() != year) {
                 continue;
-            };
-            let due = gongkai_core::deadline::deadlines(
-                calendar,
-                &state.clock_facts(decided.on),
-                periods,
-            )
-            .ok()
-            .and_then(|d| d.due);
+            }
+            let late = state.answered_late(calendar, periods);
             let r = acc
                 .officers
                 .entry(officer.unwrap_or_else(|| "（未分配经办人）".to_owned()))
                 .or_default();
             r.requests += 1;
-            r.requests_late += u32::from(due.is_some_and(|due| decided.on > due));
+            r.requests_late += u32::from(late == Some(true));
         }
         for m in self.messages(slug).await? {
             let (Some(on), Some(by)) = (m.replied_on, m.replied_by.clone()) else {
@@ -854,10 +845,11 @@ impl Store {
             }
             let r = acc.officers.entry(by).or_default();
             r.messages += 1;
-            r.messages_late += u32::from(
-                gongkai_core::supervision::reply_working_days(calendar, m.received_on, on)
-                    > gongkai_core::supervision::REPLY_WORKING_DAYS,
-            );
+            r.messages_late += u32::from(gongkai_core::supervision::reply_late(
+                calendar,
+                m.received_on,
+                on,
+            ));
         }
         acc.officers.retain(|name, _| !name.is_empty());
         for r in acc.officers.values() {

@@ -99,7 +99,7 @@ fn column_row(c: &gongkai_core::catalogue::Column, count: i64) -> minijinja::Val
         name => c.name.clone(),
         child => c.parent.is_some(),
         description => c.description.clone(),
-        deadline => if c.deadline.is_empty() { "信息形成或者变更之日起20个工作日内".to_owned() } else { c.deadline.clone() },
+        deadline => c.deadline_text(),
         basis => c.basis.clone(),
         not_involved => c.not_involved,
         count,

@@ -98,11 +98,11 @@ pub async fn show(
         let late = waiting
             .iter()
             .filter(|m| {
-                gongkai_core::supervision::reply_working_days(
+                gongkai_core::supervision::reply_late(
                     &state.calendar,
                     m.received_on,
                     state.clock.today(),
-                ) > gongkai_core::supervision::REPLY_WORKING_DAYS
+                )
             })
             .count();
         requests.push(context! {

@@ -83,18 +83,13 @@ pub(crate) struct Row {
 
 /// The agency's drafts split into those waiting for the signed-in person (to write or to review)
 /// and the rest, each with its 20-working-day publication deadline.
-/// Each column's time limit, by column name (the 条例's 20 working days for an unknown one).
+/// Each column's time limit, by column name.
 async fn column_periods(
     state: &AppState,
     agency: &Slug,
 ) -> Result<impl Fn(&str) -> gongkai_core::catalogue::Period + use<>, AppError> {
     let columns = state.store.catalogue(agency).await?;
-    Ok(move |name: &str| {
-        columns.iter().find(|c| c.name == name).map_or(
-            gongkai_core::catalogue::DEFAULT_PERIOD,
-            gongkai_core::catalogue::Column::period,
-        )
-    })
+    Ok(move |name: &str| gongkai_core::catalogue::period_of(&columns, name))
 }
 
 pub(crate) async fn work_of(

@@ -69,7 +69,7 @@ pub async fn messages(
                 replied => m.replied_on.map(|d| d.to_string()),
                 published => m.published,
                 overdue => m.replied_on.is_none()
-                    && gongkai_core::supervision::reply_working_days(&state.calendar, m.received_on, today) > REPLY_WORKING_DAYS,
+                    && gongkai_core::supervision::reply_late(&state.calendar, m.received_on, today),
             }
         })
         .collect();
