@@ -326,9 +326,7 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join("、"),
         };
-        let year = chrono::Datelike::year(
-            &now.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is valid")),
-        );
+        let year = chrono::Datelike::year(&gongkai_core::clock::china_date(now));
         let json = serde_json::to_string(&all).map_err(|e| StoreError::Invalid(e.to_string()))?;
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;

@@ -147,11 +147,6 @@ type ProposalRow = (
     Option<NaiveDate>,
 );
 
-fn china_day(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is valid"))
-        .date_naive()
-}
-
 impl Store {
     /// Accepts an enquiry or complaint from the public; returns its tracking code. Nothing is
     /// written when the message is incomplete.
@@ -189,7 +184,7 @@ impl Store {
             .bind(m.subject.trim())
             .bind(m.body.trim())
             .bind(m.may_publish)
-            .bind(china_day(now))
+            .bind(gongkai_core::clock::china_date(now))
             .bind(now.timestamp_millis())
             .execute(&mut *tx)
             .await?;
@@ -348,7 +343,7 @@ impl Store {
                  WHERE id = $5 AND reply IS NULL",
             )
             .bind(reply)
-            .bind(china_day(now))
+            .bind(gongkai_core::clock::china_date(now))
             .bind(&who)
             .bind(publish)
             .bind(m.id)
@@ -451,7 +446,7 @@ impl Store {
             .bind(item_id)
             .bind(i32::from(rating))
             .bind(comment)
-            .bind(china_day(now))
+            .bind(gongkai_core::clock::china_date(now))
             .bind(now.timestamp_millis())
             .execute(&mut *tx)
             .await?;
@@ -757,7 +752,9 @@ impl Store {
         let agency_id = self.agency_id(slug).await?;
         let columns = self.catalogue(slug).await?;
         let mut acc = Accountability::default();
-        let day = |ms: i64| china_day(DateTime::from_timestamp_millis(ms).unwrap_or_default());
+        let day = |ms: i64| {
+            gongkai_core::clock::china_date(DateTime::from_timestamp_millis(ms).unwrap_or_default())
+        };
         let steps: Vec<(i64, String, String, String, i64)> = on_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT d.id, d.content_json, s.step_json, s.actor, s.at_ms FROM item_drafts d \

@@ -157,26 +157,12 @@ impl PageCache {
     }
 }
 
-fn has_cookie(headers: &HeaderMap, name: &str) -> bool {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|c| c.trim().split_once('=').is_some_and(|(n, _)| n == name))
-}
-
 /// The page as the visitor sees it depends on the address, the reading mode, and the host and
 /// scheme (feeds and the sitemap carry absolute addresses).
 fn key(req: &Request) -> String {
     let h = req.headers();
     let get = |n: &str| h.get(n).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let large = h
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|c| c.trim() == format!("{}=large", crate::display::COOKIE));
+    let large = crate::display::wants_large(h);
     format!(
         "{}|{}|{}|{}",
         u8::from(large),
@@ -232,7 +218,7 @@ pub async fn serve(
         .extensions()
         .get::<MatchedPath>()
         .is_some_and(|p| cache.paths.contains(&p.as_str()))
-        && !has_cookie(req.headers(), crate::SESSION_COOKIE);
+        && crate::session::cookie_value(req.headers(), crate::SESSION_COOKIE).is_none();
     if !cacheable {
         return next.run(req).await;
     }

@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-pub(crate) const COOKIE: &str = "gongkai_display";
+const COOKIE: &str = "gongkai_display";
 
 /// `?mode=large|normal&back=/path`.
 #[derive(Debug, Deserialize, Default)]
@@ -51,13 +51,9 @@ pub async fn switch(Query(q): Query<DisplayQuery>, headers: axum::http::HeaderMa
     response
 }
 
-fn wants_large(req: &Request) -> bool {
-    req.headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|c| c.trim() == format!("{COOKIE}=large"))
+/// Whether the visitor chose the large-text mode (the page cache keeps the two modes apart).
+pub(crate) fn wants_large(headers: &axum::http::HeaderMap) -> bool {
+    crate::session::cookie_value(headers, COOKIE) == Some("large")
 }
 
 tokio::task_local! {
@@ -68,6 +64,6 @@ tokio::task_local! {
 
 /// Answers the request with the visitor's reading mode known to the templates.
 pub async fn apply(req: Request, next: Next) -> Response {
-    let large = wants_large(&req);
+    let large = wants_large(req.headers());
     LARGE_TEXT.scope(large, next.run(req)).await
 }

@@ -96,6 +96,13 @@ pub fn render_form(
 
 /// Reads one cookie from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    cookie_value(headers, name)
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_owned)
+}
+
+/// One cookie's value as sent, whatever its form (the reading mode; "is there a session cookie").
+pub fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -103,8 +110,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(|(_, v)| v)
 }
 
 /// A `Set-Cookie` value with the house flags: HttpOnly, SameSite, Path=/ and Secure when set.
