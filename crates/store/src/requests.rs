@@ -148,6 +148,23 @@ macro_rules! notify_staff {
     }};
 }
 
+/// The e-mail addresses of the agency's active case officers, but for `$except` (the person acting,
+/// who needs no mail about their own step) — in the caller's transaction.
+macro_rules! case_officer_addresses {
+    ($tx:expr, $agency_id:expr, $except:expr) => {{
+        let addresses: Vec<String> = sqlx::query_scalar(
+            "SELECT u.email FROM users u JOIN user_roles r ON r.user_id = u.id \
+             WHERE r.agency_id = $1 AND r.role = 'case_officer' AND NOT u.disabled AND u.email IS NOT NULL AND u.id <> $2",
+        )
+        .bind($agency_id)
+        .bind(Option::<i64>::unwrap_or($except, -1))
+        .fetch_all(&mut *$tx)
+        .await?;
+        addresses
+    }};
+}
+pub(crate) use case_officer_addresses;
+
 /// Writes one mail into the outbox, in the caller's transaction (sent later by the outbox task).
 macro_rules! queue_mail {
     ($tx:expr, $to:expr, $subject:expr, $body:expr, $now:expr) => {{
@@ -292,14 +309,7 @@ impl Store {
                 rules,
                 now
             );
-            let officers: Vec<String> = sqlx::query_scalar(
-                "SELECT u.email FROM users u JOIN user_roles r ON r.user_id = u.id \
-                 WHERE r.agency_id = $1 AND r.role = 'case_officer' AND NOT u.disabled AND u.email IS NOT NULL AND u.id <> $2",
-            )
-            .bind(agency_id)
-            .bind(actor.user_id.unwrap_or(-1))
-            .fetch_all(&mut *tx)
-            .await?;
+            let officers = case_officer_addresses!(tx, agency_id, actor.user_id);
             let due = state.due(rules.calendar, rules.periods, new.received_on);
             notify_staff!(
                 tx,

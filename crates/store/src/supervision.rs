@@ -9,7 +9,7 @@ use gongkai_core::supervision::{
 };
 
 use crate::audit::{AuditEntry, BeginWrite, append_audit};
-use crate::requests::queue_mail;
+use crate::requests::{case_officer_addresses, queue_mail};
 use crate::{Store, StoreError, on_pool};
 
 /// A message as staff and the writer see it.
@@ -189,13 +189,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             // The agency's case officers hear of it (sent by the outbox task after commit).
-            let officers: Vec<String> = sqlx::query_scalar(
-                "SELECT u.email FROM users u JOIN user_roles r ON r.user_id = u.id \
-                 WHERE r.agency_id = $1 AND r.role = 'case_officer' AND NOT u.disabled AND u.email IS NOT NULL",
-            )
-            .bind(agency_id)
-            .fetch_all(&mut *tx)
-            .await?;
+            let officers = case_officer_addresses!(tx, agency_id, None);
             for to in officers {
                 queue_mail!(
                     tx,
@@ -239,6 +233,19 @@ impl Store {
                 .await?
         });
         row.map(message).transpose()
+    }
+
+    /// When each message still waiting for a reply arrived (the dashboard's count and overdue mark).
+    pub async fn messages_waiting(&self, slug: &Slug) -> Result<Vec<NaiveDate>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT received_on FROM messages WHERE agency_id = $1 AND reply IS NULL ORDER BY received_on",
+            )
+            .bind(agency_id)
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
     /// Questions and answers on the portal, newest reply first.

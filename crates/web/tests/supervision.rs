@@ -196,6 +196,23 @@ async fn a_complaint_is_answered_and_published(store: &Store) {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // The 索引号 pattern: refused without a period, saved with one.
+    let bad = admin
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/index-pattern"),
+            &[("pattern", "{code}-{serial:5}")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("年份"), "{}", bad.body);
+    let good = admin
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/index-pattern"),
+            &[("pattern", "{code}/{yyyymm}-{serial:5}")],
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+
     // Accountability: the officer replied to one complaint.
     let acc = admin
         .get(&format!(

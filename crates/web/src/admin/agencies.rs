@@ -538,13 +538,22 @@ pub async fn index_pattern(
             "只有本机关的机关管理员或系统管理员可以修改索引号格式。".into(),
         ));
     }
-    let pattern = form.pattern.trim();
-    gongkai_core::item::check_index_pattern(pattern)
-        .map_err(|e| AppError::Unprocessable(format!("{e}（未保存）")))?;
+    // The store checks the pattern (core::item::check_index_pattern) and saves nothing if it fails.
     state
         .store
-        .set_index_pattern(&agency.slug, pattern, &s.actor(), state.clock.now())
-        .await?;
+        .set_index_pattern(
+            &agency.slug,
+            form.pattern.trim(),
+            &s.actor(),
+            state.clock.now(),
+        )
+        .await
+        .map_err(|e| match e {
+            gongkai_store::StoreError::Invalid(why) => {
+                AppError::Unprocessable(format!("{why}（未保存）"))
+            }
+            other => other.into(),
+        })?;
     Ok(Redirect::to(&format!(
         "/admin/agencies/{}?notice=index_pattern_saved",
         agency.slug

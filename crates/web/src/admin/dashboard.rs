@@ -88,19 +88,13 @@ pub async fn show(
     for g in p.grants.iter().filter(|g| g.role == Role::CaseOfficer) {
         let open = state.store.open_requests(&g.agency).await?;
         // Enquiries and complaints not yet answered, and those past the reply commitment.
-        let waiting: Vec<_> = state
-            .store
-            .messages(&g.agency)
-            .await?
-            .into_iter()
-            .filter(|m| m.reply.is_none())
-            .collect();
+        let waiting = state.store.messages_waiting(&g.agency).await?;
         let late = waiting
             .iter()
-            .filter(|m| {
+            .filter(|received| {
                 gongkai_core::supervision::reply_late(
                     &state.calendar,
-                    m.received_on,
+                    **received,
                     state.clock.today(),
                 )
             })
