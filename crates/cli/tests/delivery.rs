@@ -26,7 +26,7 @@ use chrono::{DateTime, Utc};
 use common::{free_port, start};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
-use gongkai_core::item::{Attribute, DocKind, ItemContent, ReviewStep, Reviewer};
+use gongkai_core::item::{Attribute, DocKind, ItemContent, Reviewer};
 use gongkai_store::{NewUser, Store, demo};
 use gongkai_web::deliver::{WebhookConfig, WechatConfig, signature};
 use serde_json::{Value, json};
@@ -237,33 +237,25 @@ async fn publish_item(
             .await
             .unwrap();
     }
-    for (step, (id, actor)) in [
-        ReviewStep::Submit,
-        ReviewStep::ApproveFirst,
-        ReviewStep::ApproveFinal,
-    ]
-    .iter()
-    .zip(people)
-    {
-        let who = Reviewer {
-            user_id: *id,
-            drafter: true,
-            first: true,
-            final_: true,
-        };
-        store
-            .review_item(town, draft, step, who, actor, now(), now().date_naive())
-            .await
-            .unwrap();
-    }
-    store
-        .item_draft(town, draft)
-        .await
-        .unwrap()
-        .unwrap()
-        .summary
-        .item_id
-        .unwrap()
+    let who = |user_id| Reviewer {
+        user_id,
+        drafter: true,
+        first: true,
+        final_: true,
+    };
+    gongkai_store::testing::review_through(
+        store,
+        town,
+        draft,
+        [
+            (who(people[0].0), &people[0].1),
+            (who(people[1].0), &people[1].1),
+            (who(people[2].0), &people[2].1),
+        ],
+        now(),
+        now().date_naive(),
+    )
+    .await
 }
 
 async fn every_item_reaches_every_channel_exactly_once(store: &Store, url: &str) {

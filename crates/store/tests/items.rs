@@ -11,6 +11,7 @@ use gongkai_core::audit::Actor;
 use gongkai_core::item::{
     Attribute, DocKind, ItemContent, ItemStatus, ReviewStep, Reviewer, Validity,
 };
+use gongkai_store::testing::review_through;
 use gongkai_store::{NewUser, Store, StoreError, demo, on_both_backends};
 
 fn now() -> DateTime<Utc> {
@@ -263,16 +264,19 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
         )
         .await
         .unwrap();
-    for (step, who, actor) in [
-        (ReviewStep::Submit, as_drafter, &drafter),
-        (ReviewStep::ApproveFirst, as_head, &head),
-        (ReviewStep::ApproveFinal, as_leader, &leader),
-    ] {
-        store
-            .review_item(&town(), id2, &step, who, actor, now(), d("2025-03-25"))
-            .await
-            .unwrap();
-    }
+    review_through(
+        store,
+        &town(),
+        id2,
+        [
+            (as_drafter, &drafter),
+            (as_head, &head),
+            (as_leader, &leader),
+        ],
+        now(),
+        d("2025-03-25"),
+    )
+    .await;
     let (page, total) = store
         .published_items(&town(), Some("政府会议"), 1, 1)
         .await
@@ -324,24 +328,19 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
         )
         .await
         .unwrap();
-    for (step, who, actor) in [
-        (ReviewStep::Submit, as_drafter, &drafter),
-        (ReviewStep::ApproveFirst, as_head, &head),
-        (ReviewStep::ApproveFinal, as_leader, &leader),
-    ] {
-        store
-            .review_item(&town(), reading, &step, who, actor, now(), d("2025-03-26"))
-            .await
-            .unwrap();
-    }
-    let reading_item = store
-        .item_draft(&town(), reading)
-        .await
-        .unwrap()
-        .unwrap()
-        .summary
-        .item_id
-        .unwrap();
+    let reading_item = review_through(
+        store,
+        &town(),
+        reading,
+        [
+            (as_drafter, &drafter),
+            (as_head, &head),
+            (as_leader, &leader),
+        ],
+        now(),
+        d("2025-03-26"),
+    )
+    .await;
     assert_eq!(
         store.interpretations_of(&town(), item_id).await.unwrap(),
         [(
@@ -421,51 +420,25 @@ async fn index_numbers_continue_after_imported_ones(store: &Store) {
         )
         .await
         .unwrap();
-    for (step, who, actor) in [
-        (
-            ReviewStep::Submit,
-            Reviewer {
-                user_id: drafter_id,
-                drafter: true,
-                first: false,
-                final_: false,
-            },
-            &drafter,
-        ),
-        (
-            ReviewStep::ApproveFirst,
-            Reviewer {
-                user_id: head_id,
-                drafter: false,
-                first: true,
-                final_: false,
-            },
-            &head,
-        ),
-        (
-            ReviewStep::ApproveFinal,
-            Reviewer {
-                user_id: leader_id,
-                drafter: false,
-                first: false,
-                final_: true,
-            },
-            &leader,
-        ),
-    ] {
-        store
-            .review_item(&town(), id, &step, who, actor, now(), d("2024-12-20"))
-            .await
-            .unwrap();
-    }
-    let item_id = store
-        .item_draft(&town(), id)
-        .await
-        .unwrap()
-        .unwrap()
-        .summary
-        .item_id
-        .unwrap();
+    let role = |user_id, drafter, first, final_| Reviewer {
+        user_id,
+        drafter,
+        first,
+        final_,
+    };
+    let item_id = review_through(
+        store,
+        &town(),
+        id,
+        [
+            (role(drafter_id, true, false, false), &drafter),
+            (role(head_id, false, true, false), &head),
+            (role(leader_id, false, false, true), &leader),
+        ],
+        now(),
+        d("2024-12-20"),
+    )
+    .await;
     let item = store
         .published_item(&town(), item_id)
         .await
@@ -498,30 +471,19 @@ async fn index_numbers_continue_after_imported_ones(store: &Store) {
         )
         .await
         .unwrap();
-    for (step, user_id, actor) in [
-        (ReviewStep::Submit, drafter_id, &drafter),
-        (ReviewStep::ApproveFirst, head_id, &head),
-        (ReviewStep::ApproveFinal, leader_id, &leader),
-    ] {
-        let who = Reviewer {
-            user_id,
-            drafter: true,
-            first: true,
-            final_: true,
-        };
-        store
-            .review_item(&town(), second, &step, who, actor, now(), d("2024-12-20"))
-            .await
-            .unwrap();
-    }
-    let second_id = store
-        .item_draft(&town(), second)
-        .await
-        .unwrap()
-        .unwrap()
-        .summary
-        .item_id
-        .unwrap();
+    let second_id = review_through(
+        store,
+        &town(),
+        second,
+        [
+            (role(drafter_id, true, true, true), &drafter),
+            (role(head_id, true, true, true), &head),
+            (role(leader_id, true, true, true), &leader),
+        ],
+        now(),
+        d("2024-12-20"),
+    )
+    .await;
     let numbers = [item_id, second_id];
     let mut got = Vec::new();
     for id in numbers {

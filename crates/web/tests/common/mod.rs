@@ -44,7 +44,7 @@ pub async fn publish_item(
     users: &HashMap<&'static str, i64>,
     now: DateTime<Utc>,
 ) -> ((i64, i64), i64) {
-    use gongkai_core::item::{ReviewStep, Reviewer};
+    use gongkai_core::item::Reviewer;
     let system = Actor::system("测试准备");
     store
         .set_categories(slug, &["工作动态".to_owned()], &system, now)
@@ -78,24 +78,19 @@ pub async fn publish_item(
         first: true,
         final_: true,
     };
-    for (step, who) in [
-        (ReviewStep::Submit, drafter),
-        (ReviewStep::ApproveFirst, users["root"]),
-        (ReviewStep::ApproveFinal, users["overseer"]),
-    ] {
-        store
-            .review_item(slug, draft, &step, all(who), &system, now, now.date_naive())
-            .await
-            .unwrap();
-    }
-    let item = store
-        .item_draft(slug, draft)
-        .await
-        .unwrap()
-        .unwrap()
-        .summary
-        .item_id
-        .unwrap();
+    let item = gongkai_store::testing::review_through(
+        store,
+        slug,
+        draft,
+        [
+            (all(drafter), &system),
+            (all(users["root"]), &system),
+            (all(users["overseer"]), &system),
+        ],
+        now,
+        now.date_naive(),
+    )
+    .await;
     ((draft, item), attachment)
 }
 
