@@ -124,6 +124,31 @@ fn published(
 const ITEM_SELECT: &str = "SELECT i.id, i.index_no, i.title, c.name, i.published_on, i.content_json, i.updated_ms \
      FROM items i JOIN catalogue_categories c ON c.id = i.category_id";
 
+/// Checks, in the caller's transaction, that the agency's draft exists and is being written
+/// (attachments change only then); evaluates to whether it was ever published. `$what` names the
+/// refused action for the message.
+macro_rules! drafting {
+    ($tx:expr, $draft:expr, $agency_id:expr, $what:expr) => {{
+        let row: Option<(String, Option<i64>)> = sqlx::query_as(
+            "SELECT status, item_id FROM item_drafts WHERE id = $1 AND agency_id = $2",
+        )
+        .bind($draft)
+        .bind($agency_id)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        match row {
+            None => return Err(StoreError::NotFound(format!("草稿 {}", $draft))),
+            Some((status, _)) if status != ItemStatus::Draft.key() => {
+                return Err(StoreError::Invalid(format!(
+                    "信息已提交审核或已发布，不能{}；退回后才能修改",
+                    $what
+                )));
+            }
+            Some((_, item)) => item.is_some(),
+        }
+    }};
+}
+
 impl Store {
     /// The agency's 索引号 pattern (the default unless set).
     pub async fn index_pattern(&self, slug: &Slug) -> Result<String, StoreError> {
@@ -797,26 +822,11 @@ impl Store {
         };
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let row: Option<(String, Option<i64>)> = sqlx::query_as(
-                "SELECT status, item_id FROM item_drafts WHERE id = $1 AND agency_id = $2",
-            )
-            .bind(draft)
-            .bind(agency_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            match row {
-                None => return Err(StoreError::NotFound(format!("草稿 {draft}"))),
-                Some((status, _)) if status != ItemStatus::Draft.key() => {
-                    return Err(StoreError::Invalid(
-                        "信息已提交审核，不能删除附件；退回后才能修改".into(),
-                    ));
-                }
-                Some((_, Some(_))) => {
-                    return Err(StoreError::Invalid(
-                        "这条信息已经发布过，附件是公众看到的内容，不能删除；如需更正，请上传更正后的附件并在正文中说明".into(),
-                    ));
-                }
-                Some(_) => {}
+            let published_once = drafting!(tx, draft, agency_id, "删除附件");
+            if published_once {
+                return Err(StoreError::Invalid(
+                    "这条信息已经发布过，附件是公众看到的内容，不能删除；如需更正，请上传更正后的附件并在正文中说明".into(),
+                ));
             }
             let done = sqlx::query("DELETE FROM item_attachments WHERE id = $1 AND draft_id = $2")
                 .bind(attachment)
@@ -857,22 +867,7 @@ impl Store {
         };
         Ok(on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let status: Option<String> = sqlx::query_scalar(
-                "SELECT status FROM item_drafts WHERE id = $1 AND agency_id = $2",
-            )
-            .bind(draft)
-            .bind(agency_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            match status.as_deref() {
-                None => return Err(StoreError::NotFound(format!("草稿 {draft}"))),
-                Some(s) if s != ItemStatus::Draft.key() => {
-                    return Err(StoreError::Invalid(
-                        "信息已提交审核或已发布，不能再添加附件；退回后才能修改".into(),
-                    ));
-                }
-                Some(_) => {}
-            }
+            drafting!(tx, draft, agency_id, "添加附件");
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO item_attachments (draft_id, name, content_type, size, bytes, created_ms) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
