@@ -121,6 +121,46 @@ fn published(
     })
 }
 
+/// An item as the search index sees it: with its agency, change position and whether withdrawn.
+const INDEX_SELECT: &str = "SELECT a.slug, a.name, i.id, i.index_no, i.title, c.name, i.published_on, i.content_json, \
+     COALESCE(i.updated_ms, 0), i.withdrawn_on IS NOT NULL \
+     FROM items i JOIN catalogue_categories c ON c.id = i.category_id JOIN agencies a ON a.id = i.agency_id";
+
+type IndexRow = (
+    String,
+    String,
+    i64,
+    Option<String>,
+    String,
+    String,
+    NaiveDate,
+    Option<String>,
+    i64,
+    bool,
+);
+
+/// (`(updated_ms, id)`, agency slug, agency name, the item or `Err(id)` if withdrawn).
+type IndexEntry = ((i64, i64), String, String, Result<PublishedItem, i64>);
+
+fn index_entry(
+    (slug, name, id, index_no, title, category, on, content, updated, withdrawn): IndexRow,
+) -> Result<IndexEntry, StoreError> {
+    let item = if withdrawn {
+        Err(id)
+    } else {
+        Ok(published((
+            id,
+            index_no,
+            title,
+            category,
+            on,
+            content,
+            Some(updated),
+        ))?)
+    };
+    Ok(((updated, id), slug, name, item))
+}
+
 const ITEM_SELECT: &str = "SELECT i.id, i.index_no, i.title, c.name, i.published_on, i.content_json, i.updated_ms \
      FROM items i JOIN catalogue_categories c ON c.id = i.category_id";
 
@@ -672,87 +712,40 @@ impl Store {
     pub async fn items_for_index(
         &self,
     ) -> Result<Vec<(String, String, PublishedItem)>, StoreError> {
-        type Row = (
-            String,
-            String,
-            i64,
-            Option<String>,
-            String,
-            String,
-            NaiveDate,
-            Option<String>,
-            Option<i64>,
-        );
-        let sql = "SELECT a.slug, a.name, i.id, i.index_no, i.title, c.name, i.published_on, i.content_json, i.updated_ms \
-             FROM items i JOIN catalogue_categories c ON c.id = i.category_id JOIN agencies a ON a.id = i.agency_id \
-             WHERE i.withdrawn_on IS NULL ORDER BY i.id";
-        let rows: Vec<Row> = on_pool!(self, |pool| sqlx::query_as(sql).fetch_all(pool).await?);
-        rows.into_iter()
-            .map(
-                |(slug, name, id, index_no, title, category, on, content, updated)| {
-                    Ok((
-                        slug,
-                        name,
-                        published((id, index_no, title, category, on, content, updated))?,
-                    ))
-                },
-            )
-            .collect()
+        let sql = format!("{INDEX_SELECT} WHERE i.withdrawn_on IS NULL ORDER BY i.id");
+        let rows: Vec<IndexRow> =
+            on_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let (_, slug, name, item) = index_entry(row)?;
+            if let Ok(item) = item {
+                items.push((slug, name, item));
+            }
+        }
+        Ok(items)
     }
 
     /// Items changed after the position `(updated_ms, id)`, in that order, at most `limit`: each
-    /// with its agency (slug, name) and `None` if it is no longer on the portal. A search index
-    /// follows other processes' publications and withdrawals with it.
+    /// with its agency (slug, name), or `Err(id)` if it is no longer on the portal. A search
+    /// index follows other processes' publications and withdrawals with it.
     pub async fn items_changed_after(
         &self,
         after: (i64, i64),
         limit: i64,
-    ) -> Result<Vec<((i64, i64), String, String, Result<PublishedItem, i64>)>, StoreError> {
-        type Row = (
-            String,
-            String,
-            i64,
-            Option<String>,
-            String,
-            String,
-            NaiveDate,
-            Option<String>,
-            i64,
-            bool,
+    ) -> Result<Vec<IndexEntry>, StoreError> {
+        let sql = format!(
+            "{INDEX_SELECT} WHERE i.updated_ms > $1 OR (i.updated_ms = $1 AND i.id > $2) \
+             ORDER BY i.updated_ms, i.id LIMIT $3"
         );
-        let rows: Vec<Row> = on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT a.slug, a.name, i.id, i.index_no, i.title, c.name, i.published_on, i.content_json, COALESCE(i.updated_ms, 0), \
-                 i.withdrawn_on IS NOT NULL \
-                 FROM items i JOIN catalogue_categories c ON c.id = i.category_id JOIN agencies a ON a.id = i.agency_id \
-                 WHERE i.updated_ms > $1 OR (i.updated_ms = $1 AND i.id > $2) ORDER BY i.updated_ms, i.id LIMIT $3",
-            )
-            .bind(after.0)
-            .bind(after.1)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
+        let rows: Vec<IndexRow> = on_pool!(self, |pool| {
+            sqlx::query_as(&sql)
+                .bind(after.0)
+                .bind(after.1)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
         });
-        rows.into_iter()
-            .map(
-                |(slug, name, id, index_no, title, category, on, content, updated, withdrawn)| {
-                    let item = if withdrawn {
-                        Err(id)
-                    } else {
-                        Ok(published((
-                            id,
-                            index_no,
-                            title,
-                            category,
-                            on,
-                            content,
-                            Some(updated),
-                        ))?)
-                    };
-                    Ok(((updated, id), slug, name, item))
-                },
-            )
-            .collect()
+        rows.into_iter().map(index_entry).collect()
     }
 
     /// The newest change position of the items (where a follower starts).
