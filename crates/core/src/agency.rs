@@ -270,6 +270,8 @@ pub enum AgencyError {
     OwnParent,
 }
 
+impl crate::Refusal for AgencyError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,6 +33,37 @@ impl Actor {
     }
 }
 
+/// What a state change records about itself: the decision's own account, returned by the rules
+/// with the decision, to which the store adds who and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The agency concerned (its slug), if any.
+    pub agency: Option<String>,
+    /// A stable key such as `role.grant`.
+    pub action: &'static str,
+    /// What, e.g. `user:12`.
+    pub target: String,
+    /// Before/after in a few words.
+    pub summary: String,
+}
+
+impl Entry {
+    /// An entry about something of `agency`.
+    pub fn new(
+        agency: Option<&str>,
+        action: &'static str,
+        target: impl Into<String>,
+        summary: impl Into<String>,
+    ) -> Self {
+        Self {
+            agency: agency.map(str::to_owned),
+            action,
+            target: target.into(),
+            summary: summary.into(),
+        }
+    }
+}
+
 /// The hash before the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 

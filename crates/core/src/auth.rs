@@ -374,6 +374,9 @@ pub fn to_hex(bytes: &[u8]) -> String {
         })
 }
 
+impl crate::Refusal for AccountError {}
+impl crate::Refusal for UnknownRole {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -185,6 +185,8 @@ impl Calendar {
     }
 }
 
+impl crate::Refusal for CalendarError {}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -139,6 +139,17 @@ pub enum CaseFactsError {
         /// 结案日期.
         concluded_on: NaiveDate,
     },
+    /// Filed before the request it is about was received.
+    #[error("立案日期 {filed_on} 早于收到申请日期 {received_on}；请核对日期")]
+    FiledBeforeRequest {
+        /// 立案日期.
+        filed_on: NaiveDate,
+        /// 收到申请之日.
+        received_on: NaiveDate,
+    },
+    /// A result is recorded once.
+    #[error("该案件已于 {0} 审结")]
+    AlreadyConcluded(NaiveDate),
 }
 
 impl CaseFacts {
@@ -163,3 +174,34 @@ impl CaseFacts {
         })
     }
 }
+
+/// A case about a request can be filed only once the request was received.
+pub fn check_filing(filed_on: NaiveDate, received_on: NaiveDate) -> Result<(), CaseFactsError> {
+    if filed_on < received_on {
+        return Err(CaseFactsError::FiledBeforeRequest {
+            filed_on,
+            received_on,
+        });
+    }
+    Ok(())
+}
+
+/// A case's result is recorded once, on or after the day it was filed.
+pub fn check_conclusion(
+    filed_on: NaiveDate,
+    concluded_on: Option<NaiveDate>,
+    on: NaiveDate,
+) -> Result<(), CaseFactsError> {
+    if let Some(c) = concluded_on {
+        return Err(CaseFactsError::AlreadyConcluded(c));
+    }
+    if on < filed_on {
+        return Err(CaseFactsError::ConcludedBeforeFiled {
+            filed_on,
+            concluded_on: on,
+        });
+    }
+    Ok(())
+}
+
+impl crate::Refusal for CaseFactsError {}

@@ -294,6 +294,8 @@ pub const DEPARTMENT_DEFAULT: &str = "\
 工作动态 | 工作信息、公示公告 | 20个工作日 | 条例第十九条
 ";
 
+impl crate::Refusal for ParseError {}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -151,6 +151,8 @@ pub fn deadlines(
     })
 }
 
+impl crate::Refusal for ClockError {}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -70,11 +70,92 @@ pub fn per_page_yuan(pages: u32) -> u64 {
     band(30, 100) * 10 + band(100, 200) * 20 + p.saturating_sub(200) * 40
 }
 
+/// One request as 按件计收 counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted<'a> {
+    /// Its registration order (earlier registrations count first on the same day).
+    pub id: i64,
+    /// Who asked: the identity document or 统一社会信用代码.
+    pub document: &'a str,
+    /// 收到申请之日.
+    pub received_on: chrono::NaiveDate,
+}
+
+/// The natural month a request received on `received_on` is counted in (第四条): its first and
+/// last day.
+pub fn counting_month(received_on: chrono::NaiveDate) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    use chrono::Datelike;
+    let first = received_on.with_day(1).unwrap_or(received_on);
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first);
+    (first, next.pred_opt().unwrap_or(first))
+}
+
+/// The request's ordinal among the same requester's requests to the agency in the natural month
+/// of its receipt — the `n` of [`per_request_yuan`]. The same requester is the same identity
+/// document or credit code (letters compared without regard to case); requests count in the order
+/// received, and on one day in the order registered.
+pub fn nth_in_month(this: Counted<'_>, received: &[Counted<'_>]) -> u32 {
+    let (first, _) = counting_month(this.received_on);
+    let same = |c: &&Counted<'_>| c.document.trim().eq_ignore_ascii_case(this.document.trim());
+    let before = |c: &&Counted<'_>| {
+        c.received_on >= first
+            && (c.received_on < this.received_on
+                || (c.received_on == this.received_on && c.id <= this.id))
+    };
+    let n = received.iter().filter(same).filter(before).count();
+    u32::try_from(n.max(1)).unwrap_or(u32::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    fn c<'a>(id: i64, document: &'a str, on: &str) -> Counted<'a> {
+        Counted {
+            id,
+            document,
+            received_on: on.parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_nth_request_counts_one_requester_within_one_natural_month() {
+        let all = [
+            c(1, "370323198001011111", "2025-02-28"),
+            c(2, "370323198001011111", "2025-03-01"),
+            c(3, "other", "2025-03-02"),
+            c(4, "370323198001011111", "2025-03-03"),
+            c(5, "370323198001011111", "2025-03-03"),
+            c(6, "370323198001011111", "2025-04-01"),
+        ];
+        assert_eq!(nth_in_month(all[1], &all), 1);
+        assert_eq!(nth_in_month(all[3], &all), 2);
+        assert_eq!(nth_in_month(all[4], &all), 3);
+        assert_eq!(nth_in_month(all[5], &all), 1);
+        // An X in a 身份证号 is the same person in either case.
+        let x = [
+            c(1, "37032319800101111X", "2025-03-01"),
+            c(2, "37032319800101111x", "2025-03-02"),
+        ];
+        assert_eq!(nth_in_month(x[1], &x), 2);
+    }
+
+    #[test]
+    fn a_month_runs_from_its_first_to_its_last_day() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        assert_eq!(
+            counting_month(d("2024-02-15")),
+            (d("2024-02-01"), d("2024-02-29"))
+        );
+        assert_eq!(
+            counting_month(d("2025-12-31")),
+            (d("2025-12-01"), d("2025-12-31"))
+        );
+    }
 
     #[test]
     fn the_worked_examples_of_the_spec_hold() {

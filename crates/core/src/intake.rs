@@ -183,6 +183,8 @@ pub fn receipt_date(
     Ok(confirmed)
 }
 
+impl crate::Refusal for ReceiptError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -149,6 +149,15 @@ pub struct LetterSettings {
     pub number_prefix: String,
 }
 
+impl LetterSettings {
+    /// The settings in force for an agency, from its own up through the agencies above it
+    /// (nearest first): the first that set any — a county sets them once for its towns and
+    /// departments — else the defaults.
+    pub fn in_force(chain: impl IntoIterator<Item = Option<Self>>) -> Self {
+        chain.into_iter().flatten().next().unwrap_or_default()
+    }
+}
+
 /// The short name in letter numbers, from the agency's full name: the county part and
 /// "人民政府" dropped (沂源县西里镇人民政府 → 西里镇, 沂源县民政局 → 民政局, 沂源县人民政府 → 沂源县).
 pub fn default_number_prefix(agency_name: &str) -> String {
@@ -511,6 +520,8 @@ fn remedy_paragraph(facts: &LetterFacts<'_>, outcome: Outcome) -> Result<String,
     }
     Ok(text)
 }
+
+impl crate::Refusal for LetterError {}
 
 #[cfg(test)]
 #[allow(

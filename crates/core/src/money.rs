@@ -105,6 +105,8 @@ impl<'de> Deserialize<'de> for WanYuan {
     }
 }
 
+impl crate::Refusal for ParseWanYuanError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -512,6 +512,9 @@ impl RequestFacts {
     }
 }
 
+impl crate::Refusal for UnknownKey {}
+impl crate::Refusal for RequestFactsError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,9 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::Entry;
 use crate::calendar::Calendar;
+use crate::notice::{Message, Notice, Recipient};
 
 /// What the writer asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -311,6 +313,173 @@ impl Supervision {
             "{year}年，{agency_short}承办人大代表建议{}件、政协提案{}件，公开办理结果{}件。",
             self.deputy_suggestions, self.committee_proposals, self.results_published
         )
+    }
+}
+
+/// Accepts a message from the public: refused with every problem of the form, or its kind, the
+/// notice to the agency's case officers and the audit record.
+pub fn accept(
+    slug: &str,
+    code: &str,
+    m: &NewMessage,
+) -> Result<(MessageKind, Vec<Notice>, Entry), crate::Rejection> {
+    if let Some(r) = crate::Rejection::from_problems(m.problems()) {
+        return Err(r);
+    }
+    let kind = MessageKind::from_key(&m.kind).unwrap_or(MessageKind::Enquiry);
+    let notice = Notice {
+        to: Recipient::CaseOfficers,
+        message: Message::MessageArrived {
+            kind: kind.label().to_owned(),
+            slug: slug.to_owned(),
+            code: code.to_owned(),
+            subject: m.subject.trim().to_owned(),
+        },
+    };
+    let audit = Entry::new(
+        Some(slug),
+        "message.receive",
+        format!("message:{code}"),
+        format!("收到{}", kind.label()),
+    );
+    Ok((kind, vec![notice], audit))
+}
+
+/// A message as a reply needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Received<'a> {
+    /// 咨询 or 投诉.
+    pub kind: MessageKind,
+    /// The writer agreed to publication.
+    pub may_publish: bool,
+    /// Whether it was replied to already.
+    pub replied: bool,
+    /// The writer's contact.
+    pub contact: &'a str,
+    /// Its subject.
+    pub subject: &'a str,
+}
+
+/// Shortest reply accepted.
+pub const REPLY_MIN_CHARS: usize = 5;
+
+/// Replies to a message: refused when the reply says nothing, when it was answered already (a
+/// reply is given once and never changed), or when it would be published without the writer's
+/// consent; else the mail to the writer (if they left an e-mail address) and the audit record.
+pub fn reply(
+    slug: &str,
+    code: &str,
+    m: Received<'_>,
+    reply: &str,
+    publish: bool,
+) -> Result<(Vec<Notice>, Entry), crate::Rejection> {
+    let reply = reply.trim();
+    if reply.chars().count() < REPLY_MIN_CHARS {
+        return Err(crate::Rejection::field(
+            "reply",
+            "答复内容太短：请写明答复意见（至少5个字）。",
+        ));
+    }
+    if m.replied {
+        return Err(crate::Rejection::new("这条留言已经答复过，答复不能修改。"));
+    }
+    if publish && !m.may_publish {
+        return Err(crate::Rejection::field(
+            "publish",
+            "留言人未同意公开，不能在网站公开这条留言及答复。",
+        ));
+    }
+    let notice = Notice::to_contact(
+        m.contact,
+        Message::MessageReplied {
+            kind: m.kind.label().to_owned(),
+            code: code.to_owned(),
+            subject: m.subject.to_owned(),
+            reply: reply.to_owned(),
+        },
+    );
+    let audit = Entry::new(
+        Some(slug),
+        "message.reply",
+        format!("message:{code}"),
+        format!(
+            "答复{}{}",
+            m.kind.label(),
+            if publish { "并在网站公开" } else { "" }
+        ),
+    );
+    Ok((notice.into_iter().collect(), audit))
+}
+
+/// Longest comment of a public evaluation.
+pub const COMMENT_MAX_CHARS: usize = 500;
+
+/// A public evaluation's rating (1–5 stars) and comment, checked.
+pub fn check_evaluation(rating: u8, comment: &str) -> Result<(), crate::Rejection> {
+    if !(1..=5).contains(&rating) {
+        return Err(crate::Rejection::field("rating", "请选择1到5星的评价。"));
+    }
+    if comment.trim().chars().count() > COMMENT_MAX_CHARS {
+        return Err(crate::Rejection::field("comment", "意见不超过500个字。"));
+    }
+    Ok(())
+}
+
+/// A 人大代表建议 or 政协提案 the agency handled.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Proposal {
+    /// Row id (0 before it is saved).
+    pub id: i64,
+    /// `deputy_suggestion` or `committee_proposal`.
+    pub kind: String,
+    /// The session year.
+    pub year: i32,
+    /// Its number (e.g. `第58号`).
+    pub number: String,
+    /// Title.
+    pub title: String,
+    /// Deputy or member (a public role) or group.
+    pub submitter: String,
+    /// The agency leads (主办) rather than assists (协办).
+    pub lead: bool,
+    /// Day assigned to the agency.
+    pub received_on: Option<NaiveDate>,
+    /// Day answered.
+    pub replied_on: Option<NaiveDate>,
+    /// What was done (答复 / 办理结果).
+    pub result: String,
+    /// Day the result was published.
+    pub published_on: Option<NaiveDate>,
+}
+
+impl Proposal {
+    /// Checks a proposal before it is saved: its kind and the day it was assigned, or the first
+    /// thing to correct.
+    pub fn check(&self) -> Result<(ProposalKind, NaiveDate), crate::Rejection> {
+        let kind = ProposalKind::from_key(&self.kind)
+            .ok_or_else(|| crate::Rejection::field("kind", "请选择人大代表建议或政协提案。"))?;
+        if self.number.trim().is_empty() || self.title.trim().is_empty() {
+            return Err(crate::Rejection::field("number", "请填写编号和标题。"));
+        }
+        let received = self
+            .received_on
+            .ok_or_else(|| crate::Rejection::field("received_on", "请填写交办日期。"))?;
+        if self.replied_on.is_some_and(|r| r < received) {
+            return Err(crate::Rejection::field(
+                "replied_on",
+                "答复日期不能早于交办日期。",
+            ));
+        }
+        if self.published_on.is_some()
+            && (self.replied_on.is_none() || self.result.trim().is_empty())
+        {
+            return Err(crate::Rejection::field(
+                "published_on",
+                "公开办理结果前，请先填写答复日期和办理结果。",
+            ));
+        }
+        Ok((kind, received))
     }
 }
 

@@ -636,6 +636,8 @@ impl RequestState {
     }
 }
 
+impl crate::Refusal for WorkflowError {}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

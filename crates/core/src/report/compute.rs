@@ -43,6 +43,27 @@ pub struct DocumentFacts {
     pub ended_on: Option<NaiveDate>,
 }
 
+impl DocumentFacts {
+    /// How table 二 counts an item of this kind and validity: `None` unless it is a 规章 or a
+    /// 行政规范性文件; its stock ends on the day it expired or was repealed.
+    pub fn of(
+        kind: Option<crate::item::DocKind>,
+        validity: Option<crate::item::Validity>,
+    ) -> Option<Self> {
+        use crate::item::{DocKind, Validity};
+        let rule = match kind? {
+            DocKind::Rule => true,
+            DocKind::NormativeDocument => false,
+            _ => return None,
+        };
+        let ended_on = match validity {
+            Some(Validity::Expired { on } | Validity::Repealed { on }) => Some(on),
+            _ => None,
+        };
+        Some(Self { rule, ended_on })
+    }
+}
+
 /// Fee notices and payments of the year (国办函〔2020〕109号), for the sentence of 六（一）.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct FeeSummary {

@@ -45,6 +45,12 @@ impl MonthDay {
         Ok(Self { month, day })
     }
 
+    /// The reporting date in force for an agency, from its own setting up through the agencies
+    /// above it (nearest first): the nearest that set one, if any.
+    pub fn in_force(chain: impl IntoIterator<Item = Option<Self>>) -> Option<Self> {
+        chain.into_iter().flatten().next()
+    }
+
     /// The date in `year`.
     pub fn in_year(self, year: i32) -> NaiveDate {
         NaiveDate::from_ymd_opt(year, self.month, self.day).expect("validated at parse")
@@ -93,6 +99,58 @@ pub fn copied_share(text: &str, other: &str) -> f64 {
     )]
     let share = shared as f64 / mine.len() as f64;
     share
+}
+
+/// What publishing a report's next version leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filing {
+    /// The version number (1, then one more per correction).
+    pub version: i32,
+    /// The correction note, trimmed (empty for the first version).
+    pub note: String,
+    /// The title of the item filed in the 信息公开年度报告 column.
+    pub item_title: String,
+    /// The audit record.
+    pub audit: crate::audit::Entry,
+}
+
+/// Publishes the next version of a year's report after `last` (`None`: never published). A
+/// published report is never overwritten: a correction is a new version and must say what it
+/// corrects.
+pub fn publish(
+    slug: &str,
+    report: &super::AnnualReport,
+    last: Option<i32>,
+    note: &str,
+) -> Result<Filing, crate::Rejection> {
+    let version = last.unwrap_or(0) + 1;
+    let note = note.trim();
+    if version > 1 && note.is_empty() {
+        return Err(crate::Rejection::field(
+            "note",
+            "已发布的报告不能直接覆盖：更正须作为新版本发布，并写明更正说明",
+        ));
+    }
+    let year = report.year;
+    Ok(Filing {
+        version,
+        note: note.to_owned(),
+        item_title: if version == 1 {
+            report.title()
+        } else {
+            format!("{}（更正版）", report.title())
+        },
+        audit: crate::audit::Entry::new(
+            Some(slug),
+            "report.publish",
+            format!("report:{slug}:{year}"),
+            if version == 1 {
+                format!("发布{year}年度报告")
+            } else {
+                format!("发布{year}年度报告第{version}版：{note}")
+            },
+        ),
+    })
 }
 
 #[cfg(test)]
