@@ -450,7 +450,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let mailer = smtp_url
                 .map(|url| {
-                    gongkai_web::mail::Mailer::new(&gongkai_web::mail::MailConfig {
+                    gongkai_jobs::mail::Mailer::new(&gongkai_jobs::mail::MailConfig {
                         smtp_url: url,
                         from: mail_from,
                     })
@@ -490,14 +490,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if i64::try_from(search.len()).unwrap_or(-1) != store.published_count().await? {
                 let (store, search) = (store.clone(), search.clone());
                 tokio::spawn(async move {
-                    match gongkai_web::search::rebuild(&store, &search, |_, _| {}).await {
+                    match gongkai_jobs::index::rebuild(&store, &search, |_, _| {}).await {
                         Ok(n) => tracing::info!(items = n, "search index rebuilt"),
                         Err(e) => tracing::error!(error = %e, "search index not rebuilt"),
                     }
                 });
             }
             // Publications and withdrawals by other processes reach this server's index too.
-            tokio::spawn(gongkai_web::search::follow_others(
+            tokio::spawn(gongkai_jobs::index::follow_others(
                 store.clone(),
                 search.clone(),
                 std::time::Duration::from_secs(2),
@@ -514,7 +514,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 });
             });
             if let Some(mailer) = mailer {
-                tokio::spawn(gongkai_web::mail::run_outbox(
+                tokio::spawn(gongkai_jobs::mail::run_outbox(
                     store.clone(),
                     clock.clone(),
                     mailer,
@@ -522,7 +522,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             // Published items to their channels (webhook, WeChat); deliveries are rows, so a
             // restart resumes them.
-            tokio::spawn(gongkai_web::deliver::Deliverer::new(store.clone()).run());
+            tokio::spawn(gongkai_jobs::deliver::Deliverer::new(store.clone(), clock.clone()).run());
             let state = gongkai_web::AppState {
                 store: store.clone(),
                 clock,
@@ -597,7 +597,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 条 {elapsed}")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            let n = gongkai_web::search::rebuild(&store, &index, |done, total| {
+            let n = gongkai_jobs::index::rebuild(&store, &index, |done, total| {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             })

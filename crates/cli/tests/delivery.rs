@@ -27,8 +27,8 @@ use common::{free_port, start};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::item::{Attribute, DocKind, ItemContent, Reviewer};
+use gongkai_jobs::deliver::{WebhookConfig, WechatConfig, signature};
 use gongkai_store::{NewUser, Store, demo};
-use gongkai_web::deliver::{WebhookConfig, WechatConfig, signature};
 use serde_json::{Value, json};
 
 const SECRET: &str = "webhook-secret-for-tests";

@@ -3,6 +3,7 @@
 pub mod charts;
 mod docx;
 mod letter;
+pub mod mail;
 pub mod parse;
 pub mod pdf;
 mod xlsx;
@@ -130,23 +131,20 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
+/// Every template under `templates/`, embedded at build time (no list to keep by hand).
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = environment();
-    for (name, source) in [
-        ("report.html", include_str!("../templates/report.html")),
-        (
-            "report_page.html",
-            include_str!("../templates/report_page.html"),
-        ),
-        ("report.md", include_str!("../templates/report.md")),
-        ("bar_chart.svg", include_str!("../templates/bar_chart.svg")),
-        ("letter.html", include_str!("../templates/letter.html")),
-    ] {
-        env.add_template(name, source)
-            .expect("embedded templates parse");
-    }
+    embedded(&mut env);
     env
 });
+
+#[allow(
+    elided_lifetimes_in_paths,
+    reason = "the code minijinja-embed generates"
+)]
+fn embedded(env: &mut Environment<'static>) {
+    minijinja_embed::load_templates!(*env);
+}
 
 /// Renders a report in a format, as bytes. Findings appear only in JSON; the statutory document
 /// is the report alone.

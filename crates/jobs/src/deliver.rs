@@ -14,9 +14,10 @@
 //! submitting, and a submission whose answer was lost is recognised on retry because publication
 //! consumes the draft (`40007 invalid media_id`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use gongkai_core::Clock;
 use gongkai_store::{PendingDelivery, Store};
 use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
@@ -101,6 +102,7 @@ fn webhook_body(d: &PendingDelivery) -> serde_json::Value {
 #[derive(Clone)]
 pub struct Deliverer {
     store: Store,
+    clock: Arc<dyn Clock>,
     http: reqwest::Client,
 }
 
@@ -131,10 +133,11 @@ const INVALID_MEDIA_ID: i64 = 40007;
 const TOKEN_ERRORS: [i64; 3] = [40001, 40014, 42001];
 
 impl Deliverer {
-    /// A sender over the store.
-    pub fn new(store: Store) -> Self {
+    /// A sender over the store; `clock` times attempts and retries.
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
         Self {
             store,
+            clock,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(20))
                 .build()
@@ -142,9 +145,13 @@ impl Deliverer {
         }
     }
 
+    fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+
     /// Sends what is due; returns how many deliveries completed.
     pub async fn run_once(&self) -> Result<usize, gongkai_store::StoreError> {
-        let now = Utc::now().timestamp_millis();
+        let now = self.now_ms();
         let due = self.store.due_deliveries(now, 20).await?;
         let mut done = 0;
         for d in due {
@@ -155,9 +162,7 @@ impl Deliverer {
             };
             match result {
                 Ok(()) => {
-                    self.store
-                        .delivery_done(d.id, Utc::now().timestamp_millis())
-                        .await?;
+                    self.store.delivery_done(d.id, self.now_ms()).await?;
                     done += 1;
                 }
                 Err(e) => {
@@ -166,7 +171,7 @@ impl Deliverer {
                     let wait = wait.min(3_600_000);
                     tracing::warn!(delivery = %d.delivery_id, channel = %d.channel.name, error = %e, "delivery failed; will retry");
                     self.store
-                        .delivery_failed(d.id, &e, Utc::now().timestamp_millis() + wait)
+                        .delivery_failed(d.id, &e, self.now_ms() + wait)
                         .await?;
                 }
             }
@@ -238,7 +243,7 @@ impl Deliverer {
         d: &PendingDelivery,
         force: bool,
     ) -> Result<String, String> {
-        let now = Utc::now().timestamp_millis();
+        let now = self.now_ms();
         if !force && !state.access_token.is_empty() && state.expires_ms > now {
             return Ok(state.access_token.clone());
         }

@@ -1,7 +1,7 @@
-//! E-mail notifications. Each step that issues a letter writes its mail into the outbox table in
-//! the same transaction (`gongkai-store`); this task sends what is due over SMTP (lettre), marks it
-//! sent, and retries failures with backoff. A restart or an SMTP server that is down loses nothing:
-//! the rows stay until sent.
+//! E-mail notifications. Each step that calls for mail writes its notices into the outbox in the
+//! same transaction (`gongkai-store`); this task renders what is due from its templates
+//! (`gongkai_docs::mail`), sends it over SMTP (lettre), marks it sent, and retries failures with
+//! backoff. A restart or an SMTP server that is down loses nothing: the rows stay until sent.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,13 +50,18 @@ impl Mailer {
             .map_err(|e| e.to_string())?;
         let mut sent = 0;
         for m in pending {
-            let result = match m.recipient.parse::<Mailbox>() {
-                Ok(to) => match Message::builder()
+            let result = match (
+                m.recipient.parse::<Mailbox>(),
+                gongkai_docs::mail::text(&m.content),
+            ) {
+                (Err(e), _) => Err(format!("bad recipient: {e}")),
+                (_, Err(e)) => Err(format!("cannot render: {e}")),
+                (Ok(to), Ok(mail)) => match Message::builder()
                     .from(self.from.clone())
                     .to(to)
-                    .subject(m.subject.clone())
+                    .subject(mail.subject)
                     .header(ContentType::TEXT_PLAIN)
-                    .body(m.body.clone())
+                    .body(mail.body)
                 {
                     Ok(msg) => self
                         .transport
@@ -66,7 +71,6 @@ impl Mailer {
                         .map_err(|e| e.to_string()),
                     Err(e) => Err(e.to_string()),
                 },
-                Err(e) => Err(format!("bad recipient: {e}")),
             };
             match result {
                 Ok(()) => {

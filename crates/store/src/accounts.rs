@@ -6,8 +6,9 @@ use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::{Grant, Principal, Role};
 
-use crate::audit::{AuditEntry, BeginWrite, append_audit};
-use crate::{Store, StoreError, on_pool};
+use crate::audit::AuditEntry;
+use crate::db::{By, sql};
+use crate::{Store, StoreError};
 
 /// A user as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -88,7 +89,6 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         let entry = AuditEntry {
-            actor,
             agency: None,
             action: "user.create",
             target: format!("user:{}", user.username),
@@ -103,9 +103,8 @@ impl Store {
                 }
             ),
         };
-        Ok(on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let id: i64 = sqlx::query_scalar(
+        self.write(By::new(actor, now), entry, async |tx| {
+            let id: i64 = sql(
                 "INSERT INTO users (username, display_name, password_hash, is_system_admin, must_change_password, disabled, created_ms) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
@@ -116,60 +115,45 @@ impl Store {
             .bind(user.must_change_password)
             .bind(false)
             .bind(now.timestamp_millis())
-            .fetch_one(&mut *tx)
+            .scalar(&mut *tx)
             .await
             .map_err(|e| StoreError::conflict_as(e, || format!("用户名“{}”已被使用", user.username)))?;
-            append_audit!(tx, &entry, now);
-            tx.commit().await?;
-            id
-        }))
+            Ok(id)
+})
+        .await
     }
 
     /// How many accounts exist (the first `serve` creates an administrator when there are none).
     pub async fn count_users(&self) -> Result<i64, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM users"
-        )
-        .fetch_one(pool)
-        .await?))
+        sql("SELECT COUNT(*) FROM users").scalar(self).await
     }
 
     /// The account with this login name.
     pub async fn find_user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
-        Ok(on_pool!(self, |pool| sqlx::query_as(&sql)
-            .bind(username)
-            .fetch_optional(pool)
-            .await?))
+        let query = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+        sql(&query).bind(username).optional(self).await
     }
 
     /// The account with this id.
     pub async fn find_user(&self, id: i64) -> Result<Option<User>, StoreError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        Ok(on_pool!(self, |pool| sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(pool)
-            .await?))
+        let query = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        sql(&query).bind(id).optional(self).await
     }
 
     /// Every account, by login name.
     pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
-        Ok(on_pool!(self, |pool| sqlx::query_as(&sql)
-            .fetch_all(pool)
-            .await?))
+        let query = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+        sql(&query).all(self).await
     }
 
     /// Every grant, as (user id, grant), for listing.
     pub async fn all_grants(&self) -> Result<Vec<(i64, Grant)>, StoreError> {
-        let rows: Vec<(i64, String, String)> = on_pool!(self, |pool| {
-            sqlx::query_as(
+        let rows: Vec<(i64, String, String)> = sql(
                 "SELECT r.user_id, a.slug, r.role FROM user_roles r JOIN agencies a ON a.id = r.agency_id \
                  ORDER BY a.id, r.role",
             )
-            .fetch_all(pool)
-            .await?
-        });
+            .all(self)
+            .await?;
         rows.into_iter()
             .map(|(user, slug, role)| {
                 let agency = Slug::parse(&slug).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -197,15 +181,13 @@ impl Store {
         let Some(user) = self.find_user(user_id).await?.filter(|u| !u.disabled) else {
             return Ok(None);
         };
-        let rows: Vec<(String, String)> = on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT a.slug, r.role FROM user_roles r JOIN agencies a ON a.id = r.agency_id \
+        let rows: Vec<(String, String)> = sql(
+            "SELECT a.slug, r.role FROM user_roles r JOIN agencies a ON a.id = r.agency_id \
                  WHERE r.user_id = $1 ORDER BY a.id, r.role",
-            )
-            .bind(user_id)
-            .fetch_all(pool)
-            .await?
-        });
+        )
+        .bind(user_id)
+        .all(self)
+        .await?;
         let grants = rows
             .into_iter()
             .map(|(slug, role)| {
@@ -241,15 +223,13 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound("用户".to_owned()))?;
         let entry = AuditEntry {
-            actor,
-            agency: Some(agency.as_str()),
+            agency: Some(agency.as_str().to_string()),
             action: "role.grant",
             target: format!("user:{}", user.username),
             summary: format!("授予{}", role.label()),
         };
-        Ok(on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let inserted = sqlx::query(
+        self.write_with(By::new(actor, now), async |tx| {
+            let inserted = sql(
                 "INSERT INTO user_roles (user_id, agency_id, role, granted_ms) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (user_id, agency_id, role) DO NOTHING",
             )
@@ -259,14 +239,10 @@ impl Store {
             .bind(now.timestamp_millis())
             .execute(&mut *tx)
             .await?
-            .rows_affected()
                 > 0;
-            if inserted {
-                append_audit!(tx, &entry, now);
-            }
-            tx.commit().await?;
-            inserted
-        }))
+            Ok((inserted, inserted.then_some(entry)))
+        })
+        .await
     }
 
     /// Takes `role` in `agency` from a user; returns whether it was held.
@@ -284,30 +260,23 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound("用户".to_owned()))?;
         let entry = AuditEntry {
-            actor,
-            agency: Some(agency.as_str()),
+            agency: Some(agency.as_str().to_string()),
             action: "role.revoke",
             target: format!("user:{}", user.username),
             summary: format!("撤销{}", role.label()),
         };
-        Ok(on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let deleted = sqlx::query(
-                "DELETE FROM user_roles WHERE user_id = $1 AND agency_id = $2 AND role = $3",
-            )
-            .bind(user_id)
-            .bind(agency_id)
-            .bind(role.key())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                > 0;
-            if deleted {
-                append_audit!(tx, &entry, now);
-            }
-            tx.commit().await?;
-            deleted
-        }))
+        self.write_with(By::new(actor, now), async |tx| {
+            let deleted =
+                sql("DELETE FROM user_roles WHERE user_id = $1 AND agency_id = $2 AND role = $3")
+                    .bind(user_id)
+                    .bind(agency_id)
+                    .bind(role.key())
+                    .execute(&mut *tx)
+                    .await?
+                    > 0;
+            Ok((deleted, deleted.then_some(entry)))
+        })
+        .await
     }
 
     /// Sets a new password hash and ends every session of the user except `keep` (the session that
@@ -327,7 +296,6 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound("用户".to_owned()))?;
         let own = actor.user_id == Some(user_id);
         let entry = AuditEntry {
-            actor,
             agency: None,
             action: if own {
                 "user.password_change"
@@ -341,25 +309,21 @@ impl Store {
                 "管理员重置密码，须在下次登录时修改".to_owned()
             },
         };
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            sqlx::query(
-                "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
-            )
-            .bind(password_hash)
-            .bind(must_change)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        self.write(By::new(actor, now), entry, async |tx| {
+            sql("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+                .bind(password_hash)
+                .bind(must_change)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sql("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
                 .bind(user_id)
                 .bind(keep.unwrap_or(""))
                 .execute(&mut *tx)
                 .await?;
-            append_audit!(tx, &entry, now);
-            tx.commit().await?;
-        });
-        Ok(())
+            Ok(())
+        })
+        .await
     }
 
     /// Disables or enables an account; disabling ends its sessions.
@@ -375,7 +339,6 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound("用户".to_owned()))?;
         let entry = AuditEntry {
-            actor,
             agency: None,
             action: if disabled {
                 "user.disable"
@@ -389,23 +352,21 @@ impl Store {
                 "启用账号".to_owned()
             },
         };
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+        self.write(By::new(actor, now), entry, async |tx| {
+            sql("UPDATE users SET disabled = $1 WHERE id = $2")
                 .bind(disabled)
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
             if disabled {
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                sql("DELETE FROM sessions WHERE user_id = $1")
                     .bind(user_id)
                     .execute(&mut *tx)
                     .await?;
             }
-            append_audit!(tx, &entry, now);
-            tx.commit().await?;
-        });
-        Ok(())
+            Ok(())
+        })
+        .await
     }
 
     /// Sets (or clears) the address where a staff member's notifications go.
@@ -421,7 +382,6 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound("用户".to_owned()))?;
         let entry = AuditEntry {
-            actor,
             agency: None,
             action: "user.email",
             target: format!("user:{}", user.username),
@@ -431,17 +391,15 @@ impl Store {
                 "清除通知邮箱".to_owned()
             },
         };
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+        self.write(By::new(actor, now), entry, async |tx| {
+            sql("UPDATE users SET email = $1 WHERE id = $2")
                 .bind(email)
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
-            append_audit!(tx, &entry, now);
-            tx.commit().await?;
-        });
-        Ok(())
+            Ok(())
+        })
+        .await
     }
 
     /// Starts a session (sign-in). `replaces` is the hash of a session the browser presented, which
@@ -460,21 +418,19 @@ impl Store {
             address,
         } = *session;
         let entry = AuditEntry {
-            actor,
             agency: None,
             action: "session.sign_in",
             target: format!("user:{user_id}"),
             summary: format!("登录，来源地址 {address}"),
         };
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+        self.write(By::new(actor, now), entry, async |tx| {
             if let Some(old) = replaces {
-                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                sql("DELETE FROM sessions WHERE id_hash = $1")
                     .bind(old)
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query(
+            sql(
                 "INSERT INTO sessions (id_hash, user_id, csrf_token, created_ms, last_seen_ms) VALUES ($1, $2, $3, $4, $4)",
             )
             .bind(id_hash)
@@ -483,20 +439,19 @@ impl Store {
             .bind(now.timestamp_millis())
             .execute(&mut *tx)
             .await?;
-            append_audit!(tx, &entry, now);
-            tx.commit().await?;
-        });
-        Ok(())
+            Ok(())
+})
+        .await
     }
 
     /// The session with this id hash.
     pub async fn find_session(&self, id_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-        let row: Option<(i64, String, i64, i64)> = on_pool!(self, |pool| {
-            sqlx::query_as("SELECT user_id, csrf_token, created_ms, last_seen_ms FROM sessions WHERE id_hash = $1")
-                .bind(id_hash)
-                .fetch_optional(pool)
-                .await?
-        });
+        let row: Option<(i64, String, i64, i64)> = sql(
+            "SELECT user_id, csrf_token, created_ms, last_seen_ms FROM sessions WHERE id_hash = $1",
+        )
+        .bind(id_hash)
+        .optional(self)
+        .await?;
         Ok(row.map(|(user_id, csrf_token, c, l)| SessionRecord {
             user_id,
             csrf_token,
@@ -507,13 +462,11 @@ impl Store {
 
     /// Records activity on a session (idle timeout counts from here).
     pub async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        on_pool!(self, |pool| {
-            sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2")
-                .bind(now.timestamp_millis())
-                .bind(id_hash)
-                .execute(pool)
-                .await?;
-        });
+        sql("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2")
+            .bind(now.timestamp_millis())
+            .bind(id_hash)
+            .execute(self)
+            .await?;
         Ok(())
     }
 
@@ -524,28 +477,27 @@ impl Store {
         actor: Option<&Actor>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let n = sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        let by = actor.map(|a| By::new(a, now));
+        let system = Actor::system("会话");
+        self.write_with(by.unwrap_or(By::new(&system, now)), async |tx| {
+            let n = sql("DELETE FROM sessions WHERE id_hash = $1")
                 .bind(id_hash)
                 .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                .await?;
             if let Some(actor) = actor
                 && n > 0
             {
                 let entry = AuditEntry {
-                    actor,
                     agency: None,
                     action: "session.sign_out",
                     target: format!("user:{}", actor.user_id.unwrap_or_default()),
                     summary: "退出登录".to_owned(),
                 };
-                append_audit!(tx, &entry, now);
+                return Ok(((), Some(entry)));
             }
-            tx.commit().await?;
-        });
-        Ok(())
+            Ok(((), None))
+        })
+        .await
     }
 
     /// Removes sessions idle since `idle_before` or started before `started_before`.
@@ -554,14 +506,11 @@ impl Store {
         idle_before: DateTime<Utc>,
         started_before: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        Ok(on_pool!(self, |pool| {
-            sqlx::query("DELETE FROM sessions WHERE last_seen_ms < $1 OR created_ms < $2")
-                .bind(idle_before.timestamp_millis())
-                .bind(started_before.timestamp_millis())
-                .execute(pool)
-                .await?
-                .rows_affected()
-        }))
+        sql("DELETE FROM sessions WHERE last_seen_ms < $1 OR created_ms < $2")
+            .bind(idle_before.timestamp_millis())
+            .bind(started_before.timestamp_millis())
+            .execute(self)
+            .await
     }
 
     /// Records a failed sign-in against each subject (`user:NAME`, `ip:ADDRESS`), and forgets
@@ -572,22 +521,22 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let ms = now.timestamp_millis();
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+        let system = Actor::system("登录失败记录");
+        self.write_with(By::new(&system, now), async |tx| {
             for s in subjects {
-                sqlx::query("INSERT INTO login_failures (subject, at_ms) VALUES ($1, $2)")
+                sql("INSERT INTO login_failures (subject, at_ms) VALUES ($1, $2)")
                     .bind(s)
                     .bind(ms)
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query("DELETE FROM login_failures WHERE at_ms < $1")
+            sql("DELETE FROM login_failures WHERE at_ms < $1")
                 .bind(ms - 86_400_000)
                 .execute(&mut *tx)
                 .await?;
-            tx.commit().await?;
-        });
-        Ok(())
+            Ok(((), None))
+        })
+        .await
     }
 
     /// Failed sign-ins of a subject since a time.
@@ -596,25 +545,19 @@ impl Store {
         subject: &str,
         since: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_scalar(
-                "SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at_ms >= $2",
-            )
+        sql("SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at_ms >= $2")
             .bind(subject)
             .bind(since.timestamp_millis())
-            .fetch_one(pool)
-            .await?
-        }))
+            .scalar(self)
+            .await
     }
 
     /// Forgets a subject's failures (after a successful sign-in).
     pub async fn clear_login_failures(&self, subject: &str) -> Result<(), StoreError> {
-        on_pool!(self, |pool| {
-            sqlx::query("DELETE FROM login_failures WHERE subject = $1")
-                .bind(subject)
-                .execute(pool)
-                .await?;
-        });
+        sql("DELETE FROM login_failures WHERE subject = $1")
+            .bind(subject)
+            .execute(self)
+            .await?;
         Ok(())
     }
 }

@@ -1,102 +1,55 @@
 //! Writing and reading the audit trail. Every state change appends its record inside the change's own
 //! transaction ([`append_audit!`]), so both commit or neither does.
 
-use std::future::Future;
-
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_core::audit::{Actor, AuditRecord, ChainBreak, verify_chain};
-use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
+use gongkai_core::audit::{AuditRecord, ChainBreak, verify_chain};
 
-use crate::{Store, StoreError, on_pool};
+use crate::db::{By, Tx, sql};
+use crate::{Store, StoreError};
 
-/// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
-/// IMMEDIATE`), so a transaction that reads before it writes cannot fail on a stale snapshot.
-pub(crate) trait BeginWrite {
-    type Db: sqlx::Database;
-    fn begin_write(
-        &self,
-    ) -> impl Future<Output = Result<Transaction<'static, Self::Db>, sqlx::Error>> + Send;
-}
+/// What a state change records about itself (the rules' own account of the decision).
+pub use gongkai_core::audit::Entry as AuditEntry;
 
-impl BeginWrite for sqlx::SqlitePool {
-    type Db = Sqlite;
-    fn begin_write(
-        &self,
-    ) -> impl Future<Output = Result<Transaction<'static, Sqlite>, sqlx::Error>> + Send {
-        self.begin_with("BEGIN IMMEDIATE")
-    }
-}
-
-impl BeginWrite for sqlx::PgPool {
-    type Db = Postgres;
-    fn begin_write(
-        &self,
-    ) -> impl Future<Output = Result<Transaction<'static, Postgres>, sqlx::Error>> + Send {
-        self.begin()
-    }
-}
-
-/// What a state change records about itself.
-#[derive(Debug, Clone)]
-pub struct AuditEntry<'a> {
-    /// Who.
-    pub actor: &'a Actor,
-    /// The agency concerned (its slug), if any.
-    pub agency: Option<&'a str>,
-    /// A stable key such as `role.grant`.
-    pub action: &'static str,
-    /// What, e.g. `user:12`.
-    pub target: String,
-    /// Before/after in a few words.
-    pub summary: String,
-}
-
-/// Appends one audit record inside the open transaction `$tx`. Locking the chain head row makes
+/// Appends one audit record inside the open transaction. Taking the chain head row first makes
 /// concurrent appends queue, so the chain never forks.
-macro_rules! append_audit {
-    ($tx:expr, $entry:expr, $now:expr) => {{
-        let entry: &$crate::audit::AuditEntry<'_> = $entry;
-        let now: chrono::DateTime<chrono::Utc> = $now;
-        let (id, prev_hash): (i64, String) = sqlx::query_as(
-            "UPDATE audit_head SET last_id = last_id + 1 WHERE singleton = 1 RETURNING last_id, last_hash",
-        )
-        .fetch_one(&mut *$tx)
-        .await?;
-        let at_ms = now.timestamp_millis();
-        let hash = gongkai_core::audit::record_hash(
-            id,
-            at_ms,
-            entry.actor.user_id,
-            &entry.actor.name,
-            entry.agency,
-            entry.action,
-            &entry.target,
-            &entry.summary,
-            &prev_hash,
-        );
-        sqlx::query(
-            "INSERT INTO audit_log (id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(id)
-        .bind(at_ms)
-        .bind(entry.actor.user_id)
-        .bind(&entry.actor.name)
-        .bind(entry.agency)
-        .bind(entry.action)
-        .bind(&entry.target)
-        .bind(&entry.summary)
-        .bind(&prev_hash)
+pub(crate) async fn append(tx: &mut Tx, by: By<'_>, entry: &AuditEntry) -> Result<(), StoreError> {
+    let (id, prev_hash): (i64, String) = sql(
+        "UPDATE audit_head SET last_id = last_id + 1 WHERE singleton = 1 RETURNING last_id, last_hash",
+    )
+    .one(&mut *tx)
+    .await?;
+    let at_ms = by.ms();
+    let hash = gongkai_core::audit::record_hash(
+        id,
+        at_ms,
+        by.actor.user_id,
+        &by.actor.name,
+        entry.agency.as_deref(),
+        entry.action,
+        &entry.target,
+        &entry.summary,
+        &prev_hash,
+    );
+    sql("INSERT INTO audit_log (id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+    .bind(id)
+    .bind(at_ms)
+    .bind(by.actor.user_id)
+    .bind(&by.actor.name)
+    .bind(entry.agency.as_deref())
+    .bind(entry.action)
+    .bind(&entry.target)
+    .bind(&entry.summary)
+    .bind(&prev_hash)
+    .bind(&hash)
+    .execute(&mut *tx)
+    .await?;
+    sql("UPDATE audit_head SET last_hash = $1 WHERE singleton = 1")
         .bind(&hash)
-        .execute(&mut *$tx)
+        .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE singleton = 1")
-            .bind(&hash)
-            .execute(&mut *$tx)
-            .await?;
-    }};
+    Ok(())
 }
-pub(crate) use append_audit;
 
 /// Which audit records to list.
 #[derive(Debug, Clone, Default)]
@@ -117,35 +70,39 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
-type AuditRow = (
-    i64,
-    i64,
-    Option<i64>,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    String,
-);
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at_ms: i64,
+    actor_id: Option<i64>,
+    actor: String,
+    agency: Option<String>,
+    action: String,
+    target: String,
+    summary: String,
+    prev_hash: String,
+    hash: String,
+}
 
-fn record(
-    (id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash): AuditRow,
-) -> AuditRecord {
-    AuditRecord {
-        id,
-        at_ms,
-        actor_id,
-        actor,
-        agency,
-        action,
-        target,
-        summary,
-        prev_hash,
-        hash,
+impl From<AuditRow> for AuditRecord {
+    fn from(r: AuditRow) -> Self {
+        Self {
+            id: r.id,
+            at_ms: r.at_ms,
+            actor_id: r.actor_id,
+            actor: r.actor,
+            agency: r.agency,
+            action: r.action,
+            target: r.target,
+            summary: r.summary,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
     }
 }
+
+const RECORD_SELECT: &str = "SELECT id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash \
+     FROM audit_log";
 
 /// Milliseconds at the start of a China civil day.
 fn china_day_start_ms(d: NaiveDate) -> i64 {
@@ -166,95 +123,80 @@ impl Store {
             .actor
             .as_ref()
             .map(|a| format!("%{}%", a.replace(['\\', '%', '_'], "")));
-        let rows: Vec<AuditRow> = on_pool!(self, |pool| {
-            let mut q = QueryBuilder::new(
-                "SELECT id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash \
-                 FROM audit_log WHERE 1 = 1",
-            );
-            if let Some(agencies) = &f.agencies {
-                q.push(" AND agency IN (");
-                let mut list = q.separated(", ");
-                for a in agencies {
-                    list.push_bind(a);
-                }
-                list.push_unseparated(")");
+        let mut q = sql(format!("{RECORD_SELECT} WHERE 1 = 1"));
+        if let Some(agencies) = &f.agencies {
+            q = q.push(" AND agency IN (");
+            for (i, a) in agencies.iter().enumerate() {
+                q = q.push(if i == 0 { "" } else { ", " }).push_bind(a);
             }
-            if let Some(actor) = &actor {
-                q.push(" AND actor LIKE ").push_bind(actor);
-            }
-            if let Some(action) = &f.action {
-                q.push(" AND action = ").push_bind(action);
-            }
-            if let Some(from) = f.from {
-                q.push(" AND at_ms >= ").push_bind(china_day_start_ms(from));
-            }
-            if let Some(to) = f.to {
-                q.push(" AND at_ms < ")
-                    .push_bind(china_day_start_ms(to) + 86_400_000);
-            }
-            if let Some(before) = f.before_id {
-                q.push(" AND id < ").push_bind(before);
-            }
-            q.push(" ORDER BY id DESC LIMIT ")
-                .push_bind(f.limit.clamp(1, 1000));
-            q.build_query_as().fetch_all(pool).await?
-        });
-        Ok(rows.into_iter().map(record).collect())
+            q = q.push(")");
+        }
+        if let Some(actor) = &actor {
+            q = q.push(" AND actor LIKE ").push_bind(actor);
+        }
+        if let Some(action) = &f.action {
+            q = q.push(" AND action = ").push_bind(action);
+        }
+        if let Some(from) = f.from {
+            q = q.push(" AND at_ms >= ").push_bind(china_day_start_ms(from));
+        }
+        if let Some(to) = f.to {
+            q = q
+                .push(" AND at_ms < ")
+                .push_bind(china_day_start_ms(to) + 86_400_000);
+        }
+        if let Some(before) = f.before_id {
+            q = q.push(" AND id < ").push_bind(before);
+        }
+        let rows: Vec<AuditRow> = q
+            .push(" ORDER BY id DESC LIMIT ")
+            .push_bind(f.limit.clamp(1, 1000))
+            .all(self)
+            .await?;
+        Ok(rows.into_iter().map(AuditRecord::from).collect())
     }
 
     /// Walks the whole chain. `Ok(n)`: `n` records, intact; `Err`: the first break.
     pub async fn audit_verify(&self) -> Result<Result<i64, ChainBreak>, StoreError> {
-        let (head_id, head_hash): (i64, String) = on_pool!(self, |pool| {
-            sqlx::query_as("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
-                .fetch_one(pool)
-                .await?
-        });
+        let (head_id, head_hash): (i64, String) =
+            sql("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+                .one(self)
+                .await?;
         let mut records = Vec::new();
         let mut after = 0_i64;
         loop {
-            let batch: Vec<AuditRow> = on_pool!(self, |pool| {
-                sqlx::query_as(
-                    "SELECT id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash \
-                     FROM audit_log WHERE id > $1 ORDER BY id LIMIT 10000",
-                )
-                .bind(after)
-                .fetch_all(pool)
-                .await?
-            });
+            let batch: Vec<AuditRow> = sql(format!(
+                "{RECORD_SELECT} WHERE id > $1 ORDER BY id LIMIT 10000"
+            ))
+            .bind(after)
+            .all(self)
+            .await?;
             let Some(last) = batch.last() else { break };
-            after = last.0;
-            records.extend(batch.into_iter().map(record));
+            after = last.id;
+            records.extend(batch.into_iter().map(AuditRecord::from));
         }
         Ok(verify_chain(&records, (head_id, &head_hash)))
     }
 
     /// How many audit records exist (tests use it to prove a refused request changed nothing).
     pub async fn audit_count(&self) -> Result<i64, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM audit_log"
-        )
-        .fetch_one(pool)
-        .await?))
+        sql("SELECT COUNT(*) FROM audit_log").scalar(self).await
     }
 
     /// The newest audit record's id: every write appends one in its own transaction, so this
     /// number changes whenever anything in the database did, in whichever process. The portal's
     /// page cache keys its entries by it.
     pub async fn change_generation(&self) -> Result<i64, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT COALESCE(MAX(id), 0) FROM audit_log"
-        )
-        .fetch_one(pool)
-        .await?))
+        sql("SELECT COALESCE(MAX(id), 0) FROM audit_log")
+            .scalar(self)
+            .await
     }
 
     /// The distinct actions recorded so far, for the audit page's filter.
     pub async fn audit_actions(&self) -> Result<Vec<String>, StoreError> {
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action")
-                .fetch_all(pool)
-                .await?
-        }))
+        sql("SELECT DISTINCT action FROM audit_log ORDER BY action")
+            .scalars(self)
+            .await
     }
 }
 

@@ -1,17 +1,19 @@
 //! Publication channels besides the portal (a signed webhook, a `WeChat` official account) and the
 //! delivery of each published item to each of them. A delivery row is written in the
-//! publication's own transaction (see `review_item`), so an acknowledged publication reaches its
-//! channels even if the server stops before sending; the worker records progress step by step.
+//! publication's own transaction (see `items::drafts`), so an acknowledged publication reaches
+//! its channels even if the server stops before sending; the worker records progress step by step.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_core::Slug;
-use gongkai_core::audit::Actor;
+use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::channel::ChannelKind;
+use gongkai_core::item::ItemContent;
+use gongkai_core::{Rejection, Slug};
 
-use crate::audit::{AuditEntry, BeginWrite, append_audit};
-use crate::{Store, StoreError, on_pool};
+use crate::db::{By, Json, Tx, sql};
+use crate::{Store, StoreError};
 
 /// A configured channel.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct ChannelInfo {
     /// Row id.
     pub id: i64,
@@ -49,11 +51,55 @@ pub struct PendingDelivery {
     /// Publication date.
     pub published_on: NaiveDate,
     /// Metadata and body.
-    pub content: Option<gongkai_core::item::ItemContent>,
+    pub content: Option<ItemContent>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PendingRow {
+    id: i64,
+    delivery_id: String,
+    attempts: i32,
+    progress_json: String,
+    channel_id: i64,
+    kind: String,
+    channel_name: String,
+    config_json: String,
+    slug: String,
+    agency_name: String,
+    item_id: i64,
+    title: String,
+    index_no: Option<String>,
+    published_on: NaiveDate,
+    content_json: Option<Json<ItemContent>>,
+}
+
+impl From<PendingRow> for PendingDelivery {
+    fn from(r: PendingRow) -> Self {
+        Self {
+            id: r.id,
+            delivery_id: r.delivery_id,
+            attempts: r.attempts,
+            progress_json: r.progress_json,
+            channel: ChannelInfo {
+                id: r.channel_id,
+                kind: r.kind,
+                name: r.channel_name,
+                config_json: r.config_json,
+                // A delivery made while the channel was active is completed.
+                active: true,
+            },
+            agency: (r.slug, r.agency_name),
+            item_id: r.item_id,
+            title: r.title,
+            index_no: r.index_no,
+            published_on: r.published_on,
+            content: r.content_json.map(|Json(c)| c),
+        }
+    }
 }
 
 /// A delivery as the channel page lists it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct DeliveryRow {
     /// Channel name.
     pub channel: String,
@@ -69,25 +115,27 @@ pub struct DeliveryRow {
     pub last_error: Option<String>,
 }
 
-type DeliveryTuple = (String, String, String, Option<i64>, i32, Option<String>);
-
-type PendingRow = (
-    i64,
-    String,
-    i32,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    Option<String>,
-    NaiveDate,
-    Option<String>,
-);
+/// Queues one delivery of a newly published item per active channel of its agency, in the
+/// publication's transaction.
+pub(crate) async fn queue_deliveries(
+    tx: &mut Tx,
+    agency_id: i64,
+    item_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sql(
+        "INSERT INTO deliveries (channel_id, item_id, delivery_id, created_ms, next_ms) \
+         SELECT id, $1, 'gk-' || CAST($1 AS TEXT) || '-' || CAST(id AS TEXT), $2, $2 \
+         FROM channels WHERE agency_id = $3 AND active = $4",
+    )
+    .bind(item_id)
+    .bind(now.timestamp_millis())
+    .bind(agency_id)
+    .bind(true)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
 
 impl Store {
     /// Adds a channel to the agency; items published from now on are delivered to it.
@@ -100,35 +148,28 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
-        if !matches!(kind, "webhook" | "wechat") {
-            return Err(StoreError::Invalid(
-                "渠道类型只能是 webhook 或 wechat。".into(),
-            ));
-        }
+        let kind: ChannelKind = kind.parse().map_err(Rejection::from)?;
         let agency_id = self.agency_id(slug).await?;
-        let entry = AuditEntry {
-            actor,
-            agency: Some(slug.as_str()),
-            action: "channel.add",
-            target: format!("agency:{slug}"),
-            summary: format!("新增发布渠道“{name}”（{kind}）"),
-        };
-        Ok(on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO channels (agency_id, kind, name, config_json, active) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        let entry = Entry::new(
+            Some(slug.as_str()),
+            "channel.add",
+            format!("agency:{slug}"),
+            format!("新增发布渠道“{name}”（{}）", kind.key()),
+        );
+        self.write(By::new(actor, now), entry, async |tx| {
+            sql(
+                "INSERT INTO channels (agency_id, kind, name, config_json, active) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(agency_id)
-            .bind(kind)
+            .bind(kind.key())
             .bind(name)
             .bind(config_json)
             .bind(true)
-            .fetch_one(&mut *tx)
-            .await?;
-            append_audit!(tx, &entry, now);
-            tx.commit().await?;
-            id
-        }))
+            .scalar(&mut *tx)
+            .await
+        })
+        .await
     }
 
     /// Turns a channel on or off: publications while it is off are not delivered to it
@@ -142,57 +183,38 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let entry = AuditEntry {
-            actor,
-            agency: Some(slug.as_str()),
-            action: "channel.set_active",
-            target: format!("channel:{id}"),
-            summary: if active {
+        let entry = Entry::new(
+            Some(slug.as_str()),
+            "channel.set_active",
+            format!("channel:{id}"),
+            if active {
                 "启用发布渠道"
             } else {
                 "停用发布渠道"
-            }
-            .to_owned(),
-        };
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let done =
-                sqlx::query("UPDATE channels SET active = $1 WHERE id = $2 AND agency_id = $3")
-                    .bind(active)
-                    .bind(id)
-                    .bind(agency_id)
-                    .execute(&mut *tx)
-                    .await?;
-            if done.rows_affected() == 0 {
+            },
+        );
+        self.write(By::new(actor, now), entry, async |tx| {
+            let done = sql("UPDATE channels SET active = $1 WHERE id = $2 AND agency_id = $3")
+                .bind(active)
+                .bind(id)
+                .bind(agency_id)
+                .execute(&mut *tx)
+                .await?;
+            if done == 0 {
                 return Err(StoreError::NotFound(format!("发布渠道 {id}")));
             }
-            append_audit!(tx, &entry, now);
-            tx.commit().await?;
-        });
-        Ok(())
+            Ok(())
+        })
+        .await
     }
 
     /// The agency's channels.
     pub async fn channels(&self, slug: &Slug) -> Result<Vec<ChannelInfo>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let rows: Vec<(i64, String, String, String, bool)> = on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, kind, name, config_json, active FROM channels WHERE agency_id = $1 ORDER BY id",
-            )
+        sql("SELECT id, kind, name, config_json, active FROM channels WHERE agency_id = $1 ORDER BY id")
             .bind(agency_id)
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(id, kind, name, config_json, active)| ChannelInfo {
-                id,
-                kind,
-                name,
-                config_json,
-                active,
-            })
-            .collect())
+            .all(self)
+            .await
     }
 
     /// Deliveries due at `now_ms` (oldest first), at most `limit`.
@@ -201,93 +223,57 @@ impl Store {
         now_ms: i64,
         limit: i64,
     ) -> Result<Vec<PendingDelivery>, StoreError> {
-        let rows: Vec<PendingRow> = on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT d.id, d.delivery_id, d.attempts, d.progress_json, c.id, c.kind, c.name, c.config_json, \
-                 a.slug, a.name, i.id, i.title, i.index_no, i.published_on, i.content_json \
-                 FROM deliveries d JOIN channels c ON c.id = d.channel_id JOIN items i ON i.id = d.item_id \
-                 JOIN agencies a ON a.id = i.agency_id \
-                 WHERE d.done_ms IS NULL AND d.next_ms <= $1 ORDER BY d.next_ms, d.id LIMIT $2",
-            )
-            .bind(now_ms)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        });
-        rows.into_iter()
-            .map(|r| {
-                Ok(PendingDelivery {
-                    id: r.0,
-                    delivery_id: r.1,
-                    attempts: r.2,
-                    progress_json: r.3,
-                    channel: ChannelInfo {
-                        id: r.4,
-                        kind: r.5,
-                        name: r.6,
-                        config_json: r.7,
-                        // A delivery made while the channel was active is completed.
-                        active: true,
-                    },
-                    agency: (r.8, r.9),
-                    item_id: r.10,
-                    title: r.11,
-                    index_no: r.12,
-                    published_on: r.13,
-                    content: r
-                        .14
-                        .map(|c| serde_json::from_str(&c))
-                        .transpose()
-                        .map_err(|e| StoreError::Corrupt(format!("item: {e}")))?,
-                })
-            })
-            .collect()
+        let rows: Vec<PendingRow> = sql(
+            "SELECT d.id, d.delivery_id, d.attempts, d.progress_json, c.id AS channel_id, c.kind, \
+             c.name AS channel_name, c.config_json, a.slug, a.name AS agency_name, i.id AS item_id, \
+             i.title, i.index_no, i.published_on, i.content_json \
+             FROM deliveries d JOIN channels c ON c.id = d.channel_id JOIN items i ON i.id = d.item_id \
+             JOIN agencies a ON a.id = i.agency_id \
+             WHERE d.done_ms IS NULL AND d.next_ms <= $1 ORDER BY d.next_ms, d.id LIMIT $2",
+        )
+        .bind(now_ms)
+        .bind(limit)
+        .all(self)
+        .await?;
+        Ok(rows.into_iter().map(PendingDelivery::from).collect())
     }
 
     /// Records a step of a delivery (so a restart resumes after it, not before).
     pub async fn delivery_progress(&self, id: i64, progress_json: &str) -> Result<(), StoreError> {
-        on_pool!(self, |pool| {
-            sqlx::query("UPDATE deliveries SET progress_json = $1 WHERE id = $2")
-                .bind(progress_json)
-                .bind(id)
-                .execute(pool)
-                .await?;
-        });
+        sql("UPDATE deliveries SET progress_json = $1 WHERE id = $2")
+            .bind(progress_json)
+            .bind(id)
+            .execute(self)
+            .await?;
         Ok(())
     }
 
     /// A channel's state as it is now (an earlier delivery of the same pass may have changed it).
     pub async fn channel_state(&self, id: i64) -> Result<String, StoreError> {
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_scalar("SELECT state_json FROM channels WHERE id = $1")
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-                .unwrap_or_default()
-        }))
+        Ok(sql("SELECT state_json FROM channels WHERE id = $1")
+            .bind(id)
+            .scalar_opt::<String>(self)
+            .await?
+            .unwrap_or_default())
     }
 
     /// Keeps a channel's state (cached token, cover image id).
     pub async fn set_channel_state(&self, id: i64, state_json: &str) -> Result<(), StoreError> {
-        on_pool!(self, |pool| {
-            sqlx::query("UPDATE channels SET state_json = $1 WHERE id = $2")
-                .bind(state_json)
-                .bind(id)
-                .execute(pool)
-                .await?;
-        });
+        sql("UPDATE channels SET state_json = $1 WHERE id = $2")
+            .bind(state_json)
+            .bind(id)
+            .execute(self)
+            .await?;
         Ok(())
     }
 
     /// Marks a delivery done.
     pub async fn delivery_done(&self, id: i64, now_ms: i64) -> Result<(), StoreError> {
-        on_pool!(self, |pool| {
-            sqlx::query("UPDATE deliveries SET done_ms = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
-                .bind(now_ms)
-                .bind(id)
-                .execute(pool)
-                .await?;
-        });
+        sql("UPDATE deliveries SET done_ms = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
+            .bind(now_ms)
+            .bind(id)
+            .execute(self)
+            .await?;
         Ok(())
     }
 
@@ -298,44 +284,23 @@ impl Store {
         error: &str,
         next_ms: i64,
     ) -> Result<(), StoreError> {
-        on_pool!(self, |pool| {
-            sqlx::query(
-                "UPDATE deliveries SET attempts = attempts + 1, last_error = $1, next_ms = $2 WHERE id = $3",
-            )
+        sql("UPDATE deliveries SET attempts = attempts + 1, last_error = $1, next_ms = $2 WHERE id = $3")
             .bind(error)
             .bind(next_ms)
             .bind(id)
-            .execute(pool)
+            .execute(self)
             .await?;
-        });
         Ok(())
     }
 
     /// The agency's deliveries, newest first (at most 200).
     pub async fn deliveries(&self, slug: &Slug) -> Result<Vec<DeliveryRow>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let rows: Vec<DeliveryTuple> = on_pool!(self, |pool| {
-            sqlx::query_as(
-                    "SELECT c.name, i.title, d.delivery_id, d.done_ms, d.attempts, d.last_error FROM deliveries d \
-                     JOIN channels c ON c.id = d.channel_id JOIN items i ON i.id = d.item_id \
-                     WHERE c.agency_id = $1 ORDER BY d.id DESC LIMIT 200",
-                )
-                .bind(agency_id)
-                .fetch_all(pool)
-                .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(channel, title, delivery_id, done_ms, attempts, last_error)| DeliveryRow {
-                    channel,
-                    title,
-                    delivery_id,
-                    done_ms,
-                    attempts,
-                    last_error,
-                },
-            )
-            .collect())
+        sql("SELECT c.name AS channel, i.title, d.delivery_id, d.done_ms, d.attempts, d.last_error \
+             FROM deliveries d JOIN channels c ON c.id = d.channel_id JOIN items i ON i.id = d.item_id \
+             WHERE c.agency_id = $1 ORDER BY d.id DESC LIMIT 200")
+        .bind(agency_id)
+        .all(self)
+        .await
     }
 }

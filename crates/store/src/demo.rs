@@ -14,7 +14,8 @@ use gongkai_core::item::{Attribute, DocKind, ItemContent};
 use gongkai_core::report::StaffTexts;
 use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
 
-use crate::{NewItem, Store, StoreError, on_pool};
+use crate::db::sql;
+use crate::{NewItem, Store, StoreError};
 
 /// The county's slug.
 pub const COUNTY_SLUG: &str = "yiyuan";
@@ -258,13 +259,11 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
     }
     let agency_id = store.agency_id(&town).await?;
     for (serial, (category, title, published_on)) in ITEMS.into_iter().enumerate() {
-        let exists: Option<i64> = on_pool!(store, |pool| {
-            sqlx::query_scalar("SELECT id FROM items WHERE agency_id = $1 AND title = $2")
-                .bind(agency_id)
-                .bind(title)
-                .fetch_optional(pool)
-                .await?
-        });
+        let exists: Option<i64> = sql("SELECT id FROM items WHERE agency_id = $1 AND title = $2")
+            .bind(agency_id)
+            .bind(title)
+            .scalar_opt(store)
+            .await?;
         if exists.is_none() {
             let published_on: NaiveDate = published_on.parse().expect("demo dates are valid");
             loaded.items += 1;
@@ -278,13 +277,12 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
             store.insert_item(&town, &item, &actor, now).await?;
         }
     }
-    let has_texts: Option<i32> = on_pool!(store, |pool| {
-        sqlx::query_scalar("SELECT year FROM report_texts WHERE agency_id = $1 AND year = $2")
+    let has_texts: Option<i32> =
+        sql("SELECT year FROM report_texts WHERE agency_id = $1 AND year = $2")
             .bind(agency_id)
             .bind(YEAR)
-            .fetch_optional(pool)
-            .await?
-    });
+            .scalar_opt(store)
+            .await?;
     if has_texts.is_none() {
         store
             .set_report_texts(&town, YEAR, &texts_2024(), &actor, now)

@@ -1,5 +1,8 @@
-//! The store's one error type. Callers match on the kind; the text of `Database` is for operators'
-//! logs and never shown to a citizen.
+//! The store's one error type. Callers match on the kind: a [`StoreError::Rejected`] carries the
+//! rules' refusal unchanged (the user's to fix); `NotFound` and `Conflict` are the user's too;
+//! everything else is the operator's, and its text is for logs, never shown to a citizen.
+
+use gongkai_core::Rejection;
 
 /// What went wrong talking to the database.
 #[derive(Debug, thiserror::Error)]
@@ -19,12 +22,12 @@ pub enum StoreError {
     /// The named thing does not exist.
     #[error("{0}不存在")]
     NotFound(String),
-    /// A unique value is already taken.
+    /// A unique value is already taken, or the thing changed under the caller.
     #[error("{0}")]
     Conflict(String),
-    /// Input the store refuses, with a message for the user.
+    /// The rules refuse the change; nothing was stored.
     #[error("{0}")]
-    Invalid(String),
+    Rejected(Rejection),
     /// A stored value does not decode (a bug or a hand-edited database).
     #[error("数据库中的数据无效：{0}")]
     Corrupt(String),
@@ -33,7 +36,7 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Any other database error.
     #[error("数据库错误：{0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
 }
 
 impl StoreError {
@@ -44,13 +47,46 @@ impl StoreError {
         }
     }
 
+    /// A refusal not tied to one field.
+    pub(crate) fn rejected(message: impl Into<String>) -> Self {
+        Self::Rejected(Rejection::new(message))
+    }
+
     /// Maps a unique violation to [`StoreError::Conflict`] with a message, leaving others alone.
-    pub(crate) fn conflict_as(e: sqlx::Error, message: impl FnOnce() -> String) -> Self {
+    pub(crate) fn conflict_as(e: Self, message: impl FnOnce() -> String) -> Self {
         match &e {
-            sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+            Self::Database(sqlx::Error::Database(db))
+                if db.kind() == sqlx::error::ErrorKind::UniqueViolation =>
+            {
                 Self::Conflict(message())
             }
-            _ => Self::Database(e),
+            _ => e,
         }
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::ColumnDecode { .. }
+            | sqlx::Error::Decode(_)
+            | sqlx::Error::ColumnNotFound(_)
+            | sqlx::Error::ColumnIndexOutOfBounds { .. }
+            | sqlx::Error::TypeNotFound { .. } => Self::Corrupt(e.to_string()),
+            other => Self::Database(other),
+        }
+    }
+}
+
+impl From<Rejection> for StoreError {
+    fn from(r: Rejection) -> Self {
+        Self::Rejected(r)
+    }
+}
+
+/// A JSON column that does not decode is a corrupt row, never the user's input.
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Corrupt(format!("JSON: {e}"))
     }
 }

@@ -11,44 +11,36 @@ use sqlx::sqlite::{
 };
 
 mod accounts;
+mod agencies;
 pub mod audit;
+mod cases;
+mod catalogue;
 mod channels;
+mod db;
 pub mod demo;
 mod error;
-mod facts;
 mod guide;
 mod items;
 mod letters;
-mod publications;
-mod records;
+mod outbox;
+mod reports;
 mod requests;
 mod supervision;
 pub mod testing;
 
 pub use accounts::{NewSession, NewUser, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter, audit_time};
+pub use cases::{LinkedCase, NewCase};
 pub use channels::{ChannelInfo, DeliveryRow, PendingDelivery};
+pub use db::By;
 pub use error::StoreError;
-pub use facts::{MemberReport, PublicReport, ReportData};
 pub use guide::GuideVersion;
-pub use items::{AttachmentInfo, Draft, DraftSummary, PublishedItem};
-pub use letters::{IssuedLetter, LinkedCase, NewCase, PendingMail};
-pub use publications::{Publication, REPORT_CATEGORY};
-pub use records::NewItem;
+pub use items::{AttachmentInfo, Draft, DraftSummary, NewItem, PublishedItem};
+pub use letters::IssuedLetter;
+pub use outbox::PendingMail;
+pub use reports::{MemberReport, PublicReport, Publication, REPORT_CATEGORY, ReportData};
 pub use requests::{NewRequest, QueuedRequest, RequestStep, Requester};
-pub use supervision::{Accountability, Message, OfficerRecord, Proposal};
-
-/// Runs the same body against whichever pool the store holds. The body is compiled once per
-/// backend, so it may only use SQL and types both engines accept.
-macro_rules! on_pool {
-    ($store:expr, |$pool:ident| $body:expr) => {
-        match $store {
-            $crate::Store::Sqlite($pool) => $body,
-            $crate::Store::Postgres($pool) => $body,
-        }
-    };
-}
-pub(crate) use on_pool;
+pub use supervision::Message;
 
 /// Which database engine a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,32 +130,31 @@ impl Store {
     /// (`VACUUM INTO` reads one snapshot). PostgreSQL has its own tools for this.
     pub async fn backup(&self, path: &Path) -> Result<(), StoreError> {
         match self {
-            Self::Sqlite(pool) => {
+            Self::Sqlite(_) => {
                 if path.exists() {
-                    return Err(StoreError::Invalid(format!(
+                    return Err(StoreError::rejected(format!(
                         "备份文件 {} 已存在；请换一个文件名，备份不会覆盖已有文件",
                         path.display()
                     )));
                 }
                 let target = path.to_str().ok_or_else(|| {
-                    StoreError::Invalid(format!("备份路径 {} 含有无法识别的字符", path.display()))
+                    StoreError::rejected(format!("备份路径 {} 含有无法识别的字符", path.display()))
                 })?;
-                sqlx::query("VACUUM INTO $1")
-                    .bind(target)
-                    .execute(pool)
-                    .await?;
+                db::sql("VACUUM INTO $1").bind(target).execute(self).await?;
                 Ok(())
             }
-            Self::Postgres(_) => Err(StoreError::Invalid(
-                "PostgreSQL 数据库请使用 pg_dump 备份（例如 pg_dump -Fc 数据库名 > gongkai.dump）"
-                    .to_owned(),
+            Self::Postgres(_) => Err(StoreError::rejected(
+                "PostgreSQL 数据库请使用 pg_dump 备份（例如 pg_dump -Fc 数据库名 > gongkai.dump）",
             )),
         }
     }
 
     /// Closes every connection (lets SQLite checkpoint its WAL on shutdown).
     pub async fn close(&self) {
-        on_pool!(self, |pool| pool.close().await);
+        match self {
+            Self::Sqlite(pool) => pool.close().await,
+            Self::Postgres(pool) => pool.close().await,
+        }
     }
 }
 
@@ -183,7 +174,7 @@ pub fn redact(url: &str) -> String {
 
 /// 1 January and 31 December of a year.
 pub(crate) fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), StoreError> {
-    let bad = || StoreError::Invalid(format!("年度 {year} 无效"));
+    let bad = || StoreError::rejected(format!("年度 {year} 无效"));
     Ok((
         NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(bad)?,
         NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(bad)?,

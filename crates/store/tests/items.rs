@@ -113,7 +113,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
         .await
         .unwrap_err();
     assert!(
-        matches!(err, StoreError::Invalid(ref m) if m.contains("公开属性") && m.contains("内容概述")),
+        matches!(err, StoreError::Rejected(ref m) if m.message.contains("公开属性") && m.message.contains("内容概述")),
         "{err}"
     );
     store

@@ -145,7 +145,7 @@ async fn bad_input_is_refused_and_changes_nothing(store: &Store) {
         .insert_item(&town(), &item, &tester(), now())
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    assert!(matches!(err, StoreError::Rejected(_)), "{err}");
     let (report, _) = store
         .checked_report(&town(), 2024, d("2025-03-01"))
         .await
@@ -337,7 +337,7 @@ async fn backup_copies_a_live_database(store: &Store) {
         }
         Store::Postgres(_) => assert!(matches!(
             store.backup(&path).await,
-            Err(StoreError::Invalid(_))
+            Err(StoreError::Rejected(_))
         )),
     }
 }

@@ -176,7 +176,7 @@ async fn a_refused_step_changes_nothing(store: &Store) {
             .apply_request_event(&town(), &code, e, &officer(), now(), rules())
             .await
             .unwrap_err();
-        assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+        assert!(matches!(err, StoreError::Rejected(_)), "{err}");
     }
     let after = (
         store.request_state(&town(), &code).await.unwrap(),
@@ -544,7 +544,7 @@ async fn a_scripted_year_gives_the_hand_counted_tables(store: &Store) {
                 now()
             )
             .await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Rejected(_))
     ));
 
     let (report, findings) = store

@@ -9,8 +9,8 @@
 use chrono::{DateTime, Utc};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
-use gongkai_core::supervision::{MessageKind, NewMessage};
-use gongkai_store::{Proposal, Store, StoreError, demo, on_both_backends};
+use gongkai_core::supervision::{MessageKind, NewMessage, Proposal};
+use gongkai_store::{Store, StoreError, demo, on_both_backends};
 
 fn at(s: &str) -> DateTime<Utc> {
     format!("{s}T02:00:00Z").parse().unwrap()
@@ -63,7 +63,7 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
     let refused = store
         .submit_message(&town(), &message("praise", "x", true), at("2025-03-03"))
         .await;
-    assert!(matches!(refused, Err(StoreError::Invalid(_))));
+    assert!(matches!(refused, Err(StoreError::Rejected(_))));
     assert_eq!(store.audit_count().await.unwrap(), before);
 
     // Replies: the first next day and published; the complaint of 09-26 over National Day (09-28
@@ -109,7 +109,7 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
         )
         .await;
     assert!(
-        matches!(refused, Err(StoreError::Invalid(ref m)) if m.contains("未同意公开")),
+        matches!(refused, Err(StoreError::Rejected(ref m)) if m.message.contains("未同意公开")),
         "{refused:?}"
     );
     store
@@ -134,7 +134,7 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
         )
         .await;
     assert!(
-        matches!(again, Err(StoreError::Invalid(_))),
+        matches!(again, Err(StoreError::Rejected(_))),
         "a reply is given once"
     );
 
@@ -163,7 +163,8 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
         .unwrap();
     let mail = store.mail_to("wangwu@example.cn").await.unwrap();
     assert_eq!(mail.len(), 1);
-    assert!(mail[0].0.contains("已答复"), "{mail:?}");
+    let sent = gongkai_docs::mail::text(&mail[0].0.content).unwrap();
+    assert!(sent.subject.contains("已答复"), "{sent:?}");
 
     let published = store.published_messages(&town()).await.unwrap();
     assert_eq!(published.len(), 2);

@@ -23,6 +23,10 @@ pub enum AppError {
     /// 422 — the input cannot be used; the text says what to correct. Nothing was changed.
     #[error("unprocessable: {0}")]
     Unprocessable(String),
+    /// 409 — the thing changed or is taken (a name in use, a step someone else took first); the
+    /// text says what.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// 413 — the form is larger than any form here.
     #[error("request too large")]
     TooLarge,
@@ -31,12 +35,32 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+/// The one mapping from the store's errors to answers: the user's mistakes are 4xx with their
+/// message, never 500.
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => Self::NotFound(format!("{what}。")),
+            StoreError::Rejected(r) => Self::Unprocessable(r.message),
+            StoreError::Conflict(why) => Self::Conflict(why),
             other => Self::Internal(other.into()),
         }
+    }
+}
+
+impl From<gongkai_core::Rejection> for AppError {
+    fn from(r: gongkai_core::Rejection) -> Self {
+        Self::Unprocessable(r.message)
+    }
+}
+
+/// A message that ends as a sentence, so the page's next sentence reads after it.
+fn sentence(text: &str) -> String {
+    let t = text.trim_end();
+    if t.ends_with(['。', '！', '？', '）', '”', '.']) {
+        t.to_owned()
+    } else {
+        format!("{t}。")
     }
 }
 
@@ -59,7 +83,15 @@ impl IntoResponse for AppError {
             Self::Unprocessable(why) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "内容需要修改",
-                format!("{why}未做任何更改，请返回上一页修改后重新提交。"),
+                format!(
+                    "{}未做任何更改，请返回上一页修改后重新提交。",
+                    sentence(&why)
+                ),
+            ),
+            Self::Conflict(why) => (
+                StatusCode::CONFLICT,
+                "操作未能完成",
+                format!("{}未做任何更改，请刷新页面后再试。", sentence(&why)),
             ),
             Self::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,

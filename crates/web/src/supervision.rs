@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use gongkai_core::auth::secrets_equal;
 use gongkai_core::supervision::{MessageKind, NewMessage, ProposalKind};
-use gongkai_store::StoreError;
 use minijinja::context;
 use serde::Deserialize;
 
@@ -336,7 +335,6 @@ pub async fn evaluate(
         .await
     {
         Ok(()) => {}
-        Err(StoreError::Invalid(m)) => return Err(AppError::Unprocessable(m)),
         Err(e) => return Err(e.into()),
     }
     render(

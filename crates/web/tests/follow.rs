@@ -12,9 +12,9 @@ use common::{TOWN_B, publish_item, world};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::item::{ReviewStep, Reviewer};
+use gongkai_jobs::index::follow_once;
 use gongkai_search::{SearchIndex, SearchQuery};
 use gongkai_store::{Store, on_both_backends};
-use gongkai_web::search::follow_once;
 
 fn hits(index: &SearchIndex, text: &str) -> Vec<i64> {
     index

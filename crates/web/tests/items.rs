@@ -120,7 +120,7 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         )
         .await;
     assert!(
-        matches!(kept, Err(gongkai_store::StoreError::Invalid(_))),
+        matches!(kept, Err(gongkai_store::StoreError::Rejected(_))),
         "{kept:?}"
     );
     let submitted = drafter.post(&review, &[("step", "submit")]).await;

@@ -1,5 +1,6 @@
-//! Reading the facts of one agency and year, for `gongkai_core::report::compute`. The queries only
-//! narrow by date range; every counting rule is the core's.
+//! Annual reports: the facts of one agency and year read for `gongkai_core::report::compute` (the
+//! queries only narrow by date range; every counting rule is the core's), the staff-written parts
+//! and reported figures ([`inputs`]), and publication ([`publications`]).
 
 use chrono::{Datelike, NaiveDate};
 use gongkai_core::report::{
@@ -9,8 +10,14 @@ use gongkai_core::report::{
 use gongkai_core::request::Decided;
 use gongkai_core::{Agency, CaseFacts, RequestFacts, Slug};
 
-use crate::records::{set_table2_figure, text_part_mut};
-use crate::{Store, StoreError, on_pool, year_bounds};
+use crate::db::{Json, sql};
+use crate::{Store, StoreError, year_bounds};
+
+mod inputs;
+mod publications;
+
+use inputs::{set_table2_figure, text_part_mut};
+pub use publications::{Publication, REPORT_CATEGORY};
 
 /// One member agency's report for the oversight office's view.
 #[derive(Debug, Clone)]
@@ -82,6 +89,12 @@ impl ReportData {
 
 type RequestRow = (String, NaiveDate, Option<NaiveDate>, Option<String>);
 type CaseRow = (String, NaiveDate, Option<NaiveDate>, Option<String>);
+type ItemRow = (
+    String,
+    NaiveDate,
+    Option<String>,
+    Option<Json<gongkai_core::item::ItemContent>>,
+);
 
 fn request_from_row(
     (kind, received_on, decided_on, outcome): RequestRow,
@@ -128,7 +141,7 @@ fn texts_from_rows(rows: Vec<(String, String)>) -> StaffTexts {
 struct Rows {
     requests: Vec<RequestRow>,
     cases: Vec<CaseRow>,
-    items: Vec<(String, NaiveDate, Option<String>, Option<String>)>,
+    items: Vec<ItemRow>,
     figures: Vec<(String, String)>,
     texts: Vec<(String, String)>,
 }
@@ -141,9 +154,9 @@ impl Store {
         start: NaiveDate,
         end: NaiveDate,
     ) -> Result<Rows, StoreError> {
-        Ok(on_pool!(self, |pool| {
+        {
             // Open at some point of the year: received by its end, not decided before its start.
-            let requests = sqlx::query_as(
+            let requests = sql(
                 "SELECT requester_kind, received_on, decided_on, outcome FROM requests \
                  WHERE agency_id = $1 AND received_on <= $2 AND decided_on IS NULL \
                  UNION ALL \
@@ -153,20 +166,18 @@ impl Store {
             .bind(agency_id)
             .bind(end)
             .bind(start)
-            .fetch_all(pool)
+            .all(self)
             .await?;
-            let cases = sqlx::query_as(
-                "SELECT kind, filed_on, concluded_on, result FROM cases \
+            let cases = sql("SELECT kind, filed_on, concluded_on, result FROM cases \
                  WHERE agency_id = $1 AND filed_on <= $2 \
-                 AND (filed_on >= $3 OR (concluded_on >= $3 AND concluded_on <= $2))",
-            )
+                 AND (filed_on >= $3 OR (concluded_on >= $3 AND concluded_on <= $2))")
             .bind(agency_id)
             .bind(end)
             .bind(start)
-            .fetch_all(pool)
+            .all(self)
             .await?;
             // The year's items, and every 规章/规范性文件 up to its end (table 二 counts the stock).
-            let items = sqlx::query_as(
+            let items = sql(
                 "SELECT c.name, i.published_on, i.kind, i.content_json FROM items i \
                  JOIN catalogue_categories c ON c.id = i.category_id \
                  WHERE i.agency_id = $1 AND i.published_on <= $3 \
@@ -175,35 +186,34 @@ impl Store {
             .bind(agency_id)
             .bind(start)
             .bind(end)
-            .fetch_all(pool)
+            .all(self)
             .await?;
-            let figures = sqlx::query_as(
+            let figures = sql(
                 "SELECT figure, value FROM reported_figures WHERE agency_id = $1 AND year = $2",
             )
             .bind(agency_id)
             .bind(year)
-            .fetch_all(pool)
+            .all(self)
             .await?;
-            let texts = sqlx::query_as(
-                "SELECT part, body FROM report_texts WHERE agency_id = $1 AND year = $2",
-            )
-            .bind(agency_id)
-            .bind(year)
-            .fetch_all(pool)
-            .await?;
-            Rows {
+            let texts =
+                sql("SELECT part, body FROM report_texts WHERE agency_id = $1 AND year = $2")
+                    .bind(agency_id)
+                    .bind(year)
+                    .all(self)
+                    .await?;
+            Ok(Rows {
                 requests,
                 cases,
                 items,
                 figures,
                 texts,
-            }
-        }))
+            })
+        }
     }
 
     /// Loads the facts of one agency-year.
     pub async fn report_data(&self, slug: &Slug, year: i32) -> Result<ReportData, StoreError> {
-        let agency = self.require_agency(slug).await?;
+        let agency = self.agency(slug).await?;
         let agency_id = self.agency_id(slug).await?;
         let (start, end) = year_bounds(year)?;
         let categories = self.categories(slug).await?;
@@ -228,33 +238,15 @@ impl Store {
         let items = item_rows
             .into_iter()
             .map(|(category, published_on, kind, content)| {
-                let document = match kind.as_deref() {
-                    Some(k @ ("rule" | "normative_document")) => {
-                        let content: Option<gongkai_core::item::ItemContent> = content
-                            .map(|c| serde_json::from_str(&c))
-                            .transpose()
-                            .map_err(|e| StoreError::Corrupt(format!("item: {e}")))?;
-                        let ended_on = match content.and_then(|c| c.validity) {
-                            Some(
-                                gongkai_core::item::Validity::Expired { on }
-                                | gongkai_core::item::Validity::Repealed { on },
-                            ) => Some(on),
-                            _ => None,
-                        };
-                        Some(DocumentFacts {
-                            rule: k == "rule",
-                            ended_on,
-                        })
-                    }
-                    _ => None,
-                };
-                Ok(ItemFacts {
+                let kind = kind.and_then(|k| k.parse().ok());
+                let validity = content.and_then(|Json(c)| c.validity);
+                ItemFacts {
                     category,
                     published_on,
-                    document,
-                })
+                    document: DocumentFacts::of(kind, validity),
+                }
             })
-            .collect::<Result<_, StoreError>>()?;
+            .collect();
         let mut table2 = Table2::unreported();
         for (key, value) in figure_rows {
             set_table2_figure(&mut table2, &key, &value)?;
@@ -300,7 +292,7 @@ impl Store {
     ) -> Result<PublicReport, StoreError> {
         let publications = self.publications(slug, year).await?;
         let (agency, report) = if let Some(p) = publications.last() {
-            (self.require_agency(slug).await?, p.report.clone())
+            (self.agency(slug).await?, p.report.clone())
         } else {
             let data = self.report_data(slug, year).await?;
             let report = data.compute();
@@ -312,12 +304,6 @@ impl Store {
             findings,
             publications,
         })
-    }
-
-    async fn require_agency(&self, slug: &Slug) -> Result<Agency, StoreError> {
-        self.find_agency(slug)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("机关“{slug}”")))
     }
 
     /// Every cross-check of a report in its context: last year's report for carry-over, the
@@ -370,13 +356,12 @@ impl Store {
     /// Only the staff-written text of a year (what copied-text checks compare), without the facts.
     pub async fn staff_texts(&self, slug: &Slug, year: i32) -> Result<StaffTexts, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let rows: Vec<(String, String)> = on_pool!(self, |pool| {
-            sqlx::query_as("SELECT part, body FROM report_texts WHERE agency_id = $1 AND year = $2")
+        let rows: Vec<(String, String)> =
+            sql("SELECT part, body FROM report_texts WHERE agency_id = $1 AND year = $2")
                 .bind(agency_id)
                 .bind(year)
-                .fetch_all(pool)
-                .await?
-        });
+                .all(self)
+                .await?;
         Ok(texts_from_rows(rows))
     }
 
@@ -403,24 +388,23 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Vec<i32>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let (first_date, first_year): (Option<NaiveDate>, Option<i32>) = on_pool!(self, |pool| {
+        let (first_date, first_year): (Option<NaiveDate>, Option<i32>) = {
             let items: Option<NaiveDate> =
-                sqlx::query_scalar("SELECT MIN(published_on) FROM items WHERE agency_id = $1")
+                sql("SELECT MIN(published_on) FROM items WHERE agency_id = $1")
                     .bind(agency_id)
-                    .fetch_one(pool)
+                    .scalar(self)
                     .await?;
             let requests: Option<NaiveDate> =
-                sqlx::query_scalar("SELECT MIN(received_on) FROM requests WHERE agency_id = $1")
+                sql("SELECT MIN(received_on) FROM requests WHERE agency_id = $1")
                     .bind(agency_id)
-                    .fetch_one(pool)
+                    .scalar(self)
                     .await?;
-            let texts: Option<i32> =
-                sqlx::query_scalar("SELECT MIN(year) FROM report_texts WHERE agency_id = $1")
-                    .bind(agency_id)
-                    .fetch_one(pool)
-                    .await?;
+            let texts: Option<i32> = sql("SELECT MIN(year) FROM report_texts WHERE agency_id = $1")
+                .bind(agency_id)
+                .scalar(self)
+                .await?;
             (items.into_iter().chain(requests).min(), texts)
-        });
+        };
         let first = first_date
             .map(|d| d.year())
             .into_iter()

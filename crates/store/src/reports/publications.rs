@@ -1,13 +1,15 @@
-//! Publishing annual reports: each publication is an immutable, numbered snapshot; publishing also
-//! files the report as an item of the agency's 信息公开年度报告 column, all in one transaction.
+//! Publishing annual reports: each publication is an immutable, numbered snapshot
+//! (`core::report::workspace::publish` decides the version and what is filed); publishing also
+//! files the report as an item of the agency's 信息公开年度报告 column, in the same transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_core::Slug;
-use gongkai_core::audit::Actor;
+use gongkai_core::audit::{Actor, Entry};
 use gongkai_core::report::AnnualReport;
+use gongkai_core::report::workspace::publish;
 
-use crate::audit::{AuditEntry, BeginWrite, append_audit};
-use crate::{Store, StoreError, on_pool};
+use crate::db::{By, Json, Millis, json, sql};
+use crate::{Store, StoreError};
 
 /// The catalogue column published reports go into (国办公开办函〔2019〕61号).
 pub const REPORT_CATEGORY: &str = "信息公开年度报告";
@@ -28,7 +30,8 @@ pub struct Publication {
 }
 
 impl Store {
-    /// Publishes a report; returns its version. `note` is required for a correction (version > 1).
+    /// Publishes a report; returns its version. A correction (version > 1) must say what it
+    /// corrects.
     pub async fn publish_report(
         &self,
         slug: &Slug,
@@ -39,101 +42,67 @@ impl Store {
         today: NaiveDate,
     ) -> Result<i32, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let json = serde_json::to_string(report).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let snapshot = json(report)?;
         let year = report.year;
-        let note = note.trim();
-        Ok(on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let last: Option<i32> = sqlx::query_scalar(
+        self.write_with(By::new(actor, now), async |tx| {
+            let last: Option<i32> = sql(
                 "SELECT MAX(version) FROM report_publications WHERE agency_id = $1 AND year = $2",
             )
             .bind(agency_id)
             .bind(year)
-            .fetch_one(&mut *tx)
+            .scalar(&mut *tx)
             .await?;
-            let version = last.unwrap_or(0) + 1;
-            if version > 1 && note.is_empty() {
-                return Err(StoreError::Invalid(
-                    "已发布的报告不能直接覆盖：更正须作为新版本发布，并写明更正说明".to_owned(),
-                ));
-            }
-            sqlx::query(
-                "INSERT INTO report_publications (agency_id, year, version, published_ms, published_by, note, report_json) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
+            let filing = publish(slug.as_str(), report, last, note)?;
+            sql("INSERT INTO report_publications (agency_id, year, version, published_ms, published_by, note, report_json) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(agency_id)
             .bind(year)
-            .bind(version)
+            .bind(filing.version)
             .bind(now.timestamp_millis())
             .bind(&actor.name)
-            .bind(note)
-            .bind(&json)
+            .bind(&filing.note)
+            .bind(&snapshot)
             .execute(&mut *tx)
             .await?;
-            let category: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM catalogue_categories WHERE agency_id = $1 AND name = $2",
-            )
-            .bind(agency_id)
-            .bind(REPORT_CATEGORY)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let category: Option<i64> =
+                sql("SELECT id FROM catalogue_categories WHERE agency_id = $1 AND name = $2")
+                    .bind(agency_id)
+                    .bind(REPORT_CATEGORY)
+                    .scalar_opt(&mut *tx)
+                    .await?;
             let category = match category {
                 Some(id) => id,
                 None => {
-                    sqlx::query_scalar(
-                        "INSERT INTO catalogue_categories (agency_id, position, name) \
+                    sql("INSERT INTO catalogue_categories (agency_id, position, name) \
                          VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM catalogue_categories WHERE agency_id = $1), $2) \
-                         RETURNING id",
-                    )
+                         RETURNING id")
                     .bind(agency_id)
                     .bind(REPORT_CATEGORY)
-                    .fetch_one(&mut *tx)
+                    .scalar(&mut *tx)
                     .await?
                 }
             };
-            let title = if version == 1 {
-                report.title()
-            } else {
-                format!("{}（更正版）", report.title())
-            };
-            sqlx::query(
-                "INSERT INTO items (agency_id, category_id, title, published_on, created_at) VALUES ($1, $2, $3, $4, $5)",
-            )
+            sql("INSERT INTO items (agency_id, category_id, title, published_on, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)")
             .bind(agency_id)
             .bind(category)
-            .bind(&title)
+            .bind(&filing.item_title)
             .bind(today)
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            let entry = AuditEntry {
-                actor,
-                agency: Some(slug.as_str()),
-                action: "report.publish",
-                target: format!("report:{slug}:{year}"),
-                summary: if version == 1 {
-                    format!("发布{year}年度报告")
-                } else {
-                    format!("发布{year}年度报告第{version}版：{note}")
-                },
-            };
-            append_audit!(tx, &entry, now);
-            tx.commit().await?;
-            version
-        }))
+            Ok((filing.version, Some(filing.audit)))
+        })
+        .await
     }
 
     /// How many versions of each year's report were published: (year, versions).
     pub async fn publication_counts(&self, slug: &Slug) -> Result<Vec<(i32, i64)>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT year, COUNT(*) FROM report_publications WHERE agency_id = $1 GROUP BY year ORDER BY year",
-            )
+        sql("SELECT year, COUNT(*) FROM report_publications WHERE agency_id = $1 GROUP BY year ORDER BY year")
             .bind(agency_id)
-            .fetch_all(pool)
-            .await?
-        }))
+            .all(self)
+            .await
     }
 
     /// Every published version of a year's report, oldest first.
@@ -143,32 +112,28 @@ impl Store {
         year: i32,
     ) -> Result<Vec<Publication>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let rows: Vec<(i32, i64, String, String, String)> = on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT version, published_ms, published_by, note, report_json FROM report_publications \
-                 WHERE agency_id = $1 AND year = $2 ORDER BY version",
-            )
-            .bind(agency_id)
-            .bind(year)
-            .fetch_all(pool)
-            .await?
-        });
-        rows.into_iter()
-            .map(|(version, ms, published_by, note, json)| {
-                Ok(Publication {
+        let rows: Vec<(i32, Millis, String, String, Json<AnnualReport>)> = sql(
+            "SELECT version, published_ms, published_by, note, report_json FROM report_publications \
+             WHERE agency_id = $1 AND year = $2 ORDER BY version",
+        )
+        .bind(agency_id)
+        .bind(year)
+        .all(self)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(version, Millis(published_at), published_by, note, Json(report))| Publication {
                     version,
-                    published_at: DateTime::from_timestamp_millis(ms).unwrap_or_default(),
+                    published_at,
                     published_by,
                     note,
-                    report: serde_json::from_str(&json)
-                        .map_err(|e| StoreError::Corrupt(format!("published report: {e}")))?,
-                })
-            })
-            .collect()
+                    report,
+                },
+            )
+            .collect())
     }
-}
 
-impl Store {
     /// Records (or replaces) the report of a year before the agency used gongkai.
     pub async fn import_report(
         &self,
@@ -179,34 +144,29 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let json = serde_json::to_string(report).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let entry = AuditEntry {
-            actor,
-            agency: Some(slug.as_str()),
-            action: "report.import",
-            target: format!("report:{slug}:{}", report.year),
-            summary: format!("导入{}年度报告，来源：{source}", report.year),
-        };
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO imported_reports (agency_id, year, source, imported_ms, imported_by, report_json) \
+        let snapshot = json(report)?;
+        let entry = Entry::new(
+            Some(slug.as_str()),
+            "report.import",
+            format!("report:{slug}:{}", report.year),
+            format!("导入{}年度报告，来源：{source}", report.year),
+        );
+        self.write(By::new(actor, now), entry, async |tx| {
+            sql("INSERT INTO imported_reports (agency_id, year, source, imported_ms, imported_by, report_json) \
                  VALUES ($1, $2, $3, $4, $5, $6) \
                  ON CONFLICT (agency_id, year) DO UPDATE SET source = excluded.source, \
-                 imported_ms = excluded.imported_ms, imported_by = excluded.imported_by, report_json = excluded.report_json",
-            )
+                 imported_ms = excluded.imported_ms, imported_by = excluded.imported_by, report_json = excluded.report_json")
             .bind(agency_id)
             .bind(report.year)
             .bind(source)
             .bind(now.timestamp_millis())
             .bind(&actor.name)
-            .bind(&json)
+            .bind(&snapshot)
             .execute(&mut *tx)
             .await?;
-            append_audit!(tx, &entry, now);
-            tx.commit().await?;
-        });
-        Ok(())
+            Ok(())
+        })
+        .await
     }
 
     /// The imported report of a year, if any.
@@ -216,20 +176,13 @@ impl Store {
         year: i32,
     ) -> Result<Option<AnnualReport>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let json: Option<String> = on_pool!(self, |pool| {
-            sqlx::query_scalar(
-                "SELECT report_json FROM imported_reports WHERE agency_id = $1 AND year = $2",
-            )
-            .bind(agency_id)
-            .bind(year)
-            .fetch_optional(pool)
-            .await?
-        });
-        json.map(|j| {
-            serde_json::from_str(&j)
-                .map_err(|e| StoreError::Corrupt(format!("imported report: {e}")))
-        })
-        .transpose()
+        let report: Option<Json<AnnualReport>> =
+            sql("SELECT report_json FROM imported_reports WHERE agency_id = $1 AND year = $2")
+                .bind(agency_id)
+                .bind(year)
+                .scalar_opt(self)
+                .await?;
+        Ok(report.map(|Json(r)| r))
     }
 
     /// Last year's report for the checks: as published (its latest version) where it was, the

@@ -547,13 +547,7 @@ pub async fn index_pattern(
             &s.actor(),
             state.clock.now(),
         )
-        .await
-        .map_err(|e| match e {
-            gongkai_store::StoreError::Invalid(why) => {
-                AppError::Unprocessable(format!("{why}（未保存）"))
-            }
-            other => other.into(),
-        })?;
+        .await?;
     Ok(Redirect::to(&format!(
         "/admin/agencies/{}?notice=index_pattern_saved",
         agency.slug

@@ -9,6 +9,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use gongkai_core::Rejection;
 use gongkai_core::auth::Role;
 use gongkai_core::deadline::deadlines;
 use gongkai_core::fee::Charge;
@@ -460,8 +461,8 @@ pub async fn step(
         .await
     {
         Ok(_) => Ok(back(&agency, &code, "step_done")),
-        Err(StoreError::Invalid(why)) => {
-            case_page(&state, &s, &agency, &code, Some(why), None).await
+        Err(StoreError::Rejected(why)) => {
+            case_page(&state, &s, &agency, &code, Some(why.message), None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -551,8 +552,11 @@ pub async fn case(
                     )
                     .await
             }
-            (Err(_), _) => Err(StoreError::Invalid("请选择案件类型。".into())),
-            (_, Err(why)) => Err(StoreError::Invalid(why)),
+            (Err(_), _) => Err(StoreError::Rejected(Rejection::field(
+                "kind",
+                "请选择案件类型。",
+            ))),
+            (_, Err(why)) => Err(StoreError::Rejected(Rejection::new(why))),
         }
     } else {
         let id: i64 = form.case_id.trim().parse().unwrap_or(-1);
@@ -563,14 +567,17 @@ pub async fn case(
                     .conclude_case(&agency.slug, id, on, r, &actor, now)
                     .await
             }
-            (Err(_), _) => Err(StoreError::Invalid("请选择审结结果。".into())),
-            (_, Err(why)) => Err(StoreError::Invalid(why)),
+            (Err(_), _) => Err(StoreError::Rejected(Rejection::field(
+                "result",
+                "请选择审结结果。",
+            ))),
+            (_, Err(why)) => Err(StoreError::Rejected(Rejection::new(why))),
         }
     };
     match result {
         Ok(()) => Ok(back(&agency, &code, "case_saved")),
-        Err(StoreError::Invalid(why)) => {
-            case_page(&state, &s, &agency, &code, Some(why), None).await
+        Err(StoreError::Rejected(why)) => {
+            case_page(&state, &s, &agency, &code, Some(why.message), None).await
         }
         Err(e) => Err(e.into()),
     }

@@ -8,9 +8,9 @@ use serde::Deserialize;
 
 use super::{page, readable};
 use crate::AppState;
-use crate::deliver::{WebhookConfig, WechatConfig};
 use crate::error::AppError;
 use crate::session::Staff;
+use gongkai_jobs::deliver::{WebhookConfig, WechatConfig};
 
 /// Channels and the latest deliveries. Secrets are never shown again.
 pub async fn list(

@@ -487,8 +487,18 @@ pub async fn save(
             agency.slug
         ))
         .into_response()),
-        Err(StoreError::Invalid(why)) => {
-            draft_page(&state, &s, &agency, Some(id), &form, &[], Some(why), None).await
+        Err(StoreError::Rejected(why)) => {
+            draft_page(
+                &state,
+                &s,
+                &agency,
+                Some(id),
+                &form,
+                &[],
+                Some(why.message),
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -557,12 +567,22 @@ pub async fn review(
             ))
             .into_response())
         }
-        Err(StoreError::Invalid(why)) => {
+        Err(StoreError::Rejected(why)) => {
             let draft = state.store.item_draft(&agency.slug, id).await?;
             let form = draft
                 .map(|d| ItemForm::from_content(&d.content))
                 .unwrap_or_default();
-            draft_page(&state, &s, &agency, Some(id), &form, &[], Some(why), None).await
+            draft_page(
+                &state,
+                &s,
+                &agency,
+                Some(id),
+                &form,
+                &[],
+                Some(why.message),
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -616,7 +636,6 @@ pub async fn attach(
             agency.slug
         ))
         .into_response()),
-        Err(StoreError::Invalid(why)) => Err(AppError::Unprocessable(format!("{why}。"))),
         Err(e) => Err(e.into()),
     }
 }
@@ -639,7 +658,6 @@ pub async fn detach(
             agency.slug
         ))
         .into_response()),
-        Err(StoreError::Invalid(why)) => Err(AppError::Unprocessable(format!("{why}。"))),
         Err(e) => Err(e.into()),
     }
 }

@@ -8,8 +8,9 @@ use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use gongkai_core::auth::Role;
+use gongkai_core::supervision::Proposal;
 use gongkai_core::supervision::{ProposalKind, REPLY_WORKING_DAYS};
-use gongkai_store::{Proposal, StoreError};
+use gongkai_store::StoreError;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
@@ -24,10 +25,7 @@ fn may_reply(s: &crate::session::ActiveSession, agency: &gongkai_core::Slug) -> 
 }
 
 fn invalid(e: StoreError) -> AppError {
-    match e {
-        StoreError::Invalid(m) => AppError::Unprocessable(m),
-        other => other.into(),
-    }
+    e.into()
 }
 
 /// `?year=`.
@@ -339,7 +337,7 @@ const HEADINGS_PERSON: [&str; 9] = [
     "超时答复留言",
 ];
 
-fn record_row(name: &str, r: &gongkai_store::OfficerRecord) -> Vec<String> {
+fn record_row(name: &str, r: &gongkai_core::accountability::OfficerRecord) -> Vec<String> {
     let mut row = vec![name.to_owned()];
     row.extend(
         [
@@ -378,7 +376,8 @@ pub async fn accountability(
     }
     let mut per_agency = Vec::new();
     let mut agency_rows = Vec::new();
-    let mut officers: BTreeMap<String, gongkai_store::OfficerRecord> = BTreeMap::new();
+    let mut officers: BTreeMap<String, gongkai_core::accountability::OfficerRecord> =
+        BTreeMap::new();
     for slug in &slugs {
         let record = state
             .store

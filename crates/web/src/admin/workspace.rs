@@ -388,7 +388,9 @@ pub async fn publish(
             c.agency.slug, c.year
         ))
         .into_response()),
-        Err(gongkai_store::StoreError::Invalid(m)) => {
+        Err(gongkai_store::StoreError::Rejected(gongkai_core::Rejection {
+            message: m, ..
+        })) => {
             render(
                 &state,
                 &s,

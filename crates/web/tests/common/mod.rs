@@ -95,6 +95,18 @@ pub async fn publish_item(
 }
 
 /// The built-in calendar with the statutory periods.
+/// The mails queued for one address, as they will be sent (subject and body), each with whether
+/// it was sent.
+pub async fn mails_to(store: &Store, address: &str) -> Vec<(gongkai_docs::mail::Mail, bool)> {
+    store
+        .mail_to(address)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(m, sent)| (gongkai_docs::mail::text(&m.content).unwrap(), sent))
+        .collect()
+}
+
 pub fn rules() -> gongkai_core::deadline::Rules<'static> {
     gongkai_core::deadline::Rules {
         calendar: &CALENDAR,

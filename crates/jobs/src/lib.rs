@@ -1,0 +1,5 @@
+#![doc = include_str!("../README.md")]
+
+pub mod deliver;
+pub mod index;
+pub mod mail;

@@ -1,0 +1,199 @@
+//! Each agency's 主动公开目录: its columns (栏目) in order, one level of sub-columns, each with
+//! what goes in it, its time limit and basis; kept as a version per year (主动公开基本目录（年版）).
+
+use chrono::{DateTime, Datelike, Utc};
+use gongkai_core::Slug;
+use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::catalogue::{Column, tree_order};
+
+use crate::db::{By, Json, json, sql};
+use crate::{Store, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct ColumnRow {
+    name: String,
+    parent_name: Option<String>,
+    description: String,
+    deadline: String,
+    basis: String,
+    not_involved: bool,
+    items: i64,
+}
+
+impl Store {
+    /// Sets the agency's catalogue columns in order by name; existing ones keep their id, items
+    /// and description (the editor's [`set_catalogue`](Self::set_catalogue) sets the rest).
+    pub async fn set_categories(
+        &self,
+        slug: &Slug,
+        names: &[String],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let existing = self.catalogue(slug).await?;
+        let columns: Vec<Column> = names
+            .iter()
+            .map(|n| {
+                existing
+                    .iter()
+                    .find(|c| &c.name == n)
+                    .cloned()
+                    .unwrap_or_else(|| Column {
+                        name: n.clone(),
+                        ..Column::default()
+                    })
+            })
+            .collect();
+        self.set_catalogue(slug, &columns, actor, now).await
+    }
+
+    /// Sets the agency's catalogue: the columns given, in that order, then any column left out
+    /// (its items must keep a column). Existing columns keep their id and items. The catalogue as
+    /// it then stands is this year's version.
+    pub async fn set_catalogue(
+        &self,
+        slug: &Slug,
+        columns: &[Column],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let mut all = columns.to_vec();
+        for old in self.catalogue(slug).await? {
+            if !all.iter().any(|c| c.name == old.name) {
+                all.push(old);
+            }
+        }
+        let all = tree_order(all);
+        let entry = Entry::new(
+            Some(slug.as_str()),
+            "catalogue.set",
+            format!("catalogue:{slug}"),
+            all.iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+        );
+        let year = gongkai_core::clock::china_date(now).year();
+        let version = json(&all)?;
+        self.write(By::new(actor, now), entry, async |tx| {
+            for (position, c) in (1_i32..).zip(&all) {
+                sql("INSERT INTO catalogue_categories \
+                     (agency_id, position, name, parent_name, description, deadline, basis, not_involved) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (agency_id, name) DO UPDATE SET position = excluded.position, \
+                     parent_name = excluded.parent_name, description = excluded.description, \
+                     deadline = excluded.deadline, basis = excluded.basis, not_involved = excluded.not_involved")
+                .bind(agency_id)
+                .bind(position)
+                .bind(&c.name)
+                .bind(c.parent.as_deref())
+                .bind(&c.description)
+                .bind(&c.deadline)
+                .bind(&c.basis)
+                .bind(c.not_involved)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sql("INSERT INTO catalogue_versions (agency_id, year, categories_json, saved_ms) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (agency_id, year) DO UPDATE SET categories_json = excluded.categories_json, \
+                 saved_ms = excluded.saved_ms")
+            .bind(agency_id)
+            .bind(year)
+            .bind(&version)
+            .bind(now.timestamp_millis())
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The agency's catalogue columns' names, in order.
+    pub async fn categories(&self, slug: &Slug) -> Result<Vec<String>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        sql("SELECT name FROM catalogue_categories WHERE agency_id = $1 ORDER BY position, id")
+            .bind(agency_id)
+            .scalars(self)
+            .await
+    }
+
+    /// The agency's catalogue, in order, each sub-column after its column.
+    pub async fn catalogue(&self, slug: &Slug) -> Result<Vec<Column>, StoreError> {
+        Ok(self
+            .catalogue_counts(slug)
+            .await?
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect())
+    }
+
+    /// The agency's catalogue in order, each column with how many items on the portal it holds.
+    pub async fn catalogue_counts(&self, slug: &Slug) -> Result<Vec<(Column, i64)>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let rows: Vec<ColumnRow> = sql(
+            "SELECT c.name, c.parent_name, c.description, c.deadline, c.basis, c.not_involved, \
+             COUNT(i.id) AS items FROM catalogue_categories c \
+             LEFT JOIN items i ON i.category_id = c.id AND i.withdrawn_on IS NULL \
+             WHERE c.agency_id = $1 \
+             GROUP BY c.id, c.name, c.parent_name, c.description, c.deadline, c.basis, c.not_involved, c.position \
+             ORDER BY c.position, c.id",
+        )
+        .bind(agency_id)
+        .all(self)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    Column {
+                        name: r.name,
+                        parent: r.parent_name,
+                        description: r.description,
+                        deadline: r.deadline,
+                        basis: r.basis,
+                        not_involved: r.not_involved,
+                    },
+                    r.items,
+                )
+            })
+            .collect())
+    }
+
+    /// The catalogue's yearly versions: (year, columns), newest first.
+    pub async fn catalogue_versions(
+        &self,
+        slug: &Slug,
+    ) -> Result<Vec<(i32, Vec<Column>)>, StoreError> {
+        /// Versions saved before columns had descriptions hold names only.
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Saved {
+            Columns(Vec<Column>),
+            Names(Vec<String>),
+        }
+        let agency_id = self.agency_id(slug).await?;
+        let rows: Vec<(i32, Json<Saved>)> = sql(
+            "SELECT year, categories_json FROM catalogue_versions WHERE agency_id = $1 ORDER BY year DESC",
+        )
+        .bind(agency_id)
+        .all(self)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(y, Json(saved))| {
+                let columns = match saved {
+                    Saved::Columns(c) => c,
+                    Saved::Names(n) => n
+                        .into_iter()
+                        .map(|name| Column {
+                            name,
+                            ..Column::default()
+                        })
+                        .collect(),
+                };
+                (y, columns)
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,155 @@
+//! A draft's attachments: added and removed only while it is being written (the rules are
+//! `core::item::ReviewState`'s); the portal shows those of the published item.
+
+use chrono::{DateTime, Utc};
+use gongkai_core::Slug;
+use gongkai_core::audit::{Actor, Entry};
+
+use super::drafts::lock_draft;
+use crate::db::{By, sql};
+use crate::{Store, StoreError};
+
+/// An attachment as lists show it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttachmentInfo {
+    /// Row id.
+    pub id: i64,
+    /// File name.
+    pub name: String,
+    /// Content type.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+}
+
+impl Store {
+    /// Removes an attachment from a draft that is being written and has never been published.
+    pub async fn remove_attachment(
+        &self,
+        slug: &Slug,
+        draft: i64,
+        attachment: i64,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let entry = Entry::new(
+            Some(slug.as_str()),
+            "item.detach",
+            format!("item-draft:{draft}"),
+            format!("删除附件 {attachment}"),
+        );
+        self.write(By::new(actor, now), entry, async |tx| {
+            let (state, item) = lock_draft(tx, draft, agency_id).await?;
+            state.may_remove_attachment(item.is_some())?;
+            let done = sql("DELETE FROM item_attachments WHERE id = $1 AND draft_id = $2")
+                .bind(attachment)
+                .bind(draft)
+                .execute(&mut *tx)
+                .await?;
+            if done == 0 {
+                return Err(StoreError::NotFound(format!("附件 {attachment}")));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Adds an attachment to a draft (only while it is being written). The caller checked its
+    /// type (`core::item::attachment_type`).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the file's three parts travel together"
+    )]
+    pub async fn add_attachment(
+        &self,
+        slug: &Slug,
+        draft: i64,
+        name: &str,
+        content_type: &str,
+        bytes: &[u8],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let entry = Entry::new(
+            Some(slug.as_str()),
+            "item.attach",
+            format!("item-draft:{draft}"),
+            format!("上传附件：{name}（{}字节）", bytes.len()),
+        );
+        self.write(By::new(actor, now), entry, async |tx| {
+            let (state, _) = lock_draft(tx, draft, agency_id).await?;
+            state.may_edit("添加附件")?;
+            sql("INSERT INTO item_attachments (draft_id, name, content_type, size, bytes, created_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            .bind(draft)
+            .bind(name)
+            .bind(content_type)
+            .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
+            .bind(bytes)
+            .bind(now.timestamp_millis())
+            .scalar(&mut *tx)
+            .await
+        })
+        .await
+    }
+
+    /// A draft's attachments.
+    pub async fn attachments(
+        &self,
+        slug: &Slug,
+        draft: i64,
+    ) -> Result<Vec<AttachmentInfo>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        sql("SELECT a.id, a.name, a.content_type, a.size FROM item_attachments a \
+             JOIN item_drafts d ON d.id = a.draft_id WHERE d.id = $1 AND d.agency_id = $2 ORDER BY a.id")
+        .bind(draft)
+        .bind(agency_id)
+        .all(self)
+        .await
+    }
+
+    /// The attachments of a published item (for its portal page).
+    pub async fn item_attachments(
+        &self,
+        slug: &Slug,
+        item_id: i64,
+    ) -> Result<Vec<AttachmentInfo>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        sql(
+            "SELECT a.id, a.name, a.content_type, a.size FROM item_attachments a \
+             JOIN item_drafts d ON d.id = a.draft_id JOIN items i ON i.id = d.item_id \
+             WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL ORDER BY a.id",
+        )
+        .bind(item_id)
+        .bind(agency_id)
+        .all(self)
+        .await
+    }
+
+    /// One attachment's bytes: of a published item when `item_id` is given (the portal), else of
+    /// a draft (`draft` given; staff).
+    pub async fn attachment_bytes(
+        &self,
+        slug: &Slug,
+        item_id: Option<i64>,
+        draft: Option<i64>,
+        id: i64,
+    ) -> Result<Option<(String, String, Vec<u8>)>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        sql(
+            "SELECT a.name, a.content_type, a.bytes FROM item_attachments a \
+             JOIN item_drafts d ON d.id = a.draft_id LEFT JOIN items i ON i.id = d.item_id \
+             WHERE a.id = $1 AND d.agency_id = $2 \
+             AND (($3 = 0 AND d.id = $4) OR ($3 = 1 AND i.id = $5 AND i.withdrawn_on IS NULL))",
+        )
+        .bind(id)
+        .bind(agency_id)
+        .bind(i32::from(item_id.is_some()))
+        .bind(draft.unwrap_or(-1))
+        .bind(item_id.unwrap_or(-1))
+        .optional(self)
+        .await
+    }
+}

@@ -1,0 +1,355 @@
+//! Drafts and their review: every save is a version, every step is recorded, and the step itself
+//! is `core::item::review`'s decision — this module keeps what it decided, in one transaction with
+//! the 索引号 drawn from the agency's counter (never reused, never changed) and the publication's
+//! channel deliveries.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::item::{
+    DocKind, IndexTemplate, ItemContent, Portal, ReviewState, ReviewStep, Reviewer, Under, review,
+};
+use gongkai_core::{Rejection, Slug};
+
+use super::{Draft, DraftRow, DraftSummary};
+use crate::db::{By, Json, Millis, Tx, json, sql};
+use crate::{Store, StoreError};
+
+const DRAFT_SELECT: &str =
+    "SELECT id, content_json, review_json, updated_ms, item_id FROM item_drafts";
+
+/// Saves `content` as the draft's next version, in the caller's transaction.
+async fn add_version(tx: &mut Tx, draft: i64, content: &str, by: By<'_>) -> Result<(), StoreError> {
+    sql("INSERT INTO item_versions (draft_id, version, content_json, actor, at_ms) \
+         SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4 FROM item_versions WHERE draft_id = $1")
+    .bind(draft)
+    .bind(content)
+    .bind(&by.actor.name)
+    .bind(by.ms())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The draft's review state and published item, in the caller's transaction, locking its row.
+pub(super) async fn lock_draft(
+    tx: &mut Tx,
+    draft: i64,
+    agency_id: i64,
+) -> Result<(ReviewState, Option<i64>), StoreError> {
+    let row: Option<(Json<ReviewState>, Option<i64>)> = sql(
+        "UPDATE item_drafts SET updated_ms = updated_ms WHERE id = $1 AND agency_id = $2 \
+         RETURNING review_json, item_id",
+    )
+    .bind(draft)
+    .bind(agency_id)
+    .optional(&mut *tx)
+    .await?;
+    let (Json(state), item) = row.ok_or_else(|| StoreError::NotFound(format!("草稿 {draft}")))?;
+    Ok((state, item))
+}
+
+impl Store {
+    /// Starts a draft; the drafter is the actor (a signed-in user).
+    pub async fn create_item_draft(
+        &self,
+        slug: &Slug,
+        content: &ItemContent,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let drafter = actor
+            .user_id
+            .ok_or_else(|| StoreError::rejected("起草人须为登录的工作人员"))?;
+        let review = ReviewState::new(drafter);
+        let (content_json, review_json) = (json(content)?, json(&review)?);
+        let entry = Entry::new(
+            Some(slug.as_str()),
+            "item.draft",
+            format!("item-draft:{}", content.title),
+            "新建草稿",
+        );
+        let by = By::new(actor, now);
+        self.write(by, entry, async |tx| {
+            let id: i64 = sql(
+                "INSERT INTO item_drafts (agency_id, drafter_id, status, content_json, review_json, created_ms, updated_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+            )
+            .bind(agency_id)
+            .bind(drafter)
+            .bind(review.status.key())
+            .bind(&content_json)
+            .bind(&review_json)
+            .bind(by.ms())
+            .scalar(&mut *tx)
+            .await?;
+            add_version(tx, id, &content_json, by).await?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// Saves a new version of a draft (only while it is a draft, i.e. not under review).
+    pub async fn save_item_draft(
+        &self,
+        slug: &Slug,
+        id: i64,
+        content: &ItemContent,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let content_json = json(content)?;
+        let entry = Entry::new(
+            Some(slug.as_str()),
+            "item.save",
+            format!("item-draft:{id}"),
+            format!("保存草稿：{}", content.title),
+        );
+        let by = By::new(actor, now);
+        self.write(by, entry, async |tx| {
+            let (state, _) = lock_draft(tx, id, agency_id).await?;
+            state.may_edit("直接修改")?;
+            sql("UPDATE item_drafts SET content_json = $1, updated_ms = $2 WHERE id = $3")
+                .bind(&content_json)
+                .bind(by.ms())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            add_version(tx, id, &content_json, by).await
+        })
+        .await
+    }
+
+    /// Takes a review step: `core::item::review` decides (complete metadata before review, the
+    /// workflow's roles and order, only 主动公开 items on the portal); the final approval publishes
+    /// on `today` with the next 索引号 of the agency (or, for an item published before and sent
+    /// back since, replaces its content and keeps its number); withdrawal takes the item off the
+    /// portal. A refused step changes nothing.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the step, who takes it, and when"
+    )]
+    pub async fn review_item(
+        &self,
+        slug: &Slug,
+        id: i64,
+        step: &ReviewStep,
+        who: Reviewer,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<ReviewState, StoreError> {
+        let agency = self.agency(slug).await?;
+        let agency_id = self.agency_id(slug).await?;
+        let index = IndexTemplate {
+            pattern: self.index_pattern(slug).await?,
+            ..IndexTemplate::for_code(agency.credit_code.as_str())
+        };
+        let catalogue = self.categories(slug).await?;
+        let by = By::new(actor, now);
+        self.write_with(by, async |tx| {
+            let row: Option<DraftRow> = sql(
+                "UPDATE item_drafts SET updated_ms = updated_ms WHERE id = $1 AND agency_id = $2 \
+                 RETURNING id, content_json, review_json, updated_ms, item_id",
+            )
+            .bind(id)
+            .bind(agency_id)
+            .optional(&mut *tx)
+            .await?;
+            let DraftRow {
+                content_json: Json(content),
+                review_json: Json(state),
+                item_id,
+                ..
+            } = row.ok_or_else(|| StoreError::NotFound(format!("草稿 {id}")))?;
+            let under = Under {
+                agency: slug.as_str(),
+                draft: id,
+                content: &content,
+                state: &state,
+                item: item_id,
+            };
+            let decided = review(under, step, who, &catalogue, &index, today)?;
+            let item_id = publish(tx, agency_id, &content, &decided.portal, &index, today, now)
+                .await?
+                .or(item_id);
+            sql("UPDATE item_drafts SET status = $1, review_json = $2, item_id = $3, updated_ms = $4 WHERE id = $5")
+                .bind(decided.state.status.key())
+                .bind(json(&decided.state)?)
+                .bind(item_id)
+                .bind(by.ms())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sql("INSERT INTO item_steps (draft_id, seq, step_json, actor, at_ms) \
+                 SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM item_steps WHERE draft_id = $1")
+            .bind(id)
+            .bind(json(step)?)
+            .bind(&actor.name)
+            .bind(by.ms())
+            .execute(&mut *tx)
+            .await?;
+            Ok((decided.state, Some(decided.audit)))
+        })
+        .await
+    }
+
+    /// The agency's drafts, newest change first.
+    pub async fn item_drafts(&self, slug: &Slug) -> Result<Vec<DraftSummary>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let rows: Vec<DraftRow> = sql(format!(
+            "{DRAFT_SELECT} WHERE agency_id = $1 ORDER BY updated_ms DESC, id DESC"
+        ))
+        .bind(agency_id)
+        .all(self)
+        .await?;
+        Ok(rows.iter().map(DraftRow::summary).collect())
+    }
+
+    /// One draft with its history.
+    pub async fn item_draft(&self, slug: &Slug, id: i64) -> Result<Option<Draft>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let row: Option<DraftRow> = sql(format!("{DRAFT_SELECT} WHERE id = $1 AND agency_id = $2"))
+            .bind(id)
+            .bind(agency_id)
+            .optional(self)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let steps: Vec<(Json<ReviewStep>, String, Millis)> =
+            sql("SELECT step_json, actor, at_ms FROM item_steps WHERE draft_id = $1 ORDER BY seq")
+                .bind(id)
+                .all(self)
+                .await?;
+        let versions: Vec<(i32, String, Millis)> = sql(
+            "SELECT version, actor, at_ms FROM item_versions WHERE draft_id = $1 ORDER BY version",
+        )
+        .bind(id)
+        .all(self)
+        .await?;
+        Ok(Some(Draft {
+            summary: row.summary(),
+            content: row.content_json.0,
+            steps: steps
+                .into_iter()
+                .map(|(Json(s), a, Millis(t))| (s, a, t))
+                .collect(),
+            versions: versions
+                .into_iter()
+                .map(|(v, a, Millis(t))| (v, a, t))
+                .collect(),
+        }))
+    }
+
+    /// One version of a draft, as saved.
+    pub async fn item_version(
+        &self,
+        slug: &Slug,
+        id: i64,
+        version: i32,
+    ) -> Result<Option<ItemContent>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let content: Option<Json<ItemContent>> = sql(
+            "SELECT v.content_json FROM item_versions v JOIN item_drafts d ON d.id = v.draft_id \
+             WHERE d.id = $1 AND d.agency_id = $2 AND v.version = $3",
+        )
+        .bind(id)
+        .bind(agency_id)
+        .bind(version)
+        .scalar_opt(self)
+        .await?;
+        Ok(content.map(|Json(c)| c))
+    }
+}
+
+/// Carries out on the portal what the review decided, in the caller's transaction; the new item's
+/// id when one was published.
+async fn publish(
+    tx: &mut Tx,
+    agency_id: i64,
+    content: &ItemContent,
+    portal: &Portal,
+    index: &IndexTemplate,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, StoreError> {
+    let ms = now.timestamp_millis();
+    match portal {
+        Portal::Unchanged => Ok(None),
+        Portal::Withdraw(item) => {
+            sql("UPDATE items SET withdrawn_on = $1, updated_ms = $2 WHERE id = $3")
+                .bind(today)
+                .bind(ms)
+                .bind(*item)
+                .execute(&mut *tx)
+                .await?;
+            Ok(None)
+        }
+        Portal::Replace(item) => {
+            let category = category_id(tx, agency_id, &content.category).await?;
+            sql("UPDATE items SET title = $1, category_id = $2, content_json = $3, withdrawn_on = NULL, \
+                 updated_ms = $4, interprets_id = $5, kind = $6 WHERE id = $7")
+            .bind(&content.title)
+            .bind(category)
+            .bind(json(content)?)
+            .bind(ms)
+            .bind(content.interprets)
+            .bind(content.kind.map(DocKind::key))
+            .bind(*item)
+            .execute(&mut *tx)
+            .await?;
+            Ok(None)
+        }
+        Portal::Publish { period } => {
+            let category = category_id(tx, agency_id, &content.category).await?;
+            let serial: i32 = sql(
+                "INSERT INTO index_serials (agency_id, period, last) VALUES ($1, $2, 1) \
+                 ON CONFLICT (agency_id, period) DO UPDATE SET last = index_serials.last + 1 RETURNING last",
+            )
+            .bind(agency_id)
+            .bind(period.as_str())
+            .scalar(&mut *tx)
+            .await?;
+            let index_no = index.number(today, u32::try_from(serial).unwrap_or(0));
+            let item: i64 = sql(
+                "INSERT INTO items (agency_id, category_id, title, published_on, created_at, index_no, \
+                 content_json, updated_ms, interprets_id, kind) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            )
+            .bind(agency_id)
+            .bind(category)
+            .bind(&content.title)
+            .bind(today)
+            .bind(now)
+            .bind(&index_no)
+            .bind(json(content)?)
+            .bind(ms)
+            .bind(content.interprets)
+            .bind(content.kind.map(DocKind::key))
+            .scalar(&mut *tx)
+            .await?;
+            crate::channels::queue_deliveries(tx, agency_id, item, now).await?;
+            Ok(Some(item))
+        }
+    }
+}
+
+/// The id of one of the agency's columns, in the caller's transaction.
+pub(super) async fn category_id(
+    tx: &mut Tx,
+    agency_id: i64,
+    name: &str,
+) -> Result<i64, StoreError> {
+    sql("SELECT id FROM catalogue_categories WHERE agency_id = $1 AND name = $2")
+        .bind(agency_id)
+        .bind(name)
+        .scalar_opt(&mut *tx)
+        .await?
+        .ok_or_else(|| {
+            Rejection::field(
+                "category",
+                format!("栏目“{name}”不在本机关的主动公开目录中；请先在目录中添加该栏目"),
+            )
+            .into()
+        })
+}

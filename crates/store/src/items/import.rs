@@ -1,0 +1,94 @@
+//! Items published before gongkai (imports, the demo, benchmarks): recorded as published, in
+//! batches, with the agency's 索引号 counter moved past any number they bring.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_core::Slug;
+use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::item::{DocKind, ItemContent, serial_of};
+
+use super::drafts::category_id;
+use crate::db::{By, json, sql};
+use crate::{Store, StoreError};
+
+/// An item published elsewhere before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewItem {
+    /// Title.
+    pub title: String,
+    /// Catalogue category name (must exist in the agency's catalogue).
+    pub category: String,
+    /// 发布日期.
+    pub published_on: NaiveDate,
+    /// 索引号, for items published elsewhere before (imports, the demo).
+    pub index_no: Option<String>,
+    /// Metadata and body, when known.
+    pub content: Option<ItemContent>,
+}
+
+impl Store {
+    /// Records a published item.
+    pub async fn insert_item(
+        &self,
+        slug: &Slug,
+        item: &NewItem,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.insert_items(slug, std::slice::from_ref(item), actor, now)
+            .await
+    }
+
+    /// Records published items in one transaction, with one audit record for the batch.
+    pub async fn insert_items(
+        &self,
+        slug: &Slug,
+        items: &[NewItem],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let entry = Entry::new(
+            Some(slug.as_str()),
+            "item.publish",
+            match items {
+                [one] => format!("item:{}", one.title),
+                _ => format!("items:{}", items.len()),
+            },
+            match items {
+                [one] => format!("{}，{}", one.category, one.published_on),
+                _ => format!("导入已发布信息{}条", items.len()),
+            },
+        );
+        self.write(By::new(actor, now), entry, async |tx| {
+            for item in items {
+                let category = category_id(tx, agency_id, &item.category).await?;
+                let content = item.content.as_ref().map(json).transpose()?;
+                sql("INSERT INTO items (agency_id, category_id, title, published_on, created_at, index_no, \
+                     content_json, updated_ms, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .bind(agency_id)
+                .bind(category)
+                .bind(&item.title)
+                .bind(item.published_on)
+                .bind(now)
+                .bind(&item.index_no)
+                .bind(content)
+                .bind(now.timestamp_millis())
+                .bind(item.content.as_ref().and_then(|c| c.kind).map(DocKind::key))
+                .execute(&mut *tx)
+                .await?;
+                if let Some((period, serial)) = item.index_no.as_deref().and_then(serial_of) {
+                    sql("INSERT INTO index_serials (agency_id, period, last) VALUES ($1, $2, $3) \
+                         ON CONFLICT (agency_id, period) DO UPDATE SET last = \
+                         CASE WHEN index_serials.last < excluded.last THEN excluded.last ELSE index_serials.last END")
+                    .bind(agency_id)
+                    .bind(period)
+                    .bind(serial)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+}

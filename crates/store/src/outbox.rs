@@ -1,0 +1,179 @@
+//! The e-mail outbox. A step's notices ([`gongkai_core::notice`]) are written here in the step's
+//! own transaction, each recipient resolved to the addresses it has at that moment; the mail task
+//! renders and sends them later, so a restart or an SMTP server that is down loses nothing.
+
+use chrono::{DateTime, Utc};
+use gongkai_core::notice::{Content, Message, Notice, Recipient};
+
+use crate::db::{Json, Tx, json, sql};
+use crate::{Store, StoreError};
+
+/// A mail waiting in the outbox.
+#[derive(Debug, Clone)]
+pub struct PendingMail {
+    /// Row id.
+    pub id: i64,
+    /// To.
+    pub recipient: String,
+    /// What it says.
+    pub content: Content,
+    /// Attempts so far.
+    pub attempts: i32,
+}
+
+#[derive(sqlx::FromRow)]
+struct MailRow {
+    id: i64,
+    recipient: String,
+    subject: String,
+    body: String,
+    message_json: Option<Json<Message>>,
+    attempts: i32,
+    sent_ms: Option<i64>,
+}
+
+impl From<MailRow> for PendingMail {
+    fn from(r: MailRow) -> Self {
+        Self {
+            id: r.id,
+            recipient: r.recipient,
+            content: match r.message_json {
+                Some(Json(m)) => Content::Notice(m),
+                None => Content::Text {
+                    subject: r.subject,
+                    body: r.body,
+                },
+            },
+            attempts: r.attempts,
+        }
+    }
+}
+
+/// Whose notices these are: the agency, the request (for its assignee) and the person acting (who
+/// is never written to about their own step).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scope {
+    pub(crate) agency_id: i64,
+    pub(crate) request_id: Option<i64>,
+    pub(crate) actor: Option<i64>,
+}
+
+/// Writes the notices into the outbox, in the caller's transaction.
+pub(crate) async fn queue(
+    tx: &mut Tx,
+    scope: Scope,
+    notices: &[Notice],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let except = scope.actor.unwrap_or(-1);
+    for notice in notices {
+        let addresses: Vec<String> = match &notice.to {
+            Recipient::Address(a) => vec![a.clone()],
+            Recipient::CaseOfficers => {
+                sql(
+                    "SELECT u.email FROM users u JOIN user_roles r ON r.user_id = u.id \
+                     WHERE r.agency_id = $1 AND r.role = 'case_officer' AND NOT u.disabled \
+                     AND u.email IS NOT NULL AND u.id <> $2 ORDER BY u.id",
+                )
+                .bind(scope.agency_id)
+                .bind(except)
+                .scalars(&mut *tx)
+                .await?
+            }
+            Recipient::Assignee => {
+                sql(
+                    "SELECT u.email FROM users u JOIN requests r ON r.assignee_id = u.id \
+                     WHERE r.id = $1 AND NOT u.disabled AND u.email IS NOT NULL AND u.id <> $2",
+                )
+                .bind(scope.request_id.unwrap_or(-1))
+                .bind(except)
+                .scalars(&mut *tx)
+                .await?
+            }
+            Recipient::User(id) => {
+                sql("SELECT email FROM users WHERE id = $1 AND NOT disabled \
+                     AND email IS NOT NULL AND id <> $2")
+                .bind(*id)
+                .bind(except)
+                .scalars(&mut *tx)
+                .await?
+            }
+        };
+        let message = json(&notice.message)?;
+        for to in addresses {
+            sql(
+                "INSERT INTO outbox (recipient, subject, body, message_json, created_ms, next_ms) \
+                 VALUES ($1, '', '', $2, $3, $3)",
+            )
+            .bind(to)
+            .bind(&message)
+            .bind(now.timestamp_millis())
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+const MAIL_SELECT: &str =
+    "SELECT id, recipient, subject, body, message_json, attempts, sent_ms FROM outbox";
+
+impl Store {
+    /// Mails due for (another) attempt, oldest first.
+    pub async fn pending_mail(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<PendingMail>, StoreError> {
+        let rows: Vec<MailRow> = sql(format!(
+            "{MAIL_SELECT} WHERE sent_ms IS NULL AND next_ms <= $1 ORDER BY id LIMIT $2"
+        ))
+        .bind(now.timestamp_millis())
+        .bind(limit)
+        .all(self)
+        .await?;
+        Ok(rows.into_iter().map(PendingMail::from).collect())
+    }
+
+    /// Marks a mail sent.
+    pub async fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sql("UPDATE outbox SET sent_ms = $1, attempts = attempts + 1 WHERE id = $2")
+            .bind(now.timestamp_millis())
+            .bind(id)
+            .execute(self)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt and when to try again.
+    pub async fn mail_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sql("UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_ms = $2 WHERE id = $3")
+            .bind(error)
+            .bind(retry_at.timestamp_millis())
+            .bind(id)
+            .execute(self)
+            .await?;
+        Ok(())
+    }
+
+    /// Mails for one recipient, oldest first, each with whether it was sent (tests and the
+    /// operator's view of the outbox).
+    pub async fn mail_to(&self, recipient: &str) -> Result<Vec<(PendingMail, bool)>, StoreError> {
+        let rows: Vec<MailRow> = sql(format!("{MAIL_SELECT} WHERE recipient = $1 ORDER BY id"))
+            .bind(recipient)
+            .all(self)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| {
+                let sent = m.sent_ms.is_some();
+                (m.into(), sent)
+            })
+            .collect())
+    }
+}
