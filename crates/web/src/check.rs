@@ -79,6 +79,7 @@ pub async fn submit(
                     format!("这不像是一份政府信息公开工作年度报告：{why}。")
                 }
                 ParseError::Unreadable(why) => format!("无法读取文件：{why}。"),
+                ParseError::Refused(why) => format!("拒绝读取这个文件：{why}。"),
             };
             return render(
                 &state,
