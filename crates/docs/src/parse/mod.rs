@@ -1115,11 +1115,13 @@ fn read_table3(
     let read_rows = rows.len() + if format_2019 { 2 } else { 0 };
     r.stats.unread += 7 * 25usize.saturating_sub(read_rows);
     if format_2019 {
+        // The 2019 format has no such rows: they are 0 by the format, not by a guess.
         for o in [Outcome::OtherNoClarification, Outcome::OtherFeeUnpaid] {
             for col in Table3Col::ALL {
                 table.set(Table3Row::Outcome(o), col, Some(0));
             }
         }
+        r.stats.read += 14;
     }
     for row in Table3Row::ALL {
         let found = labels.iter().any(|l| l.target() == row);
