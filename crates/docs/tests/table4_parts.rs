@@ -1,7 +1,7 @@
 //! Table 四 can never be misread silently: whatever order its three parts come in, split into
 //! separate tables or glued together, each part is read right or left unread with a finding.
 
-#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+#![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use gongkai_core::case::CaseKind;
 use gongkai_core::report::Relation;
@@ -9,7 +9,8 @@ use gongkai_docs::parse::parse_text;
 use proptest::prelude::*;
 
 const HEAD: &str = "某县某镇人民政府2023年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n四、政府信息公开行政复议、行政诉讼情况\n";
-const TAIL: &str = "五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n未收取信息处理费。\n";
+const TAIL: &str =
+    "五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n未收取信息处理费。\n";
 
 fn group() -> impl Strategy<Value = [i64; 5]> {
     proptest::array::uniform4(0i64..40).prop_map(|p| [p[0], p[1], p[2], p[3], p.iter().sum()])
