@@ -69,7 +69,7 @@ fn html() -> impl Strategy<Value = String> {
     .prop_map(|p| format!("<html>{}</html>", p.concat()))
 }
 
-/// A DOCX package from random WordprocessingML structure (tags may be unbalanced).
+/// A DOCX package from random `WordprocessingML` structure (tags may be unbalanced).
 fn docx() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(
         prop_oneof![
