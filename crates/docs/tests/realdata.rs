@@ -329,3 +329,33 @@ fn findings_point_at_the_place_page_and_line_or_offset_and_snippet() {
         "{label:?}"
     );
 }
+
+#[test]
+fn an_html_fragment_without_title_is_checked_without_false_errors() {
+    let text = String::from_utf8(corpus("pingtan-2021.page.txt")).unwrap();
+    let from = text.find("三、收到和处理").unwrap();
+    let to = text[from..].find("五、").unwrap() + from;
+    let html = format!("<div class=\"table\">{}</div>", &text[from..to]);
+    let c = check_file(html.as_bytes(), SourceKind::Html, "frag.html", None).unwrap();
+    assert_eq!(c.report.year, 0);
+    assert_eq!(c.stats.read, 190);
+    assert_eq!(
+        c.report.table3.get(Table3Row::Total, Table3Col::Total),
+        Some(69)
+    );
+    let errors: Vec<_> = c
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let with_year = gongkai_docs::parse::check_file_with(
+        html.as_bytes(),
+        SourceKind::Html,
+        "frag.html",
+        None,
+        gongkai_docs::parse::Options { year: Some(2021) },
+    )
+    .unwrap();
+    assert_eq!(with_year.report.year, 2021);
+}

@@ -95,6 +95,8 @@ pub struct Parsed {
     lines: HashMap<&'static str, String>,
     /// How many table cells were read.
     pub stats: ReadStats,
+    /// Only part of a report (no title, few sections): what is absent is not reported missing.
+    pub fragment: bool,
 }
 
 // ---- patterns on normalised text --------------------------------------------------------------
@@ -211,6 +213,7 @@ pub fn parse_with(
                 findings: Vec::new(),
                 lines: HashMap::new(),
                 stats: ReadStats::default(),
+                fragment: false,
             });
         }
         SourceKind::Docx => (docx_to_text(bytes)?, false),
@@ -255,6 +258,7 @@ fn scanned(name: &str, options: Options) -> Parsed {
         )],
         lines: HashMap::new(),
         stats,
+        fragment: false,
     }
 }
 
@@ -508,6 +512,7 @@ fn read_text(text: &str, name: &str, options: Options, pdf: bool) -> Result<Pars
 
     // Title, year, agency.
     let (title_agency, title_year) = title(text);
+    let title_agency_found = title_agency.clone();
     let year = title_year
         .or_else(|| YEAR_PERIOD.captures(&n).and_then(|c| c[1].parse().ok()))
         .or_else(|| YEAR_ANY.captures(&n).and_then(|c| c[1].parse().ok()))
@@ -592,11 +597,28 @@ fn read_text(text: &str, name: &str, options: Options, pdf: bool) -> Result<Pars
         fees: other,
         ..Narrative::default()
     };
+    // A fragment of a page (the tables without the title): what it does not hold is absent from
+    // the fragment, not necessarily from the report — said as a warning, not an error.
+    let fragment = title_agency_found.is_none() && title_year.is_none() && found_sections <= 3;
+    let mut findings = r.findings;
+    if fragment {
+        for f in &mut findings {
+            if matches!(
+                f.relation,
+                Relation::SMissingSection | Relation::SMissingTable
+            ) && f.severity == Severity::Error
+            {
+                f.severity = Severity::Warning;
+                f.message = format!("（所查内容只是报告的一部分）{}", f.message);
+            }
+        }
+    }
     Ok(Parsed {
         report,
-        findings: r.findings,
+        findings,
         lines,
         stats: r.stats,
+        fragment,
     })
 }
 
@@ -1720,6 +1742,9 @@ pub fn check_file_with(
     let mut findings = parsed.findings;
     for mut f in check(&parsed.report, &ctx) {
         if !year_known && matches!(f.relation, Relation::TxPeriod | Relation::SOldFormat) {
+            continue;
+        }
+        if parsed.fragment && matches!(f.relation, Relation::TxFee | Relation::TxText) {
             continue;
         }
         if let Some(place) = f.row.as_deref().and_then(|row| parsed.lines.get(row)) {
