@@ -1,4 +1,9 @@
-//! `gongkai check`: lint published annual reports — files or whole folders.
+//! `gongkai check`: lint published annual reports — files, whole folders, published pages by
+//! address, or a whole 年报 column (`--crawl`), the way a 政务公开办 or an evaluator checks them.
+//! Fetching lives only here, in the operator's command: the public `/check` page never fetches
+//! an address a visitor gives it.
+
+mod crawl;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -6,7 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use gongkai_core::report::{AnnualReport, Finding, Relation, Severity};
-use gongkai_docs::parse::{Checked, ParseError, SourceKind, check_file};
+use gongkai_docs::parse::{Checked, Options, ParseError, SourceKind, check_file_with};
 
 /// Output format of `gongkai check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -17,26 +22,60 @@ pub enum CheckFormat {
     Json,
 }
 
-fn read(path: &Path) -> Result<(Vec<u8>, SourceKind), ParseError> {
+/// How to check and report.
+#[derive(Debug, Clone)]
+pub struct How {
+    /// Output for single reports.
+    pub format: CheckFormat,
+    /// The year when a report does not say.
+    pub year: Option<i32>,
+    /// Where a batch writes its summary (PREFIX.csv, PREFIX.xlsx).
+    pub summary: PathBuf,
+}
+
+/// One document to check: its name as shown, its bytes, what it is.
+pub struct Document {
+    /// A path or an address.
+    pub name: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+    /// How to read it.
+    pub kind: SourceKind,
+}
+
+fn read(path: &Path) -> Result<Document, ParseError> {
     let kind = SourceKind::from_path(path).unwrap_or(SourceKind::Text);
     let bytes = std::fs::read(path)
         .map_err(|e| ParseError::Unreadable(format!("{}: {e}", path.display())))?;
-    Ok((bytes, kind))
+    Ok(Document {
+        name: path.display().to_string(),
+        bytes,
+        kind,
+    })
 }
 
-fn check_path(path: &Path, previous: Option<&AnnualReport>) -> Result<Checked, ParseError> {
-    let (bytes, kind) = read(path)?;
-    check_file(&bytes, kind, &path.to_string_lossy(), previous)
+fn check_doc(
+    doc: &Document,
+    previous: Option<&AnnualReport>,
+    year: Option<i32>,
+) -> Result<Checked, ParseError> {
+    check_file_with(&doc.bytes, doc.kind, &doc.name, previous, Options { year })
 }
 
-fn print_text(path: &Path, c: &Checked) {
+fn print_text(name: &str, c: &Checked) {
     let r = &c.report;
+    let year = if r.year == 0 {
+        "（年度不明）".to_owned()
+    } else {
+        r.year.to_string()
+    };
     println!(
-        "{}：{}{}年度报告（{}年格式）",
-        path.display(),
+        "{name}：{}{year}年度报告（{}年格式）；表三、表四共190格：读出{}格，有歧义{}格，未读{}格",
         r.agency.name,
-        r.year,
-        r.format.key()
+        r.format.key(),
+        c.stats.read,
+        c.stats.ambiguous,
+        c.stats.unread
     );
     if c.findings.is_empty() {
         println!("  未发现问题。");
@@ -75,56 +114,95 @@ fn report_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// What to check: a local path, or an address fetched when its turn comes.
+enum Source {
+    Path(PathBuf),
+    Address(String),
+}
+
+fn is_address(s: &str) -> bool {
+    s.starts_with("http://") || s.starts_with("https://")
+}
+
 /// Runs the command. Exit status: 0 clean, 1 findings, 2 a file is not a report or unreadable.
-pub fn run(
-    inputs: &[PathBuf],
-    format: CheckFormat,
+pub async fn run(
+    inputs: &[String],
+    crawl: Option<&str>,
     previous: Option<&Path>,
-    summary: &Path,
+    how: &How,
 ) -> Result<ExitCode> {
     let previous = match previous {
         Some(p) => Some(
-            check_path(p, None)
+            read(p)
+                .and_then(|d| check_doc(&d, None, None))
                 .map_err(|e| anyhow::anyhow!("上一年度报告 {}：{e}", p.display()))?
                 .report,
         ),
         None => None,
     };
-    let mut worst = 0u8;
-    let mut rows = Vec::new();
-    let mut files = Vec::new();
-    let mut batch = false;
+    let client = crawl::client()?;
+    let mut sources: Vec<Source> = Vec::new();
+    let mut batch = crawl.is_some();
     for input in inputs {
-        if input.is_dir() {
-            batch = true;
-            files.extend(report_files(input)?);
+        if is_address(input) {
+            sources.push(Source::Address(input.clone()));
         } else {
-            files.push(input.clone());
+            let path = PathBuf::from(input);
+            if path.is_dir() {
+                batch = true;
+                sources.extend(report_files(&path)?.into_iter().map(Source::Path));
+            } else {
+                sources.push(Source::Path(path));
+            }
         }
     }
+    if let Some(start) = crawl {
+        eprintln!("正在读取年报栏目 {start} …");
+        let found = crawl::column(&client, start).await?;
+        eprintln!(
+            "栏目中找到{}个报告页面、{}个附件",
+            found.pages.len(),
+            found.attachments.len()
+        );
+        sources.extend(
+            found
+                .pages
+                .into_iter()
+                .chain(found.attachments)
+                .map(Source::Address),
+        );
+    }
+    batch |= sources.len() > 1;
     let bar = if batch {
-        indicatif::ProgressBar::new(files.len() as u64)
+        indicatif::ProgressBar::new(sources.len() as u64)
     } else {
         indicatif::ProgressBar::hidden()
     };
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 份报告 {msg}")
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 份报告 {per_sec} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    for path in &files {
-        bar.set_message(
-            path.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        );
-        let result = check_path(path, previous.as_ref());
+    let mut worst = 0u8;
+    let mut rows: Vec<(String, Result<Checked, ParseError>)> = Vec::new();
+    for source in &sources {
+        let doc = match source {
+            Source::Path(p) => read(p),
+            Source::Address(a) => crawl::fetch(&client, a).await,
+        };
+        let name = match (&doc, source) {
+            (Ok(d), _) => d.name.clone(),
+            (Err(_), Source::Path(p)) => p.display().to_string(),
+            (Err(_), Source::Address(a)) => a.clone(),
+        };
+        bar.set_message(name.rsplit(['/', '\\']).next().unwrap_or("").to_owned());
+        let result = doc.and_then(|d| check_doc(&d, previous.as_ref(), how.year));
         bar.inc(1);
         match &result {
             Ok(c) => {
                 worst = worst.max(u8::from(!c.findings.is_empty()));
                 if !batch {
-                    match format {
-                        CheckFormat::Text => print_text(path, c),
+                    match how.format {
+                        CheckFormat::Text => print_text(&name, c),
                         CheckFormat::Json => {
                             println!("{}", gongkai_docs::json(&c.report, &c.findings)?);
                         }
@@ -134,15 +212,15 @@ pub fn run(
             Err(e) => {
                 worst = 2;
                 if !batch {
-                    eprintln!("{}：{e}", path.display());
+                    eprintln!("{name}：{e}");
                 }
             }
         }
-        rows.push((path.clone(), result));
+        rows.push((name, result));
     }
     bar.finish_and_clear();
     if batch {
-        write_summary(&rows, summary)?;
+        write_summary(&rows, &how.summary)?;
         let failed = rows.iter().filter(|(_, r)| r.is_err()).count();
         let with_findings = rows
             .iter()
@@ -153,8 +231,8 @@ pub fn run(
             rows.len(),
             with_findings,
             failed,
-            summary.display(),
-            summary.display()
+            how.summary.display(),
+            how.summary.display()
         );
     }
     Ok(ExitCode::from(worst))
@@ -168,15 +246,27 @@ fn counts(findings: &[Finding]) -> BTreeMap<&'static str, usize> {
     m
 }
 
-/// Writes `PREFIX.csv` and `PREFIX.xlsx`: one row per report, a column per finding kind.
-fn write_summary(rows: &[(PathBuf, Result<Checked, ParseError>)], prefix: &Path) -> Result<()> {
-    let mut header: Vec<String> = ["文件", "机关", "年度", "格式", "状态", "错误", "提示"]
-        .map(str::to_owned)
-        .to_vec();
+/// Writes `PREFIX.csv` and `PREFIX.xlsx`: one row per report — what was read (cells read,
+/// ambiguous, unread), errors, warnings, and a column per finding kind.
+fn write_summary(rows: &[(String, Result<Checked, ParseError>)], prefix: &Path) -> Result<()> {
+    let mut header: Vec<String> = [
+        "文件",
+        "机关",
+        "年度",
+        "格式",
+        "状态",
+        "错误",
+        "提示",
+        "已读格",
+        "歧义格",
+        "未读格",
+    ]
+    .map(str::to_owned)
+    .to_vec();
     header.extend(Relation::ALL.iter().map(|r| r.id().to_owned()));
     let mut table: Vec<Vec<String>> = Vec::new();
-    for (path, result) in rows {
-        let mut line = vec![path.display().to_string()];
+    for (name, result) in rows {
+        let mut line = vec![name.clone()];
         match result {
             Ok(c) => {
                 let errors = c
@@ -188,7 +278,11 @@ fn write_summary(rows: &[(PathBuf, Result<Checked, ParseError>)], prefix: &Path)
                 let by = counts(&c.findings);
                 line.extend([
                     c.report.agency.name.clone(),
-                    c.report.year.to_string(),
+                    if c.report.year == 0 {
+                        String::new()
+                    } else {
+                        c.report.year.to_string()
+                    },
                     c.report.format.key().to_owned(),
                     if c.findings.is_empty() {
                         "无问题"
@@ -198,6 +292,9 @@ fn write_summary(rows: &[(PathBuf, Result<Checked, ParseError>)], prefix: &Path)
                     .to_owned(),
                     errors.to_string(),
                     warnings.to_string(),
+                    c.stats.read.to_string(),
+                    c.stats.ambiguous.to_string(),
+                    c.stats.unread.to_string(),
                 ]);
                 line.extend(
                     Relation::ALL
@@ -206,14 +303,8 @@ fn write_summary(rows: &[(PathBuf, Result<Checked, ParseError>)], prefix: &Path)
                 );
             }
             Err(e) => {
-                line.extend([
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    e.to_string(),
-                    String::new(),
-                    String::new(),
-                ]);
+                line.extend([String::new(), String::new(), String::new(), e.to_string()]);
+                line.extend(std::iter::repeat_n(String::new(), 5));
                 line.extend(Relation::ALL.iter().map(|_| String::new()));
             }
         }

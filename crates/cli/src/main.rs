@@ -168,12 +168,20 @@ enum Command {
         #[arg(long, default_value = "json")]
         format: String,
     },
-    /// Check published annual reports (text, HTML, DOCX or JSON files, or folders of them).
-    /// Exit status: 0 clean, 1 findings, 2 a file is not a report or cannot be read.
+    /// Check published annual reports (text, HTML, DOCX, PDF, XLSX or JSON files, folders of
+    /// them, or https:// addresses). Exit status: 0 clean, 1 findings, 2 a file is not a report
+    /// or cannot be read.
     Check {
-        /// Files or folders; a folder is checked recursively and summarised.
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
+        /// Files, folders or addresses; a folder is checked recursively and summarised.
+        #[arg(required_unless_present = "crawl")]
+        inputs: Vec<String>,
+        /// A 年报 column's list page: follow its list pages to every report page and the PDF/DOCX
+        /// attachments they link, check each, and write the summary.
+        #[arg(long)]
+        crawl: Option<String>,
+        /// The report year, for reports whose title and text do not say.
+        #[arg(long)]
+        year: Option<i32>,
         /// Output for single files: text or json.
         #[arg(long, value_enum, default_value = "text")]
         format: check::CheckFormat,
@@ -723,11 +731,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Check {
             inputs,
+            crawl,
+            year,
             format,
             previous,
             summary,
         } => {
-            return check::run(&inputs, format, previous.as_deref(), &summary);
+            let how = check::How {
+                format,
+                year,
+                summary,
+            };
+            return check::run(&inputs, crawl.as_deref(), previous.as_deref(), &how).await;
         }
         Command::Backup { path } => {
             let store = Store::connect(&cli.database_url)

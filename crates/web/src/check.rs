@@ -23,6 +23,31 @@ fn render(
     render_form(state, visitor, status, "check.html", extra)
 }
 
+/// Documents being read at once; more wait for nothing and are told to come back.
+static CHECKS_RUNNING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// At most this many documents are read at once (each within the reader's memory and time limits).
+const MAX_CHECKS_RUNNING: usize = 4;
+
+/// A place among the documents being read, given back when dropped.
+struct CheckSlot;
+
+impl CheckSlot {
+    fn take() -> Option<Self> {
+        use std::sync::atomic::Ordering;
+        if CHECKS_RUNNING.fetch_add(1, Ordering::SeqCst) >= MAX_CHECKS_RUNNING {
+            CHECKS_RUNNING.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Self)
+    }
+}
+
+impl Drop for CheckSlot {
+    fn drop(&mut self) {
+        CHECKS_RUNNING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// The checker form.
 pub async fn form(
     State(state): State<AppState>,
@@ -71,7 +96,20 @@ pub async fn submit(
             );
         }
     };
-    let checked = match check_file(&bytes, kind, &name, None) {
+    // Reading a document is CPU work: off the async workers, and only a few at once.
+    let Some(_slot) = CheckSlot::take() else {
+        let error = "检查服务正忙，请稍后再试。";
+        return render(
+            &state,
+            &visitor,
+            StatusCode::SERVICE_UNAVAILABLE,
+            context! { error },
+        );
+    };
+    let result = tokio::task::spawn_blocking(move || check_file(&bytes, kind, &name, None))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let checked = match result {
         Ok(c) => c,
         Err(e) => {
             let error = match e {
@@ -79,6 +117,7 @@ pub async fn submit(
                     format!("这不像是一份政府信息公开工作年度报告：{why}。")
                 }
                 ParseError::Unreadable(why) => format!("无法读取文件：{why}。"),
+                ParseError::Refused(why) => format!("拒绝读取这个文件：{why}。"),
             };
             return render(
                 &state,

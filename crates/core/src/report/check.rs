@@ -64,11 +64,16 @@ pub enum Relation {
     SCopiedText,
     /// Full-width digits in a table (checker).
     SFullwidth,
+    /// Cells whose digits admit several readings that no relation tells apart (checker): they are
+    /// left unread and the candidates named, never guessed.
+    SAmbiguous,
+    /// Part of a table that could not be read or placed (checker): reported rather than misread.
+    SUnread,
 }
 
 impl Relation {
     /// Every relation, cross-checks first, then structural checks.
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 22] = [
         Self::T3Id,
         Self::T3Sum,
         Self::T3Row,
@@ -89,6 +94,8 @@ impl Relation {
         Self::SOldFormat,
         Self::SCopiedText,
         Self::SFullwidth,
+        Self::SAmbiguous,
+        Self::SUnread,
     ];
 
     /// The stable id.
@@ -114,6 +121,8 @@ impl Relation {
             Self::SOldFormat => "S-OLD-FORMAT",
             Self::SCopiedText => "S-COPIED-TEXT",
             Self::SFullwidth => "S-FULLWIDTH",
+            Self::SAmbiguous => "S-AMBIGUOUS",
+            Self::SUnread => "S-UNREAD",
         }
     }
 
@@ -140,6 +149,8 @@ impl Relation {
             Self::SOldFormat => "2021年及以后的报告使用2021年格式",
             Self::SCopiedText => "报告内容不与往年或其他机关雷同",
             Self::SFullwidth => "表格数字使用半角数字",
+            Self::SAmbiguous => "表格数字分隔清楚，只有一种读法",
+            Self::SUnread => "表格每一部分都能读取并确定位置",
         }
     }
 

@@ -114,21 +114,37 @@ fn shift_decimal(s: &str, places: usize) -> String {
     }
 }
 
+/// Marks characters of a matched label inside a region; such characters are neither cells nor
+/// text.
+pub const LABEL: char = '\u{1}';
+
 /// The cells of a region of text that follows a row label, in order, up to the first text cell
 /// after a value (the next row's label, a header, prose).
+#[cfg(test)]
 pub fn read_region(region: &str, bars: BarMode) -> Vec<Cell> {
+    read_lines(&region.split('\n').collect::<Vec<_>>(), bars, true)
+}
+
+/// Cells of lines (the first being the rest of a label's own line). With `stop_at_text` the
+/// reading ends at the first text after a value; without, text is skipped (group labels and
+/// detached label fragments between a label and its digits).
+pub fn read_lines(lines: &[&str], bars: BarMode, stop_at_text: bool) -> Vec<Cell> {
     let mut out = Vec::new();
-    let piped = region.contains('|');
+    let piped = lines.iter().any(|l| l.contains('|'));
     let mut empty_run = 0usize;
     let mut seen_value = false;
-    for (i, line) in region.split('\n').enumerate() {
+    for (i, line) in lines.iter().enumerate() {
         let line = line.trim_end_matches('\r');
-        let trimmed = line.trim();
+        let unlabelled: String = line.replace(LABEL, " ");
+        let trimmed = unlabelled.trim();
         // The first piece is the rest of the label's own line.
         if i == 0 && (trimmed.is_empty() || trimmed == "|") {
             continue;
         }
         if trimmed.is_empty() {
+            if line.contains(LABEL) {
+                continue;
+            }
             empty_run += 1;
             continue;
         }
@@ -145,11 +161,22 @@ pub fn read_region(region: &str, bars: BarMode) -> Vec<Cell> {
                 BarMode::Separator => Vec::new(),
             }
         } else if piped && trimmed.contains('|') {
-            let inner = trimmed.strip_prefix('|').unwrap_or(trimmed);
+            let cells = line.trim();
+            let inner = cells.strip_prefix('|').unwrap_or(cells);
             let inner = inner.strip_suffix('|').unwrap_or(inner);
-            inner.split('|').map(classify).collect()
-        } else if line.contains('\t') {
-            let parts: Vec<&str> = line.split('\t').collect();
+            inner
+                .split('|')
+                .filter(|c| !c.contains(LABEL) || !c.replace(LABEL, "").trim().is_empty())
+                .map(|c| {
+                    let c = c.replace(LABEL, " ");
+                    match classify(&c) {
+                        Cell::Text if !stop_at_text => glued_in_text(&c).unwrap_or(Cell::Text),
+                        other => other,
+                    }
+                })
+                .collect()
+        } else if unlabelled.contains('\t') {
+            let parts: Vec<&str> = unlabelled.split('\t').collect();
             let first = parts
                 .iter()
                 .position(|p| !p.trim().is_empty())
@@ -164,12 +191,14 @@ pub fn read_region(region: &str, bars: BarMode) -> Vec<Cell> {
                 .iter()
                 .map(|p| classify(p))
                 .collect()
-        } else {
+        } else if stop_at_text {
             space_separated(trimmed)
+        } else {
+            tokens(trimmed)
         };
         for cell in pieces.drain(..) {
             if cell == Cell::Text {
-                if seen_value {
+                if seen_value && stop_at_text {
                     return out;
                 }
                 continue;
@@ -181,6 +210,55 @@ pub fn read_region(region: &str, bars: BarMode) -> Vec<Cell> {
         }
     }
     out
+}
+
+/// Digits glued to text ("0000000三、本年度办理结果"): the digit run, when there is exactly one.
+fn glued_in_text(s: &str) -> Option<Cell> {
+    let mut runs = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|r| !r.is_empty());
+    let first = runs.next()?;
+    if runs.next().is_some() {
+        return None;
+    }
+    Some(Cell::Number {
+        value: first.to_owned(),
+        raw: s.trim().to_owned(),
+    })
+}
+
+/// A line read token by token: each whitespace-separated token is a cell, a blank marker, or
+/// text — and digits glued to text are kept as a (possibly multi-cell) number.
+fn tokens(line: &str) -> Vec<Cell> {
+    let mut out = Vec::new();
+    for tok in line.split_whitespace() {
+        match classify(tok) {
+            Cell::Text => {
+                for run in tok
+                    .split(|c: char| !c.is_ascii_digit())
+                    .filter(|r| !r.is_empty())
+                {
+                    out.push(Cell::Number {
+                        value: run.to_owned(),
+                        raw: tok.to_owned(),
+                    });
+                }
+                if !tok.chars().any(|c| c.is_ascii_digit()) {
+                    out.push(Cell::Text);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether a cell's text is a whole number that may hold several glued cells.
+pub fn is_digit_run(value: &str, raw: &str) -> bool {
+    value.bytes().all(|b| b.is_ascii_digit())
+        && !raw.starts_with('+')
+        && !raw.contains('元')
+        && !raw.contains('.')
 }
 
 /// A line without pipes or tabs: one cell, or several numbers separated by spaces.
@@ -213,83 +291,6 @@ pub fn fit(mut cells: Vec<Cell>, n: usize) -> Vec<Option<Cell>> {
     let mut out: Vec<Option<Cell>> = cells.into_iter().take(n).map(Some).collect();
     out.resize(n, None);
     out
-}
-
-/// Splits a run of glued digits into `n` whole numbers that satisfy `valid`, if exactly one split
-/// does. Numbers have no leading zeros; the search gives up on runs longer than 60 digits.
-pub fn split_glued(digits: &str, n: usize, valid: &dyn Fn(&[i64]) -> bool) -> Option<Vec<i64>> {
-    if !digits.bytes().all(|b| b.is_ascii_digit())
-        || digits.len() < n
-        || digits.len() > 60
-        || n == 0
-    {
-        return None;
-    }
-    let mut search = Splitter {
-        bytes: digits.as_bytes(),
-        n,
-        valid,
-        found: None,
-        ambiguous: false,
-        budget: 200_000,
-    };
-    search.walk(0, &mut Vec::with_capacity(n));
-    if search.ambiguous || search.budget == 0 {
-        None
-    } else {
-        search.found
-    }
-}
-
-/// Depth-first search over the ways to cut a digit run, bounded by a step budget.
-struct Splitter<'a> {
-    bytes: &'a [u8],
-    n: usize,
-    valid: &'a dyn Fn(&[i64]) -> bool,
-    found: Option<Vec<i64>>,
-    ambiguous: bool,
-    budget: usize,
-}
-
-impl Splitter<'_> {
-    fn walk(&mut self, at: usize, current: &mut Vec<i64>) {
-        if self.ambiguous || self.budget == 0 {
-            return;
-        }
-        self.budget -= 1;
-        let left = self.n - current.len();
-        if left == 0 {
-            if at == self.bytes.len() && (self.valid)(current) {
-                if self.found.is_some() {
-                    self.ambiguous = true;
-                } else {
-                    self.found = Some(current.clone());
-                }
-            }
-            return;
-        }
-        let remaining = self.bytes.len() - at;
-        if remaining < left {
-            return;
-        }
-        // A number has no leading zero, and no cell holds more than 12 digits.
-        let max_len = if self.bytes[at] == b'0' {
-            1
-        } else {
-            (remaining - (left - 1)).min(12)
-        };
-        for len in 1..=max_len {
-            let Some(v) = std::str::from_utf8(&self.bytes[at..at + len])
-                .ok()
-                .and_then(|s| s.parse::<i64>().ok())
-            else {
-                return;
-            };
-            current.push(v);
-            self.walk(at + len, current);
-            current.pop();
-        }
-    }
 }
 
 #[cfg(test)]
@@ -364,26 +365,6 @@ mod tests {
         );
         assert_eq!(values(&read_region(" | ９ |", BarMode::Separator)), ["9"]);
         assert_eq!(shift_decimal("5", 4), "0.0005");
-    }
-
-    #[test]
-    fn glued_digits_split_by_the_row_sum() {
-        let row = |v: &[i64]| v[..6].iter().sum::<i64>() == v[6];
-        assert_eq!(
-            split_glued("15200105158", 7, &row),
-            Some(vec![152, 0, 0, 1, 0, 5, 158])
-        );
-        assert_eq!(split_glued("0000000", 7, &row), Some(vec![0; 7]));
-        assert_eq!(
-            split_glued("15000105156", 7, &row),
-            Some(vec![150, 0, 0, 1, 0, 5, 156])
-        );
-        assert_eq!(split_glued("1111113", 7, &row), None, "sum does not match");
-        assert_eq!(
-            split_glued(&"9".repeat(80), 7, &row),
-            None,
-            "too long to try"
-        );
     }
 
     #[test]

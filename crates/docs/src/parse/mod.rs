@@ -7,8 +7,11 @@
 //! match), then reads the cells between that label and the next in whatever layout they come.
 
 mod cells;
+mod fuzzy;
 mod input;
+pub mod limits;
 mod normalize;
+mod solve;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -26,10 +29,14 @@ use gongkai_core::report::{
 use gongkai_core::request::Outcome;
 use regex::Regex;
 
-use cells::{BarMode, Cell, bar_mode, fit, read_region, split_glued};
+use cells::{BarMode, Cell, LABEL, bar_mode, fit, read_lines};
+use fuzzy::View;
 use normalize::{Normalized, has_fullwidth_digits, normalize};
+use solve::{
+    Candidate, Piece, Reading, Unsplittable, agree, agree_refs, readings, t3_row, t4_groups,
+};
 
-pub use input::{docx_to_text, html_to_text, xlsx_to_text};
+pub use input::{docx_to_text, html_to_text, pdf_to_text, xlsx_to_text};
 
 /// What a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +51,8 @@ pub enum SourceKind {
     Json,
     /// A workbook laid out as gongkai exports it.
     Xlsx,
+    /// A PDF with a text layer (read with poppler's `pdftotext -layout`).
+    Pdf,
 }
 
 impl SourceKind {
@@ -55,6 +64,7 @@ impl SourceKind {
             "docx" => Some(Self::Docx),
             "json" => Some(Self::Json),
             "xlsx" => Some(Self::Xlsx),
+            "pdf" => Some(Self::Pdf),
             _ => None,
         }
     }
@@ -69,6 +79,9 @@ pub enum ParseError {
     /// Readable, but no annual report in it.
     #[error("不是政府信息公开工作年度报告：{0}")]
     NotAReport(String),
+    /// Refused before reading: too big, too deep, too slow — a limit that protects the server.
+    #[error("拒绝读取：{0}")]
+    Refused(String),
 }
 
 /// A report as read, with the findings only the reading can see.
@@ -78,73 +91,39 @@ pub struct Parsed {
     pub report: AnnualReport,
     /// Structural findings (missing sections and tables, blank cells, label drift, old format).
     pub findings: Vec<Finding>,
-    /// Line of each table-三 row label, for locating findings.
-    lines: HashMap<&'static str, usize>,
+    /// Where each table-三 row is in the source, for locating findings.
+    lines: HashMap<&'static str, String>,
+    /// How many table cells were read.
+    pub stats: ReadStats,
+    /// Only part of a report (no title, few sections): what is absent is not reported missing.
+    pub fragment: bool,
 }
 
 // ---- patterns on normalised text --------------------------------------------------------------
 
+/// Section headings by their words, whatever numeral a report gives them (some renumber).
 static HEADINGS: LazyLock<[Regex; 6]> = LazyLock::new(|| {
     [
-        r"一[、.]总体情况",
-        r"二[、.]主动公开政府信息情况",
-        r"三[、.]收到和处理政府信息公开申请情况",
-        r"四[、.]政府信息公开行政复议[、.,]?行政诉讼情况",
-        r"五[、.](?:政府信息公开工作)?存在的主要问题(?:及|和)改进情况",
-        r"六[、.]其他需要报告的事项",
+        r"[一二三四五六七八九十][、.]总体情况",
+        r"[一二三四五六七八九十][、.]主动公开政府信息(?:的)?情况",
+        r"[一二三四五六七八九十][、.]收到和处理政府信息公开申请(?:的)?情况",
+        r"[一二三四五六七八九十][、.](?:因政府信息公开申请提起|政府信息公开)?行政法?复议[、.,和]?(?:提起)?行政诉讼(?:的)?情况",
+        r"[一二三四五六七八九十][、.](?:政府信息公开工作)?存在的主要问题(?:及|和)改进情况",
+        r"[一二三四五六七八九十][、.]其他需要报告的事项",
     ]
     .map(|p| Regex::new(p).expect("valid pattern"))
 });
-static SECTION5_2019: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"五[、.]政府信息公开工作存在的主要问题").expect("valid pattern"));
-
-/// Tolerant pattern for each table-三 row, in table order.
-fn row_pattern(row: Table3Row) -> &'static str {
-    use Outcome as O;
-    match row {
-        Table3Row::Received => r"一[、.]?本年新收政府信息公开申请数量",
-        Table3Row::CarriedIn => r"二[、.]?上年结转政府信息公开申请数量",
-        Table3Row::Total => r"\(七\)总计",
-        Table3Row::CarriedOut => r"四[、.]?结转下年度继续办理",
-        Table3Row::Outcome(o) => match o {
-            O::Disclosed => r"\(一\)予以公开",
-            O::PartlyDisclosed => r"\(二\)部分公开(?:\([^)]{0,40}\))?",
-            O::WithheldStateSecret => r"1\.属于国家秘密",
-            O::WithheldProhibitedByLaw => r"2\.其他法律行政法规禁止公开",
-            O::WithheldSecurityStability => r"3\.危及三安全一稳定",
-            O::WithheldThirdParty => r"4\.保护第三方合法权益",
-            O::WithheldInternalAffairs => r"5\.属于三类内[部容]事务信息",
-            O::WithheldProcessInfo => r"6\.属于四类过程性信息",
-            O::WithheldEnforcementFile => r"7\.属于行政执法案卷",
-            O::WithheldQueryMatter => r"8\.属于行政查询事项",
-            O::UnavailableNotHeld => r"1\.本机关不掌握相关政府信息",
-            O::UnavailableNeedsCreation => r"2\.没有现成信息需要另行制作",
-            O::UnavailableStillUnclear => r"3\.补正后申请内容仍不明确",
-            O::NotProcessedPetition => r"1\.信访举报投诉类申请",
-            O::NotProcessedRepeated => r"2\.重复申请",
-            O::NotProcessedPublication => r"3\.要求提供公开出版物",
-            O::NotProcessedExcessive => r"4\.无正当理由大量反复申请",
-            O::NotProcessedConfirmOrReissue => r"5\.要求行政机关确认或重新出具已获取信息",
-            O::OtherNoClarification => {
-                r"1\.申请人无正当理由逾期不补正[、.,]?行政机关不再处理其政府信息公开申请"
-            }
-            O::OtherFeeUnpaid => {
-                r"2\.申请人逾期未按收费通知要求缴纳费用[、.,]?行政机关不再处理其政府信息公开申请"
-            }
-            O::OtherOther => r"3\.其他",
-        },
-    }
-}
-
-static ROW_PATTERNS: LazyLock<Vec<(Table3Row, Regex)>> = LazyLock::new(|| {
-    Table3Row::ALL
-        .iter()
-        .map(|r| (*r, Regex::new(row_pattern(*r)).expect("valid pattern")))
-        .collect()
+static SECTION5_2019: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[一二三四五六七八九十][、.]政府信息公开工作存在的主要问题").expect("valid pattern")
 });
-/// The 2019 format's single （六）其他处理 row (not followed by a numbered sub-row).
-static OTHER_2019: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\(六\)其他处理").expect("valid pattern"));
+/// Section 五 given as two sub-headings only (the heading lost by a converter).
+static SECTION5_PARTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\([一二]\)主要问题.{0,2000}?\([二三]\)改进").expect("valid pattern")
+});
+/// The corner cell of table 三 — the table is there even without a heading.
+const T3_ANCHOR: &str = "一、本年新收政府信息公开申请数量";
+/// Where table 三 ends: table 四's heading.
+const T4_HEADING: &str = "行政复议行政诉讼情况";
 
 static TABLE2_ROWS: LazyLock<Vec<(&'static str, Regex, usize)>> = LazyLock::new(|| {
     [
@@ -165,12 +144,27 @@ static TABLE2_2019: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid pattern")
 });
+/// A title in any common shape: agency then year, or year then agency, over one or two lines.
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(.{0,60}?)(20\d{2}|19\d{2})年度?政府信息公开(?:工作)?年度报告")
+    Regex::new(r"^(.{0,60}?)((?:20|19)\d{2})年度?(.{0,40}?)政府信息公开(?:工作)?(?:年度)?报告")
         .expect("valid pattern")
+});
+static YEAR_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:统计|期限|周期|期间)[^。]{0,12}?((?:20)\d{2})年1月1日").expect("valid pattern")
 });
 static YEAR_ANY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(20\d{2})年度?政府信息公开").expect("valid pattern"));
+static AGENCY_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:本报告由|来源[:：])([\u{4e00}-\u{9fff}]{2,30}?(?:人民政府|委员会|办公室|政府|局|委|厅|中心|街道办事处|街道))")
+        .expect("valid pattern")
+});
+static TITLE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:标题[:：]|正文|题目[:：]|#+|\*+|\|)+").expect("valid pattern")
+});
+static PAGE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*(?:[-—–－]+[ \t]*\d{1,3}[ \t]*[-—–－]+|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*共[ \t]*\d{1,3}[ \t]*页)?|\d{1,3}[ \t]*/[ \t]*\d{1,3})[ \t]*\r?$")
+        .expect("valid pattern")
+});
 static PROACTIVE_TOTAL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"累计主动公开政府信息(\d+)条").expect("valid pattern"));
 static PROACTIVE_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
@@ -189,9 +183,27 @@ fn finding(
     }
 }
 
+/// What the caller knows beyond the file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// The report year when the document does not say (`--year`).
+    pub year: Option<i32>,
+}
+
 /// Reads a file's bytes.
 pub fn parse(bytes: &[u8], kind: SourceKind, name: &str) -> Result<Parsed, ParseError> {
-    let text = match kind {
+    parse_with(bytes, kind, name, Options::default())
+}
+
+/// Reads a file's bytes, with what the caller knows.
+pub fn parse_with(
+    bytes: &[u8],
+    kind: SourceKind,
+    name: &str,
+    options: Options,
+) -> Result<Parsed, ParseError> {
+    limits::check_size(bytes)?;
+    let (text, pdf) = match kind {
         SourceKind::Json => {
             let report: AnnualReport = serde_json::from_slice(bytes).map_err(|e| {
                 ParseError::NotAReport(format!("JSON 不是 gongkai 年度报告格式：{e}"))
@@ -200,21 +212,85 @@ pub fn parse(bytes: &[u8], kind: SourceKind, name: &str) -> Result<Parsed, Parse
                 report,
                 findings: Vec::new(),
                 lines: HashMap::new(),
+                stats: ReadStats::default(),
+                fragment: false,
             });
         }
-        SourceKind::Docx => docx_to_text(bytes).map_err(ParseError::Unreadable)?,
-        SourceKind::Xlsx => xlsx_to_text(bytes).map_err(ParseError::Unreadable)?,
+        SourceKind::Docx => (docx_to_text(bytes)?, false),
+        SourceKind::Xlsx => (xlsx_to_text(bytes)?, false),
+        SourceKind::Pdf => match pdf_to_text(bytes)? {
+            Some(text) => (text, true),
+            None => return Ok(scanned(name, options)),
+        },
         SourceKind::Html | SourceKind::Text => {
+            if bytes.starts_with(b"%PDF-") {
+                return parse_with(bytes, SourceKind::Pdf, name, options);
+            }
+            if bytes.starts_with(b"PK\x03\x04") {
+                return parse_with(bytes, SourceKind::Docx, name, options);
+            }
             let text = decode(bytes)?;
             if kind == SourceKind::Html || looks_like_html(&text) {
-                html_to_text(&text)
+                (html_to_text(&text)?, false)
             } else {
-                text
+                (text, false)
             }
         }
     };
-    parse_text(&text, name)
+    read_text(&text, name, options, pdf)
 }
+
+/// A PDF without a text layer: a report published as pictures.
+fn scanned(name: &str, options: Options) -> Parsed {
+    let report = empty_report(name, options.year.unwrap_or(0));
+    let stats = ReadStats {
+        unread: 190,
+        ..ReadStats::default()
+    };
+    Parsed {
+        report,
+        findings: vec![finding(
+            Relation::SMissingTable,
+            Severity::Error,
+            "PDF 没有文字层（扫描件）：报告以图片形式发布，无法逐格核查；请发布可复制文字的版本"
+                .into(),
+            None,
+        )],
+        lines: HashMap::new(),
+        stats,
+        fragment: false,
+    }
+}
+
+const UNKNOWN_AGENCY: &str = "（未识别的机关）";
+
+fn empty_report(name: &str, year: i32) -> AnnualReport {
+    AnnualReport {
+        agency: AgencyRef {
+            slug: slug_from(name),
+            name: UNKNOWN_AGENCY.to_owned(),
+        },
+        year,
+        format: ReportFormat::for_year(year.max(2021)),
+        proactive: Proactive::default(),
+        table2: Table2::unreported(),
+        table3: Table3::unread(),
+        table4: Table4 {
+            reconsideration: UNREAD_TALLY,
+            litigation_direct: UNREAD_TALLY,
+            litigation_after_reconsideration: UNREAD_TALLY,
+        },
+        sections: Narrative::default(),
+    }
+}
+
+const UNREAD_TALLY: CaseTally = CaseTally {
+    upheld: None,
+    corrected: None,
+    other: None,
+    pending: None,
+    total: None,
+};
 
 fn decode(bytes: &[u8]) -> Result<String, ParseError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -228,55 +304,183 @@ fn looks_like_html(text: &str) -> bool {
         .get(..text.len().min(2000))
         .unwrap_or(text)
         .to_ascii_lowercase();
-    head.contains("<html") || head.contains("<table") || head.contains("<!doctype html")
+    head.contains("<html")
+        || head.contains("<table")
+        || head.contains("<!doctype html")
+        || head.contains("<tr")
+        || head.contains("<td")
+}
+
+/// How many table cells were read, left ambiguous, or could not be read (tables 三 and 四).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    /// Cells read (including blank cells read as 0).
+    pub read: usize,
+    /// Cells with several readings that the relations cannot tell apart.
+    pub ambiguous: usize,
+    /// Cells not read.
+    pub unread: usize,
+}
+
+/// Where things are in the source, as the user sees it.
+struct Locator<'a> {
+    text: &'a str,
+    pdf: bool,
+}
+
+impl Locator<'_> {
+    /// "第3页第12行" (PDF), "第12行", or for a long line "第10行第523字处“…”".
+    fn at(&self, offset: usize) -> String {
+        let offset = offset.min(self.text.len());
+        let mut offset = offset;
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &self.text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[offset..]
+            .find('\n')
+            .map_or(self.text.len(), |i| offset + i);
+        if self.pdf {
+            let page_start = before.rfind('\u{c}').map_or(0, |i| i + 1);
+            let page = before.matches('\u{c}').count() + 1;
+            let line = self.text[page_start..offset].matches('\n').count() + 1;
+            return format!("第{page}页第{line}行");
+        }
+        let line = before.matches('\n').count() + 1;
+        if line_end - line_start > 400 {
+            let col = self.text[line_start..offset].chars().count() + 1;
+            let snippet: String = self.text[offset..line_end].chars().take(16).collect();
+            return format!("第{line}行第{col}字处“{}”", snippet.trim());
+        }
+        format!("第{line}行")
+    }
 }
 
 struct Reader<'a> {
     original: &'a str,
     norm: Normalized,
+    view: View,
     bars: BarMode,
     findings: Vec<Finding>,
+    loc: Locator<'a>,
+    stats: ReadStats,
 }
 
 impl Reader<'_> {
-    fn line_of(&self, norm_at: usize) -> usize {
-        let at = self.norm.original(norm_at).min(self.original.len());
-        self.original[..at].matches('\n').count() + 1
-    }
-
     fn original_slice(&self, from: usize, to: usize) -> &str {
         let (a, b) = (self.norm.original(from), self.norm.original(to));
         self.original.get(a.min(b)..b.max(a)).unwrap_or("")
+    }
+
+    /// Original offset of a view index (the end of the text past the last).
+    fn view_at(&self, i: usize) -> usize {
+        self.view.at.get(i).copied().unwrap_or(self.original.len())
+    }
+
+    /// Original offset just past the view character before index `end`.
+    fn view_end(&self, end: usize) -> usize {
+        let at = self.view_at(end.saturating_sub(1));
+        at + self.original[at..].chars().next().map_or(0, char::len_utf8)
+    }
+
+    /// Normalised offset of an original offset.
+    fn norm_at(&self, offset: usize) -> usize {
+        (0..self.norm.text.len())
+            .find(|i| self.norm.original(*i) >= offset)
+            .unwrap_or(self.norm.text.len())
+    }
+
+    /// First approximate occurrence of a label in view range.
+    fn find(&self, label: &str, from: usize, to: usize) -> Option<fuzzy::Match> {
+        let pat = fuzzy::pattern(label);
+        fuzzy::find(&self.view, &pat, from, to, fuzzy::budget(pat.len()))
     }
 }
 
 /// Reads text (copied from a page, or converted from HTML/DOCX).
 pub fn parse_text(text: &str, name: &str) -> Result<Parsed, ParseError> {
+    read_text(text, name, Options::default(), false)
+}
+
+fn read_text(text: &str, name: &str, options: Options, pdf: bool) -> Result<Parsed, ParseError> {
+    // Page numbers inside tables ("— 5 —", "-4-") are not cells: blank them, keeping offsets.
+    let cleaned = PAGE_FOOTER.replace_all(text, |c: &regex::Captures<'_>| " ".repeat(c[0].len()));
+    let text: &str = &cleaned;
     let norm = normalize(text);
+    let view = View::new(&norm.text, |i| norm.original(i), text);
     let mut r = Reader {
         original: text,
         norm,
+        view,
         bars: bar_mode(text),
         findings: Vec::new(),
+        loc: Locator { text, pdf },
+        stats: ReadStats::default(),
     };
     let n = r.norm.text.clone();
 
-    // Sections.
-    let headings: Vec<Option<(usize, usize)>> = HEADINGS
-        .iter()
-        .map(|re| re.find(&n).map(|m| (m.start(), m.end())))
-        .collect();
-    let t3_start = headings[2].map_or(0, |h| h.1);
-    let t3_end = headings[3]
-        .or(headings[4])
-        .map_or(n.len(), |h| h.0)
-        .max(t3_start);
-    let rows = find_rows(&n[t3_start..t3_end], t3_start);
+    // Sections, each after the one before where possible.
+    let mut headings: Vec<Option<(usize, usize)>> = Vec::new();
+    let mut after = 0;
+    for re in HEADINGS.iter() {
+        let m = re
+            .find_at(&n, after)
+            .or_else(|| re.find(&n))
+            .map(|m| (m.start(), m.end()));
+        if let Some((_, e)) = m {
+            after = after.max(e);
+        }
+        headings.push(m);
+    }
+    if headings[4].is_none()
+        && let Some(m) = SECTION5_PARTS.find_at(&n, headings[3].map_or(0, |h| h.1))
+    {
+        headings[4] = Some((m.start(), m.start()));
+    }
+
+    // Table 三: from its corner row to table 四's heading.
+    let v_from = headings[2].map_or(0, |h| r.view.index_at(r.norm.original(h.1)));
+    let anchor = r
+        .find(T3_ANCHOR, v_from, r.view.chars.len())
+        .or_else(|| r.find(T3_ANCHOR, 0, r.view.chars.len()));
+    let t3_v0 = anchor.as_ref().map_or(v_from, |m| m.start);
+    let t3_v1 = r
+        .find(T4_HEADING, t3_v0, r.view.chars.len())
+        .map(|m| {
+            // Back to the heading's numeral: "四、" before the words.
+            let mut s = m.start;
+            while s > t3_v0 && s + 12 > m.start && r.view.chars[s - 1] != ')' {
+                s -= 1;
+                if "一二三四五六七八九十".contains(r.view.chars[s]) {
+                    break;
+                }
+            }
+            s
+        })
+        .or_else(|| {
+            [4, 5]
+                .iter()
+                .filter_map(|i| headings[*i])
+                .map(|h| r.view.index_at(r.norm.original(h.0)))
+                .find(|v| *v > t3_v0)
+        })
+        .unwrap_or(r.view.chars.len());
+    let labels = find_labels(&r, t3_v0, t3_v1);
     let found_sections = headings.iter().filter(|h| h.is_some()).count();
-    if found_sections < 2 && rows.iter().filter(|r| r.1.is_some()).count() < 5 {
+    if found_sections < 2 && labels.len() < 5 {
         return Err(ParseError::NotAReport(
             "找不到年度报告的章节标题和表格".into(),
         ));
+    }
+    if anchor.is_some() && headings[2].is_none() {
+        // The table is there: its heading was lost (a fragment of a page, a converter).
+        headings[2] = Some((0, 0));
+    }
+    let t3_end = r.view_at(t3_v1);
+    if headings[3].is_none() && t3_v1 < r.view.chars.len() {
+        let at = r.norm_at(t3_end);
+        headings[3] = Some((at, at));
     }
 
     for (i, h) in headings.iter().enumerate() {
@@ -307,38 +511,45 @@ pub fn parse_text(text: &str, name: &str) -> Result<Parsed, ParseError> {
     };
 
     // Title, year, agency.
-    // The title is the first line that reads like one (a page may start with navigation).
-    let title = text
-        .lines()
-        .map(|l| l.trim().trim_start_matches(['#', '*', '|']).trim())
-        .filter(|l| !l.is_empty())
-        .take(8)
-        .find_map(|l| {
-            TITLE
-                .captures(&normalize(l).text)
-                .map(|c| (c[1].to_owned(), c[2].parse::<i32>().ok()))
-        });
-    let year = title
-        .as_ref()
-        .and_then(|t| t.1)
+    let (title_agency, title_year) = title(text);
+    let title_agency_found = title_agency.clone();
+    let year = title_year
+        .or_else(|| YEAR_PERIOD.captures(&n).and_then(|c| c[1].parse().ok()))
         .or_else(|| YEAR_ANY.captures(&n).and_then(|c| c[1].parse().ok()))
-        .ok_or_else(|| {
-            ParseError::NotAReport(
-                "找不到报告年度（标题应为“××××年政府信息公开工作年度报告”）".into(),
-            )
-        })?;
-    let agency_name = title
-        .map(|t| t.0)
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "（未识别的机关）".to_owned());
+        .or(options.year);
+    let year_known = year.is_some();
+    let year = year.unwrap_or(0);
+    if !year_known {
+        r.findings.push(finding(
+            Relation::TxPeriod,
+            Severity::Warning,
+            "找不到报告年度（标题、统计期限中都没有）；已按表格检查，与年度有关的检查从略。可用 --year 指定".into(),
+            None,
+        ));
+    }
+    let agency_name = title_agency
+        .or_else(|| {
+            AGENCY_BODY
+                .captures(&n[..floor_boundary(&n, 6000)])
+                .map(|c| c[1].to_owned())
+        })
+        .unwrap_or_else(|| UNKNOWN_AGENCY.to_owned());
 
     // Table 三.
-    let (table3, format_2019, lines) = read_table3(&mut r, &rows, t3_end);
+    let (table3, format_2019, lines) = read_table3(&mut r, &labels, t3_v0, t3_end);
     // Table 二.
-    let (s2_start, s2_end) = section(1);
+    let (s2_start, mut s2_end) = section(1);
+    if headings[1].is_some() {
+        s2_end = s2_end.min(r.norm_at(r.view_at(t3_v0)).max(s2_start));
+    }
     let table2 = read_table2(&mut r, s2_start, s2_end, headings[1].is_some(), year);
     // Table 四.
-    let (s4_start, s4_end) = section(3);
+    let (s4_start, s4_end) = if headings[3].is_some() {
+        let (a, b) = section(3);
+        (a.max(r.norm_at(t3_end)), b)
+    } else {
+        (0, 0)
+    };
     let table4 = read_table4(&mut r, s4_start, s4_end, headings[3].is_some());
 
     // Narrative and format.
@@ -350,7 +561,7 @@ pub fn parse_text(text: &str, name: &str) -> Result<Parsed, ParseError> {
     let format = if format_2019 || (old_section5 && year < 2021) {
         ReportFormat::F2019
     } else {
-        ReportFormat::for_year(year)
+        ReportFormat::for_year(year.max(if year_known { 0 } else { 2021 }))
     };
     if year >= 2021 && (format_2019 || old_section5) {
         let what = if format_2019 {
@@ -365,7 +576,7 @@ pub fn parse_text(text: &str, name: &str) -> Result<Parsed, ParseError> {
             None,
         ));
     }
-    if has_fullwidth_digits(r.original_slice(t3_start, t3_end)) {
+    if has_fullwidth_digits(&text[r.view_at(t3_v0).min(t3_end)..t3_end]) {
         r.findings.push(finding(
             Relation::SFullwidth,
             Severity::Warning,
@@ -374,29 +585,87 @@ pub fn parse_text(text: &str, name: &str) -> Result<Parsed, ParseError> {
         ));
     }
     let proactive = read_proactive(&overview);
-    let slug = slug_from(name);
-    let report = AnnualReport {
-        agency: AgencyRef {
-            slug,
-            name: agency_name,
-        },
-        year,
-        format,
-        proactive,
-        table2,
-        table3,
-        table4,
-        sections: Narrative {
-            proactive: overview,
-            fees: other,
-            ..Narrative::default()
-        },
+    let mut report = empty_report(name, year);
+    report.agency.name = agency_name;
+    report.format = format;
+    report.proactive = proactive;
+    report.table2 = table2;
+    report.table3 = table3;
+    report.table4 = table4;
+    report.sections = Narrative {
+        proactive: overview,
+        fees: other,
+        ..Narrative::default()
     };
+    // A fragment of a page (the tables without the title): what it does not hold is absent from
+    // the fragment, not necessarily from the report — said as a warning, not an error.
+    let fragment = title_agency_found.is_none() && title_year.is_none() && found_sections <= 3;
+    let mut findings = r.findings;
+    if fragment {
+        for f in &mut findings {
+            if matches!(
+                f.relation,
+                Relation::SMissingSection | Relation::SMissingTable
+            ) && f.severity == Severity::Error
+            {
+                f.severity = Severity::Warning;
+                f.message = format!("（所查内容只是报告的一部分）{}", f.message);
+            }
+        }
+    }
     Ok(Parsed {
         report,
-        findings: r.findings,
+        findings,
         lines,
+        stats: r.stats,
+        fragment,
     })
+}
+
+/// Agency and year from the first lines: "XX2023年政府信息公开工作年度报告", "2024 年XX政府信息公开
+/// 工作\n年度报告", "XX\n2023 年政府信息公开工作年度报告", a Markdown heading, a crawler's "标题:".
+fn title(text: &str) -> (Option<String>, Option<i32>) {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| normalize(l.trim()).text)
+        .map(|l| TITLE_PREFIX.replace(&l, "").into_owned())
+        .filter(|l| !l.is_empty())
+        .take(12)
+        .collect();
+    for i in 0..lines.len() {
+        for span in 1..=3 {
+            if i + span > lines.len() {
+                break;
+            }
+            let joined: String = lines[i..i + span].concat();
+            if let Some(c) = TITLE.captures(&joined) {
+                let before = c[1].trim_matches(|ch: char| !is_name_char(ch));
+                let after = c[3].trim_matches(|ch: char| !is_name_char(ch));
+                let name = if before.chars().count() >= 2 {
+                    before
+                } else {
+                    after
+                };
+                let name = name.rsplit(['>', ':', '》']).next().unwrap_or(name);
+                let agency = (name.chars().count() >= 2).then(|| name.to_owned());
+                return (agency, c[2].parse().ok());
+            }
+        }
+    }
+    (None, None)
+}
+
+/// The largest char boundary at or below `at`.
+fn floor_boundary(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn is_name_char(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '(' || c == ')'
 }
 
 fn slug_from(name: &str) -> Slug {
@@ -419,35 +688,216 @@ fn slug_from(name: &str) -> Slug {
         .unwrap_or_else(|_| Slug::parse("report").expect("valid slug"))
 }
 
-/// Finds each row label in order: (row, Some((start, end)) in normalised text) or None.
-fn find_rows(region: &str, offset: usize) -> Vec<(Table3Row, Option<(usize, usize)>)> {
-    let mut at = 0;
-    ROW_PATTERNS
-        .iter()
-        .map(|(row, re)| {
-            let m = re
-                .find_at(region, at)
-                .map(|m| (m.start() + offset, m.end() + offset));
-            if let Some((_, end)) = m {
-                at = end - offset;
+// ---- table 三 ----------------------------------------------------------------------------------
+
+/// A row label found in the text.
+#[derive(Debug, Clone)]
+struct Label {
+    /// The row (`None`: the 2019 format's single （六）其他处理 row).
+    row: Option<Table3Row>,
+    /// View range of the match.
+    v: (usize, usize),
+    /// Original byte range (from the item number, if any, to the last label character).
+    start: usize,
+    end: usize,
+    drift: usize,
+}
+
+impl Label {
+    fn target(&self) -> Table3Row {
+        self.row.unwrap_or(Table3Row::Outcome(Outcome::OtherOther))
+    }
+}
+
+/// The item number ("3." / "3、") right before an original offset: (number, its offset).
+fn item_number_before(text: &str, offset: usize) -> Option<(u32, usize)> {
+    let before = text.get(..offset)?;
+    let trimmed = before.trim_end_matches([' ', '\t', '|', '\n', '\r']);
+    let rest = trimmed
+        .strip_suffix('.')
+        .or_else(|| trimmed.strip_suffix('、'))
+        .or_else(|| trimmed.strip_suffix('．'))
+        .or_else(|| trimmed.strip_suffix('，'))?;
+    let rest = rest.trim_end_matches([' ', '\t']);
+    let digit = rest.chars().last()?;
+    let value = match digit {
+        '0'..='9' => digit.to_digit(10)?,
+        '０'..='９' => (digit as u32) - ('０' as u32),
+        _ => return None,
+    };
+    Some((value, rest.len() - digit.len_utf8()))
+}
+
+/// The label of a row as matched: the row's own cell (sub-rows without their group).
+fn row_label(row: Table3Row) -> &'static str {
+    match row {
+        Table3Row::Outcome(Outcome::PartlyDisclosed) => "（二）部分公开",
+        other => other.label(),
+    }
+}
+
+/// Finds every table-三 row label in a view range, each on its own (reports put detached labels
+/// out of order), then drops overlaps.
+#[allow(
+    clippy::many_single_char_names,
+    reason = "view offsets and edit budgets"
+)]
+fn find_labels(r: &Reader<'_>, v0: usize, v1: usize) -> Vec<Label> {
+    let mut out: Vec<Label> = Vec::new();
+    for row in Table3Row::ALL {
+        let label = row_label(row);
+        let number = label
+            .chars()
+            .next()
+            .and_then(|c| c.to_digit(10))
+            .filter(|_| label.as_bytes().get(1) == Some(&b'.'));
+        let pat = fuzzy::pattern(label);
+        let k = fuzzy::budget(pat.len());
+        let mut from = v0;
+        let found = loop {
+            let Some(m) = fuzzy::find(&r.view, &pat, from, v1, k) else {
+                break None;
+            };
+            let at = r.view_at(m.start);
+            let item = item_number_before(r.original, at);
+            // Short labels ("3.其他", "2.重复申请") count only with their own number.
+            let numbered_ok = match number {
+                Some(n) if pat.len() <= 4 => item.is_some_and(|(x, _)| x == n),
+                _ => true,
+            };
+            // "其他" inside "其他法律…"/"其他处理" is not the row "3.其他".
+            let whole = !(pat.len() <= 2
+                && r.view
+                    .chars
+                    .get(m.end)
+                    .is_some_and(|c| matches!(c, '法' | '处' | '结' | '组')));
+            if numbered_ok && whole {
+                let start = match (number, item) {
+                    (Some(n), Some((x, off))) if x == n => off,
+                    _ => at,
+                };
+                break Some(Label {
+                    row: Some(row),
+                    v: (m.start, m.end),
+                    start,
+                    end: r.view_end(m.end),
+                    drift: m.drift,
+                });
             }
-            (*row, m)
+            from = m.start + 1;
+        };
+        if let Some(mut l) = found {
+            if row == Table3Row::Outcome(Outcome::PartlyDisclosed) {
+                // Take in the parenthesis (区分处理的，只计这一情形，不计其他情形) when present.
+                let tail = fuzzy::pattern("（区分处理的，只计这一情形，不计其他情形）");
+                if let Some(t) =
+                    fuzzy::find(&r.view, &tail, l.v.1, (l.v.1 + tail.len() + 8).min(v1), 5)
+                    && t.start <= l.v.1 + 2
+                {
+                    l.v.1 = t.end;
+                    l.end = r.view_end(t.end);
+                    l.drift += t.drift;
+                }
+            }
+            out.push(l);
+        }
+    }
+    // The 2019 format's single （六）其他处理 row.
+    let has = |o: Outcome| out.iter().any(|l| l.row == Some(Table3Row::Outcome(o)));
+    if !has(Outcome::OtherNoClarification) && !has(Outcome::OtherFeeUnpaid) {
+        let pat = fuzzy::pattern("（六）其他处理");
+        if let Some(m) = fuzzy::find(&r.view, &pat, v0, v1, 0) {
+            out.retain(|l| l.row != Some(Table3Row::Outcome(Outcome::OtherOther)));
+            out.push(Label {
+                row: None,
+                v: (m.start, m.end),
+                start: r.view_at(m.start),
+                end: r.view_end(m.end),
+                drift: 0,
+            });
+        }
+    }
+    out.sort_by_key(|l| (l.v.0, l.drift));
+    let mut kept: Vec<Label> = Vec::new();
+    for l in out {
+        if let Some(prev) = kept.last()
+            && l.v.0 < prev.v.1
+        {
+            if l.drift < prev.drift {
+                kept.pop();
+            } else {
+                continue;
+            }
+        }
+        kept.push(l);
+    }
+    kept
+}
+
+/// What a row's cells came from.
+#[derive(Debug, Clone)]
+struct RowSource {
+    cells: Vec<Cell>,
+    /// Cells from table structure (pipes, tabs): one cell each, never cut.
+    structured: bool,
+    /// Where the digits are.
+    at: usize,
+}
+
+/// The region after a label, label characters blanked: its own lines and the lines after them.
+fn label_region(r: &Reader<'_>, l: &Label, next: usize) -> (String, usize) {
+    let next = next.max(l.end);
+    let mut region = String::with_capacity(next - l.start);
+    let label_offsets: Vec<usize> = (l.v.0..l.v.1).map(|i| r.view_at(i)).collect();
+    for (i, c) in r.original[l.start..next].char_indices() {
+        let at = l.start + i;
+        if at < l.end
+            && (c.is_ascii_digit() || matches!(c, '.' | '、' | '．'))
+            && at < r.view_at(l.v.0)
+            || label_offsets.binary_search(&at).is_ok()
+        {
+            region.push(LABEL);
+        } else {
+            region.push(c);
+        }
+    }
+    let own_lines = r.original[l.start..l.end].matches('\n').count() + 1;
+    (region, own_lines)
+}
+
+fn pieces_of(src: &RowSource) -> Result<Vec<Piece>, String> {
+    src.cells
+        .iter()
+        .map(|c| match c {
+            Cell::Blank => Ok(Piece::Blank),
+            Cell::Number { value, raw } => {
+                if !src.structured && cells::is_digit_run(value, raw) {
+                    Ok(Piece::Digits(value.clone()))
+                } else {
+                    value
+                        .parse::<i64>()
+                        .map(Piece::One)
+                        .map_err(|_| raw.clone())
+                }
+            }
+            Cell::Text => Err(String::new()),
         })
         .collect()
 }
 
+fn has_cells(cells: &[Cell]) -> bool {
+    cells.iter().any(|c| matches!(c, Cell::Number { .. }))
+}
+
 fn read_table3(
     r: &mut Reader<'_>,
-    rows: &[(Table3Row, Option<(usize, usize)>)],
+    labels: &[Label],
+    _v0: usize,
     end: usize,
-) -> (Table3, bool, HashMap<&'static str, usize>) {
+) -> (Table3, bool, HashMap<&'static str, String>) {
     let mut table = Table3::unread();
     let mut lines = HashMap::new();
-    let found: Vec<(Table3Row, usize, usize)> = rows
-        .iter()
-        .filter_map(|(row, m)| m.map(|(s, e)| (*row, s, e)))
-        .collect();
-    if found.len() < 2 {
+    if labels.len() < 2 {
         let msg = if r.original.contains("[image") || r.original.contains("[图") {
             "缺少表三“收到和处理政府信息公开申请情况”：表格可能以图片形式发布，无法读取；请以文字表格公布"
         } else {
@@ -459,102 +909,250 @@ fn read_table3(
             msg.into(),
             None,
         ));
+        r.stats.unread += 175;
         return (table, false, lines);
     }
-    // A 2019-format report has a single （六）其他处理 row, right before （七）总计.
-    let mut format_2019 = false;
-    let other_2019 = {
-        let other_rows_missing = rows
-            .iter()
-            .filter(|(row, m)| {
-                matches!(
-                    row,
-                    Table3Row::Outcome(Outcome::OtherNoClarification | Outcome::OtherFeeUnpaid)
-                ) && m.is_none()
-            })
-            .count()
-            == 2;
-        if other_rows_missing {
-            OTHER_2019.find(&r.norm.text).map(|m| (m.start(), m.end()))
+    let format_2019 = labels.iter().any(|l| l.row.is_none());
+    // Markdown/HTML tables: only table rows carry cells; stray lines (page furniture) do not.
+    let t3_text = &r.original[labels[0].start..end.max(labels[0].start)];
+    let pipe_rows = t3_text
+        .lines()
+        .filter(|l| l.trim_start().starts_with('|') && l.matches('|').count() >= 3)
+        .count();
+    let pipe_mode = pipe_rows >= 3;
+
+    // Each label's own cells, or its place in the queue of labels set apart from their digits.
+    let mut own: Vec<Option<RowSource>> = Vec::new();
+    let mut detached: Vec<usize> = Vec::new();
+    let mut orphans: Vec<RowSource> = Vec::new();
+    for (i, l) in labels.iter().enumerate() {
+        let next = labels.get(i + 1).map_or(end, |x| x.start);
+        let (region, own_lines) = label_region(r, l, next);
+        let all: Vec<&str> = region.split('\n').collect();
+        let (head, tail) = all.split_at(own_lines.min(all.len()));
+        let head_cells = read_lines(head, r.bars, false);
+        let head_cells = if pipe_mode && !head.iter().any(|x| x.contains('|')) {
+            Vec::new()
         } else {
-            None
+            head_cells
+        };
+        if has_cells(&head_cells) {
+            own.push(Some(RowSource {
+                structured: head.iter().any(|x| x.contains('|') || x.contains('\t')),
+                cells: head_cells,
+                at: l.end,
+            }));
+        } else {
+            own.push(None);
+            detached.push(i);
         }
-    };
-    let mut spans: Vec<(Option<Table3Row>, usize, usize)> = found
-        .iter()
-        .map(|(row, s, e)| (Some(*row), *s, *e))
-        .collect();
-    if let Some((s, e)) = other_2019 {
-        format_2019 = true;
-        spans.retain(|(row, _, _)| !matches!(row, Some(Table3Row::Outcome(Outcome::OtherOther))));
-        spans.push((None, s, e));
-        spans.sort_by_key(|x| x.1);
+        // The lines after: rows of digits without a label of their own.
+        let tail_start = l.start
+            + head
+                .iter()
+                .map(|x| x.len() + 1)
+                .sum::<usize>()
+                .min(region.len());
+        let numeric: Vec<(usize, &str)> = tail
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| !pipe_mode || x.contains('|'))
+            .filter(|(_, x)| has_cells(&read_lines(&["", x], r.bars, false)))
+            .map(|(k, x)| (k, *x))
+            .collect();
+        if numeric.is_empty() {
+            continue;
+        }
+        let row_lines = pipe_mode
+            || numeric
+                .iter()
+                .all(|(_, x)| read_lines(&["", x], r.bars, false).len() >= 4);
+        let offset_of =
+            |k: usize| tail_start + tail[..k].iter().map(|x| x.len() + 1).sum::<usize>();
+        if row_lines {
+            for (k, x) in numeric {
+                orphans.push(RowSource {
+                    cells: read_lines(&["", x], r.bars, false),
+                    structured: x.contains('|') || x.contains('\t'),
+                    at: offset_of(k),
+                });
+            }
+        } else {
+            let mut block = vec![""];
+            block.extend(tail.iter().copied());
+            orphans.push(RowSource {
+                cells: read_lines(&block, r.bars, false),
+                structured: tail.iter().any(|x| x.contains('\t')),
+                at: offset_of(numeric[0].0),
+            });
+        }
     }
-    for (i, (row, start, label_end)) in spans.iter().enumerate() {
-        let next = spans.get(i + 1).map_or(end, |x| x.1).max(*label_end);
-        let region = r.original_slice(*label_end, next).to_owned();
-        let target = row.unwrap_or(Table3Row::Outcome(Outcome::OtherOther));
-        let line = r.line_of(*start);
-        lines.insert(target.key(), line);
-        let values = row_values(&region, 7, &|v| v[..6].iter().sum::<i64>() == v[6], r.bars);
-        for (col, v) in Table3Col::ALL.iter().zip(&values) {
-            let value = match v {
-                Some(Cell::Number { value, .. }) => value.parse::<i64>().ok(),
-                Some(Cell::Blank) => {
-                    r.findings.push(Finding {
-                        row: Some(target.key().to_owned()),
-                        column: Some(col.key().to_owned()),
-                        ..finding(
-                            Relation::SBlankCell,
-                            Severity::Warning,
-                            format!(
-                                "表三“{}”行“{}”列为空白，按0计；无数据也应填写0",
-                                target.full_label(),
-                                col.label()
-                            ),
-                            Some(format!("第{line}行")),
-                        )
-                    });
-                    Some(0)
-                }
-                _ => None,
-            };
-            table.set(target, *col, value);
+    let placed = detached.len() == orphans.len();
+    if !placed && !detached.is_empty() {
+        let names: Vec<String> = detached
+            .iter()
+            .map(|i| labels[*i].target().full_label())
+            .collect();
+        r.findings.push(finding(
+            Relation::SUnread,
+            Severity::Warning,
+            format!(
+                "表三有{}行的标签与数字分开排列，另有{}组没有标签的数字，无法确定对应关系，这些行未读取：{}",
+                detached.len(),
+                orphans.len(),
+                names.join("、")
+            ),
+            Some(r.loc.at(labels[detached[0]].start)),
+        ));
+    }
+    if placed {
+        for (i, o) in detached.iter().zip(orphans) {
+            own[*i] = Some(o);
         }
-        if values.iter().any(Option::is_none) {
+    }
+
+    // Every reading of every row, then the readings of the table that satisfy most relations.
+    let mut rows: Vec<(Table3Row, Vec<Candidate>, usize)> = Vec::new();
+    for (l, src) in labels.iter().zip(&own) {
+        let target = l.target();
+        lines.insert(target.key(), r.loc.at(l.start));
+        // A label over several lines was broken by layout (PDF, converters): differences there
+        // are not the publisher's wording.
+        let one_line = !r.original[l.start..l.end].contains('\n');
+        if l.drift > 0
+            && one_line
+            && let Some(row) = l.row
+        {
+            label_drift(r, row, l);
+        }
+        let Some(src) = src else {
+            if placed {
+                r.findings.push(Finding {
+                    row: Some(target.key().to_owned()),
+                    ..finding(
+                        Relation::SUnread,
+                        Severity::Warning,
+                        format!("表三“{}”行找不到数字，未读取", target.full_label()),
+                        Some(r.loc.at(l.start)),
+                    )
+                });
+            }
+            continue;
+        };
+        let why = match pieces_of(src) {
+            Ok(pieces) => match readings(&pieces, 7, &t3_row()) {
+                Ok(c) if !c.is_empty() => {
+                    rows.push((target, c, src.at));
+                    continue;
+                }
+                Ok(_) => "数字无法拆分为7格".to_owned(),
+                Err(Unsplittable::Many) => "数字多于7格".to_owned(),
+                Err(Unsplittable::Few) => "数字少于7格".to_owned(),
+                Err(Unsplittable::Long) => "连写的数字太长，无法拆分".to_owned(),
+            },
+            Err(raw) => format!("“{raw}”不是整数"),
+        };
+        r.findings.push(Finding {
+            row: Some(target.key().to_owned()),
+            ..finding(
+                Relation::SUnread,
+                Severity::Warning,
+                format!("表三“{}”行无法读取：{why}", target.full_label()),
+                Some(r.loc.at(src.at)),
+            )
+        });
+    }
+    let readings3 = solve_table3(&rows);
+    for ((target, _, at), reading) in rows.iter().zip(readings3) {
+        let location = r.loc.at(*at);
+        if !reading.alternatives.is_empty() {
+            let alts: Vec<String> = reading
+                .alternatives
+                .iter()
+                .map(|a| {
+                    a.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
+                .collect();
             r.findings.push(Finding {
                 row: Some(target.key().to_owned()),
                 ..finding(
-                    Relation::SBlankCell,
+                    Relation::SAmbiguous,
                     Severity::Warning,
-                    format!("表三“{}”行有单元格无法读取", target.full_label()),
-                    Some(format!("第{line}行")),
+                    format!(
+                        "表三“{}”行的数字连写在一起，有{}种拆法都说得通（如 {}），无法确定的格未读取；请用分隔清楚的表格公布",
+                        target.full_label(),
+                        reading.count,
+                        alts.join("；")
+                    ),
+                    Some(location.clone()),
                 )
             });
         }
-        if let Some(row) = row {
-            label_drift(r, *row, *start, *label_end, line);
+        let parts: i64 = reading.cells[..6].iter().flatten().sum();
+        for (k, col) in Table3Col::ALL.iter().enumerate() {
+            let mut value = reading.cells[k];
+            if value.is_none() {
+                r.stats.ambiguous += 1;
+            } else if reading.blank[k] {
+                let implied = *col == Table3Col::Total
+                    && parts != 0
+                    && reading.cells[..6].iter().all(Option::is_some);
+                let message = if implied {
+                    value = None;
+                    format!(
+                        "表三“{}”行“总计”列为空白，按该行各列之和应为{parts}；未按0计，请填写",
+                        target.full_label()
+                    )
+                } else {
+                    format!(
+                        "表三“{}”行“{}”列为空白，按0计；无数据也应填写0",
+                        target.full_label(),
+                        col.label()
+                    )
+                };
+                r.findings.push(Finding {
+                    row: Some(target.key().to_owned()),
+                    column: Some(col.key().to_owned()),
+                    ..finding(
+                        Relation::SBlankCell,
+                        Severity::Warning,
+                        message,
+                        Some(location.clone()),
+                    )
+                });
+                if value.is_some() {
+                    r.stats.read += 1;
+                } else {
+                    r.stats.unread += 1;
+                }
+            } else {
+                r.stats.read += 1;
+            }
+            table.set(*target, *col, value);
         }
     }
+    let read_rows = rows.len() + if format_2019 { 2 } else { 0 };
+    r.stats.unread += 7 * 25usize.saturating_sub(read_rows);
     if format_2019 {
+        // The 2019 format has no such rows: they are 0 by the format, not by a guess.
         for o in [Outcome::OtherNoClarification, Outcome::OtherFeeUnpaid] {
             for col in Table3Col::ALL {
                 table.set(Table3Row::Outcome(o), col, Some(0));
             }
         }
+        r.stats.read += 14;
     }
-    for (row, m) in rows {
-        if m.is_none()
-            && !(format_2019
-                && matches!(
-                    row,
-                    Table3Row::Outcome(
-                        Outcome::OtherNoClarification
-                            | Outcome::OtherFeeUnpaid
-                            | Outcome::OtherOther
-                    )
-                ))
-        {
+    for row in Table3Row::ALL {
+        let found = labels.iter().any(|l| l.target() == row);
+        let excused = format_2019
+            && matches!(
+                row,
+                Table3Row::Outcome(Outcome::OtherNoClarification | Outcome::OtherFeeUnpaid)
+            );
+        if !found && !excused {
             r.findings.push(Finding {
                 row: Some(row.key().to_owned()),
                 ..finding(
@@ -572,59 +1170,100 @@ fn read_table3(
     (table, format_2019, lines)
 }
 
-/// Reads `n` cells after a label; glued digits are split by `valid`.
-fn row_values(
-    region: &str,
-    n: usize,
-    valid: &dyn Fn(&[i64]) -> bool,
-    bars: BarMode,
-) -> Vec<Option<Cell>> {
-    let cells = read_region(region, bars);
-    if n > 1
-        && let [Cell::Number { value, raw }] = cells.as_slice()
-        && value.len() >= n
-        && value.bytes().all(|b| b.is_ascii_digit())
-    {
-        return match split_glued(value, n, valid) {
-            Some(v) => v
-                .into_iter()
-                .map(|x| {
-                    Some(Cell::Number {
-                        value: x.to_string(),
-                        raw: raw.clone(),
-                    })
-                })
-                .collect(),
-            None => vec![None; n],
-        };
+/// Chooses one reading per row so that the most column relations (T3-SUM, T3-ID) hold; rows whose
+/// best readings still differ keep only the cells they agree on.
+fn solve_table3(rows: &[(Table3Row, Vec<Candidate>, usize)]) -> Vec<Reading> {
+    let multi: Vec<usize> = (0..rows.len()).filter(|i| rows[*i].1.len() > 1).collect();
+    let combos = multi
+        .iter()
+        .try_fold(1usize, |acc, i| acc.checked_mul(rows[*i].1.len()))
+        .unwrap_or(usize::MAX);
+    if multi.is_empty() || combos > 50_000 {
+        return rows
+            .iter()
+            .map(|(_, c, _)| agree(c, 1).expect("non-empty"))
+            .collect();
     }
-    fit(cells, n)
+    let index = |row: Table3Row| rows.iter().position(|(r, _, _)| *r == row);
+    let score = |choice: &[usize]| -> usize {
+        let get = |i: usize| &rows[i].1[choice[i]].cells;
+        let mut s = 0;
+        for col in 0..7 {
+            let total = index(Table3Row::Total);
+            let leaves: Vec<usize> = (0..rows.len())
+                .filter(|i| matches!(rows[*i].0, Table3Row::Outcome(_)))
+                .collect();
+            if let Some(t) = total
+                && leaves.len() >= 19
+            {
+                let sum: i64 = leaves.iter().map(|i| get(*i)[col]).sum();
+                s += usize::from(sum == get(t)[col]);
+            }
+            if let (Some(a), Some(b), Some(t), Some(c)) = (
+                index(Table3Row::Received),
+                index(Table3Row::CarriedIn),
+                total,
+                index(Table3Row::CarriedOut),
+            ) {
+                s += usize::from(get(a)[col] + get(b)[col] == get(t)[col] + get(c)[col]);
+            }
+        }
+        s
+    };
+    let mut choice = vec![0usize; rows.len()];
+    let mut best = 0usize;
+    let mut winners: Vec<Vec<usize>> = Vec::new();
+    for mut k in 0..combos {
+        for i in &multi {
+            let n = rows[*i].1.len();
+            choice[*i] = k % n;
+            k /= n;
+        }
+        let s = score(&choice);
+        if s > best {
+            best = s;
+            winners.clear();
+        }
+        if s == best {
+            winners.push(choice.clone());
+        }
+    }
+    (0..rows.len())
+        .map(|i| {
+            let mut picked: Vec<&Candidate> = Vec::new();
+            for w in &winners {
+                let c = &rows[i].1[w[i]];
+                if !picked.contains(&c) {
+                    picked.push(c);
+                }
+            }
+            agree_refs(&picked, 1)
+        })
+        .collect()
 }
 
 /// Reports a row label that matched tolerantly but differs from the statutory text.
-fn label_drift(r: &mut Reader<'_>, row: Table3Row, start: usize, end: usize, line: usize) {
+fn label_drift(r: &mut Reader<'_>, row: Table3Row, l: &Label) {
     let statutory = match row {
         Table3Row::Outcome(o) if o.group().has_sub_rows() => o.label().to_owned(),
         other => other.label().to_owned(),
     };
-    let want = normalize(&statutory).text;
-    let got = &r.norm.text[start..end];
-    if got != want {
-        r.findings.push(Finding {
-            row: Some(row.key().to_owned()),
-            ..finding(
-                Relation::SLabel,
-                Severity::Warning,
-                format!(
-                    "表三标签“{}”与法定格式“{}”不一致",
-                    r.original_slice(start, end).trim(),
-                    statutory
-                ),
-                Some(format!("第{line}行")),
-            )
-        });
-    }
+    let got: String = r.original[l.start..l.end]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    r.findings.push(Finding {
+        row: Some(row.key().to_owned()),
+        ..finding(
+            Relation::SLabel,
+            Severity::Warning,
+            format!("表三标签“{got}”与法定格式“{statutory}”不一致"),
+            Some(r.loc.at(l.start)),
+        )
+    });
 }
+
+// ---- table 二 ----------------------------------------------------------------------------------
 
 fn read_table2(
     r: &mut Reader<'_>,
@@ -634,7 +1273,7 @@ fn read_table2(
     year: i32,
 ) -> Table2 {
     let mut t = Table2::unreported();
-    let region = if has_section {
+    let region = if has_section && start <= end {
         &r.norm.text[start..end]
     } else {
         ""
@@ -650,13 +1289,21 @@ fn read_table2(
         }
         return t;
     }
-    let labels: Vec<(&str, usize, usize, usize)> = TABLE2_ROWS
-        .iter()
-        .filter_map(|(k, re, n)| {
-            re.find(region)
-                .map(|m| (*k, m.start() + start, m.end() + start, *n))
-        })
-        .collect();
+    let mut labels: Vec<(&str, usize, usize, usize)> = Vec::new();
+    for (k, re, n) in TABLE2_ROWS.iter() {
+        // The last mention in the section is the table's row (prose may name the rows first).
+        let mut at = 0;
+        let mut last = None;
+        while let Some(m) = re.find_at(region, at) {
+            if *k == "rules" || !region[..m.start()].ends_with("行政") {
+                last = Some((m.start(), m.end()));
+            }
+            at = m.end();
+        }
+        if let Some((s, e)) = last {
+            labels.push((k, s + start, e + start, *n));
+        }
+    }
     if labels.is_empty() {
         let image = r.original_slice(start, end).contains("[image")
             || r.original_slice(start, end).contains("<img");
@@ -676,12 +1323,18 @@ fn read_table2(
         ));
         return t;
     }
-    let mut sorted = labels.clone();
-    sorted.sort_by_key(|x| x.1);
-    for (i, (key, s, e, n)) in sorted.iter().enumerate() {
-        let next = sorted.get(i + 1).map_or(end, |x| x.1).max(*e);
+    labels.sort_by_key(|x| x.1);
+    for (i, (key, s, e, n)) in labels.iter().enumerate() {
+        let next = labels.get(i + 1).map_or(end, |x| x.1).max(*e);
         let region = r.original_slice(*e, next).to_owned();
-        let values = row_values(&region, *n, &|_| true, r.bars);
+        let location = r.loc.at(r.norm.original(*s));
+        let cells = read_lines(&region.split('\n').collect::<Vec<_>>(), r.bars, false);
+        let structured = region.contains('|') || region.contains('\t');
+        let values = if *key == "fees" {
+            fit(cells, 1)
+        } else {
+            table2_row(r, key, cells, *n, structured, &location)
+        };
         let int = |c: &Option<Cell>| match c {
             Some(Cell::Number { value, .. }) => value.parse::<i64>().ok(),
             Some(Cell::Blank) => Some(0),
@@ -704,7 +1357,7 @@ fn read_table2(
                         Relation::SLabel,
                         Severity::Warning,
                         "表二标签“规范性文件”应为“行政规范性文件”".into(),
-                        Some(format!("第{}行", r.line_of(*s))),
+                        Some(location.clone()),
                     ));
                 }
             }
@@ -726,7 +1379,7 @@ fn read_table2(
                     Relation::SBlankCell,
                     Severity::Warning,
                     format!("表二“{key}”一行有空白单元格，按0计；无数据也应填写0"),
-                    Some(format!("第{}行", r.line_of(*s))),
+                    Some(location),
                 )
             });
         }
@@ -734,77 +1387,273 @@ fn read_table2(
     t
 }
 
+/// A table-二 count row: cells, with glued digits cut only where the cut is forced.
+fn table2_row(
+    r: &mut Reader<'_>,
+    key: &str,
+    cells: Vec<Cell>,
+    n: usize,
+    structured: bool,
+    location: &str,
+) -> Vec<Option<Cell>> {
+    let src = RowSource {
+        cells: cells.clone(),
+        structured,
+        at: 0,
+    };
+    let glued = !structured
+        && cells.len() < n
+        && cells
+            .iter()
+            .any(|c| matches!(c, Cell::Number { value, raw } if cells::is_digit_run(value, raw)));
+    if !glued {
+        return fit(cells, n);
+    }
+    let reading = pieces_of(&src)
+        .ok()
+        .and_then(|p| readings(&p, n, &[]).ok())
+        .and_then(|c| agree(&c, 0));
+    let Some(reading) = reading else {
+        return vec![None; n];
+    };
+    if reading.count > 1 {
+        let alts: Vec<String> = reading
+            .alternatives
+            .iter()
+            .map(|a| {
+                a.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect();
+        r.findings.push(Finding {
+            row: Some(key.to_owned()),
+            ..finding(
+                Relation::SAmbiguous,
+                Severity::Warning,
+                format!(
+                    "表二“{key}”一行的数字连写在一起，有{}种拆法（如 {}），表二没有可据以判断的勾稽关系，未读取",
+                    reading.count,
+                    alts.join("；")
+                ),
+                Some(location.to_owned()),
+            )
+        });
+    }
+    reading
+        .cells
+        .iter()
+        .zip(&reading.blank)
+        .map(|(v, b)| {
+            v.map(|v| {
+                if *b {
+                    Cell::Blank
+                } else {
+                    Cell::Number {
+                        value: v.to_string(),
+                        raw: v.to_string(),
+                    }
+                }
+            })
+        })
+        .collect()
+}
+
+// ---- table 四 ----------------------------------------------------------------------------------
+
+/// The three parts of table 四, by the words that head them.
+const T4_PARTS: [(CaseKind, &str); 3] = [
+    (CaseKind::LitigationDirect, "未经复议直接起诉"),
+    (CaseKind::LitigationAfterReconsideration, "复议后起诉"),
+    (CaseKind::Reconsideration, "行政复议"),
+];
+
 fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) -> Table4 {
-    let unread = CaseTally {
-        upheld: None,
-        corrected: None,
-        other: None,
-        pending: None,
-        total: None,
-    };
     let mut t = Table4 {
-        reconsideration: unread,
-        litigation_direct: unread,
-        litigation_after_reconsideration: unread,
+        reconsideration: UNREAD_TALLY,
+        litigation_direct: UNREAD_TALLY,
+        litigation_after_reconsideration: UNREAD_TALLY,
     };
-    let region = if has_section {
-        &r.norm.text[start..end]
+    let (o_start, o_end) = (r.norm.original(start), r.norm.original(end));
+    let region = if has_section && o_start < o_end {
+        r.original[o_start..o_end].to_owned()
     } else {
-        ""
+        String::new()
     };
-    let header_end = region.rfind("总计").map(|i| i + "总计".len() + start);
-    let values = header_end.map(|h| {
-        let text = r.original_slice(h, end).to_owned();
-        row_values(
-            &text,
-            15,
-            &|v| v.chunks(5).all(|g| g[..4].iter().sum::<i64>() == g[4]),
-            r.bars,
-        )
-    });
-    let Some(values) = values.filter(|v| v.iter().any(Option::is_some)) else {
+    let location = r.loc.at(o_start);
+    let missing = |r: &mut Reader<'_>| {
         r.findings.push(finding(
             Relation::SMissingTable,
             Severity::Error,
             "缺少表四“政府信息公开行政复议、行政诉讼情况”（正文中找不到表格，或以图片形式发布）；没有案件也应公布全为0的表格".into(),
             Some("四、政府信息公开行政复议、行政诉讼情况".into()),
         ));
-        return t;
+        r.stats.unread += 15;
     };
-    let mut blank = 0;
-    let nums: Vec<Option<i64>> = values
-        .iter()
-        .map(|c| match c {
-            Some(Cell::Number { value, .. }) => value.parse().ok(),
-            Some(Cell::Blank) => {
-                blank += 1;
-                Some(0)
+    // Part headers, in the order they appear.
+    let mut markers: Vec<(usize, usize, CaseKind)> = Vec::new();
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    for (kind, word) in T4_PARTS {
+        let mut at = 0;
+        while let Some(i) = region[at..].find(word) {
+            let s = at + i;
+            let e = s + word.len();
+            at = e;
+            if taken.iter().any(|(a, b)| s < *b && *a < e) {
+                continue;
             }
-            _ => None,
-        })
-        .collect();
-    for (k, kind) in CaseKind::ALL.iter().enumerate() {
-        let g = &nums[k * 5..k * 5 + 5];
-        let tally = CaseTally {
-            upheld: g[0],
-            corrected: g[1],
-            other: g[2],
-            pending: g[3],
-            total: g[4],
-        };
-        match kind {
-            CaseKind::Reconsideration => t.reconsideration = tally,
-            CaseKind::LitigationDirect => t.litigation_direct = tally,
-            CaseKind::LitigationAfterReconsideration => t.litigation_after_reconsideration = tally,
+            taken.push((s, e));
+            markers.push((s, e, kind));
         }
     }
-    if blank > 0 {
-        r.findings.push(finding(
-            Relation::SBlankCell,
-            Severity::Warning,
-            format!("表四有{blank}个空白单元格，按0计；无数据也应填写0"),
-            Some("四、政府信息公开行政复议、行政诉讼情况".into()),
-        ));
+    markers.sort_by_key(|m| m.0);
+    let first = markers.first().map_or(0, |m| m.0);
+    // Blocks of numbers after the first part header, split by the part headers between them.
+    let mut blocks: Vec<(Vec<CaseKind>, String, usize)> = Vec::new();
+    let mut pending: Vec<CaseKind> = Vec::new();
+    let mut cursor = first;
+    let mut bounds: Vec<(usize, Option<CaseKind>)> =
+        markers.iter().map(|(s, _, k)| (*s, Some(*k))).collect();
+    bounds.push((region.len(), None));
+    let mut marker_ends: HashMap<usize, usize> = HashMap::new();
+    for (s, e, _) in &markers {
+        marker_ends.insert(*s, *e);
+    }
+    for (s, kind) in bounds {
+        let chunk = &region[cursor.min(s)..s];
+        let cells = read_lines(&chunk.split('\n').collect::<Vec<_>>(), r.bars, false);
+        if has_cells(&cells) {
+            blocks.push((
+                std::mem::take(&mut pending),
+                chunk.to_owned(),
+                o_start + cursor,
+            ));
+        }
+        if let Some(k) = kind {
+            if !pending.contains(&k) {
+                pending.push(k);
+            }
+            cursor = marker_ends.get(&s).copied().unwrap_or(s);
+        }
+    }
+    if blocks.is_empty() {
+        missing(r);
+        return t;
+    }
+    // One block: the statutory order, whatever order the header words came out in.
+    let single = blocks.len() == 1;
+    let mut unplaced = 0;
+    for (kinds, chunk, at) in &blocks {
+        let kinds: Vec<CaseKind> = if single {
+            CaseKind::ALL.to_vec()
+        } else {
+            kinds.clone()
+        };
+        let cells = read_lines(&chunk.split('\n').collect::<Vec<_>>(), r.bars, false);
+        let structured = chunk.contains('|') || chunk.contains('\t');
+        let src = RowSource {
+            cells,
+            structured,
+            at: *at,
+        };
+        let groups = kinds.len();
+        let reading = if groups == 0 {
+            None
+        } else {
+            pieces_of(&src)
+                .ok()
+                .and_then(|p| readings(&p, groups * 5, &t4_groups(groups)).ok())
+                .and_then(|c| agree(&c, groups))
+        };
+        let Some(reading) = reading else {
+            unplaced += 1;
+            let message = if groups == 0 {
+                "表四有一组数字前面没有“行政复议”“未经复议直接起诉”“复议后起诉”栏目名，无法确定属于哪一栏，未读取".to_owned()
+            } else {
+                let names: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+                format!(
+                    "表四“{}”一栏的数字个数不是{}个（或无法拆分），未读取",
+                    names.join("”“"),
+                    groups * 5
+                )
+            };
+            r.findings.push(finding(
+                Relation::SUnread,
+                Severity::Warning,
+                message,
+                Some(r.loc.at(*at)),
+            ));
+            continue;
+        };
+        if !reading.alternatives.is_empty() {
+            let alts: Vec<String> = reading
+                .alternatives
+                .iter()
+                .map(|a| {
+                    a.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
+                .collect();
+            r.findings.push(finding(
+                Relation::SAmbiguous,
+                Severity::Warning,
+                format!(
+                    "表四的数字连写在一起，有{}种拆法都说得通（如 {}），无法确定的格未读取；请用分隔清楚的表格公布",
+                    reading.count,
+                    alts.join("；")
+                ),
+                Some(r.loc.at(*at)),
+            ));
+        }
+        for (g, kind) in kinds.iter().enumerate() {
+            let c = &reading.cells[g * 5..g * 5 + 5];
+            let tally = t.group_mut(*kind);
+            if tally.total.is_some() || tally.upheld.is_some() {
+                // Two blocks under one header: neither can be trusted.
+                *tally = UNREAD_TALLY;
+                unplaced += 1;
+                continue;
+            }
+            *tally = CaseTally {
+                upheld: c[0],
+                corrected: c[1],
+                other: c[2],
+                pending: c[3],
+                total: c[4],
+            };
+        }
+        if reading.blank.iter().any(|b| *b) {
+            r.findings.push(finding(
+                Relation::SBlankCell,
+                Severity::Warning,
+                format!(
+                    "表四有{}个空白单元格，按0计；无数据也应填写0",
+                    reading.blank.iter().filter(|b| **b).count()
+                ),
+                Some(location.clone()),
+            ));
+        }
+    }
+    for kind in CaseKind::ALL {
+        let cells = t.group(kind).cells();
+        if cells.iter().all(Option::is_none) {
+            r.stats.unread += 5;
+            if unplaced == 0 {
+                r.findings.push(finding(
+                    Relation::SUnread,
+                    Severity::Warning,
+                    format!("表四找不到“{}”一栏的数字，未读取", kind.label()),
+                    Some(location.clone()),
+                ));
+            }
+        } else {
+            let read = cells.iter().filter(|c| c.is_some()).count();
+            r.stats.read += read;
+            r.stats.ambiguous += 5 - read;
+        }
     }
     t
 }
@@ -859,6 +1708,8 @@ pub struct Checked {
     pub report: AnnualReport,
     /// Every finding.
     pub findings: Vec<Finding>,
+    /// How many table cells were read, ambiguous, unread.
+    pub stats: ReadStats,
 }
 
 /// Reads and checks one report, against last year's if given.
@@ -868,7 +1719,20 @@ pub fn check_file(
     name: &str,
     previous: Option<&AnnualReport>,
 ) -> Result<Checked, ParseError> {
-    let parsed = parse(bytes, kind, name)?;
+    check_file_with(bytes, kind, name, previous, Options::default())
+}
+
+/// Reads and checks one report with what the caller knows (`--year`). Runs synchronously and
+/// within the limits of [`limits`]; a server calls it off its async workers.
+pub fn check_file_with(
+    bytes: &[u8],
+    kind: SourceKind,
+    name: &str,
+    previous: Option<&AnnualReport>,
+    options: Options,
+) -> Result<Checked, ParseError> {
+    let parsed = parse_with(bytes, kind, name, options)?;
+    let year_known = parsed.report.year != 0;
     let ctx = CheckContext {
         agency_kind: kind_from_name(&parsed.report.agency.name),
         previous,
@@ -877,14 +1741,21 @@ pub fn check_file(
     };
     let mut findings = parsed.findings;
     for mut f in check(&parsed.report, &ctx) {
-        if let Some(line) = f.row.as_deref().and_then(|row| parsed.lines.get(row)) {
-            f.location = Some(format!("第{line}行"));
+        if !year_known && matches!(f.relation, Relation::TxPeriod | Relation::SOldFormat) {
+            continue;
+        }
+        if parsed.fragment && matches!(f.relation, Relation::TxFee | Relation::TxText) {
+            continue;
+        }
+        if let Some(place) = f.row.as_deref().and_then(|row| parsed.lines.get(row)) {
+            f.location = Some(place.clone());
         }
         findings.push(f);
     }
     Ok(Checked {
         report: parsed.report,
         findings,
+        stats: parsed.stats,
     })
 }
 
