@@ -19,6 +19,7 @@ use gongkai_core::audit::Actor;
 use gongkai_core::calendar::Calendar;
 use gongkai_core::deadline::{Periods, Rules};
 use gongkai_core::{Channel, RequesterKind, Slug, SystemClock};
+use gongkai_store::By;
 use gongkai_store::testing::TestDb;
 use gongkai_store::{NewRequest, Requester, Store, demo};
 
@@ -62,8 +63,7 @@ async fn through_the_store(store: &Store, total: usize, concurrency: usize) -> f
                         .register_request(
                             &slug,
                             &request(t * 100_000 + i),
-                            &Actor::system("基准测试"),
-                            chrono::Utc::now(),
+                            By::new(&Actor::system("基准测试"), chrono::Utc::now()),
                             rules,
                         )
                         .await

@@ -13,6 +13,7 @@ use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
 use gongkai_store::{NewUser, Store};
 
 use crate::{AgencyCommand, UserCommand};
+use gongkai_store::By;
 
 /// A password from a file (first line, trimmed), checked for strength.
 fn password_from(file: &Path, username: &str) -> Result<String> {
@@ -53,7 +54,7 @@ pub async fn first_admin(
         must_change_password: must_change,
     };
     store
-        .create_user(&user, &Actor::system("首次启动创建管理员"), now)
+        .create_user(&user, By::new(&Actor::system("首次启动创建管理员"), now))
         .await?;
     if password_file.is_some() {
         println!("已创建系统管理员账号 admin，密码取自密码文件。");
@@ -102,7 +103,10 @@ pub async fn user(store: &Store, cmd: UserCommand, now: DateTime<Utc>) -> Result
                 must_change_password: must_change,
             };
             store
-                .create_user(&user, &Actor::system("命令行 gongkai user add"), now)
+                .create_user(
+                    &user,
+                    By::new(&Actor::system("命令行 gongkai user add"), now),
+                )
                 .await?;
             println!("已新建用户 {username}（{name}）。");
             if password_file.is_none() {
@@ -123,8 +127,7 @@ pub async fn user(store: &Store, cmd: UserCommand, now: DateTime<Utc>) -> Result
                     &hash,
                     must_change,
                     None,
-                    &Actor::system("命令行 gongkai user passwd"),
-                    now,
+                    By::new(&Actor::system("命令行 gongkai user passwd"), now),
                 )
                 .await?;
             println!("已为 {username} 设置新密码，其所有登录已退出。");
@@ -144,8 +147,7 @@ pub async fn user(store: &Store, cmd: UserCommand, now: DateTime<Utc>) -> Result
                     id,
                     &slug(&agency)?,
                     role,
-                    &Actor::system("命令行 gongkai user grant"),
-                    now,
+                    By::new(&Actor::system("命令行 gongkai user grant"), now),
                 )
                 .await?;
             println!(
@@ -169,8 +171,7 @@ pub async fn user(store: &Store, cmd: UserCommand, now: DateTime<Utc>) -> Result
                     id,
                     &slug(&agency)?,
                     role,
-                    &Actor::system("命令行 gongkai user revoke"),
-                    now,
+                    By::new(&Actor::system("命令行 gongkai user revoke"), now),
                 )
                 .await?;
             println!(
@@ -246,7 +247,10 @@ pub async fn agency(store: &Store, cmd: AgencyCommand, now: DateTime<Utc>) -> Re
             )
             .map_err(|e| anyhow!("{e}"))?;
             store
-                .insert_agency(&agency, &Actor::system("命令行 gongkai agency add"), now)
+                .insert_agency(
+                    &agency,
+                    By::new(&Actor::system("命令行 gongkai agency add"), now),
+                )
                 .await?;
             println!("已添加机关 {}（{}）。", agency.name, agency.slug);
         }
@@ -291,8 +295,7 @@ pub async fn agency(store: &Store, cmd: AgencyCommand, now: DateTime<Utc>) -> Re
             store
                 .update_agency(
                     &updated,
-                    &Actor::system("命令行 gongkai agency update"),
-                    now,
+                    By::new(&Actor::system("命令行 gongkai agency update"), now),
                 )
                 .await?;
             if let Some(d) = report_deadline {
@@ -307,8 +310,7 @@ pub async fn agency(store: &Store, cmd: AgencyCommand, now: DateTime<Utc>) -> Re
                     .set_report_deadline(
                         &updated.slug,
                         deadline,
-                        &Actor::system("命令行 gongkai agency update"),
-                        now,
+                        By::new(&Actor::system("命令行 gongkai agency update"), now),
                     )
                     .await?;
             }

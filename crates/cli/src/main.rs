@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use gongkai_core::report::Severity;
 use gongkai_core::{Clock, Slug, SystemClock};
 use gongkai_docs::Format;
+use gongkai_store::By;
 use gongkai_store::{DEFAULT_DATABASE_URL, Store, demo, redact};
 
 mod accounts;
@@ -578,12 +579,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let actor = gongkai_core::audit::Actor::system("命令行 gongkai items import");
             store
-                .set_categories(&slug, &categories, &actor, clock.now())
+                .set_categories(&slug, &categories, By::new(&actor, clock.now()))
                 .await?;
             let bar = indicatif::ProgressBar::new(items.len() as u64);
             for chunk in items.chunks(2000) {
                 store
-                    .insert_items(&slug, chunk, &actor, clock.now())
+                    .insert_items(&slug, chunk, By::new(&actor, clock.now()))
                     .await?;
                 bar.inc(chunk.len() as u64);
             }
@@ -649,8 +650,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     &slug,
                     &report,
                     &file.to_string_lossy(),
-                    &gongkai_core::audit::Actor::system("命令行 gongkai import"),
-                    clock.now(),
+                    By::new(
+                        &gongkai_core::audit::Actor::system("命令行 gongkai import"),
+                        clock.now(),
+                    ),
                 )
                 .await?;
             store.close().await;

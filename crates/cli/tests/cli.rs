@@ -12,6 +12,7 @@ use std::process::{Command, Output};
 
 use calamine::{Reader, Xlsx, open_workbook};
 
+use gongkai_store::By;
 use gongkai_store::testing::TestDb;
 
 fn gongkai(url: &str, args: &[&str]) -> Output {
@@ -215,8 +216,10 @@ async fn an_error_finding_makes_report_exit_with_one() {
             2024,
             &table2,
             "测试",
-            &gongkai_core::audit::Actor::system("测试"),
-            chrono::Utc::now(),
+            By::new(
+                &gongkai_core::audit::Actor::system("测试"),
+                chrono::Utc::now(),
+            ),
         )
         .await
         .unwrap();

@@ -28,6 +28,7 @@ use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::item::{Attribute, DocKind, ItemContent, Reviewer};
 use gongkai_jobs::deliver::{WebhookConfig, WechatConfig, signature};
+use gongkai_store::By;
 use gongkai_store::{NewUser, Store, demo};
 use serde_json::{Value, json};
 
@@ -185,8 +186,7 @@ async fn user(store: &Store, name: &str) -> (i64, Actor) {
                 is_system_admin: false,
                 must_change_password: false,
             },
-            &Actor::system("测试"),
-            now(),
+            By::new(&Actor::system("测试"), now()),
         )
         .await
         .unwrap();
@@ -220,7 +220,7 @@ async fn publish_item(
         ..ItemContent::default()
     };
     let draft = store
-        .create_item_draft(town, &content, &people[0].1, now())
+        .create_item_draft(town, &content, By::new(&people[0].1, now()))
         .await
         .unwrap();
     if picture {
@@ -231,8 +231,7 @@ async fn publish_item(
                 "现场照片.png",
                 "image/png",
                 PICTURE,
-                &people[0].1,
-                now(),
+                By::new(&people[0].1, now()),
             )
             .await
             .unwrap();
@@ -274,8 +273,7 @@ async fn every_item_reaches_every_channel_exactly_once(store: &Store, url: &str)
                 secret: SECRET.into(),
             })
             .unwrap(),
-            &admin,
-            now(),
+            By::new(&admin, now()),
         )
         .await
         .unwrap();
@@ -291,8 +289,7 @@ async fn every_item_reaches_every_channel_exactly_once(store: &Store, url: &str)
                 site: "https://www.example.gov.cn".into(),
             })
             .unwrap(),
-            &admin,
-            now(),
+            By::new(&admin, now()),
         )
         .await
         .unwrap();

@@ -13,6 +13,7 @@ use gongkai_core::audit::Actor;
 use gongkai_core::report::aggregate;
 use gongkai_core::request::Decided;
 use gongkai_core::{Agency, AgencyKind, CreditCode, Outcome, RequestFacts, RequesterKind, Slug};
+use gongkai_store::By;
 use gongkai_store::{NewItem, Store};
 
 fn main() {
@@ -46,8 +47,7 @@ async fn county(dir: &std::path::Path) -> Store {
                 None,
             )
             .unwrap(),
-            &actor,
-            now,
+            By::new(&actor, now),
         )
         .await
         .unwrap();
@@ -66,13 +66,15 @@ async fn county(dir: &std::path::Path) -> Store {
             Some(county.clone()),
         )
         .unwrap();
-        store.insert_agency(&agency, &actor, now).await.unwrap();
+        store
+            .insert_agency(&agency, By::new(&actor, now))
+            .await
+            .unwrap();
         store
             .set_categories(
                 &slug,
                 &["重点民生".into(), "政府会议".into(), "乡村振兴".into()],
-                &actor,
-                now,
+                By::new(&actor, now),
             )
             .await
             .unwrap();
@@ -94,7 +96,7 @@ async fn county(dir: &std::path::Path) -> Store {
             })
             .collect();
         store
-            .insert_request_facts(&slug, &requests, &actor, now)
+            .insert_request_facts(&slug, &requests, By::new(&actor, now))
             .await
             .unwrap();
         for k in 0..60 {
@@ -107,7 +109,10 @@ async fn county(dir: &std::path::Path) -> Store {
                 index_no: None,
                 content: None,
             };
-            store.insert_item(&slug, &item, &actor, now).await.unwrap();
+            store
+                .insert_item(&slug, &item, By::new(&actor, now))
+                .await
+                .unwrap();
         }
     }
     store

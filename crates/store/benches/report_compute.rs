@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use gongkai_core::audit::Actor;
 use gongkai_core::request::Decided;
 use gongkai_core::{Agency, AgencyKind, CreditCode, Outcome, RequestFacts, RequesterKind, Slug};
+use gongkai_store::By;
 use gongkai_store::Store;
 
 const TOTAL: usize = 1_000_000;
@@ -91,7 +92,7 @@ async fn store() -> Store {
         )
         .unwrap();
         store
-            .insert_agency(&agency, &Actor::system("基准测试"), now)
+            .insert_agency(&agency, By::new(&Actor::system("基准测试"), now))
             .await
             .unwrap();
         let n = if i == 0 {
@@ -117,7 +118,11 @@ async fn store() -> Store {
             })
             .collect();
         store
-            .insert_request_facts(&slug(i), &requests, &Actor::system("基准测试"), now)
+            .insert_request_facts(
+                &slug(i),
+                &requests,
+                By::new(&Actor::system("基准测试"), now),
+            )
             .await
             .unwrap();
     }

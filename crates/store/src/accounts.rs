@@ -82,12 +82,7 @@ fn ms_time(ms: i64) -> DateTime<Utc> {
 
 impl Store {
     /// Creates an account and returns its id.
-    pub async fn create_user(
-        &self,
-        user: &NewUser,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
+    pub async fn create_user(&self, user: &NewUser, by: By<'_>) -> Result<i64, StoreError> {
         let entry = AuditEntry {
             agency: None,
             action: "user.create",
@@ -103,7 +98,7 @@ impl Store {
                 }
             ),
         };
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             let id: i64 = sql(
                 "INSERT INTO users (username, display_name, password_hash, is_system_admin, must_change_password, disabled, created_ms) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -114,7 +109,7 @@ impl Store {
             .bind(user.is_system_admin)
             .bind(user.must_change_password)
             .bind(false)
-            .bind(now.timestamp_millis())
+            .bind(by.ms())
             .scalar(&mut *tx)
             .await
             .map_err(|e| StoreError::conflict_as(e, || format!("用户名“{}”已被使用", user.username)))?;
@@ -214,8 +209,7 @@ impl Store {
         user_id: i64,
         agency: &Slug,
         role: Role,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<bool, StoreError> {
         let agency_id = self.agency_id(agency).await?;
         let user = self
@@ -228,7 +222,7 @@ impl Store {
             target: format!("user:{}", user.username),
             summary: format!("授予{}", role.label()),
         };
-        self.write_with(By::new(actor, now), async |tx| {
+        self.write_with(by, async |tx| {
             let inserted = sql(
                 "INSERT INTO user_roles (user_id, agency_id, role, granted_ms) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (user_id, agency_id, role) DO NOTHING",
@@ -236,7 +230,7 @@ impl Store {
             .bind(user_id)
             .bind(agency_id)
             .bind(role.key())
-            .bind(now.timestamp_millis())
+            .bind(by.ms())
             .execute(&mut *tx)
             .await?
                 > 0;
@@ -251,8 +245,7 @@ impl Store {
         user_id: i64,
         agency: &Slug,
         role: Role,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<bool, StoreError> {
         let agency_id = self.agency_id(agency).await?;
         let user = self
@@ -265,7 +258,7 @@ impl Store {
             target: format!("user:{}", user.username),
             summary: format!("撤销{}", role.label()),
         };
-        self.write_with(By::new(actor, now), async |tx| {
+        self.write_with(by, async |tx| {
             let deleted =
                 sql("DELETE FROM user_roles WHERE user_id = $1 AND agency_id = $2 AND role = $3")
                     .bind(user_id)
@@ -287,14 +280,13 @@ impl Store {
         password_hash: &str,
         must_change: bool,
         keep: Option<&str>,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let user = self
             .find_user(user_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("用户".to_owned()))?;
-        let own = actor.user_id == Some(user_id);
+        let own = by.actor.user_id == Some(user_id);
         let entry = AuditEntry {
             agency: None,
             action: if own {
@@ -309,7 +301,7 @@ impl Store {
                 "管理员重置密码，须在下次登录时修改".to_owned()
             },
         };
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             sql("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
                 .bind(password_hash)
                 .bind(must_change)
@@ -331,8 +323,7 @@ impl Store {
         &self,
         user_id: i64,
         disabled: bool,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let user = self
             .find_user(user_id)
@@ -352,7 +343,7 @@ impl Store {
                 "启用账号".to_owned()
             },
         };
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             sql("UPDATE users SET disabled = $1 WHERE id = $2")
                 .bind(disabled)
                 .bind(user_id)
@@ -374,8 +365,7 @@ impl Store {
         &self,
         user_id: i64,
         email: Option<&str>,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let user = self
             .find_user(user_id)
@@ -391,7 +381,7 @@ impl Store {
                 "清除通知邮箱".to_owned()
             },
         };
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             sql("UPDATE users SET email = $1 WHERE id = $2")
                 .bind(email)
                 .bind(user_id)
@@ -407,8 +397,7 @@ impl Store {
     pub async fn create_session(
         &self,
         session: &NewSession<'_>,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let NewSession {
             user_id,
@@ -423,7 +412,7 @@ impl Store {
             target: format!("user:{user_id}"),
             summary: format!("登录，来源地址 {address}"),
         };
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             if let Some(old) = replaces {
                 sql("DELETE FROM sessions WHERE id_hash = $1")
                     .bind(old)
@@ -436,7 +425,7 @@ impl Store {
             .bind(id_hash)
             .bind(user_id)
             .bind(csrf_token)
-            .bind(now.timestamp_millis())
+            .bind(by.ms())
             .execute(&mut *tx)
             .await?;
             Ok(())

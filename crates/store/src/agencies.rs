@@ -2,8 +2,7 @@
 //! itself (its 索引号 pattern) or sets for the agencies below it (the report deadline; letter
 //! settings are in `letters`).
 
-use chrono::{DateTime, Utc};
-use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::audit::Entry;
 use gongkai_core::item::{DEFAULT_INDEX_PATTERN, check_index_pattern};
 use gongkai_core::report::workspace::MonthDay;
 use gongkai_core::{Agency, AgencyKind, CreditCode, Rejection, Slug};
@@ -60,12 +59,7 @@ fn describe(a: &Agency) -> String {
 
 impl Store {
     /// Adds an agency. Its parent, if any, must exist already.
-    pub async fn insert_agency(
-        &self,
-        agency: &Agency,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub async fn insert_agency(&self, agency: &Agency, by: By<'_>) -> Result<(), StoreError> {
         let parent_id = match &agency.parent {
             Some(p) => Some(self.agency_id(p).await?),
             None => None,
@@ -77,7 +71,7 @@ impl Store {
             format!("agency:{slug}"),
             describe(agency),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             sql(
                 "INSERT INTO agencies (slug, name, credit_code, kind, parent_id, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -87,7 +81,7 @@ impl Store {
             .bind(agency.credit_code.as_str())
             .bind(agency.kind.key())
             .bind(parent_id)
-            .bind(now)
+            .bind(by.now)
             .execute(&mut *tx)
             .await
             .map_err(|e| {
@@ -104,12 +98,7 @@ impl Store {
     }
 
     /// Changes an agency's name, credit code, kind and parent (the slug stays: it is in every URL).
-    pub async fn update_agency(
-        &self,
-        agency: &Agency,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub async fn update_agency(&self, agency: &Agency, by: By<'_>) -> Result<(), StoreError> {
         let before = self.agency(&agency.slug).await?;
         let parent_id = match &agency.parent {
             Some(p) => Some(self.agency_id(p).await?),
@@ -122,7 +111,7 @@ impl Store {
             format!("agency:{slug}"),
             format!("{} → {}", describe(&before), describe(agency)),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             sql("UPDATE agencies SET name = $1, credit_code = $2, kind = $3, parent_id = $4 WHERE slug = $5")
                 .bind(&agency.name)
                 .bind(agency.credit_code.as_str())
@@ -204,8 +193,7 @@ impl Store {
         &self,
         slug: &Slug,
         pattern: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         check_index_pattern(pattern).map_err(Rejection::from)?;
         let entry = Entry::new(
@@ -214,7 +202,7 @@ impl Store {
             format!("agency:{slug}"),
             format!("索引号格式改为“{pattern}”"),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             let done = sql("UPDATE agencies SET index_pattern = $1 WHERE slug = $2")
                 .bind(pattern)
                 .bind(slug.as_str())
@@ -233,8 +221,7 @@ impl Store {
         &self,
         slug: &Slug,
         deadline: Option<MonthDay>,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let text = deadline.map(|d| d.to_string());
@@ -247,7 +234,7 @@ impl Store {
                 text.as_deref().unwrap_or("按条例默认")
             ),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             sql("UPDATE agencies SET report_deadline = $1 WHERE id = $2")
                 .bind(&text)
                 .bind(agency_id)

@@ -1,8 +1,8 @@
 //! 行政复议 and 行政诉讼 cases (table 四): recorded on their own (imports, earlier years) or about a
 //! request handled here, and concluded once. The date rules are `core::case`'s.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_core::audit::{Actor, Entry};
+use chrono::NaiveDate;
+use gongkai_core::audit::Entry;
 use gongkai_core::case::{check_conclusion, check_filing};
 use gongkai_core::{CaseFacts, CaseKind, CaseResult, Rejection, Slug};
 
@@ -69,8 +69,7 @@ impl Store {
         &self,
         slug: &Slug,
         case: &CaseFacts,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let entry = Entry::new(
@@ -87,7 +86,7 @@ impl Store {
                 )
             ),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             sql(
                 "INSERT INTO cases (agency_id, kind, filed_on, concluded_on, result, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -97,7 +96,7 @@ impl Store {
             .bind(case.filed_on)
             .bind(case.concluded.map(|(on, _)| on))
             .bind(case.concluded.map(|(_, r)| r.key()))
-            .bind(now)
+            .bind(by.now)
             .execute(&mut *tx)
             .await?;
             Ok(())
@@ -111,8 +110,7 @@ impl Store {
         slug: &Slug,
         code: &str,
         case: &NewCase,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let note = case.note.trim();
@@ -122,7 +120,7 @@ impl Store {
             format!("request:{code}"),
             format!("{} {}（{note}）", case.filed_on, case.kind.label()),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             let request: Option<(i64, NaiveDate)> = sql(
                 "SELECT id, received_on FROM requests WHERE agency_id = $1 AND tracking_code = $2",
             )
@@ -141,7 +139,7 @@ impl Store {
             .bind(request_id)
             .bind(case.kind.key())
             .bind(case.filed_on)
-            .bind(now)
+            .bind(by.now)
             .bind(note)
             .execute(&mut *tx)
             .await?;
@@ -157,8 +155,7 @@ impl Store {
         case_id: i64,
         on: NaiveDate,
         result: CaseResult,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let entry = Entry::new(
@@ -167,7 +164,7 @@ impl Store {
             format!("case:{case_id}"),
             format!("{on} 审结：{}", result.label()),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             let filed: Option<(NaiveDate, Option<NaiveDate>)> =
                 sql("SELECT filed_on, concluded_on FROM cases WHERE id = $1 AND agency_id = $2")
                     .bind(case_id)

@@ -1,9 +1,9 @@
 //! Each agency's 主动公开目录: its columns (栏目) in order, one level of sub-columns, each with
 //! what goes in it, its time limit and basis; kept as a version per year (主动公开基本目录（年版）).
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::Datelike;
 use gongkai_core::Slug;
-use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::audit::Entry;
 use gongkai_core::catalogue::{Column, tree_order};
 
 use crate::db::{By, Json, json, sql};
@@ -27,8 +27,7 @@ impl Store {
         &self,
         slug: &Slug,
         names: &[String],
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let existing = self.catalogue(slug).await?;
         let columns: Vec<Column> = names
@@ -44,7 +43,8 @@ impl Store {
                     })
             })
             .collect();
-        self.set_catalogue(slug, &columns, actor, now).await
+        self.set_catalogue(slug, &columns, by)
+            .await
     }
 
     /// Sets the agency's catalogue: the columns given, in that order, then any column left out
@@ -54,8 +54,7 @@ impl Store {
         &self,
         slug: &Slug,
         columns: &[Column],
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let mut all = columns.to_vec();
@@ -74,9 +73,9 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join("、"),
         );
-        let year = gongkai_core::clock::china_date(now).year();
+        let year = gongkai_core::clock::china_date(by.now).year();
         let version = json(&all)?;
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             for (position, c) in (1_i32..).zip(&all) {
                 sql("INSERT INTO catalogue_categories \
                      (agency_id, position, name, parent_name, description, deadline, basis, not_involved) \
@@ -101,7 +100,7 @@ impl Store {
             .bind(agency_id)
             .bind(year)
             .bind(&version)
-            .bind(now.timestamp_millis())
+            .bind(by.ms())
             .execute(&mut *tx)
             .await?;
             Ok(())

@@ -4,7 +4,7 @@
 //! its channels even if the server stops before sending; the worker records progress step by step.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::audit::Entry;
 use gongkai_core::channel::ChannelKind;
 use gongkai_core::item::ItemContent;
 use gongkai_core::{Rejection, Slug};
@@ -145,8 +145,7 @@ impl Store {
         kind: &str,
         name: &str,
         config_json: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<i64, StoreError> {
         let kind: ChannelKind = kind.parse().map_err(Rejection::from)?;
         let agency_id = self.agency_id(slug).await?;
@@ -156,7 +155,7 @@ impl Store {
             format!("agency:{slug}"),
             format!("新增发布渠道“{name}”（{}）", kind.key()),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             sql(
                 "INSERT INTO channels (agency_id, kind, name, config_json, active) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -179,8 +178,7 @@ impl Store {
         slug: &Slug,
         id: i64,
         active: bool,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let entry = Entry::new(
@@ -193,7 +191,7 @@ impl Store {
                 "停用发布渠道"
             },
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             let done = sql("UPDATE channels SET active = $1 WHERE id = $2 AND agency_id = $3")
                 .bind(active)
                 .bind(id)

@@ -378,7 +378,7 @@ impl<'a> By<'a> {
     }
 
     /// Milliseconds since the epoch, as stored.
-    pub(crate) fn ms(&self) -> i64 {
+    pub fn ms(&self) -> i64 {
         self.now.timestamp_millis()
     }
 }

@@ -14,6 +14,7 @@ use gongkai_core::item::{Attribute, DocKind, ItemContent};
 use gongkai_core::report::StaffTexts;
 use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
 
+use crate::By;
 use crate::db::sql;
 use crate::{NewItem, Store, StoreError};
 
@@ -194,7 +195,7 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
     let actor = Actor::system("载入示例数据");
     for agency in agencies() {
         if store.find_agency(&agency.slug).await?.is_none() {
-            store.insert_agency(&agency, &actor, now).await?;
+            store.insert_agency(&agency, By::new(&actor, now)).await?;
             loaded.agencies += 1;
         }
     }
@@ -255,7 +256,9 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
                 }
             })
             .collect();
-        store.set_catalogue(&town, &columns, &actor, now).await?;
+        store
+            .set_catalogue(&town, &columns, By::new(&actor, now))
+            .await?;
     }
     let agency_id = store.agency_id(&town).await?;
     for (serial, (category, title, published_on)) in ITEMS.into_iter().enumerate() {
@@ -274,7 +277,9 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
                 index_no: Some(format!("11370323004345133C/{YEAR}-{:05}", serial + 1)),
                 content: Some(demo_content(category, title, published_on)),
             };
-            store.insert_item(&town, &item, &actor, now).await?;
+            store
+                .insert_item(&town, &item, By::new(&actor, now))
+                .await?;
         }
     }
     let has_texts: Option<i32> =
@@ -285,7 +290,7 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
             .await?;
     if has_texts.is_none() {
         store
-            .set_report_texts(&town, YEAR, &texts_2024(), &actor, now)
+            .set_report_texts(&town, YEAR, &texts_2024(), By::new(&actor, now))
             .await?;
     }
     Ok(loaded)

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use gongkai_core::Slug;
-use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::audit::Entry;
 
 use crate::db::{By, Millis, sql};
 use crate::{Store, StoreError};
@@ -30,8 +30,7 @@ impl Store {
         slug: &Slug,
         body_html: &str,
         note: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<i32, StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let entry = Entry::new(
@@ -40,7 +39,7 @@ impl Store {
             format!("guide:{slug}"),
             format!("修订政府信息公开指南：{note}"),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             sql(
                 "INSERT INTO guide_versions (agency_id, version, body_html, note, actor, saved_ms) \
                  SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5 FROM guide_versions \
@@ -49,8 +48,8 @@ impl Store {
             .bind(agency_id)
             .bind(body_html)
             .bind(note)
-            .bind(&actor.name)
-            .bind(now.timestamp_millis())
+            .bind(&by.actor.name)
+            .bind(by.ms())
             .scalar(&mut *tx)
             .await
         })

@@ -1,9 +1,9 @@
 //! The letters issued for requests (composed by `core::letter`, kept unchanged: what the requester
 //! received is what the file shows) and the letter settings each agency may set for those below it.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use gongkai_core::Slug;
-use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::audit::Entry;
 use gongkai_core::letter::{Letter, LetterKind, LetterSettings};
 
 use crate::db::{By, Json, json, sql};
@@ -59,8 +59,7 @@ impl Store {
         &self,
         slug: &Slug,
         settings: &LetterSettings,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let id = self.agency_id(slug).await?;
         let entry = Entry::new(
@@ -78,7 +77,7 @@ impl Store {
             ),
         );
         let settings = json(settings)?;
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             sql(
                 "INSERT INTO remedy_settings (agency_id, settings_json) VALUES ($1, $2) \
                  ON CONFLICT (agency_id) DO UPDATE SET settings_json = excluded.settings_json",

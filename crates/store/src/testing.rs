@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 
+use crate::By;
 use crate::Store;
 
 /// A migrated store that deletes its database when dropped.
@@ -157,7 +158,7 @@ pub async fn review_through(
     .zip(steps)
     {
         if let Err(e) = store
-            .review_item(slug, draft, step, who, actor, now, today)
+            .review_item(slug, draft, step, who, By::new(actor, now), today)
             .await
         {
             panic!("{step:?} refused: {e}");

@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use gongkai_core::Slug;
 use gongkai_core::audit::{Actor, ChainBreak};
 use gongkai_core::auth::{HashParams, Role, hash_password, sha256_hex};
+use gongkai_store::By;
 use gongkai_store::{AuditFilter, NewSession, NewUser, Store, StoreError, demo, on_both_backends};
 
 fn now() -> DateTime<Utc> {
@@ -31,7 +32,10 @@ async fn new_user(store: &Store, name: &str) -> i64 {
         is_system_admin: false,
         must_change_password: false,
     };
-    store.create_user(&user, &admin(), now()).await.unwrap()
+    store
+        .create_user(&user, By::new(&admin(), now()))
+        .await
+        .unwrap()
 }
 
 async fn users_roles_and_principals(store: &Store) {
@@ -45,25 +49,25 @@ async fn users_roles_and_principals(store: &Store) {
         must_change_password: false,
     };
     assert!(matches!(
-        store.create_user(&dup, &admin(), now()).await,
+        store.create_user(&dup, By::new(&admin(), now())).await,
         Err(StoreError::Conflict(_))
     ));
 
     assert!(
         store
-            .grant_role(id, &town(), Role::Drafter, &admin(), now())
+            .grant_role(id, &town(), Role::Drafter, By::new(&admin(), now()))
             .await
             .unwrap()
     );
     assert!(
         !store
-            .grant_role(id, &town(), Role::Drafter, &admin(), now())
+            .grant_role(id, &town(), Role::Drafter, By::new(&admin(), now()))
             .await
             .unwrap(),
         "granting twice changes nothing"
     );
     store
-        .grant_role(id, &town(), Role::CaseOfficer, &admin(), now())
+        .grant_role(id, &town(), Role::CaseOfficer, By::new(&admin(), now()))
         .await
         .unwrap();
     let p = store.principal(id).await.unwrap().unwrap();
@@ -71,19 +75,22 @@ async fn users_roles_and_principals(store: &Store) {
     assert!(p.has_role(&town(), Role::Drafter) && p.has_role(&town(), Role::CaseOfficer));
     assert!(
         store
-            .revoke_role(id, &town(), Role::Drafter, &admin(), now())
+            .revoke_role(id, &town(), Role::Drafter, By::new(&admin(), now()))
             .await
             .unwrap()
     );
     assert!(
         !store
-            .revoke_role(id, &town(), Role::Drafter, &admin(), now())
+            .revoke_role(id, &town(), Role::Drafter, By::new(&admin(), now()))
             .await
             .unwrap()
     );
     assert_eq!(store.grants_of(id).await.unwrap().len(), 1);
 
-    store.set_disabled(id, true, &admin(), now()).await.unwrap();
+    store
+        .set_disabled(id, true, By::new(&admin(), now()))
+        .await
+        .unwrap();
     assert!(
         store.principal(id).await.unwrap().is_none(),
         "a disabled account has no principal"
@@ -103,8 +110,7 @@ async fn sessions_rotate_and_end(store: &Store) {
                 replaces: None,
                 address: "127.0.0.1",
             },
-            &actor,
-            now(),
+            By::new(&actor, now()),
         )
         .await
         .unwrap();
@@ -120,8 +126,7 @@ async fn sessions_rotate_and_end(store: &Store) {
                 replaces: Some(&a),
                 address: "127.0.0.1",
             },
-            &actor,
-            now(),
+            By::new(&actor, now()),
         )
         .await
         .unwrap();
@@ -146,13 +151,12 @@ async fn sessions_rotate_and_end(store: &Store) {
                 replaces: None,
                 address: "10.0.0.2",
             },
-            &actor,
-            now(),
+            By::new(&actor, now()),
         )
         .await
         .unwrap();
     store
-        .set_password(id, "newhash", false, Some(&b), &actor, now())
+        .set_password(id, "newhash", false, Some(&b), By::new(&actor, now()))
         .await
         .unwrap();
     assert!(store.find_session(&b).await.unwrap().is_some());
@@ -211,7 +215,7 @@ async fn every_write_is_audited_and_the_chain_verifies(store: &Store) {
     demo::load(store, now()).await.unwrap();
     let id = new_user(store, "zhaoliu").await;
     store
-        .grant_role(id, &town(), Role::FinalReviewer, &admin(), now())
+        .grant_role(id, &town(), Role::FinalReviewer, By::new(&admin(), now()))
         .await
         .unwrap();
     let n = store.audit_count().await.unwrap();
@@ -265,7 +269,7 @@ async fn concurrent_writers_never_fork_the_chain(store: &Store) {
             let store = store.clone();
             tokio::spawn(async move {
                 store
-                    .grant_role(id, &town(), role, &admin(), now())
+                    .grant_role(id, &town(), role, By::new(&admin(), now()))
                     .await
                     .unwrap()
             })

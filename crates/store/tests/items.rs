@@ -11,6 +11,7 @@ use gongkai_core::audit::Actor;
 use gongkai_core::item::{
     Attribute, DocKind, ItemContent, ItemStatus, ReviewStep, Reviewer, Validity,
 };
+use gongkai_store::By;
 use gongkai_store::testing::review_through;
 use gongkai_store::{NewUser, Store, StoreError, demo, on_both_backends};
 
@@ -36,8 +37,7 @@ async fn user(store: &Store, name: &str) -> (i64, Actor) {
                 is_system_admin: false,
                 must_change_password: false,
             },
-            &Actor::system("测试"),
-            now(),
+            By::new(&Actor::system("测试"), now()),
         )
         .await
         .unwrap();
@@ -94,8 +94,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
                 title: "关于推进乡村振兴的实施意见".into(),
                 ..ItemContent::default()
             },
-            &drafter,
-            now(),
+            By::new(&drafter, now()),
         )
         .await
         .unwrap();
@@ -106,8 +105,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
             id,
             &ReviewStep::Submit,
             as_drafter,
-            &drafter,
-            now(),
+            By::new(&drafter, now()),
             d("2025-03-20"),
         )
         .await
@@ -121,8 +119,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
             &town(),
             id,
             &content("关于推进乡村振兴的实施意见"),
-            &drafter,
-            now(),
+            By::new(&drafter, now()),
         )
         .await
         .unwrap();
@@ -132,8 +129,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
             id,
             &ReviewStep::Submit,
             as_drafter,
-            &drafter,
-            now(),
+            By::new(&drafter, now()),
             d("2025-03-20"),
         )
         .await
@@ -141,7 +137,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
     // Under review the draft cannot be edited; the drafter cannot review it.
     assert!(
         store
-            .save_item_draft(&town(), id, &content("改"), &drafter, now())
+            .save_item_draft(&town(), id, &content("改"), By::new(&drafter, now()))
             .await
             .is_err()
     );
@@ -156,8 +152,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
                 id,
                 &ReviewStep::ApproveFirst,
                 own,
-                &drafter,
-                now(),
+                By::new(&drafter, now()),
                 d("2025-03-20")
             )
             .await
@@ -169,8 +164,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
             id,
             &ReviewStep::ApproveFirst,
             as_head,
-            &head,
-            now(),
+            By::new(&head, now()),
             d("2025-03-20"),
         )
         .await
@@ -184,8 +178,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
                 reason: "请补充附件说明".into(),
             },
             as_leader,
-            &leader,
-            now(),
+            By::new(&leader, now()),
             d("2025-03-21"),
         )
         .await
@@ -195,8 +188,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
             &town(),
             id,
             &content("关于推进乡村振兴的实施意见"),
-            &drafter,
-            now(),
+            By::new(&drafter, now()),
         )
         .await
         .unwrap();
@@ -206,8 +198,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
             id,
             &ReviewStep::Submit,
             as_drafter,
-            &drafter,
-            now(),
+            By::new(&drafter, now()),
             d("2025-03-21"),
         )
         .await
@@ -218,8 +209,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
             id,
             &ReviewStep::ApproveFirst,
             as_head,
-            &head,
-            now(),
+            By::new(&head, now()),
             d("2025-03-21"),
         )
         .await
@@ -230,8 +220,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
             id,
             &ReviewStep::ApproveFinal,
             as_leader,
-            &leader,
-            now(),
+            By::new(&leader, now()),
             d("2025-03-24"),
         )
         .await
@@ -259,8 +248,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
         .create_item_draft(
             &town(),
             &content("2025年第二次镇长办公会议纪要"),
-            &drafter,
-            now(),
+            By::new(&drafter, now()),
         )
         .await
         .unwrap();
@@ -323,8 +311,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
                 doc_number: String::new(),
                 ..content("《关于推进乡村振兴的实施意见》政策解读")
             },
-            &drafter,
-            now(),
+            By::new(&drafter, now()),
         )
         .await
         .unwrap();
@@ -367,8 +354,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
                 reason: "文件已废止".into(),
             },
             as_leader,
-            &leader,
-            now(),
+            By::new(&leader, now()),
             d("2025-04-01"),
         )
         .await
@@ -415,8 +401,7 @@ async fn index_numbers_continue_after_imported_ones(store: &Store) {
         .create_item_draft(
             &town(),
             &content("西里镇2024年冬季森林防火通告"),
-            &drafter,
-            now(),
+            By::new(&drafter, now()),
         )
         .await
         .unwrap();
@@ -454,20 +439,23 @@ async fn index_numbers_continue_after_imported_ones(store: &Store) {
     let system = Actor::system("测试");
     assert!(
         store
-            .set_index_pattern(&town(), "{code}-{serial:5}", &system, now())
+            .set_index_pattern(&town(), "{code}-{serial:5}", By::new(&system, now()))
             .await
             .is_err()
     );
     store
-        .set_index_pattern(&town(), "{code}/{yyyymm}-{serial:4}", &system, now())
+        .set_index_pattern(
+            &town(),
+            "{code}/{yyyymm}-{serial:4}",
+            By::new(&system, now()),
+        )
         .await
         .unwrap();
     let second = store
         .create_item_draft(
             &town(),
             &content("西里镇2024年冬季安全生产通告"),
-            &drafter,
-            now(),
+            By::new(&drafter, now()),
         )
         .await
         .unwrap();

@@ -14,6 +14,7 @@ use gongkai_core::{
     Agency, AgencyKind, CaseFacts, CaseKind, CaseResult, CreditCode, Outcome, RequestFacts,
     RequesterKind, Slug,
 };
+use gongkai_store::By;
 use gongkai_store::{NewItem, Store, StoreError, demo, on_both_backends};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -142,7 +143,7 @@ async fn bad_input_is_refused_and_changes_nothing(store: &Store) {
         content: None,
     };
     let err = store
-        .insert_item(&town(), &item, &tester(), now())
+        .insert_item(&town(), &item, By::new(&tester(), now()))
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Rejected(_)), "{err}");
@@ -161,7 +162,7 @@ async fn bad_input_is_refused_and_changes_nothing(store: &Store) {
     )
     .unwrap();
     assert!(matches!(
-        store.insert_agency(&dup, &tester(), now()).await,
+        store.insert_agency(&dup, By::new(&tester(), now())).await,
         Err(StoreError::Conflict(_))
     ));
     let missing = Slug::parse("no-such-agency").unwrap();
@@ -206,7 +207,7 @@ async fn requests_and_cases_are_counted_from_the_database(store: &Store) {
         ),
     ];
     store
-        .insert_request_facts(&town(), &requests, &tester(), now())
+        .insert_request_facts(&town(), &requests, By::new(&tester(), now()))
         .await
         .unwrap();
     let case = CaseFacts::new(
@@ -216,7 +217,7 @@ async fn requests_and_cases_are_counted_from_the_database(store: &Store) {
     )
     .unwrap();
     store
-        .insert_case(&town(), &case, &tester(), now())
+        .insert_case(&town(), &case, By::new(&tester(), now()))
         .await
         .unwrap();
 
@@ -283,7 +284,7 @@ async fn random_histories_pass_every_check_when_read_back(store: &Store) {
         )
         .unwrap();
         store
-            .insert_agency(&agency, &tester(), now())
+            .insert_agency(&agency, By::new(&tester(), now()))
             .await
             .unwrap();
         let requests: Vec<RequestFacts> = history
@@ -298,7 +299,7 @@ async fn random_histories_pass_every_check_when_read_back(store: &Store) {
             })
             .collect();
         store
-            .insert_request_facts(&slug, &requests, &tester(), now())
+            .insert_request_facts(&slug, &requests, By::new(&tester(), now()))
             .await
             .unwrap();
         let mut previous = None;
@@ -350,7 +351,7 @@ async fn the_public_sees_the_published_version(store: &Store) {
     assert_eq!(preview.report.proactive.total, 20);
     let (report, _) = store.checked_report(&town(), 2024, today).await.unwrap();
     store
-        .publish_report(&town(), &report, "", &tester(), now(), today)
+        .publish_report(&town(), &report, "", By::new(&tester(), now()), today)
         .await
         .unwrap();
     // A record of the year entered after publication changes the live figures only.
@@ -363,7 +364,7 @@ async fn the_public_sees_the_published_version(store: &Store) {
         content: None,
     };
     store
-        .insert_item(&town(), &late, &tester(), now())
+        .insert_item(&town(), &late, By::new(&tester(), now()))
         .await
         .unwrap();
     let (live, _) = store.checked_report(&town(), 2024, today).await.unwrap();

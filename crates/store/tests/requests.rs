@@ -19,6 +19,7 @@ use gongkai_core::{
     Agency, AgencyKind, CaseKind, CaseResult, Channel, CreditCode, DecisionDetails, Outcome,
     OutcomeGroup, RequesterKind, Slug,
 };
+use gongkai_store::By;
 use gongkai_store::{
     AuditFilter, NewCase, NewRequest, Requester, Store, StoreError, demo, on_both_backends,
 };
@@ -84,7 +85,12 @@ fn request(received: &str) -> NewRequest {
 async fn a_request_moves_through_the_workflow_into_table_three(store: &Store) {
     demo::load(store, now()).await.unwrap();
     let code = store
-        .register_request(&town(), &request("2025-03-03"), &officer(), now(), rules())
+        .register_request(
+            &town(),
+            &request("2025-03-03"),
+            By::new(&officer(), now()),
+            rules(),
+        )
         .await
         .unwrap();
     assert_eq!(code.len(), 12);
@@ -104,7 +110,7 @@ async fn a_request_moves_through_the_workflow_into_table_three(store: &Store) {
         },
     ] {
         store
-            .apply_request_event(&town(), &code, &e, &officer(), now(), rules())
+            .apply_request_event(&town(), &code, &e, By::new(&officer(), now()), rules())
             .await
             .unwrap();
     }
@@ -149,7 +155,12 @@ async fn a_request_moves_through_the_workflow_into_table_three(store: &Store) {
 async fn a_refused_step_changes_nothing(store: &Store) {
     demo::load(store, now()).await.unwrap();
     let code = store
-        .register_request(&town(), &request("2025-03-03"), &officer(), now(), rules())
+        .register_request(
+            &town(),
+            &request("2025-03-03"),
+            By::new(&officer(), now()),
+            rules(),
+        )
         .await
         .unwrap();
     let before = (
@@ -173,7 +184,7 @@ async fn a_refused_step_changes_nothing(store: &Store) {
     ];
     for e in &refused {
         let err = store
-            .apply_request_event(&town(), &code, e, &officer(), now(), rules())
+            .apply_request_event(&town(), &code, e, By::new(&officer(), now()), rules())
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::Rejected(_)), "{err}");
@@ -195,8 +206,7 @@ async fn a_refused_step_changes_nothing(store: &Store) {
             &Event::Accept {
                 on: d("2025-03-04"),
             },
-            &officer(),
-            now(),
+            By::new(&officer(), now()),
             rules(),
         )
         .await;
@@ -205,7 +215,7 @@ async fn a_refused_step_changes_nothing(store: &Store) {
 
 async fn step(store: &Store, slug: &Slug, code: &str, e: Event) {
     store
-        .apply_request_event(slug, code, &e, &officer(), now(), rules())
+        .apply_request_event(slug, code, &e, By::new(&officer(), now()), rules())
         .await
         .unwrap_or_else(|err| panic!("{e:?}: {err}"));
 }
@@ -223,7 +233,7 @@ async fn register(
     new.requester.id_document = id.to_owned();
     new.requester.contact = "wang@example.com".into();
     store
-        .register_request(slug, &new, &officer(), now(), rules())
+        .register_request(slug, &new, By::new(&officer(), now()), rules())
         .await
         .unwrap()
 }
@@ -250,7 +260,7 @@ async fn a_scripted_year_gives_the_hand_counted_tables(store: &Store) {
     )
     .unwrap();
     store
-        .insert_agency(&agency, &officer(), now())
+        .insert_agency(&agency, By::new(&officer(), now()))
         .await
         .unwrap();
 
@@ -477,8 +487,7 @@ async fn a_scripted_year_gives_the_hand_counted_tables(store: &Store) {
                 filed_on: d("2025-08-01"),
                 note: "沂政复〔2025〕1号".into(),
             },
-            &actor,
-            now(),
+            By::new(&actor, now()),
         )
         .await
         .unwrap();
@@ -491,8 +500,7 @@ async fn a_scripted_year_gives_the_hand_counted_tables(store: &Store) {
                 filed_on: d("2025-11-03"),
                 note: "沂政复〔2025〕9号".into(),
             },
-            &actor,
-            now(),
+            By::new(&actor, now()),
         )
         .await
         .unwrap();
@@ -505,8 +513,7 @@ async fn a_scripted_year_gives_the_hand_counted_tables(store: &Store) {
                 filed_on: d("2025-08-15"),
                 note: "（2025）鲁0323行初5号".into(),
             },
-            &actor,
-            now(),
+            By::new(&actor, now()),
         )
         .await
         .unwrap();
@@ -517,8 +524,7 @@ async fn a_scripted_year_gives_the_hand_counted_tables(store: &Store) {
             cases[0].id,
             d("2025-09-20"),
             CaseResult::Upheld,
-            &actor,
-            now(),
+            By::new(&actor, now()),
         )
         .await
         .unwrap();
@@ -528,8 +534,7 @@ async fn a_scripted_year_gives_the_hand_counted_tables(store: &Store) {
             cases[2].id,
             d("2025-12-01"),
             CaseResult::Corrected,
-            &actor,
-            now(),
+            By::new(&actor, now()),
         )
         .await
         .unwrap();
@@ -540,8 +545,7 @@ async fn a_scripted_year_gives_the_hand_counted_tables(store: &Store) {
                 cases[0].id,
                 d("2025-09-21"),
                 CaseResult::Other,
-                &actor,
-                now()
+                By::new(&actor, now())
             )
             .await,
         Err(StoreError::Rejected(_))
@@ -751,8 +755,7 @@ async fn a_decision_fails_closed_without_a_reconsideration_body(store: &Store) {
             &county,
             &code,
             &decide("2025-03-10", Outcome::Disclosed),
-            &officer(),
-            now(),
+            By::new(&officer(), now()),
             rules(),
         )
         .await
@@ -773,7 +776,7 @@ async fn a_decision_fails_closed_without_a_reconsideration_body(store: &Store) {
         ..LetterSettings::default()
     };
     store
-        .set_letter_settings(&county, &settings, &officer(), now())
+        .set_letter_settings(&county, &settings, By::new(&officer(), now()))
         .await
         .unwrap();
     step(
@@ -810,7 +813,7 @@ async fn concurrent_registrations_get_distinct_letter_numbers(store: &Store) {
                 let mut new = request("2025-03-03");
                 new.description = format!("第{i}号申请");
                 store
-                    .register_request(&town(), &new, &officer(), now(), rules())
+                    .register_request(&town(), &new, By::new(&officer(), now()), rules())
                     .await
             })
         })

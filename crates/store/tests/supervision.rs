@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::supervision::{MessageKind, NewMessage, Proposal};
+use gongkai_store::By;
 use gongkai_store::{Store, StoreError, demo, on_both_backends};
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -74,8 +75,7 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
             &codes[0],
             "在“政府预决算”栏目。",
             true,
-            &staff,
-            at("2025-03-04"),
+            By::new(&staff, at("2025-03-04")),
         )
         .await
         .unwrap();
@@ -85,8 +85,7 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
             &codes[3],
             "已更新政府会议栏目。",
             true,
-            &staff,
-            at("2025-10-09"),
+            By::new(&staff, at("2025-10-09")),
         )
         .await
         .unwrap();
@@ -104,8 +103,7 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
             &private,
             "答复内容如下。",
             true,
-            &staff,
-            at("2025-03-11"),
+            By::new(&staff, at("2025-03-11")),
         )
         .await;
     assert!(
@@ -118,8 +116,7 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
             &private,
             "答复内容如下。",
             false,
-            &staff,
-            at("2025-03-20"),
+            By::new(&staff, at("2025-03-20")),
         )
         .await
         .unwrap();
@@ -129,8 +126,7 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
             &private,
             "再答复一次。",
             false,
-            &staff,
-            at("2025-03-21"),
+            By::new(&staff, at("2025-03-21")),
         )
         .await;
     assert!(
@@ -156,8 +152,7 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
             &by_mail,
             "答复见本邮件。",
             false,
-            &staff,
-            at("2025-12-02"),
+            By::new(&staff, at("2025-12-02")),
         )
         .await
         .unwrap();
@@ -252,14 +247,14 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
         ..Proposal::default()
     };
     let id = store
-        .save_proposal(&town(), &p, &admin, at("2025-04-01"))
+        .save_proposal(&town(), &p, By::new(&admin, at("2025-04-01")))
         .await
         .unwrap();
     p.id = id;
     p.published_on = Some(at("2025-06-01").date_naive());
     assert!(
         store
-            .save_proposal(&town(), &p, &admin, at("2025-06-01"))
+            .save_proposal(&town(), &p, By::new(&admin, at("2025-06-01")))
             .await
             .is_err(),
         "publishing needs the reply first"
@@ -267,7 +262,7 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
     p.replied_on = Some(at("2025-05-20").date_naive());
     p.result = "已在各村更新公开栏。".into();
     store
-        .save_proposal(&town(), &p, &admin, at("2025-06-01"))
+        .save_proposal(&town(), &p, By::new(&admin, at("2025-06-01")))
         .await
         .unwrap();
     let q = Proposal {
@@ -284,12 +279,12 @@ async fn a_year_of_supervision_gives_the_report_its_figures(store: &Store) {
         ..q
     };
     store
-        .save_proposal(&town(), &q, &admin, at("2025-04-02"))
+        .save_proposal(&town(), &q, By::new(&admin, at("2025-04-02")))
         .await
         .unwrap();
     assert!(
         store
-            .save_proposal(&town(), &q, &admin, at("2025-04-02"))
+            .save_proposal(&town(), &q, By::new(&admin, at("2025-04-02")))
             .await
             .is_err(),
         "the same number twice"

@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::pages::find;
 use crate::session::Staff;
 use crate::views;
+use gongkai_store::By;
 
 async fn default_guide(state: &AppState, agency: &Agency) -> Result<String, AppError> {
     let supervisor = match &agency.parent {
@@ -190,8 +191,7 @@ pub async fn save(
             &agency.slug,
             &body,
             form.note.trim(),
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
         )
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}/guide", agency.slug)).into_response())
@@ -291,7 +291,11 @@ pub async fn save_catalogue(
     };
     state
         .store
-        .set_catalogue(&agency.slug, &columns, &s.actor(), state.clock.now())
+        .set_catalogue(
+            &agency.slug,
+            &columns,
+            By::new(&s.actor(), state.clock.now()),
+        )
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}/catalogue", agency.slug)).into_response())
 }

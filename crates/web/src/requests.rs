@@ -21,6 +21,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::pages::find as agency;
 use crate::session::{Visitor, render_form as render};
+use gongkai_store::By;
 
 /// The ways an applicant may ask to receive the information (第二十九条第（三）项).
 pub(crate) const DELIVERY: [&str; 4] = ["纸质文本", "电子邮件", "电子数据拷贝", "现场查阅"];
@@ -83,8 +84,7 @@ pub(crate) async fn register_online(
         .register_request(
             &a.slug,
             &new,
-            &Actor::system("网上申请"),
-            state.clock.now(),
+            By::new(&Actor::system("网上申请"), state.clock.now()),
             state.rules(),
         )
         .await

@@ -12,6 +12,7 @@ use chrono::Duration;
 use common::{TOWN_A, mails_to, new_request, signed_in, world};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
+use gongkai_store::By;
 use gongkai_store::{Store, on_both_backends};
 
 async fn a_case_officer_handles_a_request_through_the_workflow(store: &Store) {
@@ -21,8 +22,7 @@ async fn a_case_officer_handles_a_request_through_the_workflow(store: &Store) {
         .register_request(
             &a,
             &new_request("2025-02-24"),
-            &Actor::system("测试"),
-            w.clock_now(),
+            By::new(&Actor::system("测试"), w.clock_now()),
             common::rules(),
         )
         .await
@@ -333,8 +333,7 @@ async fn officers_are_notified_of_new_requests_and_of_steps_on_theirs(store: &St
         .register_request(
             &a,
             &new_request("2025-02-24"),
-            &Actor::system("网上申请"),
-            w.clock_now(),
+            By::new(&Actor::system("网上申请"), w.clock_now()),
             common::rules(),
         )
         .await
@@ -350,8 +349,10 @@ async fn officers_are_notified_of_new_requests_and_of_steps_on_theirs(store: &St
             &a,
             &code,
             Some((w.users["a_officer"], "甲经办人")),
-            &Actor::user(w.users["root"], "总管理员", "root"),
-            w.clock_now(),
+            By::new(
+                &Actor::user(w.users["root"], "总管理员", "root"),
+                w.clock_now(),
+            ),
         )
         .await
         .unwrap();
@@ -374,8 +375,10 @@ async fn officers_are_notified_of_new_requests_and_of_steps_on_theirs(store: &St
             &gongkai_core::workflow::Event::StartConsultation {
                 on: "2025-02-26".parse().unwrap(),
             },
-            &Actor::user(w.users["root"], "总管理员", "root"),
-            w.clock_now(),
+            By::new(
+                &Actor::user(w.users["root"], "总管理员", "root"),
+                w.clock_now(),
+            ),
             common::rules(),
         )
         .await
@@ -407,8 +410,7 @@ async fn overdue_requests_are_flagged(store: &Store) {
         .register_request(
             &a,
             &new_request("2025-02-24"),
-            &Actor::system("测试"),
-            w.clock_now(),
+            By::new(&Actor::system("测试"), w.clock_now()),
             common::rules(),
         )
         .await

@@ -14,6 +14,7 @@ use gongkai_core::audit::Actor;
 use gongkai_core::item::{ReviewStep, Reviewer};
 use gongkai_jobs::index::follow_once;
 use gongkai_search::{SearchIndex, SearchQuery};
+use gongkai_store::By;
 use gongkai_store::{Store, on_both_backends};
 
 fn hits(index: &SearchIndex, text: &str) -> Vec<i64> {
@@ -63,8 +64,7 @@ async fn another_process_publication_reaches_this_index(store: &Store) {
                 first: true,
                 final_: true,
             },
-            &Actor::system("另一进程"),
-            w.clock_now(),
+            By::new(&Actor::system("另一进程"), w.clock_now()),
             w.clock_now().date_naive(),
         )
         .await

@@ -14,6 +14,7 @@ use common::{Client, TOWN_A, signed_in, world};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::Role;
+use gongkai_store::By;
 use gongkai_store::{Store, on_both_backends};
 
 fn unescape(s: &str) -> String {
@@ -31,7 +32,7 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         ("a_admin", Role::FinalReviewer),
     ] {
         store
-            .grant_role(w.users[user], &a, role, &system, w.clock_now())
+            .grant_role(w.users[user], &a, role, By::new(&system, w.clock_now()))
             .await
             .unwrap();
     }
@@ -115,8 +116,7 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
             &gongkai_core::Slug::parse(common::TOWN_B).unwrap(),
             w.b_item.0,
             w.b_attachment,
-            &gongkai_core::audit::Actor::system("测试"),
-            w.clock_now(),
+            By::new(&gongkai_core::audit::Actor::system("测试"), w.clock_now()),
         )
         .await;
     assert!(

@@ -15,6 +15,7 @@ use gongkai_core::audit::Actor;
 use gongkai_core::workflow::Event;
 use gongkai_core::{Channel, DecisionDetails, FixedClock, Outcome, RequesterKind, Slug};
 use gongkai_jobs::mail::{MailConfig, Mailer};
+use gongkai_store::By;
 use gongkai_store::{NewRequest, Requester, Store, on_both_backends};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -80,7 +81,7 @@ async fn the_requester_is_mailed_once_per_letter_even_when_the_server_was_down(s
     };
     let now = w.clock_now();
     let code = store
-        .register_request(&slug, &new, &Actor::system("测试"), now, rules())
+        .register_request(&slug, &new, By::new(&Actor::system("测试"), now), rules())
         .await
         .unwrap();
 
@@ -132,8 +133,7 @@ async fn the_requester_is_mailed_once_per_letter_even_when_the_server_was_down(s
                     ..DecisionDetails::default()
                 },
             },
-            &Actor::system("测试"),
-            now,
+            By::new(&Actor::system("测试"), now),
             rules(),
         )
         .await

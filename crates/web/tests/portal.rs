@@ -12,6 +12,7 @@ use axum::http::{Request, StatusCode, header};
 use chrono::NaiveDate;
 use gongkai_core::FixedClock;
 use gongkai_core::report::StaffTexts;
+use gongkai_store::By;
 use gongkai_store::{Store, demo, on_both_backends};
 use tower::ServiceExt;
 
@@ -121,8 +122,10 @@ async fn staff_text_is_escaped_on_the_report_page(store: &Store) {
             &slug,
             2024,
             &texts,
-            &gongkai_core::audit::Actor::system("测试"),
-            "2025-01-16T02:00:00Z".parse().unwrap(),
+            By::new(
+                &gongkai_core::audit::Actor::system("测试"),
+                "2025-01-16T02:00:00Z".parse().unwrap(),
+            ),
         )
         .await
         .unwrap();
@@ -155,8 +158,10 @@ async fn add_column(store: &Store, name: &str) {
         .set_categories(
             &slug,
             &columns,
-            &gongkai_core::audit::Actor::system("另一进程"),
-            "2025-03-01T02:00:00Z".parse().unwrap(),
+            By::new(
+                &gongkai_core::audit::Actor::system("另一进程"),
+                "2025-03-01T02:00:00Z".parse().unwrap(),
+            ),
         )
         .await
         .unwrap();

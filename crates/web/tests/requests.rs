@@ -174,10 +174,7 @@ async fn the_api_registers_a_request_and_the_tracking_page_serves_its_letters(st
         StatusCode::NOT_FOUND
     );
     // The mail announcing the receipt waits in the outbox.
-    assert_eq!(
-        common::mails_to(store, "office@example.com").await.len(),
-        1
-    );
+    assert_eq!(common::mails_to(store, "office@example.com").await.len(), 1);
 
     let doc = c.get("/api/openapi.json").await;
     assert_eq!(doc.status, StatusCode::OK);

@@ -12,6 +12,7 @@ use common::{TOWN_A, TOWN_B, signed_in, world};
 use gongkai_core::audit::Actor;
 use gongkai_core::request::Decided;
 use gongkai_core::{Outcome, RequestFacts, RequesterKind, Slug};
+use gongkai_store::By;
 use gongkai_store::{Store, on_both_backends};
 
 async fn the_oversight_officer_sees_failing_members_and_the_consolidated_table(store: &Store) {
@@ -39,8 +40,7 @@ async fn the_oversight_officer_sees_failing_members_and_the_consolidated_table(s
                 "2024-03-01",
                 "2024-03-10",
             )],
-            &Actor::system("测试"),
-            now,
+            By::new(&Actor::system("测试"), now),
         )
         .await
         .unwrap();
@@ -51,8 +51,7 @@ async fn the_oversight_officer_sees_failing_members_and_the_consolidated_table(s
                 req(RequesterKind::Business, "2024-05-01", "2024-05-20"),
                 req(RequesterKind::NaturalPerson, "2024-06-01", "2024-06-02"),
             ],
-            &Actor::system("测试"),
-            now,
+            By::new(&Actor::system("测试"), now),
         )
         .await
         .unwrap();
@@ -65,8 +64,7 @@ async fn the_oversight_officer_sees_failing_members_and_the_consolidated_table(s
             2024,
             &t2,
             "县司法局通报",
-            &Actor::system("测试"),
-            now,
+            By::new(&Actor::system("测试"), now),
         )
         .await
         .unwrap();

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use common::{TOWN_A, TOWN_B, signed_in, world};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
+use gongkai_store::By;
 use gongkai_store::{Store, demo, on_both_backends};
 
 async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
@@ -22,8 +23,7 @@ async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
             &Slug::parse(TOWN_B).unwrap(),
             2024,
             &demo::texts_2024(),
-            &Actor::system("测试"),
-            now,
+            By::new(&Actor::system("测试"), now),
         )
         .await
         .unwrap();
@@ -111,7 +111,13 @@ async fn an_error_blocks_publication_and_only_editors_edit(store: &Store) {
     let mut t2 = gongkai_core::report::Table2::unreported();
     t2.rules.issued = Some(1);
     store
-        .set_reported_table2(&b, 2024, &t2, "测试", &Actor::system("测试"), w.clock_now())
+        .set_reported_table2(
+            &b,
+            2024,
+            &t2,
+            "测试",
+            By::new(&Actor::system("测试"), w.clock_now()),
+        )
         .await
         .unwrap();
     let mut admin = signed_in(&w, "b_admin").await;

@@ -1,9 +1,8 @@
 //! A draft's attachments: added and removed only while it is being written (the rules are
 //! `core::item::ReviewState`'s); the portal shows those of the published item.
 
-use chrono::{DateTime, Utc};
 use gongkai_core::Slug;
-use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::audit::Entry;
 
 use super::drafts::lock_draft;
 use crate::db::{By, sql};
@@ -29,8 +28,7 @@ impl Store {
         slug: &Slug,
         draft: i64,
         attachment: i64,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let entry = Entry::new(
@@ -39,7 +37,7 @@ impl Store {
             format!("item-draft:{draft}"),
             format!("删除附件 {attachment}"),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             let (state, item) = lock_draft(tx, draft, agency_id).await?;
             state.may_remove_attachment(item.is_some())?;
             let done = sql("DELETE FROM item_attachments WHERE id = $1 AND draft_id = $2")
@@ -68,8 +66,7 @@ impl Store {
         name: &str,
         content_type: &str,
         bytes: &[u8],
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<i64, StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let entry = Entry::new(
@@ -78,7 +75,7 @@ impl Store {
             format!("item-draft:{draft}"),
             format!("上传附件：{name}（{}字节）", bytes.len()),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             let (state, _) = lock_draft(tx, draft, agency_id).await?;
             state.may_edit("添加附件")?;
             sql("INSERT INTO item_attachments (draft_id, name, content_type, size, bytes, created_ms) \
@@ -88,7 +85,7 @@ impl Store {
             .bind(content_type)
             .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
             .bind(bytes)
-            .bind(now.timestamp_millis())
+            .bind(by.ms())
             .scalar(&mut *tx)
             .await
         })

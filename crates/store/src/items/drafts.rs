@@ -4,7 +4,7 @@
 //! channel deliveries.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::audit::Entry;
 use gongkai_core::item::{
     DocKind, IndexTemplate, ItemContent, Portal, ReviewState, ReviewStep, Reviewer, Under, review,
 };
@@ -54,11 +54,11 @@ impl Store {
         &self,
         slug: &Slug,
         content: &ItemContent,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<i64, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let drafter = actor
+        let drafter = by
+            .actor
             .user_id
             .ok_or_else(|| StoreError::rejected("起草人须为登录的工作人员"))?;
         let review = ReviewState::new(drafter);
@@ -69,7 +69,6 @@ impl Store {
             format!("item-draft:{}", content.title),
             "新建草稿",
         );
-        let by = By::new(actor, now);
         self.write(by, entry, async |tx| {
             let id: i64 = sql(
                 "INSERT INTO item_drafts (agency_id, drafter_id, status, content_json, review_json, created_ms, updated_ms) \
@@ -95,8 +94,7 @@ impl Store {
         slug: &Slug,
         id: i64,
         content: &ItemContent,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let content_json = json(content)?;
@@ -106,7 +104,6 @@ impl Store {
             format!("item-draft:{id}"),
             format!("保存草稿：{}", content.title),
         );
-        let by = By::new(actor, now);
         self.write(by, entry, async |tx| {
             let (state, _) = lock_draft(tx, id, agency_id).await?;
             state.may_edit("直接修改")?;
@@ -136,8 +133,7 @@ impl Store {
         id: i64,
         step: &ReviewStep,
         who: Reviewer,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
         today: NaiveDate,
     ) -> Result<ReviewState, StoreError> {
         let agency = self.agency(slug).await?;
@@ -147,7 +143,6 @@ impl Store {
             ..IndexTemplate::for_code(agency.credit_code.as_str())
         };
         let catalogue = self.categories(slug).await?;
-        let by = By::new(actor, now);
         self.write_with(by, async |tx| {
             let row: Option<DraftRow> = sql(
                 "UPDATE item_drafts SET updated_ms = updated_ms WHERE id = $1 AND agency_id = $2 \
@@ -171,7 +166,7 @@ impl Store {
                 item: item_id,
             };
             let decided = review(under, step, who, &catalogue, &index, today)?;
-            let item_id = publish(tx, agency_id, &content, &decided.portal, &index, today, now)
+            let item_id = publish(tx, agency_id, &content, &decided.portal, &index, today, by.now)
                 .await?
                 .or(item_id);
             sql("UPDATE item_drafts SET status = $1, review_json = $2, item_id = $3, updated_ms = $4 WHERE id = $5")
@@ -186,7 +181,7 @@ impl Store {
                  SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM item_steps WHERE draft_id = $1")
             .bind(id)
             .bind(json(step)?)
-            .bind(&actor.name)
+            .bind(&by.actor.name)
             .bind(by.ms())
             .execute(&mut *tx)
             .await?;

@@ -1,9 +1,9 @@
 //! Items published before gongkai (imports, the demo, benchmarks): recorded as published, in
 //! batches, with the agency's 索引号 counter moved past any number they bring.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use gongkai_core::Slug;
-use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::audit::Entry;
 use gongkai_core::item::{DocKind, ItemContent, serial_of};
 
 use super::drafts::category_id;
@@ -31,10 +31,9 @@ impl Store {
         &self,
         slug: &Slug,
         item: &NewItem,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
-        self.insert_items(slug, std::slice::from_ref(item), actor, now)
+        self.insert_items(slug, std::slice::from_ref(item), by)
             .await
     }
 
@@ -43,8 +42,7 @@ impl Store {
         &self,
         slug: &Slug,
         items: &[NewItem],
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let entry = Entry::new(
@@ -59,7 +57,7 @@ impl Store {
                 _ => format!("导入已发布信息{}条", items.len()),
             },
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             for item in items {
                 let category = category_id(tx, agency_id, &item.category).await?;
                 let content = item.content.as_ref().map(json).transpose()?;
@@ -69,10 +67,10 @@ impl Store {
                 .bind(category)
                 .bind(&item.title)
                 .bind(item.published_on)
-                .bind(now)
+                .bind(by.now)
                 .bind(&item.index_no)
                 .bind(content)
-                .bind(now.timestamp_millis())
+                .bind(by.ms())
                 .bind(item.content.as_ref().and_then(|c| c.kind).map(DocKind::key))
                 .execute(&mut *tx)
                 .await?;

@@ -1,8 +1,7 @@
 //! What staff put into a year's report besides the records: the staff-written parts, table 二
 //! figures kept outside gongkai (with their source), and request facts imported in bulk.
 
-use chrono::{DateTime, Utc};
-use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::audit::Entry;
 use gongkai_core::report::{StaffTexts, Table2};
 use gongkai_core::{RequestFacts, Slug, WanYuan};
 
@@ -99,8 +98,7 @@ impl Store {
         &self,
         slug: &Slug,
         requests: &[RequestFacts],
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let entry = Entry::new(
@@ -109,7 +107,7 @@ impl Store {
             format!("requests:{slug}"),
             format!("导入申请记录{}件", requests.len()),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             for chunk in requests.chunks(2000) {
                 let mut q = sql(
                     "INSERT INTO requests (agency_id, requester_kind, received_on, decided_on, outcome, created_at) VALUES ",
@@ -127,7 +125,7 @@ impl Store {
                         .push(", ")
                         .push_bind(r.decided.map(|d| d.outcome.key()))
                         .push(", ")
-                        .push_bind(now)
+                        .push_bind(by.now)
                         .push(")");
                 }
                 q.execute(&mut *tx).await?;
@@ -145,8 +143,7 @@ impl Store {
         year: i32,
         table2: &Table2,
         source: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let figures = table2_figures(table2);
@@ -160,7 +157,7 @@ impl Store {
             format!("report:{slug}:{year}"),
             format!("来源：{source}；{}", summary.join("，")),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             for (key, value) in &figures {
                 let q = match value {
                     Some(value) => sql(
@@ -174,8 +171,8 @@ impl Store {
                     .bind(*key)
                     .bind(value)
                     .bind(source)
-                    .bind(&actor.name)
-                    .bind(now),
+                    .bind(&by.actor.name)
+                    .bind(by.now),
                     None => sql(
                         "DELETE FROM reported_figures WHERE agency_id = $1 AND year = $2 AND figure = $3",
                     )
@@ -196,8 +193,7 @@ impl Store {
         slug: &Slug,
         year: i32,
         texts: &StaffTexts,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let mut texts = texts.clone();
@@ -207,7 +203,7 @@ impl Store {
             format!("report:{slug}:{year}"),
             "保存年度报告正文",
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             for part in TEXT_PARTS {
                 let body = text_part_mut(&mut texts, part)
                     .map(|s| s.trim().to_owned())
@@ -218,7 +214,7 @@ impl Store {
                 .bind(year)
                 .bind(part)
                 .bind(body)
-                .bind(now)
+                .bind(by.now)
                 .execute(&mut *tx)
                 .await?;
             }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_core::Slug;
-use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::audit::Entry;
 use gongkai_core::report::AnnualReport;
 use gongkai_core::report::workspace::publish;
 
@@ -37,14 +37,13 @@ impl Store {
         slug: &Slug,
         report: &AnnualReport,
         note: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
         today: NaiveDate,
     ) -> Result<i32, StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let snapshot = json(report)?;
         let year = report.year;
-        self.write_with(By::new(actor, now), async |tx| {
+        self.write_with(by, async |tx| {
             let last: Option<i32> = sql(
                 "SELECT MAX(version) FROM report_publications WHERE agency_id = $1 AND year = $2",
             )
@@ -58,8 +57,8 @@ impl Store {
             .bind(agency_id)
             .bind(year)
             .bind(filing.version)
-            .bind(now.timestamp_millis())
-            .bind(&actor.name)
+            .bind(by.ms())
+            .bind(&by.actor.name)
             .bind(&filing.note)
             .bind(&snapshot)
             .execute(&mut *tx)
@@ -88,7 +87,7 @@ impl Store {
             .bind(category)
             .bind(&filing.item_title)
             .bind(today)
-            .bind(now)
+            .bind(by.now)
             .execute(&mut *tx)
             .await?;
             Ok((filing.version, Some(filing.audit)))
@@ -140,8 +139,7 @@ impl Store {
         slug: &Slug,
         report: &AnnualReport,
         source: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let snapshot = json(report)?;
@@ -151,7 +149,7 @@ impl Store {
             format!("report:{slug}:{}", report.year),
             format!("导入{}年度报告，来源：{source}", report.year),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             sql("INSERT INTO imported_reports (agency_id, year, source, imported_ms, imported_by, report_json) \
                  VALUES ($1, $2, $3, $4, $5, $6) \
                  ON CONFLICT (agency_id, year) DO UPDATE SET source = excluded.source, \
@@ -159,8 +157,8 @@ impl Store {
             .bind(agency_id)
             .bind(report.year)
             .bind(source)
-            .bind(now.timestamp_millis())
-            .bind(&actor.name)
+            .bind(by.ms())
+            .bind(&by.actor.name)
             .bind(&snapshot)
             .execute(&mut *tx)
             .await?;

@@ -3,7 +3,6 @@
 //! keep all of it in one transaction.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use gongkai_core::audit::Actor;
 use gongkai_core::deadline::Rules;
 use gongkai_core::handling::{self, Context, Step};
 use gongkai_core::letter::{Letter, LetterFacts, LetterKind, LetterSettings, compose};
@@ -62,8 +61,7 @@ impl Store {
         &self,
         slug: &Slug,
         new: &NewRequest,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
         rules: Rules<'_>,
     ) -> Result<String, StoreError> {
         let agency_id = self.agency_id(slug).await?;
@@ -71,12 +69,12 @@ impl Store {
         let code = new_tracking_code();
         let ctx = Context {
             agency: &la.agency,
-            actor: &actor.name,
+            actor: &by.actor.name,
             rules,
         };
         let step = handling::register(ctx, &code, new.kind, new.received_on, new.channel);
         let audit = step.audit.clone();
-        self.write(By::new(actor, now), audit, async |tx| {
+        self.write(by, audit, async |tx| {
             let id: i64 = sql(
                 "INSERT INTO requests (agency_id, requester_kind, received_on, created_at, tracking_code, status, state_json) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -84,7 +82,7 @@ impl Store {
             .bind(agency_id)
             .bind(new.kind.key())
             .bind(new.received_on)
-            .bind(now)
+            .bind(by.now)
             .bind(&code)
             .bind(step.state.status.key())
             .bind(json(&step.state)?)
@@ -112,9 +110,9 @@ impl Store {
             let scope = Scope {
                 agency_id,
                 request_id: Some(id),
-                actor: actor.user_id,
+                actor: by.actor.user_id,
             };
-            keep(tx, &la, scope, &code, &step, None, rules, now).await
+            keep(tx, &la, scope, &code, &step, None, rules, by.now).await
         })
         .await?;
         Ok(code)
@@ -127,13 +125,11 @@ impl Store {
         slug: &Slug,
         code: &str,
         event: &Event,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
         rules: Rules<'_>,
     ) -> Result<RequestState, StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let la = self.letter_agency(slug).await?;
-        let by = By::new(actor, now);
         self.write_with(by, async |tx| {
             // Touch the row first: on PostgreSQL this locks it, so two steps on one request queue.
             let locked: Option<Locked> = sql(
@@ -150,7 +146,7 @@ impl Store {
             } = locked.ok_or_else(|| StoreError::NotFound(format!("查询码为“{code}”的申请")))?;
             let ctx = Context {
                 agency: &la.agency,
-                actor: &actor.name,
+                actor: &by.actor.name,
                 rules,
             };
             let step = handling::record(ctx, code, &state, event)?;
@@ -167,16 +163,16 @@ impl Store {
                  SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM request_events WHERE request_id = $1")
             .bind(id)
             .bind(json(event)?)
-            .bind(&actor.name)
-            .bind(now.timestamp_millis())
+            .bind(&by.actor.name)
+            .bind(by.ms())
             .execute(&mut *tx)
             .await?;
             let scope = Scope {
                 agency_id,
                 request_id: Some(id),
-                actor: actor.user_id,
+                actor: by.actor.user_id,
             };
-            keep(tx, &la, scope, code, &step, Some(event), rules, now).await?;
+            keep(tx, &la, scope, code, &step, Some(event), rules, by.now).await?;
             Ok((step.state, Some(step.audit)))
         })
         .await
@@ -188,13 +184,12 @@ impl Store {
         slug: &Slug,
         code: &str,
         assignee: Option<(i64, &str)>,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let agency = self.agency(slug).await?;
-        let (notices, audit) = handling::assign(&agency, &actor.name, code, assignee);
-        self.write(By::new(actor, now), audit, async |tx| {
+        let (notices, audit) = handling::assign(&agency, &by.actor.name, code, assignee);
+        self.write(by, audit, async |tx| {
             let id: Option<i64> = sql(
                 "UPDATE requests SET assignee_id = $1 WHERE agency_id = $2 AND tracking_code = $3 RETURNING id",
             )
@@ -207,9 +202,9 @@ impl Store {
             let scope = Scope {
                 agency_id,
                 request_id: Some(id),
-                actor: actor.user_id,
+                actor: by.actor.user_id,
             };
-            outbox::queue(tx, scope, &notices, now).await
+            outbox::queue(tx, scope, &notices, by.now).await
         })
         .await
     }

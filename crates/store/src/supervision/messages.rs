@@ -188,8 +188,7 @@ impl Store {
         slug: &Slug,
         code: &str,
         user_id: i64,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let entry = Entry::new(
@@ -198,7 +197,7 @@ impl Store {
             format!("message:{code}"),
             format!("交办给用户 {user_id}"),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             let done = sql(
                 "UPDATE messages SET assignee_id = $1 WHERE agency_id = $2 AND tracking_code = $3",
             )
@@ -223,12 +222,17 @@ impl Store {
         code: &str,
         reply: &str,
         publish: bool,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let who = actor.name.split('（').next().unwrap_or_default().to_owned();
-        self.write_with(By::new(actor, now), async |tx| {
+        let who = by
+            .actor
+            .name
+            .split('（')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        self.write_with(by, async |tx| {
             let row: Option<MessageRow> = sql(format!(
                 "{MESSAGE_SELECT} WHERE m.agency_id = $1 AND m.tracking_code = $2"
             ))
@@ -253,7 +257,7 @@ impl Store {
                  WHERE id = $5 AND reply IS NULL",
             )
             .bind(reply.trim())
-            .bind(china_date(now))
+            .bind(china_date(by.now))
             .bind(&who)
             .bind(publish)
             .bind(m.id)
@@ -265,9 +269,9 @@ impl Store {
             let scope = Scope {
                 agency_id,
                 request_id: None,
-                actor: actor.user_id,
+                actor: by.actor.user_id,
             };
-            outbox::queue(tx, scope, &notices, now).await?;
+            outbox::queue(tx, scope, &notices, by.now).await?;
             Ok(((), Some(audit)))
         })
         .await

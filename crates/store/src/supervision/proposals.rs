@@ -1,8 +1,8 @@
 //! 人大代表建议 and 政协提案 the agency handled, and the publication of their results.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use gongkai_core::Slug;
-use gongkai_core::audit::{Actor, Entry};
+use gongkai_core::audit::Entry;
 use gongkai_core::supervision::Proposal;
 
 use crate::db::{By, sql};
@@ -47,8 +47,7 @@ impl Store {
         &self,
         slug: &Slug,
         p: &Proposal,
-        actor: &Actor,
-        now: DateTime<Utc>,
+        by: By<'_>,
     ) -> Result<i64, StoreError> {
         let (kind, received) = p.check()?;
         let agency_id = self.agency_id(slug).await?;
@@ -59,7 +58,7 @@ impl Store {
             format!("proposal:{}-{number}", p.year),
             format!("{}：{}", kind.label(), p.title.trim()),
         );
-        self.write(By::new(actor, now), entry, async |tx| {
+        self.write(by, entry, async |tx| {
             if p.id == 0 {
                 return sql(
                     "INSERT INTO proposals (agency_id, kind, year, number, title, submitter, lead, \

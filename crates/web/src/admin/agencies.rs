@@ -15,6 +15,7 @@ use super::{notice, page, readable, rows, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
 use crate::session::{ActiveSession, Staff};
+use gongkai_store::By;
 
 /// The agencies the person may read, in tree order.
 pub async fn list(
@@ -152,7 +153,7 @@ pub async fn create(
     }
     match state
         .store
-        .insert_agency(&agency, &s.actor(), state.clock.now())
+        .insert_agency(&agency, By::new(&s.actor(), state.clock.now()))
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -333,7 +334,7 @@ pub async fn update(
         }
         Ok(updated) => match state
             .store
-            .update_agency(&updated, &s.actor(), state.clock.now())
+            .update_agency(&updated, By::new(&s.actor(), state.clock.now()))
             .await
         {
             Ok(()) => {
@@ -401,7 +402,12 @@ pub async fn grant(
     };
     let granted = state
         .store
-        .grant_role(user.id, &agency.slug, role, &s.actor(), state.clock.now())
+        .grant_role(
+            user.id,
+            &agency.slug,
+            role,
+            By::new(&s.actor(), state.clock.now()),
+        )
         .await?;
     Ok(back(if granted {
         "granted"
@@ -424,7 +430,12 @@ pub async fn revoke(
         .map_err(|_| AppError::NotFound("用户".into()))?;
     state
         .store
-        .revoke_role(user_id, &agency.slug, role, &s.actor(), state.clock.now())
+        .revoke_role(
+            user_id,
+            &agency.slug,
+            role,
+            By::new(&s.actor(), state.clock.now()),
+        )
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}?notice=revoked", agency.slug)).into_response())
 }
@@ -463,7 +474,11 @@ pub async fn set_deadline(
     };
     state
         .store
-        .set_report_deadline(&agency.slug, deadline, &s.actor(), state.clock.now())
+        .set_report_deadline(
+            &agency.slug,
+            deadline,
+            By::new(&s.actor(), state.clock.now()),
+        )
         .await?;
     Ok(Redirect::to(&format!(
         "/admin/agencies/{}?notice=deadline_set",
@@ -509,7 +524,11 @@ pub async fn letter_settings(
     };
     state
         .store
-        .set_letter_settings(&agency.slug, &settings, &s.actor(), state.clock.now())
+        .set_letter_settings(
+            &agency.slug,
+            &settings,
+            By::new(&s.actor(), state.clock.now()),
+        )
         .await?;
     Ok(Redirect::to(&format!(
         "/admin/agencies/{}?notice=letter_settings_saved",
@@ -544,8 +563,7 @@ pub async fn index_pattern(
         .set_index_pattern(
             &agency.slug,
             form.pattern.trim(),
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
         )
         .await?;
     Ok(Redirect::to(&format!(

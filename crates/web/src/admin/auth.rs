@@ -19,6 +19,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Staff, Visitor, client_address, set_cookie};
 use crate::views;
+use gongkai_store::By;
 
 /// `?expired=1` after a timeout, `?next=` where to go after signing in.
 #[derive(Debug, Deserialize, Default)]
@@ -170,8 +171,7 @@ pub async fn login(
                 replaces: visitor.presented.as_deref(),
                 address: &address,
             },
-            &actor,
-            now,
+            By::new(&actor, now),
         )
         .await?;
     let mut res = Redirect::to(safe_next(&form.next)).into_response();
@@ -258,8 +258,7 @@ pub async fn change_password(
             &hash,
             false,
             Some(&s.id_hash),
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
         )
         .await?;
     Ok(Redirect::to("/admin?notice=password_changed").into_response())

@@ -28,6 +28,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::requests::{DELIVERY, RequestForm, validate};
 use crate::session::{ActiveSession, Staff};
+use gongkai_store::By;
 
 /// `?filter=` of the queue.
 #[derive(Debug, Deserialize, Default)]
@@ -454,8 +455,7 @@ pub async fn step(
             &agency.slug,
             &code,
             &e,
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
             state.rules(),
         )
         .await
@@ -506,7 +506,12 @@ pub async fn assign(
     };
     state
         .store
-        .assign_request(&agency.slug, &code, who, &s.actor(), state.clock.now())
+        .assign_request(
+            &agency.slug,
+            &code,
+            who,
+            By::new(&s.actor(), state.clock.now()),
+        )
         .await?;
     Ok(back(&agency, &code, "assigned"))
 }
@@ -547,8 +552,7 @@ pub async fn case(
                             filed_on: on,
                             note: form.note.clone(),
                         },
-                        &actor,
-                        now,
+                        By::new(&actor, now),
                     )
                     .await
             }
@@ -564,7 +568,7 @@ pub async fn case(
             (Ok(r), Ok(on)) => {
                 state
                     .store
-                    .conclude_case(&agency.slug, id, on, r, &actor, now)
+                    .conclude_case(&agency.slug, id, on, r, By::new(&actor, now))
                     .await
             }
             (Err(_), _) => Err(StoreError::Rejected(Rejection::field(
@@ -726,8 +730,7 @@ pub async fn register(
         .register_request(
             &agency.slug,
             &new,
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
             state.rules(),
         )
         .await?;

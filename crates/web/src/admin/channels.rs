@@ -11,6 +11,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::session::Staff;
 use gongkai_jobs::deliver::{WebhookConfig, WechatConfig};
+use gongkai_store::By;
 
 /// Channels and the latest deliveries. Secrets are never shown again.
 pub async fn list(
@@ -127,8 +128,7 @@ pub async fn add(
             &f.kind,
             name,
             &config,
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
         )
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}/channels", agency.slug)).into_response())
@@ -160,8 +160,7 @@ pub async fn set_active(
             &agency.slug,
             id,
             f.active == "on",
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
         )
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}/channels", agency.slug)).into_response())

@@ -22,6 +22,7 @@ use super::{notice, page, readable};
 use crate::AppState;
 use crate::error::AppError;
 use crate::session::{ActiveSession, Staff};
+use gongkai_store::By;
 
 /// Rich text that survives: paragraphs, headings, lists, tables, emphasis, links and images —
 /// no scripts, styles, event handlers or frames (ammonia's allowlist).
@@ -418,7 +419,11 @@ pub async fn create(
     }
     let id = state
         .store
-        .create_item_draft(&agency.slug, &content, &s.actor(), state.clock.now())
+        .create_item_draft(
+            &agency.slug,
+            &content,
+            By::new(&s.actor(), state.clock.now()),
+        )
         .await?;
     Ok(Redirect::to(&format!(
         "/admin/agencies/{}/items/{id}?notice=item_saved",
@@ -479,7 +484,12 @@ pub async fn save(
     };
     match state
         .store
-        .save_item_draft(&agency.slug, id, &content, &s.actor(), state.clock.now())
+        .save_item_draft(
+            &agency.slug,
+            id,
+            &content,
+            By::new(&s.actor(), state.clock.now()),
+        )
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -545,8 +555,7 @@ pub async fn review(
             id,
             &step,
             who,
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
             state.clock.today(),
         )
         .await
@@ -626,8 +635,7 @@ pub async fn attach(
             &name,
             content_type,
             &bytes,
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
         )
         .await
     {
@@ -650,7 +658,12 @@ pub async fn detach(
     may_draft(&s, &agency)?;
     match state
         .store
-        .remove_attachment(&agency.slug, id, att, &s.actor(), state.clock.now())
+        .remove_attachment(
+            &agency.slug,
+            id,
+            att,
+            By::new(&s.actor(), state.clock.now()),
+        )
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!(

@@ -19,6 +19,7 @@ use super::{page, readable};
 use crate::AppState;
 use crate::error::AppError;
 use crate::session::Staff;
+use gongkai_store::By;
 
 fn may_reply(s: &crate::session::ActiveSession, agency: &gongkai_core::Slug) -> bool {
     s.principal.can_act(agency, Role::CaseOfficer) || s.principal.can_administer(agency)
@@ -146,8 +147,7 @@ pub async fn assign_message(
             &agency.slug,
             &code,
             form.user,
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
         )
         .await
         .map_err(invalid)?;
@@ -182,8 +182,7 @@ pub async fn reply_message(
             &code,
             &form.reply,
             form.publish == "on",
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
         )
         .await
         .map_err(invalid)?;
@@ -308,7 +307,7 @@ pub async fn save_proposal(
     };
     state
         .store
-        .save_proposal(&agency.slug, &p, &s.actor(), state.clock.now())
+        .save_proposal(&agency.slug, &p, By::new(&s.actor(), state.clock.now()))
         .await
         .map_err(invalid)?;
     Ok(Redirect::to(&format!("/admin/agencies/{}/proposals", agency.slug)).into_response())

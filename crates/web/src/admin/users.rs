@@ -17,6 +17,7 @@ use super::{notice, page, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
 use crate::session::{ActiveSession, Staff};
+use gongkai_store::By;
 
 #[derive(Serialize)]
 struct UserRow {
@@ -209,7 +210,11 @@ pub async fn create(
         is_system_admin,
         must_change_password: true,
     };
-    let id = match state.store.create_user(&new, &s.actor(), now).await {
+    let id = match state
+        .store
+        .create_user(&new, By::new(&s.actor(), now))
+        .await
+    {
         Ok(id) => id,
         Err(StoreError::Conflict(m)) => return fail(m),
         Err(e) => return Err(e.into()),
@@ -217,7 +222,7 @@ pub async fn create(
     if let Some((agency, role)) = first_role {
         state
             .store
-            .grant_role(id, &agency, role, &s.actor(), now)
+            .grant_role(id, &agency, role, By::new(&s.actor(), now))
             .await?;
     }
     Ok(page(
@@ -310,7 +315,13 @@ pub async fn reset_password(
         .map_err(|e| AppError::Internal(e.into()))?;
     state
         .store
-        .set_password(user.id, &hash, true, None, &s.actor(), state.clock.now())
+        .set_password(
+            user.id,
+            &hash,
+            true,
+            None,
+            By::new(&s.actor(), state.clock.now()),
+        )
         .await?;
     Ok(page(
         &s,
@@ -347,7 +358,7 @@ async fn set_disabled(
     let user = managed_user(&state, &s, &id).await?;
     state
         .store
-        .set_disabled(user.id, disabled, &s.actor(), state.clock.now())
+        .set_disabled(user.id, disabled, By::new(&s.actor(), state.clock.now()))
         .await?;
     let notice = if disabled { "disabled" } else { "enabled" };
     Ok(Redirect::to(&format!("/admin/users/{}?notice={notice}", user.id)).into_response())
@@ -379,8 +390,7 @@ pub async fn set_email(
         .set_user_email(
             user.id,
             (!email.is_empty()).then_some(email),
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
         )
         .await?;
     Ok(Redirect::to(&format!("/admin/users/{}?notice=email_set", user.id)).into_response())

@@ -19,6 +19,7 @@ use super::{FindingRow, notice, page, readable, report_year};
 use crate::AppState;
 use crate::error::AppError;
 use crate::session::{ActiveSession, Staff};
+use gongkai_store::By;
 
 /// Above this share of shared 8-character runs a part counts as copied (内容雷同).
 const COPIED: f64 = 0.5;
@@ -308,8 +309,7 @@ pub async fn save(
             &c.agency.slug,
             c.year,
             &texts,
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
         )
         .await?;
     Ok(Redirect::to(&format!(
@@ -377,8 +377,7 @@ pub async fn publish(
             &c.agency.slug,
             &report,
             &form.note,
-            &s.actor(),
-            state.clock.now(),
+            By::new(&s.actor(), state.clock.now()),
             today,
         )
         .await

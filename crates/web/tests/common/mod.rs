@@ -47,7 +47,7 @@ pub async fn publish_item(
     use gongkai_core::item::Reviewer;
     let system = Actor::system("测试准备");
     store
-        .set_categories(slug, &["工作动态".to_owned()], &system, now)
+        .set_categories(slug, &["工作动态".to_owned()], By::new(&system, now))
         .await
         .unwrap();
     let drafter = users["b_admin"];
@@ -55,8 +55,7 @@ pub async fn publish_item(
         .create_item_draft(
             slug,
             &item_content("南麻镇2025年第一次党委会议", "工作动态"),
-            &Actor::user(drafter, "乙", "b_admin"),
-            now,
+            By::new(&Actor::user(drafter, "乙", "b_admin"), now),
         )
         .await
         .unwrap();
@@ -67,8 +66,7 @@ pub async fn publish_item(
             "会议纪要.pdf",
             "application/pdf",
             b"%PDF-1.4 test",
-            &system,
-            now,
+            By::new(&system, now),
         )
         .await
         .unwrap();
@@ -113,6 +111,7 @@ pub fn rules() -> gongkai_core::deadline::Rules<'static> {
         periods: gongkai_core::deadline::Periods::default(),
     }
 }
+use gongkai_store::By;
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "Harbour-light-42";
@@ -196,7 +195,10 @@ pub async fn world(store: &Store) -> World {
         Some(Slug::parse(demo::COUNTY_SLUG).unwrap()),
     )
     .unwrap();
-    store.insert_agency(&b, &system, now).await.unwrap();
+    store
+        .insert_agency(&b, By::new(&system, now))
+        .await
+        .unwrap();
     let hash = hash_password(PASSWORD, HashParams::fast_for_tests()).unwrap();
     let mut users = HashMap::new();
     for (name, display, admin, grants) in [
@@ -236,14 +238,18 @@ pub async fn world(store: &Store) -> World {
                     is_system_admin: admin,
                     must_change_password: false,
                 },
-                &system,
-                now,
+                By::new(&system, now),
             )
             .await
             .unwrap();
         for (agency, role) in grants {
             store
-                .grant_role(id, &Slug::parse(agency).unwrap(), role, &system, now)
+                .grant_role(
+                    id,
+                    &Slug::parse(agency).unwrap(),
+                    role,
+                    By::new(&system, now),
+                )
                 .await
                 .unwrap();
         }
@@ -253,8 +259,7 @@ pub async fn world(store: &Store) -> World {
         .register_request(
             &Slug::parse(TOWN_B).unwrap(),
             &new_request("2025-02-20"),
-            &system,
-            now,
+            By::new(&system, now),
             rules(),
         )
         .await
