@@ -139,50 +139,12 @@ pub async fn user(store: &Store, cmd: UserCommand, now: DateTime<Utc>) -> Result
             username,
             agency,
             role,
-        } => {
-            let id = user_id(store, &username).await?;
-            let role: Role = role.parse().map_err(|e| anyhow!("{e}"))?;
-            let changed = store
-                .grant_role(
-                    id,
-                    &slug(&agency)?,
-                    role,
-                    By::new(&Actor::system("命令行 gongkai user grant"), now),
-                )
-                .await?;
-            println!(
-                "{}",
-                if changed {
-                    "已授予角色。"
-                } else {
-                    "该用户已有此角色，未做更改。"
-                }
-            );
-        }
+        } => change_role(store, &username, &agency, &role, true, now).await?,
         UserCommand::Revoke {
             username,
             agency,
             role,
-        } => {
-            let id = user_id(store, &username).await?;
-            let role: Role = role.parse().map_err(|e| anyhow!("{e}"))?;
-            let changed = store
-                .revoke_role(
-                    id,
-                    &slug(&agency)?,
-                    role,
-                    By::new(&Actor::system("命令行 gongkai user revoke"), now),
-                )
-                .await?;
-            println!(
-                "{}",
-                if changed {
-                    "已撤销角色。"
-                } else {
-                    "该用户没有此角色，未做更改。"
-                }
-            );
-        }
+        } => change_role(store, &username, &agency, &role, false, now).await?,
         UserCommand::List => {
             let grants = store.all_grants().await?;
             for u in store.list_users().await? {
@@ -322,4 +284,39 @@ pub async fn agency(store: &Store, cmd: AgencyCommand, now: DateTime<Utc>) -> Re
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `gongkai user grant` and `gongkai user revoke`.
+async fn change_role(
+    store: &Store,
+    username: &str,
+    agency: &str,
+    role: &str,
+    grant: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let id = user_id(store, username).await?;
+    let role: Role = role.parse().map_err(|e| anyhow!("{e}"))?;
+    let agency = slug(agency)?;
+    let changed = if grant {
+        let by = Actor::system("命令行 gongkai user grant");
+        store
+            .grant_role(id, &agency, role, By::new(&by, now))
+            .await?
+    } else {
+        let by = Actor::system("命令行 gongkai user revoke");
+        store
+            .revoke_role(id, &agency, role, By::new(&by, now))
+            .await?
+    };
+    println!(
+        "{}",
+        match (grant, changed) {
+            (true, true) => "已授予角色。",
+            (true, false) => "该用户已有此角色，未做更改。",
+            (false, true) => "已撤销角色。",
+            (false, false) => "该用户没有此角色，未做更改。",
+        }
+    );
+    Ok(())
 }

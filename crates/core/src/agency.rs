@@ -93,19 +93,6 @@ impl Slug {
     }
 }
 
-impl TryFrom<String> for Slug {
-    type Error = AgencyError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<Slug> for String {
-    fn from(s: Slug) -> Self {
-        s.0
-    }
-}
-
 impl fmt::Display for Slug {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -132,33 +119,28 @@ impl CreditCode {
         if code.len() != 18 {
             return Err(bad());
         }
-        let values: Vec<u32> = code
-            .bytes()
-            .map(|b| {
-                CREDIT_CHARS
-                    .iter()
-                    .position(|&c| c == b)
-                    .and_then(|p| u32::try_from(p).ok())
-            })
-            .collect::<Option<_>>()
-            .ok_or_else(bad)?;
+        let values = Self::values(&code).ok_or_else(bad)?;
         if values[17] != Self::check_value(&values[..17]) {
             return Err(bad());
         }
         Ok(Self(code))
     }
 
-    /// The check character for the first 17 characters, or `None` if they are not valid.
-    pub fn check_char(first17: &str) -> Option<char> {
-        let values: Vec<u32> = first17
-            .bytes()
+    /// Each character's value in the code's alphabet, or `None` if one is not in it.
+    fn values(code: &str) -> Option<Vec<u32>> {
+        code.bytes()
             .map(|b| {
                 CREDIT_CHARS
                     .iter()
                     .position(|&c| c == b)
                     .and_then(|p| u32::try_from(p).ok())
             })
-            .collect::<Option<_>>()?;
+            .collect()
+    }
+
+    /// The check character for the first 17 characters, or `None` if they are not valid.
+    pub fn check_char(first17: &str) -> Option<char> {
+        let values = Self::values(first17)?;
         (values.len() == 17).then(|| char::from(CREDIT_CHARS[Self::check_value(&values) as usize]))
     }
 
@@ -170,19 +152,6 @@ impl CreditCode {
     /// The code as text.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl TryFrom<String> for CreditCode {
-    type Error = AgencyError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<CreditCode> for String {
-    fn from(c: CreditCode) -> Self {
-        c.0
     }
 }
 
@@ -271,6 +240,25 @@ pub enum AgencyError {
 }
 
 impl crate::Refusal for AgencyError {}
+
+/// Checked text types (de)serialise as their text, checked again on the way in.
+macro_rules! text_type {
+    ($($t:ty),*) => {$(
+        impl TryFrom<String> for $t {
+            type Error = AgencyError;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                Self::parse(&s)
+            }
+        }
+
+        impl From<$t> for String {
+            fn from(v: $t) -> Self {
+                v.0
+            }
+        }
+    )*};
+}
+text_type!(Slug, CreditCode);
 
 #[cfg(test)]
 mod tests {

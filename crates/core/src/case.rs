@@ -1,11 +1,7 @@
 //! 行政复议 and 行政诉讼 cases about the agency's disclosure decisions (table 四).
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-use crate::request::UnknownKey;
 
 /// The three column groups of table 四.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -56,19 +52,6 @@ impl CaseKind {
     }
 }
 
-impl FromStr for CaseKind {
-    type Err = UnknownKey;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.key() == s)
-            .ok_or_else(|| UnknownKey {
-                what: "案件类型",
-                key: s.to_owned(),
-            })
-    }
-}
-
 /// The result of a concluded case. A case without a result at year end is 尚未审结.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -101,19 +84,6 @@ impl CaseResult {
             Self::Corrected => "结果纠正",
             Self::Other => "其他结果",
         }
-    }
-}
-
-impl FromStr for CaseResult {
-    type Err = UnknownKey;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.key() == s)
-            .ok_or_else(|| UnknownKey {
-                what: "案件结果",
-                key: s.to_owned(),
-            })
     }
 }
 
@@ -205,3 +175,8 @@ pub fn check_conclusion(
 }
 
 impl crate::Refusal for CaseFactsError {}
+
+crate::request::from_key! {
+    CaseKind => "案件类型",
+    CaseResult => "案件结果",
+}

@@ -2,12 +2,8 @@
 //! the statutory clock, so it is never typed freely: a case officer records what happened (the day a
 //! letter was signed for, the day the applicant confirmed a fax) and this module fixes the date.
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-use crate::request::UnknownKey;
 
 /// The channels an application can come through (第二十九条、第三十一条).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -106,19 +102,6 @@ impl Channel {
     }
 }
 
-impl FromStr for Channel {
-    type Err = UnknownKey;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.key() == s)
-            .ok_or_else(|| UnknownKey {
-                what: "申请渠道",
-                key: s.to_owned(),
-            })
-    }
-}
-
 /// The contact as an e-mail address, if it is one (mail is sent only to such contacts, and staff
 /// notification addresses must be one).
 pub fn email_address(contact: &str) -> Option<&str> {
@@ -184,6 +167,10 @@ pub fn receipt_date(
 }
 
 impl crate::Refusal for ReceiptError {}
+
+crate::request::from_key! {
+    Channel => "申请渠道",
+}
 
 #[cfg(test)]
 mod tests {

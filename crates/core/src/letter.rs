@@ -556,18 +556,41 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_withholding_letter_cites_the_article_and_requires_reconsideration_first() {
-        let s = RequestState::new(RequesterKind::NaturalPerson, d("2025-03-03"));
+    /// A request received on 3 March 2025 and decided on 20 March with `outcome`.
+    fn decided(outcome: Outcome, details: DecisionDetails) -> (RequestState, Event) {
         let e = Event::Decide {
             on: d("2025-03-20"),
-            outcome: Outcome::WithheldProcessInfo,
-            details: DecisionDetails {
+            outcome,
+            details,
+        };
+        let s = RequestState::new(RequesterKind::NaturalPerson, d("2025-03-03"))
+            .apply(&e)
+            .unwrap();
+        (s, e)
+    }
+
+    /// The decision letter for `s` after `e`, numbered 1.
+    fn decision(f: &LetterFacts<'_>, e: &Event) -> Result<Letter, LetterError> {
+        compose(
+            LetterKind::Decision,
+            f,
+            Some(e),
+            d("2025-03-20"),
+            1,
+            &Calendar::built_in(),
+            Periods::default(),
+        )
+    }
+
+    #[test]
+    fn a_withholding_letter_cites_the_article_and_requires_reconsideration_first() {
+        let (s, e) = decided(
+            Outcome::WithheldProcessInfo,
+            DecisionDetails {
                 reasons: "所申请的信息为会议讨论记录".into(),
                 ..DecisionDetails::default()
             },
-        };
-        let s = s.apply(&e).unwrap();
+        );
         let remedy = LetterSettings::default();
         let f = facts(&s, &remedy, Some("沂源县人民政府"));
         let l = compose(
@@ -599,43 +622,21 @@ mod tests {
 
     #[test]
     fn a_disclosure_letter_lets_the_requester_choose_and_fails_closed_without_a_body() {
-        let s = RequestState::new(RequesterKind::NaturalPerson, d("2025-03-03"));
-        let e = Event::Decide {
-            on: d("2025-03-20"),
-            outcome: Outcome::Disclosed,
-            details: DecisionDetails {
+        let (s, e) = decided(
+            Outcome::Disclosed,
+            DecisionDetails {
                 provided: "现将该名单通过电子邮件提供给您".into(),
                 ..DecisionDetails::default()
             },
-        };
-        let s = s.apply(&e).unwrap();
+        );
         let remedy = LetterSettings::default();
-        let cal = Calendar::built_in();
-        let p = Periods::default();
         let f = facts(&s, &remedy, Some("沂源县人民政府"));
-        let l = compose(
-            LetterKind::Decision,
-            &f,
-            Some(&e),
-            d("2025-03-20"),
-            1,
-            &cal,
-            p,
-        )
-        .unwrap();
+        let l = decision(&f, &e).unwrap();
         let r = l.remedies.unwrap();
         assert!(r.contains("也可以自收到本答复书之日起六个月内"), "{r}");
         let orphan = facts(&s, &remedy, None);
         assert_eq!(
-            compose(
-                LetterKind::Decision,
-                &orphan,
-                Some(&e),
-                d("2025-03-20"),
-                1,
-                &cal,
-                p
-            ),
+            decision(&orphan, &e),
             Err(LetterError::NoReconsiderationBody)
         );
         let configured = LetterSettings {
@@ -644,16 +645,7 @@ mod tests {
             ..LetterSettings::default()
         };
         let f = facts(&s, &configured, None);
-        let l = compose(
-            LetterKind::Decision,
-            &f,
-            Some(&e),
-            d("2025-03-20"),
-            1,
-            &cal,
-            p,
-        )
-        .unwrap();
+        let l = decision(&f, &e).unwrap();
         assert!(l.remedies.unwrap().contains("淄博市人民政府"));
         assert!(prior_reconsideration(
             Outcome::UnavailableNotHeld,

@@ -1,8 +1,6 @@
 //! Disclosure on request (依申请公开): who asks (the columns of table 三), how a request ends (the
 //! 21 leaf rows of table 三, with their legal basis), and the facts of one request the report needs.
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -67,16 +65,6 @@ impl RequesterKind {
     /// Whether the kind is one of the 法人或其他组织 columns.
     pub const fn is_organisation(self) -> bool {
         !matches!(self, Self::NaturalPerson)
-    }
-}
-
-impl FromStr for RequesterKind {
-    type Err = UnknownKey;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.key() == s)
-            .ok_or_else(|| UnknownKey::requester(s))
     }
 }
 
@@ -371,16 +359,6 @@ impl Outcome {
     }
 }
 
-impl FromStr for Outcome {
-    type Err = UnknownKey;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|o| o.key() == s)
-            .ok_or_else(|| UnknownKey::outcome(s))
-    }
-}
-
 /// A key that names no requester kind or outcome (stored data or input from outside).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("未知的{what}代码“{key}”")]
@@ -391,20 +369,22 @@ pub struct UnknownKey {
     pub key: String,
 }
 
-impl UnknownKey {
-    fn requester(key: &str) -> Self {
-        Self {
-            what: "申请人类型",
-            key: key.to_owned(),
+/// `FromStr` for enums with `ALL` and `key()`: the variant whose key is the text, else an
+/// [`UnknownKey`] naming what was looked up.
+macro_rules! from_key {
+    ($($t:ty => $what:literal),* $(,)?) => {$(
+        impl std::str::FromStr for $t {
+            type Err = $crate::request::UnknownKey;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL
+                    .into_iter()
+                    .find(|k| k.key() == s)
+                    .ok_or_else(|| $crate::request::UnknownKey { what: $what, key: s.to_owned() })
+            }
         }
-    }
-    fn outcome(key: &str) -> Self {
-        Self {
-            what: "办理结果",
-            key: key.to_owned(),
-        }
-    }
+    )*};
 }
+pub(crate) use from_key;
 
 /// How a decided request ended, and when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -514,6 +494,11 @@ impl RequestFacts {
 
 impl crate::Refusal for UnknownKey {}
 impl crate::Refusal for RequestFactsError {}
+
+crate::request::from_key! {
+    RequesterKind => "申请人类型",
+    Outcome => "办理结果",
+}
 
 #[cfg(test)]
 mod tests {

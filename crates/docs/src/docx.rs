@@ -261,10 +261,9 @@ fn chart(data: &crate::charts::ChartData) -> (Paragraph, Table) {
     (caption, Table::without_borders(rows).set_grid(grid))
 }
 
-/// The report as DOCX bytes.
-pub fn docx(report: &AnnualReport) -> Result<Vec<u8>, RenderError> {
-    let v = view(report);
-    let mut doc = Docx::new()
+/// An A4 page in the layout of official documents (GB/T 9704 margins), body text in `font` 三号.
+pub(crate) fn official_page(font: &str) -> Docx {
+    Docx::new()
         .page_size(11906, 16838)
         .page_margin(
             docx_rs::PageMargin::new()
@@ -273,13 +272,18 @@ pub fn docx(report: &AnnualReport) -> Result<Vec<u8>, RenderError> {
                 .left(1587)
                 .right(1474),
         )
-        .default_fonts(fonts(BODY_FONT))
+        .default_fonts(fonts(font))
         .default_size(32)
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(run(&v.title, TITLE_FONT, 44))
-                .align(AlignmentType::Center),
-        );
+}
+
+/// The report as DOCX bytes.
+pub fn docx(report: &AnnualReport) -> Result<Vec<u8>, RenderError> {
+    let v = view(report);
+    let mut doc = official_page(BODY_FONT).add_paragraph(
+        Paragraph::new()
+            .add_run(run(&v.title, TITLE_FONT, 44))
+            .align(AlignmentType::Center),
+    );
     let charts = crate::charts::report_chart_data(report);
     let proactive_chart = charts.iter().find(|c| c.title.contains("主动公开"));
     let outcome_chart = charts.iter().find(|c| c.title.contains("办理结果"));

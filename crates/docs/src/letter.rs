@@ -2,12 +2,12 @@
 //! layout of official letters (GB/T 9704 margins, 仿宋 三号 body, 小标宋 二号 title), each with
 //! the agency's name, the date and a place for the seal. The words come from `core::letter`.
 
-use docx_rs::{AlignmentType, Docx, Paragraph, Run, SpecialIndentType};
+use docx_rs::{AlignmentType, Paragraph, Run, SpecialIndentType};
 use gongkai_core::letter::{Letter, LetterKind};
 use minijinja::context;
 use minijinja::value::Serde;
 
-use crate::docx::fonts;
+use crate::docx::{fonts, official_page};
 use crate::{RenderError, TEMPLATES};
 
 /// The closing formula: 告知书 end with 特此告知; a decision letter ends with its remedies.
@@ -39,17 +39,7 @@ fn body(text: &str) -> Paragraph {
 
 /// The letter as a Word document.
 pub fn letter_docx(letter: &Letter) -> Result<Vec<u8>, RenderError> {
-    let mut doc = Docx::new()
-        .page_size(11906, 16838)
-        .page_margin(
-            docx_rs::PageMargin::new()
-                .top(2098)
-                .bottom(1984)
-                .left(1587)
-                .right(1474),
-        )
-        .default_fonts(fonts("仿宋_GB2312"))
-        .default_size(32)
+    let mut doc = official_page("仿宋_GB2312")
         .add_paragraph(line(&letter.title, "方正小标宋简体", 44).align(AlignmentType::Center))
         .add_paragraph(line(&letter.number, "仿宋_GB2312", 32).align(AlignmentType::Right))
         .add_paragraph(line(&format!("{}：", letter.addressee), "仿宋_GB2312", 32));

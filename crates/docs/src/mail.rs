@@ -92,16 +92,17 @@ mod tests {
 
     #[test]
     fn every_notice_has_both_templates() {
+        let arrived = Message::RequestArrived {
+            agency: "A".into(),
+            slug: "a".into(),
+            code: "C".into(),
+            received_on: "2025-03-05".parse().unwrap(),
+            channel: "网上申请".into(),
+            requester_kind: "自然人".into(),
+            due: None,
+        };
         let messages = [
-            Message::RequestArrived {
-                agency: "A".into(),
-                slug: "a".into(),
-                code: "C".into(),
-                received_on: "2025-03-05".parse().unwrap(),
-                channel: "网上申请".into(),
-                requester_kind: "自然人".into(),
-                due: None,
-            },
+            arrived.clone(),
             Message::RequestStep {
                 agency: "A".into(),
                 slug: "a".into(),
@@ -133,16 +134,7 @@ mod tests {
             assert!(mail.subject.contains('C'), "{mail:?}");
             assert!(!mail.body.is_empty());
         }
-        let arrived = render(&Message::RequestArrived {
-            agency: "A".into(),
-            slug: "a".into(),
-            code: "C".into(),
-            received_on: "2025-03-05".parse().unwrap(),
-            channel: "网上申请".into(),
-            requester_kind: "自然人".into(),
-            due: None,
-        })
-        .unwrap();
+        let arrived = render(&arrived).unwrap();
         assert!(arrived.body.contains("答复期限 待定"), "{}", arrived.body);
     }
 }

@@ -60,74 +60,57 @@ fn describe(a: &Agency) -> String {
 impl Store {
     /// Adds an agency. Its parent, if any, must exist already.
     pub async fn insert_agency(&self, agency: &Agency, by: By<'_>) -> Result<(), StoreError> {
-        let parent_id = match &agency.parent {
-            Some(p) => Some(self.agency_id(p).await?),
-            None => None,
-        };
-        let slug = agency.slug.as_str();
-        let entry = Entry::new(
-            Some(slug),
-            "agency.create",
-            format!("agency:{slug}"),
-            describe(agency),
-        );
-        self.write(by, entry, async |tx| {
-            sql(
-                "INSERT INTO agencies (slug, name, credit_code, kind, parent_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(slug)
-            .bind(&agency.name)
-            .bind(agency.credit_code.as_str())
-            .bind(agency.kind.key())
-            .bind(parent_id)
-            .bind(by.now)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| {
-                StoreError::conflict_as(e, || {
-                    format!(
-                        "机关简称“{slug}”或统一社会信用代码“{}”已被使用",
-                        agency.credit_code.as_str()
-                    )
-                })
-            })?;
-            Ok(())
-        })
-        .await
+        self.save_agency(agency, None, by).await
     }
 
     /// Changes an agency's name, credit code, kind and parent (the slug stays: it is in every URL).
     pub async fn update_agency(&self, agency: &Agency, by: By<'_>) -> Result<(), StoreError> {
         let before = self.agency(&agency.slug).await?;
+        self.save_agency(agency, Some(&before), by).await
+    }
+
+    /// Inserts `agency` (no `before`) or updates it from `before`.
+    async fn save_agency(
+        &self,
+        agency: &Agency,
+        before: Option<&Agency>,
+        by: By<'_>,
+    ) -> Result<(), StoreError> {
         let parent_id = match &agency.parent {
             Some(p) => Some(self.agency_id(p).await?),
             None => None,
         };
         let slug = agency.slug.as_str();
-        let entry = Entry::new(
-            Some(slug),
-            "agency.update",
-            format!("agency:{slug}"),
-            format!("{} → {}", describe(&before), describe(agency)),
-        );
+        let code = agency.credit_code.as_str();
+        let (action, summary, statement, taken) = match before {
+            None => (
+                "agency.create",
+                describe(agency),
+                "INSERT INTO agencies (name, credit_code, kind, parent_id, slug, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                format!("机关简称“{slug}”或统一社会信用代码“{code}”已被使用"),
+            ),
+            Some(before) => (
+                "agency.update",
+                format!("{} → {}", describe(before), describe(agency)),
+                "UPDATE agencies SET name = $1, credit_code = $2, kind = $3, parent_id = $4 WHERE slug = $5",
+                format!("统一社会信用代码“{code}”已被其他机关使用"),
+            ),
+        };
+        let entry = Entry::new(Some(slug), action, format!("agency:{slug}"), summary);
         self.write(by, entry, async |tx| {
-            sql("UPDATE agencies SET name = $1, credit_code = $2, kind = $3, parent_id = $4 WHERE slug = $5")
+            let mut q = sql(statement)
                 .bind(&agency.name)
-                .bind(agency.credit_code.as_str())
+                .bind(code)
                 .bind(agency.kind.key())
                 .bind(parent_id)
-                .bind(slug)
-                .execute(&mut *tx)
+                .bind(slug);
+            if before.is_none() {
+                q = q.bind(by.now);
+            }
+            q.execute(&mut *tx)
                 .await
-                .map_err(|e| {
-                    StoreError::conflict_as(e, || {
-                        format!(
-                            "统一社会信用代码“{}”已被其他机关使用",
-                            agency.credit_code.as_str()
-                        )
-                    })
-                })?;
+                .map_err(|e| StoreError::conflict_as(e, || taken))?;
             Ok(())
         })
         .await

@@ -20,6 +20,7 @@ mod db;
 pub mod demo;
 mod error;
 mod guide;
+mod history;
 mod items;
 mod letters;
 mod outbox;

@@ -58,6 +58,26 @@ pub(crate) struct Scope {
     pub(crate) actor: Option<i64>,
 }
 
+impl Scope {
+    /// Notices about a request, written because of `actor`'s step.
+    pub(crate) fn request(agency_id: i64, request_id: i64, actor: Option<i64>) -> Self {
+        Self {
+            agency_id,
+            request_id: Some(request_id),
+            actor,
+        }
+    }
+
+    /// Notices of the agency's that concern no request.
+    pub(crate) fn agency(agency_id: i64, actor: Option<i64>) -> Self {
+        Self {
+            agency_id,
+            request_id: None,
+            actor,
+        }
+    }
+}
+
 /// Writes the notices into the outbox, in the caller's transaction.
 pub(crate) async fn queue(
     tx: &mut Tx,

@@ -3,12 +3,8 @@
 //! (索引号) assigned on publication and never changed, and the review workflow as a state machine
 //! that only lets an item out after two other people holding the two reviewer roles approved it.
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-use crate::request::UnknownKey;
 
 mod attachment;
 mod deadline;
@@ -54,19 +50,6 @@ impl Attribute {
             Self::OnRequest => "依申请公开",
             Self::Withheld => "不予公开",
         }
-    }
-}
-
-impl FromStr for Attribute {
-    type Err = UnknownKey;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.key() == s)
-            .ok_or_else(|| UnknownKey {
-                what: "公开属性",
-                key: s.to_owned(),
-            })
     }
 }
 
@@ -116,19 +99,6 @@ impl DocKind {
     /// Whether the document needs a 政策解读 (§4.4: flag policies of these kinds without one).
     pub const fn needs_interpretation(self) -> bool {
         matches!(self, Self::Rule | Self::NormativeDocument)
-    }
-}
-
-impl FromStr for DocKind {
-    type Err = UnknownKey;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.key() == s)
-            .ok_or_else(|| UnknownKey {
-                what: "文件类型",
-                key: s.to_owned(),
-            })
     }
 }
 
@@ -302,4 +272,9 @@ impl ItemStatus {
             Self::Withdrawn => "withdrawn",
         }
     }
+}
+
+crate::request::from_key! {
+    Attribute => "公开属性",
+    DocKind => "文件类型",
 }

@@ -134,28 +134,12 @@ impl ReviewState {
                 next.final_reviewer = None;
             }
             ReviewStep::ApproveFirst => {
-                if self.status != S::FirstReview {
-                    return Err(not("初审"));
-                }
-                if !who.first {
-                    return Err(ReviewError::NoRole("只有科室负责人（初审）可以初审"));
-                }
-                if who.user_id == self.drafter {
-                    return Err(ReviewError::SamePerson("起草人不能审核自己起草的信息"));
-                }
+                self.approval(S::FirstReview, who.first, who.user_id)?;
                 next.status = S::FinalReview;
                 next.first_reviewer = Some(who.user_id);
             }
             ReviewStep::ApproveFinal => {
-                if self.status != S::FinalReview {
-                    return Err(not("终审"));
-                }
-                if !who.final_ {
-                    return Err(ReviewError::NoRole("只有分管领导（终审）可以终审"));
-                }
-                if who.user_id == self.drafter {
-                    return Err(ReviewError::SamePerson("起草人不能审核自己起草的信息"));
-                }
+                self.approval(S::FinalReview, who.final_, who.user_id)?;
                 if Some(who.user_id) == self.first_reviewer {
                     return Err(ReviewError::SamePerson("初审和终审须由不同的人完成"));
                 }
@@ -201,6 +185,29 @@ impl ReviewState {
 }
 
 impl ReviewState {
+    /// Whether an approval at `stage` by someone holding (`has_role`) its role may be given: the
+    /// item waits there, and the reviewer is not its drafter.
+    fn approval(&self, stage: ItemStatus, has_role: bool, user: i64) -> Result<(), ReviewError> {
+        let (what, role) = if stage == ItemStatus::FirstReview {
+            ("初审", "只有科室负责人（初审）可以初审")
+        } else {
+            ("终审", "只有分管领导（终审）可以终审")
+        };
+        if self.status != stage {
+            return Err(ReviewError::NotAllowed {
+                status: self.status,
+                what,
+            });
+        }
+        if !has_role {
+            return Err(ReviewError::NoRole(role));
+        }
+        if user == self.drafter {
+            return Err(ReviewError::SamePerson("起草人不能审核自己起草的信息"));
+        }
+        Ok(())
+    }
+
     /// Whether `who` may take `step` now (the rule of [`Self::apply`], nothing else).
     pub fn may(&self, step: &ReviewStep, who: Reviewer) -> bool {
         self.apply(step, who).is_ok()
@@ -386,15 +393,17 @@ mod tests {
             item,
         };
         let leader = person(3, false, false, true);
-        let r = review(
-            under(None),
-            &ReviewStep::ApproveFinal,
-            leader,
-            &catalogue,
-            &t,
-            today,
-        )
-        .unwrap();
+        let final_ = |under: Under<'_>, catalogue: &[String]| {
+            review(
+                under,
+                &ReviewStep::ApproveFinal,
+                leader,
+                catalogue,
+                &t,
+                today,
+            )
+        };
+        let r = final_(under(None), &catalogue).unwrap();
         assert_eq!(
             r.portal,
             Portal::Publish {
@@ -402,15 +411,7 @@ mod tests {
             }
         );
         assert_eq!(r.audit.action, "item.publish");
-        let r = review(
-            under(Some(4)),
-            &ReviewStep::ApproveFinal,
-            leader,
-            &catalogue,
-            &t,
-            today,
-        )
-        .unwrap();
+        let r = final_(under(Some(4)), &catalogue).unwrap();
         assert_eq!(r.portal, Portal::Replace(4));
         // A column that is no longer in the catalogue: refused, nothing published.
         let e = review(

@@ -494,6 +494,20 @@ fn t2_stock(r: &AnnualReport, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// A finding on one cell of table 二 that should have been 0: (row, column, the figure found).
+fn t2_cell(
+    (row, column, found): (&str, &str, i64),
+    relation: Relation,
+    severity: Severity,
+    message: String,
+) -> Finding {
+    Finding {
+        severity,
+        location: Some(T2_LOCATION.to_owned()),
+        ..cell_finding(relation, row, column, 0, found, message)
+    }
+}
+
 fn t2_rule(r: &AnnualReport, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
     let Some(kind) = ctx.agency_kind.filter(|k| !k.may_make_rules()) else {
         return;
@@ -507,21 +521,15 @@ fn t2_rule(r: &AnnualReport, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         if let Some(v) = cell
             && v != 0
         {
-            out.push(Finding {
-                row: Some("rules".to_owned()),
-                column: Some(col.to_owned()),
-                expected: Some(0),
-                found: Some(v),
-                location: Some(T2_LOCATION.to_owned()),
-                ..finding(
-                    Relation::T2Rule,
-                    severity,
-                    format!(
-                        "{}没有规章制定权，规章一行应填0，此处为{v}；本机关制发的文件应计入“行政规范性文件”",
-                        kind.label()
-                    ),
-                )
-            });
+            out.push(t2_cell(
+                ("rules", col, v),
+                Relation::T2Rule,
+                severity,
+                format!(
+                    "{}没有规章制定权，规章一行应填0，此处为{v}；本机关制发的文件应计入“行政规范性文件”",
+                    kind.label()
+                ),
+            ));
         }
     }
 }
@@ -559,18 +567,12 @@ fn t2_unit(r: &AnnualReport, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         if let Some(v) = cell
             && v < 0
         {
-            out.push(Finding {
-                row: Some(row.to_owned()),
-                column: Some(col.to_owned()),
-                expected: Some(0),
-                found: Some(v),
-                location: Some(T2_LOCATION.to_owned()),
-                ..finding(
-                    Relation::T2Unit,
-                    Severity::Error,
-                    format!("表二中件数为负数{v}；应为0或正整数"),
-                )
-            });
+            out.push(t2_cell(
+                (row, col, v),
+                Relation::T2Unit,
+                Severity::Error,
+                format!("表二中件数为负数{v}；应为0或正整数"),
+            ));
         }
     }
     if let Some(amount) = t.fees.amount_wan_yuan {

@@ -1066,16 +1066,7 @@ fn read_table3(
     for ((target, _, at), reading) in rows.iter().zip(readings3) {
         let location = r.loc.at(*at);
         if !reading.alternatives.is_empty() {
-            let alts: Vec<String> = reading
-                .alternatives
-                .iter()
-                .map(|a| {
-                    a.iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("/")
-                })
-                .collect();
+            let alts = readings_text(&reading.alternatives);
             r.findings.push(Finding {
                 row: Some(target.key().to_owned()),
                 ..finding(
@@ -1587,16 +1578,7 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
             continue;
         };
         if !reading.alternatives.is_empty() {
-            let alts: Vec<String> = reading
-                .alternatives
-                .iter()
-                .map(|a| {
-                    a.iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("/")
-                })
-                .collect();
+            let alts = readings_text(&reading.alternatives);
             r.findings.push(finding(
                 Relation::SAmbiguous,
                 Severity::Warning,
@@ -1761,3 +1743,16 @@ pub fn check_file_with(
 
 #[cfg(test)]
 mod tests;
+
+/// Candidate readings as a finding lists them: each reading's cells joined by "/".
+fn readings_text(alternatives: &[Vec<i64>]) -> Vec<String> {
+    alternatives
+        .iter()
+        .map(|a| {
+            a.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect()
+}

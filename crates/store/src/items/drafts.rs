@@ -12,23 +12,11 @@ use gongkai_core::{Rejection, Slug};
 
 use super::{Draft, DraftRow, DraftSummary};
 use crate::db::{By, Json, Millis, Tx, json, sql};
+use crate::history::{ITEM_STEPS, ITEM_VERSIONS};
 use crate::{Store, StoreError};
 
 const DRAFT_SELECT: &str =
     "SELECT id, content_json, review_json, updated_ms, item_id FROM item_drafts";
-
-/// Saves `content` as the draft's next version, in the caller's transaction.
-async fn add_version(tx: &mut Tx, draft: i64, content: &str, by: By<'_>) -> Result<(), StoreError> {
-    sql("INSERT INTO item_versions (draft_id, version, content_json, actor, at_ms) \
-         SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4 FROM item_versions WHERE draft_id = $1")
-    .bind(draft)
-    .bind(content)
-    .bind(&by.actor.name)
-    .bind(by.ms())
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
 
 /// The draft's review state and published item, in the caller's transaction, locking its row.
 pub(super) async fn lock_draft(
@@ -82,7 +70,7 @@ impl Store {
             .bind(by.ms())
             .scalar(&mut *tx)
             .await?;
-            add_version(tx, id, &content_json, by).await?;
+            ITEM_VERSIONS.append(tx, id, &content_json, by).await?;
             Ok(id)
         })
         .await
@@ -113,7 +101,7 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            add_version(tx, id, &content_json, by).await
+            ITEM_VERSIONS.append(tx, id, &content_json, by).await
         })
         .await
     }
@@ -177,14 +165,7 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            sql("INSERT INTO item_steps (draft_id, seq, step_json, actor, at_ms) \
-                 SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM item_steps WHERE draft_id = $1")
-            .bind(id)
-            .bind(json(step)?)
-            .bind(&by.actor.name)
-            .bind(by.ms())
-            .execute(&mut *tx)
-            .await?;
+            ITEM_STEPS.append(tx, id, &json(step)?, by).await?;
             Ok((decided.state, Some(decided.audit)))
         })
         .await

@@ -2,10 +2,9 @@
 
 use chrono::NaiveDate;
 use gongkai_core::Slug;
-use gongkai_core::item::ItemContent;
 
 use super::{ITEM_SELECT, ItemRow, PublishedItem};
-use crate::db::{Json, sql};
+use crate::db::sql;
 use crate::{Store, StoreError};
 
 /// An item as the search index sees it: with its agency, change position and whether withdrawn.
@@ -18,13 +17,8 @@ const INDEX_SELECT: &str = "SELECT a.slug, a.name AS agency_name, i.id, i.index_
 struct IndexRow {
     slug: String,
     agency_name: String,
-    id: i64,
-    index_no: Option<String>,
-    title: String,
-    category: String,
-    published_on: NaiveDate,
-    content_json: Option<Json<ItemContent>>,
-    updated_ms: i64,
+    #[sqlx(flatten)]
+    item: ItemRow,
     withdrawn: bool,
 }
 
@@ -33,19 +27,11 @@ pub type IndexEntry = ((i64, i64), String, String, Result<PublishedItem, i64>);
 
 impl From<IndexRow> for IndexEntry {
     fn from(r: IndexRow) -> Self {
-        let position = (r.updated_ms, r.id);
+        let position = (r.item.updated_ms.unwrap_or(0), r.item.id);
         let item = if r.withdrawn {
-            Err(r.id)
+            Err(r.item.id)
         } else {
-            Ok(PublishedItem::from(ItemRow {
-                id: r.id,
-                index_no: r.index_no,
-                title: r.title,
-                category: r.category,
-                published_on: r.published_on,
-                content_json: r.content_json,
-                updated_ms: Some(r.updated_ms),
-            }))
+            Ok(PublishedItem::from(r.item))
         };
         (position, r.slug, r.agency_name, item)
     }

@@ -11,6 +11,7 @@ use gongkai_core::{Agency, Rejection, Slug};
 
 use super::{NewRequest, channel_of};
 use crate::db::{By, Json, Tx, json, sql};
+use crate::history::REQUEST_EVENTS;
 use crate::outbox::{self, Scope};
 use crate::{Store, StoreError};
 
@@ -107,11 +108,7 @@ impl Store {
             .bind(&p.address)
             .execute(&mut *tx)
             .await?;
-            let scope = Scope {
-                agency_id,
-                request_id: Some(id),
-                actor: by.actor.user_id,
-            };
+            let scope = Scope::request(agency_id, id, by.actor.user_id);
             keep(tx, &la, scope, &code, &step, None, rules, by.now).await
         })
         .await?;
@@ -159,19 +156,8 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            sql("INSERT INTO request_events (request_id, seq, event_json, actor, at_ms) \
-                 SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM request_events WHERE request_id = $1")
-            .bind(id)
-            .bind(json(event)?)
-            .bind(&by.actor.name)
-            .bind(by.ms())
-            .execute(&mut *tx)
-            .await?;
-            let scope = Scope {
-                agency_id,
-                request_id: Some(id),
-                actor: by.actor.user_id,
-            };
+            REQUEST_EVENTS.append(tx, id, &json(event)?, by).await?;
+            let scope = Scope::request(agency_id, id, by.actor.user_id);
             keep(tx, &la, scope, code, &step, Some(event), rules, by.now).await?;
             Ok((step.state, Some(step.audit)))
         })
@@ -199,11 +185,7 @@ impl Store {
             .scalar_opt(&mut *tx)
             .await?;
             let id = id.ok_or_else(|| StoreError::NotFound(format!("查询码为“{code}”的申请")))?;
-            let scope = Scope {
-                agency_id,
-                request_id: Some(id),
-                actor: by.actor.user_id,
-            };
+            let scope = Scope::request(agency_id, id, by.actor.user_id);
             outbox::queue(tx, scope, &notices, by.now).await
         })
         .await

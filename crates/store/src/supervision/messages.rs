@@ -135,11 +135,7 @@ impl Store {
             .bind(now.timestamp_millis())
             .execute(&mut *tx)
             .await?;
-            let scope = Scope {
-                agency_id,
-                request_id: None,
-                actor: None,
-            };
+            let scope = Scope::agency(agency_id, None);
             outbox::queue(tx, scope, &notices, now).await
         })
         .await?;
@@ -266,11 +262,7 @@ impl Store {
             if done == 0 {
                 return Err(StoreError::rejected("这条留言已经答复过，答复不能修改。"));
             }
-            let scope = Scope {
-                agency_id,
-                request_id: None,
-                actor: by.actor.user_id,
-            };
+            let scope = Scope::agency(agency_id, by.actor.user_id);
             outbox::queue(tx, scope, &notices, by.now).await?;
             Ok(((), Some(audit)))
         })

@@ -58,17 +58,23 @@ impl Store {
             format!("proposal:{}-{number}", p.year),
             format!("{}：{}", kind.label(), p.title.trim()),
         );
+        // A new proposal is numbered by its kind, year and number; those never change after.
+        let (statement, key) = if p.id == 0 {
+            (
+                "INSERT INTO proposals (title, submitter, lead, received_on, replied_on, result, published_on, \
+                 agency_id, kind, year, number) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                None,
+            )
+        } else {
+            (
+                "UPDATE proposals SET title = $1, submitter = $2, lead = $3, received_on = $4, replied_on = $5, \
+                 result = $6, published_on = $7 WHERE agency_id = $8 AND id = $9 RETURNING id",
+                Some(p.id),
+            )
+        };
         self.write(by, entry, async |tx| {
-            if p.id == 0 {
-                return sql(
-                    "INSERT INTO proposals (agency_id, kind, year, number, title, submitter, lead, \
-                     received_on, replied_on, result, published_on) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                )
-                .bind(agency_id)
-                .bind(kind.key())
-                .bind(p.year)
-                .bind(number)
+            let q = sql(statement)
                 .bind(p.title.trim())
                 .bind(p.submitter.trim())
                 .bind(p.lead)
@@ -76,33 +82,19 @@ impl Store {
                 .bind(p.replied_on)
                 .bind(p.result.trim())
                 .bind(p.published_on)
-                .scalar(&mut *tx)
+                .bind(agency_id);
+            let q = match key {
+                Some(id) => q.bind(id),
+                None => q.bind(kind.key()).bind(p.year).bind(number),
+            };
+            q.scalar_opt(&mut *tx)
                 .await
                 .map_err(|e| {
                     StoreError::conflict_as(e, || {
                         format!("{}年{}“{number}”已经登记过。", p.year, kind.label())
                     })
-                });
-            }
-            let done = sql(
-                "UPDATE proposals SET title = $1, submitter = $2, lead = $3, received_on = $4, \
-                 replied_on = $5, result = $6, published_on = $7 WHERE id = $8 AND agency_id = $9",
-            )
-            .bind(p.title.trim())
-            .bind(p.submitter.trim())
-            .bind(p.lead)
-            .bind(received)
-            .bind(p.replied_on)
-            .bind(p.result.trim())
-            .bind(p.published_on)
-            .bind(p.id)
-            .bind(agency_id)
-            .execute(&mut *tx)
-            .await?;
-            if done == 0 {
-                return Err(StoreError::NotFound(format!("建议提案 {}", p.id)));
-            }
-            Ok(p.id)
+                })?
+                .ok_or_else(|| StoreError::NotFound(format!("建议提案 {}", p.id)))
         })
         .await
     }
