@@ -3,3 +3,4 @@
 pub mod deliver;
 pub mod index;
 pub mod mail;
+pub mod sessions;

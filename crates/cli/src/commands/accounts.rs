@@ -1,6 +1,6 @@
 //! `gongkai user …`, `gongkai agency …` and the first administrator.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -12,7 +12,6 @@ use gongkai_core::auth::{
 use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
 use gongkai_store::{NewUser, Store};
 
-use crate::{AgencyCommand, UserCommand};
 use gongkai_store::By;
 
 /// A password from a file (first line, trimmed), checked for strength.
@@ -31,6 +30,104 @@ fn password_or_generated(file: Option<&Path>, username: &str) -> Result<(String,
         Some(f) => Ok((password_from(f, username)?, false)),
         None => Ok((random_password(), true)),
     }
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Create an account; prints a one-time password unless --password-file is given.
+    Add {
+        /// Login name.
+        username: String,
+        /// The person's name.
+        #[arg(long)]
+        name: String,
+        /// Make the account a system administrator.
+        #[arg(long)]
+        system_admin: bool,
+        /// Read the password from this file.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
+    /// Set a new password; prints a one-time password unless --password-file is given.
+    Passwd {
+        /// Login name.
+        username: String,
+        /// Read the password from this file.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
+    /// Give a role in an agency.
+    Grant {
+        /// Login name.
+        username: String,
+        /// Agency slug.
+        #[arg(long)]
+        agency: String,
+        /// drafter, `first_reviewer`, `final_reviewer`, `case_officer`, `agency_admin` or `oversight_officer`.
+        #[arg(long)]
+        role: String,
+    },
+    /// Take a role in an agency away.
+    Revoke {
+        /// Login name.
+        username: String,
+        /// Agency slug.
+        #[arg(long)]
+        agency: String,
+        /// The role.
+        #[arg(long)]
+        role: String,
+    },
+    /// List accounts and their roles.
+    List,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AgencyCommand {
+    /// Add an agency.
+    Add {
+        /// URL name, e.g. yiyuan-xili.
+        #[arg(long)]
+        slug: String,
+        /// Full official name.
+        #[arg(long)]
+        name: String,
+        /// 统一社会信用代码.
+        #[arg(long)]
+        credit_code: String,
+        /// town, street, `county_government` or department.
+        #[arg(long)]
+        kind: String,
+        /// The supervising agency's slug.
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    /// Change an agency's name, kind, credit code or parent.
+    Update {
+        /// The agency's slug.
+        slug: String,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New credit code.
+        #[arg(long)]
+        credit_code: Option<String>,
+        /// New kind.
+        #[arg(long)]
+        kind: Option<String>,
+        /// New parent slug.
+        #[arg(long, conflicts_with = "no_parent")]
+        parent: Option<String>,
+        /// Remove the parent.
+        #[arg(long)]
+        no_parent: bool,
+        /// The date (MM-DD of the next year) by which the agencies below publish their reports;
+        /// "default" restores the 条例's dates.
+        #[arg(long)]
+        report_deadline: Option<String>,
+    },
+    /// List agencies as a tree.
+    List,
 }
 
 /// Creates the administrator `admin` when the database has no account, printing the one-time

@@ -22,6 +22,50 @@ pub enum CheckFormat {
     Json,
 }
 
+/// Check published annual reports (text, HTML, DOCX, PDF, XLSX or JSON files, folders of them,
+/// or https:// addresses). Exit status: 0 clean, 1 findings, 2 a file is not a report or cannot
+/// be read.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files, folders or addresses; a folder is checked recursively and summarised.
+    #[arg(required_unless_present = "crawl")]
+    inputs: Vec<String>,
+    /// A 年报 column's list page: follow its list pages to every report page and the PDF/DOCX
+    /// attachments they link, check each, and write the summary.
+    #[arg(long)]
+    crawl: Option<String>,
+    /// The report year, for reports whose title and text do not say.
+    #[arg(long)]
+    year: Option<i32>,
+    /// Output for single files: text or json.
+    #[arg(long, value_enum, default_value = "text")]
+    format: CheckFormat,
+    /// Last year's report of the same agency, for the carry-over checks.
+    #[arg(long)]
+    previous: Option<PathBuf>,
+    /// Where a folder check writes its summary (PREFIX.csv and PREFIX.xlsx).
+    #[arg(long, default_value = "gongkai-check-summary")]
+    summary: PathBuf,
+}
+
+impl Args {
+    /// Runs the command.
+    pub async fn run(self) -> Result<ExitCode> {
+        let how = How {
+            format: self.format,
+            year: self.year,
+            summary: self.summary,
+        };
+        run(
+            &self.inputs,
+            self.crawl.as_deref(),
+            self.previous.as_deref(),
+            &how,
+        )
+        .await
+    }
+}
+
 /// How to check and report.
 #[derive(Debug, Clone)]
 pub struct How {

@@ -1,0 +1,36 @@
+//! `gongkai migrate` and `gongkai demo`.
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use gongkai_store::{demo, redact};
+
+use super::open;
+
+/// Applies pending migrations.
+pub async fn migrate(database_url: &str) -> Result<()> {
+    let store = open(database_url).await?;
+    store.close().await;
+    println!("数据库已是最新结构：{}", redact(database_url));
+    Ok(())
+}
+
+/// Loads the demo data; running it again changes nothing.
+pub async fn run(database_url: &str, now: DateTime<Utc>) -> Result<()> {
+    let store = open(database_url).await?;
+    let loaded = demo::load(&store, now).await.context("载入示例数据")?;
+    store.close().await;
+    if loaded.agencies == 0 && loaded.items == 0 {
+        println!("示例数据已存在，未做任何更改。");
+    } else {
+        println!(
+            "已载入示例数据：机关{}个，主动公开信息{}条。",
+            loaded.agencies, loaded.items
+        );
+    }
+    println!(
+        "查看报告：gongkai report --agency {} --year {}",
+        demo::TOWN_SLUG,
+        demo::YEAR
+    );
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! `gongkai serve`: the web server and the background jobs beside it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use gongkai_core::calendar::Calendar;
+use gongkai_core::deadline::Periods;
+use gongkai_core::{Clock, SystemClock};
+use gongkai_jobs::mail::{MailConfig, Mailer};
+use gongkai_search::{SearchIndex, SearchQuery};
+use gongkai_store::{Store, demo, redact};
+
+use super::{accounts, open, search};
+
+/// Run the web server. On a database without accounts it first creates the administrator
+/// `admin` and prints its one-time password.
+#[derive(Debug, clap::Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each flag is a command-line switch of its own"
+)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "GONGKAI_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Load the demo data first if the database has no agencies.
+    #[arg(long)]
+    demo: bool,
+    /// Take the first administrator's password from this file instead of generating one.
+    #[arg(long, env = "GONGKAI_ADMIN_PASSWORD_FILE")]
+    admin_password_file: Option<PathBuf>,
+    /// Send cookies without the Secure flag (only for plain-HTTP setups not on localhost).
+    #[arg(long, env = "GONGKAI_INSECURE_COOKIES")]
+    insecure_cookies: bool,
+    /// Trust X-Forwarded-For for client addresses (only behind your own reverse proxy).
+    #[arg(long, env = "GONGKAI_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+    /// A folder of YYYY.txt holiday files for years announced after this release.
+    #[arg(long, env = "GONGKAI_HOLIDAYS_DIR")]
+    holidays_dir: Option<PathBuf>,
+    /// SMTP server for e-mail notifications to requesters, e.g. `smtp://relay.example:25` or
+    /// `smtps://user:pass@mail.example:465`; without it, mails wait in the outbox.
+    #[arg(long, env = "GONGKAI_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of notifications, e.g. `西里镇政务公开 <gongkai@example.gov.cn>`.
+    #[arg(
+        long,
+        env = "GONGKAI_MAIL_FROM",
+        default_value = "政府信息公开 <gongkai@localhost>"
+    )]
+    mail_from: String,
+    /// Where the search index lives (derived data: rebuilt at start if incomplete). Default:
+    /// beside the SQLite file, or `gongkai-data/search-<database>` for PostgreSQL. Each server
+    /// process needs its own.
+    #[arg(long, env = "GONGKAI_SEARCH_DIR")]
+    search_dir: Option<PathBuf>,
+    /// Whether the days from a fee notice to its payment stop the answer clock (the spec marks
+    /// this unverified; default true).
+    #[arg(long, env = "GONGKAI_FEE_PAUSES_CLOCK", default_value_t = true, action = clap::ArgAction::Set)]
+    fee_pauses_clock: bool,
+    /// Keep rendered portal pages in memory. The value is how many milliseconds a change made by
+    /// another process (a second server, the command line) may take to show; changes through
+    /// this server show at once. 0 checks the database on every request; `off` turns the cache
+    /// off.
+    #[arg(long, env = "GONGKAI_PAGE_CACHE", default_value = "1000")]
+    page_cache: String,
+}
+
+/// Serves until SIGINT or SIGTERM.
+pub async fn run(database_url: &str, a: Args) -> Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let calendar = Calendar::load(a.holidays_dir.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
+    let store = open(database_url).await?;
+    if a.demo && demo::is_empty(&store).await? {
+        demo::load(&store, clock.now())
+            .await
+            .context("载入示例数据")?;
+        tracing::info!("demo data loaded");
+    }
+    let mailer = a
+        .smtp_url
+        .map(|url| {
+            Mailer::new(&MailConfig {
+                smtp_url: url,
+                from: a.mail_from,
+            })
+        })
+        .transpose()
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let settings = gongkai_web::Settings {
+        secure_cookies: !a.insecure_cookies,
+        trust_forwarded_for: a.trust_forwarded_for,
+        periods: Periods {
+            fee_pauses_clock: a.fee_pauses_clock,
+            ..Periods::default()
+        },
+        page_cache: page_cache_setting(&a.page_cache)?,
+        ..gongkai_web::Settings::default()
+    };
+    accounts::first_admin(
+        &store,
+        a.admin_password_file.as_deref(),
+        &settings,
+        clock.now(),
+    )
+    .await?;
+    let search = Arc::new(
+        SearchIndex::open(Some(
+            &a.search_dir
+                .unwrap_or_else(|| search::default_dir(database_url)),
+        ))
+        .map_err(|e| anyhow::anyhow!("{e}（可用 --search-dir 指定其他目录）"))?,
+    );
+    start_jobs(&store, &clock, &settings, &search, mailer).await?;
+    let state = gongkai_web::AppState {
+        store: store.clone(),
+        clock,
+        settings: Arc::new(settings),
+        calendar: Arc::new(calendar),
+        search,
+    };
+    let app = gongkai_web::router(state);
+    let listener = tokio::net::TcpListener::bind(a.listen)
+        .await
+        .with_context(|| {
+            format!(
+                "无法监听 {}（端口可能已被占用，可用 --listen 换一个）",
+                a.listen
+            )
+        })?;
+    tracing::info!(database = %redact(database_url), "listening on http://{}", a.listen);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    store.close().await;
+    Ok(())
+}
+
+/// The background work beside the server (`gongkai-jobs`), all driven by rows in the database.
+async fn start_jobs(
+    store: &Store,
+    clock: &Arc<dyn Clock>,
+    settings: &gongkai_web::Settings,
+    search: &Arc<SearchIndex>,
+    mailer: Option<Mailer>,
+) -> Result<()> {
+    tokio::spawn(gongkai_jobs::sessions::purge(
+        store.clone(),
+        clock.clone(),
+        settings.session_idle,
+        settings.session_absolute,
+    ));
+    // The index is derived: when it does not hold every item on the portal (first start, a
+    // crash between commit and indexing, a restored backup), rebuild it in the background.
+    if i64::try_from(search.len()).unwrap_or(-1) != store.published_count().await? {
+        let (store, search) = (store.clone(), search.clone());
+        tokio::spawn(async move {
+            match gongkai_jobs::index::rebuild(&store, &search, |_, _| {}).await {
+                Ok(n) => tracing::info!(items = n, "search index rebuilt"),
+                Err(e) => tracing::error!(error = %e, "search index not rebuilt"),
+            }
+        });
+    }
+    // Publications and withdrawals by other processes reach this server's index too.
+    tokio::spawn(gongkai_jobs::index::follow_others(
+        store.clone(),
+        search.clone(),
+        Duration::from_secs(2),
+    ));
+    // The Chinese tokenizer loads its dictionary on first use (~0.1 s): do it now, not in the
+    // first visitor's search.
+    let warm = search.clone();
+    tokio::task::spawn_blocking(move || {
+        let _ = warm.search(&SearchQuery {
+            text: "政府信息公开".into(),
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        });
+    });
+    if let Some(mailer) = mailer {
+        tokio::spawn(gongkai_jobs::mail::run_outbox(
+            store.clone(),
+            clock.clone(),
+            mailer,
+        ));
+    }
+    // Published items to their channels (webhook, WeChat); deliveries are rows, so a restart
+    // resumes them.
+    tokio::spawn(gongkai_jobs::deliver::Deliverer::new(store.clone(), clock.clone()).run());
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}
+
+/// `--page-cache`: milliseconds, or `off`.
+fn page_cache_setting(value: &str) -> Result<Option<Duration>> {
+    if value.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let ms: u64 = value
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--page-cache 应为毫秒数（如 1000）或 off，收到“{value}”"))?;
+    Ok(Some(Duration::from_millis(ms)))
+}
