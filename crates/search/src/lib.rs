@@ -1,10 +1,4 @@
-//! Chinese full-text search over the items on the portal (条例 第二十三条: the 政府信息公开 column
-//! must support 检索): tantivy with the jieba tokenizer over title, body, 发文字号 and 索引号, with
-//! filters by agency, category, year and kind and highlighted snippets. The index is derived data:
-//! it follows every publication and withdrawal, and can be rebuilt from the database at any time.
-//!
-//! Queries are built from the field's own tokenizer output, every word required (in any field),
-//! rather than with tantivy's query parser, which turns unspaced Chinese into one exact phrase.
+#![doc = include_str!("../README.md")]
 
 use std::path::Path;
 use std::sync::Mutex;
