@@ -1,5 +1,5 @@
 //! Writing and reading the audit trail. Every state change appends its record inside the change's own
-//! transaction ([`append_audit!`]), so both commit or neither does.
+//! transaction (`Store::write` calls [`append`]), so both commit or neither does.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_core::audit::{AuditRecord, ChainBreak, verify_chain};
