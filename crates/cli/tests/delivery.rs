@@ -320,7 +320,7 @@ async fn every_item_reaches_every_channel_exactly_once(store: &Store, url: &str)
     stub.revoke_next.store(true, Ordering::SeqCst);
     let port = free_port();
     let search = tempfile::tempdir().unwrap();
-    let mut server = start(url, port, search.path(), &[]);
+    let mut server = start(url, port, search.path(), &["--work-lease", "2"]);
     for _ in 0..400 {
         if stub.published.lock().unwrap().len() >= 3 {
             break;
@@ -338,7 +338,7 @@ async fn every_item_reaches_every_channel_exactly_once(store: &Store, url: &str)
     stub.webhook_down.store(false, Ordering::SeqCst);
 
     // A restarted server finishes the rest.
-    let mut server = start(url, port, search.path(), &[]);
+    let mut server = start(url, port, search.path(), &["--work-lease", "2"]);
     for _ in 0..600 {
         let pending = store
             .deliveries(&town)

@@ -103,6 +103,8 @@ fn webhook_body(d: &PendingDelivery) -> serde_json::Value {
 pub struct Deliverer {
     store: Store,
     clock: Arc<dyn Clock>,
+    worker: String,
+    lease_ms: i64,
     http: reqwest::Client,
 }
 
@@ -138,11 +140,20 @@ impl Deliverer {
         Self {
             store,
             clock,
+            worker: crate::worker_id(),
+            lease_ms: i64::try_from(crate::DEFAULT_LEASE.as_millis()).unwrap_or(60_000),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(20))
                 .build()
                 .unwrap_or_default(),
         }
+    }
+
+    /// How long a claimed delivery stays this process's; every recorded step extends it.
+    #[must_use]
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease_ms = i64::try_from(lease.as_millis()).unwrap_or(self.lease_ms);
+        self
     }
 
     fn now_ms(&self) -> i64 {
@@ -152,7 +163,10 @@ impl Deliverer {
     /// Sends what is due; returns how many deliveries completed.
     pub async fn run_once(&self) -> Result<usize, gongkai_store::StoreError> {
         let now = self.now_ms();
-        let due = self.store.due_deliveries(now, 20).await?;
+        let due = self
+            .store
+            .claim_deliveries(&self.worker, now, now + self.lease_ms, 20)
+            .await?;
         let mut done = 0;
         for d in due {
             let result = match d.channel.kind.as_str() {
@@ -162,7 +176,9 @@ impl Deliverer {
             };
             match result {
                 Ok(()) => {
-                    self.store.delivery_done(d.id, self.now_ms()).await?;
+                    self.store
+                        .delivery_done(d.id, &self.worker, self.now_ms())
+                        .await?;
                     done += 1;
                 }
                 Err(e) => {
@@ -171,7 +187,7 @@ impl Deliverer {
                     let wait = wait.min(3_600_000);
                     tracing::warn!(delivery = %d.delivery_id, channel = %d.channel.name, error = %e, "delivery failed; will retry");
                     self.store
-                        .delivery_failed(d.id, &e, self.now_ms() + wait)
+                        .delivery_failed(d.id, &self.worker, &e, self.now_ms() + wait)
                         .await?;
                 }
             }
@@ -448,10 +464,18 @@ impl Deliverer {
 
     async fn save_progress(&self, d: &PendingDelivery, p: &WechatProgress) -> Result<(), String> {
         let json = serde_json::to_string(p).map_err(|e| e.to_string())?;
-        self.store
-            .delivery_progress(d.id, &json)
+        let held = self
+            .store
+            .delivery_progress(d.id, &self.worker, &json, self.now_ms() + self.lease_ms)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        // Another server took the delivery over (this one stalled past its lease): stop here
+        // rather than publish twice.
+        if held {
+            Ok(())
+        } else {
+            Err("已由其他服务进程接手".to_owned())
+        }
     }
 
     /// Runs for ever: sends what is due every second.

@@ -25,6 +25,8 @@ pub struct MailConfig {
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    worker: String,
+    lease: chrono::Duration,
 }
 
 impl Mailer {
@@ -38,14 +40,26 @@ impl Mailer {
             .from
             .parse()
             .map_err(|e| format!("GONGKAI_MAIL_FROM 无效（应为 名称 <地址>）：{e}"))?;
-        Ok(Self { transport, from })
+        Ok(Self {
+            transport,
+            from,
+            worker: crate::worker_id(),
+            lease: chrono::Duration::from_std(crate::DEFAULT_LEASE).unwrap_or_default(),
+        })
+    }
+
+    /// How long a claimed mail stays this process's before another may take it over.
+    #[must_use]
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = chrono::Duration::from_std(lease).unwrap_or(self.lease);
+        self
     }
 
     /// Sends what is due once; returns how many were sent.
     pub async fn deliver_due(&self, store: &Store, clock: &dyn Clock) -> Result<usize, String> {
         let now = clock.now();
         let pending = store
-            .pending_mail(now, 50)
+            .claim_mail(&self.worker, now, self.lease, 50)
             .await
             .map_err(|e| e.to_string())?;
         let mut sent = 0;
@@ -57,6 +71,9 @@ impl Mailer {
                 (Err(e), _) => Err(format!("bad recipient: {e}")),
                 (_, Err(e)) => Err(format!("cannot render: {e}")),
                 (Ok(to), Ok(mail)) => match Message::builder()
+                    // One id per outbox row: a mail sent again after a crash between sending and
+                    // recording it is recognisable as the same mail.
+                    .message_id(Some(format!("<outbox-{}@{}>", m.id, self.from.email.domain())))
                     .from(self.from.clone())
                     .to(to)
                     .subject(mail.subject)
@@ -75,7 +92,7 @@ impl Mailer {
             match result {
                 Ok(()) => {
                     store
-                        .mail_sent(m.id, clock.now())
+                        .mail_sent(m.id, &self.worker, clock.now())
                         .await
                         .map_err(|e| e.to_string())?;
                     sent += 1;
@@ -86,7 +103,7 @@ impl Mailer {
                     let retry = clock.now() + chrono::Duration::seconds(wait.min(3600));
                     tracing::warn!(mail = m.id, attempts = m.attempts + 1, %error, "mail not sent; will retry");
                     store
-                        .mail_failed(m.id, &error, retry)
+                        .mail_failed(m.id, &self.worker, &error, retry)
                         .await
                         .map_err(|e| e.to_string())?;
                 }

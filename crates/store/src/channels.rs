@@ -10,6 +10,7 @@ use gongkai_core::item::ItemContent;
 use gongkai_core::{Rejection, Slug};
 
 use crate::db::{By, Json, Tx, sql};
+use crate::queue::DELIVERIES;
 use crate::{Store, StoreError};
 
 /// A configured channel.
@@ -215,35 +216,51 @@ impl Store {
             .await
     }
 
-    /// Deliveries due at `now_ms` (oldest first), at most `limit`.
-    pub async fn due_deliveries(
+    /// Claims up to `limit` deliveries due at `now_ms` for `worker` until `until_ms` (see
+    /// [`crate::queue`]), in the order they fell due.
+    pub async fn claim_deliveries(
         &self,
+        worker: &str,
         now_ms: i64,
+        until_ms: i64,
         limit: i64,
     ) -> Result<Vec<PendingDelivery>, StoreError> {
-        let rows: Vec<PendingRow> = sql(
-            "SELECT d.id, d.delivery_id, d.attempts, d.progress_json, c.id AS channel_id, c.kind, \
-             c.name AS channel_name, c.config_json, a.slug, a.name AS agency_name, i.id AS item_id, \
-             i.title, i.index_no, i.published_on, i.content_json \
-             FROM deliveries d JOIN channels c ON c.id = d.channel_id JOIN items i ON i.id = d.item_id \
-             JOIN agencies a ON a.id = i.agency_id \
-             WHERE d.done_ms IS NULL AND d.next_ms <= $1 ORDER BY d.next_ms, d.id LIMIT $2",
-        )
-        .bind(now_ms)
-        .bind(limit)
-        .all(self)
-        .await?;
-        Ok(rows.into_iter().map(PendingDelivery::from).collect())
+        let ids = DELIVERIES
+            .claim(self, worker, now_ms, until_ms, limit)
+            .await?;
+        let mut due = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row: PendingRow = sql(
+                "SELECT d.id, d.delivery_id, d.attempts, d.progress_json, c.id AS channel_id, c.kind, \
+                 c.name AS channel_name, c.config_json, a.slug, a.name AS agency_name, i.id AS item_id, \
+                 i.title, i.index_no, i.published_on, i.content_json \
+                 FROM deliveries d JOIN channels c ON c.id = d.channel_id JOIN items i ON i.id = d.item_id \
+                 JOIN agencies a ON a.id = i.agency_id WHERE d.id = $1",
+            )
+            .bind(id)
+            .one(self)
+            .await?;
+            due.push(row.into());
+        }
+        Ok(due)
     }
 
-    /// Records a step of a delivery (so a restart resumes after it, not before).
-    pub async fn delivery_progress(&self, id: i64, progress_json: &str) -> Result<(), StoreError> {
-        sql("UPDATE deliveries SET progress_json = $1 WHERE id = $2")
+    /// Records a step of a claimed delivery (so a restart resumes after it, not before) and
+    /// extends the claim until `until_ms`; `false` if `worker` no longer held it.
+    pub async fn delivery_progress(
+        &self,
+        id: i64,
+        worker: &str,
+        progress_json: &str,
+        until_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let n = sql("UPDATE deliveries SET progress_json = $1 WHERE id = $2 AND claimed_by = $3")
             .bind(progress_json)
             .bind(id)
+            .bind(worker)
             .execute(self)
             .await?;
-        Ok(())
+        Ok(n > 0 && DELIVERIES.renew(self, id, worker, until_ms).await?)
     }
 
     /// A channel's state as it is now (an earlier delivery of the same pass may have changed it).
@@ -265,30 +282,25 @@ impl Store {
         Ok(())
     }
 
-    /// Marks a delivery done.
-    pub async fn delivery_done(&self, id: i64, now_ms: i64) -> Result<(), StoreError> {
-        sql("UPDATE deliveries SET done_ms = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
-            .bind(now_ms)
-            .bind(id)
-            .execute(self)
-            .await?;
-        Ok(())
+    /// Marks a claimed delivery done; `false` if `worker` no longer held it.
+    pub async fn delivery_done(
+        &self,
+        id: i64,
+        worker: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        DELIVERIES.done(self, id, worker, now_ms).await
     }
 
-    /// Records a failed attempt and when to try again.
+    /// Records a failed attempt of a claimed delivery and when to try again.
     pub async fn delivery_failed(
         &self,
         id: i64,
+        worker: &str,
         error: &str,
         next_ms: i64,
-    ) -> Result<(), StoreError> {
-        sql("UPDATE deliveries SET attempts = attempts + 1, last_error = $1, next_ms = $2 WHERE id = $3")
-            .bind(error)
-            .bind(next_ms)
-            .bind(id)
-            .execute(self)
-            .await?;
-        Ok(())
+    ) -> Result<bool, StoreError> {
+        DELIVERIES.failed(self, id, worker, error, next_ms).await
     }
 
     /// The agency's deliveries, newest first (at most 200).

@@ -24,6 +24,7 @@ mod history;
 mod items;
 mod letters;
 mod outbox;
+mod queue;
 mod reports;
 mod requests;
 mod supervision;

@@ -2,10 +2,11 @@
 //! own transaction, each recipient resolved to the addresses it has at that moment; the mail task
 //! renders and sends them later, so a restart or an SMTP server that is down loses nothing.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use gongkai_core::notice::{Content, Message, Notice, Recipient};
 
 use crate::db::{Json, Tx, json, sql};
+use crate::queue::OUTBOX;
 use crate::{Store, StoreError};
 
 /// A mail waiting in the outbox.
@@ -139,7 +140,8 @@ const MAIL_SELECT: &str =
     "SELECT id, recipient, subject, body, message_json, attempts, sent_ms FROM outbox";
 
 impl Store {
-    /// Mails due for (another) attempt, oldest first.
+    /// Mails due for (another) attempt, oldest first, claimed or not (the operator's view; workers
+    /// use [`Store::claim_mail`]).
     pub async fn pending_mail(
         &self,
         now: DateTime<Utc>,
@@ -155,30 +157,57 @@ impl Store {
         Ok(rows.into_iter().map(PendingMail::from).collect())
     }
 
-    /// Marks a mail sent.
-    pub async fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        sql("UPDATE outbox SET sent_ms = $1, attempts = attempts + 1 WHERE id = $2")
-            .bind(now.timestamp_millis())
-            .bind(id)
-            .execute(self)
+    /// Claims up to `limit` mails due at `now` for `worker` for `lease` (see [`crate::queue`]),
+    /// oldest first. Mails claimed by another worker whose lease has not run out are left alone.
+    pub async fn claim_mail(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: i64,
+    ) -> Result<Vec<PendingMail>, StoreError> {
+        let now_ms = now.timestamp_millis();
+        let ids = OUTBOX
+            .claim(
+                self,
+                worker,
+                now_ms,
+                now_ms + lease.num_milliseconds(),
+                limit,
+            )
             .await?;
-        Ok(())
+        let mut mails = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row: MailRow = sql(format!("{MAIL_SELECT} WHERE id = $1"))
+                .bind(id)
+                .one(self)
+                .await?;
+            mails.push(row.into());
+        }
+        Ok(mails)
     }
 
-    /// Records a failed attempt and when to try again.
+    /// Marks a claimed mail sent; `false` if `worker` no longer held it.
+    pub async fn mail_sent(
+        &self,
+        id: i64,
+        worker: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        OUTBOX.done(self, id, worker, now.timestamp_millis()).await
+    }
+
+    /// Records a failed attempt of a claimed mail and when to try again.
     pub async fn mail_failed(
         &self,
         id: i64,
+        worker: &str,
         error: &str,
         retry_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        sql("UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_ms = $2 WHERE id = $3")
-            .bind(error)
-            .bind(retry_at.timestamp_millis())
-            .bind(id)
-            .execute(self)
-            .await?;
-        Ok(())
+    ) -> Result<bool, StoreError> {
+        OUTBOX
+            .failed(self, id, worker, error, retry_at.timestamp_millis())
+            .await
     }
 
     /// Mails for one recipient, oldest first, each with whether it was sent (tests and the

@@ -150,9 +150,21 @@ pub async fn first_admin(
         is_system_admin: true,
         must_change_password: must_change,
     };
-    store
+    // Several servers started at once on a new database all see no account: one creates the
+    // administrator, the others find the name taken and go on.
+    match store
         .create_user(&user, By::new(&Actor::system("首次启动创建管理员"), now))
-        .await?;
+        .await
+    {
+        Ok(_) => {}
+        Err(gongkai_store::StoreError::Conflict(_)) => {
+            tracing::info!(
+                "the administrator was created by another server starting at the same time"
+            );
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    }
     if password_file.is_some() {
         println!("已创建系统管理员账号 admin，密码取自密码文件。");
     } else {

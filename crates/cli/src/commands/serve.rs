@@ -67,6 +67,10 @@ pub struct Args {
     /// off.
     #[arg(long, env = "GONGKAI_PAGE_CACHE", default_value = "1000")]
     page_cache: String,
+    /// Seconds a server's claim on a mail or a channel delivery lasts. Several servers on one
+    /// database share the work; what a stopped server claimed is taken over after this long.
+    #[arg(long, env = "GONGKAI_WORK_LEASE", default_value_t = 60)]
+    work_lease: u64,
 }
 
 /// Serves until SIGINT or SIGTERM.
@@ -74,12 +78,20 @@ pub async fn run(database_url: &str, a: Args) -> Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let calendar = Calendar::load(a.holidays_dir.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
     let store = open(database_url).await?;
-    if a.demo && demo::is_empty(&store).await? {
+    // Servers started together on a new database: one loads the demo, the others go on.
+    let now_ms = clock.now().timestamp_millis();
+    if a.demo
+        && demo::is_empty(&store).await?
+        && store
+            .take_lease("demo", &gongkai_jobs::worker_id(), now_ms, now_ms + 600_000)
+            .await?
+    {
         demo::load(&store, clock.now())
             .await
             .context("载入示例数据")?;
         tracing::info!("demo data loaded");
     }
+    let lease = Duration::from_secs(a.work_lease.max(1));
     let mailer = a
         .smtp_url
         .map(|url| {
@@ -87,6 +99,7 @@ pub async fn run(database_url: &str, a: Args) -> Result<()> {
                 smtp_url: url,
                 from: a.mail_from,
             })
+            .map(|m| m.with_lease(lease))
         })
         .transpose()
         .map_err(|e| anyhow::anyhow!(e))?;
@@ -114,7 +127,7 @@ pub async fn run(database_url: &str, a: Args) -> Result<()> {
         ))
         .map_err(|e| anyhow::anyhow!("{e}（可用 --search-dir 指定其他目录）"))?,
     );
-    start_jobs(&store, &clock, &settings, &search, mailer).await?;
+    start_jobs(&store, &clock, &settings, &search, mailer, lease).await?;
     let state = gongkai_web::AppState {
         store: store.clone(),
         clock,
@@ -149,6 +162,7 @@ async fn start_jobs(
     settings: &gongkai_web::Settings,
     search: &Arc<SearchIndex>,
     mailer: Option<Mailer>,
+    lease: Duration,
 ) -> Result<()> {
     tokio::spawn(gongkai_jobs::sessions::purge(
         store.clone(),
@@ -193,7 +207,11 @@ async fn start_jobs(
     }
     // Published items to their channels (webhook, WeChat); deliveries are rows, so a restart
     // resumes them.
-    tokio::spawn(gongkai_jobs::deliver::Deliverer::new(store.clone(), clock.clone()).run());
+    tokio::spawn(
+        gongkai_jobs::deliver::Deliverer::new(store.clone(), clock.clone())
+            .with_lease(lease)
+            .run(),
+    );
     Ok(())
 }
 

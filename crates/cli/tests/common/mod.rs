@@ -18,16 +18,34 @@ pub fn start(
     search: &std::path::Path,
     extra: &[&str],
 ) -> std::process::Child {
-    use std::io::{Read, Write};
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+    ready(spawn(url, port, search, extra), port)
+}
+
+/// Starts `gongkai serve` without waiting for it (several servers started at the same moment).
+pub fn spawn(
+    url: &str,
+    port: u16,
+    search: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .args(extra)
         .env("GONGKAI_DATABASE_URL", url)
         .env("GONGKAI_SEARCH_DIR", search)
         .env("GONGKAI_LOG", "error")
         .spawn()
-        .expect("the server starts");
+        .expect("the server starts")
+}
+
+/// Waits until the server on `port` answers `/healthz`; a server that exits or never answers
+/// fails the test.
+pub fn ready(mut child: std::process::Child, port: u16) -> std::process::Child {
+    use std::io::{Read, Write};
     for _ in 0..200 {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("server on port {port} exited: {status}");
+        }
         if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
             let _ = write!(s, "GET /healthz HTTP/1.0\r\n\r\n");
             let mut out = String::new();
@@ -40,4 +58,14 @@ pub fn start(
     let _ = child.kill();
     let _ = child.wait();
     panic!("server did not start");
+}
+
+/// A server that is killed when the test ends, whether it passed or not.
+pub struct Server(pub std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
