@@ -12,7 +12,8 @@ use gongkai_store::DEFAULT_DATABASE_URL;
 mod commands;
 
 use commands::{
-    accounts, audit, backup, check, deadline, demo, fee, import, items, open, report, search, serve,
+    Database, accounts, audit, backup, check, deadline, demo, fee, import, items, report, search,
+    serve,
 };
 
 /// gongkai — 政府信息公开平台
@@ -31,6 +32,13 @@ struct Cli {
         help = "Database URL: sqlite://PATH or postgres://USER@HOST/DB"
     )]
     database_url: String,
+    #[arg(
+        long,
+        global = true,
+        env = "GONGKAI_AUDIT_KEY_FILE",
+        help = "The audit chain's key file, kept outside the database (default: beside the SQLite file, or gongkai-data/audit.key)"
+    )]
+    audit_key_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -107,32 +115,32 @@ fn main() -> ExitCode {
 /// Dispatches to the subcommand's module.
 async fn run(cli: Cli) -> Result<ExitCode> {
     let clock = SystemClock;
-    let url = cli.database_url.as_str();
+    let db = Database::new(cli.database_url, cli.audit_key_file);
     let done = |r: Result<()>| r.map(|()| ExitCode::SUCCESS);
     match cli.command {
-        Command::Migrate => done(demo::migrate(url).await),
-        Command::Demo => done(demo::run(url, clock.now()).await),
-        Command::Report(a) => report::run(url, a, clock.today()).await,
-        Command::Serve(a) => done(serve::run(url, a).await),
+        Command::Migrate => done(demo::migrate(&db).await),
+        Command::Demo => done(demo::run(&db, clock.now()).await),
+        Command::Report(a) => report::run(&db, a, clock.today()).await,
+        Command::Serve(a) => done(serve::run(&db, a).await),
         Command::User(cmd) => {
-            let store = open(url).await?;
+            let store = db.open().await?;
             let result = accounts::user(&store, cmd, clock.now()).await;
             store.close().await;
             result
         }
         Command::Agency(cmd) => {
-            let store = open(url).await?;
+            let store = db.open().await?;
             let result = accounts::agency(&store, cmd, clock.now()).await;
             store.close().await;
             result
         }
-        Command::Audit(cmd) => audit::run(url, cmd).await,
-        Command::Search(cmd) => done(search::run(url, cmd).await),
-        Command::Items(cmd) => done(items::run(url, cmd, clock.now()).await),
-        Command::Import(a) => done(import::run(url, a, clock.now()).await),
+        Command::Audit(cmd) => audit::run(&db, cmd, clock.now()).await,
+        Command::Search(cmd) => done(search::run(&db, cmd).await),
+        Command::Items(cmd) => done(items::run(&db, cmd, clock.now()).await),
+        Command::Import(a) => done(import::run(&db, a, clock.now()).await),
         Command::Deadline(a) => done(deadline::run(a)),
         Command::Fee(a) => done(fee::run(&a)),
         Command::Check(a) => a.run().await,
-        Command::Backup(a) => done(backup::run(url, a).await),
+        Command::Backup(a) => done(backup::run(&db, a).await),
     }
 }

@@ -19,6 +19,7 @@ fn gongkai(url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .args(args)
         .env("GONGKAI_DATABASE_URL", url)
+        .env("GONGKAI_AUDIT_KEY_FILE", common::audit_key_file(url))
         .env("GONGKAI_LOG", "warn")
         .output()
         .expect("run gongkai")
@@ -260,12 +261,33 @@ async fn an_error_finding_makes_report_exit_with_one() {
 /// Runs SQL directly against the test database, as an intruder with database access would.
 async fn raw_sql(url: &str, sql: &str) {
     let store = gongkai_store::Store::connect(url).await.unwrap();
-    match &store {
-        gongkai_store::Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        gongkai_store::Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+    match store.pool() {
+        gongkai_store::Pool::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        gongkai_store::Pool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
     }
     .unwrap();
     store.close().await;
+}
+
+/// The rewrite the audit trail must survive: someone with database access (not the key file)
+/// edits a record, deletes another, recomputes every hash and the head and deletes the
+/// checkpoints in the database. `gongkai audit verify` finds it with the key file and the
+/// checkpoint file written beside it.
+async fn a_rewritten_audit_trail_is_caught_by_audit_verify(url: &str) {
+    assert!(gongkai(url, &["demo"]).status.success());
+    assert!(gongkai(url, &["audit", "checkpoint"]).status.success());
+    let clean = gongkai(url, &["audit", "verify"]);
+    assert!(clean.status.success(), "{clean:?}");
+    assert!(stdout(&clean).contains("与1个检查点一致"), "{clean:?}");
+    let store = gongkai_store::Store::connect(url).await.unwrap();
+    gongkai_store::testing::rewrite_audit_chain(&store, 5, 7).await;
+    store.close().await;
+    let verify = gongkai(url, &["audit", "verify"]);
+    assert_eq!(verify.status.code(), Some(1), "{verify:?}");
+    assert!(
+        String::from_utf8_lossy(&verify.stderr).contains("审计日志被篡改"),
+        "{verify:?}"
+    );
 }
 
 async fn accounts_agencies_and_audit_from_the_command_line(url: &str) {
@@ -404,6 +426,21 @@ async fn accounts_on_postgres() {
         return;
     };
     accounts_agencies_and_audit_from_the_command_line(&db.url).await;
+}
+
+#[tokio::test]
+async fn a_rewrite_is_caught_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("r.db").display());
+    a_rewritten_audit_trail_is_caught_by_audit_verify(&url).await;
+}
+
+#[tokio::test]
+async fn a_rewrite_is_caught_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    a_rewritten_audit_trail_is_caught_by_audit_verify(&db.url).await;
 }
 
 const SEED: &str = "../../fixtures/xili-2024-annual-report.txt";

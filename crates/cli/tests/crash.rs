@@ -18,7 +18,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use gongkai_core::Slug;
-use gongkai_store::Store;
 
 /// Posts one request; returns the tracking code if the server acknowledged it (201).
 fn submit(port: u16, n: usize) -> Option<String> {
@@ -88,7 +87,7 @@ async fn burst_then_kill(url: &str) {
     server.kill().unwrap();
     server.wait().unwrap();
 
-    let store = Store::connect(url).await.unwrap();
+    let store = common::keyed_store(url).await;
     let slug = Slug::parse("yiyuan-xili").unwrap();
     for (n, code) in &acked {
         let state = store.request_state(&slug, code).await.unwrap();
@@ -101,7 +100,7 @@ async fn burst_then_kill(url: &str) {
         assert_eq!(letters.len(), 1, "its receipt was committed with it");
     }
     assert_eq!(
-        store.audit_verify().await.unwrap(),
+        store.audit_verify(&[]).await.unwrap(),
         Ok(store.audit_count().await.unwrap()),
         "the audit chain is intact after the crash"
     );

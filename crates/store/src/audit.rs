@@ -2,7 +2,11 @@
 //! transaction (`Store::write` calls [`append`]), so both commit or neither does.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_core::audit::{AuditRecord, ChainBreak, verify_chain};
+use std::sync::Arc;
+
+use gongkai_core::audit::{
+    Actor, AuditKey, AuditRecord, ChainBreak, Checkpoint, KEY_ACTION, Keyring, verify_chain,
+};
 
 use crate::db::{By, Tx, sql};
 use crate::{Store, StoreError};
@@ -12,14 +16,20 @@ pub use gongkai_core::audit::Entry as AuditEntry;
 
 /// Appends one audit record inside the open transaction. Taking the chain head row first makes
 /// concurrent appends queue, so the chain never forks.
-pub(crate) async fn append(tx: &mut Tx, by: By<'_>, entry: &AuditEntry) -> Result<(), StoreError> {
+/// The record's hash is keyed with `key` (HMAC) when the store has one, else a plain SHA-256.
+pub(crate) async fn append(
+    tx: &mut Tx,
+    by: By<'_>,
+    entry: &AuditEntry,
+    key: Option<&AuditKey>,
+) -> Result<(), StoreError> {
     let (id, prev_hash): (i64, String) = sql(
         "UPDATE audit_head SET last_id = last_id + 1 WHERE singleton = 1 RETURNING last_id, last_hash",
     )
     .one(&mut *tx)
     .await?;
     let at_ms = by.ms();
-    let hash = gongkai_core::audit::record_hash(
+    let canonical = gongkai_core::audit::canonical(
         id,
         at_ms,
         by.actor.user_id,
@@ -30,8 +40,12 @@ pub(crate) async fn append(tx: &mut Tx, by: By<'_>, entry: &AuditEntry) -> Resul
         &entry.summary,
         &prev_hash,
     );
-    sql("INSERT INTO audit_log (id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+    let hash = key.map_or_else(
+        || gongkai_core::auth::sha256_hex(canonical.as_bytes()),
+        |k| k.mac(&canonical),
+    );
+    sql("INSERT INTO audit_log (id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash, key_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
     .bind(id)
     .bind(at_ms)
     .bind(by.actor.user_id)
@@ -42,6 +56,7 @@ pub(crate) async fn append(tx: &mut Tx, by: By<'_>, entry: &AuditEntry) -> Resul
     .bind(&entry.summary)
     .bind(&prev_hash)
     .bind(&hash)
+    .bind(key.map(AuditKey::id))
     .execute(&mut *tx)
     .await?;
     sql("UPDATE audit_head SET last_hash = $1 WHERE singleton = 1")
@@ -82,6 +97,7 @@ struct AuditRow {
     summary: String,
     prev_hash: String,
     hash: String,
+    key_id: Option<String>,
 }
 
 impl From<AuditRow> for AuditRecord {
@@ -97,12 +113,13 @@ impl From<AuditRow> for AuditRecord {
             summary: r.summary,
             prev_hash: r.prev_hash,
             hash: r.hash,
+            key_id: r.key_id,
         }
     }
 }
 
-const RECORD_SELECT: &str = "SELECT id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash \
-     FROM audit_log";
+const RECORD_SELECT: &str = "SELECT id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash, \
+     key_id FROM audit_log";
 
 /// Milliseconds at the start of a China civil day.
 fn china_day_start_ms(d: NaiveDate) -> i64 {
@@ -156,8 +173,13 @@ impl Store {
         Ok(rows.into_iter().map(AuditRecord::from).collect())
     }
 
-    /// Walks the whole chain. `Ok(n)`: `n` records, intact; `Err`: the first break.
-    pub async fn audit_verify(&self) -> Result<Result<i64, ChainBreak>, StoreError> {
+    /// Walks the whole chain with the store's keys, against `checkpoints` published before (from
+    /// a file or the portal) and those the database holds. `Ok(n)`: `n` records, intact; `Err`:
+    /// the first break.
+    pub async fn audit_verify(
+        &self,
+        checkpoints: &[Checkpoint],
+    ) -> Result<Result<i64, ChainBreak>, StoreError> {
         let (head_id, head_hash): (i64, String) =
             sql("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
                 .one(self)
@@ -175,7 +197,99 @@ impl Store {
             after = last.id;
             records.extend(batch.into_iter().map(AuditRecord::from));
         }
-        Ok(verify_chain(&records, (head_id, &head_hash)))
+        let mut all = checkpoints.to_vec();
+        all.extend(self.checkpoints().await?);
+        Ok(verify_chain(
+            &records,
+            (head_id, &head_hash),
+            &self.keys,
+            &all,
+        ))
+    }
+
+    /// Uses `keys` for the audit chain from now on (the last is the one records are keyed
+    /// with), first recording the key's introduction if the chain does not have it yet — the
+    /// record that makes a rewrite without the key visible.
+    pub async fn with_audit_keys(
+        mut self,
+        keys: Keyring,
+        now: DateTime<Utc>,
+    ) -> Result<Self, StoreError> {
+        self.keys = Arc::new(keys);
+        if let Some(key) = self.keys.current() {
+            let id = key.id().to_owned();
+            let introduced: Option<i64> =
+                sql("SELECT id FROM audit_log WHERE action = $1 AND summary LIKE $2 LIMIT 1")
+                    .bind(KEY_ACTION)
+                    .bind(format!("%{id}%"))
+                    .scalar_opt(&self)
+                    .await?;
+            if introduced.is_none() {
+                let system = Actor::system("审计密钥");
+                let entry = AuditEntry::new(
+                    None,
+                    KEY_ACTION,
+                    "audit",
+                    format!("启用审计密钥 {id}（密钥保存在数据库之外）"),
+                );
+                self.write(By::new(&system, now), entry, async |_| Ok(()))
+                    .await?;
+            }
+        }
+        Ok(self)
+    }
+
+    /// The key new records are keyed with, if any.
+    pub(crate) fn audit_key(&self) -> Option<&AuditKey> {
+        self.keys.current()
+    }
+
+    /// Signs the chain head as it is now and keeps the checkpoint (the caller also writes it
+    /// outside the database); `None` without a key or records.
+    pub async fn make_checkpoint(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Checkpoint>, StoreError> {
+        let Some(key) = self.keys.current() else {
+            return Ok(None);
+        };
+        let (id, hash): (i64, String) =
+            sql("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+                .one(self)
+                .await?;
+        if id == 0 {
+            return Ok(None);
+        }
+        let c = Checkpoint::sign(key, id, &hash, now.timestamp_millis());
+        sql("INSERT INTO audit_checkpoints (record_id, hash, at_ms, key_id, mac) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (record_id, at_ms) DO NOTHING")
+        .bind(c.record_id)
+        .bind(&c.hash)
+        .bind(c.at_ms)
+        .bind(&c.key_id)
+        .bind(&c.mac)
+        .execute(self)
+        .await?;
+        Ok(Some(c))
+    }
+
+    /// The checkpoints kept in the database, newest first (the portal publishes them).
+    pub async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
+        let rows: Vec<(i64, String, i64, String, String)> = sql(
+            "SELECT record_id, hash, at_ms, key_id, mac FROM audit_checkpoints ORDER BY at_ms DESC, record_id DESC",
+        )
+        .all(self)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(record_id, hash, at_ms, key_id, mac)| Checkpoint {
+                record_id,
+                hash,
+                at_ms,
+                key_id,
+                mac,
+            })
+            .collect())
     }
 
     /// How many audit records exist (tests use it to prove a refused request changed nothing).

@@ -19,7 +19,7 @@ use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{Decode, FromRow, Postgres, Sqlite, Transaction, Type};
 
 use crate::audit::AuditEntry;
-use crate::{Store, StoreError};
+use crate::{Pool, Store, StoreError};
 
 /// A value for one `$n` placeholder. Nulls keep their type, because PostgreSQL needs it.
 #[derive(Debug, Clone)]
@@ -159,9 +159,9 @@ pub(crate) enum Conn<'c> {
 
 impl<'c> From<&'c Store> for Conn<'c> {
     fn from(store: &'c Store) -> Self {
-        match store {
-            Store::Sqlite(pool) => Conn::SqlitePool(pool),
-            Store::Postgres(pool) => Conn::PgPool(pool),
+        match store.pool() {
+            Pool::Sqlite(pool) => Conn::SqlitePool(pool),
+            Pool::Postgres(pool) => Conn::PgPool(pool),
         }
     }
 }
@@ -387,9 +387,9 @@ impl Store {
     /// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
     /// IMMEDIATE`), so a transaction that reads before it writes cannot fail on a stale snapshot.
     pub(crate) async fn begin_write(&self) -> Result<Tx, StoreError> {
-        Ok(match self {
-            Self::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        Ok(match self.pool() {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 
@@ -415,7 +415,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let (out, entry) = body(&mut tx).await?;
         if let Some(entry) = entry {
-            crate::audit::append(&mut tx, by, &entry).await?;
+            crate::audit::append(&mut tx, by, &entry, self.audit_key()).await?;
         }
         tx.commit().await?;
         Ok(out)

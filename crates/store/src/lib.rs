@@ -2,9 +2,11 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use gongkai_core::audit::Keyring;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -55,11 +57,18 @@ pub enum Backend {
 
 /// A connection pool to one of the two backends.
 #[derive(Debug, Clone)]
-pub enum Store {
+pub enum Pool {
     /// SQLite.
     Sqlite(SqlitePool),
     /// PostgreSQL.
     Postgres(PgPool),
+}
+
+/// The database, and the keys its audit chain is written with (kept outside the database).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+    keys: Arc<Keyring>,
 }
 
 /// The default database: a SQLite file under `./gongkai-data/`, created on first use.
@@ -91,7 +100,7 @@ impl Store {
                 .connect_with(options)
                 .await
                 .map_err(|e| StoreError::unavailable(url, e))?;
-            Ok(Self::Sqlite(pool))
+            Ok(Self::new(Pool::Sqlite(pool)))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError::BadUrl(format!("{}: {e}", redact(url))))?;
@@ -101,7 +110,7 @@ impl Store {
                 .connect_with(options)
                 .await
                 .map_err(|e| StoreError::unavailable(&redact(url), e))?;
-            Ok(Self::Postgres(pool))
+            Ok(Self::new(Pool::Postgres(pool)))
         } else {
             Err(StoreError::BadUrl(format!(
                 "{}: the URL must start with sqlite:// or postgres://",
@@ -110,20 +119,32 @@ impl Store {
         }
     }
 
+    fn new(pool: Pool) -> Self {
+        Self {
+            pool,
+            keys: Arc::new(Keyring::default()),
+        }
+    }
+
     /// Which engine this is.
     pub fn backend(&self) -> Backend {
-        match self {
-            Self::Sqlite(_) => Backend::Sqlite,
-            Self::Postgres(_) => Backend::Postgres,
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// The connection pool (for tests and tools that need the engine itself).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
     }
 
     /// Applies pending migrations. Safe to run at every start: applied ones are skipped, and an
     /// edited applied migration is refused (sqlx keeps checksums).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        match self {
-            Self::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
-            Self::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Pool::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
@@ -131,8 +152,8 @@ impl Store {
     /// Writes a consistent copy of the SQLite database to `path` while the server keeps running
     /// (`VACUUM INTO` reads one snapshot). PostgreSQL has its own tools for this.
     pub async fn backup(&self, path: &Path) -> Result<(), StoreError> {
-        match self {
-            Self::Sqlite(_) => {
+        match self.pool {
+            Pool::Sqlite(_) => {
                 if path.exists() {
                     return Err(StoreError::rejected(format!(
                         "备份文件 {} 已存在；请换一个文件名，备份不会覆盖已有文件",
@@ -145,7 +166,7 @@ impl Store {
                 db::sql("VACUUM INTO $1").bind(target).execute(self).await?;
                 Ok(())
             }
-            Self::Postgres(_) => Err(StoreError::rejected(
+            Pool::Postgres(_) => Err(StoreError::rejected(
                 "PostgreSQL 数据库请使用 pg_dump 备份（例如 pg_dump -Fc 数据库名 > gongkai.dump）",
             )),
         }
@@ -153,9 +174,9 @@ impl Store {
 
     /// Closes every connection (lets SQLite checkpoint its WAL on shutdown).
     pub async fn close(&self) {
-        match self {
-            Self::Sqlite(pool) => pool.close().await,
-            Self::Postgres(pool) => pool.close().await,
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
         }
     }
 }

@@ -173,6 +173,76 @@ pub async fn review_through(
         .expect("the draft was published")
 }
 
+/// What an intruder with write access to the database (and without the audit key) can do to the
+/// audit trail: change record `edit`'s summary, delete record `drop`, renumber the rest, recompute
+/// every plain SHA-256 and the chain head, and delete the checkpoints kept in the database. Returns
+/// how many records remain. For tests of `audit verify`.
+pub async fn rewrite_audit_chain(store: &Store, edit: i64, drop: i64) -> i64 {
+    use gongkai_core::audit::{GENESIS, record_hash};
+    let mut records = store
+        .audit_records(&crate::AuditFilter {
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .expect("the audit records");
+    records.reverse();
+    for r in &mut records {
+        if r.id == edit {
+            r.summary = "改过的".into();
+        }
+    }
+    records.retain(|r| r.id != drop);
+    let mut prev = GENESIS.to_owned();
+    let mut statements = vec![
+        "DELETE FROM audit_log".to_owned(),
+        "DELETE FROM audit_checkpoints".to_owned(),
+    ];
+    let quote = |t: &str| format!("'{}'", t.replace('\'', "''"));
+    for (i, r) in records.iter_mut().enumerate() {
+        r.id = i64::try_from(i).expect("few records") + 1;
+        r.prev_hash.clone_from(&prev);
+        r.hash = record_hash(
+            r.id,
+            r.at_ms,
+            r.actor_id,
+            &r.actor,
+            r.agency.as_deref(),
+            &r.action,
+            &r.target,
+            &r.summary,
+            &r.prev_hash,
+        );
+        prev.clone_from(&r.hash);
+        statements.push(format!(
+            "INSERT INTO audit_log (id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash) \
+             VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            r.id,
+            r.at_ms,
+            r.actor_id.map_or_else(|| "NULL".to_owned(), |v| v.to_string()),
+            quote(&r.actor),
+            r.agency.as_deref().map_or_else(|| "NULL".to_owned(), quote),
+            quote(&r.action),
+            quote(&r.target),
+            quote(&r.summary),
+            quote(&r.prev_hash),
+            quote(&r.hash),
+        ));
+    }
+    let n = i64::try_from(records.len()).expect("few records");
+    statements.push(format!(
+        "UPDATE audit_head SET last_id = {n}, last_hash = '{prev}' WHERE singleton = 1"
+    ));
+    for statement in &statements {
+        match store.pool() {
+            crate::Pool::Sqlite(p) => sqlx::query(statement).execute(p).await.map(|_| ()),
+            crate::Pool::Postgres(p) => sqlx::query(statement).execute(p).await.map(|_| ()),
+        }
+        .expect("the rewrite");
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

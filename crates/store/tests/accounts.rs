@@ -221,7 +221,7 @@ async fn every_write_is_audited_and_the_chain_verifies(store: &Store) {
     let n = store.audit_count().await.unwrap();
     // 2 agencies + catalogue + 20 items + texts + user + grant.
     assert_eq!(n, 2 + 1 + 20 + 1 + 1 + 1);
-    assert_eq!(store.audit_verify().await.unwrap(), Ok(n));
+    assert_eq!(store.audit_verify(&[]).await.unwrap(), Ok(n));
 
     let town_only = AuditFilter {
         agencies: Some(vec![demo::TOWN_SLUG.to_owned()]),
@@ -279,22 +279,22 @@ async fn concurrent_writers_never_fork_the_chain(store: &Store) {
         assert!(t.await.unwrap());
     }
     let n = store.audit_count().await.unwrap();
-    assert_eq!(store.audit_verify().await.unwrap(), Ok(n));
+    assert_eq!(store.audit_verify(&[]).await.unwrap(), Ok(n));
 }
 
 async fn tampering_with_the_audit_table_is_detected(store: &Store) {
     demo::load(store, now()).await.unwrap();
     let exec = |sql: &'static str| async move {
-        match store {
-            Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        match store.pool() {
+            gongkai_store::Pool::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            gongkai_store::Pool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
         }
         .unwrap();
     };
-    assert!(store.audit_verify().await.unwrap().is_ok());
+    assert!(store.audit_verify(&[]).await.unwrap().is_ok());
     exec("UPDATE audit_log SET summary = '改过的' WHERE id = 5").await;
     assert_eq!(
-        store.audit_verify().await.unwrap(),
+        store.audit_verify(&[]).await.unwrap(),
         Err(ChainBreak::Altered { id: 5 })
     );
 }
@@ -302,16 +302,16 @@ async fn tampering_with_the_audit_table_is_detected(store: &Store) {
 async fn deleting_audit_rows_is_detected(store: &Store) {
     demo::load(store, now()).await.unwrap();
     let exec = |sql: &'static str| async move {
-        match store {
-            Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        match store.pool() {
+            gongkai_store::Pool::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            gongkai_store::Pool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
         }
         .unwrap();
     };
     let n = store.audit_count().await.unwrap();
     exec("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)").await;
     assert_eq!(
-        store.audit_verify().await.unwrap(),
+        store.audit_verify(&[]).await.unwrap(),
         Err(ChainBreak::Truncated {
             last_id: n - 1,
             head_id: n
@@ -319,7 +319,7 @@ async fn deleting_audit_rows_is_detected(store: &Store) {
     );
     exec("DELETE FROM audit_log WHERE id = 3").await;
     assert_eq!(
-        store.audit_verify().await.unwrap(),
+        store.audit_verify(&[]).await.unwrap(),
         Err(ChainBreak::Broken {
             id: 4,
             expected_prev: 2
@@ -327,7 +327,46 @@ async fn deleting_audit_rows_is_detected(store: &Store) {
     );
 }
 
+/// The attack `audit verify` must catch: someone with database access edits a record, deletes
+/// another, recomputes every hash and the chain head. Without the key (kept outside the database)
+/// the rewritten records cannot carry its HMAC; and a checkpoint published before contradicts
+/// the rewrite even if they had it.
+async fn a_rewrite_with_recomputed_hashes_is_detected(store: &Store) {
+    use gongkai_core::audit::{AuditKey, Keyring};
+    let key = AuditKey::generate();
+    let keys = Keyring::parse(&Keyring::line(&key)).unwrap();
+    let store = store
+        .clone()
+        .with_audit_keys(keys.clone(), now())
+        .await
+        .unwrap();
+    demo::load(&store, now()).await.unwrap();
+    let checkpoint = store.make_checkpoint(now()).await.unwrap().unwrap();
+    let published = [checkpoint];
+    assert!(store.audit_verify(&published).await.unwrap().is_ok());
+
+    // The intruder reads the chain, edits record 5, drops record 7 and writes it all back with
+    // fresh SHA-256 hashes, renumbered, and a matching head.
+    let n = gongkai_store::testing::rewrite_audit_chain(&store, 5, 7).await;
+    assert_eq!(store.audit_count().await.unwrap(), n);
+    // The key file and the published checkpoint catch it: the key's introduction no longer
+    // carries the key's HMAC, and the checkpoint names a record whose hash is no longer there.
+    for checks in [&[][..], &published[..]] {
+        let verdict = store.audit_verify(checks).await.unwrap();
+        assert!(
+            matches!(
+                verdict,
+                Err(ChainBreak::Unkeyed { .. }
+                    | ChainBreak::KeyMissing { .. }
+                    | ChainBreak::Contradicted { .. })
+            ),
+            "{verdict:?}"
+        );
+    }
+}
+
 on_both_backends!(
+    a_rewrite_with_recomputed_hashes_is_detected,
     users_roles_and_principals,
     sessions_rotate_and_end,
     sign_in_failures_are_counted_per_subject,

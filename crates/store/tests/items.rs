@@ -386,7 +386,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
         after.proactive.total + 1
     );
     assert_eq!(
-        store.audit_verify().await.unwrap(),
+        store.audit_verify(&[]).await.unwrap(),
         Ok(store.audit_count().await.unwrap())
     );
 }

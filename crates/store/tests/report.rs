@@ -322,8 +322,8 @@ async fn backup_copies_a_live_database(store: &Store) {
     demo::load(store, now()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("backup.db");
-    match store {
-        Store::Sqlite(_) => {
+    match store.pool() {
+        gongkai_store::Pool::Sqlite(_) => {
             store.backup(&path).await.unwrap();
             let copy = Store::connect(&format!("sqlite://{}", path.display()))
                 .await
@@ -336,7 +336,7 @@ async fn backup_copies_a_live_database(store: &Store) {
             // A second backup to the same path is refused rather than overwriting.
             assert!(store.backup(&path).await.is_err());
         }
-        Store::Postgres(_) => assert!(matches!(
+        gongkai_store::Pool::Postgres(_) => assert!(matches!(
             store.backup(&path).await,
             Err(StoreError::Rejected(_))
         )),

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use gongkai_store::{Store, redact};
 
+use super::Database;
+
 /// Write a consistent copy of the SQLite database to PATH (safe while the server runs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -13,10 +15,10 @@ pub struct Args {
 }
 
 /// Writes the copy.
-pub async fn run(database_url: &str, a: Args) -> Result<()> {
-    let store = Store::connect(database_url)
+pub async fn run(db: &Database, a: Args) -> Result<()> {
+    let store = Store::connect(&db.url)
         .await
-        .with_context(|| format!("打开数据库 {}", redact(database_url)))?;
+        .with_context(|| format!("打开数据库 {}", redact(&db.url)))?;
     store.backup(&a.path).await?;
     store.close().await;
     println!("已备份到 {}", a.path.display());

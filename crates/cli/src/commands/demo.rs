@@ -4,19 +4,19 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use gongkai_store::{demo, redact};
 
-use super::open;
+use super::Database;
 
 /// Applies pending migrations.
-pub async fn migrate(database_url: &str) -> Result<()> {
-    let store = open(database_url).await?;
+pub async fn migrate(db: &Database) -> Result<()> {
+    let store = db.open().await?;
     store.close().await;
-    println!("数据库已是最新结构：{}", redact(database_url));
+    println!("数据库已是最新结构：{}", redact(&db.url));
     Ok(())
 }
 
 /// Loads the demo data; running it again changes nothing.
-pub async fn run(database_url: &str, now: DateTime<Utc>) -> Result<()> {
-    let store = open(database_url).await?;
+pub async fn run(db: &Database, now: DateTime<Utc>) -> Result<()> {
+    let store = db.open().await?;
     let loaded = demo::load(&store, now).await.context("载入示例数据")?;
     store.close().await;
     if loaded.agencies == 0 && loaded.items == 0 {

@@ -9,7 +9,7 @@ use gongkai_core::audit::Actor;
 use gongkai_docs::parse::SourceKind;
 use gongkai_store::By;
 
-use super::{open, slug};
+use super::{Database, slug};
 
 /// Import the published report of a year before the agency used gongkai (JSON, XLSX, text, HTML
 /// or DOCX), so carry-over checks work from the first year. Re-importing replaces it.
@@ -26,7 +26,7 @@ pub struct Args {
 }
 
 /// Reads the report and keeps it as the year's imported report.
-pub async fn run(database_url: &str, a: Args, now: DateTime<Utc>) -> Result<()> {
+pub async fn run(db: &Database, a: Args, now: DateTime<Utc>) -> Result<()> {
     let slug = slug(&a.agency)?;
     let kind = SourceKind::from_path(&a.file).unwrap_or(SourceKind::Text);
     let bytes = std::fs::read(&a.file).with_context(|| format!("读取 {}", a.file.display()))?;
@@ -37,7 +37,7 @@ pub async fn run(database_url: &str, a: Args, now: DateTime<Utc>) -> Result<()> 
         anyhow::bail!("文件是{}年度报告，与 --year {} 不符", report.year, a.year);
     }
     report.year = a.year;
-    let store = open(database_url).await?;
+    let store = db.open().await?;
     let found = store.agency(&slug).await?;
     report.agency = found.as_ref();
     let actor = Actor::system("命令行 gongkai import");

@@ -8,7 +8,7 @@ use gongkai_core::audit::Actor;
 use gongkai_core::item::{Attribute, DocKind, ItemContent};
 use gongkai_store::{By, NewItem};
 
-use super::{open, slug};
+use super::{Database, slug};
 
 /// Proactive disclosure items.
 #[derive(Debug, clap::Subcommand)]
@@ -26,9 +26,9 @@ pub enum Command {
 }
 
 /// Runs the items command.
-pub async fn run(database_url: &str, command: Command, now: DateTime<Utc>) -> Result<()> {
+pub async fn run(db: &Database, command: Command, now: DateTime<Utc>) -> Result<()> {
     let Command::Import { agency, file } = command;
-    let store = open(database_url).await?;
+    let store = db.open().await?;
     let slug = slug(&agency)?;
     let items = read_items(&file)?;
     let mut categories = store.categories(&slug).await?;

@@ -1,11 +1,14 @@
 //! One module per subcommand: its arguments (a clap `Args` or `Subcommand`) and what it does.
 //! Each takes the database URL it was given and the injected clock; none holds a rule of its own.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::{Context, Result};
 use gongkai_store::{Store, redact};
 
 pub mod accounts;
 pub mod audit;
+mod audit_keys;
 pub mod backup;
 pub mod check;
 pub mod deadline;
@@ -17,13 +20,47 @@ pub mod report;
 pub mod search;
 pub mod serve;
 
-/// Opens the database and brings its schema up to date.
-pub async fn open(url: &str) -> Result<Store> {
-    let store = Store::connect(url)
-        .await
-        .with_context(|| format!("打开数据库 {}", redact(url)))?;
-    store.migrate().await.context("迁移数据库")?;
-    Ok(store)
+/// The database a command works on, and the audit key file that goes with it.
+#[derive(Debug, Clone)]
+pub struct Database {
+    /// `sqlite://…` or `postgres://…`.
+    pub url: String,
+    /// The audit chain's key file (kept outside the database).
+    pub audit_keys: PathBuf,
+}
+
+impl Database {
+    /// The database at `url`; the key file given, or beside the SQLite file, or
+    /// `gongkai-data/audit.key` for PostgreSQL.
+    pub fn new(url: String, audit_keys: Option<PathBuf>) -> Self {
+        let audit_keys = audit_keys.unwrap_or_else(|| {
+            let dir = url
+                .strip_prefix("sqlite://")
+                .map(|p| p.split('?').next().unwrap_or(p))
+                .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or_else(|| PathBuf::from("gongkai-data"));
+            dir.join("audit.key")
+        });
+        Self { url, audit_keys }
+    }
+
+    /// Where checkpoints of the audit chain are appended: beside the key file, by its name
+    /// (`audit.key` → `audit.checkpoints`).
+    pub fn checkpoint_file(&self) -> PathBuf {
+        self.audit_keys.with_extension("checkpoints")
+    }
+
+    /// Opens the database, brings its schema up to date and keys its audit chain (the key file
+    /// is created with a new key on first use).
+    pub async fn open(&self) -> Result<Store> {
+        let store = Store::connect(&self.url)
+            .await
+            .with_context(|| format!("打开数据库 {}", redact(&self.url)))?;
+        store.migrate().await.context("迁移数据库")?;
+        let keys = audit_keys::load_or_create(&self.audit_keys)?;
+        Ok(store.with_audit_keys(keys, chrono::Utc::now()).await?)
+    }
 }
 
 /// An agency slug given on the command line.

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use gongkai_core::report::Severity;
 use gongkai_docs::Format;
 
-use super::{open, slug};
+use super::{Database, slug};
 
 /// Print an agency's annual report; exits 1 if a cross-check finds an error.
 #[derive(Debug, clap::Args)]
@@ -28,9 +28,9 @@ pub struct Args {
 }
 
 /// Renders the report and reports its findings on standard error.
-pub async fn run(database_url: &str, a: Args, today: NaiveDate) -> Result<ExitCode> {
+pub async fn run(db: &Database, a: Args, today: NaiveDate) -> Result<ExitCode> {
     let slug = slug(&a.agency)?;
-    let store = open(database_url).await?;
+    let store = db.open().await?;
     let (report, findings) = store.checked_report(&slug, a.year, today).await?;
     store.close().await;
     let bytes = gongkai_docs::render(a.format, &report, &findings)?;

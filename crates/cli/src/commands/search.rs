@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::open;
+use super::Database;
 
 /// The portal's search index.
 #[derive(Debug, clap::Subcommand)]
@@ -38,11 +38,11 @@ pub fn default_dir(database_url: &str) -> PathBuf {
 }
 
 /// Runs the search command.
-pub async fn run(database_url: &str, command: Command) -> Result<()> {
+pub async fn run(db: &Database, command: Command) -> Result<()> {
     let Command::Reindex { search_dir } = command;
-    let store = open(database_url).await?;
+    let store = db.open().await?;
     let index = gongkai_search::SearchIndex::open(Some(
-        &search_dir.unwrap_or_else(|| default_dir(database_url)),
+        &search_dir.unwrap_or_else(|| default_dir(&db.url)),
     ))
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let bar = indicatif::ProgressBar::new(0);

@@ -13,7 +13,7 @@ use gongkai_jobs::mail::{MailConfig, Mailer};
 use gongkai_search::{SearchIndex, SearchQuery};
 use gongkai_store::{Store, demo, redact};
 
-use super::{accounts, open, search};
+use super::{Database, accounts, search};
 
 /// Run the web server. On a database without accounts it first creates the administrator
 /// `admin` and prints its one-time password.
@@ -74,10 +74,10 @@ pub struct Args {
 }
 
 /// Serves until SIGINT or SIGTERM.
-pub async fn run(database_url: &str, a: Args) -> Result<()> {
+pub async fn run(db: &Database, a: Args) -> Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let calendar = Calendar::load(a.holidays_dir.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
-    let store = open(database_url).await?;
+    let store = db.open().await?;
     // Servers started together on a new database: one loads the demo, the others go on.
     let now_ms = clock.now().timestamp_millis();
     if a.demo
@@ -122,12 +122,16 @@ pub async fn run(database_url: &str, a: Args) -> Result<()> {
     .await?;
     let search = Arc::new(
         SearchIndex::open(Some(
-            &a.search_dir
-                .unwrap_or_else(|| search::default_dir(database_url)),
+            &a.search_dir.unwrap_or_else(|| search::default_dir(&db.url)),
         ))
         .map_err(|e| anyhow::anyhow!("{e}（可用 --search-dir 指定其他目录）"))?,
     );
     start_jobs(&store, &clock, &settings, &search, mailer, lease).await?;
+    tokio::spawn(daily_checkpoints(
+        store.clone(),
+        clock.clone(),
+        db.checkpoint_file(),
+    ));
     let state = gongkai_web::AppState {
         store: store.clone(),
         clock,
@@ -144,7 +148,7 @@ pub async fn run(database_url: &str, a: Args) -> Result<()> {
                 a.listen
             )
         })?;
-    tracing::info!(database = %redact(database_url), "listening on http://{}", a.listen);
+    tracing::info!(database = %redact(&db.url), "listening on http://{}", a.listen);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -213,6 +217,20 @@ async fn start_jobs(
             .run(),
     );
     Ok(())
+}
+
+/// Signs the audit chain's head once a day (and at start), appending the checkpoint to the file
+/// beside the key and keeping it for the portal, so a later rewrite contradicts what was published.
+async fn daily_checkpoints(store: Store, clock: Arc<dyn Clock>, file: PathBuf) {
+    let mut tick = tokio::time::interval(Duration::from_secs(24 * 3600));
+    loop {
+        tick.tick().await;
+        match super::audit::checkpoint(&store, &file, clock.now()).await {
+            Ok(Some(c)) => tracing::info!(record = c.record_id, "audit checkpoint written"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "audit checkpoint not written"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

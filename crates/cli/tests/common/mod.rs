@@ -32,6 +32,7 @@ pub fn spawn(
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .args(extra)
         .env("GONGKAI_DATABASE_URL", url)
+        .env("GONGKAI_AUDIT_KEY_FILE", audit_key_file(url))
         .env("GONGKAI_SEARCH_DIR", search)
         .env("GONGKAI_LOG", "error")
         .spawn()
@@ -68,4 +69,30 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// The audit key file the servers and commands of a test use for the database at `url`: beside
+/// the SQLite file, or in the temporary folder by the PostgreSQL database's name (shared by every
+/// process on that database, as in a real deployment).
+pub fn audit_key_file(url: &str) -> std::path::PathBuf {
+    match url.strip_prefix("sqlite://") {
+        Some(path) => std::path::Path::new(path).with_file_name("audit.key"),
+        None => std::env::temp_dir().join(format!(
+            "gongkai-audit-{}.key",
+            url.rsplit('/').next().unwrap_or("db")
+        )),
+    }
+}
+
+/// The store at `url` with the audit keys the test's processes wrote with.
+pub async fn keyed_store(url: &str) -> gongkai_store::Store {
+    let keys = std::fs::read_to_string(audit_key_file(url))
+        .map(|t| gongkai_core::audit::Keyring::parse(&t).expect("a key file"))
+        .unwrap_or_default();
+    gongkai_store::Store::connect(url)
+        .await
+        .expect("connect")
+        .with_audit_keys(keys, chrono::Utc::now())
+        .await
+        .expect("keys")
 }
