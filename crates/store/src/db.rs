@@ -353,7 +353,7 @@ pub(crate) enum Tx {
 }
 
 impl Tx {
-    async fn commit(self) -> Result<(), StoreError> {
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
         match self {
             Self::Sqlite(t) => t.commit().await?,
             Self::Postgres(t) => t.commit().await?,

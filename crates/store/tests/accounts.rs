@@ -365,7 +365,45 @@ async fn a_rewrite_with_recomputed_hashes_is_detected(store: &Store) {
     }
 }
 
+/// Limits hold across servers: twenty takers racing for five places get five, and a visitor's
+/// address is kept only as a keyed hash.
+async fn a_shared_limit_lets_exactly_its_number_through(store: &Store) {
+    let subject = store.keyed("address", "203.0.113.7");
+    assert_ne!(subject, "203.0.113.7");
+    assert!(!subject.contains("203.0.113"));
+    let t = now();
+    let takers: Vec<_> = (0..20)
+        .map(|_| {
+            let (store, subject) = (store.clone(), subject.clone());
+            tokio::spawn(async move {
+                store
+                    .take_hit("request", &subject, t, t - chrono::Duration::hours(1), 5)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut taken = 0;
+    for h in takers {
+        taken += u32::from(h.await.unwrap());
+    }
+    assert_eq!(taken, 5);
+    let hits = store
+        .hits("request", &subject, t - chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(hits.count, 5);
+    assert_eq!(
+        store
+            .purge_hits(t + chrono::Duration::seconds(1))
+            .await
+            .unwrap(),
+        5
+    );
+}
+
 on_both_backends!(
+    a_shared_limit_lets_exactly_its_number_through,
     a_rewrite_with_recomputed_hashes_is_detected,
     users_roles_and_principals,
     sessions_rotate_and_end,

@@ -1,5 +1,5 @@
-//! Server-side sessions and sign-in throttling. Sessions live in the database so several server
-//! processes share them; only a hash of each session id is stored.
+//! Server-side sessions. They live in the database so several server processes share them; only a
+//! hash of each session id is stored.
 
 use chrono::{DateTime, Utc};
 use gongkai_core::audit::Actor;
@@ -147,53 +147,5 @@ impl Store {
             .bind(started_before.timestamp_millis())
             .execute(self)
             .await
-    }
-
-    /// Records a failed sign-in against each subject (`user:NAME`, `ip:ADDRESS`), and forgets
-    /// failures older than a day.
-    pub async fn record_login_failure(
-        &self,
-        subjects: &[String],
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let ms = now.timestamp_millis();
-        let system = Actor::system("登录失败记录");
-        self.write_with(By::new(&system, now), async |tx| {
-            for s in subjects {
-                sql("INSERT INTO login_failures (subject, at_ms) VALUES ($1, $2)")
-                    .bind(s)
-                    .bind(ms)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sql("DELETE FROM login_failures WHERE at_ms < $1")
-                .bind(ms - 86_400_000)
-                .execute(&mut *tx)
-                .await?;
-            Ok(((), None))
-        })
-        .await
-    }
-
-    /// Failed sign-ins of a subject since a time.
-    pub async fn count_login_failures(
-        &self,
-        subject: &str,
-        since: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
-        sql("SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at_ms >= $2")
-            .bind(subject)
-            .bind(since.timestamp_millis())
-            .scalar(self)
-            .await
-    }
-
-    /// Forgets a subject's failures (after a successful sign-in).
-    pub async fn clear_login_failures(&self, subject: &str) -> Result<(), StoreError> {
-        sql("DELETE FROM login_failures WHERE subject = $1")
-            .bind(subject)
-            .execute(self)
-            .await?;
-        Ok(())
     }
 }
