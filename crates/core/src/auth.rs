@@ -336,6 +336,11 @@ pub fn random_token() -> String {
     to_hex(&bytes)
 }
 
+/// How long counted events of visitors (failed sign-ins, submissions, evaluations) are kept for
+/// limits: long enough for any window a limit looks back over, then removed (the subjects are
+/// keyed hashes of addresses, but even those are not kept longer than needed).
+pub const RATE_RETENTION_DAYS: i64 = 30;
+
 /// A password a person can type from a printed sheet: 16 characters from an unambiguous alphabet.
 pub fn random_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";

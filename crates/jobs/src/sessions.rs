@@ -1,5 +1,5 @@
-//! Removes expired staff sessions. Expiry is also checked on every request; this only keeps the
-//! table small.
+//! Housekeeping: removes expired staff sessions (expiry is also checked on every request; this
+//! only keeps the table small) and counted events past their retention period.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +22,10 @@ pub async fn purge(
             Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+        }
+        let retention = chrono::Duration::days(gongkai_core::auth::RATE_RETENTION_DAYS);
+        if let Err(e) = store.purge_hits(now - retention).await {
+            tracing::warn!(error = %e, "could not remove old rate-limit events");
         }
     }
 }

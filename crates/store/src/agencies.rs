@@ -153,11 +153,22 @@ impl Store {
     }
 
     pub(crate) async fn agency_id(&self, slug: &Slug) -> Result<i64, StoreError> {
-        sql("SELECT id FROM agencies WHERE slug = $1")
+        if let Some(id) = self.cached_id(slug) {
+            return Ok(id);
+        }
+        let id = sql("SELECT id FROM agencies WHERE slug = $1")
             .bind(slug.as_str())
             .scalar_opt(self)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("机关“{slug}”")))
+            .ok_or_else(|| StoreError::NotFound(format!("机关“{slug}”")))?;
+        if let Ok(mut ids) = self.ids.write() {
+            ids.insert(slug.as_str().to_owned(), id);
+        }
+        Ok(id)
+    }
+
+    fn cached_id(&self, slug: &Slug) -> Option<i64> {
+        self.ids.read().ok()?.get(slug.as_str()).copied()
     }
 
     /// The agency's 索引号 pattern (the default unless set).

@@ -71,6 +71,9 @@ pub enum Pool {
 pub struct Store {
     pool: Pool,
     keys: Arc<Keyring>,
+    /// Agencies' row ids by slug: a slug never changes and an agency is never removed, so this
+    /// can be kept for the life of the process (every agency-scoped query needs it).
+    ids: Arc<std::sync::RwLock<std::collections::HashMap<String, i64>>>,
 }
 
 /// The default database: a SQLite file under `./gongkai-data/`, created on first use.
@@ -125,6 +128,7 @@ impl Store {
         Self {
             pool,
             keys: Arc::new(Keyring::default()),
+            ids: Arc::default(),
         }
     }
 
