@@ -272,8 +272,27 @@ impl<'a> Sql<'a> {
         self.bind(value)
     }
 
+    /// Refuses text no database should keep: a NUL (PostgreSQL cannot store it; it truncates C
+    /// strings) or another control character than tab, newline and carriage return (it makes XML
+    /// documents — a letter's DOCX — invalid). The edges refuse such input field by field; this is
+    /// the last line, so nothing of the kind is ever stored.
+    fn check_text(&self) -> Result<(), StoreError> {
+        let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+        for a in &self.args {
+            if let Arg::Text(Some(t)) = a
+                && t.chars().any(bad)
+            {
+                return Err(StoreError::Rejected(gongkai_core::Rejection::new(
+                    "提交的内容含有不可见的控制字符（如 NUL），无法保存；请删除后重新提交",
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Runs the statement; the number of rows it changed.
     pub(crate) async fn execute<'c>(self, on: impl Into<Conn<'c>>) -> Result<u64, StoreError> {
+        self.check_text()?;
         Ok(on_conn!(self, on.into(), |q, e| q
             .execute(e)
             .await?
@@ -285,6 +304,7 @@ impl<'a> Sql<'a> {
         self,
         on: impl Into<Conn<'c>>,
     ) -> Result<Vec<T>, StoreError> {
+        self.check_text()?;
         on_conn!(self, on.into(), |q, e| {
             q.fetch_all(e)
                 .await?
@@ -299,6 +319,7 @@ impl<'a> Sql<'a> {
         self,
         on: impl Into<Conn<'c>>,
     ) -> Result<Option<T>, StoreError> {
+        self.check_text()?;
         on_conn!(self, on.into(), |q, e| {
             q.fetch_optional(e)
                 .await?
@@ -310,6 +331,7 @@ impl<'a> Sql<'a> {
 
     /// The one row (a missing row is a bug in the caller's SQL, reported as such).
     pub(crate) async fn one<'c, T: Record>(self, on: impl Into<Conn<'c>>) -> Result<T, StoreError> {
+        self.check_text()?;
         on_conn!(self, on.into(), |q, e| {
             let row = q.fetch_one(e).await?;
             T::from_row(&row).map_err(StoreError::from)

@@ -402,7 +402,52 @@ async fn a_shared_limit_lets_exactly_its_number_through(store: &Store) {
     );
 }
 
+/// A NUL or another control character never reaches the database (PostgreSQL would fail on it;
+/// SQLite would keep it and make documents invalid): refused as the user's to correct, nothing
+/// written.
+async fn control_characters_are_refused_before_the_database(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let before = store.audit_count().await.unwrap();
+    for bad in ["a\0b", "x\u{7}y", "z\u{85}"] {
+        let refused = store
+            .create_user(
+                &NewUser {
+                    username: "nul".into(),
+                    display_name: bad.into(),
+                    password_hash: "x".into(),
+                    is_system_admin: false,
+                    must_change_password: false,
+                },
+                By::new(&admin(), now()),
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Rejected(_))),
+            "{refused:?}"
+        );
+        // A lookup with one is refused the same way, not a database error.
+        let found = store.find_user_by_username(bad).await;
+        assert!(matches!(found, Err(StoreError::Rejected(_))), "{found:?}");
+    }
+    assert_eq!(store.audit_count().await.unwrap(), before);
+    // Tabs and line breaks are text.
+    store
+        .create_user(
+            &NewUser {
+                username: "tab".into(),
+                display_name: "甲\t乙\n丙".into(),
+                password_hash: "x".into(),
+                is_system_admin: false,
+                must_change_password: false,
+            },
+            By::new(&admin(), now()),
+        )
+        .await
+        .unwrap();
+}
+
 on_both_backends!(
+    control_characters_are_refused_before_the_database,
     a_shared_limit_lets_exactly_its_number_through,
     a_rewrite_with_recomputed_hashes_is_detected,
     users_roles_and_principals,
