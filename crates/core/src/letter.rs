@@ -293,7 +293,7 @@ pub fn compose(
         LetterKind::Extension => {
             let reason = match event {
                 Some(Event::Extend { reason, .. }) if !reason.trim().is_empty() => {
-                    format!("因{}，", reason.trim().trim_end_matches('。'))
+                    format!("因{}，", clause(reason))
                 }
                 _ => "因申请内容较多、需要检索核实，".to_owned(),
             };
@@ -381,6 +381,23 @@ pub fn compose(
     })
 }
 
+/// Text typed into a letter's sentence, without the punctuation that would end it twice: trailing
+/// full stops, semicolons and commas go, also just inside a closing quote or bracket
+/// (“……西里村部分。” → “……西里村部分”), so the letter's own punctuation follows cleanly.
+pub fn clause(text: &str) -> String {
+    const ENDS: &[char] = &['。', '．', '.', '；', ';', '，', ',', '、', '：', ':'];
+    const CLOSERS: &[char] = &['”', '’', '）', ')', '」', '』', '》', '】'];
+    let mut t = text.trim().trim_end_matches(ENDS).trim_end().to_owned();
+    if let Some(last) = t.chars().last()
+        && CLOSERS.contains(&last)
+    {
+        let inner = &t[..t.len() - last.len_utf8()];
+        let inner = inner.trim_end().trim_end_matches(ENDS);
+        t = format!("{inner}{last}");
+    }
+    t
+}
+
 fn decision_text(
     outcome: Outcome,
     d: &DecisionDetails,
@@ -390,17 +407,31 @@ fn decision_text(
     periods: Periods,
 ) -> String {
     use Outcome as O;
-    let basis = outcome.legal_basis();
-    let reasons = d.reasons.trim().trim_end_matches('。');
-    let provided = d.provided.trim().trim_end_matches('。');
+    let other = clause(&d.other_basis);
+    let cite = |basis: &str| {
+        if other.is_empty() {
+            basis.to_owned()
+        } else {
+            format!("{basis}和{other}")
+        }
+    };
+    let basis = cite(outcome.legal_basis());
+    let reasons = clause(&d.reasons);
+    let provided = clause(&d.provided);
     match outcome.group() {
         OutcomeGroup::Disclosed => format!(
             "经审查，{you}申请获取的政府信息属于可以公开的政府信息。根据{basis}的规定，现答复如下：{provided}。"
         ),
-        OutcomeGroup::PartlyDisclosed => format!(
-            "经审查，{you}申请获取的政府信息中，下列内容予以提供：{provided}。下列内容不予公开：{}。根据{basis}的规定，本机关对可以公开的内容予以提供，对不予公开的内容说明理由如上。",
-            d.withheld.trim().trim_end_matches('。')
-        ),
+        OutcomeGroup::PartlyDisclosed => {
+            let withheld_basis = d
+                .withheld_ground
+                .map_or_else(|| basis.clone(), |g| cite(g.legal_basis()));
+            format!(
+                "经审查，{you}申请获取的政府信息中，下列内容予以提供：{provided}。下列内容不予公开：{}。不予公开的理由：{reasons}，根据{withheld_basis}的规定不予公开。根据{}的规定，本机关对可以公开的内容予以提供，对不予公开的部分说明理由如上。",
+                clause(&d.withheld),
+                outcome.legal_basis()
+            )
+        }
         OutcomeGroup::Withheld if outcome == O::WithheldQueryMatter => format!(
             "经审查，{reasons}。该信息属于行政查询事项，有关法律、行政法规对信息的获取有特别规定。根据{basis}的规定，请{you}依照有关法律、行政法规的规定办理。"
         ),
@@ -408,7 +439,7 @@ fn decision_text(
             format!("经审查，{reasons}。根据{basis}的规定，本机关决定不予公开。")
         }
         OutcomeGroup::Unavailable => {
-            let referral = d.referral.trim().trim_end_matches('。');
+            let referral = clause(&d.referral);
             let tail = match outcome {
                 O::UnavailableNotHeld if !referral.is_empty() => format!(
                     "本机关不掌握{you}所申请的政府信息。经了解，该信息由{referral}负责公开，建议{you}向其咨询或者申请。"
@@ -580,6 +611,55 @@ mod tests {
             &Calendar::built_in(),
             Periods::default(),
         )
+    }
+
+    #[test]
+    fn typed_text_ends_once_whatever_punctuation_it_brought() {
+        assert_eq!(clause(" 西里村低保名单。 "), "西里村低保名单");
+        assert_eq!(
+            clause("“涉及个人隐私的部分（西里村部分）。”。"),
+            "“涉及个人隐私的部分（西里村部分）”"
+        );
+        assert_eq!(clause("见附件；"), "见附件");
+        assert_eq!(clause("（第十五条）"), "（第十五条）");
+    }
+
+    #[test]
+    fn a_partial_disclosure_gives_the_reasons_and_the_article_of_the_part_withheld() {
+        let (s, e) = decided(
+            Outcome::PartlyDisclosed,
+            DecisionDetails {
+                provided: "2024年低保资金发放总额".into(),
+                withheld: "“各户姓名、身份证号和银行账号（西里村部分）。”".into(),
+                reasons: "上述信息属于个人隐私，公开会对第三方合法权益造成损害。".into(),
+                withheld_ground: Some(Outcome::WithheldThirdParty),
+                other_basis: "《中华人民共和国个人信息保护法》第二十五条".into(),
+                ..DecisionDetails::default()
+            },
+        );
+        let remedy = LetterSettings::default();
+        let l = decision(&facts(&s, &remedy, Some("沂源县人民政府")), &e).unwrap();
+        let text = l.paragraphs.join("");
+        for part in [
+            "下列内容予以提供：2024年低保资金发放总额。",
+            "下列内容不予公开：“各户姓名、身份证号和银行账号（西里村部分）”。",
+            "不予公开的理由：上述信息属于个人隐私，公开会对第三方合法权益造成损害，",
+            "第十五条、第三十二条和《中华人民共和国个人信息保护法》第二十五条的规定不予公开",
+            "第三十七条的规定",
+        ] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
+        assert!(!text.contains("。”。") && !text.contains("。。"), "{text}");
+        // Without reasons the decision is refused before any letter is written.
+        assert!(
+            DecisionDetails {
+                provided: "总额".into(),
+                withheld: "姓名".into(),
+                ..DecisionDetails::default()
+            }
+            .check(Outcome::PartlyDisclosed)
+            .is_err()
+        );
     }
 
     #[test]

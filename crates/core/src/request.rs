@@ -405,8 +405,14 @@ pub struct DecisionDetails {
     pub reasons: String,
     /// What is provided and how (form, channel, time), or where it was proactively published.
     pub provided: String,
-    /// For 部分公开: what was withheld, and under which article.
+    /// For 部分公开: what was withheld.
     pub withheld: String,
+    /// For 部分公开: the ground the withheld part rests on — one of the outcomes of （三）不予公开,
+    /// whose article the letter cites.
+    pub withheld_ground: Option<Outcome>,
+    /// Other law or regulation the refusal rests on besides the 条例 (e.g. 《中华人民共和国个人信息
+    /// 保护法》第二十五条), cited after the 条例's article.
+    pub other_basis: String,
     /// For 本机关不掌握: the agency responsible and how to reach it, when known.
     pub referral: String,
 }
@@ -426,8 +432,17 @@ impl DecisionDetails {
             G::Disclosed if blank(&self.provided) => {
                 Err("予以公开须写明提供的信息及提供方式（或已主动公开的网站、栏目、标题和日期）")
             }
-            G::PartlyDisclosed if blank(&self.provided) || blank(&self.withheld) => {
-                Err("部分公开须分别写明提供的部分，以及不予公开的部分及其理由和依据（第三十七条）")
+            G::PartlyDisclosed
+                if blank(&self.provided) || blank(&self.withheld) || blank(&self.reasons) =>
+            {
+                Err("部分公开须分别写明提供的部分、不予公开的部分以及不予公开的理由（第三十七条）")
+            }
+            G::PartlyDisclosed
+                if self
+                    .withheld_ground
+                    .is_some_and(|g| g.group() != G::Withheld) =>
+            {
+                Err("不予公开部分的依据须为“不予公开”中的一种情形")
             }
             G::Withheld | G::Unavailable | G::NotProcessed if blank(&self.reasons) => {
                 Err("不予公开、无法提供和不予处理的答复须写明理由")

@@ -655,7 +655,7 @@ mod tests {
             reasons: "理由".into(),
             provided: "提供的信息".into(),
             withheld: "不予公开的部分".into(),
-            referral: String::new(),
+            ..DecisionDetails::default()
         }
     }
 

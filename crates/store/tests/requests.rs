@@ -38,7 +38,7 @@ fn details() -> DecisionDetails {
         reasons: "所申请信息属于该情形，理由见正文".into(),
         provided: "现通过电子邮件提供".into(),
         withheld: "涉及个人隐私的身份证号码，依据第十五条不予公开".into(),
-        referral: String::new(),
+        ..DecisionDetails::default()
     }
 }
 

@@ -402,6 +402,7 @@ fn event(form: &StepForm, nth_in_month: impl FnOnce() -> u32) -> Result<Event, S
                 provided: form.provided.trim().to_owned(),
                 withheld: form.withheld.trim().to_owned(),
                 referral: form.referral.trim().to_owned(),
+                ..DecisionDetails::default()
             },
         },
         "close" => Event::Close { on },
