@@ -487,7 +487,7 @@ fn decision_text(
                     .map(chinese_date)
                     .unwrap_or_default()
             ),
-            _ => format!("经审查，{reasons}。"),
+            _ => format!("经审查，{reasons}。根据{other}的规定，本机关作出上述处理。"),
         },
     }
 }

@@ -447,8 +447,11 @@ impl DecisionDetails {
             G::Withheld | G::Unavailable | G::NotProcessed if blank(&self.reasons) => {
                 Err("不予公开、无法提供和不予处理的答复须写明理由")
             }
-            G::Other if outcome == Outcome::OtherOther && blank(&self.reasons) => {
-                Err("其他处理须写明处理情况和理由")
+            G::Other
+                if outcome == Outcome::OtherOther
+                    && (blank(&self.reasons) || blank(&self.other_basis)) =>
+            {
+                Err("其他处理须写明处理情况、理由和所依据的规定")
             }
             _ => Ok(()),
         }
