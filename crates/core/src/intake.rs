@@ -116,6 +116,71 @@ pub fn email_address(contact: &str) -> Option<&str> {
     plausible.then_some(c)
 }
 
+/// How a member of the public can be reached: a telephone number, an e-mail address or a postal
+/// address — checked when they submit, and compared in its normal form when they come back to
+/// track their request ("138-0013-8000" and "13800138000" are the same number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contact {
+    /// Digits only (a leading +86 dropped).
+    Phone(String),
+    /// Lower case.
+    Email(String),
+    /// White space collapsed.
+    Address(String),
+}
+
+/// Characters a postal address in China names its places with.
+const PLACE_MARKS: &[char] = &[
+    '省', '市', '县', '区', '镇', '乡', '村', '街', '路', '道', '号', '巷', '组', '楼', '室',
+];
+
+impl Contact {
+    /// Reads a contact as typed; refuses anything that is none of the three.
+    pub fn parse(text: &str) -> Result<Self, crate::Rejection> {
+        let t = text.trim();
+        if let Some(email) = email_address(t) {
+            return Ok(Self::Email(email.to_lowercase()));
+        }
+        let phone_chars = |c: char| c.is_ascii_digit() || " -()（）+－—转".contains(c);
+        if !t.is_empty() && t.chars().all(phone_chars) {
+            let mut digits: String = t.chars().filter(char::is_ascii_digit).collect();
+            if t.starts_with('+') && digits.starts_with("86") && digits.len() > 11 {
+                digits.drain(..2);
+            }
+            if (7..=20).contains(&digits.len()) {
+                return Ok(Self::Phone(digits));
+            }
+        }
+        let collapsed = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let cjk = collapsed
+            .chars()
+            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+            .count();
+        if cjk >= 6 && collapsed.contains(PLACE_MARKS) && collapsed.chars().count() <= 200 {
+            return Ok(Self::Address(collapsed));
+        }
+        Err(crate::Rejection::field(
+            "contact",
+            "联系方式应为电话号码（如 13800138000 或 0533-3221000）、电子邮箱或详细通信地址。",
+        ))
+    }
+
+    /// The normal form kept and compared.
+    pub fn normalized(&self) -> &str {
+        match self {
+            Self::Phone(s) | Self::Email(s) | Self::Address(s) => s,
+        }
+    }
+
+    /// Whether `given` (as typed on the tracking page) is the contact `stored` with a request.
+    pub fn same(stored: &str, given: &str) -> bool {
+        match (Self::parse(stored), Self::parse(given)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => stored.trim() == given.trim() && !given.trim().is_empty(),
+        }
+    }
+}
+
 /// Why a receipt day cannot be fixed. Messages are for the case officer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReceiptError {
@@ -225,5 +290,35 @@ mod tests {
             assert_eq!(c.key().parse::<Channel>(), Ok(c));
         }
         assert!("phone".parse::<Channel>().is_err());
+    }
+
+    #[test]
+    fn a_contact_is_a_number_an_address_or_a_mailbox_in_its_normal_form() {
+        assert_eq!(
+            Contact::parse("138-0013-8000"),
+            Ok(Contact::Phone("13800138000".into()))
+        );
+        assert_eq!(
+            Contact::parse("+86 138 0013 8000"),
+            Ok(Contact::Phone("13800138000".into()))
+        );
+        assert_eq!(
+            Contact::parse("（0533）3221000"),
+            Ok(Contact::Phone("05333221000".into()))
+        );
+        assert_eq!(
+            Contact::parse(" Wang@Example.COM "),
+            Ok(Contact::Email("wang@example.com".into()))
+        );
+        assert!(matches!(
+            Contact::parse("山东省淄博市沂源县西里镇西里村 3 号"),
+            Ok(Contact::Address(_))
+        ));
+        for bad in ["abc", "", "12345", "联系我", "x@y"] {
+            assert!(Contact::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Contact::same("13800138000", "138-0013-8000"));
+        assert!(Contact::same("Wang@example.com", "wang@EXAMPLE.com"));
+        assert!(!Contact::same("13800138000", "13800138001"));
     }
 }

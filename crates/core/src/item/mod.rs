@@ -11,7 +11,7 @@ mod deadline;
 mod index_number;
 mod review;
 
-pub use attachment::{ATTACHMENT_MAX, AttachmentError, attachment_type};
+pub use attachment::{ATTACHMENT_MAX, AttachmentError, attachment_label, attachment_type};
 pub use deadline::{PublicationRisk, publication_due, publication_risk, published_late};
 pub use index_number::{
     DEFAULT_INDEX_PATTERN, IndexTemplate, PatternError, check_index_pattern, serial_of,
