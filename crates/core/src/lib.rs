@@ -12,6 +12,7 @@ pub mod clock;
 pub mod deadline;
 pub mod fee;
 pub mod handling;
+pub mod inspection;
 pub mod intake;
 pub mod item;
 pub mod letter;

@@ -24,6 +24,7 @@ mod error;
 mod guide;
 mod history;
 mod hits;
+mod inspection;
 mod items;
 mod letters;
 mod outbox;
