@@ -3,6 +3,7 @@
 use std::sync::LazyLock;
 
 use minijinja::Environment;
+use serde::Serialize;
 
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = gongkai_docs::environment();
@@ -186,7 +187,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
 
 /// Renders a page template.
 pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Error> {
-    let large_text = crate::display::LARGE_TEXT
+    let large_text = crate::portal::display::LARGE_TEXT
         .try_with(|large| *large)
         .unwrap_or(false);
     TEMPLATES
@@ -196,6 +197,34 @@ pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Er
 
 /// The stylesheet.
 pub const STYLESHEET: &str = include_str!("../assets/site.css");
+
+/// A finding as the back office and the checker page list it.
+#[derive(Debug, Serialize)]
+pub struct FindingRow {
+    /// 错误 or 提示.
+    pub severity: &'static str,
+    /// The relation id.
+    pub relation: &'static str,
+    /// What is wrong and what to do.
+    pub message: String,
+    /// Where.
+    pub location: String,
+}
+
+impl From<&gongkai_core::report::Finding> for FindingRow {
+    fn from(f: &gongkai_core::report::Finding) -> Self {
+        Self {
+            severity: if f.severity == gongkai_core::report::Severity::Error {
+                "错误"
+            } else {
+                "提示"
+            },
+            relation: f.relation.id(),
+            message: f.message.clone(),
+            location: f.location.clone().unwrap_or_default(),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

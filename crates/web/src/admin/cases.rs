@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::{notice, page, readable};
 use crate::AppState;
 use crate::error::AppError;
-use crate::requests::{DELIVERY, RequestForm, validate};
+use crate::portal::requests::{DELIVERY, RequestForm, validate};
 use crate::session::{ActiveSession, Staff};
 use gongkai_store::By;
 
@@ -607,7 +607,7 @@ pub async fn letter(
         .letter(&agency.slug, &code, id)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这份文书。".into()))?;
-    crate::requests::letter_response(&l, &q.format)
+    crate::portal::requests::letter_response(&l, &q.format)
 }
 
 /// The staff registration form's fields: the public form's, plus how and when it arrived.

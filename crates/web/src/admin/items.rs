@@ -356,7 +356,7 @@ async fn draft_page(
             policies => policies.iter().filter(|p| p.content.as_ref().is_some_and(|c| c.kind.is_some_and(DocKind::needs_interpretation))).map(|p| context! { id => p.id, title => p.title.clone() }).collect::<Vec<_>>(),
             preview => content.map(|c| minijinja::Value::from_safe_string(c.body_html.clone())),
             attachments => match id {
-                Some(id) => state.store.attachments(&agency.slug, id).await?.into_iter().map(|a| context! { id => a.id, name => a.name, size => crate::items::size_text(a.size) }).collect::<Vec<_>>(),
+                Some(id) => state.store.attachments(&agency.slug, id).await?.into_iter().map(|a| context! { id => a.id, name => a.name, size => crate::portal::items::size_text(a.size) }).collect::<Vec<_>>(),
                 None => Vec::new(),
             },
         },
@@ -568,7 +568,7 @@ pub async fn review(
                     .await?
                     .and_then(|d| d.summary.item_id)
             {
-                crate::search::follow(&state, &agency.slug, item_id).await;
+                crate::portal::search::follow(&state, &agency.slug, item_id).await;
             }
             Ok(Redirect::to(&format!(
                 "/admin/agencies/{}/items/{id}?notice=item_reviewed",
@@ -687,7 +687,7 @@ pub async fn attachment(
         .attachment_bytes(&agency.slug, None, Some(id), att)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这个附件。".into()))?;
-    Ok(crate::items::download(&name, &content_type, bytes))
+    Ok(crate::portal::items::download(&name, &content_type, bytes))
 }
 
 /// One saved version of a draft, read-only.

@@ -15,10 +15,11 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::NoticeQuery;
-use super::{FindingRow, notice, page, readable, report_year};
+use super::{notice, page, readable, report_year};
 use crate::AppState;
 use crate::error::AppError;
 use crate::session::{ActiveSession, Staff};
+use crate::views::FindingRow;
 use gongkai_store::By;
 
 /// Above this share of shared 8-character runs a part counts as copied (内容雷同).

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::pages::find as agency;
+use crate::portal::agencies::find as agency;
 use crate::session::{Visitor, render_form as render};
 use gongkai_store::By;
 

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::pages::find as agency;
+use crate::portal::agencies::find as agency;
 use crate::session::{Visitor, render_form as render};
 
 /// How many public submissions one address may make per hour: messages, evaluations.

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::pages::find;
+use crate::portal::agencies::find;
 use crate::views;
 
 /// Items per list page.

@@ -10,9 +10,9 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::AppState;
-use crate::admin::FindingRow;
 use crate::error::AppError;
 use crate::session::{Visitor, render_form};
+use crate::views::FindingRow;
 
 fn render(
     state: &AppState,

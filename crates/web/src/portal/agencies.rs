@@ -1,0 +1,132 @@
+//! The home page (every agency, members under the agency that supervises them) and each agency's
+//! page (its reports by year, its latest items, the agencies above and below it).
+
+use axum::extract::{Path, State};
+use axum::response::Html;
+use gongkai_core::{Agency, Slug};
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::views;
+
+#[derive(Serialize)]
+pub(crate) struct AgencyView {
+    slug: String,
+    name: String,
+    kind: &'static str,
+}
+
+impl From<&Agency> for AgencyView {
+    fn from(a: &Agency) -> Self {
+        Self {
+            slug: a.slug.to_string(),
+            name: a.name.clone(),
+            kind: a.kind.label(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Branch {
+    agency: AgencyView,
+    members: Vec<AgencyView>,
+}
+
+pub(crate) fn page(name: &str, ctx: minijinja::Value) -> Result<Html<String>, AppError> {
+    views::render(name, ctx)
+        .map(Html)
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The home page: every agency, members under the agency that supervises them.
+pub async fn home(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let agencies = state.store.list_agencies().await?;
+    let branches: Vec<Branch> = agencies
+        .iter()
+        .filter(|a| {
+            a.parent
+                .as_ref()
+                .is_none_or(|p| !agencies.iter().any(|x| &x.slug == p))
+        })
+        .map(|top| Branch {
+            agency: top.into(),
+            members: agencies
+                .iter()
+                .filter(|a| a.parent.as_ref() == Some(&top.slug))
+                .map(AgencyView::from)
+                .collect(),
+        })
+        .collect();
+    page("home.html", context! { branches => Serde(branches) })
+}
+
+fn parse_slug(slug: &str) -> Result<Slug, AppError> {
+    Slug::parse(slug).map_err(|_| AppError::NotFound(format!("没有简称为“{slug}”的机关。")))
+}
+
+/// The agency a portal path names, or the public 404 saying so.
+pub(crate) async fn find(state: &AppState, slug: &str) -> Result<Agency, AppError> {
+    let slug = parse_slug(slug)?;
+    state
+        .store
+        .find_agency(&slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("没有简称为“{slug}”的机关。")))
+}
+
+/// One agency: its reports by year and the agencies it supervises.
+pub async fn agency(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let agency = find(&state, &slug).await?;
+    let years = state
+        .store
+        .report_years(&agency.slug, state.clock.today())
+        .await?;
+    let all = state.store.list_agencies().await?;
+    let parent = agency
+        .parent
+        .as_ref()
+        .and_then(|p| all.iter().find(|a| &a.slug == p))
+        .map(AgencyView::from);
+    let members: Vec<AgencyView> = all
+        .iter()
+        .filter(|a| a.parent.as_ref() == Some(&agency.slug))
+        .map(AgencyView::from)
+        .collect();
+    // Year over year, oldest first, for the chart (at most the last five years).
+    let mut reports = Vec::new();
+    for year in years.iter().take(5).rev() {
+        reports.push(
+            state
+                .store
+                .report_data(&agency.slug, *year)
+                .await?
+                .compute(),
+        );
+    }
+    let chart = if reports.len() > 1 {
+        Some(minijinja::Value::from_safe_string(
+            gongkai_docs::charts::year_over_year(&reports)
+                .map_err(|e| AppError::Internal(e.into()))?,
+        ))
+    } else {
+        None
+    };
+    page(
+        "agency.html",
+        context! {
+            agency => Serde(AgencyView::from(&agency)),
+            parent => Serde(parent),
+            members => Serde(members),
+            years => Serde(years),
+            chart,
+            categories => state.store.categories(&agency.slug).await?,
+            latest => Serde(state.store.published_items(&agency.slug, None, 1, 8).await?.0.iter().map(|i| (i.id, i.title.clone(), i.published_on.to_string())).collect::<Vec<_>>()),
+        },
+    )
+}

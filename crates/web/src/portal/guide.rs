@@ -1,0 +1,129 @@
+//! The 政府信息公开指南 (条例 第十二条) and the 主动公开基本目录 on the portal. Until an agency saves its own guide, the portal shows one generated from its
+//! data after the skeleton of `spec/letters-guide-catalogue.md` §2.3, so the statutory contents are
+//! never missing.
+
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Response};
+use gongkai_core::Agency;
+use minijinja::context;
+
+use super::agencies::find;
+use crate::AppState;
+use crate::error::AppError;
+use crate::views;
+
+pub(crate) async fn default_guide(state: &AppState, agency: &Agency) -> Result<String, AppError> {
+    let supervisor = match &agency.parent {
+        Some(p) => state.store.find_agency(p).await?.map_or_else(
+            || "上一级行政机关".to_owned(),
+            |a| format!("{}办公室", a.name),
+        ),
+        None => "上一级人民政府办公厅（室）".to_owned(),
+    };
+    views::render(
+        "guide_default.html",
+        context! {
+            agency => context! { name => agency.name.clone(), credit_code => agency.credit_code.as_str() },
+            categories => state.store.categories(&agency.slug).await?,
+            supervisor,
+        },
+    )
+    .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The guide on the portal: the newest version, or the generated one.
+pub async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let agency = find(&state, &slug).await?;
+    let newest = state
+        .store
+        .guide_versions(&agency.slug)
+        .await?
+        .into_iter()
+        .next();
+    let (body, version, saved) = match newest {
+        Some(v) => (
+            v.body_html,
+            Some(v.version),
+            Some(gongkai_store::audit_time(v.saved.timestamp_millis())),
+        ),
+        None => (default_guide(&state, &agency).await?, None, None),
+    };
+    let html = views::render(
+        "guide.html",
+        context! {
+            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            body => minijinja::Value::from_safe_string(body),
+            version,
+            saved,
+        },
+    )
+    .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Html(html).into_response())
+}
+
+/// The catalogue on the portal: categories with their item counts, and the yearly versions.
+pub async fn catalogue(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let agency = find(&state, &slug).await?;
+    let rows: Vec<_> = state
+        .store
+        .catalogue_counts(&agency.slug)
+        .await?
+        .into_iter()
+        .map(|(c, count)| column_row(&c, count))
+        .collect();
+    let versions = versions(&state, &agency.slug).await?;
+    let html = views::render(
+        "catalogue.html",
+        context! {
+            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            rows,
+            versions,
+        },
+    )
+    .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Html(html).into_response())
+}
+
+pub(crate) fn column_row(c: &gongkai_core::catalogue::Column, count: i64) -> minijinja::Value {
+    context! {
+        name => c.name.clone(),
+        child => c.parent.is_some(),
+        description => c.description.clone(),
+        deadline => c.deadline_text(),
+        basis => c.basis.clone(),
+        not_involved => c.not_involved,
+        count,
+    }
+}
+
+/// The catalogue's yearly versions, each as its column names.
+pub(crate) async fn versions(
+    state: &AppState,
+    slug: &gongkai_core::Slug,
+) -> Result<Vec<minijinja::Value>, AppError> {
+    Ok(state
+        .store
+        .catalogue_versions(slug)
+        .await?
+        .into_iter()
+        .map(|(year, columns)| {
+            let categories: Vec<String> = columns
+                .iter()
+                .map(|c| {
+                    let mut name = c.name.clone();
+                    if c.not_involved {
+                        name.push_str("（未涉及）");
+                    }
+                    name
+                })
+                .collect();
+            context! { year, categories }
+        })
+        .collect())
+}

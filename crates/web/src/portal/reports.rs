@@ -1,0 +1,109 @@
+//! The annual reports on the portal: each year's report with its statutory tables (the latest
+//! published version, or before publication a preview computed from the records), and the same
+//! report as a file.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Datelike;
+use minijinja::context;
+use minijinja::value::Serde;
+
+use super::agencies::{AgencyView, find, page};
+use crate::AppState;
+use crate::error::AppError;
+
+/// A year whose report can be shown: from 2008 (the 条例) to last year.
+fn report_year(state: &AppState, year: &str) -> Result<i32, AppError> {
+    let last = state.clock.today().year() - 1;
+    match year.parse::<i32>() {
+        Ok(y) if (2008..=last).contains(&y) => Ok(y),
+        Ok(y) if y > last && y < 10_000 => Err(AppError::NotFound(format!(
+            "{y}年度尚未结束，年度报告在次年形成。"
+        ))),
+        _ => Err(AppError::NotFound(format!(
+            "“{year}”不是可查询的报告年度。"
+        ))),
+    }
+}
+
+/// An agency's annual report for a year, with the statutory tables: the latest published version,
+/// with its corrections listed; before publication, a preview computed from the records.
+pub async fn report(
+    State(state): State<AppState>,
+    Path((slug, year)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let agency = find(&state, &slug).await?;
+    let year = report_year(&state, &year)?;
+    let public = state
+        .store
+        .public_report(&agency.slug, year, state.clock.today())
+        .await?;
+    let history: Vec<_> = public
+        .publications
+        .iter()
+        .map(|p| {
+            context! {
+                version => p.version,
+                date => gongkai_core::clock::china_date(p.published_at).to_string(),
+                note => p.note.clone(),
+            }
+        })
+        .collect();
+    let report = public.report;
+    let article = gongkai_docs::html_fragment(&report).map_err(|e| AppError::Internal(e.into()))?;
+    page(
+        "report.html",
+        context! {
+            title => report.title(),
+            agency => Serde(AgencyView::from(&agency)),
+            year,
+            preview => history.is_empty(),
+            history,
+            article => minijinja::Value::from_safe_string(article),
+        },
+    )
+}
+
+/// The report as a file — `report.md`, `.html`, `.json` (with cross-check findings), `.docx`,
+/// `.xlsx` — the same version the report page shows.
+pub async fn download(
+    State(state): State<AppState>,
+    Path((slug, year, file)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    let agency = find(&state, &slug).await?;
+    let year = report_year(&state, &year)?;
+    let Some(Ok(format)) = file
+        .strip_prefix("report.")
+        .map(str::parse::<gongkai_docs::Format>)
+    else {
+        return Err(AppError::NotFound("没有这种格式的报告文件。".to_owned()));
+    };
+    let (content_type, ext) = (format.content_type(), format.extension());
+    let public = state
+        .store
+        .public_report(&agency.slug, year, state.clock.today())
+        .await?;
+    let body = gongkai_docs::render(format, &public.report, &public.findings)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let disposition_kind = if matches!(
+        format,
+        gongkai_docs::Format::Docx | gongkai_docs::Format::Xlsx
+    ) {
+        "attachment"
+    } else {
+        "inline"
+    };
+    let disposition = format!(
+        "{disposition_kind}; filename=\"{}-{year}.{ext}\"",
+        agency.slug
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
