@@ -108,7 +108,7 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        let body = views::render("error.html", minijinja::context! { title, message })
+        let body = views::render("layout/error.html", minijinja::context! { title, message })
             .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{title}</title><p>{title}</p>"));
         (status, Html(body)).into_response()
     }

@@ -60,7 +60,7 @@ pub async fn home(State(state): State<AppState>) -> Result<Html<String>, AppErro
                 .collect(),
         })
         .collect();
-    page("home.html", context! { branches => Serde(branches) })
+    page("portal/home.html", context! { branches => Serde(branches) })
 }
 
 fn parse_slug(slug: &str) -> Result<Slug, AppError> {
@@ -118,7 +118,7 @@ pub async fn agency(
         None
     };
     page(
-        "agency.html",
+        "portal/agency.html",
         context! {
             agency => Serde(AgencyView::from(&agency)),
             parent => Serde(parent),

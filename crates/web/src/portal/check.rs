@@ -20,7 +20,7 @@ fn render(
     status: StatusCode,
     extra: minijinja::Value,
 ) -> Result<Response, AppError> {
-    render_form(state, visitor, status, "check.html", extra)
+    render_form(state, visitor, status, "portal/check.html", extra)
 }
 
 /// Documents being read at once; more wait for nothing and are told to come back.

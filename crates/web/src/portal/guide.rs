@@ -21,7 +21,7 @@ pub(crate) async fn default_guide(state: &AppState, agency: &Agency) -> Result<S
         None => "上一级人民政府办公厅（室）".to_owned(),
     };
     views::render(
-        "guide_default.html",
+        "portal/guide_default.html",
         context! {
             agency => context! { name => agency.name.clone(), credit_code => agency.credit_code.as_str() },
             categories => state.store.categories(&agency.slug).await?,
@@ -52,7 +52,7 @@ pub async fn show(
         None => (default_guide(&state, &agency).await?, None, None),
     };
     let html = views::render(
-        "guide.html",
+        "portal/guide.html",
         context! {
             agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
             body => minijinja::Value::from_safe_string(body),
@@ -79,7 +79,7 @@ pub async fn catalogue(
         .collect();
     let versions = versions(&state, &agency.slug).await?;
     let html = views::render(
-        "catalogue.html",
+        "portal/catalogue.html",
         context! {
             agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
             rows,

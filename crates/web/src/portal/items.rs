@@ -102,7 +102,7 @@ pub async fn list(
         format!("/agencies/{}/items?{}", agency.slug, s.finish())
     };
     html(
-        "items.html",
+        "portal/items.html",
         context! {
             agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
             categories,
@@ -226,7 +226,7 @@ pub async fn show(
         .collect();
     let body = c.map(|c| minijinja::Value::from_safe_string(c.body_html.clone()));
     let mut response = html(
-        "item.html",
+        "portal/item.html",
         context! {
             agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
             item => Serde(row(&item)),
@@ -339,7 +339,7 @@ pub async fn feed(
         })
         .collect();
     let xml = views::render(
-        "feed.xml",
+        "portal/feed.xml",
         context! {
             agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
             category,
@@ -364,7 +364,7 @@ pub async fn sitemap(
     let agencies = state.store.list_agencies().await?;
     let items = state.store.sitemap_items().await?;
     let xml = views::render(
-        "sitemap.xml",
+        "portal/sitemap.xml",
         context! {
             origin => origin(&headers),
             agencies => agencies.iter().map(|a| a.slug.to_string()).collect::<Vec<_>>(),

@@ -53,7 +53,7 @@ pub async fn report(
     let report = public.report;
     let article = gongkai_docs::html_fragment(&report).map_err(|e| AppError::Internal(e.into()))?;
     page(
-        "report.html",
+        "portal/report.html",
         context! {
             title => report.title(),
             agency => Serde(AgencyView::from(&agency)),

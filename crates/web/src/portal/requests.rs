@@ -133,7 +133,7 @@ fn form_page(
         state,
         visitor,
         status,
-        "request_new.html",
+        "portal/request_new.html",
         context! {
             agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
             form => Serde(form.clone()),
@@ -266,7 +266,7 @@ pub async fn submit(
         &state,
         &visitor,
         StatusCode::OK,
-        "request_done.html",
+        "portal/request_done.html",
         context! { agency => a.name.clone(), slug => a.slug.to_string(), code => done.code, received => done.received.to_string(), due => done.due.map(|d| d.to_string()) },
     )
 }
@@ -309,7 +309,7 @@ pub async fn track(
             &state,
             &visitor,
             StatusCode::OK,
-            "request_track.html",
+            "portal/request_track.html",
             context! { agency => agency_ctx, code => "" },
         );
     }
@@ -320,7 +320,7 @@ pub async fn track(
             &state,
             &visitor,
             StatusCode::NOT_FOUND,
-            "request_track.html",
+            "portal/request_track.html",
             context! { agency => agency_ctx, error, code },
         );
     };
@@ -354,7 +354,7 @@ pub async fn track(
         &state,
         &visitor,
         StatusCode::OK,
-        "request_track.html",
+        "portal/request_track.html",
         context! {
             agency => agency_ctx,
             code,

@@ -96,7 +96,7 @@ pub async fn page(
         (page < pages).then(|| link(page + 1)),
     );
     let html = views::render(
-        "search.html",
+        "portal/search.html",
         context! {
             q => q.clone(),
             form => context! { agency => form.agency.clone(), category => form.category.clone(), year => form.year.clone(), kind => form.kind.clone() },

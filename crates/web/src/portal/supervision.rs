@@ -113,7 +113,7 @@ pub async fn list(
         })
         .collect();
     let html = crate::views::render(
-        "messages.html",
+        "portal/messages.html",
         context! { agency => context! { slug => a.slug.to_string(), name => a.name.clone() }, rows },
     )?;
     Ok(Html(html).into_response())
@@ -133,7 +133,7 @@ fn form_page(
         state,
         visitor,
         status,
-        "message_new.html",
+        "portal/message_new.html",
         context! {
             agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
             form => minijinja::value::Serde(form),
@@ -192,7 +192,7 @@ pub async fn submit(
         &state,
         &visitor,
         StatusCode::OK,
-        "message_done.html",
+        "portal/message_done.html",
         context! {
             agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
             code,
@@ -224,7 +224,7 @@ pub async fn track(
             &state,
             &visitor,
             StatusCode::OK,
-            "message_track.html",
+            "portal/message_track.html",
             context! { agency => agency_ctx, code },
         );
     }
@@ -238,7 +238,7 @@ pub async fn track(
             &state,
             &visitor,
             StatusCode::NOT_FOUND,
-            "message_track.html",
+            "portal/message_track.html",
             context! {
                 agency => agency_ctx,
                 code,
@@ -250,7 +250,7 @@ pub async fn track(
         &state,
         &visitor,
         StatusCode::OK,
-        "message_track.html",
+        "portal/message_track.html",
         context! {
             agency => agency_ctx,
             code,
@@ -296,7 +296,7 @@ pub async fn evaluate_form(
         &state,
         &visitor,
         StatusCode::OK,
-        "evaluate.html",
+        "portal/evaluate.html",
         context! {
             agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
             item => item.map(|i| context! { id => i.id, title => i.title }),
@@ -341,7 +341,7 @@ pub async fn evaluate(
         &state,
         &visitor,
         StatusCode::OK,
-        "evaluate_done.html",
+        "portal/evaluate_done.html",
         context! {
             agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
             item,
@@ -376,7 +376,7 @@ pub async fn proposals(
         })
         .collect();
     let html = crate::views::render(
-        "proposals.html",
+        "portal/proposals.html",
         context! { agency => context! { slug => a.slug.to_string(), name => a.name.clone() }, rows },
     )?;
     Ok(Html(html).into_response())
