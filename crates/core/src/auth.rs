@@ -161,11 +161,64 @@ impl Principal {
     /// Whether the person may see the agency's internal records: a role in it, an oversight role at
     /// it or above it, or system administration.
     pub fn can_read(&self, agency: &Slug, tree: &Hierarchy) -> bool {
+        self.reads(agency, |oversight| tree.is_within(agency, oversight))
+    }
+
+    /// [`Self::can_read`] for the first agency of `lineage` — that agency and the agencies above
+    /// it, nearest first — so a single page need not load the whole tree to ask.
+    pub fn can_read_lineage(&self, lineage: &[Agency]) -> bool {
+        lineage.first().is_some_and(|agency| {
+            self.reads(&agency.slug, |oversight| {
+                lineage.iter().any(|a| &a.slug == oversight)
+            })
+        })
+    }
+
+    /// The one reading rule: system administration, any role in the agency itself, or an oversight
+    /// role at an agency that `at_or_above` says is the agency or above it.
+    fn reads(&self, agency: &Slug, at_or_above: impl Fn(&Slug) -> bool) -> bool {
         self.is_system_admin
             || self.grants.iter().any(|g| {
-                &g.agency == agency
-                    || (g.role == Role::OversightOfficer && tree.is_within(agency, &g.agency))
+                &g.agency == agency || (g.role == Role::OversightOfficer && at_or_above(&g.agency))
             })
+    }
+
+    /// Whether the person may do `duty` in `agency` (reading it is asked apart, and first).
+    pub fn may(&self, duty: Duty, agency: &Slug) -> bool {
+        let acts = |role| self.can_act(agency, role);
+        match duty {
+            Duty::Draft => acts(Role::Drafter),
+            Duty::Review => {
+                acts(Role::Drafter) || acts(Role::FirstReviewer) || acts(Role::FinalReviewer)
+            }
+            Duty::HandleRequests => acts(Role::CaseOfficer),
+            Duty::AnswerMessages | Duty::SeePersonalData => {
+                acts(Role::CaseOfficer) || self.can_administer(agency)
+            }
+            Duty::Administer => self.can_administer(agency),
+            Duty::EditReport => {
+                self.is_system_admin || acts(Role::AgencyAdmin) || acts(Role::FinalReviewer)
+            }
+        }
+    }
+
+    /// The person as an item's review sees them in `agency`: the roles they act with there.
+    pub fn reviewer(&self, agency: &Slug) -> crate::item::Reviewer {
+        crate::item::Reviewer {
+            user_id: self.user_id,
+            drafter: self.can_act(agency, Role::Drafter),
+            first: self.can_act(agency, Role::FirstReviewer),
+            final_: self.can_act(agency, Role::FinalReviewer),
+        }
+    }
+
+    /// [`Self::may`], or the refusal that says who may.
+    pub fn require(&self, duty: Duty, agency: &Slug) -> Result<(), Forbidden> {
+        if self.may(duty, agency) {
+            Ok(())
+        } else {
+            Err(Forbidden(duty.refusal().to_owned()))
+        }
     }
 
     /// Whether the person may act in `agency` with `role`. Oversight never acts: it reads.
@@ -201,6 +254,50 @@ impl Principal {
         })
     }
 }
+
+/// What a person does in one agency beyond reading it. Each duty names the roles that allow it, so
+/// every page and form asks the same question the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duty {
+    /// Draft and edit items: 起草人.
+    Draft,
+    /// Take a step of an item's review: 起草人 (submitting), 科室负责人 or 分管领导.
+    Review,
+    /// Register and handle requests, and record their cases: 依申请公开经办人.
+    HandleRequests,
+    /// Assign and answer enquiries and complaints: 依申请公开经办人, 机关管理员 or a system
+    /// administrator.
+    AnswerMessages,
+    /// See a requester's personal data: the same people as [`Self::AnswerMessages`] — never the
+    /// oversight office, which reads everything else.
+    SeePersonalData,
+    /// Change the agency's details, settings, roles, guide, catalogue, channels and proposals:
+    /// 机关管理员 or a system administrator.
+    Administer,
+    /// Write and publish the annual report: 机关管理员, 分管领导 or a system administrator.
+    EditReport,
+}
+
+impl Duty {
+    /// Who may, in a sentence for the person refused.
+    pub const fn refusal(self) -> &'static str {
+        match self {
+            Self::Draft => "只有本机关的起草人可以起草和修改信息。",
+            Self::Review => "只有本机关的起草人和审核人可以办理信息审核。",
+            Self::HandleRequests => "只有本机关的依申请公开经办人可以办理申请。",
+            Self::AnswerMessages => "只有本机关的依申请公开经办人或机关管理员可以交办和答复留言。",
+            Self::SeePersonalData => "只有本机关的依申请公开经办人或机关管理员可以查看申请人信息。",
+            Self::Administer => "只有本机关的机关管理员或系统管理员可以进行此项操作。",
+            Self::EditReport => "只有本机关的机关管理员或分管领导可以编辑和发布年度报告。",
+        }
+    }
+}
+
+/// A person may see the thing but not do this to it; the message says who may. (What the person
+/// may not even see is not refused but absent, so its existence does not leak.)
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Forbidden(pub String);
 
 /// A login name: 3 to 32 lower-case letters, digits, '.', '_' or '-', starting with a letter.
 pub fn parse_username(s: &str) -> Result<String, AccountError> {
@@ -451,6 +548,112 @@ mod tests {
         assert!(admin.can_grant(&slug("town-a"), Role::CaseOfficer));
         assert!(!admin.can_grant(&slug("town-a"), Role::OversightOfficer));
         assert!(!admin.can_create_agency(None));
+    }
+
+    /// The county, two towns under it, and an agency elsewhere: each with its lineage.
+    fn lineages() -> Vec<Vec<Agency>> {
+        let county = agency("county", None);
+        let a = agency("town-a", Some("county"));
+        let b = agency("town-b", Some("county"));
+        let other = agency("other", None);
+        vec![
+            vec![county.clone()],
+            vec![a, county.clone()],
+            vec![b, county],
+            vec![other],
+        ]
+    }
+
+    #[test]
+    fn reading_by_lineage_answers_as_reading_by_the_whole_tree() {
+        let all: Vec<Agency> = lineages().into_iter().map(|l| l[0].clone()).collect();
+        let tree = Hierarchy::new(&all);
+        let mut root = person(&[]);
+        root.is_system_admin = true;
+        let people = [
+            person(&[]),
+            person(&[("county", Role::OversightOfficer)]),
+            person(&[("town-a", Role::OversightOfficer)]),
+            person(&[("county", Role::AgencyAdmin)]),
+            person(&[("town-a", Role::Drafter), ("other", Role::CaseOfficer)]),
+            root,
+        ];
+        for p in &people {
+            for lineage in lineages() {
+                assert_eq!(
+                    p.can_read_lineage(&lineage),
+                    p.can_read(&lineage[0].slug, &tree),
+                    "{:?} reading {}",
+                    p.grants,
+                    lineage[0].slug
+                );
+            }
+        }
+        assert!(!people[5].can_read_lineage(&[]), "nothing to read");
+    }
+
+    #[test]
+    fn oversight_reads_the_agencies_below_by_their_lineage_and_not_above() {
+        let officer = person(&[("town-a", Role::OversightOfficer)]);
+        let l = lineages();
+        assert!(officer.can_read_lineage(&l[1]));
+        assert!(!officer.can_read_lineage(&l[0]), "the county is above");
+        assert!(!officer.can_read_lineage(&l[2]), "a sibling is not below");
+        let county = person(&[("county", Role::OversightOfficer)]);
+        assert!(l.iter().take(3).all(|x| county.can_read_lineage(x)));
+        assert!(!county.can_read_lineage(&l[3]));
+    }
+
+    #[test]
+    fn duties_follow_the_roles_and_oversight_does_none() {
+        let town = slug("town-a");
+        let with = |role| person(&[("town-a", role)]);
+        let may = |p: &Principal, d| p.may(d, &town);
+        assert!(may(&with(Role::Drafter), Duty::Draft));
+        assert!(may(&with(Role::Drafter), Duty::Review));
+        assert!(may(&with(Role::FirstReviewer), Duty::Review));
+        assert!(!may(&with(Role::FirstReviewer), Duty::Draft));
+        assert!(may(&with(Role::CaseOfficer), Duty::HandleRequests));
+        assert!(may(&with(Role::CaseOfficer), Duty::SeePersonalData));
+        assert!(may(&with(Role::AgencyAdmin), Duty::AnswerMessages));
+        assert!(!may(&with(Role::AgencyAdmin), Duty::HandleRequests));
+        assert!(may(&with(Role::FinalReviewer), Duty::EditReport));
+        assert!(!may(&with(Role::FirstReviewer), Duty::EditReport));
+        let overseer = person(&[("town-a", Role::OversightOfficer)]);
+        let every = [
+            Duty::Draft,
+            Duty::Review,
+            Duty::HandleRequests,
+            Duty::AnswerMessages,
+            Duty::SeePersonalData,
+            Duty::Administer,
+            Duty::EditReport,
+        ];
+        for d in every {
+            assert!(!may(&overseer, d), "{d:?}");
+            assert!(
+                !person(&[("town-b", Role::AgencyAdmin)]).may(d, &town),
+                "{d:?}"
+            );
+            assert_eq!(
+                overseer.require(d, &town),
+                Err(Forbidden(d.refusal().to_owned()))
+            );
+        }
+        let reviewer = person(&[("town-a", Role::FinalReviewer), ("town-b", Role::Drafter)]);
+        let r = reviewer.reviewer(&town);
+        assert!(
+            r.final_ && !r.first && !r.drafter,
+            "roles elsewhere do not count"
+        );
+        assert!(!overseer.reviewer(&town).drafter);
+        let mut root = person(&[]);
+        root.is_system_admin = true;
+        assert!(may(&root, Duty::Administer) && may(&root, Duty::EditReport));
+        assert!(
+            !may(&root, Duty::Draft),
+            "drafting is a role, not a privilege"
+        );
     }
 
     #[test]

@@ -43,8 +43,7 @@ impl Store {
                     })
             })
             .collect();
-        self.set_catalogue(slug, &columns, by)
-            .await
+        self.set_catalogue(slug, &columns, by).await
     }
 
     /// Sets the agency's catalogue: the columns given, in that order, then any column left out

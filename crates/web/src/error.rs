@@ -64,6 +64,12 @@ fn sentence(text: &str) -> String {
     }
 }
 
+impl From<gongkai_core::auth::Forbidden> for AppError {
+    fn from(f: gongkai_core::auth::Forbidden) -> Self {
+        Self::Forbidden(f.0)
+    }
+}
+
 impl From<minijinja::Error> for AppError {
     fn from(e: minijinja::Error) -> Self {
         Self::Internal(e.into())

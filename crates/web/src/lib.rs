@@ -18,6 +18,7 @@ mod api;
 pub mod cache;
 mod csrf;
 mod error;
+mod extract;
 mod portal;
 mod session;
 mod views;

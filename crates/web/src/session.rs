@@ -12,6 +12,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Duration;
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::{Principal, random_token, sha256_hex};
+use gongkai_store::By;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -32,16 +33,14 @@ pub struct ActiveSession {
     pub principal: Principal,
     /// Must choose a new password before doing anything else.
     pub must_change_password: bool,
+    /// Who the audit trail records for the person's writes.
+    pub actor: Actor,
 }
 
 impl ActiveSession {
-    /// The actor recorded in the audit trail.
-    pub fn actor(&self) -> Actor {
-        Actor::user(
-            self.principal.user_id,
-            &self.principal.display_name,
-            &self.principal.username,
-        )
+    /// The person writing at `now`: what every write of theirs records.
+    pub fn by(&self, now: chrono::DateTime<chrono::Utc>) -> By<'_> {
+        By::new(&self.actor, now)
     }
 }
 
@@ -186,6 +185,11 @@ async fn resolve(state: &AppState, id_hash: &str) -> Result<Option<ActiveSession
     Ok(Some(ActiveSession {
         id_hash: id_hash.to_owned(),
         csrf: record.csrf_token,
+        actor: Actor::user(
+            principal.user_id,
+            &principal.display_name,
+            &principal.username,
+        ),
         principal,
         must_change_password,
     }))

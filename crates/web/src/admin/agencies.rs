@@ -1,9 +1,9 @@
 //! Managing the agency hierarchy and who holds which role in each agency.
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use gongkai_core::auth::{Hierarchy, Principal, Role};
+use gongkai_core::auth::{Principal, Role};
 use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
 use gongkai_store::StoreError;
 use minijinja::context;
@@ -11,11 +11,11 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::NoticeQuery;
-use super::{notice, page, readable, rows, tree, tree_order};
+use super::{notice, page, rows, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
+use crate::extract::{AgencyAdmin, AgencyScope, Requirement};
 use crate::session::{ActiveSession, Staff};
-use gongkai_store::By;
 
 /// The agencies the person may read, in tree order.
 pub async fn list(
@@ -153,7 +153,7 @@ pub async fn create(
     }
     match state
         .store
-        .insert_agency(&agency, By::new(&s.actor(), state.clock.now()))
+        .insert_agency(&agency, s.by(state.clock.now()))
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -180,32 +180,21 @@ struct Member {
 /// One agency: its details, members and their roles, and (for its administrators) forms to change them.
 pub async fn show(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Html<String>, AppError> {
-    let (agency, agencies, tree) = readable(&state, &s.principal, &slug).await?;
-    agency_page(
-        &state,
-        &s,
-        &agency,
-        &agencies,
-        &tree,
-        notice(q.notice.as_deref()),
-        None,
-    )
-    .await
+    agency_page(&state, &scope, notice(q.notice.as_deref()), None).await
 }
 
-async fn agency_page(
+async fn agency_page<R: Requirement>(
     state: &AppState,
-    s: &ActiveSession,
-    agency: &Agency,
-    agencies: &[Agency],
-    tree: &Hierarchy,
+    scope: &AgencyScope<R>,
     notice: Option<&str>,
     error: Option<String>,
 ) -> Result<Html<String>, AppError> {
+    let (s, agency) = (&scope.staff, &scope.agency);
+    let (agencies, tree) = tree(state).await?;
+    let agencies = &agencies;
     let p = &s.principal;
     let users = state.store.list_users().await?;
     let members: Vec<Member> = state
@@ -235,12 +224,9 @@ async fn agency_page(
         })
         .collect();
     let members_below = tree_order(agencies, |a| {
-        a.parent.as_ref() == Some(&agency.slug) && p.can_read(&a.slug, tree)
+        a.parent.as_ref() == Some(&agency.slug) && p.can_read(&a.slug, &tree)
     });
-    let parent = agency
-        .parent
-        .as_ref()
-        .and_then(|ps| agencies.iter().find(|a| &a.slug == ps));
+    let parent = scope.parent();
     let form = AgencyForm {
         slug: agency.slug.to_string(),
         name: agency.name.clone(),
@@ -305,16 +291,11 @@ async fn agency_page(
 /// Saves an agency's details. Only system administrators move an agency to another parent.
 pub async fn update(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<AgencyAdmin>,
     Form(mut form): Form<AgencyForm>,
 ) -> Result<Response, AppError> {
-    let (agency, agencies, tree) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员或系统管理员可以修改机关信息。".into(),
-        ));
-    }
+    let (s, agency) = (&scope.staff, &scope.agency);
+    let (_, tree) = tree(&state).await?;
     form.slug = agency.slug.to_string();
     if !s.principal.is_system_admin {
         form.parent = agency
@@ -332,11 +313,7 @@ pub async fn update(
         {
             Some("上级机关不能是本机关或其下属机关。".to_owned())
         }
-        Ok(updated) => match state
-            .store
-            .update_agency(&updated, By::new(&s.actor(), state.clock.now()))
-            .await
-        {
+        Ok(updated) => match state.store.update_agency(&updated, scope.by(&state)).await {
             Ok(()) => {
                 return Ok(Redirect::to(&format!(
                     "/admin/agencies/{}?notice=agency_updated",
@@ -349,7 +326,7 @@ pub async fn update(
         },
         Err(e) => Some(e),
     };
-    let html = agency_page(&state, &s, &agency, &agencies, &tree, None, error).await?;
+    let html = agency_page(&state, &scope, None, error).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 
@@ -362,34 +339,28 @@ pub struct GrantForm {
     role: String,
 }
 
-async fn role_change(
-    state: &AppState,
-    s: &ActiveSession,
-    slug: &str,
-    role: &str,
-) -> Result<(Agency, Role), AppError> {
-    let (agency, _, _) = readable(state, &s.principal, slug).await?;
+fn role_change(scope: &AgencyScope, role: &str) -> Result<Role, AppError> {
     let role: Role = role
         .parse()
         .map_err(|e: gongkai_core::auth::UnknownRole| AppError::Forbidden(e.to_string()))?;
-    if !s.principal.can_grant(&agency.slug, role) {
+    if !scope.principal().can_grant(&scope.agency.slug, role) {
         return Err(AppError::Forbidden(format!(
             "您不能在{}授予或撤销“{}”角色。",
-            agency.name,
+            scope.agency.name,
             role.label()
         )));
     }
-    Ok((agency, role))
+    Ok(role)
 }
 
 /// Gives a role in the agency to an existing user, found by login name.
 pub async fn grant(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
     Form(form): Form<GrantForm>,
 ) -> Result<Response, AppError> {
-    let (agency, role) = role_change(&state, &s, &slug, &form.role).await?;
+    let role = role_change(&scope, &form.role)?;
+    let agency = &scope.agency;
     let back = |n: &str| {
         Redirect::to(&format!("/admin/agencies/{}?notice={n}", agency.slug)).into_response()
     };
@@ -402,12 +373,7 @@ pub async fn grant(
     };
     let granted = state
         .store
-        .grant_role(
-            user.id,
-            &agency.slug,
-            role,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .grant_role(user.id, &agency.slug, role, scope.by(&state))
         .await?;
     Ok(back(if granted {
         "granted"
@@ -419,23 +385,18 @@ pub async fn grant(
 /// Takes a role in the agency away from a user.
 pub async fn revoke(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
     Form(form): Form<GrantForm>,
 ) -> Result<Response, AppError> {
-    let (agency, role) = role_change(&state, &s, &slug, &form.role).await?;
+    let role = role_change(&scope, &form.role)?;
+    let agency = &scope.agency;
     let user_id: i64 = form
         .user_id
         .parse()
         .map_err(|_| AppError::NotFound("用户".into()))?;
     state
         .store
-        .revoke_role(
-            user_id,
-            &agency.slug,
-            role,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .revoke_role(user_id, &agency.slug, role, scope.by(&state))
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}?notice=revoked", agency.slug)).into_response())
 }
@@ -451,34 +412,23 @@ pub struct DeadlineForm {
 /// defaults).
 pub async fn set_deadline(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<AgencyAdmin>,
     Form(form): Form<DeadlineForm>,
 ) -> Result<Response, AppError> {
-    let (agency, agencies, tree) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员或系统管理员可以设置发布期限。".into(),
-        ));
-    }
+    let agency = &scope.agency;
     let deadline = match form.deadline.trim() {
         "" => None,
         text => match gongkai_core::report::workspace::MonthDay::parse(text) {
             Ok(d) => Some(d),
             Err(e) => {
-                let html =
-                    agency_page(&state, &s, &agency, &agencies, &tree, None, Some(e)).await?;
+                let html = agency_page(&state, &scope, None, Some(e)).await?;
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
             }
         },
     };
     state
         .store
-        .set_report_deadline(
-            &agency.slug,
-            deadline,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .set_report_deadline(&agency.slug, deadline, scope.by(&state))
         .await?;
     Ok(Redirect::to(&format!(
         "/admin/agencies/{}?notice=deadline_set",
@@ -503,16 +453,10 @@ pub struct LetterSettingsForm {
 /// remedies paragraph, fee payment, number prefix); agencies below inherit them.
 pub async fn letter_settings(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<AgencyAdmin>,
     Form(form): Form<LetterSettingsForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员或系统管理员可以修改文书设置。".into(),
-        ));
-    }
+    let agency = &scope.agency;
     let cap = |v: &str| v.trim().chars().take(200).collect::<String>();
     let settings = gongkai_core::letter::LetterSettings {
         reconsideration_body: cap(&form.reconsideration_body),
@@ -524,11 +468,7 @@ pub async fn letter_settings(
     };
     state
         .store
-        .set_letter_settings(
-            &agency.slug,
-            &settings,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .set_letter_settings(&agency.slug, &settings, scope.by(&state))
         .await?;
     Ok(Redirect::to(&format!(
         "/admin/agencies/{}?notice=letter_settings_saved",
@@ -547,24 +487,14 @@ pub struct IndexPatternForm {
 /// Sets the agency's 索引号 pattern (§4.1: provinces differ) for items published from now on.
 pub async fn index_pattern(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<AgencyAdmin>,
     Form(form): Form<IndexPatternForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员或系统管理员可以修改索引号格式。".into(),
-        ));
-    }
+    let agency = &scope.agency;
     // The store checks the pattern (core::item::check_index_pattern) and saves nothing if it fails.
     state
         .store
-        .set_index_pattern(
-            &agency.slug,
-            form.pattern.trim(),
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .set_index_pattern(&agency.slug, form.pattern.trim(), scope.by(&state))
         .await?;
     Ok(Redirect::to(&format!(
         "/admin/agencies/{}?notice=index_pattern_saved",

@@ -190,7 +190,7 @@ pub async fn login(
 pub async fn logout(State(state): State<AppState>, Staff(s): Staff) -> Result<Response, AppError> {
     state
         .store
-        .delete_session(&s.id_hash, Some(&s.actor()), state.clock.now())
+        .delete_session(&s.id_hash, Some(&s.actor), state.clock.now())
         .await?;
     let mut res = Redirect::to("/admin/login").into_response();
     res.headers_mut().append(
@@ -258,7 +258,7 @@ pub async fn change_password(
             &hash,
             false,
             Some(&s.id_hash),
-            By::new(&s.actor(), state.clock.now()),
+            s.by(state.clock.now()),
         )
         .await?;
     Ok(Redirect::to("/admin?notice=password_changed").into_response())

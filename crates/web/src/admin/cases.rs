@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use gongkai_core::Rejection;
-use gongkai_core::auth::Role;
+use gongkai_core::auth::{Duty, Role};
 use gongkai_core::deadline::deadlines;
 use gongkai_core::fee::Charge;
 use gongkai_core::intake::receipt_date;
@@ -23,12 +23,11 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
-use super::{notice, page, readable};
+use super::{notice, page};
 use crate::AppState;
 use crate::error::AppError;
+use crate::extract::{AgencyScope, CaseOfficer, LetterPath, RequestPath, Requirement};
 use crate::portal::requests::{DELIVERY, RequestForm, validate};
-use crate::session::{ActiveSession, Staff};
-use gongkai_store::By;
 
 /// `?filter=` of the queue.
 #[derive(Debug, Deserialize, Default)]
@@ -93,11 +92,10 @@ impl Counts {
 /// The queue: open requests, most urgent first.
 pub async fn queue(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     let today = state.clock.today();
     let (cal, periods) = (&state.calendar, state.settings.periods);
     let me = s.principal.user_id;
@@ -136,26 +134,18 @@ pub async fn queue(
     rows.sort_by_key(|(due, _)| due.unwrap_or(NaiveDate::MAX));
     let rows: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
     let html = page(
-        &s,
+        s,
         "admin/requests.html",
         context! {
             agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
             rows => Serde(rows),
             counts => Serde(counts),
-            can_handle => may_handle(&s, &agency),
+            can_handle => scope.may(Duty::HandleRequests),
             filter => q.filter,
             notice => notice(q.notice.as_deref()),
         },
     )?;
     Ok(html.into_response())
-}
-
-pub(crate) fn may_handle(s: &ActiveSession, agency: &Agency) -> bool {
-    s.principal.can_act(&agency.slug, Role::CaseOfficer)
-}
-
-fn may_see_person(s: &ActiveSession, agency: &Agency) -> bool {
-    may_handle(s, agency) || s.principal.can_administer(&agency.slug)
 }
 
 #[derive(Serialize)]
@@ -183,14 +173,14 @@ pub(crate) async fn officers(
         .collect())
 }
 
-async fn case_page(
+async fn case_page<R: Requirement>(
     state: &AppState,
-    s: &ActiveSession,
-    agency: &Agency,
+    scope: &AgencyScope<R>,
     code: &str,
     error: Option<String>,
     notice: Option<&str>,
 ) -> Result<Response, AppError> {
+    let (s, agency) = (&scope.staff, &scope.agency);
     let not_found = || AppError::NotFound(format!("没有查询码为“{code}”的申请。"));
     let (request, steps) = state
         .store
@@ -201,7 +191,7 @@ async fn case_page(
     let periods = state.settings.periods;
     let clock = deadlines(&state.calendar, &request.state.clock_facts(today), periods)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    let person = if may_see_person(s, agency) {
+    let person = if scope.may(Duty::SeePersonalData) {
         state.store.requester(&agency.slug, code).await?
     } else {
         None
@@ -246,7 +236,7 @@ async fn case_page(
     } else {
         None
     };
-    let officers = if may_handle(s, agency) {
+    let officers = if scope.may(Duty::HandleRequests) {
         officers(state, agency).await?
     } else {
         Vec::new()
@@ -297,7 +287,7 @@ async fn case_page(
             case_kinds => CaseKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
             case_results => CaseResult::ALL.map(|r| context! { value => r.key(), label => r.label() }),
             officers => officers.into_iter().map(|(id, name)| context! { id, name }).collect::<Vec<_>>(),
-            can_handle => may_handle(s, agency),
+            can_handle => scope.may(Duty::HandleRequests),
             outcomes => Serde(outcomes),
             today => today.to_string(),
             error,
@@ -310,20 +300,11 @@ async fn case_page(
 /// One request.
 pub async fn show(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, code)): Path<(String, String)>,
+    scope: AgencyScope,
+    Path(RequestPath { code }): Path<RequestPath>,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    case_page(
-        &state,
-        &s,
-        &agency,
-        &code,
-        None,
-        notice(q.notice.as_deref()),
-    )
-    .await
+    case_page(&state, &scope, &code, None, notice(q.notice.as_deref())).await
 }
 
 /// A step's form: which step, its date, and what some steps need.
@@ -409,16 +390,6 @@ fn event(form: &StepForm, nth_in_month: impl FnOnce() -> u32) -> Result<Event, S
     })
 }
 
-fn may_handle_or_refuse(s: &ActiveSession, agency: &Agency) -> Result<(), AppError> {
-    if may_handle(s, agency) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "只有本机关的依申请公开经办人可以办理申请。".into(),
-        ))
-    }
-}
-
 fn back(agency: &Agency, code: &str, notice: &str) -> Response {
     Redirect::to(&format!(
         "/admin/agencies/{}/requests/{code}?notice={notice}",
@@ -431,12 +402,11 @@ fn back(agency: &Agency, code: &str, notice: &str) -> Response {
 /// nothing.
 pub async fn step(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, code)): Path<(String, String)>,
+    scope: AgencyScope<CaseOfficer>,
+    Path(RequestPath { code }): Path<RequestPath>,
     Form(form): Form<StepForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_handle_or_refuse(&s, &agency)?;
+    let agency = &scope.agency;
     let nth = if form.step == "fee_notice" && form.fee_method == "per_request" {
         state
             .store
@@ -447,22 +417,16 @@ pub async fn step(
     };
     let e = match event(&form, || nth) {
         Ok(e) => e,
-        Err(why) => return case_page(&state, &s, &agency, &code, Some(why), None).await,
+        Err(why) => return case_page(&state, &scope, &code, Some(why), None).await,
     };
     match state
         .store
-        .apply_request_event(
-            &agency.slug,
-            &code,
-            &e,
-            By::new(&s.actor(), state.clock.now()),
-            state.rules(),
-        )
+        .apply_request_event(&agency.slug, &code, &e, scope.by(&state), state.rules())
         .await
     {
-        Ok(_) => Ok(back(&agency, &code, "step_done")),
+        Ok(_) => Ok(back(agency, &code, "step_done")),
         Err(StoreError::Rejected(why)) => {
-            case_page(&state, &s, &agency, &code, Some(why.message), None).await
+            case_page(&state, &scope, &code, Some(why.message), None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -478,13 +442,12 @@ pub struct AssignForm {
 /// Assigns the request to one of the agency's case officers.
 pub async fn assign(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, code)): Path<(String, String)>,
+    scope: AgencyScope<CaseOfficer>,
+    Path(RequestPath { code }): Path<RequestPath>,
     Form(form): Form<AssignForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_handle_or_refuse(&s, &agency)?;
-    let officers = officers(&state, &agency).await?;
+    let agency = &scope.agency;
+    let officers = officers(&state, agency).await?;
     let who = if form.assignee.trim().is_empty() {
         None
     } else {
@@ -494,8 +457,7 @@ pub async fn assign(
             None => {
                 return case_page(
                     &state,
-                    &s,
-                    &agency,
+                    &scope,
                     &code,
                     Some("只能指派给本机关的依申请公开经办人。".into()),
                     None,
@@ -506,14 +468,9 @@ pub async fn assign(
     };
     state
         .store
-        .assign_request(
-            &agency.slug,
-            &code,
-            who,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .assign_request(&agency.slug, &code, who, scope.by(&state))
         .await?;
-    Ok(back(&agency, &code, "assigned"))
+    Ok(back(agency, &code, "assigned"))
 }
 
 /// The case form: a new case, or the result of one.
@@ -531,13 +488,11 @@ pub struct CaseForm {
 /// Records a 复议/诉讼 case about the request, or its result.
 pub async fn case(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, code)): Path<(String, String)>,
+    scope: AgencyScope<CaseOfficer>,
+    Path(RequestPath { code }): Path<RequestPath>,
     Form(form): Form<CaseForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_handle_or_refuse(&s, &agency)?;
-    let (actor, now) = (s.actor(), state.clock.now());
+    let agency = &scope.agency;
     let result = if form.case_id.trim().is_empty() {
         let kind = form.kind.parse::<CaseKind>();
         match (kind, date(&form.filed_on)) {
@@ -552,7 +507,7 @@ pub async fn case(
                             filed_on: on,
                             note: form.note.clone(),
                         },
-                        By::new(&actor, now),
+                        scope.by(&state),
                     )
                     .await
             }
@@ -568,7 +523,7 @@ pub async fn case(
             (Ok(r), Ok(on)) => {
                 state
                     .store
-                    .conclude_case(&agency.slug, id, on, r, By::new(&actor, now))
+                    .conclude_case(&agency.slug, id, on, r, scope.by(&state))
                     .await
             }
             (Err(_), _) => Err(StoreError::Rejected(Rejection::field(
@@ -579,9 +534,9 @@ pub async fn case(
         }
     };
     match result {
-        Ok(()) => Ok(back(&agency, &code, "case_saved")),
+        Ok(()) => Ok(back(agency, &code, "case_saved")),
         Err(StoreError::Rejected(why)) => {
-            case_page(&state, &s, &agency, &code, Some(why.message), None).await
+            case_page(&state, &scope, &code, Some(why.message), None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -597,14 +552,13 @@ pub struct FormatQuery {
 /// A letter of the request, for staff who can read the agency.
 pub async fn letter(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, code, id)): Path<(String, String, i64)>,
+    scope: AgencyScope,
+    Path(LetterPath { code, letter }): Path<LetterPath>,
     Query(q): Query<FormatQuery>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
     let l = state
         .store
-        .letter(&agency.slug, &code, id)
+        .letter(&scope.agency.slug, &code, letter)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这份文书。".into()))?;
     crate::portal::requests::letter_response(&l, &q.format)
@@ -621,13 +575,13 @@ pub struct RegisterForm {
     request: RequestForm,
 }
 
-fn register_page(
+fn register_page<R: Requirement>(
     state: &AppState,
-    s: &ActiveSession,
-    agency: &Agency,
+    scope: &AgencyScope<R>,
     form: &RegisterForm,
     errors: &[(&str, String)],
 ) -> Result<Response, AppError> {
+    let (s, agency) = (&scope.staff, &scope.agency);
     let errors: std::collections::BTreeMap<&str, &str> =
         errors.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let status = if errors.is_empty() {
@@ -646,7 +600,7 @@ fn register_page(
             deliveries => DELIVERY,
             errors => Serde(errors),
             today => state.clock.today().to_string(),
-            can_handle => may_handle(s, agency),
+            can_handle => scope.may(Duty::HandleRequests),
         },
     )?;
     Ok((status, html).into_response())
@@ -655,28 +609,24 @@ fn register_page(
 /// The form for requests that came by counter, post, fax or e-mail.
 pub async fn register_form(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
     let form = RegisterForm {
         channel: Channel::Counter.key().to_owned(),
         arrived_on: state.clock.today().to_string(),
         ..RegisterForm::default()
     };
-    register_page(&state, &s, &agency, &form, &[])
+    register_page(&state, &scope, &form, &[])
 }
 
 /// Registers a request that came by counter, post, fax or e-mail, with its receipt day fixed by
 /// 第三十一条 from what the officer records.
 pub async fn register(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<CaseOfficer>,
     Form(form): Form<RegisterForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_handle_or_refuse(&s, &agency)?;
+    let agency = &scope.agency;
     let mut errors = Vec::new();
     let channel = form
         .channel
@@ -715,7 +665,7 @@ pub async fn register(
     let (Some(channel), Some(received), Ok((kind, requester)), true) =
         (channel, received, valid, errors.is_empty())
     else {
-        return register_page(&state, &s, &agency, &form, &errors);
+        return register_page(&state, &scope, &form, &errors);
     };
     let new = NewRequest {
         kind,
@@ -727,12 +677,7 @@ pub async fn register(
     };
     let code = state
         .store
-        .register_request(
-            &agency.slug,
-            &new,
-            By::new(&s.actor(), state.clock.now()),
-            state.rules(),
-        )
+        .register_request(&agency.slug, &new, scope.by(&state), state.rules())
         .await?;
-    Ok(back(&agency, &code, "registered"))
+    Ok(back(agency, &code, "registered"))
 }

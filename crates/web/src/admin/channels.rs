@@ -6,20 +6,16 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
 
-use super::{page, readable};
+use super::page;
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::Staff;
+use crate::extract::{AgencyAdmin, AgencyScope, ChannelPath};
+use gongkai_core::auth::Duty;
 use gongkai_jobs::deliver::{WebhookConfig, WechatConfig};
-use gongkai_store::By;
 
 /// Channels and the latest deliveries. Secrets are never shown again.
-pub async fn list(
-    State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+pub async fn list(State(state): State<AppState>, scope: AgencyScope) -> Result<Response, AppError> {
+    let (s, agency) = (&scope.staff, &scope.agency);
     let channels: Vec<_> = state
         .store
         .channels(&agency.slug)
@@ -45,13 +41,13 @@ pub async fn list(
         .collect();
     let deliveries = state.store.deliveries(&agency.slug).await?;
     Ok(page(
-        &s,
+        s,
         "admin/channels.html",
         context! {
             agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
             channels,
             deliveries => Serde(deliveries),
-            can_edit => s.principal.can_administer(&agency.slug),
+            can_edit => scope.may(Duty::Administer),
         },
     )?
     .into_response())
@@ -73,16 +69,10 @@ pub struct ChannelForm {
 /// Adds a channel (机关管理员); items published from then on are delivered to it.
 pub async fn add(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<AgencyAdmin>,
     Form(f): Form<ChannelForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员可以设置发布渠道。".into(),
-        ));
-    }
+    let (s, agency) = (&scope.staff, &scope.agency);
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 50 {
         return Err(AppError::Unprocessable(
@@ -128,7 +118,7 @@ pub async fn add(
             &f.kind,
             name,
             &config,
-            By::new(&s.actor(), state.clock.now()),
+            s.by(state.clock.now()),
         )
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}/channels", agency.slug)).into_response())
@@ -144,24 +134,14 @@ pub struct ActiveForm {
 /// Turns a channel on or off (机关管理员).
 pub async fn set_active(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id)): Path<(String, i64)>,
+    scope: AgencyScope<AgencyAdmin>,
+    Path(ChannelPath { channel: id }): Path<ChannelPath>,
     Form(f): Form<ActiveForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员可以设置发布渠道。".into(),
-        ));
-    }
+    let (s, agency) = (&scope.staff, &scope.agency);
     state
         .store
-        .set_channel_active(
-            &agency.slug,
-            id,
-            f.active == "on",
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .set_channel_active(&agency.slug, id, f.active == "on", s.by(state.clock.now()))
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}/channels", agency.slug)).into_response())
 }

@@ -1,37 +1,33 @@
 //! The editors of the 政府信息公开指南 and the 主动公开基本目录 (机关管理员): each save is a new version,
 //! and the portal shows the newest.
 
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::{page, readable};
+use super::page;
 use crate::AppState;
 use crate::error::AppError;
+use crate::extract::{AgencyAdmin, AgencyScope, Requirement};
 use crate::portal::guide::{column_row, default_guide, versions};
-use crate::session::Staff;
-use gongkai_store::By;
+use gongkai_core::auth::Duty;
 
 /// The guide editor.
-pub async fn edit(
-    State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+pub async fn edit(State(state): State<AppState>, scope: AgencyScope) -> Result<Response, AppError> {
+    let (s, agency) = (&scope.staff, &scope.agency);
     let versions = state.store.guide_versions(&agency.slug).await?;
     let body = match versions.first() {
         Some(v) => v.body_html.clone(),
-        None => default_guide(&state, &agency).await?,
+        None => default_guide(&state, agency).await?,
     };
     let html = page(
-        &s,
+        s,
         "admin/guide.html",
         context! {
             agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
             body,
-            can_edit => s.principal.can_administer(&agency.slug),
+            can_edit => scope.may(Duty::Administer),
             versions => versions.iter().map(|v| context! { version => v.version, note => v.note.clone(), actor => v.actor.clone(), saved => gongkai_store::audit_time(v.saved.timestamp_millis()) }).collect::<Vec<_>>(),
         },
     )?;
@@ -49,16 +45,10 @@ pub struct GuideForm {
 /// Saves a new version of the guide (机关管理员).
 pub async fn save(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<AgencyAdmin>,
     Form(form): Form<GuideForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员可以修订政府信息公开指南。".into(),
-        ));
-    }
+    let (s, agency) = (&scope.staff, &scope.agency);
     let body = crate::admin::items::sanitize(&form.body);
     if body.trim().is_empty() || form.note.trim().is_empty() {
         return Err(AppError::Unprocessable(
@@ -71,7 +61,7 @@ pub async fn save(
             &agency.slug,
             &body,
             form.note.trim(),
-            By::new(&s.actor(), state.clock.now()),
+            s.by(state.clock.now()),
         )
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}/guide", agency.slug)).into_response())
@@ -80,10 +70,9 @@ pub async fn save(
 /// The catalogue editor (机关管理员): the columns in order, one per line.
 pub async fn edit_catalogue(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let agency = &scope.agency;
     let columns = state.store.catalogue(&agency.slug).await?;
     let text = if columns.is_empty() {
         // An agency without a catalogue starts from the spec's default for its kind.
@@ -95,17 +84,17 @@ pub async fn edit_catalogue(
     } else {
         gongkai_core::catalogue::to_text(&columns)
     };
-    render_catalogue_editor(&state, &s, &agency, &text, columns.is_empty(), None).await
+    render_catalogue_editor(&state, &scope, &text, columns.is_empty(), None).await
 }
 
-async fn render_catalogue_editor(
+async fn render_catalogue_editor<R: Requirement>(
     state: &AppState,
-    s: &crate::session::ActiveSession,
-    agency: &gongkai_core::Agency,
+    scope: &AgencyScope<R>,
     text: &str,
     suggested: bool,
     error: Option<String>,
 ) -> Result<Response, AppError> {
+    let (s, agency) = (&scope.staff, &scope.agency);
     let versions = versions(state, &agency.slug).await?;
     let rows: Vec<_> = state
         .store
@@ -123,7 +112,7 @@ async fn render_catalogue_editor(
             suggested,
             error => error.clone(),
             rows,
-            can_edit => s.principal.can_administer(&agency.slug),
+            can_edit => scope.may(Duty::Administer),
             year => chrono::Datelike::year(&state.clock.today()),
             versions,
         },
@@ -145,23 +134,16 @@ pub struct CatalogueForm {
 /// Saves the catalogue: the order given; new columns added; columns left out keep their items.
 pub async fn save_catalogue(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<AgencyAdmin>,
     Form(form): Form<CatalogueForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员可以修改主动公开基本目录。".into(),
-        ));
-    }
+    let (s, agency) = (&scope.staff, &scope.agency);
     let columns = match gongkai_core::catalogue::parse(&form.categories) {
         Ok(c) => c,
         Err(e) => {
             return render_catalogue_editor(
                 &state,
-                &s,
-                &agency,
+                &scope,
                 &form.categories,
                 false,
                 Some(format!("{e}（目录未保存，请改正后再提交。）")),
@@ -171,11 +153,7 @@ pub async fn save_catalogue(
     };
     state
         .store
-        .set_catalogue(
-            &agency.slug,
-            &columns,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .set_catalogue(&agency.slug, &columns, s.by(state.clock.now()))
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}/catalogue", agency.slug)).into_response())
 }

@@ -6,9 +6,8 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use gongkai_core::auth::Role;
 use gongkai_core::item::{
-    Attribute, DocKind, ItemContent, ItemStatus, PublicationRisk, ReviewStep, Reviewer, Validity,
+    Attribute, DocKind, ItemContent, ItemStatus, PublicationRisk, ReviewStep, Validity,
     publication_risk,
 };
 use gongkai_core::{Agency, Slug};
@@ -18,11 +17,13 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::NoticeQuery;
-use super::{notice, page, readable};
+use super::{notice, page};
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::{ActiveSession, Staff};
-use gongkai_store::By;
+use crate::extract::{
+    AgencyScope, DraftAttachmentPath, DraftPath, Drafter, ItemReviewer, VersionPath,
+};
+use crate::session::ActiveSession;
 
 /// Rich text that survives: paragraphs, headings, lists, tables, emphasis, links and images —
 /// no scripts, styles, event handlers or frames (ammonia's allowlist).
@@ -59,16 +60,6 @@ const TOPICS: [&str; 22] = [
     "其他",
 ];
 
-fn reviewer(s: &ActiveSession, agency: &Slug) -> Reviewer {
-    let p = &s.principal;
-    Reviewer {
-        user_id: p.user_id,
-        drafter: p.can_act(agency, Role::Drafter),
-        first: p.can_act(agency, Role::FirstReviewer),
-        final_: p.can_act(agency, Role::FinalReviewer),
-    }
-}
-
 /// A draft in a list.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Row {
@@ -98,7 +89,7 @@ pub(crate) async fn work_of(
     s: &ActiveSession,
     agency: &Slug,
 ) -> Result<(Vec<Row>, Vec<Row>), AppError> {
-    let me = reviewer(s, agency);
+    let me = s.principal.reviewer(agency);
     let today = state.clock.today();
     let mut mine = Vec::new();
     let mut rows = Vec::new();
@@ -136,19 +127,18 @@ pub(crate) async fn work_of(
 /// The agency's drafts: waiting for me, in review, drafts, published.
 pub async fn list(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    let me = reviewer(&s, &agency.slug);
-    let (mine, rows) = work_of(&state, &s, &agency.slug).await?;
+    let (s, agency) = (&scope.staff, &scope.agency);
+    let me = s.principal.reviewer(&agency.slug);
+    let (mine, rows) = work_of(&state, s, &agency.slug).await?;
     let lacking = state
         .store
         .items_lacking_interpretation(&agency.slug)
         .await?;
     let html = page(
-        &s,
+        s,
         "admin/items.html",
         context! {
             agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
@@ -296,7 +286,7 @@ async fn draft_page(
         ),
         None => None,
     };
-    let me = reviewer(s, &agency.slug);
+    let me = s.principal.reviewer(&agency.slug);
     let status = draft
         .as_ref()
         .map_or(ItemStatus::Draft, |d| d.summary.review.status);
@@ -364,51 +354,38 @@ async fn draft_page(
     Ok((code, html).into_response())
 }
 
-fn may_draft(s: &ActiveSession, agency: &Agency) -> Result<(), AppError> {
-    if s.principal.can_act(&agency.slug, Role::Drafter) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "只有本机关的起草人可以起草和修改信息。".into(),
-        ))
-    }
-}
-
 /// A new draft's form.
 pub async fn new_form(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     let form = ItemForm {
         attribute: Attribute::Proactive.key().into(),
         formed_on: state.clock.today().to_string(),
         ..ItemForm::default()
     };
-    draft_page(&state, &s, &agency, None, &form, &[], None, None).await
+    draft_page(&state, s, agency, None, &form, &[], None, None).await
 }
 
 /// Creates a draft.
 pub async fn create(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<Drafter>,
     Form(form): Form<ItemForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_draft(&s, &agency)?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     let content = match form.content() {
         Ok(c) => c,
         Err(errors) => {
-            return draft_page(&state, &s, &agency, None, &form, &errors, None, None).await;
+            return draft_page(&state, s, agency, None, &form, &errors, None, None).await;
         }
     };
     if content.title.is_empty() {
         return draft_page(
             &state,
-            &s,
-            &agency,
+            s,
+            agency,
             None,
             &form,
             &[("title", "请填写标题。".into())],
@@ -419,11 +396,7 @@ pub async fn create(
     }
     let id = state
         .store
-        .create_item_draft(
-            &agency.slug,
-            &content,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .create_item_draft(&agency.slug, &content, s.by(state.clock.now()))
         .await?;
     Ok(Redirect::to(&format!(
         "/admin/agencies/{}/items/{id}?notice=item_saved",
@@ -435,11 +408,11 @@ pub async fn create(
 /// One draft: its form (while a draft), review actions, history and versions.
 pub async fn show(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id)): Path<(String, i64)>,
+    scope: AgencyScope,
+    Path(DraftPath { draft: id }): Path<DraftPath>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     let draft = state
         .store
         .item_draft(&agency.slug, id)
@@ -448,8 +421,8 @@ pub async fn show(
     let form = ItemForm::from_content(&draft.content);
     draft_page(
         &state,
-        &s,
-        &agency,
+        s,
+        agency,
         Some(id),
         &form,
         &[],
@@ -462,34 +435,26 @@ pub async fn show(
 /// Saves a new version of a draft.
 pub async fn save(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id)): Path<(String, i64)>,
+    scope: AgencyScope<Drafter>,
+    Path(DraftPath { draft: id }): Path<DraftPath>,
     Form(form): Form<ItemForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_draft(&s, &agency)?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     let draft = state
         .store
         .item_draft(&agency.slug, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的信息草稿。")))?;
-    if draft.summary.review.drafter != s.principal.user_id {
-        return Err(AppError::Forbidden("只有起草人本人可以修改草稿。".into()));
-    }
+    draft.summary.review.may_write(s.principal.user_id)?;
     let content = match form.content() {
         Ok(c) => c,
         Err(errors) => {
-            return draft_page(&state, &s, &agency, Some(id), &form, &errors, None, None).await;
+            return draft_page(&state, s, agency, Some(id), &form, &errors, None, None).await;
         }
     };
     match state
         .store
-        .save_item_draft(
-            &agency.slug,
-            id,
-            &content,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .save_item_draft(&agency.slug, id, &content, s.by(state.clock.now()))
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -500,8 +465,8 @@ pub async fn save(
         Err(StoreError::Rejected(why)) => {
             draft_page(
                 &state,
-                &s,
-                &agency,
+                s,
+                agency,
                 Some(id),
                 &form,
                 &[],
@@ -525,17 +490,12 @@ pub struct ReviewForm {
 /// Takes a review step.
 pub async fn review(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id)): Path<(String, i64)>,
+    scope: AgencyScope<ItemReviewer>,
+    Path(DraftPath { draft: id }): Path<DraftPath>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    let who = reviewer(&s, &agency.slug);
-    if !(who.drafter || who.first || who.final_) {
-        return Err(AppError::Forbidden(
-            "只有本机关的起草人和审核人可以办理信息审核。".into(),
-        ));
-    }
+    let (s, agency) = (&scope.staff, &scope.agency);
+    let who = s.principal.reviewer(&agency.slug);
     let step = match form.step.as_str() {
         "submit" => ReviewStep::Submit,
         "approve_first" => ReviewStep::ApproveFirst,
@@ -555,7 +515,7 @@ pub async fn review(
             id,
             &step,
             who,
-            By::new(&s.actor(), state.clock.now()),
+            s.by(state.clock.now()),
             state.clock.today(),
         )
         .await
@@ -583,8 +543,8 @@ pub async fn review(
                 .unwrap_or_default();
             draft_page(
                 &state,
-                &s,
-                &agency,
+                s,
+                agency,
                 Some(id),
                 &form,
                 &[],
@@ -600,12 +560,11 @@ pub async fn review(
 /// Uploads an attachment to a draft (multipart; the CSRF token rides in the query).
 pub async fn attach(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id)): Path<(String, i64)>,
+    scope: AgencyScope<Drafter>,
+    Path(DraftPath { draft: id }): Path<DraftPath>,
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_draft(&s, &agency)?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     let Ok(mut multipart) = multipart else {
         return Err(AppError::Unprocessable("请通过上传表单选择文件。".into()));
     };
@@ -635,7 +594,7 @@ pub async fn attach(
             &name,
             content_type,
             &bytes,
-            By::new(&s.actor(), state.clock.now()),
+            s.by(state.clock.now()),
         )
         .await
     {
@@ -651,19 +610,16 @@ pub async fn attach(
 /// Removes an attachment from a never-published draft (its drafter, while drafting).
 pub async fn detach(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id, att)): Path<(String, i64, i64)>,
+    scope: AgencyScope<Drafter>,
+    Path(DraftAttachmentPath {
+        draft: id,
+        attachment: att,
+    }): Path<DraftAttachmentPath>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_draft(&s, &agency)?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     match state
         .store
-        .remove_attachment(
-            &agency.slug,
-            id,
-            att,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .remove_attachment(&agency.slug, id, att, s.by(state.clock.now()))
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -678,10 +634,13 @@ pub async fn detach(
 /// An attachment of a draft, for staff.
 pub async fn attachment(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id, att)): Path<(String, i64, i64)>,
+    scope: AgencyScope,
+    Path(DraftAttachmentPath {
+        draft: id,
+        attachment: att,
+    }): Path<DraftAttachmentPath>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let agency = &scope.agency;
     let (name, content_type, bytes) = state
         .store
         .attachment_bytes(&agency.slug, None, Some(id), att)
@@ -693,17 +652,17 @@ pub async fn attachment(
 /// One saved version of a draft, read-only.
 pub async fn version(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id, version)): Path<(String, i64, i32)>,
+    scope: AgencyScope,
+    Path(VersionPath { draft: id, version }): Path<VersionPath>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     let content = state
         .store
         .item_version(&agency.slug, id, version)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("没有第 {version} 版。")))?;
     let html = page(
-        &s,
+        s,
         "admin/item_version.html",
         context! {
             agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },

@@ -28,8 +28,6 @@ use crate::error::AppError;
 use crate::session::ActiveSession;
 use crate::views;
 use crate::{Access, AppState, Routes};
-use gongkai_core::Slug;
-use gongkai_core::auth::Principal;
 
 /// The back office's routes: all under `/admin`, all for signed-in staff but the sign-in form.
 pub(crate) fn routes(r: Routes) -> Routes {
@@ -321,26 +319,6 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "published" => "年度报告已发布，并已在“信息公开年度报告”栏目公开。",
         _ => return None,
     })
-}
-
-/// Finds an agency the person may read: anything else is 404, so its existence does not leak.
-pub async fn readable(
-    state: &AppState,
-    p: &Principal,
-    slug: &str,
-) -> Result<(Agency, Vec<Agency>, Hierarchy), AppError> {
-    let (agencies, tree) = tree(state).await?;
-    let not_found = || AppError::NotFound(format!("没有您可以查看的机关“{slug}”。"));
-    let slug = Slug::parse(slug).map_err(|_| not_found())?;
-    let agency = agencies
-        .iter()
-        .find(|a| a.slug == slug)
-        .cloned()
-        .ok_or_else(not_found)?;
-    if !p.can_read(&slug, &tree) {
-        return Err(not_found());
-    }
-    Ok((agency, agencies, tree))
 }
 
 /// A report year that has begun: from 2008 (the 条例) to this year. Anything else is 404.

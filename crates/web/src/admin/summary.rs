@@ -10,10 +10,10 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
 
-use super::{page, readable, report_year};
+use super::{page, report_year};
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::{ActiveSession, Staff};
+use crate::extract::{AgencyScope, YearPath};
 
 #[derive(Serialize)]
 struct Row {
@@ -29,11 +29,10 @@ struct Row {
 
 async fn load(
     state: &AppState,
-    s: &ActiveSession,
-    slug: &str,
+    scope: &AgencyScope,
     year: &str,
 ) -> Result<(gongkai_core::Agency, i32, Vec<MemberReport>), AppError> {
-    let (office, _, _) = readable(state, &s.principal, slug).await?;
+    let office = scope.agency.clone();
     let year = report_year(state, year)?;
     let members = state
         .store
@@ -45,10 +44,11 @@ async fn load(
 /// Status of each member and the consolidated table.
 pub async fn show(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, year)): Path<(String, String)>,
+    scope: AgencyScope,
+    Path(YearPath { year }): Path<YearPath>,
 ) -> Result<Html<String>, AppError> {
-    let (office, year, members) = load(&state, &s, &slug, &year).await?;
+    let (office, year, members) = load(&state, &scope, &year).await?;
+    let s = &scope.staff;
     let today = state.clock.today();
     let mut published = Vec::new();
     let mut deadlines = Vec::new();
@@ -110,7 +110,7 @@ pub async fn show(
     let total = aggregate(&office.as_ref(), year, &reports);
     let article = gongkai_docs::html_fragment(&total).map_err(|e| AppError::Internal(e.into()))?;
     page(
-        &s,
+        s,
         "admin/summary.html",
         context! {
             office => context! { slug => office.slug.to_string(), name => office.name.clone() },
@@ -124,10 +124,10 @@ pub async fn show(
 /// The consolidated tables as a workbook.
 pub async fn workbook(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, year)): Path<(String, String)>,
+    scope: AgencyScope,
+    Path(YearPath { year }): Path<YearPath>,
 ) -> Result<Response, AppError> {
-    let (office, year, members) = load(&state, &s, &slug, &year).await?;
+    let (office, year, members) = load(&state, &scope, &year).await?;
     let reports: Vec<_> = members.into_iter().map(|m| m.report).collect();
     let total = aggregate(&office.as_ref(), year, &reports);
     let bytes = gongkai_docs::xlsx(&total).map_err(|e| AppError::Internal(e.into()))?;

@@ -17,7 +17,6 @@ use super::{notice, page, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
 use crate::session::{ActiveSession, Staff};
-use gongkai_store::By;
 
 #[derive(Serialize)]
 struct UserRow {
@@ -210,20 +209,13 @@ pub async fn create(
         is_system_admin,
         must_change_password: true,
     };
-    let id = match state
-        .store
-        .create_user(&new, By::new(&s.actor(), now))
-        .await
-    {
+    let id = match state.store.create_user(&new, s.by(now)).await {
         Ok(id) => id,
         Err(StoreError::Conflict(m)) => return fail(m),
         Err(e) => return Err(e.into()),
     };
     if let Some((agency, role)) = first_role {
-        state
-            .store
-            .grant_role(id, &agency, role, By::new(&s.actor(), now))
-            .await?;
+        state.store.grant_role(id, &agency, role, s.by(now)).await?;
     }
     Ok(page(
         &s,
@@ -315,13 +307,7 @@ pub async fn reset_password(
         .map_err(|e| AppError::Internal(e.into()))?;
     state
         .store
-        .set_password(
-            user.id,
-            &hash,
-            true,
-            None,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .set_password(user.id, &hash, true, None, s.by(state.clock.now()))
         .await?;
     Ok(page(
         &s,
@@ -358,7 +344,7 @@ async fn set_disabled(
     let user = managed_user(&state, &s, &id).await?;
     state
         .store
-        .set_disabled(user.id, disabled, By::new(&s.actor(), state.clock.now()))
+        .set_disabled(user.id, disabled, s.by(state.clock.now()))
         .await?;
     let notice = if disabled { "disabled" } else { "enabled" };
     Ok(Redirect::to(&format!("/admin/users/{}?notice={notice}", user.id)).into_response())
@@ -390,7 +376,7 @@ pub async fn set_email(
         .set_user_email(
             user.id,
             (!email.is_empty()).then_some(email),
-            By::new(&s.actor(), state.clock.now()),
+            s.by(state.clock.now()),
         )
         .await?;
     Ok(Redirect::to(&format!("/admin/users/{}?notice=email_set", user.id)).into_response())

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use gongkai_core::Agency;
-use gongkai_core::auth::Role;
+use gongkai_core::auth::Duty;
 use gongkai_core::report::workspace::copied_share;
 use gongkai_core::report::{Finding, Relation, Severity, StaffTexts};
 use minijinja::context;
@@ -15,12 +15,12 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::NoticeQuery;
-use super::{notice, page, readable, report_year};
+use super::{notice, page, report_year};
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::{ActiveSession, Staff};
+use crate::extract::{AgencyScope, ReportEditor, Requirement, YearPath};
+use crate::session::ActiveSession;
 use crate::views::FindingRow;
-use gongkai_store::By;
 
 /// Above this share of shared 8-character runs a part counts as copied (内容雷同).
 const COPIED: f64 = 0.5;
@@ -100,20 +100,19 @@ struct Ctx {
     can_edit: bool,
 }
 
-async fn load(
+async fn load<R: Requirement>(
     state: &AppState,
-    s: &ActiveSession,
-    slug: &str,
+    scope: &AgencyScope<R>,
     year: &str,
 ) -> Result<Ctx, AppError> {
-    let (agency, agencies, _) = readable(state, &s.principal, slug).await?;
+    let agency = scope.agency.clone();
     let year = report_year(state, year)?;
     let slug = agency.slug.clone();
-    let p = &s.principal;
-    let can_edit = p.is_system_admin
-        || p.can_act(&slug, Role::AgencyAdmin)
-        || p.can_act(&slug, Role::FinalReviewer);
-    let siblings = agencies
+    let can_edit = scope.may(Duty::EditReport);
+    let siblings = state
+        .store
+        .list_agencies()
+        .await?
         .into_iter()
         .filter(|a| a.slug != slug && a.parent.is_some() && a.parent == agency.parent)
         .collect();
@@ -268,27 +267,31 @@ async fn render_inner(
 /// The workspace.
 pub async fn show(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, year)): Path<(String, String)>,
+    scope: AgencyScope,
+    Path(YearPath { year }): Path<YearPath>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let c = load(&state, &s, &slug, &year).await?;
-    render(&state, &s, &c, q.notice.as_deref(), None, StatusCode::OK).await
+    let c = load(&state, &scope, &year).await?;
+    render(
+        &state,
+        &scope.staff,
+        &c,
+        q.notice.as_deref(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Saves the staff-written text.
 pub async fn save(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, year)): Path<(String, String)>,
+    scope: AgencyScope<ReportEditor>,
+    Path(YearPath { year }): Path<YearPath>,
     Form(form): Form<TextsForm>,
 ) -> Result<Response, AppError> {
-    let c = load(&state, &s, &slug, &year).await?;
-    if !c.can_edit {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员或分管领导可以编辑年度报告。".into(),
-        ));
-    }
+    let c = load(&state, &scope, &year).await?;
+    let s = &scope.staff;
     let texts: StaffTexts = form.into();
     if PARTS
         .iter()
@@ -296,7 +299,7 @@ pub async fn save(
     {
         return render(
             &state,
-            &s,
+            s,
             &c,
             None,
             Some("每部分不超过20000字。".into()),
@@ -306,12 +309,7 @@ pub async fn save(
     }
     state
         .store
-        .set_report_texts(
-            &c.agency.slug,
-            c.year,
-            &texts,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .set_report_texts(&c.agency.slug, c.year, &texts, s.by(state.clock.now()))
         .await?;
     Ok(Redirect::to(&format!(
         "/admin/agencies/{}/reports/{}?notice=texts_saved",
@@ -331,21 +329,17 @@ pub struct PublishForm {
 /// a second publication is a correction and needs a note.
 pub async fn publish(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, year)): Path<(String, String)>,
+    scope: AgencyScope<ReportEditor>,
+    Path(YearPath { year }): Path<YearPath>,
     Form(form): Form<PublishForm>,
 ) -> Result<Response, AppError> {
-    let c = load(&state, &s, &slug, &year).await?;
-    if !c.can_edit {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员或分管领导可以发布年度报告。".into(),
-        ));
-    }
+    let c = load(&state, &scope, &year).await?;
+    let s = &scope.staff;
     let today = state.clock.today();
     if today.year() <= c.year {
         return render(
             &state,
-            &s,
+            s,
             &c,
             None,
             Some(format!("{}年尚未结束，年度报告在次年发布。", c.year)),
@@ -364,7 +358,7 @@ pub async fn publish(
     if errors > 0 {
         return render(
             &state,
-            &s,
+            s,
             &c,
             None,
             Some(format!("还有{errors}项错误未改正，改正后才能发布。")),
@@ -378,7 +372,7 @@ pub async fn publish(
             &c.agency.slug,
             &report,
             &form.note,
-            By::new(&s.actor(), state.clock.now()),
+            s.by(state.clock.now()),
             today,
         )
         .await
@@ -393,7 +387,7 @@ pub async fn publish(
         })) => {
             render(
                 &state,
-                &s,
+                s,
                 &c,
                 None,
                 Some(m),

@@ -1,11 +1,11 @@
 //! Agencies and their catalogue categories.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ApiResult, Problem};
+use super::{ApiAgency, ApiResult, Problem};
 use crate::AppState;
 
 /// An agency.
@@ -51,8 +51,7 @@ pub async fn agencies(State(state): State<AppState>) -> ApiResult<Vec<AgencyBody
         (status = 404, description = "没有这个机关", body = Problem, content_type = "application/problem+json")))]
 pub async fn categories(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiAgency(a): ApiAgency,
 ) -> ApiResult<Vec<String>> {
-    let a = crate::portal::agencies::find(&state, &slug).await?;
     Ok(Json(state.store.categories(&a.slug).await?))
 }

@@ -5,9 +5,10 @@ use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiResult, Problem};
+use super::{ApiAgency, ApiResult, Problem};
 use crate::AppState;
 use crate::error::AppError;
+use crate::extract::ItemPath;
 
 /// An item on the portal.
 #[derive(Debug, Serialize, ToSchema)]
@@ -101,10 +102,9 @@ pub struct ItemsQuery {
         (status = 404, description = "没有这个机关", body = Problem, content_type = "application/problem+json")))]
 pub async fn items(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiAgency(a): ApiAgency,
     Query(q): Query<ItemsQuery>,
 ) -> ApiResult<ItemPage> {
-    let a = crate::portal::agencies::find(&state, &slug).await?;
     let page = q.page.max(1);
     let per_page = if q.per_page == 0 {
         20
@@ -139,9 +139,9 @@ pub async fn items(
         (status = 404, description = "没有这条信息或已撤回", body = Problem, content_type = "application/problem+json")))]
 pub async fn item(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiAgency(a): ApiAgency,
+    Path(ItemPath { item: id }): Path<ItemPath>,
 ) -> ApiResult<ItemBody> {
-    let a = crate::portal::agencies::find(&state, &slug).await?;
     let item = state
         .store
         .published_item(&a.slug, id)

@@ -16,6 +16,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::AppError;
+use crate::extract::PublicAgency;
 use crate::{Access, Routes};
 
 /// The API's routes: reads go through the page cache; the one write (a request) needs no session.
@@ -98,6 +99,21 @@ impl From<AppError> for Problem {
 impl From<gongkai_store::StoreError> for Problem {
     fn from(e: gongkai_store::StoreError) -> Self {
         app_problem(e.into())
+    }
+}
+
+/// The agency of an API route's `{slug}`, or the problem document saying there is none.
+pub struct ApiAgency(pub gongkai_core::Agency);
+
+impl axum::extract::FromRequestParts<crate::AppState> for ApiAgency {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, Problem> {
+        let PublicAgency(agency) = PublicAgency::from_request_parts(parts, state).await?;
+        Ok(Self(agency))
     }
 }
 

@@ -1,11 +1,11 @@
 //! The annual reports by year.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ApiResult, Problem};
+use super::{ApiAgency, ApiResult, Problem};
 use crate::AppState;
 
 /// A published annual report: its year and the versions published.
@@ -26,9 +26,8 @@ pub struct ReportEntry {
         (status = 404, description = "没有这个机关", body = Problem, content_type = "application/problem+json")))]
 pub async fn reports(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiAgency(a): ApiAgency,
 ) -> ApiResult<Vec<ReportEntry>> {
-    let a = crate::portal::agencies::find(&state, &slug).await?;
     let versions = state.store.publication_counts(&a.slug).await?;
     Ok(Json(
         state

@@ -87,7 +87,7 @@ pub async fn create_request(
             .into_response();
         }
     };
-    let a = match crate::portal::agencies::find(&state, &body.agency).await {
+    let a = match crate::extract::public_agency(&state, &body.agency).await {
         Ok(a) => a,
         Err(e) => return app_problem(e).into_response(),
     };

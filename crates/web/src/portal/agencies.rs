@@ -1,15 +1,16 @@
 //! The home page (every agency, members under the agency that supervises them) and each agency's
 //! page (its reports by year, its latest items, the agencies above and below it).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Html;
-use gongkai_core::{Agency, Slug};
+use gongkai_core::Agency;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::extract::PublicAgency;
 use crate::views;
 
 #[derive(Serialize)]
@@ -63,26 +64,11 @@ pub async fn home(State(state): State<AppState>) -> Result<Html<String>, AppErro
     page("portal/home.html", context! { branches => Serde(branches) })
 }
 
-fn parse_slug(slug: &str) -> Result<Slug, AppError> {
-    Slug::parse(slug).map_err(|_| AppError::NotFound(format!("没有简称为“{slug}”的机关。")))
-}
-
-/// The agency a portal path names, or the public 404 saying so.
-pub(crate) async fn find(state: &AppState, slug: &str) -> Result<Agency, AppError> {
-    let slug = parse_slug(slug)?;
-    state
-        .store
-        .find_agency(&slug)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("没有简称为“{slug}”的机关。")))
-}
-
 /// One agency: its reports by year and the agencies it supervises.
 pub async fn agency(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    PublicAgency(agency): PublicAgency,
 ) -> Result<Html<String>, AppError> {
-    let agency = find(&state, &slug).await?;
     let years = state
         .store
         .report_years(&agency.slug, state.clock.today())

@@ -2,14 +2,14 @@
 //! data after the skeleton of `spec/letters-guide-catalogue.md` §2.3, so the statutory contents are
 //! never missing.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use gongkai_core::Agency;
 use minijinja::context;
 
-use super::agencies::find;
 use crate::AppState;
 use crate::error::AppError;
+use crate::extract::PublicAgency;
 use crate::views;
 
 pub(crate) async fn default_guide(state: &AppState, agency: &Agency) -> Result<String, AppError> {
@@ -34,9 +34,8 @@ pub(crate) async fn default_guide(state: &AppState, agency: &Agency) -> Result<S
 /// The guide on the portal: the newest version, or the generated one.
 pub async fn show(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    PublicAgency(agency): PublicAgency,
 ) -> Result<Response, AppError> {
-    let agency = find(&state, &slug).await?;
     let newest = state
         .store
         .guide_versions(&agency.slug)
@@ -67,9 +66,8 @@ pub async fn show(
 /// The catalogue on the portal: categories with their item counts, and the yearly versions.
 pub async fn catalogue(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    PublicAgency(agency): PublicAgency,
 ) -> Result<Response, AppError> {
-    let agency = find(&state, &slug).await?;
     let rows: Vec<_> = state
         .store
         .catalogue_counts(&agency.slug)

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::portal::agencies::find;
+use crate::extract::{ItemAttachmentPath, ItemPath, PublicAgency};
 use crate::views;
 
 /// Items per list page.
@@ -63,10 +63,9 @@ fn html(name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
 /// The agency's items, newest first, optionally one category, paged.
 pub async fn list(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    PublicAgency(agency): PublicAgency,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let agency = find(&state, &slug).await?;
     let categories = state.store.categories(&agency.slug).await?;
     let category = q.category.trim();
     if !category.is_empty() && !categories.iter().any(|c| c == category) {
@@ -190,10 +189,10 @@ fn http_date(t: DateTime<Utc>) -> String {
 /// One item: metadata block and body.
 pub async fn show(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    PublicAgency(agency): PublicAgency,
+    Path(ItemPath { item: id }): Path<ItemPath>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let agency = find(&state, &slug).await?;
     let not_found = || AppError::NotFound("没有这条信息，或它已撤回。".into());
     let item = state
         .store
@@ -292,9 +291,12 @@ pub(crate) fn size_text(bytes: i64) -> String {
 /// An attachment of an item on the portal.
 pub async fn attachment(
     State(state): State<AppState>,
-    Path((slug, item, att)): Path<(String, i64, i64)>,
+    PublicAgency(agency): PublicAgency,
+    Path(ItemAttachmentPath {
+        item,
+        attachment: att,
+    }): Path<ItemAttachmentPath>,
 ) -> Result<Response, AppError> {
-    let agency = find(&state, &slug).await?;
     let (name, content_type, bytes) = state
         .store
         .attachment_bytes(&agency.slug, Some(item), None, att)
@@ -306,11 +308,10 @@ pub async fn attachment(
 /// Atom feed of the agency's latest items (or one category's).
 pub async fn feed(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    PublicAgency(agency): PublicAgency,
     Query(q): Query<ListQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let agency = find(&state, &slug).await?;
     let category = q.category.trim();
     let (items, _) = state
         .store

@@ -9,9 +9,10 @@ use chrono::Datelike;
 use minijinja::context;
 use minijinja::value::Serde;
 
-use super::agencies::{AgencyView, find, page};
+use super::agencies::{AgencyView, page};
 use crate::AppState;
 use crate::error::AppError;
+use crate::extract::{PublicAgency, ReportFilePath, YearPath};
 
 /// A year whose report can be shown: from 2008 (the 条例) to last year.
 fn report_year(state: &AppState, year: &str) -> Result<i32, AppError> {
@@ -31,9 +32,9 @@ fn report_year(state: &AppState, year: &str) -> Result<i32, AppError> {
 /// with its corrections listed; before publication, a preview computed from the records.
 pub async fn report(
     State(state): State<AppState>,
-    Path((slug, year)): Path<(String, String)>,
+    PublicAgency(agency): PublicAgency,
+    Path(YearPath { year }): Path<YearPath>,
 ) -> Result<Html<String>, AppError> {
-    let agency = find(&state, &slug).await?;
     let year = report_year(&state, &year)?;
     let public = state
         .store
@@ -69,9 +70,9 @@ pub async fn report(
 /// `.xlsx` — the same version the report page shows.
 pub async fn download(
     State(state): State<AppState>,
-    Path((slug, year, file)): Path<(String, String, String)>,
+    PublicAgency(agency): PublicAgency,
+    Path(ReportFilePath { year, file }): Path<ReportFilePath>,
 ) -> Result<Response, AppError> {
-    let agency = find(&state, &slug).await?;
     let year = report_year(&state, &year)?;
     let Some(Ok(format)) = file
         .strip_prefix("report.")

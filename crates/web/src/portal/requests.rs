@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::portal::agencies::find as agency;
+use crate::extract::{PublicAgency, PublicLetterPath};
 use crate::session::{Visitor, render_form as render};
 use gongkai_store::By;
 
@@ -148,9 +148,8 @@ fn form_page(
 pub async fn new_form(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Path(slug): Path<String>,
+    PublicAgency(a): PublicAgency,
 ) -> Result<Response, AppError> {
-    let a = agency(&state, &slug).await?;
     form_page(
         &state,
         &visitor,
@@ -244,10 +243,9 @@ pub(crate) fn validate(
 pub async fn submit(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Path(slug): Path<String>,
+    PublicAgency(a): PublicAgency,
     Form(form): Form<RequestForm>,
 ) -> Result<Response, AppError> {
-    let a = agency(&state, &slug).await?;
     let done = match register_online(&state, &a, &form).await {
         Ok(done) => done,
         Err(IntakeFailure::Invalid(errors)) => {
@@ -299,10 +297,9 @@ async fn tracked(
 pub async fn track(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Path(slug): Path<String>,
+    PublicAgency(a): PublicAgency,
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, AppError> {
-    let a = agency(&state, &slug).await?;
     let agency_ctx = context! { slug => a.slug.to_string(), name => a.name.clone() };
     if q.code.is_empty() {
         return render(
@@ -386,10 +383,10 @@ pub struct LetterQuery {
 /// A letter, for the requester who holds the code and the contact.
 pub async fn letter(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    PublicAgency(a): PublicAgency,
+    Path(PublicLetterPath { letter: id }): Path<PublicLetterPath>,
     Query(q): Query<LetterQuery>,
 ) -> Result<Response, AppError> {
-    let a = agency(&state, &slug).await?;
     let code = q.code.trim().to_uppercase();
     let not_found = || AppError::NotFound("没有这份文书，或查询码、联系方式不正确。".into());
     if tracked(&state, &a, &code, &q.contact).await?.is_none() {

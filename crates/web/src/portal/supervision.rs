@@ -3,7 +3,7 @@
 //! 人大代表建议 and 政协提案.
 
 use axum::Extension;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use gongkai_core::auth::secrets_equal;
@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::portal::agencies::find as agency;
+use crate::extract::PublicAgency;
 use crate::session::{Visitor, render_form as render};
 
 /// How many public submissions one address may make per hour: messages, evaluations.
@@ -93,9 +93,8 @@ impl MessageForm {
 /// Published questions and answers, with the way to write and to look up one's own.
 pub async fn list(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    PublicAgency(a): PublicAgency,
 ) -> Result<Response, AppError> {
-    let a = agency(&state, &slug).await?;
     let rows: Vec<_> = state
         .store
         .published_messages(&a.slug)
@@ -147,9 +146,8 @@ fn form_page(
 pub async fn new_form(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Path(slug): Path<String>,
+    PublicAgency(a): PublicAgency,
 ) -> Result<Response, AppError> {
-    let a = agency(&state, &slug).await?;
     form_page(
         &state,
         &visitor,
@@ -164,12 +162,11 @@ pub async fn new_form(
 pub async fn submit(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Path(slug): Path<String>,
+    PublicAgency(a): PublicAgency,
     headers: axum::http::HeaderMap,
     peer: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Form(form): Form<MessageForm>,
 ) -> Result<Response, AppError> {
-    let a = agency(&state, &slug).await?;
     let m = form.message();
     let problems = m.problems();
     if problems.is_empty() {
@@ -213,10 +210,9 @@ pub struct TrackQuery {
 pub async fn track(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Path(slug): Path<String>,
+    PublicAgency(a): PublicAgency,
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, AppError> {
-    let a = agency(&state, &slug).await?;
     let agency_ctx = context! { slug => a.slug.to_string(), name => a.name.clone() };
     let code = q.code.trim().to_uppercase();
     if code.is_empty() {
@@ -278,10 +274,9 @@ pub struct EvaluateQuery {
 pub async fn evaluate_form(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Path(slug): Path<String>,
+    PublicAgency(a): PublicAgency,
     Query(q): Query<EvaluateQuery>,
 ) -> Result<Response, AppError> {
-    let a = agency(&state, &slug).await?;
     let item = match q.item {
         Some(id) => Some(
             state
@@ -317,12 +312,11 @@ pub struct EvaluateForm {
 pub async fn evaluate(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Path(slug): Path<String>,
+    PublicAgency(a): PublicAgency,
     headers: axum::http::HeaderMap,
     peer: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Form(form): Form<EvaluateForm>,
 ) -> Result<Response, AppError> {
-    let a = agency(&state, &slug).await?;
     throttle(
         "evaluation",
         &address(&state, &headers, peer.map(|p| p.0.0)),
@@ -352,9 +346,8 @@ pub async fn evaluate(
 /// Results of 人大代表建议 and 政协提案 handled, as published.
 pub async fn proposals(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    PublicAgency(a): PublicAgency,
 ) -> Result<Response, AppError> {
-    let a = agency(&state, &slug).await?;
     let rows: Vec<_> = state
         .store
         .proposals(&a.slug)

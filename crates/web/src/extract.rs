@@ -1,0 +1,219 @@
+//! Extractors: what a handler needs before it starts — or the answer that it may not start.
+//!
+//! - [`AgencyScope<R>`] stands before every staff page of one agency (`/admin/agencies/{slug}/…`).
+//!   It reads `{slug}` and the signed-in session, loads the agency and the agencies above it in one
+//!   query ([`Store::lineage`](gongkai_store::Store::lineage)) and asks `gongkai_core::auth` two
+//!   questions: may this person read the agency (no: **404**, so that its existence does not leak),
+//!   and may they do what the route does, the [`Requirement`] `R` (no: **403** with the duty's
+//!   Chinese refusal). A handler that receives the scope has both answers; it never checks a role
+//!   by hand.
+//! - [`PublicAgency`] stands before every portal page of one agency (`/agencies/{slug}/…`): the
+//!   agency, or the public 404.
+//!
+//! The rules themselves are in `gongkai_core::auth` ([`Duty`], `Principal::can_read_lineage`);
+//! this module only asks.
+
+use std::marker::PhantomData;
+
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use gongkai_core::auth::{Duty, Principal};
+use gongkai_core::{Agency, Slug};
+use gongkai_store::By;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::{ActiveSession, Staff};
+
+/// What a route does beyond reading its agency: a [`Duty`] of `gongkai_core::auth`, or none.
+pub trait Requirement: Send + Sync + 'static {
+    /// The duty asked of the person (`None`: reading is enough).
+    const DUTY: Option<Duty>;
+}
+
+/// Reading the agency is enough: anyone with a role in it, the oversight office above it, a
+/// system administrator.
+#[derive(Debug)]
+pub struct Read;
+
+impl Requirement for Read {
+    const DUTY: Option<Duty> = None;
+}
+
+macro_rules! requirements {
+    ($($(#[$doc:meta])* $name:ident => $duty:ident,)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name;
+
+        impl Requirement for $name {
+            const DUTY: Option<Duty> = Some(Duty::$duty);
+        }
+    )*};
+}
+
+requirements! {
+    /// 起草人: drafts and edits items ([`Duty::Draft`]).
+    Drafter => Draft,
+    /// 起草人, 科室负责人 or 分管领导: takes review steps ([`Duty::Review`]).
+    ItemReviewer => Review,
+    /// 依申请公开经办人: registers and handles requests ([`Duty::HandleRequests`]).
+    CaseOfficer => HandleRequests,
+    /// 依申请公开经办人 or 机关管理员: assigns and answers messages ([`Duty::AnswerMessages`]).
+    CaseOfficerOrAdmin => AnswerMessages,
+    /// 机关管理员 (or a system administrator): the agency's settings ([`Duty::Administer`]).
+    AgencyAdmin => Administer,
+    /// 机关管理员 or 分管领导: the annual report ([`Duty::EditReport`]).
+    ReportEditor => EditReport,
+}
+
+/// One agency as a signed-in person may see it, with the assurance that they meet `R`.
+#[derive(Debug)]
+pub struct AgencyScope<R: Requirement = Read> {
+    /// The agency of `{slug}`.
+    pub agency: Agency,
+    /// The agencies above it, nearest first (its parent is the first).
+    pub above: Vec<Agency>,
+    /// The person, signed in.
+    pub staff: ActiveSession,
+    requirement: PhantomData<R>,
+}
+
+impl<R: Requirement> AgencyScope<R> {
+    /// The person as permission checks see them.
+    pub fn principal(&self) -> &Principal {
+        &self.staff.principal
+    }
+
+    /// Whether the person may also do `duty` here (what a page offers beyond its requirement).
+    pub fn may(&self, duty: Duty) -> bool {
+        self.staff.principal.may(duty, &self.agency.slug)
+    }
+
+    /// The agency directly above, if any.
+    pub fn parent(&self) -> Option<&Agency> {
+        self.above.first()
+    }
+
+    /// Who writes, and now: what every write of this person records.
+    pub fn by(&self, state: &AppState) -> By<'_> {
+        self.staff.by(state.clock.now())
+    }
+}
+
+/// The `{slug}` of the route, as written.
+fn path_slug(params: &RawPathParams) -> Option<String> {
+    params
+        .iter()
+        .find(|(name, _)| *name == "slug")
+        .map(|(_, value)| value.to_owned())
+}
+
+impl<R: Requirement> FromRequestParts<AppState> for AgencyScope<R> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Staff(staff) = Staff::from_request_parts(parts, state).await?;
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let raw = path_slug(&params).unwrap_or_default();
+        let not_found =
+            || AppError::NotFound(format!("没有您可以查看的机关“{raw}”。")).into_response();
+        let slug = Slug::parse(&raw).map_err(|_| not_found())?;
+        let mut lineage = state
+            .store
+            .lineage(&slug)
+            .await
+            .map_err(|e| AppError::from(e).into_response())?;
+        if !staff.principal.can_read_lineage(&lineage) {
+            return Err(not_found());
+        }
+        if let Some(duty) = R::DUTY {
+            staff
+                .principal
+                .require(duty, &slug)
+                .map_err(|e| AppError::from(e).into_response())?;
+        }
+        let agency = lineage.remove(0);
+        Ok(Self {
+            agency,
+            above: lineage,
+            staff,
+            requirement: PhantomData,
+        })
+    }
+}
+
+/// The agency of a portal route's `{slug}`: any visitor may see every agency.
+#[derive(Debug)]
+pub struct PublicAgency(pub Agency);
+
+/// The agency with this slug, or the public 404 saying so (also the API's, which words it as a
+/// problem document).
+pub async fn public_agency(state: &AppState, slug: &str) -> Result<Agency, AppError> {
+    let not_found = || AppError::NotFound(format!("没有简称为“{slug}”的机关。"));
+    let parsed = Slug::parse(slug).map_err(|_| not_found())?;
+    state
+        .store
+        .find_agency(&parsed)
+        .await?
+        .ok_or_else(not_found)
+}
+
+impl FromRequestParts<AppState> for PublicAgency {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|e| AppError::NotFound(format!("{}。", e.body_text())))?;
+        let slug = path_slug(&params).unwrap_or_default();
+        public_agency(state, &slug).await.map(Self)
+    }
+}
+
+macro_rules! path_params {
+    ($($(#[$doc:meta])* $name:ident { $($field:ident: $ty:ty),* })*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, serde::Deserialize)]
+        pub struct $name {
+            $(
+                #[doc = concat!("The route's `{", stringify!($field), "}`.")]
+                pub $field: $ty,
+            )*
+        }
+    )*};
+}
+
+// The parameters a handler reads by name besides `{slug}` (which its scope has taken).
+path_params! {
+    /// `{code}`: a request's tracking code.
+    RequestPath { code: String }
+    /// `{code}/letters/{letter}`.
+    LetterPath { code: String, letter: i64 }
+    /// `{draft}`: an item in the back office.
+    DraftPath { draft: i64 }
+    /// `{draft}/attachments/{attachment}`.
+    DraftAttachmentPath { draft: i64, attachment: i64 }
+    /// `{draft}/versions/{version}`.
+    VersionPath { draft: i64, version: i32 }
+    /// `{message}`: an enquiry's or complaint's tracking code.
+    MessagePath { message: String }
+    /// `{channel}`: a publication channel.
+    ChannelPath { channel: i64 }
+    /// `{year}`: a report year, as written (checked by the handler's rule).
+    YearPath { year: String }
+    /// `{year}/{file}`: a report as a file.
+    ReportFilePath { year: String, file: String }
+    /// `{item}`: an item on the portal.
+    ItemPath { item: i64 }
+    /// `{item}/attachments/{attachment}`.
+    ItemAttachmentPath { item: i64, attachment: i64 }
+    /// `letters/{letter}`: a letter on the requester's tracking page.
+    PublicLetterPath { letter: i64 }
+}
