@@ -243,15 +243,65 @@ impl Principal {
         self.is_system_admin || parent.is_some_and(|p| self.has_role(p, Role::AgencyAdmin))
     }
 
-    /// Agencies the person administers (all, for a system administrator: `None`).
-    pub fn administered(&self) -> Option<Vec<&Slug>> {
-        (!self.is_system_admin).then(|| {
-            self.grants
+    /// Whether the person holds `power` (which spans agencies): system administrators hold every
+    /// power; an agency's administrators manage accounts and add agencies below theirs; they and
+    /// the oversight office read the audit trail.
+    pub fn has(&self, power: Power) -> bool {
+        let holds = |role| self.grants.iter().any(|g| g.role == role);
+        self.is_system_admin
+            || match power {
+                Power::ManageAccounts | Power::AddAgencies => holds(Role::AgencyAdmin),
+                Power::ReadAudit => holds(Role::AgencyAdmin) || holds(Role::OversightOfficer),
+            }
+    }
+
+    /// [`Self::has`], or the refusal that says who does.
+    pub fn require_power(&self, power: Power) -> Result<(), Forbidden> {
+        if self.has(power) {
+            Ok(())
+        } else {
+            Err(Forbidden(power.refusal().to_owned()))
+        }
+    }
+
+    /// Whether the person may read the audit records of `agency`: its administrators, the
+    /// oversight office at it or above it, system administrators.
+    pub fn can_audit(&self, agency: &Slug, tree: &Hierarchy) -> bool {
+        self.can_administer(agency)
+            || self
+                .grants
                 .iter()
-                .filter(|g| g.role == Role::AgencyAdmin)
-                .map(|g| &g.agency)
-                .collect()
-        })
+                .any(|g| g.role == Role::OversightOfficer && tree.is_within(agency, &g.agency))
+    }
+
+    /// Whether the person may move an agency to another parent: only system administrators, since
+    /// it changes who oversees whom.
+    pub fn can_move_agency(&self) -> bool {
+        self.is_system_admin
+    }
+
+    /// Whether the person may see the account `user_id` whose roles are `grants`: a system
+    /// administrator, the person themself, or an administrator of an agency where it holds a role.
+    pub fn can_see_account(&self, user_id: i64, grants: &[Grant]) -> bool {
+        self.is_system_admin
+            || self.user_id == user_id
+            || grants.iter().any(|g| self.can_administer(&g.agency))
+    }
+
+    /// Whether the person may reset the password of, disable, or set the address of the account
+    /// `user_id`: a system administrator (never on their own account); or, for an ordinary account
+    /// whose every role is in agencies the person administers, that agency's administrator.
+    pub fn can_manage_account(
+        &self,
+        user_id: i64,
+        is_system_admin: bool,
+        grants: &[Grant],
+    ) -> bool {
+        self.user_id != user_id
+            && (self.is_system_admin
+                || (!is_system_admin
+                    && !grants.is_empty()
+                    && grants.iter().all(|g| self.can_administer(&g.agency))))
     }
 }
 
@@ -290,6 +340,42 @@ impl Duty {
             Self::Administer => "只有本机关的机关管理员或系统管理员可以进行此项操作。",
             Self::EditReport => "只有本机关的机关管理员或分管领导可以编辑和发布年度报告。",
         }
+    }
+}
+
+/// What a person does across agencies rather than in one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Power {
+    /// List, create and manage accounts (within the agencies one administers).
+    ManageAccounts,
+    /// Add agencies (below the agencies one administers).
+    AddAgencies,
+    /// Read the audit trail (of the agencies one administers or oversees).
+    ReadAudit,
+}
+
+impl Power {
+    /// Who holds it, in a sentence for the person refused.
+    pub const fn refusal(self) -> &'static str {
+        match self {
+            Self::ManageAccounts => "只有系统管理员和机关管理员可以管理用户。",
+            Self::AddAgencies => "只有系统管理员或上级机关的机关管理员可以添加机关。",
+            Self::ReadAudit => "只有系统管理员、机关管理员和政务公开办可以查看审计日志。",
+        }
+    }
+}
+
+/// The refusal to manage an account the person may see.
+pub const NOT_YOUR_ACCOUNT: &str =
+    "您不能管理这个账号：它在您管理范围以外的机关也有角色，或是您本人、系统管理员。";
+
+/// A person's name as accounts show it: trimmed, 1 to 50 characters.
+pub fn parse_display_name(s: &str) -> Result<String, AccountError> {
+    let name = s.trim();
+    if name.is_empty() || name.chars().count() > 50 {
+        Err(AccountError::BadDisplayName)
+    } else {
+        Ok(name.to_owned())
     }
 }
 
@@ -654,6 +740,72 @@ mod tests {
             !may(&root, Duty::Draft),
             "drafting is a role, not a privilege"
         );
+    }
+
+    #[test]
+    fn powers_span_agencies_and_oversight_only_reads_the_audit_trail() {
+        let admin = person(&[("town-a", Role::AgencyAdmin)]);
+        let overseer = person(&[("county", Role::OversightOfficer)]);
+        let drafter = person(&[("town-a", Role::Drafter)]);
+        for power in [Power::ManageAccounts, Power::AddAgencies, Power::ReadAudit] {
+            assert!(admin.has(power), "{power:?}");
+            assert!(!drafter.has(power), "{power:?}");
+            assert_eq!(
+                drafter.require_power(power),
+                Err(Forbidden(power.refusal().to_owned()))
+            );
+        }
+        assert!(overseer.has(Power::ReadAudit));
+        assert!(!overseer.has(Power::ManageAccounts) && !overseer.has(Power::AddAgencies));
+        let tree = Hierarchy::new(&[agency("county", None), agency("town-a", Some("county"))]);
+        assert!(overseer.can_audit(&slug("town-a"), &tree));
+        assert!(admin.can_audit(&slug("town-a"), &tree));
+        assert!(!admin.can_audit(&slug("county"), &tree));
+        assert!(!drafter.can_audit(&slug("town-a"), &tree));
+    }
+
+    #[test]
+    fn an_account_is_managed_only_where_every_role_is_administered() {
+        let grant = |a: &str, role| Grant {
+            agency: slug(a),
+            role,
+        };
+        let mut admin = person(&[("town-a", Role::AgencyAdmin)]);
+        admin.user_id = 10;
+        let here = [grant("town-a", Role::Drafter)];
+        let both = [
+            grant("town-a", Role::Drafter),
+            grant("town-b", Role::Drafter),
+        ];
+        assert!(admin.can_see_account(2, &both));
+        assert!(admin.can_manage_account(2, false, &here));
+        assert!(
+            !admin.can_manage_account(2, false, &both),
+            "a role elsewhere"
+        );
+        assert!(
+            !admin.can_manage_account(2, true, &here),
+            "a system administrator"
+        );
+        assert!(
+            !admin.can_manage_account(2, false, &[]),
+            "an account without roles"
+        );
+        assert!(!admin.can_manage_account(10, false, &here), "oneself");
+        assert!(admin.can_see_account(10, &[]), "oneself is seen");
+        assert!(!admin.can_see_account(3, &[grant("town-b", Role::Drafter)]));
+        let mut root = person(&[]);
+        root.is_system_admin = true;
+        assert!(root.can_manage_account(2, true, &[]));
+        assert!(root.can_move_agency() && !admin.can_move_agency());
+    }
+
+    #[test]
+    fn display_names_are_trimmed_and_bounded() {
+        assert_eq!(parse_display_name(" 张三 ").unwrap(), "张三");
+        assert_eq!(parse_display_name("  "), Err(AccountError::BadDisplayName));
+        assert!(parse_display_name(&"长".repeat(51)).is_err());
+        assert!(parse_display_name(&"长".repeat(50)).is_ok());
     }
 
     #[test]

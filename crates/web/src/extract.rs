@@ -7,10 +7,14 @@
 //!   and may they do what the route does, the [`Requirement`] `R` (no: **403** with the duty's
 //!   Chinese refusal). A handler that receives the scope has both answers; it never checks a role
 //!   by hand.
+//! - [`Empowered<R>`] stands before the staff pages that span agencies (accounts, new agencies,
+//!   the audit trail): the person must hold the [`Power`] `R` names (403 otherwise).
+//! - [`UserScope<R>`] stands before the pages of one account (`/admin/users/{id}`): 404 for an
+//!   account the person may not see, 403 when `R` asks to manage it and they may not.
 //! - [`PublicAgency`] stands before every portal page of one agency (`/agencies/{slug}/…`): the
 //!   agency, or the public 404.
 //!
-//! The rules themselves are in `gongkai_core::auth` ([`Duty`], `Principal::can_read_lineage`);
+//! The rules themselves are in `gongkai_core::auth` ([`Duty`], [`Power`], `Principal::can_read_lineage`);
 //! this module only asks.
 
 use std::marker::PhantomData;
@@ -18,9 +22,9 @@ use std::marker::PhantomData;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use gongkai_core::auth::{Duty, Principal};
+use gongkai_core::auth::{Duty, Grant, NOT_YOUR_ACCOUNT, Power, Principal};
 use gongkai_core::{Agency, Slug};
-use gongkai_store::By;
+use gongkai_store::{By, User};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -146,6 +150,139 @@ impl<R: Requirement> FromRequestParts<AppState> for AgencyScope<R> {
             staff,
             requirement: PhantomData,
         })
+    }
+}
+
+/// A power that spans agencies ([`Power`]) asked of the person by a page that is not one
+/// agency's.
+pub trait PowerRequirement: Send + Sync + 'static {
+    /// The power asked.
+    const POWER: Power;
+}
+
+macro_rules! power_requirements {
+    ($($(#[$doc:meta])* $name:ident => $power:ident,)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name;
+
+        impl PowerRequirement for $name {
+            const POWER: Power = Power::$power;
+        }
+    )*};
+}
+
+power_requirements! {
+    /// A system administrator or any agency's 机关管理员: accounts ([`Power::ManageAccounts`]).
+    AccountManager => ManageAccounts,
+    /// A system administrator or any agency's 机关管理员: new agencies ([`Power::AddAgencies`]).
+    AgencyFounder => AddAgencies,
+    /// A system administrator, 机关管理员 or 政务公开办: the audit trail ([`Power::ReadAudit`]).
+    Auditor => ReadAudit,
+}
+
+/// A signed-in person who holds the power `R` names (403 with its refusal otherwise).
+#[derive(Debug)]
+pub struct Empowered<R: PowerRequirement> {
+    /// The person, signed in.
+    pub staff: ActiveSession,
+    requirement: PhantomData<R>,
+}
+
+impl<R: PowerRequirement> FromRequestParts<AppState> for Empowered<R> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Staff(staff) = Staff::from_request_parts(parts, state).await?;
+        staff
+            .principal
+            .require_power(R::POWER)
+            .map_err(|e| AppError::from(e).into_response())?;
+        Ok(Self {
+            staff,
+            requirement: PhantomData,
+        })
+    }
+}
+
+/// What a page of one account (`/admin/users/{id}`) asks beyond seeing it.
+pub trait AccountRequirement: Send + Sync + 'static {
+    /// Whether the person must also manage the account (reset, disable, set its address).
+    const MANAGE: bool;
+}
+
+impl AccountRequirement for Read {
+    const MANAGE: bool = false;
+}
+
+impl AccountRequirement for AccountManager {
+    const MANAGE: bool = true;
+}
+
+/// One account as a signed-in person may see it (404 otherwise), and manage it when `R` asks
+/// (403 otherwise); the rules are `Principal::can_see_account` and `can_manage_account`.
+#[derive(Debug)]
+pub struct UserScope<R: AccountRequirement = Read> {
+    /// The account of `{id}`.
+    pub user: User,
+    /// Its roles.
+    pub grants: Vec<Grant>,
+    /// The person, signed in.
+    pub staff: ActiveSession,
+    requirement: PhantomData<R>,
+}
+
+impl<R: AccountRequirement> UserScope<R> {
+    /// Whether the person may manage the account (what the page offers).
+    pub fn manageable(&self) -> bool {
+        let u = &self.user;
+        self.staff
+            .principal
+            .can_manage_account(u.id, u.is_system_admin, &self.grants)
+    }
+}
+
+impl<R: AccountRequirement> FromRequestParts<AppState> for UserScope<R> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Staff(staff) = Staff::from_request_parts(parts, state).await?;
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let not_found = || AppError::NotFound("没有您可以查看的这个用户。".into()).into_response();
+        let id: i64 = params
+            .iter()
+            .find(|(name, _)| *name == "id")
+            .and_then(|(_, value)| value.parse().ok())
+            .ok_or_else(not_found)?;
+        let internal = |e| AppError::from(e).into_response();
+        let user = state
+            .store
+            .find_user(id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(not_found)?;
+        let grants = state.store.grants_of(id).await.map_err(internal)?;
+        if !staff.principal.can_see_account(id, &grants) {
+            return Err(not_found());
+        }
+        let scope = Self {
+            user,
+            grants,
+            staff,
+            requirement: PhantomData,
+        };
+        if R::MANAGE && !scope.manageable() {
+            return Err(AppError::Forbidden(NOT_YOUR_ACCOUNT.to_owned()).into_response());
+        }
+        Ok(scope)
     }
 }
 

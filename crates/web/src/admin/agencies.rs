@@ -3,7 +3,7 @@
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use gongkai_core::auth::{Principal, Role};
+use gongkai_core::auth::{Power, Principal, Role};
 use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
 use gongkai_store::StoreError;
 use minijinja::context;
@@ -14,7 +14,7 @@ use super::dashboard::NoticeQuery;
 use super::{notice, page, rows, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
-use crate::extract::{AgencyAdmin, AgencyScope, Requirement};
+use crate::extract::{AgencyAdmin, AgencyFounder, AgencyScope, Empowered, Requirement};
 use crate::session::{ActiveSession, Staff};
 
 /// The agencies the person may read, in tree order.
@@ -25,7 +25,7 @@ pub async fn list(
     let (agencies, tree) = tree(&state).await?;
     let p = &s.principal;
     let visible = tree_order(&agencies, |a| p.can_read(&a.slug, &tree));
-    let can_create = p.is_system_admin || p.administered().is_some_and(|a| !a.is_empty());
+    let can_create = p.has(Power::AddAgencies);
     page(
         &s,
         "admin/agencies.html",
@@ -105,14 +105,9 @@ fn form_page(
 /// The new-agency form.
 pub async fn new_form(
     State(state): State<AppState>,
-    Staff(s): Staff,
+    Empowered { staff: s, .. }: Empowered<AgencyFounder>,
 ) -> Result<Response, AppError> {
     let (agencies, _) = tree(&state).await?;
-    if parent_choices(&s.principal, &agencies).is_empty() {
-        return Err(AppError::Forbidden(
-            "只有系统管理员或上级机关的机关管理员可以添加机关。".into(),
-        ));
-    }
     form_page(&s, &agencies, &AgencyForm::default(), None)
 }
 
@@ -133,15 +128,10 @@ fn parse_agency(form: &AgencyForm) -> Result<Agency, String> {
 /// Adds an agency.
 pub async fn create(
     State(state): State<AppState>,
-    Staff(s): Staff,
+    Empowered { staff: s, .. }: Empowered<AgencyFounder>,
     Form(form): Form<AgencyForm>,
 ) -> Result<Response, AppError> {
     let (agencies, _) = tree(&state).await?;
-    if parent_choices(&s.principal, &agencies).is_empty() {
-        return Err(AppError::Forbidden(
-            "只有系统管理员或上级机关的机关管理员可以添加机关。".into(),
-        ));
-    }
     let agency = match parse_agency(&form) {
         Ok(a) => a,
         Err(e) => return form_page(&s, &agencies, &form, Some(e)),

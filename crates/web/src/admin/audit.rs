@@ -3,7 +3,6 @@
 use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::NaiveDate;
-use gongkai_core::auth::Role;
 use gongkai_store::{AuditFilter, audit_time};
 use minijinja::context;
 use minijinja::value::Serde;
@@ -12,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::{page, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::Staff;
+use crate::extract::{Auditor, Empowered};
 
 /// The filter form (all optional).
 #[derive(Debug, Deserialize, Default, Serialize, Clone)]
@@ -47,26 +46,16 @@ struct Choice {
 /// administer or oversee for others.
 pub async fn list(
     State(state): State<AppState>,
-    Staff(s): Staff,
+    Empowered { staff: s, .. }: Empowered<Auditor>,
     Query(q): Query<AuditQuery>,
 ) -> Result<Html<String>, AppError> {
     let p = &s.principal;
     let (agencies, tree) = tree(&state).await?;
     let allowed: Vec<String> = agencies
         .iter()
-        .filter(|a| {
-            p.can_administer(&a.slug)
-                || p.grants
-                    .iter()
-                    .any(|g| g.role == Role::OversightOfficer && tree.is_within(&a.slug, &g.agency))
-        })
+        .filter(|a| p.can_audit(&a.slug, &tree))
         .map(|a| a.slug.to_string())
         .collect();
-    if !p.is_system_admin && allowed.is_empty() {
-        return Err(AppError::Forbidden(
-            "只有系统管理员、机关管理员和政务公开办可以查看审计日志。".into(),
-        ));
-    }
     let agency_filter = match q.agency.trim() {
         "" if p.is_system_admin => None,
         "" => Some(allowed.clone()),

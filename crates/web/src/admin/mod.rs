@@ -19,7 +19,7 @@ pub mod workspace;
 
 use axum::response::Html;
 use gongkai_core::Agency;
-use gongkai_core::auth::Hierarchy;
+use gongkai_core::auth::{Hierarchy, Power};
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
@@ -221,8 +221,8 @@ pub fn page(s: &ActiveSession, name: &str, extra: Value) -> Result<Html<String>,
             display_name => p.display_name.clone(),
             username => p.username.clone(),
             is_system_admin => p.is_system_admin,
-            can_manage_users => p.is_system_admin || p.administered().is_some_and(|a| !a.is_empty()),
-            can_audit => p.is_system_admin || p.grants.iter().any(|g| matches!(g.role, gongkai_core::auth::Role::AgencyAdmin | gongkai_core::auth::Role::OversightOfficer)),
+            can_manage_users => p.has(Power::ManageAccounts),
+            can_audit => p.has(Power::ReadAudit),
         },
         csrf => s.csrf.clone(),
         ..extra

@@ -1,13 +1,13 @@
 //! Accounts: listing, creating (with a one-time password), resetting passwords, disabling.
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_core::auth::{
-    Grant, Hierarchy, Principal, Role, hash_password, parse_username, random_password,
+    Grant, Hierarchy, Role, hash_password, parse_display_name, parse_username, random_password,
 };
 use gongkai_core::{Agency, Slug};
-use gongkai_store::{NewUser, StoreError, User};
+use gongkai_store::{NewUser, StoreError};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,8 @@ use super::dashboard::NoticeQuery;
 use super::{notice, page, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::{ActiveSession, Staff};
+use crate::extract::{AccountManager, Empowered, UserScope};
+use crate::session::ActiveSession;
 
 #[derive(Serialize)]
 struct UserRow {
@@ -26,22 +27,6 @@ struct UserRow {
     is_system_admin: bool,
     disabled: bool,
     roles: Vec<String>,
-}
-
-/// Whether `p` may see `user` (with `grants`): a system administrator, the person themself, or an
-/// administrator of an agency where the user holds a role.
-fn can_see(p: &Principal, user: &User, grants: &[Grant]) -> bool {
-    p.is_system_admin || p.user_id == user.id || grants.iter().any(|g| p.can_administer(&g.agency))
-}
-
-/// Whether `p` may reset the password of, or disable, `user`: a system administrator; or, for an
-/// ordinary account whose every role is in agencies `p` administers, that agency's administrator.
-fn can_manage(p: &Principal, user: &User, grants: &[Grant]) -> bool {
-    p.user_id != user.id
-        && (p.is_system_admin
-            || (!user.is_system_admin
-                && !grants.is_empty()
-                && grants.iter().all(|g| p.can_administer(&g.agency))))
 }
 
 fn agency_name(agencies: &[Agency], slug: &Slug) -> String {
@@ -54,14 +39,9 @@ fn agency_name(agencies: &[Agency], slug: &Slug) -> String {
 /// The accounts the person may manage.
 pub async fn list(
     State(state): State<AppState>,
-    Staff(s): Staff,
+    Empowered { staff: s, .. }: Empowered<AccountManager>,
 ) -> Result<Html<String>, AppError> {
     let p = &s.principal;
-    if !p.is_system_admin && p.administered().is_none_or(|a| a.is_empty()) {
-        return Err(AppError::Forbidden(
-            "只有系统管理员和机关管理员可以管理用户。".into(),
-        ));
-    }
     let (agencies, tree) = tree(&state).await?;
     let grants = state.store.all_grants().await?;
     let rows: Vec<UserRow> = state
@@ -75,7 +55,7 @@ pub async fn list(
                 .filter(|(id, _)| *id == u.id)
                 .map(|(_, g)| g.clone())
                 .collect();
-            can_see(p, &u, &mine).then(|| UserRow {
+            p.can_see_account(u.id, &mine).then(|| UserRow {
                 id: u.id,
                 roles: mine
                     .iter()
@@ -147,14 +127,8 @@ fn user_form(
 /// The new-account form.
 pub async fn new_form(
     State(state): State<AppState>,
-    Staff(s): Staff,
+    Empowered { staff: s, .. }: Empowered<AccountManager>,
 ) -> Result<Response, AppError> {
-    let p = &s.principal;
-    if !p.is_system_admin && p.administered().is_none_or(|a| a.is_empty()) {
-        return Err(AppError::Forbidden(
-            "只有系统管理员和机关管理员可以新建用户。".into(),
-        ));
-    }
     let (agencies, _) = tree(&state).await?;
     user_form(&s, &agencies, &UserForm::default(), None)
 }
@@ -162,25 +136,20 @@ pub async fn new_form(
 /// Creates an account with a one-time password (shown once) and its first role.
 pub async fn create(
     State(state): State<AppState>,
-    Staff(s): Staff,
+    Empowered { staff: s, .. }: Empowered<AccountManager>,
     Form(form): Form<UserForm>,
 ) -> Result<Response, AppError> {
     let p = &s.principal;
-    if !p.is_system_admin && p.administered().is_none_or(|a| a.is_empty()) {
-        return Err(AppError::Forbidden(
-            "只有系统管理员和机关管理员可以新建用户。".into(),
-        ));
-    }
     let (agencies, _) = tree(&state).await?;
     let fail = |e: String| user_form(&s, &agencies, &form, Some(e));
     let username = match parse_username(&form.username) {
         Ok(u) => u,
         Err(e) => return fail(e.to_string()),
     };
-    let display_name = form.display_name.trim();
-    if display_name.is_empty() || display_name.chars().count() > 50 {
-        return fail("姓名不能为空，且不超过50个字。".into());
-    }
+    let display_name = match parse_display_name(&form.display_name) {
+        Ok(name) => name,
+        Err(e) => return fail(format!("{e}。")),
+    };
     let is_system_admin = p.is_system_admin && form.system_admin == "on";
     let first_role = match (form.agency.trim(), form.role.trim()) {
         ("", "") if p.is_system_admin => None,
@@ -204,7 +173,7 @@ pub async fn create(
     let now = state.clock.now();
     let new = NewUser {
         username: username.clone(),
-        display_name: display_name.to_owned(),
+        display_name,
         password_hash: hash,
         is_system_admin,
         must_change_password: true,
@@ -225,21 +194,6 @@ pub async fn create(
     .into_response())
 }
 
-async fn visible_user(
-    state: &AppState,
-    p: &Principal,
-    id: &str,
-) -> Result<(User, Vec<Grant>), AppError> {
-    let not_found = || AppError::NotFound("没有您可以查看的这个用户。".into());
-    let id: i64 = id.parse().map_err(|_| not_found())?;
-    let user = state.store.find_user(id).await?.ok_or_else(not_found)?;
-    let grants = state.store.grants_of(id).await?;
-    if !can_see(p, &user, &grants) {
-        return Err(not_found());
-    }
-    Ok((user, grants))
-}
-
 #[derive(Serialize)]
 struct GrantRow {
     agency_slug: String,
@@ -250,11 +204,10 @@ struct GrantRow {
 /// One account.
 pub async fn show(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(id): Path<String>,
+    scope: UserScope,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Html<String>, AppError> {
-    let (user, grants) = visible_user(&state, &s.principal, &id).await?;
+    let (s, user, grants) = (&scope.staff, &scope.user, &scope.grants);
     let (agencies, tree): (Vec<Agency>, Hierarchy) = tree(&state).await?;
     let rows: Vec<GrantRow> = grants
         .iter()
@@ -266,7 +219,7 @@ pub async fn show(
         })
         .collect();
     page(
-        &s,
+        s,
         "admin/user.html",
         context! {
             user => context! {
@@ -279,29 +232,17 @@ pub async fn show(
                 email => user.email.clone().unwrap_or_default(),
             },
             grants => Serde(rows),
-            can_manage => can_manage(&s.principal, &user, &grants),
+            can_manage => scope.manageable(),
             notice => notice(q.notice.as_deref()),
         },
     )
 }
 
-async fn managed_user(state: &AppState, s: &ActiveSession, id: &str) -> Result<User, AppError> {
-    let (user, grants) = visible_user(state, &s.principal, id).await?;
-    if !can_manage(&s.principal, &user, &grants) {
-        return Err(AppError::Forbidden(
-            "您不能管理这个账号：它在您管理范围以外的机关也有角色，或是您本人、系统管理员。".into(),
-        ));
-    }
-    Ok(user)
-}
-
 /// Resets a password to a new one-time password, shown once; the user's sessions end.
 pub async fn reset_password(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(id): Path<String>,
+    UserScope { user, staff: s, .. }: UserScope<AccountManager>,
 ) -> Result<Response, AppError> {
-    let user = managed_user(&state, &s, &id).await?;
     let password = random_password();
     let hash = hash_password(&password, state.settings.hash_params)
         .map_err(|e| AppError::Internal(e.into()))?;
@@ -320,28 +261,24 @@ pub async fn reset_password(
 /// Disables an account; its sessions end.
 pub async fn disable(
     state: State<AppState>,
-    staff: Staff,
-    id: Path<String>,
+    scope: UserScope<AccountManager>,
 ) -> Result<Response, AppError> {
-    set_disabled(state, staff, id, true).await
+    set_disabled(state, scope, true).await
 }
 
 /// Enables an account again.
 pub async fn enable(
     state: State<AppState>,
-    staff: Staff,
-    id: Path<String>,
+    scope: UserScope<AccountManager>,
 ) -> Result<Response, AppError> {
-    set_disabled(state, staff, id, false).await
+    set_disabled(state, scope, false).await
 }
 
 async fn set_disabled(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(id): Path<String>,
+    UserScope { user, staff: s, .. }: UserScope<AccountManager>,
     disabled: bool,
 ) -> Result<Response, AppError> {
-    let user = managed_user(&state, &s, &id).await?;
     state
         .store
         .set_disabled(user.id, disabled, s.by(state.clock.now()))
@@ -360,11 +297,9 @@ pub struct EmailForm {
 /// Sets where a staff member's notifications go (empty: none).
 pub async fn set_email(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(id): Path<String>,
+    UserScope { user, staff: s, .. }: UserScope<AccountManager>,
     Form(form): Form<EmailForm>,
 ) -> Result<Response, AppError> {
-    let user = managed_user(&state, &s, &id).await?;
     let email = form.email.trim();
     if !email.is_empty() && gongkai_core::intake::email_address(email).is_none() {
         return Err(AppError::Unprocessable(
