@@ -148,6 +148,22 @@ impl Hierarchy {
     pub fn would_cycle(&self, agency: &Slug, parent: &Slug) -> bool {
         self.is_within(parent, agency)
     }
+
+    /// Refuses a new parent for `agency` that is the agency itself or below it.
+    pub fn check_parent(
+        &self,
+        agency: &Slug,
+        parent: Option<&Slug>,
+    ) -> Result<(), crate::Rejection> {
+        if parent.is_some_and(|p| self.would_cycle(agency, p)) {
+            Err(crate::Rejection::field(
+                "parent",
+                "上级机关不能是本机关或其下属机关。",
+            ))
+        } else {
+            Ok(())
+        }
+    }
 }
 
 impl Principal {
@@ -274,10 +290,53 @@ impl Principal {
                 .any(|g| g.role == Role::OversightOfficer && tree.is_within(agency, &g.agency))
     }
 
+    /// Whether the person reads the whole audit trail, records of no agency (accounts, sign-ins)
+    /// among them: only system administrators; others read the agencies of [`Self::can_audit`].
+    pub fn reads_whole_audit_trail(&self) -> bool {
+        self.is_system_admin
+    }
+
     /// Whether the person may move an agency to another parent: only system administrators, since
     /// it changes who oversees whom.
     pub fn can_move_agency(&self) -> bool {
         self.is_system_admin
+    }
+
+    /// The role a new account created by this person starts with, from the agency and role keys
+    /// chosen. An administrator's new account needs one, in an agency they administer (else no
+    /// administrator could see it); a system administrator may create an account without one, or
+    /// a system administrator's account.
+    pub fn first_role(&self, agency: &str, role: &str) -> Result<Option<Grant>, FirstRoleError> {
+        let (agency, role) = match (agency.trim(), role.trim()) {
+            ("", "") if self.is_system_admin => return Ok(None),
+            ("", _) | (_, "") => return Err(FirstRoleError::Invalid("请选择所属机关和角色。")),
+            pair => pair,
+        };
+        let agency =
+            Slug::parse(agency).map_err(|_| FirstRoleError::Invalid("所选机关不存在。"))?;
+        let role = role
+            .parse::<Role>()
+            .map_err(|_| FirstRoleError::Invalid("所选角色无效。"))?;
+        if !self.can_grant(&agency, role) {
+            return Err(FirstRoleError::Forbidden(Forbidden(
+                "您不能在所选机关授予该角色。".to_owned(),
+            )));
+        }
+        Ok(Some(Grant { agency, role }))
+    }
+
+    /// Whether a new account this person creates is a system administrator's, when `asked`: only
+    /// a system administrator makes another.
+    pub fn makes_system_admin(&self, asked: bool) -> bool {
+        asked && self.is_system_admin
+    }
+
+    /// The roles the person may hand out somewhere (the new-account form offers these): all for a
+    /// system administrator, all but oversight for an agency's administrator.
+    pub fn grantable_roles(&self) -> impl Iterator<Item = Role> + '_ {
+        Role::ALL
+            .into_iter()
+            .filter(|r| self.is_system_admin || *r != Role::OversightOfficer)
     }
 
     /// Whether the person may see the account `user_id` whose roles are `grants`: a system
@@ -365,6 +424,15 @@ impl Power {
     }
 }
 
+/// Why a new account's first role was refused: a choice to correct, or one the person may not make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirstRoleError {
+    /// The form's choice is missing or names nothing.
+    Invalid(&'static str),
+    /// The person may not grant this role there.
+    Forbidden(Forbidden),
+}
+
 /// The refusal to manage an account the person may see.
 pub const NOT_YOUR_ACCOUNT: &str =
     "您不能管理这个账号：它在您管理范围以外的机关也有角色，或是您本人、系统管理员。";
@@ -429,6 +497,38 @@ pub fn check_password_strength(password: &str, username: &str) -> Result<(), Acc
     Ok(())
 }
 
+/// A staff member's notification address as typed: empty for none, else an e-mail address.
+pub fn parse_notification_address(s: &str) -> Result<Option<&str>, AccountError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    crate::intake::email_address(s)
+        .map(Some)
+        .ok_or(AccountError::BadEmail)
+}
+
+/// Checks a change of one's own password: the current one given right (against its `stored`
+/// hash), the new one typed the same twice, different from the current one, and strong enough.
+pub fn check_password_change(
+    stored: &str,
+    current: &str,
+    new: &str,
+    confirm: &str,
+    username: &str,
+) -> Result<(), AccountError> {
+    if !verify_password(current, stored) {
+        return Err(AccountError::WrongPassword);
+    }
+    if new != confirm {
+        return Err(AccountError::Mismatch);
+    }
+    if new == current {
+        return Err(AccountError::Unchanged);
+    }
+    check_password_strength(new, username)
+}
+
 /// Why account data was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccountError {
@@ -443,6 +543,18 @@ pub enum AccountError {
     /// The password is too weak; the text says which rule failed.
     #[error("密码不符合要求：{0}")]
     WeakPassword(&'static str),
+    /// A notification address that is not an e-mail address.
+    #[error("邮箱地址格式不正确，应形如 name@example.gov.cn；留空则不发通知。")]
+    BadEmail,
+    /// The current password given is not the account's.
+    #[error("当前密码不正确。")]
+    WrongPassword,
+    /// The new password was typed differently the second time.
+    #[error("两次输入的新密码不一致。")]
+    Mismatch,
+    /// The new password is the current one.
+    #[error("新密码不能与当前密码相同。")]
+    Unchanged,
     /// Hashing failed (never expected).
     #[error("密码处理失败：{0}")]
     Hash(String),
@@ -538,6 +650,26 @@ pub fn random_password() -> String {
 pub fn sha256_hex(data: &[u8]) -> String {
     use sha2::Digest;
     to_hex(&sha2::Sha256::digest(data))
+}
+
+/// Whether an account may be given the requests and messages of `agency` to handle: enabled, and
+/// holding 依申请公开经办人 there (`grants` are the account's).
+pub fn assignable<'a>(
+    disabled: bool,
+    grants: impl IntoIterator<Item = &'a Grant>,
+    agency: &Slug,
+) -> bool {
+    !disabled
+        && grants
+            .into_iter()
+            .any(|g| &g.agency == agency && g.role == Role::CaseOfficer)
+}
+
+/// Whether the contact given to look up one's own request or message is the one given with it:
+/// with the tracking code it is the key to a person's own records, so it is compared in constant
+/// time, spaces at the ends ignored.
+pub fn contact_matches(stored: &str, given: &str) -> bool {
+    secrets_equal(stored.trim(), given.trim())
 }
 
 /// Constant-time comparison of two secrets.
@@ -762,6 +894,7 @@ mod tests {
         assert!(admin.can_audit(&slug("town-a"), &tree));
         assert!(!admin.can_audit(&slug("county"), &tree));
         assert!(!drafter.can_audit(&slug("town-a"), &tree));
+        assert!(!admin.reads_whole_audit_trail() && !overseer.reads_whole_audit_trail());
     }
 
     #[test]
@@ -801,6 +934,58 @@ mod tests {
     }
 
     #[test]
+    fn a_new_account_starts_with_a_role_its_creator_may_grant() {
+        let admin = person(&[("town-a", Role::AgencyAdmin)]);
+        assert_eq!(
+            admin.first_role("town-a", "drafter"),
+            Ok(Some(Grant {
+                agency: slug("town-a"),
+                role: Role::Drafter
+            }))
+        );
+        assert_eq!(
+            admin.first_role("", ""),
+            Err(FirstRoleError::Invalid("请选择所属机关和角色。"))
+        );
+        assert!(matches!(
+            admin.first_role("town-b", "drafter"),
+            Err(FirstRoleError::Forbidden(_))
+        ));
+        assert!(matches!(
+            admin.first_role("town-a", "oversight_officer"),
+            Err(FirstRoleError::Forbidden(_))
+        ));
+        assert_eq!(
+            admin.first_role("Town A", "drafter"),
+            Err(FirstRoleError::Invalid("所选机关不存在。"))
+        );
+        assert_eq!(
+            admin.first_role("town-a", "boss"),
+            Err(FirstRoleError::Invalid("所选角色无效。"))
+        );
+        assert!(!admin.grantable_roles().any(|r| r == Role::OversightOfficer));
+        let mut root = person(&[]);
+        root.is_system_admin = true;
+        assert_eq!(root.first_role(" ", ""), Ok(None));
+        assert!(root.makes_system_admin(true) && !root.makes_system_admin(false));
+        assert!(!admin.makes_system_admin(true));
+        assert_eq!(root.grantable_roles().count(), Role::ALL.len());
+    }
+
+    #[test]
+    fn a_notification_address_is_an_email_address_or_nothing() {
+        assert_eq!(parse_notification_address("  "), Ok(None));
+        assert_eq!(
+            parse_notification_address(" li@example.gov.cn "),
+            Ok(Some("li@example.gov.cn"))
+        );
+        assert_eq!(
+            parse_notification_address("13700000000"),
+            Err(AccountError::BadEmail)
+        );
+    }
+
+    #[test]
     fn display_names_are_trimmed_and_bounded() {
         assert_eq!(parse_display_name(" 张三 ").unwrap(), "张三");
         assert_eq!(parse_display_name("  "), Err(AccountError::BadDisplayName));
@@ -813,6 +998,19 @@ mod tests {
         let tree = Hierarchy::new(&[agency("county", None), agency("town-a", Some("county"))]);
         assert!(tree.would_cycle(&slug("county"), &slug("town-a")));
         assert!(!tree.would_cycle(&slug("town-a"), &slug("county")));
+        assert!(
+            tree.check_parent(&slug("county"), Some(&slug("town-a")))
+                .is_err()
+        );
+        assert!(
+            tree.check_parent(&slug("county"), Some(&slug("county")))
+                .is_err()
+        );
+        assert!(
+            tree.check_parent(&slug("town-a"), Some(&slug("county")))
+                .is_ok()
+        );
+        assert!(tree.check_parent(&slug("county"), None).is_ok());
     }
 
     #[test]
@@ -830,11 +1028,63 @@ mod tests {
     }
 
     #[test]
+    fn a_password_change_needs_the_current_one_twice_the_new_one_and_a_change() {
+        let h = hash_password("Harbour-light-42", HashParams::fast_for_tests()).unwrap();
+        let change = |current, new, confirm| check_password_change(&h, current, new, confirm, "zs");
+        assert_eq!(
+            change("wrong", "Quiet-river-77", "Quiet-river-77"),
+            Err(AccountError::WrongPassword)
+        );
+        assert_eq!(
+            change("Harbour-light-42", "Quiet-river-77", "Quiet-river-78"),
+            Err(AccountError::Mismatch)
+        );
+        assert_eq!(
+            change("Harbour-light-42", "Harbour-light-42", "Harbour-light-42"),
+            Err(AccountError::Unchanged)
+        );
+        assert!(matches!(
+            change("Harbour-light-42", "short", "short"),
+            Err(AccountError::WeakPassword(_))
+        ));
+        assert!(change("Harbour-light-42", "Quiet-river-77", "Quiet-river-77").is_ok());
+    }
+
+    #[test]
     fn usernames_are_normalised_and_checked() {
         assert_eq!(parse_username(" ZhangSan ").unwrap(), "zhangsan");
         assert!(parse_username("1abc").is_err());
         assert!(parse_username("ab").is_err());
         assert!(parse_username("张三").is_err());
+    }
+
+    #[test]
+    fn only_enabled_case_officers_of_the_agency_are_assigned_work() {
+        let town = slug("town-a");
+        let grant = |a: &str, role| Grant {
+            agency: slug(a),
+            role,
+        };
+        let officer = [grant("town-a", Role::CaseOfficer)];
+        assert!(assignable(false, &officer, &town));
+        assert!(!assignable(true, &officer, &town), "disabled");
+        assert!(!assignable(
+            false,
+            &[grant("town-b", Role::CaseOfficer)],
+            &town
+        ));
+        assert!(!assignable(
+            false,
+            &[grant("town-a", Role::AgencyAdmin)],
+            &town
+        ));
+    }
+
+    #[test]
+    fn a_tracking_contact_matches_only_the_one_given() {
+        assert!(contact_matches(" 13700000000", "13700000000 "));
+        assert!(!contact_matches("13700000000", "13700000001"));
+        assert!(!contact_matches("13700000000", ""));
     }
 
     #[test]

@@ -64,6 +64,13 @@ fn sentence(text: &str) -> String {
     }
 }
 
+/// A year that names no report is a page that does not exist.
+impl From<gongkai_core::report::year::YearError> for AppError {
+    fn from(e: gongkai_core::report::year::YearError) -> Self {
+        Self::NotFound(e.to_string())
+    }
+}
+
 impl From<gongkai_core::auth::Forbidden> for AppError {
     fn from(f: gongkai_core::auth::Forbidden) -> Self {
         Self::Forbidden(f.0)

@@ -218,6 +218,12 @@ impl ReviewState {
 }
 
 impl ReviewState {
+    /// Whether `who` may change the item's content now: their own draft, while it is being
+    /// written, as a drafter of the agency.
+    pub fn editable_by(&self, who: Reviewer) -> bool {
+        self.status == ItemStatus::Draft && self.drafter == who.user_id && who.drafter
+    }
+
     /// Only the person who started the draft writes it; the others review it.
     pub fn may_write(&self, user_id: i64) -> Result<(), crate::auth::Forbidden> {
         if self.drafter == user_id {
@@ -488,6 +494,22 @@ mod tests {
     #[test]
     fn only_the_drafter_writes_a_draft() {
         let s = ReviewState::new(1);
+        assert!(s.editable_by(person(1, true, false, false)));
+        assert!(
+            !s.editable_by(person(2, true, false, false)),
+            "another drafter"
+        );
+        assert!(
+            !s.editable_by(person(1, false, true, false)),
+            "no longer a drafter"
+        );
+        let submitted = s
+            .apply(&ReviewStep::Submit, person(1, true, false, false))
+            .unwrap();
+        assert!(
+            !submitted.editable_by(person(1, true, false, false)),
+            "in review"
+        );
         assert!(s.may_write(1).is_ok());
         assert_eq!(
             s.may_write(2).unwrap_err().0,

@@ -63,7 +63,7 @@ fn kinds() -> Vec<Choice> {
 /// Agencies the person may put a new agency under; `None` in the list means "at the top".
 fn parent_choices(p: &Principal, agencies: &[Agency]) -> Vec<Choice> {
     let mut out = Vec::new();
-    if p.is_system_admin {
+    if p.can_create_agency(None) {
         out.push(Choice {
             value: String::new(),
             label: "（无上级）".into(),
@@ -257,7 +257,7 @@ async fn agency_page<R: Requirement>(
             below => rows(&members_below),
             grantable => Serde(grantable),
             can_administer => p.can_administer(&agency.slug),
-            can_move => p.is_system_admin,
+            can_move => p.can_move_agency(),
             deadline => state.store.report_deadline_for(&agency.slug).await?.map(|d| d.to_string()).unwrap_or_default(),
             letters => Serde(state.store.own_letter_settings(&agency.slug).await?.unwrap_or_default()),
             letters_inherited => state.store.own_letter_settings(&agency.slug).await?.is_none(),
@@ -287,7 +287,7 @@ pub async fn update(
     let (s, agency) = (&scope.staff, &scope.agency);
     let (_, tree) = tree(&state).await?;
     form.slug = agency.slug.to_string();
-    if !s.principal.is_system_admin {
+    if !s.principal.can_move_agency() {
         form.parent = agency
             .parent
             .as_ref()
@@ -295,13 +295,8 @@ pub async fn update(
             .unwrap_or_default();
     }
     let error = match parse_agency(&form) {
-        Ok(updated)
-            if updated
-                .parent
-                .as_ref()
-                .is_some_and(|p| tree.would_cycle(&updated.slug, p)) =>
-        {
-            Some("上级机关不能是本机关或其下属机关。".to_owned())
+        Ok(updated) if let Err(why) = tree.check_parent(&updated.slug, updated.parent.as_ref()) => {
+            Some(why.message)
         }
         Ok(updated) => match state.store.update_agency(&updated, scope.by(&state)).await {
             Ok(()) => {
@@ -447,15 +442,15 @@ pub async fn letter_settings(
     Form(form): Form<LetterSettingsForm>,
 ) -> Result<Response, AppError> {
     let agency = &scope.agency;
-    let cap = |v: &str| v.trim().chars().take(200).collect::<String>();
     let settings = gongkai_core::letter::LetterSettings {
-        reconsideration_body: cap(&form.reconsideration_body),
-        court: cap(&form.court),
-        online_channel: cap(&form.online_channel),
+        reconsideration_body: form.reconsideration_body,
+        court: form.court,
+        online_channel: form.online_channel,
         prior_reconsideration_for_all_refusals: form.prior_all == "on",
-        payment_method: cap(&form.payment_method),
-        number_prefix: cap(&form.number_prefix),
-    };
+        payment_method: form.payment_method,
+        number_prefix: form.number_prefix,
+    }
+    .typed();
     state
         .store
         .set_letter_settings(&agency.slug, &settings, scope.by(&state))

@@ -56,10 +56,11 @@ pub async fn list(
         .filter(|a| p.can_audit(&a.slug, &tree))
         .map(|a| a.slug.to_string())
         .collect();
+    let whole = p.reads_whole_audit_trail();
     let agency_filter = match q.agency.trim() {
-        "" if p.is_system_admin => None,
+        "" if whole => None,
         "" => Some(allowed.clone()),
-        a if p.is_system_admin || allowed.iter().any(|x| x == a) => Some(vec![a.to_owned()]),
+        a if whole || allowed.iter().any(|x| x == a) => Some(vec![a.to_owned()]),
         _ => return Err(AppError::NotFound("没有您可以查看的这个机关。".into())),
     };
     let date = |s: &str| s.trim().parse::<NaiveDate>().ok();
@@ -94,15 +95,13 @@ pub async fn list(
             summary: r.summary,
         })
         .collect();
-    let choices: Vec<Choice> = tree_order(&agencies, |a| {
-        p.is_system_admin || allowed.iter().any(|x| x == a.slug.as_str())
-    })
-    .into_iter()
-    .map(|(a, d)| Choice {
-        value: a.slug.to_string(),
-        label: format!("{}{}", "　".repeat(d), a.name),
-    })
-    .collect();
+    let choices: Vec<Choice> = tree_order(&agencies, |a| p.can_audit(&a.slug, &tree))
+        .into_iter()
+        .map(|(a, d)| Choice {
+            value: a.slug.to_string(),
+            label: format!("{}{}", "　".repeat(d), a.name),
+        })
+        .collect();
     let actions = state.store.audit_actions().await?;
     page(
         &s,

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::{
-    HashParams, check_password_strength, hash_password, random_token, sha256_hex, verify_password,
+    HashParams, check_password_change, hash_password, random_token, sha256_hex, verify_password,
 };
 use minijinja::context;
 use serde::Deserialize;
@@ -230,18 +230,15 @@ pub async fn change_password(
         .find_user(s.principal.user_id)
         .await?
         .ok_or_else(|| AppError::NotFound("用户".into()))?;
-    let problem = if !verify_password(&form.current, &user.password_hash) {
-        Some("当前密码不正确。".to_owned())
-    } else if form.new != form.confirm {
-        Some("两次输入的新密码不一致。".to_owned())
-    } else if form.new == form.current {
-        Some("新密码不能与当前密码相同。".to_owned())
-    } else {
-        check_password_strength(&form.new, &user.username)
-            .err()
-            .map(|e| e.to_string())
-    };
-    if let Some(error) = problem {
+    let checked = check_password_change(
+        &user.password_hash,
+        &form.current,
+        &form.new,
+        &form.confirm,
+        &user.username,
+    );
+    if let Err(e) = checked {
+        let error = e.to_string();
         let html = page(
             &s,
             "admin/password.html",

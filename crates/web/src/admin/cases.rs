@@ -10,15 +10,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use gongkai_core::Rejection;
-use gongkai_core::auth::{Duty, Role};
+use gongkai_core::auth::{Duty, assignable};
 use gongkai_core::deadline::deadlines;
 use gongkai_core::fee::Charge;
 use gongkai_core::intake::receipt_date;
-use gongkai_core::workflow::{Event, Status, Urgency};
+use gongkai_core::workflow::{Event, Urgency};
 use gongkai_core::{
     Agency, CaseKind, CaseResult, Channel, DecisionDetails, Outcome, RequesterKind,
 };
-use gongkai_store::{NewRequest, StoreError};
+use gongkai_store::StoreError;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
@@ -27,7 +27,8 @@ use super::{notice, page};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyScope, CaseOfficer, LetterPath, RequestPath, Requirement};
-use crate::portal::requests::{DELIVERY, RequestForm, validate};
+use crate::portal::requests::{RequestForm, new_request};
+use gongkai_core::application::DELIVERY;
 
 /// `?filter=` of the queue.
 #[derive(Debug, Deserialize, Default)]
@@ -164,10 +165,8 @@ pub(crate) async fn officers(
     Ok(users
         .into_iter()
         .filter(|u| {
-            !u.disabled
-                && grants.iter().any(|(id, g)| {
-                    *id == u.id && g.agency == agency.slug && g.role == Role::CaseOfficer
-                })
+            let theirs = grants.iter().filter(|(id, _)| *id == u.id).map(|(_, g)| g);
+            assignable(u.disabled, theirs, &agency.slug)
         })
         .map(|u| (u.id, u.display_name))
         .collect())
@@ -200,9 +199,7 @@ async fn case_page<R: Requirement>(
         .iter()
         .map(|st| context! { what => st.event.summary(), actor => st.actor.clone(), at => gongkai_store::audit_time(st.at.timestamp_millis()) })
         .collect();
-    let outcomes: Vec<Choice> = Outcome::ALL
-        .iter()
-        .filter(|o| !matches!(o, Outcome::OtherNoClarification | Outcome::OtherFeeUnpaid))
+    let outcomes: Vec<Choice> = Outcome::decidable()
         .map(|o| Choice {
             value: o.key(),
             label: o.label(),
@@ -231,7 +228,7 @@ async fn case_page<R: Requirement>(
         })
         .collect();
     let st = &request.state;
-    let nth = if st.fee.is_none() && matches!(st.status, Status::Received | Status::InProgress) {
+    let nth = if st.may_notify_fee() {
         Some(state.store.nth_request_in_month(&agency.slug, code).await?)
     } else {
         None
@@ -343,17 +340,11 @@ fn event(form: &StepForm, nth_in_month: impl FnOnce() -> u32) -> Result<Event, S
         "clarification_lapsed" => Event::ClarificationLapsed { on },
         "consultation_start" => Event::StartConsultation { on },
         "consultation_end" => Event::EndConsultation { on },
-        "extend" => {
-            let by = form.approved_by.trim();
-            if by.is_empty() {
-                return Err("延期须写明批准人（政府信息公开工作机构负责人）。".into());
-            }
-            Event::Extend {
-                on,
-                approved_by: by.to_owned(),
-                reason: form.reason.trim().to_owned(),
-            }
-        }
+        "extend" => Event::Extend {
+            on,
+            approved_by: form.approved_by.trim().to_owned(),
+            reason: form.reason.trim().to_owned(),
+        },
         "fee_notice" => {
             let charge = match form.fee_method.as_str() {
                 "per_request" => Charge::PerRequest {
@@ -632,7 +623,7 @@ pub async fn register(
         .channel
         .parse::<Channel>()
         .ok()
-        .filter(|c| *c != Channel::Online);
+        .filter(|c| Channel::REGISTERED_BY_STAFF.contains(c));
     if channel.is_none() {
         errors.push(("channel", "请选择申请渠道。".to_owned()));
     }
@@ -648,7 +639,7 @@ pub async fn register(
     if let Err(why) = &confirmed {
         errors.push(("confirmed_on", why.clone()));
     }
-    let valid = validate(&form.request);
+    let valid = form.request.application().check();
     if let Err(e) = &valid {
         errors.extend(e.iter().cloned());
     }
@@ -662,19 +653,12 @@ pub async fn register(
         },
         _ => None,
     };
-    let (Some(channel), Some(received), Ok((kind, requester)), true) =
+    let (Some(channel), Some(received), Ok(checked), true) =
         (channel, received, valid, errors.is_empty())
     else {
         return register_page(&state, &scope, &form, &errors);
     };
-    let new = NewRequest {
-        kind,
-        received_on: received,
-        channel,
-        description: form.request.description.trim().to_owned(),
-        delivery: form.request.delivery.trim().to_owned(),
-        requester,
-    };
+    let new = new_request(checked, channel, received);
     let code = state
         .store
         .register_request(&agency.slug, &new, scope.by(&state), state.rules())

@@ -11,6 +11,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyAdmin, AgencyScope, ChannelPath};
 use gongkai_core::auth::Duty;
+use gongkai_core::channel::{ChannelKind, NewChannel, Target};
 use gongkai_jobs::deliver::{WebhookConfig, WechatConfig};
 
 /// Channels and the latest deliveries. Secrets are never shown again.
@@ -33,7 +34,7 @@ pub async fn list(State(state): State<AppState>, scope: AgencyScope) -> Result<R
             context! {
                 id => c.id,
                 name => c.name,
-                kind => if c.kind == "webhook" { "网络回调（Webhook）" } else { "微信公众号" },
+                kind => c.kind.parse::<ChannelKind>().map_or("微信公众号", ChannelKind::label),
                 target,
                 active => c.active,
             }
@@ -72,54 +73,35 @@ pub async fn add(
     scope: AgencyScope<AgencyAdmin>,
     Form(f): Form<ChannelForm>,
 ) -> Result<Response, AppError> {
-    let (s, agency) = (&scope.staff, &scope.agency);
-    let name = f.name.trim();
-    if name.is_empty() || name.chars().count() > 50 {
-        return Err(AppError::Unprocessable(
-            "请填写渠道名称（50字以内）。".into(),
-        ));
+    let agency = &scope.agency;
+    let (kind, name, target) = NewChannel {
+        kind: &f.kind,
+        name: &f.name,
+        url: &f.url,
+        secret: &f.secret,
+        appid: &f.appid,
+        api_base: &f.api_base,
+        site: &f.site,
     }
-    let web = |u: &str| u.starts_with("https://") || u.starts_with("http://");
-    let config = match f.kind.as_str() {
-        "webhook" => {
-            if !web(f.url.trim()) || f.secret.trim().len() < 16 {
-                return Err(AppError::Unprocessable(
-                    "Webhook 需要以 http(s):// 开头的地址和至少16个字符的签名密钥。".into(),
-                ));
-            }
-            serde_json::to_string(&WebhookConfig {
-                url: f.url.trim().to_owned(),
-                secret: f.secret.trim().to_owned(),
-            })
-        }
-        "wechat" => {
-            if f.appid.trim().is_empty() || f.secret.trim().is_empty() {
-                return Err(AppError::Unprocessable(
-                    "微信公众号需要 AppID 和 AppSecret（在公众号后台“设置与开发—基本配置”中查看）。".into(),
-                ));
-            }
-            if !f.api_base.trim().is_empty() && !web(f.api_base.trim()) {
-                return Err(AppError::Unprocessable("接口地址应以 http(s):// 开头。".into()));
-            }
-            serde_json::to_string(&WechatConfig {
-                api_base: f.api_base.trim().to_owned(),
-                appid: f.appid.trim().to_owned(),
-                secret: f.secret.trim().to_owned(),
-                site: f.site.trim().to_owned(),
-            })
-        }
-        _ => return Err(AppError::Unprocessable("请选择渠道类型。".into())),
+    .check()?;
+    let config = match target {
+        Target::Webhook { url, secret } => serde_json::to_string(&WebhookConfig { url, secret }),
+        Target::Wechat {
+            api_base,
+            appid,
+            secret,
+            site,
+        } => serde_json::to_string(&WechatConfig {
+            api_base,
+            appid,
+            secret,
+            site,
+        }),
     }
     .map_err(|e| AppError::Internal(e.into()))?;
     state
         .store
-        .add_channel(
-            &agency.slug,
-            &f.kind,
-            name,
-            &config,
-            s.by(state.clock.now()),
-        )
+        .add_channel(&agency.slug, kind.key(), &name, &config, scope.by(&state))
         .await?;
     Ok(Redirect::to(&format!("/admin/agencies/{}/channels", agency.slug)).into_response())
 }

@@ -50,11 +50,7 @@ pub async fn save(
 ) -> Result<Response, AppError> {
     let (s, agency) = (&scope.staff, &scope.agency);
     let body = crate::admin::items::sanitize(&form.body);
-    if body.trim().is_empty() || form.note.trim().is_empty() {
-        return Err(AppError::Unprocessable(
-            "指南正文和修订说明都不能为空。".into(),
-        ));
-    }
+    gongkai_core::guide::check_revision(&body, &form.note)?;
     state
         .store
         .save_guide(
@@ -75,12 +71,7 @@ pub async fn edit_catalogue(
     let agency = &scope.agency;
     let columns = state.store.catalogue(&agency.slug).await?;
     let text = if columns.is_empty() {
-        // An agency without a catalogue starts from the spec's default for its kind.
-        match agency.kind {
-            gongkai_core::AgencyKind::Department => gongkai_core::catalogue::DEPARTMENT_DEFAULT,
-            _ => gongkai_core::catalogue::TOWN_DEFAULT,
-        }
-        .to_owned()
+        gongkai_core::catalogue::default_text(agency.kind).to_owned()
     } else {
         gongkai_core::catalogue::to_text(&columns)
     };

@@ -34,32 +34,6 @@ pub fn sanitize(html: &str) -> String {
         .to_string()
 }
 
-/// The gov.cn 主题分类 first levels (spec §4.2); the second level is typed as `一级\二级`.
-const TOPICS: [&str; 22] = [
-    "综合政务",
-    "国民经济管理、国有资产监管",
-    "财政、金融、审计",
-    "国土资源、能源",
-    "农业、林业、水利",
-    "工业、交通",
-    "商贸、海关、旅游",
-    "市场监管、安全生产监管",
-    "城乡建设、环境保护",
-    "科技、教育",
-    "文化、广电、新闻出版",
-    "卫生、体育",
-    "人口与计划生育、妇女儿童工作",
-    "劳动、人事、监察",
-    "公安、安全、司法",
-    "民政、扶贫、救灾",
-    "民族、宗教",
-    "对外事务",
-    "港澳台侨工作",
-    "国防",
-    "国务院组织机构",
-    "其他",
-];
-
 /// A draft in a list.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Row {
@@ -226,16 +200,10 @@ impl ItemForm {
             &mut errors,
             "validity_on",
         );
-        let validity = match (self.validity.as_str(), validity_on) {
-            ("", _) => None,
-            ("valid", _) => Some(Validity::Valid),
-            ("expired", Some(on)) => Some(Validity::Expired { on }),
-            ("repealed", Some(on)) => Some(Validity::Repealed { on }),
-            _ => {
-                errors.push(("validity_on", "失效或废止须填写日期。".to_owned()));
-                None
-            }
-        };
+        let validity = Validity::from_choice(&self.validity, validity_on)
+            .map_err(|why| errors.push(("validity_on", why.to_owned())))
+            .ok()
+            .flatten();
         let interprets = match self.interprets.trim() {
             "" => None,
             s => s
@@ -290,11 +258,9 @@ async fn draft_page(
     let status = draft
         .as_ref()
         .map_or(ItemStatus::Draft, |d| d.summary.review.status);
-    let editable = status == ItemStatus::Draft
-        && draft
-            .as_ref()
-            .is_none_or(|d| d.summary.review.drafter == me.user_id)
-        && me.drafter;
+    let editable = draft
+        .as_ref()
+        .map_or(me.drafter, |d| d.summary.review.editable_by(me));
     let (policies, _) = state
         .store
         .published_items(&agency.slug, None, 1, 200)
@@ -340,7 +306,7 @@ async fn draft_page(
             steps => draft.as_ref().map(|d| d.steps.iter().map(|(st, who, at)| context! { what => st.summary(), who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
             versions => draft.as_ref().map(|d| d.versions.iter().map(|(v, who, at)| context! { version => v, who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
             categories => state.store.categories(&agency.slug).await?,
-            topics => TOPICS,
+            topics => gongkai_core::item::TOPICS,
             attributes => Attribute::ALL.map(|a| context! { value => a.key(), label => a.label() }),
             kinds => DocKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
             policies => policies.iter().filter(|p| p.content.as_ref().is_some_and(|c| c.kind.is_some_and(DocKind::needs_interpretation))).map(|p| context! { id => p.id, title => p.title.clone() }).collect::<Vec<_>>(),
@@ -381,18 +347,9 @@ pub async fn create(
             return draft_page(&state, s, agency, None, &form, &errors, None, None).await;
         }
     };
-    if content.title.is_empty() {
-        return draft_page(
-            &state,
-            s,
-            agency,
-            None,
-            &form,
-            &[("title", "请填写标题。".into())],
-            None,
-            None,
-        )
-        .await;
+    if let Err(why) = content.check_new() {
+        let errors = [(why.field.unwrap_or("title"), why.message)];
+        return draft_page(&state, s, agency, None, &form, &errors, None, None).await;
     }
     let id = state
         .store
@@ -579,11 +536,7 @@ pub async fn attach(
     let Some((name, bytes)) = file else {
         return Err(AppError::Unprocessable("请选择要上传的文件。".into()));
     };
-    let name: String = name
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
-        .take(120)
-        .collect();
+    let name = gongkai_core::item::attachment_name(&name);
     let content_type = gongkai_core::item::attachment_type(&name, &bytes)
         .map_err(|e| AppError::Unprocessable(format!("{e}。")))?;
     match state

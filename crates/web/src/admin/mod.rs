@@ -321,13 +321,10 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
     })
 }
 
-/// A report year that has begun: from 2008 (the 条例) to this year. Anything else is 404.
+/// A report year staff can work on (`core::report::year`); anything else is 404.
 pub fn report_year(state: &AppState, year: &str) -> Result<i32, AppError> {
-    let today = state.clock.today();
-    match year.parse::<i32>() {
-        Ok(y) if (2008..=chrono::Datelike::year(&today)).contains(&y) => Ok(y),
-        _ => Err(AppError::NotFound(format!(
-            "“{year}”不是可查询的报告年度。"
-        ))),
-    }
+    Ok(gongkai_core::report::year::working_year(
+        year,
+        state.clock.today(),
+    )?)
 }

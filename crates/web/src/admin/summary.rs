@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
+use gongkai_core::report::workspace::Progress;
 use gongkai_core::report::{Severity, aggregate};
 use gongkai_store::MemberReport;
 use minijinja::context;
@@ -74,18 +75,7 @@ pub async fn show(
             Row {
                 slug: m.agency.slug.to_string(),
                 name: m.agency.name.clone(),
-                // Published, then late, then failing checks, then drafting, then not started.
-                status: if *published {
-                    "已发布"
-                } else if today > *deadline {
-                    "逾期未发布"
-                } else if errors > 0 {
-                    "核查未通过"
-                } else if m.has_texts {
-                    "起草中"
-                } else {
-                    "未开始"
-                },
+                status: Progress::of(*published, today, *deadline, errors, m.has_texts).label(),
                 errors,
                 warnings: m.findings.len() - errors,
                 received: m

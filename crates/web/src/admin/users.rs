@@ -4,9 +4,10 @@ use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_core::auth::{
-    Grant, Hierarchy, Role, hash_password, parse_display_name, parse_username, random_password,
+    FirstRoleError, Grant, Hierarchy, hash_password, parse_display_name,
+    parse_notification_address, parse_username, random_password,
 };
-use gongkai_core::{Agency, Slug};
+use gongkai_core::{Agency, Rejection, Slug};
 use gongkai_store::{NewUser, StoreError};
 use minijinja::context;
 use minijinja::value::Serde;
@@ -103,9 +104,8 @@ fn user_form(
             label: format!("{}{}", "　".repeat(d), a.name),
         })
         .collect();
-    let roles: Vec<Choice> = Role::ALL
-        .iter()
-        .filter(|r| p.is_system_admin || **r != Role::OversightOfficer)
+    let roles: Vec<Choice> = p
+        .grantable_roles()
         .map(|r| Choice {
             value: r.key().into(),
             label: r.label().into(),
@@ -150,22 +150,11 @@ pub async fn create(
         Ok(name) => name,
         Err(e) => return fail(format!("{e}。")),
     };
-    let is_system_admin = p.is_system_admin && form.system_admin == "on";
-    let first_role = match (form.agency.trim(), form.role.trim()) {
-        ("", "") if p.is_system_admin => None,
-        ("", _) | (_, "") => return fail("请选择所属机关和角色。".into()),
-        (agency, role) => {
-            let Ok(agency) = Slug::parse(agency) else {
-                return fail("所选机关不存在。".into());
-            };
-            let Ok(role) = role.parse::<Role>() else {
-                return fail("所选角色无效。".into());
-            };
-            if !p.can_grant(&agency, role) {
-                return Err(AppError::Forbidden("您不能在所选机关授予该角色。".into()));
-            }
-            Some((agency, role))
-        }
+    let is_system_admin = p.makes_system_admin(form.system_admin == "on");
+    let first_role = match p.first_role(&form.agency, &form.role) {
+        Ok(grant) => grant,
+        Err(FirstRoleError::Invalid(why)) => return fail(why.to_owned()),
+        Err(FirstRoleError::Forbidden(f)) => return Err(f.into()),
     };
     let password = random_password();
     let hash = hash_password(&password, state.settings.hash_params)
@@ -183,7 +172,7 @@ pub async fn create(
         Err(StoreError::Conflict(m)) => return fail(m),
         Err(e) => return Err(e.into()),
     };
-    if let Some((agency, role)) = first_role {
+    if let Some(Grant { agency, role }) = first_role {
         state.store.grant_role(id, &agency, role, s.by(now)).await?;
     }
     Ok(page(
@@ -300,19 +289,10 @@ pub async fn set_email(
     UserScope { user, staff: s, .. }: UserScope<AccountManager>,
     Form(form): Form<EmailForm>,
 ) -> Result<Response, AppError> {
-    let email = form.email.trim();
-    if !email.is_empty() && gongkai_core::intake::email_address(email).is_none() {
-        return Err(AppError::Unprocessable(
-            "邮箱地址格式不正确，应形如 name@example.gov.cn；留空则不发通知。".into(),
-        ));
-    }
+    let email = parse_notification_address(&form.email).map_err(Rejection::from)?;
     state
         .store
-        .set_user_email(
-            user.id,
-            (!email.is_empty()).then_some(email),
-            s.by(state.clock.now()),
-        )
+        .set_user_email(user.id, email, s.by(state.clock.now()))
         .await?;
     Ok(Redirect::to(&format!("/admin/users/{}?notice=email_set", user.id)).into_response())
 }

@@ -13,13 +13,14 @@ use crate::extract::PublicAgency;
 use crate::views;
 
 pub(crate) async fn default_guide(state: &AppState, agency: &Agency) -> Result<String, AppError> {
-    let supervisor = match &agency.parent {
-        Some(p) => state.store.find_agency(p).await?.map_or_else(
-            || "上一级行政机关".to_owned(),
-            |a| format!("{}办公室", a.name),
-        ),
-        None => "上一级人民政府办公厅（室）".to_owned(),
+    let parent = match &agency.parent {
+        Some(p) => state.store.find_agency(p).await?,
+        None => None,
     };
+    let supervisor = gongkai_core::guide::supervisor(
+        agency.parent.is_some(),
+        parent.as_ref().map(|a| a.name.as_str()),
+    );
     views::render(
         "portal/guide_default.html",
         context! {

@@ -5,7 +5,6 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::Datelike;
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -14,18 +13,12 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{PublicAgency, ReportFilePath, YearPath};
 
-/// A year whose report can be shown: from 2008 (the 条例) to last year.
+/// A year whose report the public can read (`core::report::year`); anything else is 404.
 fn report_year(state: &AppState, year: &str) -> Result<i32, AppError> {
-    let last = state.clock.today().year() - 1;
-    match year.parse::<i32>() {
-        Ok(y) if (2008..=last).contains(&y) => Ok(y),
-        Ok(y) if y > last && y < 10_000 => Err(AppError::NotFound(format!(
-            "{y}年度尚未结束，年度报告在次年形成。"
-        ))),
-        _ => Err(AppError::NotFound(format!(
-            "“{year}”不是可查询的报告年度。"
-        ))),
-    }
+    Ok(gongkai_core::report::year::public_year(
+        year,
+        state.clock.today(),
+    )?)
 }
 
 /// An agency's annual report for a year, with the statutory tables: the latest published version,

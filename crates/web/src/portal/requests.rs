@@ -7,8 +7,9 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use gongkai_core::application::{Applicant, Application, Checked, DELIVERY};
 use gongkai_core::audit::Actor;
-use gongkai_core::auth::secrets_equal;
+use gongkai_core::auth::contact_matches;
 use gongkai_core::deadline::deadlines;
 use gongkai_core::workflow::RequestState;
 use gongkai_core::{Agency, Channel, RequesterKind};
@@ -23,9 +24,6 @@ use crate::extract::{PublicAgency, PublicLetterPath};
 use crate::session::{Visitor, render_form as render};
 use gongkai_store::By;
 
-/// The ways an applicant may ask to receive the information (第二十九条第（三）项).
-pub(crate) const DELIVERY: [&str; 4] = ["纸质文本", "电子邮件", "电子数据拷贝", "现场查阅"];
-
 /// The form's fields (also the JSON API's, less the agency).
 #[derive(Debug, Deserialize, Default, Serialize, Clone)]
 #[serde(default)]
@@ -37,6 +35,48 @@ pub struct RequestForm {
     pub(crate) address: String,
     pub(crate) description: String,
     pub(crate) delivery: String,
+}
+
+impl RequestForm {
+    /// The request as written, for `core::application` to check.
+    pub(crate) fn application(&self) -> Application<'_> {
+        Application {
+            kind: &self.kind,
+            name: &self.name,
+            id_document: &self.id_document,
+            contact: &self.contact,
+            address: &self.address,
+            description: &self.description,
+            delivery: &self.delivery,
+        }
+    }
+}
+
+/// A checked request as the store registers it.
+pub(crate) fn new_request(
+    checked: Checked,
+    channel: Channel,
+    received_on: NaiveDate,
+) -> NewRequest {
+    let Applicant {
+        name,
+        id_document,
+        contact,
+        address,
+    } = checked.applicant;
+    NewRequest {
+        kind: checked.kind,
+        received_on,
+        channel,
+        description: checked.description,
+        delivery: checked.delivery,
+        requester: Requester {
+            name,
+            id_document,
+            contact,
+            address,
+        },
+    }
 }
 
 /// A request registered: what the requester is shown (and the API returns).
@@ -69,16 +109,9 @@ pub(crate) async fn register_online(
     a: &Agency,
     form: &RequestForm,
 ) -> Result<Registered, IntakeFailure> {
-    let (kind, requester) = validate(form).map_err(IntakeFailure::Invalid)?;
+    let checked = form.application().check().map_err(IntakeFailure::Invalid)?;
     let today = state.clock.today();
-    let new = NewRequest {
-        kind,
-        received_on: today,
-        channel: Channel::Online,
-        description: form.description.trim().to_owned(),
-        delivery: form.delivery.trim().to_owned(),
-        requester,
-    };
+    let new = new_request(checked, Channel::Online, today);
     let code = state
         .store
         .register_request(
@@ -160,85 +193,6 @@ pub async fn new_form(
     )
 }
 
-/// 18 characters: 17 digits and a digit or X (居民身份证号码的形式; the checksum is not enforced here).
-fn looks_like_resident_id(id: &str) -> bool {
-    let b = id.as_bytes();
-    id.is_ascii()
-        && b.len() == 18
-        && b[..17].iter().all(u8::is_ascii_digit)
-        && (b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'x')
-}
-
-/// Checks the form; every problem is named on its field.
-pub(crate) fn validate(
-    form: &RequestForm,
-) -> Result<(RequesterKind, Requester), Vec<(&'static str, String)>> {
-    let mut errors = Vec::new();
-    let kind = form.kind.parse::<RequesterKind>();
-    if kind.is_err() {
-        errors.push(("kind", "请选择申请人类型。".to_owned()));
-    }
-    let text = |v: &str,
-                field: &'static str,
-                what: &str,
-                max: usize,
-                errors: &mut Vec<(&'static str, String)>| {
-        let n = v.trim().chars().count();
-        if n == 0 {
-            errors.push((field, format!("请填写{what}。")));
-        } else if n > max {
-            errors.push((field, format!("{what}不超过{max}个字。")));
-        }
-    };
-    text(&form.name, "name", "姓名或名称", 100, &mut errors);
-    text(
-        &form.id_document,
-        "id_document",
-        "身份证件号码或统一社会信用代码",
-        40,
-        &mut errors,
-    );
-    text(
-        &form.contact,
-        "contact",
-        "联系电话或电子邮箱",
-        100,
-        &mut errors,
-    );
-    text(&form.address, "address", "通信地址", 200, &mut errors);
-    text(
-        &form.description,
-        "description",
-        "所需政府信息的名称、文号或者便于查询的其他特征性描述",
-        2000,
-        &mut errors,
-    );
-    if !DELIVERY.contains(&form.delivery.trim()) {
-        errors.push(("delivery", "请选择获取信息的方式。".to_owned()));
-    }
-    if let Ok(RequesterKind::NaturalPerson) = kind {
-        let id = form.id_document.trim();
-        if !id.is_empty() && !looks_like_resident_id(id) {
-            errors.push((
-                "id_document",
-                "身份证号码应为18位（最后一位可以是X）。".to_owned(),
-            ));
-        }
-    }
-    match kind {
-        Ok(k) if errors.is_empty() => Ok((
-            k,
-            Requester {
-                name: form.name.trim().to_owned(),
-                id_document: form.id_document.trim().to_owned(),
-                contact: form.contact.trim().to_owned(),
-                address: form.address.trim().to_owned(),
-            },
-        )),
-        _ => Err(errors),
-    }
-}
-
 /// Registers a request submitted online and shows its tracking code.
 pub async fn submit(
     State(state): State<AppState>,
@@ -285,7 +239,7 @@ async fn tracked(
     contact: &str,
 ) -> Result<Option<RequestState>, AppError> {
     Ok(match state.store.requester(&a.slug, code).await? {
-        Some(p) if secrets_equal(p.contact.trim(), contact.trim()) => {
+        Some(p) if contact_matches(&p.contact, contact) => {
             state.store.request_state(&a.slug, code).await?
         }
         _ => None,
@@ -455,22 +409,4 @@ fn percent(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn resident_ids_are_checked_without_panicking_on_any_input() {
-        assert!(super::looks_like_resident_id("37032319900101123X"));
-        assert!(super::looks_like_resident_id("370323199001011234"));
-        for bad in [
-            "12345",
-            "3703231990010112345",
-            "中中中中中中",
-            "37032319900101123Y",
-            "",
-        ] {
-            assert!(!super::looks_like_resident_id(bad), "{bad}");
-        }
-    }
 }

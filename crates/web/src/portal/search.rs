@@ -101,7 +101,7 @@ pub async fn page(
             q => q.clone(),
             form => context! { agency => form.agency.clone(), category => form.category.clone(), year => form.year.clone(), kind => form.kind.clone() },
             agencies => agencies.iter().map(|a| context! { slug => a.slug.to_string(), name => a.name.clone() }).collect::<Vec<_>>(),
-            years => (2008..=this_year).rev().collect::<Vec<_>>(),
+            years => (gongkai_core::report::year::FIRST_YEAR..=this_year).rev().collect::<Vec<_>>(),
             kinds => gongkai_core::item::DocKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
             hits,
             total,

@@ -6,7 +6,7 @@ use axum::Extension;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use gongkai_core::auth::secrets_equal;
+use gongkai_core::auth::contact_matches;
 use gongkai_core::supervision::{MessageKind, NewMessage, ProposalKind};
 use minijinja::context;
 use serde::Deserialize;
@@ -228,7 +228,7 @@ pub async fn track(
         .store
         .message(&a.slug, &code)
         .await?
-        .filter(|m| secrets_equal(m.contact.trim(), q.contact.trim()));
+        .filter(|m| contact_matches(&m.contact, &q.contact));
     let Some(m) = found else {
         return render(
             &state,
