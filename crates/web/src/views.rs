@@ -1,7 +1,12 @@
-//! The page templates, compiled once and embedded in the binary.
+//! Rendering: the page templates (compiled once and embedded in the binary) and the typed view
+//! structs that several pages share, so that an agency, an option of a list or a field's message
+//! is given to every template in the same shape.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+use axum::http::StatusCode;
+use gongkai_core::Agency;
 use minijinja::Environment;
 use serde::Serialize;
 
@@ -33,6 +38,85 @@ pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Er
 
 /// The stylesheet.
 pub const STYLESHEET: &str = include_str!("../assets/site.css");
+
+/// An agency as pages name and link it (`agency.slug`, `agency.name`, `agency.kind`).
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyView {
+    /// URL name.
+    pub slug: String,
+    /// Full name.
+    pub name: String,
+    /// Kind, in Chinese.
+    pub kind: &'static str,
+}
+
+impl From<&Agency> for AgencyView {
+    fn from(a: &Agency) -> Self {
+        Self {
+            slug: a.slug.to_string(),
+            name: a.name.clone(),
+            kind: a.kind.label(),
+        }
+    }
+}
+
+impl From<AgencyView> for minijinja::Value {
+    fn from(a: AgencyView) -> Self {
+        Self::from(minijinja::value::Serde(a))
+    }
+}
+
+/// One option of a list or a group of radio buttons (`layout/macros.html` renders them).
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    /// What the form sends.
+    pub value: String,
+    /// What a person reads.
+    pub label: String,
+}
+
+impl Choice {
+    /// An option.
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            label: label.into(),
+        }
+    }
+
+    /// An agency as an option, indented by its depth in the tree.
+    pub fn agency(a: &Agency, depth: usize) -> Self {
+        Self::new(a.slug.as_str(), format!("{}{}", "　".repeat(depth), a.name))
+    }
+
+    /// Options from keys and labels (the enums of `gongkai_core` all have both).
+    pub fn all<K: Into<String>, L: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, L)>,
+    ) -> Vec<Self> {
+        pairs.into_iter().map(|(k, l)| Self::new(k, l)).collect()
+    }
+}
+
+impl From<Choice> for minijinja::Value {
+    fn from(c: Choice) -> Self {
+        Self::from(minijinja::value::Serde(c))
+    }
+}
+
+/// Each field's message, by field name, as the form macros read them (`errors[name]`).
+pub fn field_errors(problems: &[(&str, String)]) -> minijinja::Value {
+    let by_field: BTreeMap<&str, &str> = problems.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    minijinja::Value::from(minijinja::value::Serde(by_field))
+}
+
+/// The status of a form page: 422 when it comes back with messages, else 200.
+pub fn form_status(refused: bool) -> StatusCode {
+    if refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
 
 /// A finding as the back office and the checker page list it.
 #[derive(Debug, Serialize)]
@@ -79,5 +163,45 @@ mod tests {
             minijinja::context! { office => minijinja::context!{ slug => "a", name => "b" }, year => 2024, rows => Vec::<i32>::new(), article => "" },
         );
         assert!(r.is_ok(), "{:#}", r.err().unwrap());
+    }
+
+    #[test]
+    fn a_refused_field_is_marked_invalid_and_described_by_its_message() {
+        use super::{Choice, field_errors};
+        let errors = field_errors(&[("name", "请填写姓名或名称。".to_owned())]);
+        let html = super::render(
+            "admin/request_new.html",
+            minijinja::context! {
+                me => minijinja::context! { display_name => "甲", username => "a" },
+                csrf => "t",
+                agency => minijinja::context! { slug => "yiyuan-xili", name => "西里镇" },
+                form => minijinja::context! {
+                    kind => "business", name => "", id_document => "", contact => "", address => "",
+                    description => "", delivery => "电子邮件", arrived_on => "2025-03-01", confirmed_on => "",
+                },
+                channels => Vec::<i32>::new(),
+                kinds => Choice::all([("natural_person", "自然人"), ("business", "商业企业")]),
+                deliveries => Choice::all(gongkai_core::application::DELIVERY.map(|d| (d, d))),
+                errors,
+                today => "2025-03-01",
+                can_handle => true,
+            },
+        )
+        .unwrap();
+        assert!(html.contains(
+            r#"<input id="name" name="name" value="" aria-invalid="true" aria-describedby="name-error"><span id="name-error" class="field-error">请填写姓名或名称。</span>"#
+        ), "{html}");
+        assert!(
+            html.contains(r#"<input id="contact" name="contact" value=""></p>"#),
+            "a field without a message is not marked"
+        );
+        assert!(
+            html.contains(r#"type="date" value="2025-03-01" max="2025-03-01" required>"#),
+            "markup written in the template stays markup"
+        );
+        assert!(html.contains(
+            r#"<option value="">请选择</option><option value="natural_person">自然人</option><option value="business" selected>商业企业</option>"#
+        ));
+        assert!(html.contains(r#"<option value="电子邮件" selected>电子邮件</option>"#));
     }
 }

@@ -16,6 +16,10 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyAdmin, AgencyFounder, AgencyScope, Empowered, Requirement};
 use crate::session::{ActiveSession, Staff};
+use crate::views::Choice;
+
+/// The parent choice of an agency at the top of the tree.
+const NO_PARENT: &str = "（无上级）";
 
 /// The agencies the person may read, in tree order.
 pub async fn list(
@@ -44,36 +48,18 @@ pub struct AgencyForm {
     parent: String,
 }
 
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-}
-
 fn kinds() -> Vec<Choice> {
-    AgencyKind::ALL
-        .iter()
-        .map(|k| Choice {
-            value: k.key().into(),
-            label: k.label().into(),
-        })
-        .collect()
+    Choice::all(AgencyKind::ALL.map(|k| (k.key(), k.label())))
 }
 
 /// Agencies the person may put a new agency under; `None` in the list means "at the top".
 fn parent_choices(p: &Principal, agencies: &[Agency]) -> Vec<Choice> {
     let mut out = Vec::new();
     if p.can_create_agency(None) {
-        out.push(Choice {
-            value: String::new(),
-            label: "（无上级）".into(),
-        });
+        out.push(Choice::new("", NO_PARENT));
     }
     for (a, depth) in tree_order(agencies, |a| p.can_create_agency(Some(&a.slug))) {
-        out.push(Choice {
-            value: a.slug.to_string(),
-            label: format!("{}{}", "　".repeat(depth), a.name),
-        });
+        out.push(Choice::agency(a, depth));
     }
     out
 }
@@ -84,22 +70,17 @@ fn form_page(
     form: &AgencyForm,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let html = page(
+    super::form_page(
         s,
         "admin/agency_new.html",
+        error.is_some(),
         context! {
             form => Serde(form.clone()),
-            kinds => Serde(kinds()),
-            parents => Serde(parent_choices(&s.principal, agencies)),
+            kinds => kinds(),
+            parents => parent_choices(&s.principal, agencies),
             error,
         },
-    )?;
-    Ok((status, html).into_response())
+    )
 }
 
 /// The new-agency form.
@@ -205,14 +186,12 @@ async fn agency_page<R: Requirement>(
             })
         })
         .collect();
-    let grantable: Vec<Choice> = Role::ALL
-        .iter()
-        .filter(|r| p.can_grant(&agency.slug, **r))
-        .map(|r| Choice {
-            value: r.key().into(),
-            label: r.label().into(),
-        })
-        .collect();
+    let grantable = Choice::all(
+        Role::ALL
+            .into_iter()
+            .filter(|r| p.can_grant(&agency.slug, *r))
+            .map(|r| (r.key(), r.label())),
+    );
     let members_below = tree_order(agencies, |a| {
         a.parent.as_ref() == Some(&agency.slug) && p.can_read(&a.slug, &tree)
     });
@@ -228,19 +207,13 @@ async fn agency_page<R: Requirement>(
             .map(ToString::to_string)
             .unwrap_or_default(),
     };
-    let mut parents = vec![Choice {
-        value: String::new(),
-        label: "（无上级）".into(),
-    }];
+    let mut parents = vec![Choice::new("", NO_PARENT)];
     parents.extend(
         tree_order(agencies, |a| {
             a.slug != agency.slug && !tree.would_cycle(&agency.slug, &a.slug)
         })
         .into_iter()
-        .map(|(a, d)| Choice {
-            value: a.slug.to_string(),
-            label: format!("{}{}", "　".repeat(d), a.name),
-        }),
+        .map(|(a, d)| Choice::agency(a, d)),
     );
     page(
         s,

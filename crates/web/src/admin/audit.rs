@@ -12,6 +12,7 @@ use super::{page, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{Auditor, Empowered};
+use crate::views::Choice;
 
 /// The filter form (all optional).
 #[derive(Debug, Deserialize, Default, Serialize, Clone)]
@@ -34,12 +35,6 @@ struct Row {
     action: String,
     target: String,
     summary: String,
-}
-
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
 }
 
 /// Audit records the person may see: everything for a system administrator; the agencies they
@@ -97,10 +92,7 @@ pub async fn list(
         .collect();
     let choices: Vec<Choice> = tree_order(&agencies, |a| p.can_audit(&a.slug, &tree))
         .into_iter()
-        .map(|(a, d)| Choice {
-            value: a.slug.to_string(),
-            label: format!("{}{}", "　".repeat(d), a.name),
-        })
+        .map(|(a, d)| Choice::agency(a, d))
         .collect();
     let actions = state.store.audit_actions().await?;
     page(

@@ -6,7 +6,6 @@
 //! agency's case officers and administrators — not to the oversight office.
 
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use gongkai_core::Rejection;
@@ -28,6 +27,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyScope, CaseOfficer, LetterPath, RequestPath, Requirement};
 use crate::portal::requests::{RequestForm, new_request};
+use crate::views::{AgencyView, Choice, field_errors};
 use gongkai_core::application::DELIVERY;
 
 /// `?filter=` of the queue.
@@ -138,7 +138,7 @@ pub async fn queue(
         s,
         "admin/requests.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             rows => Serde(rows),
             counts => Serde(counts),
             can_handle => scope.may(Duty::HandleRequests),
@@ -149,17 +149,15 @@ pub async fn queue(
     Ok(html.into_response())
 }
 
-#[derive(Serialize)]
-struct Choice {
-    value: &'static str,
-    label: &'static str,
+/// A person requests and messages can be assigned to.
+#[derive(Debug, Serialize)]
+pub(crate) struct Officer {
+    pub(crate) id: i64,
+    pub(crate) name: String,
 }
 
-/// The agency's case officers, for the assignment list.
-pub(crate) async fn officers(
-    state: &AppState,
-    agency: &Agency,
-) -> Result<Vec<(i64, String)>, AppError> {
+/// The agency's case officers, for the assignment lists (the rule is `core::auth::assignable`).
+pub(crate) async fn officers(state: &AppState, agency: &Agency) -> Result<Vec<Officer>, AppError> {
     let grants = state.store.all_grants().await?;
     let users = state.store.list_users().await?;
     Ok(users
@@ -168,7 +166,10 @@ pub(crate) async fn officers(
             let theirs = grants.iter().filter(|(id, _)| *id == u.id).map(|(_, g)| g);
             assignable(u.disabled, theirs, &agency.slug)
         })
-        .map(|u| (u.id, u.display_name))
+        .map(|u| Officer {
+            id: u.id,
+            name: u.display_name,
+        })
         .collect())
 }
 
@@ -199,12 +200,7 @@ async fn case_page<R: Requirement>(
         .iter()
         .map(|st| context! { what => st.event.summary(), actor => st.actor.clone(), at => gongkai_store::audit_time(st.at.timestamp_millis()) })
         .collect();
-    let outcomes: Vec<Choice> = Outcome::decidable()
-        .map(|o| Choice {
-            value: o.key(),
-            label: o.label(),
-        })
-        .collect();
+    let outcomes = Choice::all(Outcome::decidable().map(|o| (o.key(), o.label())));
     let letters: Vec<_> = state
         .store
         .letters_of(&agency.slug, code)
@@ -238,17 +234,13 @@ async fn case_page<R: Requirement>(
     } else {
         Vec::new()
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     let status_key = st.status.key();
-    let html = page(
+    super::form_page(
         s,
         "admin/request.html",
+        error.is_some(),
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             code,
             request => context! {
                 status => st.status.label(),
@@ -281,17 +273,16 @@ async fn case_page<R: Requirement>(
             history,
             letters,
             cases,
-            case_kinds => CaseKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
-            case_results => CaseResult::ALL.map(|r| context! { value => r.key(), label => r.label() }),
-            officers => officers.into_iter().map(|(id, name)| context! { id, name }).collect::<Vec<_>>(),
+            case_kinds => Choice::all(CaseKind::ALL.map(|k| (k.key(), k.label()))),
+            case_results => Choice::all(CaseResult::ALL.map(|r| (r.key(), r.label()))),
+            officers => Serde(officers),
             can_handle => scope.may(Duty::HandleRequests),
-            outcomes => Serde(outcomes),
+            outcomes,
             today => today.to_string(),
             error,
             notice,
         },
-    )?;
-    Ok((status, html).into_response())
+    )
 }
 
 /// One request.
@@ -443,8 +434,8 @@ pub async fn assign(
         None
     } else {
         let id: i64 = form.assignee.trim().parse().unwrap_or(-1);
-        match officers.iter().find(|(o, _)| *o == id) {
-            Some((id, name)) => Some((*id, name.as_str())),
+        match officers.iter().find(|o| o.id == id) {
+            Some(o) => Some((o.id, o.name.as_str())),
             None => {
                 return case_page(
                     &state,
@@ -573,28 +564,21 @@ fn register_page<R: Requirement>(
     errors: &[(&str, String)],
 ) -> Result<Response, AppError> {
     let (s, agency) = (&scope.staff, &scope.agency);
-    let errors: std::collections::BTreeMap<&str, &str> =
-        errors.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let html = page(
+    super::form_page(
         s,
         "admin/request_new.html",
+        !errors.is_empty(),
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             form => Serde(form.clone()),
             channels => Channel::REGISTERED_BY_STAFF.map(|c| context! { value => c.key(), label => c.label(), rule => c.receipt_rule(), confirm => c.needs_confirmation() }),
-            kinds => RequesterKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
-            deliveries => DELIVERY,
-            errors => Serde(errors),
+            kinds => Choice::all(RequesterKind::ALL.map(|k| (k.key(), k.label()))),
+            deliveries => Choice::all(DELIVERY.map(|d| (d, d))),
+            errors => field_errors(errors),
             today => state.clock.today().to_string(),
             can_handle => scope.may(Duty::HandleRequests),
         },
-    )?;
-    Ok((status, html).into_response())
+    )
 }
 
 /// The form for requests that came by counter, post, fax or e-mail.

@@ -10,6 +10,7 @@ use super::page;
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyAdmin, AgencyScope, ChannelPath};
+use crate::views::AgencyView;
 use gongkai_core::auth::Duty;
 use gongkai_core::channel::{ChannelKind, NewChannel, Target};
 use gongkai_jobs::deliver::{WebhookConfig, WechatConfig};
@@ -45,7 +46,7 @@ pub async fn list(State(state): State<AppState>, scope: AgencyScope) -> Result<R
         s,
         "admin/channels.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             channels,
             deliveries => Serde(deliveries),
             can_edit => scope.may(Duty::Administer),

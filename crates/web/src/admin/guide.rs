@@ -11,6 +11,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyAdmin, AgencyScope, Requirement};
 use crate::portal::guide::{column_row, default_guide, versions};
+use crate::views::AgencyView;
 use gongkai_core::auth::Duty;
 
 /// The guide editor.
@@ -25,7 +26,7 @@ pub async fn edit(State(state): State<AppState>, scope: AgencyScope) -> Result<R
         s,
         "admin/guide.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             body,
             can_edit => scope.may(Duty::Administer),
             versions => versions.iter().map(|v| context! { version => v.version, note => v.note.clone(), actor => v.actor.clone(), saved => gongkai_store::audit_time(v.saved.timestamp_millis()) }).collect::<Vec<_>>(),
@@ -94,11 +95,12 @@ async fn render_catalogue_editor<R: Requirement>(
         .into_iter()
         .map(|(c, count)| column_row(&c, count))
         .collect();
-    let mut html = page(
+    super::form_page(
         s,
         "admin/catalogue.html",
+        error.is_some(),
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             text,
             suggested,
             error => error.clone(),
@@ -107,12 +109,7 @@ async fn render_catalogue_editor<R: Requirement>(
             year => chrono::Datelike::year(&state.clock.today()),
             versions,
         },
-    )?
-    .into_response();
-    if error.is_some() {
-        *html.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(html)
+    )
 }
 
 /// The catalogue form.

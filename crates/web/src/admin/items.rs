@@ -3,7 +3,6 @@
 //! `core::item`, every version, and the 20-working-day publication deadline of 条例 第二十六条.
 
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use gongkai_core::item::{
@@ -24,6 +23,7 @@ use crate::extract::{
     AgencyScope, DraftAttachmentPath, DraftPath, Drafter, ItemReviewer, VersionPath,
 };
 use crate::session::ActiveSession;
+use crate::views::{AgencyView, Choice, field_errors};
 
 /// Rich text that survives: paragraphs, headings, lists, tables, emphasis, links and images —
 /// no scripts, styles, event handlers or frames (ammonia's allowlist).
@@ -115,7 +115,7 @@ pub async fn list(
         s,
         "admin/items.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             mine => Serde(mine),
             rows => Serde(rows),
             can_draft => me.drafter,
@@ -274,21 +274,15 @@ async fn draft_page(
         .and_then(|c| c.formed_on)
         .map(|f| publication_risk(&state.calendar, f, period, status, today));
     let review = draft.as_ref().map(|d| &d.summary.review);
-    let errors: std::collections::BTreeMap<&str, &str> =
-        errors.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let code = if errors.is_empty() && error.is_none() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let html = page(
+    super::form_page(
         s,
         "admin/item.html",
+        !errors.is_empty() || error.is_some(),
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             id,
             form => Serde(form.clone()),
-            errors => Serde(errors),
+            errors => field_errors(errors),
             error,
             notice,
             editable,
@@ -305,10 +299,10 @@ async fn draft_page(
             can_withdraw => review.is_some_and(|r| r.may(&ReviewStep::Withdraw { reason: "-".into() }, me)),
             steps => draft.as_ref().map(|d| d.steps.iter().map(|(st, who, at)| context! { what => st.summary(), who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
             versions => draft.as_ref().map(|d| d.versions.iter().map(|(v, who, at)| context! { version => v, who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
-            categories => state.store.categories(&agency.slug).await?,
+            categories => Choice::all(state.store.categories(&agency.slug).await?.into_iter().map(|c| (c.clone(), c))),
             topics => gongkai_core::item::TOPICS,
-            attributes => Attribute::ALL.map(|a| context! { value => a.key(), label => a.label() }),
-            kinds => DocKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
+            attributes => Choice::all(Attribute::ALL.map(|a| (a.key(), a.label()))),
+            kinds => Choice::all(DocKind::ALL.map(|k| (k.key(), k.label()))),
             policies => policies.iter().filter(|p| p.content.as_ref().is_some_and(|c| c.kind.is_some_and(DocKind::needs_interpretation))).map(|p| context! { id => p.id, title => p.title.clone() }).collect::<Vec<_>>(),
             preview => content.map(|c| minijinja::Value::from_safe_string(c.body_html.clone())),
             attachments => match id {
@@ -316,8 +310,7 @@ async fn draft_page(
                 None => Vec::new(),
             },
         },
-    )?;
-    Ok((code, html).into_response())
+    )
 }
 
 /// A new draft's form.
@@ -618,7 +611,7 @@ pub async fn version(
         s,
         "admin/item_version.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             id,
             version,
             c => Serde(&content),

@@ -17,7 +17,7 @@ pub mod supervision;
 pub mod users;
 pub mod workspace;
 
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use gongkai_core::Agency;
 use gongkai_core::auth::{Hierarchy, Power};
 use minijinja::context;
@@ -228,6 +228,17 @@ pub fn page(s: &ActiveSession, name: &str, extra: Value) -> Result<Html<String>,
         ..extra
     };
     Ok(Html(views::render(name, ctx)?))
+}
+
+/// A back-office page with a form: answered 422 when it comes back `refused` (with the form's
+/// messages), else 200.
+pub fn form_page(
+    s: &ActiveSession,
+    name: &str,
+    refused: bool,
+    extra: Value,
+) -> Result<Response, AppError> {
+    Ok((views::form_status(refused), page(s, name, extra)?).into_response())
 }
 
 /// Every agency and the tree they form.

@@ -15,6 +15,7 @@ use super::{page, report_year};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyScope, YearPath};
+use crate::views::AgencyView;
 
 #[derive(Serialize)]
 struct Row {
@@ -103,7 +104,7 @@ pub async fn show(
         s,
         "admin/summary.html",
         context! {
-            office => context! { slug => office.slug.to_string(), name => office.name.clone() },
+            office => AgencyView::from(&office),
             year,
             rows => Serde(rows),
             article => minijinja::Value::from_safe_string(article),

@@ -19,6 +19,7 @@ use super::{page, tree};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyAdmin, AgencyScope, CaseOfficerOrAdmin, MessagePath};
+use crate::views::{AgencyView, Choice};
 
 fn invalid(e: StoreError) -> AppError {
     e.into()
@@ -70,7 +71,7 @@ pub async fn messages(
         s,
         "admin/messages.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             rows, stats => reply_times, year, target => REPLY_WORKING_DAYS,
         },
     )?
@@ -99,11 +100,11 @@ pub async fn message(
         s,
         "admin/message.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             m => Serde(&m),
             kind => m.kind.label(),
             can_reply,
-            officers => officers.into_iter().map(|(id, name)| context! { id, name }).collect::<Vec<_>>(),
+            officers => Serde(officers),
         },
     )?
     .into_response())
@@ -125,7 +126,7 @@ pub async fn assign_message(
 ) -> Result<Response, AppError> {
     let (s, agency) = (&scope.staff, &scope.agency);
     let officers = crate::admin::cases::officers(&state, agency).await?;
-    if !officers.iter().any(|(id, _)| *id == form.user) {
+    if !officers.iter().any(|o| o.id == form.user) {
         return Err(AppError::Unprocessable(
             "只能交办给本机关的依申请公开经办人。".into(),
         ));
@@ -182,7 +183,7 @@ pub async fn evaluations(
         s,
         "admin/evaluations.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             year,
             quarters => quarters.iter().map(|(n, st)| context! {
                 quarter => n, count => st.count, average => st.average(), satisfied => st.satisfied_percent(),
@@ -217,11 +218,11 @@ pub async fn proposals(
         s,
         "admin/proposals.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             rows,
             can_edit => scope.may(Duty::Administer),
             year => state.clock.today().year(),
-            kinds => ProposalKind::ALL.iter().map(|k| context! { value => k.key(), label => k.label() }).collect::<Vec<_>>(),
+            kinds => Choice::all(ProposalKind::ALL.map(|k| (k.key(), k.label()))),
         },
     )?
     .into_response())
@@ -404,7 +405,7 @@ pub async fn accountability(
         s,
         "admin/accountability.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             year,
             per_agency,
             officers => officers.into_iter().map(|(name, r)| context! { name, r => Serde(r) }).collect::<Vec<_>>(),

@@ -1,7 +1,6 @@
 //! Accounts: listing, creating (with a one-time password), resetting passwords, disabling.
 
 use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_core::auth::{
     FirstRoleError, Grant, Hierarchy, hash_password, parse_display_name,
@@ -19,6 +18,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AccountManager, Empowered, UserScope};
 use crate::session::ActiveSession;
+use crate::views::Choice;
 
 #[derive(Serialize)]
 struct UserRow {
@@ -84,12 +84,6 @@ pub struct UserForm {
     system_admin: String,
 }
 
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-}
-
 fn user_form(
     s: &ActiveSession,
     agencies: &[Agency],
@@ -99,29 +93,15 @@ fn user_form(
     let p = &s.principal;
     let choices: Vec<Choice> = tree_order(agencies, |a| p.can_administer(&a.slug))
         .into_iter()
-        .map(|(a, d)| Choice {
-            value: a.slug.to_string(),
-            label: format!("{}{}", "　".repeat(d), a.name),
-        })
+        .map(|(a, d)| Choice::agency(a, d))
         .collect();
-    let roles: Vec<Choice> = p
-        .grantable_roles()
-        .map(|r| Choice {
-            value: r.key().into(),
-            label: r.label().into(),
-        })
-        .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let html = page(
+    let roles = Choice::all(p.grantable_roles().map(|r| (r.key(), r.label())));
+    super::form_page(
         s,
         "admin/user_new.html",
-        context! { form => Serde(form.clone()), agencies => Serde(choices), roles => Serde(roles), error },
-    )?;
-    Ok((status, html).into_response())
+        error.is_some(),
+        context! { form => Serde(form.clone()), agencies => choices, roles, error },
+    )
 }
 
 /// The new-account form.

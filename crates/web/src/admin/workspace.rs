@@ -23,7 +23,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyScope, ReportEditor, Requirement, YearPath};
 use crate::session::ActiveSession;
-use crate::views::FindingRow;
+use crate::views::{AgencyView, FindingRow};
 
 /// The form's fields: one per part of [`PARTS`].
 #[derive(Debug, Deserialize, Default)]
@@ -195,7 +195,7 @@ async fn render(
         c.staff,
         "admin/workspace.html",
         context! {
-            agency => context! { slug => c.agency.slug.to_string(), name => c.agency.name.clone() },
+            agency => AgencyView::from(c.agency),
             year => c.year,
             generated => context! { proactive => report.sections.proactive.clone(), on_request => report.sections.on_request.clone(), fees => report.sections.fees.clone() },
             parts => Serde(parts),

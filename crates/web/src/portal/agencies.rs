@@ -3,7 +3,6 @@
 
 use axum::extract::State;
 use axum::response::Html;
-use gongkai_core::Agency;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
@@ -11,24 +10,7 @@ use serde::Serialize;
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::PublicAgency;
-use crate::views;
-
-#[derive(Serialize)]
-pub(crate) struct AgencyView {
-    slug: String,
-    name: String,
-    kind: &'static str,
-}
-
-impl From<&Agency> for AgencyView {
-    fn from(a: &Agency) -> Self {
-        Self {
-            slug: a.slug.to_string(),
-            name: a.name.clone(),
-            kind: a.kind.label(),
-        }
-    }
-}
+use crate::views::{self, AgencyView};
 
 #[derive(Serialize)]
 struct Branch {
@@ -106,7 +88,7 @@ pub async fn agency(
     page(
         "portal/agency.html",
         context! {
-            agency => Serde(AgencyView::from(&agency)),
+            agency => AgencyView::from(&agency),
             parent => Serde(parent),
             members => Serde(members),
             years => Serde(years),

@@ -10,7 +10,7 @@ use minijinja::context;
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::PublicAgency;
-use crate::views;
+use crate::views::{self, AgencyView};
 
 pub(crate) async fn default_guide(state: &AppState, agency: &Agency) -> Result<String, AppError> {
     let parent = match &agency.parent {
@@ -54,7 +54,7 @@ pub async fn show(
     let html = views::render(
         "portal/guide.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(&agency),
             body => minijinja::Value::from_safe_string(body),
             version,
             saved,
@@ -80,7 +80,7 @@ pub async fn catalogue(
     let html = views::render(
         "portal/catalogue.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(&agency),
             rows,
             versions,
         },

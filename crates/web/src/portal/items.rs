@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{ItemAttachmentPath, ItemPath, PublicAgency};
-use crate::views;
+use crate::views::{self, AgencyView};
 
 /// Items per list page.
 pub const PER_PAGE: u32 = 20;
@@ -103,7 +103,7 @@ pub async fn list(
     html(
         "portal/items.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(&agency),
             categories,
             category,
             rows => Serde(items.iter().map(row).collect::<Vec<_>>()),
@@ -227,7 +227,7 @@ pub async fn show(
     let mut response = html(
         "portal/item.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(&agency),
             item => Serde(row(&item)),
             meta => metadata(&agency.name, &item, c),
             body,
@@ -342,7 +342,7 @@ pub async fn feed(
     let xml = views::render(
         "portal/feed.xml",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(&agency),
             category,
             origin => origin(&headers),
             updated => updated.to_string(),

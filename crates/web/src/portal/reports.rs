@@ -6,12 +6,12 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
-use minijinja::value::Serde;
 
-use super::agencies::{AgencyView, page};
+use super::agencies::page;
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{PublicAgency, ReportFilePath, YearPath};
+use crate::views::AgencyView;
 
 /// A year whose report the public can read (`core::report::year`); anything else is 404.
 fn report_year(state: &AppState, year: &str) -> Result<i32, AppError> {
@@ -50,7 +50,7 @@ pub async fn report(
         "portal/report.html",
         context! {
             title => report.title(),
-            agency => Serde(AgencyView::from(&agency)),
+            agency => AgencyView::from(&agency),
             year,
             preview => history.is_empty(),
             history,

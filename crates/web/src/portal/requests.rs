@@ -22,6 +22,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{PublicAgency, PublicLetterPath};
 use crate::session::{Visitor, render_form as render};
+use crate::views::{AgencyView, Choice, field_errors};
 use gongkai_store::By;
 
 /// The form's fields (also the JSON API's, less the agency).
@@ -139,12 +140,6 @@ pub(crate) async fn register_online(
     })
 }
 
-#[derive(Serialize)]
-struct Choice {
-    value: &'static str,
-    label: &'static str,
-}
-
 fn form_page(
     state: &AppState,
     visitor: &Visitor,
@@ -153,26 +148,18 @@ fn form_page(
     errors: &[(&str, String)],
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let kinds: Vec<Choice> = RequesterKind::ALL
-        .iter()
-        .map(|k| Choice {
-            value: k.key(),
-            label: k.label(),
-        })
-        .collect();
-    let errors: std::collections::BTreeMap<&str, &str> =
-        errors.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let kinds = Choice::all(RequesterKind::ALL.map(|k| (k.key(), k.label())));
     render(
         state,
         visitor,
         status,
         "portal/request_new.html",
         context! {
-            agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
+            agency => AgencyView::from(a),
             form => Serde(form.clone()),
-            kinds => Serde(kinds),
-            deliveries => DELIVERY,
-            errors => Serde(errors),
+            kinds,
+            deliveries => Choice::all(DELIVERY.map(|d| (d, d))),
+            errors => field_errors(errors),
         },
     )
 }
@@ -254,7 +241,7 @@ pub async fn track(
     PublicAgency(a): PublicAgency,
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, AppError> {
-    let agency_ctx = context! { slug => a.slug.to_string(), name => a.name.clone() };
+    let agency_ctx = AgencyView::from(&a);
     if q.code.is_empty() {
         return render(
             &state,

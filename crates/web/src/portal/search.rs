@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::views;
+use crate::views::{self, Choice};
 
 /// Hits per page.
 const PER_PAGE: usize = 20;
@@ -102,7 +102,7 @@ pub async fn page(
             form => context! { agency => form.agency.clone(), category => form.category.clone(), year => form.year.clone(), kind => form.kind.clone() },
             agencies => agencies.iter().map(|a| context! { slug => a.slug.to_string(), name => a.name.clone() }).collect::<Vec<_>>(),
             years => (gongkai_core::report::year::FIRST_YEAR..=this_year).rev().collect::<Vec<_>>(),
-            kinds => gongkai_core::item::DocKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
+            kinds => Choice::all(gongkai_core::item::DocKind::ALL.map(|k| (k.key(), k.label()))),
             hits,
             total,
             page,

@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::PublicAgency;
 use crate::session::{Visitor, render_form as render};
+use crate::views::{AgencyView, Choice, field_errors};
 
 /// How many public submissions one address may make per hour: messages, evaluations.
 const PER_HOUR: [(&str, usize); 2] = [("message", 10), ("evaluation", 30)];
@@ -58,11 +59,8 @@ fn address(
     crate::session::client_address(headers, peer, state.settings.trust_forwarded_for)
 }
 
-fn kinds() -> Vec<minijinja::Value> {
-    MessageKind::ALL
-        .iter()
-        .map(|k| context! { value => k.key(), label => k.label() })
-        .collect()
+fn kinds() -> Vec<Choice> {
+    Choice::all(MessageKind::ALL.map(|k| (k.key(), k.label())))
 }
 
 /// The message form as posted (`may_publish` is a checkbox).
@@ -113,7 +111,7 @@ pub async fn list(
         .collect();
     let html = crate::views::render(
         "portal/messages.html",
-        context! { agency => context! { slug => a.slug.to_string(), name => a.name.clone() }, rows },
+        context! { agency => AgencyView::from(&a), rows },
     )?;
     Ok(Html(html).into_response())
 }
@@ -126,17 +124,15 @@ fn form_page(
     errors: &[(&'static str, String)],
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let errors: std::collections::BTreeMap<&str, String> =
-        errors.iter().map(|(k, v)| (*k, v.clone())).collect();
     render(
         state,
         visitor,
         status,
         "portal/message_new.html",
         context! {
-            agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
+            agency => AgencyView::from(a),
             form => minijinja::value::Serde(form),
-            errors,
+            errors => field_errors(errors),
             kinds => kinds(),
         },
     )
@@ -191,7 +187,7 @@ pub async fn submit(
         StatusCode::OK,
         "portal/message_done.html",
         context! {
-            agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
+            agency => AgencyView::from(&a),
             code,
             kind => MessageKind::from_key(&m.kind).map(MessageKind::label),
         },
@@ -213,7 +209,7 @@ pub async fn track(
     PublicAgency(a): PublicAgency,
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, AppError> {
-    let agency_ctx = context! { slug => a.slug.to_string(), name => a.name.clone() };
+    let agency_ctx = AgencyView::from(&a);
     let code = q.code.trim().to_uppercase();
     if code.is_empty() {
         return render(
@@ -293,7 +289,7 @@ pub async fn evaluate_form(
         StatusCode::OK,
         "portal/evaluate.html",
         context! {
-            agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
+            agency => AgencyView::from(&a),
             item => item.map(|i| context! { id => i.id, title => i.title }),
         },
     )
@@ -337,7 +333,7 @@ pub async fn evaluate(
         StatusCode::OK,
         "portal/evaluate_done.html",
         context! {
-            agency => context! { slug => a.slug.to_string(), name => a.name.clone() },
+            agency => AgencyView::from(&a),
             item,
         },
     )
@@ -370,7 +366,7 @@ pub async fn proposals(
         .collect();
     let html = crate::views::render(
         "portal/proposals.html",
-        context! { agency => context! { slug => a.slug.to_string(), name => a.name.clone() }, rows },
+        context! { agency => AgencyView::from(&a), rows },
     )?;
     Ok(Html(html).into_response())
 }
