@@ -259,6 +259,15 @@ impl Principal {
         self.is_system_admin || parent.is_some_and(|p| self.has_role(p, Role::AgencyAdmin))
     }
 
+    /// [`Self::can_create_agency`], or the refusal.
+    pub fn require_create_agency(&self, parent: Option<&Slug>) -> Result<(), Forbidden> {
+        if self.can_create_agency(parent) {
+            Ok(())
+        } else {
+            Err(Forbidden("您不能在所选上级机关下添加机关。".to_owned()))
+        }
+    }
+
     /// Whether the person holds `power` (which spans agencies): system administrators hold every
     /// power; an agency's administrators manage accounts and add agencies below theirs; they and
     /// the oversight office read the audit trail.
@@ -766,6 +775,8 @@ mod tests {
         assert!(admin.can_grant(&slug("town-a"), Role::CaseOfficer));
         assert!(!admin.can_grant(&slug("town-a"), Role::OversightOfficer));
         assert!(!admin.can_create_agency(None));
+        assert!(admin.require_create_agency(None).is_err());
+        assert!(admin.require_create_agency(Some(&slug("town-a"))).is_ok());
     }
 
     /// The county, two towns under it, and an agency elsewhere: each with its lineage.

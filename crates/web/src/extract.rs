@@ -19,6 +19,7 @@
 
 use std::marker::PhantomData;
 
+use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -45,32 +46,33 @@ impl Requirement for Read {
     const DUTY: Option<Duty> = None;
 }
 
+/// Declares marker types, each implementing `$trait` with its constant: what a route asks.
 macro_rules! requirements {
-    ($($(#[$doc:meta])* $name:ident => $duty:ident,)*) => {$(
+    ($trait:ident :: $constant:ident : $kind:ty = { $($(#[$doc:meta])* $name:ident => $value:expr,)* }) => {$(
         $(#[$doc])*
         #[derive(Debug)]
         pub struct $name;
 
-        impl Requirement for $name {
-            const DUTY: Option<Duty> = Some(Duty::$duty);
+        impl $trait for $name {
+            const $constant: $kind = $value;
         }
     )*};
 }
 
-requirements! {
+requirements! { Requirement::DUTY: Option<Duty> = {
     /// 起草人: drafts and edits items ([`Duty::Draft`]).
-    Drafter => Draft,
+    Drafter => Some(Duty::Draft),
     /// 起草人, 科室负责人 or 分管领导: takes review steps ([`Duty::Review`]).
-    ItemReviewer => Review,
+    ItemReviewer => Some(Duty::Review),
     /// 依申请公开经办人: registers and handles requests ([`Duty::HandleRequests`]).
-    CaseOfficer => HandleRequests,
+    CaseOfficer => Some(Duty::HandleRequests),
     /// 依申请公开经办人 or 机关管理员: assigns and answers messages ([`Duty::AnswerMessages`]).
-    CaseOfficerOrAdmin => AnswerMessages,
+    CaseOfficerOrAdmin => Some(Duty::AnswerMessages),
     /// 机关管理员 (or a system administrator): the agency's settings ([`Duty::Administer`]).
-    AgencyAdmin => Administer,
+    AgencyAdmin => Some(Duty::Administer),
     /// 机关管理员 or 分管领导: the annual report ([`Duty::EditReport`]).
-    ReportEditor => EditReport,
-}
+    ReportEditor => Some(Duty::EditReport),
+}}
 
 /// One agency as a signed-in person may see it, with the assurance that they meet `R`.
 #[derive(Debug)]
@@ -106,12 +108,23 @@ impl<R: Requirement> AgencyScope<R> {
     }
 }
 
-/// The `{slug}` of the route, as written.
-fn path_slug(params: &RawPathParams) -> Option<String> {
-    params
+/// The route's parameter `name`, as written (empty when the route has none).
+pub async fn path_param(
+    parts: &mut Parts,
+    state: &AppState,
+    name: &str,
+) -> Result<String, RawPathParamsRejection> {
+    let params = RawPathParams::from_request_parts(parts, state).await?;
+    Ok(params
         .iter()
-        .find(|(name, _)| *name == "slug")
+        .find(|(param, _)| *param == name)
         .map(|(_, value)| value.to_owned())
+        .unwrap_or_default())
+}
+
+/// The answer to a request an extractor stops.
+fn refuse(e: impl Into<AppError>) -> Response {
+    e.into().into_response()
 }
 
 impl<R: Requirement> FromRequestParts<AppState> for AgencyScope<R> {
@@ -122,26 +135,17 @@ impl<R: Requirement> FromRequestParts<AppState> for AgencyScope<R> {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Staff(staff) = Staff::from_request_parts(parts, state).await?;
-        let params = RawPathParams::from_request_parts(parts, state)
+        let raw = path_param(parts, state, "slug")
             .await
             .map_err(IntoResponse::into_response)?;
-        let raw = path_slug(&params).unwrap_or_default();
-        let not_found =
-            || AppError::NotFound(format!("没有您可以查看的机关“{raw}”。")).into_response();
+        let not_found = || refuse(AppError::NotFound(format!("没有您可以查看的机关“{raw}”。")));
         let slug = Slug::parse(&raw).map_err(|_| not_found())?;
-        let mut lineage = state
-            .store
-            .lineage(&slug)
-            .await
-            .map_err(|e| AppError::from(e).into_response())?;
+        let mut lineage = state.store.lineage(&slug).await.map_err(refuse)?;
         if !staff.principal.can_read_lineage(&lineage) {
             return Err(not_found());
         }
         if let Some(duty) = R::DUTY {
-            staff
-                .principal
-                .require(duty, &slug)
-                .map_err(|e| AppError::from(e).into_response())?;
+            staff.principal.require(duty, &slug).map_err(refuse)?;
         }
         let agency = lineage.remove(0);
         Ok(Self {
@@ -160,26 +164,14 @@ pub trait PowerRequirement: Send + Sync + 'static {
     const POWER: Power;
 }
 
-macro_rules! power_requirements {
-    ($($(#[$doc:meta])* $name:ident => $power:ident,)*) => {$(
-        $(#[$doc])*
-        #[derive(Debug)]
-        pub struct $name;
-
-        impl PowerRequirement for $name {
-            const POWER: Power = Power::$power;
-        }
-    )*};
-}
-
-power_requirements! {
+requirements! { PowerRequirement::POWER: Power = {
     /// A system administrator or any agency's 机关管理员: accounts ([`Power::ManageAccounts`]).
-    AccountManager => ManageAccounts,
+    AccountManager => Power::ManageAccounts,
     /// A system administrator or any agency's 机关管理员: new agencies ([`Power::AddAgencies`]).
-    AgencyFounder => AddAgencies,
+    AgencyFounder => Power::AddAgencies,
     /// A system administrator, 机关管理员 or 政务公开办: the audit trail ([`Power::ReadAudit`]).
-    Auditor => ReadAudit,
-}
+    Auditor => Power::ReadAudit,
+}}
 
 /// A signed-in person who holds the power `R` names (403 with its refusal otherwise).
 #[derive(Debug)]
@@ -197,10 +189,7 @@ impl<R: PowerRequirement> FromRequestParts<AppState> for Empowered<R> {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Staff(staff) = Staff::from_request_parts(parts, state).await?;
-        staff
-            .principal
-            .require_power(R::POWER)
-            .map_err(|e| AppError::from(e).into_response())?;
+        staff.principal.require_power(R::POWER).map_err(refuse)?;
         Ok(Self {
             staff,
             requirement: PhantomData,
@@ -253,23 +242,19 @@ impl<R: AccountRequirement> FromRequestParts<AppState> for UserScope<R> {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Staff(staff) = Staff::from_request_parts(parts, state).await?;
-        let params = RawPathParams::from_request_parts(parts, state)
+        let not_found = || refuse(AppError::NotFound("没有您可以查看的这个用户。".into()));
+        let id: i64 = path_param(parts, state, "id")
             .await
-            .map_err(IntoResponse::into_response)?;
-        let not_found = || AppError::NotFound("没有您可以查看的这个用户。".into()).into_response();
-        let id: i64 = params
-            .iter()
-            .find(|(name, _)| *name == "id")
-            .and_then(|(_, value)| value.parse().ok())
-            .ok_or_else(not_found)?;
-        let internal = |e| AppError::from(e).into_response();
+            .map_err(IntoResponse::into_response)?
+            .parse()
+            .map_err(|_| not_found())?;
         let user = state
             .store
             .find_user(id)
             .await
-            .map_err(internal)?
+            .map_err(refuse)?
             .ok_or_else(not_found)?;
-        let grants = state.store.grants_of(id).await.map_err(internal)?;
+        let grants = state.store.grants_of(id).await.map_err(refuse)?;
         if !staff.principal.can_see_account(id, &grants) {
             return Err(not_found());
         }
@@ -280,7 +265,7 @@ impl<R: AccountRequirement> FromRequestParts<AppState> for UserScope<R> {
             requirement: PhantomData,
         };
         if R::MANAGE && !scope.manageable() {
-            return Err(AppError::Forbidden(NOT_YOUR_ACCOUNT.to_owned()).into_response());
+            return Err(refuse(AppError::Forbidden(NOT_YOUR_ACCOUNT.to_owned())));
         }
         Ok(scope)
     }
@@ -303,14 +288,13 @@ pub async fn public_agency(state: &AppState, slug: &str) -> Result<Agency, AppEr
 }
 
 impl FromRequestParts<AppState> for PublicAgency {
-    type Rejection = AppError;
+    type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let params = RawPathParams::from_request_parts(parts, state)
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let slug = path_param(parts, state, "slug")
             .await
-            .map_err(|e| AppError::NotFound(format!("{}。", e.body_text())))?;
-        let slug = path_slug(&params).unwrap_or_default();
-        public_agency(state, &slug).await.map(Self)
+            .map_err(IntoResponse::into_response)?;
+        public_agency(state, &slug).await.map(Self).map_err(refuse)
     }
 }
 

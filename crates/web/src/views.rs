@@ -5,10 +5,14 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use axum::http::StatusCode;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use gongkai_core::Agency;
 use minijinja::Environment;
 use serde::Serialize;
+
+use crate::error::AppError;
+use gongkai_store::StoreError;
 
 /// Every template under `templates/`, embedded at build time (no list to keep by hand), named by
 /// its path there: `portal/…`, `admin/…`, `layout/…`.
@@ -109,12 +113,141 @@ pub fn field_errors(problems: &[(&str, String)]) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(by_field))
 }
 
+/// Why a form comes back, and with which status: 422 for a value the rules refuse, 409 for a value
+/// that is someone else's already (a name taken) — the same mapping as [`AppError`]'s.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    /// 422 or 409.
+    pub status: StatusCode,
+    /// What to change, in Chinese.
+    pub message: String,
+}
+
+impl Refused {
+    /// A value the rules refuse (422).
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: message.into(),
+        }
+    }
+
+    /// The refusal a store error is to a form: the rules' (422) or a conflict (409); anything else
+    /// is not the user's to fix and stays an error.
+    pub fn from_store(e: StoreError) -> Result<Self, AppError> {
+        match e {
+            StoreError::Rejected(why) => Ok(Self::invalid(why.message)),
+            StoreError::Conflict(why) => Ok(Self {
+                status: StatusCode::CONFLICT,
+                message: why,
+            }),
+            other => Err(other.into()),
+        }
+    }
+}
+
 /// The status of a form page: 422 when it comes back with messages, else 200.
 pub fn form_status(refused: bool) -> StatusCode {
     if refused {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
+    }
+}
+
+/// Documents served as pages (letters, reports) carry their own print styles and no scripts.
+pub const DOCUMENT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'";
+
+/// Percent-encodes a file name for `filename*` (RFC 5987).
+fn percent(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+/// A file answered with its type and `Content-Disposition` (and any further headers).
+pub fn file(
+    content_type: &str,
+    disposition: String,
+    more: &[(HeaderName, &str)],
+    body: impl IntoResponse,
+) -> Response {
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response();
+    for (name, value) in more {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            response.headers_mut().insert(name.clone(), v);
+        }
+    }
+    response
+}
+
+/// An uploaded attachment as a download: shown in place when a browser can (images, PDF),
+/// sandboxed, under its own name.
+pub fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    let inline = content_type.starts_with("image/") || content_type == "application/pdf";
+    let disposition = format!(
+        "{}; filename=\"attachment\"; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
+        percent(name)
+    );
+    let sandbox = [(
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; sandbox",
+    )];
+    file(content_type, disposition, &sandbox, bytes)
+}
+
+/// A workbook (XLSX) as a download named `name`.
+pub fn workbook(name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    file(
+        gongkai_docs::Format::Xlsx.content_type(),
+        disposition,
+        &[],
+        bytes,
+    )
+}
+
+/// A letter of a request: `docx` for the Word file, anything else for the printable page. Letters
+/// hold personal data: never kept by a cache.
+pub fn letter(l: &gongkai_core::letter::Letter, format: &str) -> Result<Response, AppError> {
+    let private = (header::CACHE_CONTROL, "private, no-store");
+    if format == "docx" {
+        let bytes = gongkai_docs::letter_docx(l).map_err(|e| AppError::Internal(e.into()))?;
+        let disposition = format!(
+            "attachment; filename=\"letter.docx\"; filename*=UTF-8''{}.docx",
+            percent(&l.number.replace(['〔', '〕'], "-"))
+        );
+        let docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+        Ok(file(docx, disposition, &[private], bytes))
+    } else {
+        let html = gongkai_docs::letter_html(l).map_err(|e| AppError::Internal(e.into()))?;
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CONTENT_SECURITY_POLICY, DOCUMENT_CSP),
+                private,
+            ],
+            html,
+        )
+            .into_response())
+    }
+}
+
+/// A size as people read it.
+pub fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        let tenths = bytes * 10 / (1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
     }
 }
 

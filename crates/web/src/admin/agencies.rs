@@ -2,7 +2,7 @@
 
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use gongkai_core::auth::{Power, Principal, Role};
 use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
 use gongkai_store::StoreError;
@@ -11,12 +11,12 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::NoticeQuery;
-use super::{notice, page, rows, tree, tree_order};
+use super::{back_to, notice, page, rows, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyAdmin, AgencyFounder, AgencyScope, Empowered, Requirement};
 use crate::session::{ActiveSession, Staff};
-use crate::views::Choice;
+use crate::views::{Choice, Refused};
 
 /// The parent choice of an agency at the top of the tree.
 const NO_PARENT: &str = "（无上级）";
@@ -68,17 +68,18 @@ fn form_page(
     s: &ActiveSession,
     agencies: &[Agency],
     form: &AgencyForm,
-    error: Option<String>,
+    refused: Option<Refused>,
 ) -> Result<Response, AppError> {
+    let status = refused.as_ref().map_or(StatusCode::OK, |r| r.status);
     super::form_page(
         s,
         "admin/agency_new.html",
-        error.is_some(),
+        status,
         context! {
             form => Serde(form.clone()),
             kinds => kinds(),
             parents => parent_choices(&s.principal, agencies),
-            error,
+            error => refused.map(|r| r.message),
         },
     )
 }
@@ -115,27 +116,19 @@ pub async fn create(
     let (agencies, _) = tree(&state).await?;
     let agency = match parse_agency(&form) {
         Ok(a) => a,
-        Err(e) => return form_page(&s, &agencies, &form, Some(e)),
+        Err(e) => return form_page(&s, &agencies, &form, Some(Refused::invalid(e))),
     };
-    if !s.principal.can_create_agency(agency.parent.as_ref()) {
-        return Err(AppError::Forbidden(
-            "您不能在所选上级机关下添加机关。".into(),
-        ));
-    }
-    match state
+    s.principal.require_create_agency(agency.parent.as_ref())?;
+    let refused = match state
         .store
         .insert_agency(&agency, s.by(state.clock.now()))
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/admin/agencies/{}?notice=agency_created",
-            agency.slug
-        ))
-        .into_response()),
-        Err(StoreError::Conflict(m)) => form_page(&s, &agencies, &form, Some(m)),
-        Err(StoreError::NotFound(m)) => form_page(&s, &agencies, &form, Some(format!("上级{m}"))),
-        Err(e) => Err(e.into()),
-    }
+        Ok(()) => return Ok(back_to(&agency, "?notice=agency_created")),
+        Err(StoreError::NotFound(m)) => Refused::invalid(format!("上级{m}")),
+        Err(e) => Refused::from_store(e)?,
+    };
+    form_page(&s, &agencies, &form, Some(refused))
 }
 
 #[derive(Serialize)]
@@ -267,25 +260,18 @@ pub async fn update(
             .map(ToString::to_string)
             .unwrap_or_default();
     }
-    let error = match parse_agency(&form) {
+    let refused = match parse_agency(&form) {
         Ok(updated) if let Err(why) = tree.check_parent(&updated.slug, updated.parent.as_ref()) => {
-            Some(why.message)
+            Refused::invalid(why.message)
         }
         Ok(updated) => match state.store.update_agency(&updated, scope.by(&state)).await {
-            Ok(()) => {
-                return Ok(Redirect::to(&format!(
-                    "/admin/agencies/{}?notice=agency_updated",
-                    agency.slug
-                ))
-                .into_response());
-            }
-            Err(StoreError::Conflict(m)) => Some(m),
-            Err(e) => return Err(e.into()),
+            Ok(()) => return Ok(back_to(agency, "?notice=agency_updated")),
+            Err(e) => Refused::from_store(e)?,
         },
-        Err(e) => Some(e),
+        Err(e) => Refused::invalid(e),
     };
-    let html = agency_page(&state, &scope, None, error).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+    let html = agency_page(&state, &scope, None, Some(refused.message)).await?;
+    Ok((refused.status, html).into_response())
 }
 
 /// The grant form's fields.
@@ -319,9 +305,7 @@ pub async fn grant(
 ) -> Result<Response, AppError> {
     let role = role_change(&scope, &form.role)?;
     let agency = &scope.agency;
-    let back = |n: &str| {
-        Redirect::to(&format!("/admin/agencies/{}?notice={n}", agency.slug)).into_response()
-    };
+    let back = |n: &str| back_to(agency, &format!("?notice={n}"));
     let Some(user) = state
         .store
         .find_user_by_username(form.username.trim().to_lowercase().as_str())
@@ -356,7 +340,7 @@ pub async fn revoke(
         .store
         .revoke_role(user_id, &agency.slug, role, scope.by(&state))
         .await?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}?notice=revoked", agency.slug)).into_response())
+    Ok(back_to(agency, "?notice=revoked"))
 }
 
 /// The reporting-date form's field.
@@ -388,11 +372,7 @@ pub async fn set_deadline(
         .store
         .set_report_deadline(&agency.slug, deadline, scope.by(&state))
         .await?;
-    Ok(Redirect::to(&format!(
-        "/admin/agencies/{}?notice=deadline_set",
-        agency.slug
-    ))
-    .into_response())
+    Ok(back_to(agency, "?notice=deadline_set"))
 }
 
 /// The letter settings form.
@@ -428,11 +408,7 @@ pub async fn letter_settings(
         .store
         .set_letter_settings(&agency.slug, &settings, scope.by(&state))
         .await?;
-    Ok(Redirect::to(&format!(
-        "/admin/agencies/{}?notice=letter_settings_saved",
-        agency.slug
-    ))
-    .into_response())
+    Ok(back_to(agency, "?notice=letter_settings_saved"))
 }
 
 /// `pattern`.
@@ -454,9 +430,5 @@ pub async fn index_pattern(
         .store
         .set_index_pattern(&agency.slug, form.pattern.trim(), scope.by(&state))
         .await?;
-    Ok(Redirect::to(&format!(
-        "/admin/agencies/{}?notice=index_pattern_saved",
-        agency.slug
-    ))
-    .into_response())
+    Ok(back_to(agency, "?notice=index_pattern_saved"))
 }

@@ -6,7 +6,7 @@
 //! agency's case officers and administrators — not to the oversight office.
 
 use axum::extract::{Form, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use gongkai_core::Rejection;
 use gongkai_core::auth::{Duty, assignable};
@@ -17,17 +17,16 @@ use gongkai_core::workflow::{Event, Urgency};
 use gongkai_core::{
     Agency, CaseKind, CaseResult, Channel, DecisionDetails, Outcome, RequesterKind,
 };
-use gongkai_store::StoreError;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
-use super::{notice, page};
+use super::{back_to, by_rules, notice, page};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyScope, CaseOfficer, LetterPath, RequestPath, Requirement};
 use crate::portal::requests::{RequestForm, new_request};
-use crate::views::{AgencyView, Choice, field_errors};
+use crate::views::{AgencyView, Choice, field_errors, form_status};
 use gongkai_core::application::DELIVERY;
 
 /// `?filter=` of the queue.
@@ -238,7 +237,7 @@ async fn case_page<R: Requirement>(
     super::form_page(
         s,
         "admin/request.html",
-        error.is_some(),
+        form_status(error.is_some()),
         context! {
             agency => AgencyView::from(agency),
             code,
@@ -373,11 +372,7 @@ fn event(form: &StepForm, nth_in_month: impl FnOnce() -> u32) -> Result<Event, S
 }
 
 fn back(agency: &Agency, code: &str, notice: &str) -> Response {
-    Redirect::to(&format!(
-        "/admin/agencies/{}/requests/{code}?notice={notice}",
-        agency.slug
-    ))
-    .into_response()
+    back_to(agency, &format!("/requests/{code}?notice={notice}"))
 }
 
 /// Applies a step through the workflow, issuing its letter; a refused step shows why and changes
@@ -401,16 +396,13 @@ pub async fn step(
         Ok(e) => e,
         Err(why) => return case_page(&state, &scope, &code, Some(why), None).await,
     };
-    match state
+    let applied = state
         .store
         .apply_request_event(&agency.slug, &code, &e, scope.by(&state), state.rules())
-        .await
-    {
+        .await;
+    match by_rules(applied)? {
         Ok(_) => Ok(back(agency, &code, "step_done")),
-        Err(StoreError::Rejected(why)) => {
-            case_page(&state, &scope, &code, Some(why.message), None).await
-        }
-        Err(e) => Err(e.into()),
+        Err(why) => case_page(&state, &scope, &code, Some(why.message), None).await,
     }
 }
 
@@ -475,52 +467,66 @@ pub async fn case(
     Form(form): Form<CaseForm>,
 ) -> Result<Response, AppError> {
     let agency = &scope.agency;
-    let result = if form.case_id.trim().is_empty() {
-        let kind = form.kind.parse::<CaseKind>();
-        match (kind, date(&form.filed_on)) {
-            (Ok(kind), Ok(on)) => {
+    let saved = match form.parse() {
+        Ok(CaseStep::File(case)) => {
+            let by = scope.by(&state);
+            by_rules(
                 state
                     .store
-                    .record_request_case(
-                        &agency.slug,
-                        &code,
-                        &gongkai_store::NewCase {
-                            kind,
-                            filed_on: on,
-                            note: form.note.clone(),
-                        },
-                        scope.by(&state),
-                    )
-                    .await
-            }
-            (Err(_), _) => Err(StoreError::Rejected(Rejection::field(
-                "kind",
-                "请选择案件类型。",
-            ))),
-            (_, Err(why)) => Err(StoreError::Rejected(Rejection::new(why))),
+                    .record_request_case(&agency.slug, &code, &case, by)
+                    .await,
+            )?
         }
-    } else {
-        let id: i64 = form.case_id.trim().parse().unwrap_or(-1);
-        match (form.result.parse::<CaseResult>(), date(&form.concluded_on)) {
-            (Ok(r), Ok(on)) => {
+        Ok(CaseStep::Conclude { id, on, result }) => {
+            let by = scope.by(&state);
+            by_rules(
                 state
                     .store
-                    .conclude_case(&agency.slug, id, on, r, scope.by(&state))
-                    .await
-            }
-            (Err(_), _) => Err(StoreError::Rejected(Rejection::field(
-                "result",
-                "请选择审结结果。",
-            ))),
-            (_, Err(why)) => Err(StoreError::Rejected(Rejection::new(why))),
+                    .conclude_case(&agency.slug, id, on, result, by)
+                    .await,
+            )?
         }
+        Err(why) => Err(why),
     };
-    match result {
+    match saved {
         Ok(()) => Ok(back(agency, &code, "case_saved")),
-        Err(StoreError::Rejected(why)) => {
-            case_page(&state, &scope, &code, Some(why.message), None).await
+        Err(why) => case_page(&state, &scope, &code, Some(why.message), None).await,
+    }
+}
+
+/// What the case form asks: a new case, or the result of one.
+enum CaseStep {
+    File(gongkai_store::NewCase),
+    Conclude {
+        id: i64,
+        on: NaiveDate,
+        result: CaseResult,
+    },
+}
+
+impl CaseForm {
+    fn parse(&self) -> Result<CaseStep, Rejection> {
+        if self.case_id.trim().is_empty() {
+            let kind = self
+                .kind
+                .parse::<CaseKind>()
+                .map_err(|_| Rejection::field("kind", "请选择案件类型。"))?;
+            Ok(CaseStep::File(gongkai_store::NewCase {
+                kind,
+                filed_on: date(&self.filed_on).map_err(Rejection::new)?,
+                note: self.note.clone(),
+            }))
+        } else {
+            let result = self
+                .result
+                .parse::<CaseResult>()
+                .map_err(|_| Rejection::field("result", "请选择审结结果。"))?;
+            Ok(CaseStep::Conclude {
+                id: self.case_id.trim().parse().unwrap_or(-1),
+                on: date(&self.concluded_on).map_err(Rejection::new)?,
+                result,
+            })
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -543,7 +549,7 @@ pub async fn letter(
         .letter(&scope.agency.slug, &code, letter)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这份文书。".into()))?;
-    crate::portal::requests::letter_response(&l, &q.format)
+    crate::views::letter(&l, &q.format)
 }
 
 /// The staff registration form's fields: the public form's, plus how and when it arrived.
@@ -567,7 +573,7 @@ fn register_page<R: Requirement>(
     super::form_page(
         s,
         "admin/request_new.html",
-        !errors.is_empty(),
+        form_status(!errors.is_empty()),
         context! {
             agency => AgencyView::from(agency),
             form => Serde(form.clone()),

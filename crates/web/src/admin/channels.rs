@@ -1,12 +1,12 @@
 //! The agency's publication channels (webhook, WeChat official account) and their deliveries.
 
 use axum::extract::{Form, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
 
-use super::page;
+use super::{back_to, page};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyAdmin, AgencyScope, ChannelPath};
@@ -104,7 +104,7 @@ pub async fn add(
         .store
         .add_channel(&agency.slug, kind.key(), &name, &config, scope.by(&state))
         .await?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}/channels", agency.slug)).into_response())
+    Ok(back_to(agency, "/channels"))
 }
 
 /// `active`: `on` or anything else.
@@ -126,5 +126,5 @@ pub async fn set_active(
         .store
         .set_channel_active(&agency.slug, id, f.active == "on", s.by(state.clock.now()))
         .await?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}/channels", agency.slug)).into_response())
+    Ok(back_to(agency, "/channels"))
 }

@@ -2,11 +2,11 @@
 //! and the portal shows the newest.
 
 use axum::extract::{Form, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::page;
+use super::{back_to, page};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyAdmin, AgencyScope, Requirement};
@@ -61,7 +61,7 @@ pub async fn save(
             s.by(state.clock.now()),
         )
         .await?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}/guide", agency.slug)).into_response())
+    Ok(back_to(agency, "/guide"))
 }
 
 /// The catalogue editor (机关管理员): the columns in order, one per line.
@@ -98,7 +98,7 @@ async fn render_catalogue_editor<R: Requirement>(
     super::form_page(
         s,
         "admin/catalogue.html",
-        error.is_some(),
+        crate::views::form_status(error.is_some()),
         context! {
             agency => AgencyView::from(agency),
             text,
@@ -143,5 +143,5 @@ pub async fn save_catalogue(
         .store
         .set_catalogue(&agency.slug, &columns, s.by(state.clock.now()))
         .await?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}/catalogue", agency.slug)).into_response())
+    Ok(back_to(agency, "/catalogue"))
 }

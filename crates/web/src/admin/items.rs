@@ -3,27 +3,26 @@
 //! `core::item`, every version, and the 20-working-day publication deadline of 条例 第二十六条.
 
 use axum::extract::{Form, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use gongkai_core::item::{
     Attribute, DocKind, ItemContent, ItemStatus, PublicationRisk, ReviewStep, Validity,
     publication_risk,
 };
-use gongkai_core::{Agency, Slug};
-use gongkai_store::StoreError;
+use gongkai_core::{Agency, Rejection, Slug};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::NoticeQuery;
-use super::{notice, page};
+use super::{back_to, by_rules, notice, page};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{
-    AgencyScope, DraftAttachmentPath, DraftPath, Drafter, ItemReviewer, VersionPath,
+    AgencyScope, DraftAttachmentPath, DraftPath, Drafter, ItemReviewer, Requirement, VersionPath,
 };
 use crate::session::ActiveSession;
-use crate::views::{AgencyView, Choice, field_errors};
+use crate::views::{AgencyView, Choice, field_errors, form_status};
 
 /// Rich text that survives: paragraphs, headings, lists, tables, emphasis, links and images —
 /// no scripts, styles, event handlers or frames (ammonia's allowlist).
@@ -233,25 +232,47 @@ impl ItemForm {
     }
 }
 
-#[allow(clippy::too_many_arguments, reason = "one page, its states")]
-async fn draft_page(
-    state: &AppState,
-    s: &ActiveSession,
-    agency: &Agency,
-    id: Option<i64>,
-    form: &ItemForm,
-    errors: &[(&str, String)],
+/// What the draft page shows beyond the saved draft: the form as given (else as saved), and why
+/// it came back.
+#[derive(Default)]
+struct Shown<'a> {
+    form: Option<&'a ItemForm>,
+    errors: &'a [(&'a str, String)],
     error: Option<String>,
-    notice: Option<&str>,
+    notice: Option<&'a str>,
+}
+
+impl<'a> Shown<'a> {
+    /// The form as given, with a message for each field it refused.
+    fn form(form: &'a ItemForm, errors: &'a [(&'a str, String)]) -> Self {
+        Self {
+            form: Some(form),
+            errors,
+            ..Self::default()
+        }
+    }
+
+    /// A refusal of the whole step, over the form as given (or as saved, for `None`).
+    fn refused(form: Option<&'a ItemForm>, why: Rejection) -> Self {
+        Self {
+            form,
+            error: Some(why.message),
+            ..Self::default()
+        }
+    }
+}
+
+/// The draft page (a new draft for `id` `None`): its form while its drafter may edit it, the review
+/// steps the person may take, its history, versions and attachments.
+async fn draft_page<R: Requirement>(
+    state: &AppState,
+    scope: &AgencyScope<R>,
+    id: Option<i64>,
+    shown: Shown<'_>,
 ) -> Result<Response, AppError> {
+    let (s, agency) = (&scope.staff, &scope.agency);
     let draft = match id {
-        Some(id) => Some(
-            state
-                .store
-                .item_draft(&agency.slug, id)
-                .await?
-                .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的信息草稿。")))?,
-        ),
+        Some(id) => Some(saved_draft(state, agency, id).await?),
         None => None,
     };
     let me = s.principal.reviewer(&agency.slug);
@@ -261,6 +282,8 @@ async fn draft_page(
     let editable = draft
         .as_ref()
         .map_or(me.drafter, |d| d.summary.review.editable_by(me));
+    let saved_form = draft.as_ref().map(|d| ItemForm::from_content(&d.content));
+    let form = shown.form.or(saved_form.as_ref());
     let (policies, _) = state
         .store
         .published_items(&agency.slug, None, 1, 200)
@@ -277,14 +300,14 @@ async fn draft_page(
     super::form_page(
         s,
         "admin/item.html",
-        !errors.is_empty() || error.is_some(),
+        form_status(!shown.errors.is_empty() || shown.error.is_some()),
         context! {
             agency => AgencyView::from(agency),
             id,
-            form => Serde(form.clone()),
-            errors => field_errors(errors),
-            error,
-            notice,
+            form => Serde(form.cloned().unwrap_or_default()),
+            errors => field_errors(shown.errors),
+            error => shown.error,
+            notice => shown.notice,
             editable,
             status => status.label(),
             status_key => status.key(),
@@ -306,11 +329,29 @@ async fn draft_page(
             policies => policies.iter().filter(|p| p.content.as_ref().is_some_and(|c| c.kind.is_some_and(DocKind::needs_interpretation))).map(|p| context! { id => p.id, title => p.title.clone() }).collect::<Vec<_>>(),
             preview => content.map(|c| minijinja::Value::from_safe_string(c.body_html.clone())),
             attachments => match id {
-                Some(id) => state.store.attachments(&agency.slug, id).await?.into_iter().map(|a| context! { id => a.id, name => a.name, size => crate::portal::items::size_text(a.size) }).collect::<Vec<_>>(),
+                Some(id) => state.store.attachments(&agency.slug, id).await?.into_iter().map(|a| context! { id => a.id, name => a.name, size => crate::views::size_text(a.size) }).collect::<Vec<_>>(),
                 None => Vec::new(),
             },
         },
     )
+}
+
+/// The draft `id` of the agency, or 404.
+async fn saved_draft(
+    state: &AppState,
+    agency: &Agency,
+    id: i64,
+) -> Result<gongkai_store::Draft, AppError> {
+    state
+        .store
+        .item_draft(&agency.slug, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的信息草稿。")))
+}
+
+/// Back to the draft after a change, with `notice`.
+fn back(agency: &Agency, id: i64, notice: &str) -> Response {
+    back_to(agency, &format!("/items/{id}?notice={notice}"))
 }
 
 /// A new draft's form.
@@ -318,13 +359,12 @@ pub async fn new_form(
     State(state): State<AppState>,
     scope: AgencyScope,
 ) -> Result<Response, AppError> {
-    let (s, agency) = (&scope.staff, &scope.agency);
     let form = ItemForm {
         attribute: Attribute::Proactive.key().into(),
         formed_on: state.clock.today().to_string(),
         ..ItemForm::default()
     };
-    draft_page(&state, s, agency, None, &form, &[], None, None).await
+    draft_page(&state, &scope, None, Shown::form(&form, &[])).await
 }
 
 /// Creates a draft.
@@ -333,26 +373,19 @@ pub async fn create(
     scope: AgencyScope<Drafter>,
     Form(form): Form<ItemForm>,
 ) -> Result<Response, AppError> {
-    let (s, agency) = (&scope.staff, &scope.agency);
     let content = match form.content() {
         Ok(c) => c,
-        Err(errors) => {
-            return draft_page(&state, s, agency, None, &form, &errors, None, None).await;
-        }
+        Err(errors) => return draft_page(&state, &scope, None, Shown::form(&form, &errors)).await,
     };
     if let Err(why) = content.check_new() {
         let errors = [(why.field.unwrap_or("title"), why.message)];
-        return draft_page(&state, s, agency, None, &form, &errors, None, None).await;
+        return draft_page(&state, &scope, None, Shown::form(&form, &errors)).await;
     }
     let id = state
         .store
-        .create_item_draft(&agency.slug, &content, s.by(state.clock.now()))
+        .create_item_draft(&scope.agency.slug, &content, scope.by(&state))
         .await?;
-    Ok(Redirect::to(&format!(
-        "/admin/agencies/{}/items/{id}?notice=item_saved",
-        agency.slug
-    ))
-    .into_response())
+    Ok(back(&scope.agency, id, "item_saved"))
 }
 
 /// One draft: its form (while a draft), review actions, history and versions.
@@ -362,24 +395,11 @@ pub async fn show(
     Path(DraftPath { draft: id }): Path<DraftPath>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let (s, agency) = (&scope.staff, &scope.agency);
-    let draft = state
-        .store
-        .item_draft(&agency.slug, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的信息草稿。")))?;
-    let form = ItemForm::from_content(&draft.content);
-    draft_page(
-        &state,
-        s,
-        agency,
-        Some(id),
-        &form,
-        &[],
-        None,
-        notice(q.notice.as_deref()),
-    )
-    .await
+    let shown = Shown {
+        notice: notice(q.notice.as_deref()),
+        ..Shown::default()
+    };
+    draft_page(&state, &scope, Some(id), shown).await
 }
 
 /// Saves a new version of a draft.
@@ -389,43 +409,22 @@ pub async fn save(
     Path(DraftPath { draft: id }): Path<DraftPath>,
     Form(form): Form<ItemForm>,
 ) -> Result<Response, AppError> {
-    let (s, agency) = (&scope.staff, &scope.agency);
-    let draft = state
-        .store
-        .item_draft(&agency.slug, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的信息草稿。")))?;
-    draft.summary.review.may_write(s.principal.user_id)?;
+    let agency = &scope.agency;
+    let draft = saved_draft(&state, agency, id).await?;
+    draft.summary.review.may_write(scope.principal().user_id)?;
     let content = match form.content() {
         Ok(c) => c,
         Err(errors) => {
-            return draft_page(&state, s, agency, Some(id), &form, &errors, None, None).await;
+            return draft_page(&state, &scope, Some(id), Shown::form(&form, &errors)).await;
         }
     };
-    match state
+    let saved = state
         .store
-        .save_item_draft(&agency.slug, id, &content, s.by(state.clock.now()))
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/admin/agencies/{}/items/{id}?notice=item_saved",
-            agency.slug
-        ))
-        .into_response()),
-        Err(StoreError::Rejected(why)) => {
-            draft_page(
-                &state,
-                s,
-                agency,
-                Some(id),
-                &form,
-                &[],
-                Some(why.message),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        .save_item_draft(&agency.slug, id, &content, scope.by(&state))
+        .await;
+    match by_rules(saved)? {
+        Ok(()) => Ok(back(agency, id, "item_saved")),
+        Err(why) => draft_page(&state, &scope, Some(id), Shown::refused(Some(&form), why)).await,
     }
 }
 
@@ -444,8 +443,8 @@ pub async fn review(
     Path(DraftPath { draft: id }): Path<DraftPath>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
-    let (s, agency) = (&scope.staff, &scope.agency);
-    let who = s.principal.reviewer(&agency.slug);
+    let agency = &scope.agency;
+    let who = scope.principal().reviewer(&agency.slug);
     let step = match form.step.as_str() {
         "submit" => ReviewStep::Submit,
         "approve_first" => ReviewStep::ApproveFirst,
@@ -458,53 +457,27 @@ pub async fn review(
         },
         _ => return Err(AppError::Unprocessable("请选择审核操作。".into())),
     };
-    match state
+    let reviewed = state
         .store
         .review_item(
             &agency.slug,
             id,
             &step,
             who,
-            s.by(state.clock.now()),
+            scope.by(&state),
             state.clock.today(),
         )
-        .await
+        .await;
+    let next = match by_rules(reviewed)? {
+        Ok(next) => next,
+        Err(why) => return draft_page(&state, &scope, Some(id), Shown::refused(None, why)).await,
+    };
+    if matches!(next.status, ItemStatus::Published | ItemStatus::Withdrawn)
+        && let Some(item_id) = saved_draft(&state, agency, id).await?.summary.item_id
     {
-        Ok(next) => {
-            if matches!(next.status, ItemStatus::Published | ItemStatus::Withdrawn)
-                && let Some(item_id) = state
-                    .store
-                    .item_draft(&agency.slug, id)
-                    .await?
-                    .and_then(|d| d.summary.item_id)
-            {
-                crate::portal::search::follow(&state, &agency.slug, item_id).await;
-            }
-            Ok(Redirect::to(&format!(
-                "/admin/agencies/{}/items/{id}?notice=item_reviewed",
-                agency.slug
-            ))
-            .into_response())
-        }
-        Err(StoreError::Rejected(why)) => {
-            let draft = state.store.item_draft(&agency.slug, id).await?;
-            let form = draft
-                .map(|d| ItemForm::from_content(&d.content))
-                .unwrap_or_default();
-            draft_page(
-                &state,
-                s,
-                agency,
-                Some(id),
-                &form,
-                &[],
-                Some(why.message),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        crate::portal::search::follow(&state, &agency.slug, item_id).await;
     }
+    Ok(back(agency, id, "item_reviewed"))
 }
 
 /// Uploads an attachment to a draft (multipart; the CSRF token rides in the query).
@@ -514,7 +487,6 @@ pub async fn attach(
     Path(DraftPath { draft: id }): Path<DraftPath>,
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let (s, agency) = (&scope.staff, &scope.agency);
     let Ok(mut multipart) = multipart else {
         return Err(AppError::Unprocessable("请通过上传表单选择文件。".into()));
     };
@@ -532,25 +504,18 @@ pub async fn attach(
     let name = gongkai_core::item::attachment_name(&name);
     let content_type = gongkai_core::item::attachment_type(&name, &bytes)
         .map_err(|e| AppError::Unprocessable(format!("{e}。")))?;
-    match state
+    state
         .store
         .add_attachment(
-            &agency.slug,
+            &scope.agency.slug,
             id,
             &name,
             content_type,
             &bytes,
-            s.by(state.clock.now()),
+            scope.by(&state),
         )
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/admin/agencies/{}/items/{id}?notice=item_saved",
-            agency.slug
-        ))
-        .into_response()),
-        Err(e) => Err(e.into()),
-    }
+        .await?;
+    Ok(back(&scope.agency, id, "item_saved"))
 }
 
 /// Removes an attachment from a never-published draft (its drafter, while drafting).
@@ -559,22 +524,14 @@ pub async fn detach(
     scope: AgencyScope<Drafter>,
     Path(DraftAttachmentPath {
         draft: id,
-        attachment: att,
+        attachment,
     }): Path<DraftAttachmentPath>,
 ) -> Result<Response, AppError> {
-    let (s, agency) = (&scope.staff, &scope.agency);
-    match state
+    state
         .store
-        .remove_attachment(&agency.slug, id, att, s.by(state.clock.now()))
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/admin/agencies/{}/items/{id}?notice=item_saved",
-            agency.slug
-        ))
-        .into_response()),
-        Err(e) => Err(e.into()),
-    }
+        .remove_attachment(&scope.agency.slug, id, attachment, scope.by(&state))
+        .await?;
+    Ok(back(&scope.agency, id, "item_saved"))
 }
 
 /// An attachment of a draft, for staff.
@@ -583,16 +540,15 @@ pub async fn attachment(
     scope: AgencyScope,
     Path(DraftAttachmentPath {
         draft: id,
-        attachment: att,
+        attachment,
     }): Path<DraftAttachmentPath>,
 ) -> Result<Response, AppError> {
-    let agency = &scope.agency;
     let (name, content_type, bytes) = state
         .store
-        .attachment_bytes(&agency.slug, None, Some(id), att)
+        .attachment_bytes(&scope.agency.slug, None, Some(id), attachment)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这个附件。".into()))?;
-    Ok(crate::portal::items::download(&name, &content_type, bytes))
+    Ok(crate::views::download(&name, &content_type, bytes))
 }
 
 /// One saved version of a draft, read-only.

@@ -17,9 +17,11 @@ pub mod supervision;
 pub mod users;
 pub mod workspace;
 
-use axum::response::{Html, IntoResponse, Response};
-use gongkai_core::Agency;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_core::auth::{Hierarchy, Power};
+use gongkai_core::{Agency, Rejection};
+use gongkai_store::StoreError;
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
@@ -230,15 +232,31 @@ pub fn page(s: &ActiveSession, name: &str, extra: Value) -> Result<Html<String>,
     Ok(Html(views::render(name, ctx)?))
 }
 
-/// A back-office page with a form: answered 422 when it comes back `refused` (with the form's
-/// messages), else 200.
+/// A back-office page with a form, answered with `status` (`views::form_status`: 422 when it
+/// comes back with messages, else 200; or a [`views::Refused`]'s).
 pub fn form_page(
     s: &ActiveSession,
     name: &str,
-    refused: bool,
+    status: StatusCode,
     extra: Value,
 ) -> Result<Response, AppError> {
-    Ok((views::form_status(refused), page(s, name, extra)?).into_response())
+    Ok((status, page(s, name, extra)?).into_response())
+}
+
+/// A store result split three ways: done, refused by the rules (the page comes back saying why,
+/// with 422), or a fault (`Err`, answered by [`AppError`]).
+pub fn by_rules<T>(result: Result<T, StoreError>) -> Result<Result<T, Rejection>, AppError> {
+    match result {
+        Ok(done) => Ok(Ok(done)),
+        Err(StoreError::Rejected(why)) => Ok(Err(why)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Back to a page of `agency` in the back office after a change: `rest` is the path below the
+/// agency's page and any query (`?notice=…` names the message shown there).
+pub fn back_to(agency: &Agency, rest: &str) -> Response {
+    Redirect::to(&format!("/admin/agencies/{}{rest}", agency.slug)).into_response()
 }
 
 /// Every agency and the tree they form.

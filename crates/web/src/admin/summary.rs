@@ -2,8 +2,7 @@
 //! consolidated table (汇总) of all of them, with drill-down and a workbook export.
 
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use gongkai_core::report::workspace::Progress;
 use gongkai_core::report::{Severity, aggregate};
 use gongkai_store::MemberReport;
@@ -122,19 +121,8 @@ pub async fn workbook(
     let reports: Vec<_> = members.into_iter().map(|m| m.report).collect();
     let total = aggregate(&office.as_ref(), year, &reports);
     let bytes = gongkai_docs::xlsx(&total).map_err(|e| AppError::Internal(e.into()))?;
-    let disposition = format!(
-        "attachment; filename=\"{}-{year}-summary.xlsx\"",
-        office.slug
-    );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                gongkai_docs::Format::Xlsx.content_type().to_owned(),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
+    Ok(crate::views::workbook(
+        &format!("{}-{year}-summary.xlsx", office.slug),
         bytes,
-    )
-        .into_response())
+    ))
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Form, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use gongkai_core::auth::Duty;
 use gongkai_core::supervision::Proposal;
@@ -15,7 +15,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
 
-use super::{page, tree};
+use super::{back_to, page, tree};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyAdmin, AgencyScope, CaseOfficerOrAdmin, MessagePath};
@@ -136,7 +136,7 @@ pub async fn assign_message(
         .assign_message(&agency.slug, &code, form.user, s.by(state.clock.now()))
         .await
         .map_err(invalid)?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}/messages/{code}", agency.slug)).into_response())
+    Ok(back_to(agency, &format!("/messages/{code}")))
 }
 
 /// `reply`, `publish`.
@@ -166,7 +166,7 @@ pub async fn reply_message(
         )
         .await
         .map_err(invalid)?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}/messages/{code}", agency.slug)).into_response())
+    Ok(back_to(agency, &format!("/messages/{code}")))
 }
 
 /// Public evaluation by quarter, with the comments.
@@ -282,7 +282,7 @@ pub async fn save_proposal(
         .save_proposal(&agency.slug, &p, s.by(state.clock.now()))
         .await
         .map_err(invalid)?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}/proposals", agency.slug)).into_response())
+    Ok(back_to(agency, "/proposals"))
 }
 
 const HEADINGS_AGENCY: [&str; 9] = [
@@ -383,23 +383,10 @@ pub async fn accountability(
             ],
         )
         .map_err(|e| AppError::Internal(e.into()))?;
-        return Ok((
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    gongkai_docs::Format::Xlsx.content_type().to_owned(),
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"{}-{year}-accountability.xlsx\"",
-                        agency.slug
-                    ),
-                ),
-            ],
+        return Ok(crate::views::workbook(
+            &format!("{}-{year}-accountability.xlsx", agency.slug),
             bytes,
-        )
-            .into_response());
+        ));
     }
     Ok(page(
         s,

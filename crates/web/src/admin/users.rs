@@ -1,13 +1,14 @@
 //! Accounts: listing, creating (with a one-time password), resetting passwords, disabling.
 
 use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_core::auth::{
     FirstRoleError, Grant, Hierarchy, hash_password, parse_display_name,
     parse_notification_address, parse_username, random_password,
 };
 use gongkai_core::{Agency, Rejection, Slug};
-use gongkai_store::{NewUser, StoreError};
+use gongkai_store::NewUser;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AccountManager, Empowered, UserScope};
 use crate::session::ActiveSession;
-use crate::views::Choice;
+use crate::views::{Choice, Refused};
 
 #[derive(Serialize)]
 struct UserRow {
@@ -88,7 +89,7 @@ fn user_form(
     s: &ActiveSession,
     agencies: &[Agency],
     form: &UserForm,
-    error: Option<String>,
+    refused: Option<Refused>,
 ) -> Result<Response, AppError> {
     let p = &s.principal;
     let choices: Vec<Choice> = tree_order(agencies, |a| p.can_administer(&a.slug))
@@ -96,11 +97,12 @@ fn user_form(
         .map(|(a, d)| Choice::agency(a, d))
         .collect();
     let roles = Choice::all(p.grantable_roles().map(|r| (r.key(), r.label())));
+    let status = refused.as_ref().map_or(StatusCode::OK, |r| r.status);
     super::form_page(
         s,
         "admin/user_new.html",
-        error.is_some(),
-        context! { form => Serde(form.clone()), agencies => choices, roles, error },
+        status,
+        context! { form => Serde(form.clone()), agencies => choices, roles, error => refused.map(|r| r.message) },
     )
 }
 
@@ -121,7 +123,7 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let p = &s.principal;
     let (agencies, _) = tree(&state).await?;
-    let fail = |e: String| user_form(&s, &agencies, &form, Some(e));
+    let fail = |e: String| user_form(&s, &agencies, &form, Some(Refused::invalid(e)));
     let username = match parse_username(&form.username) {
         Ok(u) => u,
         Err(e) => return fail(e.to_string()),
@@ -149,8 +151,7 @@ pub async fn create(
     };
     let id = match state.store.create_user(&new, s.by(now)).await {
         Ok(id) => id,
-        Err(StoreError::Conflict(m)) => return fail(m),
-        Err(e) => return Err(e.into()),
+        Err(e) => return user_form(&s, &agencies, &form, Some(Refused::from_store(e)?)),
     };
     if let Some(Grant { agency, role }) = first_role {
         state.store.grant_role(id, &agency, role, s.by(now)).await?;

@@ -6,7 +6,7 @@
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use gongkai_core::auth::Duty;
 use gongkai_core::report::workspace::{PARTS, follow_up_draft, ready_to_publish};
@@ -18,7 +18,7 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::NoticeQuery;
-use super::{notice, page, report_year};
+use super::{back_to, notice, page, report_year};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyScope, ReportEditor, Requirement, YearPath};
@@ -115,11 +115,10 @@ impl<'a> Ctx<'a> {
 
     /// Back to the workspace after a change.
     fn back(&self, notice: &str) -> Response {
-        Redirect::to(&format!(
-            "/admin/agencies/{}/reports/{}?notice={notice}",
-            self.agency.slug, self.year
-        ))
-        .into_response()
+        back_to(
+            self.agency,
+            &format!("/reports/{}?notice={notice}", self.year),
+        )
     }
 
     /// The workspace again, saying why nothing was changed.

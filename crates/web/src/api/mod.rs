@@ -16,7 +16,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::AppError;
-use crate::extract::PublicAgency;
+use crate::extract::{path_param, public_agency};
 use crate::{Access, Routes};
 
 /// The API's routes: reads go through the page cache; the one write (a request) needs no session.
@@ -112,8 +112,8 @@ impl axum::extract::FromRequestParts<crate::AppState> for ApiAgency {
         parts: &mut axum::http::request::Parts,
         state: &crate::AppState,
     ) -> Result<Self, Problem> {
-        let PublicAgency(agency) = PublicAgency::from_request_parts(parts, state).await?;
-        Ok(Self(agency))
+        let slug = path_param(parts, state, "slug").await.unwrap_or_default();
+        Ok(Self(public_agency(state, &slug).await?))
     }
 }
 

@@ -221,7 +221,7 @@ pub async fn show(
         .item_attachments(&agency.slug, item.id)
         .await?
         .into_iter()
-        .map(|a| context! { id => a.id, name => a.name, size => size_text(a.size) })
+        .map(|a| context! { id => a.id, name => a.name, size => views::size_text(a.size) })
         .collect();
     let body = c.map(|c| minijinja::Value::from_safe_string(c.body_html.clone()));
     let mut response = html(
@@ -252,42 +252,6 @@ pub async fn show(
     Ok(response)
 }
 
-/// A file as a download, with a safe name in `Content-Disposition` and no sniffing.
-pub(crate) fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
-    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
-    let inline = content_type.starts_with("image/") || content_type == "application/pdf";
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "{}; filename=\"attachment\"; filename*=UTF-8''{encoded}",
-                    if inline { "inline" } else { "attachment" }
-                ),
-            ),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox".to_owned(),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-/// A size as people read it.
-pub(crate) fn size_text(bytes: i64) -> String {
-    if bytes >= 1024 * 1024 {
-        let tenths = bytes * 10 / (1024 * 1024);
-        format!("{}.{} MB", tenths / 10, tenths % 10)
-    } else {
-        format!("{} KB", (bytes + 1023) / 1024)
-    }
-}
-
 /// An attachment of an item on the portal.
 pub async fn attachment(
     State(state): State<AppState>,
@@ -302,7 +266,7 @@ pub async fn attachment(
         .attachment_bytes(&agency.slug, Some(item), None, att)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这个附件，或信息已撤回。".into()))?;
-    Ok(download(&name, &content_type, bytes))
+    Ok(views::download(&name, &content_type, bytes))
 }
 
 /// Atom feed of the agency's latest items (or one category's).

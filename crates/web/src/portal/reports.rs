@@ -3,8 +3,7 @@
 //! report as a file.
 
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use minijinja::context;
 
 use super::agencies::page;
@@ -92,12 +91,5 @@ pub async fn download(
         "{disposition_kind}; filename=\"{}-{year}.{ext}\"",
         agency.slug
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(crate::views::file(content_type, disposition, &[], body))
 }

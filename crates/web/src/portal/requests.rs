@@ -22,7 +22,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{PublicAgency, PublicLetterPath};
 use crate::session::{Visitor, render_form as render};
-use crate::views::{AgencyView, Choice, field_errors};
+use crate::views::{self, AgencyView, Choice, field_errors, form_status};
 use gongkai_store::By;
 
 /// The form's fields (also the JSON API's, less the agency).
@@ -146,13 +146,12 @@ fn form_page(
     a: &Agency,
     form: &RequestForm,
     errors: &[(&str, String)],
-    status: StatusCode,
 ) -> Result<Response, AppError> {
     let kinds = Choice::all(RequesterKind::ALL.map(|k| (k.key(), k.label())));
     render(
         state,
         visitor,
-        status,
+        form_status(!errors.is_empty()),
         "portal/request_new.html",
         context! {
             agency => AgencyView::from(a),
@@ -170,14 +169,7 @@ pub async fn new_form(
     Extension(visitor): Extension<Visitor>,
     PublicAgency(a): PublicAgency,
 ) -> Result<Response, AppError> {
-    form_page(
-        &state,
-        &visitor,
-        &a,
-        &RequestForm::default(),
-        &[],
-        StatusCode::OK,
-    )
+    form_page(&state, &visitor, &a, &RequestForm::default(), &[])
 }
 
 /// Registers a request submitted online and shows its tracking code.
@@ -190,14 +182,7 @@ pub async fn submit(
     let done = match register_online(&state, &a, &form).await {
         Ok(done) => done,
         Err(IntakeFailure::Invalid(errors)) => {
-            return form_page(
-                &state,
-                &visitor,
-                &a,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            return form_page(&state, &visitor, &a, &form, &errors);
         }
         Err(IntakeFailure::App(e)) => return Err(e),
     };
@@ -338,62 +323,5 @@ pub async fn letter(
         .letter(&a.slug, &code, id)
         .await?
         .ok_or_else(not_found)?;
-    letter_response(&l, &q.format)
-}
-
-/// A letter as a download: `html` (printable page) or `docx`.
-pub(crate) fn letter_response(
-    l: &gongkai_core::letter::Letter,
-    format: &str,
-) -> Result<Response, AppError> {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    let file = l.number.replace(['〔', '〕'], "-");
-    if format == "docx" {
-        {
-            let bytes = gongkai_docs::letter_docx(l).map_err(|e| AppError::Internal(e.into()))?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                            .to_owned(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!(
-                            "attachment; filename=\"letter.docx\"; filename*=UTF-8''{}.docx",
-                            percent(&file)
-                        ),
-                    ),
-                    (header::CACHE_CONTROL, "private, no-store".to_owned()),
-                ],
-                bytes,
-            )
-                .into_response())
-        }
-    } else {
-        {
-            let html = gongkai_docs::letter_html(l).map_err(|e| AppError::Internal(e.into()))?;
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
-                    (header::CONTENT_SECURITY_POLICY, DOCUMENT_CSP.to_owned()),
-                    (header::CACHE_CONTROL, "private, no-store".to_owned()),
-                ],
-                html,
-            )
-                .into_response())
-        }
-    }
-}
-
-/// Documents served as pages (letters, reports) carry their own print styles and no scripts.
-pub(crate) const DOCUMENT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'";
-
-/// Percent-encodes a file name for `filename*` (RFC 5987).
-fn percent(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
+    views::letter(&l, &q.format)
 }

@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::PublicAgency;
 use crate::session::{Visitor, render_form as render};
-use crate::views::{AgencyView, Choice, field_errors};
+use crate::views::{AgencyView, Choice, field_errors, form_status};
 
 /// How many public submissions one address may make per hour: messages, evaluations.
 const PER_HOUR: [(&str, usize); 2] = [("message", 10), ("evaluation", 30)];
@@ -122,12 +122,11 @@ fn form_page(
     a: &gongkai_core::Agency,
     form: &MessageForm,
     errors: &[(&'static str, String)],
-    status: StatusCode,
 ) -> Result<Response, AppError> {
     render(
         state,
         visitor,
-        status,
+        form_status(!errors.is_empty()),
         "portal/message_new.html",
         context! {
             agency => AgencyView::from(a),
@@ -144,14 +143,7 @@ pub async fn new_form(
     Extension(visitor): Extension<Visitor>,
     PublicAgency(a): PublicAgency,
 ) -> Result<Response, AppError> {
-    form_page(
-        &state,
-        &visitor,
-        &a,
-        &MessageForm::default(),
-        &[],
-        StatusCode::OK,
-    )
+    form_page(&state, &visitor, &a, &MessageForm::default(), &[])
 }
 
 /// Accepts a message and shows its tracking code (only after it is stored).
@@ -168,14 +160,7 @@ pub async fn submit(
     if problems.is_empty() {
         throttle("message", &address(&state, &headers, peer.map(|p| p.0.0)))?;
     } else {
-        return form_page(
-            &state,
-            &visitor,
-            &a,
-            &form,
-            &problems,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        return form_page(&state, &visitor, &a, &form, &problems);
     }
     let code = state
         .store
