@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use gongkai_core::Agency;
 use minijinja::Environment;
 use serde::Serialize;
@@ -38,6 +38,11 @@ pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Er
     TEMPLATES
         .get_template(name)?
         .render(minijinja::context! { large_text, ..ctx })
+}
+
+/// A public page (`portal/…`): the template rendered as HTML.
+pub fn page(name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
+    Ok(Html(render(name, ctx)?).into_response())
 }
 
 /// The stylesheet.

@@ -10,7 +10,7 @@ use super::{back_to, page};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyAdmin, AgencyScope, Requirement};
-use crate::portal::guide::{column_row, default_guide, versions};
+use crate::portal::guide::{catalogue_rows, default_guide, versions};
 use crate::views::AgencyView;
 use gongkai_core::auth::Duty;
 
@@ -88,13 +88,7 @@ async fn render_catalogue_editor<R: Requirement>(
 ) -> Result<Response, AppError> {
     let (s, agency) = (&scope.staff, &scope.agency);
     let versions = versions(state, &agency.slug).await?;
-    let rows: Vec<_> = state
-        .store
-        .catalogue_counts(&agency.slug)
-        .await?
-        .into_iter()
-        .map(|(c, count)| column_row(&c, count))
-        .collect();
+    let rows = catalogue_rows(state, &agency.slug).await?;
     super::form_page(
         s,
         "admin/catalogue.html",

@@ -2,7 +2,7 @@
 //! page (its reports by year, its latest items, the agencies above and below it).
 
 use axum::extract::State;
-use axum::response::Html;
+use axum::response::Response;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
@@ -18,14 +18,8 @@ struct Branch {
     members: Vec<AgencyView>,
 }
 
-pub(crate) fn page(name: &str, ctx: minijinja::Value) -> Result<Html<String>, AppError> {
-    views::render(name, ctx)
-        .map(Html)
-        .map_err(|e| AppError::Internal(e.into()))
-}
-
 /// The home page: every agency, members under the agency that supervises them.
-pub async fn home(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     let agencies = state.store.list_agencies().await?;
     let branches: Vec<Branch> = agencies
         .iter()
@@ -43,14 +37,14 @@ pub async fn home(State(state): State<AppState>) -> Result<Html<String>, AppErro
                 .collect(),
         })
         .collect();
-    page("portal/home.html", context! { branches => Serde(branches) })
+    views::page("portal/home.html", context! { branches => Serde(branches) })
 }
 
 /// One agency: its reports by year and the agencies it supervises.
 pub async fn agency(
     State(state): State<AppState>,
     PublicAgency(agency): PublicAgency,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let years = state
         .store
         .report_years(&agency.slug, state.clock.today())
@@ -85,7 +79,7 @@ pub async fn agency(
     } else {
         None
     };
-    page(
+    views::page(
         "portal/agency.html",
         context! {
             agency => AgencyView::from(&agency),

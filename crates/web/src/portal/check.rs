@@ -1,27 +1,16 @@
 //! The public report checker: paste a report's text or upload its file, see what was read and
 //! every finding. Nothing is stored.
 
-use axum::Extension;
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongkai_docs::parse::{ParseError, SourceKind, check_file};
 use minijinja::context;
 use minijinja::value::Serde;
 
-use crate::AppState;
 use crate::error::AppError;
-use crate::session::{Visitor, render_form};
+use crate::session::PublicForm;
 use crate::views::FindingRow;
-
-fn render(
-    state: &AppState,
-    visitor: &Visitor,
-    status: StatusCode,
-    extra: minijinja::Value,
-) -> Result<Response, AppError> {
-    render_form(state, visitor, status, "portal/check.html", extra)
-}
 
 /// Documents being read at once; more wait for nothing and are told to come back.
 static CHECKS_RUNNING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -49,19 +38,12 @@ impl Drop for CheckSlot {
 }
 
 /// The checker form.
-pub async fn form(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-) -> Result<Response, AppError> {
-    render(&state, &visitor, StatusCode::OK, context! {})
+pub async fn form(public: PublicForm) -> Result<Response, AppError> {
+    public.render(StatusCode::OK, "portal/check.html", context! {})
 }
 
 /// Checks a pasted text or an uploaded file.
-pub async fn submit(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    mut multipart: Multipart,
-) -> Result<Response, AppError> {
+pub async fn submit(public: PublicForm, mut multipart: Multipart) -> Result<Response, AppError> {
     let mut text = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Ok(Some(field)) = multipart.next_field().await {
@@ -88,10 +70,9 @@ pub async fn submit(
         }
         None => {
             let error = "请粘贴报告全文，或选择报告文件（.txt、.html、.docx 或 .json）。";
-            return render(
-                &state,
-                &visitor,
+            return public.render(
                 StatusCode::UNPROCESSABLE_ENTITY,
+                "portal/check.html",
                 context! { error },
             );
         }
@@ -99,10 +80,9 @@ pub async fn submit(
     // Reading a document is CPU work: off the async workers, and only a few at once.
     let Some(_slot) = CheckSlot::take() else {
         let error = "检查服务正忙，请稍后再试。";
-        return render(
-            &state,
-            &visitor,
+        return public.render(
             StatusCode::SERVICE_UNAVAILABLE,
+            "portal/check.html",
             context! { error },
         );
     };
@@ -119,10 +99,9 @@ pub async fn submit(
                 ParseError::Unreadable(why) => format!("无法读取文件：{why}。"),
                 ParseError::Refused(why) => format!("拒绝读取这个文件：{why}。"),
             };
-            return render(
-                &state,
-                &visitor,
+            return public.render(
                 StatusCode::UNPROCESSABLE_ENTITY,
+                "portal/check.html",
                 context! { error },
             );
         }
@@ -130,10 +109,9 @@ pub async fn submit(
     let rows: Vec<FindingRow> = checked.findings.iter().map(FindingRow::from).collect();
     let r = &checked.report;
     let article = gongkai_docs::html_fragment(r).map_err(|e| AppError::Internal(e.into()))?;
-    render(
-        &state,
-        &visitor,
+    public.render(
         StatusCode::OK,
+        "portal/check.html",
         context! {
             result => context! {
                 agency => r.agency.name.clone(),

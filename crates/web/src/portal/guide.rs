@@ -3,7 +3,7 @@
 //! never missing.
 
 use axum::extract::State;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use gongkai_core::Agency;
 use minijinja::context;
 
@@ -51,7 +51,7 @@ pub async fn show(
         ),
         None => (default_guide(&state, &agency).await?, None, None),
     };
-    let html = views::render(
+    views::page(
         "portal/guide.html",
         context! {
             agency => AgencyView::from(&agency),
@@ -60,8 +60,6 @@ pub async fn show(
             saved,
         },
     )
-    .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Html(html).into_response())
 }
 
 /// The catalogue on the portal: categories with their item counts, and the yearly versions.
@@ -69,27 +67,31 @@ pub async fn catalogue(
     State(state): State<AppState>,
     PublicAgency(agency): PublicAgency,
 ) -> Result<Response, AppError> {
-    let rows: Vec<_> = state
-        .store
-        .catalogue_counts(&agency.slug)
-        .await?
-        .into_iter()
-        .map(|(c, count)| column_row(&c, count))
-        .collect();
-    let versions = versions(&state, &agency.slug).await?;
-    let html = views::render(
+    views::page(
         "portal/catalogue.html",
         context! {
             agency => AgencyView::from(&agency),
-            rows,
-            versions,
+            rows => catalogue_rows(&state, &agency.slug).await?,
+            versions => versions(&state, &agency.slug).await?,
         },
     )
-    .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Html(html).into_response())
 }
 
-pub(crate) fn column_row(c: &gongkai_core::catalogue::Column, count: i64) -> minijinja::Value {
+/// The catalogue's columns with their item counts, as its pages list them.
+pub(crate) async fn catalogue_rows(
+    state: &AppState,
+    slug: &gongkai_core::Slug,
+) -> Result<Vec<minijinja::Value>, AppError> {
+    Ok(state
+        .store
+        .catalogue_counts(slug)
+        .await?
+        .into_iter()
+        .map(|(c, count)| column_row(&c, count))
+        .collect())
+}
+
+fn column_row(c: &gongkai_core::catalogue::Column, count: i64) -> minijinja::Value {
     context! {
         name => c.name.clone(),
         child => c.parent.is_some(),

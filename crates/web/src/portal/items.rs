@@ -53,13 +53,6 @@ fn row(i: &PublishedItem) -> Row {
     }
 }
 
-fn html(name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
-    Ok(
-        axum::response::Html(views::render(name, ctx).map_err(|e| AppError::Internal(e.into()))?)
-            .into_response(),
-    )
-}
-
 /// The agency's items, newest first, optionally one category, paged.
 pub async fn list(
     State(state): State<AppState>,
@@ -100,7 +93,7 @@ pub async fn list(
         s.append_pair("page", &p.to_string());
         format!("/agencies/{}/items?{}", agency.slug, s.finish())
     };
-    html(
+    views::page(
         "portal/items.html",
         context! {
             agency => AgencyView::from(&agency),
@@ -224,7 +217,7 @@ pub async fn show(
         .map(|a| context! { id => a.id, name => a.name, size => views::size_text(a.size) })
         .collect();
     let body = c.map(|c| minijinja::Value::from_safe_string(c.body_html.clone()));
-    let mut response = html(
+    let mut response = views::page(
         "portal/item.html",
         context! {
             agency => AgencyView::from(&agency),

@@ -3,10 +3,9 @@
 //! report as a file.
 
 use axum::extract::{Path, State};
-use axum::response::{Html, Response};
+use axum::response::Response;
 use minijinja::context;
 
-use super::agencies::page;
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{PublicAgency, ReportFilePath, YearPath};
@@ -26,7 +25,7 @@ pub async fn report(
     State(state): State<AppState>,
     PublicAgency(agency): PublicAgency,
     Path(YearPath { year }): Path<YearPath>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let year = report_year(&state, &year)?;
     let public = state
         .store
@@ -45,7 +44,7 @@ pub async fn report(
         .collect();
     let report = public.report;
     let article = gongkai_docs::html_fragment(&report).map_err(|e| AppError::Internal(e.into()))?;
-    page(
+    crate::views::page(
         "portal/report.html",
         context! {
             title => report.title(),

@@ -2,7 +2,6 @@
 //! tracking page. A request submitted online is received on the day the system confirms it
 //! (第三十一条第（三）项), and the confirmation shows the tracking code.
 
-use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -21,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{PublicAgency, PublicLetterPath};
-use crate::session::{Visitor, render_form as render};
+use crate::session::PublicForm;
 use crate::views::{self, AgencyView, Choice, field_errors, form_status};
 use gongkai_store::By;
 
@@ -141,16 +140,13 @@ pub(crate) async fn register_online(
 }
 
 fn form_page(
-    state: &AppState,
-    visitor: &Visitor,
+    public: &PublicForm,
     a: &Agency,
     form: &RequestForm,
     errors: &[(&str, String)],
 ) -> Result<Response, AppError> {
     let kinds = Choice::all(RequesterKind::ALL.map(|k| (k.key(), k.label())));
-    render(
-        state,
-        visitor,
+    public.render(
         form_status(!errors.is_empty()),
         "portal/request_new.html",
         context! {
@@ -165,31 +161,28 @@ fn form_page(
 
 /// The online request form.
 pub async fn new_form(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
+    public: PublicForm,
     PublicAgency(a): PublicAgency,
 ) -> Result<Response, AppError> {
-    form_page(&state, &visitor, &a, &RequestForm::default(), &[])
+    form_page(&public, &a, &RequestForm::default(), &[])
 }
 
 /// Registers a request submitted online and shows its tracking code.
 pub async fn submit(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
+    public: PublicForm,
     PublicAgency(a): PublicAgency,
     Form(form): Form<RequestForm>,
 ) -> Result<Response, AppError> {
     let done = match register_online(&state, &a, &form).await {
         Ok(done) => done,
         Err(IntakeFailure::Invalid(errors)) => {
-            return form_page(&state, &visitor, &a, &form, &errors);
+            return form_page(&public, &a, &form, &errors);
         }
         Err(IntakeFailure::App(e)) => return Err(e),
     };
-    render(
-        &state,
-        &visitor,
-        StatusCode::OK,
+    public.render(
+                StatusCode::OK,
         "portal/request_done.html",
         context! { agency => a.name.clone(), slug => a.slug.to_string(), code => done.code, received => done.received.to_string(), due => done.due.map(|d| d.to_string()) },
     )
@@ -222,15 +215,13 @@ async fn tracked(
 /// the contact given.
 pub async fn track(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
+    public: PublicForm,
     PublicAgency(a): PublicAgency,
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, AppError> {
     let agency_ctx = AgencyView::from(&a);
     if q.code.is_empty() {
-        return render(
-            &state,
-            &visitor,
+        return public.render(
             StatusCode::OK,
             "portal/request_track.html",
             context! { agency => agency_ctx, code => "" },
@@ -239,9 +230,7 @@ pub async fn track(
     let code = q.code.trim().to_uppercase();
     let Some(request) = tracked(&state, &a, &code, &q.contact).await? else {
         let error = "查询码或联系方式不正确。请核对申请时显示的查询码和填写的联系方式。";
-        return render(
-            &state,
-            &visitor,
+        return public.render(
             StatusCode::NOT_FOUND,
             "portal/request_track.html",
             context! { agency => agency_ctx, error, code },
@@ -273,10 +262,8 @@ pub async fn track(
             }
         })
         .collect();
-    render(
-        &state,
-        &visitor,
-        StatusCode::OK,
+    public.render(
+                StatusCode::OK,
         "portal/request_track.html",
         context! {
             agency => agency_ctx,

@@ -2,7 +2,7 @@
 //! `gongkai_jobs::index`.
 
 use axum::extract::{Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use gongkai_core::Slug;
 use gongkai_search::SearchQuery;
 use minijinja::context;
@@ -95,7 +95,7 @@ pub async fn page(
         (page > 1).then(|| link(page - 1)),
         (page < pages).then(|| link(page + 1)),
     );
-    let html = views::render(
+    views::page(
         "portal/search.html",
         context! {
             q => q.clone(),
@@ -111,6 +111,4 @@ pub async fn page(
             next,
         },
     )
-    .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Html(html).into_response())
 }

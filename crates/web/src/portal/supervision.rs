@@ -2,10 +2,9 @@
 //! answers), public evaluation (社会评议) of items and of the service, and the published results of
 //! 人大代表建议 and 政协提案.
 
-use axum::Extension;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use gongkai_core::auth::contact_matches;
 use gongkai_core::supervision::{MessageKind, NewMessage, ProposalKind};
 use minijinja::context;
@@ -14,8 +13,8 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::PublicAgency;
-use crate::session::{Visitor, render_form as render};
-use crate::views::{AgencyView, Choice, field_errors, form_status};
+use crate::session::PublicForm;
+use crate::views::{self, AgencyView, Choice, field_errors, form_status};
 
 /// How many public submissions one address may make per hour: messages, evaluations.
 const PER_HOUR: [(&str, usize); 2] = [("message", 10), ("evaluation", 30)];
@@ -49,14 +48,6 @@ fn throttle(kind: &str, address: &str) -> Result<(), AppError> {
     }
     times.push(std::time::Instant::now());
     Ok(())
-}
-
-fn address(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-    peer: Option<std::net::SocketAddr>,
-) -> String {
-    crate::session::client_address(headers, peer, state.settings.trust_forwarded_for)
 }
 
 fn kinds() -> Vec<Choice> {
@@ -109,23 +100,19 @@ pub async fn list(
             }
         })
         .collect();
-    let html = crate::views::render(
+    views::page(
         "portal/messages.html",
         context! { agency => AgencyView::from(&a), rows },
-    )?;
-    Ok(Html(html).into_response())
+    )
 }
 
 fn form_page(
-    state: &AppState,
-    visitor: &Visitor,
+    public: &PublicForm,
     a: &gongkai_core::Agency,
     form: &MessageForm,
     errors: &[(&'static str, String)],
 ) -> Result<Response, AppError> {
-    render(
-        state,
-        visitor,
+    public.render(
         form_status(!errors.is_empty()),
         "portal/message_new.html",
         context! {
@@ -139,36 +126,31 @@ fn form_page(
 
 /// The enquiry / complaint form.
 pub async fn new_form(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
+    public: PublicForm,
     PublicAgency(a): PublicAgency,
 ) -> Result<Response, AppError> {
-    form_page(&state, &visitor, &a, &MessageForm::default(), &[])
+    form_page(&public, &a, &MessageForm::default(), &[])
 }
 
 /// Accepts a message and shows its tracking code (only after it is stored).
 pub async fn submit(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
+    public: PublicForm,
     PublicAgency(a): PublicAgency,
-    headers: axum::http::HeaderMap,
-    peer: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Form(form): Form<MessageForm>,
 ) -> Result<Response, AppError> {
     let m = form.message();
     let problems = m.problems();
     if problems.is_empty() {
-        throttle("message", &address(&state, &headers, peer.map(|p| p.0.0)))?;
+        throttle("message", &public.address)?;
     } else {
-        return form_page(&state, &visitor, &a, &form, &problems);
+        return form_page(&public, &a, &form, &problems);
     }
     let code = state
         .store
         .submit_message(&a.slug, &m, state.clock.now())
         .await?;
-    render(
-        &state,
-        &visitor,
+    public.render(
         StatusCode::OK,
         "portal/message_done.html",
         context! {
@@ -190,16 +172,14 @@ pub struct TrackQuery {
 /// The writer's own message and its reply, for the holder of the code and the contact given.
 pub async fn track(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
+    public: PublicForm,
     PublicAgency(a): PublicAgency,
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, AppError> {
     let agency_ctx = AgencyView::from(&a);
     let code = q.code.trim().to_uppercase();
     if code.is_empty() {
-        return render(
-            &state,
-            &visitor,
+        return public.render(
             StatusCode::OK,
             "portal/message_track.html",
             context! { agency => agency_ctx, code },
@@ -211,9 +191,7 @@ pub async fn track(
         .await?
         .filter(|m| contact_matches(&m.contact, &q.contact));
     let Some(m) = found else {
-        return render(
-            &state,
-            &visitor,
+        return public.render(
             StatusCode::NOT_FOUND,
             "portal/message_track.html",
             context! {
@@ -223,9 +201,7 @@ pub async fn track(
             },
         );
     };
-    render(
-        &state,
-        &visitor,
+    public.render(
         StatusCode::OK,
         "portal/message_track.html",
         context! {
@@ -254,7 +230,7 @@ pub struct EvaluateQuery {
 /// The evaluation form (its own page: the item pages are cached and carry no form token).
 pub async fn evaluate_form(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
+    public: PublicForm,
     PublicAgency(a): PublicAgency,
     Query(q): Query<EvaluateQuery>,
 ) -> Result<Response, AppError> {
@@ -268,9 +244,7 @@ pub async fn evaluate_form(
         ),
         None => None,
     };
-    render(
-        &state,
-        &visitor,
+    public.render(
         StatusCode::OK,
         "portal/evaluate.html",
         context! {
@@ -292,16 +266,11 @@ pub struct EvaluateForm {
 /// Records an evaluation and thanks the visitor.
 pub async fn evaluate(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
+    public: PublicForm,
     PublicAgency(a): PublicAgency,
-    headers: axum::http::HeaderMap,
-    peer: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Form(form): Form<EvaluateForm>,
 ) -> Result<Response, AppError> {
-    throttle(
-        "evaluation",
-        &address(&state, &headers, peer.map(|p| p.0.0)),
-    )?;
+    throttle("evaluation", &public.address)?;
     let item = form.item.trim().parse::<i64>().ok();
     let rating = form.rating.trim().parse::<u8>().unwrap_or(0);
     match state
@@ -312,9 +281,7 @@ pub async fn evaluate(
         Ok(()) => {}
         Err(e) => return Err(e.into()),
     }
-    render(
-        &state,
-        &visitor,
+    public.render(
         StatusCode::OK,
         "portal/evaluate_done.html",
         context! {
@@ -349,11 +316,10 @@ pub async fn proposals(
             }
         })
         .collect();
-    let html = crate::views::render(
+    views::page(
         "portal/proposals.html",
         context! { agency => AgencyView::from(&a), rows },
-    )?;
-    Ok(Html(html).into_response())
+    )
 }
 
 #[cfg(test)]
