@@ -144,6 +144,7 @@ impl Routes {
         self
     }
 
+    /// A page anyone with `access` may fetch.
     pub(crate) fn get<H: Handler<T, AppState>, T: 'static>(
         self,
         path: &'static str,
@@ -163,6 +164,7 @@ impl Routes {
         self.add(Method::GET, path, Access::Public, get(h))
     }
 
+    /// A form's target for `access`.
     pub(crate) fn post<H: Handler<T, AppState>, T: 'static>(
         self,
         path: &'static str,

@@ -46,8 +46,6 @@ pub(crate) struct Row {
     pub(crate) at_risk: bool,
 }
 
-/// The agency's drafts split into those waiting for the signed-in person (to write or to review)
-/// and the rest, each with its 20-working-day publication deadline.
 /// Each column's time limit, by column name.
 async fn column_periods(
     state: &AppState,
@@ -57,6 +55,8 @@ async fn column_periods(
     Ok(move |name: &str| gongkai_core::catalogue::period_of(&columns, name))
 }
 
+/// The agency's drafts split into those waiting for the signed-in person (to write or to review)
+/// and the rest, each with its 20-working-day publication deadline (the dashboard lists them too).
 pub(crate) async fn work_of(
     state: &AppState,
     s: &ActiveSession,

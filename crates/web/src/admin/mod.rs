@@ -1,8 +1,10 @@
 //! The staff back office (`/admin`): sign-in, dashboard, agencies, users, roles and the audit trail;
 //! each agency's items, requests, messages, guide and catalogue, channels and annual report.
-//! Every handler takes [`Staff`](crate::session::Staff) and then asks `gongkai_core::auth` whether the
-//! person may see or change the agency concerned; a thing the person may not see answers 404, a thing
-//! they may see but not change answers 403.
+//! A handler of one agency's page takes an [`AgencyScope`](crate::extract::AgencyScope) naming
+//! what it requires, so a thing the person may not see answers 404 and a thing they may see but not
+//! change answers 403 before the handler runs; the pages that span agencies take
+//! [`Empowered`](crate::extract::Empowered) or [`UserScope`](crate::extract::UserScope). What a page
+//! offers beyond its requirement it asks of `gongkai_core::auth` too.
 
 pub mod agencies;
 pub mod audit;

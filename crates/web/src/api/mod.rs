@@ -48,6 +48,7 @@ pub struct Problem {
     pub errors: std::collections::BTreeMap<String, String>,
 }
 
+/// A problem document of a kind, with no field messages.
 pub(crate) fn problem(status: StatusCode, kind: &str, title: &str, detail: String) -> Problem {
     Problem {
         kind: format!("https://gongkai.invalid/problems/{kind}"),
@@ -70,6 +71,8 @@ impl IntoResponse for Problem {
     }
 }
 
+/// An [`AppError`] as a problem document: a missing agency or item is 404; anything else is a
+/// fault, logged, and answered without its cause.
 pub(crate) fn app_problem(e: AppError) -> Problem {
     match e {
         AppError::NotFound(what) => problem(

@@ -12,6 +12,8 @@ use crate::error::AppError;
 use crate::extract::PublicAgency;
 use crate::views::{self, AgencyView};
 
+/// The guide generated from the agency's data until it saves its own (the statutory contents
+/// are never missing).
 pub(crate) async fn default_guide(state: &AppState, agency: &Agency) -> Result<String, AppError> {
     let parent = match &agency.parent {
         Some(p) => state.store.find_agency(p).await?,
