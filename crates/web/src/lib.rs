@@ -46,7 +46,7 @@ pub struct Settings {
     pub max_failures_per_address: i64,
     /// The throttling window (default 15 minutes).
     pub failure_window: Duration,
-    /// The periods of disclosure on request, with the settings for [U] rules.
+    /// The periods of disclosure on request, with the settings for \[U\] rules.
     pub periods: gongkai_core::deadline::Periods,
     /// Keep rendered portal pages ([`cache`]); the value is how late a write by another process
     /// may be seen (zero: checked on every request; `None`: no cache).
