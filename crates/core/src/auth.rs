@@ -148,6 +148,22 @@ impl Hierarchy {
     pub fn would_cycle(&self, agency: &Slug, parent: &Slug) -> bool {
         self.is_within(parent, agency)
     }
+
+    /// Refuses a new parent for `agency` that is the agency itself or below it.
+    pub fn check_parent(
+        &self,
+        agency: &Slug,
+        parent: Option<&Slug>,
+    ) -> Result<(), crate::Rejection> {
+        if parent.is_some_and(|p| self.would_cycle(agency, p)) {
+            Err(crate::Rejection::field(
+                "parent",
+                "上级机关不能是本机关或其下属机关。",
+            ))
+        } else {
+            Ok(())
+        }
+    }
 }
 
 impl Principal {
@@ -161,11 +177,64 @@ impl Principal {
     /// Whether the person may see the agency's internal records: a role in it, an oversight role at
     /// it or above it, or system administration.
     pub fn can_read(&self, agency: &Slug, tree: &Hierarchy) -> bool {
+        self.reads(agency, |oversight| tree.is_within(agency, oversight))
+    }
+
+    /// [`Self::can_read`] for the first agency of `lineage` — that agency and the agencies above
+    /// it, nearest first — so a single page need not load the whole tree to ask.
+    pub fn can_read_lineage(&self, lineage: &[Agency]) -> bool {
+        lineage.first().is_some_and(|agency| {
+            self.reads(&agency.slug, |oversight| {
+                lineage.iter().any(|a| &a.slug == oversight)
+            })
+        })
+    }
+
+    /// The one reading rule: system administration, any role in the agency itself, or an oversight
+    /// role at an agency that `at_or_above` says is the agency or above it.
+    fn reads(&self, agency: &Slug, at_or_above: impl Fn(&Slug) -> bool) -> bool {
         self.is_system_admin
             || self.grants.iter().any(|g| {
-                &g.agency == agency
-                    || (g.role == Role::OversightOfficer && tree.is_within(agency, &g.agency))
+                &g.agency == agency || (g.role == Role::OversightOfficer && at_or_above(&g.agency))
             })
+    }
+
+    /// Whether the person may do `duty` in `agency` (reading it is asked apart, and first).
+    pub fn may(&self, duty: Duty, agency: &Slug) -> bool {
+        let acts = |role| self.can_act(agency, role);
+        match duty {
+            Duty::Draft => acts(Role::Drafter),
+            Duty::Review => {
+                acts(Role::Drafter) || acts(Role::FirstReviewer) || acts(Role::FinalReviewer)
+            }
+            Duty::HandleRequests => acts(Role::CaseOfficer),
+            Duty::AnswerMessages | Duty::SeePersonalData => {
+                acts(Role::CaseOfficer) || self.can_administer(agency)
+            }
+            Duty::Administer => self.can_administer(agency),
+            Duty::EditReport => {
+                self.is_system_admin || acts(Role::AgencyAdmin) || acts(Role::FinalReviewer)
+            }
+        }
+    }
+
+    /// The person as an item's review sees them in `agency`: the roles they act with there.
+    pub fn reviewer(&self, agency: &Slug) -> crate::item::Reviewer {
+        crate::item::Reviewer {
+            user_id: self.user_id,
+            drafter: self.can_act(agency, Role::Drafter),
+            first: self.can_act(agency, Role::FirstReviewer),
+            final_: self.can_act(agency, Role::FinalReviewer),
+        }
+    }
+
+    /// [`Self::may`], or the refusal that says who may.
+    pub fn require(&self, duty: Duty, agency: &Slug) -> Result<(), Forbidden> {
+        if self.may(duty, agency) {
+            Ok(())
+        } else {
+            Err(Forbidden(duty.refusal().to_owned()))
+        }
     }
 
     /// Whether the person may act in `agency` with `role`. Oversight never acts: it reads.
@@ -190,17 +259,208 @@ impl Principal {
         self.is_system_admin || parent.is_some_and(|p| self.has_role(p, Role::AgencyAdmin))
     }
 
-    /// Agencies the person administers (all, for a system administrator: `None`).
-    pub fn administered(&self) -> Option<Vec<&Slug>> {
-        (!self.is_system_admin).then(|| {
-            self.grants
+    /// [`Self::can_create_agency`], or the refusal.
+    pub fn require_create_agency(&self, parent: Option<&Slug>) -> Result<(), Forbidden> {
+        if self.can_create_agency(parent) {
+            Ok(())
+        } else {
+            Err(Forbidden("您不能在所选上级机关下添加机关。".to_owned()))
+        }
+    }
+
+    /// Whether the person holds `power` (which spans agencies): system administrators hold every
+    /// power; an agency's administrators manage accounts and add agencies below theirs; they and
+    /// the oversight office read the audit trail.
+    pub fn has(&self, power: Power) -> bool {
+        let holds = |role| self.grants.iter().any(|g| g.role == role);
+        self.is_system_admin
+            || match power {
+                Power::ManageAccounts | Power::AddAgencies => holds(Role::AgencyAdmin),
+                Power::ReadAudit => holds(Role::AgencyAdmin) || holds(Role::OversightOfficer),
+            }
+    }
+
+    /// [`Self::has`], or the refusal that says who does.
+    pub fn require_power(&self, power: Power) -> Result<(), Forbidden> {
+        if self.has(power) {
+            Ok(())
+        } else {
+            Err(Forbidden(power.refusal().to_owned()))
+        }
+    }
+
+    /// Whether the person may read the audit records of `agency`: its administrators, the
+    /// oversight office at it or above it, system administrators.
+    pub fn can_audit(&self, agency: &Slug, tree: &Hierarchy) -> bool {
+        self.can_administer(agency)
+            || self
+                .grants
                 .iter()
-                .filter(|g| g.role == Role::AgencyAdmin)
-                .map(|g| &g.agency)
-                .collect()
-        })
+                .any(|g| g.role == Role::OversightOfficer && tree.is_within(agency, &g.agency))
+    }
+
+    /// Whether the person reads the whole audit trail, records of no agency (accounts, sign-ins)
+    /// among them: only system administrators; others read the agencies of [`Self::can_audit`].
+    pub fn reads_whole_audit_trail(&self) -> bool {
+        self.is_system_admin
+    }
+
+    /// Whether the person may move an agency to another parent: only system administrators, since
+    /// it changes who oversees whom.
+    pub fn can_move_agency(&self) -> bool {
+        self.is_system_admin
+    }
+
+    /// The role a new account created by this person starts with, from the agency and role keys
+    /// chosen. An administrator's new account needs one, in an agency they administer (else no
+    /// administrator could see it); a system administrator may create an account without one, or
+    /// a system administrator's account.
+    pub fn first_role(&self, agency: &str, role: &str) -> Result<Option<Grant>, FirstRoleError> {
+        let (agency, role) = match (agency.trim(), role.trim()) {
+            ("", "") if self.is_system_admin => return Ok(None),
+            ("", _) | (_, "") => return Err(FirstRoleError::Invalid("请选择所属机关和角色。")),
+            pair => pair,
+        };
+        let agency =
+            Slug::parse(agency).map_err(|_| FirstRoleError::Invalid("所选机关不存在。"))?;
+        let role = role
+            .parse::<Role>()
+            .map_err(|_| FirstRoleError::Invalid("所选角色无效。"))?;
+        if !self.can_grant(&agency, role) {
+            return Err(FirstRoleError::Forbidden(Forbidden(
+                "您不能在所选机关授予该角色。".to_owned(),
+            )));
+        }
+        Ok(Some(Grant { agency, role }))
+    }
+
+    /// Whether a new account this person creates is a system administrator's, when `asked`: only
+    /// a system administrator makes another.
+    pub fn makes_system_admin(&self, asked: bool) -> bool {
+        asked && self.is_system_admin
+    }
+
+    /// The roles the person may hand out somewhere (the new-account form offers these): all for a
+    /// system administrator, all but oversight for an agency's administrator.
+    pub fn grantable_roles(&self) -> impl Iterator<Item = Role> + '_ {
+        Role::ALL
+            .into_iter()
+            .filter(|r| self.is_system_admin || *r != Role::OversightOfficer)
+    }
+
+    /// Whether the person may see the account `user_id` whose roles are `grants`: a system
+    /// administrator, the person themself, or an administrator of an agency where it holds a role.
+    pub fn can_see_account(&self, user_id: i64, grants: &[Grant]) -> bool {
+        self.is_system_admin
+            || self.user_id == user_id
+            || grants.iter().any(|g| self.can_administer(&g.agency))
+    }
+
+    /// Whether the person may reset the password of, disable, or set the address of the account
+    /// `user_id`: a system administrator (never on their own account); or, for an ordinary account
+    /// whose every role is in agencies the person administers, that agency's administrator.
+    pub fn can_manage_account(
+        &self,
+        user_id: i64,
+        is_system_admin: bool,
+        grants: &[Grant],
+    ) -> bool {
+        self.user_id != user_id
+            && (self.is_system_admin
+                || (!is_system_admin
+                    && !grants.is_empty()
+                    && grants.iter().all(|g| self.can_administer(&g.agency))))
     }
 }
+
+/// What a person does in one agency beyond reading it. Each duty names the roles that allow it, so
+/// every page and form asks the same question the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duty {
+    /// Draft and edit items: 起草人.
+    Draft,
+    /// Take a step of an item's review: 起草人 (submitting), 科室负责人 or 分管领导.
+    Review,
+    /// Register and handle requests, and record their cases: 依申请公开经办人.
+    HandleRequests,
+    /// Assign and answer enquiries and complaints: 依申请公开经办人, 机关管理员 or a system
+    /// administrator.
+    AnswerMessages,
+    /// See a requester's personal data: the same people as [`Self::AnswerMessages`] — never the
+    /// oversight office, which reads everything else.
+    SeePersonalData,
+    /// Change the agency's details, settings, roles, guide, catalogue, channels and proposals:
+    /// 机关管理员 or a system administrator.
+    Administer,
+    /// Write and publish the annual report: 机关管理员, 分管领导 or a system administrator.
+    EditReport,
+}
+
+impl Duty {
+    /// Who may, in a sentence for the person refused.
+    pub const fn refusal(self) -> &'static str {
+        match self {
+            Self::Draft => "只有本机关的起草人可以起草和修改信息。",
+            Self::Review => "只有本机关的起草人和审核人可以办理信息审核。",
+            Self::HandleRequests => "只有本机关的依申请公开经办人可以办理申请。",
+            Self::AnswerMessages => "只有本机关的依申请公开经办人或机关管理员可以交办和答复留言。",
+            Self::SeePersonalData => "只有本机关的依申请公开经办人或机关管理员可以查看申请人信息。",
+            Self::Administer => "只有本机关的机关管理员或系统管理员可以进行此项操作。",
+            Self::EditReport => "只有本机关的机关管理员或分管领导可以编辑和发布年度报告。",
+        }
+    }
+}
+
+/// What a person does across agencies rather than in one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Power {
+    /// List, create and manage accounts (within the agencies one administers).
+    ManageAccounts,
+    /// Add agencies (below the agencies one administers).
+    AddAgencies,
+    /// Read the audit trail (of the agencies one administers or oversees).
+    ReadAudit,
+}
+
+impl Power {
+    /// Who holds it, in a sentence for the person refused.
+    pub const fn refusal(self) -> &'static str {
+        match self {
+            Self::ManageAccounts => "只有系统管理员和机关管理员可以管理用户。",
+            Self::AddAgencies => "只有系统管理员或上级机关的机关管理员可以添加机关。",
+            Self::ReadAudit => "只有系统管理员、机关管理员和政务公开办可以查看审计日志。",
+        }
+    }
+}
+
+/// Why a new account's first role was refused: a choice to correct, or one the person may not make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirstRoleError {
+    /// The form's choice is missing or names nothing.
+    Invalid(&'static str),
+    /// The person may not grant this role there.
+    Forbidden(Forbidden),
+}
+
+/// The refusal to manage an account the person may see.
+pub const NOT_YOUR_ACCOUNT: &str =
+    "您不能管理这个账号：它在您管理范围以外的机关也有角色，或是您本人、系统管理员。";
+
+/// A person's name as accounts show it: trimmed, 1 to 50 characters.
+pub fn parse_display_name(s: &str) -> Result<String, AccountError> {
+    let name = s.trim();
+    if name.is_empty() || name.chars().count() > 50 {
+        Err(AccountError::BadDisplayName)
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+/// A person may see the thing but not do this to it; the message says who may. (What the person
+/// may not even see is not refused but absent, so its existence does not leak.)
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Forbidden(pub String);
 
 /// A login name: 3 to 32 lower-case letters, digits, '.', '_' or '-', starting with a letter.
 pub fn parse_username(s: &str) -> Result<String, AccountError> {
@@ -246,6 +506,38 @@ pub fn check_password_strength(password: &str, username: &str) -> Result<(), Acc
     Ok(())
 }
 
+/// A staff member's notification address as typed: empty for none, else an e-mail address.
+pub fn parse_notification_address(s: &str) -> Result<Option<&str>, AccountError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    crate::intake::email_address(s)
+        .map(Some)
+        .ok_or(AccountError::BadEmail)
+}
+
+/// Checks a change of one's own password: the current one given right (against its `stored`
+/// hash), the new one typed the same twice, different from the current one, and strong enough.
+pub fn check_password_change(
+    stored: &str,
+    current: &str,
+    new: &str,
+    confirm: &str,
+    username: &str,
+) -> Result<(), AccountError> {
+    if !verify_password(current, stored) {
+        return Err(AccountError::WrongPassword);
+    }
+    if new != confirm {
+        return Err(AccountError::Mismatch);
+    }
+    if new == current {
+        return Err(AccountError::Unchanged);
+    }
+    check_password_strength(new, username)
+}
+
 /// Why account data was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccountError {
@@ -260,6 +552,18 @@ pub enum AccountError {
     /// The password is too weak; the text says which rule failed.
     #[error("密码不符合要求：{0}")]
     WeakPassword(&'static str),
+    /// A notification address that is not an e-mail address.
+    #[error("邮箱地址格式不正确，应形如 name@example.gov.cn；留空则不发通知。")]
+    BadEmail,
+    /// The current password given is not the account's.
+    #[error("当前密码不正确。")]
+    WrongPassword,
+    /// The new password was typed differently the second time.
+    #[error("两次输入的新密码不一致。")]
+    Mismatch,
+    /// The new password is the current one.
+    #[error("新密码不能与当前密码相同。")]
+    Unchanged,
     /// Hashing failed (never expected).
     #[error("密码处理失败：{0}")]
     Hash(String),
@@ -362,6 +666,26 @@ pub fn sha256_hex(data: &[u8]) -> String {
     to_hex(&sha2::Sha256::digest(data))
 }
 
+/// Whether an account may be given the requests and messages of `agency` to handle: enabled, and
+/// holding 依申请公开经办人 there (`grants` are the account's).
+pub fn assignable<'a>(
+    disabled: bool,
+    grants: impl IntoIterator<Item = &'a Grant>,
+    agency: &Slug,
+) -> bool {
+    !disabled
+        && grants
+            .into_iter()
+            .any(|g| &g.agency == agency && g.role == Role::CaseOfficer)
+}
+
+/// Whether the contact given to look up one's own request or message is the one given with it:
+/// with the tracking code it is the key to a person's own records, so it is compared in constant
+/// time, spaces at the ends ignored.
+pub fn contact_matches(stored: &str, given: &str) -> bool {
+    secrets_equal(stored.trim(), given.trim())
+}
+
 /// Constant-time comparison of two secrets.
 pub fn secrets_equal(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;
@@ -456,6 +780,233 @@ mod tests {
         assert!(admin.can_grant(&slug("town-a"), Role::CaseOfficer));
         assert!(!admin.can_grant(&slug("town-a"), Role::OversightOfficer));
         assert!(!admin.can_create_agency(None));
+        assert!(admin.require_create_agency(None).is_err());
+        assert!(admin.require_create_agency(Some(&slug("town-a"))).is_ok());
+    }
+
+    /// The county, two towns under it, and an agency elsewhere: each with its lineage.
+    fn lineages() -> Vec<Vec<Agency>> {
+        let county = agency("county", None);
+        let a = agency("town-a", Some("county"));
+        let b = agency("town-b", Some("county"));
+        let other = agency("other", None);
+        vec![
+            vec![county.clone()],
+            vec![a, county.clone()],
+            vec![b, county],
+            vec![other],
+        ]
+    }
+
+    #[test]
+    fn reading_by_lineage_answers_as_reading_by_the_whole_tree() {
+        let all: Vec<Agency> = lineages().into_iter().map(|l| l[0].clone()).collect();
+        let tree = Hierarchy::new(&all);
+        let mut root = person(&[]);
+        root.is_system_admin = true;
+        let people = [
+            person(&[]),
+            person(&[("county", Role::OversightOfficer)]),
+            person(&[("town-a", Role::OversightOfficer)]),
+            person(&[("county", Role::AgencyAdmin)]),
+            person(&[("town-a", Role::Drafter), ("other", Role::CaseOfficer)]),
+            root,
+        ];
+        for p in &people {
+            for lineage in lineages() {
+                assert_eq!(
+                    p.can_read_lineage(&lineage),
+                    p.can_read(&lineage[0].slug, &tree),
+                    "{:?} reading {}",
+                    p.grants,
+                    lineage[0].slug
+                );
+            }
+        }
+        assert!(!people[5].can_read_lineage(&[]), "nothing to read");
+    }
+
+    #[test]
+    fn oversight_reads_the_agencies_below_by_their_lineage_and_not_above() {
+        let officer = person(&[("town-a", Role::OversightOfficer)]);
+        let l = lineages();
+        assert!(officer.can_read_lineage(&l[1]));
+        assert!(!officer.can_read_lineage(&l[0]), "the county is above");
+        assert!(!officer.can_read_lineage(&l[2]), "a sibling is not below");
+        let county = person(&[("county", Role::OversightOfficer)]);
+        assert!(l.iter().take(3).all(|x| county.can_read_lineage(x)));
+        assert!(!county.can_read_lineage(&l[3]));
+    }
+
+    #[test]
+    fn duties_follow_the_roles_and_oversight_does_none() {
+        let town = slug("town-a");
+        let with = |role| person(&[("town-a", role)]);
+        let may = |p: &Principal, d| p.may(d, &town);
+        assert!(may(&with(Role::Drafter), Duty::Draft));
+        assert!(may(&with(Role::Drafter), Duty::Review));
+        assert!(may(&with(Role::FirstReviewer), Duty::Review));
+        assert!(!may(&with(Role::FirstReviewer), Duty::Draft));
+        assert!(may(&with(Role::CaseOfficer), Duty::HandleRequests));
+        assert!(may(&with(Role::CaseOfficer), Duty::SeePersonalData));
+        assert!(may(&with(Role::AgencyAdmin), Duty::AnswerMessages));
+        assert!(!may(&with(Role::AgencyAdmin), Duty::HandleRequests));
+        assert!(may(&with(Role::FinalReviewer), Duty::EditReport));
+        assert!(!may(&with(Role::FirstReviewer), Duty::EditReport));
+        let overseer = person(&[("town-a", Role::OversightOfficer)]);
+        let every = [
+            Duty::Draft,
+            Duty::Review,
+            Duty::HandleRequests,
+            Duty::AnswerMessages,
+            Duty::SeePersonalData,
+            Duty::Administer,
+            Duty::EditReport,
+        ];
+        for d in every {
+            assert!(!may(&overseer, d), "{d:?}");
+            assert!(
+                !person(&[("town-b", Role::AgencyAdmin)]).may(d, &town),
+                "{d:?}"
+            );
+            assert_eq!(
+                overseer.require(d, &town),
+                Err(Forbidden(d.refusal().to_owned()))
+            );
+        }
+        let reviewer = person(&[("town-a", Role::FinalReviewer), ("town-b", Role::Drafter)]);
+        let r = reviewer.reviewer(&town);
+        assert!(
+            r.final_ && !r.first && !r.drafter,
+            "roles elsewhere do not count"
+        );
+        assert!(!overseer.reviewer(&town).drafter);
+        let mut root = person(&[]);
+        root.is_system_admin = true;
+        assert!(may(&root, Duty::Administer) && may(&root, Duty::EditReport));
+        assert!(
+            !may(&root, Duty::Draft),
+            "drafting is a role, not a privilege"
+        );
+    }
+
+    #[test]
+    fn powers_span_agencies_and_oversight_only_reads_the_audit_trail() {
+        let admin = person(&[("town-a", Role::AgencyAdmin)]);
+        let overseer = person(&[("county", Role::OversightOfficer)]);
+        let drafter = person(&[("town-a", Role::Drafter)]);
+        for power in [Power::ManageAccounts, Power::AddAgencies, Power::ReadAudit] {
+            assert!(admin.has(power), "{power:?}");
+            assert!(!drafter.has(power), "{power:?}");
+            assert_eq!(
+                drafter.require_power(power),
+                Err(Forbidden(power.refusal().to_owned()))
+            );
+        }
+        assert!(overseer.has(Power::ReadAudit));
+        assert!(!overseer.has(Power::ManageAccounts) && !overseer.has(Power::AddAgencies));
+        let tree = Hierarchy::new(&[agency("county", None), agency("town-a", Some("county"))]);
+        assert!(overseer.can_audit(&slug("town-a"), &tree));
+        assert!(admin.can_audit(&slug("town-a"), &tree));
+        assert!(!admin.can_audit(&slug("county"), &tree));
+        assert!(!drafter.can_audit(&slug("town-a"), &tree));
+        assert!(!admin.reads_whole_audit_trail() && !overseer.reads_whole_audit_trail());
+    }
+
+    #[test]
+    fn an_account_is_managed_only_where_every_role_is_administered() {
+        let grant = |a: &str, role| Grant {
+            agency: slug(a),
+            role,
+        };
+        let mut admin = person(&[("town-a", Role::AgencyAdmin)]);
+        admin.user_id = 10;
+        let here = [grant("town-a", Role::Drafter)];
+        let both = [
+            grant("town-a", Role::Drafter),
+            grant("town-b", Role::Drafter),
+        ];
+        assert!(admin.can_see_account(2, &both));
+        assert!(admin.can_manage_account(2, false, &here));
+        assert!(
+            !admin.can_manage_account(2, false, &both),
+            "a role elsewhere"
+        );
+        assert!(
+            !admin.can_manage_account(2, true, &here),
+            "a system administrator"
+        );
+        assert!(
+            !admin.can_manage_account(2, false, &[]),
+            "an account without roles"
+        );
+        assert!(!admin.can_manage_account(10, false, &here), "oneself");
+        assert!(admin.can_see_account(10, &[]), "oneself is seen");
+        assert!(!admin.can_see_account(3, &[grant("town-b", Role::Drafter)]));
+        let mut root = person(&[]);
+        root.is_system_admin = true;
+        assert!(root.can_manage_account(2, true, &[]));
+        assert!(root.can_move_agency() && !admin.can_move_agency());
+    }
+
+    #[test]
+    fn a_new_account_starts_with_a_role_its_creator_may_grant() {
+        let admin = person(&[("town-a", Role::AgencyAdmin)]);
+        assert_eq!(
+            admin.first_role("town-a", "drafter"),
+            Ok(Some(Grant {
+                agency: slug("town-a"),
+                role: Role::Drafter
+            }))
+        );
+        assert_eq!(
+            admin.first_role("", ""),
+            Err(FirstRoleError::Invalid("请选择所属机关和角色。"))
+        );
+        assert!(matches!(
+            admin.first_role("town-b", "drafter"),
+            Err(FirstRoleError::Forbidden(_))
+        ));
+        assert!(matches!(
+            admin.first_role("town-a", "oversight_officer"),
+            Err(FirstRoleError::Forbidden(_))
+        ));
+        assert_eq!(
+            admin.first_role("Town A", "drafter"),
+            Err(FirstRoleError::Invalid("所选机关不存在。"))
+        );
+        assert_eq!(
+            admin.first_role("town-a", "boss"),
+            Err(FirstRoleError::Invalid("所选角色无效。"))
+        );
+        assert!(!admin.grantable_roles().any(|r| r == Role::OversightOfficer));
+        let mut root = person(&[]);
+        root.is_system_admin = true;
+        assert_eq!(root.first_role(" ", ""), Ok(None));
+        assert!(root.makes_system_admin(true) && !root.makes_system_admin(false));
+        assert!(!admin.makes_system_admin(true));
+        assert_eq!(root.grantable_roles().count(), Role::ALL.len());
+    }
+
+    #[test]
+    fn a_notification_address_is_an_email_address_or_nothing() {
+        assert_eq!(parse_notification_address("  "), Ok(None));
+        assert_eq!(
+            parse_notification_address(" li@example.gov.cn "),
+            Ok(Some("li@example.gov.cn"))
+        );
+        assert_eq!(
+            parse_notification_address("13700000000"),
+            Err(AccountError::BadEmail)
+        );
+    }
+
+    #[test]
+    fn display_names_are_trimmed_and_bounded() {
+        assert_eq!(parse_display_name(" 张三 ").unwrap(), "张三");
+        assert_eq!(parse_display_name("  "), Err(AccountError::BadDisplayName));
+        assert!(parse_display_name(&"长".repeat(51)).is_err());
+        assert!(parse_display_name(&"长".repeat(50)).is_ok());
     }
 
     #[test]
@@ -463,6 +1014,19 @@ mod tests {
         let tree = Hierarchy::new(&[agency("county", None), agency("town-a", Some("county"))]);
         assert!(tree.would_cycle(&slug("county"), &slug("town-a")));
         assert!(!tree.would_cycle(&slug("town-a"), &slug("county")));
+        assert!(
+            tree.check_parent(&slug("county"), Some(&slug("town-a")))
+                .is_err()
+        );
+        assert!(
+            tree.check_parent(&slug("county"), Some(&slug("county")))
+                .is_err()
+        );
+        assert!(
+            tree.check_parent(&slug("town-a"), Some(&slug("county")))
+                .is_ok()
+        );
+        assert!(tree.check_parent(&slug("county"), None).is_ok());
     }
 
     #[test]
@@ -480,11 +1044,63 @@ mod tests {
     }
 
     #[test]
+    fn a_password_change_needs_the_current_one_twice_the_new_one_and_a_change() {
+        let h = hash_password("Harbour-light-42", HashParams::fast_for_tests()).unwrap();
+        let change = |current, new, confirm| check_password_change(&h, current, new, confirm, "zs");
+        assert_eq!(
+            change("wrong", "Quiet-river-77", "Quiet-river-77"),
+            Err(AccountError::WrongPassword)
+        );
+        assert_eq!(
+            change("Harbour-light-42", "Quiet-river-77", "Quiet-river-78"),
+            Err(AccountError::Mismatch)
+        );
+        assert_eq!(
+            change("Harbour-light-42", "Harbour-light-42", "Harbour-light-42"),
+            Err(AccountError::Unchanged)
+        );
+        assert!(matches!(
+            change("Harbour-light-42", "short", "short"),
+            Err(AccountError::WeakPassword(_))
+        ));
+        assert!(change("Harbour-light-42", "Quiet-river-77", "Quiet-river-77").is_ok());
+    }
+
+    #[test]
     fn usernames_are_normalised_and_checked() {
         assert_eq!(parse_username(" ZhangSan ").unwrap(), "zhangsan");
         assert!(parse_username("1abc").is_err());
         assert!(parse_username("ab").is_err());
         assert!(parse_username("张三").is_err());
+    }
+
+    #[test]
+    fn only_enabled_case_officers_of_the_agency_are_assigned_work() {
+        let town = slug("town-a");
+        let grant = |a: &str, role| Grant {
+            agency: slug(a),
+            role,
+        };
+        let officer = [grant("town-a", Role::CaseOfficer)];
+        assert!(assignable(false, &officer, &town));
+        assert!(!assignable(true, &officer, &town), "disabled");
+        assert!(!assignable(
+            false,
+            &[grant("town-b", Role::CaseOfficer)],
+            &town
+        ));
+        assert!(!assignable(
+            false,
+            &[grant("town-a", Role::AgencyAdmin)],
+            &town
+        ));
+    }
+
+    #[test]
+    fn a_tracking_contact_matches_only_the_one_given() {
+        assert!(contact_matches(" 13700000000", "13700000000 "));
+        assert!(!contact_matches("13700000000", "13700000001"));
+        assert!(!contact_matches("13700000000", ""));
     }
 
     #[test]

@@ -245,6 +245,15 @@ pub fn tree_order(columns: Vec<Column>) -> Vec<Column> {
     out
 }
 
+/// The catalogue an agency without one starts from: the spec's default for its kind (a department
+/// discloses what a department holds; a town, street or county government what a government does).
+pub fn default_text(kind: crate::AgencyKind) -> &'static str {
+    match kind {
+        crate::AgencyKind::Department => DEPARTMENT_DEFAULT,
+        _ => TOWN_DEFAULT,
+    }
+}
+
 /// The default catalogue of a 乡（镇）人民政府 (`spec/letters-guide-catalogue.md` §3.3), offered to
 /// an agency that has none yet.
 pub const TOWN_DEFAULT: &str = "\
@@ -301,6 +310,22 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn a_department_starts_from_the_department_catalogue_and_others_from_the_towns() {
+        assert_eq!(
+            default_text(crate::AgencyKind::Department),
+            DEPARTMENT_DEFAULT
+        );
+        for kind in [
+            crate::AgencyKind::Town,
+            crate::AgencyKind::Street,
+            crate::AgencyKind::CountyGovernment,
+        ] {
+            assert_eq!(default_text(kind), TOWN_DEFAULT);
+        }
+        assert!(parse(DEPARTMENT_DEFAULT).is_ok() && parse(TOWN_DEFAULT).is_ok());
+    }
 
     #[test]
     fn reads_time_limits_as_rules() {

@@ -149,7 +149,26 @@ pub struct LetterSettings {
     pub number_prefix: String,
 }
 
+/// The most each text of [`LetterSettings`] holds, in characters (a name or an address, quoted in
+/// a letter's paragraph).
+pub const SETTING_MAX_CHARS: usize = 200;
+
 impl LetterSettings {
+    /// The settings as an administrator typed them: each text trimmed and cut to
+    /// [`SETTING_MAX_CHARS`].
+    #[must_use]
+    pub fn typed(self) -> Self {
+        let cap = |v: String| v.trim().chars().take(SETTING_MAX_CHARS).collect::<String>();
+        Self {
+            reconsideration_body: cap(self.reconsideration_body),
+            court: cap(self.court),
+            online_channel: cap(self.online_channel),
+            prior_reconsideration_for_all_refusals: self.prior_reconsideration_for_all_refusals,
+            payment_method: cap(self.payment_method),
+            number_prefix: cap(self.number_prefix),
+        }
+    }
+
     /// The settings in force for an agency, from its own up through the agencies above it
     /// (nearest first): the first that set any — a county sets them once for its towns and
     /// departments — else the defaults.
@@ -585,6 +604,20 @@ mod tests {
             code: "ABCDEFGH2345",
             state,
         }
+    }
+
+    #[test]
+    fn typed_settings_are_trimmed_and_bounded() {
+        let s = LetterSettings {
+            court: format!("  {}  ", "院".repeat(300)),
+            number_prefix: " 西里镇 ".into(),
+            prior_reconsideration_for_all_refusals: true,
+            ..LetterSettings::default()
+        }
+        .typed();
+        assert_eq!(s.court.chars().count(), SETTING_MAX_CHARS);
+        assert_eq!(s.number_prefix, "西里镇");
+        assert!(s.prior_reconsideration_for_all_refusals);
     }
 
     /// A request received on 3 March 2025 and decided on 20 March with `outcome`.

@@ -2,6 +2,7 @@
 
 pub mod accountability;
 pub mod agency;
+pub mod application;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -11,6 +12,7 @@ pub mod channel;
 pub mod clock;
 pub mod deadline;
 pub mod fee;
+pub mod guide;
 pub mod handling;
 pub mod inspection;
 pub mod intake;

@@ -258,6 +258,24 @@ impl Outcome {
         }
     }
 
+    /// Why an officer does not pick this outcome in a decision, or `None` when they may: the two
+    /// "deemed abandoned" outcomes (（六）1 逾期不补正, （六）2 逾期未缴费) follow only from their lapse
+    /// step, after the notice went out and its period ended.
+    pub const fn reserved_for_lapse(self) -> Option<&'static str> {
+        match self {
+            Self::OtherNoClarification => Some("逾期不补正须在发出补正通知后按“逾期不补正”处理"),
+            Self::OtherFeeUnpaid => Some("逾期未缴费须在发出收费通知后按“逾期未缴费”处理"),
+            _ => None,
+        }
+    }
+
+    /// The outcomes an officer chooses from when deciding, in the order of table 三.
+    pub fn decidable() -> impl Iterator<Item = Self> {
+        Self::ALL
+            .into_iter()
+            .filter(|o| o.reserved_for_lapse().is_none())
+    }
+
     /// The machine key of spec §9.
     pub const fn key(self) -> &'static str {
         use Outcome as O;
@@ -521,6 +539,16 @@ crate::request::from_key! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_officer_decides_every_outcome_but_the_two_that_follow_a_lapse() {
+        let picked: Vec<Outcome> = Outcome::decidable().collect();
+        assert_eq!(picked.len(), 19);
+        assert!(!picked.contains(&Outcome::OtherNoClarification));
+        assert!(!picked.contains(&Outcome::OtherFeeUnpaid));
+        assert!(picked.contains(&Outcome::OtherOther));
+        assert!(Outcome::OtherFeeUnpaid.reserved_for_lapse().is_some());
+    }
 
     #[test]
     fn there_are_twenty_one_leaf_outcomes_in_six_groups() {

@@ -302,6 +302,9 @@ pub enum WorkflowError {
     /// 补正 may be requested once only (第三十条).
     #[error("补正只能一次性告知，本申请已于 {0} 发出过补正通知")]
     ClarificationAgain(NaiveDate),
+    /// An extension without the approval 第三十三条 requires (the disclosure office's head).
+    #[error("延期须写明批准人（政府信息公开工作机构负责人）。")]
+    ApproverMissing,
     /// An extension was already approved.
     #[error("本申请已于 {0} 延期，不能再次延期")]
     ExtendedAgain(NaiveDate),
@@ -334,6 +337,13 @@ pub enum WorkflowError {
 }
 
 impl RequestState {
+    /// Whether a fee notice may go out now (one per request, before the decision, while the
+    /// request is being handled) — what [`Self::apply`] asks of [`Event::NotifyFee`] before the
+    /// amount.
+    pub fn may_notify_fee(&self) -> bool {
+        self.fee.is_none() && matches!(self.status, Status::Received | Status::InProgress)
+    }
+
     /// A newly registered request.
     pub fn new(requester: RequesterKind, received_on: NaiveDate) -> Self {
         Self {
@@ -414,6 +424,9 @@ impl RequestState {
                 _ => return Err(not("结束征求意见")),
             },
             Event::Extend { approved_by, .. } => {
+                if approved_by.trim().is_empty() {
+                    return Err(WorkflowError::ApproverMissing);
+                }
                 if let Some((when, _)) = &self.extended {
                     return Err(WorkflowError::ExtendedAgain(*when));
                 }
@@ -474,12 +487,7 @@ impl RequestState {
                     .check(*outcome)
                     .map_err(WorkflowError::DetailsMissing)?;
                 let why = match outcome {
-                    Outcome::OtherNoClarification => {
-                        Some("逾期不补正须在发出补正通知后按“逾期不补正”处理")
-                    }
-                    Outcome::OtherFeeUnpaid => {
-                        Some("逾期未缴费须在发出收费通知后按“逾期未缴费”处理")
-                    }
+                    o if o.reserved_for_lapse().is_some() => o.reserved_for_lapse(),
                     Outcome::UnavailableStillUnclear
                         if !matches!(self.clarification, Some((_, Some(_)))) =>
                     {
@@ -906,6 +914,30 @@ mod tests {
     }
 
     #[test]
+    fn a_fee_notice_goes_out_once_while_the_request_is_handled() {
+        let s = RequestState::new(RequesterKind::NaturalPerson, d("2025-03-03"));
+        assert!(s.may_notify_fee());
+        let notified = s
+            .apply(&Event::NotifyFee {
+                on: d("2025-03-05"),
+                charge: Charge::PerPage { pages: 40 },
+            })
+            .unwrap();
+        assert!(!notified.may_notify_fee());
+        let decided = s
+            .apply(&Event::Decide {
+                on: d("2025-03-05"),
+                outcome: Outcome::Disclosed,
+                details: DecisionDetails {
+                    provided: "名单一份".into(),
+                    ..DecisionDetails::default()
+                },
+            })
+            .unwrap();
+        assert!(!decided.may_notify_fee());
+    }
+
+    #[test]
     fn an_extension_must_come_within_the_answer_period_and_decisions_carry_reasons() {
         let c = Calendar::built_in();
         let p = Periods::default();
@@ -919,6 +951,12 @@ mod tests {
             s.apply_on(&late, &c, p),
             Err(WorkflowError::ExtendTooLate(d("2025-03-31")))
         );
+        let unapproved = Event::Extend {
+            on: d("2025-03-20"),
+            approved_by: "  ".into(),
+            reason: String::new(),
+        };
+        assert_eq!(s.apply(&unapproved), Err(WorkflowError::ApproverMissing));
         let refusal = Event::Decide {
             on: d("2025-03-10"),
             outcome: Outcome::WithheldProcessInfo,

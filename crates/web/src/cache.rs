@@ -162,7 +162,7 @@ impl PageCache {
 fn key(req: &Request) -> String {
     let h = req.headers();
     let get = |n: &str| h.get(n).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let large = crate::display::wants_large(h);
+    let large = crate::portal::display::wants_large(h);
     format!(
         "{}|{}|{}|{}",
         u8::from(large),

@@ -64,6 +64,19 @@ fn sentence(text: &str) -> String {
     }
 }
 
+/// A year that names no report is a page that does not exist.
+impl From<gongkai_core::report::year::YearError> for AppError {
+    fn from(e: gongkai_core::report::year::YearError) -> Self {
+        Self::NotFound(e.to_string())
+    }
+}
+
+impl From<gongkai_core::auth::Forbidden> for AppError {
+    fn from(f: gongkai_core::auth::Forbidden) -> Self {
+        Self::Forbidden(f.0)
+    }
+}
+
 impl From<minijinja::Error> for AppError {
     fn from(e: minijinja::Error) -> Self {
         Self::Internal(e.into())
@@ -108,7 +121,7 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        let body = views::render("error.html", minijinja::context! { title, message })
+        let body = views::render("layout/error.html", minijinja::context! { title, message })
             .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{title}</title><p>{title}</p>"));
         (status, Html(body)).into_response()
     }

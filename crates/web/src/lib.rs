@@ -16,17 +16,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 mod admin;
 mod api;
 pub mod cache;
-mod check;
 mod csrf;
-mod display;
 mod error;
-mod guide;
-mod items;
-mod pages;
-mod requests;
-pub mod search;
+mod extract;
+mod portal;
 mod session;
-mod supervision;
 mod views;
 
 pub use error::AppError;
@@ -52,7 +46,7 @@ pub struct Settings {
     pub max_failures_per_address: i64,
     /// The throttling window (default 15 minutes).
     pub failure_window: Duration,
-    /// The periods of disclosure on request, with the settings for [U] rules.
+    /// The periods of disclosure on request, with the settings for \[U\] rules.
     pub periods: gongkai_core::deadline::Periods,
     /// Keep rendered portal pages ([`cache`]); the value is how late a write by another process
     /// may be seen (zero: checked on every request; `None`: no cache).
@@ -126,7 +120,7 @@ pub struct RouteSpec {
 }
 
 /// Builds the router and the list of routes together, so neither can forget one.
-struct Routes {
+pub(crate) struct Routes {
     router: Router<AppState>,
     specs: Vec<RouteSpec>,
     /// Public pages the same for every anonymous visitor, kept by the page cache.
@@ -150,7 +144,8 @@ impl Routes {
         self
     }
 
-    fn get<H: Handler<T, AppState>, T: 'static>(
+    /// A page anyone with `access` may fetch.
+    pub(crate) fn get<H: Handler<T, AppState>, T: 'static>(
         self,
         path: &'static str,
         access: Access,
@@ -160,12 +155,17 @@ impl Routes {
     }
 
     /// A public page the page cache may keep.
-    fn page<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, h: H) -> Self {
+    pub(crate) fn page<H: Handler<T, AppState>, T: 'static>(
+        mut self,
+        path: &'static str,
+        h: H,
+    ) -> Self {
         self.pages.push(path);
         self.add(Method::GET, path, Access::Public, get(h))
     }
 
-    fn post<H: Handler<T, AppState>, T: 'static>(
+    /// A form's target for `access`.
+    pub(crate) fn post<H: Handler<T, AppState>, T: 'static>(
         self,
         path: &'static str,
         access: Access,
@@ -176,108 +176,12 @@ impl Routes {
 }
 
 fn routes() -> Routes {
-    use Access::{Own, Public, SignIn, Staff};
-    Routes { router: Router::new(), specs: Vec::new(), pages: Vec::new() }
-        // The public portal.
-        .page("/", pages::home)
-        .page("/agencies/{slug}", pages::agency)
-        .page("/agencies/{slug}/reports/{year}", pages::report)
-        .get("/agencies/{slug}/reports/{year}/{file}", Public, pages::report_download)
-        .get("/assets/site.css", Public, pages::stylesheet)
-        .get("/healthz", Public, pages::health)
-        .page("/agencies/{slug}/guide", guide::show)
-        .page("/agencies/{slug}/catalogue", guide::catalogue)
-        .page("/agencies/{slug}/items", items::list)
-        .page("/agencies/{slug}/items/{item}", items::show)
-        .get("/agencies/{slug}/items/{item}/attachments/{attachment}", Public, items::attachment)
-        .page("/agencies/{slug}/feed.atom", items::feed)
-        .page("/sitemap.xml", items::sitemap)
-        .page("/search", search::page)
-        .get("/display", Public, display::switch)
-        .get("/agencies/{slug}/requests/new", Public, requests::new_form)
-        .post("/agencies/{slug}/requests", Public, requests::submit)
-        .get("/agencies/{slug}/requests/track", Public, requests::track)
-        .get("/agencies/{slug}/requests/letters/{letter}", Public, requests::letter)
-        .post("/api/v1/requests", Public, api::create_request)
-        .get("/api/openapi.json", Public, api::openapi)
-        .page("/api/v1/agencies", api::agencies)
-        .page("/api/v1/agencies/{slug}/categories", api::categories)
-        .page("/api/v1/agencies/{slug}/items", api::items)
-        .page("/api/v1/agencies/{slug}/items/{item}", api::item)
-        .page("/api/v1/agencies/{slug}/reports", api::reports)
-        .page("/agencies/{slug}/messages", supervision::list)
-        .get("/agencies/{slug}/messages/new", Public, supervision::new_form)
-        .post("/agencies/{slug}/messages", Public, supervision::submit)
-        .get("/agencies/{slug}/messages/track", Public, supervision::track)
-        .get("/agencies/{slug}/evaluate", Public, supervision::evaluate_form)
-        .post("/agencies/{slug}/evaluate", Public, supervision::evaluate)
-        .page("/agencies/{slug}/proposals", supervision::proposals)
-        .get("/check", Public, check::form)
-        .post("/check", Public, check::submit)
-        // The back office.
-        .get("/admin/login", SignIn, admin::auth::login_form)
-        .post("/admin/login", SignIn, admin::auth::login)
-        .post("/admin/logout", Own, admin::auth::logout)
-        .get("/admin", Staff, admin::dashboard::show)
-        .get("/admin/password", Own, admin::auth::password_form)
-        .post("/admin/password", Own, admin::auth::change_password)
-        .get("/admin/agencies", Staff, admin::agencies::list)
-        .get("/admin/agencies/new", Staff, admin::agencies::new_form)
-        .post("/admin/agencies", Staff, admin::agencies::create)
-        .get("/admin/agencies/{slug}", Staff, admin::agencies::show)
-        .post("/admin/agencies/{slug}", Staff, admin::agencies::update)
-        .post("/admin/agencies/{slug}/grants", Staff, admin::agencies::grant)
-        .post("/admin/agencies/{slug}/revoke", Staff, admin::agencies::revoke)
-        .post("/admin/agencies/{slug}/deadline", Staff, admin::agencies::set_deadline)
-        .post("/admin/agencies/{slug}/letter-settings", Staff, admin::agencies::letter_settings)
-        .post("/admin/agencies/{slug}/index-pattern", Staff, admin::agencies::index_pattern)
-        .get("/admin/agencies/{slug}/guide", Staff, guide::edit)
-        .post("/admin/agencies/{slug}/guide", Staff, guide::save)
-        .get("/admin/agencies/{slug}/catalogue", Staff, guide::edit_catalogue)
-        .post("/admin/agencies/{slug}/catalogue", Staff, guide::save_catalogue)
-        .get("/admin/agencies/{slug}/items", Staff, admin::items::list)
-        .get("/admin/agencies/{slug}/items/new", Staff, admin::items::new_form)
-        .post("/admin/agencies/{slug}/items", Staff, admin::items::create)
-        .get("/admin/agencies/{slug}/items/{draft}", Staff, admin::items::show)
-        .post("/admin/agencies/{slug}/items/{draft}", Staff, admin::items::save)
-        .post("/admin/agencies/{slug}/items/{draft}/review", Staff, admin::items::review)
-        .post("/admin/agencies/{slug}/items/{draft}/attachments", Staff, admin::items::attach)
-        .get("/admin/agencies/{slug}/items/{draft}/attachments/{attachment}", Staff, admin::items::attachment)
-        .post("/admin/agencies/{slug}/items/{draft}/attachments/{attachment}/delete", Staff, admin::items::detach)
-        .get("/admin/agencies/{slug}/items/{draft}/versions/{version}", Staff, admin::items::version)
-        .get("/admin/agencies/{slug}/requests", Staff, admin::cases::queue)
-        .get("/admin/agencies/{slug}/requests/new", Staff, admin::cases::register_form)
-        .post("/admin/agencies/{slug}/requests", Staff, admin::cases::register)
-        .get("/admin/agencies/{slug}/requests/{code}", Staff, admin::cases::show)
-        .post("/admin/agencies/{slug}/requests/{code}/steps", Staff, admin::cases::step)
-        .post("/admin/agencies/{slug}/requests/{code}/assign", Staff, admin::cases::assign)
-        .post("/admin/agencies/{slug}/requests/{code}/cases", Staff, admin::cases::case)
-        .get("/admin/agencies/{slug}/requests/{code}/letters/{letter}", Staff, admin::cases::letter)
-        .get("/admin/agencies/{slug}/messages", Staff, admin::supervision::messages)
-        .get("/admin/agencies/{slug}/messages/{message}", Staff, admin::supervision::message)
-        .post("/admin/agencies/{slug}/messages/{message}/assign", Staff, admin::supervision::assign_message)
-        .post("/admin/agencies/{slug}/messages/{message}/reply", Staff, admin::supervision::reply_message)
-        .get("/admin/agencies/{slug}/evaluations", Staff, admin::supervision::evaluations)
-        .get("/admin/agencies/{slug}/proposals", Staff, admin::supervision::proposals)
-        .post("/admin/agencies/{slug}/proposals", Staff, admin::supervision::save_proposal)
-        .get("/admin/agencies/{slug}/accountability", Staff, admin::supervision::accountability)
-        .get("/admin/agencies/{slug}/channels", Staff, admin::channels::list)
-        .post("/admin/agencies/{slug}/channels", Staff, admin::channels::add)
-        .post("/admin/agencies/{slug}/channels/{channel}/active", Staff, admin::channels::set_active)
-        .get("/admin/agencies/{slug}/reports/{year}", Staff, admin::workspace::show)
-        .post("/admin/agencies/{slug}/reports/{year}", Staff, admin::workspace::save)
-        .post("/admin/agencies/{slug}/reports/{year}/publish", Staff, admin::workspace::publish)
-        .get("/admin/agencies/{slug}/summary/{year}", Staff, admin::summary::show)
-        .get("/admin/agencies/{slug}/summary/{year}/summary.xlsx", Staff, admin::summary::workbook)
-        .get("/admin/users", Staff, admin::users::list)
-        .get("/admin/users/new", Staff, admin::users::new_form)
-        .post("/admin/users", Staff, admin::users::create)
-        .get("/admin/users/{id}", Staff, admin::users::show)
-        .post("/admin/users/{id}/password", Staff, admin::users::reset_password)
-        .post("/admin/users/{id}/disable", Staff, admin::users::disable)
-        .post("/admin/users/{id}/enable", Staff, admin::users::enable)
-        .post("/admin/users/{id}/email", Staff, admin::users::set_email)
-        .get("/admin/audit", Staff, admin::audit::list)
+    let routes = Routes {
+        router: Router::new(),
+        specs: Vec::new(),
+        pages: Vec::new(),
+    };
+    admin::routes(api::routes(portal::routes(routes)))
 }
 
 /// Every route of the application.
@@ -302,10 +206,10 @@ pub fn router(state: AppState) -> Router {
         ..
     } = routes();
     let mut staged = all_routes
-        .fallback(pages::not_found)
+        .fallback(portal::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(csrf::BODY_LIMIT))
         .layer(middleware::from_fn(csrf::verify))
-        .layer(middleware::from_fn(display::apply))
+        .layer(middleware::from_fn(portal::display::apply))
         .layer(middleware::from_fn_with_state(state.clone(), session::load));
     if let Some(staleness) = state.settings.page_cache {
         let cache = Arc::new(cache::PageCache::new(cached, staleness));

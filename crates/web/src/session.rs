@@ -12,6 +12,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Duration;
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::{Principal, random_token, sha256_hex};
+use gongkai_store::By;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -32,16 +33,14 @@ pub struct ActiveSession {
     pub principal: Principal,
     /// Must choose a new password before doing anything else.
     pub must_change_password: bool,
+    /// Who the audit trail records for the person's writes.
+    pub actor: Actor,
 }
 
 impl ActiveSession {
-    /// The actor recorded in the audit trail.
-    pub fn actor(&self) -> Actor {
-        Actor::user(
-            self.principal.user_id,
-            &self.principal.display_name,
-            &self.principal.username,
-        )
+    /// The person writing at `now`: what every write of theirs records.
+    pub fn by(&self, now: chrono::DateTime<chrono::Utc>) -> By<'_> {
+        By::new(&self.actor, now)
     }
 }
 
@@ -70,28 +69,63 @@ impl Visitor {
     }
 }
 
-/// A page with a form open to anyone (request form, checker): rendered with the visitor's form
-/// token as `csrf`, setting the CSRF cookie when the token is fresh.
-pub fn render_form(
-    state: &AppState,
-    visitor: &Visitor,
-    status: StatusCode,
-    template: &str,
-    ctx: minijinja::Value,
-) -> Result<Response, AppError> {
-    let (csrf, fresh) = visitor.form_token();
-    let html = crate::views::render(
-        template,
-        minijinja::context! { csrf => csrf.clone(), ..ctx },
-    )?;
-    let mut res = (status, Html(html)).into_response();
-    if fresh {
-        res.headers_mut().append(
-            header::SET_COOKIE,
-            set_cookie(CSRF_COOKIE, &csrf, state.settings.secure_cookies, "Strict"),
-        );
+/// What a page with a form open to anyone (request, message, evaluation, checker) needs of its
+/// request: the visitor, for the form's token, and their address, for the submission limits.
+#[derive(Debug, Clone)]
+pub struct PublicForm {
+    /// The visitor.
+    pub visitor: Visitor,
+    /// The client's address ([`client_address`]).
+    pub address: String,
+    secure_cookies: bool,
+}
+
+impl FromRequestParts<AppState> for PublicForm {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        Ok(Self {
+            visitor: parts
+                .extensions
+                .get::<Visitor>()
+                .cloned()
+                .unwrap_or_default(),
+            address: client_address(&parts.headers, peer, state.settings.trust_forwarded_for),
+            secure_cookies: state.settings.secure_cookies,
+        })
     }
-    Ok(res)
+}
+
+impl PublicForm {
+    /// The page, rendered with the visitor's form token as `csrf` and answered with `status`,
+    /// setting the CSRF cookie when the token is fresh.
+    pub fn render(
+        &self,
+        status: StatusCode,
+        template: &str,
+        ctx: minijinja::Value,
+    ) -> Result<Response, AppError> {
+        let (csrf, fresh) = self.visitor.form_token();
+        let html = crate::views::render(
+            template,
+            minijinja::context! { csrf => csrf.clone(), ..ctx },
+        )?;
+        let mut res = (status, Html(html)).into_response();
+        if fresh {
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(CSRF_COOKIE, &csrf, self.secure_cookies, "Strict"),
+            );
+        }
+        Ok(res)
+    }
 }
 
 /// Reads one cookie from the request headers.
@@ -186,6 +220,11 @@ async fn resolve(state: &AppState, id_hash: &str) -> Result<Option<ActiveSession
     Ok(Some(ActiveSession {
         id_hash: id_hash.to_owned(),
         csrf: record.csrf_token,
+        actor: Actor::user(
+            principal.user_id,
+            &principal.display_name,
+            &principal.username,
+        ),
         principal,
         must_change_password,
     }))

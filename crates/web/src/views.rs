@@ -1,192 +1,38 @@
-//! The page templates, compiled once and embedded in the binary.
+//! Rendering: the page templates (compiled once and embedded in the binary) and the typed view
+//! structs that several pages share, so that an agency, an option of a list or a field's message
+//! is given to every template in the same shape.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use gongkai_core::Agency;
 use minijinja::Environment;
+use serde::Serialize;
 
+use crate::error::AppError;
+use gongkai_store::StoreError;
+
+/// Every template under `templates/`, embedded at build time (no list to keep by hand), named by
+/// its path there: `portal/…`, `admin/…`, `layout/…`.
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = gongkai_docs::environment();
-    for (name, source) in [
-        ("base.html", include_str!("../templates/base.html")),
-        ("home.html", include_str!("../templates/home.html")),
-        ("agency.html", include_str!("../templates/agency.html")),
-        ("report.html", include_str!("../templates/report.html")),
-        ("error.html", include_str!("../templates/error.html")),
-        ("check.html", include_str!("../templates/check.html")),
-        ("items.html", include_str!("../templates/items.html")),
-        ("guide.html", include_str!("../templates/guide.html")),
-        (
-            "guide_default.html",
-            include_str!("../templates/guide_default.html"),
-        ),
-        (
-            "catalogue.html",
-            include_str!("../templates/catalogue.html"),
-        ),
-        (
-            "admin/guide.html",
-            include_str!("../templates/admin/guide.html"),
-        ),
-        (
-            "admin/catalogue.html",
-            include_str!("../templates/admin/catalogue.html"),
-        ),
-        ("search.html", include_str!("../templates/search.html")),
-        ("item.html", include_str!("../templates/item.html")),
-        ("feed.xml", include_str!("../templates/feed.xml")),
-        ("sitemap.xml", include_str!("../templates/sitemap.xml")),
-        (
-            "admin/items.html",
-            include_str!("../templates/admin/items.html"),
-        ),
-        (
-            "admin/item.html",
-            include_str!("../templates/admin/item.html"),
-        ),
-        (
-            "admin/item_version.html",
-            include_str!("../templates/admin/item_version.html"),
-        ),
-        (
-            "request_fields.html",
-            include_str!("../templates/request_fields.html"),
-        ),
-        (
-            "admin/request_new.html",
-            include_str!("../templates/admin/request_new.html"),
-        ),
-        (
-            "request_new.html",
-            include_str!("../templates/request_new.html"),
-        ),
-        (
-            "request_done.html",
-            include_str!("../templates/request_done.html"),
-        ),
-        (
-            "request_track.html",
-            include_str!("../templates/request_track.html"),
-        ),
-        (
-            "admin/base.html",
-            include_str!("../templates/admin/base.html"),
-        ),
-        (
-            "admin/login.html",
-            include_str!("../templates/admin/login.html"),
-        ),
-        (
-            "admin/dashboard.html",
-            include_str!("../templates/admin/dashboard.html"),
-        ),
-        (
-            "admin/password.html",
-            include_str!("../templates/admin/password.html"),
-        ),
-        (
-            "admin/agencies.html",
-            include_str!("../templates/admin/agencies.html"),
-        ),
-        (
-            "admin/agency_new.html",
-            include_str!("../templates/admin/agency_new.html"),
-        ),
-        (
-            "admin/agency.html",
-            include_str!("../templates/admin/agency.html"),
-        ),
-        (
-            "admin/users.html",
-            include_str!("../templates/admin/users.html"),
-        ),
-        (
-            "admin/user_new.html",
-            include_str!("../templates/admin/user_new.html"),
-        ),
-        (
-            "admin/user.html",
-            include_str!("../templates/admin/user.html"),
-        ),
-        (
-            "admin/password_shown.html",
-            include_str!("../templates/admin/password_shown.html"),
-        ),
-        (
-            "admin/audit.html",
-            include_str!("../templates/admin/audit.html"),
-        ),
-        (
-            "admin/summary.html",
-            include_str!("../templates/admin/summary.html"),
-        ),
-        (
-            "admin/workspace.html",
-            include_str!("../templates/admin/workspace.html"),
-        ),
-        (
-            "admin/requests.html",
-            include_str!("../templates/admin/requests.html"),
-        ),
-        (
-            "admin/request.html",
-            include_str!("../templates/admin/request.html"),
-        ),
-        ("messages.html", include_str!("../templates/messages.html")),
-        (
-            "message_new.html",
-            include_str!("../templates/message_new.html"),
-        ),
-        (
-            "message_done.html",
-            include_str!("../templates/message_done.html"),
-        ),
-        (
-            "message_track.html",
-            include_str!("../templates/message_track.html"),
-        ),
-        ("evaluate.html", include_str!("../templates/evaluate.html")),
-        (
-            "evaluate_done.html",
-            include_str!("../templates/evaluate_done.html"),
-        ),
-        (
-            "proposals.html",
-            include_str!("../templates/proposals.html"),
-        ),
-        (
-            "admin/messages.html",
-            include_str!("../templates/admin/messages.html"),
-        ),
-        (
-            "admin/message.html",
-            include_str!("../templates/admin/message.html"),
-        ),
-        (
-            "admin/evaluations.html",
-            include_str!("../templates/admin/evaluations.html"),
-        ),
-        (
-            "admin/proposals.html",
-            include_str!("../templates/admin/proposals.html"),
-        ),
-        (
-            "admin/accountability.html",
-            include_str!("../templates/admin/accountability.html"),
-        ),
-        (
-            "admin/channels.html",
-            include_str!("../templates/admin/channels.html"),
-        ),
-    ] {
-        env.add_template(name, source)
-            .expect("embedded templates parse");
-    }
+    embedded(&mut env);
     env
 });
 
+#[allow(
+    elided_lifetimes_in_paths,
+    reason = "the code minijinja-embed generates"
+)]
+fn embedded(env: &mut Environment<'static>) {
+    minijinja_embed::load_templates!(*env);
+}
+
 /// Renders a page template.
 pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Error> {
-    let large_text = crate::display::LARGE_TEXT
+    let large_text = crate::portal::display::LARGE_TEXT
         .try_with(|large| *large)
         .unwrap_or(false);
     TEMPLATES
@@ -194,8 +40,249 @@ pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Er
         .render(minijinja::context! { large_text, ..ctx })
 }
 
+/// A public page (`portal/…`): the template rendered as HTML.
+pub fn page(name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
+    Ok(Html(render(name, ctx)?).into_response())
+}
+
 /// The stylesheet.
 pub const STYLESHEET: &str = include_str!("../assets/site.css");
+
+/// An agency as pages name and link it (`agency.slug`, `agency.name`, `agency.kind`).
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyView {
+    /// URL name.
+    pub slug: String,
+    /// Full name.
+    pub name: String,
+    /// Kind, in Chinese.
+    pub kind: &'static str,
+}
+
+impl From<&Agency> for AgencyView {
+    fn from(a: &Agency) -> Self {
+        Self {
+            slug: a.slug.to_string(),
+            name: a.name.clone(),
+            kind: a.kind.label(),
+        }
+    }
+}
+
+impl From<AgencyView> for minijinja::Value {
+    fn from(a: AgencyView) -> Self {
+        Self::from(minijinja::value::Serde(a))
+    }
+}
+
+/// One option of a list or a group of radio buttons (`layout/macros.html` renders them).
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    /// What the form sends.
+    pub value: String,
+    /// What a person reads.
+    pub label: String,
+}
+
+impl Choice {
+    /// An option.
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            label: label.into(),
+        }
+    }
+
+    /// An agency as an option, indented by its depth in the tree.
+    pub fn agency(a: &Agency, depth: usize) -> Self {
+        Self::new(a.slug.as_str(), format!("{}{}", "　".repeat(depth), a.name))
+    }
+
+    /// Options from keys and labels (the enums of `gongkai_core` all have both).
+    pub fn all<K: Into<String>, L: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, L)>,
+    ) -> Vec<Self> {
+        pairs.into_iter().map(|(k, l)| Self::new(k, l)).collect()
+    }
+}
+
+impl From<Choice> for minijinja::Value {
+    fn from(c: Choice) -> Self {
+        Self::from(minijinja::value::Serde(c))
+    }
+}
+
+/// Each field's message, by field name, as the form macros read them (`errors[name]`).
+pub fn field_errors(problems: &[(&str, String)]) -> minijinja::Value {
+    let by_field: BTreeMap<&str, &str> = problems.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    minijinja::Value::from(minijinja::value::Serde(by_field))
+}
+
+/// Why a form comes back, and with which status: 422 for a value the rules refuse, 409 for a value
+/// that is someone else's already (a name taken) — the same mapping as [`AppError`]'s.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    /// 422 or 409.
+    pub status: StatusCode,
+    /// What to change, in Chinese.
+    pub message: String,
+}
+
+impl Refused {
+    /// A value the rules refuse (422).
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: message.into(),
+        }
+    }
+
+    /// The refusal a store error is to a form: the rules' (422) or a conflict (409); anything else
+    /// is not the user's to fix and stays an error.
+    pub fn from_store(e: StoreError) -> Result<Self, AppError> {
+        match e {
+            StoreError::Rejected(why) => Ok(Self::invalid(why.message)),
+            StoreError::Conflict(why) => Ok(Self {
+                status: StatusCode::CONFLICT,
+                message: why,
+            }),
+            other => Err(other.into()),
+        }
+    }
+}
+
+/// The status of a form page: 422 when it comes back with messages, else 200.
+pub fn form_status(refused: bool) -> StatusCode {
+    if refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
+/// Documents served as pages (letters, reports) carry their own print styles and no scripts.
+pub const DOCUMENT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'";
+
+/// Percent-encodes a file name for `filename*` (RFC 5987).
+fn percent(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+/// A file answered with its type and `Content-Disposition` (and any further headers).
+pub fn file(
+    content_type: &str,
+    disposition: String,
+    more: &[(HeaderName, &str)],
+    body: impl IntoResponse,
+) -> Response {
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response();
+    for (name, value) in more {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            response.headers_mut().insert(name.clone(), v);
+        }
+    }
+    response
+}
+
+/// An uploaded attachment as a download: shown in place when a browser can (images, PDF),
+/// sandboxed, under its own name.
+pub fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    let inline = content_type.starts_with("image/") || content_type == "application/pdf";
+    let disposition = format!(
+        "{}; filename=\"attachment\"; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
+        percent(name)
+    );
+    let sandbox = [(
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; sandbox",
+    )];
+    file(content_type, disposition, &sandbox, bytes)
+}
+
+/// A workbook (XLSX) as a download named `name`.
+pub fn workbook(name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    file(
+        gongkai_docs::Format::Xlsx.content_type(),
+        disposition,
+        &[],
+        bytes,
+    )
+}
+
+/// A letter of a request: `docx` for the Word file, anything else for the printable page. Letters
+/// hold personal data: never kept by a cache.
+pub fn letter(l: &gongkai_core::letter::Letter, format: &str) -> Result<Response, AppError> {
+    let private = (header::CACHE_CONTROL, "private, no-store");
+    if format == "docx" {
+        let bytes = gongkai_docs::letter_docx(l).map_err(|e| AppError::Internal(e.into()))?;
+        let disposition = format!(
+            "attachment; filename=\"letter.docx\"; filename*=UTF-8''{}.docx",
+            percent(&l.number.replace(['〔', '〕'], "-"))
+        );
+        let docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+        Ok(file(docx, disposition, &[private], bytes))
+    } else {
+        let html = gongkai_docs::letter_html(l).map_err(|e| AppError::Internal(e.into()))?;
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CONTENT_SECURITY_POLICY, DOCUMENT_CSP),
+                private,
+            ],
+            html,
+        )
+            .into_response())
+    }
+}
+
+/// A size as people read it.
+pub fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        let tenths = bytes * 10 / (1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+/// A finding as the back office and the checker page list it.
+#[derive(Debug, Serialize)]
+pub struct FindingRow {
+    /// 错误 or 提示.
+    pub severity: &'static str,
+    /// The relation id.
+    pub relation: &'static str,
+    /// What is wrong and what to do.
+    pub message: String,
+    /// Where.
+    pub location: String,
+}
+
+impl From<&gongkai_core::report::Finding> for FindingRow {
+    fn from(f: &gongkai_core::report::Finding) -> Self {
+        Self {
+            severity: if f.severity == gongkai_core::report::Severity::Error {
+                "错误"
+            } else {
+                "提示"
+            },
+            relation: f.relation.id(),
+            message: f.message.clone(),
+            location: f.location.clone().unwrap_or_default(),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -214,5 +301,45 @@ mod tests {
             minijinja::context! { office => minijinja::context!{ slug => "a", name => "b" }, year => 2024, rows => Vec::<i32>::new(), article => "" },
         );
         assert!(r.is_ok(), "{:#}", r.err().unwrap());
+    }
+
+    #[test]
+    fn a_refused_field_is_marked_invalid_and_described_by_its_message() {
+        use super::{Choice, field_errors};
+        let errors = field_errors(&[("name", "请填写姓名或名称。".to_owned())]);
+        let html = super::render(
+            "admin/request_new.html",
+            minijinja::context! {
+                me => minijinja::context! { display_name => "甲", username => "a" },
+                csrf => "t",
+                agency => minijinja::context! { slug => "yiyuan-xili", name => "西里镇" },
+                form => minijinja::context! {
+                    kind => "business", name => "", id_document => "", contact => "", address => "",
+                    description => "", delivery => "电子邮件", arrived_on => "2025-03-01", confirmed_on => "",
+                },
+                channels => Vec::<i32>::new(),
+                kinds => Choice::all([("natural_person", "自然人"), ("business", "商业企业")]),
+                deliveries => Choice::all(gongkai_core::application::DELIVERY.map(|d| (d, d))),
+                errors,
+                today => "2025-03-01",
+                can_handle => true,
+            },
+        )
+        .unwrap();
+        assert!(html.contains(
+            r#"<input id="name" name="name" value="" aria-invalid="true" aria-describedby="name-error"><span id="name-error" class="field-error">请填写姓名或名称。</span>"#
+        ), "{html}");
+        assert!(
+            html.contains(r#"<input id="contact" name="contact" value=""></p>"#),
+            "a field without a message is not marked"
+        );
+        assert!(
+            html.contains(r#"type="date" value="2025-03-01" max="2025-03-01" required>"#),
+            "markup written in the template stays markup"
+        );
+        assert!(html.contains(
+            r#"<option value="">请选择</option><option value="natural_person">自然人</option><option value="business" selected>商业企业</option>"#
+        ));
+        assert!(html.contains(r#"<option value="电子邮件" selected>电子邮件</option>"#));
     }
 }

@@ -19,6 +19,16 @@ pub enum AttachmentError {
     Empty(String),
 }
 
+/// An uploaded file's name as kept: at most 120 characters, without control characters or path
+/// separators (the name is shown and offered back as a download name, never used as a path).
+pub fn attachment_name(uploaded: &str) -> String {
+    uploaded
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
+        .take(120)
+        .collect()
+}
+
 /// The content type of an attachment, checked by extension and by the file's first bytes (so a
 /// renamed executable or HTML page is refused).
 pub fn attachment_type(name: &str, bytes: &[u8]) -> Result<&'static str, AttachmentError> {
@@ -79,6 +89,12 @@ impl crate::Refusal for AttachmentError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_attachment_name_loses_paths_and_control_characters_and_is_bounded() {
+        assert_eq!(attachment_name("../x/会议\u{0}纪要.pdf"), "..x会议纪要.pdf");
+        assert_eq!(attachment_name(&"长".repeat(200)).chars().count(), 120);
+    }
 
     #[test]
     fn attachments_are_checked_by_name_and_content() {

@@ -11,7 +11,9 @@ mod deadline;
 mod index_number;
 mod review;
 
-pub use attachment::{ATTACHMENT_MAX, AttachmentError, attachment_label, attachment_type};
+pub use attachment::{
+    ATTACHMENT_MAX, AttachmentError, attachment_label, attachment_name, attachment_type,
+};
 pub use deadline::{PublicationRisk, publication_due, publication_risk, published_late};
 pub use index_number::{
     DEFAULT_INDEX_PATTERN, IndexTemplate, PatternError, check_index_pattern, serial_of,
@@ -102,6 +104,32 @@ impl DocKind {
     }
 }
 
+/// The gov.cn 主题分类 first levels (spec §4.2); a second level is written `一级\二级`.
+pub const TOPICS: [&str; 22] = [
+    "综合政务",
+    "国民经济管理、国有资产监管",
+    "财政、金融、审计",
+    "国土资源、能源",
+    "农业、林业、水利",
+    "工业、交通",
+    "商贸、海关、旅游",
+    "市场监管、安全生产监管",
+    "城乡建设、环境保护",
+    "科技、教育",
+    "文化、广电、新闻出版",
+    "卫生、体育",
+    "人口与计划生育、妇女儿童工作",
+    "劳动、人事、监察",
+    "公安、安全、司法",
+    "民政、扶贫、救灾",
+    "民族、宗教",
+    "对外事务",
+    "港澳台侨工作",
+    "国防",
+    "国务院组织机构",
+    "其他",
+];
+
 /// 有效性 of a 规章 or 行政规范性文件.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -121,6 +149,18 @@ pub enum Validity {
 }
 
 impl Validity {
+    /// The 有效性 a drafter chose — `valid`, `expired`, `repealed`, or empty for none — with its
+    /// date: 失效 and 废止 happen on a day, so they need one.
+    pub fn from_choice(choice: &str, on: Option<NaiveDate>) -> Result<Option<Self>, &'static str> {
+        match (choice, on) {
+            ("", _) => Ok(None),
+            ("valid", _) => Ok(Some(Self::Valid)),
+            ("expired", Some(on)) => Ok(Some(Self::Expired { on })),
+            ("repealed", Some(on)) => Ok(Some(Self::Repealed { on })),
+            _ => Err("失效或废止须填写日期。"),
+        }
+    }
+
     /// What the metadata block shows.
     pub fn label(self) -> String {
         match self {
@@ -171,6 +211,16 @@ pub struct ItemContent {
 pub const SUMMARY_MAX: usize = 150;
 
 impl ItemContent {
+    /// What a draft needs before it is first saved: a title to find it by (everything else may
+    /// follow before review).
+    pub fn check_new(&self) -> Result<(), crate::Rejection> {
+        if self.title.trim().is_empty() {
+            Err(crate::Rejection::field("title", "请填写标题。"))
+        } else {
+            Ok(())
+        }
+    }
+
     /// What must be corrected before the item can go to review, by field, in Chinese. Drafts may be
     /// saved incomplete; submission requires this to be empty.
     pub fn problems(&self) -> Vec<(&'static str, String)> {
@@ -277,4 +327,46 @@ impl ItemStatus {
 crate::request::from_key! {
     Attribute => "公开属性",
     DocKind => "文件类型",
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_and_repeal_need_their_date() {
+        let on = "2025-03-01".parse().ok();
+        assert_eq!(Validity::from_choice("", None), Ok(None));
+        assert_eq!(
+            Validity::from_choice("valid", None),
+            Ok(Some(Validity::Valid))
+        );
+        assert_eq!(
+            Validity::from_choice("repealed", on),
+            Ok(Some(Validity::Repealed {
+                on: on.unwrap_or_default()
+            }))
+        );
+        assert!(Validity::from_choice("expired", None).is_err());
+        assert!(Validity::from_choice("whatever", on).is_err());
+    }
+
+    #[test]
+    fn a_new_draft_needs_a_title_and_nothing_else() {
+        let untitled = ItemContent::default();
+        assert_eq!(untitled.check_new().unwrap_err().field, Some("title"));
+        let titled = ItemContent {
+            title: "通知".into(),
+            ..ItemContent::default()
+        };
+        assert!(titled.check_new().is_ok());
+        assert!(!titled.problems().is_empty(), "review asks for more");
+    }
+
+    #[test]
+    fn the_topics_are_the_22_first_levels_of_gov_cn() {
+        assert_eq!(TOPICS.len(), 22);
+        assert_eq!(TOPICS[0], "综合政务");
+        assert_eq!(TOPICS[21], "其他");
+    }
 }

@@ -225,6 +225,23 @@ impl ReviewState {
 }
 
 impl ReviewState {
+    /// Whether `who` may change the item's content now: their own draft, while it is being
+    /// written, as a drafter of the agency.
+    pub fn editable_by(&self, who: Reviewer) -> bool {
+        self.status == ItemStatus::Draft && self.drafter == who.user_id && who.drafter
+    }
+
+    /// Only the person who started the draft writes it; the others review it.
+    pub fn may_write(&self, user_id: i64) -> Result<(), crate::auth::Forbidden> {
+        if self.drafter == user_id {
+            Ok(())
+        } else {
+            Err(crate::auth::Forbidden(
+                "只有起草人本人可以修改草稿。".to_owned(),
+            ))
+        }
+    }
+
     /// Content and attachments change only while the item is being written (a draft, or sent
     /// back): what reviewers approved is what gets published. `what` names the refused change.
     pub fn may_edit(&self, what: &str) -> Result<(), crate::Rejection> {
@@ -473,6 +490,32 @@ mod tests {
         .unwrap();
         assert_eq!(r.portal, Portal::Unchanged);
         assert_eq!(r.state.status, ItemStatus::Published);
+    }
+
+    #[test]
+    fn only_the_drafter_writes_a_draft() {
+        let s = ReviewState::new(1);
+        assert!(s.editable_by(person(1, true, false, false)));
+        assert!(
+            !s.editable_by(person(2, true, false, false)),
+            "another drafter"
+        );
+        assert!(
+            !s.editable_by(person(1, false, true, false)),
+            "no longer a drafter"
+        );
+        let submitted = s
+            .apply(&ReviewStep::Submit, person(1, true, false, false))
+            .unwrap();
+        assert!(
+            !submitted.editable_by(person(1, true, false, false)),
+            "in review"
+        );
+        assert!(s.may_write(1).is_ok());
+        assert_eq!(
+            s.may_write(2).unwrap_err().0,
+            "只有起草人本人可以修改草稿。"
+        );
     }
 
     #[test]

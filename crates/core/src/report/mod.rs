@@ -13,6 +13,7 @@ pub mod compute;
 pub mod model;
 pub mod narrative;
 pub mod workspace;
+pub mod year;
 
 pub use aggregate::aggregate;
 pub use check::{CheckContext, Finding, Relation, Severity, check};

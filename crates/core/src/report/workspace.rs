@@ -1,9 +1,12 @@
-//! Rules of the report workspace: when a report is due, and whether its text was copied.
+//! Rules of the report workspace: when a report is due, which parts staff write and how long they
+//! may be, whether their text was copied (内容雷同), when a report may be published, and how far
+//! along each member agency's report is.
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
+use super::{Finding, Relation, Severity, StaffTexts};
 use crate::agency::AgencyKind;
 
 /// When the report for `year` must be published (条例 第四十九条): departments of a county-level
@@ -101,6 +104,175 @@ pub fn copied_share(text: &str, other: &str) -> f64 {
     share
 }
 
+/// The parts of a report staff write, in report order: (key, heading).
+pub const PARTS: [(&str, &str); 9] = [
+    (
+        "proactive",
+        "一（一）主动公开（本段之后由系统写入主动公开数量）",
+    ),
+    (
+        "on_request",
+        "一（二）依申请公开（本段之后由系统写入申请办理数量）",
+    ),
+    ("management", "一（三）政府信息管理"),
+    ("platform", "一（四）政府信息公开平台建设"),
+    ("supervision", "一（五）监督保障"),
+    ("problems", "五、存在的主要问题及改进情况"),
+    ("work_points", "六（二）落实上级年度政务公开工作要点情况"),
+    (
+        "proposals",
+        "六（三）人大代表建议和政协提案办理结果公开情况",
+    ),
+    ("innovation", "六（四）政务公开工作创新情况"),
+];
+
+/// The most a part may hold, in characters.
+pub const PART_MAX_CHARS: usize = 20_000;
+
+/// Above this share of shared 8-character runs a part counts as copied (内容雷同).
+pub const COPIED: f64 = 0.5;
+
+impl StaffTexts {
+    /// The text of the part named by a key of [`PARTS`] (an unknown key: the last part).
+    pub fn part(&self, key: &str) -> &str {
+        match key {
+            "proactive" => &self.proactive,
+            "on_request" => &self.on_request,
+            "management" => &self.management,
+            "platform" => &self.platform,
+            "supervision" => &self.supervision,
+            "problems" => &self.problems,
+            "work_points" => &self.work_points,
+            "proposals" => &self.proposals,
+            _ => &self.innovation,
+        }
+    }
+
+    /// Refuses a part longer than [`PART_MAX_CHARS`].
+    pub fn check(&self) -> Result<(), crate::Rejection> {
+        if PARTS
+            .iter()
+            .any(|(key, _)| self.part(key).chars().count() > PART_MAX_CHARS)
+        {
+            return Err(crate::Rejection::new(format!(
+                "每部分不超过{PART_MAX_CHARS}字。"
+            )));
+        }
+        Ok(())
+    }
+
+    /// A warning for each part of these texts that is at least [`COPIED`] the same as in `other`
+    /// (last year's report, or a sibling agency's), described as `whose`.
+    pub fn copied_from(&self, other: &Self, whose: &str) -> Vec<Finding> {
+        PARTS
+            .iter()
+            .filter_map(|(key, heading)| {
+                let share = copied_share(self.part(key), other.part(key));
+                (share >= COPIED).then(|| Finding {
+                    location: Some((*heading).to_owned()),
+                    ..Finding::new(
+                        Relation::SCopiedText,
+                        Severity::Warning,
+                        format!(
+                            "“{heading}”有{:.0}%的内容与{whose}相同；请根据本年度实际情况重写",
+                            share * 100.0
+                        ),
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// A first draft of 五 from last year's problems: each numbered problem becomes a line awaiting its
+/// follow-up (整改情况), since the report must say what became of them.
+pub fn follow_up_draft(last_problems: &str) -> String {
+    let items: Vec<String> = last_problems
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+        .take(10)
+        .map(|l| format!("{l}——整改情况："))
+        .collect();
+    if items.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "对照上年度报告提出的问题，整改情况如下：\n{}",
+            items.join("\n")
+        )
+    }
+}
+
+/// Whether the report of `year` may be published `today` with `errors` error-level findings
+/// open: only once the year is over, and only without errors.
+pub fn ready_to_publish(
+    year: i32,
+    today: NaiveDate,
+    errors: usize,
+) -> Result<(), crate::Rejection> {
+    if today.year() <= year {
+        return Err(crate::Rejection::new(format!(
+            "{year}年尚未结束，年度报告在次年发布。"
+        )));
+    }
+    if errors > 0 {
+        return Err(crate::Rejection::new(format!(
+            "还有{errors}项错误未改正，改正后才能发布。"
+        )));
+    }
+    Ok(())
+}
+
+/// How far along a member agency's report is, as the oversight office's summary lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Published.
+    Published,
+    /// Not published and past its deadline.
+    Late,
+    /// Error-level findings remain.
+    Failing,
+    /// Staff have written text.
+    Drafting,
+    /// Nothing yet.
+    NotStarted,
+}
+
+impl Progress {
+    /// The first that applies: published, then late, then failing checks, then drafting.
+    pub fn of(
+        published: bool,
+        today: NaiveDate,
+        deadline: NaiveDate,
+        errors: usize,
+        has_texts: bool,
+    ) -> Self {
+        if published {
+            Self::Published
+        } else if today > deadline {
+            Self::Late
+        } else if errors > 0 {
+            Self::Failing
+        } else if has_texts {
+            Self::Drafting
+        } else {
+            Self::NotStarted
+        }
+    }
+
+    /// What the summary shows.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Published => "已发布",
+            Self::Late => "逾期未发布",
+            Self::Failing => "核查未通过",
+            Self::Drafting => "起草中",
+            Self::NotStarted => "未开始",
+        }
+    }
+}
+
 /// What publishing a report's next version leads to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filing {
@@ -180,6 +352,86 @@ mod tests {
         for bad in ["2-30", "02-29", "13-01", "0131", "x-y"] {
             assert!(MonthDay::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_part_copied_from_last_year_is_a_warning_with_its_heading() {
+        let last = StaffTexts {
+            problems: "重视程度不够：部分干部对政务公开工作重要性认识不足，工作积极性不高。".into(),
+            ..StaffTexts::default()
+        };
+        let findings = last.copied_from(&last, "2023年度报告");
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].severity, Severity::Warning);
+        assert_eq!(
+            findings[0].location.as_deref(),
+            Some("五、存在的主要问题及改进情况")
+        );
+        assert!(findings[0].message.contains("100%的内容与2023年度报告相同"));
+        assert!(StaffTexts::default().copied_from(&last, "x").is_empty());
+    }
+
+    #[test]
+    fn parts_are_bounded() {
+        let long = StaffTexts {
+            innovation: "字".repeat(PART_MAX_CHARS + 1),
+            ..StaffTexts::default()
+        };
+        assert_eq!(long.check().unwrap_err().message, "每部分不超过20000字。");
+        assert!(StaffTexts::default().check().is_ok());
+        for (key, _) in PARTS {
+            assert_eq!(long.part(key).is_empty(), key != "innovation", "{key}");
+        }
+    }
+
+    #[test]
+    fn last_years_numbered_problems_become_the_follow_up_draft() {
+        let draft = follow_up_draft("存在问题：\n1. 更新不及时\n2. 解读偏少\n另：无");
+        assert_eq!(
+            draft,
+            "对照上年度报告提出的问题，整改情况如下：\n1. 更新不及时——整改情况：\n2. 解读偏少——整改情况："
+        );
+        assert_eq!(follow_up_draft("无"), "");
+    }
+
+    #[test]
+    fn a_report_is_published_after_its_year_and_without_errors() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert!(ready_to_publish(2024, d("2024-12-31"), 0).is_err());
+        assert_eq!(
+            ready_to_publish(2024, d("2025-01-02"), 2)
+                .unwrap_err()
+                .message,
+            "还有2项错误未改正，改正后才能发布。"
+        );
+        assert!(ready_to_publish(2024, d("2025-01-02"), 0).is_ok());
+    }
+
+    #[test]
+    fn progress_takes_the_first_that_applies() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let (today, deadline) = (d("2025-04-01"), d("2025-03-31"));
+        assert_eq!(
+            Progress::of(true, today, deadline, 3, true),
+            Progress::Published
+        );
+        assert_eq!(
+            Progress::of(false, today, deadline, 0, false),
+            Progress::Late
+        );
+        let early = d("2025-03-01");
+        assert_eq!(
+            Progress::of(false, early, deadline, 1, true),
+            Progress::Failing
+        );
+        assert_eq!(
+            Progress::of(false, early, deadline, 0, true).label(),
+            "起草中"
+        );
+        assert_eq!(
+            Progress::of(false, early, deadline, 0, false).label(),
+            "未开始"
+        );
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Managing the agency hierarchy and who holds which role in each agency.
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use gongkai_core::auth::{Hierarchy, Principal, Role};
+use axum::response::{Html, IntoResponse, Response};
+use gongkai_core::auth::{Power, Principal, Role};
 use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
 use gongkai_store::StoreError;
 use minijinja::context;
@@ -11,11 +11,15 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::NoticeQuery;
-use super::{notice, page, readable, rows, tree, tree_order};
+use super::{back_to, notice, page, rows, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
+use crate::extract::{AgencyAdmin, AgencyFounder, AgencyScope, Empowered, Requirement};
 use crate::session::{ActiveSession, Staff};
-use gongkai_store::By;
+use crate::views::{Choice, Refused};
+
+/// The parent choice of an agency at the top of the tree.
+const NO_PARENT: &str = "（无上级）";
 
 /// The agencies the person may read, in tree order.
 pub async fn list(
@@ -25,7 +29,7 @@ pub async fn list(
     let (agencies, tree) = tree(&state).await?;
     let p = &s.principal;
     let visible = tree_order(&agencies, |a| p.can_read(&a.slug, &tree));
-    let can_create = p.is_system_admin || p.administered().is_some_and(|a| !a.is_empty());
+    let can_create = p.has(Power::AddAgencies);
     page(
         &s,
         "admin/agencies.html",
@@ -44,36 +48,18 @@ pub struct AgencyForm {
     parent: String,
 }
 
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-}
-
 fn kinds() -> Vec<Choice> {
-    AgencyKind::ALL
-        .iter()
-        .map(|k| Choice {
-            value: k.key().into(),
-            label: k.label().into(),
-        })
-        .collect()
+    Choice::all(AgencyKind::ALL.map(|k| (k.key(), k.label())))
 }
 
 /// Agencies the person may put a new agency under; `None` in the list means "at the top".
 fn parent_choices(p: &Principal, agencies: &[Agency]) -> Vec<Choice> {
     let mut out = Vec::new();
-    if p.is_system_admin {
-        out.push(Choice {
-            value: String::new(),
-            label: "（无上级）".into(),
-        });
+    if p.can_create_agency(None) {
+        out.push(Choice::new("", NO_PARENT));
     }
     for (a, depth) in tree_order(agencies, |a| p.can_create_agency(Some(&a.slug))) {
-        out.push(Choice {
-            value: a.slug.to_string(),
-            label: format!("{}{}", "　".repeat(depth), a.name),
-        });
+        out.push(Choice::agency(a, depth));
     }
     out
 }
@@ -82,37 +68,28 @@ fn form_page(
     s: &ActiveSession,
     agencies: &[Agency],
     form: &AgencyForm,
-    error: Option<String>,
+    refused: Option<Refused>,
 ) -> Result<Response, AppError> {
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let html = page(
+    let status = refused.as_ref().map_or(StatusCode::OK, |r| r.status);
+    super::form_page(
         s,
         "admin/agency_new.html",
+        status,
         context! {
             form => Serde(form.clone()),
-            kinds => Serde(kinds()),
-            parents => Serde(parent_choices(&s.principal, agencies)),
-            error,
+            kinds => kinds(),
+            parents => parent_choices(&s.principal, agencies),
+            error => refused.map(|r| r.message),
         },
-    )?;
-    Ok((status, html).into_response())
+    )
 }
 
 /// The new-agency form.
 pub async fn new_form(
     State(state): State<AppState>,
-    Staff(s): Staff,
+    Empowered { staff: s, .. }: Empowered<AgencyFounder>,
 ) -> Result<Response, AppError> {
     let (agencies, _) = tree(&state).await?;
-    if parent_choices(&s.principal, &agencies).is_empty() {
-        return Err(AppError::Forbidden(
-            "只有系统管理员或上级机关的机关管理员可以添加机关。".into(),
-        ));
-    }
     form_page(&s, &agencies, &AgencyForm::default(), None)
 }
 
@@ -133,38 +110,25 @@ fn parse_agency(form: &AgencyForm) -> Result<Agency, String> {
 /// Adds an agency.
 pub async fn create(
     State(state): State<AppState>,
-    Staff(s): Staff,
+    Empowered { staff: s, .. }: Empowered<AgencyFounder>,
     Form(form): Form<AgencyForm>,
 ) -> Result<Response, AppError> {
     let (agencies, _) = tree(&state).await?;
-    if parent_choices(&s.principal, &agencies).is_empty() {
-        return Err(AppError::Forbidden(
-            "只有系统管理员或上级机关的机关管理员可以添加机关。".into(),
-        ));
-    }
     let agency = match parse_agency(&form) {
         Ok(a) => a,
-        Err(e) => return form_page(&s, &agencies, &form, Some(e)),
+        Err(e) => return form_page(&s, &agencies, &form, Some(Refused::invalid(e))),
     };
-    if !s.principal.can_create_agency(agency.parent.as_ref()) {
-        return Err(AppError::Forbidden(
-            "您不能在所选上级机关下添加机关。".into(),
-        ));
-    }
-    match state
+    s.principal.require_create_agency(agency.parent.as_ref())?;
+    let refused = match state
         .store
-        .insert_agency(&agency, By::new(&s.actor(), state.clock.now()))
+        .insert_agency(&agency, s.by(state.clock.now()))
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/admin/agencies/{}?notice=agency_created",
-            agency.slug
-        ))
-        .into_response()),
-        Err(StoreError::Conflict(m)) => form_page(&s, &agencies, &form, Some(m)),
-        Err(StoreError::NotFound(m)) => form_page(&s, &agencies, &form, Some(format!("上级{m}"))),
-        Err(e) => Err(e.into()),
-    }
+        Ok(()) => return Ok(back_to(&agency, "?notice=agency_created")),
+        Err(StoreError::NotFound(m)) => Refused::invalid(format!("上级{m}")),
+        Err(e) => Refused::from_store(e)?,
+    };
+    form_page(&s, &agencies, &form, Some(refused))
 }
 
 #[derive(Serialize)]
@@ -180,32 +144,21 @@ struct Member {
 /// One agency: its details, members and their roles, and (for its administrators) forms to change them.
 pub async fn show(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Html<String>, AppError> {
-    let (agency, agencies, tree) = readable(&state, &s.principal, &slug).await?;
-    agency_page(
-        &state,
-        &s,
-        &agency,
-        &agencies,
-        &tree,
-        notice(q.notice.as_deref()),
-        None,
-    )
-    .await
+    agency_page(&state, &scope, notice(q.notice.as_deref()), None).await
 }
 
-async fn agency_page(
+async fn agency_page<R: Requirement>(
     state: &AppState,
-    s: &ActiveSession,
-    agency: &Agency,
-    agencies: &[Agency],
-    tree: &Hierarchy,
+    scope: &AgencyScope<R>,
     notice: Option<&str>,
     error: Option<String>,
 ) -> Result<Html<String>, AppError> {
+    let (s, agency) = (&scope.staff, &scope.agency);
+    let (agencies, tree) = tree(state).await?;
+    let agencies = &agencies;
     let p = &s.principal;
     let users = state.store.list_users().await?;
     let members: Vec<Member> = state
@@ -226,21 +179,16 @@ async fn agency_page(
             })
         })
         .collect();
-    let grantable: Vec<Choice> = Role::ALL
-        .iter()
-        .filter(|r| p.can_grant(&agency.slug, **r))
-        .map(|r| Choice {
-            value: r.key().into(),
-            label: r.label().into(),
-        })
-        .collect();
+    let grantable = Choice::all(
+        Role::ALL
+            .into_iter()
+            .filter(|r| p.can_grant(&agency.slug, *r))
+            .map(|r| (r.key(), r.label())),
+    );
     let members_below = tree_order(agencies, |a| {
-        a.parent.as_ref() == Some(&agency.slug) && p.can_read(&a.slug, tree)
+        a.parent.as_ref() == Some(&agency.slug) && p.can_read(&a.slug, &tree)
     });
-    let parent = agency
-        .parent
-        .as_ref()
-        .and_then(|ps| agencies.iter().find(|a| &a.slug == ps));
+    let parent = scope.parent();
     let form = AgencyForm {
         slug: agency.slug.to_string(),
         name: agency.name.clone(),
@@ -252,19 +200,13 @@ async fn agency_page(
             .map(ToString::to_string)
             .unwrap_or_default(),
     };
-    let mut parents = vec![Choice {
-        value: String::new(),
-        label: "（无上级）".into(),
-    }];
+    let mut parents = vec![Choice::new("", NO_PARENT)];
     parents.extend(
         tree_order(agencies, |a| {
             a.slug != agency.slug && !tree.would_cycle(&agency.slug, &a.slug)
         })
         .into_iter()
-        .map(|(a, d)| Choice {
-            value: a.slug.to_string(),
-            label: format!("{}{}", "　".repeat(d), a.name),
-        }),
+        .map(|(a, d)| Choice::agency(a, d)),
     );
     page(
         s,
@@ -281,7 +223,7 @@ async fn agency_page(
             below => rows(&members_below),
             grantable => Serde(grantable),
             can_administer => p.can_administer(&agency.slug),
-            can_move => p.is_system_admin,
+            can_move => p.can_move_agency(),
             deadline => state.store.report_deadline_for(&agency.slug).await?.map(|d| d.to_string()).unwrap_or_default(),
             letters => Serde(state.store.own_letter_settings(&agency.slug).await?.unwrap_or_default()),
             letters_inherited => state.store.own_letter_settings(&agency.slug).await?.is_none(),
@@ -305,52 +247,31 @@ async fn agency_page(
 /// Saves an agency's details. Only system administrators move an agency to another parent.
 pub async fn update(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<AgencyAdmin>,
     Form(mut form): Form<AgencyForm>,
 ) -> Result<Response, AppError> {
-    let (agency, agencies, tree) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员或系统管理员可以修改机关信息。".into(),
-        ));
-    }
+    let (s, agency) = (&scope.staff, &scope.agency);
+    let (_, tree) = tree(&state).await?;
     form.slug = agency.slug.to_string();
-    if !s.principal.is_system_admin {
+    if !s.principal.can_move_agency() {
         form.parent = agency
             .parent
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default();
     }
-    let error = match parse_agency(&form) {
-        Ok(updated)
-            if updated
-                .parent
-                .as_ref()
-                .is_some_and(|p| tree.would_cycle(&updated.slug, p)) =>
-        {
-            Some("上级机关不能是本机关或其下属机关。".to_owned())
+    let refused = match parse_agency(&form) {
+        Ok(updated) if let Err(why) = tree.check_parent(&updated.slug, updated.parent.as_ref()) => {
+            Refused::invalid(why.message)
         }
-        Ok(updated) => match state
-            .store
-            .update_agency(&updated, By::new(&s.actor(), state.clock.now()))
-            .await
-        {
-            Ok(()) => {
-                return Ok(Redirect::to(&format!(
-                    "/admin/agencies/{}?notice=agency_updated",
-                    agency.slug
-                ))
-                .into_response());
-            }
-            Err(StoreError::Conflict(m)) => Some(m),
-            Err(e) => return Err(e.into()),
+        Ok(updated) => match state.store.update_agency(&updated, scope.by(&state)).await {
+            Ok(()) => return Ok(back_to(agency, "?notice=agency_updated")),
+            Err(e) => Refused::from_store(e)?,
         },
-        Err(e) => Some(e),
+        Err(e) => Refused::invalid(e),
     };
-    let html = agency_page(&state, &s, &agency, &agencies, &tree, None, error).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+    let html = agency_page(&state, &scope, None, Some(refused.message)).await?;
+    Ok((refused.status, html).into_response())
 }
 
 /// The grant form's fields.
@@ -362,37 +283,29 @@ pub struct GrantForm {
     role: String,
 }
 
-async fn role_change(
-    state: &AppState,
-    s: &ActiveSession,
-    slug: &str,
-    role: &str,
-) -> Result<(Agency, Role), AppError> {
-    let (agency, _, _) = readable(state, &s.principal, slug).await?;
+fn role_change(scope: &AgencyScope, role: &str) -> Result<Role, AppError> {
     let role: Role = role
         .parse()
         .map_err(|e: gongkai_core::auth::UnknownRole| AppError::Forbidden(e.to_string()))?;
-    if !s.principal.can_grant(&agency.slug, role) {
+    if !scope.principal().can_grant(&scope.agency.slug, role) {
         return Err(AppError::Forbidden(format!(
             "您不能在{}授予或撤销“{}”角色。",
-            agency.name,
+            scope.agency.name,
             role.label()
         )));
     }
-    Ok((agency, role))
+    Ok(role)
 }
 
 /// Gives a role in the agency to an existing user, found by login name.
 pub async fn grant(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
     Form(form): Form<GrantForm>,
 ) -> Result<Response, AppError> {
-    let (agency, role) = role_change(&state, &s, &slug, &form.role).await?;
-    let back = |n: &str| {
-        Redirect::to(&format!("/admin/agencies/{}?notice={n}", agency.slug)).into_response()
-    };
+    let role = role_change(&scope, &form.role)?;
+    let agency = &scope.agency;
+    let back = |n: &str| back_to(agency, &format!("?notice={n}"));
     let Some(user) = state
         .store
         .find_user_by_username(form.username.trim().to_lowercase().as_str())
@@ -402,12 +315,7 @@ pub async fn grant(
     };
     let granted = state
         .store
-        .grant_role(
-            user.id,
-            &agency.slug,
-            role,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .grant_role(user.id, &agency.slug, role, scope.by(&state))
         .await?;
     Ok(back(if granted {
         "granted"
@@ -419,25 +327,20 @@ pub async fn grant(
 /// Takes a role in the agency away from a user.
 pub async fn revoke(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
     Form(form): Form<GrantForm>,
 ) -> Result<Response, AppError> {
-    let (agency, role) = role_change(&state, &s, &slug, &form.role).await?;
+    let role = role_change(&scope, &form.role)?;
+    let agency = &scope.agency;
     let user_id: i64 = form
         .user_id
         .parse()
         .map_err(|_| AppError::NotFound("用户".into()))?;
     state
         .store
-        .revoke_role(
-            user_id,
-            &agency.slug,
-            role,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .revoke_role(user_id, &agency.slug, role, scope.by(&state))
         .await?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}?notice=revoked", agency.slug)).into_response())
+    Ok(back_to(agency, "?notice=revoked"))
 }
 
 /// The reporting-date form's field.
@@ -451,40 +354,25 @@ pub struct DeadlineForm {
 /// defaults).
 pub async fn set_deadline(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<AgencyAdmin>,
     Form(form): Form<DeadlineForm>,
 ) -> Result<Response, AppError> {
-    let (agency, agencies, tree) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员或系统管理员可以设置发布期限。".into(),
-        ));
-    }
+    let agency = &scope.agency;
     let deadline = match form.deadline.trim() {
         "" => None,
         text => match gongkai_core::report::workspace::MonthDay::parse(text) {
             Ok(d) => Some(d),
             Err(e) => {
-                let html =
-                    agency_page(&state, &s, &agency, &agencies, &tree, None, Some(e)).await?;
+                let html = agency_page(&state, &scope, None, Some(e)).await?;
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
             }
         },
     };
     state
         .store
-        .set_report_deadline(
-            &agency.slug,
-            deadline,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .set_report_deadline(&agency.slug, deadline, scope.by(&state))
         .await?;
-    Ok(Redirect::to(&format!(
-        "/admin/agencies/{}?notice=deadline_set",
-        agency.slug
-    ))
-    .into_response())
+    Ok(back_to(agency, "?notice=deadline_set"))
 }
 
 /// The letter settings form.
@@ -503,38 +391,24 @@ pub struct LetterSettingsForm {
 /// remedies paragraph, fee payment, number prefix); agencies below inherit them.
 pub async fn letter_settings(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<AgencyAdmin>,
     Form(form): Form<LetterSettingsForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员或系统管理员可以修改文书设置。".into(),
-        ));
-    }
-    let cap = |v: &str| v.trim().chars().take(200).collect::<String>();
+    let agency = &scope.agency;
     let settings = gongkai_core::letter::LetterSettings {
-        reconsideration_body: cap(&form.reconsideration_body),
-        court: cap(&form.court),
-        online_channel: cap(&form.online_channel),
+        reconsideration_body: form.reconsideration_body,
+        court: form.court,
+        online_channel: form.online_channel,
         prior_reconsideration_for_all_refusals: form.prior_all == "on",
-        payment_method: cap(&form.payment_method),
-        number_prefix: cap(&form.number_prefix),
-    };
+        payment_method: form.payment_method,
+        number_prefix: form.number_prefix,
+    }
+    .typed();
     state
         .store
-        .set_letter_settings(
-            &agency.slug,
-            &settings,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .set_letter_settings(&agency.slug, &settings, scope.by(&state))
         .await?;
-    Ok(Redirect::to(&format!(
-        "/admin/agencies/{}?notice=letter_settings_saved",
-        agency.slug
-    ))
-    .into_response())
+    Ok(back_to(agency, "?notice=letter_settings_saved"))
 }
 
 /// `pattern`.
@@ -547,28 +421,14 @@ pub struct IndexPatternForm {
 /// Sets the agency's 索引号 pattern (§4.1: provinces differ) for items published from now on.
 pub async fn index_pattern(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<AgencyAdmin>,
     Form(form): Form<IndexPatternForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员或系统管理员可以修改索引号格式。".into(),
-        ));
-    }
+    let agency = &scope.agency;
     // The store checks the pattern (core::item::check_index_pattern) and saves nothing if it fails.
     state
         .store
-        .set_index_pattern(
-            &agency.slug,
-            form.pattern.trim(),
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .set_index_pattern(&agency.slug, form.pattern.trim(), scope.by(&state))
         .await?;
-    Ok(Redirect::to(&format!(
-        "/admin/agencies/{}?notice=index_pattern_saved",
-        agency.slug
-    ))
-    .into_response())
+    Ok(back_to(agency, "?notice=index_pattern_saved"))
 }

@@ -3,7 +3,6 @@
 use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::NaiveDate;
-use gongkai_core::auth::Role;
 use gongkai_store::{AuditFilter, audit_time};
 use minijinja::context;
 use minijinja::value::Serde;
@@ -12,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::{page, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::Staff;
+use crate::extract::{Auditor, Empowered};
+use crate::views::Choice;
 
 /// The filter form (all optional).
 #[derive(Debug, Deserialize, Default, Serialize, Clone)]
@@ -37,40 +37,25 @@ struct Row {
     summary: String,
 }
 
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-}
-
 /// Audit records the person may see: everything for a system administrator; the agencies they
 /// administer or oversee for others.
 pub async fn list(
     State(state): State<AppState>,
-    Staff(s): Staff,
+    Empowered { staff: s, .. }: Empowered<Auditor>,
     Query(q): Query<AuditQuery>,
 ) -> Result<Html<String>, AppError> {
     let p = &s.principal;
     let (agencies, tree) = tree(&state).await?;
     let allowed: Vec<String> = agencies
         .iter()
-        .filter(|a| {
-            p.can_administer(&a.slug)
-                || p.grants
-                    .iter()
-                    .any(|g| g.role == Role::OversightOfficer && tree.is_within(&a.slug, &g.agency))
-        })
+        .filter(|a| p.can_audit(&a.slug, &tree))
         .map(|a| a.slug.to_string())
         .collect();
-    if !p.is_system_admin && allowed.is_empty() {
-        return Err(AppError::Forbidden(
-            "只有系统管理员、机关管理员和政务公开办可以查看审计日志。".into(),
-        ));
-    }
+    let whole = p.reads_whole_audit_trail();
     let agency_filter = match q.agency.trim() {
-        "" if p.is_system_admin => None,
+        "" if whole => None,
         "" => Some(allowed.clone()),
-        a if p.is_system_admin || allowed.iter().any(|x| x == a) => Some(vec![a.to_owned()]),
+        a if whole || allowed.iter().any(|x| x == a) => Some(vec![a.to_owned()]),
         _ => return Err(AppError::NotFound("没有您可以查看的这个机关。".into())),
     };
     let date = |s: &str| s.trim().parse::<NaiveDate>().ok();
@@ -105,15 +90,10 @@ pub async fn list(
             summary: r.summary,
         })
         .collect();
-    let choices: Vec<Choice> = tree_order(&agencies, |a| {
-        p.is_system_admin || allowed.iter().any(|x| x == a.slug.as_str())
-    })
-    .into_iter()
-    .map(|(a, d)| Choice {
-        value: a.slug.to_string(),
-        label: format!("{}{}", "　".repeat(d), a.name),
-    })
-    .collect();
+    let choices: Vec<Choice> = tree_order(&agencies, |a| p.can_audit(&a.slug, &tree))
+        .into_iter()
+        .map(|(a, d)| Choice::agency(a, d))
+        .collect();
     let actions = state.store.audit_actions().await?;
     page(
         &s,

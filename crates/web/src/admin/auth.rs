@@ -1,15 +1,13 @@
 //! Signing in and out, and changing one's own password.
 
-use std::net::SocketAddr;
 use std::sync::LazyLock;
 
-use axum::Extension;
-use axum::extract::{ConnectInfo, Form, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Form, Query, State};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::{
-    HashParams, check_password_strength, hash_password, random_token, sha256_hex, verify_password,
+    HashParams, check_password_change, hash_password, random_token, sha256_hex, verify_password,
 };
 use minijinja::context;
 use serde::Deserialize;
@@ -17,8 +15,7 @@ use serde::Deserialize;
 use super::page;
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Staff, Visitor, client_address, set_cookie};
-use crate::views;
+use crate::session::{CSRF_COOKIE, PublicForm, SESSION_COOKIE, Staff, set_cookie};
 use gongkai_store::By;
 
 /// `?expired=1` after a timeout, `?next=` where to go after signing in.
@@ -28,46 +25,32 @@ pub struct LoginQuery {
     next: Option<String>,
 }
 
+/// The sign-in page, answered with `status`.
 fn login_page(
+    public: &PublicForm,
     status: StatusCode,
-    csrf: &str,
     error: Option<&str>,
     username: &str,
     next: &str,
     expired: bool,
 ) -> Result<Response, AppError> {
-    let html = views::render(
+    public.render(
+        status,
         "admin/login.html",
-        context! { csrf, error, username, next, expired },
-    )?;
-    Ok((status, Html(html)).into_response())
+        context! { error, username, next, expired },
+    )
 }
 
 /// The sign-in form. Gives the browser a CSRF cookie for it.
 pub async fn login_form(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
+    public: PublicForm,
     Query(q): Query<LoginQuery>,
 ) -> Result<Response, AppError> {
-    if visitor.session.is_some() {
+    if public.visitor.session.is_some() {
         return Ok(Redirect::to("/admin").into_response());
     }
-    let (token, fresh) = visitor.form_token();
-    let mut res = login_page(
-        StatusCode::OK,
-        &token,
-        None,
-        "",
-        q.next.as_deref().unwrap_or(""),
-        q.expired.is_some(),
-    )?;
-    if fresh {
-        res.headers_mut().append(
-            header::SET_COOKIE,
-            set_cookie(CSRF_COOKIE, &token, state.settings.secure_cookies, "Strict"),
-        );
-    }
-    Ok(res)
+    let next = q.next.as_deref().unwrap_or("");
+    login_page(&public, StatusCode::OK, None, "", next, q.expired.is_some())
 }
 
 /// The sign-in form's fields.
@@ -96,17 +79,10 @@ fn safe_next(next: &str) -> &str {
 /// Signs in: throttled per account and per address; on success a new session replaces any old one.
 pub async fn login(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    headers: HeaderMap,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    public: PublicForm,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let address = client_address(
-        &headers,
-        peer.map(|p| p.0.0),
-        state.settings.trust_forwarded_for,
-    );
-    let csrf = visitor.csrf_cookie.clone().unwrap_or_default();
+    let address = &public.address;
     let username = form.username.trim().to_lowercase();
     let now = state.clock.now();
     let s = &state.settings;
@@ -134,8 +110,8 @@ pub async fn login(
         Some(u) if password_ok && !u.disabled => u,
         Some(u) if password_ok && u.disabled => {
             return login_page(
+                &public,
                 StatusCode::FORBIDDEN,
-                &csrf,
                 Some("该账号已停用，请联系机关管理员。"),
                 &username,
                 &form.next,
@@ -148,8 +124,8 @@ pub async fn login(
                 .record_login_failure(&[user_subject, ip_subject], now)
                 .await?;
             return login_page(
+                &public,
                 StatusCode::UNAUTHORIZED,
-                &csrf,
                 Some("用户名或密码不正确。"),
                 &username,
                 &form.next,
@@ -168,8 +144,8 @@ pub async fn login(
                 user_id: user.id,
                 id_hash: &id_hash,
                 csrf_token: &random_token(),
-                replaces: visitor.presented.as_deref(),
-                address: &address,
+                replaces: public.visitor.presented.as_deref(),
+                address,
             },
             By::new(&actor, now),
         )
@@ -190,7 +166,7 @@ pub async fn login(
 pub async fn logout(State(state): State<AppState>, Staff(s): Staff) -> Result<Response, AppError> {
     state
         .store
-        .delete_session(&s.id_hash, Some(&s.actor()), state.clock.now())
+        .delete_session(&s.id_hash, Some(&s.actor), state.clock.now())
         .await?;
     let mut res = Redirect::to("/admin/login").into_response();
     res.headers_mut().append(
@@ -230,18 +206,15 @@ pub async fn change_password(
         .find_user(s.principal.user_id)
         .await?
         .ok_or_else(|| AppError::NotFound("用户".into()))?;
-    let problem = if !verify_password(&form.current, &user.password_hash) {
-        Some("当前密码不正确。".to_owned())
-    } else if form.new != form.confirm {
-        Some("两次输入的新密码不一致。".to_owned())
-    } else if form.new == form.current {
-        Some("新密码不能与当前密码相同。".to_owned())
-    } else {
-        check_password_strength(&form.new, &user.username)
-            .err()
-            .map(|e| e.to_string())
-    };
-    if let Some(error) = problem {
+    let checked = check_password_change(
+        &user.password_hash,
+        &form.current,
+        &form.new,
+        &form.confirm,
+        &user.username,
+    );
+    if let Err(e) = checked {
+        let error = e.to_string();
         let html = page(
             &s,
             "admin/password.html",
@@ -258,7 +231,7 @@ pub async fn change_password(
             &hash,
             false,
             Some(&s.id_hash),
-            By::new(&s.actor(), state.clock.now()),
+            s.by(state.clock.now()),
         )
         .await?;
     Ok(Redirect::to("/admin?notice=password_changed").into_response())

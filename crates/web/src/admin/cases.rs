@@ -6,29 +6,28 @@
 //! agency's case officers and administrators — not to the oversight office.
 
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use gongkai_core::Rejection;
-use gongkai_core::auth::Role;
+use gongkai_core::auth::{Duty, assignable};
 use gongkai_core::deadline::deadlines;
 use gongkai_core::fee::Charge;
 use gongkai_core::intake::receipt_date;
-use gongkai_core::workflow::{Event, Status, Urgency};
+use gongkai_core::workflow::{Event, Urgency};
 use gongkai_core::{
     Agency, CaseKind, CaseResult, Channel, DecisionDetails, Outcome, RequesterKind,
 };
-use gongkai_store::{NewRequest, StoreError};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
-use super::{notice, page, readable};
+use super::{back_to, by_rules, notice, page};
 use crate::AppState;
 use crate::error::AppError;
-use crate::requests::{DELIVERY, RequestForm, validate};
-use crate::session::{ActiveSession, Staff};
-use gongkai_store::By;
+use crate::extract::{AgencyScope, CaseOfficer, LetterPath, RequestPath, Requirement};
+use crate::portal::requests::{RequestForm, new_request};
+use crate::views::{AgencyView, Choice, field_errors, form_status};
+use gongkai_core::application::DELIVERY;
 
 /// `?filter=` of the queue.
 #[derive(Debug, Deserialize, Default)]
@@ -93,11 +92,10 @@ impl Counts {
 /// The queue: open requests, most urgent first.
 pub async fn queue(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     let today = state.clock.today();
     let (cal, periods) = (&state.calendar, state.settings.periods);
     let me = s.principal.user_id;
@@ -136,13 +134,13 @@ pub async fn queue(
     rows.sort_by_key(|(due, _)| due.unwrap_or(NaiveDate::MAX));
     let rows: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
     let html = page(
-        &s,
+        s,
         "admin/requests.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             rows => Serde(rows),
             counts => Serde(counts),
-            can_handle => may_handle(&s, &agency),
+            can_handle => scope.may(Duty::HandleRequests),
             filter => q.filter,
             notice => notice(q.notice.as_deref()),
         },
@@ -150,47 +148,38 @@ pub async fn queue(
     Ok(html.into_response())
 }
 
-pub(crate) fn may_handle(s: &ActiveSession, agency: &Agency) -> bool {
-    s.principal.can_act(&agency.slug, Role::CaseOfficer)
+/// A person requests and messages can be assigned to.
+#[derive(Debug, Serialize)]
+pub(crate) struct Officer {
+    pub(crate) id: i64,
+    pub(crate) name: String,
 }
 
-fn may_see_person(s: &ActiveSession, agency: &Agency) -> bool {
-    may_handle(s, agency) || s.principal.can_administer(&agency.slug)
-}
-
-#[derive(Serialize)]
-struct Choice {
-    value: &'static str,
-    label: &'static str,
-}
-
-/// The agency's case officers, for the assignment list.
-pub(crate) async fn officers(
-    state: &AppState,
-    agency: &Agency,
-) -> Result<Vec<(i64, String)>, AppError> {
+/// The agency's case officers, for the assignment lists (the rule is `core::auth::assignable`).
+pub(crate) async fn officers(state: &AppState, agency: &Agency) -> Result<Vec<Officer>, AppError> {
     let grants = state.store.all_grants().await?;
     let users = state.store.list_users().await?;
     Ok(users
         .into_iter()
         .filter(|u| {
-            !u.disabled
-                && grants.iter().any(|(id, g)| {
-                    *id == u.id && g.agency == agency.slug && g.role == Role::CaseOfficer
-                })
+            let theirs = grants.iter().filter(|(id, _)| *id == u.id).map(|(_, g)| g);
+            assignable(u.disabled, theirs, &agency.slug)
         })
-        .map(|u| (u.id, u.display_name))
+        .map(|u| Officer {
+            id: u.id,
+            name: u.display_name,
+        })
         .collect())
 }
 
-async fn case_page(
+async fn case_page<R: Requirement>(
     state: &AppState,
-    s: &ActiveSession,
-    agency: &Agency,
+    scope: &AgencyScope<R>,
     code: &str,
     error: Option<String>,
     notice: Option<&str>,
 ) -> Result<Response, AppError> {
+    let (s, agency) = (&scope.staff, &scope.agency);
     let not_found = || AppError::NotFound(format!("没有查询码为“{code}”的申请。"));
     let (request, steps) = state
         .store
@@ -201,7 +190,7 @@ async fn case_page(
     let periods = state.settings.periods;
     let clock = deadlines(&state.calendar, &request.state.clock_facts(today), periods)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    let person = if may_see_person(s, agency) {
+    let person = if scope.may(Duty::SeePersonalData) {
         state.store.requester(&agency.slug, code).await?
     } else {
         None
@@ -210,14 +199,7 @@ async fn case_page(
         .iter()
         .map(|st| context! { what => st.event.summary(), actor => st.actor.clone(), at => gongkai_store::audit_time(st.at.timestamp_millis()) })
         .collect();
-    let outcomes: Vec<Choice> = Outcome::ALL
-        .iter()
-        .filter(|o| !matches!(o, Outcome::OtherNoClarification | Outcome::OtherFeeUnpaid))
-        .map(|o| Choice {
-            value: o.key(),
-            label: o.label(),
-        })
-        .collect();
+    let outcomes = Choice::all(Outcome::decidable().map(|o| (o.key(), o.label())));
     let letters: Vec<_> = state
         .store
         .letters_of(&agency.slug, code)
@@ -241,27 +223,23 @@ async fn case_page(
         })
         .collect();
     let st = &request.state;
-    let nth = if st.fee.is_none() && matches!(st.status, Status::Received | Status::InProgress) {
+    let nth = if st.may_notify_fee() {
         Some(state.store.nth_request_in_month(&agency.slug, code).await?)
     } else {
         None
     };
-    let officers = if may_handle(s, agency) {
+    let officers = if scope.may(Duty::HandleRequests) {
         officers(state, agency).await?
     } else {
         Vec::new()
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     let status_key = st.status.key();
-    let html = page(
+    super::form_page(
         s,
         "admin/request.html",
+        form_status(error.is_some()),
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             code,
             request => context! {
                 status => st.status.label(),
@@ -294,36 +272,26 @@ async fn case_page(
             history,
             letters,
             cases,
-            case_kinds => CaseKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
-            case_results => CaseResult::ALL.map(|r| context! { value => r.key(), label => r.label() }),
-            officers => officers.into_iter().map(|(id, name)| context! { id, name }).collect::<Vec<_>>(),
-            can_handle => may_handle(s, agency),
-            outcomes => Serde(outcomes),
+            case_kinds => Choice::all(CaseKind::ALL.map(|k| (k.key(), k.label()))),
+            case_results => Choice::all(CaseResult::ALL.map(|r| (r.key(), r.label()))),
+            officers => Serde(officers),
+            can_handle => scope.may(Duty::HandleRequests),
+            outcomes,
             today => today.to_string(),
             error,
             notice,
         },
-    )?;
-    Ok((status, html).into_response())
+    )
 }
 
 /// One request.
 pub async fn show(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, code)): Path<(String, String)>,
+    scope: AgencyScope,
+    Path(RequestPath { code }): Path<RequestPath>,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    case_page(
-        &state,
-        &s,
-        &agency,
-        &code,
-        None,
-        notice(q.notice.as_deref()),
-    )
-    .await
+    case_page(&state, &scope, &code, None, notice(q.notice.as_deref())).await
 }
 
 /// A step's form: which step, its date, and what some steps need.
@@ -362,17 +330,11 @@ fn event(form: &StepForm, nth_in_month: impl FnOnce() -> u32) -> Result<Event, S
         "clarification_lapsed" => Event::ClarificationLapsed { on },
         "consultation_start" => Event::StartConsultation { on },
         "consultation_end" => Event::EndConsultation { on },
-        "extend" => {
-            let by = form.approved_by.trim();
-            if by.is_empty() {
-                return Err("延期须写明批准人（政府信息公开工作机构负责人）。".into());
-            }
-            Event::Extend {
-                on,
-                approved_by: by.to_owned(),
-                reason: form.reason.trim().to_owned(),
-            }
-        }
+        "extend" => Event::Extend {
+            on,
+            approved_by: form.approved_by.trim().to_owned(),
+            reason: form.reason.trim().to_owned(),
+        },
         "fee_notice" => {
             let charge = match form.fee_method.as_str() {
                 "per_request" => Charge::PerRequest {
@@ -410,34 +372,19 @@ fn event(form: &StepForm, nth_in_month: impl FnOnce() -> u32) -> Result<Event, S
     })
 }
 
-fn may_handle_or_refuse(s: &ActiveSession, agency: &Agency) -> Result<(), AppError> {
-    if may_handle(s, agency) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "只有本机关的依申请公开经办人可以办理申请。".into(),
-        ))
-    }
-}
-
 fn back(agency: &Agency, code: &str, notice: &str) -> Response {
-    Redirect::to(&format!(
-        "/admin/agencies/{}/requests/{code}?notice={notice}",
-        agency.slug
-    ))
-    .into_response()
+    back_to(agency, &format!("/requests/{code}?notice={notice}"))
 }
 
 /// Applies a step through the workflow, issuing its letter; a refused step shows why and changes
 /// nothing.
 pub async fn step(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, code)): Path<(String, String)>,
+    scope: AgencyScope<CaseOfficer>,
+    Path(RequestPath { code }): Path<RequestPath>,
     Form(form): Form<StepForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_handle_or_refuse(&s, &agency)?;
+    let agency = &scope.agency;
     let nth = if form.step == "fee_notice" && form.fee_method == "per_request" {
         state
             .store
@@ -448,24 +395,15 @@ pub async fn step(
     };
     let e = match event(&form, || nth) {
         Ok(e) => e,
-        Err(why) => return case_page(&state, &s, &agency, &code, Some(why), None).await,
+        Err(why) => return case_page(&state, &scope, &code, Some(why), None).await,
     };
-    match state
+    let applied = state
         .store
-        .apply_request_event(
-            &agency.slug,
-            &code,
-            &e,
-            By::new(&s.actor(), state.clock.now()),
-            state.rules(),
-        )
-        .await
-    {
-        Ok(_) => Ok(back(&agency, &code, "step_done")),
-        Err(StoreError::Rejected(why)) => {
-            case_page(&state, &s, &agency, &code, Some(why.message), None).await
-        }
-        Err(e) => Err(e.into()),
+        .apply_request_event(&agency.slug, &code, &e, scope.by(&state), state.rules())
+        .await;
+    match by_rules(applied)? {
+        Ok(_) => Ok(back(agency, &code, "step_done")),
+        Err(why) => case_page(&state, &scope, &code, Some(why.message), None).await,
     }
 }
 
@@ -479,24 +417,22 @@ pub struct AssignForm {
 /// Assigns the request to one of the agency's case officers.
 pub async fn assign(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, code)): Path<(String, String)>,
+    scope: AgencyScope<CaseOfficer>,
+    Path(RequestPath { code }): Path<RequestPath>,
     Form(form): Form<AssignForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_handle_or_refuse(&s, &agency)?;
-    let officers = officers(&state, &agency).await?;
+    let agency = &scope.agency;
+    let officers = officers(&state, agency).await?;
     let who = if form.assignee.trim().is_empty() {
         None
     } else {
         let id: i64 = form.assignee.trim().parse().unwrap_or(-1);
-        match officers.iter().find(|(o, _)| *o == id) {
-            Some((id, name)) => Some((*id, name.as_str())),
+        match officers.iter().find(|o| o.id == id) {
+            Some(o) => Some((o.id, o.name.as_str())),
             None => {
                 return case_page(
                     &state,
-                    &s,
-                    &agency,
+                    &scope,
                     &code,
                     Some("只能指派给本机关的依申请公开经办人。".into()),
                     None,
@@ -507,14 +443,9 @@ pub async fn assign(
     };
     state
         .store
-        .assign_request(
-            &agency.slug,
-            &code,
-            who,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .assign_request(&agency.slug, &code, who, scope.by(&state))
         .await?;
-    Ok(back(&agency, &code, "assigned"))
+    Ok(back(agency, &code, "assigned"))
 }
 
 /// The case form: a new case, or the result of one.
@@ -532,59 +463,71 @@ pub struct CaseForm {
 /// Records a 复议/诉讼 case about the request, or its result.
 pub async fn case(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, code)): Path<(String, String)>,
+    scope: AgencyScope<CaseOfficer>,
+    Path(RequestPath { code }): Path<RequestPath>,
     Form(form): Form<CaseForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_handle_or_refuse(&s, &agency)?;
-    let (actor, now) = (s.actor(), state.clock.now());
-    let result = if form.case_id.trim().is_empty() {
-        let kind = form.kind.parse::<CaseKind>();
-        match (kind, date(&form.filed_on)) {
-            (Ok(kind), Ok(on)) => {
+    let agency = &scope.agency;
+    let saved = match form.parse() {
+        Ok(CaseStep::File(case)) => {
+            let by = scope.by(&state);
+            by_rules(
                 state
                     .store
-                    .record_request_case(
-                        &agency.slug,
-                        &code,
-                        &gongkai_store::NewCase {
-                            kind,
-                            filed_on: on,
-                            note: form.note.clone(),
-                        },
-                        By::new(&actor, now),
-                    )
-                    .await
-            }
-            (Err(_), _) => Err(StoreError::Rejected(Rejection::field(
-                "kind",
-                "请选择案件类型。",
-            ))),
-            (_, Err(why)) => Err(StoreError::Rejected(Rejection::new(why))),
+                    .record_request_case(&agency.slug, &code, &case, by)
+                    .await,
+            )?
         }
-    } else {
-        let id: i64 = form.case_id.trim().parse().unwrap_or(-1);
-        match (form.result.parse::<CaseResult>(), date(&form.concluded_on)) {
-            (Ok(r), Ok(on)) => {
+        Ok(CaseStep::Conclude { id, on, result }) => {
+            let by = scope.by(&state);
+            by_rules(
                 state
                     .store
-                    .conclude_case(&agency.slug, id, on, r, By::new(&actor, now))
-                    .await
-            }
-            (Err(_), _) => Err(StoreError::Rejected(Rejection::field(
-                "result",
-                "请选择审结结果。",
-            ))),
-            (_, Err(why)) => Err(StoreError::Rejected(Rejection::new(why))),
+                    .conclude_case(&agency.slug, id, on, result, by)
+                    .await,
+            )?
         }
+        Err(why) => Err(why),
     };
-    match result {
-        Ok(()) => Ok(back(&agency, &code, "case_saved")),
-        Err(StoreError::Rejected(why)) => {
-            case_page(&state, &s, &agency, &code, Some(why.message), None).await
+    match saved {
+        Ok(()) => Ok(back(agency, &code, "case_saved")),
+        Err(why) => case_page(&state, &scope, &code, Some(why.message), None).await,
+    }
+}
+
+/// What the case form asks: a new case, or the result of one.
+enum CaseStep {
+    File(gongkai_store::NewCase),
+    Conclude {
+        id: i64,
+        on: NaiveDate,
+        result: CaseResult,
+    },
+}
+
+impl CaseForm {
+    fn parse(&self) -> Result<CaseStep, Rejection> {
+        if self.case_id.trim().is_empty() {
+            let kind = self
+                .kind
+                .parse::<CaseKind>()
+                .map_err(|_| Rejection::field("kind", "请选择案件类型。"))?;
+            Ok(CaseStep::File(gongkai_store::NewCase {
+                kind,
+                filed_on: date(&self.filed_on).map_err(Rejection::new)?,
+                note: self.note.clone(),
+            }))
+        } else {
+            let result = self
+                .result
+                .parse::<CaseResult>()
+                .map_err(|_| Rejection::field("result", "请选择审结结果。"))?;
+            Ok(CaseStep::Conclude {
+                id: self.case_id.trim().parse().unwrap_or(-1),
+                on: date(&self.concluded_on).map_err(Rejection::new)?,
+                result,
+            })
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -598,17 +541,16 @@ pub struct FormatQuery {
 /// A letter of the request, for staff who can read the agency.
 pub async fn letter(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, code, id)): Path<(String, String, i64)>,
+    scope: AgencyScope,
+    Path(LetterPath { code, letter }): Path<LetterPath>,
     Query(q): Query<FormatQuery>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
     let l = state
         .store
-        .letter(&agency.slug, &code, id)
+        .letter(&scope.agency.slug, &code, letter)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这份文书。".into()))?;
-    crate::requests::letter_response(&l, &q.format)
+    crate::views::letter(&l, &q.format)
 }
 
 /// The staff registration form's fields: the public form's, plus how and when it arrived.
@@ -622,68 +564,57 @@ pub struct RegisterForm {
     request: RequestForm,
 }
 
-fn register_page(
+fn register_page<R: Requirement>(
     state: &AppState,
-    s: &ActiveSession,
-    agency: &Agency,
+    scope: &AgencyScope<R>,
     form: &RegisterForm,
     errors: &[(&str, String)],
 ) -> Result<Response, AppError> {
-    let errors: std::collections::BTreeMap<&str, &str> =
-        errors.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let html = page(
+    let (s, agency) = (&scope.staff, &scope.agency);
+    super::form_page(
         s,
         "admin/request_new.html",
+        form_status(!errors.is_empty()),
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             form => Serde(form.clone()),
             channels => Channel::REGISTERED_BY_STAFF.map(|c| context! { value => c.key(), label => c.label(), rule => c.receipt_rule(), confirm => c.needs_confirmation() }),
-            kinds => RequesterKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
-            deliveries => DELIVERY,
-            errors => Serde(errors),
+            kinds => Choice::all(RequesterKind::ALL.map(|k| (k.key(), k.label()))),
+            deliveries => Choice::all(DELIVERY.map(|d| (d, d))),
+            errors => field_errors(errors),
             today => state.clock.today().to_string(),
-            can_handle => may_handle(s, agency),
+            can_handle => scope.may(Duty::HandleRequests),
         },
-    )?;
-    Ok((status, html).into_response())
+    )
 }
 
 /// The form for requests that came by counter, post, fax or e-mail.
 pub async fn register_form(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
     let form = RegisterForm {
         channel: Channel::Counter.key().to_owned(),
         arrived_on: state.clock.today().to_string(),
         ..RegisterForm::default()
     };
-    register_page(&state, &s, &agency, &form, &[])
+    register_page(&state, &scope, &form, &[])
 }
 
 /// Registers a request that came by counter, post, fax or e-mail, with its receipt day fixed by
 /// 第三十一条 from what the officer records.
 pub async fn register(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<CaseOfficer>,
     Form(form): Form<RegisterForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_handle_or_refuse(&s, &agency)?;
+    let agency = &scope.agency;
     let mut errors = Vec::new();
     let channel = form
         .channel
         .parse::<Channel>()
         .ok()
-        .filter(|c| *c != Channel::Online);
+        .filter(|c| Channel::REGISTERED_BY_STAFF.contains(c));
     if channel.is_none() {
         errors.push(("channel", "请选择申请渠道。".to_owned()));
     }
@@ -699,7 +630,7 @@ pub async fn register(
     if let Err(why) = &confirmed {
         errors.push(("confirmed_on", why.clone()));
     }
-    let valid = validate(&form.request);
+    let valid = form.request.application().check();
     if let Err(e) = &valid {
         errors.extend(e.iter().cloned());
     }
@@ -713,27 +644,15 @@ pub async fn register(
         },
         _ => None,
     };
-    let (Some(channel), Some(received), Ok((kind, requester)), true) =
+    let (Some(channel), Some(received), Ok(checked), true) =
         (channel, received, valid, errors.is_empty())
     else {
-        return register_page(&state, &s, &agency, &form, &errors);
+        return register_page(&state, &scope, &form, &errors);
     };
-    let new = NewRequest {
-        kind,
-        received_on: received,
-        channel,
-        description: form.request.description.trim().to_owned(),
-        delivery: form.request.delivery.trim().to_owned(),
-        requester,
-    };
+    let new = new_request(checked, channel, received);
     let code = state
         .store
-        .register_request(
-            &agency.slug,
-            &new,
-            By::new(&s.actor(), state.clock.now()),
-            state.rules(),
-        )
+        .register_request(&agency.slug, &new, scope.by(&state), state.rules())
         .await?;
-    Ok(back(&agency, &code, "registered"))
+    Ok(back(agency, &code, "registered"))
 }

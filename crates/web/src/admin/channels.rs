@@ -1,25 +1,23 @@
 //! The agency's publication channels (webhook, WeChat official account) and their deliveries.
 
 use axum::extract::{Form, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
 
-use super::{page, readable};
+use super::{back_to, page};
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::Staff;
+use crate::extract::{AgencyAdmin, AgencyScope, ChannelPath};
+use crate::views::AgencyView;
+use gongkai_core::auth::Duty;
+use gongkai_core::channel::{ChannelKind, NewChannel, Target};
 use gongkai_jobs::deliver::{WebhookConfig, WechatConfig};
-use gongkai_store::By;
 
 /// Channels and the latest deliveries. Secrets are never shown again.
-pub async fn list(
-    State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+pub async fn list(State(state): State<AppState>, scope: AgencyScope) -> Result<Response, AppError> {
+    let (s, agency) = (&scope.staff, &scope.agency);
     let channels: Vec<_> = state
         .store
         .channels(&agency.slug)
@@ -37,7 +35,7 @@ pub async fn list(
             context! {
                 id => c.id,
                 name => c.name,
-                kind => if c.kind == "webhook" { "网络回调（Webhook）" } else { "微信公众号" },
+                kind => c.kind.parse::<ChannelKind>().map_or("微信公众号", ChannelKind::label),
                 target,
                 active => c.active,
             }
@@ -45,13 +43,13 @@ pub async fn list(
         .collect();
     let deliveries = state.store.deliveries(&agency.slug).await?;
     Ok(page(
-        &s,
+        s,
         "admin/channels.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             channels,
             deliveries => Serde(deliveries),
-            can_edit => s.principal.can_administer(&agency.slug),
+            can_edit => scope.may(Duty::Administer),
         },
     )?
     .into_response())
@@ -73,65 +71,40 @@ pub struct ChannelForm {
 /// Adds a channel (机关管理员); items published from then on are delivered to it.
 pub async fn add(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<AgencyAdmin>,
     Form(f): Form<ChannelForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员可以设置发布渠道。".into(),
-        ));
+    let agency = &scope.agency;
+    let (kind, name, target) = NewChannel {
+        kind: &f.kind,
+        name: &f.name,
+        url: &f.url,
+        secret: &f.secret,
+        appid: &f.appid,
+        api_base: &f.api_base,
+        site: &f.site,
     }
-    let name = f.name.trim();
-    if name.is_empty() || name.chars().count() > 50 {
-        return Err(AppError::Unprocessable(
-            "请填写渠道名称（50字以内）。".into(),
-        ));
-    }
-    let web = |u: &str| u.starts_with("https://") || u.starts_with("http://");
-    let config = match f.kind.as_str() {
-        "webhook" => {
-            if !web(f.url.trim()) || f.secret.trim().len() < 16 {
-                return Err(AppError::Unprocessable(
-                    "Webhook 需要以 http(s):// 开头的地址和至少16个字符的签名密钥。".into(),
-                ));
-            }
-            serde_json::to_string(&WebhookConfig {
-                url: f.url.trim().to_owned(),
-                secret: f.secret.trim().to_owned(),
-            })
-        }
-        "wechat" => {
-            if f.appid.trim().is_empty() || f.secret.trim().is_empty() {
-                return Err(AppError::Unprocessable(
-                    "微信公众号需要 AppID 和 AppSecret（在公众号后台“设置与开发—基本配置”中查看）。".into(),
-                ));
-            }
-            if !f.api_base.trim().is_empty() && !web(f.api_base.trim()) {
-                return Err(AppError::Unprocessable("接口地址应以 http(s):// 开头。".into()));
-            }
-            serde_json::to_string(&WechatConfig {
-                api_base: f.api_base.trim().to_owned(),
-                appid: f.appid.trim().to_owned(),
-                secret: f.secret.trim().to_owned(),
-                site: f.site.trim().to_owned(),
-            })
-        }
-        _ => return Err(AppError::Unprocessable("请选择渠道类型。".into())),
+    .check()?;
+    let config = match target {
+        Target::Webhook { url, secret } => serde_json::to_string(&WebhookConfig { url, secret }),
+        Target::Wechat {
+            api_base,
+            appid,
+            secret,
+            site,
+        } => serde_json::to_string(&WechatConfig {
+            api_base,
+            appid,
+            secret,
+            site,
+        }),
     }
     .map_err(|e| AppError::Internal(e.into()))?;
     state
         .store
-        .add_channel(
-            &agency.slug,
-            &f.kind,
-            name,
-            &config,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .add_channel(&agency.slug, kind.key(), &name, &config, scope.by(&state))
         .await?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}/channels", agency.slug)).into_response())
+    Ok(back_to(agency, "/channels"))
 }
 
 /// `active`: `on` or anything else.
@@ -144,24 +117,14 @@ pub struct ActiveForm {
 /// Turns a channel on or off (机关管理员).
 pub async fn set_active(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id)): Path<(String, i64)>,
+    scope: AgencyScope<AgencyAdmin>,
+    Path(ChannelPath { channel: id }): Path<ChannelPath>,
     Form(f): Form<ActiveForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员可以设置发布渠道。".into(),
-        ));
-    }
+    let (s, agency) = (&scope.staff, &scope.agency);
     state
         .store
-        .set_channel_active(
-            &agency.slug,
-            id,
-            f.active == "on",
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .set_channel_active(&agency.slug, id, f.active == "on", s.by(state.clock.now()))
         .await?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}/channels", agency.slug)).into_response())
+    Ok(back_to(agency, "/channels"))
 }

@@ -3,26 +3,26 @@
 //! `core::item`, every version, and the 20-working-day publication deadline of 条例 第二十六条.
 
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use gongkai_core::auth::Role;
 use gongkai_core::item::{
-    Attribute, DocKind, ItemContent, ItemStatus, PublicationRisk, ReviewStep, Reviewer, Validity,
+    Attribute, DocKind, ItemContent, ItemStatus, PublicationRisk, ReviewStep, Validity,
     publication_risk,
 };
-use gongkai_core::{Agency, Slug};
-use gongkai_store::StoreError;
+use gongkai_core::{Agency, Rejection, Slug};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::NoticeQuery;
-use super::{notice, page, readable};
+use super::{back_to, by_rules, notice, page};
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::{ActiveSession, Staff};
-use gongkai_store::By;
+use crate::extract::{
+    AgencyScope, DraftAttachmentPath, DraftPath, Drafter, ItemReviewer, Requirement, VersionPath,
+};
+use crate::session::ActiveSession;
+use crate::views::{AgencyView, Choice, field_errors, form_status};
 
 /// Rich text that survives: paragraphs, headings, lists, tables, emphasis, links and images —
 /// no scripts, styles, event handlers or frames (ammonia's allowlist).
@@ -31,42 +31,6 @@ pub fn sanitize(html: &str) -> String {
         .link_rel(Some("noopener noreferrer"))
         .clean(html)
         .to_string()
-}
-
-/// The gov.cn 主题分类 first levels (spec §4.2); the second level is typed as `一级\二级`.
-const TOPICS: [&str; 22] = [
-    "综合政务",
-    "国民经济管理、国有资产监管",
-    "财政、金融、审计",
-    "国土资源、能源",
-    "农业、林业、水利",
-    "工业、交通",
-    "商贸、海关、旅游",
-    "市场监管、安全生产监管",
-    "城乡建设、环境保护",
-    "科技、教育",
-    "文化、广电、新闻出版",
-    "卫生、体育",
-    "人口与计划生育、妇女儿童工作",
-    "劳动、人事、监察",
-    "公安、安全、司法",
-    "民政、扶贫、救灾",
-    "民族、宗教",
-    "对外事务",
-    "港澳台侨工作",
-    "国防",
-    "国务院组织机构",
-    "其他",
-];
-
-fn reviewer(s: &ActiveSession, agency: &Slug) -> Reviewer {
-    let p = &s.principal;
-    Reviewer {
-        user_id: p.user_id,
-        drafter: p.can_act(agency, Role::Drafter),
-        first: p.can_act(agency, Role::FirstReviewer),
-        final_: p.can_act(agency, Role::FinalReviewer),
-    }
 }
 
 /// A draft in a list.
@@ -82,8 +46,6 @@ pub(crate) struct Row {
     pub(crate) at_risk: bool,
 }
 
-/// The agency's drafts split into those waiting for the signed-in person (to write or to review)
-/// and the rest, each with its 20-working-day publication deadline.
 /// Each column's time limit, by column name.
 async fn column_periods(
     state: &AppState,
@@ -93,12 +55,14 @@ async fn column_periods(
     Ok(move |name: &str| gongkai_core::catalogue::period_of(&columns, name))
 }
 
+/// The agency's drafts split into those waiting for the signed-in person (to write or to review)
+/// and the rest, each with its 20-working-day publication deadline (the dashboard lists them too).
 pub(crate) async fn work_of(
     state: &AppState,
     s: &ActiveSession,
     agency: &Slug,
 ) -> Result<(Vec<Row>, Vec<Row>), AppError> {
-    let me = reviewer(s, agency);
+    let me = s.principal.reviewer(agency);
     let today = state.clock.today();
     let mut mine = Vec::new();
     let mut rows = Vec::new();
@@ -136,22 +100,21 @@ pub(crate) async fn work_of(
 /// The agency's drafts: waiting for me, in review, drafts, published.
 pub async fn list(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    let me = reviewer(&s, &agency.slug);
-    let (mine, rows) = work_of(&state, &s, &agency.slug).await?;
+    let (s, agency) = (&scope.staff, &scope.agency);
+    let me = s.principal.reviewer(&agency.slug);
+    let (mine, rows) = work_of(&state, s, &agency.slug).await?;
     let lacking = state
         .store
         .items_lacking_interpretation(&agency.slug)
         .await?;
     let html = page(
-        &s,
+        s,
         "admin/items.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             mine => Serde(mine),
             rows => Serde(rows),
             can_draft => me.drafter,
@@ -236,16 +199,10 @@ impl ItemForm {
             &mut errors,
             "validity_on",
         );
-        let validity = match (self.validity.as_str(), validity_on) {
-            ("", _) => None,
-            ("valid", _) => Some(Validity::Valid),
-            ("expired", Some(on)) => Some(Validity::Expired { on }),
-            ("repealed", Some(on)) => Some(Validity::Repealed { on }),
-            _ => {
-                errors.push(("validity_on", "失效或废止须填写日期。".to_owned()));
-                None
-            }
-        };
+        let validity = Validity::from_choice(&self.validity, validity_on)
+            .map_err(|why| errors.push(("validity_on", why.to_owned())))
+            .ok()
+            .flatten();
         let interprets = match self.interprets.trim() {
             "" => None,
             s => s
@@ -275,36 +232,58 @@ impl ItemForm {
     }
 }
 
-#[allow(clippy::too_many_arguments, reason = "one page, its states")]
-async fn draft_page(
-    state: &AppState,
-    s: &ActiveSession,
-    agency: &Agency,
-    id: Option<i64>,
-    form: &ItemForm,
-    errors: &[(&str, String)],
+/// What the draft page shows beyond the saved draft: the form as given (else as saved), and why
+/// it came back.
+#[derive(Default)]
+struct Shown<'a> {
+    form: Option<&'a ItemForm>,
+    errors: &'a [(&'a str, String)],
     error: Option<String>,
-    notice: Option<&str>,
+    notice: Option<&'a str>,
+}
+
+impl<'a> Shown<'a> {
+    /// The form as given, with a message for each field it refused.
+    fn form(form: &'a ItemForm, errors: &'a [(&'a str, String)]) -> Self {
+        Self {
+            form: Some(form),
+            errors,
+            ..Self::default()
+        }
+    }
+
+    /// A refusal of the whole step, over the form as given (or as saved, for `None`).
+    fn refused(form: Option<&'a ItemForm>, why: Rejection) -> Self {
+        Self {
+            form,
+            error: Some(why.message),
+            ..Self::default()
+        }
+    }
+}
+
+/// The draft page (a new draft for `id` `None`): its form while its drafter may edit it, the review
+/// steps the person may take, its history, versions and attachments.
+async fn draft_page<R: Requirement>(
+    state: &AppState,
+    scope: &AgencyScope<R>,
+    id: Option<i64>,
+    shown: Shown<'_>,
 ) -> Result<Response, AppError> {
+    let (s, agency) = (&scope.staff, &scope.agency);
     let draft = match id {
-        Some(id) => Some(
-            state
-                .store
-                .item_draft(&agency.slug, id)
-                .await?
-                .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的信息草稿。")))?,
-        ),
+        Some(id) => Some(saved_draft(state, agency, id).await?),
         None => None,
     };
-    let me = reviewer(s, &agency.slug);
+    let me = s.principal.reviewer(&agency.slug);
     let status = draft
         .as_ref()
         .map_or(ItemStatus::Draft, |d| d.summary.review.status);
-    let editable = status == ItemStatus::Draft
-        && draft
-            .as_ref()
-            .is_none_or(|d| d.summary.review.drafter == me.user_id)
-        && me.drafter;
+    let editable = draft
+        .as_ref()
+        .map_or(me.drafter, |d| d.summary.review.editable_by(me));
+    let saved_form = draft.as_ref().map(|d| ItemForm::from_content(&d.content));
+    let form = shown.form.or(saved_form.as_ref());
     let (policies, _) = state
         .store
         .published_items(&agency.slug, None, 1, 200)
@@ -318,23 +297,17 @@ async fn draft_page(
         .and_then(|c| c.formed_on)
         .map(|f| publication_risk(&state.calendar, f, period, status, today));
     let review = draft.as_ref().map(|d| &d.summary.review);
-    let errors: std::collections::BTreeMap<&str, &str> =
-        errors.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let code = if errors.is_empty() && error.is_none() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let html = page(
+    super::form_page(
         s,
         "admin/item.html",
+        form_status(!shown.errors.is_empty() || shown.error.is_some()),
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             id,
-            form => Serde(form.clone()),
-            errors => Serde(errors),
-            error,
-            notice,
+            form => Serde(form.cloned().unwrap_or_default()),
+            errors => field_errors(shown.errors),
+            error => shown.error,
+            notice => shown.notice,
             editable,
             status => status.label(),
             status_key => status.key(),
@@ -349,168 +322,109 @@ async fn draft_page(
             can_withdraw => review.is_some_and(|r| r.may(&ReviewStep::Withdraw { reason: "-".into() }, me)),
             steps => draft.as_ref().map(|d| d.steps.iter().map(|(st, who, at)| context! { what => st.summary(), who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
             versions => draft.as_ref().map(|d| d.versions.iter().map(|(v, who, at)| context! { version => v, who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
-            categories => state.store.categories(&agency.slug).await?,
-            topics => TOPICS,
-            attributes => Attribute::ALL.map(|a| context! { value => a.key(), label => a.label() }),
-            kinds => DocKind::ALL.map(|k| context! { value => k.key(), label => k.label() }),
+            categories => Choice::all(state.store.categories(&agency.slug).await?.into_iter().map(|c| (c.clone(), c))),
+            topics => gongkai_core::item::TOPICS,
+            attributes => Choice::all(Attribute::ALL.map(|a| (a.key(), a.label()))),
+            kinds => Choice::all(DocKind::ALL.map(|k| (k.key(), k.label()))),
             policies => policies.iter().filter(|p| p.content.as_ref().is_some_and(|c| c.kind.is_some_and(DocKind::needs_interpretation))).map(|p| context! { id => p.id, title => p.title.clone() }).collect::<Vec<_>>(),
             preview => content.map(|c| minijinja::Value::from_safe_string(c.body_html.clone())),
             attachments => match id {
-                Some(id) => state.store.attachments(&agency.slug, id).await?.into_iter().map(|a| context! { id => a.id, name => a.name, size => crate::items::size_text(a.size) }).collect::<Vec<_>>(),
+                Some(id) => state.store.attachments(&agency.slug, id).await?.into_iter().map(|a| context! { id => a.id, name => a.name, size => crate::views::size_text(a.size) }).collect::<Vec<_>>(),
                 None => Vec::new(),
             },
         },
-    )?;
-    Ok((code, html).into_response())
+    )
 }
 
-fn may_draft(s: &ActiveSession, agency: &Agency) -> Result<(), AppError> {
-    if s.principal.can_act(&agency.slug, Role::Drafter) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "只有本机关的起草人可以起草和修改信息。".into(),
-        ))
-    }
+/// The draft `id` of the agency, or 404.
+async fn saved_draft(
+    state: &AppState,
+    agency: &Agency,
+    id: i64,
+) -> Result<gongkai_store::Draft, AppError> {
+    state
+        .store
+        .item_draft(&agency.slug, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的信息草稿。")))
+}
+
+/// Back to the draft after a change, with `notice`.
+fn back(agency: &Agency, id: i64, notice: &str) -> Response {
+    back_to(agency, &format!("/items/{id}?notice={notice}"))
 }
 
 /// A new draft's form.
 pub async fn new_form(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
     let form = ItemForm {
         attribute: Attribute::Proactive.key().into(),
         formed_on: state.clock.today().to_string(),
         ..ItemForm::default()
     };
-    draft_page(&state, &s, &agency, None, &form, &[], None, None).await
+    draft_page(&state, &scope, None, Shown::form(&form, &[])).await
 }
 
 /// Creates a draft.
 pub async fn create(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<Drafter>,
     Form(form): Form<ItemForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_draft(&s, &agency)?;
     let content = match form.content() {
         Ok(c) => c,
-        Err(errors) => {
-            return draft_page(&state, &s, &agency, None, &form, &errors, None, None).await;
-        }
+        Err(errors) => return draft_page(&state, &scope, None, Shown::form(&form, &errors)).await,
     };
-    if content.title.is_empty() {
-        return draft_page(
-            &state,
-            &s,
-            &agency,
-            None,
-            &form,
-            &[("title", "请填写标题。".into())],
-            None,
-            None,
-        )
-        .await;
+    if let Err(why) = content.check_new() {
+        let errors = [(why.field.unwrap_or("title"), why.message)];
+        return draft_page(&state, &scope, None, Shown::form(&form, &errors)).await;
     }
     let id = state
         .store
-        .create_item_draft(
-            &agency.slug,
-            &content,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .create_item_draft(&scope.agency.slug, &content, scope.by(&state))
         .await?;
-    Ok(Redirect::to(&format!(
-        "/admin/agencies/{}/items/{id}?notice=item_saved",
-        agency.slug
-    ))
-    .into_response())
+    Ok(back(&scope.agency, id, "item_saved"))
 }
 
 /// One draft: its form (while a draft), review actions, history and versions.
 pub async fn show(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id)): Path<(String, i64)>,
+    scope: AgencyScope,
+    Path(DraftPath { draft: id }): Path<DraftPath>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    let draft = state
-        .store
-        .item_draft(&agency.slug, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的信息草稿。")))?;
-    let form = ItemForm::from_content(&draft.content);
-    draft_page(
-        &state,
-        &s,
-        &agency,
-        Some(id),
-        &form,
-        &[],
-        None,
-        notice(q.notice.as_deref()),
-    )
-    .await
+    let shown = Shown {
+        notice: notice(q.notice.as_deref()),
+        ..Shown::default()
+    };
+    draft_page(&state, &scope, Some(id), shown).await
 }
 
 /// Saves a new version of a draft.
 pub async fn save(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id)): Path<(String, i64)>,
+    scope: AgencyScope<Drafter>,
+    Path(DraftPath { draft: id }): Path<DraftPath>,
     Form(form): Form<ItemForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_draft(&s, &agency)?;
-    let draft = state
-        .store
-        .item_draft(&agency.slug, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的信息草稿。")))?;
-    if draft.summary.review.drafter != s.principal.user_id {
-        return Err(AppError::Forbidden("只有起草人本人可以修改草稿。".into()));
-    }
+    let agency = &scope.agency;
+    let draft = saved_draft(&state, agency, id).await?;
+    draft.summary.review.may_write(scope.principal().user_id)?;
     let content = match form.content() {
         Ok(c) => c,
         Err(errors) => {
-            return draft_page(&state, &s, &agency, Some(id), &form, &errors, None, None).await;
+            return draft_page(&state, &scope, Some(id), Shown::form(&form, &errors)).await;
         }
     };
-    match state
+    let saved = state
         .store
-        .save_item_draft(
-            &agency.slug,
-            id,
-            &content,
-            By::new(&s.actor(), state.clock.now()),
-        )
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/admin/agencies/{}/items/{id}?notice=item_saved",
-            agency.slug
-        ))
-        .into_response()),
-        Err(StoreError::Rejected(why)) => {
-            draft_page(
-                &state,
-                &s,
-                &agency,
-                Some(id),
-                &form,
-                &[],
-                Some(why.message),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        .save_item_draft(&agency.slug, id, &content, scope.by(&state))
+        .await;
+    match by_rules(saved)? {
+        Ok(()) => Ok(back(agency, id, "item_saved")),
+        Err(why) => draft_page(&state, &scope, Some(id), Shown::refused(Some(&form), why)).await,
     }
 }
 
@@ -525,17 +439,12 @@ pub struct ReviewForm {
 /// Takes a review step.
 pub async fn review(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id)): Path<(String, i64)>,
+    scope: AgencyScope<ItemReviewer>,
+    Path(DraftPath { draft: id }): Path<DraftPath>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    let who = reviewer(&s, &agency.slug);
-    if !(who.drafter || who.first || who.final_) {
-        return Err(AppError::Forbidden(
-            "只有本机关的起草人和审核人可以办理信息审核。".into(),
-        ));
-    }
+    let agency = &scope.agency;
+    let who = scope.principal().reviewer(&agency.slug);
     let step = match form.step.as_str() {
         "submit" => ReviewStep::Submit,
         "approve_first" => ReviewStep::ApproveFirst,
@@ -548,64 +457,36 @@ pub async fn review(
         },
         _ => return Err(AppError::Unprocessable("请选择审核操作。".into())),
     };
-    match state
+    let reviewed = state
         .store
         .review_item(
             &agency.slug,
             id,
             &step,
             who,
-            By::new(&s.actor(), state.clock.now()),
+            scope.by(&state),
             state.clock.today(),
         )
-        .await
+        .await;
+    let next = match by_rules(reviewed)? {
+        Ok(next) => next,
+        Err(why) => return draft_page(&state, &scope, Some(id), Shown::refused(None, why)).await,
+    };
+    if matches!(next.status, ItemStatus::Published | ItemStatus::Withdrawn)
+        && let Some(item_id) = saved_draft(&state, agency, id).await?.summary.item_id
     {
-        Ok(next) => {
-            if matches!(next.status, ItemStatus::Published | ItemStatus::Withdrawn)
-                && let Some(item_id) = state
-                    .store
-                    .item_draft(&agency.slug, id)
-                    .await?
-                    .and_then(|d| d.summary.item_id)
-            {
-                crate::search::follow(&state, &agency.slug, item_id).await;
-            }
-            Ok(Redirect::to(&format!(
-                "/admin/agencies/{}/items/{id}?notice=item_reviewed",
-                agency.slug
-            ))
-            .into_response())
-        }
-        Err(StoreError::Rejected(why)) => {
-            let draft = state.store.item_draft(&agency.slug, id).await?;
-            let form = draft
-                .map(|d| ItemForm::from_content(&d.content))
-                .unwrap_or_default();
-            draft_page(
-                &state,
-                &s,
-                &agency,
-                Some(id),
-                &form,
-                &[],
-                Some(why.message),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        crate::portal::search::follow(&state, &agency.slug, item_id).await;
     }
+    Ok(back(agency, id, "item_reviewed"))
 }
 
 /// Uploads an attachment to a draft (multipart; the CSRF token rides in the query).
 pub async fn attach(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id)): Path<(String, i64)>,
+    scope: AgencyScope<Drafter>,
+    Path(DraftPath { draft: id }): Path<DraftPath>,
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_draft(&s, &agency)?;
     let Ok(mut multipart) = multipart else {
         return Err(AppError::Unprocessable("请通过上传表单选择文件。".into()));
     };
@@ -620,93 +501,73 @@ pub async fn attach(
     let Some((name, bytes)) = file else {
         return Err(AppError::Unprocessable("请选择要上传的文件。".into()));
     };
-    let name: String = name
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
-        .take(120)
-        .collect();
+    let name = gongkai_core::item::attachment_name(&name);
     let content_type = gongkai_core::item::attachment_type(&name, &bytes)
         .map_err(|e| AppError::Unprocessable(format!("{e}。")))?;
-    match state
+    state
         .store
         .add_attachment(
-            &agency.slug,
+            &scope.agency.slug,
             id,
             &name,
             content_type,
             &bytes,
-            By::new(&s.actor(), state.clock.now()),
+            scope.by(&state),
         )
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/admin/agencies/{}/items/{id}?notice=item_saved",
-            agency.slug
-        ))
-        .into_response()),
-        Err(e) => Err(e.into()),
-    }
+        .await?;
+    Ok(back(&scope.agency, id, "item_saved"))
 }
 
 /// Removes an attachment from a never-published draft (its drafter, while drafting).
 pub async fn detach(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id, att)): Path<(String, i64, i64)>,
+    scope: AgencyScope<Drafter>,
+    Path(DraftAttachmentPath {
+        draft: id,
+        attachment,
+    }): Path<DraftAttachmentPath>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    may_draft(&s, &agency)?;
-    match state
+    state
         .store
-        .remove_attachment(
-            &agency.slug,
-            id,
-            att,
-            By::new(&s.actor(), state.clock.now()),
-        )
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/admin/agencies/{}/items/{id}?notice=item_saved",
-            agency.slug
-        ))
-        .into_response()),
-        Err(e) => Err(e.into()),
-    }
+        .remove_attachment(&scope.agency.slug, id, attachment, scope.by(&state))
+        .await?;
+    Ok(back(&scope.agency, id, "item_saved"))
 }
 
 /// An attachment of a draft, for staff.
 pub async fn attachment(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id, att)): Path<(String, i64, i64)>,
+    scope: AgencyScope,
+    Path(DraftAttachmentPath {
+        draft: id,
+        attachment,
+    }): Path<DraftAttachmentPath>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
     let (name, content_type, bytes) = state
         .store
-        .attachment_bytes(&agency.slug, None, Some(id), att)
+        .attachment_bytes(&scope.agency.slug, None, Some(id), attachment)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这个附件。".into()))?;
-    Ok(crate::items::download(&name, &content_type, bytes))
+    Ok(crate::views::download(&name, &content_type, bytes))
 }
 
 /// One saved version of a draft, read-only.
 pub async fn version(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, id, version)): Path<(String, i64, i32)>,
+    scope: AgencyScope,
+    Path(VersionPath { draft: id, version }): Path<VersionPath>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     let content = state
         .store
         .item_version(&agency.slug, id, version)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("没有第 {version} 版。")))?;
     let html = page(
-        &s,
+        s,
         "admin/item_version.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             id,
             version,
             c => Serde(&content),

@@ -1,7 +1,10 @@
-//! The staff back office (`/admin`): sign-in, dashboard, agencies, users, roles and the audit trail.
-//! Every handler takes [`Staff`](crate::session::Staff) and then asks `gongkai_core::auth` whether the
-//! person may see or change the agency concerned; a thing the person may not see answers 404, a thing
-//! they may see but not change answers 403.
+//! The staff back office (`/admin`): sign-in, dashboard, agencies, users, roles and the audit trail;
+//! each agency's items, requests, messages, guide and catalogue, channels and annual report.
+//! A handler of one agency's page takes an [`AgencyScope`](crate::extract::AgencyScope) naming
+//! what it requires, so a thing the person may not see answers 404 and a thing they may see but not
+//! change answers 403 before the handler runs; the pages that span agencies take
+//! [`Empowered`](crate::extract::Empowered) or [`UserScope`](crate::extract::UserScope). What a page
+//! offers beyond its requirement it asks of `gongkai_core::auth` too.
 
 pub mod agencies;
 pub mod audit;
@@ -9,25 +12,210 @@ pub mod auth;
 pub mod cases;
 pub mod channels;
 pub mod dashboard;
+pub mod guide;
 pub mod items;
 pub mod summary;
 pub mod supervision;
 pub mod users;
 pub mod workspace;
 
-use axum::response::Html;
-use gongkai_core::Agency;
-use gongkai_core::auth::Hierarchy;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use gongkai_core::auth::{Hierarchy, Power};
+use gongkai_core::{Agency, Rejection};
+use gongkai_store::StoreError;
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
-use crate::AppState;
 use crate::error::AppError;
 use crate::session::ActiveSession;
 use crate::views;
-use gongkai_core::Slug;
-use gongkai_core::auth::Principal;
+use crate::{Access, AppState, Routes};
+
+/// The back office's routes: all under `/admin`, all for signed-in staff but the sign-in form.
+pub(crate) fn routes(r: Routes) -> Routes {
+    use Access::{Own, SignIn, Staff};
+    r.get("/admin/login", SignIn, auth::login_form)
+        .post("/admin/login", SignIn, auth::login)
+        .post("/admin/logout", Own, auth::logout)
+        .get("/admin", Staff, dashboard::show)
+        .get("/admin/password", Own, auth::password_form)
+        .post("/admin/password", Own, auth::change_password)
+        .get("/admin/agencies", Staff, agencies::list)
+        .get("/admin/agencies/new", Staff, agencies::new_form)
+        .post("/admin/agencies", Staff, agencies::create)
+        .get("/admin/agencies/{slug}", Staff, agencies::show)
+        .post("/admin/agencies/{slug}", Staff, agencies::update)
+        .post("/admin/agencies/{slug}/grants", Staff, agencies::grant)
+        .post("/admin/agencies/{slug}/revoke", Staff, agencies::revoke)
+        .post(
+            "/admin/agencies/{slug}/deadline",
+            Staff,
+            agencies::set_deadline,
+        )
+        .post(
+            "/admin/agencies/{slug}/letter-settings",
+            Staff,
+            agencies::letter_settings,
+        )
+        .post(
+            "/admin/agencies/{slug}/index-pattern",
+            Staff,
+            agencies::index_pattern,
+        )
+        .get("/admin/agencies/{slug}/guide", Staff, guide::edit)
+        .post("/admin/agencies/{slug}/guide", Staff, guide::save)
+        .get(
+            "/admin/agencies/{slug}/catalogue",
+            Staff,
+            guide::edit_catalogue,
+        )
+        .post(
+            "/admin/agencies/{slug}/catalogue",
+            Staff,
+            guide::save_catalogue,
+        )
+        .get("/admin/agencies/{slug}/items", Staff, items::list)
+        .get("/admin/agencies/{slug}/items/new", Staff, items::new_form)
+        .post("/admin/agencies/{slug}/items", Staff, items::create)
+        .get("/admin/agencies/{slug}/items/{draft}", Staff, items::show)
+        .post("/admin/agencies/{slug}/items/{draft}", Staff, items::save)
+        .post(
+            "/admin/agencies/{slug}/items/{draft}/review",
+            Staff,
+            items::review,
+        )
+        .post(
+            "/admin/agencies/{slug}/items/{draft}/attachments",
+            Staff,
+            items::attach,
+        )
+        .get(
+            "/admin/agencies/{slug}/items/{draft}/attachments/{attachment}",
+            Staff,
+            items::attachment,
+        )
+        .post(
+            "/admin/agencies/{slug}/items/{draft}/attachments/{attachment}/delete",
+            Staff,
+            items::detach,
+        )
+        .get(
+            "/admin/agencies/{slug}/items/{draft}/versions/{version}",
+            Staff,
+            items::version,
+        )
+        .get("/admin/agencies/{slug}/requests", Staff, cases::queue)
+        .get(
+            "/admin/agencies/{slug}/requests/new",
+            Staff,
+            cases::register_form,
+        )
+        .post("/admin/agencies/{slug}/requests", Staff, cases::register)
+        .get("/admin/agencies/{slug}/requests/{code}", Staff, cases::show)
+        .post(
+            "/admin/agencies/{slug}/requests/{code}/steps",
+            Staff,
+            cases::step,
+        )
+        .post(
+            "/admin/agencies/{slug}/requests/{code}/assign",
+            Staff,
+            cases::assign,
+        )
+        .post(
+            "/admin/agencies/{slug}/requests/{code}/cases",
+            Staff,
+            cases::case,
+        )
+        .get(
+            "/admin/agencies/{slug}/requests/{code}/letters/{letter}",
+            Staff,
+            cases::letter,
+        )
+        .get(
+            "/admin/agencies/{slug}/messages",
+            Staff,
+            supervision::messages,
+        )
+        .get(
+            "/admin/agencies/{slug}/messages/{message}",
+            Staff,
+            supervision::message,
+        )
+        .post(
+            "/admin/agencies/{slug}/messages/{message}/assign",
+            Staff,
+            supervision::assign_message,
+        )
+        .post(
+            "/admin/agencies/{slug}/messages/{message}/reply",
+            Staff,
+            supervision::reply_message,
+        )
+        .get(
+            "/admin/agencies/{slug}/evaluations",
+            Staff,
+            supervision::evaluations,
+        )
+        .get(
+            "/admin/agencies/{slug}/proposals",
+            Staff,
+            supervision::proposals,
+        )
+        .post(
+            "/admin/agencies/{slug}/proposals",
+            Staff,
+            supervision::save_proposal,
+        )
+        .get(
+            "/admin/agencies/{slug}/accountability",
+            Staff,
+            supervision::accountability,
+        )
+        .get("/admin/agencies/{slug}/channels", Staff, channels::list)
+        .post("/admin/agencies/{slug}/channels", Staff, channels::add)
+        .post(
+            "/admin/agencies/{slug}/channels/{channel}/active",
+            Staff,
+            channels::set_active,
+        )
+        .get(
+            "/admin/agencies/{slug}/reports/{year}",
+            Staff,
+            workspace::show,
+        )
+        .post(
+            "/admin/agencies/{slug}/reports/{year}",
+            Staff,
+            workspace::save,
+        )
+        .post(
+            "/admin/agencies/{slug}/reports/{year}/publish",
+            Staff,
+            workspace::publish,
+        )
+        .get(
+            "/admin/agencies/{slug}/summary/{year}",
+            Staff,
+            summary::show,
+        )
+        .get(
+            "/admin/agencies/{slug}/summary/{year}/summary.xlsx",
+            Staff,
+            summary::workbook,
+        )
+        .get("/admin/users", Staff, users::list)
+        .get("/admin/users/new", Staff, users::new_form)
+        .post("/admin/users", Staff, users::create)
+        .get("/admin/users/{id}", Staff, users::show)
+        .post("/admin/users/{id}/password", Staff, users::reset_password)
+        .post("/admin/users/{id}/disable", Staff, users::disable)
+        .post("/admin/users/{id}/enable", Staff, users::enable)
+        .post("/admin/users/{id}/email", Staff, users::set_email)
+        .get("/admin/audit", Staff, audit::list)
+}
 
 /// Renders a back-office page with what every page needs: the person, their CSRF token, the menu.
 pub fn page(s: &ActiveSession, name: &str, extra: Value) -> Result<Html<String>, AppError> {
@@ -37,13 +225,40 @@ pub fn page(s: &ActiveSession, name: &str, extra: Value) -> Result<Html<String>,
             display_name => p.display_name.clone(),
             username => p.username.clone(),
             is_system_admin => p.is_system_admin,
-            can_manage_users => p.is_system_admin || p.administered().is_some_and(|a| !a.is_empty()),
-            can_audit => p.is_system_admin || p.grants.iter().any(|g| matches!(g.role, gongkai_core::auth::Role::AgencyAdmin | gongkai_core::auth::Role::OversightOfficer)),
+            can_manage_users => p.has(Power::ManageAccounts),
+            can_audit => p.has(Power::ReadAudit),
         },
         csrf => s.csrf.clone(),
         ..extra
     };
     Ok(Html(views::render(name, ctx)?))
+}
+
+/// A back-office page with a form, answered with `status` (`views::form_status`: 422 when it
+/// comes back with messages, else 200; or a [`views::Refused`]'s).
+pub fn form_page(
+    s: &ActiveSession,
+    name: &str,
+    status: StatusCode,
+    extra: Value,
+) -> Result<Response, AppError> {
+    Ok((status, page(s, name, extra)?).into_response())
+}
+
+/// A store result split three ways: done, refused by the rules (the page comes back saying why,
+/// with 422), or a fault (`Err`, answered by [`AppError`]).
+pub fn by_rules<T>(result: Result<T, StoreError>) -> Result<Result<T, Rejection>, AppError> {
+    match result {
+        Ok(done) => Ok(Ok(done)),
+        Err(StoreError::Rejected(why)) => Ok(Err(why)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Back to a page of `agency` in the back office after a change: `rest` is the path below the
+/// agency's page and any query (`?notice=…` names the message shown there).
+pub fn back_to(agency: &Agency, rest: &str) -> Response {
+    Redirect::to(&format!("/admin/agencies/{}{rest}", agency.slug)).into_response()
 }
 
 /// Every agency and the tree they form.
@@ -137,61 +352,10 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
     })
 }
 
-/// Finds an agency the person may read: anything else is 404, so its existence does not leak.
-pub async fn readable(
-    state: &AppState,
-    p: &Principal,
-    slug: &str,
-) -> Result<(Agency, Vec<Agency>, Hierarchy), AppError> {
-    let (agencies, tree) = tree(state).await?;
-    let not_found = || AppError::NotFound(format!("没有您可以查看的机关“{slug}”。"));
-    let slug = Slug::parse(slug).map_err(|_| not_found())?;
-    let agency = agencies
-        .iter()
-        .find(|a| a.slug == slug)
-        .cloned()
-        .ok_or_else(not_found)?;
-    if !p.can_read(&slug, &tree) {
-        return Err(not_found());
-    }
-    Ok((agency, agencies, tree))
-}
-
-/// A report year that has begun: from 2008 (the 条例) to this year. Anything else is 404.
+/// A report year staff can work on (`core::report::year`); anything else is 404.
 pub fn report_year(state: &AppState, year: &str) -> Result<i32, AppError> {
-    let today = state.clock.today();
-    match year.parse::<i32>() {
-        Ok(y) if (2008..=chrono::Datelike::year(&today)).contains(&y) => Ok(y),
-        _ => Err(AppError::NotFound(format!(
-            "“{year}”不是可查询的报告年度。"
-        ))),
-    }
-}
-
-/// A finding as the back office and the checker page list it.
-#[derive(Debug, Serialize)]
-pub struct FindingRow {
-    /// 错误 or 提示.
-    pub severity: &'static str,
-    /// The relation id.
-    pub relation: &'static str,
-    /// What is wrong and what to do.
-    pub message: String,
-    /// Where.
-    pub location: String,
-}
-
-impl From<&gongkai_core::report::Finding> for FindingRow {
-    fn from(f: &gongkai_core::report::Finding) -> Self {
-        Self {
-            severity: if f.severity == gongkai_core::report::Severity::Error {
-                "错误"
-            } else {
-                "提示"
-            },
-            relation: f.relation.id(),
-            message: f.message.clone(),
-            location: f.location.clone().unwrap_or_default(),
-        }
-    }
+    Ok(gongkai_core::report::year::working_year(
+        year,
+        state.clock.today(),
+    )?)
 }

@@ -2,18 +2,19 @@
 //! consolidated table (汇总) of all of them, with drill-down and a workbook export.
 
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
+use gongkai_core::report::workspace::Progress;
 use gongkai_core::report::{Severity, aggregate};
 use gongkai_store::MemberReport;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
 
-use super::{page, readable, report_year};
+use super::{page, report_year};
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::{ActiveSession, Staff};
+use crate::extract::{AgencyScope, YearPath};
+use crate::views::AgencyView;
 
 #[derive(Serialize)]
 struct Row {
@@ -29,11 +30,10 @@ struct Row {
 
 async fn load(
     state: &AppState,
-    s: &ActiveSession,
-    slug: &str,
+    scope: &AgencyScope,
     year: &str,
 ) -> Result<(gongkai_core::Agency, i32, Vec<MemberReport>), AppError> {
-    let (office, _, _) = readable(state, &s.principal, slug).await?;
+    let office = scope.agency.clone();
     let year = report_year(state, year)?;
     let members = state
         .store
@@ -45,10 +45,11 @@ async fn load(
 /// Status of each member and the consolidated table.
 pub async fn show(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, year)): Path<(String, String)>,
+    scope: AgencyScope,
+    Path(YearPath { year }): Path<YearPath>,
 ) -> Result<Html<String>, AppError> {
-    let (office, year, members) = load(&state, &s, &slug, &year).await?;
+    let (office, year, members) = load(&state, &scope, &year).await?;
+    let s = &scope.staff;
     let today = state.clock.today();
     let mut published = Vec::new();
     let mut deadlines = Vec::new();
@@ -74,18 +75,7 @@ pub async fn show(
             Row {
                 slug: m.agency.slug.to_string(),
                 name: m.agency.name.clone(),
-                // Published, then late, then failing checks, then drafting, then not started.
-                status: if *published {
-                    "已发布"
-                } else if today > *deadline {
-                    "逾期未发布"
-                } else if errors > 0 {
-                    "核查未通过"
-                } else if m.has_texts {
-                    "起草中"
-                } else {
-                    "未开始"
-                },
+                status: Progress::of(*published, today, *deadline, errors, m.has_texts).label(),
                 errors,
                 warnings: m.findings.len() - errors,
                 received: m
@@ -110,10 +100,10 @@ pub async fn show(
     let total = aggregate(&office.as_ref(), year, &reports);
     let article = gongkai_docs::html_fragment(&total).map_err(|e| AppError::Internal(e.into()))?;
     page(
-        &s,
+        s,
         "admin/summary.html",
         context! {
-            office => context! { slug => office.slug.to_string(), name => office.name.clone() },
+            office => AgencyView::from(&office),
             year,
             rows => Serde(rows),
             article => minijinja::Value::from_safe_string(article),
@@ -124,26 +114,15 @@ pub async fn show(
 /// The consolidated tables as a workbook.
 pub async fn workbook(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, year)): Path<(String, String)>,
+    scope: AgencyScope,
+    Path(YearPath { year }): Path<YearPath>,
 ) -> Result<Response, AppError> {
-    let (office, year, members) = load(&state, &s, &slug, &year).await?;
+    let (office, year, members) = load(&state, &scope, &year).await?;
     let reports: Vec<_> = members.into_iter().map(|m| m.report).collect();
     let total = aggregate(&office.as_ref(), year, &reports);
     let bytes = gongkai_docs::xlsx(&total).map_err(|e| AppError::Internal(e.into()))?;
-    let disposition = format!(
-        "attachment; filename=\"{}-{year}-summary.xlsx\"",
-        office.slug
-    );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                gongkai_docs::Format::Xlsx.content_type().to_owned(),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
+    Ok(crate::views::workbook(
+        &format!("{}-{year}-summary.xlsx", office.slug),
         bytes,
-    )
-        .into_response())
+    ))
 }

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Form, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
-use gongkai_core::auth::Role;
+use gongkai_core::auth::Duty;
 use gongkai_core::supervision::Proposal;
 use gongkai_core::supervision::{ProposalKind, REPLY_WORKING_DAYS};
 use gongkai_store::StoreError;
@@ -15,15 +15,11 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
 
-use super::{page, readable};
+use super::{back_to, page, tree};
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::Staff;
-use gongkai_store::By;
-
-fn may_reply(s: &crate::session::ActiveSession, agency: &gongkai_core::Slug) -> bool {
-    s.principal.can_act(agency, Role::CaseOfficer) || s.principal.can_administer(agency)
-}
+use crate::extract::{AgencyAdmin, AgencyScope, CaseOfficerOrAdmin, MessagePath};
+use crate::views::{AgencyView, Choice};
 
 fn invalid(e: StoreError) -> AppError {
     e.into()
@@ -41,11 +37,10 @@ pub struct YearQuery {
 /// The queue of enquiries and complaints, with this year's reply-time statistics.
 pub async fn messages(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     let today = state.clock.today();
     let year = q.year.unwrap_or(today.year());
     let messages = state.store.messages(&agency.slug).await?;
@@ -73,10 +68,10 @@ pub async fn messages(
         })
         .collect();
     Ok(page(
-        &s,
+        s,
         "admin/messages.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             rows, stats => reply_times, year, target => REPLY_WORKING_DAYS,
         },
     )?
@@ -86,30 +81,30 @@ pub async fn messages(
 /// One message: the writer's text and contact (staff only), assignment and the reply form.
 pub async fn message(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, code)): Path<(String, String)>,
+    scope: AgencyScope,
+    Path(MessagePath { message: code }): Path<MessagePath>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     let m = state
         .store
         .message(&agency.slug, &code)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("没有查询码为 {code} 的留言。")))?;
-    let can_reply = may_reply(&s, &agency.slug);
+    let can_reply = scope.may(Duty::AnswerMessages);
     let officers = if can_reply {
-        crate::admin::cases::officers(&state, &agency).await?
+        crate::admin::cases::officers(&state, agency).await?
     } else {
         Vec::new()
     };
     Ok(page(
-        &s,
+        s,
         "admin/message.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             m => Serde(&m),
             kind => m.kind.label(),
             can_reply,
-            officers => officers.into_iter().map(|(id, name)| context! { id, name }).collect::<Vec<_>>(),
+            officers => Serde(officers),
         },
     )?
     .into_response())
@@ -125,33 +120,23 @@ pub struct AssignForm {
 /// Assigns a message to a case officer of the agency.
 pub async fn assign_message(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, code)): Path<(String, String)>,
+    scope: AgencyScope<CaseOfficerOrAdmin>,
+    Path(MessagePath { message: code }): Path<MessagePath>,
     Form(form): Form<AssignForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !may_reply(&s, &agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的依申请公开经办人或机关管理员可以交办留言。".into(),
-        ));
-    }
-    let officers = crate::admin::cases::officers(&state, &agency).await?;
-    if !officers.iter().any(|(id, _)| *id == form.user) {
+    let (s, agency) = (&scope.staff, &scope.agency);
+    let officers = crate::admin::cases::officers(&state, agency).await?;
+    if !officers.iter().any(|o| o.id == form.user) {
         return Err(AppError::Unprocessable(
             "只能交办给本机关的依申请公开经办人。".into(),
         ));
     }
     state
         .store
-        .assign_message(
-            &agency.slug,
-            &code,
-            form.user,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .assign_message(&agency.slug, &code, form.user, s.by(state.clock.now()))
         .await
         .map_err(invalid)?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}/messages/{code}", agency.slug)).into_response())
+    Ok(back_to(agency, &format!("/messages/{code}")))
 }
 
 /// `reply`, `publish`.
@@ -165,16 +150,11 @@ pub struct ReplyForm {
 /// Records the reply (once) and publishes question and answer if chosen and agreed.
 pub async fn reply_message(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path((slug, code)): Path<(String, String)>,
+    scope: AgencyScope<CaseOfficerOrAdmin>,
+    Path(MessagePath { message: code }): Path<MessagePath>,
     Form(form): Form<ReplyForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !may_reply(&s, &agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的依申请公开经办人或机关管理员可以答复留言。".into(),
-        ));
-    }
+    let (s, agency) = (&scope.staff, &scope.agency);
     state
         .store
         .reply_message(
@@ -182,29 +162,28 @@ pub async fn reply_message(
             &code,
             &form.reply,
             form.publish == "on",
-            By::new(&s.actor(), state.clock.now()),
+            s.by(state.clock.now()),
         )
         .await
         .map_err(invalid)?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}/messages/{code}", agency.slug)).into_response())
+    Ok(back_to(agency, &format!("/messages/{code}")))
 }
 
 /// Public evaluation by quarter, with the comments.
 pub async fn evaluations(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     let year = q.year.unwrap_or(state.clock.today().year());
     let (quarters, comments) = state.store.evaluation_results(&agency.slug, year).await?;
     let figures = state.store.supervision_figures(&agency.slug, year).await?;
     Ok(page(
-        &s,
+        s,
         "admin/evaluations.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             year,
             quarters => quarters.iter().map(|(n, st)| context! {
                 quarter => n, count => st.count, average => st.average(), satisfied => st.satisfied_percent(),
@@ -222,10 +201,9 @@ pub async fn evaluations(
 /// 人大代表建议 / 政协提案 of the agency, and the form to add one.
 pub async fn proposals(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
+    let (s, agency) = (&scope.staff, &scope.agency);
     let rows: Vec<_> = state
         .store
         .proposals(&agency.slug)
@@ -237,14 +215,14 @@ pub async fn proposals(
         })
         .collect();
     Ok(page(
-        &s,
+        s,
         "admin/proposals.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             rows,
-            can_edit => s.principal.can_administer(&agency.slug),
+            can_edit => scope.may(Duty::Administer),
             year => state.clock.today().year(),
-            kinds => ProposalKind::ALL.iter().map(|k| context! { value => k.key(), label => k.label() }).collect::<Vec<_>>(),
+            kinds => Choice::all(ProposalKind::ALL.map(|k| (k.key(), k.label()))),
         },
     )?
     .into_response())
@@ -282,16 +260,10 @@ fn date(field: &str, value: &str) -> Result<Option<NaiveDate>, AppError> {
 /// Saves a suggestion or proposal (new, or its reply and publication later).
 pub async fn save_proposal(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope<AgencyAdmin>,
     Form(form): Form<ProposalForm>,
 ) -> Result<Response, AppError> {
-    let (agency, _, _) = readable(&state, &s.principal, &slug).await?;
-    if !s.principal.can_administer(&agency.slug) {
-        return Err(AppError::Forbidden(
-            "只有本机关的机关管理员可以登记建议提案。".into(),
-        ));
-    }
+    let (s, agency) = (&scope.staff, &scope.agency);
     let p = Proposal {
         id: form.id,
         kind: form.kind.clone(),
@@ -307,10 +279,10 @@ pub async fn save_proposal(
     };
     state
         .store
-        .save_proposal(&agency.slug, &p, By::new(&s.actor(), state.clock.now()))
+        .save_proposal(&agency.slug, &p, s.by(state.clock.now()))
         .await
         .map_err(invalid)?;
-    Ok(Redirect::to(&format!("/admin/agencies/{}/proposals", agency.slug)).into_response())
+    Ok(back_to(agency, "/proposals"))
 }
 
 const HEADINGS_AGENCY: [&str; 9] = [
@@ -358,11 +330,11 @@ fn record_row(name: &str, r: &gongkai_core::accountability::OfficerRecord) -> Ve
 /// published after their column's time limit, requests answered late, messages answered late.
 pub async fn accountability(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(slug): Path<String>,
+    scope: AgencyScope,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
-    let (agency, agencies, tree) = readable(&state, &s.principal, &slug).await?;
+    let (s, agency) = (&scope.staff, &scope.agency);
+    let (agencies, tree) = tree(&state).await?;
     let year = q.year.unwrap_or(state.clock.today().year());
     let mut slugs = vec![agency.slug.clone()];
     for a in &agencies {
@@ -411,29 +383,16 @@ pub async fn accountability(
             ],
         )
         .map_err(|e| AppError::Internal(e.into()))?;
-        return Ok((
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    gongkai_docs::Format::Xlsx.content_type().to_owned(),
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"{}-{year}-accountability.xlsx\"",
-                        agency.slug
-                    ),
-                ),
-            ],
+        return Ok(crate::views::workbook(
+            &format!("{}-{year}-accountability.xlsx", agency.slug),
             bytes,
-        )
-            .into_response());
+        ));
     }
     Ok(page(
-        &s,
+        s,
         "admin/accountability.html",
         context! {
-            agency => context! { slug => agency.slug.to_string(), name => agency.name.clone() },
+            agency => AgencyView::from(agency),
             year,
             per_agency,
             officers => officers.into_iter().map(|(name, r)| context! { name, r => Serde(r) }).collect::<Vec<_>>(),

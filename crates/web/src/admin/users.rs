@@ -1,13 +1,14 @@
 //! Accounts: listing, creating (with a one-time password), resetting passwords, disabling.
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_core::auth::{
-    Grant, Hierarchy, Principal, Role, hash_password, parse_username, random_password,
+    FirstRoleError, Grant, Hierarchy, hash_password, parse_display_name,
+    parse_notification_address, parse_username, random_password,
 };
-use gongkai_core::{Agency, Slug};
-use gongkai_store::{NewUser, StoreError, User};
+use gongkai_core::{Agency, Rejection, Slug};
+use gongkai_store::NewUser;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
@@ -16,8 +17,9 @@ use super::dashboard::NoticeQuery;
 use super::{notice, page, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
-use crate::session::{ActiveSession, Staff};
-use gongkai_store::By;
+use crate::extract::{AccountManager, Empowered, UserScope};
+use crate::session::ActiveSession;
+use crate::views::{Choice, Refused};
 
 #[derive(Serialize)]
 struct UserRow {
@@ -27,22 +29,6 @@ struct UserRow {
     is_system_admin: bool,
     disabled: bool,
     roles: Vec<String>,
-}
-
-/// Whether `p` may see `user` (with `grants`): a system administrator, the person themself, or an
-/// administrator of an agency where the user holds a role.
-fn can_see(p: &Principal, user: &User, grants: &[Grant]) -> bool {
-    p.is_system_admin || p.user_id == user.id || grants.iter().any(|g| p.can_administer(&g.agency))
-}
-
-/// Whether `p` may reset the password of, or disable, `user`: a system administrator; or, for an
-/// ordinary account whose every role is in agencies `p` administers, that agency's administrator.
-fn can_manage(p: &Principal, user: &User, grants: &[Grant]) -> bool {
-    p.user_id != user.id
-        && (p.is_system_admin
-            || (!user.is_system_admin
-                && !grants.is_empty()
-                && grants.iter().all(|g| p.can_administer(&g.agency))))
 }
 
 fn agency_name(agencies: &[Agency], slug: &Slug) -> String {
@@ -55,14 +41,9 @@ fn agency_name(agencies: &[Agency], slug: &Slug) -> String {
 /// The accounts the person may manage.
 pub async fn list(
     State(state): State<AppState>,
-    Staff(s): Staff,
+    Empowered { staff: s, .. }: Empowered<AccountManager>,
 ) -> Result<Html<String>, AppError> {
     let p = &s.principal;
-    if !p.is_system_admin && p.administered().is_none_or(|a| a.is_empty()) {
-        return Err(AppError::Forbidden(
-            "只有系统管理员和机关管理员可以管理用户。".into(),
-        ));
-    }
     let (agencies, tree) = tree(&state).await?;
     let grants = state.store.all_grants().await?;
     let rows: Vec<UserRow> = state
@@ -76,7 +57,7 @@ pub async fn list(
                 .filter(|(id, _)| *id == u.id)
                 .map(|(_, g)| g.clone())
                 .collect();
-            can_see(p, &u, &mine).then(|| UserRow {
+            p.can_see_account(u.id, &mine).then(|| UserRow {
                 id: u.id,
                 roles: mine
                     .iter()
@@ -104,58 +85,32 @@ pub struct UserForm {
     system_admin: String,
 }
 
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-}
-
 fn user_form(
     s: &ActiveSession,
     agencies: &[Agency],
     form: &UserForm,
-    error: Option<String>,
+    refused: Option<Refused>,
 ) -> Result<Response, AppError> {
     let p = &s.principal;
     let choices: Vec<Choice> = tree_order(agencies, |a| p.can_administer(&a.slug))
         .into_iter()
-        .map(|(a, d)| Choice {
-            value: a.slug.to_string(),
-            label: format!("{}{}", "　".repeat(d), a.name),
-        })
+        .map(|(a, d)| Choice::agency(a, d))
         .collect();
-    let roles: Vec<Choice> = Role::ALL
-        .iter()
-        .filter(|r| p.is_system_admin || **r != Role::OversightOfficer)
-        .map(|r| Choice {
-            value: r.key().into(),
-            label: r.label().into(),
-        })
-        .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let html = page(
+    let roles = Choice::all(p.grantable_roles().map(|r| (r.key(), r.label())));
+    let status = refused.as_ref().map_or(StatusCode::OK, |r| r.status);
+    super::form_page(
         s,
         "admin/user_new.html",
-        context! { form => Serde(form.clone()), agencies => Serde(choices), roles => Serde(roles), error },
-    )?;
-    Ok((status, html).into_response())
+        status,
+        context! { form => Serde(form.clone()), agencies => choices, roles, error => refused.map(|r| r.message) },
+    )
 }
 
 /// The new-account form.
 pub async fn new_form(
     State(state): State<AppState>,
-    Staff(s): Staff,
+    Empowered { staff: s, .. }: Empowered<AccountManager>,
 ) -> Result<Response, AppError> {
-    let p = &s.principal;
-    if !p.is_system_admin && p.administered().is_none_or(|a| a.is_empty()) {
-        return Err(AppError::Forbidden(
-            "只有系统管理员和机关管理员可以新建用户。".into(),
-        ));
-    }
     let (agencies, _) = tree(&state).await?;
     user_form(&s, &agencies, &UserForm::default(), None)
 }
@@ -163,41 +118,25 @@ pub async fn new_form(
 /// Creates an account with a one-time password (shown once) and its first role.
 pub async fn create(
     State(state): State<AppState>,
-    Staff(s): Staff,
+    Empowered { staff: s, .. }: Empowered<AccountManager>,
     Form(form): Form<UserForm>,
 ) -> Result<Response, AppError> {
     let p = &s.principal;
-    if !p.is_system_admin && p.administered().is_none_or(|a| a.is_empty()) {
-        return Err(AppError::Forbidden(
-            "只有系统管理员和机关管理员可以新建用户。".into(),
-        ));
-    }
     let (agencies, _) = tree(&state).await?;
-    let fail = |e: String| user_form(&s, &agencies, &form, Some(e));
+    let fail = |e: String| user_form(&s, &agencies, &form, Some(Refused::invalid(e)));
     let username = match parse_username(&form.username) {
         Ok(u) => u,
         Err(e) => return fail(e.to_string()),
     };
-    let display_name = form.display_name.trim();
-    if display_name.is_empty() || display_name.chars().count() > 50 {
-        return fail("姓名不能为空，且不超过50个字。".into());
-    }
-    let is_system_admin = p.is_system_admin && form.system_admin == "on";
-    let first_role = match (form.agency.trim(), form.role.trim()) {
-        ("", "") if p.is_system_admin => None,
-        ("", _) | (_, "") => return fail("请选择所属机关和角色。".into()),
-        (agency, role) => {
-            let Ok(agency) = Slug::parse(agency) else {
-                return fail("所选机关不存在。".into());
-            };
-            let Ok(role) = role.parse::<Role>() else {
-                return fail("所选角色无效。".into());
-            };
-            if !p.can_grant(&agency, role) {
-                return Err(AppError::Forbidden("您不能在所选机关授予该角色。".into()));
-            }
-            Some((agency, role))
-        }
+    let display_name = match parse_display_name(&form.display_name) {
+        Ok(name) => name,
+        Err(e) => return fail(format!("{e}。")),
+    };
+    let is_system_admin = p.makes_system_admin(form.system_admin == "on");
+    let first_role = match p.first_role(&form.agency, &form.role) {
+        Ok(grant) => grant,
+        Err(FirstRoleError::Invalid(why)) => return fail(why.to_owned()),
+        Err(FirstRoleError::Forbidden(f)) => return Err(f.into()),
     };
     let password = random_password();
     let hash = hash_password(&password, state.settings.hash_params)
@@ -205,25 +144,17 @@ pub async fn create(
     let now = state.clock.now();
     let new = NewUser {
         username: username.clone(),
-        display_name: display_name.to_owned(),
+        display_name,
         password_hash: hash,
         is_system_admin,
         must_change_password: true,
     };
-    let id = match state
-        .store
-        .create_user(&new, By::new(&s.actor(), now))
-        .await
-    {
+    let id = match state.store.create_user(&new, s.by(now)).await {
         Ok(id) => id,
-        Err(StoreError::Conflict(m)) => return fail(m),
-        Err(e) => return Err(e.into()),
+        Err(e) => return user_form(&s, &agencies, &form, Some(Refused::from_store(e)?)),
     };
-    if let Some((agency, role)) = first_role {
-        state
-            .store
-            .grant_role(id, &agency, role, By::new(&s.actor(), now))
-            .await?;
+    if let Some(Grant { agency, role }) = first_role {
+        state.store.grant_role(id, &agency, role, s.by(now)).await?;
     }
     Ok(page(
         &s,
@@ -231,21 +162,6 @@ pub async fn create(
         context! { username, password, user_id => id, created => true },
     )?
     .into_response())
-}
-
-async fn visible_user(
-    state: &AppState,
-    p: &Principal,
-    id: &str,
-) -> Result<(User, Vec<Grant>), AppError> {
-    let not_found = || AppError::NotFound("没有您可以查看的这个用户。".into());
-    let id: i64 = id.parse().map_err(|_| not_found())?;
-    let user = state.store.find_user(id).await?.ok_or_else(not_found)?;
-    let grants = state.store.grants_of(id).await?;
-    if !can_see(p, &user, &grants) {
-        return Err(not_found());
-    }
-    Ok((user, grants))
 }
 
 #[derive(Serialize)]
@@ -258,11 +174,10 @@ struct GrantRow {
 /// One account.
 pub async fn show(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(id): Path<String>,
+    scope: UserScope,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Html<String>, AppError> {
-    let (user, grants) = visible_user(&state, &s.principal, &id).await?;
+    let (s, user, grants) = (&scope.staff, &scope.user, &scope.grants);
     let (agencies, tree): (Vec<Agency>, Hierarchy) = tree(&state).await?;
     let rows: Vec<GrantRow> = grants
         .iter()
@@ -274,7 +189,7 @@ pub async fn show(
         })
         .collect();
     page(
-        &s,
+        s,
         "admin/user.html",
         context! {
             user => context! {
@@ -287,41 +202,23 @@ pub async fn show(
                 email => user.email.clone().unwrap_or_default(),
             },
             grants => Serde(rows),
-            can_manage => can_manage(&s.principal, &user, &grants),
+            can_manage => scope.manageable(),
             notice => notice(q.notice.as_deref()),
         },
     )
 }
 
-async fn managed_user(state: &AppState, s: &ActiveSession, id: &str) -> Result<User, AppError> {
-    let (user, grants) = visible_user(state, &s.principal, id).await?;
-    if !can_manage(&s.principal, &user, &grants) {
-        return Err(AppError::Forbidden(
-            "您不能管理这个账号：它在您管理范围以外的机关也有角色，或是您本人、系统管理员。".into(),
-        ));
-    }
-    Ok(user)
-}
-
 /// Resets a password to a new one-time password, shown once; the user's sessions end.
 pub async fn reset_password(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(id): Path<String>,
+    UserScope { user, staff: s, .. }: UserScope<AccountManager>,
 ) -> Result<Response, AppError> {
-    let user = managed_user(&state, &s, &id).await?;
     let password = random_password();
     let hash = hash_password(&password, state.settings.hash_params)
         .map_err(|e| AppError::Internal(e.into()))?;
     state
         .store
-        .set_password(
-            user.id,
-            &hash,
-            true,
-            None,
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .set_password(user.id, &hash, true, None, s.by(state.clock.now()))
         .await?;
     Ok(page(
         &s,
@@ -334,31 +231,27 @@ pub async fn reset_password(
 /// Disables an account; its sessions end.
 pub async fn disable(
     state: State<AppState>,
-    staff: Staff,
-    id: Path<String>,
+    scope: UserScope<AccountManager>,
 ) -> Result<Response, AppError> {
-    set_disabled(state, staff, id, true).await
+    set_disabled(state, scope, true).await
 }
 
 /// Enables an account again.
 pub async fn enable(
     state: State<AppState>,
-    staff: Staff,
-    id: Path<String>,
+    scope: UserScope<AccountManager>,
 ) -> Result<Response, AppError> {
-    set_disabled(state, staff, id, false).await
+    set_disabled(state, scope, false).await
 }
 
 async fn set_disabled(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(id): Path<String>,
+    UserScope { user, staff: s, .. }: UserScope<AccountManager>,
     disabled: bool,
 ) -> Result<Response, AppError> {
-    let user = managed_user(&state, &s, &id).await?;
     state
         .store
-        .set_disabled(user.id, disabled, By::new(&s.actor(), state.clock.now()))
+        .set_disabled(user.id, disabled, s.by(state.clock.now()))
         .await?;
     let notice = if disabled { "disabled" } else { "enabled" };
     Ok(Redirect::to(&format!("/admin/users/{}?notice={notice}", user.id)).into_response())
@@ -374,24 +267,13 @@ pub struct EmailForm {
 /// Sets where a staff member's notifications go (empty: none).
 pub async fn set_email(
     State(state): State<AppState>,
-    Staff(s): Staff,
-    Path(id): Path<String>,
+    UserScope { user, staff: s, .. }: UserScope<AccountManager>,
     Form(form): Form<EmailForm>,
 ) -> Result<Response, AppError> {
-    let user = managed_user(&state, &s, &id).await?;
-    let email = form.email.trim();
-    if !email.is_empty() && gongkai_core::intake::email_address(email).is_none() {
-        return Err(AppError::Unprocessable(
-            "邮箱地址格式不正确，应形如 name@example.gov.cn；留空则不发通知。".into(),
-        ));
-    }
+    let email = parse_notification_address(&form.email).map_err(Rejection::from)?;
     state
         .store
-        .set_user_email(
-            user.id,
-            (!email.is_empty()).then_some(email),
-            By::new(&s.actor(), state.clock.now()),
-        )
+        .set_user_email(user.id, email, s.by(state.clock.now()))
         .await?;
     Ok(Redirect::to(&format!("/admin/users/{}?notice=email_set", user.id)).into_response())
 }

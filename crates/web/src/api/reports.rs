@@ -1,0 +1,48 @@
+//! The annual reports by year.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{ApiAgency, ApiResult, Problem};
+use crate::AppState;
+
+/// A published annual report: its year and the versions published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportEntry {
+    /// Report year.
+    pub year: i32,
+    /// Versions published (1, then one per correction); 0 if the report is only computed.
+    pub versions: usize,
+    /// The report as JSON (spec §9).
+    pub json_url: String,
+}
+
+/// The agency's annual reports by year (links to each report's JSON, spec §9).
+#[utoipa::path(get, path = "/api/v1/agencies/{slug}/reports", tag = "年度报告",
+    params(("slug" = String, Path, description = "机关简称")),
+    responses((status = 200, description = "各年度报告", body = [ReportEntry]),
+        (status = 404, description = "没有这个机关", body = Problem, content_type = "application/problem+json")))]
+pub async fn reports(
+    State(state): State<AppState>,
+    ApiAgency(a): ApiAgency,
+) -> ApiResult<Vec<ReportEntry>> {
+    let versions = state.store.publication_counts(&a.slug).await?;
+    Ok(Json(
+        state
+            .store
+            .report_years(&a.slug, state.clock.today())
+            .await?
+            .into_iter()
+            .map(|year| ReportEntry {
+                year,
+                versions: versions
+                    .iter()
+                    .find(|(y, _)| *y == year)
+                    .map_or(0, |(_, n)| usize::try_from(*n).unwrap_or(0)),
+                json_url: format!("/agencies/{}/reports/{year}/report.json", a.slug),
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,132 @@
+//! The 政府信息公开指南 (条例 第十二条) and the 主动公开基本目录 on the portal. Until an agency saves its own guide, the portal shows one generated from its
+//! data after the skeleton of `spec/letters-guide-catalogue.md` §2.3, so the statutory contents are
+//! never missing.
+
+use axum::extract::State;
+use axum::response::Response;
+use gongkai_core::Agency;
+use minijinja::context;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::extract::PublicAgency;
+use crate::views::{self, AgencyView};
+
+/// The guide generated from the agency's data until it saves its own (the statutory contents
+/// are never missing).
+pub(crate) async fn default_guide(state: &AppState, agency: &Agency) -> Result<String, AppError> {
+    let parent = match &agency.parent {
+        Some(p) => state.store.find_agency(p).await?,
+        None => None,
+    };
+    let supervisor = gongkai_core::guide::supervisor(
+        agency.parent.is_some(),
+        parent.as_ref().map(|a| a.name.as_str()),
+    );
+    views::render(
+        "portal/guide_default.html",
+        context! {
+            agency => context! { name => agency.name.clone(), credit_code => agency.credit_code.as_str() },
+            categories => state.store.categories(&agency.slug).await?,
+            supervisor,
+        },
+    )
+    .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The guide on the portal: the newest version, or the generated one.
+pub async fn show(
+    State(state): State<AppState>,
+    PublicAgency(agency): PublicAgency,
+) -> Result<Response, AppError> {
+    let newest = state
+        .store
+        .guide_versions(&agency.slug)
+        .await?
+        .into_iter()
+        .next();
+    let (body, version, saved) = match newest {
+        Some(v) => (
+            v.body_html,
+            Some(v.version),
+            Some(gongkai_store::audit_time(v.saved.timestamp_millis())),
+        ),
+        None => (default_guide(&state, &agency).await?, None, None),
+    };
+    views::page(
+        "portal/guide.html",
+        context! {
+            agency => AgencyView::from(&agency),
+            body => minijinja::Value::from_safe_string(body),
+            version,
+            saved,
+        },
+    )
+}
+
+/// The catalogue on the portal: categories with their item counts, and the yearly versions.
+pub async fn catalogue(
+    State(state): State<AppState>,
+    PublicAgency(agency): PublicAgency,
+) -> Result<Response, AppError> {
+    views::page(
+        "portal/catalogue.html",
+        context! {
+            agency => AgencyView::from(&agency),
+            rows => catalogue_rows(&state, &agency.slug).await?,
+            versions => versions(&state, &agency.slug).await?,
+        },
+    )
+}
+
+/// The catalogue's columns with their item counts, as its pages list them.
+pub(crate) async fn catalogue_rows(
+    state: &AppState,
+    slug: &gongkai_core::Slug,
+) -> Result<Vec<minijinja::Value>, AppError> {
+    Ok(state
+        .store
+        .catalogue_counts(slug)
+        .await?
+        .into_iter()
+        .map(|(c, count)| column_row(&c, count))
+        .collect())
+}
+
+fn column_row(c: &gongkai_core::catalogue::Column, count: i64) -> minijinja::Value {
+    context! {
+        name => c.name.clone(),
+        child => c.parent.is_some(),
+        description => c.description.clone(),
+        deadline => c.deadline_text(),
+        basis => c.basis.clone(),
+        not_involved => c.not_involved,
+        count,
+    }
+}
+
+/// The catalogue's yearly versions, each as its column names.
+pub(crate) async fn versions(
+    state: &AppState,
+    slug: &gongkai_core::Slug,
+) -> Result<Vec<minijinja::Value>, AppError> {
+    Ok(state
+        .store
+        .catalogue_versions(slug)
+        .await?
+        .into_iter()
+        .map(|(year, columns)| {
+            let categories: Vec<String> = columns
+                .iter()
+                .map(|c| {
+                    let mut name = c.name.clone();
+                    if c.not_involved {
+                        name.push_str("（未涉及）");
+                    }
+                    name
+                })
+                .collect();
+            context! { year, categories }
+        })
+        .collect())
+}

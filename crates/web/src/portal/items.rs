@@ -1,0 +1,338 @@
+//! The portal's proactive disclosure: each agency's catalogue with its items (paged), the item page
+//! with its metadata block (`spec/regulations.md` §4.2), Atom feeds per agency and per category, and
+//! `sitemap.xml`. Item pages carry `ETag` and `Last-Modified` so repeat visits cost a 304.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use gongkai_core::item::ItemContent;
+use gongkai_store::PublishedItem;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::extract::{ItemAttachmentPath, ItemPath, PublicAgency};
+use crate::views::{self, AgencyView};
+
+/// Items per list page.
+pub const PER_PAGE: u32 = 20;
+
+/// `?category=&page=`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    category: String,
+    page: u32,
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: i64,
+    title: String,
+    category: String,
+    date: String,
+    index_no: String,
+    doc_number: String,
+}
+
+fn row(i: &PublishedItem) -> Row {
+    Row {
+        id: i.id,
+        title: i.title.clone(),
+        category: i.category.clone(),
+        date: i.published_on.to_string(),
+        index_no: i.index_no.clone().unwrap_or_default(),
+        doc_number: i
+            .content
+            .as_ref()
+            .map(|c| c.doc_number.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// The agency's items, newest first, optionally one category, paged.
+pub async fn list(
+    State(state): State<AppState>,
+    PublicAgency(agency): PublicAgency,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let categories = state.store.categories(&agency.slug).await?;
+    let category = q.category.trim();
+    if !category.is_empty() && !categories.iter().any(|c| c == category) {
+        return Err(AppError::NotFound(format!(
+            "{}的主动公开目录中没有“{category}”栏目。",
+            agency.name
+        )));
+    }
+    let page = q.page.max(1);
+    let (items, total) = state
+        .store
+        .published_items(
+            &agency.slug,
+            (!category.is_empty()).then_some(category),
+            page,
+            PER_PAGE,
+        )
+        .await?;
+    let pages = u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
+        .unwrap_or(1)
+        .max(1);
+    if page > pages {
+        return Err(AppError::NotFound(format!(
+            "第{page}页不存在（共{pages}页）。"
+        )));
+    }
+    let link = |p: u32| {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        if !category.is_empty() {
+            s.append_pair("category", category);
+        }
+        s.append_pair("page", &p.to_string());
+        format!("/agencies/{}/items?{}", agency.slug, s.finish())
+    };
+    views::page(
+        "portal/items.html",
+        context! {
+            agency => AgencyView::from(&agency),
+            categories,
+            category,
+            rows => Serde(items.iter().map(row).collect::<Vec<_>>()),
+            total,
+            page,
+            pages,
+            prev => (page > 1).then(|| link(page - 1)),
+            next => (page < pages).then(|| link(page + 1)),
+            feed => if category.is_empty() {
+                format!("/agencies/{}/feed.atom", agency.slug)
+            } else {
+                format!("/agencies/{}/feed.atom?category={}", agency.slug, form_urlencoded::byte_serialize(category.as_bytes()).collect::<String>())
+            },
+        },
+    )
+}
+
+fn metadata(
+    agency_name: &str,
+    item: &PublishedItem,
+    c: Option<&ItemContent>,
+) -> Vec<(&'static str, String)> {
+    let mut m = vec![
+        ("索引号", item.index_no.clone().unwrap_or_default()),
+        ("主题分类", c.map(|c| c.topic.clone()).unwrap_or_default()),
+        ("发布机构", agency_name.to_owned()),
+        ("所属栏目", item.category.clone()),
+        (
+            "成文日期",
+            c.and_then(|c| c.written_on)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ),
+        ("标题", item.title.clone()),
+        (
+            "发文字号",
+            c.map(|c| c.doc_number.clone()).unwrap_or_default(),
+        ),
+        (
+            "文件类型",
+            c.and_then(|c| c.kind)
+                .map(|k| k.label().to_owned())
+                .unwrap_or_default(),
+        ),
+        ("发布日期", item.published_on.to_string()),
+        (
+            "公开方式",
+            c.and_then(|c| c.attribute)
+                .map(|a| a.label().to_owned())
+                .unwrap_or_default(),
+        ),
+    ];
+    if let Some(v) = c.and_then(|c| c.validity) {
+        m.push(("有效性", v.label()));
+    }
+    m.push(("关键词", c.map(|c| c.keywords.clone()).unwrap_or_default()));
+    m.push(("内容概述", c.map(|c| c.summary.clone()).unwrap_or_default()));
+    m.retain(|(_, v)| !v.is_empty());
+    m
+}
+
+/// The site's origin as the visitor reached it (feeds and sitemaps need absolute addresses).
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p == "https");
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+fn http_date(t: DateTime<Utc>) -> String {
+    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// One item: metadata block and body.
+pub async fn show(
+    State(state): State<AppState>,
+    PublicAgency(agency): PublicAgency,
+    Path(ItemPath { item: id }): Path<ItemPath>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let not_found = || AppError::NotFound("没有这条信息，或它已撤回。".into());
+    let item = state
+        .store
+        .published_item(&agency.slug, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let etag = format!("\"i{}-{}\"", item.id, item.updated_ms);
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+    {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
+    }
+    let c = item.content.as_ref();
+    let interpreted = match c.and_then(|c| c.interprets) {
+        Some(other) => state.store.published_item(&agency.slug, other).await?,
+        None => None,
+    };
+    let readings = state
+        .store
+        .interpretations_of(&agency.slug, item.id)
+        .await?;
+    let attachments: Vec<_> = state
+        .store
+        .item_attachments(&agency.slug, item.id)
+        .await?
+        .into_iter()
+        .map(|a| context! { id => a.id, name => a.name, size => views::size_text(a.size) })
+        .collect();
+    let body = c.map(|c| minijinja::Value::from_safe_string(c.body_html.clone()));
+    let mut response = views::page(
+        "portal/item.html",
+        context! {
+            agency => AgencyView::from(&agency),
+            item => Serde(row(&item)),
+            meta => metadata(&agency.name, &item, c),
+            body,
+            interpreted => interpreted.as_ref().map(|i| Serde(row(i))),
+            attachments,
+            readings => readings.into_iter().map(|(id, title)| context! { id, title }).collect::<Vec<_>>(),
+        },
+    )?;
+    let h = response.headers_mut();
+    if let Ok(v) = etag.parse() {
+        h.insert(header::ETAG, v);
+    }
+    if let Some(t) = DateTime::from_timestamp_millis(item.updated_ms)
+        && item.updated_ms > 0
+        && let Ok(v) = http_date(t).parse()
+    {
+        h.insert(header::LAST_MODIFIED, v);
+    }
+    if let Ok(v) = "public, max-age=60".parse() {
+        h.insert(header::CACHE_CONTROL, v);
+    }
+    Ok(response)
+}
+
+/// An attachment of an item on the portal.
+pub async fn attachment(
+    State(state): State<AppState>,
+    PublicAgency(agency): PublicAgency,
+    Path(ItemAttachmentPath {
+        item,
+        attachment: att,
+    }): Path<ItemAttachmentPath>,
+) -> Result<Response, AppError> {
+    let (name, content_type, bytes) = state
+        .store
+        .attachment_bytes(&agency.slug, Some(item), None, att)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这个附件，或信息已撤回。".into()))?;
+    Ok(views::download(&name, &content_type, bytes))
+}
+
+/// Atom feed of the agency's latest items (or one category's).
+pub async fn feed(
+    State(state): State<AppState>,
+    PublicAgency(agency): PublicAgency,
+    Query(q): Query<ListQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let category = q.category.trim();
+    let (items, _) = state
+        .store
+        .published_items(
+            &agency.slug,
+            (!category.is_empty()).then_some(category),
+            1,
+            PER_PAGE,
+        )
+        .await?;
+    let updated = items
+        .iter()
+        .map(|i| i.published_on)
+        .max()
+        .unwrap_or_else(|| state.clock.today());
+    let entries: Vec<_> = items
+        .iter()
+        .map(|i| {
+            context! {
+                id => i.id,
+                title => i.title.clone(),
+                date => i.published_on.to_string(),
+                summary => i.content.as_ref().map(|c| c.summary.clone()).unwrap_or_default(),
+                category => i.category.clone(),
+            }
+        })
+        .collect();
+    let xml = views::render(
+        "portal/feed.xml",
+        context! {
+            agency => AgencyView::from(&agency),
+            category,
+            origin => origin(&headers),
+            updated => updated.to_string(),
+            entries,
+        },
+    )
+    .map_err(|e| AppError::Internal(e.into()))?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}
+
+/// `sitemap.xml`: the home page, every agency, report and item.
+pub async fn sitemap(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let agencies = state.store.list_agencies().await?;
+    let items = state.store.sitemap_items().await?;
+    let xml = views::render(
+        "portal/sitemap.xml",
+        context! {
+            origin => origin(&headers),
+            agencies => agencies.iter().map(|a| a.slug.to_string()).collect::<Vec<_>>(),
+            items => items.iter().map(|(slug, id, on)| context! { slug, id, date => on.to_string() }).collect::<Vec<_>>(),
+        },
+    )
+    .map_err(|e| AppError::Internal(e.into()))?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}

@@ -1,0 +1,102 @@
+//! The public portal: what any visitor reads and sends without signing in — the agencies and their
+//! annual reports, the 政府信息公开指南 and 主动公开基本目录, the items with their feeds and search,
+//! requests for information (the form, tracking, letters), enquiries and complaints, evaluation and
+//! the results of proposals, the report checker, and the large-text reading mode.
+
+pub mod agencies;
+pub mod check;
+pub mod display;
+pub mod guide;
+pub mod items;
+pub mod reports;
+pub mod requests;
+pub mod search;
+pub mod supervision;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+use crate::views::STYLESHEET;
+use crate::{Access, AppState, Routes};
+
+/// The portal's routes; pages the same for every anonymous visitor go through the page cache.
+pub(crate) fn routes(r: Routes) -> Routes {
+    use Access::Public;
+    r.page("/", agencies::home)
+        .page("/agencies/{slug}", agencies::agency)
+        .page("/agencies/{slug}/reports/{year}", reports::report)
+        .get(
+            "/agencies/{slug}/reports/{year}/{file}",
+            Public,
+            reports::download,
+        )
+        .get("/assets/site.css", Public, stylesheet)
+        .get("/healthz", Public, health)
+        .page("/agencies/{slug}/guide", guide::show)
+        .page("/agencies/{slug}/catalogue", guide::catalogue)
+        .page("/agencies/{slug}/items", items::list)
+        .page("/agencies/{slug}/items/{item}", items::show)
+        .get(
+            "/agencies/{slug}/items/{item}/attachments/{attachment}",
+            Public,
+            items::attachment,
+        )
+        .page("/agencies/{slug}/feed.atom", items::feed)
+        .page("/sitemap.xml", items::sitemap)
+        .page("/search", search::page)
+        .get("/display", Public, display::switch)
+        .get("/agencies/{slug}/requests/new", Public, requests::new_form)
+        .post("/agencies/{slug}/requests", Public, requests::submit)
+        .get("/agencies/{slug}/requests/track", Public, requests::track)
+        .get(
+            "/agencies/{slug}/requests/letters/{letter}",
+            Public,
+            requests::letter,
+        )
+        .page("/agencies/{slug}/messages", supervision::list)
+        .get(
+            "/agencies/{slug}/messages/new",
+            Public,
+            supervision::new_form,
+        )
+        .post("/agencies/{slug}/messages", Public, supervision::submit)
+        .get(
+            "/agencies/{slug}/messages/track",
+            Public,
+            supervision::track,
+        )
+        .get(
+            "/agencies/{slug}/evaluate",
+            Public,
+            supervision::evaluate_form,
+        )
+        .post("/agencies/{slug}/evaluate", Public, supervision::evaluate)
+        .page("/agencies/{slug}/proposals", supervision::proposals)
+        .get("/check", Public, check::form)
+        .post("/check", Public, check::submit)
+}
+
+/// The portal stylesheet.
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// Liveness: answers when the database does.
+pub async fn health(State(state): State<AppState>) -> Result<&'static str, AppError> {
+    state.store.list_agencies().await?;
+    Ok("ok")
+}
+
+/// Any other path.
+pub async fn not_found() -> AppError {
+    AppError::NotFound("您访问的页面不存在。".to_owned())
+}

@@ -1,0 +1,94 @@
+//! The annual reports on the portal: each year's report with its statutory tables (the latest
+//! published version, or before publication a preview computed from the records), and the same
+//! report as a file.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use minijinja::context;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::extract::{PublicAgency, ReportFilePath, YearPath};
+use crate::views::AgencyView;
+
+/// A year whose report the public can read (`core::report::year`); anything else is 404.
+fn report_year(state: &AppState, year: &str) -> Result<i32, AppError> {
+    Ok(gongkai_core::report::year::public_year(
+        year,
+        state.clock.today(),
+    )?)
+}
+
+/// An agency's annual report for a year, with the statutory tables: the latest published version,
+/// with its corrections listed; before publication, a preview computed from the records.
+pub async fn report(
+    State(state): State<AppState>,
+    PublicAgency(agency): PublicAgency,
+    Path(YearPath { year }): Path<YearPath>,
+) -> Result<Response, AppError> {
+    let year = report_year(&state, &year)?;
+    let public = state
+        .store
+        .public_report(&agency.slug, year, state.clock.today())
+        .await?;
+    let history: Vec<_> = public
+        .publications
+        .iter()
+        .map(|p| {
+            context! {
+                version => p.version,
+                date => gongkai_core::clock::china_date(p.published_at).to_string(),
+                note => p.note.clone(),
+            }
+        })
+        .collect();
+    let report = public.report;
+    let article = gongkai_docs::html_fragment(&report).map_err(|e| AppError::Internal(e.into()))?;
+    crate::views::page(
+        "portal/report.html",
+        context! {
+            title => report.title(),
+            agency => AgencyView::from(&agency),
+            year,
+            preview => history.is_empty(),
+            history,
+            article => minijinja::Value::from_safe_string(article),
+        },
+    )
+}
+
+/// The report as a file — `report.md`, `.html`, `.json` (with cross-check findings), `.docx`,
+/// `.xlsx` — the same version the report page shows.
+pub async fn download(
+    State(state): State<AppState>,
+    PublicAgency(agency): PublicAgency,
+    Path(ReportFilePath { year, file }): Path<ReportFilePath>,
+) -> Result<Response, AppError> {
+    let year = report_year(&state, &year)?;
+    let Some(Ok(format)) = file
+        .strip_prefix("report.")
+        .map(str::parse::<gongkai_docs::Format>)
+    else {
+        return Err(AppError::NotFound("没有这种格式的报告文件。".to_owned()));
+    };
+    let (content_type, ext) = (format.content_type(), format.extension());
+    let public = state
+        .store
+        .public_report(&agency.slug, year, state.clock.today())
+        .await?;
+    let body = gongkai_docs::render(format, &public.report, &public.findings)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let disposition_kind = if matches!(
+        format,
+        gongkai_docs::Format::Docx | gongkai_docs::Format::Xlsx
+    ) {
+        "attachment"
+    } else {
+        "inline"
+    };
+    let disposition = format!(
+        "{disposition_kind}; filename=\"{}-{year}.{ext}\"",
+        agency.slug
+    );
+    Ok(crate::views::file(content_type, disposition, &[], body))
+}

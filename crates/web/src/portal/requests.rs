@@ -1,0 +1,314 @@
+//! Disclosure on request, the public side: the online form (条例 第二十九条 contents) and the
+//! tracking page. A request submitted online is received on the day the system confirms it
+//! (第三十一条第（三）项), and the confirmation shows the tracking code.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use gongkai_core::application::{Applicant, Application, Checked, DELIVERY};
+use gongkai_core::audit::Actor;
+use gongkai_core::auth::contact_matches;
+use gongkai_core::deadline::deadlines;
+use gongkai_core::workflow::RequestState;
+use gongkai_core::{Agency, Channel, RequesterKind};
+use gongkai_store::{NewRequest, Requester};
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::extract::{PublicAgency, PublicLetterPath};
+use crate::session::PublicForm;
+use crate::views::{self, AgencyView, Choice, field_errors, form_status};
+use gongkai_store::By;
+
+/// The form's fields (also the JSON API's, less the agency).
+#[derive(Debug, Deserialize, Default, Serialize, Clone)]
+#[serde(default)]
+pub struct RequestForm {
+    pub(crate) kind: String,
+    pub(crate) name: String,
+    pub(crate) id_document: String,
+    pub(crate) contact: String,
+    pub(crate) address: String,
+    pub(crate) description: String,
+    pub(crate) delivery: String,
+}
+
+impl RequestForm {
+    /// The request as written, for `core::application` to check.
+    pub(crate) fn application(&self) -> Application<'_> {
+        Application {
+            kind: &self.kind,
+            name: &self.name,
+            id_document: &self.id_document,
+            contact: &self.contact,
+            address: &self.address,
+            description: &self.description,
+            delivery: &self.delivery,
+        }
+    }
+}
+
+/// A checked request as the store registers it.
+pub(crate) fn new_request(
+    checked: Checked,
+    channel: Channel,
+    received_on: NaiveDate,
+) -> NewRequest {
+    let Applicant {
+        name,
+        id_document,
+        contact,
+        address,
+    } = checked.applicant;
+    NewRequest {
+        kind: checked.kind,
+        received_on,
+        channel,
+        description: checked.description,
+        delivery: checked.delivery,
+        requester: Requester {
+            name,
+            id_document,
+            contact,
+            address,
+        },
+    }
+}
+
+/// A request registered: what the requester is shown (and the API returns).
+pub(crate) struct Registered {
+    pub(crate) code: String,
+    pub(crate) received: NaiveDate,
+    pub(crate) due: Option<NaiveDate>,
+    pub(crate) provisional: bool,
+}
+
+/// Why intake did not register a request.
+pub(crate) enum IntakeFailure {
+    /// Fields to correct, each with its message.
+    Invalid(Vec<(&'static str, String)>),
+    /// Anything else.
+    App(AppError),
+}
+
+impl From<AppError> for IntakeFailure {
+    fn from(e: AppError) -> Self {
+        Self::App(e)
+    }
+}
+
+/// Registers a request that came through the internet channel (the form or the API): received on
+/// the day the system confirms it (第三十一条第（三）项), with its receipt issued. Returns only after
+/// the commit, so a tracking code shown is a request kept.
+pub(crate) async fn register_online(
+    state: &AppState,
+    a: &Agency,
+    form: &RequestForm,
+) -> Result<Registered, IntakeFailure> {
+    let checked = form.application().check().map_err(IntakeFailure::Invalid)?;
+    let today = state.clock.today();
+    let new = new_request(checked, Channel::Online, today);
+    let code = state
+        .store
+        .register_request(
+            &a.slug,
+            &new,
+            By::new(&Actor::system("网上申请"), state.clock.now()),
+            state.rules(),
+        )
+        .await
+        .map_err(AppError::from)?;
+    let due = deadlines(
+        &state.calendar,
+        &gongkai_core::deadline::ClockFacts {
+            received_on: Some(today),
+            ..Default::default()
+        },
+        state.settings.periods,
+    )
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(Registered {
+        code,
+        received: today,
+        due: due.due,
+        provisional: due.provisional,
+    })
+}
+
+fn form_page(
+    public: &PublicForm,
+    a: &Agency,
+    form: &RequestForm,
+    errors: &[(&str, String)],
+) -> Result<Response, AppError> {
+    let kinds = Choice::all(RequesterKind::ALL.map(|k| (k.key(), k.label())));
+    public.render(
+        form_status(!errors.is_empty()),
+        "portal/request_new.html",
+        context! {
+            agency => AgencyView::from(a),
+            form => Serde(form.clone()),
+            kinds,
+            deliveries => Choice::all(DELIVERY.map(|d| (d, d))),
+            errors => field_errors(errors),
+        },
+    )
+}
+
+/// The online request form.
+pub async fn new_form(
+    public: PublicForm,
+    PublicAgency(a): PublicAgency,
+) -> Result<Response, AppError> {
+    form_page(&public, &a, &RequestForm::default(), &[])
+}
+
+/// Registers a request submitted online and shows its tracking code.
+pub async fn submit(
+    State(state): State<AppState>,
+    public: PublicForm,
+    PublicAgency(a): PublicAgency,
+    Form(form): Form<RequestForm>,
+) -> Result<Response, AppError> {
+    let done = match register_online(&state, &a, &form).await {
+        Ok(done) => done,
+        Err(IntakeFailure::Invalid(errors)) => {
+            return form_page(&public, &a, &form, &errors);
+        }
+        Err(IntakeFailure::App(e)) => return Err(e),
+    };
+    public.render(
+                StatusCode::OK,
+        "portal/request_done.html",
+        context! { agency => a.name.clone(), slug => a.slug.to_string(), code => done.code, received => done.received.to_string(), due => done.due.map(|d| d.to_string()) },
+    )
+}
+
+/// The tracking form's fields.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct TrackQuery {
+    code: String,
+    contact: String,
+}
+
+/// The request whose code and contact match, if both do (the same answer either way otherwise).
+async fn tracked(
+    state: &AppState,
+    a: &Agency,
+    code: &str,
+    contact: &str,
+) -> Result<Option<RequestState>, AppError> {
+    Ok(match state.store.requester(&a.slug, code).await? {
+        Some(p) if contact_matches(&p.contact, contact) => {
+            state.store.request_state(&a.slug, code).await?
+        }
+        _ => None,
+    })
+}
+
+/// The tracking page: status, due date and the letters issued, for the holder of the code and
+/// the contact given.
+pub async fn track(
+    State(state): State<AppState>,
+    public: PublicForm,
+    PublicAgency(a): PublicAgency,
+    Query(q): Query<TrackQuery>,
+) -> Result<Response, AppError> {
+    let agency_ctx = AgencyView::from(&a);
+    if q.code.is_empty() {
+        return public.render(
+            StatusCode::OK,
+            "portal/request_track.html",
+            context! { agency => agency_ctx, code => "" },
+        );
+    }
+    let code = q.code.trim().to_uppercase();
+    let Some(request) = tracked(&state, &a, &code, &q.contact).await? else {
+        let error = "查询码或联系方式不正确。请核对申请时显示的查询码和填写的联系方式。";
+        return public.render(
+            StatusCode::NOT_FOUND,
+            "portal/request_track.html",
+            context! { agency => agency_ctx, error, code },
+        );
+    };
+    let clock = deadlines(
+        &state.calendar,
+        &request.clock_facts(state.clock.today()),
+        state.settings.periods,
+    )
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("code", &code)
+        .append_pair("contact", q.contact.trim())
+        .finish();
+    let letters: Vec<_> = state
+        .store
+        .letters_of(&a.slug, &code)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let base = format!("/agencies/{}/requests/letters/{}", a.slug, l.id);
+            context! {
+                name => l.kind.short(),
+                number => l.number,
+                date => l.issued_on.to_string(),
+                html => format!("{base}?{query}&format=html"),
+                docx => format!("{base}?{query}&format=docx"),
+            }
+        })
+        .collect();
+    public.render(
+                StatusCode::OK,
+        "portal/request_track.html",
+        context! {
+            agency => agency_ctx,
+            code,
+            letters,
+            result => context! {
+                status => request.status.label(),
+                received => request.received_on.to_string(),
+                due => clock.due.map(|d| d.to_string()),
+                provisional => clock.provisional,
+                decided => request.decided.map(|d| format!("{} {}", d.on, d.outcome.label())),
+                fee => request.fee.filter(|f| f.paid_on.is_none()).map(|f| context! {
+                    amount => f.charge.amount_yuan(),
+                    pay_by => request.fee_payment_due(&state.calendar, state.settings.periods).map(|d| d.to_string()),
+                }),
+            },
+        },
+    )
+}
+
+/// `?code=&contact=&format=` of a letter download.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct LetterQuery {
+    code: String,
+    contact: String,
+    format: String,
+}
+
+/// A letter, for the requester who holds the code and the contact.
+pub async fn letter(
+    State(state): State<AppState>,
+    PublicAgency(a): PublicAgency,
+    Path(PublicLetterPath { letter: id }): Path<PublicLetterPath>,
+    Query(q): Query<LetterQuery>,
+) -> Result<Response, AppError> {
+    let code = q.code.trim().to_uppercase();
+    let not_found = || AppError::NotFound("没有这份文书，或查询码、联系方式不正确。".into());
+    if tracked(&state, &a, &code, &q.contact).await?.is_none() {
+        return Err(not_found());
+    }
+    let l = state
+        .store
+        .letter(&a.slug, &code, id)
+        .await?
+        .ok_or_else(not_found)?;
+    views::letter(&l, &q.format)
+}

@@ -1,0 +1,114 @@
+//! Search on the portal (`/search?q=…`). The index is kept in step with the database by
+//! `gongkai_jobs::index`.
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use gongkai_core::Slug;
+use gongkai_search::SearchQuery;
+use minijinja::context;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::views::{self, Choice};
+
+/// Hits per page.
+const PER_PAGE: usize = 20;
+
+/// Brings one item's entry in the index in line with the database after a write here.
+pub async fn follow(state: &AppState, slug: &Slug, item_id: i64) {
+    gongkai_jobs::index::refresh_item(&state.store, &state.search, slug, item_id).await;
+}
+
+/// `?q=&agency=&category=&year=&kind=&page=`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct SearchForm {
+    q: String,
+    agency: String,
+    category: String,
+    year: String,
+    kind: String,
+    page: usize,
+}
+
+/// The search page.
+pub async fn page(
+    State(state): State<AppState>,
+    Query(form): Query<SearchForm>,
+) -> Result<Response, AppError> {
+    let agencies = state.store.list_agencies().await?;
+    let q = form.q.trim().chars().take(100).collect::<String>();
+    let year = form.year.trim().parse::<i32>().ok();
+    let page = form.page.max(1);
+    let results = if q.is_empty() {
+        None
+    } else {
+        let query = SearchQuery {
+            text: q.clone(),
+            agency: Some(form.agency.clone()).filter(|s| !s.is_empty()),
+            category: Some(form.category.clone()).filter(|s| !s.is_empty()),
+            year,
+            kind: Some(form.kind.clone()).filter(|s| !s.is_empty()),
+            page,
+            per_page: PER_PAGE,
+        };
+        // A search is CPU work of a millisecond or more: off the async workers, so that other
+        // requests (cached pages) are not held up behind it.
+        let index = state.search.clone();
+        Some(
+            tokio::task::spawn_blocking(move || index.search(&query))
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?
+                .map_err(|e| AppError::Internal(e.into()))?,
+        )
+    };
+    let total = results.as_ref().map_or(0, |r| r.total);
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let link = |p: usize| {
+        form_urlencoded::Serializer::new(String::from("/search?"))
+            .append_pair("q", &q)
+            .append_pair("agency", &form.agency)
+            .append_pair("category", &form.category)
+            .append_pair("year", &form.year)
+            .append_pair("kind", &form.kind)
+            .append_pair("page", &p.to_string())
+            .finish()
+    };
+    let hits: Vec<_> = results
+        .map(|r| r.hits)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| {
+            context! {
+                url => format!("/agencies/{}/items/{}", h.agency, h.id),
+                title => minijinja::Value::from_safe_string(h.title_html),
+                snippet => minijinja::Value::from_safe_string(h.snippet_html),
+                agency => h.agency_name,
+                category => h.category,
+                date => h.published_on,
+            }
+        })
+        .collect();
+    let this_year = chrono::Datelike::year(&state.clock.today());
+    let (prev, next) = (
+        (page > 1).then(|| link(page - 1)),
+        (page < pages).then(|| link(page + 1)),
+    );
+    views::page(
+        "portal/search.html",
+        context! {
+            q => q.clone(),
+            form => context! { agency => form.agency.clone(), category => form.category.clone(), year => form.year.clone(), kind => form.kind.clone() },
+            agencies => agencies.iter().map(|a| context! { slug => a.slug.to_string(), name => a.name.clone() }).collect::<Vec<_>>(),
+            years => (gongkai_core::report::year::FIRST_YEAR..=this_year).rev().collect::<Vec<_>>(),
+            kinds => Choice::all(gongkai_core::item::DocKind::ALL.map(|k| (k.key(), k.label()))),
+            hits,
+            total,
+            page,
+            pages,
+            prev,
+            next,
+        },
+    )
+}

@@ -1,0 +1,342 @@
+//! The public side of 监督保障: the enquiry and complaint channel (form, tracking code, published
+//! answers), public evaluation (社会评议) of items and of the service, and the published results of
+//! 人大代表建议 and 政协提案.
+
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use gongkai_core::auth::contact_matches;
+use gongkai_core::supervision::{MessageKind, NewMessage, ProposalKind};
+use minijinja::context;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::extract::PublicAgency;
+use crate::session::PublicForm;
+use crate::views::{self, AgencyView, Choice, field_errors, form_status};
+
+/// How many public submissions one address may make per hour: messages, evaluations.
+const PER_HOUR: [(&str, usize); 2] = [("message", 10), ("evaluation", 30)];
+
+/// Submissions per (kind, address) in the last hour, in this process. Kept in memory on purpose:
+/// the addresses of people who write to a government are not stored.
+static RECENT: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<String, Vec<std::time::Instant>>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// Refuses a submission past the hourly limit for its address; otherwise counts it.
+fn throttle(kind: &str, address: &str) -> Result<(), AppError> {
+    let limit = PER_HOUR
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(10, |(_, n)| *n);
+    let hour = std::time::Duration::from_secs(3600);
+    let mut recent = RECENT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if recent.len() > 10_000 {
+        recent.retain(|_, times| times.iter().any(|t| t.elapsed() < hour));
+    }
+    let times = recent.entry(format!("{kind}:{address}")).or_default();
+    times.retain(|t| t.elapsed() < hour);
+    if times.len() >= limit {
+        return Err(AppError::TooManyRequests(
+            "本网络地址一小时内提交次数过多，请稍后再试；急事请拨打政府信息公开指南中的联系电话。"
+                .into(),
+        ));
+    }
+    times.push(std::time::Instant::now());
+    Ok(())
+}
+
+fn kinds() -> Vec<Choice> {
+    Choice::all(MessageKind::ALL.map(|k| (k.key(), k.label())))
+}
+
+/// The message form as posted (`may_publish` is a checkbox).
+#[derive(Debug, Deserialize, Default, serde::Serialize)]
+#[serde(default)]
+pub struct MessageForm {
+    kind: String,
+    name: String,
+    contact: String,
+    subject: String,
+    body: String,
+    may_publish: String,
+}
+
+impl MessageForm {
+    fn message(&self) -> NewMessage {
+        NewMessage {
+            kind: self.kind.clone(),
+            name: self.name.clone(),
+            contact: self.contact.clone(),
+            subject: self.subject.clone(),
+            body: self.body.clone(),
+            may_publish: self.may_publish == "on",
+        }
+    }
+}
+
+/// Published questions and answers, with the way to write and to look up one's own.
+pub async fn list(
+    State(state): State<AppState>,
+    PublicAgency(a): PublicAgency,
+) -> Result<Response, AppError> {
+    let rows: Vec<_> = state
+        .store
+        .published_messages(&a.slug)
+        .await?
+        .into_iter()
+        .map(|m| {
+            context! {
+                kind => m.kind.label(),
+                subject => m.subject,
+                body => m.body,
+                received => m.received_on.to_string(),
+                reply => m.reply,
+                replied => m.replied_on.map(|d| d.to_string()),
+            }
+        })
+        .collect();
+    views::page(
+        "portal/messages.html",
+        context! { agency => AgencyView::from(&a), rows },
+    )
+}
+
+fn form_page(
+    public: &PublicForm,
+    a: &gongkai_core::Agency,
+    form: &MessageForm,
+    errors: &[(&'static str, String)],
+) -> Result<Response, AppError> {
+    public.render(
+        form_status(!errors.is_empty()),
+        "portal/message_new.html",
+        context! {
+            agency => AgencyView::from(a),
+            form => minijinja::value::Serde(form),
+            errors => field_errors(errors),
+            kinds => kinds(),
+        },
+    )
+}
+
+/// The enquiry / complaint form.
+pub async fn new_form(
+    public: PublicForm,
+    PublicAgency(a): PublicAgency,
+) -> Result<Response, AppError> {
+    form_page(&public, &a, &MessageForm::default(), &[])
+}
+
+/// Accepts a message and shows its tracking code (only after it is stored).
+pub async fn submit(
+    State(state): State<AppState>,
+    public: PublicForm,
+    PublicAgency(a): PublicAgency,
+    Form(form): Form<MessageForm>,
+) -> Result<Response, AppError> {
+    let m = form.message();
+    let problems = m.problems();
+    if problems.is_empty() {
+        throttle("message", &public.address)?;
+    } else {
+        return form_page(&public, &a, &form, &problems);
+    }
+    let code = state
+        .store
+        .submit_message(&a.slug, &m, state.clock.now())
+        .await?;
+    public.render(
+        StatusCode::OK,
+        "portal/message_done.html",
+        context! {
+            agency => AgencyView::from(&a),
+            code,
+            kind => MessageKind::from_key(&m.kind).map(MessageKind::label),
+        },
+    )
+}
+
+/// `?code=&contact=`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct TrackQuery {
+    code: String,
+    contact: String,
+}
+
+/// The writer's own message and its reply, for the holder of the code and the contact given.
+pub async fn track(
+    State(state): State<AppState>,
+    public: PublicForm,
+    PublicAgency(a): PublicAgency,
+    Query(q): Query<TrackQuery>,
+) -> Result<Response, AppError> {
+    let agency_ctx = AgencyView::from(&a);
+    let code = q.code.trim().to_uppercase();
+    if code.is_empty() {
+        return public.render(
+            StatusCode::OK,
+            "portal/message_track.html",
+            context! { agency => agency_ctx, code },
+        );
+    }
+    let found = state
+        .store
+        .message(&a.slug, &code)
+        .await?
+        .filter(|m| contact_matches(&m.contact, &q.contact));
+    let Some(m) = found else {
+        return public.render(
+            StatusCode::NOT_FOUND,
+            "portal/message_track.html",
+            context! {
+                agency => agency_ctx,
+                code,
+                error => "查询码或联系方式不正确。请核对提交时显示的查询码和填写的联系方式。",
+            },
+        );
+    };
+    public.render(
+        StatusCode::OK,
+        "portal/message_track.html",
+        context! {
+            agency => agency_ctx,
+            code,
+            message => context! {
+                kind => m.kind.label(),
+                subject => m.subject,
+                body => m.body,
+                received => m.received_on.to_string(),
+                reply => m.reply,
+                replied => m.replied_on.map(|d| d.to_string()),
+                published => m.published,
+            },
+        },
+    )
+}
+
+/// `?item=` on the evaluation form.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct EvaluateQuery {
+    item: Option<i64>,
+}
+
+/// The evaluation form (its own page: the item pages are cached and carry no form token).
+pub async fn evaluate_form(
+    State(state): State<AppState>,
+    public: PublicForm,
+    PublicAgency(a): PublicAgency,
+    Query(q): Query<EvaluateQuery>,
+) -> Result<Response, AppError> {
+    let item = match q.item {
+        Some(id) => Some(
+            state
+                .store
+                .published_item(&a.slug, id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("没有这条信息，或它已撤回。".into()))?,
+        ),
+        None => None,
+    };
+    public.render(
+        StatusCode::OK,
+        "portal/evaluate.html",
+        context! {
+            agency => AgencyView::from(&a),
+            item => item.map(|i| context! { id => i.id, title => i.title }),
+        },
+    )
+}
+
+/// The evaluation as posted.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct EvaluateForm {
+    item: String,
+    rating: String,
+    comment: String,
+}
+
+/// Records an evaluation and thanks the visitor.
+pub async fn evaluate(
+    State(state): State<AppState>,
+    public: PublicForm,
+    PublicAgency(a): PublicAgency,
+    Form(form): Form<EvaluateForm>,
+) -> Result<Response, AppError> {
+    throttle("evaluation", &public.address)?;
+    let item = form.item.trim().parse::<i64>().ok();
+    let rating = form.rating.trim().parse::<u8>().unwrap_or(0);
+    match state
+        .store
+        .evaluate(&a.slug, item, rating, &form.comment, state.clock.now())
+        .await
+    {
+        Ok(()) => {}
+        Err(e) => return Err(e.into()),
+    }
+    public.render(
+        StatusCode::OK,
+        "portal/evaluate_done.html",
+        context! {
+            agency => AgencyView::from(&a),
+            item,
+        },
+    )
+}
+
+/// Results of 人大代表建议 and 政协提案 handled, as published.
+pub async fn proposals(
+    State(state): State<AppState>,
+    PublicAgency(a): PublicAgency,
+) -> Result<Response, AppError> {
+    let rows: Vec<_> = state
+        .store
+        .proposals(&a.slug)
+        .await?
+        .into_iter()
+        .filter(|p| p.published_on.is_some())
+        .map(|p| {
+            context! {
+                kind => ProposalKind::from_key(&p.kind).map(ProposalKind::label),
+                year => p.year,
+                number => p.number,
+                title => p.title,
+                submitter => p.submitter,
+                lead => if p.lead { "主办" } else { "协办" },
+                result => p.result,
+                replied => p.replied_on.map(|d| d.to_string()),
+                published => p.published_on.map(|d| d.to_string()),
+            }
+        })
+        .collect();
+    views::page(
+        "portal/proposals.html",
+        context! { agency => AgencyView::from(&a), rows },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_address_is_refused_past_its_hourly_limit() {
+        for _ in 0..10 {
+            assert!(super::throttle("message", "192.0.2.7").is_ok());
+        }
+        assert!(super::throttle("message", "192.0.2.7").is_err());
+        assert!(
+            super::throttle("message", "192.0.2.8").is_ok(),
+            "others are not affected"
+        );
+        assert!(
+            super::throttle("evaluation", "192.0.2.7").is_ok(),
+            "kinds are counted apart"
+        );
+    }
+}
