@@ -38,6 +38,8 @@ fn details() -> DecisionDetails {
         reasons: "所申请信息属于该情形，理由见正文".into(),
         provided: "现通过电子邮件提供".into(),
         withheld: "涉及个人隐私的身份证号码，依据第十五条不予公开".into(),
+        // 其他处理 must name the rule it rests on; the other outcomes may cite it too.
+        other_basis: "《中华人民共和国档案法》第二十八条".into(),
         ..DecisionDetails::default()
     }
 }
