@@ -188,7 +188,9 @@ pub fn html_page(report: &AnnualReport) -> Result<String, RenderError> {
         .render(context! { title => report.title(), article => minijinja::Value::from_safe_string(article) })?)
 }
 
-/// The report as JSON (spec §9), with its findings.
+/// The report as JSON (spec §9), with its findings. A report read by the checker whose year
+/// could not be found (year 0 in the model, with a `TX-PERIOD` warning among its findings) says
+/// `"year": null` — never a year 0.
 pub fn json(report: &AnnualReport, findings: &[Finding]) -> Result<String, RenderError> {
     #[derive(Serialize)]
     struct Doc<'a> {
@@ -196,7 +198,13 @@ pub fn json(report: &AnnualReport, findings: &[Finding]) -> Result<String, Rende
         report: &'a AnnualReport,
         findings: &'a [Finding],
     }
-    let mut s = serde_json::to_string_pretty(&Doc { report, findings })?;
+    let mut doc = serde_json::to_value(Doc { report, findings })?;
+    if report.year == 0
+        && let Some(year) = doc.get_mut("year")
+    {
+        *year = serde_json::Value::Null;
+    }
+    let mut s = serde_json::to_string_pretty(&doc)?;
     s.push('\n');
     Ok(s)
 }

@@ -7,6 +7,7 @@
 //! match), then reads the cells between that label and the next in whatever layout they come.
 
 mod cells;
+mod decode;
 mod fuzzy;
 mod input;
 pub mod limits;
@@ -36,6 +37,7 @@ use solve::{
     Candidate, Piece, Reading, Unsplittable, agree, agree_refs, readings, t3_row, t4_groups,
 };
 
+pub use decode::{Decoded, decode};
 pub use input::{docx_to_text, html_to_text, pdf_to_text, xlsx_to_text};
 
 /// What a file is.
@@ -229,7 +231,7 @@ pub fn parse_with(
             if bytes.starts_with(b"PK\x03\x04") {
                 return parse_with(bytes, SourceKind::Docx, name, options);
             }
-            let text = decode(bytes)?;
+            let text = decode(bytes)?.text;
             if kind == SourceKind::Html || looks_like_html(&text) {
                 (html_to_text(&text)?, false)
             } else {
@@ -291,13 +293,6 @@ const UNREAD_TALLY: CaseTally = CaseTally {
     pending: None,
     total: None,
 };
-
-fn decode(bytes: &[u8]) -> Result<String, ParseError> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|_| {
-        ParseError::Unreadable("文件不是 UTF-8 编码的文本；请另存为 UTF-8 后再检查".into())
-    })
-}
 
 fn looks_like_html(text: &str) -> bool {
     let head = text
