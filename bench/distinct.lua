@@ -1,0 +1,69 @@
+-- wrk script for bench/distinct.sh: every request asks for a URL drawn at random, so no two
+-- requests in a row are likely to be the same page.
+--
+--   wrk -t2 -c32 -d15s --latency -s bench/distinct.lua http://127.0.0.1:18191 -- MODE DATA_DIR
+--
+-- MODE:
+--   item    /agencies/SLUG/items/ID, ID uniform in [lo, hi] (DATA_DIR/items.txt: "slug lo hi")
+--   list    /agencies/SLUG/items?category=C&page=P, C uniform among the agency's categories, P
+--           uniform in 1..pages(C), deep pages included (DATA_DIR/lists.txt: "slug", then one
+--           "pages encoded-category" line per category)
+--   search  /search?q=W1+W2, two words drawn from a vocabulary taken from the corpus titles
+--           (DATA_DIR/vocab.txt: one URL-encoded word a line)
+--
+-- Each thread seeds its own generator, so the two threads do not replay the same sequence.
+
+local mode, dir
+local lo, hi, slug
+local cats, vocab = {}, {}
+local next_id = 1
+
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+end
+
+local function lines(path)
+  local f = assert(io.open(path, "r"), "cannot open " .. path)
+  local out = {}
+  for line in f:lines() do
+    if line ~= "" then table.insert(out, line) end
+  end
+  f:close()
+  return out
+end
+
+function init(args)
+  mode = args[1] or "item"
+  dir = args[2] or "."
+  math.randomseed(os.time() * 1000 + (id or 0) * 7919)
+  if mode == "item" then
+    local l = lines(dir .. "/items.txt")[1]
+    local s, a, b = l:match("^(%S+)%s+(%d+)%s+(%d+)")
+    slug, lo, hi = s, tonumber(a), tonumber(b)
+  elseif mode == "list" then
+    local all = lines(dir .. "/lists.txt")
+    slug = all[1]
+    for i = 2, #all do
+      local pages, cat = all[i]:match("^(%d+)%s+(%S+)")
+      table.insert(cats, { pages = tonumber(pages), cat = cat })
+    end
+  elseif mode == "search" then
+    vocab = lines(dir .. "/vocab.txt")
+  else
+    error("unknown mode " .. mode)
+  end
+end
+
+function request()
+  if mode == "item" then
+    return wrk.format("GET", "/agencies/" .. slug .. "/items/" .. math.random(lo, hi))
+  elseif mode == "list" then
+    local c = cats[math.random(#cats)]
+    return wrk.format("GET", "/agencies/" .. slug .. "/items?category=" .. c.cat
+      .. "&page=" .. math.random(c.pages))
+  elseif mode == "search" then
+    local a, b = vocab[math.random(#vocab)], vocab[math.random(#vocab)]
+    return wrk.format("GET", "/search?q=" .. a .. "+" .. b)
+  end
+end

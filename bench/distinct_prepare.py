@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Prepares the URL sets of bench/distinct.sh from a running server and the corpus titles.
+
+    distinct_prepare.py BASE_URL SLUG TITLES_FILE OUT_DIR
+
+Writes, for bench/distinct.lua:
+  OUT_DIR/items.txt  "slug lo hi": the agency's item ids run from lo to hi (read from the JSON API:
+                     the newest and the oldest item); a sample of ids in the range is checked
+                     and the share that answers 200 is printed, so a gap in the ids shows.
+  OUT_DIR/lists.txt  the slug, then "pages category" for every category of the agency's catalogue
+                     (pages of 20, as the portal shows them), the category URL-encoded.
+  OUT_DIR/vocab.txt  a vocabulary taken from the corpus titles, one URL-encoded word a line: the
+                     titles cut at digits, punctuation and the template words (关于, 印发, 的, 年,
+                     工作, 通知…), keeping pieces of 2-12 characters seen at least twice, plus the
+                     template words themselves.
+Prints one line: "items LO-HI (share answering 200) · categories C (pages P) · vocabulary V".
+"""
+
+import json
+import random
+import re
+import sys
+import urllib.parse
+import urllib.request
+from collections import Counter
+
+
+def get(base, path):
+    with urllib.request.urlopen(base + path, timeout=60) as r:
+        return json.load(r)
+
+
+def status(base, path):
+    try:
+        with urllib.request.urlopen(base + path, timeout=60) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def main():
+    base, slug, titles_file, out = sys.argv[1:5]
+    q = urllib.parse.quote
+    api = f"/api/v1/agencies/{slug}"
+
+    first = get(base, f"{api}/items?per_page=1&page=1")
+    total = first["total"]
+    if total == 0:
+        sys.exit("distinct_prepare: the agency has no items")
+    last = get(base, f"{api}/items?per_page=1&page={total}")
+    ids = [first["items"][0]["id"], last["items"][0]["id"]]
+    lo, hi = min(ids), max(ids)
+    rng = random.Random(7)
+    sample = [rng.randint(lo, hi) for _ in range(200)]
+    ok = sum(status(base, f"/agencies/{slug}/items/{i}") == 200 for i in sample)
+    with open(f"{out}/items.txt", "w") as f:
+        f.write(f"{slug} {lo} {hi}\n")
+
+    lines, pages_total = [], 0
+    for cat in get(base, f"{api}/categories"):
+        n = get(base, f"{api}/items?per_page=1&category={q(cat)}")["total"]
+        if n == 0:
+            continue
+        pages = (n + 19) // 20
+        pages_total += pages
+        lines.append(f"{pages} {q(cat)}")
+    with open(f"{out}/lists.txt", "w") as f:
+        f.write(slug + "\n" + "\n".join(lines) + "\n")
+
+    template = ["关于", "印发", "做好", "召开", "公布", "的", "年度", "年", "第", "次",
+                "工作", "情况", "通知", "报告", "说明", "纪要", "要点", "方案", "计划"]
+    cut = re.compile("|".join(map(re.escape, template)) + r"|[0-9]+|[^\u4e00-\u9fff]+")
+    counts = Counter()
+    with open(titles_file, encoding="utf-8") as f:
+        for title in f:
+            for piece in cut.split(title.strip()):
+                if 2 <= len(piece) <= 12:
+                    counts[piece] += 1
+    words = sorted(w for w, c in counts.items() if c >= 2)
+    words += [w for w in template if len(w) >= 2 and w not in ("关于", "印发", "做好", "年度")]
+    if len(words) < 20:
+        sys.exit(f"distinct_prepare: only {len(words)} words in the vocabulary")
+    with open(f"{out}/vocab.txt", "w") as f:
+        f.write("\n".join(q(w) for w in words) + "\n")
+
+    print(f"items {lo}-{hi} ({ok / len(sample):.0%} of a sample answer 200) · "
+          f"categories {len(lines)} ({pages_total} pages) · vocabulary {len(words)} words")
+
+
+if __name__ == "__main__":
+    main()
