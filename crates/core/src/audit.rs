@@ -164,63 +164,6 @@ pub struct AuditRecord {
     pub key_id: Option<String>,
 }
 
-/// The canonical form of a record with these fields after `prev_hash`: what its hash covers.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the canonical form lists every field"
-)]
-pub fn canonical(
-    id: i64,
-    at_ms: i64,
-    actor_id: Option<i64>,
-    actor: &str,
-    agency: Option<&str>,
-    action: &str,
-    target: &str,
-    summary: &str,
-    prev_hash: &str,
-) -> String {
-    // Fields are separated by U+001F, which text fields cannot usefully contain; each is prefixed
-    // with its length so no two field lists share a canonical form.
-    let fields = [
-        id.to_string(),
-        at_ms.to_string(),
-        actor_id.map_or_else(String::new, |i| i.to_string()),
-        actor.to_owned(),
-        agency.unwrap_or_default().to_owned(),
-        action.to_owned(),
-        target.to_owned(),
-        summary.to_owned(),
-        prev_hash.to_owned(),
-    ];
-    let canonical: Vec<String> = fields.iter().map(|f| format!("{}:{f}", f.len())).collect();
-    canonical.join("\u{1f}")
-}
-
-/// The plain SHA-256 of a record's canonical form (records from before keys).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the canonical form lists every field"
-)]
-pub fn record_hash(
-    id: i64,
-    at_ms: i64,
-    actor_id: Option<i64>,
-    actor: &str,
-    agency: Option<&str>,
-    action: &str,
-    target: &str,
-    summary: &str,
-    prev_hash: &str,
-) -> String {
-    sha256_hex(
-        canonical(
-            id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash,
-        )
-        .as_bytes(),
-    )
-}
-
 /// The action of the record that brings a key into use (its summary names the key id).
 pub const KEY_ACTION: &str = "audit.key";
 
@@ -339,19 +282,30 @@ fn from_hex(s: &str) -> Option<Vec<u8>> {
 }
 
 impl AuditRecord {
-    /// The canonical form this record's hash covers.
+    /// The canonical form this record's hash covers: every field but the hash and the key, each
+    /// prefixed with its length and separated by U+001F, so no two field lists share a form.
     pub fn canonical(&self) -> String {
-        canonical(
-            self.id,
-            self.at_ms,
-            self.actor_id,
-            &self.actor,
-            self.agency.as_deref(),
-            &self.action,
-            &self.target,
-            &self.summary,
-            &self.prev_hash,
-        )
+        let fields = [
+            self.id.to_string(),
+            self.at_ms.to_string(),
+            self.actor_id.map_or_else(String::new, |i| i.to_string()),
+            self.actor.clone(),
+            self.agency.clone().unwrap_or_default(),
+            self.action.clone(),
+            self.target.clone(),
+            self.summary.clone(),
+            self.prev_hash.clone(),
+        ];
+        let canonical: Vec<String> = fields.iter().map(|f| format!("{}:{f}", f.len())).collect();
+        canonical.join("\u{1f}")
+    }
+
+    /// Gives the record its hash: the HMAC under `key`, or without a key the plain SHA-256 (as
+    /// records from before keys carry, and as anyone could compute — which is why keys exist).
+    pub fn seal(&mut self, key: Option<&AuditKey>) {
+        let canonical = self.canonical();
+        self.key_id = key.map(|k| k.id().to_owned());
+        self.hash = key.map_or_else(|| sha256_hex(canonical.as_bytes()), |k| k.mac(&canonical));
     }
 
     /// The hash this record should carry: the HMAC under its key, or for a record from before
@@ -638,9 +592,24 @@ mod tests {
 
     #[test]
     fn the_canonical_form_separates_fields() {
-        let a = record_hash(1, 2, None, "ab", None, "c", "", "", GENESIS);
-        let b = record_hash(1, 2, None, "a", None, "bc", "", "", GENESIS);
-        assert_ne!(a, b);
+        let record = |actor: &str, action: &str| {
+            let mut r = AuditRecord {
+                id: 1,
+                at_ms: 2,
+                actor_id: None,
+                actor: actor.into(),
+                agency: None,
+                action: action.into(),
+                target: String::new(),
+                summary: String::new(),
+                prev_hash: GENESIS.into(),
+                hash: String::new(),
+                key_id: None,
+            };
+            r.seal(None);
+            r.hash
+        };
+        assert_ne!(record("ab", "c"), record("a", "bc"));
     }
 
     /// A chain written under `key` from its first record, which introduces the key.

@@ -132,11 +132,15 @@ pub fn environment() -> Environment<'static> {
 }
 
 /// Every template under `templates/`, embedded at build time (no list to keep by hand).
-static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| environment_with(embedded));
+
+/// [`environment`] with a crate's embedded templates loaded by `embed` (each crate embeds its own
+/// folder with `minijinja_embed::load_templates!`).
+pub fn environment_with(embed: fn(&mut Environment<'static>)) -> Environment<'static> {
     let mut env = environment();
-    embedded(&mut env);
+    embed(&mut env);
     env
-});
+}
 
 #[allow(
     elided_lifetimes_in_paths,

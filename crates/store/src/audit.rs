@@ -28,39 +28,37 @@ pub(crate) async fn append(
     )
     .one(&mut *tx)
     .await?;
-    let at_ms = by.ms();
-    let canonical = gongkai_core::audit::canonical(
+    let mut record = AuditRecord {
         id,
-        at_ms,
-        by.actor.user_id,
-        &by.actor.name,
-        entry.agency.as_deref(),
-        entry.action,
-        &entry.target,
-        &entry.summary,
-        &prev_hash,
-    );
-    let hash = key.map_or_else(
-        || gongkai_core::auth::sha256_hex(canonical.as_bytes()),
-        |k| k.mac(&canonical),
-    );
+        at_ms: by.ms(),
+        actor_id: by.actor.user_id,
+        actor: by.actor.name.clone(),
+        agency: entry.agency.clone(),
+        action: entry.action.to_owned(),
+        target: entry.target.clone(),
+        summary: entry.summary.clone(),
+        prev_hash,
+        hash: String::new(),
+        key_id: None,
+    };
+    record.seal(key);
     sql("INSERT INTO audit_log (id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash, key_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-    .bind(id)
-    .bind(at_ms)
-    .bind(by.actor.user_id)
-    .bind(&by.actor.name)
-    .bind(entry.agency.as_deref())
-    .bind(entry.action)
-    .bind(&entry.target)
-    .bind(&entry.summary)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .bind(key.map(AuditKey::id))
+    .bind(record.id)
+    .bind(record.at_ms)
+    .bind(record.actor_id)
+    .bind(&record.actor)
+    .bind(&record.agency)
+    .bind(&record.action)
+    .bind(&record.target)
+    .bind(&record.summary)
+    .bind(&record.prev_hash)
+    .bind(&record.hash)
+    .bind(&record.key_id)
     .execute(&mut *tx)
     .await?;
     sql("UPDATE audit_head SET last_hash = $1 WHERE singleton = 1")
-        .bind(&hash)
+        .bind(&record.hash)
         .execute(&mut *tx)
         .await?;
     Ok(())

@@ -178,7 +178,7 @@ pub async fn review_through(
 /// every plain SHA-256 and the chain head, and delete the checkpoints kept in the database. Returns
 /// how many records remain. For tests of `audit verify`.
 pub async fn rewrite_audit_chain(store: &Store, edit: i64, drop: i64) -> i64 {
-    use gongkai_core::audit::{GENESIS, record_hash};
+    use gongkai_core::audit::GENESIS;
     let mut records = store
         .audit_records(&crate::AuditFilter {
             limit: 1000,
@@ -202,17 +202,7 @@ pub async fn rewrite_audit_chain(store: &Store, edit: i64, drop: i64) -> i64 {
     for (i, r) in records.iter_mut().enumerate() {
         r.id = i64::try_from(i).expect("few records") + 1;
         r.prev_hash.clone_from(&prev);
-        r.hash = record_hash(
-            r.id,
-            r.at_ms,
-            r.actor_id,
-            &r.actor,
-            r.agency.as_deref(),
-            &r.action,
-            &r.target,
-            &r.summary,
-            &r.prev_hash,
-        );
+        r.seal(None);
         prev.clone_from(&r.hash);
         statements.push(format!(
             "INSERT INTO audit_log (id, at_ms, actor_id, actor, agency, action, target, summary, prev_hash, hash) \

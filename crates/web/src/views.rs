@@ -16,11 +16,8 @@ use gongkai_store::StoreError;
 
 /// Every template under `templates/`, embedded at build time (no list to keep by hand), named by
 /// its path there: `portal/…`, `admin/…`, `layout/…`.
-static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
-    let mut env = gongkai_docs::environment();
-    embedded(&mut env);
-    env
-});
+static TEMPLATES: LazyLock<Environment<'static>> =
+    LazyLock::new(|| gongkai_docs::environment_with(embedded));
 
 #[allow(
     elided_lifetimes_in_paths,

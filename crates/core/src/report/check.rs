@@ -656,12 +656,7 @@ static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn tx_text(r: &AnnualReport, out: &mut Vec<Finding>) {
-    let text: String = r
-        .sections
-        .overview_parts()
-        .iter()
-        .map(|(_, t)| *t)
-        .collect();
+    let text = r.sections.overview_text();
     let t3 = &r.table3;
     let total = |row: Table3Row| t3.get(row, Table3Col::Total);
     let litigation: Option<i64> = CaseKind::ALL
@@ -821,12 +816,7 @@ fn tx_period(r: &AnnualReport, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
             format!("{y}年尚未结束（今天是{today}），报告中的数字仍会变化；年度结束后再发布"),
         ));
     }
-    let text: String = r
-        .sections
-        .overview_parts()
-        .iter()
-        .map(|(_, t)| *t)
-        .collect();
+    let text = r.sections.overview_text();
     for caps in PERIOD.captures_iter(&text) {
         let (from, to) = (caps[1].parse::<i32>().ok(), caps[2].parse::<i32>().ok());
         if from != Some(y) || to != Some(y) {

@@ -620,6 +620,11 @@ impl Narrative {
         ]
     }
 
+    /// Section 一's text as one string, without sub-headings: what the checks of its sentences read.
+    pub fn overview_text(&self) -> String {
+        self.overview_parts().iter().map(|(_, t)| *t).collect()
+    }
+
     /// Section 六's four parts with their sub-headings.
     pub fn other_parts(&self) -> [(&'static str, &str); 4] {
         [
