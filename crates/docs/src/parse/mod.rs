@@ -835,6 +835,8 @@ struct RowSource {
     cells: Vec<Cell>,
     /// Cells from table structure (pipes, tabs): one cell each, never cut.
     structured: bool,
+    /// Several numbers separated by spaces: a row that may be short of cells, not glued digits.
+    spaced: bool,
     /// Where the digits are.
     at: usize,
 }
@@ -926,14 +928,30 @@ fn read_table3(
         let all: Vec<&str> = region.split('\n').collect();
         let (head, tail) = all.split_at(own_lines.min(all.len()));
         let head_cells = read_lines(head, r.bars, false);
-        let head_cells = if pipe_mode && !head.iter().any(|x| x.contains('|')) {
+        let mut head_cells = if pipe_mode && !head.iter().any(|x| x.contains('|')) {
             Vec::new()
         } else {
             head_cells
         };
+        let structured = head.iter().any(|x| x.contains('|') || x.contains('\t'));
+        // A row with fewer cells than the table has, its numbers separated by spaces or tabs:
+        // layout wrapped it, and the lines of numbers right after it are the rest of the row —
+        // taken before any cutting of digits, since a space is where one cell ends.
+        let mut taken = 0;
+        if !pipe_mode && has_cells(&head_cells) && head_cells.len() < 7 {
+            let (more, used) = cells::continuation(tail, head_cells.len(), 7);
+            head_cells.extend(more);
+            taken = used;
+        }
         if has_cells(&head_cells) {
             own.push(Some(RowSource {
-                structured: head.iter().any(|x| x.contains('|') || x.contains('\t')),
+                spaced: !structured
+                    && head_cells
+                        .iter()
+                        .filter(|c| matches!(c, Cell::Number { .. }))
+                        .count()
+                        > 1,
+                structured,
                 cells: head_cells,
                 at: l.end,
             }));
@@ -951,6 +969,7 @@ fn read_table3(
         let numeric: Vec<(usize, &str)> = tail
             .iter()
             .enumerate()
+            .skip(taken)
             .filter(|(_, x)| !pipe_mode || x.contains('|'))
             .filter(|(_, x)| has_cells(&read_lines(&["", x], r.bars, false)))
             .map(|(k, x)| (k, *x))
@@ -969,15 +988,17 @@ fn read_table3(
                 orphans.push(RowSource {
                     cells: read_lines(&["", x], r.bars, false),
                     structured: x.contains('|') || x.contains('\t'),
+                    spaced: false,
                     at: offset_of(k),
                 });
             }
         } else {
             let mut block = vec![""];
-            block.extend(tail.iter().copied());
+            block.extend(tail[taken..].iter().copied());
             orphans.push(RowSource {
                 cells: read_lines(&block, r.bars, false),
                 structured: tail.iter().any(|x| x.contains('\t')),
+                spaced: false,
                 at: offset_of(numeric[0].0),
             });
         }
@@ -1008,6 +1029,8 @@ fn read_table3(
 
     // Every reading of every row, then the readings of the table that satisfy most relations.
     let mut rows: Vec<(Table3Row, Vec<Candidate>, usize)> = Vec::new();
+    // Rows whose numbers were separated by spaces (a short row is missing cells, not gluing them).
+    let mut spaced: Vec<bool> = Vec::new();
     for (l, src) in labels.iter().zip(&own) {
         let target = l.target();
         lines.insert(target.key(), r.loc.at(l.start));
@@ -1038,6 +1061,7 @@ fn read_table3(
             Ok(pieces) => match readings(&pieces, 7, &t3_row()) {
                 Ok(c) if !c.is_empty() => {
                     rows.push((target, c, src.at));
+                    spaced.push(src.spaced);
                     continue;
                 }
                 Ok(_) => "数字无法拆分为7格".to_owned(),
@@ -1058,21 +1082,31 @@ fn read_table3(
         });
     }
     let readings3 = solve_table3(&rows);
-    for ((target, _, at), reading) in rows.iter().zip(readings3) {
+    for (((target, _, at), reading), spaced) in rows.iter().zip(readings3).zip(spaced) {
         let location = r.loc.at(*at);
         if !reading.alternatives.is_empty() {
             let alts = readings_text(&reading.alternatives);
+            let message = if spaced {
+                format!(
+                    "表三“{}”行以空格分开的数不足7个，其中若有数字连写，有{}种拆法都说得通（如 {}），无法确定的格未读取；请核对这一行是否缺格或换行",
+                    target.full_label(),
+                    reading.count,
+                    alts.join("；")
+                )
+            } else {
+                format!(
+                    "表三“{}”行的数字连写在一起，有{}种拆法都说得通（如 {}），无法确定的格未读取；请用分隔清楚的表格公布",
+                    target.full_label(),
+                    reading.count,
+                    alts.join("；")
+                )
+            };
             r.findings.push(Finding {
                 row: Some(target.key().to_owned()),
                 ..finding(
                     Relation::SAmbiguous,
                     Severity::Warning,
-                    format!(
-                        "表三“{}”行的数字连写在一起，有{}种拆法都说得通（如 {}），无法确定的格未读取；请用分隔清楚的表格公布",
-                        target.full_label(),
-                        reading.count,
-                        alts.join("；")
-                    ),
+                    message,
                     Some(location.clone()),
                 )
             });
@@ -1385,6 +1419,7 @@ fn table2_row(
     let src = RowSource {
         cells: cells.clone(),
         structured,
+        spaced: false,
         at: 0,
     };
     let glued = !structured
@@ -1541,6 +1576,7 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
         let src = RowSource {
             cells,
             structured,
+            spaced: false,
             at: *at,
         };
         let groups = kinds.len();

@@ -477,3 +477,57 @@ fn a_broken_sum_is_located_on_its_line() {
         Some(format!("第{line}行").as_str())
     );
 }
+
+#[test]
+fn a_short_space_separated_row_is_not_called_glued() {
+    // Six numbers separated by spaces and no line to continue them: the row is short of a cell.
+    // It may still be cut (stray spaces in crawled text), but the finding must not say the digits
+    // were glued together.
+    let text = table3_text(
+        &[
+            (
+                "一、本年新收政府信息公开申请数量",
+                ["3001", "53", "0", "0", "61", "4", ""],
+            ),
+            ("二、上年结转政府信息公开申请数量", ["0"; 7]),
+        ],
+        " ",
+    );
+    let p = parse_text(&text, "x.txt").unwrap();
+    let received: Vec<&Finding> = p
+        .findings
+        .iter()
+        .filter(|f| f.row.as_deref() == Some("received"))
+        .collect();
+    assert!(
+        received
+            .iter()
+            .any(|f| f.relation == Relation::SAmbiguous && f.message.contains("以空格分开")),
+        "{received:#?}"
+    );
+    assert!(
+        !received.iter().any(|f| f.message.contains("连写在一起")),
+        "{received:#?}"
+    );
+}
+
+#[test]
+fn a_wrapped_row_takes_the_numbers_on_the_next_line() {
+    let text = table3_text(
+        &[
+            (
+                "一、本年新收政府信息公开申请数量",
+                ["3001", "53", "0", "0", "61", "4\n3119", ""],
+            ),
+            (
+                "二、上年结转政府信息公开申请数量",
+                ["34", "0", "0", "0", "0\n0", "34", ""],
+            ),
+        ],
+        "    ",
+    );
+    let p = parse_text(&text, "x.txt").unwrap();
+    let row = |r| Table3Col::ALL.map(|c| p.report.table3.get(r, c).unwrap_or(-9));
+    assert_eq!(row(Table3Row::Received), [3001, 53, 0, 0, 61, 4, 3119]);
+    assert_eq!(row(Table3Row::CarriedIn), [34, 0, 0, 0, 0, 0, 34]);
+}

@@ -1,0 +1,109 @@
+//! Failures found by an independent probe on held-out inputs, each kept as a regression: the
+//! inputs are small files derived from the public reports in `shared/realdata/` (provenance in
+//! `fixtures/README.md`).
+
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+
+use gongkai_core::RequesterKind;
+use gongkai_core::report::{Finding, Severity, Table3Col, Table3Row};
+use gongkai_core::request::Outcome;
+use gongkai_docs::parse::{Checked, SourceKind, check_file};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/checker")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn realdata(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/realdata/reports")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn check(bytes: &[u8], name: &str) -> Checked {
+    let kind = SourceKind::from_path(std::path::Path::new(name)).unwrap();
+    check_file(bytes, kind, name, None).unwrap()
+}
+
+fn errors(c: &Checked) -> Vec<&Finding> {
+    c.findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect()
+}
+
+/// The 淮安 2024 report as published, read from its PDF (every cell checked in `realdata.rs`).
+fn huaian() -> Checked {
+    check(&realdata("huaian-city-2024.pdf"), "huaian-city-2024.pdf")
+}
+
+#[test]
+fn rows_wrapped_onto_the_next_line_take_their_continuation_before_cutting_digits() {
+    // `3001 53 0 0 61 4` then `3119` on the next line: seven cells, not 300/1/53/…
+    let c = check(
+        &fixture("huaian-2024.wrap-total.txt"),
+        "huaian-2024.wrap-total.txt",
+    );
+    assert_eq!(c.report.table3, huaian().report.table3);
+    assert_eq!(c.stats.read, 190, "{:#?}", c.findings);
+    assert!(errors(&c).is_empty(), "{:#?}", errors(&c));
+    assert!(
+        !c.findings.iter().any(|f| f.message.contains("连写")),
+        "{:#?}",
+        c.findings
+    );
+
+    // The same report through LibreOffice and `pdftotext -layout`, with 1288 planted as 1289:
+    // rows wrap after two to six cells, and the planted error is found where it is.
+    let c = check(
+        &fixture("huaian-2024.disclosed1289.pdftotext.txt"),
+        "huaian-2024.disclosed1289.pdftotext.txt",
+    );
+    let mut want = huaian().report.table3;
+    let cell = (
+        Table3Row::Outcome(Outcome::Disclosed),
+        Table3Col::Requester(RequesterKind::NaturalPerson),
+    );
+    want.set(cell.0, cell.1, Some(1289));
+    assert_eq!(c.report.table3, want);
+    let mut found: Vec<(&str, Option<&str>, Option<&str>)> = errors(&c)
+        .iter()
+        .map(|f| (f.relation.id(), f.row.as_deref(), f.column.as_deref()))
+        .collect();
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        [
+            ("T3-ROW", Some("disclosed"), Some("total")),
+            ("T3-SUM", Some("total"), Some("natural_person"))
+        ],
+        "{:#?}",
+        c.findings
+    );
+    assert!(!c.findings.iter().any(|f| f.message.contains("连写")));
+
+    // 平潭 2023 through LibreOffice: a long label pushes the last cells onto the next line.
+    let c = check(
+        &fixture("pingtan-2023.soffice.pdftotext.txt"),
+        "pingtan-2023.soffice.pdftotext.txt",
+    );
+    assert_eq!(c.stats.read, 190, "{:#?}", c.findings);
+    assert!(errors(&c).is_empty(), "{:#?}", errors(&c));
+    assert_eq!(
+        c.report.table3.get(
+            Table3Row::Outcome(Outcome::PartlyDisclosed),
+            Table3Col::Total
+        ),
+        Some(20)
+    );
+    assert_eq!(
+        c.report.table3.get(
+            Table3Row::Outcome(Outcome::OtherNoClarification),
+            Table3Col::Total
+        ),
+        Some(1)
+    );
+}
