@@ -5,7 +5,7 @@
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use gongkai_core::RequesterKind;
-use gongkai_core::report::{Finding, Severity, Table3Col, Table3Row};
+use gongkai_core::report::{Finding, Relation, Severity, Table3Col, Table3Row};
 use gongkai_core::request::Outcome;
 use gongkai_docs::parse::{Checked, SourceKind, check_file};
 
@@ -106,4 +106,49 @@ fn rows_wrapped_onto_the_next_line_take_their_continuation_before_cutting_digits
         ),
         Some(1)
     );
+}
+
+#[test]
+fn html_rows_of_blank_cells_are_blank_rows_and_do_not_hide_a_broken_sum() {
+    // Zeros published as `&nbsp;`, two rows entirely so; 1288 planted as 1289 with its row total
+    // 1363, so only the column sums (T3-SUM) can catch it.
+    let planted = fixture("huaian-2024.nbsp-zeros.disclosed1289.html");
+    let c = check(&planted, "huaian-2024.nbsp-zeros.disclosed1289.html");
+    assert_eq!(c.stats.read, 190, "{:#?}", c.findings);
+    assert!(
+        !c.findings.iter().any(|f| f.relation == Relation::SUnread),
+        "{:#?}",
+        c.findings
+    );
+    for row in ["not_processed.publication", "not_processed.excessive"] {
+        let blank: Vec<&Finding> = c
+            .findings
+            .iter()
+            .filter(|f| f.row.as_deref() == Some(row) && f.relation == Relation::SBlankCell)
+            .collect();
+        assert_eq!(blank.len(), 1, "one finding for a blank row: {blank:#?}");
+        assert!(blank[0].message.contains("整行空白"), "{blank:#?}");
+    }
+    let mut found: Vec<(&str, Option<&str>)> = errors(&c)
+        .iter()
+        .map(|f| (f.relation.id(), f.column.as_deref()))
+        .collect();
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        [
+            ("T3-SUM", Some("natural_person")),
+            ("T3-SUM", Some("total"))
+        ],
+        "{:#?}",
+        c.findings
+    );
+    // As published (1288, 1362): blank cells are warnings, nothing is an error.
+    let published = String::from_utf8(planted)
+        .unwrap()
+        .replace("<td>1289</td>", "<td>1288</td>")
+        .replace("<td>1363</td>", "<td>1362</td>");
+    let c = check(published.as_bytes(), "huaian-2024.nbsp-zeros.html");
+    assert_eq!(c.report.table3, huaian().report.table3);
+    assert!(errors(&c).is_empty(), "{:#?}", errors(&c));
 }

@@ -943,7 +943,11 @@ fn read_table3(
             head_cells.extend(more);
             taken = used;
         }
-        if has_cells(&head_cells) {
+        // A table row whose every cell is empty (`&nbsp;`, `/`) is a row of blank cells, not a
+        // label waiting for its numbers elsewhere.
+        let blank_row =
+            structured && head_cells.len() >= 7 && head_cells.iter().all(|c| *c == Cell::Blank);
+        if has_cells(&head_cells) || blank_row {
             own.push(Some(RowSource {
                 spaced: !structured
                     && head_cells
@@ -1112,6 +1116,21 @@ fn read_table3(
             });
         }
         let parts: i64 = reading.cells[..6].iter().flatten().sum();
+        let all_blank = reading.blank.iter().all(|b| *b);
+        if all_blank {
+            r.findings.push(Finding {
+                row: Some(target.key().to_owned()),
+                ..finding(
+                    Relation::SBlankCell,
+                    Severity::Warning,
+                    format!(
+                        "表三“{}”行整行空白，各列按0计；无数据也应填写0",
+                        target.full_label()
+                    ),
+                    Some(location.clone()),
+                )
+            });
+        }
         for (k, col) in Table3Col::ALL.iter().enumerate() {
             let mut value = reading.cells[k];
             if value.is_none() {
@@ -1133,16 +1152,18 @@ fn read_table3(
                         col.label()
                     )
                 };
-                r.findings.push(Finding {
-                    row: Some(target.key().to_owned()),
-                    column: Some(col.key().to_owned()),
-                    ..finding(
-                        Relation::SBlankCell,
-                        Severity::Warning,
-                        message,
-                        Some(location.clone()),
-                    )
-                });
+                if !all_blank {
+                    r.findings.push(Finding {
+                        row: Some(target.key().to_owned()),
+                        column: Some(col.key().to_owned()),
+                        ..finding(
+                            Relation::SBlankCell,
+                            Severity::Warning,
+                            message,
+                            Some(location.clone()),
+                        )
+                    });
+                }
                 if value.is_some() {
                     r.stats.read += 1;
                 } else {
