@@ -67,6 +67,24 @@ fn classify(piece: &str) -> Cell {
     {
         return Cell::Blank;
     }
+    // Letters OCR puts for digits (`6l`, `3OO1`, a lone `O`): read as the digits they stand for;
+    // `raw` keeps them, and the reader names every such cell (see [`ocr_letters`]).
+    let folded = if folded.chars().any(is_ocr_letter)
+        && folded
+            .chars()
+            .all(|c| c.is_ascii_digit() || is_ocr_letter(c))
+    {
+        folded
+            .chars()
+            .map(|c| match c {
+                'l' | 'I' => '1',
+                'O' | 'o' => '0',
+                c => c,
+            })
+            .collect()
+    } else {
+        folded
+    };
     let (number, scale) = if let Some(n) = folded.strip_suffix("万元") {
         (n, None)
     } else if let Some(n) = folded.strip_suffix('元') {
@@ -93,6 +111,21 @@ fn classify(piece: &str) -> Cell {
     Cell::Number {
         value,
         raw: t.to_owned(),
+    }
+}
+
+/// A letter that OCR reads for a digit: `l`/`I` for 1, `O`/`o` for 0.
+fn is_ocr_letter(c: char) -> bool {
+    matches!(c, 'l' | 'I' | 'O' | 'o')
+}
+
+/// Whether a number cell was written with letters for digits (`6l` read as 61).
+pub fn ocr_letters(cell: &Cell) -> Option<(&str, &str)> {
+    match cell {
+        Cell::Number { value, raw } if raw.chars().any(is_ocr_letter) => {
+            Some((raw.as_str(), value.as_str()))
+        }
+        _ => None,
     }
 }
 

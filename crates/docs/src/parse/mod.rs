@@ -882,6 +882,26 @@ fn pieces_of(src: &RowSource) -> Result<Vec<Piece>, String> {
         .collect()
 }
 
+/// The cells written with letters for digits (`6l`): which of `columns` each is when the cells
+/// map one to one onto the columns (no glued digits to cut), as written, and as read.
+fn ocr_cells<C: Copy>(cells: &[Cell], columns: &[C]) -> Vec<(Option<C>, String, String)> {
+    let values: Vec<&Cell> = cells.iter().filter(|c| **c != Cell::Text).collect();
+    let one_to_one = values.len() == columns.len();
+    values
+        .iter()
+        .enumerate()
+        .filter_map(|(k, c)| {
+            cells::ocr_letters(c).map(|(raw, value)| {
+                (
+                    columns.get(k).copied().filter(|_| one_to_one),
+                    raw.to_owned(),
+                    value.to_owned(),
+                )
+            })
+        })
+        .collect()
+}
+
 fn has_cells(cells: &[Cell]) -> bool {
     cells.iter().any(|c| matches!(c, Cell::Number { .. }))
 }
@@ -1035,6 +1055,8 @@ fn read_table3(
     let mut rows: Vec<(Table3Row, Vec<Candidate>, usize)> = Vec::new();
     // Rows whose numbers were separated by spaces (a short row is missing cells, not gluing them).
     let mut spaced: Vec<bool> = Vec::new();
+    // Cells written with letters for digits, per row: (column when known, as written, read as).
+    let mut ocr: Vec<Vec<(Option<Table3Col>, String, String)>> = Vec::new();
     for (l, src) in labels.iter().zip(&own) {
         let target = l.target();
         lines.insert(target.key(), r.loc.at(l.start));
@@ -1066,6 +1088,7 @@ fn read_table3(
                 Ok(c) if !c.is_empty() => {
                     rows.push((target, c, src.at));
                     spaced.push(src.spaced);
+                    ocr.push(ocr_cells(&src.cells, &Table3Col::ALL));
                     continue;
                 }
                 Ok(_) => "数字无法拆分为7格".to_owned(),
@@ -1086,20 +1109,52 @@ fn read_table3(
         });
     }
     let readings3 = solve_table3(&rows);
-    for (((target, _, at), reading), spaced) in rows.iter().zip(readings3).zip(spaced) {
+    for ((((target, _, at), mut reading), spaced), ocr) in
+        rows.iter().zip(readings3).zip(spaced).zip(ocr)
+    {
         let location = r.loc.at(*at);
+        if !ocr.is_empty() {
+            let cells: Vec<String> = ocr
+                .iter()
+                .map(|(col, raw, value)| match col {
+                    Some(col) => format!("“{}”列“{raw}”读作{value}", col.label()),
+                    None => format!("“{raw}”读作{value}"),
+                })
+                .collect();
+            let column = match ocr.as_slice() {
+                [(Some(col), _, _)] => Some(col.key().to_owned()),
+                _ => None,
+            };
+            r.findings.push(Finding {
+                row: Some(target.key().to_owned()),
+                column,
+                ..finding(
+                    Relation::SAmbiguous,
+                    Severity::Warning,
+                    format!(
+                        "表三“{}”行的数字中混有形似数字的字母（l、I、O、o，多为识别或录入错误）：{}；请核对并改用数字",
+                        target.full_label(),
+                        cells.join("，")
+                    ),
+                    Some(location.clone()),
+                )
+            });
+        }
         if !reading.alternatives.is_empty() {
+            // No cell of an ambiguous row is given as read: the cells its readings happen to share
+            // are not evidence (a wrapped or damaged row's readings can all be wrong alike).
+            reading.cells.iter_mut().for_each(|c| *c = None);
             let alts = readings_text(&reading.alternatives);
             let message = if spaced {
                 format!(
-                    "表三“{}”行以空格分开的数不足7个，其中若有数字连写，有{}种拆法都说得通（如 {}），无法确定的格未读取；请核对这一行是否缺格或换行",
+                    "表三“{}”行以空格分开的数不足7个，其中若有数字连写，有{}种拆法都说得通（如 {}），这一行未读取；请核对这一行是否缺格或换行",
                     target.full_label(),
                     reading.count,
                     alts.join("；")
                 )
             } else {
                 format!(
-                    "表三“{}”行的数字连写在一起，有{}种拆法都说得通（如 {}），无法确定的格未读取；请用分隔清楚的表格公布",
+                    "表三“{}”行的数字连写在一起，有{}种拆法都说得通（如 {}），这一行未读取；请用分隔清楚的表格公布",
                     target.full_label(),
                     reading.count,
                     alts.join("；")
@@ -1371,6 +1426,25 @@ fn read_table2(
         let location = r.loc.at(r.norm.original(*s));
         let cells = read_lines(&region.split('\n').collect::<Vec<_>>(), r.bars, false);
         let structured = region.contains('|') || region.contains('\t');
+        let ocr = ocr_cells(&cells, &[(); 0]);
+        if !ocr.is_empty() {
+            let what: Vec<String> = ocr
+                .iter()
+                .map(|(_, raw, value)| format!("“{raw}”读作{value}"))
+                .collect();
+            r.findings.push(Finding {
+                row: Some((*key).to_owned()),
+                ..finding(
+                    Relation::SAmbiguous,
+                    Severity::Warning,
+                    format!(
+                        "表二“{key}”一行的数字中混有形似数字的字母（l、I、O、o）：{}；请核对并改用数字",
+                        what.join("，")
+                    ),
+                    Some(location.clone()),
+                )
+            });
+        }
         let values = if *key == "fees" {
             fit(cells, 1)
         } else {
@@ -1482,6 +1556,7 @@ fn table2_row(
                 Some(location.to_owned()),
             )
         });
+        return vec![None; n];
     }
     reading
         .cells
@@ -1586,6 +1661,7 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
     // One block: the statutory order, whatever order the header words came out in.
     let single = blocks.len() == 1;
     let mut unplaced = 0;
+    let mut ambiguous: Vec<CaseKind> = Vec::new();
     for (kinds, chunk, at) in &blocks {
         let kinds: Vec<CaseKind> = if single {
             CaseKind::ALL.to_vec()
@@ -1594,6 +1670,32 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
         };
         let cells = read_lines(&chunk.split('\n').collect::<Vec<_>>(), r.bars, false);
         let structured = chunk.contains('|') || chunk.contains('\t');
+        let columns: Vec<String> = kinds
+            .iter()
+            .flat_map(|k| {
+                ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+                    .map(|c| format!("“{}”栏“{c}”", k.label()))
+            })
+            .collect();
+        let ocr = ocr_cells(&cells, &(0..columns.len()).collect::<Vec<usize>>());
+        if !ocr.is_empty() {
+            let what: Vec<String> = ocr
+                .iter()
+                .map(|(col, raw, value)| match col {
+                    Some(k) => format!("{}“{raw}”读作{value}", columns[*k]),
+                    None => format!("“{raw}”读作{value}"),
+                })
+                .collect();
+            r.findings.push(finding(
+                Relation::SAmbiguous,
+                Severity::Warning,
+                format!(
+                    "表四的数字中混有形似数字的字母（l、I、O、o）：{}；请核对并改用数字",
+                    what.join("，")
+                ),
+                Some(r.loc.at(*at)),
+            ));
+        }
         let src = RowSource {
             cells,
             structured,
@@ -1635,7 +1737,7 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
                 Relation::SAmbiguous,
                 Severity::Warning,
                 format!(
-                    "表四的数字连写在一起，有{}种拆法都说得通（如 {}），无法确定的格未读取；请用分隔清楚的表格公布",
+                    "表四的数字连写在一起，有{}种拆法都说得通（如 {}），拆法不定的栏未读取；请用分隔清楚的表格公布",
                     reading.count,
                     alts.join("；")
                 ),
@@ -1644,6 +1746,11 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
         }
         for (g, kind) in kinds.iter().enumerate() {
             let c = &reading.cells[g * 5..g * 5 + 5];
+            if c.iter().any(Option::is_none) {
+                // An ambiguous group is unread as a whole, like an ambiguous row of table 三.
+                ambiguous.push(*kind);
+                continue;
+            }
             let tally = t.group_mut(*kind);
             if tally.total.is_some() || tally.upheld.is_some() {
                 // Two blocks under one header: neither can be trusted.
@@ -1673,7 +1780,9 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
     }
     for kind in CaseKind::ALL {
         let cells = t.group(kind).cells();
-        if cells.iter().all(Option::is_none) {
+        if ambiguous.contains(&kind) && cells.iter().all(Option::is_none) {
+            r.stats.ambiguous += 5;
+        } else if cells.iter().all(Option::is_none) {
             r.stats.unread += 5;
             if unplaced == 0 {
                 r.findings.push(finding(

@@ -531,3 +531,72 @@ fn a_wrapped_row_takes_the_numbers_on_the_next_line() {
     assert_eq!(row(Table3Row::Received), [3001, 53, 0, 0, 61, 4, 3119]);
     assert_eq!(row(Table3Row::CarriedIn), [34, 0, 0, 0, 0, 0, 34]);
 }
+
+#[test]
+fn an_ambiguous_row_gives_no_cell_as_read() {
+    // 447 7 0 0 0 0 with its 总计 lost: cut into seven cells every reading is wrong, and the cells
+    // the readings share (research 7, total 0) are no more read than the others.
+    let text = table3_text(
+        &[
+            (
+                "一、本年新收政府信息公开申请数量",
+                ["3001", "53", "0", "0", "61", "4", "3119"],
+            ),
+            (
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                ["447", "7", "0", "0", "0", "0", ""],
+            ),
+        ],
+        "   ",
+    );
+    let p = parse_text(&text, "x.txt").unwrap();
+    let row = Table3Row::Outcome(Outcome::PartlyDisclosed);
+    let cells: Vec<Option<i64>> = Table3Col::ALL
+        .iter()
+        .map(|c| p.report.table3.get(row, *c))
+        .collect();
+    assert_eq!(cells, [None; 7]);
+    assert!(
+        p.findings.iter().any(|f| f.relation == Relation::SAmbiguous
+            && f.row.as_deref() == Some(row.key())
+            && f.message.contains("这一行未读取")),
+        "{:#?}",
+        p.findings
+    );
+    assert_eq!(p.stats.ambiguous, 7);
+}
+
+#[test]
+fn letters_for_digits_are_read_as_digits_and_each_cell_is_named() {
+    // `6l` is 61 and a lone `O` is 0 — never 6 with the letter dropped.
+    for sep in ["    ", " | "] {
+        let text = table3_text(
+            &[
+                (
+                    "一、本年新收政府信息公开申请数量",
+                    ["3001", "53", "0", "O", "6l", "4", "3119"],
+                ),
+                ("二、上年结转政府信息公开申请数量", ["0"; 7]),
+            ],
+            sep,
+        );
+        let p = parse_text(&text, "x.txt").unwrap();
+        let row = |r| Table3Col::ALL.map(|c| p.report.table3.get(r, c).unwrap_or(-9));
+        assert_eq!(
+            row(Table3Row::Received),
+            [3001, 53, 0, 0, 61, 4, 3119],
+            "{sep:?}"
+        );
+        let ocr: Vec<&Finding> = p
+            .findings
+            .iter()
+            .filter(|f| f.row.as_deref() == Some("received") && f.relation == Relation::SAmbiguous)
+            .collect();
+        assert_eq!(ocr.len(), 1, "{sep:?}: {:#?}", p.findings);
+        let m = &ocr[0].message;
+        assert!(
+            m.contains("“社会公益组织”列“O”读作0") && m.contains("“法律服务机构”列“6l”读作61"),
+            "{m}"
+        );
+    }
+}
