@@ -154,6 +154,10 @@ static TITLE: LazyLock<Regex> = LazyLock::new(|| {
 static YEAR_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:统计|期限|周期|期间)[^。]{0,12}?((?:20)\d{2})年1月1日").expect("valid pattern")
 });
+/// A stated statistics period: "自2024年1月1日起至2024年12月31日".
+static PERIOD_SPAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"自((?:19|20)\d{2})年1月1日起?至((?:19|20)\d{2})年12月31日").expect("valid pattern")
+});
 static YEAR_ANY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(20\d{2})年度?政府信息公开").expect("valid pattern"));
 static AGENCY_BODY: LazyLock<Regex> = LazyLock::new(|| {
@@ -521,6 +525,33 @@ fn read_text(text: &str, name: &str, options: Options, pdf: bool) -> Result<Pars
             "找不到报告年度（标题、统计期限中都没有）；已按表格检查，与年度有关的检查从略。可用 --year 指定".into(),
             None,
         ));
+    }
+    // The statistics period stated before section 一 (section 一 itself is checked with the
+    // report): a title's year it contradicts is wrong in one place or the other.
+    if let Some(title_year) = title_year {
+        let preamble_end = headings
+            .iter()
+            .flatten()
+            .map(|h| h.0)
+            .filter(|s| *s > 0)
+            .min()
+            .unwrap_or(0);
+        let preamble = &n[..floor_boundary(&n, preamble_end)];
+        if let Some(c) = PERIOD_SPAN.captures_iter(preamble).find(|c| {
+            c[1].parse::<i32>().ok() != Some(title_year)
+                || c[2].parse::<i32>().ok() != Some(title_year)
+        }) {
+            let at = r.loc.at(r.norm.original(c.get(0).map_or(0, |m| m.start())));
+            r.findings.push(finding(
+                Relation::TxPeriod,
+                Severity::Error,
+                format!(
+                    "标题为{title_year}年度报告，但统计期限写为“{}”；统计期应为{title_year}年1月1日至12月31日，请更正标题或统计期限",
+                    &c[0]
+                ),
+                Some(at),
+            ));
+        }
     }
     let agency_name = title_agency
         .or_else(|| {

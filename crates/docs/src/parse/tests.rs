@@ -600,3 +600,40 @@ fn letters_for_digits_are_read_as_digits_and_each_cell_is_named() {
         );
     }
 }
+
+#[test]
+fn a_title_year_the_statistics_period_contradicts_is_an_error() {
+    let text = table3_text(
+        &[
+            ("一、本年新收政府信息公开申请数量", ["0"; 7]),
+            ("二、上年结转政府信息公开申请数量", ["0"; 7]),
+        ],
+        " | ",
+    );
+    let with_period = |year: &str| {
+        text.replacen(
+            "年度报告\n",
+            &format!(
+                "年度报告\n本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。\n"
+            ),
+            1,
+        )
+    };
+    let periods = |t: &str| -> Vec<Finding> {
+        check_file(t.as_bytes(), SourceKind::Text, "x.txt", None)
+            .unwrap()
+            .findings
+            .into_iter()
+            .filter(|f| f.relation == Relation::TxPeriod)
+            .collect()
+    };
+    let wrong = periods(&with_period("2024"));
+    assert_eq!(wrong.len(), 1, "{wrong:#?}");
+    assert_eq!(wrong[0].severity, Severity::Error);
+    assert!(
+        wrong[0].message.contains("2023") && wrong[0].message.contains("自2024年1月1日"),
+        "{wrong:#?}"
+    );
+    assert_eq!(wrong[0].location.as_deref(), Some("第2行"));
+    assert!(periods(&with_period("2023")).is_empty());
+}
