@@ -152,3 +152,37 @@ fn html_rows_of_blank_cells_are_blank_rows_and_do_not_hide_a_broken_sum() {
     assert_eq!(c.report.table3, huaian().report.table3);
     assert!(errors(&c).is_empty(), "{:#?}", errors(&c));
 }
+
+#[test]
+fn a_total_column_cut_to_its_first_digit_is_one_finding_not_a_dozen_wrong_rows() {
+    // The 淮安 tables as an HTML page printed to PDF by LibreOffice: the 总计 column runs off the
+    // page, and `pdftotext` keeps only its first digit (3119 → 3).
+    let c = check(
+        &fixture("huaian-2024.total-clipped.pdftotext.txt"),
+        "huaian-2024.total-clipped.pdftotext.txt",
+    );
+    assert!(errors(&c).is_empty(), "{:#?}", errors(&c));
+    let cut: Vec<&Finding> = c
+        .findings
+        .iter()
+        .filter(|f| f.relation == Relation::SUnread && f.message.contains("截断"))
+        .collect();
+    assert_eq!(cut.len(), 2, "table 三 once, table 四 once: {cut:#?}");
+    assert!(cut[0].message.contains("表三“总计”列"), "{cut:#?}");
+    let published = huaian().report.table3;
+    for row in Table3Row::ALL {
+        for col in Table3Col::ALL {
+            let got = c.report.table3.get(row, col);
+            let want = published.get(row, col);
+            if col == Table3Col::Total && want.is_some_and(|v| v >= 10) {
+                assert_eq!(got, None, "{} cut off: unread", row.key());
+            } else {
+                assert_eq!(got, want, "{} {}", row.key(), col.key());
+            }
+        }
+    }
+    assert_eq!(c.report.table4.litigation_after_reconsideration.total, None);
+    assert_eq!(c.report.table4.reconsideration.total, Some(351));
+    assert_eq!(c.stats.read + c.stats.ambiguous + c.stats.unread, 190);
+    assert_eq!(c.stats.unread, 16);
+}

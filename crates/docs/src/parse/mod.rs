@@ -364,6 +364,8 @@ struct Reader<'a> {
     findings: Vec<Finding>,
     loc: Locator<'a>,
     stats: ReadStats,
+    /// Table 三's 总计 column was found cut to its first digit (see [`clipped_total_column`]).
+    clipped_total: bool,
 }
 
 impl Reader<'_> {
@@ -416,6 +418,7 @@ fn read_text(text: &str, name: &str, options: Options, pdf: bool) -> Result<Pars
         findings: Vec::new(),
         loc: Locator { text, pdf },
         stats: ReadStats::default(),
+        clipped_total: false,
     };
     let n = r.norm.text.clone();
 
@@ -1294,7 +1297,71 @@ fn read_table3(
             });
         }
     }
+    clipped_total_column(r, &mut table, &lines);
     (table, format_2019, lines)
+}
+
+/// The first digit of a number.
+fn leading_digit(v: i64) -> i64 {
+    let mut v = v.abs();
+    while v >= 10 {
+        v /= 10;
+    }
+    v
+}
+
+/// A 总计 column cut off at the page's edge (a PDF laid out wider than its page, a converter):
+/// every 总计 is one digit, and where the row's cells add up to two digits or more the 总计 is
+/// just the first digit of their sum (3119 → 3). That is one fault of the copy, not a dozen
+/// wrong rows: said once, and those 总计 cells are left unread.
+fn clipped_total_column(
+    r: &mut Reader<'_>,
+    table: &mut Table3,
+    lines: &HashMap<&'static str, String>,
+) {
+    let mut big: Vec<(Table3Row, i64, i64)> = Vec::new();
+    for row in Table3Row::ALL {
+        let cells = Table3Col::ALL.map(|c| table.get(row, c));
+        let (Some(parts), Some(total)) =
+            (cells[..6].iter().copied().sum::<Option<i64>>(), cells[6])
+        else {
+            continue;
+        };
+        if !(0..10).contains(&total) {
+            return;
+        }
+        if parts >= 10 {
+            big.push((row, parts, total));
+        }
+    }
+    let first_digit = big
+        .iter()
+        .filter(|(_, parts, total)| leading_digit(*parts) == *total)
+        .count();
+    if big.len() < 3 || first_digit * 5 < big.len() * 4 {
+        return;
+    }
+    for (row, _, _) in &big {
+        table.set(*row, Table3Col::Total, None);
+    }
+    r.stats.read -= big.len();
+    r.stats.unread += big.len();
+    r.clipped_total = true;
+    let (row, parts, total) = big[0];
+    r.findings.push(Finding {
+        column: Some(Table3Col::Total.key().to_owned()),
+        ..finding(
+            Relation::SUnread,
+            Severity::Warning,
+            format!(
+                "表三“总计”列似乎被截断：各行总计都只有一位数字，{}行的六类申请人之和在10以上，其中{first_digit}行的总计恰为和的首位数字（如“{}”行之和为{parts}，总计为{total}）；多为PDF版面超出页边或转换时截去了该列。这{}格总计未读取，不据以判断对错；请检查原件",
+                big.len(),
+                row.full_label(),
+                big.len()
+            ),
+            lines.get(row.key()).cloned(),
+        )
+    });
 }
 
 /// Chooses one reading per row so that the most column relations (T3-SUM, T3-ID) hold; rows whose
@@ -1809,6 +1876,33 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
             ));
         }
     }
+    // Table 三's 总计 column was cut to its first digit: table 四's last column with it.
+    let mut clipped = 0;
+    if r.clipped_total {
+        for kind in CaseKind::ALL {
+            let g = t.group_mut(kind);
+            let parts: Option<i64> = [g.upheld, g.corrected, g.other, g.pending]
+                .iter()
+                .copied()
+                .sum();
+            if let (Some(parts), Some(total)) = (parts, g.total)
+                && parts >= 10
+                && total == leading_digit(parts)
+            {
+                g.total = None;
+                clipped += 1;
+                r.findings.push(finding(
+                    Relation::SUnread,
+                    Severity::Warning,
+                    format!(
+                        "表四“{}”一栏的总计似乎同样被截断（各项之和为{parts}，总计只剩{total}），未读取；请检查原件",
+                        kind.label()
+                    ),
+                    Some(location.clone()),
+                ));
+            }
+        }
+    }
     for kind in CaseKind::ALL {
         let cells = t.group(kind).cells();
         if ambiguous.contains(&kind) && cells.iter().all(Option::is_none) {
@@ -1829,6 +1923,9 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
             r.stats.ambiguous += 5 - read;
         }
     }
+    // Cut-off cells are unread, not ambiguous.
+    r.stats.ambiguous -= clipped;
+    r.stats.unread += clipped;
     t
 }
 
