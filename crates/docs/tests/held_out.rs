@@ -186,3 +186,33 @@ fn a_total_column_cut_to_its_first_digit_is_one_finding_not_a_dozen_wrong_rows()
     assert_eq!(c.stats.read + c.stats.ambiguous + c.stats.unread, 190);
     assert_eq!(c.stats.unread, 16);
 }
+
+#[test]
+fn labels_set_before_the_corner_row_by_plain_pdftotext_are_not_reported_missing() {
+    let c = check(
+        &fixture("hongze-2023.plain-pdftotext.txt"),
+        "hongze-2023.plain-pdftotext.txt",
+    );
+    let missing: Vec<&Finding> = c
+        .findings
+        .iter()
+        .filter(|f| f.relation == Relation::SLabel && f.severity == Severity::Error)
+        .collect();
+    assert!(missing.is_empty(), "{missing:#?}");
+    // The rows whose numbers cannot be placed are said to be unread, not guessed.
+    let unread = c
+        .findings
+        .iter()
+        .find(|f| f.relation == Relation::SUnread && f.message.contains("标签与数字分开"))
+        .unwrap();
+    assert!(unread.message.contains("二、上年结转政府信息公开申请数量"));
+    // What the published PDF deserves (see realdata.rs) is still found.
+    let mut found: Vec<&str> = errors(&c).iter().map(|f| f.relation.id()).collect();
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        ["T4-SUM", "T4-SUM", "TX-PERIOD"],
+        "{:#?}",
+        c.findings
+    );
+}

@@ -468,7 +468,7 @@ fn read_text(text: &str, name: &str, options: Options, pdf: bool) -> Result<Pars
                 .find(|v| *v > t3_v0)
         })
         .unwrap_or(r.view.chars.len());
-    let labels = find_labels(&r, t3_v0, t3_v1);
+    let labels = find_labels(&r, v_from.min(t3_v0), t3_v0, t3_v1);
     let found_sections = headings.iter().filter(|h| h.is_some()).count();
     if found_sections < 2 && labels.len() < 5 {
         return Err(ParseError::NotAReport(
@@ -771,8 +771,15 @@ fn row_label(row: Table3Row) -> &'static str {
     clippy::many_single_char_names,
     reason = "view offsets and edit budgets"
 )]
-fn find_labels(r: &Reader<'_>, v0: usize, v1: usize) -> Vec<Label> {
+fn find_labels(r: &Reader<'_>, before: usize, v0: usize, v1: usize) -> Vec<Label> {
     let mut out: Vec<Label> = Vec::new();
+    // Where to look: the table from its corner row on, then — for a label not found there — the
+    // stretch between section 三's heading and the corner row (text extracted column by column
+    // can put the corner row after rows that follow it).
+    let mut ranges = vec![(v0, v1)];
+    if before < v0 {
+        ranges.push((before, v0));
+    }
     for row in Table3Row::ALL {
         let label = row_label(row);
         let number = label
@@ -782,39 +789,45 @@ fn find_labels(r: &Reader<'_>, v0: usize, v1: usize) -> Vec<Label> {
             .filter(|_| label.as_bytes().get(1) == Some(&b'.'));
         let pat = fuzzy::pattern(label);
         let k = fuzzy::budget(pat.len());
-        let mut from = v0;
-        let found = loop {
-            let Some(m) = fuzzy::find(&r.view, &pat, from, v1, k) else {
-                break None;
-            };
-            let at = r.view_at(m.start);
-            let item = item_number_before(r.original, at);
-            // Short labels ("3.其他", "2.重复申请") count only with their own number.
-            let numbered_ok = match number {
-                Some(n) if pat.len() <= 4 => item.is_some_and(|(x, _)| x == n),
-                _ => true,
-            };
-            // "其他" inside "其他法律…"/"其他处理" is not the row "3.其他".
-            let whole = !(pat.len() <= 2
-                && r.view
-                    .chars
-                    .get(m.end)
-                    .is_some_and(|c| matches!(c, '法' | '处' | '结' | '组')));
-            if numbered_ok && whole {
-                let start = match (number, item) {
-                    (Some(n), Some((x, off))) if x == n => off,
-                    _ => at,
-                };
-                break Some(Label {
-                    row: Some(row),
-                    v: (m.start, m.end),
-                    start,
-                    end: r.view_end(m.end),
-                    drift: m.drift,
-                });
-            }
-            from = m.start + 1;
-        };
+        // The closest match of the ranges (the table's own on a tie).
+        let found = ranges
+            .iter()
+            .filter_map(|&(v0, v1)| {
+                let mut from = v0;
+                loop {
+                    let Some(m) = fuzzy::find(&r.view, &pat, from, v1, k) else {
+                        break None;
+                    };
+                    let at = r.view_at(m.start);
+                    let item = item_number_before(r.original, at);
+                    // Short labels ("3.其他", "2.重复申请") count only with their own number.
+                    let numbered_ok = match number {
+                        Some(n) if pat.len() <= 4 => item.is_some_and(|(x, _)| x == n),
+                        _ => true,
+                    };
+                    // "其他" inside "其他法律…"/"其他处理" is not the row "3.其他".
+                    let whole = !(pat.len() <= 2
+                        && r.view
+                            .chars
+                            .get(m.end)
+                            .is_some_and(|c| matches!(c, '法' | '处' | '结' | '组')));
+                    if numbered_ok && whole {
+                        let start = match (number, item) {
+                            (Some(n), Some((x, off))) if x == n => off,
+                            _ => at,
+                        };
+                        break Some(Label {
+                            row: Some(row),
+                            v: (m.start, m.end),
+                            start,
+                            end: r.view_end(m.end),
+                            drift: m.drift,
+                        });
+                    }
+                    from = m.start + 1;
+                }
+            })
+            .min_by_key(|l| l.drift);
         if let Some(mut l) = found {
             if row == Table3Row::Outcome(Outcome::PartlyDisclosed) {
                 // Take in the parenthesis (区分处理的，只计这一情形，不计其他情形) when present.
