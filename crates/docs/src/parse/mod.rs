@@ -5,6 +5,12 @@
 //! The reader is label-driven: it finds each row label of table 三 in order (in normalised text,
 //! so labels broken over lines, full-width forms, Traditional characters and injected pinyin still
 //! match), then reads the cells between that label and the next in whatever layout they come.
+//!
+//! What it cannot be sure of it does not claim: a row whose digits admit several readings is left
+//! unread with the readings named; letters OCR puts for digits (`6l`) are read as digits and named;
+//! a 总计 column cut off at the page's edge is said once and left unread. What layout breaks it
+//! mends from the evidence: a row wrapped onto the next line takes that line's numbers before any
+//! digit is cut, and a table row of blank cells is a row of blanks, not a label without numbers.
 
 mod cells;
 mod decode;
@@ -1378,7 +1384,7 @@ fn clipped_total_column(
 }
 
 /// Chooses one reading per row so that the most column relations (T3-SUM, T3-ID) hold; rows whose
-/// best readings still differ keep only the cells they agree on.
+/// best readings still differ come back with their alternatives (and are then left unread).
 fn solve_table3(rows: &[(Table3Row, Vec<Candidate>, usize)]) -> Vec<Reading> {
     let multi: Vec<usize> = (0..rows.len()).filter(|i| rows[*i].1.len() > 1).collect();
     let combos = multi
