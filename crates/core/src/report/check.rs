@@ -302,14 +302,55 @@ fn t3_identity(r: &AnnualReport, out: &mut Vec<Finding>) {
     }
 }
 
+/// A sum with unread terms that can only add (counts are never negative): the terms read and how
+/// many are missing, when the terms read already exceed `total` — the relation fails whatever the
+/// missing terms are.
+fn exceeded(terms: &[Option<i64>], total: i64) -> Option<(i64, usize)> {
+    let missing = terms.iter().filter(|t| t.is_none()).count();
+    let read: Vec<i64> = terms.iter().flatten().copied().collect();
+    let sum: i64 = read.iter().sum();
+    (missing > 0 && !read.is_empty() && read.iter().all(|v| *v >= 0) && sum > total)
+        .then_some((sum, missing))
+}
+
+/// A finding for a sum already exceeded by its read terms: no expected value, only the bound.
+fn exceeded_finding(
+    relation: Relation,
+    row: &str,
+    column: &str,
+    total: i64,
+    message: String,
+) -> Finding {
+    Finding {
+        expected: None,
+        ..cell_finding(relation, row, column, 0, total, message)
+    }
+}
+
 fn t3_sum(r: &AnnualReport, out: &mut Vec<Finding>) {
     let t = &r.table3;
     for col in Table3Col::ALL {
-        let leaves: Option<i64> = crate::request::Outcome::ALL
+        let terms: Vec<Option<i64>> = crate::request::Outcome::ALL
             .iter()
             .map(|o| t.get(Table3Row::Outcome(*o), col))
-            .sum();
-        let (Some(sum), Some(total)) = (leaves, t.get(Table3Row::Total, col)) else {
+            .collect();
+        let leaves: Option<i64> = terms.iter().copied().sum();
+        let Some(total) = t.get(Table3Row::Total, col) else {
+            continue;
+        };
+        let Some(sum) = leaves else {
+            if let Some((sum, missing)) = exceeded(&terms, total) {
+                out.push(exceeded_finding(
+                    Relation::T3Sum,
+                    Table3Row::Total.key(),
+                    col.key(),
+                    total,
+                    format!(
+                        "“{}”列：（一）至（六）已读出的分项之和已达{sum}件（另有{missing}项未读出，只会更多），超过（七）总计填写的{total}件；请更正总计或分项",
+                        col.label()
+                    ),
+                ));
+            }
             continue;
         };
         if sum != total {
@@ -331,8 +372,24 @@ fn t3_sum(r: &AnnualReport, out: &mut Vec<Finding>) {
 fn t3_row(r: &AnnualReport, out: &mut Vec<Finding>) {
     let t = &r.table3;
     for row in Table3Row::ALL {
-        let parts: Option<i64> = Table3Col::ALL[..6].iter().map(|c| t.get(row, *c)).sum();
-        let (Some(sum), Some(total)) = (parts, t.get(row, Table3Col::Total)) else {
+        let terms: Vec<Option<i64>> = Table3Col::ALL[..6].iter().map(|c| t.get(row, *c)).collect();
+        let parts: Option<i64> = terms.iter().copied().sum();
+        let Some(total) = t.get(row, Table3Col::Total) else {
+            continue;
+        };
+        let Some(sum) = parts else {
+            if let Some((sum, missing)) = exceeded(&terms, total) {
+                out.push(exceeded_finding(
+                    Relation::T3Row,
+                    row.key(),
+                    Table3Col::Total.key(),
+                    total,
+                    format!(
+                        "“{}”行：已读出的申请人各列之和已达{sum}件（另有{missing}格未读出，只会更多），超过总计填写的{total}件；请核对这一行",
+                        row.full_label()
+                    ),
+                ));
+            }
             continue;
         };
         if sum != total {
@@ -428,7 +485,27 @@ fn t4_sum(r: &AnnualReport, out: &mut Vec<Finding>) {
             }
         }
         let parts: Option<i64> = cells[..4].iter().copied().sum();
-        let (Some(sum), Some(total)) = (parts, g.total) else {
+        let Some(total) = g.total else {
+            continue;
+        };
+        let Some(sum) = parts else {
+            if let Some((sum, missing)) = exceeded(&cells[..4], total) {
+                out.push(Finding {
+                    row: Some(kind.key().to_owned()),
+                    column: Some("total".to_owned()),
+                    expected: None,
+                    found: Some(total),
+                    location: Some("四、政府信息公开行政复议、行政诉讼情况".to_owned()),
+                    ..finding(
+                        Relation::T4Sum,
+                        Severity::Error,
+                        format!(
+                            "“{}”：已读出的结果维持、结果纠正、其他结果、尚未审结之和已达{sum}件（另有{missing}格未读出，只会更多），超过总计填写的{total}件",
+                            kind.label()
+                        ),
+                    )
+                });
+            }
             continue;
         };
         if sum != total {

@@ -67,6 +67,24 @@ fn classify(piece: &str) -> Cell {
     {
         return Cell::Blank;
     }
+    // Letters OCR puts for digits (`6l`, `3OO1`, a lone `O`): read as the digits they stand for;
+    // `raw` keeps them, and the reader names every such cell (see [`ocr_letters`]).
+    let folded = if folded.chars().any(is_ocr_letter)
+        && folded
+            .chars()
+            .all(|c| c.is_ascii_digit() || is_ocr_letter(c))
+    {
+        folded
+            .chars()
+            .map(|c| match c {
+                'l' | 'I' => '1',
+                'O' | 'o' => '0',
+                c => c,
+            })
+            .collect()
+    } else {
+        folded
+    };
     let (number, scale) = if let Some(n) = folded.strip_suffix("万元") {
         (n, None)
     } else if let Some(n) = folded.strip_suffix('元') {
@@ -93,6 +111,21 @@ fn classify(piece: &str) -> Cell {
     Cell::Number {
         value,
         raw: t.to_owned(),
+    }
+}
+
+/// A letter that OCR reads for a digit: `l`/`I` for 1, `O`/`o` for 0.
+fn is_ocr_letter(c: char) -> bool {
+    matches!(c, 'l' | 'I' | 'O' | 'o')
+}
+
+/// Whether a number cell was written with letters for digits (`6l` read as 61).
+pub fn ocr_letters(cell: &Cell) -> Option<(&str, &str)> {
+    match cell {
+        Cell::Number { value, raw } if raw.chars().any(is_ocr_letter) => {
+            Some((raw.as_str(), value.as_str()))
+        }
+        _ => None,
     }
 }
 
@@ -277,6 +310,46 @@ fn space_separated(line: &str) -> Vec<Cell> {
         }];
     }
     vec![Cell::Text]
+}
+
+/// The cells of a line that holds only numbers and blank markers (`/`, `-`), separated by spaces
+/// or tabs; `None` when it holds anything else (a label, a header, prose, a table row in pipes).
+pub fn number_line(line: &str) -> Option<Vec<Cell>> {
+    let t = line.trim_end_matches('\r').trim();
+    if t.is_empty() || t.contains('|') || t.contains(LABEL) {
+        return None;
+    }
+    let cells: Vec<Cell> = t.split_whitespace().map(classify).collect();
+    (cells.iter().all(|c| *c != Cell::Text)
+        && cells.iter().any(|c| matches!(c, Cell::Number { .. })))
+    .then_some(cells)
+}
+
+/// The lines after a row's own lines that carry the rest of its cells — a row that layout
+/// (`pdftotext -layout`, a narrow page) wrapped onto the next line: `3001 53 0 0 61 4` then
+/// `3119`. Only lines of numbers count, from the first line after the row to the first line of
+/// anything else, and only while the row stays within `n` cells. Returns the cells and how many
+/// lines they take (0: no continuation).
+pub fn continuation(tail: &[&str], have: usize, n: usize) -> (Vec<Cell>, usize) {
+    let mut cells = Vec::new();
+    let mut used = 0;
+    for (k, line) in tail.iter().enumerate() {
+        if have + cells.len() >= n {
+            break;
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Some(more) = number_line(line) else {
+            break;
+        };
+        if have + cells.len() + more.len() > n {
+            break;
+        }
+        cells.extend(more);
+        used = k + 1;
+    }
+    (cells, used)
 }
 
 /// Fits read cells to `n` columns: merged label cells leave empty cells in front, trailing runs of

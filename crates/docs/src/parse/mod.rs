@@ -5,6 +5,12 @@
 //! The reader is label-driven: it finds each row label of table 三 in order (in normalised text,
 //! so labels broken over lines, full-width forms, Traditional characters and injected pinyin still
 //! match), then reads the cells between that label and the next in whatever layout they come.
+//!
+//! What it cannot be sure of it does not claim: a row whose digits admit several readings is left
+//! unread with the readings named; letters OCR puts for digits (`6l`) are read as digits and named;
+//! a 总计 column cut off at the page's edge is said once and left unread. What layout breaks it
+//! mends from the evidence: a row wrapped onto the next line takes that line's numbers before any
+//! digit is cut, and a table row of blank cells is a row of blanks, not a label without numbers.
 
 mod cells;
 mod decode;
@@ -153,6 +159,10 @@ static TITLE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static YEAR_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:统计|期限|周期|期间)[^。]{0,12}?((?:20)\d{2})年1月1日").expect("valid pattern")
+});
+/// A stated statistics period: "自2024年1月1日起至2024年12月31日".
+static PERIOD_SPAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"自((?:19|20)\d{2})年1月1日起?至((?:19|20)\d{2})年12月31日").expect("valid pattern")
 });
 static YEAR_ANY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(20\d{2})年度?政府信息公开").expect("valid pattern"));
@@ -360,6 +370,8 @@ struct Reader<'a> {
     findings: Vec<Finding>,
     loc: Locator<'a>,
     stats: ReadStats,
+    /// Table 三's 总计 column was found cut to its first digit (see [`clipped_total_column`]).
+    clipped_total: bool,
 }
 
 impl Reader<'_> {
@@ -412,6 +424,7 @@ fn read_text(text: &str, name: &str, options: Options, pdf: bool) -> Result<Pars
         findings: Vec::new(),
         loc: Locator { text, pdf },
         stats: ReadStats::default(),
+        clipped_total: false,
     };
     let n = r.norm.text.clone();
 
@@ -461,7 +474,7 @@ fn read_text(text: &str, name: &str, options: Options, pdf: bool) -> Result<Pars
                 .find(|v| *v > t3_v0)
         })
         .unwrap_or(r.view.chars.len());
-    let labels = find_labels(&r, t3_v0, t3_v1);
+    let labels = find_labels(&r, v_from.min(t3_v0), t3_v0, t3_v1);
     let found_sections = headings.iter().filter(|h| h.is_some()).count();
     if found_sections < 2 && labels.len() < 5 {
         return Err(ParseError::NotAReport(
@@ -521,6 +534,33 @@ fn read_text(text: &str, name: &str, options: Options, pdf: bool) -> Result<Pars
             "找不到报告年度（标题、统计期限中都没有）；已按表格检查，与年度有关的检查从略。可用 --year 指定".into(),
             None,
         ));
+    }
+    // The statistics period stated before section 一 (section 一 itself is checked with the
+    // report): a title's year it contradicts is wrong in one place or the other.
+    if let Some(title_year) = title_year {
+        let preamble_end = headings
+            .iter()
+            .flatten()
+            .map(|h| h.0)
+            .filter(|s| *s > 0)
+            .min()
+            .unwrap_or(0);
+        let preamble = &n[..floor_boundary(&n, preamble_end)];
+        if let Some(c) = PERIOD_SPAN.captures_iter(preamble).find(|c| {
+            c[1].parse::<i32>().ok() != Some(title_year)
+                || c[2].parse::<i32>().ok() != Some(title_year)
+        }) {
+            let at = r.loc.at(r.norm.original(c.get(0).map_or(0, |m| m.start())));
+            r.findings.push(finding(
+                Relation::TxPeriod,
+                Severity::Error,
+                format!(
+                    "标题为{title_year}年度报告，但统计期限写为“{}”；统计期应为{title_year}年1月1日至12月31日，请更正标题或统计期限",
+                    &c[0]
+                ),
+                Some(at),
+            ));
+        }
     }
     let agency_name = title_agency
         .or_else(|| {
@@ -737,8 +777,15 @@ fn row_label(row: Table3Row) -> &'static str {
     clippy::many_single_char_names,
     reason = "view offsets and edit budgets"
 )]
-fn find_labels(r: &Reader<'_>, v0: usize, v1: usize) -> Vec<Label> {
+fn find_labels(r: &Reader<'_>, before: usize, v0: usize, v1: usize) -> Vec<Label> {
     let mut out: Vec<Label> = Vec::new();
+    // Where to look: the table from its corner row on, then — for a label not found there — the
+    // stretch between section 三's heading and the corner row (text extracted column by column
+    // can put the corner row after rows that follow it).
+    let mut ranges = vec![(v0, v1)];
+    if before < v0 {
+        ranges.push((before, v0));
+    }
     for row in Table3Row::ALL {
         let label = row_label(row);
         let number = label
@@ -748,39 +795,45 @@ fn find_labels(r: &Reader<'_>, v0: usize, v1: usize) -> Vec<Label> {
             .filter(|_| label.as_bytes().get(1) == Some(&b'.'));
         let pat = fuzzy::pattern(label);
         let k = fuzzy::budget(pat.len());
-        let mut from = v0;
-        let found = loop {
-            let Some(m) = fuzzy::find(&r.view, &pat, from, v1, k) else {
-                break None;
-            };
-            let at = r.view_at(m.start);
-            let item = item_number_before(r.original, at);
-            // Short labels ("3.其他", "2.重复申请") count only with their own number.
-            let numbered_ok = match number {
-                Some(n) if pat.len() <= 4 => item.is_some_and(|(x, _)| x == n),
-                _ => true,
-            };
-            // "其他" inside "其他法律…"/"其他处理" is not the row "3.其他".
-            let whole = !(pat.len() <= 2
-                && r.view
-                    .chars
-                    .get(m.end)
-                    .is_some_and(|c| matches!(c, '法' | '处' | '结' | '组')));
-            if numbered_ok && whole {
-                let start = match (number, item) {
-                    (Some(n), Some((x, off))) if x == n => off,
-                    _ => at,
-                };
-                break Some(Label {
-                    row: Some(row),
-                    v: (m.start, m.end),
-                    start,
-                    end: r.view_end(m.end),
-                    drift: m.drift,
-                });
-            }
-            from = m.start + 1;
-        };
+        // The closest match of the ranges (the table's own on a tie).
+        let found = ranges
+            .iter()
+            .filter_map(|&(v0, v1)| {
+                let mut from = v0;
+                loop {
+                    let Some(m) = fuzzy::find(&r.view, &pat, from, v1, k) else {
+                        break None;
+                    };
+                    let at = r.view_at(m.start);
+                    let item = item_number_before(r.original, at);
+                    // Short labels ("3.其他", "2.重复申请") count only with their own number.
+                    let numbered_ok = match number {
+                        Some(n) if pat.len() <= 4 => item.is_some_and(|(x, _)| x == n),
+                        _ => true,
+                    };
+                    // "其他" inside "其他法律…"/"其他处理" is not the row "3.其他".
+                    let whole = !(pat.len() <= 2
+                        && r.view
+                            .chars
+                            .get(m.end)
+                            .is_some_and(|c| matches!(c, '法' | '处' | '结' | '组')));
+                    if numbered_ok && whole {
+                        let start = match (number, item) {
+                            (Some(n), Some((x, off))) if x == n => off,
+                            _ => at,
+                        };
+                        break Some(Label {
+                            row: Some(row),
+                            v: (m.start, m.end),
+                            start,
+                            end: r.view_end(m.end),
+                            drift: m.drift,
+                        });
+                    }
+                    from = m.start + 1;
+                }
+            })
+            .min_by_key(|l| l.drift);
         if let Some(mut l) = found {
             if row == Table3Row::Outcome(Outcome::PartlyDisclosed) {
                 // Take in the parenthesis (区分处理的，只计这一情形，不计其他情形) when present.
@@ -835,6 +888,8 @@ struct RowSource {
     cells: Vec<Cell>,
     /// Cells from table structure (pipes, tabs): one cell each, never cut.
     structured: bool,
+    /// Several numbers separated by spaces: a row that may be short of cells, not glued digits.
+    spaced: bool,
     /// Where the digits are.
     at: usize,
 }
@@ -876,6 +931,26 @@ fn pieces_of(src: &RowSource) -> Result<Vec<Piece>, String> {
                 }
             }
             Cell::Text => Err(String::new()),
+        })
+        .collect()
+}
+
+/// The cells written with letters for digits (`6l`): which of `columns` each is when the cells
+/// map one to one onto the columns (no glued digits to cut), as written, and as read.
+fn ocr_cells<C: Copy>(cells: &[Cell], columns: &[C]) -> Vec<(Option<C>, String, String)> {
+    let values: Vec<&Cell> = cells.iter().filter(|c| **c != Cell::Text).collect();
+    let one_to_one = values.len() == columns.len();
+    values
+        .iter()
+        .enumerate()
+        .filter_map(|(k, c)| {
+            cells::ocr_letters(c).map(|(raw, value)| {
+                (
+                    columns.get(k).copied().filter(|_| one_to_one),
+                    raw.to_owned(),
+                    value.to_owned(),
+                )
+            })
         })
         .collect()
 }
@@ -926,14 +1001,34 @@ fn read_table3(
         let all: Vec<&str> = region.split('\n').collect();
         let (head, tail) = all.split_at(own_lines.min(all.len()));
         let head_cells = read_lines(head, r.bars, false);
-        let head_cells = if pipe_mode && !head.iter().any(|x| x.contains('|')) {
+        let mut head_cells = if pipe_mode && !head.iter().any(|x| x.contains('|')) {
             Vec::new()
         } else {
             head_cells
         };
-        if has_cells(&head_cells) {
+        let structured = head.iter().any(|x| x.contains('|') || x.contains('\t'));
+        // A row with fewer cells than the table has, its numbers separated by spaces or tabs:
+        // layout wrapped it, and the lines of numbers right after it are the rest of the row —
+        // taken before any cutting of digits, since a space is where one cell ends.
+        let mut taken = 0;
+        if !pipe_mode && has_cells(&head_cells) && head_cells.len() < 7 {
+            let (more, used) = cells::continuation(tail, head_cells.len(), 7);
+            head_cells.extend(more);
+            taken = used;
+        }
+        // A table row whose every cell is empty (`&nbsp;`, `/`) is a row of blank cells, not a
+        // label waiting for its numbers elsewhere.
+        let blank_row =
+            structured && head_cells.len() >= 7 && head_cells.iter().all(|c| *c == Cell::Blank);
+        if has_cells(&head_cells) || blank_row {
             own.push(Some(RowSource {
-                structured: head.iter().any(|x| x.contains('|') || x.contains('\t')),
+                spaced: !structured
+                    && head_cells
+                        .iter()
+                        .filter(|c| matches!(c, Cell::Number { .. }))
+                        .count()
+                        > 1,
+                structured,
                 cells: head_cells,
                 at: l.end,
             }));
@@ -951,6 +1046,7 @@ fn read_table3(
         let numeric: Vec<(usize, &str)> = tail
             .iter()
             .enumerate()
+            .skip(taken)
             .filter(|(_, x)| !pipe_mode || x.contains('|'))
             .filter(|(_, x)| has_cells(&read_lines(&["", x], r.bars, false)))
             .map(|(k, x)| (k, *x))
@@ -969,15 +1065,17 @@ fn read_table3(
                 orphans.push(RowSource {
                     cells: read_lines(&["", x], r.bars, false),
                     structured: x.contains('|') || x.contains('\t'),
+                    spaced: false,
                     at: offset_of(k),
                 });
             }
         } else {
             let mut block = vec![""];
-            block.extend(tail.iter().copied());
+            block.extend(tail[taken..].iter().copied());
             orphans.push(RowSource {
                 cells: read_lines(&block, r.bars, false),
                 structured: tail.iter().any(|x| x.contains('\t')),
+                spaced: false,
                 at: offset_of(numeric[0].0),
             });
         }
@@ -1008,6 +1106,10 @@ fn read_table3(
 
     // Every reading of every row, then the readings of the table that satisfy most relations.
     let mut rows: Vec<(Table3Row, Vec<Candidate>, usize)> = Vec::new();
+    // Rows whose numbers were separated by spaces (a short row is missing cells, not gluing them).
+    let mut spaced: Vec<bool> = Vec::new();
+    // Cells written with letters for digits, per row: (column when known, as written, read as).
+    let mut ocr: Vec<Vec<(Option<Table3Col>, String, String)>> = Vec::new();
     for (l, src) in labels.iter().zip(&own) {
         let target = l.target();
         lines.insert(target.key(), r.loc.at(l.start));
@@ -1038,6 +1140,8 @@ fn read_table3(
             Ok(pieces) => match readings(&pieces, 7, &t3_row()) {
                 Ok(c) if !c.is_empty() => {
                     rows.push((target, c, src.at));
+                    spaced.push(src.spaced);
+                    ocr.push(ocr_cells(&src.cells, &Table3Col::ALL));
                     continue;
                 }
                 Ok(_) => "数字无法拆分为7格".to_owned(),
@@ -1058,26 +1162,83 @@ fn read_table3(
         });
     }
     let readings3 = solve_table3(&rows);
-    for ((target, _, at), reading) in rows.iter().zip(readings3) {
+    for ((((target, _, at), mut reading), spaced), ocr) in
+        rows.iter().zip(readings3).zip(spaced).zip(ocr)
+    {
         let location = r.loc.at(*at);
-        if !reading.alternatives.is_empty() {
-            let alts = readings_text(&reading.alternatives);
+        if !ocr.is_empty() {
+            let cells: Vec<String> = ocr
+                .iter()
+                .map(|(col, raw, value)| match col {
+                    Some(col) => format!("“{}”列“{raw}”读作{value}", col.label()),
+                    None => format!("“{raw}”读作{value}"),
+                })
+                .collect();
+            let column = match ocr.as_slice() {
+                [(Some(col), _, _)] => Some(col.key().to_owned()),
+                _ => None,
+            };
             r.findings.push(Finding {
                 row: Some(target.key().to_owned()),
+                column,
                 ..finding(
                     Relation::SAmbiguous,
                     Severity::Warning,
                     format!(
-                        "表三“{}”行的数字连写在一起，有{}种拆法都说得通（如 {}），无法确定的格未读取；请用分隔清楚的表格公布",
+                        "表三“{}”行的数字中混有形似数字的字母（l、I、O、o，多为识别或录入错误）：{}；请核对并改用数字",
                         target.full_label(),
-                        reading.count,
-                        alts.join("；")
+                        cells.join("，")
                     ),
                     Some(location.clone()),
                 )
             });
         }
+        if !reading.alternatives.is_empty() {
+            // No cell of an ambiguous row is given as read: the cells its readings happen to share
+            // are not evidence (a wrapped or damaged row's readings can all be wrong alike).
+            reading.cells.iter_mut().for_each(|c| *c = None);
+            let alts = readings_text(&reading.alternatives);
+            let message = if spaced {
+                format!(
+                    "表三“{}”行以空格分开的数不足7个，其中若有数字连写，有{}种拆法都说得通（如 {}），这一行未读取；请核对这一行是否缺格或换行",
+                    target.full_label(),
+                    reading.count,
+                    alts.join("；")
+                )
+            } else {
+                format!(
+                    "表三“{}”行的数字连写在一起，有{}种拆法都说得通（如 {}），这一行未读取；请用分隔清楚的表格公布",
+                    target.full_label(),
+                    reading.count,
+                    alts.join("；")
+                )
+            };
+            r.findings.push(Finding {
+                row: Some(target.key().to_owned()),
+                ..finding(
+                    Relation::SAmbiguous,
+                    Severity::Warning,
+                    message,
+                    Some(location.clone()),
+                )
+            });
+        }
         let parts: i64 = reading.cells[..6].iter().flatten().sum();
+        let all_blank = reading.blank.iter().all(|b| *b);
+        if all_blank {
+            r.findings.push(Finding {
+                row: Some(target.key().to_owned()),
+                ..finding(
+                    Relation::SBlankCell,
+                    Severity::Warning,
+                    format!(
+                        "表三“{}”行整行空白，各列按0计；无数据也应填写0",
+                        target.full_label()
+                    ),
+                    Some(location.clone()),
+                )
+            });
+        }
         for (k, col) in Table3Col::ALL.iter().enumerate() {
             let mut value = reading.cells[k];
             if value.is_none() {
@@ -1099,16 +1260,18 @@ fn read_table3(
                         col.label()
                     )
                 };
-                r.findings.push(Finding {
-                    row: Some(target.key().to_owned()),
-                    column: Some(col.key().to_owned()),
-                    ..finding(
-                        Relation::SBlankCell,
-                        Severity::Warning,
-                        message,
-                        Some(location.clone()),
-                    )
-                });
+                if !all_blank {
+                    r.findings.push(Finding {
+                        row: Some(target.key().to_owned()),
+                        column: Some(col.key().to_owned()),
+                        ..finding(
+                            Relation::SBlankCell,
+                            Severity::Warning,
+                            message,
+                            Some(location.clone()),
+                        )
+                    });
+                }
                 if value.is_some() {
                     r.stats.read += 1;
                 } else {
@@ -1153,11 +1316,75 @@ fn read_table3(
             });
         }
     }
+    clipped_total_column(r, &mut table, &lines);
     (table, format_2019, lines)
 }
 
+/// The first digit of a number.
+fn leading_digit(v: i64) -> i64 {
+    let mut v = v.abs();
+    while v >= 10 {
+        v /= 10;
+    }
+    v
+}
+
+/// A 总计 column cut off at the page's edge (a PDF laid out wider than its page, a converter):
+/// every 总计 is one digit, and where the row's cells add up to two digits or more the 总计 is
+/// just the first digit of their sum (3119 → 3). That is one fault of the copy, not a dozen
+/// wrong rows: said once, and those 总计 cells are left unread.
+fn clipped_total_column(
+    r: &mut Reader<'_>,
+    table: &mut Table3,
+    lines: &HashMap<&'static str, String>,
+) {
+    let mut big: Vec<(Table3Row, i64, i64)> = Vec::new();
+    for row in Table3Row::ALL {
+        let cells = Table3Col::ALL.map(|c| table.get(row, c));
+        let (Some(parts), Some(total)) =
+            (cells[..6].iter().copied().sum::<Option<i64>>(), cells[6])
+        else {
+            continue;
+        };
+        if !(0..10).contains(&total) {
+            return;
+        }
+        if parts >= 10 {
+            big.push((row, parts, total));
+        }
+    }
+    let first_digit = big
+        .iter()
+        .filter(|(_, parts, total)| leading_digit(*parts) == *total)
+        .count();
+    if big.len() < 3 || first_digit * 5 < big.len() * 4 {
+        return;
+    }
+    for (row, _, _) in &big {
+        table.set(*row, Table3Col::Total, None);
+    }
+    r.stats.read -= big.len();
+    r.stats.unread += big.len();
+    r.clipped_total = true;
+    let (row, parts, total) = big[0];
+    r.findings.push(Finding {
+        column: Some(Table3Col::Total.key().to_owned()),
+        ..finding(
+            Relation::SUnread,
+            Severity::Warning,
+            format!(
+                "表三“总计”列似乎被截断：各行总计都只有一位数字，{}行的六类申请人之和在10以上，其中{first_digit}行的总计恰为和的首位数字（如“{}”行之和为{parts}，总计为{total}）；多为PDF版面超出页边或转换时截去了该列。这{}格总计未读取，不据以判断对错；请检查原件",
+                big.len(),
+                row.full_label(),
+                big.len()
+            ),
+            lines.get(row.key()).cloned(),
+        )
+    });
+}
+
 /// Chooses one reading per row so that the most column relations (T3-SUM, T3-ID) hold; rows whose
-/// best readings still differ keep only the cells they agree on.
+/// best readings still differ come back with their alternatives (and are then left unread).
 fn solve_table3(rows: &[(Table3Row, Vec<Candidate>, usize)]) -> Vec<Reading> {
     let multi: Vec<usize> = (0..rows.len()).filter(|i| rows[*i].1.len() > 1).collect();
     let combos = multi
@@ -1316,6 +1543,25 @@ fn read_table2(
         let location = r.loc.at(r.norm.original(*s));
         let cells = read_lines(&region.split('\n').collect::<Vec<_>>(), r.bars, false);
         let structured = region.contains('|') || region.contains('\t');
+        let ocr = ocr_cells(&cells, &[(); 0]);
+        if !ocr.is_empty() {
+            let what: Vec<String> = ocr
+                .iter()
+                .map(|(_, raw, value)| format!("“{raw}”读作{value}"))
+                .collect();
+            r.findings.push(Finding {
+                row: Some((*key).to_owned()),
+                ..finding(
+                    Relation::SAmbiguous,
+                    Severity::Warning,
+                    format!(
+                        "表二“{key}”一行的数字中混有形似数字的字母（l、I、O、o）：{}；请核对并改用数字",
+                        what.join("，")
+                    ),
+                    Some(location.clone()),
+                )
+            });
+        }
         let values = if *key == "fees" {
             fit(cells, 1)
         } else {
@@ -1385,6 +1631,7 @@ fn table2_row(
     let src = RowSource {
         cells: cells.clone(),
         structured,
+        spaced: false,
         at: 0,
     };
     let glued = !structured
@@ -1426,6 +1673,7 @@ fn table2_row(
                 Some(location.to_owned()),
             )
         });
+        return vec![None; n];
     }
     reading
         .cells
@@ -1530,6 +1778,7 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
     // One block: the statutory order, whatever order the header words came out in.
     let single = blocks.len() == 1;
     let mut unplaced = 0;
+    let mut ambiguous: Vec<CaseKind> = Vec::new();
     for (kinds, chunk, at) in &blocks {
         let kinds: Vec<CaseKind> = if single {
             CaseKind::ALL.to_vec()
@@ -1538,9 +1787,36 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
         };
         let cells = read_lines(&chunk.split('\n').collect::<Vec<_>>(), r.bars, false);
         let structured = chunk.contains('|') || chunk.contains('\t');
+        let columns: Vec<String> = kinds
+            .iter()
+            .flat_map(|k| {
+                ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+                    .map(|c| format!("“{}”栏“{c}”", k.label()))
+            })
+            .collect();
+        let ocr = ocr_cells(&cells, &(0..columns.len()).collect::<Vec<usize>>());
+        if !ocr.is_empty() {
+            let what: Vec<String> = ocr
+                .iter()
+                .map(|(col, raw, value)| match col {
+                    Some(k) => format!("{}“{raw}”读作{value}", columns[*k]),
+                    None => format!("“{raw}”读作{value}"),
+                })
+                .collect();
+            r.findings.push(finding(
+                Relation::SAmbiguous,
+                Severity::Warning,
+                format!(
+                    "表四的数字中混有形似数字的字母（l、I、O、o）：{}；请核对并改用数字",
+                    what.join("，")
+                ),
+                Some(r.loc.at(*at)),
+            ));
+        }
         let src = RowSource {
             cells,
             structured,
+            spaced: false,
             at: *at,
         };
         let groups = kinds.len();
@@ -1578,7 +1854,7 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
                 Relation::SAmbiguous,
                 Severity::Warning,
                 format!(
-                    "表四的数字连写在一起，有{}种拆法都说得通（如 {}），无法确定的格未读取；请用分隔清楚的表格公布",
+                    "表四的数字连写在一起，有{}种拆法都说得通（如 {}），拆法不定的栏未读取；请用分隔清楚的表格公布",
                     reading.count,
                     alts.join("；")
                 ),
@@ -1587,6 +1863,11 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
         }
         for (g, kind) in kinds.iter().enumerate() {
             let c = &reading.cells[g * 5..g * 5 + 5];
+            if c.iter().any(Option::is_none) {
+                // An ambiguous group is unread as a whole, like an ambiguous row of table 三.
+                ambiguous.push(*kind);
+                continue;
+            }
             let tally = t.group_mut(*kind);
             if tally.total.is_some() || tally.upheld.is_some() {
                 // Two blocks under one header: neither can be trusted.
@@ -1614,9 +1895,38 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
             ));
         }
     }
+    // Table 三's 总计 column was cut to its first digit: table 四's last column with it.
+    let mut clipped = 0;
+    if r.clipped_total {
+        for kind in CaseKind::ALL {
+            let g = t.group_mut(kind);
+            let parts: Option<i64> = [g.upheld, g.corrected, g.other, g.pending]
+                .iter()
+                .copied()
+                .sum();
+            if let (Some(parts), Some(total)) = (parts, g.total)
+                && parts >= 10
+                && total == leading_digit(parts)
+            {
+                g.total = None;
+                clipped += 1;
+                r.findings.push(finding(
+                    Relation::SUnread,
+                    Severity::Warning,
+                    format!(
+                        "表四“{}”一栏的总计似乎同样被截断（各项之和为{parts}，总计只剩{total}），未读取；请检查原件",
+                        kind.label()
+                    ),
+                    Some(location.clone()),
+                ));
+            }
+        }
+    }
     for kind in CaseKind::ALL {
         let cells = t.group(kind).cells();
-        if cells.iter().all(Option::is_none) {
+        if ambiguous.contains(&kind) && cells.iter().all(Option::is_none) {
+            r.stats.ambiguous += 5;
+        } else if cells.iter().all(Option::is_none) {
             r.stats.unread += 5;
             if unplaced == 0 {
                 r.findings.push(finding(
@@ -1632,6 +1942,9 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
             r.stats.ambiguous += 5 - read;
         }
     }
+    // Cut-off cells are unread, not ambiguous.
+    r.stats.ambiguous -= clipped;
+    r.stats.unread += clipped;
     t
 }
 

@@ -2,8 +2,11 @@
 //! several cells glued together (crawled page text loses the separators), blank cells, and signed
 //! or decimal numbers that are one cell each. Every way of cutting the pieces into the row's cells
 //! is a candidate reading; candidates are scored by the relations they satisfy, and a reading is
-//! accepted only where the best candidates agree. Where they disagree the cells stay unread and the
-//! candidates are reported — a checker never claims a figure it could not tell apart from another.
+//! accepted only where the best candidates agree. Where they disagree the candidates are reported
+//! and the reader leaves the whole row (table 四: the group) unread — the cells the candidates
+//! happen to share are not evidence either — so a checker never claims a figure it could not tell
+//! apart from another. Numbers separated by spaces are cells of their own wherever a following
+//! line can supply the cells a row lacks (a row wrapped by layout); only then are they cut.
 
 /// A piece of a row as read from the text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -477,3 +477,163 @@ fn a_broken_sum_is_located_on_its_line() {
         Some(format!("第{line}行").as_str())
     );
 }
+
+#[test]
+fn a_short_space_separated_row_is_not_called_glued() {
+    // Six numbers separated by spaces and no line to continue them: the row is short of a cell.
+    // It may still be cut (stray spaces in crawled text), but the finding must not say the digits
+    // were glued together.
+    let text = table3_text(
+        &[
+            (
+                "一、本年新收政府信息公开申请数量",
+                ["3001", "53", "0", "0", "61", "4", ""],
+            ),
+            ("二、上年结转政府信息公开申请数量", ["0"; 7]),
+        ],
+        " ",
+    );
+    let p = parse_text(&text, "x.txt").unwrap();
+    let received: Vec<&Finding> = p
+        .findings
+        .iter()
+        .filter(|f| f.row.as_deref() == Some("received"))
+        .collect();
+    assert!(
+        received
+            .iter()
+            .any(|f| f.relation == Relation::SAmbiguous && f.message.contains("以空格分开")),
+        "{received:#?}"
+    );
+    assert!(
+        !received.iter().any(|f| f.message.contains("连写在一起")),
+        "{received:#?}"
+    );
+}
+
+#[test]
+fn a_wrapped_row_takes_the_numbers_on_the_next_line() {
+    let text = table3_text(
+        &[
+            (
+                "一、本年新收政府信息公开申请数量",
+                ["3001", "53", "0", "0", "61", "4\n3119", ""],
+            ),
+            (
+                "二、上年结转政府信息公开申请数量",
+                ["34", "0", "0", "0", "0\n0", "34", ""],
+            ),
+        ],
+        "    ",
+    );
+    let p = parse_text(&text, "x.txt").unwrap();
+    let row = |r| Table3Col::ALL.map(|c| p.report.table3.get(r, c).unwrap_or(-9));
+    assert_eq!(row(Table3Row::Received), [3001, 53, 0, 0, 61, 4, 3119]);
+    assert_eq!(row(Table3Row::CarriedIn), [34, 0, 0, 0, 0, 0, 34]);
+}
+
+#[test]
+fn an_ambiguous_row_gives_no_cell_as_read() {
+    // 447 7 0 0 0 0 with its 总计 lost: cut into seven cells every reading is wrong, and the cells
+    // the readings share (research 7, total 0) are no more read than the others.
+    let text = table3_text(
+        &[
+            (
+                "一、本年新收政府信息公开申请数量",
+                ["3001", "53", "0", "0", "61", "4", "3119"],
+            ),
+            (
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                ["447", "7", "0", "0", "0", "0", ""],
+            ),
+        ],
+        "   ",
+    );
+    let p = parse_text(&text, "x.txt").unwrap();
+    let row = Table3Row::Outcome(Outcome::PartlyDisclosed);
+    let cells: Vec<Option<i64>> = Table3Col::ALL
+        .iter()
+        .map(|c| p.report.table3.get(row, *c))
+        .collect();
+    assert_eq!(cells, [None; 7]);
+    assert!(
+        p.findings.iter().any(|f| f.relation == Relation::SAmbiguous
+            && f.row.as_deref() == Some(row.key())
+            && f.message.contains("这一行未读取")),
+        "{:#?}",
+        p.findings
+    );
+    assert_eq!(p.stats.ambiguous, 7);
+}
+
+#[test]
+fn letters_for_digits_are_read_as_digits_and_each_cell_is_named() {
+    // `6l` is 61 and a lone `O` is 0 — never 6 with the letter dropped.
+    for sep in ["    ", " | "] {
+        let text = table3_text(
+            &[
+                (
+                    "一、本年新收政府信息公开申请数量",
+                    ["3001", "53", "0", "O", "6l", "4", "3119"],
+                ),
+                ("二、上年结转政府信息公开申请数量", ["0"; 7]),
+            ],
+            sep,
+        );
+        let p = parse_text(&text, "x.txt").unwrap();
+        let row = |r| Table3Col::ALL.map(|c| p.report.table3.get(r, c).unwrap_or(-9));
+        assert_eq!(
+            row(Table3Row::Received),
+            [3001, 53, 0, 0, 61, 4, 3119],
+            "{sep:?}"
+        );
+        let ocr: Vec<&Finding> = p
+            .findings
+            .iter()
+            .filter(|f| f.row.as_deref() == Some("received") && f.relation == Relation::SAmbiguous)
+            .collect();
+        assert_eq!(ocr.len(), 1, "{sep:?}: {:#?}", p.findings);
+        let m = &ocr[0].message;
+        assert!(
+            m.contains("“社会公益组织”列“O”读作0") && m.contains("“法律服务机构”列“6l”读作61"),
+            "{m}"
+        );
+    }
+}
+
+#[test]
+fn a_title_year_the_statistics_period_contradicts_is_an_error() {
+    let text = table3_text(
+        &[
+            ("一、本年新收政府信息公开申请数量", ["0"; 7]),
+            ("二、上年结转政府信息公开申请数量", ["0"; 7]),
+        ],
+        " | ",
+    );
+    let with_period = |year: &str| {
+        text.replacen(
+            "年度报告\n",
+            &format!(
+                "年度报告\n本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。\n"
+            ),
+            1,
+        )
+    };
+    let periods = |t: &str| -> Vec<Finding> {
+        check_file(t.as_bytes(), SourceKind::Text, "x.txt", None)
+            .unwrap()
+            .findings
+            .into_iter()
+            .filter(|f| f.relation == Relation::TxPeriod)
+            .collect()
+    };
+    let wrong = periods(&with_period("2024"));
+    assert_eq!(wrong.len(), 1, "{wrong:#?}");
+    assert_eq!(wrong[0].severity, Severity::Error);
+    assert!(
+        wrong[0].message.contains("2023") && wrong[0].message.contains("自2024年1月1日"),
+        "{wrong:#?}"
+    );
+    assert_eq!(wrong[0].location.as_deref(), Some("第2行"));
+    assert!(periods(&with_period("2023")).is_empty());
+}

@@ -278,6 +278,42 @@ fn unread_cells_skip_the_relations_that_need_them() {
 }
 
 #[test]
+fn a_sum_already_exceeded_by_the_terms_read_fails_whatever_the_unread_terms_are() {
+    let mut r = sample();
+    let nat = Table3Col::Requester(RequesterKind::NaturalPerson);
+    // One leaf unread, another one too many: the leaves read already exceed （七）总计.
+    r.table3
+        .set(Table3Row::Outcome(Outcome::NotProcessedRepeated), nat, None);
+    bump(&mut r, Table3Row::Outcome(Outcome::Disclosed), nat, 5);
+    r.table3.set(
+        Table3Row::Outcome(Outcome::Disclosed),
+        Table3Col::Requester(RequesterKind::Business),
+        None,
+    );
+    r.table4.reconsideration.other = None;
+    r.table4.reconsideration.total = Some(0);
+    let f = check(&r, &CheckContext::default());
+    let sum = f
+        .iter()
+        .find(|f| f.relation == Relation::T3Sum && f.column.as_deref() == Some(nat.key()))
+        .unwrap_or_else(|| panic!("{f:#?}"));
+    assert_eq!((sum.expected, sum.found), (None, Some(2)), "{sum:?}");
+    assert!(sum.message.contains("只会更多"), "{}", sum.message);
+    assert!(
+        f.iter()
+            .any(|f| f.relation == Relation::T3Row && f.row.as_deref() == Some("disclosed")),
+        "{f:#?}"
+    );
+    assert!(f.iter().any(|f| f.relation == Relation::T4Sum), "{f:#?}");
+    // Read terms within the total: nothing can be said.
+    let mut r = sample();
+    r.table3
+        .set(Table3Row::Outcome(Outcome::NotProcessedRepeated), nat, None);
+    let f = check(&r, &CheckContext::default());
+    assert!(!f.iter().any(|f| f.relation == Relation::T3Sum), "{f:#?}");
+}
+
+#[test]
 fn relation_ids_are_unique_and_round_trip() {
     let ids: std::collections::HashSet<_> = Relation::ALL.iter().map(|r| r.id()).collect();
     assert_eq!(ids.len(), Relation::ALL.len());
