@@ -118,6 +118,8 @@ pub fn action_label(action: &str) -> &str {
         "request.fee_paid" => "收到缴费",
         "request.fee_lapsed" => "逾期未缴费",
         "request.decide" => "作出答复",
+        "request.file_add" => "上传随答复提供的文件",
+        "request.file_remove" => "删除随答复提供的文件",
         "request.close" => "办结",
         "requests.import" => "导入申请记录",
         "role.grant" => "授予角色",

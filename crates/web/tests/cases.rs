@@ -9,7 +9,7 @@ mod common;
 
 use axum::http::StatusCode;
 use chrono::Duration;
-use common::{TOWN_A, mails_to, new_request, signed_in, world};
+use common::{Client, TOWN_A, mails_to, new_request, signed_in, world};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_store::By;
@@ -486,6 +486,21 @@ async fn a_partial_disclosure_keeps_what_was_typed_and_its_letter_gives_reasons(
     ] {
         assert!(refused.body.contains(kept), "kept {kept}: {}", refused.body);
     }
+    // The information provided goes with the reply: uploaded before the decision.
+    let pdf = b"%PDF-1.4\n% 2024 summary\n%%EOF\n";
+    let up = officer
+        .upload(&format!("{uri}/files"), "补贴发放汇总表.pdf", pdf)
+        .await;
+    assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.body);
+    let files = w.store.reply_files(&a, &code).await.unwrap();
+    assert_eq!(files.len(), 1);
+    let early = Client::new(&w.app)
+        .get(&format!(
+            "/agencies/{TOWN_A}/requests/files/{}?code={code}&contact=13700000000",
+            files[0].id
+        ))
+        .await;
+    assert_eq!(early.status, StatusCode::NOT_FOUND, "not before the reply");
     decide.push((
         "reasons",
         "身份证号码和银行账号属于个人隐私，公开会损害第三方合法权益",
@@ -493,6 +508,14 @@ async fn a_partial_disclosure_keeps_what_was_typed_and_its_letter_gives_reasons(
     assert_eq!(
         officer.post(&format!("{uri}/steps"), &decide).await.status,
         StatusCode::SEE_OTHER
+    );
+    let late = officer
+        .upload(&format!("{uri}/files"), "另一份.pdf", pdf)
+        .await;
+    assert_eq!(
+        late.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "closed once answered"
     );
     let letters = w.store.letters_of(&a, &code).await.unwrap();
     let reply = letters.iter().find(|l| l.kind.key() == "decision").unwrap();
@@ -508,6 +531,41 @@ async fn a_partial_disclosure_keeps_what_was_typed_and_its_letter_gives_reasons(
         assert!(letter.body.contains(part), "{part}: {}", letter.body);
     }
     assert!(!letter.body.contains("。”。"), "punctuation not doubled");
+    assert!(
+        letter.body.contains("（共1件）：1.补贴发放汇总表.pdf"),
+        "the letter lists the file: {}",
+        letter.body
+    );
+    // The requester, with code and contact, sees the file on the tracking page and downloads it.
+    let mut requester = Client::new(&w.app);
+    let track = requester
+        .get(&format!(
+            "/agencies/{TOWN_A}/requests/track?code={code}&contact=13700000000"
+        ))
+        .await;
+    let href = format!(
+        "/agencies/{TOWN_A}/requests/files/{}?code={code}&contact=13700000000",
+        files[0].id
+    );
+    let escaped = href
+        .replace('/', "&#x2f;")
+        .replace('&', "&amp;")
+        .replace("&amp;#x2f;", "&#x2f;");
+    assert!(
+        track.body.contains(&escaped) && track.body.contains("补贴发放汇总表.pdf</a>（PDF 文件"),
+        "{}",
+        track.body
+    );
+    let got = requester.get(&href).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.body.as_bytes(), pdf);
+    let wrong = requester
+        .get(&format!(
+            "/agencies/{TOWN_A}/requests/files/{}?code={code}&contact=13900000000",
+            files[0].id
+        ))
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
 }
 
 on_both_backends!(

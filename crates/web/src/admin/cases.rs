@@ -15,7 +15,7 @@ use gongkai_core::fee::Charge;
 use gongkai_core::intake::receipt_date;
 use gongkai_core::workflow::{Event, Urgency};
 use gongkai_core::{
-    Agency, CaseKind, CaseResult, Channel, DecisionDetails, Outcome, OutcomeGroup, RequesterKind,
+    Agency, CaseKind, CaseResult, Channel, DecisionDetails, OutcomeGroup, RequesterKind,
 };
 use minijinja::context;
 use minijinja::value::Serde;
@@ -213,6 +213,13 @@ async fn case_page<R: Requirement>(
         .into_iter()
         .map(|l| context! { id => l.id, name => l.kind.short(), number => l.number, date => l.issued_on.to_string() })
         .collect();
+    let files: Vec<_> = state
+        .store
+        .reply_files(&agency.slug, code)
+        .await?
+        .into_iter()
+        .map(|f| context! { id => f.id, kind => gongkai_core::item::attachment_label(&f.name), size => crate::views::size_text(f.size), name => f.name })
+        .collect();
     let cases: Vec<_> = state
         .store
         .request_cases(&agency.slug, code)
@@ -277,6 +284,8 @@ async fn case_page<R: Requirement>(
             person => person.map(|p| context! { name => p.name, id_document => p.id_document, contact => p.contact, address => p.address }),
             history,
             letters,
+            files,
+            files_open => st.may_change_reply_files().is_ok(),
             cases,
             case_kinds => Choice::all(CaseKind::ALL.map(|k| (k.key(), k.label()))),
             case_results => Choice::all(CaseResult::ALL.map(|r| (r.key(), r.label()))),

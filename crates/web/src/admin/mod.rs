@@ -14,6 +14,7 @@ pub mod channels;
 pub mod dashboard;
 pub mod guide;
 pub mod items;
+pub mod reply_files;
 pub mod summary;
 pub mod supervision;
 pub mod users;
@@ -133,6 +134,21 @@ pub(crate) fn routes(r: Routes) -> Routes {
             "/admin/agencies/{slug}/requests/{code}/letters/{letter}",
             Staff,
             cases::letter,
+        )
+        .post(
+            "/admin/agencies/{slug}/requests/{code}/files",
+            Staff,
+            reply_files::upload,
+        )
+        .get(
+            "/admin/agencies/{slug}/requests/{code}/files/{file}",
+            Staff,
+            reply_files::download,
+        )
+        .post(
+            "/admin/agencies/{slug}/requests/{code}/files/{file}/delete",
+            Staff,
+            reply_files::remove,
         )
         .get(
             "/admin/agencies/{slug}/messages",
@@ -338,6 +354,8 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "deadline_set" => "年度报告发布期限已保存。",
         "step_done" => "已记录办理步骤；需要出具的文书已生成，见“文书”。",
         "assigned" => "经办人已更新。",
+        "file_added" => "文件已上传，作出答复时将列入答复书。",
+        "file_removed" => "文件已删除。",
         "item_saved" => "草稿已保存为新版本。",
         "item_reviewed" => "审核操作已记录。",
         "email_set" => "通知邮箱已保存。",
