@@ -317,8 +317,8 @@ path_params! {
     RequestPath { code: String }
     /// `{code}/letters/{letter}`.
     LetterPath { code: String, letter: i64 }
-    /// `{code}/files/{file}`: a file provided with a reply.
-    ReplyFilePath { code: String, file: i64 }
+    /// `{code}/files/{reply}`: a file provided with a reply.
+    ReplyFilePath { code: String, reply: i64 }
     /// `{draft}`: an item in the back office.
     DraftPath { draft: i64 }
     /// `{draft}/attachments/{attachment}`.
@@ -339,6 +339,6 @@ path_params! {
     ItemAttachmentPath { item: i64, attachment: i64 }
     /// `letters/{letter}`: a letter on the requester's tracking page.
     PublicLetterPath { letter: i64 }
-    /// `files/{file}`: a file provided with a reply, on the requester's tracking page.
-    PublicReplyFilePath { file: i64 }
+    /// `files/{reply_file}`: a file provided with a reply, on the requester's tracking page.
+    PublicReplyFilePath { reply_file: i64 }
 }

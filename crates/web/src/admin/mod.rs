@@ -141,12 +141,12 @@ pub(crate) fn routes(r: Routes) -> Routes {
             reply_files::upload,
         )
         .get(
-            "/admin/agencies/{slug}/requests/{code}/files/{file}",
+            "/admin/agencies/{slug}/requests/{code}/files/{reply}",
             Staff,
             reply_files::download,
         )
         .post(
-            "/admin/agencies/{slug}/requests/{code}/files/{file}/delete",
+            "/admin/agencies/{slug}/requests/{code}/files/{reply}/delete",
             Staff,
             reply_files::remove,
         )

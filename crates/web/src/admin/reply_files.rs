@@ -57,7 +57,7 @@ pub async fn upload(
 pub async fn remove(
     State(state): State<AppState>,
     scope: AgencyScope<CaseOfficer>,
-    Path(ReplyFilePath { code, file }): Path<ReplyFilePath>,
+    Path(ReplyFilePath { code, reply: file }): Path<ReplyFilePath>,
 ) -> Result<Response, AppError> {
     state
         .store
@@ -73,7 +73,7 @@ pub async fn remove(
 pub async fn download(
     State(state): State<AppState>,
     scope: AgencyScope,
-    Path(ReplyFilePath { code, file }): Path<ReplyFilePath>,
+    Path(ReplyFilePath { code, reply: file }): Path<ReplyFilePath>,
 ) -> Result<Response, AppError> {
     let (name, content_type, bytes) = state
         .store

@@ -56,7 +56,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
             requests::letter,
         )
         .get(
-            "/agencies/{slug}/requests/files/{file}",
+            "/agencies/{slug}/requests/files/{reply_file}",
             Public,
             requests::reply_file,
         )

@@ -337,7 +337,7 @@ pub async fn letter(
 pub async fn reply_file(
     State(state): State<AppState>,
     PublicAgency(a): PublicAgency,
-    Path(PublicReplyFilePath { file }): Path<PublicReplyFilePath>,
+    Path(PublicReplyFilePath { reply_file: file }): Path<PublicReplyFilePath>,
     Query(q): Query<LetterQuery>,
 ) -> Result<Response, AppError> {
     let code = q.code.trim().to_uppercase();
