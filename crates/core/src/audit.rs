@@ -103,6 +103,8 @@ pub fn action_label(action: &str) -> &str {
         "proposal.save" => "登记建议提案",
         "report.import" => "导入往年年度报告",
         "report.publish" => "发布年度报告",
+        "report.propose" => "提请批准发布年度报告",
+        "report.return" => "退回年度报告发布申请",
         "report.texts.set" => "保存年度报告正文",
         "report.table2.set" => "录入表二数据",
         "request.register" => "登记政府信息公开申请",

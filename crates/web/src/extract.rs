@@ -72,6 +72,8 @@ requirements! { Requirement::DUTY: Option<Duty> = {
     AgencyAdmin => Some(Duty::Administer),
     /// 机关管理员 or 分管领导: the annual report ([`Duty::EditReport`]).
     ReportEditor => Some(Duty::EditReport),
+    /// 分管领导: approves the annual report's publication ([`Duty::ApproveReport`]).
+    ReportApprover => Some(Duty::ApproveReport),
 }}
 
 /// One agency as a signed-in person may see it, with the assurance that they meet `R`.

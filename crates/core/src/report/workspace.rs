@@ -325,8 +325,90 @@ pub fn publish(
     })
 }
 
+/// Who approves publication: a report becomes public only when a second person — the 分管领导
+/// (final reviewer) of the agency, not the one who asked for it — approves exactly what was put
+/// before them. `proposer` and `approver` are user ids (`None`: the system, which never approves).
+pub fn may_approve(
+    proposer: Option<i64>,
+    approver: Option<i64>,
+    approver_is_final_reviewer: bool,
+) -> Result<(), crate::Rejection> {
+    if !approver_is_final_reviewer {
+        return Err(crate::Rejection::new(
+            "年度报告须经本机关分管领导（终审）批准后发布。",
+        ));
+    }
+    match (proposer, approver) {
+        (_, None) => Err(crate::Rejection::new("发布须由分管领导本人批准。")),
+        (Some(p), Some(a)) if p == a => Err(crate::Rejection::new(
+            "提请发布的人不能自己批准：须由另一位分管领导（终审）批准。",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The audit record of asking for publication of `year`'s report (version `version`).
+pub fn proposal_entry(slug: &str, year: i32, version: i32) -> crate::audit::Entry {
+    crate::audit::Entry::new(
+        Some(slug),
+        "report.propose",
+        format!("report:{slug}:{year}"),
+        if version == 1 {
+            format!("提请分管领导批准发布{year}年度报告")
+        } else {
+            format!("提请分管领导批准发布{year}年度报告第{version}版")
+        },
+    )
+}
+
+/// The audit record of a proposal sent back, with the reason (which must be given).
+pub fn return_entry(
+    slug: &str,
+    year: i32,
+    reason: &str,
+) -> Result<crate::audit::Entry, crate::Rejection> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(crate::Rejection::field(
+            "reason",
+            "退回须写明理由，以便修改。",
+        ));
+    }
+    Ok(crate::audit::Entry::new(
+        Some(slug),
+        "report.return",
+        format!("report:{slug}:{year}"),
+        format!("退回{year}年度报告发布申请：{reason}"),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn publication_needs_a_second_person_who_is_the_final_reviewer() {
+        assert!(may_approve(Some(1), Some(2), true).is_ok());
+        assert!(
+            may_approve(Some(1), Some(1), true).is_err(),
+            "not one's own"
+        );
+        assert!(
+            may_approve(Some(1), Some(2), false).is_err(),
+            "only 分管领导"
+        );
+        assert!(
+            may_approve(Some(1), None, true).is_err(),
+            "never the system"
+        );
+        assert!(may_approve(None, Some(2), true).is_ok());
+    }
+
+    #[test]
+    fn a_returned_proposal_says_why() {
+        assert!(return_entry("xili", 2024, "  ").is_err());
+        let e = return_entry("xili", 2024, "第五部分未写整改情况").unwrap();
+        assert!(e.summary.contains("第五部分未写整改情况"));
+    }
     use super::*;
 
     #[test]

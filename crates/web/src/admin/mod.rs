@@ -207,10 +207,25 @@ pub(crate) fn routes(r: Routes) -> Routes {
             Staff,
             workspace::save,
         )
+        .get(
+            "/admin/agencies/{slug}/reports/{year}/publish",
+            Staff,
+            workspace::confirm,
+        )
         .post(
             "/admin/agencies/{slug}/reports/{year}/publish",
             Staff,
             workspace::publish,
+        )
+        .post(
+            "/admin/agencies/{slug}/reports/{year}/approve",
+            Staff,
+            workspace::approve,
+        )
+        .post(
+            "/admin/agencies/{slug}/reports/{year}/return",
+            Staff,
+            workspace::send_back,
         )
         .get(
             "/admin/agencies/{slug}/summary/{year}",
@@ -366,6 +381,8 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
             "索引号格式已保存，此后发布的信息按新格式编号；已发布信息的索引号不变。"
         }
         "published" => "年度报告已发布，并已在“信息公开年度报告”栏目公开。",
+        "proposed" => "已提请分管领导批准；批准后报告即公开。",
+        "returned" => "发布申请已退回，报告未公开。",
         _ => return None,
     })
 }

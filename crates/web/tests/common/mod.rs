@@ -182,7 +182,7 @@ pub fn settings() -> gongkai_web::Settings {
 
 /// Demo data, a second town `yiyuan-nanma` under the county, and these accounts:
 /// `root` (system administrator), `a_admin` (admin + drafter of 西里镇), `a_staff` (drafter of
-/// 西里镇), `b_admin` (admin of 南麻镇), `overseer` (oversight at the county).
+/// 西里镇), `a_leader` (分管领导 of 西里镇), `b_admin` (admin of 南麻镇), `overseer` (oversight at the county).
 pub async fn world(store: &Store) -> World {
     let now: DateTime<Utc> = "2025-03-01T02:00:00Z".parse().unwrap();
     let system = Actor::system("测试准备");
@@ -212,6 +212,12 @@ pub async fn world(store: &Store) -> World {
             vec![(TOWN_A, Role::AgencyAdmin), (TOWN_A, Role::Drafter)],
         ),
         ("a_staff", "甲起草人", false, vec![(TOWN_A, Role::Drafter)]),
+        (
+            "a_leader",
+            "甲分管领导",
+            false,
+            vec![(TOWN_A, Role::FinalReviewer)],
+        ),
         (
             "a_officer",
             "甲经办人",
