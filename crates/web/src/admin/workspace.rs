@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use gongkai_core::auth::Duty;
-use gongkai_core::report::workspace::{PARTS, follow_up_draft, ready_to_publish};
+use gongkai_core::report::workspace::{PARTS, default_part, follow_up_draft, ready_to_publish};
 use gongkai_core::report::{AnnualReport, Finding, Severity, StaffTexts};
 use gongkai_core::{Agency, Rejection};
 use gongkai_store::StoreError;
@@ -29,6 +29,7 @@ use crate::views::{AgencyView, FindingRow};
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
 pub struct TextsForm {
+    opening: String,
     proactive: String,
     on_request: String,
     management: String,
@@ -38,11 +39,14 @@ pub struct TextsForm {
     work_points: String,
     proposals: String,
     innovation: String,
+    fee_basis: String,
 }
 
 impl From<TextsForm> for StaffTexts {
     fn from(f: TextsForm) -> Self {
         Self {
+            opening: f.opening,
+            fee_basis: f.fee_basis,
             proactive: f.proactive,
             on_request: f.on_request,
             management: f.management,
@@ -169,6 +173,9 @@ async fn render(
             let mut text = draft.texts.part(key).to_owned();
             if *key == "problems" && text.is_empty() {
                 text = follow_up_draft(&draft.last.problems);
+            }
+            if text.is_empty() {
+                text = default_part(key, &c.agency.name, c.year);
             }
             PartView {
                 key,
