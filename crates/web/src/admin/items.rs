@@ -358,13 +358,23 @@ fn back(agency: &Agency, id: i64, notice: &str) -> Response {
 pub async fn new_form(
     State(state): State<AppState>,
     scope: AgencyScope,
+    Query(q): Query<NewItemQuery>,
 ) -> Result<Response, AppError> {
     let form = ItemForm {
+        category: q.category.trim().to_owned(),
         attribute: Attribute::Proactive.key().into(),
         formed_on: state.clock.today().to_string(),
         ..ItemForm::default()
     };
     draft_page(&state, &scope, None, Shown::form(&form, &[])).await
+}
+
+/// `?category=` of the new-item form: the column chosen in advance (an inspection warning links
+/// here for the column that needs a new item).
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct NewItemQuery {
+    category: String,
 }
 
 /// Creates a draft.
