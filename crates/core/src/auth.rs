@@ -215,6 +215,7 @@ impl Principal {
             Duty::EditReport => {
                 self.is_system_admin || acts(Role::AgencyAdmin) || acts(Role::FinalReviewer)
             }
+            Duty::ApproveReport => acts(Role::FinalReviewer),
         }
     }
 
@@ -392,8 +393,11 @@ pub enum Duty {
     /// Change the agency's details, settings, roles, guide, catalogue, channels and proposals:
     /// 机关管理员 or a system administrator.
     Administer,
-    /// Write and publish the annual report: 机关管理员, 分管领导 or a system administrator.
+    /// Write the annual report and ask for its publication: 机关管理员, 分管领导 or a system
+    /// administrator.
     EditReport,
+    /// Approve the annual report's publication (the second person): 分管领导 only.
+    ApproveReport,
 }
 
 impl Duty {
@@ -407,6 +411,7 @@ impl Duty {
             Self::SeePersonalData => "只有本机关的依申请公开经办人或机关管理员可以查看申请人信息。",
             Self::Administer => "只有本机关的机关管理员或系统管理员可以进行此项操作。",
             Self::EditReport => "只有本机关的机关管理员或分管领导可以编辑和发布年度报告。",
+            Self::ApproveReport => "只有本机关的分管领导（终审）可以批准发布年度报告。",
         }
     }
 }

@@ -117,6 +117,42 @@ pub struct Letter {
 }
 
 impl Letter {
+    /// Lists the files provided with a decision letter (their names, in order) after its decision
+    /// paragraph, and says where the requester downloads them. Files go only with a reply that
+    /// provides information (（一）予以公开、（二）部分公开); for any other outcome, or a letter
+    /// other than the reply, attached files are refused so that nothing is sent unannounced.
+    pub fn list_files(
+        &mut self,
+        outcome: Outcome,
+        names: &[String],
+    ) -> Result<(), crate::Rejection> {
+        if names.is_empty() {
+            return Ok(());
+        }
+        let provides = matches!(
+            outcome.group(),
+            OutcomeGroup::Disclosed | OutcomeGroup::PartlyDisclosed
+        );
+        if self.kind != LetterKind::Decision || !provides {
+            return Err(crate::Rejection::new(
+                "只有予以公开或部分公开的答复才能随附提供的文件；请先删除已上传的文件，或改选办理结果。",
+            ));
+        }
+        let list: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{}.{}", i + 1, n.trim()))
+            .collect();
+        let text = format!(
+            "随本答复书提供的政府信息（共{}件）：{}。申请人可凭查询码和联系方式在本机关政府信息公开网站“查询办理进度”页面下载。",
+            names.len(),
+            list.join("；")
+        );
+        // The decision is the last body paragraph; the remedies follow separately.
+        self.paragraphs.push(text);
+        Ok(())
+    }
+
     /// The date as letters print it (2025年3月5日).
     pub fn date_text(&self) -> String {
         chinese_date(self.date)
@@ -644,6 +680,67 @@ mod tests {
             &Calendar::built_in(),
             Periods::default(),
         )
+    }
+
+    #[test]
+    fn a_reply_lists_the_files_it_provides_and_only_a_reply_that_provides_may() {
+        let details = DecisionDetails {
+            provided: "2024年低保资金发放汇总表".into(),
+            ..DecisionDetails::default()
+        };
+        let (s, e) = decided(Outcome::Disclosed, details);
+        let remedy = LetterSettings::default();
+        let mut l = decision(&facts(&s, &remedy, Some("沂源县人民政府")), &e).unwrap();
+        let before = l.paragraphs.len();
+        l.list_files(
+            Outcome::Disclosed,
+            &[" 汇总表.xlsx".into(), "说明.pdf".into()],
+        )
+        .unwrap();
+        assert_eq!(l.paragraphs.len(), before + 1);
+        let last = l.paragraphs.last().unwrap();
+        assert!(
+            last.contains("（共2件）：1.汇总表.xlsx；2.说明.pdf。")
+                && last.contains("查询办理进度"),
+            "{last}"
+        );
+        let (s, e) = decided(
+            Outcome::WithheldStateSecret,
+            DecisionDetails {
+                reasons: "属于国家秘密".into(),
+                ..DecisionDetails::default()
+            },
+        );
+        let mut refused = decision(&facts(&s, &remedy, Some("沂源县人民政府")), &e).unwrap();
+        let text = refused.paragraphs.clone();
+        assert!(
+            refused
+                .list_files(Outcome::WithheldStateSecret, &["名单.xlsx".into()])
+                .is_err()
+        );
+        assert!(
+            refused
+                .list_files(Outcome::WithheldStateSecret, &[])
+                .is_ok()
+        );
+        assert_eq!(
+            refused.paragraphs, text,
+            "nothing added when refused or empty"
+        );
+    }
+
+    #[test]
+    fn reply_files_change_only_until_the_reply_is_given() {
+        let open = RequestState::new(RequesterKind::NaturalPerson, d("2025-03-03"));
+        assert!(open.may_change_reply_files().is_ok());
+        let (s, _) = decided(
+            Outcome::Disclosed,
+            DecisionDetails {
+                provided: "汇总表".into(),
+                ..DecisionDetails::default()
+            },
+        );
+        assert!(s.may_change_reply_files().is_err());
     }
 
     #[test]

@@ -344,6 +344,23 @@ impl RequestState {
         self.fee.is_none() && matches!(self.status, Status::Received | Status::InProgress)
     }
 
+    /// Whether files to go with the reply may be added or removed now: only until the reply is
+    /// given, since the decision letter lists them.
+    pub fn may_change_reply_files(&self) -> Result<(), crate::Rejection> {
+        if self.decided.is_some() || matches!(self.status, Status::Decided | Status::Closed) {
+            Err(crate::Rejection::new(
+                "已经答复的申请不能再更改随答复提供的文件；如需补充提供，请另行出具文书。",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Whether the requester may download the files provided with the reply: once it is given.
+    pub fn reply_files_released(&self) -> bool {
+        self.decided.is_some()
+    }
+
     /// A newly registered request.
     pub fn new(requester: RequesterKind, received_on: NaiveDate) -> Self {
         Self {

@@ -288,6 +288,9 @@ pub fn docx(report: &AnnualReport) -> Result<Vec<u8>, RenderError> {
     let proactive_chart = charts.iter().find(|c| c.title.contains("主动公开"));
     let outcome_chart = charts.iter().find(|c| c.title.contains("办理结果"));
     doc = doc.add_paragraph(heading(v.headings[0], H1_FONT));
+    for p in &v.opening {
+        doc = doc.add_paragraph(body(p));
+    }
     for (i, part) in v.overview.iter().enumerate() {
         doc = doc.add_paragraph(heading(part.heading, H2_FONT));
         for p in &part.paragraphs {

@@ -221,6 +221,7 @@ struct View {
     has_proactive: bool,
     has_decisions: bool,
     headings: [&'static str; 6],
+    opening: Vec<String>,
     overview: Vec<Part>,
     problems: Vec<String>,
     other: Vec<Part>,
@@ -307,6 +308,7 @@ fn view(r: &AnnualReport) -> View {
             .unwrap_or(0)
             > 0,
         headings: SECTION_HEADINGS,
+        opening: paragraphs(&r.sections.opening),
         overview: r.sections.overview_parts().into_iter().map(part).collect(),
         problems: paragraphs(&r.sections.problems),
         other: r.sections.other_parts().into_iter().map(part).collect(),

@@ -45,7 +45,7 @@ pub use hits::Hits;
 pub use items::{AttachmentInfo, Draft, DraftSummary, NewItem, PublishedItem};
 pub use letters::IssuedLetter;
 pub use outbox::PendingMail;
-pub use reports::{MemberReport, PublicReport, Publication, REPORT_CATEGORY, ReportData};
+pub use reports::{MemberReport, Proposal, PublicReport, Publication, REPORT_CATEGORY, ReportData};
 pub use requests::{NewRequest, QueuedRequest, RequestStep, Requester};
 pub use supervision::Message;
 

@@ -72,6 +72,8 @@ requirements! { Requirement::DUTY: Option<Duty> = {
     AgencyAdmin => Some(Duty::Administer),
     /// 机关管理员 or 分管领导: the annual report ([`Duty::EditReport`]).
     ReportEditor => Some(Duty::EditReport),
+    /// 分管领导: approves the annual report's publication ([`Duty::ApproveReport`]).
+    ReportApprover => Some(Duty::ApproveReport),
 }}
 
 /// One agency as a signed-in person may see it, with the assurance that they meet `R`.
@@ -317,6 +319,8 @@ path_params! {
     RequestPath { code: String }
     /// `{code}/letters/{letter}`.
     LetterPath { code: String, letter: i64 }
+    /// `{code}/files/{reply}`: a file provided with a reply.
+    ReplyFilePath { code: String, reply: i64 }
     /// `{draft}`: an item in the back office.
     DraftPath { draft: i64 }
     /// `{draft}/attachments/{attachment}`.
@@ -337,4 +341,6 @@ path_params! {
     ItemAttachmentPath { item: i64, attachment: i64 }
     /// `letters/{letter}`: a letter on the requester's tracking page.
     PublicLetterPath { letter: i64 }
+    /// `files/{reply_file}`: a file provided with a reply, on the requester's tracking page.
+    PublicReplyFilePath { reply_file: i64 }
 }

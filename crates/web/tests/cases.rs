@@ -9,7 +9,7 @@ mod common;
 
 use axum::http::StatusCode;
 use chrono::Duration;
-use common::{TOWN_A, mails_to, new_request, signed_in, world};
+use common::{Client, TOWN_A, mails_to, new_request, signed_in, world};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_store::By;
@@ -441,7 +441,135 @@ async fn overdue_requests_are_flagged(store: &Store) {
     );
 }
 
+async fn a_partial_disclosure_keeps_what_was_typed_and_its_letter_gives_reasons(store: &Store) {
+    let w = world(store).await;
+    let a = Slug::parse(TOWN_A).unwrap();
+    let code = store
+        .register_request(
+            &a,
+            &new_request("2025-02-24"),
+            By::new(&Actor::system("测试"), w.clock_now()),
+            common::rules(),
+        )
+        .await
+        .unwrap();
+    let mut officer = signed_in(&w, "a_officer").await;
+    let uri = format!("/admin/agencies/{TOWN_A}/requests/{code}");
+    let form = officer.get(&uri).await;
+    assert!(
+        form.body.contains(r#"<optgroup label="（三）不予公开">"#)
+            && form.body.contains("4.保护第三方合法权益（不予公开）"),
+        "outcomes are grouped under their headings: {}",
+        form.body
+    );
+    let mut decide = vec![
+        ("step", "decide"),
+        ("on", "2025-03-03"),
+        ("outcome", "partly_disclosed"),
+        ("provided", "西里村2024年补贴发放汇总表"),
+        (
+            "withheld",
+            "发放名单中的身份证号码和银行账号（西里村部分）。”。",
+        ),
+        ("withheld_ground", "withheld.third_party"),
+        ("other_basis", "《中华人民共和国个人信息保护法》第二十五条"),
+    ];
+    let refused = officer.post(&format!("{uri}/steps"), &decide).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("不予公开的理由"), "{}", refused.body);
+    for kept in [
+        r#"<option value="partly_disclosed" selected>"#,
+        r#"<option value="withheld.third_party" selected>"#,
+        "西里村2024年补贴发放汇总表</textarea>",
+        r#"value="《中华人民共和国个人信息保护法》第二十五条""#,
+        r#"value="2025-03-03""#,
+    ] {
+        assert!(refused.body.contains(kept), "kept {kept}: {}", refused.body);
+    }
+    // The information provided goes with the reply: uploaded before the decision.
+    let pdf = b"%PDF-1.4\n% 2024 summary\n%%EOF\n";
+    let up = officer
+        .upload(&format!("{uri}/files"), "补贴发放汇总表.pdf", pdf)
+        .await;
+    assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.body);
+    let files = w.store.reply_files(&a, &code).await.unwrap();
+    assert_eq!(files.len(), 1);
+    let early = Client::new(&w.app)
+        .get(&format!(
+            "/agencies/{TOWN_A}/requests/files/{}?code={code}&contact=13700000000",
+            files[0].id
+        ))
+        .await;
+    assert_eq!(early.status, StatusCode::NOT_FOUND, "not before the reply");
+    decide.push((
+        "reasons",
+        "身份证号码和银行账号属于个人隐私，公开会损害第三方合法权益",
+    ));
+    assert_eq!(
+        officer.post(&format!("{uri}/steps"), &decide).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let late = officer
+        .upload(&format!("{uri}/files"), "另一份.pdf", pdf)
+        .await;
+    assert_eq!(
+        late.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "closed once answered"
+    );
+    let letters = w.store.letters_of(&a, &code).await.unwrap();
+    let reply = letters.iter().find(|l| l.kind.key() == "decision").unwrap();
+    let letter = officer
+        .get(&format!("{uri}/letters/{}?format=html", reply.id))
+        .await;
+    for part in [
+        "不予公开的理由：身份证号码和银行账号属于个人隐私，公开会损害第三方合法权益",
+        "第十五条",
+        "《中华人民共和国个人信息保护法》第二十五条",
+        "（西里村部分）”。",
+    ] {
+        assert!(letter.body.contains(part), "{part}: {}", letter.body);
+    }
+    assert!(!letter.body.contains("。”。"), "punctuation not doubled");
+    assert!(
+        letter.body.contains("（共1件）：1.补贴发放汇总表.pdf"),
+        "the letter lists the file: {}",
+        letter.body
+    );
+    // The requester, with code and contact, sees the file on the tracking page and downloads it.
+    let mut requester = Client::new(&w.app);
+    let track = requester
+        .get(&format!(
+            "/agencies/{TOWN_A}/requests/track?code={code}&contact=13700000000"
+        ))
+        .await;
+    let href = format!(
+        "/agencies/{TOWN_A}/requests/files/{}?code={code}&contact=13700000000",
+        files[0].id
+    );
+    let escaped = href
+        .replace('/', "&#x2f;")
+        .replace('&', "&amp;")
+        .replace("&amp;#x2f;", "&#x2f;");
+    assert!(
+        track.body.contains(&escaped) && track.body.contains("补贴发放汇总表.pdf</a>（PDF 文件"),
+        "{}",
+        track.body
+    );
+    let got = requester.get(&href).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.body.as_bytes(), pdf);
+    let wrong = requester
+        .get(&format!(
+            "/agencies/{TOWN_A}/requests/files/{}?code={code}&contact=13900000000",
+            files[0].id
+        ))
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+}
+
 on_both_backends!(
+    a_partial_disclosure_keeps_what_was_typed_and_its_letter_gives_reasons,
     officers_are_notified_of_new_requests_and_of_steps_on_theirs,
     counter_post_and_fax_requests_are_registered_assigned_charged_and_reviewed,
     a_case_officer_handles_a_request_through_the_workflow,

@@ -31,6 +31,14 @@ fn concrete(spec: &RouteSpec, w: &World) -> String {
         .replace("{item}", &w.b_item.1.to_string())
         .replace("{version}", "1")
         .replace("{attachment}", &w.b_attachment.to_string())
+        .replace("{reply}", &w.b_reply_file.to_string())
+        .replace(
+            "{reply_file}",
+            &format!(
+                "{}?code={}&contact=13700000000",
+                w.b_reply_file, w.b_request
+            ),
+        )
         .replace(
             "{letter}",
             &format!("{}?code={}&contact=13700000000", w.b_letter, w.b_request),
@@ -193,7 +201,11 @@ async fn the_oversight_officer_reads_but_changes_nothing(store: &Store) {
     assert!(page.body.contains(TOWN_B_NAME) && !page.body.contains("授予角色"));
     let audit = c.get(&format!("/admin/audit?agency={TOWN_B}")).await;
     assert_eq!(audit.status, StatusCode::OK);
-    assert!(audit.body.contains("agency.create"));
+    assert!(
+        audit.body.contains("<td>新增机关</td>") && !audit.body.contains("<code>agency.create"),
+        "actions are named in Chinese: {}",
+        audit.body
+    );
 }
 
 async fn the_system_administrator_reaches_every_page(store: &Store) {

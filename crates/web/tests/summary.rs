@@ -95,4 +95,40 @@ async fn the_oversight_officer_sees_failing_members_and_the_consolidated_table(s
     );
 }
 
-on_both_backends!(the_oversight_officer_sees_failing_members_and_the_consolidated_table);
+async fn the_dashboard_warns_of_what_an_inspection_would_mark_with_where_to_fix_it(store: &Store) {
+    let w = world(store).await;
+    let today = w.clock_now().date_naive();
+    let b = Slug::parse(TOWN_B).unwrap();
+    // 南麻镇 has a published item, no guide confirmed and no report: an inspection marks it.
+    let expected = store.inspection(&b, today).await.unwrap();
+    assert!(!expected.is_empty(), "the test town has something to fix");
+    let mut overseer = signed_in(&w, "overseer").await;
+    let county = overseer.get("/admin").await;
+    assert_eq!(county.status, StatusCode::OK);
+    for warning in &expected {
+        let message = warning.message.replace('“', "&ldquo;");
+        assert!(
+            county.body.contains(&warning.message) || county.body.contains(&message),
+            "the county office sees {}: {}",
+            warning.message,
+            county.body
+        );
+    }
+    assert!(county.body.contains("检查预警"));
+    assert!(
+        county
+            .body
+            .contains(&format!("&#x2f;admin&#x2f;agencies&#x2f;{TOWN_B}&#x2f;"))
+            || county.body.contains(&format!("/admin/agencies/{TOWN_B}/")),
+        "each warning links to the place to fix it"
+    );
+    // A town's administrator sees their own town's warnings, not the sibling's.
+    let mut a_admin = signed_in(&w, "a_admin").await;
+    let own = a_admin.get("/admin").await;
+    assert!(!own.body.contains(common::TOWN_B_NAME), "{}", own.body);
+}
+
+on_both_backends!(
+    the_oversight_officer_sees_failing_members_and_the_consolidated_table,
+    the_dashboard_warns_of_what_an_inspection_would_mark_with_where_to_fix_it
+);

@@ -56,13 +56,55 @@ async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
         "rewritten text is no longer a copy"
     );
 
-    // Publish: the portal now shows the published version and the report is filed as an item.
-    let published = c.post(&format!("{uri}/publish"), &[]).await;
+    // Publish: a confirmation page shows what will be published; the administrator asks, and
+    // only a second person, the 分管领导, makes it public.
+    let confirm = c.get(&format!("{uri}/publish")).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains(own) && confirm.body.contains("提请分管领导批准"));
+    let proposed = c.post(&format!("{uri}/publish"), &[]).await;
+    assert_eq!(proposed.status, StatusCode::SEE_OTHER, "{}", proposed.body);
+    let portal = c.get(&format!("/agencies/{TOWN_A}/reports/2024")).await;
+    assert!(
+        portal.body.contains("尚未发布"),
+        "not public before approval"
+    );
+    let proposal = store
+        .pending_proposal(&Slug::parse(TOWN_A).unwrap(), 2024)
+        .await
+        .unwrap()
+        .unwrap();
+    let id = proposal.id.to_string();
     assert_eq!(
-        published.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        published.body
+        c.post(&format!("{uri}/approve"), &[("proposal", id.as_str())])
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "the administrator who asked cannot approve"
+    );
+    let mut leader = signed_in(&w, "a_leader").await;
+    let waiting = leader.get(&format!("{uri}/publish")).await;
+    assert!(waiting.body.contains("甲机关管理员") && waiting.body.contains("批准发布"));
+    let approved = leader
+        .post(&format!("{uri}/approve"), &[("proposal", id.as_str())])
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    let audit = store
+        .audit_records(&gongkai_store::AuditFilter {
+            limit: 1000,
+            ..gongkai_store::AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        audit.iter().any(|r| r.action == "report.propose")
+            && audit.iter().any(|r| r.action == "report.publish"
+                && r.summary.contains("甲机关管理员（a_admin）提请")
+                && r.summary.contains("甲分管领导（a_leader）批准")),
+        "both people are in the audit trail: {:?}",
+        audit
+            .iter()
+            .map(|r| (&r.action, &r.summary))
+            .collect::<Vec<_>>()
     );
     let portal = c.get(&format!("/agencies/{TOWN_A}/reports/2024")).await;
     assert!(!portal.body.contains("尚未发布") && portal.body.contains(own));
@@ -93,6 +135,44 @@ async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
         .post(&format!("{uri}/publish"), &[("note", "更正第五部分表述")])
         .await;
     assert_eq!(corrected.status, StatusCode::SEE_OTHER);
+    let proposal = store
+        .pending_proposal(&Slug::parse(TOWN_A).unwrap(), 2024)
+        .await
+        .unwrap()
+        .unwrap();
+    let id = proposal.id.to_string();
+    // Sent back once with a reason, asked again, then approved.
+    let returned = leader
+        .post(
+            &format!("{uri}/return"),
+            &[("proposal", id.as_str()), ("reason", "")],
+        )
+        .await;
+    assert_eq!(returned.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(returned.body.contains("退回须写明理由"));
+    let returned = leader
+        .post(
+            &format!("{uri}/return"),
+            &[("proposal", id.as_str()), ("reason", "更正说明不够具体")],
+        )
+        .await;
+    assert_eq!(returned.status, StatusCode::SEE_OTHER);
+    c.post(&format!("{uri}/publish"), &[("note", "更正第五部分表述")])
+        .await;
+    let id = store
+        .pending_proposal(&Slug::parse(TOWN_A).unwrap(), 2024)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    assert_eq!(
+        leader
+            .post(&format!("{uri}/approve"), &[("proposal", id.as_str())])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     let portal = c.get(&format!("/agencies/{TOWN_A}/reports/2024")).await;
     assert!(portal.body.contains("第2版") && portal.body.contains("更正第五部分表述"));
     assert_eq!(
@@ -159,6 +239,21 @@ async fn the_summary_shows_published_and_late_reports(store: &Store) {
         )
         .await;
     assert_eq!(published.status, StatusCode::SEE_OTHER);
+    let id = store
+        .pending_proposal(&Slug::parse(TOWN_A).unwrap(), 2024)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let mut leader = signed_in(&w, "a_leader").await;
+    let approved = leader
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/reports/2024/approve"),
+            &[("proposal", id.as_str())],
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER);
     let mut officer = signed_in(&w, "overseer").await;
     let page = officer.get("/admin/agencies/yiyuan/summary/2024").await;
     assert!(page.body.contains("已发布"));

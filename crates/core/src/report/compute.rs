@@ -79,6 +79,9 @@ pub struct FeeSummary {
 /// generated sentences; the others are used as written.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StaffTexts {
+    /// The opening paragraph under 一、总体情况, before 一（一） ("2024年，在县委县政府的坚强领导
+    /// 下……现将……报告如下：").
+    pub opening: String,
     /// Lead-in to 一（一）主动公开.
     pub proactive: String,
     /// Lead-in to 一（二）依申请公开.
@@ -97,6 +100,9 @@ pub struct StaffTexts {
     pub proposals: String,
     /// 六（四）.
     pub innovation: String,
+    /// The rules 六（一）'s fee statement cites ("根据……（国办函〔2020〕109号）和……（鲁政办字
+    /// 〔2020〕179号）规定"); empty: the national rule alone ([`super::narrative::FEE_BASIS`]).
+    pub fee_basis: String,
 }
 
 /// Everything a report is computed from. Fact slices may hold more than the year (other years are

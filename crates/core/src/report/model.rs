@@ -586,6 +586,9 @@ pub struct Proactive {
 /// fee sentence in 六（一）) are generated; the rest is written by staff.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Narrative {
+    /// The opening paragraph under 一、总体情况 (staff's; absent from older reports).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub opening: String,
     /// 一（一）主动公开
     pub proactive: String,
     /// 一（二）依申请公开

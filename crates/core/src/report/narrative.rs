@@ -15,13 +15,14 @@ pub fn compose(
 ) -> Narrative {
     let short = crate::letter::default_number_prefix(&report.agency.name);
     Narrative {
+        opening: texts.opening.trim().to_owned(),
         proactive: join(&texts.proactive, &proactive_sentence(report)),
         on_request: join(&texts.on_request, &on_request_sentence(report)),
         management: texts.management.clone(),
         platform: texts.platform.clone(),
         supervision: join(&texts.supervision, &supervision.sentence(report.year)),
         problems: texts.problems.clone(),
-        fees: fee_sentence(fees),
+        fees: fee_sentence_citing(&texts.fee_basis, fees),
         work_points: texts.work_points.clone(),
         // Staff text prevails (it may say more than the figures); without it the records speak.
         proposals: if texts.proposals.trim().is_empty() {
@@ -110,9 +111,23 @@ pub fn on_request_sentence(report: &AnnualReport) -> String {
     parts.concat()
 }
 
+/// The rule 六（一） cites when staff name no other.
+pub const FEE_BASIS: &str = "根据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）";
+
 /// The fee statement of 六（一）: 30号 asks every report to state it, even when nothing was charged.
 pub fn fee_sentence(fees: FeeSummary) -> String {
-    let basis = "根据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）";
+    fee_sentence_citing("", fees)
+}
+
+/// The fee statement citing `basis` — the rules staff name, such as a province's alongside the
+/// national one (the figures are always the records').
+pub fn fee_sentence_citing(basis: &str, fees: FeeSummary) -> String {
+    let basis = crate::letter::clause(basis);
+    let basis = if basis.is_empty() {
+        FEE_BASIS
+    } else {
+        basis.as_str()
+    };
     if fees.notices == 0 && fees.collected_fen == 0 {
         format!("{basis}，本年度未收取政府信息公开信息处理费。")
     } else {
@@ -137,6 +152,20 @@ fn yuan(fen: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fee_statement_cites_the_rules_staff_name_and_states_the_records() {
+        let seed = "根据《国务院办公厅关于印发〈政府信息公开信息处理费管理办法〉的通知》（国办函〔2020〕109号）和《山东省人民政府办公厅关于做好政府信息公开信息处理费管理工作有关事项的通知》（鲁政办字〔2020〕179号）规定，";
+        let s = fee_sentence_citing(seed, FeeSummary::default());
+        assert!(
+            s.ends_with("（鲁政办字〔2020〕179号）规定，本年度未收取政府信息公开信息处理费。"),
+            "{s}"
+        );
+        assert_eq!(
+            fee_sentence_citing("  ", FeeSummary::default()),
+            fee_sentence(FeeSummary::default())
+        );
+    }
 
     #[test]
     fn fee_amounts_are_printed_in_yuan() {

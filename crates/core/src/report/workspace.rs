@@ -105,7 +105,8 @@ pub fn copied_share(text: &str, other: &str) -> f64 {
 }
 
 /// The parts of a report staff write, in report order: (key, heading).
-pub const PARTS: [(&str, &str); 9] = [
+pub const PARTS: [(&str, &str); 11] = [
+    ("opening", "一、总体情况的开头段落"),
     (
         "proactive",
         "一（一）主动公开（本段之后由系统写入主动公开数量）",
@@ -124,6 +125,10 @@ pub const PARTS: [(&str, &str); 9] = [
         "六（三）人大代表建议和政协提案办理结果公开情况",
     ),
     ("innovation", "六（四）政务公开工作创新情况"),
+    (
+        "fee_basis",
+        "六（一）收费情况所依据的规定（本段之后由系统写入收费情况）",
+    ),
 ];
 
 /// The most a part may hold, in characters.
@@ -144,6 +149,8 @@ impl StaffTexts {
             "problems" => &self.problems,
             "work_points" => &self.work_points,
             "proposals" => &self.proposals,
+            "opening" => &self.opening,
+            "fee_basis" => &self.fee_basis,
             _ => &self.innovation,
         }
     }
@@ -181,6 +188,19 @@ impl StaffTexts {
                 })
             })
             .collect()
+    }
+}
+
+/// What a part holds before staff write it, so that no part starts blank: the opening paragraph
+/// in the usual form and the fee rule 六（一） cites. Other parts start empty (五 from last
+/// year's problems, [`follow_up_draft`]).
+pub fn default_part(key: &str, agency_name: &str, year: i32) -> String {
+    match key {
+        "opening" => format!(
+            "{year}年，{agency_name}认真贯彻落实《中华人民共和国政府信息公开条例》和上级政务公开工作部署，扎实推进政务公开工作。现将{year}年度政府信息公开工作情况报告如下："
+        ),
+        "fee_basis" => super::narrative::FEE_BASIS.to_owned(),
+        _ => String::new(),
     }
 }
 
@@ -325,8 +345,90 @@ pub fn publish(
     })
 }
 
+/// Who approves publication: a report becomes public only when a second person — the 分管领导
+/// (final reviewer) of the agency, not the one who asked for it — approves exactly what was put
+/// before them. `proposer` and `approver` are user ids (`None`: the system, which never approves).
+pub fn may_approve(
+    proposer: Option<i64>,
+    approver: Option<i64>,
+    approver_is_final_reviewer: bool,
+) -> Result<(), crate::Rejection> {
+    if !approver_is_final_reviewer {
+        return Err(crate::Rejection::new(
+            "年度报告须经本机关分管领导（终审）批准后发布。",
+        ));
+    }
+    match (proposer, approver) {
+        (_, None) => Err(crate::Rejection::new("发布须由分管领导本人批准。")),
+        (Some(p), Some(a)) if p == a => Err(crate::Rejection::new(
+            "提请发布的人不能自己批准：须由另一位分管领导（终审）批准。",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The audit record of asking for publication of `year`'s report (version `version`).
+pub fn proposal_entry(slug: &str, year: i32, version: i32) -> crate::audit::Entry {
+    crate::audit::Entry::new(
+        Some(slug),
+        "report.propose",
+        format!("report:{slug}:{year}"),
+        if version == 1 {
+            format!("提请分管领导批准发布{year}年度报告")
+        } else {
+            format!("提请分管领导批准发布{year}年度报告第{version}版")
+        },
+    )
+}
+
+/// The audit record of a proposal sent back, with the reason (which must be given).
+pub fn return_entry(
+    slug: &str,
+    year: i32,
+    reason: &str,
+) -> Result<crate::audit::Entry, crate::Rejection> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(crate::Rejection::field(
+            "reason",
+            "退回须写明理由，以便修改。",
+        ));
+    }
+    Ok(crate::audit::Entry::new(
+        Some(slug),
+        "report.return",
+        format!("report:{slug}:{year}"),
+        format!("退回{year}年度报告发布申请：{reason}"),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn publication_needs_a_second_person_who_is_the_final_reviewer() {
+        assert!(may_approve(Some(1), Some(2), true).is_ok());
+        assert!(
+            may_approve(Some(1), Some(1), true).is_err(),
+            "not one's own"
+        );
+        assert!(
+            may_approve(Some(1), Some(2), false).is_err(),
+            "only 分管领导"
+        );
+        assert!(
+            may_approve(Some(1), None, true).is_err(),
+            "never the system"
+        );
+        assert!(may_approve(None, Some(2), true).is_ok());
+    }
+
+    #[test]
+    fn a_returned_proposal_says_why() {
+        assert!(return_entry("xili", 2024, "  ").is_err());
+        let e = return_entry("xili", 2024, "第五部分未写整改情况").unwrap();
+        assert!(e.summary.contains("第五部分未写整改情况"));
+    }
     use super::*;
 
     #[test]
@@ -369,6 +471,16 @@ mod tests {
         );
         assert!(findings[0].message.contains("100%的内容与2023年度报告相同"));
         assert!(StaffTexts::default().copied_from(&last, "x").is_empty());
+    }
+
+    #[test]
+    fn the_opening_and_the_fee_rule_start_filled_in() {
+        let opening = default_part("opening", "沂源县西里镇人民政府", 2024);
+        assert!(
+            opening.starts_with("2024年，沂源县西里镇人民政府") && opening.ends_with("报告如下：")
+        );
+        assert!(default_part("fee_basis", "x", 2024).contains("国办函〔2020〕109号"));
+        assert!(default_part("innovation", "x", 2024).is_empty());
     }
 
     #[test]

@@ -9,7 +9,8 @@ use crate::db::{By, sql};
 use crate::{Store, StoreError};
 
 /// The parts of [`StaffTexts`] by their stored key.
-const TEXT_PARTS: [&str; 9] = [
+const TEXT_PARTS: [&str; 11] = [
+    "opening",
     "proactive",
     "on_request",
     "management",
@@ -19,6 +20,7 @@ const TEXT_PARTS: [&str; 9] = [
     "work_points",
     "proposals",
     "innovation",
+    "fee_basis",
 ];
 
 pub(crate) fn text_part_mut<'a>(t: &'a mut StaffTexts, part: &str) -> Option<&'a mut String> {
@@ -32,6 +34,8 @@ pub(crate) fn text_part_mut<'a>(t: &'a mut StaffTexts, part: &str) -> Option<&'a
         "work_points" => &mut t.work_points,
         "proposals" => &mut t.proposals,
         "innovation" => &mut t.innovation,
+        "opening" => &mut t.opening,
+        "fee_basis" => &mut t.fee_basis,
         _ => return None,
     })
 }

@@ -17,7 +17,7 @@ mod inputs;
 mod publications;
 
 use inputs::{set_table2_figure, text_part_mut};
-pub use publications::{Publication, REPORT_CATEGORY};
+pub use publications::{Proposal, Publication, REPORT_CATEGORY};
 
 /// One member agency's report for the oversight office's view.
 #[derive(Debug, Clone)]

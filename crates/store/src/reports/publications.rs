@@ -3,12 +3,13 @@
 //! files the report as an item of the agency's 信息公开年度报告 column, in the same transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_core::Rejection;
 use gongkai_core::Slug;
 use gongkai_core::audit::Entry;
 use gongkai_core::report::AnnualReport;
-use gongkai_core::report::workspace::publish;
+use gongkai_core::report::workspace::{may_approve, proposal_entry, publish, return_entry};
 
-use crate::db::{By, Json, Millis, json, sql};
+use crate::db::{By, Json, Millis, Tx, json, sql};
 use crate::{Store, StoreError};
 
 /// The catalogue column published reports go into (国办公开办函〔2019〕61号).
@@ -29,6 +30,46 @@ pub struct Publication {
     pub report: AnnualReport,
 }
 
+/// A report put before the 分管领导 for approval.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// Row id (the approval form names it, so what is approved is what was shown).
+    pub id: i64,
+    /// Who asked, by user id (`None`: the system).
+    pub proposed_by_id: Option<i64>,
+    /// Who asked, by name.
+    pub proposed_by: String,
+    /// When.
+    pub proposed_at: DateTime<Utc>,
+    /// The correction note (empty for a first publication).
+    pub note: String,
+    /// The report exactly as it will be published.
+    pub report: AnnualReport,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProposalRow {
+    id: i64,
+    proposed_by_id: Option<i64>,
+    proposed_by: String,
+    proposed_ms: Millis,
+    note: String,
+    report_json: Json<AnnualReport>,
+}
+
+impl From<ProposalRow> for Proposal {
+    fn from(r: ProposalRow) -> Self {
+        Self {
+            id: r.id,
+            proposed_by_id: r.proposed_by_id,
+            proposed_by: r.proposed_by,
+            proposed_at: r.proposed_ms.0,
+            note: r.note,
+            report: r.report_json.0,
+        }
+    }
+}
+
 impl Store {
     /// Publishes a report; returns its version. A correction (version > 1) must say what it
     /// corrects.
@@ -41,56 +82,142 @@ impl Store {
         today: NaiveDate,
     ) -> Result<i32, StoreError> {
         let agency_id = self.agency_id(slug).await?;
+        self.write_with(by, async |tx| {
+            let (version, audit) =
+                file_publication(tx, agency_id, slug, report, note, by, today).await?;
+            Ok((version, Some(audit)))
+        })
+        .await
+    }
+
+    /// Asks the 分管领导 to approve publication of `report` as it stands (the confirmation page
+    /// showed it): refused while another proposal for the year waits, or when the publication
+    /// itself would be refused (a correction without its note).
+    pub async fn propose_report(
+        &self,
+        slug: &Slug,
+        report: &AnnualReport,
+        note: &str,
+        by: By<'_>,
+    ) -> Result<i64, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
         let snapshot = json(report)?;
         let year = report.year;
         self.write_with(by, async |tx| {
-            let last: Option<i32> = sql(
-                "SELECT MAX(version) FROM report_publications WHERE agency_id = $1 AND year = $2",
+            let pending: Option<i64> = sql(
+                "SELECT id FROM report_proposals WHERE agency_id = $1 AND year = $2 AND status = 'pending'",
             )
             .bind(agency_id)
             .bind(year)
-            .scalar(&mut *tx)
+            .scalar_opt(&mut *tx)
             .await?;
+            if pending.is_some() {
+                return Err(Rejection::new("已有等待分管领导批准的发布申请，请等待批准或退回后再提请。").into());
+            }
+            let last = last_version(tx, agency_id, year).await?;
             let filing = publish(slug.as_str(), report, last, note)?;
-            sql("INSERT INTO report_publications (agency_id, year, version, published_ms, published_by, note, report_json) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            let id: i64 = sql(
+                "INSERT INTO report_proposals (agency_id, year, proposed_by_id, proposed_by, proposed_ms, note, report_json, status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending') RETURNING id",
+            )
             .bind(agency_id)
             .bind(year)
-            .bind(filing.version)
-            .bind(by.ms())
+            .bind(by.actor.user_id)
             .bind(&by.actor.name)
+            .bind(by.ms())
             .bind(&filing.note)
             .bind(&snapshot)
-            .execute(&mut *tx)
+            .scalar(&mut *tx)
             .await?;
-            let category: Option<i64> =
-                sql("SELECT id FROM catalogue_categories WHERE agency_id = $1 AND name = $2")
-                    .bind(agency_id)
-                    .bind(REPORT_CATEGORY)
-                    .scalar_opt(&mut *tx)
-                    .await?;
-            let category = match category {
-                Some(id) => id,
-                None => {
-                    sql("INSERT INTO catalogue_categories (agency_id, position, name) \
-                         VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM catalogue_categories WHERE agency_id = $1), $2) \
-                         RETURNING id")
-                    .bind(agency_id)
-                    .bind(REPORT_CATEGORY)
-                    .scalar(&mut *tx)
-                    .await?
-                }
-            };
-            sql("INSERT INTO items (agency_id, category_id, title, published_on, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)")
+            Ok((id, Some(proposal_entry(slug.as_str(), year, filing.version))))
+        })
+        .await
+    }
+
+    /// The proposal of `year` waiting for approval, if any.
+    pub async fn pending_proposal(
+        &self,
+        slug: &Slug,
+        year: i32,
+    ) -> Result<Option<Proposal>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let row: Option<ProposalRow> = sql(
+            "SELECT id, proposed_by_id, proposed_by, proposed_ms, note, report_json FROM report_proposals \
+             WHERE agency_id = $1 AND year = $2 AND status = 'pending'",
+        )
+        .bind(agency_id)
+        .bind(year)
+        .optional(self)
+        .await?;
+        Ok(row.map(Proposal::from))
+    }
+
+    /// Approves the pending proposal `id` and publishes the report exactly as proposed — only by
+    /// a 分管领导 who is not its proposer (`core::report::workspace::may_approve`).
+    pub async fn approve_report(
+        &self,
+        slug: &Slug,
+        year: i32,
+        id: i64,
+        approver_is_final_reviewer: bool,
+        by: By<'_>,
+        today: NaiveDate,
+    ) -> Result<i32, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        self.write_with(by, async |tx| {
+            let row: Option<ProposalRow> = sql(
+                "SELECT id, proposed_by_id, proposed_by, proposed_ms, note, report_json FROM report_proposals \
+                 WHERE id = $1 AND agency_id = $2 AND year = $3 AND status = 'pending'",
+            )
+            .bind(id)
             .bind(agency_id)
-            .bind(category)
-            .bind(&filing.item_title)
-            .bind(today)
-            .bind(by.now)
+            .bind(year)
+            .optional(&mut *tx)
+            .await?;
+            let p = Proposal::from(row.ok_or_else(|| StoreError::NotFound("待批准的发布申请".into()))?);
+            may_approve(p.proposed_by_id, by.actor.user_id, approver_is_final_reviewer)?;
+            sql("UPDATE report_proposals SET status = 'approved', decided_by = $1, decided_ms = $2 WHERE id = $3")
+                .bind(&by.actor.name)
+                .bind(by.ms())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let (version, mut audit) =
+                file_publication(tx, agency_id, slug, &p.report, &p.note, by, today).await?;
+            audit.summary = format!("{}（{}提请，{}批准）", audit.summary, p.proposed_by, by.actor.name);
+            Ok((version, Some(audit)))
+        })
+        .await
+    }
+
+    /// Sends the pending proposal `id` back with a reason; nothing is published.
+    pub async fn return_report(
+        &self,
+        slug: &Slug,
+        year: i32,
+        id: i64,
+        reason: &str,
+        by: By<'_>,
+    ) -> Result<(), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let entry = return_entry(slug.as_str(), year, reason)?;
+        self.write(by, entry, async |tx| {
+            let done = sql(
+                "UPDATE report_proposals SET status = 'returned', decided_by = $1, decided_ms = $2, reason = $3 \
+                 WHERE id = $4 AND agency_id = $5 AND year = $6 AND status = 'pending'",
+            )
+            .bind(&by.actor.name)
+            .bind(by.ms())
+            .bind(reason.trim())
+            .bind(id)
+            .bind(agency_id)
+            .bind(year)
             .execute(&mut *tx)
             .await?;
-            Ok((filing.version, Some(filing.audit)))
+            if done == 0 {
+                return Err(StoreError::NotFound("待批准的发布申请".into()));
+            }
+            Ok(())
         })
         .await
     }
@@ -200,4 +327,70 @@ impl Store {
             None => Ok(self.report_data(slug, year).await?.compute()),
         }
     }
+}
+
+async fn last_version(tx: &mut Tx, agency_id: i64, year: i32) -> Result<Option<i32>, StoreError> {
+    sql("SELECT MAX(version) FROM report_publications WHERE agency_id = $1 AND year = $2")
+        .bind(agency_id)
+        .bind(year)
+        .scalar(&mut *tx)
+        .await
+}
+
+/// Keeps the next version of a report and files it as an item of the report column, in the
+/// caller's transaction; returns the version and its audit record.
+async fn file_publication(
+    tx: &mut Tx,
+    agency_id: i64,
+    slug: &Slug,
+    report: &AnnualReport,
+    note: &str,
+    by: By<'_>,
+    today: NaiveDate,
+) -> Result<(i32, Entry), StoreError> {
+    let snapshot = json(report)?;
+    let year = report.year;
+    let last = last_version(tx, agency_id, year).await?;
+    let filing = publish(slug.as_str(), report, last, note)?;
+    sql("INSERT INTO report_publications (agency_id, year, version, published_ms, published_by, note, report_json) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(agency_id)
+            .bind(year)
+            .bind(filing.version)
+            .bind(by.ms())
+            .bind(&by.actor.name)
+            .bind(&filing.note)
+            .bind(&snapshot)
+            .execute(&mut *tx)
+            .await?;
+    let category: Option<i64> =
+        sql("SELECT id FROM catalogue_categories WHERE agency_id = $1 AND name = $2")
+            .bind(agency_id)
+            .bind(REPORT_CATEGORY)
+            .scalar_opt(&mut *tx)
+            .await?;
+    let category = match category {
+                Some(id) => id,
+                None => {
+                    sql("INSERT INTO catalogue_categories (agency_id, position, name) \
+                         VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM catalogue_categories WHERE agency_id = $1), $2) \
+                         RETURNING id")
+                    .bind(agency_id)
+                    .bind(REPORT_CATEGORY)
+                    .scalar(&mut *tx)
+                    .await?
+                }
+            };
+    sql(
+        "INSERT INTO items (agency_id, category_id, title, published_on, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(agency_id)
+    .bind(category)
+    .bind(&filing.item_title)
+    .bind(today)
+    .bind(by.now)
+    .execute(&mut *tx)
+    .await?;
+    Ok((filing.version, filing.audit))
 }

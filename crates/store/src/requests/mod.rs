@@ -10,6 +10,7 @@ use gongkai_core::{Channel, RequesterKind, Slug};
 use crate::db::{Json, Millis, sql};
 use crate::{Store, StoreError};
 
+mod files;
 mod steps;
 
 /// The requester's personal data (第二十九条): kept apart, shown only to the agency's case officers.

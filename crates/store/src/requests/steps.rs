@@ -275,7 +275,7 @@ async fn issue_letter(
         code,
         state,
     };
-    let letter = compose(
+    let mut letter = compose(
         kind,
         &facts,
         event,
@@ -285,6 +285,12 @@ async fn issue_letter(
         rules.periods,
     )
     .map_err(Rejection::from)?;
+    if let (LetterKind::Decision, Some(decided), Some(request_id)) =
+        (kind, state.decided, scope.request_id)
+    {
+        let files = super::files::reply_file_names(tx, request_id).await?;
+        letter.list_files(decided.outcome, &files)?;
+    }
     sql("INSERT INTO letters (agency_id, request_id, year, serial, kind, issued_on, letter_json, created_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
     .bind(scope.agency_id)

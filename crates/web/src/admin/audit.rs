@@ -3,6 +3,7 @@
 use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::NaiveDate;
+use gongkai_core::audit::action_label;
 use gongkai_store::{AuditFilter, audit_time};
 use minijinja::context;
 use minijinja::value::Serde;
@@ -33,6 +34,8 @@ struct Row {
     actor: String,
     agency: String,
     action: String,
+    /// The action in Chinese (`core::audit::action_label`); the key stays for the filter.
+    action_label: String,
     target: String,
     summary: String,
 }
@@ -85,6 +88,7 @@ pub async fn list(
             at: audit_time(r.at_ms),
             actor: r.actor,
             agency: r.agency.as_deref().map(name).unwrap_or_default(),
+            action_label: action_label(&r.action).to_owned(),
             action: r.action,
             target: r.target,
             summary: r.summary,
@@ -94,7 +98,13 @@ pub async fn list(
         .into_iter()
         .map(|(a, d)| Choice::agency(a, d))
         .collect();
-    let actions = state.store.audit_actions().await?;
+    let actions: Vec<Choice> = state
+        .store
+        .audit_actions()
+        .await?
+        .into_iter()
+        .map(|a| Choice::new(a.as_str(), action_label(&a)))
+        .collect();
     page(
         &s,
         "admin/audit.html",

@@ -15,7 +15,7 @@ use gongkai_core::fee::Charge;
 use gongkai_core::intake::receipt_date;
 use gongkai_core::workflow::{Event, Urgency};
 use gongkai_core::{
-    Agency, CaseKind, CaseResult, Channel, DecisionDetails, Outcome, RequesterKind,
+    Agency, CaseKind, CaseResult, Channel, DecisionDetails, OutcomeGroup, RequesterKind,
 };
 use minijinja::context;
 use minijinja::value::Serde;
@@ -178,6 +178,7 @@ async fn case_page<R: Requirement>(
     code: &str,
     error: Option<String>,
     notice: Option<&str>,
+    form: Option<&StepForm>,
 ) -> Result<Response, AppError> {
     let (s, agency) = (&scope.staff, &scope.agency);
     let not_found = || AppError::NotFound(format!("没有查询码为“{code}”的申请。"));
@@ -199,13 +200,25 @@ async fn case_page<R: Requirement>(
         .iter()
         .map(|st| context! { what => st.event.summary(), actor => st.actor.clone(), at => gongkai_store::audit_time(st.at.timestamp_millis()) })
         .collect();
-    let outcomes = Choice::all(Outcome::decidable().map(|o| (o.key(), o.label())));
+    let outcomes = outcome_groups();
+    let withheld_grounds = Choice::all(
+        OutcomeGroup::Withheld
+            .outcomes()
+            .map(|o| (o.key(), o.label())),
+    );
     let letters: Vec<_> = state
         .store
         .letters_of(&agency.slug, code)
         .await?
         .into_iter()
         .map(|l| context! { id => l.id, name => l.kind.short(), number => l.number, date => l.issued_on.to_string() })
+        .collect();
+    let files: Vec<_> = state
+        .store
+        .reply_files(&agency.slug, code)
+        .await?
+        .into_iter()
+        .map(|f| context! { id => f.id, kind => gongkai_core::item::attachment_label(&f.name), size => crate::views::size_text(f.size), name => f.name })
         .collect();
     let cases: Vec<_> = state
         .store
@@ -271,17 +284,45 @@ async fn case_page<R: Requirement>(
             person => person.map(|p| context! { name => p.name, id_document => p.id_document, contact => p.contact, address => p.address }),
             history,
             letters,
+            files,
+            files_open => st.may_change_reply_files().is_ok(),
             cases,
             case_kinds => Choice::all(CaseKind::ALL.map(|k| (k.key(), k.label()))),
             case_results => Choice::all(CaseResult::ALL.map(|r| (r.key(), r.label()))),
             officers => Serde(officers),
             can_handle => scope.may(Duty::HandleRequests),
             outcomes,
+            withheld_grounds,
+            decide => Serde(form.filter(|f| f.step == "decide").cloned().unwrap_or_default()),
+            form => Serde(form.cloned().unwrap_or_default()),
             today => today.to_string(),
             error,
             notice,
         },
     )
+}
+
+/// The outcomes an officer may choose, under the （一）…（六） headings of table 三 so that the
+/// numbered sub-rows read in their context.
+fn outcome_groups() -> Vec<minijinja::Value> {
+    OutcomeGroup::ALL
+        .into_iter()
+        .filter_map(|g| {
+            let options = Choice::all(
+                g.outcomes()
+                    .filter(|o| o.reserved_for_lapse().is_none())
+                    .map(|o| {
+                        let label = if g.has_sub_rows() {
+                            format!("{}（{}）", o.label(), g.short_label())
+                        } else {
+                            o.label().to_owned()
+                        };
+                        (o.key(), label)
+                    }),
+            );
+            (!options.is_empty()).then(|| context! { heading => g.label(), options })
+        })
+        .collect()
 }
 
 /// One request.
@@ -291,11 +332,20 @@ pub async fn show(
     Path(RequestPath { code }): Path<RequestPath>,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
-    case_page(&state, &scope, &code, None, notice(q.notice.as_deref())).await
+    case_page(
+        &state,
+        &scope,
+        &code,
+        None,
+        notice(q.notice.as_deref()),
+        None,
+    )
+    .await
 }
 
-/// A step's form: which step, its date, and what some steps need.
-#[derive(Debug, Deserialize, Default)]
+/// A step's form: which step, its date, and what some steps need. It comes back filled in when a
+/// step is refused, so nothing typed is lost.
+#[derive(Debug, Deserialize, Serialize, Default, Clone)]
 #[serde(default)]
 pub struct StepForm {
     step: String,
@@ -307,6 +357,8 @@ pub struct StepForm {
     reasons: String,
     provided: String,
     withheld: String,
+    withheld_ground: String,
+    other_basis: String,
     referral: String,
     fee_method: String,
     pages: String,
@@ -363,8 +415,15 @@ fn event(form: &StepForm, nth_in_month: impl FnOnce() -> u32) -> Result<Event, S
                 reasons: form.reasons.trim().to_owned(),
                 provided: form.provided.trim().to_owned(),
                 withheld: form.withheld.trim().to_owned(),
+                withheld_ground: match form.withheld_ground.trim() {
+                    "" => None,
+                    key => Some(
+                        key.parse()
+                            .map_err(|_| "请从列表中选择不予公开部分的依据。".to_owned())?,
+                    ),
+                },
+                other_basis: form.other_basis.trim().to_owned(),
                 referral: form.referral.trim().to_owned(),
-                ..DecisionDetails::default()
             },
         },
         "close" => Event::Close { on },
@@ -395,7 +454,7 @@ pub async fn step(
     };
     let e = match event(&form, || nth) {
         Ok(e) => e,
-        Err(why) => return case_page(&state, &scope, &code, Some(why), None).await,
+        Err(why) => return case_page(&state, &scope, &code, Some(why), None, Some(&form)).await,
     };
     let applied = state
         .store
@@ -403,7 +462,7 @@ pub async fn step(
         .await;
     match by_rules(applied)? {
         Ok(_) => Ok(back(agency, &code, "step_done")),
-        Err(why) => case_page(&state, &scope, &code, Some(why.message), None).await,
+        Err(why) => case_page(&state, &scope, &code, Some(why.message), None, Some(&form)).await,
     }
 }
 
@@ -435,6 +494,7 @@ pub async fn assign(
                     &scope,
                     &code,
                     Some("只能指派给本机关的依申请公开经办人。".into()),
+                    None,
                     None,
                 )
                 .await;
@@ -491,7 +551,7 @@ pub async fn case(
     };
     match saved {
         Ok(()) => Ok(back(agency, &code, "case_saved")),
-        Err(why) => case_page(&state, &scope, &code, Some(why.message), None).await,
+        Err(why) => case_page(&state, &scope, &code, Some(why.message), None, None).await,
     }
 }
 

@@ -4,6 +4,7 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::Datelike;
 use gongkai_core::auth::Role;
+use gongkai_core::inspection::{Fix, Weight};
 use gongkai_core::report::Severity;
 use minijinja::context;
 use minijinja::value::Serde;
@@ -129,10 +130,27 @@ pub async fn show(
                 .count(),
         });
     }
+    // What an inspection would mark, for every agency the person may read — their own, and for
+    // the county office every agency below it — each with the place to fix it.
+    let mut inspection = Vec::new();
+    for (a, _) in tree_order(&agencies, |a| p.can_read(&a.slug, &tree)) {
+        for w in state.store.inspection(&a.slug, today).await? {
+            let (href, action) = fix_link(&a.slug, &w.fix);
+            inspection.push(context! {
+                agency => a.name.clone(),
+                weight => w.weight.label(),
+                serious => w.weight <= Weight::Breach,
+                message => w.message,
+                href,
+                action,
+            });
+        }
+    }
     page(
         &s,
         "admin/dashboard.html",
         context! {
+            inspection,
             notice => notice(q.notice.as_deref()),
             roles => Serde(roles),
             reports => Serde(reports),
@@ -144,4 +162,25 @@ pub async fn show(
             case_officer => has(Role::CaseOfficer),
         },
     )
+}
+
+/// Where a warning is fixed: the page and what to do there.
+fn fix_link(slug: &gongkai_core::Slug, fix: &Fix) -> (String, &'static str) {
+    let base = format!("/admin/agencies/{slug}");
+    match fix {
+        Fix::Column { name } => {
+            let name: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+            (
+                format!("{base}/items/new?category={name}"),
+                "在该栏目发布信息",
+            )
+        }
+        Fix::Catalogue => (
+            format!("{base}/catalogue"),
+            "整理目录（隐藏、补充或标注未涉及）",
+        ),
+        Fix::Guide => (format!("{base}/guide"), "核对并确认公开指南"),
+        Fix::Report { year } => (format!("{base}/reports/{year}"), "编写并发布年度报告"),
+        Fix::Item { id } => (format!("/agencies/{slug}/items/{id}"), "查看该信息"),
+    }
 }

@@ -14,6 +14,7 @@ pub mod channels;
 pub mod dashboard;
 pub mod guide;
 pub mod items;
+pub mod reply_files;
 pub mod summary;
 pub mod supervision;
 pub mod users;
@@ -134,6 +135,21 @@ pub(crate) fn routes(r: Routes) -> Routes {
             Staff,
             cases::letter,
         )
+        .post(
+            "/admin/agencies/{slug}/requests/{code}/files",
+            Staff,
+            reply_files::upload,
+        )
+        .get(
+            "/admin/agencies/{slug}/requests/{code}/files/{reply}",
+            Staff,
+            reply_files::download,
+        )
+        .post(
+            "/admin/agencies/{slug}/requests/{code}/files/{reply}/delete",
+            Staff,
+            reply_files::remove,
+        )
         .get(
             "/admin/agencies/{slug}/messages",
             Staff,
@@ -191,10 +207,25 @@ pub(crate) fn routes(r: Routes) -> Routes {
             Staff,
             workspace::save,
         )
+        .get(
+            "/admin/agencies/{slug}/reports/{year}/publish",
+            Staff,
+            workspace::confirm,
+        )
         .post(
             "/admin/agencies/{slug}/reports/{year}/publish",
             Staff,
             workspace::publish,
+        )
+        .post(
+            "/admin/agencies/{slug}/reports/{year}/approve",
+            Staff,
+            workspace::approve,
+        )
+        .post(
+            "/admin/agencies/{slug}/reports/{year}/return",
+            Staff,
+            workspace::send_back,
         )
         .get(
             "/admin/agencies/{slug}/summary/{year}",
@@ -338,6 +369,8 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "deadline_set" => "年度报告发布期限已保存。",
         "step_done" => "已记录办理步骤；需要出具的文书已生成，见“文书”。",
         "assigned" => "经办人已更新。",
+        "file_added" => "文件已上传，作出答复时将列入答复书。",
+        "file_removed" => "文件已删除。",
         "item_saved" => "草稿已保存为新版本。",
         "item_reviewed" => "审核操作已记录。",
         "email_set" => "通知邮箱已保存。",
@@ -348,6 +381,8 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
             "索引号格式已保存，此后发布的信息按新格式编号；已发布信息的索引号不变。"
         }
         "published" => "年度报告已发布，并已在“信息公开年度报告”栏目公开。",
+        "proposed" => "已提请分管领导批准；批准后报告即公开。",
+        "returned" => "发布申请已退回，报告未公开。",
         _ => return None,
     })
 }

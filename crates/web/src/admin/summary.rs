@@ -87,10 +87,12 @@ pub async fn show(
                     )
                     .unwrap_or(0),
                 proactive: m.report.proactive.total,
+                // The most serious problem in words: the first error, else the first warning.
                 first_error: m
                     .findings
                     .iter()
                     .find(|f| f.severity == Severity::Error)
+                    .or_else(|| m.findings.first())
                     .map(|f| f.message.clone())
                     .unwrap_or_default(),
             }

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use gongkai_core::auth::Duty;
-use gongkai_core::report::workspace::{PARTS, follow_up_draft, ready_to_publish};
+use gongkai_core::report::workspace::{PARTS, default_part, follow_up_draft, ready_to_publish};
 use gongkai_core::report::{AnnualReport, Finding, Severity, StaffTexts};
 use gongkai_core::{Agency, Rejection};
 use gongkai_store::StoreError;
@@ -21,7 +21,7 @@ use super::dashboard::NoticeQuery;
 use super::{back_to, notice, page, report_year};
 use crate::AppState;
 use crate::error::AppError;
-use crate::extract::{AgencyScope, ReportEditor, Requirement, YearPath};
+use crate::extract::{AgencyScope, ReportApprover, ReportEditor, Requirement, YearPath};
 use crate::session::ActiveSession;
 use crate::views::{AgencyView, FindingRow};
 
@@ -29,6 +29,7 @@ use crate::views::{AgencyView, FindingRow};
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
 pub struct TextsForm {
+    opening: String,
     proactive: String,
     on_request: String,
     management: String,
@@ -38,11 +39,14 @@ pub struct TextsForm {
     work_points: String,
     proposals: String,
     innovation: String,
+    fee_basis: String,
 }
 
 impl From<TextsForm> for StaffTexts {
     fn from(f: TextsForm) -> Self {
         Self {
+            opening: f.opening,
+            fee_basis: f.fee_basis,
             proactive: f.proactive,
             on_request: f.on_request,
             management: f.management,
@@ -170,6 +174,9 @@ async fn render(
             if *key == "problems" && text.is_empty() {
                 text = follow_up_draft(&draft.last.problems);
             }
+            if text.is_empty() {
+                text = default_part(key, &c.agency.name, c.year);
+            }
             PartView {
                 key,
                 heading,
@@ -258,8 +265,73 @@ pub struct PublishForm {
     note: String,
 }
 
-/// Publishes the report — refused while an error-level finding remains or the year is not over;
-/// a second publication is a correction and needs a note.
+/// The confirmation page: what will be published, exactly as the public will read it, and — once
+/// asked for — the 分管领导's approval or return. Publication is a decision of two people.
+pub async fn confirm(
+    State(state): State<AppState>,
+    scope: AgencyScope,
+    Path(YearPath { year }): Path<YearPath>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let c = Ctx::load(&state, &scope, &year).await?;
+    confirm_page(&state, &scope, &c, q.notice.as_deref(), None).await
+}
+
+async fn confirm_page<R: Requirement>(
+    state: &AppState,
+    scope: &AgencyScope<R>,
+    c: &Ctx<'_>,
+    q: Option<&str>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let today = state.clock.today();
+    let pending = state.store.pending_proposal(&c.agency.slug, c.year).await?;
+    let published = state.store.publications(&c.agency.slug, c.year).await?;
+    let me = scope.staff.principal.user_id;
+    let (report, blocked) = if let Some(p) = &pending {
+        (p.report.clone(), None)
+    } else {
+        let draft = Box::pin(c.draft(state)).await?;
+        let blocked = ready_to_publish(c.year, today, draft.errors())
+            .err()
+            .map(|r| r.message);
+        (draft.report, blocked)
+    };
+    let article = gongkai_docs::html_fragment(&report).map_err(|e| AppError::Internal(e.into()))?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let html = page(
+        c.staff,
+        "admin/report_publish.html",
+        context! {
+            agency => AgencyView::from(c.agency),
+            year => c.year,
+            correction => !published.is_empty(),
+            next_version => published.len() + 1,
+            blocked,
+            pending => pending.as_ref().map(|p| context! {
+                id => p.id,
+                by => p.proposed_by.clone(),
+                at => gongkai_store::audit_time(p.proposed_at.timestamp_millis()),
+                note => p.note.clone(),
+                mine => p.proposed_by_id == Some(me),
+            }),
+            can_edit => c.can_edit,
+            can_approve => scope.may(Duty::ApproveReport),
+            article => minijinja::Value::from_safe_string(article),
+            notice => notice(q),
+            error,
+        },
+    )?;
+    Ok((status, html).into_response())
+}
+
+/// Asks the 分管领导 to approve publication of the report as the confirmation page showed it —
+/// refused while an error-level finding remains or the year is not over; a second publication is
+/// a correction and needs a note.
 pub async fn publish(
     State(state): State<AppState>,
     scope: AgencyScope<ReportEditor>,
@@ -272,19 +344,83 @@ pub async fn publish(
     if let Err(why) = ready_to_publish(c.year, today, draft.errors()) {
         return c.refused(&state, why).await;
     }
-    let published = state
+    let proposed = state
         .store
-        .publish_report(
+        .propose_report(&c.agency.slug, &draft.report, &form.note, scope.by(&state))
+        .await;
+    match proposed {
+        Ok(_) => Ok(back_to(
+            c.agency,
+            &format!("/reports/{}/publish?notice=proposed", c.year),
+        )),
+        Err(StoreError::Rejected(why)) => {
+            confirm_page(&state, &scope, &c, None, Some(why.message)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The approval form's fields: which proposal (so what is approved is what was shown), and for a
+/// return, why.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ApprovalForm {
+    proposal: i64,
+    reason: String,
+}
+
+/// The 分管领导 approves: the report is published exactly as proposed, recorded in the audit
+/// trail with both names.
+pub async fn approve(
+    State(state): State<AppState>,
+    scope: AgencyScope<ReportApprover>,
+    Path(YearPath { year }): Path<YearPath>,
+    Form(form): Form<ApprovalForm>,
+) -> Result<Response, AppError> {
+    let c = Ctx::load(&state, &scope, &year).await?;
+    let approved = state
+        .store
+        .approve_report(
             &c.agency.slug,
-            &draft.report,
-            &form.note,
+            c.year,
+            form.proposal,
+            scope.may(Duty::ApproveReport),
             scope.by(&state),
-            today,
+            state.clock.today(),
         )
         .await;
-    match published {
+    match approved {
         Ok(_) => Ok(c.back("published")),
-        Err(StoreError::Rejected(why)) => c.refused(&state, why).await,
+        Err(StoreError::Rejected(why)) => {
+            confirm_page(&state, &scope, &c, None, Some(why.message)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The 分管领导 sends the proposal back with a reason; nothing is published.
+pub async fn send_back(
+    State(state): State<AppState>,
+    scope: AgencyScope<ReportApprover>,
+    Path(YearPath { year }): Path<YearPath>,
+    Form(form): Form<ApprovalForm>,
+) -> Result<Response, AppError> {
+    let c = Ctx::load(&state, &scope, &year).await?;
+    let returned = state
+        .store
+        .return_report(
+            &c.agency.slug,
+            c.year,
+            form.proposal,
+            &form.reason,
+            scope.by(&state),
+        )
+        .await;
+    match returned {
+        Ok(()) => Ok(c.back("returned")),
+        Err(StoreError::Rejected(why)) => {
+            confirm_page(&state, &scope, &c, None, Some(why.message)).await
+        }
         Err(e) => Err(e.into()),
     }
 }

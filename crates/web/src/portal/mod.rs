@@ -55,6 +55,11 @@ pub(crate) fn routes(r: Routes) -> Routes {
             Public,
             requests::letter,
         )
+        .get(
+            "/agencies/{slug}/requests/files/{reply_file}",
+            Public,
+            requests::reply_file,
+        )
         .page("/agencies/{slug}/messages", supervision::list)
         .get(
             "/agencies/{slug}/messages/new",

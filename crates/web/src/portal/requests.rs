@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::extract::{PublicAgency, PublicLetterPath};
+use crate::extract::{PublicAgency, PublicLetterPath, PublicReplyFilePath};
 use crate::session::PublicForm;
 use crate::views::{self, AgencyView, Choice, field_errors, form_status};
 use gongkai_store::By;
@@ -262,6 +262,24 @@ pub async fn track(
             }
         })
         .collect();
+    let files: Vec<_> = if request.reply_files_released() {
+        state
+            .store
+            .reply_files(&a.slug, &code)
+            .await?
+            .into_iter()
+            .map(|f| {
+                context! {
+                    name => f.name.clone(),
+                    kind => gongkai_core::item::attachment_label(&f.name),
+                    size => views::size_text(f.size),
+                    href => format!("/agencies/{}/requests/files/{}?{query}", a.slug, f.id),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     public.render(
                 StatusCode::OK,
         "portal/request_track.html",
@@ -269,6 +287,7 @@ pub async fn track(
             agency => agency_ctx,
             code,
             letters,
+            files,
             result => context! {
                 status => request.status.label(),
                 received => request.received_on.to_string(),
@@ -311,4 +330,28 @@ pub async fn letter(
         .await?
         .ok_or_else(not_found)?;
     views::letter(&l, &q.format)
+}
+
+/// A file provided with the reply, for the requester who holds the code and the contact, once
+/// the reply is given.
+pub async fn reply_file(
+    State(state): State<AppState>,
+    PublicAgency(a): PublicAgency,
+    Path(PublicReplyFilePath { reply_file: file }): Path<PublicReplyFilePath>,
+    Query(q): Query<LetterQuery>,
+) -> Result<Response, AppError> {
+    let code = q.code.trim().to_uppercase();
+    let not_found = || AppError::NotFound("没有这个文件，或查询码、联系方式不正确。".into());
+    let released = tracked(&state, &a, &code, &q.contact)
+        .await?
+        .is_some_and(|r| r.reply_files_released());
+    if !released {
+        return Err(not_found());
+    }
+    let (name, content_type, bytes) = state
+        .store
+        .reply_file_bytes(&a.slug, &code, file)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(views::download(&name, &content_type, bytes))
 }

@@ -145,6 +145,8 @@ pub struct World {
     pub b_request: String,
     /// The receipt issued for it.
     pub b_letter: i64,
+    /// A file provided with the reply to that request (which is answered: 予以公开).
+    pub b_reply_file: i64,
     /// A published item of 南麻镇: (draft id, item id).
     pub b_item: (i64, i64),
     /// Its attachment.
@@ -180,7 +182,7 @@ pub fn settings() -> gongkai_web::Settings {
 
 /// Demo data, a second town `yiyuan-nanma` under the county, and these accounts:
 /// `root` (system administrator), `a_admin` (admin + drafter of 西里镇), `a_staff` (drafter of
-/// 西里镇), `b_admin` (admin of 南麻镇), `overseer` (oversight at the county).
+/// 西里镇), `a_leader` (分管领导 of 西里镇), `b_admin` (admin of 南麻镇), `overseer` (oversight at the county).
 pub async fn world(store: &Store) -> World {
     let now: DateTime<Utc> = "2025-03-01T02:00:00Z".parse().unwrap();
     let system = Actor::system("测试准备");
@@ -210,6 +212,12 @@ pub async fn world(store: &Store) -> World {
             vec![(TOWN_A, Role::AgencyAdmin), (TOWN_A, Role::Drafter)],
         ),
         ("a_staff", "甲起草人", false, vec![(TOWN_A, Role::Drafter)]),
+        (
+            "a_leader",
+            "甲分管领导",
+            false,
+            vec![(TOWN_A, Role::FinalReviewer)],
+        ),
         (
             "a_officer",
             "甲经办人",
@@ -269,6 +277,34 @@ pub async fn world(store: &Store) -> World {
         .await
         .unwrap()[0]
         .id;
+    let b_reply_file = store
+        .add_reply_file(
+            &Slug::parse(TOWN_B).unwrap(),
+            &b_request,
+            "公开信息.pdf",
+            "application/pdf",
+            b"%PDF-1.4\n%%EOF\n",
+            By::new(&system, now),
+        )
+        .await
+        .unwrap();
+    store
+        .apply_request_event(
+            &Slug::parse(TOWN_B).unwrap(),
+            &b_request,
+            &gongkai_core::workflow::Event::Decide {
+                on: "2025-02-21".parse().unwrap(),
+                outcome: gongkai_core::Outcome::Disclosed,
+                details: gongkai_core::DecisionDetails {
+                    provided: "见随答复书提供的文件".into(),
+                    ..gongkai_core::DecisionDetails::default()
+                },
+            },
+            By::new(&system, now),
+            rules(),
+        )
+        .await
+        .unwrap();
     let (b_item, b_attachment) =
         publish_item(store, &Slug::parse(TOWN_B).unwrap(), &users, now).await;
     let b_message = store
@@ -301,6 +337,7 @@ pub async fn world(store: &Store) -> World {
         users,
         b_request,
         b_letter,
+        b_reply_file,
         b_item,
         b_attachment,
         b_message,
