@@ -51,6 +51,9 @@ pub struct Settings {
     /// Keep rendered portal pages ([`cache`]); the value is how late a write by another process
     /// may be seen (zero: checked on every request; `None`: no cache).
     pub page_cache: Option<std::time::Duration>,
+    /// Send `Strict-Transport-Security` (only when every visitor reaches the site over HTTPS, as
+    /// browsers then refuse plain HTTP to it for a year).
+    pub hsts: bool,
 }
 
 impl Default for Settings {
@@ -66,6 +69,7 @@ impl Default for Settings {
             failure_window: Duration::minutes(15),
             periods: gongkai_core::deadline::Periods::default(),
             page_cache: Some(std::time::Duration::ZERO),
+            hsts: false,
         }
     }
 }
@@ -218,7 +222,18 @@ pub fn router(state: AppState) -> Router {
             cache::serve,
         ));
     }
-    let mut router = staged.with_state(state);
+    let hsts = state.settings.hsts;
+    let mut router = staged
+        .with_state(state)
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(middleware::from_fn(error::in_our_voice))
+        .layer(middleware::from_fn(no_store_for_staff));
+    if hsts {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             name,
@@ -226,4 +241,19 @@ pub fn router(state: AppState) -> Router {
         ));
     }
     router
+}
+
+/// Staff pages hold personal data: no browser or proxy keeps a copy (`Cache-Control: no-store`),
+/// whatever the handler answered.
+async fn no_store_for_staff(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let staff = req.uri().path().starts_with("/admin");
+    let mut res = next.run(req).await;
+    if staff {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }

@@ -67,9 +67,16 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     hash_password("dummy password for timing", HashParams::default()).unwrap_or_default()
 });
 
-/// Where to go after signing in: only back-office paths on this site.
+/// Where to go after signing in: a back-office path on this site, or `/admin`. Only visible
+/// ASCII (so the `Location` header can always be written, and no CR/LF can split it), no
+/// backslash (browsers read `/\\host` as `//host`), no `//` (another host), and `/admin` itself
+/// or below it.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with("/admin") && !next.starts_with("//") && !next.contains("://") {
+    let visible = next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    let below = next
+        .strip_prefix("/admin")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
+    if visible && below && !next.contains("//") {
         next
     } else {
         "/admin"
@@ -235,4 +242,37 @@ pub async fn change_password(
         )
         .await?;
     Ok(Redirect::to("/admin?notice=password_changed").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_back_office_paths_on_this_site_are_followed() {
+        for ok in [
+            "/admin",
+            "/admin/users?x=1",
+            "/admin/agencies/yiyuan-xili#x",
+        ] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        for bad in [
+            "",
+            "/admin\n",
+            "/admin\r\nSet-Cookie: a=b",
+            "/admin\0",
+            "//evil.example",
+            "/admin//evil.example",
+            "/\\evil.example",
+            "/admin/\\evil.example",
+            "https://evil.example/admin",
+            "/admin@evil.example",
+            "/administrator",
+            "/admin/通知",
+            "/ admin",
+        ] {
+            assert_eq!(safe_next(bad), "/admin", "{bad:?}");
+        }
+    }
 }

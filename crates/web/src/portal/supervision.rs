@@ -270,8 +270,15 @@ pub async fn evaluate(
     PublicAgency(a): PublicAgency,
     Form(form): Form<EvaluateForm>,
 ) -> Result<Response, AppError> {
+    // An item that cannot be one is not the agency's rating either.
+    let item = match form.item.trim() {
+        "" => None,
+        id => Some(
+            id.parse::<i64>()
+                .map_err(|_| AppError::NotFound("没有这条信息，或它已撤回。".into()))?,
+        ),
+    };
     throttle("evaluation", &public.address)?;
-    let item = form.item.trim().parse::<i64>().ok();
     let rating = form.rating.trim().parse::<u8>().unwrap_or(0);
     match state
         .store
