@@ -40,12 +40,9 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Argon2id parameters for new password hashes.
     pub hash_params: HashParams,
-    /// Failed sign-ins per account within the window before sign-in is refused (default 5).
-    pub max_failures_per_account: i64,
-    /// Failed sign-ins per client address within the window (default 20).
-    pub max_failures_per_address: i64,
-    /// The throttling window (default 15 minutes).
-    pub failure_window: Duration,
+    /// How sign-in slows down guessing (growing delays per address, per account and address, and
+    /// per account; never a lock).
+    pub sign_in: gongkai_core::auth::SignInPolicy,
     /// The periods of disclosure on request, with the settings for \[U\] rules.
     pub periods: gongkai_core::deadline::Periods,
     /// Keep rendered portal pages ([`cache`]); the value is how late a write by another process
@@ -64,9 +61,7 @@ impl Default for Settings {
             secure_cookies: true,
             trust_forwarded_for: false,
             hash_params: HashParams::default(),
-            max_failures_per_account: 5,
-            max_failures_per_address: 20,
-            failure_window: Duration::minutes(15),
+            sign_in: gongkai_core::auth::SignInPolicy::default(),
             periods: gongkai_core::deadline::Periods::default(),
             page_cache: Some(std::time::Duration::ZERO),
             hsts: false,

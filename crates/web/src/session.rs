@@ -103,7 +103,42 @@ impl FromRequestParts<AppState> for PublicForm {
     }
 }
 
+/// Counts one submission of `kind` from `address` against its hourly limit, in the database (so
+/// every server shares it), the address kept only as a keyed hash; past the limit, 429.
+pub async fn take_submission(
+    state: &AppState,
+    kind: gongkai_core::auth::Submission,
+    address: &str,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let subject = state.store.keyed("submission-address", address);
+    let taken = state
+        .store
+        .take_hit(
+            kind.bucket(),
+            &subject,
+            now,
+            now - Duration::hours(1),
+            kind.per_hour(),
+        )
+        .await?;
+    if taken {
+        Ok(())
+    } else {
+        Err(AppError::TooManyRequests(kind.refusal().to_owned()))
+    }
+}
+
 impl PublicForm {
+    /// Counts this visitor's submission of `kind` ([`take_submission`]).
+    pub async fn take(
+        &self,
+        state: &AppState,
+        kind: gongkai_core::auth::Submission,
+    ) -> Result<(), AppError> {
+        take_submission(state, kind, &self.address).await
+    }
+
     /// The page, rendered with the visitor's form token as `csrf` and answered with `status`,
     /// setting the CSRF cookie when the token is fresh.
     pub fn render(

@@ -501,7 +501,113 @@ async fn an_item_number_out_of_range_is_not_an_agency_rating(store: &Store) {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
 }
 
+async fn a_flood_from_one_address_is_stopped_on_every_server(store: &Store) {
+    use gongkai_core::auth::Submission;
+    let w = world(store).await;
+    // A second server on the same database.
+    let other = common::world_app(&w);
+    let (mut c, token) = visitor(&w).await;
+    let mut d = Client::new(&other);
+    d.address = c.address.clone();
+    let fields = request_fields(&token);
+    for i in 0..Submission::Request.per_hour() {
+        let page = if i % 2 == 0 {
+            c.post_raw(&format!("/agencies/{TOWN_B}/requests"), &borrowed(&fields))
+                .await
+        } else {
+            d.post_json("/api/v1/requests", &api_request()).await
+        };
+        assert!(
+            page.status == StatusCode::OK || page.status == StatusCode::CREATED,
+            "{i}: {}",
+            page.body
+        );
+    }
+    let before = store.audit_count().await.unwrap();
+    let page = c
+        .post_raw(&format!("/agencies/{TOWN_B}/requests"), &borrowed(&fields))
+        .await;
+    html_refusal(&page, StatusCode::TOO_MANY_REQUESTS);
+    let page = d.post_json("/api/v1/requests", &api_request()).await;
+    api_refusal(&page, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        store.audit_count().await.unwrap(),
+        before,
+        "nothing kept past the limit"
+    );
+    // Another address is not affected.
+    let mut e = Client::new(&other);
+    e.address = "198.51.100.200".into();
+    assert_eq!(
+        e.post_json("/api/v1/requests", &api_request()).await.status,
+        StatusCode::CREATED
+    );
+    // The count is kept by a keyed hash of the address, never the address itself.
+    let since = w.clock_now() - chrono::Duration::hours(1);
+    let bucket = Submission::Request.bucket();
+    assert_eq!(
+        store.hits(bucket, &c.address, since).await.unwrap().count,
+        0
+    );
+    let keyed = store.keyed("submission-address", &c.address);
+    assert_ne!(keyed, c.address);
+    assert_eq!(
+        store.hits(bucket, &keyed, since).await.unwrap().count,
+        Submission::Request.per_hour()
+    );
+    // An hour later the address may submit again.
+    w.clock.advance(chrono::Duration::minutes(61));
+    assert_eq!(
+        d.post_json("/api/v1/requests", &api_request()).await.status,
+        StatusCode::CREATED
+    );
+    // Messages and evaluations have their own limits.
+    for _ in 0..Submission::Evaluation.per_hour() {
+        let page = c
+            .post_raw(
+                &format!("/agencies/{TOWN_B}/evaluate"),
+                &[("csrf", &token), ("rating", "4")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    }
+    let page = c
+        .post_raw(
+            &format!("/agencies/{TOWN_B}/evaluate"),
+            &[("csrf", &token), ("rating", "4")],
+        )
+        .await;
+    html_refusal(&page, StatusCode::TOO_MANY_REQUESTS);
+    for i in 0..=Submission::Message.per_hour() {
+        let page = c
+            .post_raw(
+                &format!("/agencies/{TOWN_B}/messages"),
+                &[
+                    ("csrf", &token),
+                    ("kind", "enquiry"),
+                    ("name", "张三"),
+                    ("contact", "13812345678"),
+                    ("subject", "咨询"),
+                    ("body", "请问低保名单何时公开？"),
+                ],
+            )
+            .await;
+        if i < Submission::Message.per_hour() {
+            assert_eq!(page.status, StatusCode::OK, "{i}: {}", page.body);
+        } else {
+            html_refusal(&page, StatusCode::TOO_MANY_REQUESTS);
+        }
+    }
+}
+
+fn api_request() -> String {
+    format!(
+        r#"{{"agency":"{TOWN_B}","kind":"natural_person","name":"王小明","id_document":"37032319900101123X","contact":"13812345678","address":"沂源县南麻镇某村12号","description":"2024年补贴名单","delivery":"电子邮件"}}"#
+    )
+}
+
 on_both_backends!(
+    a_flood_from_one_address_is_stopped_on_every_server,
     nul_in_every_public_form_is_refused_on_its_field_and_nothing_is_kept,
     next_cannot_inject_a_header_or_leave_the_site,
     malformed_requests_are_refused_in_chinese,

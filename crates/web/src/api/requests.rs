@@ -68,10 +68,12 @@ pub struct RegisteredBody {
         (status = 415, description = "请求头不是 Content-Type: application/json", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "没有这个机关", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "有字段需要更正；errors 按字段说明", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "本网络地址一小时内提交次数过多", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_request(
     State(state): State<AppState>,
+    public: crate::session::PublicForm,
     body: Result<Json<NewRequestBody>, JsonRejection>,
 ) -> Response {
     let Json(body) = match body {
@@ -91,7 +93,7 @@ pub async fn create_request(
         description: body.description,
         delivery: body.delivery,
     };
-    match register_online(&state, &a, &form).await {
+    match register_online(&state, &a, &form, &public.address).await {
         Ok(done) => (
             StatusCode::CREATED,
             [(

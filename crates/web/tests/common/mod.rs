@@ -344,6 +344,17 @@ pub async fn world(store: &Store) -> World {
     }
 }
 
+/// Another server on the world's database (its own process state, the same rows).
+pub fn world_app(w: &World) -> axum::Router {
+    gongkai_web::router(gongkai_web::AppState {
+        store: w.store.clone(),
+        clock: w.clock.clone(),
+        settings: Arc::new(settings()),
+        calendar: Arc::new(gongkai_core::calendar::Calendar::built_in()),
+        search: Arc::new(gongkai_search::SearchIndex::open(None).unwrap()),
+    })
+}
+
 impl World {
     /// The test clock's current instant.
     pub fn clock_now(&self) -> DateTime<Utc> {
