@@ -92,10 +92,18 @@ pub async fn verify(req: Request, next: Next) -> Response {
 
 /// A body that could not be read: past the limit (413), or cut off or too slow (400/408).
 fn body_error(e: &axum::Error) -> Response {
-    let too_large = std::error::Error::source(e)
-        .is_some_and(<dyn std::error::Error + 'static>::is::<http_body_util::LengthLimitError>);
+    let mut too_large = false;
+    let mut too_slow = false;
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        too_large |= c.is::<http_body_util::LengthLimitError>();
+        too_slow |= c.is::<tower_http::timeout::TimeoutError>();
+        cause = c.source();
+    }
     if too_large {
         AppError::TooLarge.into_response()
+    } else if too_slow {
+        AppError::refused(axum::http::StatusCode::REQUEST_TIMEOUT, &e.to_string()).into_response()
     } else {
         AppError::refused(axum::http::StatusCode::BAD_REQUEST, &e.to_string()).into_response()
     }

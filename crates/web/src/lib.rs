@@ -20,6 +20,7 @@ mod csrf;
 mod error;
 mod extract;
 mod portal;
+pub mod server;
 mod session;
 mod views;
 
