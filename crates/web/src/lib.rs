@@ -25,7 +25,7 @@ mod session;
 mod views;
 
 pub use error::AppError;
-pub use session::{CSRF_COOKIE, SESSION_COOKIE};
+pub use session::{CSRF_COOKIE, SESSION_COOKIE, cookie_name};
 
 /// Settings of the web layer; the defaults suit a government intranet or an HTTPS site.
 #[derive(Debug, Clone)]

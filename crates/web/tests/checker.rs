@@ -58,7 +58,10 @@ async fn a_visitor_checks_a_pasted_or_uploaded_report(store: &Store) {
     assert_eq!(form.status, StatusCode::OK);
     assert!(!form.body.contains("csrf="), "no token in a URL");
     let token = token_in(&form.body).unwrap();
-    let cookie = format!("gongkai_csrf={}", c.cookies["gongkai_csrf"]);
+    // Secure cookies carry the `__Host-` prefix.
+    let name = gongkai_web::cookie_name(gongkai_web::CSRF_COOKIE, true);
+    assert_eq!(name, "__Host-gongkai_csrf");
+    let cookie = format!("{name}={}", c.cookies[&name]);
 
     let (status, page) = upload(&w.app, &cookie, &token, "text", None, SEED.as_bytes()).await;
     assert_eq!(status, StatusCode::OK, "{page}");

@@ -13,7 +13,11 @@ use chrono::Duration;
 use common::{Client, PASSWORD, TOWN_A, signed_in, world};
 use gongkai_core::auth::sha256_hex;
 use gongkai_store::{Store, on_both_backends};
-use gongkai_web::SESSION_COOKIE;
+
+/// The session cookie's name under the tests' settings (secure cookies: `__Host-`).
+fn session_cookie() -> String {
+    gongkai_web::cookie_name(gongkai_web::SESSION_COOKIE, true)
+}
 
 async fn forms_without_the_right_token_are_refused_and_change_nothing(store: &Store) {
     let w = world(store).await;
@@ -203,11 +207,9 @@ async fn failures_slow_guessing_but_never_lock_out_the_right_password(store: &St
 async fn signing_in_rotates_the_session(store: &Store) {
     let w = world(store).await;
     // Fixation: a browser carries a session id someone else planted (here a valid one of a_staff).
-    let planted = signed_in(&w, "a_staff").await.cookies[SESSION_COOKIE].clone();
+    let planted = signed_in(&w, "a_staff").await.cookies[&session_cookie()].clone();
     let mut victim = Client::new(&w.app);
-    victim
-        .cookies
-        .insert(SESSION_COOKIE.into(), planted.clone());
+    victim.cookies.insert(session_cookie(), planted.clone());
     let csrf = victim.csrf().await;
     let page = victim
         .post_raw(
@@ -221,7 +223,8 @@ async fn signing_in_rotates_the_session(store: &Store) {
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_ne!(
-        victim.cookies[SESSION_COOKIE], planted,
+        victim.cookies[&session_cookie()],
+        planted,
         "a new session id after sign-in"
     );
     assert!(
@@ -237,7 +240,7 @@ async fn signing_in_rotates_the_session(store: &Store) {
 
     // Sign-out ends the session in the database, not just in the browser.
     let mut e = signed_in(&w, "a_staff").await;
-    let id = e.cookies[SESSION_COOKIE].clone();
+    let id = e.cookies[&session_cookie()].clone();
     assert_eq!(
         e.post("/admin/logout", &[]).await.status,
         StatusCode::SEE_OTHER
@@ -250,7 +253,7 @@ async fn signing_in_rotates_the_session(store: &Store) {
             .is_none()
     );
     let mut replay = Client::new(&w.app);
-    replay.cookies.insert(SESSION_COOKIE.into(), id);
+    replay.cookies.insert(session_cookie(), id);
     assert_eq!(
         replay.get("/admin").await.location(),
         "/admin/login?expired=1"
