@@ -600,6 +600,75 @@ async fn a_flood_from_one_address_is_stopped_on_every_server(store: &Store) {
     }
 }
 
+async fn staff_lists_are_paged_at_any_size(store: &Store) {
+    let w = world(store).await;
+    let slug = gongkai_core::Slug::parse(TOWN_B).unwrap();
+    let system = gongkai_core::audit::Actor::system("测试准备");
+    for _ in 0..250 {
+        store
+            .register_request(
+                &slug,
+                &common::new_request("2025-02-25"),
+                gongkai_store::By::new(&system, w.clock_now()),
+                common::rules(),
+            )
+            .await
+            .unwrap();
+    }
+    for i in 0..120 {
+        store
+            .submit_message(
+                &slug,
+                &gongkai_core::supervision::NewMessage {
+                    kind: "enquiry".into(),
+                    name: "咨询人".into(),
+                    contact: "13700000000".into(),
+                    subject: format!("第{i}个问题"),
+                    body: "请问低保名单何时公开？".into(),
+                    may_publish: false,
+                },
+                w.clock_now(),
+            )
+            .await
+            .unwrap();
+    }
+    let mut admin = signed_in(&w, "b_admin").await;
+    let queue = format!("/admin/agencies/{TOWN_B}/requests");
+    let rows = |p: &Page| p.body.matches(&format!(r#"<a href="{queue}/"#)).count();
+    let first = admin.get(&queue).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(rows(&first), 100, "one page, not the whole queue");
+    assert!(
+        first.body.contains("共 251 条，第 1/3 页"),
+        "{}",
+        first.body
+    );
+    assert!(
+        first.body.contains("page=2\" rel=\"next\""),
+        "{}",
+        first.body
+    );
+    let last = admin.get(&format!("{queue}?filter=&page=3")).await;
+    assert_eq!(rows(&last), 51);
+    assert!(last.body.contains("上一页") && !last.body.contains("下一页"));
+    let past = admin.get(&format!("{queue}?page=99")).await;
+    assert_eq!(rows(&past), 51, "past the end: the last page");
+    html_refusal(
+        &admin.get(&format!("{queue}?page=-1")).await,
+        StatusCode::BAD_REQUEST,
+    );
+    let messages = format!("/admin/agencies/{TOWN_B}/messages");
+    let count = |p: &Page| p.body.matches(&format!(r#"<a href="{messages}/"#)).count();
+    let first = admin.get(&messages).await;
+    assert_eq!(count(&first), 100);
+    assert!(first.body.contains("共 121 条，第 1/2 页"));
+    let year = w.clock_now().format("%Y");
+    assert_eq!(
+        count(&admin.get(&format!("{messages}?year={year}&page=2")).await),
+        21
+    );
+}
+
 fn api_request() -> String {
     format!(
         r#"{{"agency":"{TOWN_B}","kind":"natural_person","name":"王小明","id_document":"37032319900101123X","contact":"13812345678","address":"沂源县南麻镇某村12号","description":"2024年补贴名单","delivery":"电子邮件"}}"#
@@ -607,6 +676,7 @@ fn api_request() -> String {
 }
 
 on_both_backends!(
+    staff_lists_are_paged_at_any_size,
     a_flood_from_one_address_is_stopped_on_every_server,
     nul_in_every_public_form_is_refused_on_its_field_and_nothing_is_kept,
     next_cannot_inject_a_header_or_leave_the_site,
