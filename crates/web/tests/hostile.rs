@@ -669,6 +669,40 @@ async fn staff_lists_are_paged_at_any_size(store: &Store) {
     );
 }
 
+async fn the_audit_chain_head_is_published_on_a_page_and_in_a_feed(store: &Store) {
+    use gongkai_core::audit::{AuditKey, Keyring};
+    let w = world(store).await;
+    let mut c = Client::new(&w.app);
+    let empty = c.get("/audit/checkpoints").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("还没有检查点"));
+    let key = AuditKey::generate();
+    let keyed = store
+        .clone()
+        .with_audit_keys(Keyring::parse(&Keyring::line(&key)).unwrap(), w.clock_now())
+        .await
+        .unwrap();
+    let checkpoint = keyed.make_checkpoint(w.clock_now()).await.unwrap().unwrap();
+    let page = c.get("/audit/checkpoints").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&checkpoint.hash), "{}", page.body);
+    assert!(page.body.contains(&checkpoint.mac));
+    assert!(page.body.contains(&checkpoint.record_id.to_string()));
+    let feed = c.get("/audit/checkpoints.atom").await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(
+        feed.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    assert!(feed.body.contains(&format!(
+        "gongkai-audit-checkpoint|{}|{}|{}",
+        checkpoint.record_id, checkpoint.hash, checkpoint.at_ms
+    )));
+    assert_eq!(feed.body.matches("<entry>").count(), 1);
+}
+
 fn api_request() -> String {
     format!(
         r#"{{"agency":"{TOWN_B}","kind":"natural_person","name":"王小明","id_document":"37032319900101123X","contact":"13812345678","address":"沂源县南麻镇某村12号","description":"2024年补贴名单","delivery":"电子邮件"}}"#
@@ -676,6 +710,7 @@ fn api_request() -> String {
 }
 
 on_both_backends!(
+    the_audit_chain_head_is_published_on_a_page_and_in_a_feed,
     staff_lists_are_paged_at_any_size,
     a_flood_from_one_address_is_stopped_on_every_server,
     nul_in_every_public_form_is_refused_on_its_field_and_nothing_is_kept,
