@@ -703,6 +703,56 @@ async fn the_audit_chain_head_is_published_on_a_page_and_in_a_feed(store: &Store
     assert_eq!(feed.body.matches("<entry>").count(), 1);
 }
 
+async fn nul_in_staff_forms_is_refused_and_nothing_is_kept(store: &Store) {
+    let w = world(store).await;
+    let mut admin = signed_in(&w, "b_admin").await;
+    let mut root = signed_in(&w, "root").await;
+    let before = store.audit_count().await.unwrap();
+    for (as_root, uri, fields) in [
+        (
+            false,
+            format!("/admin/agencies/{TOWN_B}/messages/{}/reply", w.b_message),
+            vec![("reply", "已经按您的意见\0更新栏目。")],
+        ),
+        (
+            false,
+            format!("/admin/agencies/{TOWN_B}/items"),
+            vec![("title", "标题\0"), ("formed_on", "2025-02-20")],
+        ),
+        (
+            true,
+            "/admin/users".to_owned(),
+            vec![
+                ("username", "new_user"),
+                ("display_name", "新\u{1b}用户"),
+                ("agency", TOWN_B),
+                ("role", "drafter"),
+            ],
+        ),
+        (
+            false,
+            format!("/admin/agencies/{TOWN_B}/guide"),
+            vec![("text", "指南\0")],
+        ),
+    ] {
+        let client = if as_root { &mut root } else { &mut admin };
+        let page = client.post(&uri, &fields).await;
+        assert!(
+            page.status.is_client_error(),
+            "{uri}: {} {}",
+            page.status,
+            page.body
+        );
+        assert!(!page.body.contains("系统暂时无法处理"), "{uri}: a fault");
+        no_english(&page);
+    }
+    assert_eq!(
+        store.audit_count().await.unwrap(),
+        before,
+        "nothing was kept"
+    );
+}
+
 fn api_request() -> String {
     format!(
         r#"{{"agency":"{TOWN_B}","kind":"natural_person","name":"王小明","id_document":"37032319900101123X","contact":"13812345678","address":"沂源县南麻镇某村12号","description":"2024年补贴名单","delivery":"电子邮件"}}"#
@@ -710,6 +760,7 @@ fn api_request() -> String {
 }
 
 on_both_backends!(
+    nul_in_staff_forms_is_refused_and_nothing_is_kept,
     the_audit_chain_head_is_published_on_a_page_and_in_a_feed,
     staff_lists_are_paged_at_any_size,
     a_flood_from_one_address_is_stopped_on_every_server,
