@@ -52,6 +52,9 @@ pub struct Settings {
     /// Send `Strict-Transport-Security` (only when every visitor reaches the site over HTTPS, as
     /// browsers then refuse plain HTTP to it for a year).
     pub hsts: bool,
+    /// Hold each address to the hourly limits on public submissions
+    /// (`gongkai_core::auth::Submission`; default on — off only for load tests).
+    pub submission_limits: bool,
 }
 
 impl Default for Settings {
@@ -66,6 +69,7 @@ impl Default for Settings {
             periods: gongkai_core::deadline::Periods::default(),
             page_cache: Some(std::time::Duration::ZERO),
             hsts: false,
+            submission_limits: true,
         }
     }
 }

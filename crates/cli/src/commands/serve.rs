@@ -84,6 +84,10 @@ pub struct Args {
         default_value_t = 64
     )]
     max_connections_per_address: usize,
+    /// Lift the hourly limits on public submissions per address (only for load tests and
+    /// benchmarks, which send everything from one address).
+    #[arg(long, env = "GONGKAI_NO_SUBMISSION_LIMITS")]
+    no_submission_limits: bool,
     /// Seconds a server's claim on a mail or a channel delivery lasts. Several servers on one
     /// database share the work; what a stopped server claimed is taken over after this long.
     #[arg(long, env = "GONGKAI_WORK_LEASE", default_value_t = 60)]
@@ -129,6 +133,7 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
         },
         page_cache: page_cache_setting(&a.page_cache)?,
         hsts: a.hsts,
+        submission_limits: !a.no_submission_limits,
         ..gongkai_web::Settings::default()
     };
     accounts::first_admin(
