@@ -29,6 +29,10 @@ pub use session::{CSRF_COOKIE, SESSION_COOKIE, cookie_name};
 
 /// Settings of the web layer; the defaults suit a government intranet or an HTTPS site.
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each is an operator's switch of its own"
+)]
 pub struct Settings {
     /// A session unused this long ends (default 30 minutes).
     pub session_idle: Duration,
