@@ -186,7 +186,7 @@ load() {
 
 start_server() { # page-cache setting
   stop_server
-  "$BIN" serve --listen "127.0.0.1:$PORT" --insecure-cookies --page-cache "$1" \
+  "$BIN" serve --listen "127.0.0.1:$PORT" --insecure-cookies --no-submission-limits --page-cache "$1" \
     --admin-password-file "$WORK/admin-password" >>"$WORK/server-$DB.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 600); do

@@ -32,7 +32,7 @@ fi
 SERVER=
 start() { # page-cache setting
   [ -z "$SERVER" ] || { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; }
-  "$BIN" serve --listen "127.0.0.1:$PORT" --insecure-cookies --page-cache "$1" \
+  "$BIN" serve --listen "127.0.0.1:$PORT" --insecure-cookies --no-submission-limits --page-cache "$1" \
     --admin-password-file <(echo 'Bench-password-2026') >/dev/null 2>&1 &
   SERVER=$!
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done

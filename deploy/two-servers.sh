@@ -151,20 +151,20 @@ say "nginx: HTTP/$proto over TLS; plain HTTP → $redirect; site.css with gzip: 
 cookie_of() { tr -d '\r' | sed -n "s/^set-cookie: $1=\([^;]*\).*/\1/Ip" | tail -1; }
 csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1; }
 login_page=$(curl -s -D - "http://127.0.0.1:$PORT_A/admin/login")
-pre=$(cookie_of gongkai_csrf <<<"$login_page")
-[ -n "$pre" ] || die "no gongkai_csrf cookie from A's sign-in page"
-answer=$(curl -s -o /dev/null -D - -H "Cookie: gongkai_csrf=$pre" \
+pre=$(cookie_of __Host-gongkai_csrf <<<"$login_page")
+[ -n "$pre" ] || die "no __Host-gongkai_csrf cookie from A's sign-in page"
+answer=$(curl -s -o /dev/null -D - -H "Cookie: __Host-gongkai_csrf=$pre" \
   --data-urlencode "csrf=$pre" --data-urlencode username=admin \
   --data-urlencode "password=$(cat "$WORK/admin-password")" \
   "http://127.0.0.1:$PORT_A/admin/login")
-SESSION=$(cookie_of gongkai_session <<<"$answer")
+SESSION=$(cookie_of __Host-gongkai_session <<<"$answer")
 [ -n "$SESSION" ] || die "signing in through A gave no session: $answer"
-on_b=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: gongkai_session=$SESSION" "http://127.0.0.1:$PORT_B/admin")
-on_b_name=$(curl -s -H "Cookie: gongkai_session=$SESSION" "http://127.0.0.1:$PORT_B/admin" | grep -c '系统管理员\|admin' || true)
+on_b=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: __Host-gongkai_session=$SESSION" "http://127.0.0.1:$PORT_B/admin")
+on_b_name=$(curl -s -H "Cookie: __Host-gongkai_session=$SESSION" "http://127.0.0.1:$PORT_B/admin" | grep -c '系统管理员\|admin' || true)
 [ "$on_b" = 200 ] || die "the session from A is not accepted by B (HTTP $on_b)"
 through=0
 for _ in $(seq 10); do
-  code=$("${C[@]}" -o /dev/null -w '%{http_code}' -H "Cookie: gongkai_session=$SESSION" "$SITE/admin")
+  code=$("${C[@]}" -o /dev/null -w '%{http_code}' -H "Cookie: __Host-gongkai_session=$SESSION" "$SITE/admin")
   [ "$code" != 200 ] || through=$((through + 1))
 done
 say "(b) signed in through A; B answers /admin with $on_b (account shown: $([ "$on_b_name" -gt 0 ] && echo yes || echo no)); through nginx $through/10 back-office pages answered 200"
@@ -177,9 +177,9 @@ write_then_read() { # write-port read-port
   marker="两台服务器验证标记-$(date +%s%N)"
   curl -fs -o /dev/null "http://127.0.0.1:$r/agencies/$SLUG/guide"
   curl -fs -o /dev/null "http://127.0.0.1:$r/agencies/$SLUG/guide" # now in r's page cache
-  csrf=$(curl -s -H "Cookie: gongkai_session=$SESSION" "http://127.0.0.1:$w/admin/agencies/$SLUG/guide" | csrf_of)
+  csrf=$(curl -s -H "Cookie: __Host-gongkai_session=$SESSION" "http://127.0.0.1:$w/admin/agencies/$SLUG/guide" | csrf_of)
   [ -n "$csrf" ] || die "no CSRF token on the guide editor of $w"
-  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: gongkai_session=$SESSION" \
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: __Host-gongkai_session=$SESSION" \
     --data-urlencode "csrf=$csrf" --data-urlencode "body=<p>$marker</p><p>政府信息公开指南正文。</p>" \
     --data-urlencode "note=两台服务器验证" "http://127.0.0.1:$w/admin/agencies/$SLUG/guide")
   t0=$(ms)

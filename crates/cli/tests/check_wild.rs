@@ -254,3 +254,117 @@ fn docx_zip_bombs_are_refused_quickly_in_little_memory() {
         assert!(peak < 100 * 1024, "{name}: peak RSS {peak} KB");
     }
 }
+
+#[path = "common/mod.rs"]
+mod common;
+
+/// One raw HTTP/1.0 exchange with the server on `port`: the whole answer as text.
+fn exchange(port: u16, request: &[u8]) -> String {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    s.write_all(request).unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn rss_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn three_zip_bombs_to_the_server_are_refused_while_health_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("g.db").display());
+    let port = common::free_port();
+    let server = common::Server(common::start(
+        &url,
+        port,
+        &dir.path().join("search"),
+        &["--demo"],
+    ));
+    let pid = server.0.id();
+    // The form's token and the cookie it belongs to.
+    let form = exchange(port, b"GET /check HTTP/1.0\r\n\r\n");
+    let cookie = form
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_owned();
+    let at = form.find(r#"name="csrf" value=""#).unwrap() + r#"name="csrf" value=""#.len();
+    let token = form[at..].split('"').next().unwrap().to_owned();
+    let bomb = docx_bomb(2_800_000);
+    let boundary = "bomb-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bomb.docx\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&bomb);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut request = format!(
+        "POST /check HTTP/1.0\r\nCookie: {cookie}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    request.extend_from_slice(&body);
+    let request = Arc::new(request);
+    let before = rss_kb(pid, "VmRSS:");
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let health = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut slowest = std::time::Duration::ZERO;
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                let started = std::time::Instant::now();
+                let answer = exchange(port, b"GET /healthz HTTP/1.0\r\n\r\n");
+                assert!(answer.contains("200 OK"), "{answer}");
+                slowest = slowest.max(started.elapsed());
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            slowest
+        })
+    };
+    let bombs: Vec<_> = (0..3)
+        .map(|_| {
+            let request = request.clone();
+            std::thread::spawn(move || {
+                let started = std::time::Instant::now();
+                let answer = exchange(port, &request);
+                (answer, started.elapsed())
+            })
+        })
+        .collect();
+    for b in bombs {
+        let (answer, took) = b.join().unwrap();
+        assert!(
+            answer.starts_with("HTTP/1.0 422"),
+            "{}",
+            &answer[..answer.len().min(300)]
+        );
+        assert!(answer.contains("拒绝读取"), "refused in Chinese");
+        assert!(took.as_secs_f64() < 2.0, "refused within 2 s: {took:?}");
+    }
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let slowest = health.join().unwrap();
+    let peak = rss_kb(pid, "VmHWM:");
+    eprintln!(
+        "3 bombs of {} KB: health slowest {slowest:?}, RSS before {} MB, peak {} MB",
+        bomb.len() / 1024,
+        before / 1024,
+        peak / 1024
+    );
+    assert!(slowest.as_secs_f64() < 1.0, "/healthz took {slowest:?}");
+    assert!(
+        peak.saturating_sub(before) < 100 * 1024,
+        "extra RSS {} MB",
+        peak.saturating_sub(before) / 1024
+    );
+}

@@ -22,7 +22,7 @@ use gongkai_core::Slug;
 /// Posts one request; returns the tracking code if the server acknowledged it (201).
 fn submit(port: u16, n: usize) -> Option<String> {
     let body = format!(
-        r#"{{"agency":"yiyuan-xili","kind":"natural_person","name":"申请人{n}","id_document":"370323199001011234","contact":"1380000{n:04}","address":"西里镇","description":"第{n}号申请：2024年西里镇道路养护合同","delivery":"电子邮件"}}"#
+        r#"{{"agency":"yiyuan-xili","kind":"natural_person","name":"申请人{n}","id_document":"370323199001011234","contact":"1380000{n:04}","address":"沂源县西里镇某村1号","description":"第{n}号申请：2024年西里镇道路养护合同","delivery":"电子邮件"}}"#
     );
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
@@ -45,7 +45,12 @@ fn submit(port: u16, n: usize) -> Option<String> {
 async fn burst_then_kill(url: &str) {
     let port = free_port();
     let search = tempfile::tempdir().unwrap();
-    let mut server = start(url, port, search.path(), &["--demo"]);
+    let mut server = start(
+        url,
+        port,
+        search.path(),
+        &["--demo", "--no-submission-limits"],
+    );
     let acked = Arc::new(Mutex::new(Vec::<(usize, String)>::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let workers: Vec<_> = (0..8)

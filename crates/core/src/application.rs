@@ -56,6 +56,9 @@ pub struct Checked {
 /// Each field's problem: the field's key and what to write instead.
 pub type Problems = Vec<(&'static str, String)>;
 
+/// The shortest postal address a letter can be sent to ("x" is not one).
+const MIN_ADDRESS: usize = 5;
+
 /// The longest each text field may be, in characters, with its name in the messages.
 const TEXTS: [(&str, &str, usize); 5] = [
     ("name", "姓名或名称", 100),
@@ -82,7 +85,15 @@ impl Application<'_> {
 
     /// Checks every field at once, so the applicant sees every problem in one go.
     pub fn check(&self) -> Result<Checked, Problems> {
-        let mut problems = Vec::new();
+        let mut problems = crate::text::control_problems([
+            ("kind", self.kind, false),
+            ("name", self.name, false),
+            ("id_document", self.id_document, false),
+            ("contact", self.contact, false),
+            ("address", self.address, false),
+            ("description", self.description, true),
+            ("delivery", self.delivery, false),
+        ]);
         let kind = self.kind.parse::<RequesterKind>().ok();
         if kind.is_none() {
             problems.push(("kind", "请选择申请人类型。".to_owned()));
@@ -94,6 +105,19 @@ impl Application<'_> {
             } else if n > max {
                 problems.push((field, format!("{what}不超过{max}个字。")));
             }
+        }
+        if !self.contact.trim().is_empty()
+            && let Err(r) = crate::intake::Contact::parse(self.contact)
+        {
+            problems.push(("contact", r.message));
+        }
+        if self.address.trim().chars().count() < MIN_ADDRESS {
+            problems.push((
+                "address",
+                format!(
+                    "请填写可以寄达的通信地址（至少{MIN_ADDRESS}个字，如“沂源县西里镇某村12号”）。"
+                ),
+            ));
         }
         if !DELIVERY.contains(&self.delivery.trim()) {
             problems.push(("delivery", "请选择获取信息的方式。".to_owned()));
@@ -108,6 +132,7 @@ impl Application<'_> {
                 "身份证号码应为18位（最后一位可以是X）。".to_owned(),
             ));
         }
+        crate::text::first_per_field(&mut problems);
         match kind {
             Some(kind) if problems.is_empty() => Ok(Checked {
                 kind,
@@ -218,6 +243,49 @@ mod tests {
             }
             .check()
             .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_contact_or_address_nobody_can_reach_is_refused_on_its_field() {
+        let p = Application {
+            contact: "x",
+            address: "x",
+            ..complete()
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(fields(&p), ["contact", "address"]);
+        assert!(p[0].1.contains("联系方式应为电话号码"));
+        assert!(p[1].1.contains("通信地址"));
+        assert!(
+            Application {
+                contact: "wang@example.cn",
+                ..complete()
+            }
+            .check()
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_control_character_is_named_on_its_field_before_anything_else() {
+        let p = Application {
+            name: "王\0小明",
+            description: "第一行\n第二行\u{1b}",
+            ..complete()
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(fields(&p), ["name", "description"]);
+        assert_eq!(p[0].1, crate::text::CONTROL_MESSAGE);
+        let lines = Application {
+            description: "第一行\n第二行：2024年补贴名单",
+            ..complete()
+        };
+        assert!(
+            lines.check().is_ok(),
+            "line breaks are fine in a description"
         );
     }
 

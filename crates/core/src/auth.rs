@@ -650,6 +650,190 @@ pub fn random_token() -> String {
 /// keyed hashes of addresses, but even those are not kept longer than needed).
 pub const RATE_RETENTION_DAYS: i64 = 30;
 
+/// A growing delay: the first `free` failures cost nothing, then each one doubles the wait
+/// (`first` seconds, then twice that, …) up to `max` seconds. Nothing is ever locked: once the
+/// wait since the last failure has passed, the next attempt is judged on its password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    /// Failures allowed without a wait.
+    pub free: i64,
+    /// The first wait, in seconds.
+    pub first: i64,
+    /// The longest wait, in seconds.
+    pub max: i64,
+}
+
+impl Backoff {
+    /// The wait after `failures` failures.
+    pub fn delay(self, failures: i64) -> chrono::Duration {
+        if failures < self.free {
+            return chrono::Duration::zero();
+        }
+        let doublings = u32::try_from((failures - self.free).min(40)).unwrap_or(40);
+        let secs = self.first.saturating_mul(2_i64.saturating_pow(doublings));
+        chrono::Duration::seconds(secs.min(self.max))
+    }
+}
+
+/// How sign-in slows down guessing without letting anyone lock a member of staff out: delays,
+/// never a refusal of the right password once the wait is over.
+///
+/// - **The address** (all accounts it tries): a guesser from one place is slowed down to one try
+///   every `per_address.max` seconds.
+/// - **The account from this address**: failures for one account from one place.
+/// - **The account from everywhere**: a slower, short-capped delay for many guessers at once —
+///   which does not apply at an address the account has signed in from before, so guessing
+///   elsewhere never keeps the person out at their own desk.
+///
+/// The account holder is told by mail when failures for the account reach `notify_at` within the
+/// window (once per window).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInPolicy {
+    /// How far back failures are counted.
+    pub window: chrono::Duration,
+    /// Failures from one address, any account.
+    pub per_address: Backoff,
+    /// Failures for one account from one address.
+    pub per_pair: Backoff,
+    /// Failures for one account from anywhere (not applied at a known address).
+    pub per_account: Backoff,
+    /// Failures for the account at which its holder is told.
+    pub notify_at: i64,
+}
+
+impl Default for SignInPolicy {
+    fn default() -> Self {
+        Self {
+            window: chrono::Duration::hours(1),
+            per_address: Backoff {
+                free: 10,
+                first: 2,
+                max: 15 * 60,
+            },
+            per_pair: Backoff {
+                free: 3,
+                first: 2,
+                max: 5 * 60,
+            },
+            per_account: Backoff {
+                free: 5,
+                first: 1,
+                max: 30,
+            },
+            notify_at: 5,
+        }
+    }
+}
+
+/// Failures counted within the policy's window: how many, and the latest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    /// How many.
+    pub count: i64,
+    /// The latest.
+    pub last: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Failures {
+    fn wait(self, backoff: Backoff, now: chrono::DateTime<chrono::Utc>) -> chrono::Duration {
+        let Some(last) = self.last else {
+            return chrono::Duration::zero();
+        };
+        (last + backoff.delay(self.count) - now).max(chrono::Duration::zero())
+    }
+}
+
+/// What is known of recent failures when someone tries to sign in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SignInFacts {
+    /// From this address, any account.
+    pub address: Failures,
+    /// For this account from this address.
+    pub pair: Failures,
+    /// For this account from anywhere.
+    pub account: Failures,
+    /// The account has signed in from this address before.
+    pub known_address: bool,
+}
+
+impl SignInPolicy {
+    /// How long the person must wait before this attempt is judged (`None`: judge it now).
+    pub fn wait(
+        &self,
+        facts: &SignInFacts,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::Duration> {
+        let mut wait = facts
+            .address
+            .wait(self.per_address, now)
+            .max(facts.pair.wait(self.per_pair, now));
+        if !facts.known_address {
+            wait = wait.max(facts.account.wait(self.per_account, now));
+        }
+        (wait > chrono::Duration::zero()).then_some(wait)
+    }
+
+    /// Whether the failure that brought the account's count to `account_failures` is the one to
+    /// tell its holder about.
+    pub fn notify(&self, account_failures: i64) -> bool {
+        account_failures == self.notify_at
+    }
+}
+
+/// The refusal shown while a wait lasts: how long, in words a person reads, and that the right
+/// password will work afterwards.
+pub fn wait_message(wait: chrono::Duration) -> String {
+    let secs = wait.num_seconds().max(1);
+    let how_long = if secs < 60 {
+        format!("{secs}秒")
+    } else {
+        format!("{}分钟", (secs + 59) / 60)
+    };
+    format!(
+        "登录失败次数较多，为防止密码被猜测，请{how_long}后再试；届时输入正确的密码即可登录。如忘记密码，请联系机关管理员重置。"
+    )
+}
+
+/// What one address may submit to the public forms and the API within an hour, per kind: requests
+/// for information, enquiries and complaints, evaluations. Past it the address waits; others are
+/// not affected. Counted in the database (shared by every server), the address kept only as a
+/// keyed hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submission {
+    /// A request for government information (the form or the API).
+    Request,
+    /// An enquiry or complaint.
+    Message,
+    /// An evaluation.
+    Evaluation,
+}
+
+impl Submission {
+    /// The bucket its events are counted in.
+    pub fn bucket(self) -> &'static str {
+        match self {
+            Self::Request => "submit-request",
+            Self::Message => "submit-message",
+            Self::Evaluation => "submit-evaluation",
+        }
+    }
+
+    /// How many one address may make per hour: generous for a person or an office sending many,
+    /// far below a flood.
+    pub fn per_hour(self) -> i64 {
+        match self {
+            Self::Request => 20,
+            Self::Message => 10,
+            Self::Evaluation => 30,
+        }
+    }
+
+    /// The refusal past the limit.
+    pub fn refusal(self) -> &'static str {
+        "本网络地址一小时内提交次数过多，这次提交未被接收，未做任何更改。请一小时后再试；急事请拨打政府信息公开指南中的联系电话。"
+    }
+}
+
 /// A password a person can type from a printed sheet: 16 characters from an unambiguous alphabet.
 pub fn random_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -750,6 +934,93 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    fn at(secs: i64) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(1_740_000_000 + secs, 0).unwrap()
+    }
+
+    #[test]
+    fn delays_grow_by_doubling_after_the_free_tries_and_stop_at_the_cap() {
+        let b = Backoff {
+            free: 3,
+            first: 2,
+            max: 300,
+        };
+        let secs: Vec<i64> = (0..13).map(|n| b.delay(n).num_seconds()).collect();
+        assert_eq!(secs, [0, 0, 0, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+        assert_eq!(b.delay(i64::MAX).num_seconds(), 300, "no overflow");
+    }
+
+    #[test]
+    fn the_right_password_is_judged_once_the_wait_is_over() {
+        let p = SignInPolicy::default();
+        let facts = SignInFacts {
+            pair: Failures {
+                count: 5,
+                last: Some(at(0)),
+            },
+            ..SignInFacts::default()
+        };
+        // Five failures from here: 8 s to wait (2, 4, 8), then the attempt is judged.
+        assert_eq!(p.wait(&facts, at(3)), Some(chrono::Duration::seconds(5)));
+        assert_eq!(p.wait(&facts, at(8)), None);
+        // However many failures, the wait is bounded: never a lock.
+        let many = SignInFacts {
+            address: Failures {
+                count: 10_000,
+                last: Some(at(0)),
+            },
+            ..facts
+        };
+        assert_eq!(p.wait(&many, at(15 * 60)), None);
+    }
+
+    #[test]
+    fn guessing_elsewhere_does_not_slow_the_person_at_their_own_desk() {
+        let p = SignInPolicy::default();
+        let attacked = SignInFacts {
+            account: Failures {
+                count: 500,
+                last: Some(at(0)),
+            },
+            ..SignInFacts::default()
+        };
+        assert_eq!(
+            p.wait(&attacked, at(1)),
+            Some(chrono::Duration::seconds(29))
+        );
+        let at_desk = SignInFacts {
+            known_address: true,
+            ..attacked
+        };
+        assert_eq!(p.wait(&at_desk, at(1)), None);
+    }
+
+    #[test]
+    fn the_holder_is_told_once_when_failures_reach_the_threshold() {
+        let p = SignInPolicy::default();
+        let told: Vec<i64> = (1..=20).filter(|n| p.notify(*n)).collect();
+        assert_eq!(told, [5]);
+    }
+
+    #[test]
+    fn the_wait_is_said_in_seconds_or_whole_minutes() {
+        assert!(wait_message(chrono::Duration::seconds(8)).contains("请8秒后再试"));
+        assert!(wait_message(chrono::Duration::seconds(61)).contains("请2分钟后再试"));
+        assert!(wait_message(chrono::Duration::zero()).contains("请1秒后再试"));
+    }
+
+    #[test]
+    fn each_kind_of_submission_has_its_own_bucket_and_limit() {
+        let kinds = [
+            Submission::Request,
+            Submission::Message,
+            Submission::Evaluation,
+        ];
+        let buckets: std::collections::HashSet<_> = kinds.iter().map(|k| k.bucket()).collect();
+        assert_eq!(buckets.len(), 3);
+        assert!(kinds.iter().all(|k| k.per_hour() >= 10));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod rejection;
 pub mod report;
 pub mod request;
 pub mod supervision;
+pub mod text;
 pub mod workflow;
 
 pub use agency::{Agency, AgencyKind, AgencyRef, CreditCode, Slug};

@@ -87,6 +87,16 @@ pub enum Message {
         /// Its subject.
         subject: String,
     },
+    /// To a member of staff: sign-in to their account failed many times (someone may be
+    /// guessing the password). Says how to respond; never which address tried.
+    SignInFailures {
+        /// The account's login name.
+        username: String,
+        /// Failures within the window.
+        failures: i64,
+        /// The window, in minutes.
+        minutes: i64,
+    },
     /// To the writer: the reply.
     MessageReplied {
         /// 咨询 or 投诉.
@@ -110,6 +120,7 @@ impl Message {
             Self::LetterIssued { .. } => "letter_issued",
             Self::MessageArrived { .. } => "message_arrived",
             Self::MessageReplied { .. } => "message_replied",
+            Self::SignInFailures { .. } => "sign_in_failures",
         }
     }
 }

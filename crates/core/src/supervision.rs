@@ -70,7 +70,13 @@ pub struct NewMessage {
 impl NewMessage {
     /// What is missing or wrong, per field, in Chinese.
     pub fn problems(&self) -> Vec<(&'static str, String)> {
-        let mut p = Vec::new();
+        let mut p = crate::text::control_problems([
+            ("kind", self.kind.as_str(), false),
+            ("name", self.name.as_str(), false),
+            ("contact", self.contact.as_str(), false),
+            ("subject", self.subject.as_str(), false),
+            ("body", self.body.as_str(), true),
+        ]);
         if MessageKind::from_key(&self.kind).is_none() {
             p.push(("kind", "请选择咨询或投诉。".to_owned()));
         }
@@ -106,6 +112,7 @@ impl NewMessage {
         } else if body.chars().count() > 3000 {
             p.push(("body", "内容不超过3000个字。".to_owned()));
         }
+        crate::text::first_per_field(&mut p);
         p
     }
 }

@@ -134,6 +134,14 @@ mod tests {
             assert!(mail.subject.contains('C'), "{mail:?}");
             assert!(!mail.body.is_empty());
         }
+        let failures = render(&Message::SignInFailures {
+            username: "wang".into(),
+            failures: 5,
+            minutes: 60,
+        })
+        .unwrap();
+        assert!(failures.subject.contains("wang"), "{failures:?}");
+        assert!(failures.body.contains("60分钟内") && failures.body.contains("5次"));
         let arrived = render(&arrived).unwrap();
         assert!(arrived.body.contains("答复期限 待定"), "{}", arrived.body);
     }

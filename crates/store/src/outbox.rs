@@ -140,6 +140,30 @@ const MAIL_SELECT: &str =
     "SELECT id, recipient, subject, body, message_json, attempts, sent_ms FROM outbox";
 
 impl Store {
+    /// Tells one member of staff something that concerns their account alone (failed sign-ins),
+    /// with `entry` in the audit trail: the notice is queued in the same transaction.
+    pub async fn notify_user(
+        &self,
+        user_id: i64,
+        message: Message,
+        entry: crate::AuditEntry,
+        by: crate::By<'_>,
+    ) -> Result<(), StoreError> {
+        let notice = Notice {
+            to: Recipient::User(user_id),
+            message,
+        };
+        let scope = Scope {
+            agency_id: -1,
+            request_id: None,
+            actor: None,
+        };
+        self.write(by, entry, async |tx| {
+            queue(tx, scope, std::slice::from_ref(&notice), by.now).await
+        })
+        .await
+    }
+
     /// Mails due for (another) attempt, oldest first, claimed or not (the operator's view; workers
     /// use [`Store::claim_mail`]).
     pub async fn pending_mail(

@@ -218,7 +218,10 @@ pub async fn serve(
         .extensions()
         .get::<MatchedPath>()
         .is_some_and(|p| cache.paths.contains(&p.as_str()))
-        && crate::session::cookie_value(req.headers(), crate::SESSION_COOKIE).is_none();
+        && [false, true].iter().all(|secure| {
+            let name = crate::session::cookie_name(crate::SESSION_COOKIE, *secure);
+            crate::session::cookie_value(req.headers(), &name).is_none()
+        });
     if !cacheable {
         return next.run(req).await;
     }

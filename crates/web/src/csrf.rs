@@ -1,7 +1,12 @@
 //! CSRF protection for every form. A request that changes anything (any method but GET/HEAD) must
 //! carry a `csrf` form field (or `X-CSRF-Token` header) equal to the session's token — or, for a
 //! visitor without a session (the sign-in form), to the `gongkai_csrf` cookie. Otherwise: 403, and
-//! the handler never runs, so nothing changes.
+//! the handler never runs, so nothing changes. The field is read from URL-encoded and from
+//! multipart bodies alike, so no form puts its token in a URL (where logs and the `Referer` keep
+//! it).
+//!
+//! The API under `/api/` takes JSON only: anything else is 415 before its body is read. A method
+//! no route here takes (the router registers GET and POST only) is 405 before anything else.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
@@ -18,8 +23,10 @@ pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// The middleware.
 pub async fn verify(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(req).await;
+    match *req.method() {
+        Method::GET | Method::HEAD | Method::OPTIONS => return next.run(req).await,
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE => {}
+        _ => return crate::error::method_not_allowed(),
     }
     // The JSON API uses no cookies, and a browser cannot send `application/json` to another
     // origin without a CORS preflight, which this server never grants: nothing to forge.
@@ -32,8 +39,14 @@ pub async fn verify(req: Request, next: Next) -> Response {
                 .next()
                 .is_some_and(|t| t.trim() == "application/json")
         });
-    if json && req.uri().path().starts_with("/api/") {
-        return next.run(req).await;
+    if req.uri().path().starts_with("/api/") {
+        if json {
+            return next.run(req).await;
+        }
+        return crate::api::app_problem(AppError::Refused(
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ))
+        .into_response();
     }
     let visitor = req
         .extensions()
@@ -50,17 +63,21 @@ pub async fn verify(req: Request, next: Next) -> Response {
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    // Multipart forms (uploads) carry the token in the action URL's query.
-    let query_token = req
-        .uri()
-        .query()
-        .and_then(|q| form_field(q.as_bytes(), "csrf"));
+    let boundary = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| multer::parse_boundary(ct).ok());
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
-        return AppError::TooLarge.into_response();
+    let bytes = match to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(e) => return body_error(&e),
     };
-    let form_token = form_field(&bytes, "csrf");
-    let presented = header_token.or(query_token).or(form_token);
+    let presented = match (header_token, boundary) {
+        (Some(t), _) => Some(t),
+        (None, Some(b)) => multipart_field(bytes.clone(), b, "csrf").await,
+        (None, None) => form_field(&bytes, "csrf"),
+    };
     match (expected, presented) {
         (Some(e), Some(p)) if secrets_equal(&e, &p) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -71,6 +88,38 @@ pub async fn verify(req: Request, next: Next) -> Response {
         )
         .into_response(),
     }
+}
+
+/// A body that could not be read: past the limit (413), or cut off or too slow (400/408).
+fn body_error(e: &axum::Error) -> Response {
+    let mut too_large = false;
+    let mut too_slow = false;
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        too_large |= c.is::<http_body_util::LengthLimitError>();
+        too_slow |= c.is::<tower_http::timeout::TimeoutError>();
+        cause = c.source();
+    }
+    if too_large {
+        AppError::TooLarge.into_response()
+    } else if too_slow {
+        AppError::refused(axum::http::StatusCode::REQUEST_TIMEOUT, &e.to_string()).into_response()
+    } else {
+        AppError::refused(axum::http::StatusCode::BAD_REQUEST, &e.to_string()).into_response()
+    }
+}
+
+/// The first value of a text field in a `multipart/form-data` body, if the body reads as one up
+/// to that field.
+async fn multipart_field(bytes: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = Body::from(bytes).into_data_stream();
+    let mut parts = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = parts.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// The first value of a field in an `application/x-www-form-urlencoded` body.

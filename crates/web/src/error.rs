@@ -1,7 +1,17 @@
 //! Errors a handler returns, each with its status and the Chinese page a visitor sees. Internal
 //! causes are logged once, here, and never sent to the client.
+//!
+//! What axum answers by itself — an extractor's refusal (a duplicate form field, a wrong content
+//! type, a number out of range in the path or query, a truncated upload), a method a route does
+//! not take, a body past the limit — is plain English text or an empty body. [`in_our_voice`]
+//! stands around the whole router and turns every such answer into the same Chinese error page
+//! (or, under `/api/`, a problem document in Chinese), keeping the status and logging the
+//! original text for the operator.
 
-use axum::http::StatusCode;
+use axum::body::to_bytes;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use gongkai_store::StoreError;
 
@@ -30,6 +40,10 @@ pub enum AppError {
     /// 413 — the form is larger than any form here.
     #[error("request too large")]
     TooLarge,
+    /// 400, 405, 408, 415 or 422 — the request could not be taken as sent (an extractor's or the
+    /// router's refusal); the page says what kind of thing to check, by status.
+    #[error("request refused with {0}")]
+    Refused(StatusCode),
     /// 500 — logged with its cause chain; the visitor sees a generic page.
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -83,6 +97,121 @@ impl From<minijinja::Error> for AppError {
     }
 }
 
+impl AppError {
+    /// An extractor's or the router's refusal with `status`, its English `detail` logged for the
+    /// operator (never shown).
+    pub fn refused(status: StatusCode, detail: &str) -> Self {
+        tracing::info!(
+            status = status.as_u16(),
+            detail,
+            "request refused before its handler"
+        );
+        match status {
+            StatusCode::PAYLOAD_TOO_LARGE => Self::TooLarge,
+            s if s.is_server_error() => Self::Internal(anyhow::anyhow!("{detail}")),
+            s => Self::Refused(s),
+        }
+    }
+}
+
+/// The title and message of a refusal by status.
+pub(crate) fn refusal_text(status: StatusCode) -> (&'static str, &'static str) {
+    match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "不支持的访问方式",
+            "此网址不接受这种访问方式，未做任何更改。请从网站页面上的链接或按钮进入。",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "提交方式不正确",
+            "提交内容的类型不被接受（网页表单应由页面上的按钮提交，接口应使用 application/json），未做任何更改。",
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "请求超时",
+            "提交的内容在规定时间内没有传送完毕，未做任何更改。请检查网络后重新提交。",
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => (
+            "内容需要修改",
+            "提交的内容中有项目无法识别（例如同一项目填写了两次，或应为数字的项目填写了其他内容），未做任何更改。请返回上一页检查后重新提交。",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "提交的内容过大",
+            "提交的内容超过了允许的大小，未做任何更改。",
+        ),
+        _ => (
+            "请求无法识别",
+            "请求的格式不正确（例如网址中的数字超出范围，或上传的内容不完整），未做任何更改。请返回上一页检查后重新提交。",
+        ),
+    }
+}
+
+macro_rules! refused_from {
+    ($($rejection:ty),*) => {$(
+        impl From<$rejection> for AppError {
+            fn from(r: $rejection) -> Self {
+                Self::refused(r.status(), &r.body_text())
+            }
+        }
+    )*};
+}
+
+refused_from!(
+    axum::extract::rejection::FormRejection,
+    axum::extract::rejection::QueryRejection,
+    axum::extract::rejection::PathRejection,
+    axum::extract::rejection::JsonRejection,
+    axum::extract::multipart::MultipartError,
+    axum::extract::multipart::MultipartRejection
+);
+
+/// Puts every error answer axum gives by itself into our voice (see the module's documentation):
+/// an answer at 400 or above that is neither HTML nor JSON becomes the Chinese error page, or
+/// under `/api/` a problem document, with the same status (and `Allow` kept on a 405).
+pub async fn in_our_voice(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let status = res.status();
+    if status.as_u16() < 400 {
+        return res;
+    }
+    let ours = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            let ct = ct.trim_start();
+            (ct.starts_with("text/html") && !api) || ct.contains("json")
+        });
+    if ours {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let detail = to_bytes(body, 16 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let e = AppError::refused(status, &detail);
+    let mut out = if api {
+        crate::api::app_problem(e).into_response()
+    } else {
+        e.into_response()
+    };
+    *out.status_mut() = status;
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = parts.headers.get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
+    }
+    out
+}
+
+/// A 405 for a method no route here takes (the router only registers GET and POST).
+pub(crate) fn method_not_allowed() -> Response {
+    let mut res = AppError::Refused(StatusCode::METHOD_NOT_ALLOWED).into_response();
+    res.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD, POST"));
+    res
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, title, message) = match self {
@@ -111,6 +240,10 @@ impl IntoResponse for AppError {
                 "提交的内容过大",
                 "提交的内容超过了允许的大小，未做任何更改。".to_owned(),
             ),
+            Self::Refused(status) => {
+                let (title, message) = refusal_text(status);
+                (status, title, message.to_owned())
+            }
             Self::Internal(e) => {
                 tracing::error!(error = ?e, "request failed");
                 (

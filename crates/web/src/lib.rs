@@ -20,14 +20,19 @@ mod csrf;
 mod error;
 mod extract;
 mod portal;
+pub mod server;
 mod session;
 mod views;
 
 pub use error::AppError;
-pub use session::{CSRF_COOKIE, SESSION_COOKIE};
+pub use session::{CSRF_COOKIE, SESSION_COOKIE, cookie_name};
 
 /// Settings of the web layer; the defaults suit a government intranet or an HTTPS site.
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each is an operator's switch of its own"
+)]
 pub struct Settings {
     /// A session unused this long ends (default 30 minutes).
     pub session_idle: Duration,
@@ -40,17 +45,20 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Argon2id parameters for new password hashes.
     pub hash_params: HashParams,
-    /// Failed sign-ins per account within the window before sign-in is refused (default 5).
-    pub max_failures_per_account: i64,
-    /// Failed sign-ins per client address within the window (default 20).
-    pub max_failures_per_address: i64,
-    /// The throttling window (default 15 minutes).
-    pub failure_window: Duration,
+    /// How sign-in slows down guessing (growing delays per address, per account and address, and
+    /// per account; never a lock).
+    pub sign_in: gongkai_core::auth::SignInPolicy,
     /// The periods of disclosure on request, with the settings for \[U\] rules.
     pub periods: gongkai_core::deadline::Periods,
     /// Keep rendered portal pages ([`cache`]); the value is how late a write by another process
     /// may be seen (zero: checked on every request; `None`: no cache).
     pub page_cache: Option<std::time::Duration>,
+    /// Send `Strict-Transport-Security` (only when every visitor reaches the site over HTTPS, as
+    /// browsers then refuse plain HTTP to it for a year).
+    pub hsts: bool,
+    /// Hold each address to the hourly limits on public submissions
+    /// (`gongkai_core::auth::Submission`; default on — off only for load tests).
+    pub submission_limits: bool,
 }
 
 impl Default for Settings {
@@ -61,11 +69,11 @@ impl Default for Settings {
             secure_cookies: true,
             trust_forwarded_for: false,
             hash_params: HashParams::default(),
-            max_failures_per_account: 5,
-            max_failures_per_address: 20,
-            failure_window: Duration::minutes(15),
+            sign_in: gongkai_core::auth::SignInPolicy::default(),
             periods: gongkai_core::deadline::Periods::default(),
             page_cache: Some(std::time::Duration::ZERO),
+            hsts: false,
+            submission_limits: true,
         }
     }
 }
@@ -218,7 +226,18 @@ pub fn router(state: AppState) -> Router {
             cache::serve,
         ));
     }
-    let mut router = staged.with_state(state);
+    let hsts = state.settings.hsts;
+    let mut router = staged
+        .with_state(state)
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(middleware::from_fn(error::in_our_voice))
+        .layer(middleware::from_fn(no_store_for_staff));
+    if hsts {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             name,
@@ -226,4 +245,19 @@ pub fn router(state: AppState) -> Router {
         ));
     }
     router
+}
+
+/// Staff pages hold personal data: no browser or proxy keeps a copy (`Cache-Control: no-store`),
+/// whatever the handler answered.
+async fn no_store_for_staff(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let staff = req.uri().path().starts_with("/admin");
+    let mut res = next.run(req).await;
+    if staff {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }

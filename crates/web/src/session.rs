@@ -17,10 +17,21 @@ use gongkai_store::By;
 use crate::AppState;
 use crate::error::AppError;
 
-/// Cookie holding the session id.
+/// Cookie holding the session id (named [`cookie_name`]).
 pub const SESSION_COOKIE: &str = "gongkai_session";
 /// Cookie holding the CSRF token of visitors without a session (the sign-in form).
 pub const CSRF_COOKIE: &str = "gongkai_csrf";
+
+/// A cookie's name as sent: with secure cookies it carries the `__Host-` prefix, so a browser
+/// accepts it only from this host over HTTPS, with `Path=/` and no `Domain` — a neighbouring
+/// subdomain or a plain-HTTP page cannot plant or overwrite it.
+pub fn cookie_name(base: &str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
+}
 
 /// A signed-in visitor's session.
 #[derive(Debug, Clone)]
@@ -103,7 +114,45 @@ impl FromRequestParts<AppState> for PublicForm {
     }
 }
 
+/// Counts one submission of `kind` from `address` against its hourly limit, in the database (so
+/// every server shares it), the address kept only as a keyed hash; past the limit, 429.
+pub async fn take_submission(
+    state: &AppState,
+    kind: gongkai_core::auth::Submission,
+    address: &str,
+) -> Result<(), AppError> {
+    if !state.settings.submission_limits {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let subject = state.store.keyed("submission-address", address);
+    let taken = state
+        .store
+        .take_hit(
+            kind.bucket(),
+            &subject,
+            now,
+            now - Duration::hours(1),
+            kind.per_hour(),
+        )
+        .await?;
+    if taken {
+        Ok(())
+    } else {
+        Err(AppError::TooManyRequests(kind.refusal().to_owned()))
+    }
+}
+
 impl PublicForm {
+    /// Counts this visitor's submission of `kind` ([`take_submission`]).
+    pub async fn take(
+        &self,
+        state: &AppState,
+        kind: gongkai_core::auth::Submission,
+    ) -> Result<(), AppError> {
+        take_submission(state, kind, &self.address).await
+    }
+
     /// The page, rendered with the visitor's form token as `csrf` and answered with `status`,
     /// setting the CSRF cookie when the token is fresh.
     pub fn render(
@@ -147,8 +196,10 @@ pub fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .map(|(_, v)| v)
 }
 
-/// A `Set-Cookie` value with the house flags: HttpOnly, SameSite, Path=/ and Secure when set.
+/// A `Set-Cookie` value with the house flags: HttpOnly, SameSite, Path=/ and, when `secure`,
+/// Secure and the `__Host-` name ([`cookie_name`]).
 pub fn set_cookie(name: &str, value: &str, secure: bool, same_site: &str) -> HeaderValue {
+    let name = cookie_name(name, secure);
     let secure = if secure { "; Secure" } else { "" };
     let max_age = if value.is_empty() { "; Max-Age=0" } else { "" };
     HeaderValue::from_str(&format!(
@@ -177,11 +228,12 @@ pub fn client_address(
 
 /// Loads the visitor's session into the request, enforcing the timeouts.
 pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let secure = state.settings.secure_cookies;
     let mut visitor = Visitor {
-        csrf_cookie: cookie(req.headers(), CSRF_COOKIE),
+        csrf_cookie: cookie(req.headers(), &cookie_name(CSRF_COOKIE, secure)),
         ..Visitor::default()
     };
-    if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
+    if let Some(token) = cookie(req.headers(), &cookie_name(SESSION_COOKIE, secure)) {
         let id_hash = sha256_hex(token.as_bytes());
         visitor.presented = Some(id_hash.clone());
         match resolve(&state, &id_hash).await {

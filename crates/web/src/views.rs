@@ -340,3 +340,66 @@ mod tests {
         assert!(html.contains(r#"<option value="电子邮件" selected>电子邮件</option>"#));
     }
 }
+
+/// Rows shown per page of a staff list (the request queue, messages).
+pub const PER_PAGE: usize = 100;
+
+/// One page of a long list, and the links to the pages beside it.
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct Pager {
+    /// This page, from 1.
+    pub page: usize,
+    /// How many pages.
+    pub pages: usize,
+    /// Rows in the whole list.
+    pub total: usize,
+    /// The previous page's address, if any.
+    pub prev: Option<String>,
+    /// The next page's address, if any.
+    pub next: Option<String>,
+}
+
+/// Page `page` (from 1; past the end: the last) of `rows`, `per_page` at a time, with links
+/// `base` + `page=N` (`base` ends in `?` or `&`).
+pub fn paginate<T>(rows: Vec<T>, page: usize, per_page: usize, base: &str) -> (Vec<T>, Pager) {
+    let total = rows.len();
+    let pages = total.div_ceil(per_page).max(1);
+    let page = page.clamp(1, pages);
+    let link = |n: usize| format!("{base}page={n}");
+    let shown = rows
+        .into_iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .collect();
+    (
+        shown,
+        Pager {
+            page,
+            pages,
+            total,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        },
+    )
+}
+
+#[cfg(test)]
+mod pager_tests {
+    use super::paginate;
+
+    #[test]
+    fn a_long_list_is_cut_into_pages_with_links_beside_each() {
+        let (rows, p) = paginate((1..=250).collect(), 3, 100, "/q?f=x&");
+        assert_eq!(rows, (201..=250).collect::<Vec<_>>());
+        assert_eq!((p.page, p.pages, p.total), (3, 3, 250));
+        assert_eq!(p.prev.as_deref(), Some("/q?f=x&page=2"));
+        assert_eq!(p.next, None);
+        let (rows, p) = paginate((1..=250).collect::<Vec<i32>>(), 0, 100, "?");
+        assert_eq!(
+            (rows.len(), p.page, p.next.as_deref()),
+            (100, 1, Some("?page=2"))
+        );
+        let (rows, p) = paginate(Vec::<i32>::new(), 9, 100, "?");
+        assert_eq!((rows.len(), p.page, p.pages), (0, 1, 1));
+    }
+}

@@ -28,11 +28,14 @@ async fn upload(
         Some(f) => format!("form-data; name=\"{field}\"; filename=\"{f}\""),
         None => format!("form-data; name=\"{field}\""),
     };
-    let mut body =
-        format!("--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n").into_bytes();
+    // The token is a field of the form, never in the URL.
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n"
+    )
+    .into_bytes();
     body.extend_from_slice(content);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = Request::post(format!("/check?csrf={token}"))
+    let req = Request::post("/check")
         .header(header::COOKIE, cookie)
         .header(
             header::CONTENT_TYPE,
@@ -53,13 +56,12 @@ async fn a_visitor_checks_a_pasted_or_uploaded_report(store: &Store) {
     let mut c = Client::new(&w.app);
     let form = c.get("/check").await;
     assert_eq!(form.status, StatusCode::OK);
-    let token = token_in(
-        &form
-            .body
-            .replace("action=\"/check?csrf=", "name=\"csrf\" value=\""),
-    )
-    .unwrap();
-    let cookie = format!("gongkai_csrf={}", c.cookies["gongkai_csrf"]);
+    assert!(!form.body.contains("csrf="), "no token in a URL");
+    let token = token_in(&form.body).unwrap();
+    // Secure cookies carry the `__Host-` prefix.
+    let name = gongkai_web::cookie_name(gongkai_web::CSRF_COOKIE, true);
+    assert_eq!(name, "__Host-gongkai_csrf");
+    let cookie = format!("{name}={}", c.cookies[&name]);
 
     let (status, page) = upload(&w.app, &cookie, &token, "text", None, SEED.as_bytes()).await;
     assert_eq!(status, StatusCode::OK, "{page}");

@@ -67,6 +67,27 @@ pub struct Args {
     /// off.
     #[arg(long, env = "GONGKAI_PAGE_CACHE", default_value = "1000")]
     page_cache: String,
+    /// Send Strict-Transport-Security (only when the site is reached over HTTPS alone).
+    #[arg(long, env = "GONGKAI_HSTS")]
+    hsts: bool,
+    /// Seconds a client has to send a request's headers before its connection is closed.
+    #[arg(long, env = "GONGKAI_HEADER_TIMEOUT", default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds a request body may stall before the request is refused (408).
+    #[arg(long, env = "GONGKAI_BODY_TIMEOUT", default_value_t = 30)]
+    body_timeout: u64,
+    /// Connections one client address may hold open at once (0: no cap). Ignored with
+    /// --trust-forwarded-for, where every connection comes from the proxy.
+    #[arg(
+        long,
+        env = "GONGKAI_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 64
+    )]
+    max_connections_per_address: usize,
+    /// Lift the hourly limits on public submissions per address (only for load tests and
+    /// benchmarks, which send everything from one address).
+    #[arg(long, env = "GONGKAI_NO_SUBMISSION_LIMITS")]
+    no_submission_limits: bool,
     /// Seconds a server's claim on a mail or a channel delivery lasts. Several servers on one
     /// database share the work; what a stopped server claimed is taken over after this long.
     #[arg(long, env = "GONGKAI_WORK_LEASE", default_value_t = 60)]
@@ -111,6 +132,8 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
             ..Periods::default()
         },
         page_cache: page_cache_setting(&a.page_cache)?,
+        hsts: a.hsts,
+        submission_limits: !a.no_submission_limits,
         ..gongkai_web::Settings::default()
     };
     accounts::first_admin(
@@ -149,12 +172,13 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
             )
         })?;
     tracing::info!(database = %redact(&db.url), "listening on http://{}", a.listen);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let limits = gongkai_web::server::Limits {
+        header_read: Duration::from_secs(a.header_timeout.max(1)),
+        body: Duration::from_secs(a.body_timeout.max(1)),
+        per_address: (a.max_connections_per_address > 0 && !a.trust_forwarded_for)
+            .then_some(a.max_connections_per_address),
+    };
+    gongkai_web::server::serve(listener, app, limits, shutdown_signal()).await?;
     store.close().await;
     Ok(())
 }

@@ -7,7 +7,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::{
-    HashParams, check_password_change, hash_password, random_token, sha256_hex, verify_password,
+    Failures, HashParams, SignInFacts, check_password_change, hash_password, random_token,
+    sha256_hex, verify_password, wait_message,
 };
 use minijinja::context;
 use serde::Deserialize;
@@ -67,16 +68,31 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     hash_password("dummy password for timing", HashParams::default()).unwrap_or_default()
 });
 
-/// Where to go after signing in: only back-office paths on this site.
+/// Where to go after signing in: a back-office path on this site, or `/admin`. Only visible
+/// ASCII (so the `Location` header can always be written, and no CR/LF can split it), no
+/// backslash (browsers read `/\\host` as `//host`), no `//` (another host), and `/admin` itself
+/// or below it.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with("/admin") && !next.starts_with("//") && !next.contains("://") {
+    let visible = next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    let below = next
+        .strip_prefix("/admin")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
+    if visible && below && !next.contains("//") {
         next
     } else {
         "/admin"
     }
 }
 
-/// Signs in: throttled per account and per address; on success a new session replaces any old one.
+/// The bucket of failed sign-ins (subjects are keyed hashes, each of its own purpose).
+const FAILED: &str = "sign-in";
+/// The bucket of successful sign-ins by account and address: where the account is known.
+const KNOWN: &str = "sign-in-known";
+
+/// Signs in: slowed down per address, per account and address, and per account with growing
+/// delays (`core::auth::SignInPolicy`) — never locked, so the right password works once the wait
+/// is over; the account holder is told when failures mount. On success a new session replaces
+/// any old one.
 pub async fn login(
     State(state): State<AppState>,
     public: PublicForm,
@@ -85,23 +101,42 @@ pub async fn login(
     let address = &public.address;
     let username = form.username.trim().to_lowercase();
     let now = state.clock.now();
-    let s = &state.settings;
-    let since = now - s.failure_window;
-    let minutes = s.failure_window.num_minutes();
-    let user_subject = format!("user:{username}");
-    let ip_subject = format!("ip:{address}");
-    if state
-        .store
-        .count_login_failures(&user_subject, since)
-        .await?
-        >= s.max_failures_per_account
-        || state.store.count_login_failures(&ip_subject, since).await? >= s.max_failures_per_address
-    {
-        return Err(AppError::TooManyRequests(format!(
-            "登录失败次数过多，为保护账号安全，请{minutes}分钟后再试。如忘记密码，请联系机关管理员重置。"
-        )));
+    let policy = state.settings.sign_in;
+    let since = now - policy.window;
+    let store = &state.store;
+    let address_key = store.keyed("sign-in-address", address);
+    let pair_key = store.keyed("sign-in-pair", &format!("{username}|{address}"));
+    let account_key = store.keyed("sign-in-account", &username);
+    let failures = async |subject: &str| -> Result<Failures, AppError> {
+        let h = store.hits(FAILED, subject, since).await?;
+        Ok(Failures {
+            count: h.count,
+            last: h.last,
+        })
+    };
+    let retention = chrono::Duration::days(gongkai_core::auth::RATE_RETENTION_DAYS);
+    let facts = SignInFacts {
+        address: failures(&address_key).await?,
+        pair: failures(&pair_key).await?,
+        account: failures(&account_key).await?,
+        known_address: store.hits(KNOWN, &pair_key, now - retention).await?.count > 0,
+    };
+    if let Some(wait) = policy.wait(&facts, now) {
+        let mut res = login_page(
+            &public,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(&wait_message(wait)),
+            &username,
+            &form.next,
+            false,
+        )?;
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(wait.num_seconds().max(1)),
+        );
+        return Ok(res);
     }
-    let user = state.store.find_user_by_username(&username).await?;
+    let user = store.find_user_by_username(&username).await?;
     let stored = user
         .as_ref()
         .map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str());
@@ -118,11 +153,15 @@ pub async fn login(
                 false,
             );
         }
-        _ => {
-            state
-                .store
-                .record_login_failure(&[user_subject, ip_subject], now)
-                .await?;
+        other => {
+            for subject in [&address_key, &pair_key, &account_key] {
+                store.record_hit(FAILED, subject, now).await?;
+            }
+            if let Some(u) = other
+                && policy.notify(facts.account.count + 1)
+            {
+                tell_holder(&state, &u, facts.account.count + 1).await?;
+            }
             return login_page(
                 &public,
                 StatusCode::UNAUTHORIZED,
@@ -133,7 +172,9 @@ pub async fn login(
             );
         }
     };
-    state.store.clear_login_failures(&user_subject).await?;
+    store.clear_hits(FAILED, &pair_key).await?;
+    store.record_hit(KNOWN, &pair_key, now).await?;
+    let s = &state.settings;
     let token = random_token();
     let id_hash = sha256_hex(token.as_bytes());
     let actor = Actor::user(user.id, &user.display_name, &user.username);
@@ -160,6 +201,36 @@ pub async fn login(
         set_cookie(CSRF_COOKIE, "", s.secure_cookies, "Strict"),
     );
     Ok(res)
+}
+
+/// Tells the account holder (by mail, when they have an address) that sign-in to their account
+/// keeps failing, and records it in the audit trail.
+async fn tell_holder(
+    state: &AppState,
+    user: &gongkai_store::User,
+    failures: i64,
+) -> Result<(), AppError> {
+    let minutes = state.settings.sign_in.window.num_minutes();
+    let entry = gongkai_store::AuditEntry::new(
+        None,
+        "user.sign_in_failures",
+        format!("user:{}", user.username),
+        format!("{minutes}分钟内登录失败{failures}次，已通知本人"),
+    );
+    state
+        .store
+        .notify_user(
+            user.id,
+            gongkai_core::notice::Message::SignInFailures {
+                username: user.username.clone(),
+                failures,
+                minutes,
+            },
+            entry,
+            By::new(&Actor::system("登录保护"), state.clock.now()),
+        )
+        .await?;
+    Ok(())
 }
 
 /// Signs out: the session ends in the database, the cookie is cleared.
@@ -235,4 +306,37 @@ pub async fn change_password(
         )
         .await?;
     Ok(Redirect::to("/admin?notice=password_changed").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_back_office_paths_on_this_site_are_followed() {
+        for ok in [
+            "/admin",
+            "/admin/users?x=1",
+            "/admin/agencies/yiyuan-xili#x",
+        ] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        for bad in [
+            "",
+            "/admin\n",
+            "/admin\r\nSet-Cookie: a=b",
+            "/admin\0",
+            "//evil.example",
+            "/admin//evil.example",
+            "/\\evil.example",
+            "/admin/\\evil.example",
+            "https://evil.example/admin",
+            "/admin@evil.example",
+            "/administrator",
+            "/admin/通知",
+            "/ admin",
+        ] {
+            assert_eq!(safe_next(bad), "/admin", "{bad:?}");
+        }
+    }
 }

@@ -35,6 +35,8 @@ use gongkai_core::application::DELIVERY;
 pub struct QueueQuery {
     filter: String,
     notice: Option<String>,
+    /// The page of the list, from 1.
+    page: usize,
 }
 
 #[derive(Serialize)]
@@ -133,6 +135,12 @@ pub async fn queue(
         .collect();
     rows.sort_by_key(|(due, _)| due.unwrap_or(NaiveDate::MAX));
     let rows: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
+    let base = format!(
+        "/admin/agencies/{}/requests?filter={}&",
+        agency.slug,
+        form_urlencoded::byte_serialize(q.filter.as_bytes()).collect::<String>()
+    );
+    let (rows, pager) = crate::views::paginate(rows, q.page, crate::views::PER_PAGE, &base);
     let html = page(
         s,
         "admin/requests.html",
@@ -143,6 +151,7 @@ pub async fn queue(
             can_handle => scope.may(Duty::HandleRequests),
             filter => q.filter,
             notice => notice(q.notice.as_deref()),
+            pager => Serde(pager),
         },
     )?;
     Ok(html.into_response())

@@ -538,10 +538,10 @@ pub async fn attach(
         return Err(AppError::Unprocessable("请通过上传表单选择文件。".into()));
     };
     let mut file = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
+    while let Some(field) = multipart.next_field().await? {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("附件").to_owned();
-            let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
+            let bytes = field.bytes().await?;
             file = Some((name, bytes));
         }
     }

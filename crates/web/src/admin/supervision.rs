@@ -30,6 +30,8 @@ fn invalid(e: StoreError) -> AppError {
 #[serde(default)]
 pub struct YearQuery {
     year: Option<i32>,
+    /// The page of the message list, from 1.
+    page: usize,
     /// `xlsx` for a workbook instead of the page.
     format: String,
 }
@@ -67,12 +69,15 @@ pub async fn messages(
             }
         })
         .collect();
+    let base = format!("/admin/agencies/{}/messages?year={year}&", agency.slug);
+    let (rows, pager) = crate::views::paginate(rows, q.page, crate::views::PER_PAGE, &base);
     Ok(page(
         s,
         "admin/messages.html",
         context! {
             agency => AgencyView::from(agency),
             rows, stats => reply_times, year, target => REPLY_WORKING_DAYS,
+            pager => Serde(pager),
         },
     )?
     .into_response())

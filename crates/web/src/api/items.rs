@@ -85,6 +85,7 @@ fn item_body(slug: &str, i: &gongkai_store::PublishedItem, with_body: bool) -> I
 
 /// `?category=&page=&per_page=`.
 #[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ItemsQuery {
     /// Only this category.
@@ -99,6 +100,7 @@ pub struct ItemsQuery {
 #[utoipa::path(get, path = "/api/v1/agencies/{slug}/items", tag = "公开目录",
     params(("slug" = String, Path, description = "机关简称"), ItemsQuery),
     responses((status = 200, description = "一页信息", body = ItemPage),
+        (status = 400, description = "查询参数不是有效的数字", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "没有这个机关", body = Problem, content_type = "application/problem+json")))]
 pub async fn items(
     State(state): State<AppState>,
@@ -133,8 +135,8 @@ pub async fn items(
 }
 
 /// One item on the portal, with its body.
-#[utoipa::path(get, path = "/api/v1/agencies/{slug}/items/{id}", tag = "公开目录",
-    params(("slug" = String, Path, description = "机关简称"), ("id" = i64, Path, description = "信息编号")),
+#[utoipa::path(get, path = "/api/v1/agencies/{slug}/items/{item}", tag = "公开目录",
+    params(("slug" = String, Path, description = "机关简称"), ("item" = i64, Path, description = "信息编号")),
     responses((status = 200, description = "信息", body = ItemBody),
         (status = 404, description = "没有这条信息或已撤回", body = Problem, content_type = "application/problem+json")))]
 pub async fn item(

@@ -71,23 +71,54 @@ impl IntoResponse for Problem {
     }
 }
 
-/// An [`AppError`] as a problem document: a missing agency or item is 404; anything else is a
-/// fault, logged, and answered without its cause.
+/// An [`AppError`] as a problem document, with the status and Chinese words of the HTML page's
+/// answer; a fault is logged and answered without its cause.
 pub(crate) fn app_problem(e: AppError) -> Problem {
     match e {
         AppError::NotFound(what) => problem(
             StatusCode::NOT_FOUND,
             "not-found",
             "不存在",
-            format!("{what}请检查机关标识（agency）。"),
+            format!("{what}请检查机关标识（agency）和编号。"),
         ),
-        other => {
-            tracing::error!(error = %other, "API request failed");
+        AppError::Forbidden(why) => {
+            problem(StatusCode::FORBIDDEN, "forbidden", "无权进行此操作", why)
+        }
+        AppError::TooManyRequests(why) => problem(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-requests",
+            "提交次数过多",
+            why,
+        ),
+        AppError::Unprocessable(why) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable",
+            "内容需要修改",
+            format!("{why}（未做任何更改）"),
+        ),
+        AppError::Conflict(why) => problem(StatusCode::CONFLICT, "conflict", "操作未能完成", why),
+        AppError::TooLarge => problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "请求体过大",
+            "请求体超过了允许的大小，未做任何更改。".into(),
+        ),
+        AppError::Refused(status) => {
+            let (title, detail) = crate::error::refusal_text(status);
+            let detail = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+                "接口只接受 JSON：请求头应为 Content-Type: application/json，字段见 /api/openapi.json。"
+            } else {
+                detail
+            };
+            problem(status, "bad-request", title, detail.to_owned())
+        }
+        AppError::Internal(e) => {
+            tracing::error!(error = ?e, "API request failed");
             problem(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
                 "服务器内部错误",
-                "申请未登记。请稍后重试；如仍失败，请联系网站管理员。".into(),
+                "系统暂时无法处理，未做任何更改。请稍后重试；如仍失败，请联系网站管理员。".into(),
             )
         }
     }

@@ -64,28 +64,21 @@ pub struct RegisteredBody {
     responses(
         (status = 201, description = "已登记；收到申请之日为系统确认之日（条例 第三十一条）", body = RegisteredBody),
         (status = 400, description = "请求不是有效的 JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "请求体过大", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "请求头不是 Content-Type: application/json", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "没有这个机关", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "有字段需要更正；errors 按字段说明", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "本网络地址一小时内提交次数过多", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_request(
     State(state): State<AppState>,
+    public: crate::session::PublicForm,
     body: Result<Json<NewRequestBody>, JsonRejection>,
 ) -> Response {
     let Json(body) = match body {
         Ok(b) => b,
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "bad-json",
-                "请求格式不正确",
-                format!(
-                    "请求体须为 JSON（Content-Type: application/json），字段见 /api/openapi.json：{}",
-                    e.body_text()
-                ),
-            )
-            .into_response();
-        }
+        Err(e) => return json_refused(&e).into_response(),
     };
     let a = match crate::extract::public_agency(&state, &body.agency).await {
         Ok(a) => a,
@@ -100,7 +93,7 @@ pub async fn create_request(
         description: body.description,
         delivery: body.delivery,
     };
-    match register_online(&state, &a, &form).await {
+    match register_online(&state, &a, &form, &public.address).await {
         Ok(done) => (
             StatusCode::CREATED,
             [(
@@ -129,4 +122,27 @@ pub async fn create_request(
         }
         Err(IntakeFailure::App(e)) => app_problem(e).into_response(),
     }
+}
+
+/// A body the JSON extractor refused, in Chinese: its status kept (400 not JSON, 413 too large,
+/// 415 not declared as JSON, 422 fields missing or of the wrong type); serde's English is logged,
+/// not sent.
+fn json_refused(e: &JsonRejection) -> Problem {
+    tracing::info!(status = e.status().as_u16(), detail = %e.body_text(), "API body refused");
+    let status = e.status();
+    let detail = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            return app_problem(crate::error::AppError::TooLarge);
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            "申请未登记。请求头应为 Content-Type: application/json。"
+        }
+        StatusCode::UNPROCESSABLE_ENTITY => {
+            "申请未登记。有字段缺少、多余或类型不对（每个字段都是字符串），字段见 /api/openapi.json。"
+        }
+        _ => {
+            "申请未登记。请求体不是有效的 JSON（应为 UTF-8 编码的一个对象），字段见 /api/openapi.json。"
+        }
+    };
+    problem(status, "bad-json", "请求格式不正确", detail.to_owned())
 }

@@ -46,12 +46,13 @@ pub async fn form(public: PublicForm) -> Result<Response, AppError> {
 pub async fn submit(public: PublicForm, mut multipart: Multipart) -> Result<Response, AppError> {
     let mut text = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
+    // A cut-off or malformed upload is refused for what it is (400), a large one with 413.
+    while let Some(field) = multipart.next_field().await? {
         match field.name() {
-            Some("text") => text = field.text().await.unwrap_or_default(),
+            Some("text") => text = field.text().await?,
             Some("file") => {
                 let name = field.file_name().unwrap_or("report.txt").to_owned();
-                let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
+                let bytes = field.bytes().await?;
                 if !bytes.is_empty() {
                     file = Some((name, bytes.to_vec()));
                 }

@@ -159,7 +159,7 @@ fn metadata(
 }
 
 /// The site's origin as the visitor reached it (feeds and sitemaps need absolute addresses).
-fn origin(headers: &HeaderMap) -> String {
+pub(crate) fn origin(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())

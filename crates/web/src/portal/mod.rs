@@ -5,6 +5,7 @@
 
 pub mod agencies;
 pub mod check;
+pub mod checkpoints;
 pub mod display;
 pub mod guide;
 pub mod items;
@@ -79,6 +80,8 @@ pub(crate) fn routes(r: Routes) -> Routes {
         )
         .post("/agencies/{slug}/evaluate", Public, supervision::evaluate)
         .page("/agencies/{slug}/proposals", supervision::proposals)
+        .get("/audit/checkpoints", Public, checkpoints::page)
+        .get("/audit/checkpoints.atom", Public, checkpoints::feed)
         .get("/check", Public, check::form)
         .post("/check", Public, check::submit)
 }

@@ -101,15 +101,19 @@ impl From<AppError> for IntakeFailure {
     }
 }
 
-/// Registers a request that came through the internet channel (the form or the API): received on
-/// the day the system confirms it (第三十一条第（三）项), with its receipt issued. Returns only after
+/// Registers a request that came through the internet channel (the form or the API) from
+/// `address` (counted against its hourly limit once the request is complete): received on the
+/// day the system confirms it (第三十一条第（三）项), with its receipt issued. Returns only after
 /// the commit, so a tracking code shown is a request kept.
 pub(crate) async fn register_online(
     state: &AppState,
     a: &Agency,
     form: &RequestForm,
+    address: &str,
 ) -> Result<Registered, IntakeFailure> {
     let checked = form.application().check().map_err(IntakeFailure::Invalid)?;
+    crate::session::take_submission(state, gongkai_core::auth::Submission::Request, address)
+        .await?;
     let today = state.clock.today();
     let new = new_request(checked, Channel::Online, today);
     let code = state
@@ -174,7 +178,7 @@ pub async fn submit(
     PublicAgency(a): PublicAgency,
     Form(form): Form<RequestForm>,
 ) -> Result<Response, AppError> {
-    let done = match register_online(&state, &a, &form).await {
+    let done = match register_online(&state, &a, &form, &public.address).await {
         Ok(done) => done,
         Err(IntakeFailure::Invalid(errors)) => {
             return form_page(&public, &a, &form, &errors);

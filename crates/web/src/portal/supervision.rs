@@ -5,7 +5,7 @@
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use gongkai_core::auth::contact_matches;
+use gongkai_core::auth::{Submission, contact_matches};
 use gongkai_core::supervision::{MessageKind, NewMessage, ProposalKind};
 use minijinja::context;
 use serde::Deserialize;
@@ -15,40 +15,6 @@ use crate::error::AppError;
 use crate::extract::PublicAgency;
 use crate::session::PublicForm;
 use crate::views::{self, AgencyView, Choice, field_errors, form_status};
-
-/// How many public submissions one address may make per hour: messages, evaluations.
-const PER_HOUR: [(&str, usize); 2] = [("message", 10), ("evaluation", 30)];
-
-/// Submissions per (kind, address) in the last hour, in this process. Kept in memory on purpose:
-/// the addresses of people who write to a government are not stored.
-static RECENT: std::sync::LazyLock<
-    std::sync::Mutex<std::collections::HashMap<String, Vec<std::time::Instant>>>,
-> = std::sync::LazyLock::new(Default::default);
-
-/// Refuses a submission past the hourly limit for its address; otherwise counts it.
-fn throttle(kind: &str, address: &str) -> Result<(), AppError> {
-    let limit = PER_HOUR
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or(10, |(_, n)| *n);
-    let hour = std::time::Duration::from_secs(3600);
-    let mut recent = RECENT
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if recent.len() > 10_000 {
-        recent.retain(|_, times| times.iter().any(|t| t.elapsed() < hour));
-    }
-    let times = recent.entry(format!("{kind}:{address}")).or_default();
-    times.retain(|t| t.elapsed() < hour);
-    if times.len() >= limit {
-        return Err(AppError::TooManyRequests(
-            "本网络地址一小时内提交次数过多，请稍后再试；急事请拨打政府信息公开指南中的联系电话。"
-                .into(),
-        ));
-    }
-    times.push(std::time::Instant::now());
-    Ok(())
-}
 
 fn kinds() -> Vec<Choice> {
     Choice::all(MessageKind::ALL.map(|k| (k.key(), k.label())))
@@ -142,7 +108,7 @@ pub async fn submit(
     let m = form.message();
     let problems = m.problems();
     if problems.is_empty() {
-        throttle("message", &public.address)?;
+        public.take(&state, Submission::Message).await?;
     } else {
         return form_page(&public, &a, &form, &problems);
     }
@@ -270,8 +236,15 @@ pub async fn evaluate(
     PublicAgency(a): PublicAgency,
     Form(form): Form<EvaluateForm>,
 ) -> Result<Response, AppError> {
-    throttle("evaluation", &public.address)?;
-    let item = form.item.trim().parse::<i64>().ok();
+    // An item that cannot be one is not the agency's rating either.
+    let item = match form.item.trim() {
+        "" => None,
+        id => Some(
+            id.parse::<i64>()
+                .map_err(|_| AppError::NotFound("没有这条信息，或它已撤回。".into()))?,
+        ),
+    };
+    public.take(&state, Submission::Evaluation).await?;
     let rating = form.rating.trim().parse::<u8>().unwrap_or(0);
     match state
         .store
@@ -320,23 +293,4 @@ pub async fn proposals(
         "portal/proposals.html",
         context! { agency => AgencyView::from(&a), rows },
     )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn an_address_is_refused_past_its_hourly_limit() {
-        for _ in 0..10 {
-            assert!(super::throttle("message", "192.0.2.7").is_ok());
-        }
-        assert!(super::throttle("message", "192.0.2.7").is_err());
-        assert!(
-            super::throttle("message", "192.0.2.8").is_ok(),
-            "others are not affected"
-        );
-        assert!(
-            super::throttle("evaluation", "192.0.2.7").is_ok(),
-            "kinds are counted apart"
-        );
-    }
 }

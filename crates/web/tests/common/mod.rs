@@ -344,6 +344,17 @@ pub async fn world(store: &Store) -> World {
     }
 }
 
+/// Another server on the world's database (its own process state, the same rows).
+pub fn world_app(w: &World) -> axum::Router {
+    gongkai_web::router(gongkai_web::AppState {
+        store: w.store.clone(),
+        clock: w.clock.clone(),
+        settings: Arc::new(settings()),
+        calendar: Arc::new(gongkai_core::calendar::Calendar::built_in()),
+        search: Arc::new(gongkai_search::SearchIndex::open(None).unwrap()),
+    })
+}
+
 impl World {
     /// The test clock's current instant.
     pub fn clock_now(&self) -> DateTime<Utc> {
@@ -439,18 +450,23 @@ impl Client {
         self.send(req).await
     }
 
-    /// Uploads one file as `multipart/form-data` field `file`, the CSRF token in the query.
+    /// Uploads one file as `multipart/form-data` field `file`, the CSRF token a field before it
+    /// (never in the URL).
     pub async fn upload(&mut self, uri: &str, name: &str, bytes: &[u8]) -> Page {
         let token = self.csrf().await;
         let boundary = "gongkai-test-boundary";
         let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
         )
         .into_bytes();
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let sep = if uri.contains('?') { '&' } else { '?' };
-        let req = Request::post(format!("{uri}{sep}csrf={token}"))
+        self.send_multipart(uri, boundary, body).await
+    }
+
+    /// Posts a `multipart/form-data` body as given (the caller decides about `csrf`).
+    pub async fn send_multipart(&mut self, uri: &str, boundary: &str, body: Vec<u8>) -> Page {
+        let req = Request::post(uri)
             .header(header::COOKIE, self.cookie_header())
             .header(
                 header::CONTENT_TYPE,
@@ -458,6 +474,16 @@ impl Client {
             )
             .header("x-forwarded-for", &self.address)
             .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Sends any request as built, with the client's cookies and address.
+    pub async fn request(&mut self, req: axum::http::request::Builder, body: Body) -> Page {
+        let req = req
+            .header(header::COOKIE, self.cookie_header())
+            .header("x-forwarded-for", &self.address)
+            .body(body)
             .unwrap();
         self.send(req).await
     }

@@ -1,0 +1,73 @@
+//! Text as it comes from outside, before anything else looks at it: a NUL or another control
+//! character (C0 or C1) has no place in anything a person types — PostgreSQL cannot store a NUL,
+//! and a control character makes the XML of a letter's DOCX invalid. Tab and line breaks are
+//! allowed only where a field has several lines. A form is refused field by field, with the
+//! field's own message; the store refuses the same characters again as its last line.
+
+/// Whether `text` holds a character no field accepts (`multiline`: tab, CR and LF allowed).
+pub fn has_control(text: &str, multiline: bool) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\t' | '\n' | '\r')))
+}
+
+/// The message of a field refused for a control character.
+pub const CONTROL_MESSAGE: &str =
+    "含有不可见的控制字符（如 NUL 或换行），无法保存；请删除后重新填写。";
+
+/// One problem per field that holds a control character: `(key, text, multiline)` each.
+pub fn control_problems<'a>(
+    fields: impl IntoIterator<Item = (&'static str, &'a str, bool)>,
+) -> Vec<(&'static str, String)> {
+    fields
+        .into_iter()
+        .filter(|(_, text, multiline)| has_control(text, *multiline))
+        .map(|(key, _, _)| (key, CONTROL_MESSAGE.to_owned()))
+        .collect()
+}
+
+/// Keeps the first problem of each field (a control character is named before anything else
+/// about the same field).
+pub fn first_per_field(problems: &mut Vec<(&'static str, String)>) {
+    let mut seen = Vec::new();
+    problems.retain(|(k, _)| {
+        let first = !seen.contains(k);
+        seen.push(*k);
+        first
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_and_c0_and_c1_controls_are_refused_everywhere() {
+        for bad in ["a\0b", "\u{1b}[31m", "x\u{7f}", "\u{85}next", "\u{9c}"] {
+            assert!(has_control(bad, false), "{bad:?}");
+            assert!(has_control(bad, true), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn line_breaks_and_tabs_pass_only_in_multiline_fields() {
+        for text in ["第一行\n第二行", "a\tb", "a\r\nb"] {
+            assert!(has_control(text, false));
+            assert!(!has_control(text, true));
+        }
+        assert!(!has_control("沂源县西里镇 某村 12号", false));
+    }
+
+    #[test]
+    fn each_field_with_a_control_gets_its_own_message() {
+        let p = control_problems([
+            ("name", "张\0三", false),
+            ("body", "正文\n第二段", true),
+            ("contact", "138\u{0}", false),
+        ]);
+        assert_eq!(
+            p.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            ["name", "contact"]
+        );
+        assert!(p[0].1.contains("控制字符"));
+    }
+}
