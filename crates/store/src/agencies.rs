@@ -118,11 +118,20 @@ impl Store {
 
     /// The agency with this slug.
     pub async fn find_agency(&self, slug: &Slug) -> Result<Option<Agency>, StoreError> {
+        let stamp = self.ready_stamp().await;
+        if let Some(kept) = stamp.and_then(|s| self.ready.agency(s, slug.as_str())) {
+            return Ok(Some(Agency::clone(&kept)));
+        }
         let row: Option<AgencyRow> = sql(format!("{AGENCY_SELECT} WHERE a.slug = $1"))
             .bind(slug.as_str())
             .optional(self)
             .await?;
-        row.map(Agency::try_from).transpose()
+        let agency = row.map(Agency::try_from).transpose()?;
+        if let (Some(s), Some(a)) = (stamp, &agency) {
+            self.ready
+                .put_agency(s, slug.as_str(), std::sync::Arc::new(a.clone()));
+        }
+        Ok(agency)
     }
 
     /// The agency with this slug, which must exist.
