@@ -5,9 +5,9 @@
 --
 -- MODE:
 --   item    /agencies/SLUG/items/ID, ID uniform in [lo, hi] (DATA_DIR/items.txt: "slug lo hi")
---   list    /agencies/SLUG/items?category=C&page=P, C uniform among the agency's categories, P
---           uniform in 1..pages(C), deep pages included (DATA_DIR/lists.txt: "slug", then one
---           "pages encoded-category" line per category)
+--   list    /agencies/SLUG/items?category=C&page=P, C uniform among the agency's whole list and
+--           its categories, P uniform in 1..pages(C), deep pages included (DATA_DIR/lists.txt:
+--           "slug", then one "pages encoded-category" line per list, "-" for the whole list)
 --   search  /search?q=W1+W2, two words drawn from a vocabulary taken from the corpus titles
 --           (DATA_DIR/vocab.txt: one URL-encoded word a line)
 --
@@ -60,8 +60,9 @@ function request()
     return wrk.format("GET", "/agencies/" .. slug .. "/items/" .. math.random(lo, hi))
   elseif mode == "list" then
     local c = cats[math.random(#cats)]
-    return wrk.format("GET", "/agencies/" .. slug .. "/items?category=" .. c.cat
-      .. "&page=" .. math.random(c.pages))
+    local filter = c.cat == "-" and "" or ("category=" .. c.cat .. "&")
+    return wrk.format("GET", "/agencies/" .. slug .. "/items?" .. filter
+      .. "page=" .. math.random(c.pages))
   elseif mode == "search" then
     local a, b = vocab[math.random(#vocab)], vocab[math.random(#vocab)]
     return wrk.format("GET", "/search?q=" .. a .. "+" .. b)

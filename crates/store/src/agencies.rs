@@ -143,10 +143,22 @@ impl Store {
 
     /// Every agency, in the order they were added (a county before its members).
     pub async fn list_agencies(&self) -> Result<Vec<Agency>, StoreError> {
+        let stamp = self.ready_stamp().await;
+        if let Some(kept) = stamp.and_then(|s| self.ready.every_agency(s)) {
+            return Ok(Vec::clone(&kept));
+        }
         let rows: Vec<AgencyRow> = sql(format!("{AGENCY_SELECT} ORDER BY a.id"))
             .all(self)
             .await?;
-        rows.into_iter().map(Agency::try_from).collect()
+        let all = rows
+            .into_iter()
+            .map(Agency::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(s) = stamp {
+            self.ready
+                .put_every_agency(s, std::sync::Arc::new(all.clone()));
+        }
+        Ok(all)
     }
 
     /// The agency and the agencies above it, nearest first.

@@ -95,6 +95,7 @@ pub(crate) struct Ready {
     database: AtomicI64,
     local: AtomicU64,
     agencies: RwLock<Kept<String, Arc<Agency>>>,
+    every_agency: RwLock<Kept<(), Arc<Vec<Agency>>>>,
     catalogues: RwLock<Kept<i64, Catalogue>>,
     lists: RwLock<Kept<ListKey, Arc<ListIndex>>>,
 }
@@ -116,6 +117,7 @@ impl Default for Ready {
             database: AtomicI64::new(-1),
             local: AtomicU64::new(0),
             agencies: RwLock::new(Kept::new()),
+            every_agency: RwLock::new(Kept::new()),
             catalogues: RwLock::new(Kept::new()),
             lists: RwLock::new(Kept::new()),
         }
@@ -181,6 +183,15 @@ impl Ready {
 
     pub(crate) fn put_agency(&self, stamp: Stamp, slug: &str, agency: Arc<Agency>) {
         put(&self.agencies, stamp, slug.to_owned(), agency);
+    }
+
+    /// Every agency, in the order they were added.
+    pub(crate) fn every_agency(&self, stamp: Stamp) -> Option<Arc<Vec<Agency>>> {
+        get(&self.every_agency, stamp, &())
+    }
+
+    pub(crate) fn put_every_agency(&self, stamp: Stamp, all: Arc<Vec<Agency>>) {
+        put(&self.every_agency, stamp, (), all);
     }
 
     pub(crate) fn catalogue(
