@@ -13,7 +13,8 @@ use crate::{Store, StoreError};
 
 /// An item's page: part 0 the item, 1 the item it interprets, 2 its published 政策解读 (id and
 /// title), 3 its attachments (id, name as `a`, content type as `b`, size as `n`). Every part is
-/// found by key ($1 the item, $2 its agency).
+/// found by key ($1 the item, $2 its agency); the rows come in no order (an ORDER BY over the
+/// union made SQLite walk the agency's whole list to produce them sorted).
 const ITEM_PAGE: &str = "\
     SELECT 0 AS part, i.id, i.index_no AS a, i.title, c.name AS b, i.published_on, i.content_json, \
       i.updated_ms AS n \
@@ -28,8 +29,7 @@ const ITEM_PAGE: &str = "\
       FROM items x WHERE x.interprets_id = $1 AND x.agency_id = $2 AND x.withdrawn_on IS NULL \
     UNION ALL SELECT 3, t.id, t.name, '', t.content_type, NULL, NULL, t.size \
       FROM items i JOIN item_drafts d ON d.item_id = i.id JOIN item_attachments t ON t.draft_id = d.id \
-      WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL \
-    ORDER BY 1, 2";
+      WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL";
 
 #[derive(sqlx::FromRow)]
 struct PageRow {
@@ -217,6 +217,8 @@ impl Store {
                 }),
             }
         }
+        readings.sort_unstable();
+        attachments.sort_unstable_by_key(|a| a.id);
         Ok(page.map(|p| ItemPage {
             interpreted,
             readings,
