@@ -205,6 +205,14 @@ impl Store {
         }
     }
 
+    /// Refreshes the query planner's statistics. After a bulk import PostgreSQL otherwise plans
+    /// with none until autovacuum comes round (measured: 470 item pages/s instead of 3,700 at
+    /// 20,000 items); SQLite then knows its indexes' selectivity too.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        db::sql("ANALYZE").execute(self).await?;
+        Ok(())
+    }
+
     /// Closes every connection (lets SQLite checkpoint its WAL on shutdown).
     pub async fn close(&self) {
         match &self.pool {
