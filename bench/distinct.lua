@@ -1,13 +1,13 @@
--- wrk script for bench/distinct.sh: every request asks for a URL drawn at random, so no two
--- requests in a row are likely to be the same page.
+-- wrk script for bench/distinct.sh: every request asks for a page drawn at random, at an address
+-- no request asked before (see fresh() below).
 --
 --   wrk -t2 -c32 -d15s --latency -s bench/distinct.lua http://127.0.0.1:18191 -- MODE DATA_DIR
 --
 -- MODE:
 --   item    /agencies/SLUG/items/ID, ID uniform in [lo, hi] (DATA_DIR/items.txt: "slug lo hi")
---   list    /agencies/SLUG/items?category=C&page=P, C uniform among the agency's categories, P
---           uniform in 1..pages(C), deep pages included (DATA_DIR/lists.txt: "slug", then one
---           "pages encoded-category" line per category)
+--   list    /agencies/SLUG/items?category=C&page=P, C uniform among the agency's whole list and
+--           its categories, P uniform in 1..pages(C), deep pages included (DATA_DIR/lists.txt:
+--           "slug", then one "pages encoded-category" line per list, "-" for the whole list)
 --   search  /search?q=W1+W2, two words drawn from a vocabulary taken from the corpus titles
 --           (DATA_DIR/vocab.txt: one URL-encoded word a line)
 --
@@ -55,15 +55,25 @@ function init(args)
   end
 end
 
+-- A parameter the pages ignore, different on every request: the page cache (which keys on the
+-- whole address) then never serves a page twice, even when the same item or list page is drawn
+-- again, so every answer is rendered from the database and the index.
+local serial = 0
+local function fresh()
+  serial = serial + 1
+  return "v=" .. (id or 0) .. "-" .. serial
+end
+
 function request()
   if mode == "item" then
-    return wrk.format("GET", "/agencies/" .. slug .. "/items/" .. math.random(lo, hi))
+    return wrk.format("GET", "/agencies/" .. slug .. "/items/" .. math.random(lo, hi) .. "?" .. fresh())
   elseif mode == "list" then
     local c = cats[math.random(#cats)]
-    return wrk.format("GET", "/agencies/" .. slug .. "/items?category=" .. c.cat
-      .. "&page=" .. math.random(c.pages))
+    local filter = c.cat == "-" and "" or ("category=" .. c.cat .. "&")
+    return wrk.format("GET", "/agencies/" .. slug .. "/items?" .. filter
+      .. "page=" .. math.random(c.pages) .. "&" .. fresh())
   elseif mode == "search" then
     local a, b = vocab[math.random(#vocab)], vocab[math.random(#vocab)]
-    return wrk.format("GET", "/search?q=" .. a .. "+" .. b)
+    return wrk.format("GET", "/search?q=" .. a .. "+" .. b .. "&" .. fresh())
   end
 end

@@ -4,16 +4,17 @@
     distinct_prepare.py BASE_URL SLUG TITLES_FILE OUT_DIR
 
 Writes, for bench/distinct.lua:
-  OUT_DIR/items.txt  "slug lo hi": the agency's item ids run from lo to hi (read from the JSON API:
-                     the newest and the oldest item); a sample of ids in the range is checked
+  OUT_DIR/items.txt  "slug lo hi": the agency's item ids run from lo to hi (the smallest and the
+                     largest of the agency's list, read through the JSON API); a sample of ids in the range is checked
                      and the share that answers 200 is printed, so a gap in the ids shows.
-  OUT_DIR/lists.txt  the slug, then "pages category" for every category of the agency's catalogue
-                     (pages of 20, as the portal shows them), the category URL-encoded.
+  OUT_DIR/lists.txt  the slug, then "pages category": the agency's whole list (category "-"),
+                     then every category of its catalogue that has items (pages of 20, as the
+                     portal shows them), the category URL-encoded.
   OUT_DIR/vocab.txt  a vocabulary taken from the corpus titles, one URL-encoded word a line: the
                      titles cut at digits, punctuation and the template words (关于, 印发, 的, 年,
                      工作, 通知…), keeping pieces of 2-12 characters seen at least twice, plus the
                      template words themselves.
-Prints one line: "items LO-HI (share answering 200) · categories C (pages P) · vocabulary V".
+Prints one line: "items LO-HI (share answering 200) · lists L (pages P) · vocabulary V".
 """
 
 import json
@@ -43,12 +44,18 @@ def main():
     q = urllib.parse.quote
     api = f"/api/v1/agencies/{slug}"
 
-    first = get(base, f"{api}/items?per_page=1&page=1")
-    total = first["total"]
-    if total == 0:
+    # Ids are not in date order, so the first and last of a list do not bound them: read every
+    # page of the list (100 a page) and take the smallest and the largest. (The sitemap would
+    # list them too, but answers 500 at 20,000 items — noted in docs/scale.md.)
+    ids, page = [], 1
+    while True:
+        got = get(base, f"{api}/items?per_page=100&page={page}")["items"]
+        if not got:
+            break
+        ids += [i["id"] for i in got]
+        page += 1
+    if not ids:
         sys.exit("distinct_prepare: the agency has no items")
-    last = get(base, f"{api}/items?per_page=1&page={total}")
-    ids = [first["items"][0]["id"], last["items"][0]["id"]]
     lo, hi = min(ids), max(ids)
     rng = random.Random(7)
     sample = [rng.randint(lo, hi) for _ in range(200)]
@@ -56,7 +63,9 @@ def main():
     with open(f"{out}/items.txt", "w") as f:
         f.write(f"{slug} {lo} {hi}\n")
 
-    lines, pages_total = [], 0
+    # The agency's whole list ("-"), then each category's.
+    n = get(base, f"{api}/items?per_page=1")["total"]
+    lines, pages_total = [f"{(n + 19) // 20} -"], (n + 19) // 20
     for cat in get(base, f"{api}/categories"):
         n = get(base, f"{api}/items?per_page=1&category={q(cat)}")["total"]
         if n == 0:
@@ -84,7 +93,7 @@ def main():
         f.write("\n".join(q(w) for w in words) + "\n")
 
     print(f"items {lo}-{hi} ({ok / len(sample):.0%} of a sample answer 200) · "
-          f"categories {len(lines)} ({pages_total} pages) · vocabulary {len(words)} words")
+          f"lists {len(lines)} ({pages_total} pages) · vocabulary {len(words)} words")
 
 
 if __name__ == "__main__":

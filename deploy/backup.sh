@@ -54,13 +54,15 @@ case $KIND in
     pg_dump --format=custom --no-owner --no-privileges --dbname="$URL" --file="$OUT.partial/gongkai.dump"
     ;;
 esac
+# The sums first: MANIFEST itself must not be among the files it lists.
+sums=$(cd "$OUT.partial" && sha256sum -- *)
 {
   echo "gongkai-backup 1"
   echo "version: $("$BIN" --version)"
   echo "database: $KIND"
   echo "taken: $(date -Iseconds)"
   echo "host: $(hostname)"
-  (cd "$OUT.partial" && sha256sum -- *)
+  echo "$sums"
 } >"$OUT.partial/MANIFEST"
 mv "$OUT.partial" "$OUT"
 

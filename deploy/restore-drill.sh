@@ -84,9 +84,11 @@ PY
 start_server() { # url keyfile label
   local url=$1 key=$2 label=$3
   # No SMTP; outbound HTTP (webhooks, WeChat) to a proxy that is not there.
-  HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 ALL_PROXY=http://127.0.0.1:9 \
+  # (An empty GONGKAI_SMTP_URL is a value to the server, and not a URL: unset it instead.)
+  env -u GONGKAI_SMTP_URL \
+    HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 ALL_PROXY=http://127.0.0.1:9 \
     http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 NO_PROXY= no_proxy= \
-    GONGKAI_SMTP_URL= GONGKAI_DATABASE_URL=$url GONGKAI_AUDIT_KEY_FILE=$key GONGKAI_LOG=warn \
+    GONGKAI_DATABASE_URL=$url GONGKAI_AUDIT_KEY_FILE=$key GONGKAI_LOG=warn \
     "$BIN" serve --listen "127.0.0.1:$PORT" --search-dir "$WORK/search-$label" \
     --admin-password-file "$WORK/admin-password" >>"$WORK/serve-$label.log" 2>&1 &
   SERVER=$!
@@ -194,7 +196,7 @@ drill() { # kind source-url source-keyfile
     # What the README warns about: the source goes on after the backup and signs a new checkpoint;
     # the restored (older) database does not hold that record, and verify says so.
     gk "$src_url" "$src_key" agency add --slug drill-later --name 备份之后新增的机关 \
-      --credit-code 11370323MB0000000X --kind department >/dev/null
+      --credit-code 11370323MB0000000U --kind department >/dev/null
     gk "$src_url" "$src_key" audit checkpoint >/dev/null
     if gk "$dst_url" "$dst_key" audit verify --checkpoints "${src_key%.key}.checkpoints" >/dev/null 2>"$WORK/later.txt"; then
       fail "用备份之后的检查点核验较早的备份，应当报告不一致"

@@ -322,14 +322,16 @@ impl SearchIndex {
         };
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let text = q.text.trim();
-        for w in self.words(text)? {
+        // The query's words, cut once: they build the query and mark the hits.
+        let words = self.words(text)?;
+        for w in &words {
             let any_field: Vec<(Occur, Box<dyn Query>)> = vec![
                 (
                     Occur::Should,
-                    Box::new(BoostQuery::new(term(f.title, &w), 3.0)),
+                    Box::new(BoostQuery::new(term(f.title, w), 3.0)),
                 ),
-                (Occur::Should, term(f.body, &w)),
-                (Occur::Should, term(f.numbers, &w)),
+                (Occur::Should, term(f.body, w)),
+                (Occur::Should, term(f.numbers, w)),
             ];
             must.push((Occur::Must, Box::new(BooleanQuery::new(any_field))));
         }
@@ -379,7 +381,6 @@ impl SearchIndex {
                 .order_by_score(),
         )?;
         let total = query.count(&searcher)?;
-        let words = self.words(text)?;
         let mut hits = Vec::with_capacity(top.len());
         for (_, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;

@@ -118,11 +118,20 @@ impl Store {
 
     /// The agency with this slug.
     pub async fn find_agency(&self, slug: &Slug) -> Result<Option<Agency>, StoreError> {
+        let stamp = self.ready_stamp().await;
+        if let Some(kept) = stamp.and_then(|s| self.ready.agency(s, slug.as_str())) {
+            return Ok(Some(Agency::clone(&kept)));
+        }
         let row: Option<AgencyRow> = sql(format!("{AGENCY_SELECT} WHERE a.slug = $1"))
             .bind(slug.as_str())
             .optional(self)
             .await?;
-        row.map(Agency::try_from).transpose()
+        let agency = row.map(Agency::try_from).transpose()?;
+        if let (Some(s), Some(a)) = (stamp, &agency) {
+            self.ready
+                .put_agency(s, slug.as_str(), std::sync::Arc::new(a.clone()));
+        }
+        Ok(agency)
     }
 
     /// The agency with this slug, which must exist.
@@ -134,10 +143,22 @@ impl Store {
 
     /// Every agency, in the order they were added (a county before its members).
     pub async fn list_agencies(&self) -> Result<Vec<Agency>, StoreError> {
+        let stamp = self.ready_stamp().await;
+        if let Some(kept) = stamp.and_then(|s| self.ready.every_agency(s)) {
+            return Ok(Vec::clone(&kept));
+        }
         let rows: Vec<AgencyRow> = sql(format!("{AGENCY_SELECT} ORDER BY a.id"))
             .all(self)
             .await?;
-        rows.into_iter().map(Agency::try_from).collect()
+        let all = rows
+            .into_iter()
+            .map(Agency::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(s) = stamp {
+            self.ready
+                .put_every_agency(s, std::sync::Arc::new(all.clone()));
+        }
+        Ok(all)
     }
 
     /// The agency and the agencies above it, nearest first.

@@ -110,10 +110,33 @@ impl Store {
     /// The agency's catalogue columns' names, in order.
     pub async fn categories(&self, slug: &Slug) -> Result<Vec<String>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        sql("SELECT name FROM catalogue_categories WHERE agency_id = $1 ORDER BY position, id")
-            .bind(agency_id)
-            .scalars(self)
-            .await
+        Ok(self
+            .category_ids(agency_id)
+            .await?
+            .iter()
+            .map(|(_, name)| name.clone())
+            .collect())
+    }
+
+    /// The agency's catalogue columns (row id, name), in order; kept ready between writes.
+    pub(crate) async fn category_ids(
+        &self,
+        agency_id: i64,
+    ) -> Result<crate::ready::Catalogue, StoreError> {
+        let stamp = self.ready_stamp().await;
+        if let Some(kept) = stamp.and_then(|s| self.ready.catalogue(s, agency_id)) {
+            return Ok(kept);
+        }
+        let columns = std::sync::Arc::new(
+            sql("SELECT id, name FROM catalogue_categories WHERE agency_id = $1 ORDER BY position, id")
+                .bind(agency_id)
+                .all(self)
+                .await?,
+        );
+        if let Some(s) = stamp {
+            self.ready.put_catalogue(s, agency_id, columns.clone());
+        }
+        Ok(columns)
     }
 
     /// The agency's catalogue, in order, each sub-column after its column.

@@ -440,6 +440,7 @@ impl Store {
             crate::audit::append(&mut tx, by, &entry, self.audit_key()).await?;
         }
         tx.commit().await?;
+        self.ready.invalidate();
         Ok(out)
     }
 }

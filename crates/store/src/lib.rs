@@ -29,6 +29,7 @@ mod items;
 mod letters;
 mod outbox;
 mod queue;
+mod ready;
 mod reports;
 mod requests;
 mod supervision;
@@ -42,7 +43,7 @@ pub use db::By;
 pub use error::StoreError;
 pub use guide::GuideVersion;
 pub use hits::Hits;
-pub use items::{AttachmentInfo, Draft, DraftSummary, NewItem, PublishedItem};
+pub use items::{AttachmentInfo, Draft, DraftSummary, ItemPage, NewItem, PublishedItem};
 pub use letters::IssuedLetter;
 pub use outbox::PendingMail;
 pub use reports::{MemberReport, Proposal, PublicReport, Publication, REPORT_CATEGORY, ReportData};
@@ -75,6 +76,8 @@ pub struct Store {
     /// Agencies' row ids by slug: a slug never changes and an agency is never removed, so this
     /// can be kept for the life of the process (every agency-scoped query needs it).
     ids: Arc<std::sync::RwLock<std::collections::HashMap<String, i64>>>,
+    /// What public pages read, kept between writes when [`Store::keep_ready`] says so.
+    ready: Arc<ready::Ready>,
 }
 
 /// The default database: a SQLite file under `./gongkai-data/`, created on first use.
@@ -130,7 +133,30 @@ impl Store {
             pool,
             keys: Arc::new(Keyring::default()),
             ids: Arc::default(),
+            ready: Arc::default(),
         }
+    }
+
+    /// Keeps what every public page reads (agencies, catalogues, where each stretch of a list
+    /// starts and how long it is) in memory between writes. A write through this store is seen at
+    /// once; a write by another process (a second server, the command line) within `period`,
+    /// after which the database's version is read again. `None` or zero (the default): read
+    /// every time.
+    pub fn keep_ready(&self, period: Option<Duration>) {
+        self.ready.set_period(period);
+    }
+
+    /// The stamp data kept ready is valid under, reading the database's version when due;
+    /// `None` when nothing is kept (or the version cannot be read).
+    pub(crate) async fn ready_stamp(&self) -> Option<ready::Stamp> {
+        if !self.ready.on() {
+            return None;
+        }
+        if self.ready.due() {
+            let g = self.change_generation().await.ok();
+            self.ready.set_database(g);
+        }
+        self.ready.stamp()
     }
 
     /// Which engine this is.
@@ -177,6 +203,14 @@ impl Store {
                 "PostgreSQL 数据库请使用 pg_dump 备份（例如 pg_dump -Fc 数据库名 > gongkai.dump）",
             )),
         }
+    }
+
+    /// Refreshes the query planner's statistics. After a bulk import PostgreSQL otherwise plans
+    /// with none until autovacuum comes round (measured: 470 item pages/s instead of 3,700 at
+    /// 20,000 items); SQLite then knows its indexes' selectivity too.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        db::sql("ANALYZE").execute(self).await?;
+        Ok(())
     }
 
     /// Closes every connection (lets SQLite checkpoint its WAL on shutdown).

@@ -315,6 +315,17 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
         )
         .await
         .unwrap();
+    store
+        .add_attachment(
+            &town(),
+            reading,
+            "解读图示.pdf",
+            "application/pdf",
+            b"%PDF-1.4",
+            By::new(&drafter, now()),
+        )
+        .await
+        .unwrap();
     let reading_item = review_through(
         store,
         &town(),
@@ -342,6 +353,46 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
             .unwrap()
             .len(),
         1
+    );
+    // An item's page, read in one statement: the policy with its 解读, the 解读 with the policy
+    // it interprets and its attachment.
+    let policy = store.item_page(&town(), item_id).await.unwrap().unwrap();
+    assert_eq!(policy.item.id, item_id);
+    assert_eq!(policy.item.category, "政府会议");
+    assert_eq!(
+        policy.item.content.as_ref().map(|c| c.doc_number.as_str()),
+        Some("西政发〔2025〕3号")
+    );
+    assert!(policy.interpreted.is_none() && policy.attachments.is_empty());
+    assert_eq!(
+        policy.readings,
+        store.interpretations_of(&town(), item_id).await.unwrap()
+    );
+    let page = store
+        .item_page(&town(), reading_item)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(page.interpreted.map(|i| i.id), Some(item_id));
+    assert!(page.readings.is_empty());
+    assert_eq!(
+        page.attachments
+            .iter()
+            .map(|a| (a.name.as_str(), a.content_type.as_str(), a.size))
+            .collect::<Vec<_>>(),
+        [("解读图示.pdf", "application/pdf", 8)]
+    );
+    assert_eq!(
+        page.attachments[0].id,
+        store.item_attachments(&town(), reading_item).await.unwrap()[0].id
+    );
+    assert!(
+        store
+            .item_page(&Slug::parse(demo::COUNTY_SLUG).unwrap(), reading_item)
+            .await
+            .unwrap()
+            .is_none(),
+        "another agency's item"
     );
 
     // Withdrawn: gone from the portal at once, still counted as published that year; the number

@@ -49,6 +49,7 @@ pub async fn run(db: &Database, command: Command, now: DateTime<Utc>) -> Result<
         bar.inc(chunk.len() as u64);
     }
     bar.finish();
+    store.analyze().await?;
     println!(
         "已导入 {} 条信息；请运行 gongkai search reindex 更新搜索索引",
         items.len()

@@ -63,7 +63,8 @@ pub struct Args {
     fee_pauses_clock: bool,
     /// Keep rendered portal pages in memory. The value is how many milliseconds a change made by
     /// another process (a second server, the command line) may take to show; changes through
-    /// this server show at once. 0 checks the database on every request; `off` turns the cache
+    /// this server show at once; agencies, catalogues and the lengths of item lists are kept
+    /// for the same period. 0 checks the database on every request; `off` turns the cache
     /// off.
     #[arg(long, env = "GONGKAI_PAGE_CACHE", default_value = "1000")]
     page_cache: String,
@@ -136,6 +137,8 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
         submission_limits: !a.no_submission_limits,
         ..gongkai_web::Settings::default()
     };
+    // What public pages read is kept between writes for as long as pages are.
+    store.keep_ready(settings.page_cache);
     accounts::first_admin(
         &store,
         a.admin_password_file.as_deref(),

@@ -67,6 +67,19 @@ pub struct PublishedItem {
     pub updated_ms: i64,
 }
 
+/// An item's page on the portal, read in one statement ([`Store::item_page`](crate::Store::item_page)).
+#[derive(Debug, Clone)]
+pub struct ItemPage {
+    /// The item.
+    pub item: PublishedItem,
+    /// The item it interprets (a 政策解读 of a published policy of the same agency).
+    pub interpreted: Option<PublishedItem>,
+    /// Its published 政策解读: (id, title), oldest first.
+    pub readings: Vec<(i64, String)>,
+    /// Its attachments.
+    pub attachments: Vec<AttachmentInfo>,
+}
+
 #[derive(sqlx::FromRow)]
 struct DraftRow {
     id: i64,

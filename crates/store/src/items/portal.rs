@@ -2,10 +2,60 @@
 
 use chrono::NaiveDate;
 use gongkai_core::Slug;
+use gongkai_core::item::ItemContent;
 
-use super::{ITEM_SELECT, ItemRow, PublishedItem};
-use crate::db::sql;
+use std::sync::Arc;
+
+use super::{AttachmentInfo, ITEM_SELECT, ItemPage, ItemRow, PublishedItem};
+use crate::db::{Json, sql};
+use crate::ready::{ListIndex, ListKey, STRIDE, Stamp};
 use crate::{Store, StoreError};
+
+/// An item's page: part 0 the item, 1 the item it interprets, 2 its published 政策解读 (id and
+/// title), 3 its attachments (id, name as `a`, content type as `b`, size as `n`). Every part is
+/// found by key ($1 the item, $2 its agency); the rows come in no order (an ORDER BY over the
+/// union made SQLite walk the agency's whole list to produce them sorted).
+const ITEM_PAGE: &str = "\
+    SELECT 0 AS part, i.id, i.index_no AS a, i.title, c.name AS b, i.published_on, i.content_json, \
+      i.updated_ms AS n \
+      FROM items i JOIN catalogue_categories c ON c.id = i.category_id \
+      WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL \
+    UNION ALL SELECT 1, j.id, j.index_no, j.title, c.name, j.published_on, j.content_json, j.updated_ms \
+      FROM items i JOIN items j ON j.id = i.interprets_id \
+      JOIN catalogue_categories c ON c.id = j.category_id \
+      WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL \
+      AND j.agency_id = $2 AND j.withdrawn_on IS NULL \
+    UNION ALL SELECT 2, x.id, NULL, x.title, '', NULL, NULL, NULL \
+      FROM items x WHERE x.interprets_id = $1 AND x.agency_id = $2 AND x.withdrawn_on IS NULL \
+    UNION ALL SELECT 3, t.id, t.name, '', t.content_type, NULL, NULL, t.size \
+      FROM items i JOIN item_drafts d ON d.item_id = i.id JOIN item_attachments t ON t.draft_id = d.id \
+      WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL";
+
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    part: i32,
+    id: i64,
+    a: Option<String>,
+    title: String,
+    b: String,
+    published_on: Option<NaiveDate>,
+    content_json: Option<Json<ItemContent>>,
+    n: Option<i64>,
+}
+
+impl PageRow {
+    fn into_item(self) -> PublishedItem {
+        PublishedItem {
+            id: self.id,
+            index_no: self.a,
+            title: self.title,
+            category: self.b,
+            published_on: self.published_on.unwrap_or_default(),
+            content: self.content_json.map(|Json(c)| c),
+            updated_ms: self.n.unwrap_or(0),
+        }
+    }
+}
 
 /// An item as the search index sees it: with its agency, change position and whether withdrawn.
 const INDEX_SELECT: &str = "SELECT a.slug, a.name AS agency_name, i.id, i.index_no, i.title, \
@@ -40,6 +90,11 @@ impl From<IndexRow> for IndexEntry {
 impl Store {
     /// The agency's items on the portal (not withdrawn), newest first, optionally in one category:
     /// one page and the total count.
+    ///
+    /// With data kept ready ([`Store::keep_ready`]), the list's length and the key where each
+    /// stretch of [`STRIDE`] items starts are kept between writes, so any page, however deep, is
+    /// one index seek and at most `STRIDE + per_page` index entries; otherwise the page's ids are
+    /// found in the index alone (rows are read for the page only) and the total counted.
     pub async fn published_items(
         &self,
         slug: &Slug,
@@ -48,40 +103,128 @@ impl Store {
         per_page: u32,
     ) -> Result<(Vec<PublishedItem>, i64), StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        // Resolve the category first, so both queries walk an index in the order they need
-        // (category or agency, newest first) instead of sorting the agency's items.
-        let (filter, key) = match category {
+        let category_id = match category {
             Some(name) => {
-                let id: Option<i64> =
-                    sql("SELECT id FROM catalogue_categories WHERE agency_id = $1 AND name = $2")
-                        .bind(agency_id)
-                        .bind(name)
-                        .scalar_opt(self)
-                        .await?;
-                match id {
-                    Some(id) => ("WHERE i.category_id = $1 AND i.withdrawn_on IS NULL", id),
+                let columns = self.category_ids(agency_id).await?;
+                match columns.iter().find(|(_, n)| n == name) {
+                    Some((id, _)) => Some(*id),
                     None => return Ok((Vec::new(), 0)),
                 }
             }
-            None => (
-                "WHERE i.agency_id = $1 AND i.withdrawn_on IS NULL",
-                agency_id,
-            ),
+            None => None,
+        };
+        // Both filters walk a partial index in the order the page needs (newest first).
+        let (filter, key) = match category_id {
+            Some(id) => ("category_id = $1 AND withdrawn_on IS NULL", id),
+            None => ("agency_id = $1 AND withdrawn_on IS NULL", agency_id),
         };
         let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
-        let rows: Vec<ItemRow> = sql(format!(
-            "{ITEM_SELECT} {filter} ORDER BY i.published_on DESC, i.id DESC LIMIT $2 OFFSET $3"
+        let (rows, total): (Vec<ItemRow>, i64) = if let Some(stamp) = self.ready_stamp().await {
+            let list = self
+                .list_index(stamp, (agency_id, category_id), filter, key)
+                .await?;
+            let stretch = usize::try_from(offset / STRIDE).unwrap_or(usize::MAX);
+            let Some(&(on, id)) = list.starts.get(stretch) else {
+                return Ok((Vec::new(), list.total));
+            };
+            let rows = sql(format!(
+                "{ITEM_SELECT} WHERE i.{filter} AND i.published_on <= $2 \
+                     AND (i.published_on < $2 OR i.id <= $3) \
+                     ORDER BY i.published_on DESC, i.id DESC LIMIT $4 OFFSET $5"
+            ))
+            .bind(key)
+            .bind(on)
+            .bind(id)
+            .bind(i64::from(per_page))
+            .bind(offset % STRIDE)
+            .all(self)
+            .await?;
+            (rows, list.total)
+        } else {
+            let rows = sql(format!(
+                "{ITEM_SELECT} WHERE i.id IN (SELECT id FROM items WHERE {filter} \
+                     ORDER BY published_on DESC, id DESC LIMIT $2 OFFSET $3) \
+                     ORDER BY i.published_on DESC, i.id DESC"
+            ))
+            .bind(key)
+            .bind(i64::from(per_page))
+            .bind(offset)
+            .all(self)
+            .await?;
+            let total = sql(format!("SELECT COUNT(*) FROM items WHERE {filter}"))
+                .bind(key)
+                .scalar(self)
+                .await?;
+            (rows, total)
+        };
+        Ok((rows.into_iter().map(PublishedItem::from).collect(), total))
+    }
+
+    /// A list's length and where each stretch starts, kept under `stamp`.
+    async fn list_index(
+        &self,
+        stamp: Stamp,
+        list: ListKey,
+        filter: &str,
+        key: i64,
+    ) -> Result<Arc<ListIndex>, StoreError> {
+        if let Some(kept) = self.ready.list(stamp, list) {
+            return Ok(kept);
+        }
+        let starts: Vec<(NaiveDate, i64)> = sql(format!(
+            "SELECT published_on, id FROM (SELECT published_on, id, \
+             ROW_NUMBER() OVER (ORDER BY published_on DESC, id DESC) AS n \
+             FROM items WHERE {filter}) t WHERE n % {STRIDE} = 1 ORDER BY published_on DESC, id DESC"
         ))
         .bind(key)
-        .bind(i64::from(per_page))
-        .bind(offset)
         .all(self)
         .await?;
-        let total: i64 = sql(format!("SELECT COUNT(*) FROM items i {filter}"))
+        let total = sql(format!("SELECT COUNT(*) FROM items WHERE {filter}"))
             .bind(key)
             .scalar(self)
             .await?;
-        Ok((rows.into_iter().map(PublishedItem::from).collect(), total))
+        let index = Arc::new(ListIndex { total, starts });
+        self.ready.put_list(stamp, list, index.clone());
+        Ok(index)
+    }
+
+    /// An item's page on the portal in one statement: the item, the item it interprets, its
+    /// published 政策解读 and its attachments (`None` if withdrawn or not this agency's).
+    pub async fn item_page(&self, slug: &Slug, id: i64) -> Result<Option<ItemPage>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let rows: Vec<PageRow> = sql(ITEM_PAGE).bind(id).bind(agency_id).all(self).await?;
+        let mut page: Option<ItemPage> = None;
+        let mut interpreted = None;
+        let mut readings = Vec::new();
+        let mut attachments = Vec::new();
+        for r in rows {
+            match r.part {
+                0 => {
+                    page = Some(ItemPage {
+                        item: r.into_item(),
+                        interpreted: None,
+                        readings: Vec::new(),
+                        attachments: Vec::new(),
+                    });
+                }
+                1 => interpreted = Some(r.into_item()),
+                2 => readings.push((r.id, r.title)),
+                _ => attachments.push(AttachmentInfo {
+                    id: r.id,
+                    name: r.a.unwrap_or_default(),
+                    content_type: r.b,
+                    size: r.n.unwrap_or(0),
+                }),
+            }
+        }
+        readings.sort_unstable();
+        attachments.sort_unstable_by_key(|a| a.id);
+        Ok(page.map(|p| ItemPage {
+            interpreted,
+            readings,
+            attachments,
+            ..p
+        }))
     }
 
     /// One item on the portal (`None` if withdrawn or not this agency's).

@@ -187,9 +187,15 @@ pub async fn show(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let not_found = || AppError::NotFound("没有这条信息，或它已撤回。".into());
-    let item = state
+    // The item, what it interprets, its 解读 and its attachments: one statement.
+    let gongkai_store::ItemPage {
+        item,
+        interpreted,
+        readings,
+        attachments,
+    } = state
         .store
-        .published_item(&agency.slug, id)
+        .item_page(&agency.slug, id)
         .await?
         .ok_or_else(not_found)?;
     let etag = format!("\"i{}-{}\"", item.id, item.updated_ms);
@@ -201,18 +207,7 @@ pub async fn show(
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
     let c = item.content.as_ref();
-    let interpreted = match c.and_then(|c| c.interprets) {
-        Some(other) => state.store.published_item(&agency.slug, other).await?,
-        None => None,
-    };
-    let readings = state
-        .store
-        .interpretations_of(&agency.slug, item.id)
-        .await?;
-    let attachments: Vec<_> = state
-        .store
-        .item_attachments(&agency.slug, item.id)
-        .await?
+    let attachments: Vec<_> = attachments
         .into_iter()
         .map(|a| context! { id => a.id, name => a.name, size => views::size_text(a.size) })
         .collect();

@@ -1,0 +1,216 @@
+//! Data kept ready between publications: what every public page reads and what changes only when
+//! someone writes — an agency by its slug, an agency's catalogue, and for each list of items (an
+//! agency's, a category's) how many there are and where every stretch of [`STRIDE`] starts, so a
+//! page deep in a list is one index seek instead of walking every row before it.
+//!
+//! Off unless [`Store::keep_ready`] is called (the server does, with its page-cache period); the
+//! command line and tests then read the database every time, as before.
+//!
+//! Freshness is the page cache's: every write appends an audit record, so the newest audit id is
+//! a version of the whole database. It is read at most once per period; writes through this
+//! process move a local counter at once. Whatever was loaded under another (database, local)
+//! stamp is loaded again on its next use. A write by another process therefore shows within the
+//! period, a write through this one at once.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use gongkai_core::Agency;
+
+/// Lists keep where every stretch of this many items starts.
+pub(crate) const STRIDE: i64 = 20;
+
+/// Bound on the lists kept (each is about 16 bytes per [`STRIDE`] items): past it, they start
+/// afresh.
+const MAX_LISTS: usize = 20_000;
+
+/// The version data was loaded under: the database's newest audit id and this process's writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    database: i64,
+    local: u64,
+}
+
+/// A list of items on the portal, newest first: how many, and the key (发布日期, id) of every
+/// [`STRIDE`]-th item (the first of each stretch).
+#[derive(Debug)]
+pub(crate) struct ListIndex {
+    pub total: i64,
+    pub starts: Vec<(NaiveDate, i64)>,
+}
+
+/// An agency's catalogue columns: (row id, name), in order.
+pub(crate) type Catalogue = Arc<Vec<(i64, String)>>;
+
+/// Which list: an agency's (`None`) or one of its categories (`Some(category id)`).
+pub(crate) type ListKey = (i64, Option<i64>);
+
+/// Entries valid under one stamp; a new stamp empties them.
+struct Kept<K, V> {
+    stamp: Option<Stamp>,
+    map: HashMap<K, V>,
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> Kept<K, V> {
+    fn new() -> Self {
+        Self {
+            stamp: None,
+            map: HashMap::new(),
+        }
+    }
+}
+
+fn get<K: std::hash::Hash + Eq, V: Clone>(
+    kept: &RwLock<Kept<K, V>>,
+    stamp: Stamp,
+    key: &K,
+) -> Option<V> {
+    let k = kept.read().ok()?;
+    (k.stamp == Some(stamp)).then(|| k.map.get(key).cloned())?
+}
+
+fn put<K: std::hash::Hash + Eq, V: Clone>(
+    kept: &RwLock<Kept<K, V>>,
+    stamp: Stamp,
+    key: K,
+    value: V,
+) {
+    let Ok(mut k) = kept.write() else { return };
+    if k.stamp != Some(stamp) || k.map.len() >= MAX_LISTS {
+        k.map.clear();
+        k.stamp = Some(stamp);
+    }
+    k.map.insert(key, value);
+}
+
+/// The data, its stamps and the period (see the module documentation).
+pub(crate) struct Ready {
+    /// Milliseconds between reads of the database's version; `u64::MAX`: nothing kept.
+    period_ms: AtomicU64,
+    epoch: Instant,
+    checked_ms: AtomicU64,
+    database: AtomicI64,
+    local: AtomicU64,
+    agencies: RwLock<Kept<String, Arc<Agency>>>,
+    every_agency: RwLock<Kept<(), Arc<Vec<Agency>>>>,
+    catalogues: RwLock<Kept<i64, Catalogue>>,
+    lists: RwLock<Kept<ListKey, Arc<ListIndex>>>,
+}
+
+impl std::fmt::Debug for Ready {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ready")
+            .field("period_ms", &self.period_ms)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Ready {
+    fn default() -> Self {
+        Self {
+            period_ms: AtomicU64::new(u64::MAX),
+            epoch: Instant::now(),
+            checked_ms: AtomicU64::new(0),
+            database: AtomicI64::new(-1),
+            local: AtomicU64::new(0),
+            agencies: RwLock::new(Kept::new()),
+            every_agency: RwLock::new(Kept::new()),
+            catalogues: RwLock::new(Kept::new()),
+            lists: RwLock::new(Kept::new()),
+        }
+    }
+}
+
+impl Ready {
+    pub(crate) fn set_period(&self, period: Option<Duration>) {
+        // Zero would read the version before every read: no gain over reading the data.
+        let ms = period.filter(|p| !p.is_zero()).map_or(u64::MAX, |p| {
+            u64::try_from(p.as_millis()).unwrap_or(u64::MAX - 1)
+        });
+        self.period_ms.store(ms, Ordering::Release);
+        self.database.store(-1, Ordering::Release);
+    }
+
+    /// Something was written through this store: nothing loaded before is used again.
+    pub(crate) fn invalidate(&self) {
+        self.local.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Whether data is kept at all.
+    pub(crate) fn on(&self) -> bool {
+        self.period_ms.load(Ordering::Acquire) != u64::MAX
+    }
+
+    /// Whether the database's version is due to be read (unknown, or read a period ago); if so,
+    /// this caller is the one to read it (others go on with the number they have, unless it is
+    /// unknown).
+    pub(crate) fn due(&self) -> bool {
+        let period = self.period_ms.load(Ordering::Acquire);
+        let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let last = self.checked_ms.load(Ordering::Acquire);
+        if self.database.load(Ordering::Acquire) < 0 {
+            return true;
+        }
+        now.saturating_sub(last) >= period
+            && self
+                .checked_ms
+                .compare_exchange(last, now.max(1), Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+    }
+
+    /// Records the database's version as read (`None`: the read failed, nothing is trusted).
+    pub(crate) fn set_database(&self, generation: Option<i64>) {
+        self.database
+            .store(generation.unwrap_or(-1), Ordering::Release);
+    }
+
+    /// The current stamp, or `None` when the database's version is unknown.
+    pub(crate) fn stamp(&self) -> Option<Stamp> {
+        let database = self.database.load(Ordering::Acquire);
+        (database >= 0).then(|| Stamp {
+            database,
+            local: self.local.load(Ordering::SeqCst),
+        })
+    }
+
+    /// An agency kept (agencies not found are not kept: a wrong address reads the database).
+    pub(crate) fn agency(&self, stamp: Stamp, slug: &str) -> Option<Arc<Agency>> {
+        get(&self.agencies, stamp, &slug.to_owned())
+    }
+
+    pub(crate) fn put_agency(&self, stamp: Stamp, slug: &str, agency: Arc<Agency>) {
+        put(&self.agencies, stamp, slug.to_owned(), agency);
+    }
+
+    /// Every agency, in the order they were added.
+    pub(crate) fn every_agency(&self, stamp: Stamp) -> Option<Arc<Vec<Agency>>> {
+        get(&self.every_agency, stamp, &())
+    }
+
+    pub(crate) fn put_every_agency(&self, stamp: Stamp, all: Arc<Vec<Agency>>) {
+        put(&self.every_agency, stamp, (), all);
+    }
+
+    pub(crate) fn catalogue(
+        &self,
+        stamp: Stamp,
+        agency_id: i64,
+    ) -> Option<Arc<Vec<(i64, String)>>> {
+        get(&self.catalogues, stamp, &agency_id)
+    }
+
+    pub(crate) fn put_catalogue(&self, stamp: Stamp, agency_id: i64, c: Catalogue) {
+        put(&self.catalogues, stamp, agency_id, c);
+    }
+
+    pub(crate) fn list(&self, stamp: Stamp, key: ListKey) -> Option<Arc<ListIndex>> {
+        get(&self.lists, stamp, &key)
+    }
+
+    pub(crate) fn put_list(&self, stamp: Stamp, key: ListKey, list: Arc<ListIndex>) {
+        put(&self.lists, stamp, key, list);
+    }
+}

@@ -1,0 +1,120 @@
+//! What the portal reads when data is kept ready between writes (`Store::keep_ready`): the same
+//! pages as reading afresh, and a write through the store seen at once, on both backends.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on unexpected input"
+)]
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_core::Slug;
+use gongkai_core::audit::Actor;
+use gongkai_store::{By, NewItem, Store, demo, on_both_backends};
+
+fn now() -> DateTime<Utc> {
+    "2025-03-20T02:00:00Z".parse().unwrap()
+}
+
+fn town() -> Slug {
+    Slug::parse(demo::TOWN_SLUG).unwrap()
+}
+
+/// Every page of every list (the agency's, each category's), at two page sizes, with one past
+/// the end: (category, per page, page) → (ids, total).
+async fn every_page(store: &Store) -> Vec<(Option<String>, u32, u32, Vec<i64>, i64)> {
+    let mut lists = vec![None];
+    lists.extend(
+        store
+            .categories(&town())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(Some),
+    );
+    lists.push(Some("没有这个栏目".into()));
+    let mut out = Vec::new();
+    for category in lists {
+        for per_page in [20, 7] {
+            let mut page = 1;
+            loop {
+                let (items, total) = store
+                    .published_items(&town(), category.as_deref(), page, per_page)
+                    .await
+                    .unwrap();
+                let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+                let past_end = ids.is_empty();
+                out.push((category.clone(), per_page, page, ids, total));
+                if past_end {
+                    break;
+                }
+                page += 1;
+            }
+        }
+    }
+    out
+}
+
+/// 130 items over two categories, many on the same day (the order then falls back on the id),
+/// read page by page with and without data kept ready; then one more published through the store.
+async fn lists_kept_ready_match_lists_read_afresh(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let system = Actor::system("测试");
+    let items: Vec<NewItem> = (0..130)
+        .map(|n| NewItem {
+            title: format!("测试信息{n}"),
+            category: if n % 3 == 0 {
+                "政府会议"
+            } else {
+                "重点民生"
+            }
+            .into(),
+            published_on: NaiveDate::from_ymd_opt(2023, 1 + (n % 5), 1 + (n % 4)).unwrap(),
+            index_no: None,
+            content: None,
+        })
+        .collect();
+    store
+        .insert_items(&town(), &items, By::new(&system, now()))
+        .await
+        .unwrap();
+
+    let afresh = every_page(store).await;
+    store.keep_ready(Some(Duration::from_secs(3600)));
+    let kept = every_page(store).await;
+    assert_eq!(kept, afresh);
+    assert!(
+        afresh
+            .iter()
+            .any(|(c, _, p, ids, _)| c.is_none() && *p == 7 && ids.len() == 20)
+    );
+
+    // Published through this store: on the first page at once, though the period is an hour.
+    let newest = NewItem {
+        title: "最新发布的信息".into(),
+        category: "政府会议".into(),
+        published_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        index_no: None,
+        content: None,
+    };
+    let (_, before) = store
+        .published_items(&town(), Some("政府会议"), 1, 20)
+        .await
+        .unwrap();
+    store
+        .insert_item(&town(), &newest, By::new(&system, now()))
+        .await
+        .unwrap();
+    let (page, total) = store
+        .published_items(&town(), Some("政府会议"), 1, 20)
+        .await
+        .unwrap();
+    assert_eq!(page[0].title, "最新发布的信息");
+    assert_eq!(total, before + 1);
+    let kept = every_page(store).await;
+    store.keep_ready(None);
+    assert_eq!(kept, every_page(store).await);
+}
+
+on_both_backends!(lists_kept_ready_match_lists_read_afresh);
