@@ -278,6 +278,7 @@ impl Principal {
             || match power {
                 Power::ManageAccounts | Power::AddAgencies => holds(Role::AgencyAdmin),
                 Power::ReadAudit => holds(Role::AgencyAdmin) || holds(Role::OversightOfficer),
+                Power::ManageSite => false,
             }
     }
 
@@ -425,6 +426,8 @@ pub enum Power {
     AddAgencies,
     /// Read the audit trail (of the agencies one administers or oversees).
     ReadAudit,
+    /// Set the site's identity (name, 标识码, record numbers, footer): system administrators only.
+    ManageSite,
 }
 
 impl Power {
@@ -434,6 +437,7 @@ impl Power {
             Self::ManageAccounts => "只有系统管理员和机关管理员可以管理用户。",
             Self::AddAgencies => "只有系统管理员或上级机关的机关管理员可以添加机关。",
             Self::ReadAudit => "只有系统管理员、机关管理员和政务公开办可以查看审计日志。",
+            Self::ManageSite => "只有系统管理员可以修改网站设置。",
         }
     }
 }

@@ -31,6 +31,7 @@ mod outbox;
 mod queue;
 mod reports;
 mod requests;
+mod site;
 mod supervision;
 pub mod testing;
 

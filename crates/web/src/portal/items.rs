@@ -36,6 +36,8 @@ struct Row {
     date: String,
     index_no: String,
     doc_number: String,
+    keywords: String,
+    summary: String,
 }
 
 fn row(i: &PublishedItem) -> Row {
@@ -49,6 +51,16 @@ fn row(i: &PublishedItem) -> Row {
             .content
             .as_ref()
             .map(|c| c.doc_number.clone())
+            .unwrap_or_default(),
+        keywords: i
+            .content
+            .as_ref()
+            .map(|c| c.keywords.clone())
+            .unwrap_or_default(),
+        summary: i
+            .content
+            .as_ref()
+            .map(|c| c.summary.clone())
             .unwrap_or_default(),
     }
 }

@@ -11,6 +11,7 @@ pub mod items;
 pub mod reports;
 pub mod requests;
 pub mod search;
+pub mod site;
 pub mod supervision;
 
 use axum::extract::State;
@@ -36,6 +37,10 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/healthz", Public, health)
         .page("/agencies/{slug}/guide", guide::show)
         .page("/agencies/{slug}/catalogue", guide::catalogue)
+        .page("/agencies/{slug}/rules", guide::rules)
+        .page("/sitemap", site::sitemap)
+        .page("/contact", site::contact)
+        .get("/assets/conac.svg", Public, site::conac_mark)
         .page("/agencies/{slug}/items", items::list)
         .page("/agencies/{slug}/items/{item}", items::show)
         .get(
