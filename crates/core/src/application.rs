@@ -95,6 +95,17 @@ impl Application<'_> {
                 problems.push((field, format!("{what}不超过{max}个字。")));
             }
         }
+        // A phone number, e-mail address or postal address, kept in its normal form so tracking
+        // finds it however it is typed later ("138-0013-8000" is 13800138000).
+        let contact = match crate::intake::Contact::parse(self.contact) {
+            Ok(c) => c.normalized().to_owned(),
+            Err(why) => {
+                if !self.contact.trim().is_empty() {
+                    problems.push(("contact", why.message));
+                }
+                String::new()
+            }
+        };
         if !DELIVERY.contains(&self.delivery.trim()) {
             problems.push(("delivery", "请选择获取信息的方式。".to_owned()));
         }
@@ -114,7 +125,7 @@ impl Application<'_> {
                 applicant: Applicant {
                     name: self.name.trim().to_owned(),
                     id_document: id.to_owned(),
-                    contact: self.contact.trim().to_owned(),
+                    contact,
                     address: self.address.trim().to_owned(),
                 },
                 description: self.description.trim().to_owned(),
@@ -234,5 +245,23 @@ mod tests {
         ] {
             assert!(!looks_like_resident_id(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_contact_must_be_a_phone_email_or_address_and_is_kept_normalised() {
+        let p = Application {
+            contact: "abc",
+            ..complete()
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(fields(&p), ["contact"]);
+        let c = Application {
+            contact: "138-0013-8000",
+            ..complete()
+        }
+        .check()
+        .unwrap();
+        assert_eq!(c.applicant.contact, "13800138000");
     }
 }

@@ -692,7 +692,14 @@ pub fn assignable<'a>(
 /// with the tracking code it is the key to a person's own records, so it is compared in constant
 /// time, spaces at the ends ignored.
 pub fn contact_matches(stored: &str, given: &str) -> bool {
-    secrets_equal(stored.trim(), given.trim())
+    // Both in their normal form (`intake::Contact`): "138-0013-8000" is the number 13800138000
+    // was stored as; what is none of the three is compared as typed.
+    let normal = |s: &str| {
+        crate::intake::Contact::parse(s)
+            .map_or_else(|_| s.trim().to_owned(), |c| c.normalized().to_owned())
+    };
+    let given = normal(given);
+    !given.is_empty() && secrets_equal(&normal(stored), &given)
 }
 
 /// Constant-time comparison of two secrets.
@@ -1110,6 +1117,11 @@ mod tests {
         assert!(contact_matches(" 13700000000", "13700000000 "));
         assert!(!contact_matches("13700000000", "13700000001"));
         assert!(!contact_matches("13700000000", ""));
+        assert!(
+            contact_matches("13800138000", "138-0013-8000"),
+            "however the number is written"
+        );
+        assert!(contact_matches("wang@example.com", " Wang@Example.COM"));
     }
 
     #[test]

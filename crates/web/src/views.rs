@@ -85,14 +85,14 @@ pub async fn with_site(
 
 /// Renders a page template.
 pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Error> {
-    let large_text = crate::portal::display::LARGE_TEXT
-        .try_with(|large| *large)
-        .unwrap_or(false);
+    let display = crate::portal::display::current();
     let site = SITE
         .try_with(Arc::clone)
         .unwrap_or_else(|_| Arc::new(SiteView::from(SiteIdentity::default())));
     TEMPLATES.get_template(name)?.render(minijinja::context! {
-        large_text,
+        large_text => display.text > 0,
+        display => minijinja::Value::from(minijinja::value::Serde(display)),
+        display_classes => display.classes(),
         site => minijinja::Value::from(minijinja::value::Serde(&*site)),
         ..ctx
     })

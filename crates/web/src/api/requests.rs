@@ -99,8 +99,9 @@ pub async fn create_request(
         address: body.address,
         description: body.description,
         delivery: body.delivery,
+        submission: String::new(),
     };
-    match register_online(&state, &a, &form).await {
+    match register_online(&state, &a, &form, None).await {
         Ok(done) => (
             StatusCode::CREATED,
             [(

@@ -204,7 +204,14 @@ pub async fn show(
         .published_item(&agency.slug, id)
         .await?
         .ok_or_else(not_found)?;
-    let etag = format!("\"i{}-{}\"", item.id, item.updated_ms);
+    // The page differs by reading mode: so does its tag, or a conditional request made in another
+    // mode would be answered 304 with the page of the first.
+    let etag = format!(
+        "\"i{}-{}-{}\"",
+        item.id,
+        item.updated_ms,
+        crate::portal::display::current().value()
+    );
     if headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())

@@ -54,8 +54,18 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/display", Public, display::switch)
         .get("/agencies/{slug}/requests/new", Public, requests::new_form)
         .post("/agencies/{slug}/requests", Public, requests::submit)
-        .get("/agencies/{slug}/requests/track", Public, requests::track)
         .get(
+            "/agencies/{slug}/requests/submitted",
+            Public,
+            requests::submitted,
+        )
+        .get(
+            "/agencies/{slug}/requests/track",
+            Public,
+            requests::track_form,
+        )
+        .post("/agencies/{slug}/requests/track", Public, requests::track)
+        .post(
             "/agencies/{slug}/requests/letters/{letter}",
             Public,
             requests::letter,

@@ -6,3 +6,13 @@ CREATE TABLE site_settings (
     settings_json TEXT NOT NULL,
     updated_ms    BIGINT NOT NULL
 );
+
+-- A request form's submission token (its SHA-256) and the request it filed, so a repeated POST of
+-- the same form (a refresh, a double click, a retry) answers with the first request instead of
+-- filing a second.
+CREATE TABLE request_submissions (
+    token_hash   TEXT PRIMARY KEY,
+    request_code TEXT NOT NULL,
+    received_on  DATE NOT NULL,
+    created_ms   BIGINT NOT NULL
+);
