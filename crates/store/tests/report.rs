@@ -49,7 +49,13 @@ async fn demo_loads_once_and_twice_changes_nothing(store: &Store) {
         agencies[1].parent.as_ref().map(Slug::as_str),
         Some(demo::COUNTY_SLUG)
     );
-    assert_eq!(store.categories(&town()).await.unwrap().len(), 10);
+    // The catalogue's ten columns, and the 政府信息公开制度 column beside them.
+    let categories = store.categories(&town()).await.unwrap();
+    assert_eq!(categories.len(), demo::CATEGORIES.len() + 1);
+    assert_eq!(
+        categories.last().map(String::as_str),
+        Some(gongkai_core::catalogue::RULES_COLUMN)
+    );
 }
 
 async fn demo_report_matches_the_seed(store: &Store) {

@@ -397,7 +397,7 @@ pub async fn track(
                 received => request.received_on.to_string(),
                 due => clock.due.map(|d| d.to_string()),
                 provisional => clock.provisional,
-                decided => request.decided.map(|d| format!("{} {}", d.on, d.outcome.label())),
+                decided => request.decided.map(|d| format!("{} {}", d.on, d.outcome.plain_label())),
                 fee => request.fee.filter(|f| f.paid_on.is_none()).map(|f| context! {
                     amount => f.charge.amount_yuan(),
                     pay_by => request.fee_payment_due(&state.calendar, state.settings.periods).map(|d| d.to_string()),
