@@ -318,7 +318,44 @@ async fn the_rules_column_holds_the_towns_rules(store: &Store) {
     );
 }
 
+async fn an_unconfirmed_guide_says_it_is_being_prepared(store: &Store) {
+    let app = demo_app(store).await;
+    let guide = fetch(&app, "/agencies/yiyuan-xili/guide").await;
+    assert_eq!(guide.status, StatusCode::OK);
+    let html = guide.html.unwrap();
+    assert!(html.contains("政府信息公开指南正在编制"), "{html}");
+    // The statutory minimum, with the contact from the site settings, never a placeholder.
+    assert!(html.contains(&demo::site_identity().phone));
+    assert!(!html.contains("请机关管理员填写") && !html.contains("请填写"));
+}
+
+async fn the_filed_report_item_has_an_index_number_and_leads_to_the_report(store: &Store) {
+    let app = demo_app(store).await;
+    let list = fetch(
+        &app,
+        "/agencies/yiyuan-xili/items?category=%E4%BF%A1%E6%81%AF%E5%85%AC%E5%BC%80%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A",
+    )
+    .await;
+    let html = unescape(&list.html.unwrap());
+    let title = "沂源县西里镇人民政府2024年政府信息公开工作年度报告";
+    let at = html.find(title).unwrap();
+    let href_at = html[..at].rfind("href=\"").unwrap() + 6;
+    let item = html[href_at..].split('"').next().unwrap().to_owned();
+    let page = unescape(&fetch(&app, &item).await.html.unwrap());
+    assert!(
+        page.contains("<td>11370323004345133C/2025-00001</td>"),
+        "the item has its 索引号: {page}"
+    );
+    assert!(
+        page.contains(r#"<a href="/agencies/yiyuan-xili/reports/2024">"#),
+        "{page}"
+    );
+    assert!(!page.contains("本条信息仅有标题和发布日期"));
+}
+
 on_both_backends!(
+    the_filed_report_item_has_an_index_number_and_leads_to_the_report,
+    an_unconfirmed_guide_says_it_is_being_prepared,
     every_internal_link_of_the_demo_portal_answers_and_every_page_carries_the_furniture,
     error_pages_carry_the_same_furniture,
     the_rules_column_holds_the_towns_rules,
