@@ -45,6 +45,8 @@ pub struct SiteIdentity {
     pub organizer: String,
     /// 联系电话.
     pub phone: String,
+    /// 传真号码.
+    pub fax: String,
     /// 电子邮箱.
     pub email: String,
     /// 通信地址.
@@ -69,6 +71,7 @@ impl Default for SiteIdentity {
             sponsor: String::new(),
             organizer: String::new(),
             phone: String::new(),
+            fax: String::new(),
             email: String::new(),
             address: String::new(),
             postcode: String::new(),
@@ -128,6 +131,7 @@ impl SiteIdentity {
             &mut self.sponsor,
             &mut self.organizer,
             &mut self.phone,
+            &mut self.fax,
             &mut self.email,
             &mut self.address,
             &mut self.postcode,

@@ -190,6 +190,7 @@ pub fn site_identity() -> gongkai_core::site::SiteIdentity {
         sponsor: "沂源县人民政府办公室".to_owned(),
         organizer: "沂源县大数据中心".to_owned(),
         phone: "0533-3210000".to_owned(),
+        fax: "0533-3210001".to_owned(),
         email: "zwgk@yiyuan.gov.cn".to_owned(),
         address: "山东省淄博市沂源县历山街道胜利路1号".to_owned(),
         postcode: "256100".to_owned(),
