@@ -65,12 +65,9 @@ async fn a_visitor_checks_a_pasted_or_uploaded_report(store: &Store) {
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("沂源县西里镇人民政府2024年度报告"));
     // The seed's table 二 is an image: two findings, told in words, without the rule codes.
-    assert_eq!(
-        page.matches("<td class=\"bad\">错误</td>").count() + page.matches("<td>提示</td>").count()
-            >= 2,
-        true,
-        "{page}"
-    );
+    let findings =
+        page.matches("<td class=\"bad\">错误</td>").count() + page.matches("<td>提示</td>").count();
+    assert!(findings >= 2, "{page}");
     assert!(
         !page.contains("S-MISSING-TABLE"),
         "no rule codes for the public"

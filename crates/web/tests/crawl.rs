@@ -105,7 +105,7 @@ fn title(html: &str) -> &str {
     html[at..].split("</title>").next().unwrap()
 }
 
-/// The ColumnType a page of the 政府信息公开 column must declare (C-3), by its path.
+/// The `ColumnType` a page of the 政府信息公开 column must declare (C-3), by its path.
 fn column_type(path: &str) -> Option<&'static str> {
     let parts: Vec<&str> = path
         .split('?')

@@ -131,7 +131,7 @@ async fn a_complaint_is_answered_and_published(store: &Store) {
         ("192.0.2.22", ("2", "附件打不开")),
     ] {
         let mut citizen = Client::new(&w.app);
-        citizen.address = visitor.to_owned();
+        visitor.clone_into(&mut citizen.address);
         let done = submit(
             &mut citizen,
             &format!("/agencies/{TOWN_A}/evaluate"),
@@ -150,7 +150,7 @@ async fn a_complaint_is_answered_and_published(store: &Store) {
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let mut again = Client::new(&w.app);
-    again.address = "192.0.2.21".to_owned();
+    "192.0.2.21".clone_into(&mut again.address);
     let twice = submit(
         &mut again,
         &format!("/agencies/{TOWN_A}/evaluate"),

@@ -3,7 +3,7 @@
 //! A visitor turns them on or off with links (no script needed); the choice is one cookie that
 //! lasts a year, and every HTML page of the portal is rendered with the mode's classes on `<html>`
 //! (so everything sized in `rem` — headings, tables, charts, the footer — scales with it). The
-//! page cache and item ETags key on the mode, and every page says `Vary: Cookie`, so no cache
+//! page cache and item `ETag`s key on the mode, and every page says `Vary: Cookie`, so no cache
 //! between here and the reader hands out a page in another mode.
 
 use axum::extract::{Query, Request};
