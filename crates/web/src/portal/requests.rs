@@ -296,14 +296,25 @@ async fn tracked(
 #[serde(default)]
 pub struct TrackQuery {
     code: String,
+    contact: String,
 }
 
-/// The tracking form.
+/// The tracking form. A link that still carries the contact in its address (older links, the
+/// reply files' links) is answered as the posted form is, never kept by a cache; the form itself
+/// posts.
 pub async fn track_form(
+    State(state): State<AppState>,
     public: PublicForm,
     PublicAgency(a): PublicAgency,
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, AppError> {
+    if !q.contact.trim().is_empty() {
+        let form = TrackForm {
+            code: q.code,
+            contact: q.contact,
+        };
+        return track(State(state), public, PublicAgency(a), Form(form)).await;
+    }
     let code: String = q
         .code
         .trim()
