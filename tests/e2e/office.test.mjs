@@ -70,7 +70,7 @@ test('a partial disclosure gives its reasons and provides a file the requester d
   const saved = join(ARTIFACTS, 'office-provided.pdf');
   writeFileSync(saved, await got.body());
   assert.match(readFileSync(saved, 'utf8'), /^%PDF-1\.4/);
-  await citizen.getByRole('row', { name: /答复书/ }).getByRole('link', { name: /网页版/ }).click();
+  await citizen.getByRole('row', { name: /答复书/ }).getByRole('button', { name: /网页版/ }).click();
   const letter = await citizen.content();
   assert.match(letter, /不予公开的理由：上述信息属于个人隐私/);
   assert.match(letter, /第十五条/);

@@ -52,12 +52,13 @@ test('a citizen asks, an officer answers, the citizen downloads the letter', asy
   await citizen.screenshot({ path: join(ARTIFACTS, 'request-track.png'), fullPage: true });
   const [download] = await Promise.all([
     citizen.waitForEvent('download'),
-    row.getByRole('link', { name: /Word版/ }).click(),
+    row.getByRole('button', { name: /Word版/ }).click(),
   ]);
   const file = join(ARTIFACTS, 'reply-letter.docx');
   await download.saveAs(file);
   assert.ok(statSync(file).size > 2000, 'a real Word file');
-  await row.getByRole('link', { name: /网页版/ }).click();
+  await row.getByRole('button', { name: /网页版/ }).click();
+  await citizen.waitForLoadState();
   const letter = await citizen.content();
   assert.match(letter, /沂源县西里镇人民政府政府信息公开申请答复书/);
   assert.match(letter, /耕地地力保护补贴发放名单（共3页）/);

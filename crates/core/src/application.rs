@@ -106,11 +106,17 @@ impl Application<'_> {
                 problems.push((field, format!("{what}不超过{max}个字。")));
             }
         }
-        if !self.contact.trim().is_empty()
-            && let Err(r) = crate::intake::Contact::parse(self.contact)
-        {
-            problems.push(("contact", r.message));
-        }
+        // A phone number, e-mail address or postal address, kept in its normal form so tracking
+        // finds it however it is typed later ("138-0013-8000" is 13800138000).
+        let contact = match crate::intake::Contact::parse(self.contact) {
+            Ok(c) => c.normalized().to_owned(),
+            Err(why) => {
+                if !self.contact.trim().is_empty() {
+                    problems.push(("contact", why.message));
+                }
+                String::new()
+            }
+        };
         if self.address.trim().chars().count() < MIN_ADDRESS {
             problems.push((
                 "address",
@@ -139,7 +145,7 @@ impl Application<'_> {
                 applicant: Applicant {
                     name: self.name.trim().to_owned(),
                     id_document: id.to_owned(),
-                    contact: self.contact.trim().to_owned(),
+                    contact,
                     address: self.address.trim().to_owned(),
                 },
                 description: self.description.trim().to_owned(),
@@ -302,5 +308,23 @@ mod tests {
         ] {
             assert!(!looks_like_resident_id(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_contact_must_be_a_phone_email_or_address_and_is_kept_normalised() {
+        let p = Application {
+            contact: "abc",
+            ..complete()
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(fields(&p), ["contact"]);
+        let c = Application {
+            contact: "138-0013-8000",
+            ..complete()
+        }
+        .check()
+        .unwrap();
+        assert_eq!(c.applicant.contact, "13800138000");
     }
 }

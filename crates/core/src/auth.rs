@@ -278,6 +278,7 @@ impl Principal {
             || match power {
                 Power::ManageAccounts | Power::AddAgencies => holds(Role::AgencyAdmin),
                 Power::ReadAudit => holds(Role::AgencyAdmin) || holds(Role::OversightOfficer),
+                Power::ManageSite => false,
             }
     }
 
@@ -425,6 +426,8 @@ pub enum Power {
     AddAgencies,
     /// Read the audit trail (of the agencies one administers or oversees).
     ReadAudit,
+    /// Set the site's identity (name, 标识码, record numbers, footer): system administrators only.
+    ManageSite,
 }
 
 impl Power {
@@ -434,6 +437,7 @@ impl Power {
             Self::ManageAccounts => "只有系统管理员和机关管理员可以管理用户。",
             Self::AddAgencies => "只有系统管理员或上级机关的机关管理员可以添加机关。",
             Self::ReadAudit => "只有系统管理员、机关管理员和政务公开办可以查看审计日志。",
+            Self::ManageSite => "只有系统管理员可以修改网站设置。",
         }
     }
 }
@@ -872,7 +876,14 @@ pub fn assignable<'a>(
 /// with the tracking code it is the key to a person's own records, so it is compared in constant
 /// time, spaces at the ends ignored.
 pub fn contact_matches(stored: &str, given: &str) -> bool {
-    secrets_equal(stored.trim(), given.trim())
+    // Both in their normal form (`intake::Contact`): "138-0013-8000" is the number 13800138000
+    // was stored as; what is none of the three is compared as typed.
+    let normal = |s: &str| {
+        crate::intake::Contact::parse(s)
+            .map_or_else(|_| s.trim().to_owned(), |c| c.normalized().to_owned())
+    };
+    let given = normal(given);
+    !given.is_empty() && secrets_equal(&normal(stored), &given)
 }
 
 /// Constant-time comparison of two secrets.
@@ -1377,6 +1388,11 @@ mod tests {
         assert!(contact_matches(" 13700000000", "13700000000 "));
         assert!(!contact_matches("13700000000", "13700000001"));
         assert!(!contact_matches("13700000000", ""));
+        assert!(
+            contact_matches("13800138000", "138-0013-8000"),
+            "however the number is written"
+        );
+        assert!(contact_matches("wang@example.com", " Wang@Example.COM"));
     }
 
     #[test]

@@ -28,6 +28,12 @@ pub struct Column {
     pub not_involved: bool,
 }
 
+/// The column of the agency's own disclosure rules, one of the four columns of
+/// 国办公开办函〔2019〕61号 beside the 指南, the 法定主动公开内容 and the annual reports: its items are
+/// kept like any other, but it is not a column of the 主动公开基本目录 (the annual report does not
+/// list it among the catalogue's categories).
+pub const RULES_COLUMN: &str = "政府信息公开制度";
+
 /// How long after the information is formed or changed it must be published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {

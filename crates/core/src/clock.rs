@@ -20,6 +20,15 @@ pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&china).date_naive()
 }
 
+/// The civil date and time in China of an instant, to the minute (as page tags give it:
+/// `YYYY-MM-DD HH:MM`).
+pub fn china_minute(at: DateTime<Utc>) -> String {
+    let china = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    at.with_timezone(&china)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// The wall clock.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;

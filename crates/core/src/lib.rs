@@ -23,6 +23,7 @@ pub mod notice;
 pub mod rejection;
 pub mod report;
 pub mod request;
+pub mod site;
 pub mod supervision;
 pub mod text;
 pub mod workflow;

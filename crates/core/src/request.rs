@@ -337,6 +337,24 @@ impl Outcome {
         }
     }
 
+    /// The outcome as a requester reads it on the tracking page: the decision and its reason in
+    /// plain words, without the report's row numbers and counting notes ("部分公开", not
+    /// "（二）部分公开（区分处理的，只计这一情形，不计其他情形）").
+    pub fn plain_label(self) -> String {
+        use Outcome as O;
+        let row = self.label();
+        let reason = row.split_once('.').map_or(row, |(_, r)| r);
+        let decision = match self.key().split('.').next().unwrap_or("") {
+            _ if self == O::Disclosed => return "予以公开".to_owned(),
+            _ if self == O::PartlyDisclosed => return "部分公开".to_owned(),
+            "withheld" => "不予公开",
+            "unavailable" => "无法提供",
+            "not_processed" => "不予处理",
+            _ => "其他处理",
+        };
+        format!("{decision}（{reason}）")
+    }
+
     /// The legal basis a decision with this outcome cites (letters-guide-catalogue §1.4). Where the
     /// law has no dedicated article the text says so, rather than inventing one.
     pub const fn legal_basis(self) -> &'static str {
@@ -591,5 +609,23 @@ mod tests {
             }),
         );
         assert!(bad.is_err());
+    }
+
+    #[test]
+    fn a_requester_reads_the_outcome_without_the_reports_counting_notes() {
+        assert_eq!(Outcome::PartlyDisclosed.plain_label(), "部分公开");
+        assert_eq!(Outcome::Disclosed.plain_label(), "予以公开");
+        assert_eq!(
+            Outcome::UnavailableNotHeld.plain_label(),
+            "无法提供（本机关不掌握相关政府信息）"
+        );
+        assert_eq!(
+            Outcome::NotProcessedRepeated.plain_label(),
+            "不予处理（重复申请）"
+        );
+        for o in Outcome::ALL {
+            let plain = o.plain_label();
+            assert!(!plain.contains("只计") && !plain.contains('.'), "{plain}");
+        }
     }
 }

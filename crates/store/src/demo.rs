@@ -139,6 +139,65 @@ pub const ITEMS: [(&str, &str, &str); 20] = [
     ),
 ];
 
+/// The town's own disclosure rules, the items of its 政府信息公开制度 column (one of the four
+/// columns of 国办公开办函〔2019〕61号): (title, 发布日期, paragraphs). Revised in January 2025, so
+/// they do not enter the 2024 figures the seed report states.
+pub const RULES: [(&str, &str, &[&str]); 3] = [
+    (
+        "沂源县西里镇人民政府政府信息公开工作制度",
+        "2025-01-06",
+        &[
+            "第一条 为保障公民、法人和其他组织依法获取政府信息，提高政府工作的透明度，根据《中华人民共和国政府信息公开条例》，结合本镇实际，制定本制度。",
+            "第二条 镇党政办公室是本镇政府信息公开工作机构，负责本镇政府信息公开的日常工作，具体职责包括：办理本镇的政府信息公开事宜；维护和更新本镇公开的政府信息；组织编制本镇的政府信息公开指南、政府信息公开目录和政府信息公开工作年度报告；组织开展对拟公开政府信息的审查。",
+            "第三条 本镇主动公开的政府信息，自该信息形成或者变更之日起20个工作日内予以公开。法律、法规对公开期限另有规定的，从其规定。",
+            "第四条 本制度自发布之日起施行。",
+        ],
+    ),
+    (
+        "西里镇政府信息公开保密审查制度",
+        "2025-01-06",
+        &[
+            "第一条 拟公开的政府信息，由起草科室提出公开属性意见，科室负责人初审，镇分管领导终审，未经审查的信息不得公开。",
+            "第二条 审查中对信息能否公开难以确定的，依照法律、法规和国家有关规定报有关主管部门或者保密行政管理部门确定。",
+            "第三条 审查记录随信息一并留存备查。",
+        ],
+    ),
+    (
+        "西里镇政府信息公开申请办理制度",
+        "2025-01-06",
+        &[
+            "第一条 本镇通过政府信息公开平台、信函和当面提交等渠道接收政府信息公开申请，收到申请之日按《条例》第三十一条确定。",
+            "第二条 能够当场答复的，当场予以答复；不能当场答复的，自收到申请之日起20个工作日内予以答复；需要延长答复期限的，经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不得超过20个工作日。",
+            "第三条 答复书载明依据和救济途径，办理过程全程留痕，按年度统计纳入政府信息公开工作年度报告。",
+        ],
+    ),
+];
+
+/// The site's identity as the demo shows it: plausible values of a county portal (the numbers are
+/// made up but have the real forms).
+pub fn site_identity() -> gongkai_core::site::SiteIdentity {
+    gongkai_core::site::SiteIdentity {
+        site_name: "沂源县人民政府".to_owned(),
+        domain: "www.yiyuan.gov.cn".to_owned(),
+        site_id_code: "3703230001".to_owned(),
+        icp_no: "鲁ICP备05012345号-1".to_owned(),
+        psb_no: "鲁公网安备 37032302000123号".to_owned(),
+        psb_link: String::new(),
+        conac_link:
+            "https://bszs.conac.cn/sitename?method=show&id=3A7C5E9B1D2F4A6C8E0B1D3F5A7C9E0B"
+                .to_owned(),
+        zhaocuo_url: "https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfo/3703230001".to_owned(),
+        sponsor: "沂源县人民政府办公室".to_owned(),
+        organizer: "沂源县大数据中心".to_owned(),
+        phone: "0533-3210000".to_owned(),
+        fax: "0533-3210001".to_owned(),
+        email: "zwgk@yiyuan.gov.cn".to_owned(),
+        address: "山东省淄博市沂源县历山街道胜利路1号".to_owned(),
+        postcode: "256100".to_owned(),
+        office_hours: "工作日上午8:30—12:00，下午13:30—17:30（法定节假日除外）".to_owned(),
+    }
+}
+
 /// The staff-written parts of the 2024 report, as the seed has them.
 pub fn texts_2024() -> StaffTexts {
     StaffTexts {
@@ -202,7 +261,16 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
         }
     }
     let town = slug(TOWN_SLUG);
-    let categories: Vec<String> = CATEGORIES.iter().map(|c| (*c).to_owned()).collect();
+    if store.site_identity().await? == gongkai_core::site::SiteIdentity::default() {
+        store
+            .save_site_identity(&site_identity(), By::new(&actor, now))
+            .await?;
+    }
+    let categories: Vec<String> = CATEGORIES
+        .iter()
+        .chain([&gongkai_core::catalogue::RULES_COLUMN])
+        .map(|c| (*c).to_owned())
+        .collect();
     if store.categories(&town).await? != categories {
         // The seed town's own columns with what goes in them and their basis
         // (letters-guide-catalogue.md §3.5).
@@ -257,6 +325,13 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
                     ..Default::default()
                 }
             })
+            .chain([gongkai_core::catalogue::Column {
+                name: gongkai_core::catalogue::RULES_COLUMN.to_owned(),
+                description: "本机关政府信息公开工作制度、保密审查制度、申请办理制度等".to_owned(),
+                deadline: "制定或者修订后20个工作日".to_owned(),
+                basis: "国办公开办函〔2019〕61号".to_owned(),
+                ..Default::default()
+            }])
             .collect();
         store
             .set_catalogue(&town, &columns, By::new(&actor, now))
@@ -284,6 +359,46 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
                 .await?;
         }
     }
+    for (title, published_on, paragraphs) in RULES {
+        let exists: Option<i64> = sql("SELECT id FROM items WHERE agency_id = $1 AND title = $2")
+            .bind(agency_id)
+            .bind(title)
+            .scalar_opt(store)
+            .await?;
+        if exists.is_none() {
+            let published_on: NaiveDate = published_on.parse().expect("demo dates are valid");
+            loaded.items += 1;
+            let body_html = paragraphs.iter().fold(String::new(), |mut html, p| {
+                html.push_str("<p>");
+                html.push_str(p);
+                html.push_str("</p>");
+                html
+            });
+            let item = NewItem {
+                title: title.to_owned(),
+                category: gongkai_core::catalogue::RULES_COLUMN.to_owned(),
+                published_on,
+                // Filed before the 2025 series was opened in gongkai: no 索引号 of that series
+                // is taken from the items staff will publish.
+                index_no: None,
+                content: Some(ItemContent {
+                    title: title.to_owned(),
+                    written_on: Some(published_on),
+                    formed_on: Some(published_on),
+                    attribute: Some(Attribute::Proactive),
+                    topic: "综合政务\\政务公开".to_owned(),
+                    category: gongkai_core::catalogue::RULES_COLUMN.to_owned(),
+                    kind: Some(DocKind::Other),
+                    summary: title.to_owned(),
+                    body_html,
+                    ..ItemContent::default()
+                }),
+            };
+            store
+                .insert_item(&town, &item, By::new(&actor, now))
+                .await?;
+        }
+    }
     let has_texts: Option<i32> =
         sql("SELECT year FROM report_texts WHERE agency_id = $1 AND year = $2")
             .bind(agency_id)
@@ -296,6 +411,28 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
             .await?;
     }
     Ok(loaded)
+}
+
+/// Publishes the town's 2024 report, as the seed town did (its published report is the seed), unless
+/// a version is published already; whether it published. Kept apart from [`load`] so that tests
+/// can start from the unpublished year.
+pub async fn publish(store: &Store, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let town = slug(TOWN_SLUG);
+    if !store.publications(&town, YEAR).await?.is_empty() {
+        return Ok(false);
+    }
+    let report = store.report_data(&town, YEAR).await?.compute();
+    let actor = Actor::system("载入示例数据");
+    store
+        .publish_report(
+            &town,
+            &report,
+            "",
+            By::new(&actor, now),
+            gongkai_core::clock::china_date(now),
+        )
+        .await?;
+    Ok(true)
 }
 
 /// Metadata and a body in the manner of each column, so the portal, its search and its feeds have

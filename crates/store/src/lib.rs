@@ -32,6 +32,7 @@ mod queue;
 mod ready;
 mod reports;
 mod requests;
+mod site;
 mod supervision;
 pub mod testing;
 

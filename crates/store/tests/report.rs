@@ -37,7 +37,10 @@ fn town() -> Slug {
 
 async fn demo_loads_once_and_twice_changes_nothing(store: &Store) {
     let first = demo::load(store, now()).await.unwrap();
-    assert_eq!((first.agencies, first.items), (2, 20));
+    assert_eq!(
+        (first.agencies, first.items),
+        (2, demo::ITEMS.len() + demo::RULES.len())
+    );
     let second = demo::load(store, now()).await.unwrap();
     assert_eq!((second.agencies, second.items), (0, 0));
     let agencies = store.list_agencies().await.unwrap();
@@ -46,7 +49,13 @@ async fn demo_loads_once_and_twice_changes_nothing(store: &Store) {
         agencies[1].parent.as_ref().map(Slug::as_str),
         Some(demo::COUNTY_SLUG)
     );
-    assert_eq!(store.categories(&town()).await.unwrap().len(), 10);
+    // The catalogue's ten columns, and the 政府信息公开制度 column beside them.
+    let categories = store.categories(&town()).await.unwrap();
+    assert_eq!(categories.len(), demo::CATEGORIES.len() + 1);
+    assert_eq!(
+        categories.last().map(String::as_str),
+        Some(gongkai_core::catalogue::RULES_COLUMN)
+    );
 }
 
 async fn demo_report_matches_the_seed(store: &Store) {

@@ -36,8 +36,9 @@ const MAX_TOTAL: usize = 64 * 1024 * 1024;
 /// Even with no change, an entry is rendered again after this long (pages that show "today").
 const MAX_AGE: Duration = Duration::from_secs(300);
 /// Headers a cached answer keeps.
-const KEPT: [HeaderName; 5] = [
+const KEPT: [HeaderName; 6] = [
     header::CONTENT_TYPE,
+    header::VARY,
     header::CACHE_CONTROL,
     header::LAST_MODIFIED,
     header::CONTENT_DISPOSITION,
@@ -162,10 +163,10 @@ impl PageCache {
 fn key(req: &Request) -> String {
     let h = req.headers();
     let get = |n: &str| h.get(n).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let large = crate::portal::display::wants_large(h);
+    let mode = crate::portal::display::Display::from_headers(h);
     format!(
         "{}|{}|{}|{}",
-        u8::from(large),
+        mode.value(),
         get("host"),
         get("x-forwarded-proto"),
         req.uri()

@@ -173,6 +173,8 @@ requirements! { PowerRequirement::POWER: Power = {
     AgencyFounder => Power::AddAgencies,
     /// A system administrator, 机关管理员 or 政务公开办: the audit trail ([`Power::ReadAudit`]).
     Auditor => Power::ReadAudit,
+    /// A system administrator: the site's identity ([`Power::ManageSite`]).
+    SiteAdministrator => Power::ManageSite,
 }}
 
 /// A signed-in person who holds the power `R` names (403 with its refusal otherwise).

@@ -218,7 +218,11 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(csrf::BODY_LIMIT))
         .layer(middleware::from_fn(csrf::verify))
         .layer(middleware::from_fn(portal::display::apply))
-        .layer(middleware::from_fn_with_state(state.clone(), session::load));
+        .layer(middleware::from_fn_with_state(state.clone(), session::load))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            views::with_site,
+        ));
     if let Some(staleness) = state.settings.page_cache {
         let cache = Arc::new(cache::PageCache::new(cached, staleness));
         staged = staged.layer(middleware::from_fn_with_state(

@@ -3,11 +3,12 @@
 //! is given to every template in the same shape.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use gongkai_core::Agency;
+use gongkai_core::site::SiteIdentity;
 use minijinja::Environment;
 use serde::Serialize;
 
@@ -27,14 +28,74 @@ fn embedded(env: &mut Environment<'static>) {
     minijinja_embed::load_templates!(*env);
 }
 
+/// The site's identity as templates read it (`site.site_name`, `site.psb_href`…): the saved
+/// settings and the links derived from them.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// The settings.
+    #[serde(flatten)]
+    pub identity: SiteIdentity,
+    /// Where the 公安机关 record number links.
+    pub psb_href: Option<String>,
+    /// Where 「我为政府网站找错」 links.
+    pub zhaocuo_href: String,
+    /// Where the ICP number links.
+    pub icp_href: &'static str,
+}
+
+impl From<SiteIdentity> for SiteView {
+    fn from(identity: SiteIdentity) -> Self {
+        Self {
+            psb_href: identity.psb_href(),
+            zhaocuo_href: identity.zhaocuo_href().to_owned(),
+            icp_href: gongkai_core::site::ICP_LOOKUP,
+            identity,
+        }
+    }
+}
+
+tokio::task_local! {
+    /// The site's identity for the request being answered ([`with_site`]); every page's header,
+    /// footer and `<head>` read it, error pages included.
+    pub static SITE: Arc<SiteView>;
+}
+
+/// Answers the request with the site's identity known to every template it renders (read once per
+/// rendered page; the page cache answers most visits without it).
+pub async fn with_site(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/api/") || path.starts_with("/assets/") || path == "/healthz" {
+        return next.run(req).await;
+    }
+    let identity = match state.store.site_identity().await {
+        Ok(site) => site,
+        Err(e) => {
+            // The page can still be answered; its footer then shows the defaults.
+            tracing::error!(error = ?e, "site settings unavailable");
+            SiteIdentity::default()
+        }
+    };
+    SITE.scope(Arc::new(SiteView::from(identity)), next.run(req))
+        .await
+}
+
 /// Renders a page template.
 pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Error> {
-    let large_text = crate::portal::display::LARGE_TEXT
-        .try_with(|large| *large)
-        .unwrap_or(false);
-    TEMPLATES
-        .get_template(name)?
-        .render(minijinja::context! { large_text, ..ctx })
+    let display = crate::portal::display::current();
+    let site = SITE
+        .try_with(Arc::clone)
+        .unwrap_or_else(|_| Arc::new(SiteView::from(SiteIdentity::default())));
+    TEMPLATES.get_template(name)?.render(minijinja::context! {
+        large_text => display.text > 0,
+        display => minijinja::Value::from(minijinja::value::Serde(display)),
+        display_classes => display.classes(),
+        site => minijinja::Value::from(minijinja::value::Serde(&*site)),
+        ..ctx
+    })
 }
 
 /// A public page (`portal/…`): the template rendered as HTML.

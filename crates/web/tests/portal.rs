@@ -16,8 +16,12 @@ use gongkai_store::By;
 use gongkai_store::{Store, demo, on_both_backends};
 use tower::ServiceExt;
 
+/// The demo as `gongkai demo` leaves it: the town's 2024 report published.
 async fn app(store: &Store) -> axum::Router {
     demo::load(store, "2025-01-15T02:00:00Z".parse().unwrap())
+        .await
+        .unwrap();
+    demo::publish(store, "2025-01-15T02:00:00Z".parse().unwrap())
         .await
         .unwrap();
     router(store, gongkai_web::Settings::default())
@@ -109,7 +113,10 @@ async fn unknown_pages_get_a_chinese_404(store: &Store) {
 }
 
 async fn staff_text_is_escaped_on_the_report_page(store: &Store) {
-    let app = app(store).await;
+    demo::load(store, "2025-01-15T02:00:00Z".parse().unwrap())
+        .await
+        .unwrap();
+    let app = router(store, gongkai_web::Settings::default());
     let canary = "<script>alert('x')</script>";
     let texts = StaffTexts {
         management: canary.to_owned(),
@@ -129,11 +136,48 @@ async fn staff_text_is_escaped_on_the_report_page(store: &Store) {
         )
         .await
         .unwrap();
+    demo::publish(store, "2025-01-16T03:00:00Z".parse().unwrap())
+        .await
+        .unwrap();
     let (_, body, _) = get(&app, "/agencies/yiyuan-xili/reports/2024").await;
     assert!(!body.contains(canary));
     assert!(body.contains("&lt;script&gt;"));
     let (_, page, _) = get(&app, "/agencies/yiyuan-xili/reports/2024/report.html").await;
     assert!(!page.contains(canary));
+}
+
+/// A year's report reaches the portal only once published; before that the public finds nothing
+/// (staff see the preview in the back office and, signed in, on the portal).
+async fn an_unpublished_report_year_is_not_public(store: &Store) {
+    demo::load(store, "2025-01-15T02:00:00Z".parse().unwrap())
+        .await
+        .unwrap();
+    let app = router(store, gongkai_web::Settings::default());
+    let (_, agency, _) = get(&app, "/agencies/yiyuan-xili").await;
+    assert!(
+        !agency.contains("/agencies/yiyuan-xili/reports/2024"),
+        "{agency}"
+    );
+    for uri in [
+        "/agencies/yiyuan-xili/reports/2024",
+        "/agencies/yiyuan-xili/reports/2024/report.json",
+    ] {
+        let (status, body, _) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(!body.contains("仅供预览"), "{uri}");
+    }
+    demo::publish(store, "2025-01-20T02:00:00Z".parse().unwrap())
+        .await
+        .unwrap();
+    let (_, agency, _) = get(&app, "/agencies/yiyuan-xili").await;
+    assert!(agency.contains("/agencies/yiyuan-xili/reports/2024"));
+    let (status, body, _) = get(&app, "/agencies/yiyuan-xili/reports/2024").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.contains("仅供预览"));
+    assert!(
+        body.contains(r#"<meta name="PubDate" content="2025-01-20 10:00">"#),
+        "{body}"
+    );
 }
 
 async fn request(
@@ -247,6 +291,7 @@ async fn the_page_cache_never_serves_a_page_older_than_the_data(store: &Store) {
 }
 
 on_both_backends!(
+    an_unpublished_report_year_is_not_public,
     the_page_cache_never_serves_a_page_older_than_the_data,
     home_lists_the_county_and_its_town,
     the_report_page_shows_the_statutory_tables,

@@ -62,29 +62,48 @@ async fn a_citizen_submits_a_request_and_tracks_it(store: &Store) {
         ("description", "2024年耕地地力保护补贴发放名单"),
         ("delivery", "电子邮件"),
     ];
-    let done = c
+    let posted = c
         .post_raw(&format!("/agencies/{TOWN_A}/requests"), &fields)
         .await;
+    // Post/redirect/get: the confirmation is a page of its own.
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let confirmation = posted.location().to_owned();
+    assert!(confirmation.starts_with(&format!("/agencies/{TOWN_A}/requests/submitted?t=")));
+    let done = c.get(&confirmation).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(done.headers["cache-control"], "no-store");
     let at = done.body.find("class=\"secret\">").unwrap() + "class=\"secret\">".len();
     let code = done.body[at..].split('<').next().unwrap().to_owned();
     assert_eq!(code.len(), 12);
     // Received 2025-03-01 (a Saturday): 20 working days from the next working day.
     assert!(done.body.contains("答复期限为 2025-03-28"), "{}", done.body);
 
+    // Tracking is a form posted (the contact is never in an address), answered never to be kept.
+    let track = format!("/agencies/{TOWN_A}/requests/track");
     let wrong = c
-        .get(&format!(
-            "/agencies/{TOWN_A}/requests/track?code={code}&contact=13900000000"
-        ))
+        .post_raw(
+            &track,
+            &[
+                ("csrf", &token),
+                ("code", &code),
+                ("contact", "13900000000"),
+            ],
+        )
         .await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
     assert!(wrong.body.contains("查询码或联系方式不正确"));
+    // The number however written, the code in any case.
     let right = c
-        .get(&format!(
-            "/agencies/{TOWN_A}/requests/track?code={}&contact=13800000000",
-            code.to_lowercase()
-        ))
+        .post_raw(
+            &track,
+            &[
+                ("csrf", &token),
+                ("code", &code.to_lowercase()),
+                ("contact", "138-0000-0000"),
+            ],
+        )
         .await;
+    assert_eq!(right.headers["cache-control"], "no-store");
     assert_eq!(right.status, StatusCode::OK);
     assert!(right.body.contains("已登记") && right.body.contains("2025-03-28"));
     assert!(
@@ -153,24 +172,51 @@ async fn the_api_registers_a_request_and_the_tracking_page_serves_its_letters(st
     assert_eq!(body["due"], "2025-03-28");
     assert_eq!(body["provisional"], false);
 
+    let form = c.get(&format!("/agencies/{TOWN_A}/requests/track")).await;
+    let csrf = form_token(&form.body);
     let track = c
-        .get(&format!(
-            "/agencies/{TOWN_A}/requests/track?code={code}&contact=office%40example.com"
-        ))
+        .post_raw(
+            &format!("/agencies/{TOWN_A}/requests/track"),
+            &[
+                ("csrf", &csrf),
+                ("code", &code),
+                ("contact", "Office@Example.com"),
+            ],
+        )
         .await;
     assert_eq!(track.status, StatusCode::OK);
     assert!(track.body.contains("接收回执"), "{}", track.body);
     let body = track.body.replace("&#x2f;", "/").replace("&amp;", "&");
+    assert!(
+        !body.contains("office@example.com") || !body.contains("contact="),
+        "the contact is in no address"
+    );
     let at = body.find("/requests/letters/").unwrap();
     let link = body[at..].split('"').next().unwrap().to_owned();
-    let receipt = c.get(&format!("/agencies/{TOWN_A}{link}")).await;
+    let letter = |contact: &'static str| {
+        let mut c = c.clone();
+        let uri = format!("/agencies/{TOWN_A}{link}");
+        let (csrf, code) = (csrf.clone(), code.clone());
+        async move {
+            c.post_raw(
+                &uri,
+                &[
+                    ("csrf", &csrf),
+                    ("code", &code),
+                    ("contact", contact),
+                    ("format", "html"),
+                ],
+            )
+            .await
+        }
+    };
+    let receipt = letter("office@example.com").await;
     assert_eq!(receipt.status, StatusCode::OK, "{link}");
     assert!(receipt.body.contains("政府信息公开申请接收回执") && receipt.body.contains("贵单位"));
     assert!(receipt.body.contains("以双方确认之日为收到申请之日"));
     // Without the right contact, no letter.
-    let wrong = link.replace("office%40example.com", "someone%40example.com");
     assert_eq!(
-        c.get(&format!("/agencies/{TOWN_A}{wrong}")).await.status,
+        letter("someone@example.com").await.status,
         StatusCode::NOT_FOUND
     );
     // The mail announcing the receipt waits in the outbox.
@@ -181,7 +227,70 @@ async fn the_api_registers_a_request_and_the_tracking_page_serves_its_letters(st
     assert!(doc.body.contains("/api/v1/requests"));
 }
 
+fn submission_in(html: &str) -> String {
+    let field = r#"name="submission" value=""#;
+    let at = html.find(field).unwrap() + field.len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+/// A refresh of the confirmation, the form sent twice (a double click, the back button and send
+/// again): one request, one code.
+async fn a_request_form_sent_twice_files_one_request(store: &Store) {
+    let w = world(store).await;
+    let slug = Slug::parse(TOWN_A).unwrap();
+    let before = store.open_requests(&slug).await.unwrap().len();
+    let mut c = Client::new(&w.app);
+    let form = c.get(&format!("/agencies/{TOWN_A}/requests/new")).await;
+    assert_eq!(form.headers["cache-control"], "no-store");
+    let token = form_token(&form.body);
+    let submission = submission_in(&form.body);
+    assert_eq!(submission.len(), 64);
+    let fields = [
+        ("csrf", token.as_str()),
+        ("submission", submission.as_str()),
+        ("kind", "natural_person"),
+        ("name", "李四"),
+        ("id_document", "37032319900101123X"),
+        ("contact", "13800000001"),
+        ("address", "西里镇某村"),
+        ("description", "2024年低保名单"),
+        ("delivery", "电子邮件"),
+    ];
+    let uri = format!("/agencies/{TOWN_A}/requests");
+    let first = c.post_raw(&uri, &fields).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    let again = c.post_raw(&uri, &fields).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(again.location(), first.location(), "the same confirmation");
+    let page = c.get(first.location()).await;
+    let refreshed = c.get(first.location()).await;
+    assert_eq!(page.body, refreshed.body);
+    assert_eq!(
+        store.open_requests(&slug).await.unwrap().len(),
+        before + 1,
+        "one request filed"
+    );
+    // A new form (a new token) is a new request.
+    let other = c.get(&format!("/agencies/{TOWN_A}/requests/new")).await;
+    let second_token = submission_in(&other.body);
+    assert_ne!(second_token, submission);
+    let mut second = fields;
+    second[1].1 = &second_token;
+    let posted = c.post_raw(&uri, &second).await;
+    assert_ne!(posted.location(), first.location());
+    assert_eq!(store.open_requests(&slug).await.unwrap().len(), before + 2);
+    // A made-up token shows nothing.
+    let none = c
+        .get(&format!(
+            "/agencies/{TOWN_A}/requests/submitted?t={}",
+            "0".repeat(64)
+        ))
+        .await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+}
+
 on_both_backends!(
+    a_request_form_sent_twice_files_one_request,
     a_citizen_submits_a_request_and_tracks_it,
     the_api_registers_a_request_and_the_tracking_page_serves_its_letters
 );

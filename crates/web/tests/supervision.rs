@@ -125,7 +125,13 @@ async fn a_complaint_is_answered_and_published(store: &Store) {
     // Evaluations: of the service and of an item; a rating outside 1–5 is refused.
     let form = citizen.get(&format!("/agencies/{TOWN_A}/evaluate")).await;
     assert_eq!(form.status, StatusCode::OK);
-    for (rating, comment) in [("5", "找得到"), ("2", "附件打不开")] {
+    // Two visitors (two addresses); one visitor may evaluate the same thing once a day.
+    for (visitor, (rating, comment)) in [
+        ("192.0.2.21", ("5", "找得到")),
+        ("192.0.2.22", ("2", "附件打不开")),
+    ] {
+        let mut citizen = Client::new(&w.app);
+        visitor.clone_into(&mut citizen.address);
         let done = submit(
             &mut citizen,
             &format!("/agencies/{TOWN_A}/evaluate"),
@@ -143,6 +149,27 @@ async fn a_complaint_is_answered_and_published(store: &Store) {
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut again = Client::new(&w.app);
+    "192.0.2.21".clone_into(&mut again.address);
+    let twice = submit(
+        &mut again,
+        &format!("/agencies/{TOWN_A}/evaluate"),
+        &format!("/agencies/{TOWN_A}/evaluate"),
+        &[("rating", "1"), ("comment", "再评一次")],
+    )
+    .await;
+    assert_eq!(twice.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(twice.body.contains("今天已经评价过"), "{}", twice.body);
+    // The limit is kept as a keyed hash: the address itself is stored nowhere.
+    let hits = store
+        .hits(
+            "evaluation",
+            "192.0.2.21",
+            w.clock_now() - chrono::Duration::days(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(hits.count, 0);
     let results = officer
         .get(&format!("/admin/agencies/{TOWN_A}/evaluations?year=2025"))
         .await;

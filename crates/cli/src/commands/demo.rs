@@ -18,7 +18,13 @@ pub async fn migrate(db: &Database) -> Result<()> {
 pub async fn run(db: &Database, now: DateTime<Utc>) -> Result<()> {
     let store = db.open().await?;
     let loaded = demo::load(&store, now).await.context("载入示例数据")?;
+    let published = demo::publish(&store, now)
+        .await
+        .context("发布示例年度报告")?;
     store.close().await;
+    if published {
+        println!("已发布{}年度报告。", demo::YEAR);
+    }
     if loaded.agencies == 0 && loaded.items == 0 {
         println!("示例数据已存在，未做任何更改。");
     } else {

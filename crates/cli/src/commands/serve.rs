@@ -111,6 +111,9 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
         demo::load(&store, clock.now())
             .await
             .context("载入示例数据")?;
+        demo::publish(&store, clock.now())
+            .await
+            .context("发布示例年度报告")?;
         tracing::info!("demo data loaded");
     }
     let lease = Duration::from_secs(a.work_lease.max(1));

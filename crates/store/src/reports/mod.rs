@@ -216,7 +216,12 @@ impl Store {
         let agency = self.agency(slug).await?;
         let agency_id = self.agency_id(slug).await?;
         let (start, end) = year_bounds(year)?;
-        let categories = self.categories(slug).await?;
+        let categories: Vec<String> = self
+            .categories(slug)
+            .await?
+            .into_iter()
+            .filter(|c| c != gongkai_core::catalogue::RULES_COLUMN)
+            .collect();
 
         let rows = self.fetch_rows(agency_id, year, start, end).await?;
         let (request_rows, case_rows, item_rows, figure_rows, text_rows) = (

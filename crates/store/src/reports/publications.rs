@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_core::Rejection;
 use gongkai_core::Slug;
 use gongkai_core::audit::Entry;
+use gongkai_core::item::{Attribute, DocKind, IndexTemplate, ItemContent};
 use gongkai_core::report::AnnualReport;
 use gongkai_core::report::workspace::{may_approve, proposal_entry, publish, return_entry};
 
@@ -82,9 +83,19 @@ impl Store {
         today: NaiveDate,
     ) -> Result<i32, StoreError> {
         let agency_id = self.agency_id(slug).await?;
+        let (name, index) = self.index_template(slug).await?;
         self.write_with(by, async |tx| {
-            let (version, audit) =
-                file_publication(tx, agency_id, slug, report, note, by, today).await?;
+            let (version, audit) = file_publication(
+                tx,
+                agency_id,
+                (&name, &index),
+                slug,
+                report,
+                note,
+                by,
+                today,
+            )
+            .await?;
             Ok((version, Some(audit)))
         })
         .await
@@ -164,6 +175,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<i32, StoreError> {
         let agency_id = self.agency_id(slug).await?;
+        let (name, index) = self.index_template(slug).await?;
         self.write_with(by, async |tx| {
             let row: Option<ProposalRow> = sql(
                 "SELECT id, proposed_by_id, proposed_by, proposed_ms, note, report_json FROM report_proposals \
@@ -182,8 +194,17 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            let (version, mut audit) =
-                file_publication(tx, agency_id, slug, &p.report, &p.note, by, today).await?;
+            let (version, mut audit) = file_publication(
+                tx,
+                agency_id,
+                (&name, &index),
+                slug,
+                &p.report,
+                &p.note,
+                by,
+                today,
+            )
+            .await?;
             audit.summary = format!("{}（{}提请，{}批准）", audit.summary, p.proposed_by, by.actor.name);
             Ok((version, Some(audit)))
         })
@@ -220,6 +241,16 @@ impl Store {
             Ok(())
         })
         .await
+    }
+
+    /// The agency's name and 索引号 template (the filed report item is numbered in its series).
+    async fn index_template(&self, slug: &Slug) -> Result<(String, IndexTemplate), StoreError> {
+        let agency = self.agency(slug).await?;
+        let index = IndexTemplate {
+            pattern: self.index_pattern(slug).await?,
+            ..IndexTemplate::for_code(agency.credit_code.as_str())
+        };
+        Ok((agency.name, index))
     }
 
     /// How many versions of each year's report were published: (year, versions).
@@ -339,9 +370,14 @@ async fn last_version(tx: &mut Tx, agency_id: i64, year: i32) -> Result<Option<i
 
 /// Keeps the next version of a report and files it as an item of the report column, in the
 /// caller's transaction; returns the version and its audit record.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one transaction's inputs, each from its caller's checks"
+)]
 async fn file_publication(
     tx: &mut Tx,
     agency_id: i64,
+    (agency_name, index): (&str, &IndexTemplate),
     slug: &Slug,
     report: &AnnualReport,
     note: &str,
@@ -381,15 +417,52 @@ async fn file_publication(
                     .await?
                 }
             };
+    // The item carries its 索引号 from the agency's series, like any item published, and leads to
+    // the report itself.
+    let serial: i32 = sql(
+        "INSERT INTO index_serials (agency_id, period, last) VALUES ($1, $2, 1) \
+         ON CONFLICT (agency_id, period) DO UPDATE SET last = index_serials.last + 1 RETURNING last",
+    )
+    .bind(agency_id)
+    .bind(index.period(today))
+    .scalar(&mut *tx)
+    .await?;
+    let index_no = index.number(today, u32::try_from(serial).unwrap_or(0));
+    let link = format!("/agencies/{slug}/reports/{year}");
+    let content = ItemContent {
+        title: filing.item_title.clone(),
+        written_on: Some(today),
+        formed_on: Some(today),
+        attribute: Some(Attribute::Proactive),
+        topic: "综合政务\\政务公开".to_owned(),
+        category: REPORT_CATEGORY.to_owned(),
+        kind: Some(DocKind::Other),
+        summary: filing.item_title.clone(),
+        body_html: format!(
+            "<p>{agency_name}{year}年政府信息公开工作年度报告{version}已发布，全文及统计表格见：\
+             <a href=\"{link}\">{title}</a>（可下载 Word、表格和 PDF 等版本）。</p>",
+            version = if filing.version > 1 {
+                format!("（第{}版，更正）", filing.version)
+            } else {
+                String::new()
+            },
+            title = filing.item_title,
+        ),
+        ..ItemContent::default()
+    };
     sql(
-        "INSERT INTO items (agency_id, category_id, title, published_on, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO items (agency_id, category_id, title, published_on, created_at, index_no, \
+         content_json, updated_ms, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(agency_id)
     .bind(category)
     .bind(&filing.item_title)
     .bind(today)
     .bind(by.now)
+    .bind(&index_no)
+    .bind(json(&content)?)
+    .bind(by.ms())
+    .bind(DocKind::Other.key())
     .execute(&mut *tx)
     .await?;
     Ok((filing.version, filing.audit))

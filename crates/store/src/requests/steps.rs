@@ -65,6 +65,56 @@ impl Store {
         by: By<'_>,
         rules: Rules<'_>,
     ) -> Result<String, StoreError> {
+        self.register(slug, None, new, by, rules).await
+    }
+
+    /// Registers a request sent with a form's submission token, once: the same token again
+    /// (a refresh, a second click, a retry) files nothing and returns the first request's code.
+    /// Only the token's hash is kept.
+    pub async fn register_request_once(
+        &self,
+        slug: &Slug,
+        token: &str,
+        new: &NewRequest,
+        by: By<'_>,
+        rules: Rules<'_>,
+    ) -> Result<String, StoreError> {
+        let hash = gongkai_core::auth::sha256_hex(token.as_bytes());
+        match self.register(slug, Some(&hash), new, by, rules).await {
+            // Two servers raced on one token: the other filed it first.
+            Err(StoreError::Conflict(_)) => self
+                .submission(&hash)
+                .await?
+                .map(|(code, _)| code)
+                .ok_or_else(|| StoreError::Conflict("申请正在提交，请稍后查询".to_owned())),
+            other => other,
+        }
+    }
+
+    /// The request a submission token (by its hash) filed: its code and day of receipt.
+    pub async fn submission(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(String, chrono::NaiveDate)>, StoreError> {
+        sql("SELECT request_code, received_on FROM request_submissions WHERE token_hash = $1")
+            .bind(token_hash)
+            .optional(self)
+            .await
+    }
+
+    async fn register(
+        &self,
+        slug: &Slug,
+        submission: Option<&str>,
+        new: &NewRequest,
+        by: By<'_>,
+        rules: Rules<'_>,
+    ) -> Result<String, StoreError> {
+        if let Some(hash) = submission
+            && let Some((code, _)) = self.submission(hash).await?
+        {
+            return Ok(code);
+        }
         let agency_id = self.agency_id(slug).await?;
         let la = self.letter_agency(slug).await?;
         let code = new_tracking_code();
@@ -108,6 +158,18 @@ impl Store {
             .bind(&p.address)
             .execute(&mut *tx)
             .await?;
+            if let Some(hash) = submission {
+                // The key refuses a second row: a racing duplicate rolls back whole.
+                sql("INSERT INTO request_submissions (token_hash, request_code, received_on, created_ms) \
+                     VALUES ($1, $2, $3, $4)")
+                .bind(hash)
+                .bind(&code)
+                .bind(new.received_on)
+                .bind(by.ms())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::conflict_as(e, || "这份申请已经提交".to_owned()))?;
+            }
             let scope = Scope::request(agency_id, id, by.actor.user_id);
             keep(tx, &la, scope, &code, &step, None, rules, by.now).await
         })

@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod guide;
 pub mod items;
 pub mod reply_files;
+pub mod settings;
 pub mod summary;
 pub mod supervision;
 pub mod users;
@@ -246,6 +247,8 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .post("/admin/users/{id}/enable", Staff, users::enable)
         .post("/admin/users/{id}/email", Staff, users::set_email)
         .get("/admin/audit", Staff, audit::list)
+        .get("/admin/settings", Staff, settings::show)
+        .post("/admin/settings", Staff, settings::save)
 }
 
 /// Renders a back-office page with what every page needs: the person, their CSRF token, the menu.
@@ -383,6 +386,7 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "published" => "年度报告已发布，并已在“信息公开年度报告”栏目公开。",
         "proposed" => "已提请分管领导批准；批准后报告即公开。",
         "returned" => "发布申请已退回，报告未公开。",
+        "site_saved" => "网站设置已保存，所有公开页面的页头、页脚和页面标签已更新。",
         _ => return None,
     })
 }

@@ -92,8 +92,9 @@ pub async fn create_request(
         address: body.address,
         description: body.description,
         delivery: body.delivery,
+        submission: String::new(),
     };
-    match register_online(&state, &a, &form, &public.address).await {
+    match register_online(&state, &a, &form, &public.address, None).await {
         Ok(done) => (
             StatusCode::CREATED,
             [(

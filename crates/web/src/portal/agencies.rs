@@ -45,10 +45,7 @@ pub async fn agency(
     State(state): State<AppState>,
     PublicAgency(agency): PublicAgency,
 ) -> Result<Response, AppError> {
-    let years = state
-        .store
-        .report_years(&agency.slug, state.clock.today())
-        .await?;
+    let years = super::reports::public_years(&state, &agency.slug).await?;
     let all = state.store.list_agencies().await?;
     let parent = agency
         .parent
@@ -63,13 +60,11 @@ pub async fn agency(
     // Year over year, oldest first, for the chart (at most the last five years).
     let mut reports = Vec::new();
     for year in years.iter().take(5).rev() {
-        reports.push(
-            state
-                .store
-                .report_data(&agency.slug, *year)
-                .await?
-                .compute(),
-        );
+        // As published (its latest version): the public reads what was published, not records
+        // edited since.
+        if let Some(p) = state.store.publications(&agency.slug, *year).await?.pop() {
+            reports.push(p.report);
+        }
     }
     let chart = if reports.len() > 1 {
         Some(minijinja::Value::from_safe_string(

@@ -1,27 +1,123 @@
-//! The large-text, high-contrast reading mode for older readers (适老化). A visitor turns it on or
-//! off with a link (no script needed); the choice is a cookie, and every HTML page of the portal
-//! is then rendered with `class="large-text"` on its `<body>`, which the stylesheet enlarges and
-//! darkens.
+//! The reading modes for older and low-vision readers (适老化, `spec/portal-conventions.md` §2.3–2.4):
+//! text size in three steps (标准 / 大 / 特大), high contrast, and wider line spacing, each on its own.
+//! A visitor turns them on or off with links (no script needed); the choice is one cookie that
+//! lasts a year, and every HTML page of the portal is rendered with the mode's classes on `<html>`
+//! (so everything sized in `rem` — headings, tables, charts, the footer — scales with it). The
+//! page cache and item `ETag`s key on the mode, and every page says `Vary: Cookie`, so no cache
+//! between here and the reader hands out a page in another mode.
 
 use axum::extract::{Query, Request};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 const COOKIE: &str = "gongkai_display";
 
-/// `?mode=large|normal&back=/path`.
+/// The largest text step (0 标准, 1 大, 2 特大).
+pub const MAX_TEXT: u8 = 2;
+
+/// A reading mode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Display {
+    /// Text size step, 0 to [`MAX_TEXT`].
+    pub text: u8,
+    /// High contrast (light text on black, yellow links).
+    pub contrast: bool,
+    /// Wider line and letter spacing.
+    pub spacing: bool,
+}
+
+impl Display {
+    /// The mode a cookie value names (`t1-c-s`; the older `large` is the first text step);
+    /// anything unknown is ignored.
+    pub fn parse(value: &str) -> Self {
+        let mut d = Self::default();
+        for token in value.split('-') {
+            match token {
+                "large" | "t1" => d.text = 1,
+                "t2" => d.text = 2,
+                "c" => d.contrast = true,
+                "s" => d.spacing = true,
+                _ => {}
+            }
+        }
+        d
+    }
+
+    /// The visitor's mode, from the request's cookie.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        crate::session::cookie_value(headers, COOKIE).map_or_else(Self::default, Self::parse)
+    }
+
+    /// The cookie value (empty for the standard mode).
+    pub fn value(self) -> String {
+        let mut parts = Vec::new();
+        if self.text > 0 {
+            parts.push(format!("t{}", self.text.min(MAX_TEXT)));
+        }
+        if self.contrast {
+            parts.push("c".to_owned());
+        }
+        if self.spacing {
+            parts.push("s".to_owned());
+        }
+        parts.join("-")
+    }
+
+    /// The classes of `<html>` (empty for the standard mode).
+    pub fn classes(self) -> String {
+        let mut c = Vec::new();
+        if self.text > 0 {
+            c.push(format!("text-{}", self.text.min(MAX_TEXT)));
+        }
+        if self.contrast {
+            c.push("contrast".to_owned());
+        }
+        if self.spacing {
+            c.push("spacing".to_owned());
+        }
+        c.join(" ")
+    }
+
+    /// The mode after following one of the switch links.
+    fn switched(mut self, q: &DisplayQuery) -> Self {
+        match q.mode.as_str() {
+            "large" => self.text = self.text.max(1),
+            "normal" => self = Self::default(),
+            _ => {}
+        }
+        if let Ok(step) = q.text.parse::<u8>() {
+            self.text = step.min(MAX_TEXT);
+        }
+        match q.contrast.as_str() {
+            "on" => self.contrast = true,
+            "off" => self.contrast = false,
+            _ => {}
+        }
+        match q.spacing.as_str() {
+            "on" => self.spacing = true,
+            "off" => self.spacing = false,
+            _ => {}
+        }
+        self
+    }
+}
+
+/// `?text=0|1|2&contrast=on|off&spacing=on|off&back=/path` (and the older `mode=large|normal`).
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
 pub struct DisplayQuery {
     mode: String,
+    text: String,
+    contrast: String,
+    spacing: String,
     back: String,
 }
 
 /// Switches the reading mode and returns to the page the visitor came from (`back`, else the
 /// path of the referring page).
-pub async fn switch(Query(q): Query<DisplayQuery>, headers: axum::http::HeaderMap) -> Response {
+pub async fn switch(Query(q): Query<DisplayQuery>, headers: HeaderMap) -> Response {
     let referer_path = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
@@ -39,10 +135,12 @@ pub async fn switch(Query(q): Query<DisplayQuery>, headers: axum::http::HeaderMa
     } else {
         "/"
     };
-    let cookie = if q.mode == "large" {
-        format!("{COOKIE}=large; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly")
-    } else {
+    let mode = Display::from_headers(&headers).switched(&q);
+    let value = mode.value();
+    let cookie = if value.is_empty() {
         format!("{COOKIE}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly")
+    } else {
+        format!("{COOKIE}={value}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly")
     };
     let mut response = Redirect::to(back).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -51,19 +149,93 @@ pub async fn switch(Query(q): Query<DisplayQuery>, headers: axum::http::HeaderMa
     response
 }
 
-/// Whether the visitor chose the large-text mode (the page cache keeps the two modes apart).
-pub(crate) fn wants_large(headers: &axum::http::HeaderMap) -> bool {
-    crate::session::cookie_value(headers, COOKIE) == Some("large")
-}
-
 tokio::task_local! {
-    /// Whether the request being answered asked for the large-text mode; [`crate::views::render`]
-    /// passes it to every template, so no page is rewritten after rendering.
-    pub static LARGE_TEXT: bool;
+    /// The reading mode of the request being answered; [`crate::views::render`] passes it to every
+    /// template, so no page is rewritten after rendering.
+    pub static DISPLAY: Display;
 }
 
-/// Answers the request with the visitor's reading mode known to the templates.
+/// The reading mode of the request being answered (the standard mode outside a request).
+pub fn current() -> Display {
+    DISPLAY.try_with(|d| *d).unwrap_or_default()
+}
+
+/// Answers the request with the visitor's reading mode known to the templates, and tells caches
+/// that HTML pages differ by the cookie that holds it.
 pub async fn apply(req: Request, next: Next) -> Response {
-    let large = wants_large(req.headers());
-    LARGE_TEXT.scope(large, next.run(req)).await
+    let mode = Display::from_headers(req.headers());
+    let mut response = DISPLAY.scope(mode, next.run(req)).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if html {
+        response
+            .headers_mut()
+            .append(header::VARY, HeaderValue::from_static("Cookie"));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mode_survives_its_cookie() {
+        for mode in [
+            Display::default(),
+            Display {
+                text: 2,
+                contrast: true,
+                spacing: true,
+            },
+            Display {
+                text: 1,
+                contrast: false,
+                spacing: true,
+            },
+        ] {
+            assert_eq!(Display::parse(&mode.value()), mode);
+        }
+        assert_eq!(
+            Display::parse("large").text,
+            1,
+            "the older cookie still works"
+        );
+        assert_eq!(Display::parse("t9-x"), Display::default());
+    }
+
+    #[test]
+    fn each_switch_changes_only_its_own_setting() {
+        let q = |s: &str| -> DisplayQuery { serde_urlencoded_like(s) };
+        let start = Display {
+            text: 1,
+            contrast: true,
+            spacing: false,
+        };
+        assert_eq!(start.switched(&q("text=2")).text, 2);
+        assert!(start.switched(&q("text=2")).contrast);
+        assert!(!start.switched(&q("contrast=off")).contrast);
+        assert_eq!(start.switched(&q("contrast=off")).text, 1);
+        assert!(start.switched(&q("spacing=on")).spacing);
+        assert_eq!(start.switched(&q("text=7")).text, MAX_TEXT);
+        assert_eq!(start.switched(&q("mode=normal")), Display::default());
+    }
+
+    fn serde_urlencoded_like(s: &str) -> DisplayQuery {
+        let mut q = DisplayQuery::default();
+        for (k, v) in form_urlencoded::parse(s.as_bytes()) {
+            let v = v.into_owned();
+            match &*k {
+                "mode" => q.mode = v,
+                "text" => q.text = v,
+                "contrast" => q.contrast = v,
+                "spacing" => q.spacing = v,
+                _ => q.back = v,
+            }
+        }
+        q
+    }
 }

@@ -64,6 +64,38 @@ pub async fn show(
     )
 }
 
+/// 政府信息公开制度, one of the four columns of 国办公开办函〔2019〕61号: the agency's own rules as
+/// published in that column, always with the rules every agency works under, so the column is
+/// never a link to nothing.
+pub async fn rules(
+    State(state): State<AppState>,
+    PublicAgency(agency): PublicAgency,
+) -> Result<Response, AppError> {
+    use gongkai_core::catalogue::RULES_COLUMN;
+    let has_column = state
+        .store
+        .categories(&agency.slug)
+        .await?
+        .iter()
+        .any(|c| c == RULES_COLUMN);
+    let items = if has_column {
+        state
+            .store
+            .published_items(&agency.slug, Some(RULES_COLUMN), 1, 100)
+            .await?
+            .0
+            .into_iter()
+            .map(|i| context! { id => i.id, title => i.title, date => i.published_on.to_string() })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    views::page(
+        "portal/rules.html",
+        context! { agency => AgencyView::from(&agency), items },
+    )
+}
+
 /// The catalogue on the portal: categories with their item counts, and the yearly versions.
 pub async fn catalogue(
     State(state): State<AppState>,

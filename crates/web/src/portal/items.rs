@@ -36,6 +36,8 @@ struct Row {
     date: String,
     index_no: String,
     doc_number: String,
+    keywords: String,
+    summary: String,
 }
 
 fn row(i: &PublishedItem) -> Row {
@@ -49,6 +51,16 @@ fn row(i: &PublishedItem) -> Row {
             .content
             .as_ref()
             .map(|c| c.doc_number.clone())
+            .unwrap_or_default(),
+        keywords: i
+            .content
+            .as_ref()
+            .map(|c| c.keywords.clone())
+            .unwrap_or_default(),
+        summary: i
+            .content
+            .as_ref()
+            .map(|c| c.summary.clone())
             .unwrap_or_default(),
     }
 }
@@ -198,7 +210,14 @@ pub async fn show(
         .item_page(&agency.slug, id)
         .await?
         .ok_or_else(not_found)?;
-    let etag = format!("\"i{}-{}\"", item.id, item.updated_ms);
+    // The page differs by reading mode: so does its tag, or a conditional request made in another
+    // mode would be answered 304 with the page of the first.
+    let etag = format!(
+        "\"i{}-{}-{}\"",
+        item.id,
+        item.updated_ms,
+        crate::portal::display::current().value()
+    );
     if headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())

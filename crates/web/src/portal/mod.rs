@@ -12,6 +12,7 @@ pub mod items;
 pub mod reports;
 pub mod requests;
 pub mod search;
+pub mod site;
 pub mod supervision;
 
 use axum::extract::State;
@@ -37,6 +38,10 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/healthz", Public, health)
         .page("/agencies/{slug}/guide", guide::show)
         .page("/agencies/{slug}/catalogue", guide::catalogue)
+        .page("/agencies/{slug}/rules", guide::rules)
+        .page("/sitemap", site::sitemap)
+        .page("/contact", site::contact)
+        .get("/assets/conac.svg", Public, site::conac_mark)
         .page("/agencies/{slug}/items", items::list)
         .page("/agencies/{slug}/items/{item}", items::show)
         .get(
@@ -50,8 +55,18 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/display", Public, display::switch)
         .get("/agencies/{slug}/requests/new", Public, requests::new_form)
         .post("/agencies/{slug}/requests", Public, requests::submit)
-        .get("/agencies/{slug}/requests/track", Public, requests::track)
         .get(
+            "/agencies/{slug}/requests/submitted",
+            Public,
+            requests::submitted,
+        )
+        .get(
+            "/agencies/{slug}/requests/track",
+            Public,
+            requests::track_form,
+        )
+        .post("/agencies/{slug}/requests/track", Public, requests::track)
+        .post(
             "/agencies/{slug}/requests/letters/{letter}",
             Public,
             requests::letter,

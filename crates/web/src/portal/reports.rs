@@ -9,6 +9,7 @@ use minijinja::context;
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{PublicAgency, ReportFilePath, YearPath};
+use crate::session::PublicForm;
 use crate::views::AgencyView;
 
 /// A year whose report the public can read (`core::report::year`); anything else is 404.
@@ -19,18 +20,68 @@ fn report_year(state: &AppState, year: &str) -> Result<i32, AppError> {
     )?)
 }
 
-/// An agency's annual report for a year, with the statutory tables: the latest published version,
-/// with its corrections listed; before publication, a preview computed from the records.
-pub async fn report(
-    State(state): State<AppState>,
-    PublicAgency(agency): PublicAgency,
-    Path(YearPath { year }): Path<YearPath>,
-) -> Result<Response, AppError> {
-    let year = report_year(&state, &year)?;
+/// The years whose report the public can read: those published (a year's report reaches the
+/// portal only when the agency publishes it), newest first.
+pub(crate) async fn public_years(
+    state: &AppState,
+    slug: &gongkai_core::Slug,
+) -> Result<Vec<i32>, AppError> {
+    let mut years: Vec<i32> = state
+        .store
+        .publication_counts(slug)
+        .await?
+        .into_iter()
+        .map(|(year, _)| year)
+        .collect();
+    years.reverse();
+    Ok(years)
+}
+
+/// Whether the visitor is staff who may read the agency's records (they see a report before it
+/// is published, marked as a preview; the public does not).
+async fn may_preview(
+    state: &AppState,
+    visitor: &crate::session::Visitor,
+    slug: &gongkai_core::Slug,
+) -> Result<bool, AppError> {
+    let Some(session) = &visitor.session else {
+        return Ok(false);
+    };
+    let lineage = state.store.lineage(slug).await?;
+    Ok(session.principal.can_read_lineage(&lineage))
+}
+
+/// The report of a year as the visitor may read it: published, or a preview for staff; 404 for
+/// the public before publication.
+async fn readable_report(
+    state: &AppState,
+    visitor: &crate::session::Visitor,
+    agency: &gongkai_core::Agency,
+    year: i32,
+) -> Result<gongkai_store::PublicReport, AppError> {
     let public = state
         .store
         .public_report(&agency.slug, year, state.clock.today())
         .await?;
+    if public.publications.is_empty() && !may_preview(state, visitor, &agency.slug).await? {
+        return Err(AppError::NotFound(format!(
+            "{}尚未发布{year}年政府信息公开工作年度报告。",
+            agency.name
+        )));
+    }
+    Ok(public)
+}
+
+/// An agency's annual report for a year, with the statutory tables: the latest published version,
+/// with its corrections listed; before publication, a preview computed from the records.
+pub async fn report(
+    State(state): State<AppState>,
+    public_form: PublicForm,
+    PublicAgency(agency): PublicAgency,
+    Path(YearPath { year }): Path<YearPath>,
+) -> Result<Response, AppError> {
+    let year = report_year(&state, &year)?;
+    let public = readable_report(&state, &public_form.visitor, &agency, year).await?;
     let history: Vec<_> = public
         .publications
         .iter()
@@ -51,6 +102,10 @@ pub async fn report(
             agency => AgencyView::from(&agency),
             year,
             preview => history.is_empty(),
+            published => public
+                .publications
+                .first()
+                .map(|p| gongkai_core::clock::china_minute(p.published_at)),
             history,
             article => minijinja::Value::from_safe_string(article),
         },
@@ -61,6 +116,7 @@ pub async fn report(
 /// `.xlsx` — the same version the report page shows.
 pub async fn download(
     State(state): State<AppState>,
+    public_form: PublicForm,
     PublicAgency(agency): PublicAgency,
     Path(ReportFilePath { year, file }): Path<ReportFilePath>,
 ) -> Result<Response, AppError> {
@@ -72,10 +128,7 @@ pub async fn download(
         return Err(AppError::NotFound("没有这种格式的报告文件。".to_owned()));
     };
     let (content_type, ext) = (format.content_type(), format.extension());
-    let public = state
-        .store
-        .public_report(&agency.slug, year, state.clock.today())
-        .await?;
+    let public = readable_report(&state, &public_form.visitor, &agency, year).await?;
     let body = gongkai_docs::render(format, &public.report, &public.findings)
         .map_err(|e| AppError::Internal(e.into()))?;
     let disposition_kind = if matches!(

@@ -3,8 +3,8 @@
 //! (第三十一条第（三）项), and the confirmation shows the tracking code.
 
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use gongkai_core::application::{Applicant, Application, Checked, DELIVERY};
 use gongkai_core::audit::Actor;
@@ -35,6 +35,8 @@ pub struct RequestForm {
     pub(crate) address: String,
     pub(crate) description: String,
     pub(crate) delivery: String,
+    /// The form's submission token (the page made it; the API sends none).
+    pub(crate) submission: String,
 }
 
 impl RequestForm {
@@ -105,42 +107,61 @@ impl From<AppError> for IntakeFailure {
 /// `address` (counted against its hourly limit once the request is complete): received on the
 /// day the system confirms it (第三十一条第（三）项), with its receipt issued. Returns only after
 /// the commit, so a tracking code shown is a request kept.
+/// With `submission` (the form's token), a second submission of the same form files nothing and
+/// returns the first request.
 pub(crate) async fn register_online(
     state: &AppState,
     a: &Agency,
     form: &RequestForm,
     address: &str,
+    submission: Option<&str>,
 ) -> Result<Registered, IntakeFailure> {
     let checked = form.application().check().map_err(IntakeFailure::Invalid)?;
     crate::session::take_submission(state, gongkai_core::auth::Submission::Request, address)
         .await?;
     let today = state.clock.today();
     let new = new_request(checked, Channel::Online, today);
-    let code = state
-        .store
-        .register_request(
-            &a.slug,
-            &new,
-            By::new(&Actor::system("网上申请"), state.clock.now()),
-            state.rules(),
-        )
-        .await
-        .map_err(AppError::from)?;
+    let actor = Actor::system("网上申请");
+    let by = By::new(&actor, state.clock.now());
+    let code = match submission {
+        Some(token) => {
+            state
+                .store
+                .register_request_once(&a.slug, token, &new, by, state.rules())
+                .await
+        }
+        None => {
+            state
+                .store
+                .register_request(&a.slug, &new, by, state.rules())
+                .await
+        }
+    }
+    .map_err(AppError::from)?;
+    let (received, due, provisional) = due_date(state, today)?;
+    Ok(Registered {
+        code,
+        received,
+        due,
+        provisional,
+    })
+}
+
+/// The reply's due date of a request received online on `received` (before any step).
+fn due_date(
+    state: &AppState,
+    received: NaiveDate,
+) -> Result<(NaiveDate, Option<NaiveDate>, bool), AppError> {
     let due = deadlines(
         &state.calendar,
         &gongkai_core::deadline::ClockFacts {
-            received_on: Some(today),
+            received_on: Some(received),
             ..Default::default()
         },
         state.settings.periods,
     )
     .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok(Registered {
-        code,
-        received: today,
-        due: due.due,
-        provisional: due.provisional,
-    })
+    Ok((received, due.due, due.provisional))
 }
 
 fn form_page(
@@ -150,17 +171,40 @@ fn form_page(
     errors: &[(&str, String)],
 ) -> Result<Response, AppError> {
     let kinds = Choice::all(RequesterKind::ALL.map(|k| (k.key(), k.label())));
-    public.render(
+    // One token per filled-in form: kept when the form comes back with messages, so that
+    // correcting it and sending again still files one request.
+    let submission = if is_token(&form.submission) {
+        form.submission.clone()
+    } else {
+        gongkai_core::auth::random_token()
+    };
+    let mut res = public.render(
         form_status(!errors.is_empty()),
         "portal/request_new.html",
         context! {
             agency => AgencyView::from(a),
+            submission,
             form => Serde(form.clone()),
             kinds,
             deliveries => Choice::all(DELIVERY.map(|d| (d, d))),
             errors => field_errors(errors),
         },
-    )
+    )?;
+    no_store(&mut res);
+    Ok(res)
+}
+
+/// Whether a submission token is one this site made (64 hex digits).
+fn is_token(t: &str) -> bool {
+    t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Marks a page with personal data or a one-time token as never to be stored by any cache.
+fn no_store(res: &mut Response) {
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
 }
 
 /// The online request form.
@@ -171,31 +215,67 @@ pub async fn new_form(
     form_page(&public, &a, &RequestForm::default(), &[])
 }
 
-/// Registers a request submitted online and shows its tracking code.
+/// Registers a request submitted online, then sends the browser to the page that shows its
+/// tracking code (post/redirect/get): a refresh there reads, it does not submit again; the same
+/// form sent twice (a second click, the back button) files one request.
 pub async fn submit(
     State(state): State<AppState>,
     public: PublicForm,
     PublicAgency(a): PublicAgency,
-    Form(form): Form<RequestForm>,
+    Form(mut form): Form<RequestForm>,
 ) -> Result<Response, AppError> {
-    let done = match register_online(&state, &a, &form, &public.address).await {
-        Ok(done) => done,
+    if !is_token(&form.submission) {
+        form.submission = gongkai_core::auth::random_token();
+    }
+    match register_online(&state, &a, &form, &public.address, Some(&form.submission)).await {
+        Ok(_) => {}
         Err(IntakeFailure::Invalid(errors)) => {
             return form_page(&public, &a, &form, &errors);
         }
         Err(IntakeFailure::App(e)) => return Err(e),
-    };
-    public.render(
-                StatusCode::OK,
-        "portal/request_done.html",
-        context! { agency => a.name.clone(), slug => a.slug.to_string(), code => done.code, received => done.received.to_string(), due => done.due.map(|d| d.to_string()) },
-    )
+    }
+    let to = format!(
+        "/agencies/{}/requests/submitted?t={}",
+        a.slug, form.submission
+    );
+    Ok(Redirect::to(&to).into_response())
 }
 
-/// The tracking form's fields.
+/// `?t=`: the submission token of the form that filed the request.
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
-pub struct TrackQuery {
+pub struct SubmittedQuery {
+    t: String,
+}
+
+/// The confirmation of a request filed online: its tracking code, day of receipt and due date,
+/// for the browser that holds the form's token.
+pub async fn submitted(
+    State(state): State<AppState>,
+    public: PublicForm,
+    PublicAgency(a): PublicAgency,
+    Query(q): Query<SubmittedQuery>,
+) -> Result<Response, AppError> {
+    let not_found = || AppError::NotFound("没有找到这份申请的提交记录。".into());
+    if !is_token(&q.t) {
+        return Err(not_found());
+    }
+    let hash = gongkai_core::auth::sha256_hex(q.t.as_bytes());
+    let (code, received) = state.store.submission(&hash).await?.ok_or_else(not_found)?;
+    let (received, due, _) = due_date(&state, received)?;
+    let mut res = public.render(
+        StatusCode::OK,
+        "portal/request_done.html",
+        context! { agency => a.name.clone(), slug => a.slug.to_string(), code, received => received.to_string(), due => due.map(|d| d.to_string()) },
+    )?;
+    no_store(&mut res);
+    Ok(res)
+}
+
+/// The tracking form's fields (posted: the contact never travels in an address).
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct TrackForm {
     code: String,
     contact: String,
 }
@@ -215,30 +295,64 @@ async fn tracked(
     })
 }
 
-/// The tracking page: status, due date and the letters issued, for the holder of the code and
-/// the contact given.
-pub async fn track(
+/// `?code=`: the tracking form, with the code filled in when a link gives it.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct TrackQuery {
+    code: String,
+    contact: String,
+}
+
+/// The tracking form. A link that still carries the contact in its address (older links, the
+/// reply files' links) is answered as the posted form is, never kept by a cache; the form itself
+/// posts.
+pub async fn track_form(
     State(state): State<AppState>,
     public: PublicForm,
     PublicAgency(a): PublicAgency,
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, AppError> {
-    let agency_ctx = AgencyView::from(&a);
-    if q.code.is_empty() {
-        return public.render(
-            StatusCode::OK,
-            "portal/request_track.html",
-            context! { agency => agency_ctx, code => "" },
-        );
+    if !q.contact.trim().is_empty() {
+        let form = TrackForm {
+            code: q.code,
+            contact: q.contact,
+        };
+        return track(State(state), public, PublicAgency(a), Form(form)).await;
     }
+    let code: String = q
+        .code
+        .trim()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(32)
+        .collect::<String>()
+        .to_uppercase();
+    public.render(
+        StatusCode::OK,
+        "portal/request_track.html",
+        context! { agency => AgencyView::from(&a), code },
+    )
+}
+
+/// The tracking page: status, due date and the letters issued, for the holder of the code and
+/// the contact given. Never stored by a cache: it is one person's.
+pub async fn track(
+    State(state): State<AppState>,
+    public: PublicForm,
+    PublicAgency(a): PublicAgency,
+    Form(q): Form<TrackForm>,
+) -> Result<Response, AppError> {
+    let agency_ctx = AgencyView::from(&a);
     let code = q.code.trim().to_uppercase();
     let Some(request) = tracked(&state, &a, &code, &q.contact).await? else {
         let error = "查询码或联系方式不正确。请核对申请时显示的查询码和填写的联系方式。";
-        return public.render(
+        let mut res = public.render(
             StatusCode::NOT_FOUND,
             "portal/request_track.html",
             context! { agency => agency_ctx, error, code },
-        );
+        )?;
+        no_store(&mut res);
+        return Ok(res);
     };
     let clock = deadlines(
         &state.calendar,
@@ -246,26 +360,26 @@ pub async fn track(
         state.settings.periods,
     )
     .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    let query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("code", &code)
-        .append_pair("contact", q.contact.trim())
-        .finish();
     let letters: Vec<_> = state
         .store
         .letters_of(&a.slug, &code)
         .await?
         .into_iter()
         .map(|l| {
-            let base = format!("/agencies/{}/requests/letters/{}", a.slug, l.id);
             context! {
+                id => l.id,
                 name => l.kind.short(),
                 number => l.number,
                 date => l.issued_on.to_string(),
-                html => format!("{base}?{query}&format=html"),
-                docx => format!("{base}?{query}&format=docx"),
             }
         })
         .collect();
+    // Files provided with the reply are still links with the code and contact in the address
+    // (their route takes a query); letters are posted.
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("code", &code)
+        .append_pair("contact", q.contact.trim())
+        .finish();
     let files: Vec<_> = if request.reply_files_released() {
         state
             .store
@@ -284,12 +398,13 @@ pub async fn track(
     } else {
         Vec::new()
     };
-    public.render(
-                StatusCode::OK,
+    let mut res = public.render(
+        StatusCode::OK,
         "portal/request_track.html",
         context! {
             agency => agency_ctx,
             code,
+            contact => q.contact.trim(),
             letters,
             files,
             result => context! {
@@ -297,17 +412,19 @@ pub async fn track(
                 received => request.received_on.to_string(),
                 due => clock.due.map(|d| d.to_string()),
                 provisional => clock.provisional,
-                decided => request.decided.map(|d| format!("{} {}", d.on, d.outcome.label())),
+                decided => request.decided.map(|d| format!("{} {}", d.on, d.outcome.plain_label())),
                 fee => request.fee.filter(|f| f.paid_on.is_none()).map(|f| context! {
                     amount => f.charge.amount_yuan(),
                     pay_by => request.fee_payment_due(&state.calendar, state.settings.periods).map(|d| d.to_string()),
                 }),
             },
         },
-    )
+    )?;
+    no_store(&mut res);
+    Ok(res)
 }
 
-/// `?code=&contact=&format=` of a letter download.
+/// The posted `code`, `contact` and `format` of a letter download.
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
 pub struct LetterQuery {
@@ -321,7 +438,7 @@ pub async fn letter(
     State(state): State<AppState>,
     PublicAgency(a): PublicAgency,
     Path(PublicLetterPath { letter: id }): Path<PublicLetterPath>,
-    Query(q): Query<LetterQuery>,
+    Form(q): Form<LetterQuery>,
 ) -> Result<Response, AppError> {
     let code = q.code.trim().to_uppercase();
     let not_found = || AppError::NotFound("没有这份文书，或查询码、联系方式不正确。".into());

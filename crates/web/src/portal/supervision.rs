@@ -246,6 +246,40 @@ pub async fn evaluate(
     };
     public.take(&state, Submission::Evaluation).await?;
     let rating = form.rating.trim().parse::<u8>().unwrap_or(0);
+    if !(1..=5).contains(&rating) {
+        return Err(AppError::Unprocessable("请选择满意程度".into()));
+    }
+    // One evaluation of an item (or of the agency's work) per visitor a day, counted in the
+    // database so that it holds across restarts and servers; the visitor is a keyed hash of their
+    // address, never the address.
+    let subject = state.store.keyed(
+        "evaluation",
+        &format!(
+            "{}|{}|{}",
+            public.address,
+            a.slug,
+            item.map_or_else(|| "service".to_owned(), |i| i.to_string())
+        ),
+    );
+    let now = state.clock.now();
+    let day_began = state
+        .clock
+        .today()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| {
+            t.and_local_timezone(chrono::FixedOffset::east_opt(8 * 3600)?)
+                .single()
+        })
+        .map_or(now, |t| t.with_timezone(&chrono::Utc));
+    if !state
+        .store
+        .take_hit("evaluation", &subject, now, day_began, 1)
+        .await?
+    {
+        return Err(AppError::TooManyRequests(
+            "您今天已经评价过，感谢参与。每条信息每天可评价一次，明天可以再次评价。".into(),
+        ));
+    }
     match state
         .store
         .evaluate(&a.slug, item, rating, &form.comment, state.clock.now())
