@@ -503,3 +503,44 @@ where
         ))
     }
 }
+
+/// The tables that keep uploaded files beside what owns them (same columns but the owner's).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FileTable {
+    /// An item draft's attachments.
+    ItemAttachments,
+    /// The files a request's reply provides.
+    ReplyFiles,
+}
+
+/// Keeps an uploaded file for `owner` in `table`; returns its id. The caller has checked that the
+/// owner may take it, in the same transaction.
+pub(crate) async fn insert_file(
+    tx: &mut Tx,
+    table: FileTable,
+    owner: i64,
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+    by: By<'_>,
+) -> Result<i64, StoreError> {
+    let statement = match table {
+        FileTable::ItemAttachments => {
+            "INSERT INTO item_attachments (draft_id, name, content_type, size, bytes, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+        }
+        FileTable::ReplyFiles => {
+            "INSERT INTO request_files (request_id, name, content_type, size, bytes, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+        }
+    };
+    sql(statement)
+        .bind(owner)
+        .bind(name)
+        .bind(content_type)
+        .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
+        .bind(bytes)
+        .bind(by.ms())
+        .scalar(&mut *tx)
+        .await
+}

@@ -5,7 +5,7 @@ use gongkai_core::Slug;
 use gongkai_core::audit::Entry;
 
 use super::drafts::lock_draft;
-use crate::db::{By, sql};
+use crate::db::{By, FileTable, insert_file, sql};
 use crate::{Store, StoreError};
 
 /// An attachment as lists show it.
@@ -78,15 +78,15 @@ impl Store {
         self.write(by, entry, async |tx| {
             let (state, _) = lock_draft(tx, draft, agency_id).await?;
             state.may_edit("添加附件")?;
-            sql("INSERT INTO item_attachments (draft_id, name, content_type, size, bytes, created_ms) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-            .bind(draft)
-            .bind(name)
-            .bind(content_type)
-            .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
-            .bind(bytes)
-            .bind(by.ms())
-            .scalar(&mut *tx)
+            insert_file(
+                tx,
+                FileTable::ItemAttachments,
+                draft,
+                name,
+                content_type,
+                bytes,
+                by,
+            )
             .await
         })
         .await

@@ -7,7 +7,7 @@ use gongkai_core::Slug;
 use gongkai_core::audit::Entry;
 use gongkai_core::workflow::RequestState;
 
-use crate::db::{By, Json, Tx, sql};
+use crate::db::{By, FileTable, Json, Tx, insert_file, sql};
 use crate::items::AttachmentInfo;
 use crate::{Store, StoreError};
 
@@ -65,16 +65,7 @@ impl Store {
         self.write(by, entry, async |tx| {
             let (id, state) = lock_request(tx, agency_id, code).await?;
             state.may_change_reply_files()?;
-            sql("INSERT INTO request_files (request_id, name, content_type, size, bytes, created_ms) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-            .bind(id)
-            .bind(name)
-            .bind(content_type)
-            .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
-            .bind(bytes)
-            .bind(by.ms())
-            .scalar(&mut *tx)
-            .await
+            insert_file(tx, FileTable::ReplyFiles, id, name, content_type, bytes, by).await
         })
         .await
     }
