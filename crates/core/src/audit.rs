@@ -76,6 +76,7 @@ impl Entry {
 pub fn action_label(action: &str) -> &str {
     match action {
         "agency.create" => "新增机关",
+        "site.save" => "修改网站设置",
         "agency.update" => "修改机关信息",
         "agency.index_pattern" => "修改索引号格式",
         "agency.letter_settings" => "修改文书设置",

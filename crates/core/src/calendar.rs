@@ -143,12 +143,16 @@ impl Calendar {
         self.years.keys().copied()
     }
 
-    /// Whether `date` is a working day.
+    /// Whether `date` is a working day. In a year whose schedule is not yet published, the
+    /// holidays 《全国年节及纪念日放假办法》 fixes by date (元旦, 劳动节, 国庆节) are still days off;
+    /// only the lunar holidays and the weekend swaps are unknown.
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
         if self.work.contains(&date) {
             return true;
         }
-        !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !self.off.contains(&date)
+        !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+            && !self.off.contains(&date)
+            && (self.knows(date.year()) || !fixed_holiday(date))
     }
 
     /// The `n`-th working day after `start` (the start itself is not counted), skipping any day for
@@ -186,6 +190,15 @@ impl Calendar {
 }
 
 impl crate::Refusal for CalendarError {}
+
+/// The holidays fixed by date in 《全国年节及纪念日放假办法》 (as amended 2024): 元旦 1月1日,
+/// 劳动节 5月1日–2日, 国庆节 10月1日–3日.
+fn fixed_holiday(date: NaiveDate) -> bool {
+    matches!(
+        (date.month(), date.day()),
+        (1, 1) | (5, 1 | 2) | (10, 1..=3)
+    )
+}
 
 #[cfg(test)]
 mod tests {
@@ -233,6 +246,16 @@ mod tests {
     }
 
     #[test]
+    fn fixed_holidays_are_off_in_a_year_not_yet_published() {
+        let c = Calendar::built_in();
+        let new_year = NaiveDate::from_ymd_opt(2099, 1, 1).unwrap();
+        assert!(!c.knows(2099));
+        assert!(!c.is_working_day(new_year), "元旦 is a holiday every year");
+        assert!(!c.is_working_day(NaiveDate::from_ymd_opt(2099, 10, 2).unwrap()));
+        assert!(c.is_working_day(NaiveDate::from_ymd_opt(2099, 1, 2).unwrap()));
+    }
+
+    #[test]
     fn an_unknown_year_is_provisional() {
         let c = Calendar::built_in();
         let due = c.add_working_days(d("2026-12-20"), 20, &|_| false);
@@ -265,7 +288,12 @@ mod tests {
         loop {
             date = date.succ_opt().unwrap();
             let weekend = matches!(date.weekday(), Weekday::Sat | Weekday::Sun);
-            let working = c.work.contains(&date) || (!weekend && !c.off.contains(&date));
+            let unknown_fixed = !c.years.contains_key(&date.year())
+                && ((date.month() == 1 && date.day() == 1)
+                    || (date.month() == 5 && date.day() <= 2)
+                    || (date.month() == 10 && date.day() <= 3));
+            let working =
+                c.work.contains(&date) || (!weekend && !c.off.contains(&date) && !unknown_fixed);
             if working {
                 count += 1;
                 if count == n {
