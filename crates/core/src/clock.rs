@@ -14,17 +14,36 @@ pub trait Clock: Send + Sync {
     }
 }
 
+/// China's civil time: UTC+8 all year, no daylight saving.
+fn china() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
 /// The civil date in China of an instant.
 pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
-    let china = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    at.with_timezone(&china).date_naive()
+    at.with_timezone(&china()).date_naive()
+}
+
+/// The instant a civil day in China begins (its 00:00 at UTC+8): where "once a day" and "records
+/// of that day" start counting.
+pub fn china_day_start(date: NaiveDate) -> DateTime<Utc> {
+    date.and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
+        - chrono::Duration::hours(8)
+}
+
+/// The civil date and time in China of an instant, to the second (as the audit trail shows it).
+pub fn china_second(at: DateTime<Utc>) -> String {
+    at.with_timezone(&china())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 /// The civil date and time in China of an instant, to the minute (as page tags give it:
 /// `YYYY-MM-DD HH:MM`).
 pub fn china_minute(at: DateTime<Utc>) -> String {
-    let china = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    at.with_timezone(&china)
+    at.with_timezone(&china())
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }
@@ -76,5 +95,18 @@ mod tests {
                 .to_string(),
             "2024-03-01"
         );
+    }
+
+    #[test]
+    fn a_china_day_begins_at_sixteen_hundred_utc_the_day_before() {
+        let d = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let start = china_day_start(d);
+        assert_eq!(start.to_rfc3339(), "2024-12-31T16:00:00+00:00");
+        assert_eq!(china_date(start), d);
+        assert_eq!(
+            china_date(start - chrono::Duration::seconds(1)),
+            d.pred_opt().unwrap()
+        );
+        assert_eq!(china_second(start), "2025-01-01 00:00:00");
     }
 }

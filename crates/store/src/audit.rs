@@ -121,11 +121,7 @@ const RECORD_SELECT: &str = "SELECT id, at_ms, actor_id, actor, agency, action, 
 
 /// Milliseconds at the start of a China civil day.
 fn china_day_start_ms(d: NaiveDate) -> i64 {
-    d.and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_utc()
-        .timestamp_millis()
-        - 8 * 3_600_000
+    gongkai_core::clock::china_day_start(d).timestamp_millis()
 }
 
 impl Store {
@@ -315,10 +311,6 @@ impl Store {
 /// The time of an audit record, for display (China time).
 pub fn audit_time(at_ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(at_ms)
-        .map(|t| {
-            t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset"))
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string()
-        })
+        .map(gongkai_core::clock::china_second)
         .unwrap_or_default()
 }

@@ -262,15 +262,7 @@ pub async fn evaluate(
         ),
     );
     let now = state.clock.now();
-    let day_began = state
-        .clock
-        .today()
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| {
-            t.and_local_timezone(chrono::FixedOffset::east_opt(8 * 3600)?)
-                .single()
-        })
-        .map_or(now, |t| t.with_timezone(&chrono::Utc));
+    let day_began = gongkai_core::clock::china_day_start(state.clock.today());
     if !state
         .store
         .take_hit("evaluation", &subject, now, day_began, 1)
