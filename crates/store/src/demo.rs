@@ -261,7 +261,7 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
         }
     }
     let town = slug(TOWN_SLUG);
-    if store.site_identity().await? == gongkai_core::site::SiteIdentity::default() {
+    if *store.site_identity().await? == gongkai_core::site::SiteIdentity::default() {
         store
             .save_site_identity(&site_identity(), By::new(&actor, now))
             .await?;

@@ -1,5 +1,5 @@
 //! Data kept ready between publications: what every public page reads and what changes only when
-//! someone writes — an agency by its slug, an agency's catalogue, and for each list of items (an
+//! someone writes — the site's identity, an agency by its slug, an agency's catalogue, and for each list of items (an
 //! agency's, a category's) how many there are and where every stretch of [`STRIDE`] starts, so a
 //! page deep in a list is one index seek instead of walking every row before it.
 //!
@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use gongkai_core::Agency;
+use gongkai_core::site::SiteIdentity;
 
 /// Lists keep where every stretch of this many items starts.
 pub(crate) const STRIDE: i64 = 20;
@@ -96,6 +97,7 @@ pub(crate) struct Ready {
     local: AtomicU64,
     agencies: RwLock<Kept<String, Arc<Agency>>>,
     every_agency: RwLock<Kept<(), Arc<Vec<Agency>>>>,
+    site: RwLock<Kept<(), Arc<SiteIdentity>>>,
     catalogues: RwLock<Kept<i64, Catalogue>>,
     lists: RwLock<Kept<ListKey, Arc<ListIndex>>>,
 }
@@ -118,6 +120,7 @@ impl Default for Ready {
             local: AtomicU64::new(0),
             agencies: RwLock::new(Kept::new()),
             every_agency: RwLock::new(Kept::new()),
+            site: RwLock::new(Kept::new()),
             catalogues: RwLock::new(Kept::new()),
             lists: RwLock::new(Kept::new()),
         }
@@ -192,6 +195,15 @@ impl Ready {
 
     pub(crate) fn put_every_agency(&self, stamp: Stamp, all: Arc<Vec<Agency>>) {
         put(&self.every_agency, stamp, (), all);
+    }
+
+    /// The site's identity (every public page's header, footer and tags).
+    pub(crate) fn site(&self, stamp: Stamp) -> Option<Arc<SiteIdentity>> {
+        get(&self.site, stamp, &())
+    }
+
+    pub(crate) fn put_site(&self, stamp: Stamp, site: Arc<SiteIdentity>) {
+        put(&self.site, stamp, (), site);
     }
 
     pub(crate) fn catalogue(

@@ -1,6 +1,8 @@
 //! The site's identity (`gongkai_core::site::SiteIdentity`): one row, read by every public page
 //! and written by the system administrator.
 
+use std::sync::Arc;
+
 use gongkai_core::audit::Entry;
 use gongkai_core::site::SiteIdentity;
 
@@ -12,13 +14,22 @@ const WHOLE_SITE: &str = "";
 
 impl Store {
     /// The site's identity as last saved, or the defaults before anyone saved one.
-    pub async fn site_identity(&self) -> Result<SiteIdentity, StoreError> {
+    /// Kept ready between writes like agencies (see `ready`): every public page reads it.
+    pub async fn site_identity(&self) -> Result<Arc<SiteIdentity>, StoreError> {
+        let stamp = self.ready_stamp().await;
+        if let Some(kept) = stamp.and_then(|s| self.ready.site(s)) {
+            return Ok(kept);
+        }
         let row: Option<Json<SiteIdentity>> =
             sql("SELECT settings_json FROM site_settings WHERE scope = $1")
                 .bind(WHOLE_SITE)
                 .scalar_opt(self)
                 .await?;
-        Ok(row.map(|Json(s)| s).unwrap_or_default())
+        let site = Arc::new(row.map(|Json(s)| s).unwrap_or_default());
+        if let Some(s) = stamp {
+            self.ready.put_site(s, Arc::clone(&site));
+        }
+        Ok(site)
     }
 
     /// Saves the site's identity (checked by `SiteIdentity::check` before), with its audit record.

@@ -217,12 +217,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(portal::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(csrf::BODY_LIMIT))
         .layer(middleware::from_fn(csrf::verify))
-        .layer(middleware::from_fn(portal::display::apply))
-        .layer(middleware::from_fn_with_state(state.clone(), session::load))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            views::with_site,
-        ));
+        .layer(middleware::from_fn_with_state(state.clone(), session::load));
     if let Some(staleness) = state.settings.page_cache {
         let cache = Arc::new(cache::PageCache::new(cached, staleness));
         staged = staged.layer(middleware::from_fn_with_state(
@@ -231,10 +226,14 @@ pub fn router(state: AppState) -> Router {
         ));
     }
     let hsts = state.settings.hsts;
+    // The site's identity and the reading mode wrap everything that renders a page, the Chinese
+    // error pages of `in_our_voice` included (they render after the handler has returned).
     let mut router = staged
-        .with_state(state)
+        .with_state(state.clone())
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(middleware::from_fn(error::in_our_voice))
+        .layer(middleware::from_fn(portal::display::apply))
+        .layer(middleware::from_fn_with_state(state, views::with_site))
         .layer(middleware::from_fn(no_store_for_staff));
     if hsts {
         router = router.layer(SetResponseHeaderLayer::if_not_present(

@@ -60,8 +60,8 @@ tokio::task_local! {
     pub static SITE: Arc<SiteView>;
 }
 
-/// Answers the request with the site's identity known to every template it renders (read once per
-/// rendered page; the page cache answers most visits without it).
+/// Answers the request with the site's identity known to every template it renders, error pages
+/// included (the store keeps it ready between writes, so this is no query per request).
 pub async fn with_site(
     axum::extract::State(state): axum::extract::State<crate::AppState>,
     req: axum::extract::Request,
@@ -72,7 +72,7 @@ pub async fn with_site(
         return next.run(req).await;
     }
     let identity = match state.store.site_identity().await {
-        Ok(site) => site,
+        Ok(site) => SiteIdentity::clone(&site),
         Err(e) => {
             // The page can still be answered; its footer then shows the defaults.
             tracing::error!(error = ?e, "site settings unavailable");

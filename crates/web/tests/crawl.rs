@@ -284,6 +284,16 @@ async fn error_pages_carry_the_same_furniture(store: &Store) {
         ("/agencies/no-such-agency", StatusCode::NOT_FOUND),
         ("/agencies/yiyuan-xili/items/999999", StatusCode::NOT_FOUND),
         ("/agencies/yiyuan-xili/reports/2025", StatusCode::NOT_FOUND),
+        // Refused by an extractor before any handler runs: rendered by `in_our_voice` on the
+        // way out, still with the site's own identity and the visitor's reading mode.
+        (
+            "/agencies/yiyuan-xili/items/99999999999999999999",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/agencies/yiyuan-xili/items?page=abc",
+            StatusCode::BAD_REQUEST,
+        ),
     ] {
         let page = fetch(&app, path).await;
         assert_eq!(page.status, status, "{path}");
