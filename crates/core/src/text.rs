@@ -10,9 +10,29 @@ pub fn has_control(text: &str, multiline: bool) -> bool {
         .any(|c| c.is_control() && !(multiline && matches!(c, '\t' | '\n' | '\r')))
 }
 
-/// The message of a field refused for a control character.
+/// The message of a one-line field refused for a control character.
 pub const CONTROL_MESSAGE: &str =
     "含有不可见的控制字符（如 NUL 或换行），无法保存；请删除后重新填写。";
+
+/// The message of a field of several lines refused for a control character (its line breaks
+/// are welcome, so the message does not name them).
+pub const CONTROL_MESSAGE_MULTILINE: &str =
+    "含有不可见的控制字符（如 NUL），无法保存；请删除后重新填写（换行可以保留）。";
+
+/// Text to look for rather than keep (a search): every control character becomes a space, so a
+/// pasted NUL or escape neither reaches the index nor is echoed back into the page.
+/// Tab and line breaks are kept (a page's text may hold them).
+pub fn without_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if has_control(c.encode_utf8(&mut [0; 4]), true) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
 
 /// One problem per field that holds a control character: `(key, text, multiline)` each.
 pub fn control_problems<'a>(
@@ -21,7 +41,14 @@ pub fn control_problems<'a>(
     fields
         .into_iter()
         .filter(|(_, text, multiline)| has_control(text, *multiline))
-        .map(|(key, _, _)| (key, CONTROL_MESSAGE.to_owned()))
+        .map(|(key, _, multiline)| {
+            let message = if multiline {
+                CONTROL_MESSAGE_MULTILINE
+            } else {
+                CONTROL_MESSAGE
+            };
+            (key, message.to_owned())
+        })
         .collect()
 }
 
@@ -38,6 +65,15 @@ pub fn first_per_field(problems: &mut Vec<(&'static str, String)>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_search_loses_its_control_characters_and_a_long_text_is_told_apart() {
+        assert_eq!(super::without_controls("补贴\0名单\u{1b}"), "补贴 名单 ");
+        let p = super::control_problems([("name", "a\0", false), ("body", "a\n\0", true)]);
+        assert_eq!(p[0].1, super::CONTROL_MESSAGE);
+        assert_eq!(p[1].1, super::CONTROL_MESSAGE_MULTILINE);
+        assert!(!p[1].1.contains("NUL 或换行"));
+    }
+
     use super::*;
 
     #[test]

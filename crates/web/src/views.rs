@@ -17,8 +17,28 @@ use gongkai_store::StoreError;
 
 /// Every template under `templates/`, embedded at build time (no list to keep by hand), named by
 /// its path there: `portal/…`, `admin/…`, `layout/…`.
-static TEMPLATES: LazyLock<Environment<'static>> =
-    LazyLock::new(|| gongkai_docs::environment_with(embedded));
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = gongkai_docs::environment_with(embedded);
+    env.set_formatter(without_controls);
+    env
+});
+
+/// Escapes as usual, and writes any control character of a visitor's text (a NUL or an escape
+/// in a query string echoed back into a search box or a heading) as a space: one place for every
+/// page instead of a clean-up in each handler.
+fn without_controls(
+    out: &mut minijinja::Output<'_>,
+    state: &mut minijinja::State<'_, '_>,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(text) if !value.is_safe() && gongkai_core::text::has_control(text, true) => {
+            let clean = minijinja::Value::from(gongkai_core::text::without_controls(text));
+            minijinja::escape_formatter(out, state, &clean)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
 
 #[allow(
     elided_lifetimes_in_paths,

@@ -198,6 +198,10 @@ async fn nul_in_every_public_form_is_refused_on_its_field_and_nothing_is_kept(st
             page.body
         );
         no_english(&page);
+        assert!(
+            !page.body.contains('\0'),
+            "{uri}: a NUL echoed into the page"
+        );
     }
     // The API: a NUL in the body and in a query.
     let mut api = Client::new(&w.app);

@@ -38,7 +38,11 @@ pub async fn page(
     Query(form): Query<SearchForm>,
 ) -> Result<Response, AppError> {
     let agencies = state.store.list_agencies().await?;
-    let q = form.q.trim().chars().take(100).collect::<String>();
+    let q = gongkai_core::text::without_controls(&form.q)
+        .trim()
+        .chars()
+        .take(100)
+        .collect::<String>();
     let year = form.year.trim().parse::<i32>().ok();
     let page = form.page.max(1);
     let results = if q.is_empty() {
