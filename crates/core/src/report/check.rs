@@ -268,7 +268,7 @@ fn cell_finding(
         column: Some(column.to_owned()),
         expected: Some(expected),
         found: Some(found),
-        location: Some("三、收到和处理政府信息公开申请情况".to_owned()),
+        location: Some(T3_LOCATION.to_owned()),
         ..finding(relation, Severity::Error, message)
     }
 }
@@ -313,19 +313,102 @@ fn exceeded(terms: &[Option<i64>], total: i64) -> Option<(i64, usize)> {
         .then_some((sum, missing))
 }
 
-/// A finding for a sum already exceeded by its read terms: no expected value, only the bound.
-fn exceeded_finding(
-    relation: Relation,
-    row: &str,
-    column: &str,
+/// A total that its terms contradict.
+#[derive(Clone, Copy)]
+struct SumOff {
+    /// The sum of the terms read.
+    sum: i64,
+    /// The total as written.
     total: i64,
-    message: String,
-) -> Finding {
-    Finding {
-        expected: None,
-        ..cell_finding(relation, row, column, 0, total, message)
+    /// How many terms were not read: 0 when all were (then `sum` is what the total should be);
+    /// more when those read already exceed the total.
+    missing: usize,
+}
+
+/// How a total stands against its terms: `None` when it holds or cannot be judged (the total
+/// unread, or unread terms that could still make it up).
+fn sum_off(terms: &[Option<i64>], total: Option<i64>) -> Option<SumOff> {
+    let total = total?;
+    match terms.iter().copied().sum::<Option<i64>>() {
+        Some(sum) => (sum != total).then_some(SumOff {
+            sum,
+            total,
+            missing: 0,
+        }),
+        None => exceeded(terms, total).map(|(sum, missing)| SumOff {
+            sum,
+            total,
+            missing,
+        }),
     }
 }
+
+/// How a sum relation words a contradiction: `{what}` names the line, `{sum}`, `{total}` and
+/// `{missing}` the figures.
+struct SumWords {
+    /// Every term was read and they do not add up to the total.
+    differs: &'static str,
+    /// The terms read already exceed the total; `{missing}` were not read.
+    exceeds: &'static str,
+}
+
+/// One sum relation checked: a finding when the terms contradict the total (the expected value is
+/// the sum when every term was read, none — only the bound — when some were not).
+struct SumCheck<'a> {
+    relation: Relation,
+    row: &'a str,
+    column: &'a str,
+    what: &'a str,
+    words: &'a SumWords,
+    /// The report section the table is in.
+    location: &'static str,
+}
+
+impl SumCheck<'_> {
+    fn run(&self, terms: &[Option<i64>], total: Option<i64>, out: &mut Vec<Finding>) {
+        let Some(off) = sum_off(terms, total) else {
+            return;
+        };
+        let template = if off.missing == 0 {
+            self.words.differs
+        } else {
+            self.words.exceeds
+        };
+        let message = template
+            .replace("{what}", self.what)
+            .replace("{sum}", &off.sum.to_string())
+            .replace("{total}", &off.total.to_string())
+            .replace("{missing}", &off.missing.to_string());
+        let finding = cell_finding(
+            self.relation,
+            self.row,
+            self.column,
+            off.sum,
+            off.total,
+            message,
+        );
+        out.push(Finding {
+            expected: (off.missing == 0).then_some(off.sum),
+            location: Some(self.location.to_owned()),
+            ..finding
+        });
+    }
+}
+
+const T3_SUM_WORDS: SumWords = SumWords {
+    differs: "“{what}”列：（一）至（六）各项之和为{sum}件，但（七）总计填写为{total}件；请更正总计或漏填的分项",
+    exceeds: "“{what}”列：（一）至（六）已读出的分项之和已达{sum}件（另有{missing}项未读出，只会更多），超过（七）总计填写的{total}件；请更正总计或分项",
+};
+
+const T3_ROW_WORDS: SumWords = SumWords {
+    differs: "“{what}”行：六类申请人之和为{sum}件，但总计填写为{total}件；请核对这一行",
+    exceeds: "“{what}”行：已读出的申请人各列之和已达{sum}件（另有{missing}格未读出，只会更多），超过总计填写的{total}件；请核对这一行",
+};
+
+const T4_SUM_WORDS: SumWords = SumWords {
+    differs: "“{what}”：结果维持、结果纠正、其他结果、尚未审结之和为{sum}件，但总计填写为{total}件",
+    exceeds: "“{what}”：已读出的结果维持、结果纠正、其他结果、尚未审结之和已达{sum}件（另有{missing}格未读出，只会更多），超过总计填写的{total}件",
+};
 
 fn t3_sum(r: &AnnualReport, out: &mut Vec<Finding>) {
     let t = &r.table3;
@@ -334,38 +417,15 @@ fn t3_sum(r: &AnnualReport, out: &mut Vec<Finding>) {
             .iter()
             .map(|o| t.get(Table3Row::Outcome(*o), col))
             .collect();
-        let leaves: Option<i64> = terms.iter().copied().sum();
-        let Some(total) = t.get(Table3Row::Total, col) else {
-            continue;
+        let check = SumCheck {
+            relation: Relation::T3Sum,
+            row: Table3Row::Total.key(),
+            column: col.key(),
+            what: col.label(),
+            words: &T3_SUM_WORDS,
+            location: T3_LOCATION,
         };
-        let Some(sum) = leaves else {
-            if let Some((sum, missing)) = exceeded(&terms, total) {
-                out.push(exceeded_finding(
-                    Relation::T3Sum,
-                    Table3Row::Total.key(),
-                    col.key(),
-                    total,
-                    format!(
-                        "“{}”列：（一）至（六）已读出的分项之和已达{sum}件（另有{missing}项未读出，只会更多），超过（七）总计填写的{total}件；请更正总计或分项",
-                        col.label()
-                    ),
-                ));
-            }
-            continue;
-        };
-        if sum != total {
-            out.push(cell_finding(
-                Relation::T3Sum,
-                Table3Row::Total.key(),
-                col.key(),
-                sum,
-                total,
-                format!(
-                    "“{}”列：（一）至（六）各项之和为{sum}件，但（七）总计填写为{total}件；请更正总计或漏填的分项",
-                    col.label()
-                ),
-            ));
-        }
+        check.run(&terms, t.get(Table3Row::Total, col), out);
     }
 }
 
@@ -373,38 +433,16 @@ fn t3_row(r: &AnnualReport, out: &mut Vec<Finding>) {
     let t = &r.table3;
     for row in Table3Row::ALL {
         let terms: Vec<Option<i64>> = Table3Col::ALL[..6].iter().map(|c| t.get(row, *c)).collect();
-        let parts: Option<i64> = terms.iter().copied().sum();
-        let Some(total) = t.get(row, Table3Col::Total) else {
-            continue;
+        let what = row.full_label();
+        let check = SumCheck {
+            relation: Relation::T3Row,
+            row: row.key(),
+            column: Table3Col::Total.key(),
+            what: &what,
+            words: &T3_ROW_WORDS,
+            location: T3_LOCATION,
         };
-        let Some(sum) = parts else {
-            if let Some((sum, missing)) = exceeded(&terms, total) {
-                out.push(exceeded_finding(
-                    Relation::T3Row,
-                    row.key(),
-                    Table3Col::Total.key(),
-                    total,
-                    format!(
-                        "“{}”行：已读出的申请人各列之和已达{sum}件（另有{missing}格未读出，只会更多），超过总计填写的{total}件；请核对这一行",
-                        row.full_label()
-                    ),
-                ));
-            }
-            continue;
-        };
-        if sum != total {
-            out.push(cell_finding(
-                Relation::T3Row,
-                row.key(),
-                Table3Col::Total.key(),
-                sum,
-                total,
-                format!(
-                    "“{}”行：六类申请人之和为{sum}件，但总计填写为{total}件；请核对这一行",
-                    row.full_label()
-                ),
-            ));
-        }
+        check.run(&terms, t.get(row, Table3Col::Total), out);
     }
 }
 
@@ -442,7 +480,7 @@ fn t3_carry(r: &AnnualReport, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         };
         if now != before {
             out.push(Finding {
-                location: Some("三、收到和处理政府信息公开申请情况".to_owned()),
+                location: Some(T3_LOCATION.to_owned()),
                 ..cell_finding(
                     Relation::T3Carry,
                     Table3Row::CarriedIn.key(),
@@ -475,7 +513,7 @@ fn t4_sum(r: &AnnualReport, out: &mut Vec<Finding>) {
                     ),
                     expected: Some(0),
                     found: Some(*v),
-                    location: Some("四、政府信息公开行政复议、行政诉讼情况".to_owned()),
+                    location: Some(T4_LOCATION.to_owned()),
                     ..finding(
                         Relation::T4Sum,
                         Severity::Error,
@@ -484,47 +522,15 @@ fn t4_sum(r: &AnnualReport, out: &mut Vec<Finding>) {
                 });
             }
         }
-        let parts: Option<i64> = cells[..4].iter().copied().sum();
-        let Some(total) = g.total else {
-            continue;
+        let check = SumCheck {
+            relation: Relation::T4Sum,
+            row: kind.key(),
+            column: "total",
+            what: kind.label(),
+            words: &T4_SUM_WORDS,
+            location: T4_LOCATION,
         };
-        let Some(sum) = parts else {
-            if let Some((sum, missing)) = exceeded(&cells[..4], total) {
-                out.push(Finding {
-                    row: Some(kind.key().to_owned()),
-                    column: Some("total".to_owned()),
-                    expected: None,
-                    found: Some(total),
-                    location: Some("四、政府信息公开行政复议、行政诉讼情况".to_owned()),
-                    ..finding(
-                        Relation::T4Sum,
-                        Severity::Error,
-                        format!(
-                            "“{}”：已读出的结果维持、结果纠正、其他结果、尚未审结之和已达{sum}件（另有{missing}格未读出，只会更多），超过总计填写的{total}件",
-                            kind.label()
-                        ),
-                    )
-                });
-            }
-            continue;
-        };
-        if sum != total {
-            out.push(Finding {
-                row: Some(kind.key().to_owned()),
-                column: Some("total".to_owned()),
-                expected: Some(sum),
-                found: Some(total),
-                location: Some("四、政府信息公开行政复议、行政诉讼情况".to_owned()),
-                ..finding(
-                    Relation::T4Sum,
-                    Severity::Error,
-                    format!(
-                        "“{}”：结果维持、结果纠正、其他结果、尚未审结之和为{sum}件，但总计填写为{total}件",
-                        kind.label()
-                    ),
-                )
-            });
-        }
+        check.run(&cells[..4], g.total, out);
     }
 }
 
@@ -540,6 +546,8 @@ fn stocks(r: &AnnualReport) -> [(&'static str, &'static str, Stock); 2] {
 }
 
 const T2_LOCATION: &str = "二、主动公开政府信息情况";
+const T3_LOCATION: &str = "三、收到和处理政府信息公开申请情况";
+const T4_LOCATION: &str = "四、政府信息公开行政复议、行政诉讼情况";
 
 fn t2_stock(r: &AnnualReport, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
     let Some(prev) = ctx.previous.filter(|p| p.year + 1 == r.year) else {
