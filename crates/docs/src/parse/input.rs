@@ -5,18 +5,16 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::ParseError;
 use super::limits;
+use super::{ParseError, re};
 
 static DROP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?is)<!--.*?-->|<![a-z][^>]*>|<\?[^>]*>|<script\b.*?</script\s*>|<svg\b.*?</svg\s*>|<figcaption\b.*?</figcaption\s*>|<style\b.*?</style\s*>|<head\b.*?</head\s*>")
-        .expect("valid pattern")
+    re(
+        r"(?is)<!--.*?-->|<![a-z][^>]*>|<\?[^>]*>|<script\b.*?</script\s*>|<svg\b.*?</svg\s*>|<figcaption\b.*?</figcaption\s*>|<style\b.*?</style\s*>|<head\b.*?</head\s*>",
+    )
 });
-static TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>").expect("valid pattern")
-});
-static ENTITY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);").expect("valid pattern"));
+static TAG: LazyLock<Regex> = LazyLock::new(|| re(r"(?s)<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>"));
+static ENTITY: LazyLock<Regex> = LazyLock::new(|| re(r"&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);"));
 
 fn entity(name: &str) -> Option<String> {
     let c = match name {

@@ -46,6 +46,11 @@ use solve::{
 pub use decode::{Decoded, decode};
 pub use input::{docx_to_text, html_to_text, pdf_to_text, xlsx_to_text};
 
+/// A pattern written in this source, compiled once: a bad one is a bug the first test finds.
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("valid pattern")
+}
+
 /// What a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
@@ -119,15 +124,13 @@ static HEADINGS: LazyLock<[Regex; 6]> = LazyLock::new(|| {
         r"[一二三四五六七八九十][、.](?:政府信息公开工作)?存在的主要问题(?:及|和)改进情况",
         r"[一二三四五六七八九十][、.]其他需要报告的事项",
     ]
-    .map(|p| Regex::new(p).expect("valid pattern"))
+    .map(re)
 });
-static SECTION5_2019: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[一二三四五六七八九十][、.]政府信息公开工作存在的主要问题").expect("valid pattern")
-});
+static SECTION5_2019: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[一二三四五六七八九十][、.]政府信息公开工作存在的主要问题"));
 /// Section 五 given as two sub-headings only (the heading lost by a converter).
-static SECTION5_PARTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\([一二]\)主要问题.{0,2000}?\([二三]\)改进").expect("valid pattern")
-});
+static SECTION5_PARTS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\([一二]\)主要问题.{0,2000}?\([二三]\)改进"));
 /// The corner cell of table 三 — the table is there even without a heading.
 const T3_ANCHOR: &str = "一、本年新收政府信息公开申请数量";
 /// Where table 三 ends: table 四's heading.
@@ -143,45 +146,37 @@ static TABLE2_ROWS: LazyLock<Vec<(&'static str, Regex, usize)>> = LazyLock::new(
         ("fees", r"行政事业性收费", 1),
     ]
     .into_iter()
-    .map(|(k, p, n)| (k, Regex::new(p).expect("valid pattern"), n))
+    .map(|(k, p, n)| (k, re(p), n))
     .collect()
 });
 static TABLE2_2019: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"本年新制作数量|上一年项目数量|其他对外管理服务事项|第二十条第\(九\)项|政府集中采购",
-    )
-    .expect("valid pattern")
+    re(r"本年新制作数量|上一年项目数量|其他对外管理服务事项|第二十条第\(九\)项|政府集中采购")
 });
 /// A title in any common shape: agency then year, or year then agency, over one or two lines.
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(.{0,60}?)((?:20|19)\d{2})年度?(.{0,40}?)政府信息公开(?:工作)?(?:年度)?报告")
-        .expect("valid pattern")
+    re(r"^(.{0,60}?)((?:20|19)\d{2})年度?(.{0,40}?)政府信息公开(?:工作)?(?:年度)?报告")
 });
-static YEAR_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:统计|期限|周期|期间)[^。]{0,12}?((?:20)\d{2})年1月1日").expect("valid pattern")
-});
+static YEAR_PERIOD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:统计|期限|周期|期间)[^。]{0,12}?((?:20)\d{2})年1月1日"));
 /// A stated statistics period: "自2024年1月1日起至2024年12月31日".
-static PERIOD_SPAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"自((?:19|20)\d{2})年1月1日起?至((?:19|20)\d{2})年12月31日").expect("valid pattern")
-});
-static YEAR_ANY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(20\d{2})年度?政府信息公开").expect("valid pattern"));
+static PERIOD_SPAN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"自((?:19|20)\d{2})年1月1日起?至((?:19|20)\d{2})年12月31日"));
+static YEAR_ANY: LazyLock<Regex> = LazyLock::new(|| re(r"(20\d{2})年度?政府信息公开"));
 static AGENCY_BODY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:本报告由|来源[:：])([\u{4e00}-\u{9fff}]{2,30}?(?:人民政府|委员会|办公室|政府|局|委|厅|中心|街道办事处|街道))")
-        .expect("valid pattern")
+    re(
+        r"(?:本报告由|来源[:：])([\u{4e00}-\u{9fff}]{2,30}?(?:人民政府|委员会|办公室|政府|局|委|厅|中心|街道办事处|街道))",
+    )
 });
-static TITLE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:标题[:：]|正文|题目[:：]|#+|\*+|\|)+").expect("valid pattern")
-});
+static TITLE_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:标题[:：]|正文|题目[:：]|#+|\*+|\|)+"));
 static PAGE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*(?:[-—–－]+[ \t]*\d{1,3}[ \t]*[-—–－]+|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*共[ \t]*\d{1,3}[ \t]*页)?|\d{1,3}[ \t]*/[ \t]*\d{1,3})[ \t]*\r?$")
-        .expect("valid pattern")
+    re(
+        r"(?m)^[ \t]*(?:[-—–－]+[ \t]*\d{1,3}[ \t]*[-—–－]+|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*共[ \t]*\d{1,3}[ \t]*页)?|\d{1,3}[ \t]*/[ \t]*\d{1,3})[ \t]*\r?$",
+    )
 });
-static PROACTIVE_TOTAL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"累计主动公开政府信息(\d+)条").expect("valid pattern"));
-static PROACTIVE_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[，,、]([\u{4e00}-\u{9fff}]{2,12}?)(\d+)条").expect("valid pattern")
-});
+static PROACTIVE_TOTAL: LazyLock<Regex> = LazyLock::new(|| re(r"累计主动公开政府信息(\d+)条"));
+static PROACTIVE_SPLIT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[，,、]([\u{4e00}-\u{9fff}]{2,12}?)(\d+)条"));
 
 fn finding(
     relation: Relation,
