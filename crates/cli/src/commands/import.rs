@@ -9,34 +9,35 @@ use gongkai_core::audit::Actor;
 use gongkai_docs::parse::SourceKind;
 use gongkai_store::By;
 
-use super::{Database, slug};
+use super::{Database, ReportOf};
 
 /// Import the published report of a year before the agency used gongkai (JSON, XLSX, text, HTML
-/// or DOCX), so carry-over checks work from the first year. Re-importing replaces it.
+/// or DOCX), so carry-over checks work from the first year. Re-importing replaces it. The year
+/// must match the file's when the file states one.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The agency's slug.
-    #[arg(long)]
-    agency: String,
-    /// The report year; must match the file's when the file states one.
-    #[arg(long)]
-    year: i32,
+    #[command(flatten)]
+    of: ReportOf,
     /// The report file.
     file: PathBuf,
 }
 
 /// Reads the report and keeps it as the year's imported report.
 pub async fn run(db: &Database, a: Args, now: DateTime<Utc>) -> Result<()> {
-    let slug = slug(&a.agency)?;
+    let slug = a.of.slug()?;
     let kind = SourceKind::from_path(&a.file).unwrap_or(SourceKind::Text);
     let bytes = std::fs::read(&a.file).with_context(|| format!("读取 {}", a.file.display()))?;
     let parsed = gongkai_docs::parse::parse(&bytes, kind, &a.file.to_string_lossy())
         .map_err(|e| anyhow::anyhow!("{}：{e}", a.file.display()))?;
     let mut report = parsed.report;
-    if report.year != a.year && kind != SourceKind::Xlsx {
-        anyhow::bail!("文件是{}年度报告，与 --year {} 不符", report.year, a.year);
+    if report.year != a.of.year && kind != SourceKind::Xlsx {
+        anyhow::bail!(
+            "文件是{}年度报告，与 --year {} 不符",
+            report.year,
+            a.of.year
+        );
     }
-    report.year = a.year;
+    report.year = a.of.year;
     let store = db.open().await?;
     let found = store.agency(&slug).await?;
     report.agency = found.as_ref();
@@ -54,7 +55,7 @@ pub async fn run(db: &Database, a: Args, now: DateTime<Utc>) -> Result<()> {
     println!(
         "已导入{}{}年度报告（{}）。",
         found.name,
-        a.year,
+        a.of.year,
         a.file.display()
     );
     if unread > 0 {

@@ -67,3 +67,21 @@ impl Database {
 pub fn slug(text: &str) -> Result<gongkai_core::Slug> {
     gongkai_core::Slug::parse(text).map_err(|e| anyhow::anyhow!("机关简称“{text}”无效：{e}"))
 }
+
+/// Which agency's annual report of which year a command is about.
+#[derive(Debug, clap::Args)]
+pub struct ReportOf {
+    /// The agency's slug, e.g. yiyuan-xili.
+    #[arg(long)]
+    pub agency: String,
+    /// The report year.
+    #[arg(long)]
+    pub year: i32,
+}
+
+impl ReportOf {
+    /// The agency's slug, checked.
+    pub fn slug(&self) -> Result<gongkai_core::Slug> {
+        slug(&self.agency)
+    }
+}

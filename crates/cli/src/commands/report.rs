@@ -8,17 +8,13 @@ use chrono::NaiveDate;
 use gongkai_core::report::Severity;
 use gongkai_docs::Format;
 
-use super::{Database, slug};
+use super::{Database, ReportOf};
 
 /// Print an agency's annual report; exits 1 if a cross-check finds an error.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The agency's slug, e.g. yiyuan-xili.
-    #[arg(long)]
-    agency: String,
-    /// The report year.
-    #[arg(long)]
-    year: i32,
+    #[command(flatten)]
+    of: ReportOf,
     /// Output format: md, html, json, docx or xlsx.
     #[arg(long, default_value = "md")]
     format: Format,
@@ -29,9 +25,9 @@ pub struct Args {
 
 /// Renders the report and reports its findings on standard error.
 pub async fn run(db: &Database, a: Args, today: NaiveDate) -> Result<ExitCode> {
-    let slug = slug(&a.agency)?;
+    let slug = a.of.slug()?;
     let store = db.open().await?;
-    let (report, findings) = store.checked_report(&slug, a.year, today).await?;
+    let (report, findings) = store.checked_report(&slug, a.of.year, today).await?;
     store.close().await;
     let bytes = gongkai_docs::render(a.format, &report, &findings)?;
     match &a.output {
