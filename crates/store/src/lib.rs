@@ -36,7 +36,7 @@ mod site;
 mod supervision;
 pub mod testing;
 
-pub use accounts::{NewSession, NewUser, SessionRecord, User};
+pub use accounts::{NewSession, NewUser, RoleChange, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter, audit_time};
 pub use cases::{LinkedCase, NewCase};
 pub use channels::{ChannelInfo, DeliveryRow, PendingDelivery};

@@ -10,6 +10,7 @@ use gongkai_core::Slug;
 use gongkai_core::audit::{Actor, ChainBreak};
 use gongkai_core::auth::{HashParams, Role, hash_password, sha256_hex};
 use gongkai_store::By;
+use gongkai_store::RoleChange;
 use gongkai_store::{AuditFilter, NewSession, NewUser, Store, StoreError, demo, on_both_backends};
 
 fn now() -> DateTime<Utc> {
@@ -55,19 +56,37 @@ async fn users_roles_and_principals(store: &Store) {
 
     assert!(
         store
-            .grant_role(id, &town(), Role::Drafter, By::new(&admin(), now()))
+            .change_role(
+                id,
+                &town(),
+                Role::Drafter,
+                RoleChange::Grant,
+                By::new(&admin(), now())
+            )
             .await
             .unwrap()
     );
     assert!(
         !store
-            .grant_role(id, &town(), Role::Drafter, By::new(&admin(), now()))
+            .change_role(
+                id,
+                &town(),
+                Role::Drafter,
+                RoleChange::Grant,
+                By::new(&admin(), now())
+            )
             .await
             .unwrap(),
         "granting twice changes nothing"
     );
     store
-        .grant_role(id, &town(), Role::CaseOfficer, By::new(&admin(), now()))
+        .change_role(
+            id,
+            &town(),
+            Role::CaseOfficer,
+            RoleChange::Grant,
+            By::new(&admin(), now()),
+        )
         .await
         .unwrap();
     let p = store.principal(id).await.unwrap().unwrap();
@@ -75,13 +94,25 @@ async fn users_roles_and_principals(store: &Store) {
     assert!(p.has_role(&town(), Role::Drafter) && p.has_role(&town(), Role::CaseOfficer));
     assert!(
         store
-            .revoke_role(id, &town(), Role::Drafter, By::new(&admin(), now()))
+            .change_role(
+                id,
+                &town(),
+                Role::Drafter,
+                RoleChange::Revoke,
+                By::new(&admin(), now())
+            )
             .await
             .unwrap()
     );
     assert!(
         !store
-            .revoke_role(id, &town(), Role::Drafter, By::new(&admin(), now()))
+            .change_role(
+                id,
+                &town(),
+                Role::Drafter,
+                RoleChange::Revoke,
+                By::new(&admin(), now())
+            )
             .await
             .unwrap()
     );
@@ -215,7 +246,13 @@ async fn every_write_is_audited_and_the_chain_verifies(store: &Store) {
     demo::load(store, now()).await.unwrap();
     let id = new_user(store, "zhaoliu").await;
     store
-        .grant_role(id, &town(), Role::FinalReviewer, By::new(&admin(), now()))
+        .change_role(
+            id,
+            &town(),
+            Role::FinalReviewer,
+            RoleChange::Grant,
+            By::new(&admin(), now()),
+        )
         .await
         .unwrap();
     let n = store.audit_count().await.unwrap();
@@ -270,7 +307,13 @@ async fn concurrent_writers_never_fork_the_chain(store: &Store) {
             let store = store.clone();
             tokio::spawn(async move {
                 store
-                    .grant_role(id, &town(), role, By::new(&admin(), now()))
+                    .change_role(
+                        id,
+                        &town(),
+                        role,
+                        RoleChange::Grant,
+                        By::new(&admin(), now()),
+                    )
                     .await
                     .unwrap()
             })

@@ -15,6 +15,7 @@ use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::Role;
 use gongkai_store::By;
+use gongkai_store::RoleChange;
 use gongkai_store::{Store, on_both_backends};
 
 fn unescape(s: &str) -> String {
@@ -32,7 +33,13 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         ("a_admin", Role::FinalReviewer),
     ] {
         store
-            .grant_role(w.users[user], &a, role, By::new(&system, w.clock_now()))
+            .change_role(
+                w.users[user],
+                &a,
+                role,
+                RoleChange::Grant,
+                By::new(&system, w.clock_now()),
+            )
             .await
             .unwrap();
     }

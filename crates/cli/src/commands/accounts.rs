@@ -10,7 +10,7 @@ use gongkai_core::auth::{
     Role, check_password_strength, hash_password, parse_username, random_password,
 };
 use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
-use gongkai_store::{NewUser, Store};
+use gongkai_store::{NewUser, RoleChange, Store};
 
 use gongkai_store::By;
 
@@ -407,17 +407,20 @@ async fn change_role(
     let id = user_id(store, username).await?;
     let role: Role = role.parse().map_err(|e| anyhow!("{e}"))?;
     let agency = slug(agency)?;
-    let changed = if grant {
-        let by = Actor::system("命令行 gongkai user grant");
-        store
-            .grant_role(id, &agency, role, By::new(&by, now))
-            .await?
+    let (change, by) = if grant {
+        (
+            RoleChange::Grant,
+            Actor::system("命令行 gongkai user grant"),
+        )
     } else {
-        let by = Actor::system("命令行 gongkai user revoke");
-        store
-            .revoke_role(id, &agency, role, By::new(&by, now))
-            .await?
+        (
+            RoleChange::Revoke,
+            Actor::system("命令行 gongkai user revoke"),
+        )
     };
+    let changed = store
+        .change_role(id, &agency, role, change, By::new(&by, now))
+        .await?;
     println!(
         "{}",
         match (grant, changed) {

@@ -49,6 +49,15 @@ pub struct NewUser {
 
 const USER_COLUMNS: &str = "id, username, display_name, password_hash, is_system_admin, must_change_password, disabled, email";
 
+/// What [`Store::change_role`] does with a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleChange {
+    /// Gives it.
+    Grant,
+    /// Takes it away.
+    Revoke,
+}
+
 impl Store {
     /// Creates an account and returns its id.
     pub async fn create_user(&self, user: &NewUser, by: By<'_>) -> Result<i64, StoreError> {
@@ -169,37 +178,17 @@ impl Store {
         }))
     }
 
-    /// Gives `role` in `agency` to a user; returns whether it was new (nothing changes, and
-    /// nothing is recorded, if already held).
-    pub async fn grant_role(
+    /// Gives (`Grant`) or takes (`Revoke`) `role` in `agency`; returns whether anything changed
+    /// (a role already held, or not held, changes nothing and records nothing).
+    pub async fn change_role(
         &self,
         user_id: i64,
         agency: &Slug,
         role: Role,
+        change: RoleChange,
         by: By<'_>,
     ) -> Result<bool, StoreError> {
-        self.change_role(user_id, agency, role, true, by).await
-    }
-
-    /// Takes `role` in `agency` from a user; returns whether it was held.
-    pub async fn revoke_role(
-        &self,
-        user_id: i64,
-        agency: &Slug,
-        role: Role,
-        by: By<'_>,
-    ) -> Result<bool, StoreError> {
-        self.change_role(user_id, agency, role, false, by).await
-    }
-
-    async fn change_role(
-        &self,
-        user_id: i64,
-        agency: &Slug,
-        role: Role,
-        grant: bool,
-        by: By<'_>,
-    ) -> Result<bool, StoreError> {
+        let grant = change == RoleChange::Grant;
         let agency_id = self.agency_id(agency).await?;
         let user = self.user(user_id).await?;
         let (action, verb, statement) = if grant {

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use gongkai_core::auth::{Power, Principal, Role};
 use gongkai_core::{Agency, AgencyKind, CreditCode, Slug};
+use gongkai_store::RoleChange;
 use gongkai_store::StoreError;
 use minijinja::context;
 use minijinja::value::Serde;
@@ -315,7 +316,13 @@ pub async fn grant(
     };
     let granted = state
         .store
-        .grant_role(user.id, &agency.slug, role, scope.by(&state))
+        .change_role(
+            user.id,
+            &agency.slug,
+            role,
+            RoleChange::Grant,
+            scope.by(&state),
+        )
         .await?;
     Ok(back(if granted {
         "granted"
@@ -338,7 +345,13 @@ pub async fn revoke(
         .map_err(|_| AppError::NotFound("用户".into()))?;
     state
         .store
-        .revoke_role(user_id, &agency.slug, role, scope.by(&state))
+        .change_role(
+            user_id,
+            &agency.slug,
+            role,
+            RoleChange::Revoke,
+            scope.by(&state),
+        )
         .await?;
     Ok(back_to(agency, "?notice=revoked"))
 }

@@ -9,6 +9,7 @@ use gongkai_core::auth::{
 };
 use gongkai_core::{Agency, Rejection, Slug};
 use gongkai_store::NewUser;
+use gongkai_store::RoleChange;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
@@ -154,7 +155,10 @@ pub async fn create(
         Err(e) => return user_form(&s, &agencies, &form, Some(Refused::from_store(e)?)),
     };
     if let Some(Grant { agency, role }) = first_role {
-        state.store.grant_role(id, &agency, role, s.by(now)).await?;
+        state
+            .store
+            .change_role(id, &agency, role, RoleChange::Grant, s.by(now))
+            .await?;
     }
     Ok(page(
         &s,

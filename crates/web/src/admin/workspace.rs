@@ -348,16 +348,11 @@ pub async fn publish(
         .store
         .propose_report(&c.agency.slug, &draft.report, &form.note, scope.by(&state))
         .await;
-    match proposed {
-        Ok(_) => Ok(back_to(
-            c.agency,
-            &format!("/reports/{}/publish?notice=proposed", c.year),
-        )),
-        Err(StoreError::Rejected(why)) => {
-            confirm_page(&state, &scope, &c, None, Some(why.message)).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let then = back_to(
+        c.agency,
+        &format!("/reports/{}/publish?notice=proposed", c.year),
+    );
+    decided(&state, &scope, &c, proposed.map(drop), then).await
 }
 
 /// The approval form's fields: which proposal (so what is approved is what was shown), and for a
@@ -389,13 +384,7 @@ pub async fn approve(
             state.clock.today(),
         )
         .await;
-    match approved {
-        Ok(_) => Ok(c.back("published")),
-        Err(StoreError::Rejected(why)) => {
-            confirm_page(&state, &scope, &c, None, Some(why.message)).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    decided(&state, &scope, &c, approved.map(drop), c.back("published")).await
 }
 
 /// The 分管领导 sends the proposal back with a reason; nothing is published.
@@ -416,10 +405,22 @@ pub async fn send_back(
             scope.by(&state),
         )
         .await;
-    match returned {
-        Ok(()) => Ok(c.back("returned")),
+    decided(&state, &scope, &c, returned, c.back("returned")).await
+}
+
+/// Where a decision taken on the confirmation page leads: on when the store took it, back to the
+/// confirmation page with the reason when a rule refused it.
+async fn decided<R: Requirement>(
+    state: &AppState,
+    scope: &AgencyScope<R>,
+    c: &Ctx<'_>,
+    outcome: Result<(), StoreError>,
+    then: Response,
+) -> Result<Response, AppError> {
+    match outcome {
+        Ok(()) => Ok(then),
         Err(StoreError::Rejected(why)) => {
-            confirm_page(&state, &scope, &c, None, Some(why.message)).await
+            confirm_page(state, scope, c, None, Some(why.message)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -16,6 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::{HashParams, Role, hash_password};
 use gongkai_core::{Agency, AgencyKind, Clock, CreditCode, Slug};
+use gongkai_store::RoleChange;
 use gongkai_store::{NewUser, Store, demo};
 
 static CALENDAR: std::sync::LazyLock<gongkai_core::calendar::Calendar> =
@@ -252,10 +253,11 @@ pub async fn world(store: &Store) -> World {
             .unwrap();
         for (agency, role) in grants {
             store
-                .grant_role(
+                .change_role(
                     id,
                     &Slug::parse(agency).unwrap(),
                     role,
+                    RoleChange::Grant,
                     By::new(&system, now),
                 )
                 .await
