@@ -338,62 +338,27 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
             .await?;
     }
     let agency_id = store.agency_id(&town).await?;
-    for (serial, (category, title, published_on)) in ITEMS.into_iter().enumerate() {
-        let exists: Option<i64> = sql("SELECT id FROM items WHERE agency_id = $1 AND title = $2")
-            .bind(agency_id)
-            .bind(title)
-            .scalar_opt(store)
-            .await?;
-        if exists.is_none() {
-            let published_on: NaiveDate = published_on.parse().expect("demo dates are valid");
-            loaded.items += 1;
-            let item = NewItem {
+    let columns = ITEMS
+        .into_iter()
+        .enumerate()
+        .map(|(serial, (category, title, on))| {
+            let published_on: NaiveDate = on.parse().expect("demo dates are valid");
+            NewItem {
                 title: title.to_owned(),
                 category: category.to_owned(),
                 published_on,
                 index_no: Some(format!("11370323004345133C/{YEAR}-{:05}", serial + 1)),
                 content: Some(demo_content(category, title, published_on)),
-            };
-            store
-                .insert_item(&town, &item, By::new(&actor, now))
-                .await?;
-        }
-    }
-    for (title, published_on, paragraphs) in RULES {
+            }
+        });
+    for item in columns.chain(RULES.into_iter().map(rule_item)) {
         let exists: Option<i64> = sql("SELECT id FROM items WHERE agency_id = $1 AND title = $2")
             .bind(agency_id)
-            .bind(title)
+            .bind(&item.title)
             .scalar_opt(store)
             .await?;
         if exists.is_none() {
-            let published_on: NaiveDate = published_on.parse().expect("demo dates are valid");
             loaded.items += 1;
-            let body_html = paragraphs.iter().fold(String::new(), |mut html, p| {
-                html.push_str("<p>");
-                html.push_str(p);
-                html.push_str("</p>");
-                html
-            });
-            let item = NewItem {
-                title: title.to_owned(),
-                category: gongkai_core::catalogue::RULES_COLUMN.to_owned(),
-                published_on,
-                // Filed before the 2025 series was opened in gongkai: no 索引号 of that series
-                // is taken from the items staff will publish.
-                index_no: None,
-                content: Some(ItemContent {
-                    title: title.to_owned(),
-                    written_on: Some(published_on),
-                    formed_on: Some(published_on),
-                    attribute: Some(Attribute::Proactive),
-                    topic: "综合政务\\政务公开".to_owned(),
-                    category: gongkai_core::catalogue::RULES_COLUMN.to_owned(),
-                    kind: Some(DocKind::Other),
-                    summary: title.to_owned(),
-                    body_html,
-                    ..ItemContent::default()
-                }),
-            };
             store
                 .insert_item(&town, &item, By::new(&actor, now))
                 .await?;
@@ -433,6 +398,37 @@ pub async fn publish(store: &Store, now: DateTime<Utc>) -> Result<bool, StoreErr
         )
         .await?;
     Ok(true)
+}
+
+/// One of the town's rules (政府信息公开制度 column), as a demo item.
+fn rule_item((title, published_on, paragraphs): (&str, &str, &[&str])) -> NewItem {
+    let published_on: NaiveDate = published_on.parse().expect("demo dates are valid");
+    let body_html = paragraphs.iter().fold(String::new(), |mut html, p| {
+        html.push_str("<p>");
+        html.push_str(p);
+        html.push_str("</p>");
+        html
+    });
+    NewItem {
+        title: title.to_owned(),
+        category: gongkai_core::catalogue::RULES_COLUMN.to_owned(),
+        published_on,
+        // Filed before the 2025 series was opened in gongkai: no 索引号 of that series is taken
+        // from the items staff will publish.
+        index_no: None,
+        content: Some(ItemContent {
+            title: title.to_owned(),
+            written_on: Some(published_on),
+            formed_on: Some(published_on),
+            attribute: Some(Attribute::Proactive),
+            topic: "综合政务\\政务公开".to_owned(),
+            category: gongkai_core::catalogue::RULES_COLUMN.to_owned(),
+            kind: Some(DocKind::Other),
+            summary: title.to_owned(),
+            body_html,
+            ..ItemContent::default()
+        }),
+    }
 }
 
 /// Metadata and a body in the manner of each column, so the portal, its search and its feeds have

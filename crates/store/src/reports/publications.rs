@@ -10,7 +10,7 @@ use gongkai_core::item::{Attribute, DocKind, IndexTemplate, ItemContent};
 use gongkai_core::report::AnnualReport;
 use gongkai_core::report::workspace::{may_approve, proposal_entry, publish, return_entry};
 
-use crate::db::{By, Json, Millis, Tx, json, sql};
+use crate::db::{By, Conn, Json, Millis, Tx, json, sql};
 use crate::{Store, StoreError};
 
 /// The catalogue column published reports go into (国办公开办函〔2019〕61号).
@@ -69,6 +69,20 @@ impl From<ProposalRow> for Proposal {
             report: r.report_json.0,
         }
     }
+}
+
+/// The proposal of `year` waiting for approval (at most one: `propose_report` refuses a second).
+async fn pending_row<'c>(
+    on: impl Into<Conn<'c>>,
+    agency_id: i64,
+    year: i32,
+) -> Result<Option<ProposalRow>, StoreError> {
+    sql("SELECT id, proposed_by_id, proposed_by, proposed_ms, note, report_json FROM report_proposals \
+         WHERE agency_id = $1 AND year = $2 AND status = 'pending'")
+    .bind(agency_id)
+    .bind(year)
+    .optional(on)
+    .await
 }
 
 impl Store {
@@ -152,15 +166,9 @@ impl Store {
         year: i32,
     ) -> Result<Option<Proposal>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let row: Option<ProposalRow> = sql(
-            "SELECT id, proposed_by_id, proposed_by, proposed_ms, note, report_json FROM report_proposals \
-             WHERE agency_id = $1 AND year = $2 AND status = 'pending'",
-        )
-        .bind(agency_id)
-        .bind(year)
-        .optional(self)
-        .await?;
-        Ok(row.map(Proposal::from))
+        Ok(pending_row(self, agency_id, year)
+            .await?
+            .map(Proposal::from))
     }
 
     /// Approves the pending proposal `id` and publishes the report exactly as proposed — only by
@@ -177,15 +185,7 @@ impl Store {
         let agency_id = self.agency_id(slug).await?;
         let (name, index) = self.index_template(slug).await?;
         self.write_with(by, async |tx| {
-            let row: Option<ProposalRow> = sql(
-                "SELECT id, proposed_by_id, proposed_by, proposed_ms, note, report_json FROM report_proposals \
-                 WHERE id = $1 AND agency_id = $2 AND year = $3 AND status = 'pending'",
-            )
-            .bind(id)
-            .bind(agency_id)
-            .bind(year)
-            .optional(&mut *tx)
-            .await?;
+            let row = pending_row(&mut *tx, agency_id, year).await?.filter(|r| r.id == id);
             let p = Proposal::from(row.ok_or_else(|| StoreError::NotFound("待批准的发布申请".into()))?);
             may_approve(p.proposed_by_id, by.actor.user_id, approver_is_final_reviewer)?;
             sql("UPDATE report_proposals SET status = 'approved', decided_by = $1, decided_ms = $2 WHERE id = $3")
