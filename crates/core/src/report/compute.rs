@@ -75,34 +75,67 @@ pub struct FeeSummary {
     pub collected_fen: i64,
 }
 
-/// Text that staff wrote for the year. The parts of 一（一）（二） given here come before the
-/// generated sentences; the others are used as written.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct StaffTexts {
+/// Declares [`StaffTexts`] from one list of its parts, so that the struct, the keys staff texts
+/// are stored and posted under, and the access by key cannot drift apart.
+macro_rules! staff_texts {
+    ($($(#[doc = $doc:literal])* $part:ident,)*) => {
+        /// Text that staff wrote for the year. The parts of 一（一）（二） given here come before
+        /// the generated sentences; the others are used as written. Each part's key is its field
+        /// name: the workspace form posts them, the store keeps them under them.
+        #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+        #[serde(default)]
+        pub struct StaffTexts {
+            $($(#[doc = $doc])* pub $part: String,)*
+        }
+
+        impl StaffTexts {
+            /// Every part's key.
+            pub const KEYS: &'static [&'static str] = &[$(stringify!($part)),*];
+
+            /// The text of the part `key` (empty for a key that names no part).
+            pub fn part(&self, key: &str) -> &str {
+                match key {
+                    $(stringify!($part) => &self.$part,)*
+                    _ => "",
+                }
+            }
+
+            /// The part `key`, to fill in (`None` for a key that names no part).
+            pub fn part_mut(&mut self, key: &str) -> Option<&mut String> {
+                match key {
+                    $(stringify!($part) => Some(&mut self.$part),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+staff_texts! {
     /// The opening paragraph under 一、总体情况, before 一（一） ("2024年，在县委县政府的坚强领导
     /// 下……现将……报告如下：").
-    pub opening: String,
+    opening,
     /// Lead-in to 一（一）主动公开.
-    pub proactive: String,
+    proactive,
     /// Lead-in to 一（二）依申请公开.
-    pub on_request: String,
+    on_request,
     /// 一（三）.
-    pub management: String,
+    management,
     /// 一（四）.
-    pub platform: String,
+    platform,
     /// 一（五）.
-    pub supervision: String,
+    supervision,
     /// 五.
-    pub problems: String,
+    problems,
     /// 六（二）.
-    pub work_points: String,
+    work_points,
     /// 六（三）.
-    pub proposals: String,
+    proposals,
     /// 六（四）.
-    pub innovation: String,
+    innovation,
     /// The rules 六（一）'s fee statement cites ("根据……（国办函〔2020〕109号）和……（鲁政办字
     /// 〔2020〕179号）规定"); empty: the national rule alone ([`super::narrative::FEE_BASIS`]).
-    pub fee_basis: String,
+    fee_basis,
 }
 
 /// Everything a report is computed from. Fact slices may hold more than the year (other years are

@@ -138,23 +138,6 @@ pub const PART_MAX_CHARS: usize = 20_000;
 pub const COPIED: f64 = 0.5;
 
 impl StaffTexts {
-    /// The text of the part named by a key of [`PARTS`] (an unknown key: the last part).
-    pub fn part(&self, key: &str) -> &str {
-        match key {
-            "proactive" => &self.proactive,
-            "on_request" => &self.on_request,
-            "management" => &self.management,
-            "platform" => &self.platform,
-            "supervision" => &self.supervision,
-            "problems" => &self.problems,
-            "work_points" => &self.work_points,
-            "proposals" => &self.proposals,
-            "opening" => &self.opening,
-            "fee_basis" => &self.fee_basis,
-            _ => &self.innovation,
-        }
-    }
-
     /// Refuses a part longer than [`PART_MAX_CHARS`].
     pub fn check(&self) -> Result<(), crate::Rejection> {
         if PARTS
@@ -494,6 +477,24 @@ mod tests {
         for (key, _) in PARTS {
             assert_eq!(long.part(key).is_empty(), key != "innovation", "{key}");
         }
+    }
+
+    #[test]
+    fn the_workspace_shows_every_part_staff_texts_keep_and_no_other() {
+        let mut shown: Vec<&str> = PARTS.iter().map(|(key, _)| *key).collect();
+        let mut kept = StaffTexts::KEYS.to_vec();
+        shown.sort_unstable();
+        kept.sort_unstable();
+        assert_eq!(shown, kept);
+        let mut texts = StaffTexts::default();
+        for key in StaffTexts::KEYS {
+            *texts.part_mut(key).expect("a kept part") = format!("{key}。");
+        }
+        for key in StaffTexts::KEYS {
+            assert_eq!(texts.part(key), format!("{key}。"));
+        }
+        assert!(texts.part_mut("no_such_part").is_none());
+        assert_eq!(texts.part("no_such_part"), "");
     }
 
     #[test]

@@ -8,38 +8,6 @@ use gongkai_core::{RequestFacts, Slug, WanYuan};
 use crate::db::{By, sql};
 use crate::{Store, StoreError};
 
-/// The parts of [`StaffTexts`] by their stored key.
-const TEXT_PARTS: [&str; 11] = [
-    "opening",
-    "proactive",
-    "on_request",
-    "management",
-    "platform",
-    "supervision",
-    "problems",
-    "work_points",
-    "proposals",
-    "innovation",
-    "fee_basis",
-];
-
-pub(crate) fn text_part_mut<'a>(t: &'a mut StaffTexts, part: &str) -> Option<&'a mut String> {
-    Some(match part {
-        "proactive" => &mut t.proactive,
-        "on_request" => &mut t.on_request,
-        "management" => &mut t.management,
-        "platform" => &mut t.platform,
-        "supervision" => &mut t.supervision,
-        "problems" => &mut t.problems,
-        "work_points" => &mut t.work_points,
-        "proposals" => &mut t.proposals,
-        "innovation" => &mut t.innovation,
-        "opening" => &mut t.opening,
-        "fee_basis" => &mut t.fee_basis,
-        _ => return None,
-    })
-}
-
 /// Table 二 as stored figures: (key, value).
 fn table2_figures(t: &Table2) -> Vec<(&'static str, Option<String>)> {
     let n = |c: Option<i64>| c.map(|v| v.to_string());
@@ -200,7 +168,6 @@ impl Store {
         by: By<'_>,
     ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let mut texts = texts.clone();
         let entry = Entry::new(
             Some(slug.as_str()),
             "report.texts.set",
@@ -208,10 +175,8 @@ impl Store {
             "保存年度报告正文",
         );
         self.write(by, entry, async |tx| {
-            for part in TEXT_PARTS {
-                let body = text_part_mut(&mut texts, part)
-                    .map(|s| s.trim().to_owned())
-                    .unwrap_or_default();
+            for part in StaffTexts::KEYS {
+                let body = texts.part(part).trim();
                 sql("INSERT INTO report_texts (agency_id, year, part, body, updated_at) VALUES ($1, $2, $3, $4, $5) \
                      ON CONFLICT (agency_id, year, part) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at")
                 .bind(agency_id)

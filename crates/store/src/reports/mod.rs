@@ -16,7 +16,7 @@ use crate::{Store, StoreError, year_bounds};
 mod inputs;
 mod publications;
 
-use inputs::{set_table2_figure, text_part_mut};
+use inputs::set_table2_figure;
 pub use publications::{Proposal, Publication, REPORT_CATEGORY};
 
 /// One member agency's report for the oversight office's view.
@@ -130,7 +130,7 @@ fn case_from_row((kind, filed_on, concluded_on, result): CaseRow) -> Result<Case
 fn texts_from_rows(rows: Vec<(String, String)>) -> StaffTexts {
     let mut texts = StaffTexts::default();
     for (part, body) in rows {
-        if let Some(slot) = text_part_mut(&mut texts, &part) {
+        if let Some(slot) = texts.part_mut(&part) {
             *slot = body;
         }
     }

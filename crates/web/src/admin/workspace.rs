@@ -25,41 +25,6 @@ use crate::extract::{AgencyScope, ReportApprover, ReportEditor, Requirement, Yea
 use crate::session::ActiveSession;
 use crate::views::{AgencyView, FindingRow};
 
-/// The form's fields: one per part of [`PARTS`].
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct TextsForm {
-    opening: String,
-    proactive: String,
-    on_request: String,
-    management: String,
-    platform: String,
-    supervision: String,
-    problems: String,
-    work_points: String,
-    proposals: String,
-    innovation: String,
-    fee_basis: String,
-}
-
-impl From<TextsForm> for StaffTexts {
-    fn from(f: TextsForm) -> Self {
-        Self {
-            opening: f.opening,
-            fee_basis: f.fee_basis,
-            proactive: f.proactive,
-            on_request: f.on_request,
-            management: f.management,
-            platform: f.platform,
-            supervision: f.supervision,
-            problems: f.problems,
-            work_points: f.work_points,
-            proposals: f.proposals,
-            innovation: f.innovation,
-        }
-    }
-}
-
 /// One agency's report of one year, as a page of the workspace needs it.
 struct Ctx<'a> {
     staff: &'a ActiveSession,
@@ -244,10 +209,9 @@ pub async fn save(
     State(state): State<AppState>,
     scope: AgencyScope<ReportEditor>,
     Path(YearPath { year }): Path<YearPath>,
-    Form(form): Form<TextsForm>,
+    Form(texts): Form<StaffTexts>,
 ) -> Result<Response, AppError> {
     let c = Ctx::load(&state, &scope, &year).await?;
-    let texts: StaffTexts = form.into();
     if let Err(why) = texts.check() {
         return c.refused(&state, why).await;
     }
