@@ -75,9 +75,12 @@ async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
         .unwrap();
     let id = proposal.id.to_string();
     assert_eq!(
-        c.post(&format!("{uri}/approve"), &[("proposal", id.as_str())])
-            .await
-            .status,
+        c.post(
+            &format!("{uri}/decision"),
+            &[("decision", "approve"), ("proposal", id.as_str())]
+        )
+        .await
+        .status,
         StatusCode::FORBIDDEN,
         "the administrator who asked cannot approve"
     );
@@ -85,7 +88,10 @@ async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
     let waiting = leader.get(&format!("{uri}/publish")).await;
     assert!(waiting.body.contains("甲机关管理员") && waiting.body.contains("批准发布"));
     let approved = leader
-        .post(&format!("{uri}/approve"), &[("proposal", id.as_str())])
+        .post(
+            &format!("{uri}/decision"),
+            &[("decision", "approve"), ("proposal", id.as_str())],
+        )
         .await;
     assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
     let audit = store
@@ -144,16 +150,24 @@ async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
     // Sent back once with a reason, asked again, then approved.
     let returned = leader
         .post(
-            &format!("{uri}/return"),
-            &[("proposal", id.as_str()), ("reason", "")],
+            &format!("{uri}/decision"),
+            &[
+                ("decision", "return"),
+                ("proposal", id.as_str()),
+                ("reason", ""),
+            ],
         )
         .await;
     assert_eq!(returned.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(returned.body.contains("退回须写明理由"));
     let returned = leader
         .post(
-            &format!("{uri}/return"),
-            &[("proposal", id.as_str()), ("reason", "更正说明不够具体")],
+            &format!("{uri}/decision"),
+            &[
+                ("decision", "return"),
+                ("proposal", id.as_str()),
+                ("reason", "更正说明不够具体"),
+            ],
         )
         .await;
     assert_eq!(returned.status, StatusCode::SEE_OTHER);
@@ -168,7 +182,10 @@ async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
         .to_string();
     assert_eq!(
         leader
-            .post(&format!("{uri}/approve"), &[("proposal", id.as_str())])
+            .post(
+                &format!("{uri}/decision"),
+                &[("decision", "approve"), ("proposal", id.as_str())]
+            )
             .await
             .status,
         StatusCode::SEE_OTHER
@@ -249,8 +266,8 @@ async fn the_summary_shows_published_and_late_reports(store: &Store) {
     let mut leader = signed_in(&w, "a_leader").await;
     let approved = leader
         .post(
-            &format!("/admin/agencies/{TOWN_A}/reports/2024/approve"),
-            &[("proposal", id.as_str())],
+            &format!("/admin/agencies/{TOWN_A}/reports/2024/decision"),
+            &[("decision", "approve"), ("proposal", id.as_str())],
         )
         .await;
     assert_eq!(approved.status, StatusCode::SEE_OTHER);

@@ -219,14 +219,9 @@ pub(crate) fn routes(r: Routes) -> Routes {
             workspace::publish,
         )
         .post(
-            "/admin/agencies/{slug}/reports/{year}/approve",
+            "/admin/agencies/{slug}/reports/{year}/decision",
             Staff,
-            workspace::approve,
-        )
-        .post(
-            "/admin/agencies/{slug}/reports/{year}/return",
-            Staff,
-            workspace::send_back,
+            workspace::decide,
         )
         .get(
             "/admin/agencies/{slug}/summary/{year}",

@@ -319,57 +319,46 @@ pub async fn publish(
     decided(&state, &scope, &c, proposed.map(drop), then).await
 }
 
-/// The approval form's fields: which proposal (so what is approved is what was shown), and for a
-/// return, why.
+/// The 分管领导's decision on a proposal: `approve` publishes the report exactly as proposed
+/// (recorded in the audit trail with both names); `return` sends it back with a reason and
+/// publishes nothing. The proposal is named so that what is decided is what was shown.
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
-pub struct ApprovalForm {
+pub struct DecisionForm {
+    decision: String,
     proposal: i64,
     reason: String,
 }
 
-/// The 分管领导 approves: the report is published exactly as proposed, recorded in the audit
-/// trail with both names.
-pub async fn approve(
+/// The 分管领导 approves or returns the proposal waiting.
+pub async fn decide(
     State(state): State<AppState>,
     scope: AgencyScope<ReportApprover>,
     Path(YearPath { year }): Path<YearPath>,
-    Form(form): Form<ApprovalForm>,
+    Form(form): Form<DecisionForm>,
 ) -> Result<Response, AppError> {
     let c = Ctx::load(&state, &scope, &year).await?;
-    let approved = state
-        .store
-        .approve_report(
-            &c.agency.slug,
-            c.year,
-            form.proposal,
-            scope.may(Duty::ApproveReport),
-            scope.by(&state),
-            state.clock.today(),
-        )
-        .await;
-    decided(&state, &scope, &c, approved.map(drop), c.back("published")).await
-}
-
-/// The 分管领导 sends the proposal back with a reason; nothing is published.
-pub async fn send_back(
-    State(state): State<AppState>,
-    scope: AgencyScope<ReportApprover>,
-    Path(YearPath { year }): Path<YearPath>,
-    Form(form): Form<ApprovalForm>,
-) -> Result<Response, AppError> {
-    let c = Ctx::load(&state, &scope, &year).await?;
-    let returned = state
-        .store
-        .return_report(
-            &c.agency.slug,
-            c.year,
-            form.proposal,
-            &form.reason,
-            scope.by(&state),
-        )
-        .await;
-    decided(&state, &scope, &c, returned, c.back("returned")).await
+    let (slug, by) = (&c.agency.slug, scope.by(&state));
+    let (outcome, then) = match form.decision.as_str() {
+        "approve" => {
+            let may = scope.may(Duty::ApproveReport);
+            let today = state.clock.today();
+            let approved = state
+                .store
+                .approve_report(slug, c.year, form.proposal, may, by, today)
+                .await;
+            (approved.map(drop), "published")
+        }
+        "return" => {
+            let returned = state
+                .store
+                .return_report(slug, c.year, form.proposal, &form.reason, by)
+                .await;
+            (returned, "returned")
+        }
+        _ => return Err(AppError::Unprocessable("请选择批准发布或退回。".into())),
+    };
+    decided(&state, &scope, &c, outcome, c.back(then)).await
 }
 
 /// Where a decision taken on the confirmation page leads: on when the store took it, back to the
