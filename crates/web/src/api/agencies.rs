@@ -5,7 +5,7 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ApiAgency, ApiResult, Problem};
+use super::{AgencySlug, ApiAgency, ApiResult, NoSuchAgency};
 use crate::AppState;
 
 /// An agency.
@@ -46,9 +46,8 @@ pub async fn agencies(State(state): State<AppState>) -> ApiResult<Vec<AgencyBody
 
 /// An agency's catalogue categories (主动公开目录), in order.
 #[utoipa::path(get, path = "/api/v1/agencies/{slug}/categories", tag = "公开目录",
-    params(("slug" = String, Path, description = "机关简称")),
-    responses((status = 200, description = "栏目", body = [String]),
-        (status = 404, description = "没有这个机关", body = Problem, content_type = "application/problem+json")))]
+    params(AgencySlug),
+    responses((status = 200, description = "栏目", body = [String]), NoSuchAgency))]
 pub async fn categories(
     State(state): State<AppState>,
     ApiAgency(a): ApiAgency,

@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiAgency, ApiResult, Problem};
+use super::{AgencySlug, ApiAgency, ApiResult, NoSuchAgency, Problem};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::ItemPath;
@@ -98,10 +98,10 @@ pub struct ItemsQuery {
 
 /// An agency's items on the portal, newest first.
 #[utoipa::path(get, path = "/api/v1/agencies/{slug}/items", tag = "公开目录",
-    params(("slug" = String, Path, description = "机关简称"), ItemsQuery),
+    params(AgencySlug, ItemsQuery),
     responses((status = 200, description = "一页信息", body = ItemPage),
         (status = 400, description = "查询参数不是有效的数字", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "没有这个机关", body = Problem, content_type = "application/problem+json")))]
+        NoSuchAgency))]
 pub async fn items(
     State(state): State<AppState>,
     ApiAgency(a): ApiAgency,
@@ -136,7 +136,7 @@ pub async fn items(
 
 /// One item on the portal, with its body.
 #[utoipa::path(get, path = "/api/v1/agencies/{slug}/items/{item}", tag = "公开目录",
-    params(("slug" = String, Path, description = "机关简称"), ("item" = i64, Path, description = "信息编号")),
+    params(AgencySlug, ("item" = i64, Path, description = "信息编号")),
     responses((status = 200, description = "信息", body = ItemBody),
         (status = 404, description = "没有这条信息或已撤回", body = Problem, content_type = "application/problem+json")))]
 pub async fn item(

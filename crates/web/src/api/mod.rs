@@ -151,5 +151,25 @@ impl axum::extract::FromRequestParts<crate::AppState> for ApiAgency {
     }
 }
 
+/// The `{slug}` of an agency's routes as the OpenAPI document describes it (handlers take it
+/// through [`ApiAgency`]).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct AgencySlug {
+    /// 机关简称
+    #[allow(dead_code)]
+    slug: String,
+}
+
+/// The answer of an agency's routes when `{slug}` names no public agency.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 404,
+    description = "没有这个机关",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)]
+pub struct NoSuchAgency(Problem);
+
 /// What a read handler answers: JSON, or a problem document.
 type ApiResult<T> = Result<Json<T>, Problem>;

@@ -5,7 +5,7 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ApiAgency, ApiResult, Problem};
+use super::{AgencySlug, ApiAgency, ApiResult, NoSuchAgency};
 use crate::AppState;
 
 /// A published annual report: its year and the versions published.
@@ -21,9 +21,8 @@ pub struct ReportEntry {
 
 /// The agency's annual reports by year (links to each report's JSON, spec §9).
 #[utoipa::path(get, path = "/api/v1/agencies/{slug}/reports", tag = "年度报告",
-    params(("slug" = String, Path, description = "机关简称")),
-    responses((status = 200, description = "各年度报告", body = [ReportEntry]),
-        (status = 404, description = "没有这个机关", body = Problem, content_type = "application/problem+json")))]
+    params(AgencySlug),
+    responses((status = 200, description = "各年度报告", body = [ReportEntry]), NoSuchAgency))]
 pub async fn reports(
     State(state): State<AppState>,
     ApiAgency(a): ApiAgency,
