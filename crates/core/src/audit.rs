@@ -98,6 +98,8 @@ pub fn action_label(action: &str) -> &str {
         "item.publish" => "终审通过并发布",
         "item.send_back" => "退回修改",
         "item.withdraw" => "撤回信息",
+        "item.revise" => "发起更正",
+        "item.validity" => "标注有效性",
         "message.receive" => "收到咨询投诉",
         "message.assign" => "交办咨询投诉",
         "message.reply" => "答复咨询投诉",

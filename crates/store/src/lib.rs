@@ -44,7 +44,10 @@ pub use db::By;
 pub use error::StoreError;
 pub use guide::GuideVersion;
 pub use hits::Hits;
-pub use items::{AttachmentInfo, Draft, DraftSummary, ItemPage, NewItem, PublishedItem};
+pub use items::{
+    AttachmentInfo, Draft, DraftSummary, ItemPage, LegacyItem, NewItem, PublishedItem,
+    WithdrawnItem,
+};
 pub use letters::IssuedLetter;
 pub use outbox::PendingMail;
 pub use reports::{MemberReport, Proposal, PublicReport, Publication, REPORT_CATEGORY, ReportData};

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::item::{
-    Attribute, DocKind, ItemContent, ItemStatus, ReviewStep, Reviewer, Validity,
+    Attribute, Correction, DocKind, ItemContent, ItemStatus, ReviewStep, Reviewer, Validity,
 };
 use gongkai_store::By;
 use gongkai_store::testing::review_through;
@@ -403,6 +403,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
             id,
             &ReviewStep::Withdraw {
                 reason: "文件已废止".into(),
+                public: false,
             },
             as_leader,
             By::new(&leader, now()),
@@ -545,7 +546,229 @@ async fn index_numbers_continue_after_imported_ones(store: &Store) {
     );
 }
 
+/// Items published before gongkai (the demo's) are listed for the back office, and can be marked
+/// 废止, corrected through both reviews (the published version public until then) and withdrawn;
+/// the portal then answers with the withdrawal notice. A refused step leaves no trace.
+async fn items_from_before_are_marked_corrected_and_withdrawn(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let (drafter_id, drafter) = user(store, "qicao").await;
+    let (head_id, head) = user(store, "keshi").await;
+    let (leader_id, leader) = user(store, "fenguan").await;
+    let role = |user_id, drafter, first, final_| Reviewer {
+        user_id,
+        drafter,
+        first,
+        final_,
+    };
+    let (as_drafter, as_head, as_leader) = (
+        role(drafter_id, true, false, false),
+        role(head_id, false, true, false),
+        role(leader_id, false, false, true),
+    );
+    let (legacy, total) = store.legacy_items(&town(), 1, 5).await.unwrap();
+    assert_eq!(legacy.len(), 5);
+    assert!(total >= 20, "the demo's items: {total}");
+    let (item, other, third) = (legacy[0].id, legacy[1].id, legacy[2].id);
+    assert_eq!(store.draft_of_item(&town(), item).await.unwrap(), None);
+
+    // A step refused by the rules takes nothing in hand.
+    let refused = store
+        .manage_item(
+            &town(),
+            third,
+            &ReviewStep::Revise { note: " ".into() },
+            as_drafter,
+            By::new(&drafter, now()),
+            d("2026-05-06"),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Rejected(_))),
+        "{refused:?}"
+    );
+    assert_eq!(store.legacy_items(&town(), 1, 5).await.unwrap().1, total);
+
+    // 废止, recorded by the leader: on the portal at once.
+    let repealed = Validity::Repealed {
+        on: d("2026-03-01"),
+    };
+    let (draft, state) = store
+        .manage_item(
+            &town(),
+            item,
+            &ReviewStep::MarkValidity { validity: repealed },
+            as_leader,
+            By::new(&leader, now()),
+            d("2026-05-06"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(state.status, ItemStatus::Published);
+    assert_eq!(
+        store.draft_of_item(&town(), item).await.unwrap(),
+        Some(draft)
+    );
+    assert_eq!(
+        store.legacy_items(&town(), 1, 5).await.unwrap().1,
+        total - 1
+    );
+    let before = shown(store, item).await.unwrap();
+    let index_before = legacy_index(store, item).await;
+    assert_eq!(before.validity, Some(repealed));
+
+    // A correction: drafted again, the published version stays public until the 终审.
+    store
+        .manage_item(
+            &town(),
+            item,
+            &ReviewStep::Revise {
+                note: "更正发布日期".into(),
+            },
+            as_drafter,
+            By::new(&drafter, now()),
+            d("2026-05-06"),
+        )
+        .await
+        .unwrap();
+    let working = store.item_draft(&town(), draft).await.unwrap().unwrap();
+    assert_eq!(working.content.validity, Some(repealed), "the mark is kept");
+    let corrected = ItemContent {
+        title: format!("{}（更正）", working.content.title),
+        formed_on: Some(d("2026-05-06")),
+        kind: working.content.kind.or(Some(DocKind::Other)),
+        ..working.content.clone()
+    };
+    store
+        .save_item_draft(&town(), draft, &corrected, By::new(&drafter, now()))
+        .await
+        .unwrap();
+    let attach = store
+        .add_attachment(
+            &town(),
+            draft,
+            "更正.pdf",
+            "application/pdf",
+            b"%PDF-1.4",
+            By::new(&drafter, now()),
+        )
+        .await;
+    assert!(matches!(attach, Err(StoreError::Rejected(_))), "{attach:?}");
+    assert_eq!(
+        shown(store, item).await.unwrap(),
+        before,
+        "still the published version"
+    );
+    review_through(
+        store,
+        &town(),
+        draft,
+        [
+            (as_drafter, &drafter),
+            (as_head, &head),
+            (as_leader, &leader),
+        ],
+        now(),
+        d("2026-05-08"),
+    )
+    .await;
+    let after = shown(store, item).await.unwrap();
+    assert_eq!(after.title, corrected.title);
+    assert_eq!(
+        after.corrections,
+        [Correction {
+            on: d("2026-05-08"),
+            note: "更正发布日期".into()
+        }]
+    );
+    assert_eq!(
+        legacy_index(store, item).await,
+        index_before,
+        "the 索引号 is kept"
+    );
+
+    // Withdrawn with a public reason: off the portal, the notice says why.
+    store
+        .manage_item(
+            &town(),
+            item,
+            &ReviewStep::Withdraw {
+                reason: "与另一条信息重复".into(),
+                public: true,
+            },
+            as_leader,
+            By::new(&leader, now()),
+            d("2026-05-09"),
+        )
+        .await
+        .unwrap();
+    assert!(store.published_item(&town(), item).await.unwrap().is_none());
+    assert_eq!(
+        store.withdrawn_item(&town(), item).await.unwrap(),
+        Some(gongkai_store::WithdrawnItem {
+            title: corrected.title.clone(),
+            withdrawn_on: d("2026-05-09"),
+            reason: Some("与另一条信息重复".into()),
+        })
+    );
+    // ... and one withdrawn straight away, its reason kept from the public.
+    store
+        .manage_item(
+            &town(),
+            other,
+            &ReviewStep::Withdraw {
+                reason: "含有个人信息".into(),
+                public: false,
+            },
+            as_leader,
+            By::new(&leader, now()),
+            d("2026-05-09"),
+        )
+        .await
+        .unwrap();
+    let notice = store.withdrawn_item(&town(), other).await.unwrap().unwrap();
+    assert_eq!(notice.reason, None);
+    assert_eq!(store.withdrawn_item(&town(), third).await.unwrap(), None);
+    let labels: Vec<String> = store
+        .audit_records(&gongkai_store::AuditFilter {
+            limit: 20,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| gongkai_core::audit::action_label(&r.action).to_owned())
+        .collect();
+    assert!(
+        labels.contains(&"标注有效性".to_owned()) && labels.contains(&"发起更正".to_owned()),
+        "{labels:?}"
+    );
+    assert_eq!(
+        store.audit_verify(&[]).await.unwrap(),
+        Ok(store.audit_count().await.unwrap())
+    );
+}
+
+/// What the portal shows of an item now.
+async fn shown(store: &Store, item: i64) -> Option<ItemContent> {
+    store
+        .published_item(&town(), item)
+        .await
+        .unwrap()
+        .and_then(|i| i.content)
+}
+
+/// The 索引号 an item carries now.
+async fn legacy_index(store: &Store, item: i64) -> String {
+    store
+        .published_item(&town(), item)
+        .await
+        .unwrap()
+        .and_then(|i| i.index_no)
+        .unwrap_or_default()
+}
+
 on_both_backends!(
     an_item_is_reviewed_twice_then_published_with_its_index_number,
-    index_numbers_continue_after_imported_ones
+    index_numbers_continue_after_imported_ones,
+    items_from_before_are_marked_corrected_and_withdrawn
 );

@@ -57,6 +57,7 @@ async fn another_process_publication_reaches_this_index(store: &Store) {
             draft,
             &ReviewStep::Withdraw {
                 reason: "内容有误".into(),
+                public: false,
             },
             Reviewer {
                 user_id: w.users["root"],

@@ -169,6 +169,58 @@ impl Validity {
             Self::Repealed { on } => format!("废止（{on}）"),
         }
     }
+
+    /// The day it stopped (or stops) being in force, if it does.
+    pub const fn ends(self) -> Option<NaiveDate> {
+        match self {
+            Self::Valid => None,
+            Self::Expired { on } | Self::Repealed { on } => Some(on),
+        }
+    }
+
+    /// Whether the document is no longer in force on `today` (the portal flags it; a 废止 or 失效
+    /// recorded ahead of its date is still in force until then).
+    pub fn lapsed(self, today: NaiveDate) -> bool {
+        self.ends().is_some_and(|on| on <= today)
+    }
+
+    /// Whether this 有效性 may be recorded on a document written on `written_on`: a document
+    /// cannot lapse before it was written, nor be recorded as lapsing more than a year ahead (a
+    /// mistyped year, most likely).
+    pub fn check(
+        self,
+        written_on: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<(), crate::Rejection> {
+        let Some(on) = self.ends() else {
+            return Ok(());
+        };
+        if let Some(w) = written_on
+            && on < w
+        {
+            return Err(crate::Rejection::field(
+                "validity_on",
+                format!("失效或废止日期不能早于成文日期（{w}）。"),
+            ));
+        }
+        if on > today + chrono::Days::new(366) {
+            return Err(crate::Rejection::field(
+                "validity_on",
+                "失效或废止日期不能晚于一年以后，请核对年份。",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A correction of a published item as the portal lists it (更正说明 with the day the corrected
+/// version was published).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// The day the corrected version went on the portal.
+    pub on: NaiveDate,
+    /// What was corrected and why.
+    pub note: String,
 }
 
 /// What an item says: the metadata block of its page (§4.2) and its body. The body is HTML already
@@ -205,6 +257,10 @@ pub struct ItemContent {
     pub body_html: String,
     /// For a 政策解读: the item it interprets.
     pub interprets: Option<i64>,
+    /// The corrections published so far, oldest first: kept with the published version by each
+    /// approved correction, never typed in the form.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
 }
 
 /// Longest 内容概述 accepted (the convention of §2.2 G6: ≤ 150 characters).
@@ -218,6 +274,17 @@ impl ItemContent {
             Err(crate::Rejection::field("title", "请填写标题。"))
         } else {
             Ok(())
+        }
+    }
+
+    /// What an item published before gongkai says when only its title, column and date are known
+    /// (the working copy a correction starts from).
+    pub fn bare(title: &str, category: &str) -> Self {
+        Self {
+            title: title.to_owned(),
+            category: category.to_owned(),
+            attribute: Some(Attribute::Proactive),
+            ..Self::default()
         }
     }
 
@@ -349,6 +416,28 @@ mod tests {
         );
         assert!(Validity::from_choice("expired", None).is_err());
         assert!(Validity::from_choice("whatever", on).is_err());
+    }
+
+    #[test]
+    fn a_document_lapses_on_its_date_not_before() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let repealed = Validity::Repealed {
+            on: d("2026-03-01"),
+        };
+        assert!(!repealed.lapsed(d("2026-02-28")));
+        assert!(repealed.lapsed(d("2026-03-01")));
+        assert!(!Validity::Valid.lapsed(d("2099-01-01")));
+        assert!(Validity::Valid.check(None, d("2026-01-01")).is_ok());
+        assert!(
+            repealed
+                .check(Some(d("2026-03-01")), d("2026-01-01"))
+                .is_ok()
+        );
+        assert!(
+            repealed
+                .check(Some(d("2026-03-02")), d("2026-01-01"))
+                .is_err()
+        );
     }
 
     #[test]

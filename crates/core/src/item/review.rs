@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ItemStatus;
+use super::{Correction, ItemStatus, Validity};
 
 /// Who acts on an item, with the roles they hold in its agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +33,26 @@ pub enum ReviewStep {
         /// Why.
         reason: String,
     },
-    /// Taken off the portal (or repealed), with a reason.
+    /// Taken off the portal, with a reason, which the portal's notice shows if `public`.
     Withdraw {
         /// Why.
         reason: String,
+        /// Whether the withdrawn item's notice on the portal shows the reason.
+        #[serde(default)]
+        public: bool,
+    },
+    /// 更正: a published item is written again as a new version and goes through both reviews;
+    /// the published version stays on the portal until the 终审 approves the correction, which
+    /// then shows `note` as what was corrected.
+    Revise {
+        /// What is corrected and why (shown on the portal once the correction is published).
+        note: String,
+    },
+    /// 有效性 recorded on the published item at once (a 废止 or 失效 decided elsewhere, by the
+    /// document that repealed it or by its own term): the portal shows it with its date.
+    MarkValidity {
+        /// The item's 有效性 from now on.
+        validity: Validity,
     },
 }
 
@@ -49,6 +65,8 @@ impl ReviewStep {
             Self::ApproveFinal => "item.publish",
             Self::SendBack { .. } => "item.send_back",
             Self::Withdraw { .. } => "item.withdraw",
+            Self::Revise { .. } => "item.revise",
+            Self::MarkValidity { .. } => "item.validity",
         }
     }
 
@@ -59,7 +77,16 @@ impl ReviewStep {
             Self::ApproveFirst => "初审通过，提交终审".to_owned(),
             Self::ApproveFinal => "终审通过，发布".to_owned(),
             Self::SendBack { reason } => format!("退回修改：{reason}"),
-            Self::Withdraw { reason } => format!("撤回：{reason}"),
+            Self::Withdraw { reason, public } => format!(
+                "撤回：{reason}{}",
+                if *public {
+                    "（理由向公众公开）"
+                } else {
+                    ""
+                }
+            ),
+            Self::Revise { note } => format!("发起更正：{note}"),
+            Self::MarkValidity { validity } => format!("标注有效性：{}", validity.label()),
         }
     }
 }
@@ -99,6 +126,10 @@ pub struct ReviewState {
     pub final_reviewer: Option<i64>,
     /// Why it was last sent back or withdrawn.
     pub reason: Option<String>,
+    /// While a published item is being corrected: the correction note. The published version
+    /// stays on the portal meanwhile.
+    #[serde(default)]
+    pub correcting: Option<String>,
 }
 
 impl ReviewState {
@@ -110,7 +141,23 @@ impl ReviewState {
             first_reviewer: None,
             final_reviewer: None,
             reason: None,
+            correcting: None,
         }
+    }
+
+    /// An item published before gongkai (imported, or the demo's), taken into the back office by
+    /// `user` to be corrected, withdrawn or marked: it is on the portal, reviewed by no one here.
+    pub fn adopted(user: i64) -> Self {
+        Self {
+            status: ItemStatus::Published,
+            ..Self::new(user)
+        }
+    }
+
+    /// Whether a version of the item is on the portal now: published, or being corrected (the
+    /// published version stays until the correction is approved).
+    pub const fn live(&self) -> bool {
+        matches!(self.status, ItemStatus::Published) || self.correcting.is_some()
     }
 
     /// The state after `who` takes `step`, or why not.
@@ -146,6 +193,7 @@ impl ReviewState {
                 next.status = S::Published;
                 next.final_reviewer = Some(who.user_id);
                 next.reason = None;
+                next.correcting = None;
             }
             ReviewStep::SendBack { reason } => {
                 let may = match self.status {
@@ -164,8 +212,8 @@ impl ReviewState {
                 next.final_reviewer = None;
                 next.reason = Some(reason.trim().to_owned());
             }
-            ReviewStep::Withdraw { reason } => {
-                if self.status != S::Published {
+            ReviewStep::Withdraw { reason, .. } => {
+                if !self.live() {
                     return Err(not("撤回"));
                 }
                 if !who.final_ {
@@ -178,6 +226,33 @@ impl ReviewState {
                 }
                 next.status = S::Withdrawn;
                 next.reason = Some(reason.trim().to_owned());
+                next.correcting = None;
+            }
+            ReviewStep::Revise { note } => {
+                if self.status != S::Published {
+                    return Err(not("更正"));
+                }
+                if !who.drafter {
+                    return Err(ReviewError::NoRole("只有本机关的起草人可以起草更正"));
+                }
+                if note.trim().is_empty() {
+                    return Err(ReviewError::NoReason("更正说明（更正了什么、为什么）"));
+                }
+                // The corrector writes the new version; both reviews start afresh.
+                next = Self {
+                    correcting: Some(note.trim().to_owned()),
+                    ..Self::new(who.user_id)
+                };
+            }
+            ReviewStep::MarkValidity { .. } => {
+                if !self.live() {
+                    return Err(not("标注有效性"));
+                }
+                if !who.final_ {
+                    return Err(ReviewError::NoRole(
+                        "只有分管领导（终审）可以标注已发布信息的有效性",
+                    ));
+                }
             }
         }
         Ok(next)
@@ -254,6 +329,19 @@ impl ReviewState {
         }
     }
 
+    /// An attachment can be added only while the item is being written, and not to a correction:
+    /// the portal lists the attachments of the working copy, so one added during a correction
+    /// would be public before anyone approved it.
+    pub fn may_attach(&self) -> Result<(), crate::Rejection> {
+        self.may_edit("添加附件")?;
+        if self.correcting.is_some() {
+            return Err(crate::Rejection::new(
+                "更正期间不能添加附件：附件一经上传即在门户公开，未经审核。请在正文中写明更正的内容",
+            ));
+        }
+        Ok(())
+    }
+
     /// An attachment can be removed only from a draft never published: a published item's
     /// attachments are what the public saw.
     pub fn may_remove_attachment(&self, published_once: bool) -> Result<(), crate::Rejection> {
@@ -277,10 +365,30 @@ pub enum Portal {
         /// The serial's period (see [`super::IndexTemplate::period`]).
         period: String,
     },
-    /// Published before and sent back since: its content is replaced, its 索引号 kept.
-    Replace(i64),
-    /// Taken off the portal.
-    Withdraw(i64),
+    /// Published before and corrected since: its content is replaced, its 索引号 kept, and the
+    /// correction (if one was started with a note) added to what the portal lists as corrected.
+    Replace {
+        /// The item.
+        item: i64,
+        /// The correction the portal shows from now on.
+        correction: Option<Correction>,
+    },
+    /// Taken off the portal on `on`; the notice shows `reason` only if it is public.
+    Withdraw {
+        /// The item.
+        item: i64,
+        /// 撤回日期.
+        on: chrono::NaiveDate,
+        /// The reason the public may read.
+        public_reason: Option<String>,
+    },
+    /// The item's 有效性 changes on the portal at once (and in the working copy).
+    Validity {
+        /// The item.
+        item: i64,
+        /// Its 有效性 from now on.
+        validity: Validity,
+    },
 }
 
 /// Everything a review step leads to.
@@ -328,6 +436,18 @@ pub fn review(
         r.message = format!("信息不完整：{}", r.message);
         return Err(r);
     }
+    if under.item.is_some()
+        && matches!(step, ReviewStep::Submit | ReviewStep::ApproveFinal)
+        && content.attribute != Some(super::Attribute::Proactive)
+    {
+        return Err(crate::Rejection::field(
+            "attribute",
+            "已发布的信息更正后仍须主动公开；如不应再公开，请由分管领导撤回",
+        ));
+    }
+    if let ReviewStep::MarkValidity { validity } = step {
+        validity.check(content.written_on, today)?;
+    }
     let state = under.state.apply(step, who)?;
     let portal = match step {
         ReviewStep::ApproveFinal => {
@@ -338,14 +458,37 @@ pub fn review(
                 ));
             }
             match (content.attribute, under.item) {
-                (Some(super::Attribute::Proactive), Some(item)) => Portal::Replace(item),
+                (Some(super::Attribute::Proactive), Some(item)) => Portal::Replace {
+                    item,
+                    correction: under
+                        .state
+                        .correcting
+                        .clone()
+                        .map(|note| Correction { on: today, note }),
+                },
                 (Some(super::Attribute::Proactive), None) => Portal::Publish {
                     period: index.period(today),
                 },
                 _ => Portal::Unchanged,
             }
         }
-        ReviewStep::Withdraw { .. } => under.item.map_or(Portal::Unchanged, Portal::Withdraw),
+        ReviewStep::Withdraw { reason, public } => {
+            under
+                .item
+                .map_or(Portal::Unchanged, |item| Portal::Withdraw {
+                    item,
+                    on: today,
+                    public_reason: public.then(|| reason.trim().to_owned()),
+                })
+        }
+        ReviewStep::MarkValidity { validity } => {
+            under
+                .item
+                .map_or(Portal::Unchanged, |item| Portal::Validity {
+                    item,
+                    validity: *validity,
+                })
+        }
         _ => Portal::Unchanged,
     };
     Ok(Reviewed {
@@ -429,7 +572,13 @@ mod tests {
         );
         assert_eq!(r.audit.action, "item.publish");
         let r = final_(under(Some(4)), &catalogue).unwrap();
-        assert_eq!(r.portal, Portal::Replace(4));
+        assert_eq!(
+            r.portal,
+            Portal::Replace {
+                item: 4,
+                correction: None
+            }
+        );
         // A column that is no longer in the catalogue: refused, nothing published.
         let e = review(
             under(None),
@@ -555,6 +704,192 @@ mod tests {
         ));
     }
 
+    /// A review step on a published item `4` of draft `9`, with `content`.
+    fn on_item(
+        state: &ReviewState,
+        content: &super::super::ItemContent,
+        step: &ReviewStep,
+        who: Reviewer,
+    ) -> Result<Reviewed, crate::Rejection> {
+        review(
+            Under {
+                agency: "xili",
+                draft: 9,
+                content,
+                state,
+                item: Some(4),
+            },
+            step,
+            who,
+            &["通知公告".to_owned()],
+            &super::super::IndexTemplate::for_code("11370323004345133C"),
+            chrono::NaiveDate::from_ymd_opt(2026, 5, 6).unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_correction_is_reviewed_twice_and_the_published_version_stays_until_then() {
+        let (drafter, head, leader) = (
+            person(1, true, false, false),
+            person(2, false, true, false),
+            person(3, false, false, true),
+        );
+        let content = complete();
+        // An item published before gongkai, taken in by the leader.
+        let s = ReviewState::adopted(3);
+        assert!(s.live() && !s.waits_for(leader));
+        let revise = |note: &str| ReviewStep::Revise { note: note.into() };
+        assert!(matches!(
+            s.apply(&revise("改正日期"), head),
+            Err(ReviewError::NoRole(_))
+        ));
+        assert_eq!(
+            s.apply(&revise("  "), drafter),
+            Err(ReviewError::NoReason("更正说明（更正了什么、为什么）"))
+        );
+        let r = on_item(&s, &content, &revise(" 改正日期 "), drafter).unwrap();
+        assert_eq!(r.portal, Portal::Unchanged, "the published version stays");
+        assert_eq!(r.audit.action, "item.revise");
+        let s = r.state;
+        assert_eq!(
+            (s.status, s.drafter, s.correcting.as_deref()),
+            (ItemStatus::Draft, 1, Some("改正日期"))
+        );
+        assert!(s.live() && s.editable_by(drafter) && s.waits_for(drafter));
+        // Only one correction at a time.
+        assert!(s.apply(&revise("再改"), drafter).is_err());
+        let s = s.apply(&ReviewStep::Submit, drafter).unwrap();
+        // The corrector cannot approve their own correction, even holding the role.
+        let both = person(1, true, true, true);
+        assert!(matches!(
+            s.apply(&ReviewStep::ApproveFirst, both),
+            Err(ReviewError::SamePerson(_))
+        ));
+        let s = s.apply(&ReviewStep::ApproveFirst, head).unwrap();
+        let r = on_item(&s, &content, &ReviewStep::ApproveFinal, leader).unwrap();
+        assert_eq!(
+            r.portal,
+            Portal::Replace {
+                item: 4,
+                correction: Some(Correction {
+                    on: chrono::NaiveDate::from_ymd_opt(2026, 5, 6).unwrap(),
+                    note: "改正日期".into()
+                })
+            }
+        );
+        assert_eq!(r.state.status, ItemStatus::Published);
+        assert_eq!(r.state.correcting, None);
+        // A correction cannot take the item off proactive disclosure: that is a withdrawal.
+        let hidden = super::super::ItemContent {
+            attribute: Some(super::super::Attribute::Withheld),
+            attribute_reason: "涉及个人隐私".into(),
+            ..complete()
+        };
+        let e = on_item(&s, &hidden, &ReviewStep::ApproveFinal, leader).unwrap_err();
+        assert_eq!(e.field, Some("attribute"));
+    }
+
+    #[test]
+    fn a_withdrawal_needs_the_leader_and_a_reason_shown_only_if_public() {
+        let (drafter, leader) = (person(1, true, false, false), person(3, false, false, true));
+        let content = complete();
+        let s = ReviewState::adopted(3);
+        let withdraw = |reason: &str, public| ReviewStep::Withdraw {
+            reason: reason.into(),
+            public,
+        };
+        assert!(matches!(
+            s.apply(&withdraw("重复发布", true), drafter),
+            Err(ReviewError::NoRole(_))
+        ));
+        assert_eq!(
+            s.apply(&withdraw(" ", true), leader),
+            Err(ReviewError::NoReason("撤回理由"))
+        );
+        let on = chrono::NaiveDate::from_ymd_opt(2026, 5, 6).unwrap();
+        let r = on_item(&s, &content, &withdraw("含有个人信息", false), leader).unwrap();
+        assert_eq!(
+            r.portal,
+            Portal::Withdraw {
+                item: 4,
+                on,
+                public_reason: None
+            }
+        );
+        assert_eq!(r.state.status, ItemStatus::Withdrawn);
+        assert_eq!(r.state.reason.as_deref(), Some("含有个人信息"));
+        assert!(!r.state.live());
+        let r = on_item(&s, &content, &withdraw(" 重复发布 ", true), leader).unwrap();
+        assert_eq!(
+            r.portal,
+            Portal::Withdraw {
+                item: 4,
+                on,
+                public_reason: Some("重复发布".into())
+            }
+        );
+        // Withdrawn is final: neither corrected nor withdrawn again.
+        let gone = r.state;
+        assert!(gone.apply(&withdraw("再撤", true), leader).is_err());
+        assert!(
+            gone.apply(&ReviewStep::Revise { note: "改".into() }, drafter)
+                .is_err()
+        );
+        // An item being corrected is still on the portal and can still be withdrawn at once.
+        let correcting = s
+            .apply(&ReviewStep::Revise { note: "改".into() }, drafter)
+            .unwrap();
+        let r = on_item(&correcting, &content, &withdraw("紧急撤回", true), leader).unwrap();
+        assert_eq!(r.state.status, ItemStatus::Withdrawn);
+        assert_eq!(r.state.correcting, None);
+        // A draft never published cannot be withdrawn.
+        assert!(
+            ReviewState::new(1)
+                .apply(&withdraw("不需要", true), leader)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn validity_is_marked_by_the_leader_on_a_published_item_with_a_sensible_date() {
+        let leader = person(3, false, false, true);
+        let content = super::super::ItemContent {
+            written_on: chrono::NaiveDate::from_ymd_opt(2024, 2, 1),
+            ..complete()
+        };
+        let s = ReviewState::adopted(3);
+        let mark = |y, m, d| ReviewStep::MarkValidity {
+            validity: Validity::Repealed {
+                on: chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap(),
+            },
+        };
+        let r = on_item(&s, &content, &mark(2026, 3, 1), leader).unwrap();
+        assert_eq!(
+            r.portal,
+            Portal::Validity {
+                item: 4,
+                validity: Validity::Repealed {
+                    on: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+                }
+            }
+        );
+        assert_eq!(r.state, s, "the review state does not move");
+        assert_eq!(r.audit.summary, "标注有效性：废止（2026-03-01）");
+        assert!(matches!(
+            s.apply(&mark(2026, 3, 1), person(1, true, true, false)),
+            Err(ReviewError::NoRole(_))
+        ));
+        let e = on_item(&s, &content, &mark(2023, 12, 31), leader).unwrap_err();
+        assert_eq!(e.field, Some("validity_on"));
+        assert!(on_item(&s, &content, &mark(2028, 1, 1), leader).is_err());
+        assert!(
+            ReviewState::new(1)
+                .apply(&mark(2026, 3, 1), leader)
+                .is_err(),
+            "not before publication: the draft's form carries its 有效性"
+        );
+    }
+
     fn arb_step() -> impl Strategy<Value = ReviewStep> {
         prop_oneof![
             Just(ReviewStep::Submit),
@@ -564,7 +899,14 @@ mod tests {
                 reason: "改".into()
             }),
             Just(ReviewStep::Withdraw {
-                reason: "撤".into()
+                reason: "撤".into(),
+                public: true,
+            }),
+            Just(ReviewStep::Revise {
+                note: "更正".into()
+            }),
+            Just(ReviewStep::MarkValidity {
+                validity: Validity::Valid
             }),
         ]
     }
@@ -575,8 +917,9 @@ mod tests {
     }
 
     proptest! {
-        /// Whatever anyone attempts, an item reaches the portal only after a 初审 by someone holding
-        /// that role and a 终审 by someone else holding that role, neither of them the drafter.
+        /// Whatever anyone attempts, an item reaches the portal (first, or as a correction) only
+        /// after a 初审 by someone holding that role and a 终审 by someone else holding that role,
+        /// neither of them the drafter.
         #[test]
         fn nothing_is_published_without_both_reviews_by_two_other_people(
             steps in prop::collection::vec((arb_step(), arb_person()), 0..40)
@@ -588,14 +931,15 @@ mod tests {
                     if matches!(step, ReviewStep::ApproveFirst | ReviewStep::ApproveFinal) {
                         approvals.push((who.user_id, *who));
                     }
-                    if matches!(step, ReviewStep::Submit | ReviewStep::SendBack { .. }) {
+                    if matches!(step, ReviewStep::Submit | ReviewStep::SendBack { .. } | ReviewStep::Revise { .. }) {
                         approvals.clear();
                     }
                     if next.status == ItemStatus::Published && s.status != ItemStatus::Published {
                         prop_assert_eq!(approvals.len(), 2);
                         let (first, final_) = (approvals[0].1, approvals[1].1);
                         prop_assert!(first.first && final_.final_);
-                        prop_assert!(first.user_id != 1 && final_.user_id != 1);
+                        // Not the drafter of this round (a correction's drafter is its corrector).
+                        prop_assert!(first.user_id != s.drafter && final_.user_id != s.drafter);
                         prop_assert!(first.user_id != final_.user_id);
                     }
                     s = next;

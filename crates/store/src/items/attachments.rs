@@ -77,7 +77,7 @@ impl Store {
         );
         self.write(by, entry, async |tx| {
             let (state, _) = lock_draft(tx, draft, agency_id).await?;
-            state.may_edit("添加附件")?;
+            state.may_attach()?;
             insert_file(
                 tx,
                 FileTable::ItemAttachments,

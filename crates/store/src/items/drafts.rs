@@ -15,8 +15,20 @@ use crate::db::{By, Json, Millis, Tx, json, sql};
 use crate::history::{ITEM_STEPS, ITEM_VERSIONS};
 use crate::{Store, StoreError};
 
+const DRAFT_COLUMNS: &str = "id, content_json, review_json, updated_ms, item_id";
 const DRAFT_SELECT: &str =
     "SELECT id, content_json, review_json, updated_ms, item_id FROM item_drafts";
+/// Touches a draft's row before a step: on PostgreSQL this locks it, so two steps on one draft
+/// queue (on SQLite the write lock is already held).
+const LOCK_DRAFT: &str = "UPDATE item_drafts SET updated_ms = updated_ms";
+
+/// The agency's part of a review step: its 索引号 template and its columns.
+struct ReviewRules {
+    slug: Slug,
+    agency_id: i64,
+    index: IndexTemplate,
+    catalogue: Vec<String>,
+}
 
 /// The draft's review state and published item, in the caller's transaction, locking its row.
 pub(super) async fn lock_draft(
@@ -108,9 +120,9 @@ impl Store {
 
     /// Takes a review step: `core::item::review` decides (complete metadata before review, the
     /// workflow's roles and order, only 主动公开 items on the portal); the final approval publishes
-    /// on `today` with the next 索引号 of the agency (or, for an item published before and sent
-    /// back since, replaces its content and keeps its number); withdrawal takes the item off the
-    /// portal. A refused step changes nothing.
+    /// on `today` with the next 索引号 of the agency (or, for a correction, replaces the published
+    /// content, keeps its number and lists the correction); withdrawal takes the item off the
+    /// portal; a 有效性 mark changes the published item at once. A refused step changes nothing.
     #[allow(
         clippy::too_many_arguments,
         reason = "the step, who takes it, and when"
@@ -124,51 +136,92 @@ impl Store {
         by: By<'_>,
         today: NaiveDate,
     ) -> Result<ReviewState, StoreError> {
-        let agency = self.agency(slug).await?;
-        let agency_id = self.agency_id(slug).await?;
-        let index = IndexTemplate {
-            pattern: self.index_pattern(slug).await?,
-            ..IndexTemplate::for_code(agency.credit_code.as_str())
-        };
-        let catalogue = self.categories(slug).await?;
+        let rules = self.review_rules(slug).await?;
         self.write_with(by, async |tx| {
-            let row: Option<DraftRow> = sql(
-                "UPDATE item_drafts SET updated_ms = updated_ms WHERE id = $1 AND agency_id = $2 \
-                 RETURNING id, content_json, review_json, updated_ms, item_id",
-            )
+            let row: Option<DraftRow> = sql(format!(
+                "{LOCK_DRAFT} WHERE id = $1 AND agency_id = $2 RETURNING {DRAFT_COLUMNS}"
+            ))
             .bind(id)
-            .bind(agency_id)
+            .bind(rules.agency_id)
             .optional(&mut *tx)
             .await?;
-            let DraftRow {
-                content_json: Json(content),
-                review_json: Json(state),
-                item_id,
-                ..
-            } = row.ok_or_else(|| StoreError::NotFound(format!("草稿 {id}")))?;
-            let under = Under {
-                agency: slug.as_str(),
-                draft: id,
-                content: &content,
-                state: &state,
-                item: item_id,
-            };
-            let decided = review(under, step, who, &catalogue, &index, today)?;
-            let item_id = publish(tx, agency_id, &content, &decided.portal, &index, today, by.now)
-                .await?
-                .or(item_id);
-            sql("UPDATE item_drafts SET status = $1, review_json = $2, item_id = $3, updated_ms = $4 WHERE id = $5")
-                .bind(decided.state.status.key())
-                .bind(json(&decided.state)?)
-                .bind(item_id)
-                .bind(by.ms())
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            ITEM_STEPS.append(tx, id, &json(step)?, by).await?;
+            let row = row.ok_or_else(|| StoreError::NotFound(format!("草稿 {id}")))?;
+            let decided = take_step(tx, &rules, row, step, who, by, today).await?;
             Ok((decided.state, Some(decided.audit)))
         })
         .await
+    }
+
+    /// Takes a step (更正, 撤回, 有效性) on a published item by its id on the portal. An item
+    /// published before gongkai (imported, or the demo's) has no working copy yet: one is made from
+    /// what was published, in the same transaction, with `who` as the person who took it in; the
+    /// step is then `core::item::review`'s decision as for any other item. Returns the working
+    /// copy's id (the back office's page for the item from then on) and its state.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the step, who takes it, and when"
+    )]
+    pub async fn manage_item(
+        &self,
+        slug: &Slug,
+        item: i64,
+        step: &ReviewStep,
+        who: Reviewer,
+        by: By<'_>,
+        today: NaiveDate,
+    ) -> Result<(i64, ReviewState), StoreError> {
+        let rules = self.review_rules(slug).await?;
+        self.write_with(by, async |tx| {
+            let row: Option<DraftRow> = sql(format!(
+                "{LOCK_DRAFT} WHERE item_id = $1 AND agency_id = $2 RETURNING {DRAFT_COLUMNS}"
+            ))
+            .bind(item)
+            .bind(rules.agency_id)
+            .optional(&mut *tx)
+            .await?;
+            let (row, adopted) = match row {
+                Some(row) => (row, false),
+                None => (
+                    adopt(tx, rules.agency_id, item, who.user_id, by).await?,
+                    true,
+                ),
+            };
+            let id = row.id;
+            let mut decided = take_step(tx, &rules, row, step, who, by, today).await?;
+            if adopted {
+                decided.audit.summary = format!(
+                    "{}（系统启用前发布的信息，自此在后台管理）",
+                    decided.audit.summary
+                );
+            }
+            Ok(((id, decided.state), Some(decided.audit)))
+        })
+        .await
+    }
+
+    /// The working copy of a published item, if it has one (items published before gongkai have
+    /// none until a step is taken on them).
+    pub async fn draft_of_item(&self, slug: &Slug, item: i64) -> Result<Option<i64>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        sql("SELECT id FROM item_drafts WHERE item_id = $1 AND agency_id = $2")
+            .bind(item)
+            .bind(agency_id)
+            .scalar_opt(self)
+            .await
+    }
+
+    /// What a review step needs of the agency besides the draft.
+    async fn review_rules(&self, slug: &Slug) -> Result<ReviewRules, StoreError> {
+        let agency = self.agency(slug).await?;
+        Ok(ReviewRules {
+            slug: slug.clone(),
+            agency_id: self.agency_id(slug).await?,
+            index: IndexTemplate {
+                pattern: self.index_pattern(slug).await?,
+                ..IndexTemplate::for_code(agency.credit_code.as_str())
+            },
+            catalogue: self.categories(slug).await?,
+        })
     }
 
     /// The agency's drafts, newest change first.
@@ -238,6 +291,102 @@ impl Store {
     }
 }
 
+/// Takes `step` on the locked draft `row`: core decides, the portal and the draft are changed as
+/// decided, and the step is recorded in the draft's history.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the draft, the step, who takes it, and when"
+)]
+async fn take_step(
+    tx: &mut Tx,
+    rules: &ReviewRules,
+    row: DraftRow,
+    step: &ReviewStep,
+    who: Reviewer,
+    by: By<'_>,
+    today: NaiveDate,
+) -> Result<gongkai_core::item::Reviewed, StoreError> {
+    let DraftRow {
+        id,
+        content_json: Json(content),
+        review_json: Json(state),
+        item_id,
+        ..
+    } = row;
+    let under = Under {
+        agency: rules.slug.as_str(),
+        draft: id,
+        content: &content,
+        state: &state,
+        item: item_id,
+    };
+    let decided = review(under, step, who, &rules.catalogue, &rules.index, today)?;
+    let item_id = publish(
+        tx,
+        rules.agency_id,
+        &content,
+        &decided.portal,
+        &rules.index,
+        today,
+        by.now,
+    )
+    .await?
+    .or(item_id);
+    if let Portal::Validity { validity, .. } = decided.portal {
+        // The working copy carries the 有效性 too, so a later correction keeps it.
+        let content = json(&ItemContent {
+            validity: Some(validity),
+            ..content
+        })?;
+        sql("UPDATE item_drafts SET content_json = $1 WHERE id = $2")
+            .bind(&content)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        ITEM_VERSIONS.append(tx, id, &content, by).await?;
+    }
+    sql("UPDATE item_drafts SET status = $1, review_json = $2, item_id = $3, updated_ms = $4 WHERE id = $5")
+        .bind(decided.state.status.key())
+        .bind(json(&decided.state)?)
+        .bind(item_id)
+        .bind(by.ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    ITEM_STEPS.append(tx, id, &json(step)?, by).await?;
+    Ok(decided)
+}
+
+/// A working copy for an item published before gongkai, made by `user` from what the portal shows
+/// (its content, or its title and column when that is all that was imported), in the caller's
+/// transaction. Refused for an item not on the portal.
+async fn adopt(
+    tx: &mut Tx,
+    agency_id: i64,
+    item: i64,
+    user: i64,
+    by: By<'_>,
+) -> Result<DraftRow, StoreError> {
+    let content = published_content(tx, agency_id, item).await?;
+    let state = ReviewState::adopted(user);
+    let content_json = json(&content)?;
+    let row: DraftRow = sql(format!(
+        "INSERT INTO item_drafts (agency_id, drafter_id, status, content_json, review_json, item_id, created_ms, updated_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {DRAFT_COLUMNS}"
+    ))
+    .bind(agency_id)
+    .bind(user)
+    .bind(state.status.key())
+    .bind(&content_json)
+    .bind(json(&state)?)
+    .bind(item)
+    .bind(by.ms())
+    .one(&mut *tx)
+    .await?;
+    ITEM_VERSIONS.append(tx, row.id, &content_json, by).await?;
+    Ok(row)
+}
+
 /// Carries out on the portal what the review decided, in the caller's transaction; the new item's
 /// id when one was published.
 async fn publish(
@@ -252,16 +401,40 @@ async fn publish(
     let ms = now.timestamp_millis();
     match portal {
         Portal::Unchanged => Ok(None),
-        Portal::Withdraw(item) => {
-            sql("UPDATE items SET withdrawn_on = $1, updated_ms = $2 WHERE id = $3")
-                .bind(today)
+        Portal::Withdraw {
+            item,
+            on,
+            public_reason,
+        } => {
+            sql("UPDATE items SET withdrawn_on = $1, withdrawn_reason = $2, updated_ms = $3 WHERE id = $4")
+                .bind(*on)
+                .bind(public_reason.as_deref())
                 .bind(ms)
                 .bind(*item)
                 .execute(&mut *tx)
                 .await?;
             Ok(None)
         }
-        Portal::Replace(item) => {
+        Portal::Validity { item, validity } => {
+            let published = published_content(tx, agency_id, *item).await?;
+            sql("UPDATE items SET content_json = $1, updated_ms = $2 WHERE id = $3")
+                .bind(json(&ItemContent {
+                    validity: Some(*validity),
+                    ..published
+                })?)
+                .bind(ms)
+                .bind(*item)
+                .execute(&mut *tx)
+                .await?;
+            Ok(None)
+        }
+        Portal::Replace { item, correction } => {
+            let mut corrections = published_content(tx, agency_id, *item).await?.corrections;
+            corrections.extend(correction.clone());
+            let content = &ItemContent {
+                corrections,
+                ..content.clone()
+            };
             let category = category_id(tx, agency_id, &content.category).await?;
             sql("UPDATE items SET title = $1, category_id = $2, content_json = $3, withdrawn_on = NULL, \
                  updated_ms = $4, interprets_id = $5, kind = $6 WHERE id = $7")
@@ -308,6 +481,26 @@ async fn publish(
             Ok(Some(item))
         }
     }
+}
+
+/// What the portal shows of one of the agency's items now (its title and column only, for an
+/// item imported without its content), in the caller's transaction; not found once withdrawn.
+async fn published_content(
+    tx: &mut Tx,
+    agency_id: i64,
+    item: i64,
+) -> Result<ItemContent, StoreError> {
+    let found: Option<(String, String, Option<Json<ItemContent>>)> =
+        sql("SELECT i.title, c.name, i.content_json FROM items i \
+         JOIN catalogue_categories c ON c.id = i.category_id \
+         WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL")
+        .bind(item)
+        .bind(agency_id)
+        .optional(&mut *tx)
+        .await?;
+    let (title, category, content) =
+        found.ok_or_else(|| StoreError::NotFound(format!("门户上的信息 {item}")))?;
+    Ok(content.map_or_else(|| ItemContent::bare(&title, &category), |Json(c)| c))
 }
 
 /// The id of one of the agency's columns, in the caller's transaction.

@@ -25,7 +25,49 @@ pub struct NewItem {
     pub content: Option<ItemContent>,
 }
 
+/// An item published before gongkai that has no working copy yet, as the back office lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LegacyItem {
+    /// Item id (its address on the portal).
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Column.
+    pub category: String,
+    /// 发布日期.
+    pub published_on: NaiveDate,
+}
+
 impl Store {
+    /// The agency's items on the portal that were published before gongkai and have not been
+    /// taken in hand yet (no working copy), newest first: one page and the total count.
+    pub async fn legacy_items(
+        &self,
+        slug: &Slug,
+        page: u32,
+        per_page: u32,
+    ) -> Result<(Vec<LegacyItem>, i64), StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        // Published, on the portal, and never given a working copy here.
+        const LEGACY: &str = "FROM items i WHERE i.agency_id = $1 AND i.withdrawn_on IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM item_drafts d WHERE d.item_id = i.id)";
+        let rows = sql(format!(
+            "SELECT i.id, i.title, \
+             (SELECT c.name FROM catalogue_categories c WHERE c.id = i.category_id) AS category, \
+             i.published_on {LEGACY} ORDER BY i.published_on DESC, i.id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(agency_id)
+        .bind(i64::from(per_page))
+        .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+        .all(self)
+        .await?;
+        let total = sql(format!("SELECT COUNT(*) {LEGACY}"))
+            .bind(agency_id)
+            .scalar(self)
+            .await?;
+        Ok((rows, total))
+    }
+
     /// Records a published item.
     pub async fn insert_item(
         &self,

@@ -12,9 +12,11 @@ mod attachments;
 mod drafts;
 mod import;
 mod portal;
+mod withdrawn;
 
 pub use attachments::AttachmentInfo;
-pub use import::NewItem;
+pub use import::{LegacyItem, NewItem};
+pub use withdrawn::WithdrawnItem;
 
 /// A draft as lists show it.
 #[derive(Debug, Clone)]
