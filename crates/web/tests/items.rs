@@ -302,7 +302,12 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
             .status,
         StatusCode::SEE_OTHER
     );
-    assert_eq!(visitor.get(&item_url).await.status, StatusCode::NOT_FOUND);
+    let gone = visitor.get(&item_url).await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    assert!(
+        gone.body.contains("宅基地审核工作") && !gone.body.contains("文件已被新通知替代"),
+        "the notice names the item; the reason was not made public"
+    );
     assert!(
         visitor
             .get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0")
@@ -318,6 +323,285 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
             .body
             .contains("宅基地审核工作")
     );
+}
+
+/// The id after `prefix` in the first link of `body` that starts with it.
+fn linked_id(body: &str, prefix: &str) -> i64 {
+    let body = unescape(body);
+    let at = body
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no link {prefix}"));
+    body[at + prefix.len()..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// An item from before gongkai (the demo's) is in the back office: the leader marks it 废止, a
+/// drafter corrects it through both reviews (the portal keeps the published version until the
+/// 终审, then lists the correction), and the leader withdraws it — its address answers 410 with
+/// the notice, even though its page was cached. New requests nobody picked up are on the case
+/// officer's dashboard.
+async fn an_item_from_before_is_marked_corrected_and_withdrawn(store: &Store) {
+    let w = world(store).await;
+    let a = Slug::parse(TOWN_A).unwrap();
+    let system = Actor::system("测试");
+    store
+        .grant_role(
+            w.users["a_officer"],
+            &a,
+            Role::FirstReviewer,
+            By::new(&system, w.clock_now()),
+        )
+        .await
+        .unwrap();
+    let mut leader = signed_in(&w, "a_leader").await;
+    let list = leader.get(&format!("/admin/agencies/{TOWN_A}/items")).await;
+    assert!(list.body.contains("系统启用前发布的信息"), "{}", list.body);
+    let legacy = format!("/admin/agencies/{TOWN_A}/published/");
+    let item = linked_id(&list.body, &legacy);
+    let portal = format!("/agencies/{TOWN_A}/items/{item}");
+    let mut visitor = Client::new(&w.app);
+    let before = visitor.get(&portal).await;
+    assert_eq!(before.status, StatusCode::OK);
+    let shown = store.published_item(&a, item).await.unwrap().unwrap();
+    let content = shown.content.clone().unwrap();
+
+    // The leader may withdraw and mark, not draft a correction.
+    let page = leader.get(&format!("{legacy}{item}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("标注有效性") && page.body.contains("撤回（下架）"));
+    assert!(!page.body.contains("起草更正"));
+    // A date before the document was written is refused, and nothing is taken in hand.
+    let early = leader
+        .post(
+            &format!("{legacy}{item}"),
+            &[
+                ("step", "validity"),
+                ("validity", "repealed"),
+                ("validity_on", "2000-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.body.contains("不能早于成文日期"), "{}", early.body);
+    assert_eq!(store.draft_of_item(&a, item).await.unwrap(), None);
+    let marked = leader
+        .post(
+            &format!("{legacy}{item}"),
+            &[
+                ("step", "validity"),
+                ("validity", "repealed"),
+                ("validity_on", "2025-02-01"),
+            ],
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER, "{}", marked.body);
+    let draft = linked_id(
+        marked.location(),
+        &format!("/admin/agencies/{TOWN_A}/items/"),
+    );
+    let uri = format!("/admin/agencies/{TOWN_A}/items/{draft}");
+    assert_eq!(
+        leader.get(&format!("{legacy}{item}")).await.location(),
+        uri,
+        "taken in hand: its page is the working copy's"
+    );
+    let repealed = visitor.get(&portal).await;
+    assert!(
+        repealed.body.contains("废止（2025-02-01）")
+            && repealed.body.contains("本文件已于2025-02-01废止"),
+        "{}",
+        repealed.body
+    );
+
+    // A drafter corrects it; the portal shows the published version until the 终审.
+    let mut drafter = signed_in(&w, "a_staff").await;
+    let review = format!("{uri}/review");
+    let revising = drafter
+        .post(
+            &review,
+            &[("step", "revise"), ("reason", "更正标题中的错字")],
+        )
+        .await;
+    assert_eq!(revising.status, StatusCode::SEE_OTHER, "{}", revising.body);
+    assert!(drafter.get(&uri).await.body.contains("正在更正"));
+    let title = format!("{}（更正）", shown.title);
+    let written_on = content
+        .written_on
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let formed_on = content.formed_on.map(|d| d.to_string()).unwrap_or_default();
+    let saved = drafter
+        .post(
+            &uri,
+            &[
+                ("title", title.as_str()),
+                ("written_on", &written_on),
+                ("formed_on", &formed_on),
+                ("category", &shown.category),
+                ("topic", &content.topic),
+                ("attribute", "proactive"),
+                ("kind", "other"),
+                ("validity", "repealed"),
+                ("validity_on", "2025-02-01"),
+                ("summary", &content.summary),
+                ("body", &content.body_html),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let still = visitor.get(&portal).await;
+    assert!(still.body.contains(&shown.title) && !still.body.contains("（更正）"));
+    assert_eq!(
+        drafter.post(&review, &[("step", "submit")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut head = signed_in(&w, "a_officer").await;
+    assert_eq!(
+        head.post(&review, &[("step", "approve_first")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        leader
+            .post(&review, &[("step", "approve_final")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let corrected = visitor.get(&portal).await;
+    assert!(
+        corrected.body.contains(&title)
+            && corrected.body.contains("本信息已更正")
+            && corrected.body.contains("2025-03-01：更正标题中的错字"),
+        "{}",
+        corrected.body
+    );
+    assert!(
+        corrected.body.contains("废止（2025-02-01）"),
+        "the mark stays"
+    );
+
+    // Withdrawn with its reason public: 410 and the notice, in the site's furniture; gone from
+    // the list and the sitemap.
+    let withdrawn = leader
+        .post(
+            &review,
+            &[
+                ("step", "withdraw"),
+                ("reason", "与另一条信息重复"),
+                ("public", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        withdrawn.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        withdrawn.body
+    );
+    let gone = visitor.get(&portal).await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    for part in [
+        "信息已撤回",
+        title.as_str(),
+        "撤回日期",
+        "2025-03-01",
+        "与另一条信息重复",
+        "网站地图",
+    ] {
+        assert!(gone.body.contains(part), "{part}: {}", gone.body);
+    }
+    assert!(!visitor.get("/sitemap.xml").await.body.contains(&portal));
+    assert!(
+        !visitor
+            .get(&format!("/agencies/{TOWN_A}/items?page=1"))
+            .await
+            .body
+            .contains(&title)
+    );
+    // Another one withdrawn straight from the list, its reason kept internal.
+    let list = leader.get(&format!("/admin/agencies/{TOWN_A}/items")).await;
+    let other = linked_id(&list.body, &legacy);
+    assert_ne!(other, item);
+    let withdrawn = leader
+        .post(
+            &format!("{legacy}{other}"),
+            &[("step", "withdraw"), ("reason", "含有个人信息")],
+        )
+        .await;
+    assert_eq!(
+        withdrawn.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        withdrawn.body
+    );
+    let gone = visitor
+        .get(&format!("/agencies/{TOWN_A}/items/{other}"))
+        .await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    assert!(!gone.body.contains("含有个人信息"));
+    // A drafter cannot withdraw.
+    let third = linked_id(
+        &leader
+            .get(&format!("/admin/agencies/{TOWN_A}/items"))
+            .await
+            .body,
+        &legacy,
+    );
+    let refused = drafter
+        .post(
+            &format!("{legacy}{third}"),
+            &[("step", "withdraw"), ("reason", "不想要了")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("只有分管领导"), "{}", refused.body);
+    assert_eq!(
+        visitor
+            .get(&format!("/agencies/{TOWN_A}/items/{third}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // Never there: still 404.
+    assert_eq!(
+        visitor
+            .get(&format!("/agencies/{TOWN_A}/items/999999"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A request just registered, assigned to no one: on the case officer's dashboard.
+    let code = store
+        .register_request(
+            &a,
+            &common::new_request("2025-02-28"),
+            By::new(&system, w.clock_now()),
+            common::rules(),
+        )
+        .await
+        .unwrap();
+    let dashboard = head.get("/admin").await;
+    assert!(
+        dashboard.body.contains("新收到或未指派的申请")
+            && dashboard
+                .body
+                .contains(&format!("/admin/agencies/{TOWN_A}/requests/{code}")),
+        "{}",
+        dashboard.body
+    );
+    let unassigned = head
+        .get(&format!(
+            "/admin/agencies/{TOWN_A}/requests?filter=unassigned"
+        ))
+        .await;
+    assert!(unassigned.body.contains(&code));
 }
 
 /// The guide exists from the first day (generated with the 条例 第十二条 contents) and is versioned
@@ -486,6 +770,7 @@ async fn older_readers_switch_to_large_text(store: &Store) {
 }
 
 on_both_backends!(
+    an_item_from_before_is_marked_corrected_and_withdrawn,
     older_readers_switch_to_large_text,
     a_drafted_item_is_reviewed_twice_and_appears_on_the_portal,
     the_guide_and_the_catalogue_are_on_the_portal

@@ -178,6 +178,15 @@ impl Validity {
         }
     }
 
+    /// What the portal says of a document no longer in force on `today` (`None`: in force).
+    pub fn lapse_notice(self, today: NaiveDate) -> Option<String> {
+        match self {
+            Self::Expired { on } if on <= today => Some(format!("本文件已于{on}失效")),
+            Self::Repealed { on } if on <= today => Some(format!("本文件已于{on}废止")),
+            _ => None,
+        }
+    }
+
     /// Whether the document is no longer in force on `today` (the portal flags it; a 废止 or 失效
     /// recorded ahead of its date is still in force until then).
     pub fn lapsed(self, today: NaiveDate) -> bool {
@@ -427,6 +436,11 @@ mod tests {
         assert!(!repealed.lapsed(d("2026-02-28")));
         assert!(repealed.lapsed(d("2026-03-01")));
         assert!(!Validity::Valid.lapsed(d("2099-01-01")));
+        assert_eq!(
+            repealed.lapse_notice(d("2026-03-02")).as_deref(),
+            Some("本文件已于2026-03-01废止")
+        );
+        assert_eq!(repealed.lapse_notice(d("2026-02-28")), None);
         assert!(Validity::Valid.check(None, d("2026-01-01")).is_ok());
         assert!(
             repealed

@@ -25,6 +25,10 @@ pub struct NewItem {
     pub content: Option<ItemContent>,
 }
 
+/// Items on the portal never given a working copy here (published before gongkai).
+const LEGACY: &str = "FROM items i WHERE i.agency_id = $1 AND i.withdrawn_on IS NULL \
+     AND NOT EXISTS (SELECT 1 FROM item_drafts d WHERE d.item_id = i.id)";
+
 /// An item published before gongkai that has no working copy yet, as the back office lists it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LegacyItem {
@@ -48,9 +52,6 @@ impl Store {
         per_page: u32,
     ) -> Result<(Vec<LegacyItem>, i64), StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        // Published, on the portal, and never given a working copy here.
-        const LEGACY: &str = "FROM items i WHERE i.agency_id = $1 AND i.withdrawn_on IS NULL \
-             AND NOT EXISTS (SELECT 1 FROM item_drafts d WHERE d.item_id = i.id)";
         let rows = sql(format!(
             "SELECT i.id, i.title, \
              (SELECT c.name FROM catalogue_categories c WHERE c.id = i.category_id) AS category, \

@@ -65,6 +65,10 @@ pub struct Counts {
     pub payment: usize,
     /// Assigned to the viewer.
     pub mine: usize,
+    /// Assigned to no one yet.
+    pub unassigned: usize,
+    /// Registered and not yet taken further (受理 or any later step).
+    pub new: usize,
 }
 
 impl Counts {
@@ -79,6 +83,8 @@ impl Counts {
         for r in open {
             c.open += 1;
             c.mine += usize::from(r.assignee.as_ref().is_some_and(|(id, _)| *id == me));
+            c.unassigned += usize::from(r.assignee.is_none());
+            c.new += usize::from(r.state.status == gongkai_core::workflow::Status::Received);
             match r.state.urgency(rules.calendar, rules.periods, today) {
                 Urgency::Overdue => c.overdue += 1,
                 Urgency::DueSoon => c.due_soon += 1,
@@ -89,6 +95,44 @@ impl Counts {
         }
         c
     }
+}
+
+/// The requests no one has picked up — assigned to no one, or registered and not taken further —
+/// oldest first, each with its code, 收到日期 and answer deadline (the dashboard lists a few).
+pub(crate) fn waiting_pickup(
+    open: &[gongkai_store::QueuedRequest],
+    rules: gongkai_core::deadline::Rules<'_>,
+    today: NaiveDate,
+) -> Vec<Pickup> {
+    let mut rows: Vec<Pickup> = open
+        .iter()
+        .filter(|r| {
+            r.assignee.is_none() || r.state.status == gongkai_core::workflow::Status::Received
+        })
+        .map(|r| Pickup {
+            code: r.code.clone(),
+            received: r.state.received_on,
+            due: r
+                .state
+                .due(rules.calendar, rules.periods, today)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            overdue: r.state.urgency(rules.calendar, rules.periods, today) == Urgency::Overdue,
+            assigned: r.assignee.is_some(),
+        })
+        .collect();
+    rows.sort_by_key(|p| (p.received, p.code.clone()));
+    rows
+}
+
+/// A request waiting for someone to pick it up.
+#[derive(Debug, Serialize)]
+pub(crate) struct Pickup {
+    code: String,
+    received: NaiveDate,
+    due: String,
+    overdue: bool,
+    assigned: bool,
 }
 
 /// The queue: open requests, most urgent first.
@@ -115,6 +159,7 @@ pub async fn queue(
                 "clarification" => urgency == Urgency::AwaitingClarification,
                 "payment" => urgency == Urgency::AwaitingPayment,
                 "mine" => mine,
+                "unassigned" => r.assignee.is_none(),
                 _ => true,
             };
             keep.then(|| {

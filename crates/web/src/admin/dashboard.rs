@@ -39,6 +39,10 @@ struct ReportRow {
     warnings: usize,
 }
 
+/// How many of the requests no one picked up the dashboard names (oldest first); the count links to
+/// the rest.
+const OLDEST: usize = 5;
+
 /// The signed-in person's dashboard.
 pub async fn show(
     State(state): State<AppState>,
@@ -100,9 +104,12 @@ pub async fn show(
                 )
             })
             .count();
+        let pickup = super::cases::waiting_pickup(&open, state.rules(), state.clock.today());
         requests.push(context! {
             slug => g.agency.to_string(),
             name => name_of(&g.agency),
+            waiting => pickup.len(),
+            oldest => Serde(pickup.into_iter().take(OLDEST).collect::<Vec<_>>()),
             counts => Serde(super::cases::Counts::of(&open, state.rules(), state.clock.today(), p.user_id)),
             messages => waiting.len(),
             messages_late => late,

@@ -19,7 +19,8 @@ use super::{back_to, by_rules, notice, page};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{
-    AgencyScope, DraftAttachmentPath, DraftPath, Drafter, ItemReviewer, Requirement, VersionPath,
+    AgencyScope, DraftAttachmentPath, DraftPath, Drafter, ItemPath, ItemReviewer, Requirement,
+    VersionPath,
 };
 use crate::session::ActiveSession;
 use crate::views::{AgencyView, Choice, field_errors, form_status};
@@ -134,15 +135,36 @@ pub(crate) async fn work_of(
     Ok((mine, rows))
 }
 
-/// The agency's drafts: waiting for me, in review, drafts, published.
+/// `?notice=&page=` of the item list (the page of items published before gongkai).
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    notice: Option<String>,
+    page: u32,
+}
+
+/// Items published before gongkai listed per page.
+const LEGACY_PER_PAGE: u32 = 50;
+
+/// The agency's drafts (waiting for me, in review, drafts, published) and its items published
+/// before gongkai, which are managed from here too.
 pub async fn list(
     State(state): State<AppState>,
     scope: AgencyScope,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let (s, agency) = (&scope.staff, &scope.agency);
     let me = s.principal.reviewer(&agency.slug);
     let (mine, rows) = work_of(&state, s, &agency.slug).await?;
+    let page_no = q.page.max(1);
+    let (legacy, legacy_total) = state
+        .store
+        .legacy_items(&agency.slug, page_no, LEGACY_PER_PAGE)
+        .await?;
+    let legacy_pages =
+        u32::try_from((legacy_total + i64::from(LEGACY_PER_PAGE) - 1) / i64::from(LEGACY_PER_PAGE))
+            .unwrap_or(1)
+            .max(1);
     let lacking = state
         .store
         .items_lacking_interpretation(&agency.slug)
@@ -156,6 +178,10 @@ pub async fn list(
             rows => Serde(rows),
             can_draft => me.drafter,
             lacking => lacking.into_iter().map(|(id, title)| context! { id, title }).collect::<Vec<_>>(),
+            legacy => legacy.into_iter().map(|i| context! { id => i.id, title => i.title, category => i.category, date => i.published_on.to_string() }).collect::<Vec<_>>(),
+            legacy_total,
+            legacy_page => page_no,
+            legacy_pages,
             notice => notice(q.notice.as_deref()),
         },
     )?;
@@ -265,6 +291,8 @@ impl ItemForm {
             summary: self.summary.trim().to_owned(),
             body_html: sanitize(&self.body),
             interprets,
+            // Kept with the published version, not typed here.
+            corrections: Vec::new(),
         })
     }
 }
@@ -356,7 +384,11 @@ async fn draft_page<R: Requirement>(
             can_submit => editable && id.is_some(),
             can_first => review.is_some_and(|r| r.may(&ReviewStep::ApproveFirst, me)),
             can_final => review.is_some_and(|r| r.may(&ReviewStep::ApproveFinal, me)),
-            can_withdraw => review.is_some_and(|r| r.may(&ReviewStep::Withdraw { reason: "-".into() }, me)),
+            can_withdraw => review.is_some_and(|r| r.may(&ReviewStep::Withdraw { reason: "-".into(), public: false }, me)),
+            can_revise => review.is_some_and(|r| r.may(&ReviewStep::Revise { note: "-".into() }, me)),
+            can_mark => review.is_some_and(|r| r.may(&ReviewStep::MarkValidity { validity: Validity::Valid }, me)),
+            correcting => review.and_then(|r| r.correcting.clone()),
+            action => id.map(|id| format!("/admin/agencies/{}/items/{id}/review", agency.slug)),
             steps => draft.as_ref().map(|d| d.steps.iter().map(|(st, who, at)| context! { what => st.summary(), who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
             versions => draft.as_ref().map(|d| d.versions.iter().map(|(v, who, at)| context! { version => v, who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
             categories => Choice::all(state.store.categories(&agency.slug).await?.into_iter().map(|c| (c.clone(), c))),
@@ -475,12 +507,65 @@ pub async fn save(
     }
 }
 
-/// The review form: which step, and a reason for sending back or withdrawing.
+/// The review form: which step, a reason (for sending back or withdrawing, or the note of a
+/// correction), whether a withdrawal's reason is public, and a 有效性 with its date.
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
 pub struct ReviewForm {
     step: String,
     reason: String,
+    public: String,
+    validity: String,
+    validity_on: String,
+}
+
+impl ReviewForm {
+    /// The step asked for, or what is wrong with the form.
+    fn step(&self) -> Result<ReviewStep, Rejection> {
+        Ok(match self.step.as_str() {
+            "submit" => ReviewStep::Submit,
+            "approve_first" => ReviewStep::ApproveFirst,
+            "approve_final" => ReviewStep::ApproveFinal,
+            "send_back" => ReviewStep::SendBack {
+                reason: self.reason.clone(),
+            },
+            "withdraw" => ReviewStep::Withdraw {
+                reason: self.reason.clone(),
+                public: !self.public.is_empty(),
+            },
+            "revise" => ReviewStep::Revise {
+                note: self.reason.clone(),
+            },
+            "validity" => {
+                let mut errors = Vec::new();
+                let on = optional_date(
+                    &self.validity_on,
+                    "失效或废止日期",
+                    &mut errors,
+                    "validity_on",
+                );
+                if let Some((field, why)) = errors.pop() {
+                    return Err(Rejection::field(field, why));
+                }
+                match Validity::from_choice(&self.validity, on) {
+                    Ok(Some(validity)) => ReviewStep::MarkValidity { validity },
+                    Ok(None) => return Err(Rejection::field("validity", "请选择有效性。")),
+                    Err(why) => return Err(Rejection::field("validity_on", why)),
+                }
+            }
+            _ => return Err(Rejection::new("请选择审核操作。")),
+        })
+    }
+}
+
+/// The notice after a step.
+fn after(step: &ReviewStep) -> &'static str {
+    match step {
+        ReviewStep::Revise { .. } => "item_revising",
+        ReviewStep::Withdraw { .. } => "item_withdrawn",
+        ReviewStep::MarkValidity { .. } => "item_marked",
+        _ => "item_reviewed",
+    }
 }
 
 /// Takes a review step.
@@ -492,17 +577,9 @@ pub async fn review(
 ) -> Result<Response, AppError> {
     let agency = &scope.agency;
     let who = scope.principal().reviewer(&agency.slug);
-    let step = match form.step.as_str() {
-        "submit" => ReviewStep::Submit,
-        "approve_first" => ReviewStep::ApproveFirst,
-        "approve_final" => ReviewStep::ApproveFinal,
-        "send_back" => ReviewStep::SendBack {
-            reason: form.reason.clone(),
-        },
-        "withdraw" => ReviewStep::Withdraw {
-            reason: form.reason.clone(),
-        },
-        _ => return Err(AppError::Unprocessable("请选择审核操作。".into())),
+    let step = match form.step() {
+        Ok(step) => step,
+        Err(why) => return draft_page(&state, &scope, Some(id), Shown::refused(None, why)).await,
     };
     let reviewed = state
         .store
@@ -515,16 +592,119 @@ pub async fn review(
             state.clock.today(),
         )
         .await;
-    let next = match by_rules(reviewed)? {
-        Ok(next) => next,
-        Err(why) => return draft_page(&state, &scope, Some(id), Shown::refused(None, why)).await,
-    };
-    if matches!(next.status, ItemStatus::Published | ItemStatus::Withdrawn)
-        && let Some(item_id) = saved_draft(&state, agency, id).await?.summary.item_id
-    {
+    if let Err(why) = by_rules(reviewed)? {
+        return draft_page(&state, &scope, Some(id), Shown::refused(None, why)).await;
+    }
+    if let Some(item_id) = saved_draft(&state, agency, id).await?.summary.item_id {
         crate::portal::search::follow(&state, &agency.slug, item_id).await;
     }
-    Ok(back(agency, id, "item_reviewed"))
+    Ok(back(agency, id, after(&step)))
+}
+
+/// An item published before gongkai, in the back office: what the portal shows of it and the
+/// steps that may be taken on it (更正, 撤回, 有效性). Once a step was taken it has a working copy,
+/// and this address leads there.
+pub async fn published(
+    State(state): State<AppState>,
+    scope: AgencyScope,
+    Path(ItemPath { item }): Path<ItemPath>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    published_page(
+        &state,
+        &scope,
+        item,
+        notice(q.notice.as_deref()).map(str::to_owned),
+    )
+    .await
+}
+
+/// The page of an item published before gongkai, with `error` over its forms.
+async fn published_page<R: Requirement>(
+    state: &AppState,
+    scope: &AgencyScope<R>,
+    item: i64,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let (s, agency) = (&scope.staff, &scope.agency);
+    if let Some(draft) = state.store.draft_of_item(&agency.slug, item).await? {
+        // Taken in hand (perhaps by someone else meanwhile): the working copy's page.
+        return match error {
+            Some(why) => {
+                draft_page(
+                    state,
+                    scope,
+                    Some(draft),
+                    Shown::refused(None, Rejection::new(why)),
+                )
+                .await
+            }
+            None => Ok(back_to(agency, &format!("/items/{draft}"))),
+        };
+    }
+    let shown = state
+        .store
+        .published_item(&agency.slug, item)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("门户上没有编号为 {item} 的信息。")))?;
+    let me = s.principal.reviewer(&agency.slug);
+    let taken = gongkai_core::item::ReviewState::adopted(me.user_id);
+    let c = shown.content.as_ref();
+    super::form_page(
+        s,
+        "admin/item_published.html",
+        form_status(error.is_some()),
+        context! {
+            agency => AgencyView::from(agency),
+            item => context! {
+                id => shown.id,
+                title => shown.title.clone(),
+                category => shown.category.clone(),
+                date => shown.published_on.to_string(),
+                index_no => shown.index_no.clone().unwrap_or_default(),
+                validity => c.and_then(|c| c.validity).map(Validity::label),
+            },
+            body => c.map(|c| minijinja::Value::from_safe_string(c.body_html.clone())),
+            error,
+            action => format!("/admin/agencies/{}/published/{item}", agency.slug),
+            can_revise => taken.may(&ReviewStep::Revise { note: "-".into() }, me),
+            can_withdraw => taken.may(&ReviewStep::Withdraw { reason: "-".into(), public: false }, me),
+            can_mark => taken.may(&ReviewStep::MarkValidity { validity: Validity::Valid }, me),
+        },
+    )
+}
+
+/// Takes a step on an item published before gongkai: it gets its working copy in the same
+/// transaction, and the back office's page for it is that copy's from then on.
+pub async fn manage(
+    State(state): State<AppState>,
+    scope: AgencyScope<ItemReviewer>,
+    Path(ItemPath { item }): Path<ItemPath>,
+    Form(form): Form<ReviewForm>,
+) -> Result<Response, AppError> {
+    let agency = &scope.agency;
+    let who = scope.principal().reviewer(&agency.slug);
+    let step = match form.step() {
+        Ok(step) => step,
+        Err(why) => return published_page(&state, &scope, item, Some(why.message)).await,
+    };
+    let managed = state
+        .store
+        .manage_item(
+            &agency.slug,
+            item,
+            &step,
+            who,
+            scope.by(&state),
+            state.clock.today(),
+        )
+        .await;
+    let (draft, _) = match by_rules(managed)? {
+        Ok(done) => done,
+        Err(why) => return published_page(&state, &scope, item, Some(why.message)).await,
+    };
+    crate::portal::search::follow(&state, &agency.slug, item).await;
+    Ok(back(agency, draft, after(&step)))
 }
 
 /// Uploads an attachment to a draft (multipart; the CSRF token rides in the query).

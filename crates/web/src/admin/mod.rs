@@ -82,6 +82,16 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/admin/agencies/{slug}/items/new", Staff, items::new_form)
         .post("/admin/agencies/{slug}/items", Staff, items::create)
         .get("/admin/agencies/{slug}/items/{draft}", Staff, items::show)
+        .get(
+            "/admin/agencies/{slug}/published/{item}",
+            Staff,
+            items::published,
+        )
+        .post(
+            "/admin/agencies/{slug}/published/{item}",
+            Staff,
+            items::manage,
+        )
         .post("/admin/agencies/{slug}/items/{draft}", Staff, items::save)
         .post(
             "/admin/agencies/{slug}/items/{draft}/review",
@@ -371,6 +381,11 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "file_removed" => "文件已删除。",
         "item_saved" => "草稿已保存为新版本。",
         "item_reviewed" => "审核操作已记录。",
+        "item_revising" => {
+            "已发起更正：请修改下方草稿并提交初审；终审通过前，门户仍显示已发布的版本。"
+        }
+        "item_withdrawn" => "信息已撤回：门户上该信息的地址改为显示撤回公告。",
+        "item_marked" => "有效性已标注，门户已同步显示。",
         "email_set" => "通知邮箱已保存。",
         "case_saved" => "复议、诉讼案件已记录。",
         "registered" => "申请已登记，接收回执已生成。",

@@ -191,6 +191,31 @@ fn http_date(t: DateTime<Utc>) -> String {
     t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
+/// An item taken off the portal answers 410 with a notice — its title, 撤回日期 and the reason if
+/// the reason was made public — never a bare 404; an item that never was answers 404.
+async fn withdrawn(
+    state: &AppState,
+    agency: &gongkai_core::Agency,
+    id: i64,
+) -> Result<Response, AppError> {
+    let notice = state
+        .store
+        .withdrawn_item(&agency.slug, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这条信息。".into()))?;
+    let mut response = views::page(
+        "portal/withdrawn.html",
+        context! {
+            agency => AgencyView::from(agency),
+            title => notice.title,
+            on => notice.withdrawn_on.to_string(),
+            reason => notice.reason,
+        },
+    )?;
+    *response.status_mut() = StatusCode::GONE;
+    Ok(response)
+}
+
 /// One item: metadata block and body.
 pub async fn show(
     State(state): State<AppState>,
@@ -198,18 +223,16 @@ pub async fn show(
     Path(ItemPath { item: id }): Path<ItemPath>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let not_found = || AppError::NotFound("没有这条信息，或它已撤回。".into());
     // The item, what it interprets, its 解读 and its attachments: one statement.
-    let gongkai_store::ItemPage {
+    let Some(gongkai_store::ItemPage {
         item,
         interpreted,
         readings,
         attachments,
-    } = state
-        .store
-        .item_page(&agency.slug, id)
-        .await?
-        .ok_or_else(not_found)?;
+    }) = state.store.item_page(&agency.slug, id).await?
+    else {
+        return withdrawn(&state, &agency, id).await;
+    };
     // The page differs by reading mode: so does its tag, or a conditional request made in another
     // mode would be answered 304 with the page of the first.
     let etag = format!(
@@ -241,6 +264,8 @@ pub async fn show(
             interpreted => interpreted.as_ref().map(|i| Serde(row(i))),
             attachments,
             readings => readings.into_iter().map(|(id, title)| context! { id, title }).collect::<Vec<_>>(),
+            lapsed => c.and_then(|c| c.validity).and_then(|v| v.lapse_notice(state.clock.today())),
+            corrections => c.map(|c| Serde(c.corrections.clone())),
         },
     )?;
     let h = response.headers_mut();
