@@ -601,9 +601,9 @@ pub async fn review(
     Ok(back(agency, id, after(&step)))
 }
 
-/// An item published before gongkai, in the back office: what the portal shows of it and the
-/// steps that may be taken on it (更正, 撤回, 有效性). Once a step was taken it has a working copy,
-/// and this address leads there.
+/// An item on the portal by its id, in the back office. One published before gongkai shows what
+/// the portal shows of it and the steps that may be taken on it (更正, 撤回, 有效性); once a step
+/// was taken — or for an item published here — it has a working copy, shown at this address too.
 pub async fn published(
     State(state): State<AppState>,
     scope: AgencyScope,
@@ -628,19 +628,12 @@ async fn published_page<R: Requirement>(
 ) -> Result<Response, AppError> {
     let (s, agency) = (&scope.staff, &scope.agency);
     if let Some(draft) = state.store.draft_of_item(&agency.slug, item).await? {
-        // Taken in hand (perhaps by someone else meanwhile): the working copy's page.
-        return match error {
-            Some(why) => {
-                draft_page(
-                    state,
-                    scope,
-                    Some(draft),
-                    Shown::refused(None, Rejection::new(why)),
-                )
-                .await
-            }
-            None => Ok(back_to(agency, &format!("/items/{draft}"))),
+        // Taken in hand (perhaps by someone else meanwhile): its working copy is shown here too.
+        let shown = match error {
+            Some(why) => Shown::refused(None, Rejection::new(why)),
+            None => Shown::default(),
         };
+        return draft_page(state, scope, Some(draft), shown).await;
     }
     let shown = state
         .store
