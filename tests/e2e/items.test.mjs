@@ -87,3 +87,40 @@ test('a drafted item is reviewed twice and appears on the portal, in its feed an
   await visitor.screenshot({ path: join(ARTIFACTS, 'search.png'), fullPage: true });
   await accessible(visitor, 'search');
 });
+
+test('an item from before gongkai is marked 废止 and another withdrawn: the portal shows the date and a notice', async () => {
+  const { base, browser } = app;
+  const leader = await (await browser.newContext()).newPage();
+  await signIn(base, leader, 'leader');
+  await leader.goto(`${base}/admin/agencies/yiyuan-xili/items`);
+  const legacy = leader.getByRole('table', { name: '系统启用前发布的信息' }).getByRole('link');
+  const first = legacy.filter({ hasText: '申请办理制度' });
+  const itemId = (await first.getAttribute('href')).split('/').pop();
+  await first.click();
+  await leader.getByLabel('有效性', { exact: true }).selectOption({ label: '废止' });
+  await leader.getByLabel(/废止或失效日期/).fill('2026-01-01');
+  await leader.getByRole('button', { name: '标注有效性' }).click();
+  await leader.waitForURL(/notice=item_marked/);
+  await leader.screenshot({ path: join(ARTIFACTS, 'item-legacy-marked.png'), fullPage: true });
+
+  const visitor = await (await browser.newContext({ bypassCSP: true })).newPage();
+  await visitor.goto(`${base}/agencies/yiyuan-xili/items/${itemId}`);
+  assert.match(await visitor.innerText('main'), /本文件已于2026-01-01废止/);
+
+  await leader.goto(`${base}/admin/agencies/yiyuan-xili/items`);
+  const second = leader.getByRole('table', { name: '系统启用前发布的信息' }).getByRole('link', { name: /保密审查制度/ });
+  const title = await second.innerText();
+  const secondId = (await second.getAttribute('href')).split('/').pop();
+  await second.click();
+  await leader.getByLabel('撤回理由', { exact: true }).fill('与另一条信息重复');
+  await leader.getByLabel('在撤回公告中公开撤回理由').check();
+  await leader.getByRole('button', { name: '撤回（下架）' }).click();
+  await leader.waitForURL(/notice=item_withdrawn/);
+
+  const answer = await visitor.goto(`${base}/agencies/yiyuan-xili/items/${secondId}`);
+  assert.equal(answer.status(), 410);
+  const notice = await visitor.innerText('main');
+  assert.ok(notice.includes(title) && notice.includes('与另一条信息重复'), notice);
+  await visitor.screenshot({ path: join(ARTIFACTS, 'item-withdrawn.png'), fullPage: true });
+  await accessible(visitor, 'withdrawn item');
+});

@@ -388,6 +388,7 @@ async fn draft_page<R: Requirement>(
             can_revise => review.is_some_and(|r| r.may(&ReviewStep::Revise { note: "-".into() }, me)),
             can_mark => review.is_some_and(|r| r.may(&ReviewStep::MarkValidity { validity: Validity::Valid }, me)),
             correcting => review.and_then(|r| r.correcting.clone()),
+            validity => content.and_then(|c| c.validity).map(Validity::label),
             action => id.map(|id| format!("/admin/agencies/{}/items/{id}/review", agency.slug)),
             steps => draft.as_ref().map(|d| d.steps.iter().map(|(st, who, at)| context! { what => st.summary(), who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
             versions => draft.as_ref().map(|d| d.versions.iter().map(|(v, who, at)| context! { version => v, who, at => gongkai_store::audit_time(at.timestamp_millis()) }).collect::<Vec<_>>()),
