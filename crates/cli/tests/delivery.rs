@@ -228,9 +228,11 @@ async fn publish_item(
             .add_attachment(
                 town,
                 draft,
-                "现场照片.png",
-                "image/png",
-                PICTURE,
+                gongkai_store::Upload {
+                    name: "现场照片.png",
+                    content_type: "image/png",
+                    bytes: PICTURE,
+                },
                 By::new(&people[0].1, now()),
             )
             .await

@@ -354,6 +354,17 @@ impl<'a> Sql<'a> {
         Ok(self.optional::<(T,)>(on).await?.map(|(v,)| v))
     }
 
+    /// The value kept as JSON in the first column of the first row, if there is a row.
+    pub(crate) async fn json_opt<'c, T>(
+        self,
+        on: impl Into<Conn<'c>>,
+    ) -> Result<Option<T>, StoreError>
+    where
+        T: serde::de::DeserializeOwned + Send + Unpin,
+    {
+        Ok(self.scalar_opt::<Json<T>>(on).await?.map(|Json(v)| v))
+    }
+
     /// The first column of every row.
     pub(crate) async fn scalars<'c, T: Value>(
         self,
@@ -511,6 +522,59 @@ pub(crate) enum FileTable {
     ItemAttachments,
     /// The files a request's reply provides.
     ReplyFiles,
+}
+
+impl FileTable {
+    /// The audit action of an upload, and what its record calls the file.
+    const fn upload(self) -> (&'static str, &'static str) {
+        match self {
+            Self::ItemAttachments => ("item.attach", "上传附件"),
+            Self::ReplyFiles => ("request.file_add", "上传随答复提供的文件"),
+        }
+    }
+}
+
+/// An uploaded file whose type the caller checked (`core::item::attachment_type`).
+#[derive(Debug, Clone, Copy)]
+pub struct Upload<'a> {
+    /// The file's name, cleaned (`core::item::attachment_name`).
+    pub name: &'a str,
+    /// Its content type as checked.
+    pub content_type: &'a str,
+    /// Its bytes.
+    pub bytes: &'a [u8],
+}
+
+impl Store {
+    /// Keeps `file` in `table` for the owner that `owner` finds — locking it and checking, in the
+    /// same transaction, that it may take the file — with the upload's audit record on `target`.
+    pub(crate) async fn upload(
+        &self,
+        slug: &gongkai_core::Slug,
+        table: FileTable,
+        target: String,
+        file: Upload<'_>,
+        by: By<'_>,
+        owner: impl AsyncFnOnce(&mut Tx) -> Result<i64, StoreError>,
+    ) -> Result<i64, StoreError> {
+        let (action, what) = table.upload();
+        let summary = format!("{what}：{}（{}字节）", file.name, file.bytes.len());
+        let entry = AuditEntry::new(Some(slug.as_str()), action, target, summary);
+        self.write(by, entry, async |tx| {
+            let owner = owner(tx).await?;
+            insert_file(
+                tx,
+                table,
+                owner,
+                file.name,
+                file.content_type,
+                file.bytes,
+                by,
+            )
+            .await
+        })
+        .await
+    }
 }
 
 /// Keeps an uploaded file for `owner` in `table`; returns its id. The caller has checked that the

@@ -125,15 +125,14 @@ impl Store {
         id: i64,
     ) -> Result<Option<Letter>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let letter: Option<Json<Letter>> = sql(
+        sql(
             "SELECT l.letter_json FROM letters l JOIN requests r ON r.id = l.request_id \
              WHERE r.agency_id = $1 AND r.tracking_code = $2 AND l.id = $3",
         )
         .bind(agency_id)
         .bind(code)
         .bind(id)
-        .scalar_opt(self)
-        .await?;
-        Ok(letter.map(|Json(l)| l))
+        .json_opt(self)
+        .await
     }
 }

@@ -40,7 +40,7 @@ pub use accounts::{NewSession, NewUser, RoleChange, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter, audit_time};
 pub use cases::{LinkedCase, NewCase};
 pub use channels::{ChannelInfo, DeliveryRow, PendingDelivery};
-pub use db::By;
+pub use db::{By, Upload};
 pub use error::StoreError;
 pub use guide::GuideVersion;
 pub use hits::Hits;

@@ -319,9 +319,11 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
         .add_attachment(
             &town(),
             reading,
-            "解读图示.pdf",
-            "application/pdf",
-            b"%PDF-1.4",
+            gongkai_store::Upload {
+                name: "解读图示.pdf",
+                content_type: "application/pdf",
+                bytes: b"%PDF-1.4",
+            },
             By::new(&drafter, now()),
         )
         .await
@@ -646,9 +648,11 @@ async fn items_from_before_are_marked_corrected_and_withdrawn(store: &Store) {
         .add_attachment(
             &town(),
             draft,
-            "更正.pdf",
-            "application/pdf",
-            b"%PDF-1.4",
+            gongkai_store::Upload {
+                name: "更正.pdf",
+                content_type: "application/pdf",
+                bytes: b"%PDF-1.4",
+            },
             By::new(&drafter, now()),
         )
         .await;

@@ -349,10 +349,11 @@ async fn an_item_from_before_is_marked_corrected_and_withdrawn(store: &Store) {
     let a = Slug::parse(TOWN_A).unwrap();
     let system = Actor::system("测试");
     store
-        .grant_role(
+        .change_role(
             w.users["a_officer"],
             &a,
             Role::FirstReviewer,
+            RoleChange::Grant,
             By::new(&system, w.clock_now()),
         )
         .await
@@ -458,24 +459,20 @@ async fn an_item_from_before_is_marked_corrected_and_withdrawn(store: &Store) {
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let still = visitor.get(&portal).await;
     assert!(still.body.contains(&shown.title) && !still.body.contains("（更正）"));
-    assert_eq!(
-        drafter.post(&review, &[("step", "submit")]).await.status,
-        StatusCode::SEE_OTHER
-    );
     let mut head = signed_in(&w, "a_officer").await;
-    assert_eq!(
-        head.post(&review, &[("step", "approve_first")])
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
-    assert_eq!(
-        leader
-            .post(&review, &[("step", "approve_final")])
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
+    for (who, step) in [
+        (&mut drafter, "submit"),
+        (&mut head, "approve_first"),
+        (&mut leader, "approve_final"),
+    ] {
+        let taken = who.post(&review, &[("step", step)]).await;
+        assert_eq!(
+            taken.status,
+            StatusCode::SEE_OTHER,
+            "{step}: {}",
+            taken.body
+        );
+    }
     let corrected = visitor.get(&portal).await;
     assert!(
         corrected.body.contains(&title)

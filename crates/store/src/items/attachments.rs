@@ -5,7 +5,7 @@ use gongkai_core::Slug;
 use gongkai_core::audit::Entry;
 
 use super::drafts::lock_draft;
-use crate::db::{By, FileTable, insert_file, sql};
+use crate::db::{By, FileTable, Upload, sql};
 use crate::{Store, StoreError};
 
 /// An attachment as lists show it.
@@ -53,42 +53,28 @@ impl Store {
         .await
     }
 
-    /// Adds an attachment to a draft (only while it is being written). The caller checked its
-    /// type (`core::item::attachment_type`).
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the file's three parts travel together"
-    )]
+    /// Adds an attachment to a draft (only while it is being written, and not to a correction).
     pub async fn add_attachment(
         &self,
         slug: &Slug,
         draft: i64,
-        name: &str,
-        content_type: &str,
-        bytes: &[u8],
+        file: Upload<'_>,
         by: By<'_>,
     ) -> Result<i64, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let entry = Entry::new(
-            Some(slug.as_str()),
-            "item.attach",
-            format!("item-draft:{draft}"),
-            format!("上传附件：{name}（{}字节）", bytes.len()),
-        );
-        self.write(by, entry, async |tx| {
-            let (state, _) = lock_draft(tx, draft, agency_id).await?;
-            state.may_attach()?;
-            insert_file(
-                tx,
-                FileTable::ItemAttachments,
-                draft,
-                name,
-                content_type,
-                bytes,
-                by,
-            )
-            .await
-        })
+        let target = format!("item-draft:{draft}");
+        self.upload(
+            slug,
+            FileTable::ItemAttachments,
+            target,
+            file,
+            by,
+            async |tx| {
+                let (state, _) = lock_draft(tx, draft, agency_id).await?;
+                state.may_attach()?;
+                Ok(draft)
+            },
+        )
         .await
     }
 

@@ -18,9 +18,6 @@ use crate::{Store, StoreError};
 const DRAFT_COLUMNS: &str = "id, content_json, review_json, updated_ms, item_id";
 const DRAFT_SELECT: &str =
     "SELECT id, content_json, review_json, updated_ms, item_id FROM item_drafts";
-/// Touches a draft's row before a step: on PostgreSQL this locks it, so two steps on one draft
-/// queue (on SQLite the write lock is already held).
-const LOCK_DRAFT: &str = "UPDATE item_drafts SET updated_ms = updated_ms";
 
 /// The agency's part of a review step: its 索引号 template and its columns.
 struct ReviewRules {
@@ -30,22 +27,35 @@ struct ReviewRules {
     catalogue: Vec<String>,
 }
 
+/// The agency's draft whose `column` (`id`, or `item_id`: the draft an item was published from)
+/// is `key`, in the caller's transaction, its row locked (on PostgreSQL the touch takes the row
+/// lock, so two steps on one draft queue; on SQLite the write lock is already held).
+async fn lock_row(
+    tx: &mut Tx,
+    column: &str,
+    key: i64,
+    agency_id: i64,
+) -> Result<Option<DraftRow>, StoreError> {
+    sql(format!(
+        "UPDATE item_drafts SET updated_ms = updated_ms WHERE {column} = $1 AND agency_id = $2 \
+         RETURNING {DRAFT_COLUMNS}"
+    ))
+    .bind(key)
+    .bind(agency_id)
+    .optional(&mut *tx)
+    .await
+}
+
 /// The draft's review state and published item, in the caller's transaction, locking its row.
 pub(super) async fn lock_draft(
     tx: &mut Tx,
     draft: i64,
     agency_id: i64,
 ) -> Result<(ReviewState, Option<i64>), StoreError> {
-    let row: Option<(Json<ReviewState>, Option<i64>)> = sql(
-        "UPDATE item_drafts SET updated_ms = updated_ms WHERE id = $1 AND agency_id = $2 \
-         RETURNING review_json, item_id",
-    )
-    .bind(draft)
-    .bind(agency_id)
-    .optional(&mut *tx)
-    .await?;
-    let (Json(state), item) = row.ok_or_else(|| StoreError::NotFound(format!("草稿 {draft}")))?;
-    Ok((state, item))
+    let row = lock_row(tx, "id", draft, agency_id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("草稿 {draft}")))?;
+    Ok((row.review_json.0, row.item_id))
 }
 
 impl Store {
@@ -138,14 +148,9 @@ impl Store {
     ) -> Result<ReviewState, StoreError> {
         let rules = self.review_rules(slug).await?;
         self.write_with(by, async |tx| {
-            let row: Option<DraftRow> = sql(format!(
-                "{LOCK_DRAFT} WHERE id = $1 AND agency_id = $2 RETURNING {DRAFT_COLUMNS}"
-            ))
-            .bind(id)
-            .bind(rules.agency_id)
-            .optional(&mut *tx)
-            .await?;
-            let row = row.ok_or_else(|| StoreError::NotFound(format!("草稿 {id}")))?;
+            let row = lock_row(tx, "id", id, rules.agency_id)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("草稿 {id}")))?;
             let decided = take_step(tx, &rules, row, step, who, by, today).await?;
             Ok((decided.state, Some(decided.audit)))
         })
@@ -172,14 +177,7 @@ impl Store {
     ) -> Result<(i64, ReviewState), StoreError> {
         let rules = self.review_rules(slug).await?;
         self.write_with(by, async |tx| {
-            let row: Option<DraftRow> = sql(format!(
-                "{LOCK_DRAFT} WHERE item_id = $1 AND agency_id = $2 RETURNING {DRAFT_COLUMNS}"
-            ))
-            .bind(item)
-            .bind(rules.agency_id)
-            .optional(&mut *tx)
-            .await?;
-            let (row, adopted) = match row {
+            let (row, adopted) = match lock_row(tx, "item_id", item, rules.agency_id).await? {
                 Some(row) => (row, false),
                 None => (
                     adopt(tx, rules.agency_id, item, who.user_id, by).await?,
@@ -278,16 +276,15 @@ impl Store {
         version: i32,
     ) -> Result<Option<ItemContent>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let content: Option<Json<ItemContent>> = sql(
+        sql(
             "SELECT v.content_json FROM item_versions v JOIN item_drafts d ON d.id = v.draft_id \
              WHERE d.id = $1 AND d.agency_id = $2 AND v.version = $3",
         )
         .bind(id)
         .bind(agency_id)
         .bind(version)
-        .scalar_opt(self)
-        .await?;
-        Ok(content.map(|Json(c)| c))
+        .json_opt(self)
+        .await
     }
 }
 

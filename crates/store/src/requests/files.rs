@@ -7,13 +7,13 @@ use gongkai_core::Slug;
 use gongkai_core::audit::Entry;
 use gongkai_core::workflow::RequestState;
 
-use crate::db::{By, FileTable, Json, Tx, insert_file, sql};
+use crate::db::{By, FileTable, Json, Tx, Upload, sql};
 use crate::items::AttachmentInfo;
 use crate::{Store, StoreError};
 
 /// Locks the request's row and reads its state (on PostgreSQL the touch takes the row lock, so a
 /// file change and a decision on one request queue).
-async fn lock_request(
+pub(super) async fn lock_request(
     tx: &mut Tx,
     agency_id: i64,
     code: &str,
@@ -44,28 +44,20 @@ pub(crate) async fn reply_file_names(
 }
 
 impl Store {
-    /// Adds a file to go with the reply, while the request is not yet answered. The caller
-    /// checked its type (`core::item::attachment_type`).
+    /// Adds a file to go with the reply, while the request is not yet answered.
     pub async fn add_reply_file(
         &self,
         slug: &Slug,
         code: &str,
-        name: &str,
-        content_type: &str,
-        bytes: &[u8],
+        file: Upload<'_>,
         by: By<'_>,
     ) -> Result<i64, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let entry = Entry::new(
-            Some(slug.as_str()),
-            "request.file_add",
-            format!("request:{code}"),
-            format!("上传随答复提供的文件：{name}（{}字节）", bytes.len()),
-        );
-        self.write(by, entry, async |tx| {
+        let target = format!("request:{code}");
+        self.upload(slug, FileTable::ReplyFiles, target, file, by, async |tx| {
             let (id, state) = lock_request(tx, agency_id, code).await?;
             state.may_change_reply_files()?;
-            insert_file(tx, FileTable::ReplyFiles, id, name, content_type, bytes, by).await
+            Ok(id)
         })
         .await
     }

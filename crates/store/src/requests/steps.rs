@@ -10,7 +10,7 @@ use gongkai_core::workflow::{Event, RequestState, new_tracking_code};
 use gongkai_core::{Agency, Rejection, Slug};
 
 use super::{NewRequest, channel_of};
-use crate::db::{By, Json, Tx, json, sql};
+use crate::db::{By, Tx, json, sql};
 use crate::history::REQUEST_EVENTS;
 use crate::outbox::{self, Scope};
 use crate::{Store, StoreError};
@@ -31,13 +31,6 @@ struct LetterRequest {
     channel: String,
     description: String,
     delivery: String,
-}
-
-/// The request's row, locked for the step.
-#[derive(sqlx::FromRow)]
-struct Locked {
-    id: i64,
-    state_json: Json<RequestState>,
 }
 
 impl Store {
@@ -191,18 +184,7 @@ impl Store {
         let la = self.letter_agency(slug).await?;
         self.write_with(by, async |tx| {
             // Touch the row first: on PostgreSQL this locks it, so two steps on one request queue.
-            let locked: Option<Locked> = sql(
-                "UPDATE requests SET status = status WHERE agency_id = $1 AND tracking_code = $2 \
-                 RETURNING id, state_json",
-            )
-            .bind(agency_id)
-            .bind(code)
-            .optional(&mut *tx)
-            .await?;
-            let Locked {
-                id,
-                state_json: Json(state),
-            } = locked.ok_or_else(|| StoreError::NotFound(format!("查询码为“{code}”的申请")))?;
+            let (id, state) = super::files::lock_request(tx, agency_id, code).await?;
             let ctx = Context {
                 agency: &la.agency,
                 actor: &by.actor.name,

@@ -576,30 +576,64 @@ pub async fn review(
     Path(DraftPath { draft: id }): Path<DraftPath>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
+    take(&state, &scope, Target::Draft(id), &form).await
+}
+
+/// What a step is taken on: a working copy by its id, or an item on the portal by its id (one
+/// published before gongkai gets its working copy with the step).
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Draft(i64),
+    Item(i64),
+}
+
+/// Takes the step the form asks for on `target`; back to the working copy with what happened,
+/// or the page again with why not.
+async fn take(
+    state: &AppState,
+    scope: &AgencyScope<ItemReviewer>,
+    target: Target,
+    form: &ReviewForm,
+) -> Result<Response, AppError> {
     let agency = &scope.agency;
     let who = scope.principal().reviewer(&agency.slug);
     let step = match form.step() {
         Ok(step) => step,
-        Err(why) => return draft_page(&state, &scope, Some(id), Shown::refused(None, why)).await,
+        Err(why) => return refused(state, scope, target, why).await,
     };
-    let reviewed = state
-        .store
-        .review_item(
-            &agency.slug,
-            id,
-            &step,
-            who,
-            scope.by(&state),
-            state.clock.today(),
-        )
-        .await;
-    if let Err(why) = by_rules(reviewed)? {
-        return draft_page(&state, &scope, Some(id), Shown::refused(None, why)).await;
+    let (by, today) = (scope.by(state), state.clock.today());
+    let store = &state.store;
+    let taken = match target {
+        Target::Draft(id) => store
+            .review_item(&agency.slug, id, &step, who, by, today)
+            .await
+            .map(|_| id),
+        Target::Item(item) => store
+            .manage_item(&agency.slug, item, &step, who, by, today)
+            .await
+            .map(|(draft, _)| draft),
+    };
+    let draft = match by_rules(taken)? {
+        Ok(draft) => draft,
+        Err(why) => return refused(state, scope, target, why).await,
+    };
+    if let Some(item_id) = saved_draft(state, agency, draft).await?.summary.item_id {
+        crate::portal::search::follow(state, &agency.slug, item_id).await;
     }
-    if let Some(item_id) = saved_draft(&state, agency, id).await?.summary.item_id {
-        crate::portal::search::follow(&state, &agency.slug, item_id).await;
+    Ok(back(agency, draft, after(&step)))
+}
+
+/// The page a refused step came from, saying why.
+async fn refused(
+    state: &AppState,
+    scope: &AgencyScope<ItemReviewer>,
+    target: Target,
+    why: Rejection,
+) -> Result<Response, AppError> {
+    match target {
+        Target::Draft(id) => draft_page(state, scope, Some(id), Shown::refused(None, why)).await,
+        Target::Item(item) => published_page(state, scope, item, Some(why.message)).await,
     }
-    Ok(back(agency, id, after(&step)))
 }
 
 /// An item on the portal by its id, in the back office. One published before gongkai shows what
@@ -676,29 +710,7 @@ pub async fn manage(
     Path(ItemPath { item }): Path<ItemPath>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
-    let agency = &scope.agency;
-    let who = scope.principal().reviewer(&agency.slug);
-    let step = match form.step() {
-        Ok(step) => step,
-        Err(why) => return published_page(&state, &scope, item, Some(why.message)).await,
-    };
-    let managed = state
-        .store
-        .manage_item(
-            &agency.slug,
-            item,
-            &step,
-            who,
-            scope.by(&state),
-            state.clock.today(),
-        )
-        .await;
-    let (draft, _) = match by_rules(managed)? {
-        Ok(done) => done,
-        Err(why) => return published_page(&state, &scope, item, Some(why.message)).await,
-    };
-    crate::portal::search::follow(&state, &agency.slug, item).await;
-    Ok(back(agency, draft, after(&step)))
+    take(&state, &scope, Target::Item(item), &form).await
 }
 
 /// Uploads an attachment to a draft (multipart; the CSRF token rides in the query).
@@ -708,33 +720,11 @@ pub async fn attach(
     Path(DraftPath { draft: id }): Path<DraftPath>,
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let Ok(mut multipart) = multipart else {
-        return Err(AppError::Unprocessable("请通过上传表单选择文件。".into()));
-    };
-    let mut file = None;
-    while let Some(field) = multipart.next_field().await? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("附件").to_owned();
-            let bytes = field.bytes().await?;
-            file = Some((name, bytes));
-        }
-    }
-    let Some((name, bytes)) = file else {
-        return Err(AppError::Unprocessable("请选择要上传的文件。".into()));
-    };
-    let name = gongkai_core::item::attachment_name(&name);
-    let content_type = gongkai_core::item::attachment_type(&name, &bytes)
-        .map_err(|e| AppError::Unprocessable(format!("{e}。")))?;
+    let file = super::uploaded_file(multipart, "附件").await?;
+    let by = scope.by(&state);
     state
         .store
-        .add_attachment(
-            &scope.agency.slug,
-            id,
-            &name,
-            content_type,
-            &bytes,
-            scope.by(&state),
-        )
+        .add_attachment(&scope.agency.slug, id, file.upload(), by)
         .await?;
     Ok(back(&scope.agency, id, "item_saved"))
 }

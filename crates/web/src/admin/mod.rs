@@ -284,6 +284,55 @@ pub fn form_page(
     Ok((status, page(s, name, extra)?).into_response())
 }
 
+/// The file of an upload form's `file` field, its name cleaned and its type checked by content
+/// (`core::item::attachment_name`, `attachment_type`): (name, content type, bytes). A form that is
+/// not an upload, or without a file, or with one of a type not accepted, is refused in words the
+/// person can act on; a body over the limit is refused by its own status.
+pub(crate) async fn uploaded_file(
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    unnamed: &str,
+) -> Result<UploadedFile, AppError> {
+    let Ok(mut multipart) = multipart else {
+        return Err(AppError::Unprocessable("请通过上传表单选择文件。".into()));
+    };
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or(unnamed).to_owned();
+            file = Some((name, field.bytes().await?));
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(AppError::Unprocessable("请选择要上传的文件。".into()));
+    };
+    let name = gongkai_core::item::attachment_name(&name);
+    let content_type = gongkai_core::item::attachment_type(&name, &bytes)
+        .map_err(|e| AppError::Unprocessable(format!("{e}。")))?;
+    Ok(UploadedFile {
+        name,
+        content_type,
+        bytes,
+    })
+}
+
+/// A file received and checked by [`uploaded_file`].
+pub(crate) struct UploadedFile {
+    name: String,
+    content_type: &'static str,
+    bytes: axum::body::Bytes,
+}
+
+impl UploadedFile {
+    /// As the store keeps it.
+    pub(crate) fn upload(&self) -> gongkai_store::Upload<'_> {
+        gongkai_store::Upload {
+            name: &self.name,
+            content_type: self.content_type,
+            bytes: &self.bytes,
+        }
+    }
+}
+
 /// A store result split three ways: done, refused by the rules (the page comes back saying why,
 /// with 422), or a fault (`Err`, answered by [`AppError`]).
 pub fn by_rules<T>(result: Result<T, StoreError>) -> Result<Result<T, Rejection>, AppError> {

@@ -19,33 +19,11 @@ pub async fn upload(
     Path(RequestPath { code }): Path<RequestPath>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let Ok(mut multipart) = multipart else {
-        return Err(AppError::Unprocessable("请通过上传表单选择文件。".into()));
-    };
-    let mut file = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("文件").to_owned();
-            let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
-            file = Some((name, bytes));
-        }
-    }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(AppError::Unprocessable("请选择要上传的文件。".into()));
-    };
-    let name = gongkai_core::item::attachment_name(&name);
-    let content_type = gongkai_core::item::attachment_type(&name, &bytes)
-        .map_err(|e| AppError::Unprocessable(format!("{e}。")))?;
+    let file = super::uploaded_file(multipart, "文件").await?;
+    let by = scope.by(&state);
     state
         .store
-        .add_reply_file(
-            &scope.agency.slug,
-            &code,
-            &name,
-            content_type,
-            &bytes,
-            scope.by(&state),
-        )
+        .add_reply_file(&scope.agency.slug, &code, file.upload(), by)
         .await?;
     Ok(back_to(
         &scope.agency,

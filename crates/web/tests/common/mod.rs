@@ -64,9 +64,11 @@ pub async fn publish_item(
         .add_attachment(
             slug,
             draft,
-            "会议纪要.pdf",
-            "application/pdf",
-            b"%PDF-1.4 test",
+            gongkai_store::Upload {
+                name: "会议纪要.pdf",
+                content_type: "application/pdf",
+                bytes: b"%PDF-1.4 test",
+            },
             By::new(&system, now),
         )
         .await
@@ -283,9 +285,11 @@ pub async fn world(store: &Store) -> World {
         .add_reply_file(
             &Slug::parse(TOWN_B).unwrap(),
             &b_request,
-            "公开信息.pdf",
-            "application/pdf",
-            b"%PDF-1.4\n%%EOF\n",
+            gongkai_store::Upload {
+                name: "公开信息.pdf",
+                content_type: "application/pdf",
+                bytes: b"%PDF-1.4\n%%EOF\n",
+            },
             By::new(&system, now),
         )
         .await
