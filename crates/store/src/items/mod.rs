@@ -1,7 +1,9 @@
 //! Proactive disclosure items: drafts with every version kept and their review ([`drafts`]), what
 //! the portal and the search index read ([`portal`]), attachments ([`attachments`]) and items
-//! published before gongkai ([`import`]). Withdrawal takes an item off the portal; it stays in the
-//! year's count of the annual report, since it was published.
+//! published before gongkai ([`import`]), which get a working copy with the first step taken on
+//! them ([`Store::manage_item`](crate::Store::manage_item)). Withdrawal takes an item off the
+//! portal — its address then shows the notice of [`withdrawn`] — and it stays in the year's count
+//! of the annual report, since it was published.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_core::item::{ItemContent, ReviewState, ReviewStep};
