@@ -20,6 +20,7 @@ mod csrf;
 mod error;
 mod extract;
 mod portal;
+mod rich_text;
 pub mod server;
 mod session;
 mod views;
@@ -189,7 +190,7 @@ fn routes() -> Routes {
         specs: Vec::new(),
         pages: Vec::new(),
     };
-    admin::routes(api::routes(portal::routes(routes)))
+    rich_text::routes(admin::routes(api::routes(portal::routes(routes))))
 }
 
 /// Every route of the application.

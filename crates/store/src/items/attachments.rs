@@ -135,4 +135,26 @@ impl Store {
         .optional(self)
         .await
     }
+
+    /// An image attached to one of the agency's items, for a body that shows it: only if its
+    /// item is on the portal, unless `drafts` (staff who may read the agency, while writing).
+    pub async fn picture(
+        &self,
+        slug: &Slug,
+        id: i64,
+        drafts: bool,
+    ) -> Result<Option<(String, String, Vec<u8>)>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        sql(
+            "SELECT a.name, a.content_type, a.bytes FROM item_attachments a \
+             JOIN item_drafts d ON d.id = a.draft_id LEFT JOIN items i ON i.id = d.item_id \
+             WHERE a.id = $1 AND d.agency_id = $2 AND a.content_type LIKE 'image/%' \
+             AND ($3 = 1 OR (i.id IS NOT NULL AND i.withdrawn_on IS NULL))",
+        )
+        .bind(id)
+        .bind(agency_id)
+        .bind(i32::from(drafts))
+        .optional(self)
+        .await
+    }
 }

@@ -50,7 +50,7 @@ pub async fn save(
     Form(form): Form<GuideForm>,
 ) -> Result<Response, AppError> {
     let (s, agency) = (&scope.staff, &scope.agency);
-    let body = crate::admin::items::sanitize(&form.body);
+    let body = crate::rich_text::clean(&form.body);
     gongkai_core::guide::check_revision(&body, &form.note)?;
     state
         .store

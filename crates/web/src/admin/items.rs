@@ -25,52 +25,6 @@ use crate::extract::{
 use crate::session::ActiveSession;
 use crate::views::{AgencyView, Choice, field_errors, form_status};
 
-/// Rich text that survives: paragraphs, headings, lists, tables, emphasis, links and images —
-/// no scripts, styles, event handlers or frames (ammonia's allowlist).
-pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer"))
-        .clean(&paragraphs(html))
-        .to_string()
-}
-
-/// Text typed without block markup (a plain textarea, no editor): its blank lines separate
-/// paragraphs and its single line breaks stay line breaks, as the clerk typed them — HTML would
-/// otherwise run it all into one block. Text with block markup (pasted from Word or WPS, or from
-/// an editor) is left as it is.
-fn paragraphs(text: &str) -> String {
-    const BLOCKS: [&str; 14] = [
-        "<p",
-        "<div",
-        "<h1",
-        "<h2",
-        "<h3",
-        "<h4",
-        "<h5",
-        "<h6",
-        "<ul",
-        "<ol",
-        "<table",
-        "<br",
-        "<blockquote",
-        "<pre",
-    ];
-    let lower = text.to_ascii_lowercase();
-    if BLOCKS.iter().any(|b| lower.contains(b)) {
-        return text.to_owned();
-    }
-    let text = text.replace("\r\n", "\n");
-    text.split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let lines: Vec<&str> = p.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-            format!("<p>{}</p>", lines.join("<br>"))
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// A draft in a list.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Row {
@@ -289,7 +243,7 @@ impl ItemForm {
             validity,
             keywords: self.keywords.trim().to_owned(),
             summary: self.summary.trim().to_owned(),
-            body_html: sanitize(&self.body),
+            body_html: crate::rich_text::clean(&self.body),
             interprets,
             // Kept with the published version, not typed here.
             corrections: Vec::new(),
@@ -788,52 +742,4 @@ pub async fn version(
         },
     )?;
     Ok(html.into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn typed_paragraphs_stay_paragraphs() {
-        let clean = super::sanitize("第一段第一行\r\n第一段第二行\r\n\r\n\r\n第二段 a < b");
-        assert_eq!(
-            clean,
-            "<p>第一段第一行<br>第一段第二行</p>\n<p>第二段 a &lt; b</p>"
-        );
-        assert_eq!(
-            super::sanitize("<p>已有段落</p>\n\n<p>二</p>"),
-            "<p>已有段落</p>\n\n<p>二</p>"
-        );
-    }
-
-    #[test]
-    fn word_markup_keeps_its_structure_and_loses_its_styling() {
-        let word = r#"<p class="MsoNormal" style="font-family:仿宋_GB2312;font-size:16pt"><span style="color:red">一、<b>总体要求</b></span><o:p></o:p></p><table class="MsoTableGrid" border="1"><tr><td style="width:100pt"><p class="MsoNormal">1</p></td></tr></table><ul><li>甲</li></ul>"#;
-        let clean = super::sanitize(word);
-        assert!(
-            !clean.contains("style") && !clean.contains("Mso") && !clean.contains("o:p"),
-            "{clean}"
-        );
-        assert!(
-            clean.contains("<b>总体要求</b>")
-                && clean.contains("<table>")
-                && clean.contains("<li>甲</li>"),
-            "{clean}"
-        );
-    }
-
-    #[test]
-    fn the_body_keeps_rich_text_and_loses_scripts() {
-        let clean = super::sanitize(
-            r#"<h2>一、总体要求</h2><p onclick="x()">为推进<strong>乡村振兴</strong><script>alert(1)</script></p><a href="javascript:alert(1)">链接</a><table><tr><td>1</td></tr></table>"#,
-        );
-        assert!(
-            clean.contains("<h2>一、总体要求</h2>") && clean.contains("<strong>乡村振兴</strong>")
-        );
-        assert!(clean.contains("<table>"));
-        assert!(
-            !clean.contains("script")
-                && !clean.contains("onclick")
-                && !clean.contains("javascript")
-        );
-    }
 }
