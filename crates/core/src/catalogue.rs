@@ -123,11 +123,130 @@ pub struct ParseError {
     pub message: String,
 }
 
-/// Reads the editor's text. Blank lines are skipped; `-` (or `－`) starts a sub-column of the
-/// nearest first-level column above it.
-pub fn parse(text: &str) -> Result<Vec<Column>, ParseError> {
+/// One row of the catalogue as the table editor (or a line of the text) gives it: a column, or a
+/// sub-column of the nearest first-level row above it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Row {
+    /// The column's name.
+    pub name: String,
+    /// The name it had when the editor opened (empty for a new row): a different `name` is a
+    /// renaming, and the column keeps its items.
+    pub was: String,
+    /// Whether it sits under the first-level column above it.
+    pub child: bool,
+    /// 公开内容（要素）.
+    pub description: String,
+    /// 公开时限.
+    pub deadline: String,
+    /// 公开依据.
+    pub basis: String,
+    /// 未涉及.
+    pub not_involved: bool,
+}
+
+impl Row {
+    /// A row with nothing typed in it (added and left empty): skipped, not refused.
+    pub fn is_blank(&self) -> bool {
+        self.name.trim().is_empty()
+            && self.description.trim().is_empty()
+            && self.basis.trim().is_empty()
+            && self.was.is_empty()
+    }
+
+    /// The row as it stands in `columns` (the editor's starting point).
+    pub fn of(column: &Column) -> Self {
+        Self {
+            name: column.name.clone(),
+            was: column.name.clone(),
+            child: column.parent.is_some(),
+            description: column.description.clone(),
+            deadline: column.deadline.clone(),
+            basis: column.basis.clone(),
+            not_involved: column.not_involved,
+        }
+    }
+}
+
+/// The 公开时限 offered in the table editor, each one the deadline engine reads
+/// ([`parse_period`]): 条例 第二十六条's default first, then the shorter limits the default
+/// catalogues use (政策解读 3 working days after the document, 社会救助 10) and 预算法 第十四条's
+/// 20 days after approval.
+pub const DEADLINE_CHOICES: [&str; 6] = [
+    "20个工作日",
+    "10个工作日",
+    "7个工作日",
+    "5个工作日",
+    "3个工作日",
+    "批准后20日",
+];
+
+/// The catalogue the rows describe, or every row's problem (by row index, 0-based) so the
+/// editor shows them all at once. Blank rows are skipped; a row marked as a sub-column needs a
+/// first-level column above it; names are required, at most [`NAME_MAX`] characters and unique.
+pub fn from_rows(rows: &[Row]) -> Result<Vec<Column>, Vec<(usize, String)>> {
     let mut columns: Vec<Column> = Vec::new();
+    let mut problems = Vec::new();
     let mut current_top: Option<String> = None;
+    for (i, row) in rows.iter().enumerate() {
+        if row.is_blank() {
+            continue;
+        }
+        let name = row.name.trim().to_owned();
+        if name.is_empty() {
+            problems.push((i, "栏目名称不能为空。".to_owned()));
+            continue;
+        }
+        if name.chars().count() > NAME_MAX {
+            problems.push((i, format!("栏目名称“{name}”超过{NAME_MAX}个字。")));
+        }
+        if columns.iter().any(|c| c.name == name) {
+            problems.push((
+                i,
+                format!("栏目“{name}”重复了；同一机关的栏目名称不能相同。"),
+            ));
+        }
+        let parent = if row.child {
+            if current_top.is_none() {
+                problems.push((i, "子栏目前面要先有一个一级栏目。".to_owned()));
+            }
+            current_top.clone()
+        } else {
+            current_top = Some(name.clone());
+            None
+        };
+        columns.push(Column {
+            name,
+            parent,
+            description: row.description.trim().to_owned(),
+            deadline: row.deadline.trim().to_owned(),
+            basis: row.basis.trim().to_owned(),
+            not_involved: row.not_involved,
+        });
+    }
+    if columns.is_empty() && problems.is_empty() {
+        problems.push((0, "目录至少要有一个栏目。".to_owned()));
+    }
+    if problems.is_empty() {
+        Ok(columns)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Renamings the rows ask for: (old name, new name) for each row whose name changed.
+pub fn renames(rows: &[Row]) -> Vec<(String, String)> {
+    rows.iter()
+        .filter(|r| !r.was.is_empty() && !r.name.trim().is_empty() && r.name.trim() != r.was)
+        .map(|r| (r.was.clone(), r.name.trim().to_owned()))
+        .collect()
+}
+
+/// Reads the editor's text (the catalogue's import and export format). Blank lines are skipped;
+/// `-` (or `－`) starts a sub-column of the nearest first-level column above it.
+pub fn parse(text: &str) -> Result<Vec<Column>, ParseError> {
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
     for (n, raw) in text.lines().enumerate() {
         let line = n + 1;
         let err = |message: String| ParseError { line, message };
@@ -151,18 +270,6 @@ pub fn parse(text: &str) -> Result<Vec<Column>, ParseError> {
             ));
         }
         let field = |i: usize| fields.get(i).copied().unwrap_or("").to_owned();
-        let name = field(0);
-        if name.is_empty() {
-            return Err(err("栏目名称不能为空。".into()));
-        }
-        if name.chars().count() > NAME_MAX {
-            return Err(err(format!("栏目名称“{name}”超过{NAME_MAX}个字。")));
-        }
-        if columns.iter().any(|c| c.name == name) {
-            return Err(err(format!(
-                "栏目“{name}”重复了；同一机关的栏目名称不能相同。"
-            )));
-        }
         let not_involved = match field(4).as_str() {
             "" => false,
             "未涉及" => true,
@@ -170,32 +277,28 @@ pub fn parse(text: &str) -> Result<Vec<Column>, ParseError> {
                 return Err(err(format!("第五项只能写“未涉及”或留空，收到“{other}”。")));
             }
         };
-        let parent = if child {
-            Some(
-                current_top
-                    .clone()
-                    .ok_or_else(|| err("子栏目（以“-”开头）前面要先有一个一级栏目。".into()))?,
-            )
-        } else {
-            current_top = Some(name.clone());
-            None
-        };
-        columns.push(Column {
-            name,
-            parent,
+        if field(0).is_empty() {
+            return Err(err("栏目名称不能为空。".into()));
+        }
+        rows.push(Row {
+            name: field(0),
+            was: String::new(),
+            child,
             description: field(1),
             deadline: field(2),
             basis: field(3),
             not_involved,
         });
+        lines.push(line);
     }
-    if columns.is_empty() {
-        return Err(ParseError {
-            line: 1,
-            message: "目录至少要有一个栏目。".into(),
-        });
-    }
-    Ok(columns)
+    from_rows(&rows).map_err(|problems| {
+        let (i, message) = problems.into_iter().next().unwrap_or_default();
+        let message = message.replace("子栏目前面", "子栏目（以“-”开头）前面");
+        ParseError {
+            line: lines.get(i).copied().unwrap_or(1),
+            message,
+        }
+    })
 }
 
 /// The editor's text for `columns` (what [`parse`] reads back).
@@ -380,6 +483,68 @@ mod tests {
         assert!(e("甲 | | | | 是").contains("未涉及"));
         assert!(e("").contains("至少"));
         assert!(e(&"长".repeat(41)).contains("40"));
+    }
+
+    #[test]
+    fn the_table_editor_says_what_is_wrong_with_every_row() {
+        let row = |name: &str, child: bool| Row {
+            name: name.into(),
+            child,
+            ..Row::default()
+        };
+        let rows = [
+            row("- 孤儿", false),
+            Row::default(),
+            row("乙", true),
+            row("甲", false),
+            row("甲", false),
+            Row {
+                description: "无名".into(),
+                ..Row::default()
+            },
+        ];
+        let problems = from_rows(&rows).unwrap_err();
+        let at: Vec<usize> = problems.iter().map(|(i, _)| *i).collect();
+        assert_eq!(at, [4, 5], "{problems:?}");
+        let rows = [row("乙", true), row("甲", false), row("丙", true)];
+        assert_eq!(from_rows(&rows).unwrap_err()[0].0, 0);
+        let columns = from_rows(&rows[1..]).unwrap_or_default();
+        assert_eq!(columns[1].parent.as_deref(), Some("甲"));
+        assert_eq!(
+            from_rows(&[Row::default()]).unwrap_err()[0].1,
+            "目录至少要有一个栏目。"
+        );
+    }
+
+    #[test]
+    fn a_renamed_row_is_a_renaming() {
+        let rows = [
+            Row {
+                name: " 财政预决算 ".into(),
+                was: "财政信息".into(),
+                ..Row::default()
+            },
+            Row {
+                name: "人事信息".into(),
+                was: "人事信息".into(),
+                ..Row::default()
+            },
+            Row {
+                name: "新栏目".into(),
+                ..Row::default()
+            },
+        ];
+        assert_eq!(
+            renames(&rows),
+            [("财政信息".to_owned(), "财政预决算".to_owned())]
+        );
+    }
+
+    #[test]
+    fn every_deadline_offered_is_a_rule() {
+        for choice in DEADLINE_CHOICES {
+            assert!(parse_period(choice).is_some(), "{choice}");
+        }
     }
 
     #[test]

@@ -55,26 +55,67 @@ impl Store {
         columns: &[Column],
         by: By<'_>,
     ) -> Result<(), StoreError> {
+        self.edit_catalogue(slug, &[], columns, by).await
+    }
+
+    /// [`set_catalogue`](Self::set_catalogue) after renaming columns (old name, new name): a
+    /// renamed column keeps its row, so its items stay in it under the new name, and its
+    /// sub-columns follow it.
+    pub async fn edit_catalogue(
+        &self,
+        slug: &Slug,
+        renames: &[(String, String)],
+        columns: &[Column],
+        by: By<'_>,
+    ) -> Result<(), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let mut all = columns.to_vec();
-        for old in self.catalogue(slug).await? {
-            if !all.iter().any(|c| c.name == old.name) {
+        let existing = self.catalogue(slug).await?;
+        let renames: Vec<&(String, String)> = renames
+            .iter()
+            .filter(|(old, new)| {
+                existing.iter().any(|c| &c.name == old) && !existing.iter().any(|c| &c.name == new)
+            })
+            .collect();
+        for old in existing {
+            if !all.iter().any(|c| c.name == old.name)
+                && !renames.iter().any(|(o, _)| *o == old.name)
+            {
                 all.push(old);
             }
         }
         let all = tree_order(all);
+        let mut summary = all
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、");
+        for (old, new) in &renames {
+            summary.extend(["（“", old, "”更名为“", new, "”）"]);
+        }
         let entry = Entry::new(
             Some(slug.as_str()),
             "catalogue.set",
             format!("catalogue:{slug}"),
-            all.iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join("、"),
+            summary,
         );
         let year = gongkai_core::clock::china_date(by.now).year();
         let version = json(&all)?;
         self.write(by, entry, async |tx| {
+            for (old, new) in &renames {
+                sql("UPDATE catalogue_categories SET name = $3 WHERE agency_id = $1 AND name = $2")
+                    .bind(agency_id)
+                    .bind(old)
+                    .bind(new)
+                    .execute(&mut *tx)
+                    .await?;
+                sql("UPDATE catalogue_categories SET parent_name = $3 WHERE agency_id = $1 AND parent_name = $2")
+                    .bind(agency_id)
+                    .bind(old)
+                    .bind(new)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for (position, c) in (1_i32..).zip(&all) {
                 sql("INSERT INTO catalogue_categories \
                      (agency_id, position, name, parent_name, description, deadline, basis, not_involved) \

@@ -54,6 +54,7 @@ async fn an_overdue_report_and_an_unconfirmed_guide_are_marked_until_fixed(store
         .save_guide(
             &town,
             "<p>指南</p>",
+            None,
             "确认",
             By::new(&admin, at("2025-03-20")),
         )

@@ -625,24 +625,72 @@ async fn the_guide_and_the_catalogue_are_on_the_portal(store: &Store) {
         assert!(guide.body.contains(part), "{part}");
     }
     let mut admin = signed_in(&w, "a_admin").await;
+    let editor = admin.get(&format!("/admin/agencies/{TOWN_A}/guide")).await;
+    assert!(
+        editor.body.contains("尚未确认指南") && editor.body.contains("data-editor"),
+        "the form starts from the generated guide"
+    );
+    let mut guide_form = vec![
+        ("office", "西里镇党政办公室"),
+        ("address", "西里镇政府驻地"),
+        ("postcode", "256100"),
+        ("hours", "工作日上午8:30—12:00"),
+        ("phone", "0533-3240001"),
+        ("fax", ""),
+        ("email", "xlzdzb"),
+        ("online", ""),
+        (
+            "proactive",
+            "<h3>（一）信息分类</h3><p>按目录分类<script>x</script></p>",
+        ),
+        ("on_request", "可在线申请。"),
+        ("supervision", ""),
+        ("note", "更新办公地址"),
+    ];
+    // Problems come back at their fields, with everything as typed; nothing is saved.
+    let refused = admin
+        .post(&format!("/admin/agencies/{TOWN_A}/guide"), &guide_form)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for part in [
+        "没有传真的写“无”",
+        "电子邮箱的格式不对",
+        "value=\"西里镇政府驻地\"",
+        "value=\"xlzdzb\"",
+    ] {
+        assert!(refused.body.contains(part), "{part}");
+    }
+    assert!(
+        store
+            .guide_versions(&Slug::parse(TOWN_A).unwrap())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    guide_form[5].1 = "无";
+    guide_form[6].1 = "xlzdzb@example.gov.cn";
     let saved = admin
-        .post(
-            &format!("/admin/agencies/{TOWN_A}/guide"),
-            &[
-                (
-                    "body",
-                    "<h2>一、主动公开</h2><p>办公地址：西里镇政府驻地<script>x</script></p>",
-                ),
-                ("note", "更新办公地址"),
-            ],
-        )
+        .post(&format!("/admin/agencies/{TOWN_A}/guide"), &guide_form)
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     let guide = visitor.get(&format!("/agencies/{TOWN_A}/guide")).await;
+    for part in [
+        "第1版",
+        "机构名称：西里镇党政办公室",
+        "办公地址：西里镇政府驻地",
+        "邮政编码：256100",
+        "传真号码：无",
+        "电子邮箱 xlzdzb@example.gov.cn",
+        "<h3>（一）信息分类</h3>",
+        "<p>可在线申请。</p>",
+    ] {
+        assert!(guide.body.contains(part), "{part}: {}", guide.body);
+    }
+    assert!(!guide.body.contains("<script>") && !guide.body.contains("正在编制"));
+    let editor = admin.get(&format!("/admin/agencies/{TOWN_A}/guide")).await;
     assert!(
-        guide.body.contains("第1版")
-            && guide.body.contains("西里镇政府驻地")
-            && !guide.body.contains("<script>")
+        editor.body.contains("value=\"西里镇党政办公室\"") && !editor.body.contains("尚未确认指南"),
+        "the next revision starts from the saved fields"
     );
     let mut staff = signed_in(&w, "a_staff").await;
     let refused = staff
@@ -724,6 +772,78 @@ async fn the_guide_and_the_catalogue_are_on_the_portal(store: &Store) {
         .await
         .unwrap();
     assert_eq!(after, columns, "a refused save changes nothing");
+    // The table editor: a row's button changes the table as typed and saves nothing; a row
+    // with a problem comes back with its message and everything typed; a renamed column keeps
+    // its items.
+    let table = |op: &'static str, name0: &'static str, name2: &'static str| {
+        vec![
+            ("op", op),
+            ("name.0", name0),
+            ("was.0", "重点民生"),
+            ("description.0", "社会救助、养老等"),
+            ("name.1", "社会救助"),
+            ("was.1", "社会救助"),
+            ("child.1", "on"),
+            ("deadline.1", "10个工作日"),
+            ("name.2", name2),
+            ("was.2", ""),
+            ("deadline.2", "批准后20日"),
+        ]
+    };
+    let moved = admin
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/catalogue"),
+            &table("up.2", "民生保障", "财政预决算"),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK);
+    let (first, second) = (
+        moved.body.find("value=\"财政预决算\"").unwrap(),
+        moved.body.find("value=\"民生保障\"").unwrap(),
+    );
+    assert!(first < second, "moved above the column and its sub-column");
+    let refused = admin
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/catalogue"),
+            &table("save", "民生保障", "民生保障"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("重复了") && refused.body.contains("value=\"社会救助、养老等\""));
+    let saved = admin
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/catalogue"),
+            &table("save", "民生保障", "财政预决算"),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let renamed = store
+        .catalogue_counts(&Slug::parse(TOWN_A).unwrap())
+        .await
+        .unwrap();
+    let count = |name: &str| {
+        renamed
+            .iter()
+            .find(|(c, _)| c.name == name)
+            .map(|(_, n)| *n)
+    };
+    assert_eq!(
+        count("民生保障"),
+        Some(4),
+        "the renamed column keeps its items"
+    );
+    assert_eq!(count("重点民生"), None);
+    let social = renamed.iter().find(|(c, _)| c.name == "社会救助").unwrap();
+    assert_eq!(social.0.parent.as_deref(), Some("民生保障"));
+    assert_eq!(
+        renamed
+            .iter()
+            .find(|(c, _)| c.name == "财政预决算")
+            .unwrap()
+            .0
+            .period(),
+        gongkai_core::catalogue::Period::Days(20)
+    );
     let agency = visitor.get(&format!("/agencies/{TOWN_A}")).await;
     for column in [
         "政府信息公开指南",

@@ -68,6 +68,11 @@ pub(crate) fn routes(r: Routes) -> Routes {
         )
         .get("/admin/agencies/{slug}/guide", Staff, guide::edit)
         .post("/admin/agencies/{slug}/guide", Staff, guide::save)
+        .post(
+            "/admin/agencies/{slug}/guide/preview",
+            Staff,
+            guide::preview,
+        )
         .get(
             "/admin/agencies/{slug}/catalogue",
             Staff,

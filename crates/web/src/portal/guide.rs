@@ -5,6 +5,7 @@
 use axum::extract::State;
 use axum::response::Response;
 use gongkai_core::Agency;
+use gongkai_core::guide::GuideFields;
 use minijinja::context;
 
 use crate::AppState;
@@ -15,6 +16,16 @@ use crate::views::{self, AgencyView};
 /// The guide generated from the agency's data until it saves its own (the statutory contents
 /// are never missing).
 pub(crate) async fn default_guide(state: &AppState, agency: &Agency) -> Result<String, AppError> {
+    render_guide(&default_fields(state, agency).await?)
+}
+
+/// The guide's form as first offered: the office's particulars from the site's contact details,
+/// the parts from the skeleton of `spec/letters-guide-catalogue.md` §2.3 filled with the agency's
+/// data (its catalogue, its 统一社会信用代码, the office above it).
+pub(crate) async fn default_fields(
+    state: &AppState,
+    agency: &Agency,
+) -> Result<GuideFields, AppError> {
     let parent = match &agency.parent {
         Some(p) => state.store.find_agency(p).await?,
         None => None,
@@ -23,13 +34,38 @@ pub(crate) async fn default_guide(state: &AppState, agency: &Agency) -> Result<S
         agency.parent.is_some(),
         parent.as_ref().map(|a| a.name.as_str()),
     );
+    let site = state.store.site_identity().await?;
+    let data = context! {
+        agency => context! { name => agency.name.clone(), credit_code => agency.credit_code.as_str() },
+        categories => state.store.categories(&agency.slug).await?,
+        supervisor,
+    };
+    let part = |name: &str| {
+        views::render(&format!("portal/guide/{name}.html"), data.clone())
+            .map(|html| html.trim().to_owned())
+            .map_err(|e| AppError::Internal(e.into()))
+    };
+    Ok(GuideFields {
+        office: format!("{}办公室", agency.name),
+        address: site.address.clone(),
+        postcode: site.postcode.clone(),
+        hours: site.office_hours.clone(),
+        phone: site.phone.clone(),
+        fax: site.fax.clone(),
+        email: site.email.clone(),
+        online: format!("/agencies/{}/requests/new", agency.slug),
+        preface: part("preface")?,
+        proactive: part("proactive")?,
+        on_request: part("on_request")?,
+        supervision: part("supervision")?,
+    })
+}
+
+/// The guide as the portal shows it, rendered from its form (whose parts are already clean).
+pub(crate) fn render_guide(fields: &GuideFields) -> Result<String, AppError> {
     views::render(
-        "portal/guide_default.html",
-        context! {
-            agency => context! { name => agency.name.clone(), credit_code => agency.credit_code.as_str() },
-            categories => state.store.categories(&agency.slug).await?,
-            supervisor,
-        },
+        "portal/guide_fields.html",
+        context! { g => minijinja::Value::from(minijinja::value::Serde(fields)) },
     )
     .map_err(|e| AppError::Internal(e.into()))
 }
