@@ -84,6 +84,14 @@ async fn a_name_already_taken_answers_409(store: &Store) {
         )
         .await;
     refused(&user, StatusCode::CONFLICT, "用户名“a_staff”已被使用");
+    assert!(
+        user.body.contains("<title>新建用户")
+            && user.body.contains("<h1>新建用户</h1>")
+            && user.body.contains(r#"action="/admin/users""#)
+            && user.body.contains(r#"value="重名""#),
+        "the form comes back whole, as typed: {}",
+        user.body
+    );
     let first17 = "11370323004345302";
     let code = format!(
         "{first17}{}",
@@ -107,6 +115,12 @@ async fn a_name_already_taken_answers_409(store: &Store) {
         &format!("机关简称“{TOWN_B}”"),
     );
     assert!(agency.body.contains("已被使用"));
+    assert!(
+        agency.body.contains("<h1>新增机关</h1>")
+            && agency.body.contains(r#"action="/admin/agencies""#)
+            && agency.body.contains(">添加</button>")
+            && agency.body.contains(r#"value="重复的镇""#)
+    );
     assert_eq!(
         store.audit_count().await.unwrap(),
         before,

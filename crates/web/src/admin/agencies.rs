@@ -356,11 +356,12 @@ pub async fn revoke(
     Ok(back_to(agency, "?notice=revoked"))
 }
 
-/// The reporting-date form's field.
+/// A form of one setting: the reporting date (`deadline`) or the 索引号 pattern (`pattern`).
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
-pub struct DeadlineForm {
-    deadline: String,
+pub struct SettingForm {
+    #[serde(alias = "deadline", alias = "pattern")]
+    value: String,
 }
 
 /// Sets the date by which the agencies below publish their annual reports (empty: the 条例's
@@ -368,10 +369,10 @@ pub struct DeadlineForm {
 pub async fn set_deadline(
     State(state): State<AppState>,
     scope: AgencyScope<AgencyAdmin>,
-    Form(form): Form<DeadlineForm>,
+    Form(form): Form<SettingForm>,
 ) -> Result<Response, AppError> {
     let agency = &scope.agency;
-    let deadline = match form.deadline.trim() {
+    let deadline = match form.value.trim() {
         "" => None,
         text => match gongkai_core::report::workspace::MonthDay::parse(text) {
             Ok(d) => Some(d),
@@ -424,24 +425,17 @@ pub async fn letter_settings(
     Ok(back_to(agency, "?notice=letter_settings_saved"))
 }
 
-/// `pattern`.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct IndexPatternForm {
-    pattern: String,
-}
-
 /// Sets the agency's 索引号 pattern (§4.1: provinces differ) for items published from now on.
 pub async fn index_pattern(
     State(state): State<AppState>,
     scope: AgencyScope<AgencyAdmin>,
-    Form(form): Form<IndexPatternForm>,
+    Form(form): Form<SettingForm>,
 ) -> Result<Response, AppError> {
     let agency = &scope.agency;
     // The store checks the pattern (core::item::check_index_pattern) and saves nothing if it fails.
     state
         .store
-        .set_index_pattern(&agency.slug, form.pattern.trim(), scope.by(&state))
+        .set_index_pattern(&agency.slug, form.value.trim(), scope.by(&state))
         .await?;
     Ok(back_to(agency, "?notice=index_pattern_saved"))
 }
