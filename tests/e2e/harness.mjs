@@ -4,7 +4,11 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 export const PASSWORD = 'Harbour-light-42';
 export const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
@@ -50,4 +54,36 @@ export async function signIn(base, page, username) {
   await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
   await page.waitForURL(`${base}/admin`);
+}
+
+/// A signed-in page of `user` in a context of its own; script errors are kept in `page.errors`.
+export async function staffPage(app, user) {
+  const page = await (await app.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await signIn(app.base, page, user);
+  return page;
+}
+
+/// The drafter's draft at `itemAdmin` (submitted) through 初审 by `first` and 终审 by `final`;
+/// gives the final reviewer's page, the item published.
+export async function approveTwice(app, itemAdmin, first, final) {
+  const head = await staffPage(app, first);
+  await head.goto(itemAdmin);
+  await head.getByRole('button', { name: '初审通过' }).click();
+  await head.waitForURL(/notice=item_reviewed/);
+  const leader = await staffPage(app, final);
+  await leader.goto(itemAdmin);
+  await leader.getByRole('button', { name: '终审通过并发布' }).click();
+  await leader.waitForURL(/notice=item_reviewed/);
+  leader.errors.push(...head.errors);
+  return leader;
+}
+
+/// The page passes axe-core with no serious or critical violation.
+export async function accessible(page, name) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), [], `${name}: accessibility`);
 }

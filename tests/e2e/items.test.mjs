@@ -4,10 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { ARTIFACTS, start, signIn } from './harness.mjs';
+import { ARTIFACTS, start, staffPage, approveTwice, accessible } from './harness.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 let app;
 
 before(async () => {
@@ -22,21 +20,10 @@ after(async () => {
   await app?.stop();
 });
 
-async function accessible(page, name) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), [], `${name}: accessibility`);
-}
 
 test('a drafted item is reviewed twice and appears on the portal, in its feed and in search', async () => {
   const { base, browser } = app;
-  const staff = async (user) => {
-    const page = await (await browser.newContext()).newPage();
-    await signIn(base, page, user);
-    return page;
-  };
-  const drafter = await staff('drafter');
+  const drafter = await staffPage(app, 'drafter');
   await drafter.goto(`${base}/admin/agencies/yiyuan-xili/items/new`);
   await drafter.getByLabel('标题', { exact: true }).fill('西里镇关于做好2026年农村宅基地审核工作的通知');
   await drafter.getByLabel(/发文字号/).fill('西政发〔2026〕9号');
@@ -48,21 +35,20 @@ test('a drafted item is reviewed twice and appears on the portal, in its feed an
   await drafter.getByLabel(/^有效性/).selectOption({ label: '有效' });
   await drafter.getByLabel('关键词').fill('宅基地');
   await drafter.getByLabel(/内容概述/).fill('明确农村宅基地审核的程序、材料和时限。');
-  await drafter.getByLabel(/^正文/).fill('<h2>一、审核程序</h2><p>村民申请使用宅基地的，向村民委员会提出书面申请……</p>');
+  // The body's editor (a textbox over the hidden textarea): a heading, then a paragraph.
+  await drafter.getByRole('textbox', { name: /^正文/ }).click();
+  await drafter.getByRole('button', { name: '标题', exact: true }).click();
+  await drafter.keyboard.type('一、审核程序');
+  await drafter.keyboard.press('Enter');
+  await drafter.getByRole('button', { name: '段落', exact: true }).click();
+  await drafter.keyboard.type('村民申请使用宅基地的，向村民委员会提出书面申请……');
   await drafter.getByRole('button', { name: '保存草稿' }).click();
   await drafter.waitForURL(/notice=item_saved/);
   await drafter.getByRole('button', { name: '提交初审' }).click();
   await drafter.waitForURL(/notice=item_reviewed/);
   const itemAdmin = drafter.url().split('?')[0];
 
-  const head = await staff('head');
-  await head.goto(itemAdmin);
-  await head.getByRole('button', { name: '初审通过' }).click();
-  await head.waitForURL(/notice=item_reviewed/);
-  const leader = await staff('leader');
-  await leader.goto(itemAdmin);
-  await leader.getByRole('button', { name: '终审通过并发布' }).click();
-  await leader.waitForURL(/notice=item_reviewed/);
+  const leader = await approveTwice(app, itemAdmin, 'head', 'leader');
   assert.match(await leader.content(), /已发布/);
   await leader.screenshot({ path: join(ARTIFACTS, 'item-admin.png'), fullPage: true });
   const portalLink = leader.getByRole('link', { name: '在门户查看' });
