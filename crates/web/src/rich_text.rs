@@ -16,13 +16,13 @@ use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::extract::{AgencyScope, DraftPath, Drafter};
-use crate::session::Staff;
 use crate::{Access, AppState, Routes};
+use gongkai_core::auth::Duty;
 
 /// The editor's routes: its script, the preview and the pictures bodies show.
 pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/assets/editor.js", Access::Public, script)
-        .post("/admin/preview", Access::Staff, preview)
+        .post("/admin/agencies/{slug}/preview", Access::Staff, preview)
         .post(
             "/admin/agencies/{slug}/items/{draft}/pictures",
             Access::Staff,
@@ -193,18 +193,24 @@ pub struct PreviewQuery {
 }
 
 /// The body as the portal will show it, after the sanitiser: the fragment alone for the editor,
-/// or a whole page for a browser without JavaScript (the form's 预览 button opens it).
+/// or a whole page for a browser without JavaScript (the form's 预览 button opens it). For those
+/// who write the agency's rich text: its drafters and its 机关管理员 (the guide).
 pub async fn preview(
-    Staff(s): Staff,
+    scope: AgencyScope,
     Query(q): Query<PreviewQuery>,
     Form(form): Form<PreviewForm>,
 ) -> Result<Response, AppError> {
+    if !(scope.may(Duty::Draft) || scope.may(Duty::Administer)) {
+        return Err(AppError::Forbidden(
+            "预览供本机关起草人和机关管理员使用。".into(),
+        ));
+    }
     let body = clean(&form.body);
     if q.fragment.is_some() {
         return Ok(Html(body).into_response());
     }
     let html = crate::admin::page(
-        &s,
+        &scope.staff,
         "admin/preview.html",
         context! { body => minijinja::Value::from_safe_string(body) },
     )?;
@@ -246,7 +252,7 @@ pub struct PicturePath {
     attachment: i64,
 }
 
-/// A picture a body shows: an image attached to an item. The public sees it once the item is on
+/// A picture a body shows: an attachment of an item (the editor inserts images only). The public sees it once the item is on
 /// the portal; staff who may read the agency see it while it is still a draft (the editor and the
 /// preview show it before publication).
 pub async fn picture(

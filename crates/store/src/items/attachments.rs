@@ -136,8 +136,9 @@ impl Store {
         .await
     }
 
-    /// An image attached to one of the agency's items, for a body that shows it: only if its
-    /// item is on the portal, unless `drafts` (staff who may read the agency, while writing).
+    /// An attachment of one of the agency's items by its id alone, as a body shows its pictures
+    /// (one address before and after publication): only if its item is on the portal, unless
+    /// `drafts` (staff who may read the agency, while writing).
     pub async fn picture(
         &self,
         slug: &Slug,
@@ -148,7 +149,7 @@ impl Store {
         sql(
             "SELECT a.name, a.content_type, a.bytes FROM item_attachments a \
              JOIN item_drafts d ON d.id = a.draft_id LEFT JOIN items i ON i.id = d.item_id \
-             WHERE a.id = $1 AND d.agency_id = $2 AND a.content_type LIKE 'image/%' \
+             WHERE a.id = $1 AND d.agency_id = $2 \
              AND ($3 = 1 OR (i.id IS NOT NULL AND i.withdrawn_on IS NULL))",
         )
         .bind(id)

@@ -141,9 +141,10 @@ pub async fn save(
     Ok(back_to(agency, "/guide"))
 }
 
-/// The whole guide as the portal will show it, from the form as it stands (nothing saved).
+/// The whole guide as the portal will show it, from the form as it stands (nothing saved), for
+/// those who may save it.
 pub async fn preview(
-    scope: AgencyScope,
+    scope: AgencyScope<AgencyAdmin>,
     Form(form): Form<GuideForm>,
 ) -> Result<Response, AppError> {
     let body = render_guide(&form.cleaned())?;
