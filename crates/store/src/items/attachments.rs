@@ -120,20 +120,11 @@ impl Store {
         draft: Option<i64>,
         id: i64,
     ) -> Result<Option<(String, String, Vec<u8>)>, StoreError> {
-        let agency_id = self.agency_id(slug).await?;
-        sql(
-            "SELECT a.name, a.content_type, a.bytes FROM item_attachments a \
-             JOIN item_drafts d ON d.id = a.draft_id LEFT JOIN items i ON i.id = d.item_id \
-             WHERE a.id = $1 AND d.agency_id = $2 \
-             AND (($3 = 0 AND d.id = $4) OR ($3 = 1 AND i.id = $5 AND i.withdrawn_on IS NULL))",
-        )
-        .bind(id)
-        .bind(agency_id)
-        .bind(i32::from(item_id.is_some()))
-        .bind(draft.unwrap_or(-1))
-        .bind(item_id.unwrap_or(-1))
-        .optional(self)
-        .await
+        let holder = match (item_id, draft) {
+            (Some(item), _) => Holder::Item(item),
+            (None, draft) => Holder::Draft(draft.unwrap_or(-1)),
+        };
+        self.attachment_of(slug, id, holder).await
     }
 
     /// An attachment of one of the agency's items by its id alone, as a body shows its pictures
@@ -145,17 +136,51 @@ impl Store {
         id: i64,
         drafts: bool,
     ) -> Result<Option<(String, String, Vec<u8>)>, StoreError> {
+        let holder = if drafts {
+            Holder::AnyDraft
+        } else {
+            Holder::AnyPublished
+        };
+        self.attachment_of(slug, id, holder).await
+    }
+
+    async fn attachment_of(
+        &self,
+        slug: &Slug,
+        id: i64,
+        holder: Holder,
+    ) -> Result<Option<(String, String, Vec<u8>)>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
+        let (mode, of) = match holder {
+            Holder::Draft(d) => (0, d),
+            Holder::Item(i) => (1, i),
+            Holder::AnyPublished => (2, -1),
+            Holder::AnyDraft => (3, -1),
+        };
         sql(
             "SELECT a.name, a.content_type, a.bytes FROM item_attachments a \
              JOIN item_drafts d ON d.id = a.draft_id LEFT JOIN items i ON i.id = d.item_id \
-             WHERE a.id = $1 AND d.agency_id = $2 \
-             AND ($3 = 1 OR (i.id IS NOT NULL AND i.withdrawn_on IS NULL))",
+             WHERE a.id = $1 AND d.agency_id = $2 AND ($3 = 3 OR ($3 = 0 AND d.id = $4) \
+             OR ($3 IN (1, 2) AND i.id IS NOT NULL AND i.withdrawn_on IS NULL AND ($3 = 2 OR i.id = $4)))",
         )
         .bind(id)
         .bind(agency_id)
-        .bind(i32::from(drafts))
+        .bind(mode)
+        .bind(of)
         .optional(self)
         .await
     }
+}
+
+/// Whose attachment may be read.
+#[derive(Debug, Clone, Copy)]
+enum Holder {
+    /// This draft's (staff).
+    Draft(i64),
+    /// This published item's (the portal).
+    Item(i64),
+    /// Any published item's of the agency (a picture in a body, for the public).
+    AnyPublished,
+    /// Any draft's of the agency (a picture in a body, for its staff).
+    AnyDraft,
 }
