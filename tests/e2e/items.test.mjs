@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, start, staffPage, approveTwice, accessible } from './harness.mjs';
+import { ARTIFACTS, start, signIn, staffPage, approveTwice, accessible } from './harness.mjs';
 
 let app;
 
