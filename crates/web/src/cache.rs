@@ -20,11 +20,13 @@ use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes, to_bytes};
+use axum::body::{Body, Bytes};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt as _;
+use http_body_util::BodyExt as _;
 
 use crate::AppState;
 
@@ -241,8 +243,17 @@ pub async fn serve(
         return response;
     }
     let (parts, body) = response.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_ENTRY).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "页面过大，无法发送。").into_response();
+    let bytes = match collect(body).await {
+        Ok(Collected::Whole(bytes)) => bytes,
+        // Too large to keep: sent as it comes.
+        Ok(Collected::TooLarge(body)) => return Response::from_parts(parts, body),
+        Err(_) => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "页面未能生成，请稍后再试。",
+            )
+                .into_response();
+        }
     };
     let etag = parts.headers.get(header::ETAG).cloned().unwrap_or_else(|| {
         let digest = gongkai_core::auth::sha256_hex(&bytes);
@@ -262,4 +273,62 @@ pub async fn serve(
     let response = answer(&entry, &req_headers, false);
     cache.put(key, entry);
     response
+}
+
+/// A body read to its end, or — past [`MAX_ENTRY`] — the body again, to be sent as it comes.
+enum Collected {
+    Whole(Bytes),
+    TooLarge(Body),
+}
+
+/// Reads `body` while it fits in [`MAX_ENTRY`]; a larger one (a sitemap part of 50,000
+/// addresses) is handed back whole, what was read first included, instead of being refused.
+async fn collect(mut body: Body) -> Result<Collected, axum::Error> {
+    let mut kept: Vec<u8> = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame?.into_data() else {
+            continue;
+        };
+        kept.extend_from_slice(&data);
+        if kept.len() > MAX_ENTRY {
+            let read = futures_util::stream::once(std::future::ready(Ok(Bytes::from(kept))));
+            return Ok(Collected::TooLarge(Body::from_stream(
+                read.chain(body.into_data_stream()),
+            )));
+        }
+    }
+    Ok(Collected::Whole(Bytes::from(kept)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn bytes_of(body: Body) -> Vec<u8> {
+        body.collect()
+            .await
+            .map(|c| c.to_bytes().to_vec())
+            .unwrap_or_default()
+    }
+
+    #[tokio::test]
+    async fn a_page_too_large_to_keep_is_still_sent_whole() {
+        let small = Body::from("petite page");
+        assert!(
+            matches!(collect(small).await, Ok(Collected::Whole(b)) if &b[..] == b"petite page")
+        );
+        // Several frames, the last pushing past the bound.
+        let pieces: Vec<Result<Bytes, std::convert::Infallible>> = (0..5u8)
+            .map(|i| Ok(Bytes::from(vec![b'a' + i; MAX_ENTRY / 3])))
+            .collect();
+        let expected: Vec<u8> = pieces
+            .iter()
+            .flat_map(|p| p.as_ref().map(|b| b.to_vec()).unwrap_or_default())
+            .collect();
+        let large = Body::from_stream(futures_util::stream::iter(pieces));
+        match collect(large).await {
+            Ok(Collected::TooLarge(body)) => assert!(bytes_of(body).await == expected),
+            _ => panic!("a body over the bound must come back to be streamed"),
+        }
+    }
 }

@@ -339,6 +339,8 @@ path_params! {
     ReportFilePath { year: String, file: String }
     /// `{item}`: an item on the portal.
     ItemPath { item: i64 }
+    /// `{part}`: a part of the sitemap (`pages.xml`, `items-N.xml`).
+    SitemapPath { part: String }
     /// `{item}/attachments/{attachment}`.
     ItemAttachmentPath { item: i64, attachment: i64 }
     /// `letters/{letter}`: a letter on the requester's tracking page.

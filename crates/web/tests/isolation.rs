@@ -30,6 +30,7 @@ fn concrete(spec: &RouteSpec, w: &World) -> String {
         .replace("{draft}", &w.b_item.0.to_string())
         .replace("{item}", &w.b_item.1.to_string())
         .replace("{version}", "1")
+        .replace("{part}", "items-1.xml")
         .replace("{attachment}", &w.b_attachment.to_string())
         .replace("{reply}", &w.b_reply_file.to_string())
         .replace(

@@ -236,7 +236,39 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         "application/atom+xml; charset=utf-8"
     );
     assert!(feed.body.contains("宅基地审核工作"));
-    assert!(visitor.get("/sitemap.xml").await.body.contains(&item_url));
+    // The sitemap is an index of parts (sitemaps protocol); the item is in its part.
+    let index = visitor.get("/sitemap.xml").await.body;
+    assert!(
+        index.contains("<sitemapindex") && index.contains("/sitemaps/pages.xml"),
+        "{index}"
+    );
+    let part = index
+        .split("<loc>")
+        .filter_map(|l| l.split("</loc>").next())
+        .find(|l| l.contains("/sitemaps/items-"))
+        .and_then(|l| l.split_once("/sitemaps/"))
+        .map(|(_, p)| format!("/sitemaps/{p}"))
+        .unwrap_or_else(|| panic!("no items part in {index}"));
+    let part = visitor.get(&part).await;
+    assert_eq!(
+        part.headers.get("content-type").unwrap(),
+        "application/xml; charset=utf-8"
+    );
+    assert!(part.body.starts_with("<?xml") && part.body.trim_end().ends_with("</urlset>"));
+    assert!(part.body.contains(&item_url), "{}", part.body);
+    let pages = visitor.get("/sitemaps/pages.xml").await.body;
+    assert!(
+        pages.contains(&format!("/agencies/{TOWN_A}/items</loc>")),
+        "{pages}"
+    );
+    assert_eq!(
+        visitor.get("/sitemaps/items-999.xml").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        visitor.get("/sitemaps/items-01.xml").await.status,
+        StatusCode::NOT_FOUND
+    );
     // The read-only API serves the same.
     let api: serde_json::Value = serde_json::from_str(
         &visitor.get(&format!("/api/v1/agencies/{TOWN_A}/items?category=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4&per_page=2")).await.body,

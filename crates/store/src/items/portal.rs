@@ -333,11 +333,34 @@ impl Store {
             .await
     }
 
-    /// Every item on the portal: (agency slug, item id, 发布日期) for `sitemap.xml`.
-    pub async fn sitemap_items(&self) -> Result<Vec<(String, i64, NaiveDate)>, StoreError> {
+    /// The parts of the items' sitemap: part `n` (from 1) holds the items on the portal whose id
+    /// is in `((n - 1) × SITEMAP_PART, n × SITEMAP_PART]`, so no part has more than the 50,000
+    /// addresses the sitemaps protocol allows and a part's items are found by a range of the
+    /// primary key. Each part with its newest 发布日期; parts with no item on the portal are left out.
+    pub async fn sitemap_parts(&self) -> Result<Vec<(i64, NaiveDate)>, StoreError> {
+        sql(format!(
+            "SELECT (id - 1) / {SITEMAP_PART} + 1 AS part, MAX(published_on) FROM items \
+             WHERE withdrawn_on IS NULL GROUP BY (id - 1) / {SITEMAP_PART} + 1 ORDER BY part"
+        ))
+        .all(self)
+        .await
+    }
+
+    /// The items of the sitemap's part `part` ([`Store::sitemap_parts`]): (agency slug, item id,
+    /// 发布日期), by id.
+    pub async fn sitemap_items(
+        &self,
+        part: i64,
+    ) -> Result<Vec<(String, i64, NaiveDate)>, StoreError> {
+        let last = part.saturating_mul(SITEMAP_PART);
         sql("SELECT a.slug, i.id, i.published_on FROM items i JOIN agencies a ON a.id = i.agency_id \
-             WHERE i.withdrawn_on IS NULL ORDER BY a.slug, i.id")
+             WHERE i.id > $1 AND i.id <= $2 AND i.withdrawn_on IS NULL ORDER BY i.id")
+        .bind(last.saturating_sub(SITEMAP_PART))
+        .bind(last)
         .all(self)
         .await
     }
 }
+
+/// Items per part of the sitemap (the sitemaps protocol allows 50,000 addresses a file).
+pub(crate) const SITEMAP_PART: i64 = 50_000;

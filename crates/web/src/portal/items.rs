@@ -1,6 +1,8 @@
 //! The portal's proactive disclosure: each agency's catalogue with its items (paged), the item page
 //! with its metadata block (`spec/regulations.md` §4.2), Atom feeds per agency and per category, and
-//! `sitemap.xml`. Item pages carry `ETag` and `Last-Modified` so repeat visits cost a 304.
+//! `sitemap.xml` (an index of parts). Item pages carry `ETag` and `Last-Modified` so repeat visits cost a 304.
+
+use std::fmt::Write as _;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -14,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::extract::{ItemAttachmentPath, ItemPath, PublicAgency};
+use crate::extract::{ItemAttachmentPath, ItemPath, PublicAgency, SitemapPath};
 use crate::views::{self, AgencyView};
 
 /// Items per list page.
@@ -353,25 +355,88 @@ pub async fn feed(
         .into_response())
 }
 
-/// `sitemap.xml`: the home page, every agency, report and item.
+/// `sitemap.xml`: a sitemap index (the sitemaps protocol): the portal's pages
+/// (`/sitemaps/pages.xml`) and the items in parts of at most 50,000 addresses
+/// (`/sitemaps/items-N.xml`), each with its newest 发布日期. One file of every item answered 500
+/// past 20,000 items; a province has millions.
 pub async fn sitemap(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let agencies = state.store.list_agencies().await?;
-    let items = state.store.sitemap_items().await?;
+    let parts = state.store.sitemap_parts().await?;
     let xml = views::render(
         "portal/sitemap.xml",
         context! {
             origin => origin(&headers),
-            agencies => agencies.iter().map(|a| a.slug.to_string()).collect::<Vec<_>>(),
-            items => items.iter().map(|(slug, id, on)| context! { slug, id, date => on.to_string() }).collect::<Vec<_>>(),
+            parts => parts.iter().map(|(n, on)| context! { n, date => on.to_string() }).collect::<Vec<_>>(),
         },
     )
     .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(([(header::CONTENT_TYPE, XML)], xml).into_response())
+}
+
+const XML: &str = "application/xml; charset=utf-8";
+
+/// Addresses written per piece of a streamed sitemap part.
+const PIECE: usize = 1_000;
+
+/// A part of the sitemap: `pages.xml` (the home page, every agency and its list of items) or
+/// `items-N.xml` (the items of part N, [`gongkai_store::Store::sitemap_parts`]). An items part
+/// is written in pieces as it is sent (up to 50,000 addresses, ~5 MB), not rendered whole.
+pub async fn sitemap_part(
+    State(state): State<AppState>,
+    Path(SitemapPath { part }): Path<SitemapPath>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let origin = origin(&headers);
+    let not_found = || AppError::NotFound("没有这一部分网站地图。".into());
+    let head = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+        <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+    let tail = "</urlset>\n";
+    if part == "pages.xml" {
+        let mut xml = format!("{head}<url><loc>{origin}/</loc></url>\n");
+        for a in state.store.list_agencies().await? {
+            let _ = write!(
+                xml,
+                "<url><loc>{origin}/agencies/{0}</loc></url>\n\
+                 <url><loc>{origin}/agencies/{0}/items</loc></url>\n",
+                a.slug
+            );
+        }
+        xml.push_str(tail);
+        return Ok(([(header::CONTENT_TYPE, XML)], xml).into_response());
+    }
+    let n: i64 = part
+        .strip_prefix("items-")
+        .and_then(|p| p.strip_suffix(".xml"))
+        .filter(|p| !p.starts_with('0'))
+        .and_then(|p| p.parse().ok())
+        .filter(|n| *n > 0)
+        .ok_or_else(not_found)?;
+    let items = state.store.sitemap_items(n).await?;
+    if items.is_empty() {
+        return Err(not_found());
+    }
+    // Slugs are lowercase letters, digits and hyphens and the origin's host is checked
+    // (`origin`): nothing here needs escaping.
+    let mut items = items.into_iter();
+    let pieces = std::iter::from_fn(move || {
+        let mut piece = String::new();
+        for (slug, id, on) in items.by_ref().take(PIECE) {
+            let _ = writeln!(
+                piece,
+                "<url><loc>{origin}/agencies/{slug}/items/{id}</loc><lastmod>{on}</lastmod></url>"
+            );
+        }
+        (!piece.is_empty()).then_some(piece)
+    });
+    let body = std::iter::once(head.to_owned())
+        .chain(pieces)
+        .chain(std::iter::once(tail.to_owned()))
+        .map(Ok::<_, std::convert::Infallible>);
     Ok((
-        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-        xml,
+        [(header::CONTENT_TYPE, XML)],
+        axum::body::Body::from_stream(futures_util::stream::iter(body)),
     )
         .into_response())
 }

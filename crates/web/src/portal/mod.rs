@@ -51,6 +51,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
         )
         .page("/agencies/{slug}/feed.atom", items::feed)
         .page("/sitemap.xml", items::sitemap)
+        .get("/sitemaps/{part}", Public, items::sitemap_part)
         .page("/search", search::page)
         .get("/display", Public, display::switch)
         .get("/agencies/{slug}/requests/new", Public, requests::new_form)
