@@ -39,6 +39,15 @@ struct Cli {
         help = "The audit chain's key file, kept outside the database (default: beside the SQLite file, or gongkai-data/audit.key)"
     )]
     audit_key_file: Option<std::path::PathBuf>,
+    #[arg(
+        long,
+        global = true,
+        env = "GONGKAI_SQLITE_SYNC",
+        default_value = "full",
+        value_parser = ["full", "normal"],
+        help = "When a SQLite commit counts as done: full (flushed to disk; survives a power failure) or normal (written to the system; survives the process being killed, not a power failure)"
+    )]
+    sqlite_sync: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -115,7 +124,13 @@ fn main() -> ExitCode {
 /// Dispatches to the subcommand's module.
 async fn run(cli: Cli) -> Result<ExitCode> {
     let clock = SystemClock;
-    let db = Database::new(cli.database_url, cli.audit_key_file);
+    let db = Database::new(cli.database_url, cli.audit_key_file).with_sqlite_sync(
+        if cli.sqlite_sync == "normal" {
+            gongkai_store::SqliteSync::Normal
+        } else {
+            gongkai_store::SqliteSync::Full
+        },
+    );
     let done = |r: Result<()>| r.map(|()| ExitCode::SUCCESS);
     match cli.command {
         Command::Migrate => done(demo::migrate(&db).await),

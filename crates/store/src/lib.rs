@@ -72,6 +72,23 @@ pub enum Pool {
     Postgres(PgPool),
 }
 
+/// When a SQLite commit counts as done, and so what an acknowledged write survives (SQLite's
+/// `synchronous` in WAL mode; the operator's choice, `--sqlite-sync`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SqliteSync {
+    /// `FULL`, the default: the log is flushed to the disk (fsync) before a commit returns, so an
+    /// acknowledged write survives the process being killed, the system crashing and the power
+    /// failing. One flush per acknowledged write bounds intake on slow disks.
+    #[default]
+    Full,
+    /// `NORMAL`: a commit returns once the log is written to the operating system, which flushes
+    /// it at checkpoints. An acknowledged write survives the process being killed (`kill -9`:
+    /// the operating system still holds what was written), not a power failure or a kernel crash,
+    /// which may lose the last commits before it (the database stays consistent). For a server
+    /// on a UPS-backed host or a disk that flushes slowly.
+    Normal,
+}
+
 /// The database, and the keys its audit chain is written with (kept outside the database).
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -88,10 +105,17 @@ pub struct Store {
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://gongkai-data/gongkai.db";
 
 impl Store {
-    /// Connects to `url`. For SQLite, creates the folder and the file if missing and turns on the
-    /// settings that make acknowledged writes durable (WAL, `synchronous=FULL`), foreign keys, and a
-    /// busy timeout so concurrent writers wait instead of failing.
+    /// Connects to `url` with the default durability ([`SqliteSync::Full`]); see
+    /// [`Store::connect_with`].
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, SqliteSync::default()).await
+    }
+
+    /// Connects to `url`. For SQLite, creates the folder and the file if missing and turns on the
+    /// settings that make acknowledged writes durable (WAL, and `sync` for when a commit counts
+    /// as done), foreign keys, and a busy timeout so concurrent writers wait instead of failing.
+    /// PostgreSQL keeps its own setting (`synchronous_commit`, on by default).
+    pub async fn connect_with(url: &str, sync: SqliteSync) -> Result<Self, StoreError> {
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?;
@@ -105,7 +129,10 @@ impl Store {
             let options = options
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
+                .synchronous(match sync {
+                    SqliteSync::Full => SqliteSynchronous::Full,
+                    SqliteSync::Normal => SqliteSynchronous::Normal,
+                })
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new()
@@ -258,6 +285,27 @@ mod tests {
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact("sqlite://a.db"), "sqlite://a.db");
+    }
+
+    #[tokio::test]
+    async fn the_operator_chooses_when_a_sqlite_commit_is_done() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for (sync, expected) in [(SqliteSync::Full, 2), (SqliteSync::Normal, 1)] {
+            let url = format!("sqlite://{}/{expected}.db", dir.path().display());
+            let store = Store::connect_with(&url, sync)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let got: i64 = db::sql("PRAGMA synchronous")
+                .scalar(&store)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(got, expected, "{sync:?}");
+            let mode: String = db::sql("PRAGMA journal_mode")
+                .scalar(&store)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(mode, "wal");
+        }
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub struct Database {
     pub url: String,
     /// The audit chain's key file (kept outside the database).
     pub audit_keys: PathBuf,
+    /// When a SQLite commit counts as done.
+    pub sqlite_sync: gongkai_store::SqliteSync,
 }
 
 impl Database {
@@ -42,7 +44,19 @@ impl Database {
                 .unwrap_or_else(|| PathBuf::from("gongkai-data"));
             dir.join("audit.key")
         });
-        Self { url, audit_keys }
+        Self {
+            url,
+            audit_keys,
+            sqlite_sync: gongkai_store::SqliteSync::default(),
+        }
+    }
+
+    /// The same database, its SQLite commits done as `sync` says.
+    pub fn with_sqlite_sync(self, sqlite_sync: gongkai_store::SqliteSync) -> Self {
+        Self {
+            sqlite_sync,
+            ..self
+        }
     }
 
     /// Where checkpoints of the audit chain are appended: beside the key file, by its name
@@ -54,7 +68,7 @@ impl Database {
     /// Opens the database, brings its schema up to date and keys its audit chain (the key file
     /// is created with a new key on first use).
     pub async fn open(&self) -> Result<Store> {
-        let store = Store::connect(&self.url)
+        let store = Store::connect_with(&self.url, self.sqlite_sync)
             .await
             .with_context(|| format!("打开数据库 {}", redact(&self.url)))?;
         store.migrate().await.context("迁移数据库")?;
