@@ -102,6 +102,68 @@ fn operator_mistakes_get_clear_errors(url: &str) {
     assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite:// or postgres://"));
 }
 
+/// `items import` reads its file line by line (more lines than one transaction takes, a blank
+/// line skipped); a bad line is named by its number and nothing of that file is stored.
+fn items_import_streams_and_refuses_a_bad_line(url: &str, dir: &std::path::Path) {
+    let count = |search_dir: &str| {
+        let out = gongkai(
+            url,
+            &[
+                "search",
+                "reindex",
+                "--search-dir",
+                dir.join(search_dir).to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{out:?}");
+        stdout(&out)
+            .split("：")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("{out:?}"))
+    };
+    let before = count("index-before");
+    let line = |n: u32| {
+        format!(
+            r#"{{"title":"导入测试第{n}号","date":"2023-05-0{}","category":"导入栏目","body":"第一段\n第二段"}}"#,
+            n % 9 + 1
+        )
+    };
+    let mut text: String = (1..=2_345).map(|n| line(n) + "\n").collect();
+    text.push_str("\n");
+    let file = dir.join("items.jsonl");
+    std::fs::write(&file, &text).unwrap();
+    let args = [
+        "items",
+        "import",
+        "--agency",
+        "yiyuan-xili",
+        file.to_str().unwrap(),
+    ];
+    let out = gongkai(url, &args);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout(&out).contains("已导入 2345 条"), "{out:?}");
+    assert_eq!(count("index-after"), before + 2_345);
+    // Line 2,002 is broken: after the first transaction's worth of lines.
+    text.insert_str(
+        text.match_indices('\n').nth(2_000).unwrap().0 + 1,
+        "{\"title\": 1}\n",
+    );
+    std::fs::write(&file, &text).unwrap();
+    let out = gongkai(url, &args);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("第2002行不是有效的信息记录"),
+        "{out:?}"
+    );
+    assert_eq!(
+        count("index-bad"),
+        before + 2_345,
+        "nothing of the bad file stored"
+    );
+}
+
 #[tokio::test]
 async fn sqlite() {
     let dir = tempfile::tempdir().unwrap();
@@ -112,6 +174,7 @@ async fn sqlite() {
     );
     demo_then_report_shows_the_seed_figures(&url);
     operator_mistakes_get_clear_errors(&url);
+    items_import_streams_and_refuses_a_bad_line(&url, dir.path());
 
     let backup = dir.path().join("copy.db");
     let out = gongkai(&url, &["backup", backup.to_str().unwrap()]);
@@ -139,6 +202,8 @@ async fn postgres() {
     };
     demo_then_report_shows_the_seed_figures(&db.url);
     operator_mistakes_get_clear_errors(&db.url);
+    let dir = tempfile::tempdir().unwrap();
+    items_import_streams_and_refuses_a_bad_line(&db.url, dir.path());
 }
 
 /// A plain HTTP/1.0 GET over TCP, returning the whole response.

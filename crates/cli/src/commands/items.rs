@@ -25,41 +25,69 @@ pub enum Command {
     },
 }
 
-/// Runs the items command.
+/// Items inserted per transaction.
+const CHUNK: usize = 2_000;
+
+/// Runs the items command. The file is read twice, line by line, so its size does not matter
+/// (a million items is gigabytes of JSON): first every line is checked and the categories
+/// gathered, so a bad line stops the import before anything is stored; then the items are
+/// inserted in transactions of [`CHUNK`].
 pub async fn run(db: &Database, command: Command, now: DateTime<Utc>) -> Result<()> {
     let Command::Import { agency, file } = command;
     let store = db.open().await?;
     let slug = slug(&agency)?;
-    let items = read_items(&file)?;
     let mut categories = store.categories(&slug).await?;
-    for item in &items {
+    let mut count = 0_u64;
+    for item in items(&file)? {
+        let item = item?;
         if !categories.contains(&item.category) {
-            categories.push(item.category.clone());
+            categories.push(item.category);
         }
+        count += 1;
     }
     let actor = Actor::system("命令行 gongkai items import");
-    store
-        .set_categories(&slug, &categories, By::new(&actor, now))
-        .await?;
-    let bar = indicatif::ProgressBar::new(items.len() as u64);
-    for chunk in items.chunks(2000) {
-        store
-            .insert_items(&slug, chunk, By::new(&actor, now))
-            .await?;
-        bar.inc(chunk.len() as u64);
+    let by = By::new(&actor, now);
+    store.set_categories(&slug, &categories, by).await?;
+    let bar = indicatif::ProgressBar::new(count);
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut done = 0_u64;
+    for item in items(&file)? {
+        chunk.push(item?);
+        if chunk.len() == CHUNK {
+            store.insert_items(&slug, &chunk, by).await?;
+            bar.inc(chunk.len() as u64);
+            done += chunk.len() as u64;
+            chunk.clear();
+        }
+    }
+    if !chunk.is_empty() {
+        store.insert_items(&slug, &chunk, by).await?;
+        done += chunk.len() as u64;
     }
     bar.finish();
     store.analyze().await?;
-    println!(
-        "已导入 {} 条信息；请运行 gongkai search reindex 更新搜索索引",
-        items.len()
-    );
+    println!("已导入 {done} 条信息；请运行 gongkai search reindex 更新搜索索引");
     store.close().await;
     Ok(())
 }
 
-/// Reads items from JSON Lines; a bad line is named with its number.
-fn read_items(path: &Path) -> Result<Vec<NewItem>> {
+/// The items of a JSON Lines file, read as they are asked for; a bad line is named with its
+/// number.
+fn items(path: &Path) -> Result<impl Iterator<Item = Result<NewItem>> + use<'_>> {
+    let file = std::fs::File::open(path).with_context(|| format!("无法读取 {}", path.display()))?;
+    Ok(std::io::BufRead::lines(std::io::BufReader::new(file))
+        .enumerate()
+        .filter_map(move |(n, line)| match line {
+            Ok(l) if l.trim().is_empty() => None,
+            Ok(l) => Some(item(path, n + 1, &l)),
+            Err(e) => {
+                Some(Err(e).with_context(|| format!("无法读取 {} 第{}行", path.display(), n + 1)))
+            }
+        }))
+}
+
+/// One line of the file as an item.
+fn item(path: &Path, number: usize, l: &str) -> Result<NewItem> {
     #[derive(serde::Deserialize)]
     struct Line {
         title: String,
@@ -72,45 +100,38 @@ fn read_items(path: &Path) -> Result<Vec<NewItem>> {
         #[serde(default)]
         body: String,
     }
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(n, l)| {
-            let line: Line = serde_json::from_str(l)
-                .with_context(|| format!("{} 第{}行不是有效的信息记录", path.display(), n + 1))?;
-            let body_html = line.body.lines().filter(|p| !p.trim().is_empty()).fold(
-                String::new(),
-                |mut html, p| {
-                    html.push_str("<p>");
-                    html.push_str(
-                        &p.replace('&', "&amp;")
-                            .replace('<', "&lt;")
-                            .replace('>', "&gt;"),
-                    );
-                    html.push_str("</p>");
-                    html
-                },
-            );
-            Ok(NewItem {
-                content: Some(ItemContent {
-                    title: line.title.clone(),
-                    doc_number: line.doc_no.unwrap_or_default(),
-                    written_on: Some(line.date),
-                    formed_on: Some(line.date),
-                    attribute: Some(Attribute::Proactive),
-                    category: line.category.clone(),
-                    kind: Some(DocKind::Other),
-                    summary: line.title.chars().take(150).collect(),
-                    body_html,
-                    ..ItemContent::default()
-                }),
-                title: line.title,
-                category: line.category,
-                published_on: line.date,
-                index_no: line.index_no,
-            })
-        })
-        .collect()
+    let line: Line = serde_json::from_str(l)
+        .with_context(|| format!("{} 第{number}行不是有效的信息记录", path.display()))?;
+    let body_html =
+        line.body
+            .lines()
+            .filter(|p| !p.trim().is_empty())
+            .fold(String::new(), |mut html, p| {
+                html.push_str("<p>");
+                html.push_str(
+                    &p.replace('&', "&amp;")
+                        .replace('<', "&lt;")
+                        .replace('>', "&gt;"),
+                );
+                html.push_str("</p>");
+                html
+            });
+    Ok(NewItem {
+        content: Some(ItemContent {
+            title: line.title.clone(),
+            doc_number: line.doc_no.unwrap_or_default(),
+            written_on: Some(line.date),
+            formed_on: Some(line.date),
+            attribute: Some(Attribute::Proactive),
+            category: line.category.clone(),
+            kind: Some(DocKind::Other),
+            summary: line.title.chars().take(150).collect(),
+            body_html,
+            ..ItemContent::default()
+        }),
+        title: line.title,
+        category: line.category,
+        published_on: line.date,
+        index_no: line.index_no,
+    })
 }
