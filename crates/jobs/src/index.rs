@@ -126,16 +126,54 @@ pub async fn follow_once(
     }
 }
 
-/// Rebuilds the index from every item on the portal; `progress(done, total)`.
+/// Rebuilds the index from every item on the portal; `progress(done, total)`. The items are read
+/// in batches by id and handed to the index writer (on a blocking thread) as they come, so memory
+/// stays bounded at any number of items and no async worker is held; if a read fails, the index
+/// is left as it was.
 pub async fn rebuild(
     store: &Store,
-    index: &SearchIndex,
+    index: &Arc<SearchIndex>,
     mut progress: impl FnMut(usize, usize),
 ) -> anyhow::Result<usize> {
-    let items = store.items_for_index().await?;
-    let total = items.len();
-    let docs = items
-        .iter()
-        .map(|(slug, name, item)| document(slug, name, item));
-    Ok(index.rebuild(docs, |n| progress(n, total))?)
+    const BATCH: usize = 1_000;
+    let total = usize::try_from(store.published_count().await?).unwrap_or(0);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<SearchDoc, StoreError>>(BATCH);
+    let writer = {
+        let index = index.clone();
+        tokio::task::spawn_blocking(move || {
+            index.try_rebuild(std::iter::from_fn(|| rx.blocking_recv()), |_| {})
+        })
+    };
+    let (mut after, mut sent) = (0, 0);
+    loop {
+        let batch = match store
+            .items_for_index(after, i64::try_from(BATCH).unwrap_or(i64::MAX))
+            .await
+        {
+            Ok(batch) => batch,
+            Err(e) => {
+                // The writer rolls back; if it has stopped already, its own error is the answer.
+                let _ = tx.send(Err(e)).await;
+                break;
+            }
+        };
+        let Some(last) = batch.last().map(|(_, _, item)| item.id) else {
+            break;
+        };
+        let full = batch.len() == BATCH;
+        for (slug, name, item) in &batch {
+            if tx.send(Ok(document(slug, name, item))).await.is_err() {
+                // The writer failed: its error is reported below.
+                break;
+            }
+            sent += 1;
+        }
+        progress(sent, total.max(sent));
+        after = last;
+        if !full {
+            break;
+        }
+    }
+    drop(tx);
+    Ok(writer.await??.map_err(anyhow::Error::from)?)
 }

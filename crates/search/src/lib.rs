@@ -283,6 +283,38 @@ impl SearchIndex {
         })
     }
 
+    /// Replaces the whole index with `docs` as they come, calling `progress` after each; if one
+    /// of them is an error (the database could not be read), the index is left as it was and the
+    /// error returned (`Ok(Err(e))`).
+    pub fn try_rebuild<E>(
+        &self,
+        docs: impl IntoIterator<Item = Result<SearchDoc, E>>,
+        mut progress: impl FnMut(usize),
+    ) -> Result<Result<usize, E>, SearchError> {
+        let mut w = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        w.delete_all_documents()?;
+        let mut n = 0;
+        for d in docs {
+            match d {
+                Ok(d) => {
+                    w.add_document(self.document(&d))?;
+                    n += 1;
+                    progress(n);
+                }
+                Err(e) => {
+                    w.rollback()?;
+                    return Ok(Err(e));
+                }
+            }
+        }
+        w.commit()?;
+        self.reader.reload()?;
+        Ok(Ok(n))
+    }
+
     /// How many items are indexed.
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -578,6 +610,13 @@ mod tests {
             })
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(by_year.total, 0, "the 宅基地 notice is from 2023");
+        // A rebuild whose reading fails leaves the index as it was.
+        let failed = index
+            .try_rebuild([Ok(docs[0].clone()), Err("数据库读取失败")], |_| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(failed, Err("数据库读取失败"));
+        assert_eq!(index.len(), 4);
+        assert_eq!(find(&index, "宅基地"), [3]);
         index.remove(1).unwrap_or_default();
         assert!(
             find(&index, "乡村振兴").is_empty(),

@@ -74,4 +74,40 @@ async fn another_process_publication_reaches_this_index(store: &Store) {
     assert!(hits(&index, "党委会议").is_empty());
 }
 
-on_both_backends!(another_process_publication_reaches_this_index);
+/// A rebuild reads the items batch by batch (1,000 at a time): every item of a list longer than
+/// two batches is indexed, the last one included, and nothing else.
+async fn a_rebuild_indexes_every_item_batch_by_batch(store: &Store) {
+    let _w = world(store).await;
+    let town = Slug::parse(TOWN_B).unwrap();
+    let category = store.categories(&town).await.unwrap()[0].clone();
+    let items: Vec<gongkai_store::NewItem> = (1..=2_345)
+        .map(|n| gongkai_store::NewItem {
+            title: format!("批量导入的第{n}号通知"),
+            category: category.clone(),
+            published_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            index_no: None,
+            content: None,
+        })
+        .collect();
+    let actor = Actor::system("测试");
+    store
+        .insert_items(&town, &items, By::new(&actor, chrono::Utc::now()))
+        .await
+        .unwrap();
+    let index = std::sync::Arc::new(SearchIndex::open(None).unwrap());
+    let mut seen = Vec::new();
+    let n = gongkai_jobs::index::rebuild(store, &index, |done, total| seen.push((done, total)))
+        .await
+        .unwrap();
+    let published = usize::try_from(store.published_count().await.unwrap()).unwrap();
+    assert_eq!(n, published);
+    assert_eq!(usize::try_from(index.len()).unwrap(), published);
+    assert!(seen.len() >= 3, "progress after each batch: {seen:?}");
+    assert_eq!(seen.last(), Some(&(published, published)));
+    assert_eq!(hits(&index, "第2345号通知").len(), 1);
+}
+
+on_both_backends!(
+    another_process_publication_reaches_this_index,
+    a_rebuild_indexes_every_item_batch_by_batch
+);

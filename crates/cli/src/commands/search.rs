@@ -41,10 +41,12 @@ pub fn default_dir(database_url: &str) -> PathBuf {
 pub async fn run(db: &Database, command: Command) -> Result<()> {
     let Command::Reindex { search_dir } = command;
     let store = db.open().await?;
-    let index = gongkai_search::SearchIndex::open(Some(
-        &search_dir.unwrap_or_else(|| default_dir(&db.url)),
-    ))
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let index = std::sync::Arc::new(
+        gongkai_search::SearchIndex::open(Some(
+            &search_dir.unwrap_or_else(|| default_dir(&db.url)),
+        ))
+        .map_err(|e| anyhow::anyhow!("{e}"))?,
+    );
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 条 {elapsed}")

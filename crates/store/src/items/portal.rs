@@ -277,13 +277,19 @@ impl Store {
         .await
     }
 
-    /// Every item on the portal with its agency (slug, name), for (re)building the search index.
+    /// Items on the portal with their agency (slug, name), by id, the first `limit` after the
+    /// id `after`: (re)building the search index reads them batch by batch, so its memory does
+    /// not grow with the number of items.
     pub async fn items_for_index(
         &self,
+        after: i64,
+        limit: i64,
     ) -> Result<Vec<(String, String, PublishedItem)>, StoreError> {
         let rows: Vec<IndexRow> = sql(format!(
-            "{INDEX_SELECT} WHERE i.withdrawn_on IS NULL ORDER BY i.id"
+            "{INDEX_SELECT} WHERE i.withdrawn_on IS NULL AND i.id > $1 ORDER BY i.id LIMIT $2"
         ))
+        .bind(after)
+        .bind(limit)
         .all(self)
         .await?;
         Ok(rows
