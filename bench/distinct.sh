@@ -10,7 +10,9 @@
 # each with the page cache on (the default, 1000 ms) and off (--page-cache off). In the same run,
 # nginx serves a static copy of one item page, for the ratio. After each server's runs its RSS is
 # read from /proc. Then durable intake: POST /api/v1/requests from 16 concurrent clients
-# (bench/intake.lua), counting the 201 answers, which the server gives only after the commit.
+# (bench/intake.lua), counting the 201 answers, which the server gives only after the commit; then
+# the same with the server killed (kill -9) halfway, checking that every acknowledged tracking
+# code is in the database.
 # Prints the load figures and one Markdown table with both databases.
 #
 #   bench/distinct.sh                          # 100,000 items, 15 s per run, SQLite and PostgreSQL
@@ -28,6 +30,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/lib.sh
+source "$HERE/lib.sh"
 N=${N:-100000}
 DUR=${DUR:-15s}
 INTAKE_DUR=${INTAKE_DUR:-$DUR}
@@ -200,7 +204,12 @@ start_server() { # page-cache setting
   die "$DB: the server did not answer /healthz within 60 s (log: $WORK/server-$DB.log)"
 }
 
-rss() { awk '/^VmRSS/ {print $2 * 1024}' "/proc/$SERVER/status"; }
+# The server's resident memory, and the part of it that is its own (RssAnon: the heap; the rest
+# is files it maps — the search index — which the kernel can drop and read again).
+rss() { awk '/^VmRSS/ {r = $2 * 1024} /^RssAnon/ {a = $2 * 1024} END {print r ":" a}' "/proc/$SERVER/status"; }
+mbs() { # "rss:anon" -> "R MB (own A MB)"
+  echo "$(mb "${1%%:*}") (own $(mb "${1##*:}"))"
+}
 
 # wrk for DUR after a 2-second warm-up whose figures are dropped; prints "req/s p99 non-2xx".
 run() { # url [lua script args…]
@@ -219,19 +228,7 @@ run() { # url [lua script args…]
 declare -A R # results: R[db,case,cache]="req/s p99 non-2xx"; R[db,rss,cache], R[db,intake], …
 
 nginx_static() { # a saved item page, served by nginx
-  cat >"$NGINX_CONF" <<CONF
-worker_processes auto;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  default_type text/html;
-  server { listen 127.0.0.1:$STATIC_PORT; root $WORK/static; }
-}
-CONF
-  [ -f "$WORK/nginx.pid" ] && nginx -c "$NGINX_CONF" -s stop 2>/dev/null || true
-  nginx -c "$NGINX_CONF"
+  static_nginx "$NGINX_CONF" "$WORK" "$STATIC_PORT"
 }
 
 bench_db() {
@@ -261,7 +258,27 @@ bench_db() {
   out=$(wrk -t2 -c16 -d"$INTAKE_DUR" --latency -s "$HERE/intake.lua" "http://127.0.0.1:$PORT" -- "$SLUG")
   R[$DB,intake]="$(sed -n 's/^acknowledged: .* = \([0-9.]*\)\/s.*/\1/p' <<<"$out") $(awk '/^ +99%/ {print $2}' <<<"$out") $(sed -n 's/.*other answers: \([0-9]*\).*/\1/p' <<<"$out")"
   R[$DB,intake_raw]=$(grep '^acknowledged' <<<"$out")
-  stop_server
+  say "$DB: durable intake, the server killed (kill -9) halfway…"
+  start_server 1000
+  rm -f "$WORK"/acked.*
+  wrk -t2 -c16 -d"$INTAKE_DUR" -s "$HERE/intake.lua" "http://127.0.0.1:$PORT" -- "$SLUG" "$WORK/acked" >/dev/null 2>&1 &
+  local load=$!
+  sleep "$(python3 -c "print(float('${INTAKE_DUR%s}') / 2)")"
+  kill -9 "$SERVER"
+  wait "$SERVER" 2>/dev/null || true
+  SERVER=
+  wait "$load" 2>/dev/null || true
+  cat "$WORK"/acked.* 2>/dev/null | sort -u >"$WORK/acked-$DB.txt"
+  stored_codes | sort -u >"$WORK/stored-$DB.txt"
+  R[$DB,killed]="$(wc -l <"$WORK/acked-$DB.txt") $(comm -23 "$WORK/acked-$DB.txt" "$WORK/stored-$DB.txt" | wc -l)"
+}
+
+# Every tracking code in the database (after a kill -9: what survived).
+stored_codes() {
+  case $DB in
+    sqlite) python3 -c "import sqlite3, sys; [print(c) for (c,) in sqlite3.connect(sys.argv[1]).execute('SELECT tracking_code FROM requests WHERE tracking_code IS NOT NULL')]" "$WORK/distinct-$N.db" ;;
+    postgres) psql "$DB_URL" -Atqc 'SELECT tracking_code FROM requests WHERE tracking_code IS NOT NULL' ;;
+  esac
 }
 
 nginx_static
@@ -309,9 +326,9 @@ for db in $DBS; do
   row+=" $rps | $p99 | 100% |"
 done
 echo "$row"
-row="| server RSS: idle / after cache-on runs / after cache-off runs | |"
+row="| server RSS (own: heap, without mapped index files): idle / after cache-on runs / after cache-off runs | |"
 for db in $DBS; do
-  row+=" $(mb "${R[$db,idle]}") / $(mb "${R[$db,rss,1000]}") / $(mb "${R[$db,rss,off]}") | | |"
+  row+=" $(mbs "${R[$db,idle]}") / $(mbs "${R[$db,rss,1000]}") / $(mbs "${R[$db,rss,off]}") | | |"
 done
 echo "$row"
 row="| durable intake, 16 clients: acknowledged (201) requests/s | on |"
@@ -319,6 +336,12 @@ for db in $DBS; do
   read -r rps p99 other <<<"${R[$db,intake]}"
   row+=" $rps | $p99 | |"
   [ "${other:-0}" = 0 ] || say "$db intake: $other answers were not 201 (${R[$db,intake_raw]})"
+done
+echo "$row"
+row="| durable intake, server killed (kill -9) halfway: acknowledged / lost | on |"
+for db in $DBS; do
+  read -r acked lost <<<"${R[$db,killed]}"
+  row+=" $acked / $lost | | |"
 done
 echo "$row"
 echo

@@ -45,8 +45,7 @@ def main():
     api = f"/api/v1/agencies/{slug}"
 
     # Ids are not in date order, so the first and last of a list do not bound them: read every
-    # page of the list (100 a page) and take the smallest and the largest. (The sitemap would
-    # list them too, but answers 500 at 20,000 items — noted in docs/scale.md.)
+    # page of the list (100 a page) and take the smallest and the largest.
     ids, page = [], 1
     while True:
         got = get(base, f"{api}/items?per_page=100&page={page}")["items"]

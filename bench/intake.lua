@@ -3,8 +3,11 @@
 -- answers 201 only after the request, its receipt and its audit record are committed, so the
 -- 201s counted here are acknowledged, durable submissions.
 --
---   wrk -t2 -c16 -d15s --latency -s bench/intake.lua http://127.0.0.1:18191 -- AGENCY_SLUG
+--   wrk -t2 -c16 -d15s --latency -s bench/intake.lua http://127.0.0.1:18191 -- AGENCY_SLUG [ACK_FILE]
 --
+-- With ACK_FILE, every acknowledged tracking code is appended to ACK_FILE.N (N the thread),
+-- written out as it arrives: after the server is killed (kill -9) mid-run, each of them must be
+-- in the database (bench/distinct.sh checks).
 -- Prints "acknowledged: N in S s = R/s; other answers: M" at the end.
 
 local next_id = 1
@@ -17,6 +20,7 @@ function setup(thread)
 end
 
 local slug
+local acks
 local counter = 0
 -- Globals, so that done() can read them from each thread.
 acked = 0
@@ -24,6 +28,10 @@ others = 0
 
 function init(args)
   slug = args[1] or "yiyuan-xili"
+  if args[2] then
+    acks = assert(io.open(args[2] .. "." .. (id or 0), "a"))
+    acks:setvbuf("line")
+  end
 end
 
 function request()
@@ -41,6 +49,10 @@ end
 function response(status, headers, body)
   if status == 201 then
     acked = acked + 1
+    if acks then
+      local code = body:match('"tracking_code"%s*:%s*"([^"]+)"')
+      if code then acks:write(code, "\n") end
+    end
   else
     others = others + 1
     if others <= 3 then

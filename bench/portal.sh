@@ -9,6 +9,8 @@
 #   N=10000 DUR=5s bench/portal.sh  # quicker
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 N=${N:-100000}
 DUR=${DUR:-15s}
 WORK=${WORK:-/tmp/gongkai-bench}
@@ -52,18 +54,7 @@ declare -A URL=(
 for page in list item search; do
   curl -fs "http://127.0.0.1:$PORT${URL[$page]}" -o "$WORK/static/$page.html"
 done
-cat > "$NGINX_CONF" <<CONF
-worker_processes auto;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  default_type text/html;
-  server { listen 127.0.0.1:$STATIC_PORT; root $WORK/static; }
-}
-CONF
-nginx -c "$NGINX_CONF"
+static_nginx "$NGINX_CONF" "$WORK" "$STATIC_PORT"
 
 run() { # url -> "requests/s p99" (after a 2-second warm-up run whose figures are dropped)
   wrk -t2 -c32 -d2s "$1" >/dev/null
