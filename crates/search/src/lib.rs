@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -404,15 +404,18 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let per_page = q.per_page.clamp(1, 100);
         let offset = q.page.saturating_sub(1) * per_page;
-        // Top documents alone let tantivy skip blocks that cannot enter the top (block-WAND);
-        // the total is counted without scoring.
-        let top = searcher.search(
+        // One pass collects the page and counts every hit. (The query is a conjunction of
+        // each word's fields under a union with the exact match, so block-WAND cannot skip
+        // anything: a separate count walked every hit a second time.)
+        let (top, total) = searcher.search(
             &query,
-            &TopDocs::with_limit(per_page)
-                .and_offset(offset)
-                .order_by_score(),
+            &(
+                TopDocs::with_limit(per_page)
+                    .and_offset(offset)
+                    .order_by_score(),
+                Count,
+            ),
         )?;
-        let total = query.count(&searcher)?;
         let mut hits = Vec::with_capacity(top.len());
         for (_, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -420,19 +423,18 @@ impl SearchIndex {
                 doc.get_first(field)
                     .and_then(|v| v.as_str())
                     .unwrap_or_default()
-                    .to_owned()
             };
             hits.push(Hit {
                 id: doc
                     .get_first(f.id)
                     .and_then(|v| v.as_i64())
                     .unwrap_or_default(),
-                agency: text(f.agency),
-                agency_name: text(f.agency_name),
-                category: text(f.category),
-                title_html: highlight(&text(f.title), &words, 200),
-                snippet_html: highlight(&text(f.body), &words, 120),
-                published_on: text(f.published),
+                agency: text(f.agency).to_owned(),
+                agency_name: text(f.agency_name).to_owned(),
+                category: text(f.category).to_owned(),
+                title_html: highlight(text(f.title), &words, 200),
+                snippet_html: highlight(text(f.body), &words, 120),
+                published_on: text(f.published).to_owned(),
             });
         }
         Ok(Results { hits, total })
@@ -466,7 +468,7 @@ fn highlight(text: &str, words: &[String], max: usize) -> String {
     let first = (0..chars.len()).find(|&i| at(i).is_some());
     let start = first.map_or(0, |i| i.saturating_sub(max / 6));
     let end = (start + max).min(chars.len());
-    let mut out = String::new();
+    let mut out = String::with_capacity((end - start) * 3 + 64);
     if start > 0 {
         out.push('…');
     }
@@ -475,11 +477,13 @@ fn highlight(text: &str, words: &[String], max: usize) -> String {
         if let Some(n) = at(i) {
             let stop = (i + n).min(end);
             out.push_str("<mark>");
-            out.push_str(&escape(&chars[i..stop].iter().collect::<String>()));
+            chars[i..stop]
+                .iter()
+                .for_each(|&c| escape_into(&mut out, c));
             out.push_str("</mark>");
             i = stop;
         } else {
-            out.push_str(&escape(&chars[i].to_string()));
+            escape_into(&mut out, chars[i]);
             i += 1;
         }
     }
@@ -489,11 +493,16 @@ fn highlight(text: &str, words: &[String], max: usize) -> String {
     out
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// Appends `c`, escaped for HTML (no allocation per character: excerpts are written for every
+/// hit of every search).
+fn escape_into(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        c => out.push(c),
+    }
 }
 
 #[cfg(test)]
