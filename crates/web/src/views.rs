@@ -75,9 +75,29 @@ impl From<SiteIdentity> for SiteView {
 }
 
 tokio::task_local! {
-    /// The site's identity for the request being answered ([`with_site`]); every page's header,
-    /// footer and `<head>` read it, error pages included.
-    pub static SITE: Arc<SiteView>;
+    /// The site's identity for the request being answered ([`with_site`]), as templates read it;
+    /// every page's header, footer and `<head>` read it, error pages included.
+    pub static SITE: minijinja::Value;
+}
+
+/// The site's identity as templates read it: made once per identity the store hands out (it
+/// keeps one ready between writes), not once per page.
+fn site_value(identity: Arc<SiteIdentity>) -> minijinja::Value {
+    type Made = Option<(Arc<SiteIdentity>, minijinja::Value)>;
+    static LAST: std::sync::RwLock<Made> = std::sync::RwLock::new(None);
+    if let Ok(last) = LAST.read()
+        && let Some((made_from, value)) = last.as_ref()
+        && Arc::ptr_eq(made_from, &identity)
+    {
+        return value.clone();
+    }
+    let value = minijinja::Value::from(minijinja::value::Serde(SiteView::from(
+        SiteIdentity::clone(&identity),
+    )));
+    if let Ok(mut last) = LAST.write() {
+        *last = Some((identity, value.clone()));
+    }
+    value
 }
 
 /// Answers the request with the site's identity known to every template it renders, error pages
@@ -92,28 +112,29 @@ pub async fn with_site(
         return next.run(req).await;
     }
     let identity = match state.store.site_identity().await {
-        Ok(site) => SiteIdentity::clone(&site),
+        Ok(site) => site,
         Err(e) => {
             // The page can still be answered; its footer then shows the defaults.
             tracing::error!(error = ?e, "site settings unavailable");
-            SiteIdentity::default()
+            Arc::new(SiteIdentity::default())
         }
     };
-    SITE.scope(Arc::new(SiteView::from(identity)), next.run(req))
-        .await
+    SITE.scope(site_value(identity), next.run(req)).await
 }
 
 /// Renders a page template.
 pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Error> {
     let display = crate::portal::display::current();
-    let site = SITE
-        .try_with(Arc::clone)
-        .unwrap_or_else(|_| Arc::new(SiteView::from(SiteIdentity::default())));
+    let site = SITE.try_with(Clone::clone).unwrap_or_else(|_| {
+        minijinja::Value::from(minijinja::value::Serde(SiteView::from(
+            SiteIdentity::default(),
+        )))
+    });
     TEMPLATES.get_template(name)?.render(minijinja::context! {
         large_text => display.text > 0,
         display => minijinja::Value::from(minijinja::value::Serde(display)),
         display_classes => display.classes(),
-        site => minijinja::Value::from(minijinja::value::Serde(&*site)),
+        site,
         ..ctx
     })
 }
