@@ -19,8 +19,10 @@
 #   N=20000 DUR=5s bench/distinct.sh           # quicker
 #   DBS=sqlite bench/distinct.sh               # one database only (sqlite, postgres)
 #   CLEAN=1 bench/distinct.sh                  # drop the databases and indexes at the end
+#   CACHES=1000 bench/distinct.sh              # page cache on only (default "1000 off": on, then off)
 #
-# Environment: N, DUR (wrk duration per run), INTAKE_DUR (default DUR), DBS, WORK (data folder,
+# Environment: N, DUR (wrk duration per run, in seconds: 5s), INTAKE_DUR (default DUR), DBS, CACHES,
+# GONGKAI_SQLITE_SYNC (passed to the servers: full or normal), WORK (data folder,
 # default /tmp/gongkai-distinct), PORT, STATIC_PORT, PG_URL (server URL without a database,
 # default postgres://postgres@127.0.0.1:5432; the script creates and reuses gk_distinct_N),
 # GONGKAI_BIN (the binary; default the release build, built if missing), CLEAN=1.
@@ -41,6 +43,7 @@ PORT=${PORT:-18191}
 STATIC_PORT=${STATIC_PORT:-18192}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 CHUNK=${CHUNK:-100000}
+CACHES=${CACHES:-1000 off}
 SLUG=yiyuan-xili
 GEN="$ROOT/../shared/bench/gen_dataset.py"
 BIN=${GONGKAI_BIN:-${CARGO_TARGET_DIR:-target}/release/gongkai}
@@ -244,7 +247,7 @@ bench_db() {
   R[$DB,load]=$(uptime | sed 's/.*load average: //')
   say "$DB: nginx, static copy of one item page…"
   R[$DB,nginx]=$(run "http://127.0.0.1:$STATIC_PORT/item.html")
-  for cache in 1000 off; do
+  for cache in $CACHES; do
     start_server "$cache"
     for c in item list search; do
       say "$DB: distinct $c pages, page cache $cache…"
@@ -309,7 +312,7 @@ declare -A names
 names=([item]="distinct item pages" [list]="distinct list pages" [search]="distinct two-word searches")
 bad_total=0
 for c in item list search; do
-  for cache in 1000 off; do
+  for cache in $CACHES; do
     row="| ${names[$c]} | $([ "$cache" = off ] && echo off || echo "on (1000 ms)") |"
     for db in $DBS; do
       read -r rps p99 bad <<<"${R[$db,$c,$cache]}"
@@ -326,9 +329,11 @@ for db in $DBS; do
   row+=" $rps | $p99 | 100% |"
 done
 echo "$row"
-row="| server RSS (own: heap, without mapped index files): idle / after cache-on runs / after cache-off runs | |"
+row="| server RSS (own: heap, without mapped index files): idle, then after the runs with page cache $CACHES | |"
 for db in $DBS; do
-  row+=" $(mbs "${R[$db,idle]}") / $(mbs "${R[$db,rss,1000]}") / $(mbs "${R[$db,rss,off]}") | | |"
+  row+=" $(mbs "${R[$db,idle]}")"
+  for cache in $CACHES; do row+=" / $(mbs "${R[$db,rss,$cache]}")"; done
+  row+=" | | |"
 done
 echo "$row"
 row="| durable intake, 16 clients: acknowledged (201) requests/s | on |"
