@@ -11,13 +11,6 @@ use gongkai_store::DEFAULT_DATABASE_URL;
 
 mod commands;
 
-/// mimalloc instead of the system's allocator: a server answers each request from many small
-/// allocations on whichever of its threads runs it, and glibc's per-thread arenas then keep
-/// memory they no longer use (the resident size grew past 300 MB under distinct-page load);
-/// mimalloc returns it and allocates faster.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use commands::{
     Database, accounts, audit, backup, check, deadline, demo, fee, import, items, report, search,
     serve,
