@@ -37,9 +37,6 @@ pub enum StoreError {
     /// Any other database error.
     #[error("数据库错误：{0}")]
     Database(sqlx::Error),
-    /// A read on the portal's synchronous SQLite connections failed.
-    #[error("数据库错误：{0}")]
-    Read(rusqlite::Error),
 }
 
 impl StoreError {
@@ -64,17 +61,6 @@ impl StoreError {
                 Self::Conflict(message())
             }
             _ => e,
-        }
-    }
-}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        match e {
-            rusqlite::Error::FromSqlConversionFailure(..)
-            | rusqlite::Error::InvalidColumnType(..)
-            | rusqlite::Error::IntegralValueOutOfRange(..) => Self::Corrupt(e.to_string()),
-            other => Self::Read(other),
         }
     }
 }

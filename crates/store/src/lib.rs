@@ -29,7 +29,6 @@ mod items;
 mod letters;
 mod outbox;
 mod queue;
-mod reads;
 mod ready;
 mod reports;
 mod requests;
@@ -100,8 +99,6 @@ pub struct Store {
     ids: Arc<std::sync::RwLock<std::collections::HashMap<String, i64>>>,
     /// What public pages read, kept between writes when [`Store::keep_ready`] says so.
     ready: Arc<ready::Ready>,
-    /// Synchronous read connections for the portal's hottest reads (a SQLite file only).
-    readers: Option<Arc<reads::Readers>>,
 }
 
 /// The default database: a SQLite file under `./gongkai-data/`, created on first use.
@@ -138,16 +135,12 @@ impl Store {
                 })
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let file = (!url.contains(":memory:") && !url.contains("mode=memory"))
-                .then(|| options.get_filename().to_path_buf());
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(options)
                 .await
                 .map_err(|e| StoreError::unavailable(url, e))?;
-            let mut store = Self::new(Pool::Sqlite(pool));
-            store.readers = file.map(|f| Arc::new(reads::Readers::new(f)));
-            Ok(store)
+            Ok(Self::new(Pool::Sqlite(pool)))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError::BadUrl(format!("{}: {e}", redact(url))))?;
@@ -172,7 +165,6 @@ impl Store {
             keys: Arc::new(Keyring::default()),
             ids: Arc::default(),
             ready: Arc::default(),
-            readers: None,
         }
     }
 

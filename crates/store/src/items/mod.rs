@@ -119,21 +119,6 @@ struct ItemRow {
     updated_ms: Option<i64>,
 }
 
-impl ItemRow {
-    /// A row of [`ITEM_SELECT`] read on a synchronous connection (`crate::reads`).
-    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            id: r.get(0)?,
-            index_no: r.get(1)?,
-            title: r.get(2)?,
-            category: r.get(3)?,
-            published_on: r.get(4)?,
-            content_json: crate::reads::json_column(r, 5)?.map(Json),
-            updated_ms: r.get(6)?,
-        })
-    }
-}
-
 impl From<ItemRow> for PublishedItem {
     fn from(r: ItemRow) -> Self {
         Self {

@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use super::{AttachmentInfo, ITEM_SELECT, ItemPage, ItemRow, PublishedItem};
 use crate::db::{Json, sql};
-use crate::reads::json_column;
 use crate::ready::{ListIndex, ListKey, STRIDE, Stamp};
 use crate::{Store, StoreError};
 
@@ -45,20 +44,6 @@ struct PageRow {
 }
 
 impl PageRow {
-    /// A row of [`ITEM_PAGE`] read on a synchronous connection (`crate::reads`).
-    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            part: r.get(0)?,
-            id: r.get(1)?,
-            a: r.get(2)?,
-            title: r.get(3)?,
-            b: r.get(4)?,
-            published_on: r.get(5)?,
-            content_json: json_column(r, 6)?.map(Json),
-            n: r.get(7)?,
-        })
-    }
-
     fn into_item(self) -> PublishedItem {
         PublishedItem {
             id: self.id,
@@ -142,25 +127,18 @@ impl Store {
             let Some(&(on, id)) = list.starts.get(stretch) else {
                 return Ok((Vec::new(), list.total));
             };
-            let statement = format!(
+            let rows = sql(format!(
                 "{ITEM_SELECT} WHERE i.{filter} AND i.published_on <= $2 \
                      AND (i.published_on < $2 OR i.id <= $3) \
                      ORDER BY i.published_on DESC, i.id DESC LIMIT $4 OFFSET $5"
-            );
-            let (limit, skip) = (i64::from(per_page), offset % STRIDE);
-            let rows = match self.rows_now(&statement, (key, on, id, limit, skip), ItemRow::read) {
-                Some(rows) => rows?,
-                None => {
-                    sql(statement)
-                        .bind(key)
-                        .bind(on)
-                        .bind(id)
-                        .bind(limit)
-                        .bind(skip)
-                        .all(self)
-                        .await?
-                }
-            };
+            ))
+            .bind(key)
+            .bind(on)
+            .bind(id)
+            .bind(i64::from(per_page))
+            .bind(offset % STRIDE)
+            .all(self)
+            .await?;
             (rows, list.total)
         } else {
             let rows = sql(format!(
@@ -173,17 +151,13 @@ impl Store {
             .bind(offset)
             .all(self)
             .await?;
-            (rows, self.list_length(filter, key).await?)
+            let total = sql(format!("SELECT COUNT(*) FROM items WHERE {filter}"))
+                .bind(key)
+                .scalar(self)
+                .await?;
+            (rows, total)
         };
         Ok((rows.into_iter().map(PublishedItem::from).collect(), total))
-    }
-
-    /// How many items a list holds (`filter` with `key` as `$1`).
-    async fn list_length(&self, filter: &str, key: i64) -> Result<i64, StoreError> {
-        sql(format!("SELECT COUNT(*) FROM items WHERE {filter}"))
-            .bind(key)
-            .scalar(self)
-            .await
     }
 
     /// A list's length and where each stretch starts, kept under `stamp`.
@@ -205,7 +179,10 @@ impl Store {
         .bind(key)
         .all(self)
         .await?;
-        let total = self.list_length(filter, key).await?;
+        let total = sql(format!("SELECT COUNT(*) FROM items WHERE {filter}"))
+            .bind(key)
+            .scalar(self)
+            .await?;
         let index = Arc::new(ListIndex { total, starts });
         self.ready.put_list(stamp, list, index.clone());
         Ok(index)
@@ -215,10 +192,7 @@ impl Store {
     /// published 政策解读 and its attachments (`None` if withdrawn or not this agency's).
     pub async fn item_page(&self, slug: &Slug, id: i64) -> Result<Option<ItemPage>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let rows: Vec<PageRow> = match self.rows_now(ITEM_PAGE, (id, agency_id), PageRow::read) {
-            Some(rows) => rows?,
-            None => sql(ITEM_PAGE).bind(id).bind(agency_id).all(self).await?,
-        };
+        let rows: Vec<PageRow> = sql(ITEM_PAGE).bind(id).bind(agency_id).all(self).await?;
         let mut page: Option<ItemPage> = None;
         let mut interpreted = None;
         let mut readings = Vec::new();
