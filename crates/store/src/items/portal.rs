@@ -151,13 +151,17 @@ impl Store {
             .bind(offset)
             .all(self)
             .await?;
-            let total = sql(format!("SELECT COUNT(*) FROM items WHERE {filter}"))
-                .bind(key)
-                .scalar(self)
-                .await?;
-            (rows, total)
+            (rows, self.list_length(filter, key).await?)
         };
         Ok((rows.into_iter().map(PublishedItem::from).collect(), total))
+    }
+
+    /// How many items a list holds (`filter` with `key` as `$1`).
+    async fn list_length(&self, filter: &str, key: i64) -> Result<i64, StoreError> {
+        sql(format!("SELECT COUNT(*) FROM items WHERE {filter}"))
+            .bind(key)
+            .scalar(self)
+            .await
     }
 
     /// A list's length and where each stretch starts, kept under `stamp`.
@@ -179,10 +183,7 @@ impl Store {
         .bind(key)
         .all(self)
         .await?;
-        let total = sql(format!("SELECT COUNT(*) FROM items WHERE {filter}"))
-            .bind(key)
-            .scalar(self)
-            .await?;
+        let total = self.list_length(filter, key).await?;
         let index = Arc::new(ListIndex { total, starts });
         self.ready.put_list(stamp, list, index.clone());
         Ok(index)
