@@ -131,7 +131,7 @@ fn items_import_streams_and_refuses_a_bad_line(url: &str, dir: &std::path::Path)
         )
     };
     let mut text: String = (1..=2_345).map(|n| line(n) + "\n").collect();
-    text.push_str("\n");
+    text.push('\n');
     let file = dir.join("items.jsonl");
     std::fs::write(&file, &text).unwrap();
     let args = [

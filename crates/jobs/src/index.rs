@@ -175,5 +175,5 @@ pub async fn rebuild(
         }
     }
     drop(tx);
-    Ok(writer.await??.map_err(anyhow::Error::from)?)
+    writer.await??.map_err(anyhow::Error::from)
 }

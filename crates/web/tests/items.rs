@@ -247,8 +247,10 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         .filter_map(|l| l.split("</loc>").next())
         .find(|l| l.contains("/sitemaps/items-"))
         .and_then(|l| l.split_once("/sitemaps/"))
-        .map(|(_, p)| format!("/sitemaps/{p}"))
-        .unwrap_or_else(|| panic!("no items part in {index}"));
+        .map_or_else(
+            || panic!("no items part in {index}"),
+            |(_, p)| format!("/sitemaps/{p}"),
+        );
     let part = visitor.get(&part).await;
     assert_eq!(
         part.headers.get("content-type").unwrap(),
