@@ -398,6 +398,7 @@ impl SiteIdentity {
 
     /// The identity an agency's own pages carry: the site's, with what the agency set of its own
     /// (主办/承办 and contact) in place of the site's.
+    #[must_use]
     pub fn for_agency(&self, own: &AgencySite) -> Self {
         let mut site = self.clone();
         for (field, value) in [
@@ -521,7 +522,7 @@ mod tests {
         let logo = Logo::check(png).unwrap();
         assert_eq!(logo.content_type, "image/png");
         assert!(
-            logo.name.ends_with(".png") && logo.name.len() == 20,
+            logo.name.len() == 20 && &logo.name[16..] == ".png",
             "{}",
             logo.name
         );

@@ -443,11 +443,7 @@ pub async fn agency_site(
             Ok(back_to(agency, "?notice=agency_site_saved"))
         }
         Err(refused) => {
-            let message = refused
-                .into_iter()
-                .map(|r| r.message)
-                .collect::<Vec<_>>()
-                .join("");
+            let message = refused.into_iter().map(|r| r.message).collect::<String>();
             let html = agency_page(&state, &scope, None, Some(message)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
