@@ -39,22 +39,9 @@ pub struct SiteIdentity {
     pub conac_link: String,
     /// The site's 「我为政府网站找错」 entry (`https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfo/…`).
     pub zhaocuo_url: String,
-    /// 主办单位.
-    pub sponsor: String,
-    /// 承办单位 (when another body runs the site).
-    pub organizer: String,
-    /// 联系电话.
-    pub phone: String,
-    /// 传真号码.
-    pub fax: String,
-    /// 电子邮箱.
-    pub email: String,
-    /// 通信地址.
-    pub address: String,
-    /// 邮政编码.
-    pub postcode: String,
-    /// 办公时间 (of the office that answers the public).
-    pub office_hours: String,
+    /// 主办/承办 and how to reach them (an agency may show its own, [`SiteContact`]).
+    #[serde(flatten)]
+    pub contact: SiteContact,
     /// The header's logo or banner: a path on this site (an uploaded image, or one the host site
     /// serves), never another site's address (the pages' content security policy would block it).
     pub logo: String,
@@ -62,11 +49,12 @@ pub struct SiteIdentity {
     pub logo_alt: String,
 }
 
-/// What an agency's own pages show instead of the site's where the agency differs: its 主办/承办
-/// units and the contact of the office that answers the public (an empty field: the site's).
+/// The 主办/承办 units and the contact of the office that answers the public: the site's, and
+/// what an agency's own pages show instead where the agency differs (an empty field there: the
+/// site's).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AgencySite {
+pub struct SiteContact {
     /// 主办单位 on the agency's pages.
     pub sponsor: String,
     /// 承办单位 on the agency's pages.
@@ -85,7 +73,7 @@ pub struct AgencySite {
     pub office_hours: String,
 }
 
-impl AgencySite {
+impl SiteContact {
     /// The overrides as typed, trimmed and checked like the site's own contact fields.
     pub fn check(mut self) -> Result<Self, Vec<Rejection>> {
         for field in [
@@ -218,14 +206,7 @@ impl Default for SiteIdentity {
             psb_link: String::new(),
             conac_link: String::new(),
             zhaocuo_url: String::new(),
-            sponsor: String::new(),
-            organizer: String::new(),
-            phone: String::new(),
-            fax: String::new(),
-            email: String::new(),
-            address: String::new(),
-            postcode: String::new(),
-            office_hours: String::new(),
+            contact: SiteContact::default(),
             logo: String::new(),
             logo_alt: String::new(),
         }
@@ -274,14 +255,6 @@ impl SiteIdentity {
             &mut self.psb_link,
             &mut self.conac_link,
             &mut self.zhaocuo_url,
-            &mut self.sponsor,
-            &mut self.organizer,
-            &mut self.phone,
-            &mut self.fax,
-            &mut self.email,
-            &mut self.address,
-            &mut self.postcode,
-            &mut self.office_hours,
             &mut self.logo,
             &mut self.logo_alt,
         ] {
@@ -294,7 +267,6 @@ impl SiteIdentity {
             .trim_end_matches('/')
             .to_lowercase();
         self.domain = bare;
-        self.email = self.email.to_lowercase();
         let mut refused = Vec::new();
         if self.site_name.is_empty() {
             refused.push(Rejection::field(
@@ -322,7 +294,10 @@ impl SiteIdentity {
                 ));
             }
         }
-        refused.extend(contact_problems(&self.phone, &self.email));
+        match std::mem::take(&mut self.contact).check() {
+            Ok(contact) => self.contact = contact,
+            Err(r) => refused.extend(r),
+        }
         if !self.logo.is_empty() && !is_site_path(&self.logo) {
             refused.push(Rejection::field(
                 "logo",
@@ -368,8 +343,11 @@ impl SiteIdentity {
             (self.psb_no.is_empty(), "公安机关备案号"),
             (self.conac_link.is_empty(), "党政机关网站标识链接"),
             (self.zhaocuo_url.is_empty(), "“我为政府网站找错”链接"),
-            (self.sponsor.is_empty(), "主办单位"),
-            (self.phone.is_empty() && self.email.is_empty(), "联系方式"),
+            (self.contact.sponsor.is_empty(), "主办单位"),
+            (
+                self.contact.phone.is_empty() && self.contact.email.is_empty(),
+                "联系方式",
+            ),
         ] {
             if missing {
                 w.push(format!(
@@ -399,17 +377,18 @@ impl SiteIdentity {
     /// The identity an agency's own pages carry: the site's, with what the agency set of its own
     /// (主办/承办 and contact) in place of the site's.
     #[must_use]
-    pub fn for_agency(&self, own: &AgencySite) -> Self {
+    pub fn for_agency(&self, own: &SiteContact) -> Self {
         let mut site = self.clone();
+        let c = &mut site.contact;
         for (field, value) in [
-            (&mut site.sponsor, &own.sponsor),
-            (&mut site.organizer, &own.organizer),
-            (&mut site.phone, &own.phone),
-            (&mut site.fax, &own.fax),
-            (&mut site.email, &own.email),
-            (&mut site.address, &own.address),
-            (&mut site.postcode, &own.postcode),
-            (&mut site.office_hours, &own.office_hours),
+            (&mut c.sponsor, &own.sponsor),
+            (&mut c.organizer, &own.organizer),
+            (&mut c.phone, &own.phone),
+            (&mut c.fax, &own.fax),
+            (&mut c.email, &own.email),
+            (&mut c.address, &own.address),
+            (&mut c.postcode, &own.postcode),
+            (&mut c.office_hours, &own.office_hours),
         ] {
             if !value.is_empty() {
                 field.clone_from(value);
@@ -441,8 +420,11 @@ mod tests {
             psb_no: "鲁公网安备 37032302000123号".into(),
             conac_link: "https://bszs.conac.cn/sitename?method=show&id=1".into(),
             zhaocuo_url: "https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfo/1".into(),
-            sponsor: "沂源县人民政府办公室".into(),
-            phone: "0533-3210000".into(),
+            contact: SiteContact {
+                sponsor: "沂源县人民政府办公室".into(),
+                phone: "0533-3210000".into(),
+                ..SiteContact::default()
+            },
             ..SiteIdentity::default()
         }
     }
@@ -491,24 +473,24 @@ mod tests {
 
     #[test]
     fn an_agency_shows_its_own_sponsor_and_contact_and_the_sites_identity() {
-        let own = AgencySite {
+        let own = SiteContact {
             sponsor: "沂源县西里镇人民政府".into(),
             phone: " 0533-3481001 ".into(),
-            ..AgencySite::default()
+            ..SiteContact::default()
         }
         .check()
         .unwrap();
         let page = filled().for_agency(&own);
-        assert_eq!(page.sponsor, "沂源县西里镇人民政府");
-        assert_eq!(page.phone, "0533-3481001");
+        assert_eq!(page.contact.sponsor, "沂源县西里镇人民政府");
+        assert_eq!(page.contact.phone, "0533-3481001");
         // What the agency left empty is the site's; the identity is always the site's.
         assert_eq!(page.site_id_code, "3703230001");
-        assert_eq!(page.organizer, filled().organizer);
-        assert_eq!(filled().for_agency(&AgencySite::default()), filled());
-        let refused = AgencySite {
+        assert_eq!(page.contact.organizer, filled().contact.organizer);
+        assert_eq!(filled().for_agency(&SiteContact::default()), filled());
+        let refused = SiteContact {
             phone: "abc".into(),
             email: "not-mail".into(),
-            ..AgencySite::default()
+            ..SiteContact::default()
         }
         .check()
         .unwrap_err();
@@ -599,7 +581,10 @@ mod tests {
     fn a_site_needs_a_name_and_a_phone_that_is_a_phone() {
         let refused = SiteIdentity {
             site_name: " ".into(),
-            phone: "abc".into(),
+            contact: SiteContact {
+                phone: "abc".into(),
+                ..filled().contact
+            },
             ..filled()
         }
         .check()

@@ -210,8 +210,8 @@ pub const GUIDE_HTML: &str = concat!(
 
 /// The town's own contact where it differs from the county site's (its 党政办公室 answers the
 /// public); the site's 主办/承办 stay the county's.
-pub fn town_site() -> gongkai_core::site::AgencySite {
-    gongkai_core::site::AgencySite {
+pub fn town_site() -> gongkai_core::site::SiteContact {
+    gongkai_core::site::SiteContact {
         sponsor: "沂源县西里镇人民政府".to_owned(),
         organizer: "沂源县西里镇党政办公室".to_owned(),
         phone: "0533-3481001".to_owned(),
@@ -244,14 +244,16 @@ pub fn site_identity() -> gongkai_core::site::SiteIdentity {
             "https://bszs.conac.cn/sitename?method=show&id=3A7C5E9B1D2F4A6C8E0B1D3F5A7C9E0B"
                 .to_owned(),
         zhaocuo_url: "https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfo/3703230001".to_owned(),
-        sponsor: "沂源县人民政府办公室".to_owned(),
-        organizer: "沂源县大数据中心".to_owned(),
-        phone: "0533-3210000".to_owned(),
-        fax: "0533-3210001".to_owned(),
-        email: "zwgk@yiyuan.gov.cn".to_owned(),
-        address: "山东省淄博市沂源县历山街道胜利路1号".to_owned(),
-        postcode: "256100".to_owned(),
-        office_hours: "工作日上午8:30—12:00，下午13:30—17:30（法定节假日除外）".to_owned(),
+        contact: gongkai_core::site::SiteContact {
+            sponsor: "沂源县人民政府办公室".to_owned(),
+            organizer: "沂源县大数据中心".to_owned(),
+            phone: "0533-3210000".to_owned(),
+            fax: "0533-3210001".to_owned(),
+            email: "zwgk@yiyuan.gov.cn".to_owned(),
+            address: "山东省淄博市沂源县历山街道胜利路1号".to_owned(),
+            postcode: "256100".to_owned(),
+            office_hours: "工作日上午8:30—12:00，下午13:30—17:30（法定节假日除外）".to_owned(),
+        },
         logo: String::new(),
         logo_alt: String::new(),
     }

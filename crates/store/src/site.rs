@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use gongkai_core::Slug;
 use gongkai_core::audit::Entry;
-use gongkai_core::site::{AgencySite, Logo, SiteIdentity};
+use gongkai_core::site::{Logo, SiteContact, SiteIdentity};
 
 use crate::db::{By, Json, Sql, json, sql};
 use crate::{Store, StoreError};
@@ -48,17 +48,17 @@ impl Store {
     }
 
     /// What the agency set of its own in place of the site's, if anything.
-    pub async fn agency_site(&self, slug: &Slug) -> Result<Option<AgencySite>, StoreError> {
-        let row: Option<Json<AgencySite>> = settings(slug.as_str()).scalar_opt(self).await?;
+    pub async fn agency_site(&self, slug: &Slug) -> Result<Option<SiteContact>, StoreError> {
+        let row: Option<Json<SiteContact>> = settings(slug.as_str()).scalar_opt(self).await?;
         Ok(row.map(|Json(s)| s))
     }
 
-    /// Saves what the agency shows in place of the site's (checked by `AgencySite::check`
+    /// Saves what the agency shows in place of the site's (checked by `SiteContact::check`
     /// before); all empty: the agency shows the site's again.
     pub async fn save_agency_site(
         &self,
         slug: &Slug,
-        own: &AgencySite,
+        own: &SiteContact,
         by: By<'_>,
     ) -> Result<(), StoreError> {
         self.agency_id(slug).await?;

@@ -174,9 +174,9 @@ fn furniture_missing(path: &str, html: &str, answered: bool) -> Vec<String> {
                 site.psb_no
             ),
         ),
-        ("主办单位", format!("主办单位：{}", site.sponsor)),
-        ("承办单位", format!("承办单位：{}", site.organizer)),
-        ("联系方式", format!("电话 {}", site.phone)),
+        ("主办单位", format!("主办单位：{}", site.contact.sponsor)),
+        ("承办单位", format!("承办单位：{}", site.contact.organizer)),
+        ("联系方式", format!("电话 {}", site.contact.phone)),
         ("网站地图", r#"<a href="/sitemap">网站地图</a>"#.to_owned()),
         ("联系我们", r#"<a href="/contact">联系我们</a>"#.to_owned()),
     ] {
@@ -354,7 +354,7 @@ async fn an_unconfirmed_guide_says_it_is_being_prepared(store: &Store) {
     let html = guide.html.unwrap();
     assert!(html.contains("政府信息公开指南正在编制"), "{html}");
     // The statutory minimum, with the contact from the site settings, never a placeholder.
-    assert!(html.contains(&demo::site_identity().phone));
+    assert!(html.contains(&demo::site_identity().contact.phone));
     assert!(!html.contains("请机关管理员填写") && !html.contains("请填写"));
     // The town confirmed its guide, as the seed town had: the portal shows it, with its office.
     let town = fetch(&app, "/agencies/yiyuan-xili/guide")

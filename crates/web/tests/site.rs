@@ -125,6 +125,25 @@ async fn the_header_shows_the_uploaded_logo(store: &Store) {
     }
     let mut visitor = Client::new(&w.app);
     assert!(!visitor.get("/").await.body.contains("site-logo"));
+    // The settings form, the contact among the site's other fields.
+    let saved = root
+        .post(
+            "/admin/settings",
+            &[
+                ("site_name", "沂源县人民政府"),
+                ("sponsor", "沂源县人民政府办公室"),
+                ("phone", "0533-3210009"),
+                ("email", "ZWGK@yiyuan.gov.cn"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let home = visitor.get("/").await;
+    assert!(footer(&home.body).contains("电话 0533-3210009"));
+    assert!(
+        footer(&home.body).contains("zwgk@yiyuan.gov.cn"),
+        "kept in lower case"
+    );
     // Staff of an agency may not change the site.
     let mut staff = signed_in(&w, "a_admin").await;
     let token = staff.csrf().await;

@@ -431,7 +431,7 @@ pub async fn letter_settings(
 pub async fn agency_site(
     State(state): State<AppState>,
     scope: AgencyScope<AgencyAdmin>,
-    Form(form): Form<gongkai_core::site::AgencySite>,
+    Form(form): Form<gongkai_core::site::SiteContact>,
 ) -> Result<Response, AppError> {
     let agency = &scope.agency;
     match form.check() {
