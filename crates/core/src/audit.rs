@@ -77,6 +77,8 @@ pub fn action_label(action: &str) -> &str {
     match action {
         "agency.create" => "新增机关",
         "site.save" => "修改网站设置",
+        "site.agency" => "修改机关的主办单位和联系方式",
+        "site.logo" => "上传网站标志图片",
         "agency.update" => "修改机关信息",
         "agency.index_pattern" => "修改索引号格式",
         "agency.letter_settings" => "修改文书设置",

@@ -39,9 +39,25 @@ pub struct SiteIdentity {
     pub conac_link: String,
     /// The site's 「我为政府网站找错」 entry (`https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfo/…`).
     pub zhaocuo_url: String,
-    /// 主办单位.
+    /// 主办/承办 and how to reach them (an agency may show its own, [`SiteContact`]).
+    #[serde(flatten)]
+    pub contact: SiteContact,
+    /// The header's logo or banner: a path on this site (an uploaded image, or one the host site
+    /// serves), never another site's address (the pages' content security policy would block it).
+    pub logo: String,
+    /// What the logo shows, for readers who do not see it (its alternative text).
+    pub logo_alt: String,
+}
+
+/// The 主办/承办 units and the contact of the office that answers the public: the site's, and
+/// what an agency's own pages show instead where the agency differs (an empty field there: the
+/// site's).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SiteContact {
+    /// 主办单位 on the agency's pages.
     pub sponsor: String,
-    /// 承办单位 (when another body runs the site).
+    /// 承办单位 on the agency's pages.
     pub organizer: String,
     /// 联系电话.
     pub phone: String,
@@ -53,8 +69,130 @@ pub struct SiteIdentity {
     pub address: String,
     /// 邮政编码.
     pub postcode: String,
-    /// 办公时间 (of the office that answers the public).
+    /// 办公时间.
     pub office_hours: String,
+}
+
+impl SiteContact {
+    /// The overrides as typed, trimmed and checked like the site's own contact fields.
+    pub fn check(mut self) -> Result<Self, Vec<Rejection>> {
+        for field in [
+            &mut self.sponsor,
+            &mut self.organizer,
+            &mut self.phone,
+            &mut self.fax,
+            &mut self.email,
+            &mut self.address,
+            &mut self.postcode,
+            &mut self.office_hours,
+        ] {
+            *field = field.trim().to_owned();
+        }
+        self.email = self.email.to_lowercase();
+        let refused = contact_problems(&self.phone, &self.email);
+        if refused.is_empty() {
+            Ok(self)
+        } else {
+            Err(refused)
+        }
+    }
+
+    /// Whether nothing differs from the site.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The refusals of a contact's telephone number and e-mail address (either may be empty).
+fn contact_problems(phone: &str, email: &str) -> Vec<Rejection> {
+    let mut refused = Vec::new();
+    if !email.is_empty() && crate::intake::email_address(email).is_none() {
+        refused.push(Rejection::field(
+            "email",
+            "电子邮箱的格式不正确，如 xlzzf@yiyuan.gov.cn。",
+        ));
+    }
+    if !phone.is_empty()
+        && !matches!(
+            crate::intake::Contact::parse(phone),
+            Ok(crate::intake::Contact::Phone(_))
+        )
+    {
+        refused.push(Rejection::field(
+            "phone",
+            "联系电话应为电话号码，如 0533-3210000。",
+        ));
+    }
+    refused
+}
+
+/// Whether `logo` may stand in an `<img src>` of every page: a path on this site, of visible
+/// characters that cannot leave the attribute.
+fn is_site_path(logo: &str) -> bool {
+    logo.starts_with('/')
+        && !logo.starts_with("//")
+        && logo.len() <= 300
+        && stays_in_attribute(logo)
+}
+
+/// The largest logo or banner image accepted (a header image; a larger one slows every page).
+pub const LOGO_MAX_BYTES: usize = 512 * 1024;
+
+/// Where the uploaded logos are served.
+pub const LOGO_PATH: &str = "/assets/logo/";
+
+/// An uploaded logo or banner image, checked: its type read from its bytes (PNG, JPEG, GIF or
+/// WebP; never SVG, which can carry script), and its file name from its digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logo {
+    /// `image/png`, …
+    pub content_type: &'static str,
+    /// `<16 hex digits of the SHA-256>.<ext>`: a new image is a new name.
+    pub name: String,
+}
+
+impl Logo {
+    /// The image as uploaded, or the reason it cannot be the site's logo.
+    pub fn check(bytes: &[u8]) -> Result<Self, Rejection> {
+        if bytes.is_empty() {
+            return Err(Rejection::field("logo_file", "请选择要上传的标志图片。"));
+        }
+        if bytes.len() > LOGO_MAX_BYTES {
+            return Err(Rejection::field(
+                "logo_file",
+                "标志图片不能超过512KB，请压缩后重新上传。",
+            ));
+        }
+        let (content_type, ext) = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            ("image/png", "png")
+        } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+            ("image/jpeg", "jpg")
+        } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+            ("image/gif", "gif")
+        } else if bytes.len() > 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+            ("image/webp", "webp")
+        } else {
+            return Err(Rejection::field(
+                "logo_file",
+                "标志图片应为 PNG、JPG、GIF 或 WebP 格式。",
+            ));
+        };
+        Ok(Self {
+            content_type,
+            name: format!("{}.{ext}", &crate::auth::sha256_hex(bytes)[..16]),
+        })
+    }
+
+    /// Where pages find it.
+    pub fn path(&self) -> String {
+        format!("{LOGO_PATH}{}", self.name)
+    }
+}
+
+/// Whether an address has only visible characters that cannot leave an HTML attribute.
+fn stays_in_attribute(url: &str) -> bool {
+    !url.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "\"'<>\\`".contains(c))
 }
 
 impl Default for SiteIdentity {
@@ -68,14 +206,9 @@ impl Default for SiteIdentity {
             psb_link: String::new(),
             conac_link: String::new(),
             zhaocuo_url: String::new(),
-            sponsor: String::new(),
-            organizer: String::new(),
-            phone: String::new(),
-            fax: String::new(),
-            email: String::new(),
-            address: String::new(),
-            postcode: String::new(),
-            office_hours: String::new(),
+            contact: SiteContact::default(),
+            logo: String::new(),
+            logo_alt: String::new(),
         }
     }
 }
@@ -93,13 +226,7 @@ fn is_web_address(url: &str) -> bool {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
-    rest.is_some_and(|r| {
-        !r.is_empty()
-            && !r.starts_with('/')
-            && !r
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || "\"'<>\\`".contains(c))
-    })
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && stays_in_attribute(r))
 }
 
 /// Whether `domain` is a host name (letters, digits, dots and hyphens; no scheme or path).
@@ -128,14 +255,8 @@ impl SiteIdentity {
             &mut self.psb_link,
             &mut self.conac_link,
             &mut self.zhaocuo_url,
-            &mut self.sponsor,
-            &mut self.organizer,
-            &mut self.phone,
-            &mut self.fax,
-            &mut self.email,
-            &mut self.address,
-            &mut self.postcode,
-            &mut self.office_hours,
+            &mut self.logo,
+            &mut self.logo_alt,
         ] {
             *field = field.trim().to_owned();
         }
@@ -146,7 +267,6 @@ impl SiteIdentity {
             .trim_end_matches('/')
             .to_lowercase();
         self.domain = bare;
-        self.email = self.email.to_lowercase();
         let mut refused = Vec::new();
         if self.site_name.is_empty() {
             refused.push(Rejection::field(
@@ -174,21 +294,20 @@ impl SiteIdentity {
                 ));
             }
         }
-        if !self.email.is_empty() && crate::intake::email_address(&self.email).is_none() {
+        match std::mem::take(&mut self.contact).check() {
+            Ok(contact) => self.contact = contact,
+            Err(r) => refused.extend(r),
+        }
+        if !self.logo.is_empty() && !is_site_path(&self.logo) {
             refused.push(Rejection::field(
-                "email",
-                "电子邮箱的格式不正确，如 xlzzf@yiyuan.gov.cn。",
+                "logo",
+                "标志图片应为本网站上的路径，如 /assets/logo/…（可以直接上传图片）；其他网站的图片地址会被浏览器拦截。",
             ));
         }
-        if !self.phone.is_empty()
-            && !matches!(
-                crate::intake::Contact::parse(&self.phone),
-                Ok(crate::intake::Contact::Phone(_))
-            )
-        {
+        if !self.logo.is_empty() && self.logo_alt.is_empty() {
             refused.push(Rejection::field(
-                "phone",
-                "联系电话应为电话号码，如 0533-3210000。",
+                "logo_alt",
+                "请填写标志图片的文字说明（看不到图片的读者听到的内容，如“沂源县人民政府”）。",
             ));
         }
         if refused.is_empty() {
@@ -224,8 +343,11 @@ impl SiteIdentity {
             (self.psb_no.is_empty(), "公安机关备案号"),
             (self.conac_link.is_empty(), "党政机关网站标识链接"),
             (self.zhaocuo_url.is_empty(), "“我为政府网站找错”链接"),
-            (self.sponsor.is_empty(), "主办单位"),
-            (self.phone.is_empty() && self.email.is_empty(), "联系方式"),
+            (self.contact.sponsor.is_empty(), "主办单位"),
+            (
+                self.contact.phone.is_empty() && self.contact.email.is_empty(),
+                "联系方式",
+            ),
         ] {
             if missing {
                 w.push(format!(
@@ -252,6 +374,29 @@ impl SiteIdentity {
         }
     }
 
+    /// The identity an agency's own pages carry: the site's, with what the agency set of its own
+    /// (主办/承办 and contact) in place of the site's.
+    #[must_use]
+    pub fn for_agency(&self, own: &SiteContact) -> Self {
+        let mut site = self.clone();
+        let c = &mut site.contact;
+        for (field, value) in [
+            (&mut c.sponsor, &own.sponsor),
+            (&mut c.organizer, &own.organizer),
+            (&mut c.phone, &own.phone),
+            (&mut c.fax, &own.fax),
+            (&mut c.email, &own.email),
+            (&mut c.address, &own.address),
+            (&mut c.postcode, &own.postcode),
+            (&mut c.office_hours, &own.office_hours),
+        ] {
+            if !value.is_empty() {
+                field.clone_from(value);
+            }
+        }
+        site
+    }
+
     /// Where 「我为政府网站找错」 leads: the site's own entry, else the national platform (F-7).
     pub fn zhaocuo_href(&self) -> &str {
         if self.zhaocuo_url.is_empty() {
@@ -275,8 +420,11 @@ mod tests {
             psb_no: "鲁公网安备 37032302000123号".into(),
             conac_link: "https://bszs.conac.cn/sitename?method=show&id=1".into(),
             zhaocuo_url: "https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfo/1".into(),
-            sponsor: "沂源县人民政府办公室".into(),
-            phone: "0533-3210000".into(),
+            contact: SiteContact {
+                sponsor: "沂源县人民政府办公室".into(),
+                phone: "0533-3210000".into(),
+                ..SiteContact::default()
+            },
             ..SiteIdentity::default()
         }
     }
@@ -324,6 +472,80 @@ mod tests {
     }
 
     #[test]
+    fn an_agency_shows_its_own_sponsor_and_contact_and_the_sites_identity() {
+        let own = SiteContact {
+            sponsor: "沂源县西里镇人民政府".into(),
+            phone: " 0533-3481001 ".into(),
+            ..SiteContact::default()
+        }
+        .check()
+        .unwrap();
+        let page = filled().for_agency(&own);
+        assert_eq!(page.contact.sponsor, "沂源县西里镇人民政府");
+        assert_eq!(page.contact.phone, "0533-3481001");
+        // What the agency left empty is the site's; the identity is always the site's.
+        assert_eq!(page.site_id_code, "3703230001");
+        assert_eq!(page.contact.organizer, filled().contact.organizer);
+        assert_eq!(filled().for_agency(&SiteContact::default()), filled());
+        let refused = SiteContact {
+            phone: "abc".into(),
+            email: "not-mail".into(),
+            ..SiteContact::default()
+        }
+        .check()
+        .unwrap_err();
+        let fields: Vec<_> = refused.iter().filter_map(|r| r.field).collect();
+        assert_eq!(fields, ["email", "phone"]);
+    }
+
+    #[test]
+    fn an_uploaded_logo_is_an_image_named_by_its_digest() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        let logo = Logo::check(png).unwrap();
+        assert_eq!(logo.content_type, "image/png");
+        assert!(
+            logo.name.len() == 20 && &logo.name[16..] == ".png",
+            "{}",
+            logo.name
+        );
+        assert!(logo.path().starts_with(LOGO_PATH));
+        assert_ne!(Logo::check(b"GIF89a\x01").unwrap().name, logo.name);
+        for bad in [
+            &b""[..],
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script/></svg>",
+            b"plain text",
+        ] {
+            assert_eq!(Logo::check(bad).unwrap_err().field, Some("logo_file"));
+        }
+        let big = [&b"\x89PNG\r\n\x1a\n"[..], &vec![0u8; LOGO_MAX_BYTES]].concat();
+        assert!(Logo::check(&big).unwrap_err().message.contains("512KB"));
+    }
+
+    #[test]
+    fn a_logo_is_a_path_on_this_site_with_its_text() {
+        let with = |logo: &str, alt: &str| {
+            SiteIdentity {
+                logo: logo.into(),
+                logo_alt: alt.into(),
+                ..filled()
+            }
+            .check()
+        };
+        assert!(with("/assets/logo/ab12.png", "沂源县人民政府").is_ok());
+        for bad in [
+            "https://other.example/logo.png",
+            "//other.example/logo.png",
+            "/a\"onerror=\"x",
+            "javascript:alert(1)",
+        ] {
+            let refused = with(bad, "标志").unwrap_err();
+            assert_eq!(refused[0].field, Some("logo"), "{bad}");
+        }
+        let refused = with("/assets/logo/ab12.png", " ").unwrap_err();
+        assert_eq!(refused[0].field, Some("logo_alt"));
+    }
+
+    #[test]
     fn addresses_that_are_not_web_addresses_are_refused_by_field() {
         let refused = SiteIdentity {
             conac_link: "javascript:alert(1)".into(),
@@ -359,7 +581,10 @@ mod tests {
     fn a_site_needs_a_name_and_a_phone_that_is_a_phone() {
         let refused = SiteIdentity {
             site_name: " ".into(),
-            phone: "abc".into(),
+            contact: SiteContact {
+                phone: "abc".into(),
+                ..filled().contact
+            },
             ..filled()
         }
         .check()

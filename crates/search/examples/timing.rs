@@ -1,4 +1,5 @@
 //! Times queries against an existing index: `cargo run --release -p gongkai-search --example timing -- DIR 乡村振兴 …`
+//! (`ORDER=date` for newest first).
 fn main() {
     let mut args = std::env::args().skip(1);
     let dir = args.next().expect("index folder");
@@ -11,6 +12,11 @@ fn main() {
                 .ok()
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(10),
+            order: if std::env::var("ORDER").as_deref() == Ok("date") {
+                gongkai_search::Order::Newest
+            } else {
+                gongkai_search::Order::Relevance
+            },
             ..Default::default()
         };
         let _ = index.search(&query);

@@ -10,7 +10,9 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc,
+};
 
 /// What can go wrong with the index (operators read these; users see a generic message).
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +67,18 @@ pub struct SearchQuery {
     pub page: usize,
     /// Hits per page.
     pub per_page: usize,
+    /// Best match first, or newest first.
+    pub order: Order,
+}
+
+/// The order of the hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Best match first (title words count more than body words).
+    #[default]
+    Relevance,
+    /// Newest 发布日期 first (ordered in the index, so as fast as by relevance).
+    Newest,
 }
 
 /// One hit.
@@ -103,6 +117,7 @@ struct Fields {
     category: Field,
     kind: Field,
     year: Field,
+    day: Field,
     published: Field,
     title: Field,
     body: Field,
@@ -127,6 +142,7 @@ fn schema() -> (Schema, Fields) {
         category: sb.add_text_field("category", STRING | STORED),
         kind: sb.add_text_field("kind", STRING),
         year: sb.add_i64_field("year", INDEXED | FAST),
+        day: sb.add_i64_field("day", FAST),
         published: sb.add_text_field("published", STORED),
         title: sb.add_text_field("title", text(true)),
         body: sb.add_text_field("body", text(true)),
@@ -199,6 +215,7 @@ impl SearchIndex {
             f.category => d.category.clone(),
             f.kind => d.kind.clone(),
             f.year => i64::from(chrono::Datelike::year(&d.published_on)),
+            f.day => i64::from(chrono::Datelike::num_days_from_ce(&d.published_on)),
             f.published => d.published_on.to_string(),
             f.title => d.title.clone(),
             f.body => d.body.clone(),
@@ -407,17 +424,20 @@ impl SearchIndex {
         // One pass collects the page and counts every hit. (The query is a conjunction of
         // each word's fields under a union with the exact match, so block-WAND cannot skip
         // anything: a separate count walked every hit a second time.)
-        let (top, total) = searcher.search(
-            &query,
-            &(
-                TopDocs::with_limit(per_page)
-                    .and_offset(offset)
-                    .order_by_score(),
-                Count,
-            ),
-        )?;
+        let top = TopDocs::with_limit(per_page).and_offset(offset);
+        let (top, total): (Vec<DocAddress>, usize) = match q.order {
+            Order::Relevance => {
+                let (found, total) = searcher.search(&query, &(top.order_by_score(), Count))?;
+                (found.into_iter().map(|(_, a)| a).collect(), total)
+            }
+            Order::Newest => {
+                let newest = top.order_by_fast_field::<i64>("day", tantivy::Order::Desc);
+                let (found, total) = searcher.search(&query, &(newest, Count))?;
+                (found.into_iter().map(|(_, a)| a).collect(), total)
+            }
+        };
         let mut hits = Vec::with_capacity(top.len());
-        for (_, addr) in top {
+        for addr in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let text = |field| {
                 doc.get_first(field)
@@ -632,5 +652,59 @@ mod tests {
             "withdrawn: gone at once"
         );
         assert!(find(&index, "").is_empty());
+    }
+
+    #[test]
+    fn newest_first_orders_by_date_and_keeps_pages_and_filters() {
+        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
+        // The title match (best by relevance) is the oldest.
+        let docs = [
+            item(
+                1,
+                "乡村振兴补贴公示",
+                "补贴发放。",
+                "乡村振兴",
+                "2023-01-05",
+            ),
+            item(
+                2,
+                "镇长办公会议",
+                "会议研究乡村振兴。",
+                "政府会议",
+                "2024-09-01",
+            ),
+            item(
+                3,
+                "重点工作计划",
+                "乡村振兴和民生。",
+                "规划计划",
+                "2024-02-20",
+            ),
+            item(
+                4,
+                "年度预算",
+                "乡村振兴资金安排。",
+                "政府预决算",
+                "2024-12-30",
+            ),
+        ];
+        index.rebuild(docs, |_| {}).unwrap_or_default();
+        let ids = |order, page, category: Option<&str>| {
+            index
+                .search(&SearchQuery {
+                    text: "乡村振兴".into(),
+                    category: category.map(str::to_owned),
+                    page,
+                    per_page: 2,
+                    order,
+                    ..SearchQuery::default()
+                })
+                .map(|r| (r.hits.iter().map(|h| h.id).collect::<Vec<_>>(), r.total))
+                .unwrap_or_default()
+        };
+        assert_eq!(ids(Order::Relevance, 1, None).0[0], 1, "the title match");
+        assert_eq!(ids(Order::Newest, 1, None), (vec![4, 2], 4));
+        assert_eq!(ids(Order::Newest, 2, None), (vec![3, 1], 4));
+        assert_eq!(ids(Order::Newest, 1, Some("政府会议")), (vec![2], 1));
     }
 }

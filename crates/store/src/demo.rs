@@ -173,6 +173,63 @@ pub const RULES: [(&str, &str, &[&str]); 3] = [
     ),
 ];
 
+/// When the town published its 2024 report: before 31 January, as 条例 第四十九条 requires (the
+/// seed is the report it published). A fixed date, not the day the demo is loaded.
+pub const REPORT_PUBLISHED_AT: &str = "2025-01-20T02:00:00Z";
+
+/// When the town confirmed its current 政府信息公开指南 (revised with its rules in January 2025).
+pub const GUIDE_CONFIRMED_AT: &str = "2025-01-06T02:00:00Z";
+
+/// The town's 政府信息公开指南 as it confirmed it: the contents 条例 第十二条 requires, with the town's
+/// own office and contact.
+pub const GUIDE_HTML: &str = concat!(
+    "<p>为便于公民、法人和其他组织依法获取沂源县西里镇人民政府政府信息，根据《中华人民共和国政府信息公开条例》（以下简称《条例》），编制本指南。本指南根据需要及时更新。</p>",
+    "<h2>一、主动公开</h2>",
+    "<h3>（一）信息分类</h3>",
+    "<p>本镇主动公开的政府信息分为以下类别：重点民生、政府会议、乡村振兴、法治建设专栏、政府预决算、信息公开年度报告、文稿解读、政务公开培训、规划计划、社会公益、政府信息公开制度（与《沂源县西里镇人民政府政府信息主动公开基本目录》一致）。</p>",
+    "<h3>（二）编排体系</h3>",
+    "<p>每条信息包括索引号、名称、内容概述、生成日期、发文字号、发布机构、有效性等要素。索引号由统一社会信用代码（11370323004345133C）/年份-序号组成。信息按栏目和发布时间编排。</p>",
+    "<h3>（三）获取方式</h3>",
+    "<p>本镇主动公开的政府信息在沂源县人民政府网站“政府信息公开”栏目发布，可以按栏目浏览，按关键词、发文字号或索引号检索，并可订阅更新；重要信息同时通过“幸福西里”微信公众号发布。</p>",
+    "<h3>（四）公开时限</h3>",
+    "<p>属于主动公开范围的政府信息，自该政府信息形成或者变更之日起20个工作日内予以公开。法律、法规对政府信息公开的期限另有规定的，从其规定。</p>",
+    "<h2>二、依申请公开</h2>",
+    "<h3>（一）申请接收渠道</h3>",
+    "<p>1. 在线申请：通过本网站“申请政府信息公开”页面提交；2. 当面提交、邮政寄送、传真：到镇党政办公室办理（地址、电话见第三部分）。</p>",
+    "<h3>（二）申请注意事项</h3>",
+    "<p>申请应当采用书面形式，写明申请人的姓名或者名称、身份证明、联系方式；申请公开的政府信息的名称、文号或者便于查询的其他特征性描述；申请公开的政府信息的形式要求，包括获取信息的方式、途径（《条例》第二十九条）。书面确有困难的，可以口头提出，由本镇代为填写。</p>",
+    "<h3>（三）申请的处理</h3>",
+    "<p>能够当场答复的，当场答复；不能当场答复的，自收到申请之日起20个工作日内答复；需要延长答复期限的，经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不得超过20个工作日。申请内容不明确的，自收到申请之日起7个工作日内一次性告知补正。</p>",
+    "<h3>（四）收费</h3>",
+    "<p>本镇依申请提供政府信息，不收取费用。申请人申请公开政府信息的数量、频次明显超过合理范围的，依照《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费。</p>",
+    "<h2>三、政府信息公开工作机构</h2>",
+    "<p>机构名称：沂源县西里镇党政办公室<br>办公地址：山东省淄博市沂源县西里镇驻地西里大街18号（邮编 256109）<br>办公时间：工作日上午8:30—12:00，下午13:30—17:30（法定节假日除外）<br>联系电话：0533-3481001　传真号码：0533-3481002<br>互联网联系方式：本网站依申请公开和咨询投诉页面；电子邮箱 xlzdzb@yiyuan.gov.cn</p>",
+    "<h2>四、监督和救济</h2>",
+    "<p>公民、法人或者其他组织认为本镇未按照要求主动公开政府信息或者对政府信息公开申请不依法答复处理的，可以向沂源县人民政府办公室（县政务公开办）提出；认为本镇在政府信息公开工作中侵犯其合法权益的，可以向沂源县人民政府或者政府信息公开工作主管部门投诉、举报，也可以依法申请行政复议或者提起行政诉讼（《条例》第四十七条、第五十一条）。</p>",
+);
+
+/// The town's own contact where it differs from the county site's (its 党政办公室 answers the
+/// public); the site's 主办/承办 stay the county's.
+pub fn town_site() -> gongkai_core::site::SiteContact {
+    gongkai_core::site::SiteContact {
+        sponsor: "沂源县西里镇人民政府".to_owned(),
+        organizer: "沂源县西里镇党政办公室".to_owned(),
+        phone: "0533-3481001".to_owned(),
+        fax: "0533-3481002".to_owned(),
+        email: "xlzdzb@yiyuan.gov.cn".to_owned(),
+        address: "山东省淄博市沂源县西里镇驻地西里大街18号".to_owned(),
+        postcode: "256109".to_owned(),
+        office_hours: String::new(),
+    }
+}
+
+/// The earlier of the demo's own date and now (a load "in the past", as tests do, never writes
+/// a date after its own clock).
+fn at_most(fixed: &str, now: DateTime<Utc>) -> DateTime<Utc> {
+    let fixed: DateTime<Utc> = fixed.parse().expect("demo times are valid");
+    fixed.min(now)
+}
+
 /// The site's identity as the demo shows it: plausible values of a county portal (the numbers are
 /// made up but have the real forms).
 pub fn site_identity() -> gongkai_core::site::SiteIdentity {
@@ -187,14 +244,18 @@ pub fn site_identity() -> gongkai_core::site::SiteIdentity {
             "https://bszs.conac.cn/sitename?method=show&id=3A7C5E9B1D2F4A6C8E0B1D3F5A7C9E0B"
                 .to_owned(),
         zhaocuo_url: "https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfo/3703230001".to_owned(),
-        sponsor: "沂源县人民政府办公室".to_owned(),
-        organizer: "沂源县大数据中心".to_owned(),
-        phone: "0533-3210000".to_owned(),
-        fax: "0533-3210001".to_owned(),
-        email: "zwgk@yiyuan.gov.cn".to_owned(),
-        address: "山东省淄博市沂源县历山街道胜利路1号".to_owned(),
-        postcode: "256100".to_owned(),
-        office_hours: "工作日上午8:30—12:00，下午13:30—17:30（法定节假日除外）".to_owned(),
+        contact: gongkai_core::site::SiteContact {
+            sponsor: "沂源县人民政府办公室".to_owned(),
+            organizer: "沂源县大数据中心".to_owned(),
+            phone: "0533-3210000".to_owned(),
+            fax: "0533-3210001".to_owned(),
+            email: "zwgk@yiyuan.gov.cn".to_owned(),
+            address: "山东省淄博市沂源县历山街道胜利路1号".to_owned(),
+            postcode: "256100".to_owned(),
+            office_hours: "工作日上午8:30—12:00，下午13:30—17:30（法定节假日除外）".to_owned(),
+        },
+        logo: String::new(),
+        logo_alt: String::new(),
     }
 }
 
@@ -364,6 +425,22 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
                 .await?;
         }
     }
+    if store.guide_versions(&town).await?.is_empty() {
+        store
+            .save_guide(
+                &town,
+                GUIDE_HTML,
+                None,
+                "2025年1月修订",
+                By::new(&actor, at_most(GUIDE_CONFIRMED_AT, now)),
+            )
+            .await?;
+    }
+    if store.agency_site(&town).await?.is_none() {
+        store
+            .save_agency_site(&town, &town_site(), By::new(&actor, now))
+            .await?;
+    }
     let has_texts: Option<i32> =
         sql("SELECT year FROM report_texts WHERE agency_id = $1 AND year = $2")
             .bind(agency_id)
@@ -378,7 +455,8 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<Loaded, StoreErro
     Ok(loaded)
 }
 
-/// Publishes the town's 2024 report, as the seed town did (its published report is the seed), unless
+/// Publishes the town's 2024 report, as the seed town did (its published report is the seed), on
+/// [`REPORT_PUBLISHED_AT`] (or `now`, if earlier), unless
 /// a version is published already; whether it published. Kept apart from [`load`] so that tests
 /// can start from the unpublished year.
 pub async fn publish(store: &Store, now: DateTime<Utc>) -> Result<bool, StoreError> {
@@ -388,13 +466,14 @@ pub async fn publish(store: &Store, now: DateTime<Utc>) -> Result<bool, StoreErr
     }
     let report = store.report_data(&town, YEAR).await?.compute();
     let actor = Actor::system("载入示例数据");
+    let at = at_most(REPORT_PUBLISHED_AT, now);
     store
         .publish_report(
             &town,
             &report,
             "",
-            By::new(&actor, now),
-            gongkai_core::clock::china_date(now),
+            By::new(&actor, at),
+            gongkai_core::clock::china_date(at),
         )
         .await?;
     Ok(true)

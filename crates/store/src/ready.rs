@@ -97,7 +97,8 @@ pub(crate) struct Ready {
     local: AtomicU64,
     agencies: RwLock<Kept<String, Arc<Agency>>>,
     every_agency: RwLock<Kept<(), Arc<Vec<Agency>>>>,
-    site: RwLock<Kept<(), Arc<SiteIdentity>>>,
+    /// By scope: `""` the whole site, else an agency's slug (its pages' identity).
+    site: RwLock<Kept<String, Arc<SiteIdentity>>>,
     catalogues: RwLock<Kept<i64, Catalogue>>,
     lists: RwLock<Kept<ListKey, Arc<ListIndex>>>,
 }
@@ -197,13 +198,14 @@ impl Ready {
         put(&self.every_agency, stamp, (), all);
     }
 
-    /// The site's identity (every public page's header, footer and tags).
-    pub(crate) fn site(&self, stamp: Stamp) -> Option<Arc<SiteIdentity>> {
-        get(&self.site, stamp, &())
+    /// The site's identity (every public page's header, footer and tags), for the whole site
+    /// (`scope` empty) or an agency's pages (its slug).
+    pub(crate) fn site(&self, stamp: Stamp, scope: &str) -> Option<Arc<SiteIdentity>> {
+        get(&self.site, stamp, &scope.to_owned())
     }
 
-    pub(crate) fn put_site(&self, stamp: Stamp, site: Arc<SiteIdentity>) {
-        put(&self.site, stamp, (), site);
+    pub(crate) fn put_site(&self, stamp: Stamp, scope: &str, site: Arc<SiteIdentity>) {
+        put(&self.site, stamp, scope.to_owned(), site);
     }
 
     pub(crate) fn catalogue(

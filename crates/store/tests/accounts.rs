@@ -256,9 +256,10 @@ async fn every_write_is_audited_and_the_chain_verifies(store: &Store) {
         .await
         .unwrap();
     let n = store.audit_count().await.unwrap();
-    // Site settings + 2 agencies + catalogue + items and rules + texts + user + grant.
+    // Site settings + 2 agencies + catalogue + items and rules + the town's guide and its own
+    // contact + texts + user + grant.
     let items = i64::try_from(demo::ITEMS.len() + demo::RULES.len()).unwrap();
-    assert_eq!(n, 1 + 2 + 1 + items + 1 + 1 + 1);
+    assert_eq!(n, 1 + 2 + 1 + items + 2 + 1 + 1 + 1);
     assert_eq!(store.audit_verify(&[]).await.unwrap(), Ok(n));
 
     let town_only = AuditFilter {

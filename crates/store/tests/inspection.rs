@@ -30,7 +30,11 @@ async fn an_overdue_report_and_an_unconfirmed_guide_are_marked_until_fixed(store
             .any(|w| w.fix == Fix::Report { year: 2024 } && w.weight == Weight::Soon),
         "{before:?}"
     );
-    assert!(before.iter().any(|w| w.fix == Fix::Guide));
+    // The demo town confirmed its guide; the county has not.
+    assert!(!before.iter().any(|w| w.fix == Fix::Guide));
+    let county = Slug::parse(demo::COUNTY_SLUG).unwrap();
+    let unconfirmed = store.inspection(&county, d("2025-03-10")).await.unwrap();
+    assert!(unconfirmed.iter().any(|w| w.fix == Fix::Guide));
     let late = store.inspection(&town, d("2025-04-02")).await.unwrap();
     assert!(
         late.iter()
@@ -52,7 +56,7 @@ async fn an_overdue_report_and_an_unconfirmed_guide_are_marked_until_fixed(store
         .unwrap();
     store
         .save_guide(
-            &town,
+            &county,
             "<p>指南</p>",
             None,
             "确认",
@@ -67,6 +71,8 @@ async fn an_overdue_report_and_an_unconfirmed_guide_are_marked_until_fixed(store
             .any(|w| matches!(w.fix, Fix::Report { .. } | Fix::Guide)),
         "{after:?}"
     );
+    let after = store.inspection(&county, d("2025-04-02")).await.unwrap();
+    assert!(!after.iter().any(|w| w.fix == Fix::Guide), "{after:?}");
 }
 
 on_both_backends!(an_overdue_report_and_an_unconfirmed_guide_are_marked_until_fixed);

@@ -137,6 +137,14 @@ pub(crate) fn refusal_text(status: StatusCode) -> (&'static str, &'static str) {
             "提交的内容过大",
             "提交的内容超过了允许的大小，未做任何更改。",
         ),
+        StatusCode::URI_TOO_LONG => (
+            "网址过长",
+            "网址超过了允许的长度（例如搜索词过长），无法打开。请缩短搜索词后重新搜索，或从首页重新进入。",
+        ),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => (
+            "请求过大",
+            "浏览器发送的信息超过了允许的大小，无法打开此页面。请清除本网站的 Cookie 后重新访问。",
+        ),
         _ => (
             "请求无法识别",
             "请求的格式不正确（例如网址中的数字超出范围，或上传的内容不完整），未做任何更改。请返回上一页检查后重新提交。",
@@ -162,6 +170,16 @@ refused_from!(
     axum::extract::multipart::MultipartError,
     axum::extract::multipart::MultipartRejection
 );
+
+/// The error page for a refusal of the HTTP parser itself (`bare`): outside any request, so with
+/// the site's identity last seen and the standard reading mode.
+pub(crate) fn bare_page(status: StatusCode) -> String {
+    let (title, message) = refusal_text(status);
+    views::with_last_site(|| {
+        views::render("layout/error.html", minijinja::context! { title, message })
+    })
+    .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{title}</title><p>{message}</p>"))
+}
 
 /// Puts every error answer axum gives by itself into our voice (see the module's documentation):
 /// an answer at 400 or above that is neither HTML nor JSON becomes the Chinese error page, or

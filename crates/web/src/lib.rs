@@ -15,6 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 mod admin;
 mod api;
+pub mod bare;
 pub mod cache;
 mod csrf;
 mod error;
@@ -198,17 +199,28 @@ pub fn route_specs() -> Vec<RouteSpec> {
     routes().specs
 }
 
+/// The content security policy of every page: nothing from other sites, no inline script.
+pub(crate) const PAGE_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let security_headers = [
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-        ),
+        (header::CONTENT_SECURITY_POLICY, PAGE_CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ];
+    // The site's identity known before the first page, for the parser's refusals (`bare`).
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        let store = state.store.clone();
+        runtime.spawn(async move {
+            if let Ok(site) = store.site_identity().await {
+                views::remember_site(&Arc::new(views::SiteView::from(
+                    gongkai_core::site::SiteIdentity::clone(&site),
+                )));
+            }
+        });
+    }
     let Routes {
         router: all_routes,
         pages: cached,

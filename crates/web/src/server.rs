@@ -120,7 +120,10 @@ pub async fn serve(
                 req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
                 req
             });
-        let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc));
+        let conn = builder.serve_connection(
+            TokioIo::new(crate::bare::Voiced::new(stream)),
+            TowerToHyperService::new(svc),
+        );
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             let _slot = slot;

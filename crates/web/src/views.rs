@@ -75,66 +75,87 @@ impl From<SiteIdentity> for SiteView {
 }
 
 tokio::task_local! {
-    /// The site's identity for the request being answered ([`with_site`]), as templates read it;
-    /// every page's header, footer and `<head>` read it, error pages included.
-    pub static SITE: minijinja::Value;
+    /// The site's identity for the request being answered ([`with_site`]); every page's header,
+    /// footer and `<head>` read it, error pages included.
+    pub static SITE: Arc<SiteView>;
 }
 
-/// The site's identity as templates read it: made once per identity the store hands out (it
-/// keeps one ready between writes), not once per page.
-fn site_value(identity: Arc<SiteIdentity>) -> minijinja::Value {
-    type Made = Option<(Arc<SiteIdentity>, minijinja::Value)>;
-    static LAST: std::sync::RwLock<Made> = std::sync::RwLock::new(None);
-    if let Ok(last) = LAST.read()
-        && let Some((made_from, value)) = last.as_ref()
-        && Arc::ptr_eq(made_from, &identity)
-    {
-        return value.clone();
+/// The whole site's identity as the last page rendered had it, for the pages written outside any
+/// request (the HTTP parser's refusals, `bare`).
+static LAST_SITE: std::sync::RwLock<Option<Arc<SiteView>>> = std::sync::RwLock::new(None);
+
+/// Keeps the whole site's identity for the pages written outside any request. Written only when
+/// it changed: every page passes here, and a write lock would queue them.
+pub(crate) fn remember_site(view: &Arc<SiteView>) {
+    let changed = LAST_SITE
+        .read()
+        .is_ok_and(|last| last.as_ref().is_none_or(|l| l.identity != view.identity));
+    if changed && let Ok(mut last) = LAST_SITE.write() {
+        *last = Some(Arc::clone(view));
     }
-    let value = minijinja::Value::from(minijinja::value::Serde(SiteView::from(
-        SiteIdentity::clone(&identity),
-    )));
-    if let Ok(mut last) = LAST.write() {
-        *last = Some((identity, value.clone()));
+}
+
+/// Runs `f` with the site's identity last seen known to the templates it renders.
+pub(crate) fn with_last_site<T>(f: impl FnOnce() -> T) -> T {
+    let last = LAST_SITE.read().ok().and_then(|s| s.clone());
+    match last {
+        Some(site) => SITE.sync_scope(site, f),
+        None => f(),
     }
-    value
 }
 
 /// Answers the request with the site's identity known to every template it renders, error pages
-/// included (the store keeps it ready between writes, so this is no query per request).
+/// included (the store keeps it ready between writes, so this is no query per request); on an
+/// agency's pages, with what that agency shows of its own.
 pub async fn with_site(
     axum::extract::State(state): axum::extract::State<crate::AppState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let path = req.uri().path();
-    if path.starts_with("/api/") || path.starts_with("/assets/") || path == "/healthz" {
+    if path.starts_with("/api/")
+        || path.starts_with("/assets/")
+        || path == "/healthz"
+        || path == "/favicon.ico"
+    {
         return next.run(req).await;
     }
-    let identity = match state.store.site_identity().await {
-        Ok(site) => site,
+    // An agency's pages carry its own 主办/承办 and contact where it set them.
+    let agency = path
+        .strip_prefix("/agencies/")
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|slug| gongkai_core::Slug::parse(slug).ok());
+    let whole_site = agency.is_none();
+    let identity = match agency {
+        Some(slug) => state.store.agency_identity(&slug).await,
+        None => state.store.site_identity().await,
+    };
+    let identity = match identity {
+        Ok(site) => SiteIdentity::clone(&site),
         Err(e) => {
             // The page can still be answered; its footer then shows the defaults.
             tracing::error!(error = ?e, "site settings unavailable");
-            Arc::new(SiteIdentity::default())
+            SiteIdentity::default()
         }
     };
-    SITE.scope(site_value(identity), next.run(req)).await
+    let view = Arc::new(SiteView::from(identity));
+    if whole_site {
+        remember_site(&view);
+    }
+    SITE.scope(view, next.run(req)).await
 }
 
 /// Renders a page template.
 pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Error> {
     let display = crate::portal::display::current();
-    let site = SITE.try_with(Clone::clone).unwrap_or_else(|_| {
-        minijinja::Value::from(minijinja::value::Serde(SiteView::from(
-            SiteIdentity::default(),
-        )))
-    });
+    let site = SITE
+        .try_with(Arc::clone)
+        .unwrap_or_else(|_| Arc::new(SiteView::from(SiteIdentity::default())));
     TEMPLATES.get_template(name)?.render(minijinja::context! {
         large_text => display.text > 0,
         display => minijinja::Value::from(minijinja::value::Serde(display)),
         display_classes => display.classes(),
-        site,
+        site => minijinja::Value::from(minijinja::value::Serde(&*site)),
         ..ctx
     })
 }
@@ -426,11 +447,18 @@ mod tests {
         )
         .unwrap();
         assert!(html.contains(
-            r#"<input id="name" name="name" value="" aria-invalid="true" aria-describedby="name-error"><span id="name-error" class="field-error">请填写姓名或名称。</span>"#
+            r#"<label for="name">姓名或名称<span class="required" aria-hidden="true">*</span></label><input id="name" name="name" value="" aria-required="true" aria-invalid="true" aria-describedby="name-error"><span id="name-error" class="field-error">请填写姓名或名称。</span>"#
         ), "{html}");
         assert!(
-            html.contains(r#"<input id="contact" name="contact" value=""></p>"#),
-            "a field without a message is not marked"
+            html.contains(
+                r#"<input id="contact" name="contact" value="" aria-required="true"></p>"#
+            ),
+            "a field without a message is not marked invalid"
+        );
+        assert_eq!(
+            html.matches("为必填项").count(),
+            1,
+            "the mark explained once"
         );
         assert!(
             html.contains(r#"type="date" value="2025-03-01" max="2025-03-01" required>"#),

@@ -19,6 +19,9 @@ use gongkai_core::FixedClock;
 use gongkai_store::{Store, demo, on_both_backends};
 use tower::ServiceExt;
 
+mod common;
+use common::{Client, token_in};
+
 async fn demo_app(store: &Store) -> axum::Router {
     let now = "2025-01-15T02:00:00Z".parse().unwrap();
     demo::load(store, now).await.unwrap();
@@ -127,9 +130,24 @@ fn is_item_page(path: &str) -> bool {
     matches!(parts.as_slice(), ["agencies", _, "items", id] if id.parse::<i64>().is_ok())
 }
 
+/// The identity a page must carry: the town's pages show its own 主办/承办 and contact, every
+/// other page the site's.
+fn identity_for(path: &str) -> gongkai_core::site::SiteIdentity {
+    let town = format!("/agencies/{}", demo::TOWN_SLUG);
+    let site = demo::site_identity();
+    if path == town
+        || path.starts_with(&format!("{town}/"))
+        || path.starts_with(&format!("{town}?"))
+    {
+        site.for_agency(&demo::town_site())
+    } else {
+        site
+    }
+}
+
 /// What a page lacks of the furniture every page must carry.
 fn furniture_missing(path: &str, html: &str, answered: bool) -> Vec<String> {
-    let site = demo::site_identity();
+    let site = identity_for(path);
     let mut missing = Vec::new();
     for (what, needle) in [
         ("党政机关网站标识", r#"alt="党政机关网站标识""#.to_owned()),
@@ -156,9 +174,9 @@ fn furniture_missing(path: &str, html: &str, answered: bool) -> Vec<String> {
                 site.psb_no
             ),
         ),
-        ("主办单位", format!("主办单位：{}", site.sponsor)),
-        ("承办单位", format!("承办单位：{}", site.organizer)),
-        ("联系方式", format!("电话 {}", site.phone)),
+        ("主办单位", format!("主办单位：{}", site.contact.sponsor)),
+        ("承办单位", format!("承办单位：{}", site.contact.organizer)),
+        ("联系方式", format!("电话 {}", site.contact.phone)),
         ("网站地图", r#"<a href="/sitemap">网站地图</a>"#.to_owned()),
         ("联系我们", r#"<a href="/contact">联系我们</a>"#.to_owned()),
     ] {
@@ -330,13 +348,198 @@ async fn the_rules_column_holds_the_towns_rules(store: &Store) {
 
 async fn an_unconfirmed_guide_says_it_is_being_prepared(store: &Store) {
     let app = demo_app(store).await;
-    let guide = fetch(&app, "/agencies/yiyuan-xili/guide").await;
+    // The county has not confirmed a guide of its own.
+    let guide = fetch(&app, "/agencies/yiyuan/guide").await;
     assert_eq!(guide.status, StatusCode::OK);
     let html = guide.html.unwrap();
     assert!(html.contains("政府信息公开指南正在编制"), "{html}");
     // The statutory minimum, with the contact from the site settings, never a placeholder.
-    assert!(html.contains(&demo::site_identity().phone));
+    assert!(html.contains(&demo::site_identity().contact.phone));
     assert!(!html.contains("请机关管理员填写") && !html.contains("请填写"));
+    // The town confirmed its guide, as the seed town had: the portal shows it, with its office.
+    let town = fetch(&app, "/agencies/yiyuan-xili/guide")
+        .await
+        .html
+        .unwrap();
+    assert!(!town.contains("正在编制"), "{town}");
+    assert!(town.contains("第1版，2025-01-06"), "{town}");
+    assert!(town.contains("机构名称：沂源县西里镇党政办公室"));
+}
+
+/// The 2024 report carries the day the town published it (before 31 January 2025, as 条例
+/// 第四十九条 requires), not the day the demo was loaded.
+async fn the_demo_report_was_published_in_january(store: &Store) {
+    let now = "2026-12-03T02:00:00Z".parse().unwrap();
+    demo::load(store, now).await.unwrap();
+    assert!(demo::publish(store, now).await.unwrap());
+    let slug = gongkai_core::Slug::parse(demo::TOWN_SLUG).unwrap();
+    let published = store.publications(&slug, demo::YEAR).await.unwrap();
+    assert_eq!(
+        gongkai_core::clock::china_minute(published[0].published_at),
+        "2025-01-20 10:00"
+    );
+}
+
+/// Every kind of page a visitor meets — the ones links reach and the ones only a form or an odd
+/// request reaches — carries the footer's function area (F-1) and the site tags (F-8).
+async fn every_page_type_carries_the_furniture(store: &Store) {
+    let app = demo_app(store).await;
+    let mut visitor = Client::new(&app);
+    let town = demo::TOWN_SLUG;
+    let mut pages: Vec<(String, StatusCode, String)> = Vec::new();
+    let mut keep = |path: &str, page: common::Page| {
+        pages.push((path.to_owned(), page.status, page.body));
+    };
+    let search = "/search?q=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4&sort=date";
+    keep(search, visitor.get(search).await);
+    // A request filed and tracked.
+    let form_path = format!("/agencies/{town}/requests/new");
+    let form = visitor.get(&form_path).await;
+    let (csrf, submission) = (
+        token_in(&form.body).unwrap(),
+        form.body
+            .split(r#"name="submission" value=""#)
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned(),
+    );
+    // Every required field marked, and the mark explained once.
+    assert_eq!(form.body.matches(r#"aria-required="true""#).count(), 7);
+    assert_eq!(form.body.matches("为必填项").count(), 1);
+    keep(&form_path, form);
+    let posted = visitor
+        .post_raw(
+            &format!("/agencies/{town}/requests"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("submission", submission.as_str()),
+                ("kind", "natural_person"),
+                ("name", "李四"),
+                ("id_document", "37032319900101123X"),
+                ("contact", "138-0013-8000"),
+                ("address", "西里镇某村12号"),
+                ("description", "2024年低保名单"),
+                ("delivery", "电子邮件"),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let done_path = posted.location().to_owned();
+    let done = visitor.get(&done_path).await;
+    assert!(
+        done.body.contains(&format!(
+            r#"<a href="/agencies/{town}">沂源县西里镇人民政府</a>"#
+        )),
+        "the confirmation's breadcrumb names the town"
+    );
+    let code = done
+        .body
+        .split(r#"class="secret">"#)
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    keep(&done_path, done);
+    let track_path = format!("/agencies/{town}/requests/track");
+    let track_form = visitor.get(&track_path).await;
+    let csrf = token_in(&track_form.body).unwrap();
+    keep(&track_path, track_form);
+    let tracked = visitor
+        .post_raw(
+            &track_path,
+            &[
+                ("csrf", csrf.as_str()),
+                ("code", code.as_str()),
+                ("contact", "13800138000"),
+            ],
+        )
+        .await;
+    assert!(
+        tracked.body.contains("李四") || tracked.body.contains(&code),
+        "{}",
+        tracked.body
+    );
+    keep(&track_path, tracked);
+    // A message written, an evaluation given.
+    for (path, fields) in [
+        (
+            format!("/agencies/{town}/messages"),
+            vec![
+                ("kind", "enquiry"),
+                ("name", "赵六"),
+                ("contact", "13912345678"),
+                ("subject", "低保申请材料"),
+                ("body", "请问申请低保需要哪些材料？"),
+            ],
+        ),
+        (format!("/agencies/{town}/evaluate"), vec![("rating", "5")]),
+    ] {
+        let form_path = if path.ends_with("messages") {
+            format!("{path}/new")
+        } else {
+            path.clone()
+        };
+        let form = visitor.get(&form_path).await;
+        assert!(
+            form.body.contains("为必填项"),
+            "{form_path}: the mark is explained"
+        );
+        let csrf = token_in(&form.body).unwrap();
+        keep(&form_path, form);
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend(fields);
+        let done = visitor.post_raw(&path, &all).await;
+        assert_eq!(done.status, StatusCode::OK, "{path}: {}", done.body);
+        assert!(
+            done.body
+                .contains(&format!(r#"<a href="/agencies/{town}">"#)),
+            "{path}: breadcrumb"
+        );
+        keep(&path, done);
+    }
+    let message_track = format!("/agencies/{town}/messages/track");
+    keep(&message_track, visitor.get(&message_track).await);
+    keep("/check", visitor.get("/check").await);
+    // Refusals: a write without the form's token (a method no page takes), a form the rules refuse.
+    keep(
+        "/ (PUT)",
+        visitor
+            .request(axum::http::Request::put("/"), Body::empty())
+            .await,
+    );
+    let again = visitor.get(&format!("/agencies/{town}/evaluate")).await;
+    let csrf = token_in(&again.body).unwrap();
+    // (Labelled by its path: the town's page shows the town's contact.)
+    keep(
+        &format!("/agencies/{town}/evaluate"),
+        visitor
+            .post_raw(
+                &format!("/agencies/{town}/evaluate"),
+                &[("csrf", csrf.as_str())],
+            )
+            .await,
+    );
+    let mut seen = BTreeSet::new();
+    let mut defects = Vec::new();
+    for (path, status, html) in &pages {
+        seen.insert(status.as_u16());
+        defects.extend(furniture_missing(path, html, status.is_success()));
+    }
+    assert!(defects.is_empty(), "{defects:#?}");
+    assert!(seen.contains(&403) && seen.contains(&422), "{seen:?}");
+    // The icon browsers ask for is there.
+    let icon = app
+        .clone()
+        .oneshot(Request::get("/favicon.ico").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(icon.status(), StatusCode::OK);
+    assert_eq!(icon.headers()[header::CONTENT_TYPE], "image/x-icon");
 }
 
 async fn the_filed_report_item_has_an_index_number_and_leads_to_the_report(store: &Store) {
@@ -364,6 +567,8 @@ async fn the_filed_report_item_has_an_index_number_and_leads_to_the_report(store
 }
 
 on_both_backends!(
+    every_page_type_carries_the_furniture,
+    the_demo_report_was_published_in_january,
     the_filed_report_item_has_an_index_number_and_leads_to_the_report,
     an_unconfirmed_guide_says_it_is_being_prepared,
     every_internal_link_of_the_demo_portal_answers_and_every_page_carries_the_furniture,

@@ -230,6 +230,7 @@ async fn agency_page<R: Requirement>(
             letters_inherited => state.store.own_letter_settings(&agency.slug).await?.is_none(),
             default_prefix => gongkai_core::letter::default_number_prefix(&agency.name),
             index_pattern => state.store.index_pattern(&agency.slug).await?,
+            own_site => Serde(state.store.agency_site(&agency.slug).await?.unwrap_or_default()),
             index_example => gongkai_core::item::IndexTemplate {
                 pattern: state.store.index_pattern(&agency.slug).await?,
                 ..gongkai_core::item::IndexTemplate::for_code(agency.credit_code.as_str())
@@ -423,6 +424,30 @@ pub async fn letter_settings(
         .set_letter_settings(&agency.slug, &settings, scope.by(&state))
         .await?;
     Ok(back_to(agency, "?notice=letter_settings_saved"))
+}
+
+/// Saves the 主办/承办 units and contact the agency's own portal pages show in place of the
+/// site's (all empty: the site's again).
+pub async fn agency_site(
+    State(state): State<AppState>,
+    scope: AgencyScope<AgencyAdmin>,
+    Form(form): Form<gongkai_core::site::SiteContact>,
+) -> Result<Response, AppError> {
+    let agency = &scope.agency;
+    match form.check() {
+        Ok(own) => {
+            state
+                .store
+                .save_agency_site(&agency.slug, &own, scope.by(&state))
+                .await?;
+            Ok(back_to(agency, "?notice=agency_site_saved"))
+        }
+        Err(refused) => {
+            let message = refused.into_iter().map(|r| r.message).collect::<String>();
+            let html = agency_page(&state, &scope, None, Some(message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
 }
 
 /// Sets the agency's 索引号 pattern (§4.1: provinces differ) for items published from now on.

@@ -61,6 +61,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
             Staff,
             agencies::letter_settings,
         )
+        .post("/admin/agencies/{slug}/site", Staff, agencies::agency_site)
         .post(
             "/admin/agencies/{slug}/index-pattern",
             Staff,
@@ -259,6 +260,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/admin/audit", Staff, audit::list)
         .get("/admin/settings", Staff, settings::show)
         .post("/admin/settings", Staff, settings::save)
+        .post("/admin/settings/logo", Staff, settings::upload_logo)
 }
 
 /// Renders a back-office page with what every page needs: the person, their CSRF token, the menu.
@@ -451,6 +453,8 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "proposed" => "已提请分管领导批准；批准后报告即公开。",
         "returned" => "发布申请已退回，报告未公开。",
         "site_saved" => "网站设置已保存，所有公开页面的页头、页脚和页面标签已更新。",
+        "agency_site_saved" => "本机关页面的主办单位和联系方式已保存。",
+        "logo_saved" => "标志图片已上传，所有公开页面的页头已更新。",
         _ => return None,
     })
 }

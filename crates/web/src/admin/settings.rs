@@ -4,10 +4,11 @@
 //! refused field by field; what a website check would score as missing is listed as a warning
 //! (`gongkai_core::site`).
 
-use axum::extract::{Form, Query, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Form, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use gongkai_core::site::SiteIdentity;
+use gongkai_core::site::{Logo, SiteIdentity};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
@@ -88,5 +89,60 @@ pub async fn save(
                 None,
             )
         }
+    }
+}
+
+/// Uploads the header's logo or banner (multipart: `logo_file`, `logo_alt`) and makes it the
+/// site's; a file that is not an image of the kinds accepted, or no alternative text, is refused
+/// and nothing changes.
+pub async fn upload_logo(
+    State(state): State<AppState>,
+    Empowered { staff, .. }: Empowered<SiteAdministrator>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    let Ok(mut multipart) = multipart else {
+        return Err(AppError::Unprocessable(
+            "请通过上传表单选择标志图片。".into(),
+        ));
+    };
+    let (mut bytes, mut alt) = (Vec::new(), String::new());
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("logo_file") => {
+                bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::TooLarge)?
+                    .to_vec();
+            }
+            Some("logo_alt") => alt = field.text().await.unwrap_or_default(),
+            _ => {}
+        }
+    }
+    let site = state.store.site_identity().await?;
+    let refused = match Logo::check(&bytes) {
+        Ok(_) if alt.trim().is_empty() => Some((
+            "logo_alt",
+            "请填写标志图片的文字说明（看不到图片的读者听到的内容，如“沂源县人民政府”）。"
+                .to_owned(),
+        )),
+        Ok(logo) => {
+            state
+                .store
+                .save_site_logo(&logo, &bytes, &alt, staff.by(state.clock.now()))
+                .await?;
+            None
+        }
+        Err(r) => Some((r.field.unwrap_or("logo_file"), r.message)),
+    };
+    match refused {
+        None => Ok(Redirect::to("/admin/settings?notice=logo_saved").into_response()),
+        Some(error) => settings_page(
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &site,
+            &[error],
+            None,
+        ),
     }
 }

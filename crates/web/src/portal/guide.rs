@@ -34,7 +34,7 @@ pub(crate) async fn default_fields(
         agency.parent.is_some(),
         parent.as_ref().map(|a| a.name.as_str()),
     );
-    let site = state.store.site_identity().await?;
+    let site = state.store.agency_identity(&agency.slug).await?;
     let data = context! {
         agency => context! { name => agency.name.clone(), credit_code => agency.credit_code.as_str() },
         categories => state.store.categories(&agency.slug).await?,
@@ -47,12 +47,12 @@ pub(crate) async fn default_fields(
     };
     Ok(GuideFields {
         office: format!("{}办公室", agency.name),
-        address: site.address.clone(),
-        postcode: site.postcode.clone(),
-        hours: site.office_hours.clone(),
-        phone: site.phone.clone(),
-        fax: site.fax.clone(),
-        email: site.email.clone(),
+        address: site.contact.address.clone(),
+        postcode: site.contact.postcode.clone(),
+        hours: site.contact.office_hours.clone(),
+        phone: site.contact.phone.clone(),
+        fax: site.contact.fax.clone(),
+        email: site.contact.email.clone(),
         online: format!("/agencies/{}/requests/new", agency.slug),
         preface: part("preface")?,
         proactive: part("proactive")?,

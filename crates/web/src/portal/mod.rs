@@ -24,82 +24,50 @@ use crate::views::STYLESHEET;
 use crate::{Access, AppState, Routes};
 
 /// The portal's routes; pages the same for every anonymous visitor go through the page cache.
+/// Everything here is open to anyone (`P`, public). One route a line: the list reads as a table.
+#[rustfmt::skip]
 pub(crate) fn routes(r: Routes) -> Routes {
-    use Access::Public;
+    use Access::Public as P;
     r.page("/", agencies::home)
         .page("/agencies/{slug}", agencies::agency)
         .page("/agencies/{slug}/reports/{year}", reports::report)
-        .get(
-            "/agencies/{slug}/reports/{year}/{file}",
-            Public,
-            reports::download,
-        )
-        .get("/assets/site.css", Public, stylesheet)
-        .get("/healthz", Public, health)
+        .get("/agencies/{slug}/reports/{year}/{file}", P, reports::download)
+        .get("/assets/site.css", P, stylesheet)
+        .get("/healthz", P, health)
+        .get("/favicon.ico", P, site::favicon)
+        .get("/assets/logo/{name}", P, site::logo)
         .page("/agencies/{slug}/guide", guide::show)
         .page("/agencies/{slug}/catalogue", guide::catalogue)
         .page("/agencies/{slug}/rules", guide::rules)
         .page("/sitemap", site::sitemap)
         .page("/contact", site::contact)
-        .get("/assets/conac.svg", Public, site::conac_mark)
+        .get("/assets/conac.svg", P, site::conac_mark)
         .page("/agencies/{slug}/items", items::list)
         .page("/agencies/{slug}/items/{item}", items::show)
-        .get(
-            "/agencies/{slug}/items/{item}/attachments/{attachment}",
-            Public,
-            items::attachment,
-        )
+        .get("/agencies/{slug}/items/{item}/attachments/{attachment}", P, items::attachment)
         .page("/agencies/{slug}/feed.atom", items::feed)
         .page("/sitemap.xml", items::sitemap)
         .get("/sitemaps/{part}", Public, items::sitemap_part)
         .page("/search", search::page)
-        .get("/display", Public, display::switch)
-        .get("/agencies/{slug}/requests/new", Public, requests::new_form)
-        .post("/agencies/{slug}/requests", Public, requests::submit)
-        .get(
-            "/agencies/{slug}/requests/submitted",
-            Public,
-            requests::submitted,
-        )
-        .get(
-            "/agencies/{slug}/requests/track",
-            Public,
-            requests::track_form,
-        )
-        .post("/agencies/{slug}/requests/track", Public, requests::track)
-        .post(
-            "/agencies/{slug}/requests/letters/{letter}",
-            Public,
-            requests::letter,
-        )
-        .get(
-            "/agencies/{slug}/requests/files/{reply_file}",
-            Public,
-            requests::reply_file,
-        )
+        .get("/display", P, display::switch)
+        .get("/agencies/{slug}/requests/new", P, requests::new_form)
+        .post("/agencies/{slug}/requests", P, requests::submit)
+        .get("/agencies/{slug}/requests/submitted", P, requests::submitted)
+        .get("/agencies/{slug}/requests/track", P, requests::track_form)
+        .post("/agencies/{slug}/requests/track", P, requests::track)
+        .post("/agencies/{slug}/requests/letters/{letter}", P, requests::letter)
+        .get("/agencies/{slug}/requests/files/{reply_file}", P, requests::reply_file)
         .page("/agencies/{slug}/messages", supervision::list)
-        .get(
-            "/agencies/{slug}/messages/new",
-            Public,
-            supervision::new_form,
-        )
-        .post("/agencies/{slug}/messages", Public, supervision::submit)
-        .get(
-            "/agencies/{slug}/messages/track",
-            Public,
-            supervision::track,
-        )
-        .get(
-            "/agencies/{slug}/evaluate",
-            Public,
-            supervision::evaluate_form,
-        )
-        .post("/agencies/{slug}/evaluate", Public, supervision::evaluate)
+        .get("/agencies/{slug}/messages/new", P, supervision::new_form)
+        .post("/agencies/{slug}/messages", P, supervision::submit)
+        .get("/agencies/{slug}/messages/track", P, supervision::track)
+        .get("/agencies/{slug}/evaluate", P, supervision::evaluate_form)
+        .post("/agencies/{slug}/evaluate", P, supervision::evaluate)
         .page("/agencies/{slug}/proposals", supervision::proposals)
-        .get("/audit/checkpoints", Public, checkpoints::page)
-        .get("/audit/checkpoints.atom", Public, checkpoints::feed)
-        .get("/check", Public, check::form)
-        .post("/check", Public, check::submit)
+        .get("/audit/checkpoints", P, checkpoints::page)
+        .get("/audit/checkpoints.atom", P, checkpoints::feed)
+        .get("/check", P, check::form)
+        .post("/check", P, check::submit)
 }
 
 /// The portal stylesheet.

@@ -266,7 +266,7 @@ pub async fn submitted(
     let mut res = public.render(
         StatusCode::OK,
         "portal/request_done.html",
-        context! { agency => a.name.clone(), slug => a.slug.to_string(), code, received => received.to_string(), due => due.map(|d| d.to_string()) },
+        context! { agency => AgencyView::from(&a), code, received => received.to_string(), due => due.map(|d| d.to_string()) },
     )?;
     no_store(&mut res);
     Ok(res)

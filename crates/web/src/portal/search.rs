@@ -4,7 +4,7 @@
 use axum::extract::{Query, State};
 use axum::response::Response;
 use gongkai_core::Slug;
-use gongkai_search::SearchQuery;
+use gongkai_search::{Order, SearchQuery};
 use minijinja::context;
 use serde::Deserialize;
 
@@ -20,7 +20,7 @@ pub async fn follow(state: &AppState, slug: &Slug, item_id: i64) {
     gongkai_jobs::index::refresh_item(&state.store, &state.search, slug, item_id).await;
 }
 
-/// `?q=&agency=&category=&year=&kind=&page=`.
+/// `?q=&agency=&category=&year=&kind=&sort=&page=`.
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
 pub struct SearchForm {
@@ -29,7 +29,30 @@ pub struct SearchForm {
     category: String,
     year: String,
     kind: String,
+    /// `date` for newest first; anything else, best match first.
+    sort: String,
     page: usize,
+}
+
+/// The 栏目 a visitor may choose: the chosen agency's catalogue, or every agency's (each name
+/// once, in the order the agencies list them).
+async fn categories(
+    state: &AppState,
+    agencies: &[gongkai_core::Agency],
+    chosen: &str,
+) -> Result<Vec<String>, AppError> {
+    let mut all: Vec<String> = Vec::new();
+    for a in agencies
+        .iter()
+        .filter(|a| chosen.is_empty() || a.slug.as_str() == chosen)
+    {
+        for c in state.store.categories(&a.slug).await? {
+            if !all.contains(&c) {
+                all.push(c);
+            }
+        }
+    }
+    Ok(all)
 }
 
 /// The search page.
@@ -44,6 +67,11 @@ pub async fn page(
         .take(100)
         .collect::<String>();
     let year = form.year.trim().parse::<i32>().ok();
+    let order = if form.sort == "date" {
+        Order::Newest
+    } else {
+        Order::Relevance
+    };
     let page = form.page.max(1);
     let results = if q.is_empty() {
         None
@@ -56,6 +84,7 @@ pub async fn page(
             kind: Some(form.kind.clone()).filter(|s| !s.is_empty()),
             page,
             per_page: PER_PAGE,
+            order,
         };
         // A search is CPU work of a millisecond or more: off the async workers, so that other
         // requests (cached pages) are not held up behind it.
@@ -76,6 +105,14 @@ pub async fn page(
             .append_pair("category", &form.category)
             .append_pair("year", &form.year)
             .append_pair("kind", &form.kind)
+            .append_pair(
+                "sort",
+                if order == Order::Newest {
+                    "date"
+                } else {
+                    "relevance"
+                },
+            )
             .append_pair("page", &p.to_string())
             .finish()
     };
@@ -103,7 +140,22 @@ pub async fn page(
         "portal/search.html",
         context! {
             q => q.clone(),
-            form => context! { agency => form.agency.clone(), category => form.category.clone(), year => form.year.clone(), kind => form.kind.clone() },
+            form => context! {
+                agency => form.agency.clone(),
+                category => form.category.clone(),
+                year => form.year.clone(),
+                kind => form.kind.clone(),
+                sort => if order == Order::Newest { "date" } else { "relevance" },
+            },
+            categories => {
+                let mut all = categories(&state, &agencies, &form.agency).await?;
+                // A 栏目 from an older link stays chosen, so the results say what they filter by.
+                if !form.category.is_empty() && !all.contains(&form.category) {
+                    all.push(form.category.clone());
+                }
+                all
+            },
+            sorts => [Choice::new("relevance", "相关度"), Choice::new("date", "发布日期（最新在前）")],
             agencies => agencies.iter().map(|a| context! { slug => a.slug.to_string(), name => a.name.clone() }).collect::<Vec<_>>(),
             years => (gongkai_core::report::year::FIRST_YEAR..=this_year).rev().collect::<Vec<_>>(),
             kinds => Choice::all(gongkai_core::item::DocKind::ALL.map(|k| (k.key(), k.label()))),

@@ -18,14 +18,48 @@ use crate::views::{self, AgencyView};
 /// The 党政机关网站标识 shown in every footer, served from the site itself (the issuer's script is
 /// not allowed by the pages' content security policy); it links to the record the site sets.
 pub async fn conac_mark() -> Response {
+    asset("image/svg+xml", include_bytes!("../../assets/conac.svg"))
+}
+
+/// The icon browsers ask for on every site (a page with lines, in the header's red), so their
+/// request is answered rather than logged as a broken link.
+pub async fn favicon() -> Response {
+    asset("image/x-icon", include_bytes!("../../assets/favicon.ico"))
+}
+
+/// A file built into the program, kept a day by browsers.
+fn asset(content_type: &'static str, bytes: &'static [u8]) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        include_str!("../../assets/conac.svg"),
+        bytes,
     )
         .into_response()
+}
+
+/// An uploaded logo of the site (`/assets/logo/{name}`), kept a year: its name is its digest.
+pub async fn logo(
+    State(state): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    let (content_type, bytes) = state
+        .store
+        .site_file(&name)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这个图片。".into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::CACHE_CONTROL,
+                "public, max-age=31536000, immutable".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Serialize)]
@@ -54,12 +88,14 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
     views::page("portal/sitemap.html", context! { rows => Serde(rows) })
 }
 
-/// 联系我们: the site's sponsor, operator and contact.
+/// 联系我们: the site's sponsor, operator and contact, and each agency's own where it set one.
 pub async fn contact(State(state): State<AppState>) -> Result<Response, AppError> {
     let agencies = state.store.list_agencies().await?;
-    let rows: Vec<AgencyView> = tree_order(&agencies, |_| true)
-        .into_iter()
-        .map(|(a, _)| a.into())
-        .collect();
-    views::page("portal/contact.html", context! { agencies => Serde(rows) })
+    let mut rows = Vec::new();
+    for (a, _) in tree_order(&agencies, |_| true) {
+        // An agency that answers the public at its own office says so here too.
+        let own = state.store.agency_site(&a.slug).await?.unwrap_or_default();
+        rows.push(context! { agency => AgencyView::from(a), own => Serde(own) });
+    }
+    views::page("portal/contact.html", context! { agencies => rows })
 }

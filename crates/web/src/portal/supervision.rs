@@ -45,6 +45,19 @@ impl MessageForm {
     }
 }
 
+/// A message as the portal shows it, in the list of published ones or to its writer.
+fn message_view(m: gongkai_store::Message) -> minijinja::Value {
+    context! {
+        kind => m.kind.label(),
+        subject => m.subject,
+        body => m.body,
+        received => m.received_on.to_string(),
+        reply => m.reply,
+        replied => m.replied_on.map(|d| d.to_string()),
+        published => m.published,
+    }
+}
+
 /// Published questions and answers, with the way to write and to look up one's own.
 pub async fn list(
     State(state): State<AppState>,
@@ -55,16 +68,7 @@ pub async fn list(
         .published_messages(&a.slug)
         .await?
         .into_iter()
-        .map(|m| {
-            context! {
-                kind => m.kind.label(),
-                subject => m.subject,
-                body => m.body,
-                received => m.received_on.to_string(),
-                reply => m.reply,
-                replied => m.replied_on.map(|d| d.to_string()),
-            }
-        })
+        .map(message_view)
         .collect();
     views::page(
         "portal/messages.html",
@@ -173,15 +177,7 @@ pub async fn track(
         context! {
             agency => agency_ctx,
             code,
-            message => context! {
-                kind => m.kind.label(),
-                subject => m.subject,
-                body => m.body,
-                received => m.received_on.to_string(),
-                reply => m.reply,
-                replied => m.replied_on.map(|d| d.to_string()),
-                published => m.published,
-            },
+            message => message_view(m),
         },
     )
 }
