@@ -661,8 +661,8 @@ async fn the_guide_and_the_catalogue_are_on_the_portal(store: &Store) {
     let mut admin = signed_in(&w, "a_admin").await;
     let editor = admin.get(&format!("/admin/agencies/{TOWN_A}/guide")).await;
     assert!(
-        editor.body.contains("尚未确认指南") && editor.body.contains("data-editor"),
-        "the form starts from the generated guide"
+        editor.body.contains("受理机构") && editor.body.contains("data-editor"),
+        "the guide is edited as fields and rich-text parts"
     );
     let mut guide_form = vec![
         ("office", "西里镇党政办公室"),
@@ -694,12 +694,14 @@ async fn the_guide_and_the_catalogue_are_on_the_portal(store: &Store) {
     ] {
         assert!(refused.body.contains(part), "{part}");
     }
-    assert!(
+    assert_eq!(
         store
             .guide_versions(&Slug::parse(TOWN_A).unwrap())
             .await
             .unwrap()
-            .is_empty()
+            .len(),
+        1,
+        "the refused save added no version to the demo town's confirmed guide"
     );
     guide_form[5].1 = "无";
     guide_form[6].1 = "xlzdzb@example.gov.cn";
