@@ -104,6 +104,29 @@ pub(crate) fn with_last_site<T>(f: impl FnOnce() -> T) -> T {
     }
 }
 
+/// The view of an identity the store keeps ready, made once per identity rather than once per
+/// page: the store hands out the same `Arc` until a write, so the view is found by it. The views
+/// made hold their identity, so a pointer is never reused while it is kept; a handful at most
+/// (the site's and the agencies' that set their own).
+fn site_view(identity: Arc<SiteIdentity>) -> Arc<SiteView> {
+    type Made = Vec<(Arc<SiteIdentity>, Arc<SiteView>)>;
+    static MADE: std::sync::RwLock<Made> = std::sync::RwLock::new(Vec::new());
+    if let Ok(made) = MADE.read()
+        && let Some((_, view)) = made.iter().find(|(from, _)| Arc::ptr_eq(from, &identity))
+    {
+        return Arc::clone(view);
+    }
+    let view = Arc::new(SiteView::from(SiteIdentity::clone(&identity)));
+    if let Ok(mut made) = MADE.write() {
+        // Identities replaced by a write are no longer handed out: start again past a few.
+        if made.len() >= 64 {
+            made.clear();
+        }
+        made.push((identity, Arc::clone(&view)));
+    }
+    view
+}
+
 /// Answers the request with the site's identity known to every template it renders, error pages
 /// included (the store keeps it ready between writes, so this is no query per request); on an
 /// agency's pages, with what that agency shows of its own.
@@ -130,15 +153,14 @@ pub async fn with_site(
         Some(slug) => state.store.agency_identity(&slug).await,
         None => state.store.site_identity().await,
     };
-    let identity = match identity {
-        Ok(site) => SiteIdentity::clone(&site),
+    let view = match identity {
+        Ok(site) => site_view(site),
         Err(e) => {
             // The page can still be answered; its footer then shows the defaults.
             tracing::error!(error = ?e, "site settings unavailable");
-            SiteIdentity::default()
+            Arc::new(SiteView::from(SiteIdentity::default()))
         }
     };
-    let view = Arc::new(SiteView::from(identity));
     if whole_site {
         remember_site(&view);
     }
