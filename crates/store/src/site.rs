@@ -37,6 +37,11 @@ impl Store {
             return Ok(kept);
         }
         let site = self.site_identity().await?;
+        // An address naming no agency (a mistyped or invented one) shows the site's identity and
+        // is not kept: invented names would push out the agencies' own.
+        if self.agency_id(slug).await.is_err() {
+            return Ok(site);
+        }
         let identity = match self.agency_site(slug).await? {
             Some(own) => Arc::new(site.for_agency(&own)),
             None => site,
