@@ -81,6 +81,25 @@ pub enum Order {
     Newest,
 }
 
+impl Order {
+    /// The order by the key a search form sends (`date`: newest first; anything else: relevance).
+    pub fn from_key(key: &str) -> Self {
+        if key == "date" {
+            Self::Newest
+        } else {
+            Self::Relevance
+        }
+    }
+
+    /// The key a search form sends for this order.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::Relevance => "relevance",
+            Self::Newest => "date",
+        }
+    }
+}
+
 /// One hit.
 #[derive(Debug, Clone)]
 pub struct Hit {

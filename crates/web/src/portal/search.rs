@@ -67,11 +67,7 @@ pub async fn page(
         .take(100)
         .collect::<String>();
     let year = form.year.trim().parse::<i32>().ok();
-    let order = if form.sort == "date" {
-        Order::Newest
-    } else {
-        Order::Relevance
-    };
+    let order = Order::from_key(&form.sort);
     let page = form.page.max(1);
     let results = if q.is_empty() {
         None
@@ -105,14 +101,7 @@ pub async fn page(
             .append_pair("category", &form.category)
             .append_pair("year", &form.year)
             .append_pair("kind", &form.kind)
-            .append_pair(
-                "sort",
-                if order == Order::Newest {
-                    "date"
-                } else {
-                    "relevance"
-                },
-            )
+            .append_pair("sort", order.key())
             .append_pair("page", &p.to_string())
             .finish()
     };
@@ -145,7 +134,7 @@ pub async fn page(
                 category => form.category.clone(),
                 year => form.year.clone(),
                 kind => form.kind.clone(),
-                sort => if order == Order::Newest { "date" } else { "relevance" },
+                sort => order.key(),
             },
             categories => {
                 let mut all = categories(&state, &agencies, &form.agency).await?;
@@ -155,7 +144,7 @@ pub async fn page(
                 }
                 all
             },
-            sorts => [Choice::new("relevance", "相关度"), Choice::new("date", "发布日期（最新在前）")],
+            sorts => [Choice::new(Order::Relevance.key(), "相关度"), Choice::new(Order::Newest.key(), "发布日期（最新在前）")],
             agencies => agencies.iter().map(|a| context! { slug => a.slug.to_string(), name => a.name.clone() }).collect::<Vec<_>>(),
             years => (gongkai_core::report::year::FIRST_YEAR..=this_year).rev().collect::<Vec<_>>(),
             kinds => Choice::all(gongkai_core::item::DocKind::ALL.map(|k| (k.key(), k.label()))),
