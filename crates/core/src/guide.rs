@@ -129,6 +129,19 @@ impl GuideFields {
         }
         out
     }
+
+    /// Every problem of a new version made from these fields: those of the fields, and a missing
+    /// note saying what changed (the versions are the guide's history; see [`check_revision`]).
+    pub fn revision_problems(&self, note: &str) -> Vec<Rejection> {
+        let mut out = self.problems();
+        if note.trim().is_empty() {
+            out.push(Rejection::field(
+                "note",
+                "请写修订说明，如“更新联系电话”“2026年修订”。",
+            ));
+        }
+        out
+    }
 }
 
 /// Refuses a revision without a body or without a note saying what changed (the versions are
@@ -185,6 +198,13 @@ mod tests {
     #[test]
     fn a_filled_guide_has_no_problems() {
         assert_eq!(filled().problems(), Vec::new());
+        assert_eq!(filled().revision_problems("更新联系电话"), Vec::new());
+        let unnoted: Vec<_> = filled()
+            .revision_problems(" ")
+            .into_iter()
+            .filter_map(|r| r.field)
+            .collect();
+        assert_eq!(unnoted, ["note"]);
     }
 
     #[test]

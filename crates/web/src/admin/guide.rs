@@ -116,13 +116,7 @@ pub async fn save(
 ) -> Result<Response, AppError> {
     let (s, agency) = (&scope.staff, &scope.agency);
     let fields = form.cleaned();
-    let mut problems = fields.problems();
-    if form.note.trim().is_empty() {
-        problems.push(Rejection::field(
-            "note",
-            "请写修订说明，如“更新联系电话”“2026年修订”。",
-        ));
-    }
+    let problems = fields.revision_problems(&form.note);
     if !problems.is_empty() {
         return render_guide_editor(&state, &scope, &form, None, &problems).await;
     }
