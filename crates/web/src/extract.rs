@@ -129,14 +129,13 @@ fn refuse(e: impl Into<AppError>) -> Response {
     e.into().into_response()
 }
 
-impl<R: Requirement> FromRequestParts<AppState> for AgencyScope<R> {
-    type Rejection = Response;
-
-    async fn from_request_parts(
+impl<R: Requirement> AgencyScope<R> {
+    /// Admits `staff` to the route, or answers why not.
+    async fn admit(
+        staff: ActiveSession,
         parts: &mut Parts,
         state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let Staff(staff) = Staff::from_request_parts(parts, state).await?;
+    ) -> Result<Self, Response> {
         let raw = path_param(parts, state, "slug")
             .await
             .map_err(IntoResponse::into_response)?;
@@ -185,14 +184,13 @@ pub struct Empowered<R: PowerRequirement> {
     requirement: PhantomData<R>,
 }
 
-impl<R: PowerRequirement> FromRequestParts<AppState> for Empowered<R> {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let Staff(staff) = Staff::from_request_parts(parts, state).await?;
+impl<R: PowerRequirement> Empowered<R> {
+    /// Admits `staff` to the route, or answers why not.
+    #[allow(
+        clippy::unused_async,
+        reason = "one signature for every staff extractor (`staff_extractors!`)"
+    )]
+    async fn admit(staff: ActiveSession, _: &mut Parts, _: &AppState) -> Result<Self, Response> {
         staff.principal.require_power(R::POWER).map_err(refuse)?;
         Ok(Self {
             staff,
@@ -238,14 +236,13 @@ impl<R: AccountRequirement> UserScope<R> {
     }
 }
 
-impl<R: AccountRequirement> FromRequestParts<AppState> for UserScope<R> {
-    type Rejection = Response;
-
-    async fn from_request_parts(
+impl<R: AccountRequirement> UserScope<R> {
+    /// Admits `staff` to the route, or answers why not.
+    async fn admit(
+        staff: ActiveSession,
         parts: &mut Parts,
         state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let Staff(staff) = Staff::from_request_parts(parts, state).await?;
+    ) -> Result<Self, Response> {
         let not_found = || refuse(AppError::NotFound("没有您可以查看的这个用户。".into()));
         let id: i64 = path_param(parts, state, "id")
             .await
@@ -274,6 +271,30 @@ impl<R: AccountRequirement> FromRequestParts<AppState> for UserScope<R> {
         Ok(scope)
     }
 }
+
+/// The session first (sign-in redirect otherwise), then the scope's own `admit`: one
+/// `FromRequestParts` for every staff extractor.
+macro_rules! staff_extractors {
+    ($($scope:ident<R: $bound:ident>),*) => {$(
+        impl<R: $bound> FromRequestParts<AppState> for $scope<R> {
+            type Rejection = Response;
+
+            async fn from_request_parts(
+                parts: &mut Parts,
+                state: &AppState,
+            ) -> Result<Self, Response> {
+                let Staff(staff) = Staff::from_request_parts(parts, state).await?;
+                Self::admit(staff, parts, state).await
+            }
+        }
+    )*};
+}
+
+staff_extractors!(
+    AgencyScope<R: Requirement>,
+    Empowered<R: PowerRequirement>,
+    UserScope<R: AccountRequirement>
+);
 
 /// The agency of a portal route's `{slug}`: any visitor may see every agency.
 #[derive(Debug)]
