@@ -4,8 +4,9 @@
 //! how long, what counts as copied, when a report may be published) are
 //! `gongkai_core::report::workspace`'s.
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, FromRequestParts, Query, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use gongkai_core::auth::Duty;
@@ -21,47 +22,53 @@ use super::dashboard::NoticeQuery;
 use super::{back_to, notice, page, report_year};
 use crate::AppState;
 use crate::error::AppError;
-use crate::extract::{AgencyScope, ReportApprover, ReportEditor, Requirement, YearPath};
-use crate::session::ActiveSession;
+use crate::extract::{AgencyScope, Read, ReportApprover, ReportEditor, Requirement, path_param};
 use crate::views::{AgencyView, FindingRow};
 
-/// One agency's report of one year, as a page of the workspace needs it.
-struct Ctx<'a> {
-    staff: &'a ActiveSession,
-    agency: &'a Agency,
+/// One agency's report of one year, as a page of the workspace needs it: the agency's scope (the
+/// person meets `R`), the route's `{year}` checked as a working year, and the sibling agencies whose
+/// text is compared with this one's.
+pub struct Ctx<R: Requirement = Read> {
+    scope: AgencyScope<R>,
     siblings: Vec<Agency>,
     year: i32,
-    can_edit: bool,
 }
 
-impl<'a> Ctx<'a> {
-    async fn load<R: Requirement>(
-        state: &AppState,
-        scope: &'a AgencyScope<R>,
-        year: &str,
-    ) -> Result<Self, AppError> {
+impl<R: Requirement> FromRequestParts<AppState> for Ctx<R> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let scope = AgencyScope::<R>::from_request_parts(parts, state).await?;
+        let year = path_param(parts, state, "year")
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let year = report_year(state, &year).map_err(IntoResponse::into_response)?;
         let agency = &scope.agency;
-        let year = report_year(state, year)?;
         // Agencies under the same parent write about the same year: their text is compared.
         let siblings = state
             .store
             .list_agencies()
-            .await?
+            .await
+            .map_err(|e| AppError::from(e).into_response())?
             .into_iter()
             .filter(|a| a.slug != agency.slug && a.parent.is_some() && a.parent == agency.parent)
             .collect();
         Ok(Self {
-            staff: &scope.staff,
-            agency,
+            scope,
             siblings,
             year,
-            can_edit: scope.may(Duty::EditReport),
         })
+    }
+}
+
+impl<R: Requirement> Ctx<R> {
+    fn agency(&self) -> &Agency {
+        &self.scope.agency
     }
 
     /// The year's draft as it stands.
     async fn draft(&self, state: &AppState) -> Result<Draft, AppError> {
-        let slug = &self.agency.slug;
+        let slug = &self.agency().slug;
         let (report, mut findings) = state
             .store
             .checked_report(slug, self.year, state.clock.today())
@@ -85,7 +92,7 @@ impl<'a> Ctx<'a> {
     /// Back to the workspace after a change.
     fn back(&self, notice: &str) -> Response {
         back_to(
-            self.agency,
+            self.agency(),
             &format!("/reports/{}?notice={notice}", self.year),
         )
     }
@@ -94,6 +101,34 @@ impl<'a> Ctx<'a> {
     async fn refused(&self, state: &AppState, why: Rejection) -> Result<Response, AppError> {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         Box::pin(render(state, self, None, Some(why.message), status)).await
+    }
+
+    /// A page of the workspace (`name`) showing `report` as the public will read it, with what
+    /// every such page says (agency, year, may edit, notice, error) and the page's own `extra`.
+    fn reply(
+        &self,
+        name: &str,
+        report: &AnnualReport,
+        (q, error): (Option<&str>, Option<String>),
+        status: StatusCode,
+        extra: minijinja::Value,
+    ) -> Result<Response, AppError> {
+        let article =
+            gongkai_docs::html_fragment(report).map_err(|e| AppError::Internal(e.into()))?;
+        let html = page(
+            &self.scope.staff,
+            name,
+            context! {
+                agency => AgencyView::from(self.agency()),
+                year => self.year,
+                can_edit => self.scope.may(Duty::EditReport),
+                article => minijinja::Value::from_safe_string(article),
+                notice => notice(q),
+                error,
+                ..extra
+            },
+        )?;
+        Ok((status, html).into_response())
     }
 }
 
@@ -124,9 +159,9 @@ struct PartView {
 }
 
 /// Renders the workspace page.
-async fn render(
+async fn render<R: Requirement>(
     state: &AppState,
-    c: &Ctx<'_>,
+    c: &Ctx<R>,
     q: Option<&str>,
     error: Option<String>,
     status: StatusCode,
@@ -140,7 +175,7 @@ async fn render(
                 text = follow_up_draft(&draft.last.problems);
             }
             if text.is_empty() {
-                text = default_part(key, &c.agency.name, c.year);
+                text = default_part(key, &c.agency().name, c.year);
             }
             PartView {
                 key,
@@ -153,47 +188,39 @@ async fn render(
     let findings: Vec<FindingRow> = draft.findings.iter().map(FindingRow::from).collect();
     let publications: Vec<_> = state
         .store
-        .publications(&c.agency.slug, c.year)
+        .publications(&c.agency().slug, c.year)
         .await?
         .into_iter()
         .map(|p| context! { version => p.version, at => gongkai_store::audit_time(p.published_at.timestamp_millis()), by => p.published_by, note => p.note })
         .collect();
-    let deadline = state.store.report_due_date(c.agency, c.year).await?;
+    let deadline = state.store.report_due_date(c.agency(), c.year).await?;
     let today = state.clock.today();
     let report = &draft.report;
-    let article = gongkai_docs::html_fragment(report).map_err(|e| AppError::Internal(e.into()))?;
-    let html = page(
-        c.staff,
+    c.reply(
         "admin/workspace.html",
+        report,
+        (q, error),
+        status,
         context! {
-            agency => AgencyView::from(c.agency),
-            year => c.year,
             generated => context! { proactive => report.sections.proactive.clone(), on_request => report.sections.on_request.clone(), fees => report.sections.fees.clone() },
             parts => Serde(parts),
             findings => Serde(findings),
             errors => draft.errors(),
-            can_edit => c.can_edit,
             published => !publications.is_empty(),
             publications,
             deadline => deadline.to_string(),
             overdue => today > deadline,
             year_over => today.year() > c.year,
-            article => minijinja::Value::from_safe_string(article),
-            notice => notice(q),
-            error,
         },
-    )?;
-    Ok((status, html).into_response())
+    )
 }
 
 /// The workspace.
 pub async fn show(
     State(state): State<AppState>,
-    scope: AgencyScope,
-    Path(YearPath { year }): Path<YearPath>,
+    c: Ctx,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let c = Ctx::load(&state, &scope, &year).await?;
     Box::pin(render(
         &state,
         &c,
@@ -207,17 +234,15 @@ pub async fn show(
 /// Saves the staff-written text.
 pub async fn save(
     State(state): State<AppState>,
-    scope: AgencyScope<ReportEditor>,
-    Path(YearPath { year }): Path<YearPath>,
+    c: Ctx<ReportEditor>,
     Form(texts): Form<StaffTexts>,
 ) -> Result<Response, AppError> {
-    let c = Ctx::load(&state, &scope, &year).await?;
     if let Err(why) = texts.check() {
         return c.refused(&state, why).await;
     }
     state
         .store
-        .set_report_texts(&c.agency.slug, c.year, &texts, scope.by(&state))
+        .set_report_texts(&c.agency().slug, c.year, &texts, c.scope.by(&state))
         .await?;
     Ok(c.back("texts_saved"))
 }
@@ -233,25 +258,25 @@ pub struct PublishForm {
 /// asked for — the 分管领导's approval or return. Publication is a decision of two people.
 pub async fn confirm(
     State(state): State<AppState>,
-    scope: AgencyScope,
-    Path(YearPath { year }): Path<YearPath>,
+    c: Ctx,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let c = Ctx::load(&state, &scope, &year).await?;
-    confirm_page(&state, &scope, &c, q.notice.as_deref(), None).await
+    confirm_page(&state, &c, q.notice.as_deref(), None).await
 }
 
 async fn confirm_page<R: Requirement>(
     state: &AppState,
-    scope: &AgencyScope<R>,
-    c: &Ctx<'_>,
+    c: &Ctx<R>,
     q: Option<&str>,
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let today = state.clock.today();
-    let pending = state.store.pending_proposal(&c.agency.slug, c.year).await?;
-    let published = state.store.publications(&c.agency.slug, c.year).await?;
-    let me = scope.staff.principal.user_id;
+    let pending = state
+        .store
+        .pending_proposal(&c.agency().slug, c.year)
+        .await?;
+    let published = state.store.publications(&c.agency().slug, c.year).await?;
+    let me = c.scope.staff.principal.user_id;
     let (report, blocked) = if let Some(p) = &pending {
         (p.report.clone(), None)
     } else {
@@ -261,18 +286,17 @@ async fn confirm_page<R: Requirement>(
             .map(|r| r.message);
         (draft.report, blocked)
     };
-    let article = gongkai_docs::html_fragment(&report).map_err(|e| AppError::Internal(e.into()))?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
-    let html = page(
-        c.staff,
+    c.reply(
         "admin/report_publish.html",
+        &report,
+        (q, error),
+        status,
         context! {
-            agency => AgencyView::from(c.agency),
-            year => c.year,
             correction => !published.is_empty(),
             next_version => published.len() + 1,
             blocked,
@@ -283,14 +307,9 @@ async fn confirm_page<R: Requirement>(
                 note => p.note.clone(),
                 mine => p.proposed_by_id == Some(me),
             }),
-            can_edit => c.can_edit,
-            can_approve => scope.may(Duty::ApproveReport),
-            article => minijinja::Value::from_safe_string(article),
-            notice => notice(q),
-            error,
+            can_approve => c.scope.may(Duty::ApproveReport),
         },
-    )?;
-    Ok((status, html).into_response())
+    )
 }
 
 /// Asks the 分管领导 to approve publication of the report as the confirmation page showed it —
@@ -298,11 +317,9 @@ async fn confirm_page<R: Requirement>(
 /// a correction and needs a note.
 pub async fn publish(
     State(state): State<AppState>,
-    scope: AgencyScope<ReportEditor>,
-    Path(YearPath { year }): Path<YearPath>,
+    c: Ctx<ReportEditor>,
     Form(form): Form<PublishForm>,
 ) -> Result<Response, AppError> {
-    let c = Ctx::load(&state, &scope, &year).await?;
     let today = state.clock.today();
     let draft = Box::pin(c.draft(&state)).await?;
     if let Err(why) = ready_to_publish(c.year, today, draft.errors()) {
@@ -310,13 +327,18 @@ pub async fn publish(
     }
     let proposed = state
         .store
-        .propose_report(&c.agency.slug, &draft.report, &form.note, scope.by(&state))
+        .propose_report(
+            &c.agency().slug,
+            &draft.report,
+            &form.note,
+            c.scope.by(&state),
+        )
         .await;
     let then = back_to(
-        c.agency,
+        c.agency(),
         &format!("/reports/{}/publish?notice=proposed", c.year),
     );
-    decided(&state, &scope, &c, proposed.map(drop), then).await
+    decided(&state, &c, proposed.map(drop), then).await
 }
 
 /// The 分管领导's decision on a proposal: `approve` publishes the report exactly as proposed
@@ -333,15 +355,13 @@ pub struct DecisionForm {
 /// The 分管领导 approves or returns the proposal waiting.
 pub async fn decide(
     State(state): State<AppState>,
-    scope: AgencyScope<ReportApprover>,
-    Path(YearPath { year }): Path<YearPath>,
+    c: Ctx<ReportApprover>,
     Form(form): Form<DecisionForm>,
 ) -> Result<Response, AppError> {
-    let c = Ctx::load(&state, &scope, &year).await?;
-    let (slug, by) = (&c.agency.slug, scope.by(&state));
+    let (slug, by) = (&c.agency().slug, c.scope.by(&state));
     let (outcome, then) = match form.decision.as_str() {
         "approve" => {
-            let may = scope.may(Duty::ApproveReport);
+            let may = c.scope.may(Duty::ApproveReport);
             let today = state.clock.today();
             let approved = state
                 .store
@@ -358,23 +378,20 @@ pub async fn decide(
         }
         _ => return Err(AppError::Unprocessable("请选择批准发布或退回。".into())),
     };
-    decided(&state, &scope, &c, outcome, c.back(then)).await
+    decided(&state, &c, outcome, c.back(then)).await
 }
 
 /// Where a decision taken on the confirmation page leads: on when the store took it, back to the
 /// confirmation page with the reason when a rule refused it.
 async fn decided<R: Requirement>(
     state: &AppState,
-    scope: &AgencyScope<R>,
-    c: &Ctx<'_>,
+    c: &Ctx<R>,
     outcome: Result<(), StoreError>,
     then: Response,
 ) -> Result<Response, AppError> {
     match outcome {
         Ok(()) => Ok(then),
-        Err(StoreError::Rejected(why)) => {
-            confirm_page(state, scope, c, None, Some(why.message)).await
-        }
+        Err(StoreError::Rejected(why)) => confirm_page(state, c, None, Some(why.message)).await,
         Err(e) => Err(e.into()),
     }
 }
