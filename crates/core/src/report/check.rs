@@ -218,6 +218,24 @@ impl Finding {
             location: None,
         }
     }
+
+    /// The same finding, about the row `key` of its table.
+    #[must_use]
+    pub fn in_row(self, key: &str) -> Self {
+        Self {
+            row: Some(key.to_owned()),
+            ..self
+        }
+    }
+
+    /// The same finding, about a column of its table (or none).
+    #[must_use]
+    pub fn in_column(self, key: Option<&str>) -> Self {
+        Self {
+            column: key.map(str::to_owned),
+            ..self
+        }
+    }
 }
 
 /// What a check may know beyond the report itself.

@@ -370,6 +370,32 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// Records a warning about the whole document.
+    fn warn(&mut self, relation: Relation, message: impl Into<String>) {
+        self.findings
+            .push(finding(relation, Severity::Warning, message.into(), None));
+    }
+
+    /// Records an error about the whole document.
+    fn error(&mut self, relation: Relation, message: impl Into<String>) {
+        self.findings
+            .push(finding(relation, Severity::Error, message.into(), None));
+    }
+
+    /// Records a warning about one place (a section's heading, a line).
+    fn warn_at(&mut self, relation: Relation, message: impl Into<String>, at: impl Into<String>) {
+        let place = Some(at.into());
+        self.findings
+            .push(finding(relation, Severity::Warning, message.into(), place));
+    }
+
+    /// Records an error about one place (a section's heading, a line).
+    fn error_at(&mut self, relation: Relation, message: impl Into<String>, at: impl Into<String>) {
+        let place = Some(at.into());
+        self.findings
+            .push(finding(relation, Severity::Error, message.into(), place));
+    }
+
     fn original_slice(&self, from: usize, to: usize) -> &str {
         let (a, b) = (self.norm.original(from), self.norm.original(to));
         self.original.get(a.min(b)..b.max(a)).unwrap_or("")
@@ -488,16 +514,14 @@ fn read_text(text: &str, name: &str, options: Options, pdf: bool) -> Result<Pars
 
     for (i, h) in headings.iter().enumerate() {
         if h.is_none() {
-            r.findings.push(finding(
+            r.error(
                 Relation::SMissingSection,
-                Severity::Error,
                 format!(
                     "缺少第{}部分“{}”",
                     ["一", "二", "三", "四", "五", "六"][i],
                     SECTION_HEADINGS[i]
                 ),
-                None,
-            ));
+            );
         }
     }
     let section = |i: usize| -> (usize, usize) {
@@ -523,12 +547,7 @@ fn read_text(text: &str, name: &str, options: Options, pdf: bool) -> Result<Pars
     let year_known = year.is_some();
     let year = year.unwrap_or(0);
     if !year_known {
-        r.findings.push(finding(
-            Relation::TxPeriod,
-            Severity::Warning,
-            "找不到报告年度（标题、统计期限中都没有）；已按表格检查，与年度有关的检查从略。可用 --year 指定".into(),
-            None,
-        ));
+        r.warn(Relation::TxPeriod, "找不到报告年度（标题、统计期限中都没有）；已按表格检查，与年度有关的检查从略。可用 --year 指定");
     }
     // The statistics period stated before section 一 (section 一 itself is checked with the
     // report): a title's year it contradicts is wrong in one place or the other.
@@ -546,15 +565,10 @@ fn read_text(text: &str, name: &str, options: Options, pdf: bool) -> Result<Pars
                 || c[2].parse::<i32>().ok() != Some(title_year)
         }) {
             let at = r.loc.at(r.norm.original(c.get(0).map_or(0, |m| m.start())));
-            r.findings.push(finding(
-                Relation::TxPeriod,
-                Severity::Error,
-                format!(
+            r.error_at(Relation::TxPeriod, format!(
                     "标题为{title_year}年度报告，但统计期限写为“{}”；统计期应为{title_year}年1月1日至12月31日，请更正标题或统计期限",
                     &c[0]
-                ),
-                Some(at),
-            ));
+                ), at);
         }
     }
     let agency_name = title_agency
@@ -599,20 +613,13 @@ fn read_text(text: &str, name: &str, options: Options, pdf: bool) -> Result<Pars
         } else {
             "第五部分标题为“政府信息公开工作存在的主要问题及改进情况”"
         };
-        r.findings.push(finding(
-            Relation::SOldFormat,
-            Severity::Warning,
-            format!("{year}年度报告使用了2019年格式（{what}）；2021年起应使用国办公开办函〔2021〕30号格式"),
-            None,
-        ));
+        r.warn(Relation::SOldFormat, format!("{year}年度报告使用了2019年格式（{what}）；2021年起应使用国办公开办函〔2021〕30号格式"));
     }
     if has_fullwidth_digits(&text[r.view_at(t3_v0).min(t3_end)..t3_end]) {
-        r.findings.push(finding(
+        r.warn(
             Relation::SFullwidth,
-            Severity::Warning,
-            "表格中使用了全角数字（如“０”），机器无法直接读取；请改用半角数字".into(),
-            None,
-        ));
+            "表格中使用了全角数字（如“０”），机器无法直接读取；请改用半角数字",
+        );
     }
     let proactive = read_proactive(&overview);
     let mut report = empty_report(name, year);
@@ -968,12 +975,7 @@ fn read_table3(
         } else {
             "缺少表三“收到和处理政府信息公开申请情况”（正文中找不到表格）；请以文字表格公布"
         };
-        r.findings.push(finding(
-            Relation::SMissingTable,
-            Severity::Error,
-            msg.into(),
-            None,
-        ));
+        r.error(Relation::SMissingTable, msg);
         r.stats.unread += 175;
         return (table, false, lines);
     }
@@ -1081,17 +1083,12 @@ fn read_table3(
             .iter()
             .map(|i| labels[*i].target().full_label())
             .collect();
-        r.findings.push(finding(
-            Relation::SUnread,
-            Severity::Warning,
-            format!(
+        r.warn_at(Relation::SUnread, format!(
                 "表三有{}行的标签与数字分开排列，另有{}组没有标签的数字，无法确定对应关系，这些行未读取：{}",
                 detached.len(),
                 orphans.len(),
                 names.join("、")
-            ),
-            Some(r.loc.at(labels[detached[0]].start)),
-        ));
+            ), r.loc.at(labels[detached[0]].start));
     }
     if placed {
         for (i, o) in detached.iter().zip(orphans) {
@@ -1119,15 +1116,15 @@ fn read_table3(
         }
         let Some(src) = src else {
             if placed {
-                r.findings.push(Finding {
-                    row: Some(target.key().to_owned()),
-                    ..finding(
+                r.findings.push(
+                    finding(
                         Relation::SUnread,
                         Severity::Warning,
                         format!("表三“{}”行找不到数字，未读取", target.full_label()),
                         Some(r.loc.at(l.start)),
                     )
-                });
+                    .in_row(target.key()),
+                );
             }
             continue;
         };
@@ -1146,15 +1143,15 @@ fn read_table3(
             },
             Err(raw) => format!("“{raw}”不是整数"),
         };
-        r.findings.push(Finding {
-            row: Some(target.key().to_owned()),
-            ..finding(
+        r.findings.push(
+            finding(
                 Relation::SUnread,
                 Severity::Warning,
                 format!("表三“{}”行无法读取：{why}", target.full_label()),
                 Some(r.loc.at(src.at)),
             )
-        });
+            .in_row(target.key()),
+        );
     }
     let readings3 = solve_table3(&rows);
     for ((((target, _, at), mut reading), spaced), ocr) in
@@ -1173,10 +1170,7 @@ fn read_table3(
                 [(Some(col), _, _)] => Some(col.key().to_owned()),
                 _ => None,
             };
-            r.findings.push(Finding {
-                row: Some(target.key().to_owned()),
-                column,
-                ..finding(
+            r.findings.push(finding(
                     Relation::SAmbiguous,
                     Severity::Warning,
                     format!(
@@ -1185,8 +1179,7 @@ fn read_table3(
                         cells.join("，")
                     ),
                     Some(location.clone()),
-                )
-            });
+                ).in_row(target.key()).in_column(column.as_deref()));
         }
         if !reading.alternatives.is_empty() {
             // No cell of an ambiguous row is given as read: the cells its readings happen to share
@@ -1208,22 +1201,21 @@ fn read_table3(
                     alts.join("；")
                 )
             };
-            r.findings.push(Finding {
-                row: Some(target.key().to_owned()),
-                ..finding(
+            r.findings.push(
+                finding(
                     Relation::SAmbiguous,
                     Severity::Warning,
                     message,
                     Some(location.clone()),
                 )
-            });
+                .in_row(target.key()),
+            );
         }
         let parts: i64 = reading.cells[..6].iter().flatten().sum();
         let all_blank = reading.blank.iter().all(|b| *b);
         if all_blank {
-            r.findings.push(Finding {
-                row: Some(target.key().to_owned()),
-                ..finding(
+            r.findings.push(
+                finding(
                     Relation::SBlankCell,
                     Severity::Warning,
                     format!(
@@ -1232,7 +1224,8 @@ fn read_table3(
                     ),
                     Some(location.clone()),
                 )
-            });
+                .in_row(target.key()),
+            );
         }
         for (k, col) in Table3Col::ALL.iter().enumerate() {
             let mut value = reading.cells[k];
@@ -1256,16 +1249,16 @@ fn read_table3(
                     )
                 };
                 if !all_blank {
-                    r.findings.push(Finding {
-                        row: Some(target.key().to_owned()),
-                        column: Some(col.key().to_owned()),
-                        ..finding(
+                    r.findings.push(
+                        finding(
                             Relation::SBlankCell,
                             Severity::Warning,
                             message,
                             Some(location.clone()),
                         )
-                    });
+                        .in_row(target.key())
+                        .in_column(Some(col.key())),
+                    );
                 }
                 if value.is_some() {
                     r.stats.read += 1;
@@ -1297,9 +1290,8 @@ fn read_table3(
                 Table3Row::Outcome(Outcome::OtherNoClarification | Outcome::OtherFeeUnpaid)
             );
         if !found && !excused {
-            r.findings.push(Finding {
-                row: Some(row.key().to_owned()),
-                ..finding(
+            r.findings.push(
+                finding(
                     Relation::SLabel,
                     Severity::Error,
                     format!(
@@ -1308,7 +1300,8 @@ fn read_table3(
                     ),
                     None,
                 )
-            });
+                .in_row(row.key()),
+            );
         }
     }
     clipped_total_column(r, &mut table, &lines);
@@ -1362,9 +1355,7 @@ fn clipped_total_column(
     r.stats.unread += big.len();
     r.clipped_total = true;
     let (row, parts, total) = big[0];
-    r.findings.push(Finding {
-        column: Some(Table3Col::Total.key().to_owned()),
-        ..finding(
+    r.findings.push(finding(
             Relation::SUnread,
             Severity::Warning,
             format!(
@@ -1374,8 +1365,7 @@ fn clipped_total_column(
                 big.len()
             ),
             lines.get(row.key()).cloned(),
-        )
-    });
+        ).in_column(Some(Table3Col::Total.key())));
 }
 
 /// Chooses one reading per row so that the most column relations (T3-SUM, T3-ID) hold; rows whose
@@ -1460,15 +1450,15 @@ fn label_drift(r: &mut Reader<'_>, row: Table3Row, l: &Label) {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    r.findings.push(Finding {
-        row: Some(row.key().to_owned()),
-        ..finding(
+    r.findings.push(
+        finding(
             Relation::SLabel,
             Severity::Warning,
             format!("表三标签“{got}”与法定格式“{statutory}”不一致"),
             Some(r.loc.at(l.start)),
         )
-    });
+        .in_row(row.key()),
+    );
 }
 
 // ---- table 二 ----------------------------------------------------------------------------------
@@ -1488,12 +1478,7 @@ fn read_table2(
     };
     if TABLE2_2019.is_match(region) {
         if year >= 2021 {
-            r.findings.push(finding(
-                Relation::SOldFormat,
-                Severity::Warning,
-                format!("{year}年度报告的表二使用了2019年格式（如“本年新制作数量”“其他对外管理服务事项”）；已按2019年格式识别，数值不计入2021年格式的表二"),
-                Some("二、主动公开政府信息情况".into()),
-            ));
+            r.warn_at(Relation::SOldFormat, format!("{year}年度报告的表二使用了2019年格式（如“本年新制作数量”“其他对外管理服务事项”）；已按2019年格式识别，数值不计入2021年格式的表二"), "二、主动公开政府信息情况");
         }
         return t;
     }
@@ -1523,12 +1508,11 @@ fn read_table2(
         } else {
             "正文中找不到表格"
         };
-        r.findings.push(finding(
+        r.error_at(
             Relation::SMissingTable,
-            Severity::Error,
             format!("缺少表二“主动公开政府信息情况”：{how}；请以文字表格公布"),
-            Some("二、主动公开政府信息情况".into()),
-        ));
+            "二、主动公开政府信息情况",
+        );
         return t;
     }
     labels.sort_by_key(|x| x.1);
@@ -1544,9 +1528,7 @@ fn read_table2(
                 .iter()
                 .map(|(_, raw, value)| format!("“{raw}”读作{value}"))
                 .collect();
-            r.findings.push(Finding {
-                row: Some((*key).to_owned()),
-                ..finding(
+            r.findings.push(finding(
                     Relation::SAmbiguous,
                     Severity::Warning,
                     format!(
@@ -1554,8 +1536,7 @@ fn read_table2(
                         what.join("，")
                     ),
                     Some(location.clone()),
-                )
-            });
+                ).in_row(key));
         }
         let values = if *key == "fees" {
             fit(cells, 1)
@@ -1580,12 +1561,11 @@ fn read_table2(
                     t.normative_documents = stock;
                 }
                 if *key == "normative_documents" && !r.norm.text[*s..*e].starts_with("行政") {
-                    r.findings.push(finding(
+                    r.warn_at(
                         Relation::SLabel,
-                        Severity::Warning,
-                        "表二标签“规范性文件”应为“行政规范性文件”".into(),
-                        Some(location.clone()),
-                    ));
+                        "表二标签“规范性文件”应为“行政规范性文件”",
+                        location.clone(),
+                    );
                 }
             }
             "licensing" => t.licensing.decisions = int(&values[0]),
@@ -1600,15 +1580,15 @@ fn read_table2(
             }
         }
         if values.iter().any(|v| matches!(v, Some(Cell::Blank))) {
-            r.findings.push(Finding {
-                row: Some((*key).to_owned()),
-                ..finding(
+            r.findings.push(
+                finding(
                     Relation::SBlankCell,
                     Severity::Warning,
                     format!("表二“{key}”一行有空白单元格，按0计；无数据也应填写0"),
                     Some(location),
                 )
-            });
+                .in_row(key),
+            );
         }
     }
     t
@@ -1655,9 +1635,7 @@ fn table2_row(
                     .join("/")
             })
             .collect();
-        r.findings.push(Finding {
-            row: Some(key.to_owned()),
-            ..finding(
+        r.findings.push(finding(
                 Relation::SAmbiguous,
                 Severity::Warning,
                 format!(
@@ -1666,8 +1644,7 @@ fn table2_row(
                     alts.join("；")
                 ),
                 Some(location.to_owned()),
-            )
-        });
+            ).in_row(key));
         return vec![None; n];
     }
     reading
@@ -1712,12 +1689,7 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
     };
     let location = r.loc.at(o_start);
     let missing = |r: &mut Reader<'_>| {
-        r.findings.push(finding(
-            Relation::SMissingTable,
-            Severity::Error,
-            "缺少表四“政府信息公开行政复议、行政诉讼情况”（正文中找不到表格，或以图片形式发布）；没有案件也应公布全为0的表格".into(),
-            Some("四、政府信息公开行政复议、行政诉讼情况".into()),
-        ));
+        r.error_at(Relation::SMissingTable, "缺少表四“政府信息公开行政复议、行政诉讼情况”（正文中找不到表格，或以图片形式发布）；没有案件也应公布全为0的表格", "四、政府信息公开行政复议、行政诉讼情况");
         r.stats.unread += 15;
     };
     // Part headers, in the order they appear.
@@ -1798,15 +1770,14 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
                     None => format!("“{raw}”读作{value}"),
                 })
                 .collect();
-            r.findings.push(finding(
+            r.warn_at(
                 Relation::SAmbiguous,
-                Severity::Warning,
                 format!(
                     "表四的数字中混有形似数字的字母（l、I、O、o）：{}；请核对并改用数字",
                     what.join("，")
                 ),
-                Some(r.loc.at(*at)),
-            ));
+                r.loc.at(*at),
+            );
         }
         let src = RowSource {
             cells,
@@ -1835,26 +1806,16 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
                     groups * 5
                 )
             };
-            r.findings.push(finding(
-                Relation::SUnread,
-                Severity::Warning,
-                message,
-                Some(r.loc.at(*at)),
-            ));
+            r.warn_at(Relation::SUnread, message, r.loc.at(*at));
             continue;
         };
         if !reading.alternatives.is_empty() {
             let alts = readings_text(&reading.alternatives);
-            r.findings.push(finding(
-                Relation::SAmbiguous,
-                Severity::Warning,
-                format!(
+            r.warn_at(Relation::SAmbiguous, format!(
                     "表四的数字连写在一起，有{}种拆法都说得通（如 {}），拆法不定的栏未读取；请用分隔清楚的表格公布",
                     reading.count,
                     alts.join("；")
-                ),
-                Some(r.loc.at(*at)),
-            ));
+                ), r.loc.at(*at));
         }
         for (g, kind) in kinds.iter().enumerate() {
             let c = &reading.cells[g * 5..g * 5 + 5];
@@ -1879,15 +1840,14 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
             };
         }
         if reading.blank.iter().any(|b| *b) {
-            r.findings.push(finding(
+            r.warn_at(
                 Relation::SBlankCell,
-                Severity::Warning,
                 format!(
                     "表四有{}个空白单元格，按0计；无数据也应填写0",
                     reading.blank.iter().filter(|b| **b).count()
                 ),
-                Some(location.clone()),
-            ));
+                location.clone(),
+            );
         }
     }
     // Table 三's 总计 column was cut to its first digit: table 四's last column with it.
@@ -1905,15 +1865,10 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
             {
                 g.total = None;
                 clipped += 1;
-                r.findings.push(finding(
-                    Relation::SUnread,
-                    Severity::Warning,
-                    format!(
+                r.warn_at(Relation::SUnread, format!(
                         "表四“{}”一栏的总计似乎同样被截断（各项之和为{parts}，总计只剩{total}），未读取；请检查原件",
                         kind.label()
-                    ),
-                    Some(location.clone()),
-                ));
+                    ), location.clone());
             }
         }
     }
@@ -1924,12 +1879,11 @@ fn read_table4(r: &mut Reader<'_>, start: usize, end: usize, has_section: bool) 
         } else if cells.iter().all(Option::is_none) {
             r.stats.unread += 5;
             if unplaced == 0 {
-                r.findings.push(finding(
+                r.warn_at(
                     Relation::SUnread,
-                    Severity::Warning,
                     format!("表四找不到“{}”一栏的数字，未读取", kind.label()),
-                    Some(location.clone()),
-                ));
+                    location.clone(),
+                );
             }
         } else {
             let read = cells.iter().filter(|c| c.is_some()).count();
