@@ -115,6 +115,7 @@ impl Store {
                     .bind(new)
                     .execute(&mut *tx)
                     .await?;
+                refile_drafts(tx, agency_id, old, new).await?;
             }
             for (position, c) in (1_i32..).zip(&all) {
                 sql("INSERT INTO catalogue_categories \
@@ -258,4 +259,38 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// Drafts name their column as the drafter chose it: a renamed column takes its drafts (those being
+/// written, in review, or kept for the next correction) with it, so none is left filed under a
+/// name the catalogue no longer has. Saved versions keep the name they had.
+async fn refile_drafts(
+    tx: &mut crate::db::Tx,
+    agency_id: i64,
+    old: &str,
+    new: &str,
+) -> Result<(), StoreError> {
+    // The text a draft holds its column as, to find the few that may (`LIKE` only narrows).
+    let held = serde_json::to_string(&serde_json::json!({ "category": old }))?;
+    let pattern = format!("%{}%", held.trim_start_matches('{').trim_end_matches('}'));
+    let drafts: Vec<(i64, String)> = sql(
+        "SELECT id, content_json FROM item_drafts WHERE agency_id = $1 AND content_json LIKE $2",
+    )
+    .bind(agency_id)
+    .bind(&pattern)
+    .all(&mut *tx)
+    .await?;
+    for (id, content) in drafts {
+        let mut content: serde_json::Value = serde_json::from_str(&content)?;
+        if content.get("category").and_then(serde_json::Value::as_str) != Some(old) {
+            continue;
+        }
+        content["category"] = serde_json::Value::from(new);
+        sql("UPDATE item_drafts SET content_json = $2 WHERE id = $1")
+            .bind(id)
+            .bind(content.to_string())
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
 }

@@ -771,7 +771,62 @@ async fn legacy_index(store: &Store, item: i64) -> String {
         .unwrap_or_default()
 }
 
+async fn a_renamed_column_takes_its_drafts_with_it(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let (_, drafter) = user(store, "qicao").await;
+    let by = By::new(&drafter, now());
+    let filed = store
+        .create_item_draft(&town(), &content("会议纪要"), by)
+        .await
+        .unwrap();
+    let elsewhere = store
+        .create_item_draft(
+            &town(),
+            &ItemContent {
+                category: "政府会议纪要".into(),
+                ..content("另一栏目")
+            },
+            by,
+        )
+        .await
+        .unwrap();
+    let columns = store.catalogue(&town()).await.unwrap();
+    let renamed: Vec<_> = columns
+        .into_iter()
+        .map(|mut c| {
+            if c.name == "政府会议" {
+                c.name = "政府常务会议".into();
+            }
+            c
+        })
+        .collect();
+    store
+        .edit_catalogue(
+            &town(),
+            &[("政府会议".into(), "政府常务会议".into())],
+            &renamed,
+            by,
+        )
+        .await
+        .unwrap();
+    let category = async |id| {
+        let draft = store.item_draft(&town(), id).await.unwrap().unwrap();
+        draft.content.category
+    };
+    assert_eq!(category(filed).await, "政府常务会议");
+    // A name that only contains the old one is another column.
+    assert_eq!(category(elsewhere).await, "政府会议纪要");
+    assert!(
+        store
+            .categories(&town())
+            .await
+            .unwrap()
+            .contains(&"政府常务会议".to_owned())
+    );
+}
+
 on_both_backends!(
+    a_renamed_column_takes_its_drafts_with_it,
     an_item_is_reviewed_twice_then_published_with_its_index_number,
     index_numbers_continue_after_imported_ones,
     items_from_before_are_marked_corrected_and_withdrawn
