@@ -579,6 +579,17 @@ async fn an_item_from_before_is_marked_corrected_and_withdrawn(store: &Store) {
         .await;
     assert_eq!(gone.status, StatusCode::GONE);
     assert!(!gone.body.contains("含有个人信息"));
+    // The API says the same: gone (with the date, the internal reason kept), not "never was".
+    let api = visitor
+        .get(&format!("/api/v1/agencies/{TOWN_A}/items/{other}"))
+        .await;
+    assert_eq!(api.status, StatusCode::GONE, "{}", api.body);
+    assert!(api.body.contains("已于2025-03-01撤回"), "{}", api.body);
+    assert!(!api.body.contains("含有个人信息"), "{}", api.body);
+    let never = visitor
+        .get(&format!("/api/v1/agencies/{TOWN_A}/items/999999"))
+        .await;
+    assert_eq!(never.status, StatusCode::NOT_FOUND, "{}", never.body);
     // A drafter cannot withdraw.
     let third = linked_id(
         &leader

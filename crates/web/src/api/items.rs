@@ -2,10 +2,11 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{AgencySlug, ApiAgency, ApiResult, NoSuchAgency, Problem};
+use super::{AgencySlug, ApiAgency, ApiResult, NoSuchAgency, Problem, problem};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::ItemPath;
@@ -138,16 +139,32 @@ pub async fn items(
 #[utoipa::path(get, path = "/api/v1/agencies/{slug}/items/{item}", tag = "公开目录",
     params(AgencySlug, ("item" = i64, Path, description = "信息编号")),
     responses((status = 200, description = "信息", body = ItemBody),
-        (status = 404, description = "没有这条信息或已撤回", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "没有这条信息", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "信息已撤回（detail 写明撤回日期）", body = Problem, content_type = "application/problem+json")))]
 pub async fn item(
     State(state): State<AppState>,
     ApiAgency(a): ApiAgency,
     Path(ItemPath { item: id }): Path<ItemPath>,
 ) -> ApiResult<ItemBody> {
-    let item = state
-        .store
-        .published_item(&a.slug, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("没有这条信息，或它已撤回。".into()))?;
-    Ok(Json(item_body(a.slug.as_str(), &item, true)))
+    if let Some(item) = state.store.published_item(&a.slug, id).await? {
+        return Ok(Json(item_body(a.slug.as_str(), &item, true)));
+    }
+    // Taken off the portal: gone, as the portal's page says, not "never was".
+    match state.store.withdrawn_item(&a.slug, id).await? {
+        Some(notice) => Err(problem(
+            StatusCode::GONE,
+            "gone",
+            "信息已撤回",
+            format!(
+                "“{}”已于{}撤回{}。",
+                notice.title,
+                notice.withdrawn_on,
+                notice
+                    .reason
+                    .map(|r| format!("，理由：{r}"))
+                    .unwrap_or_default()
+            ),
+        )),
+        None => Err(AppError::NotFound("没有这条信息。".into()).into()),
+    }
 }

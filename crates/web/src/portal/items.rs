@@ -280,7 +280,9 @@ pub async fn show(
     {
         h.insert(header::LAST_MODIFIED, v);
     }
-    if let Ok(v) = "public, max-age=60".parse() {
+    // Revalidated on every visit (a 304 costs little): a withdrawn or corrected item must not
+    // stay on a visitor's screen from the browser's cache.
+    if let Ok(v) = "public, no-cache".parse() {
         h.insert(header::CACHE_CONTROL, v);
     }
     Ok(response)
