@@ -111,3 +111,39 @@ test('an item from before gongkai is marked 废止 and another withdrawn: the po
   await visitor.screenshot({ path: join(ARTIFACTS, 'item-withdrawn.png'), fullPage: true });
   await accessible(visitor, 'withdrawn item');
 });
+
+test('an item from before gongkai is corrected through both reviews: the portal shows the new text and the note', async () => {
+  const { base, browser } = app;
+  const drafter = await staffPage(app, 'drafter');
+  await drafter.goto(`${base}/admin/agencies/yiyuan-xili/items`);
+  const legacy = drafter.getByRole('table', { name: '系统启用前发布的信息' }).getByRole('link', { name: /政府信息公开工作制度/ });
+  const itemId = (await legacy.getAttribute('href')).split('/').pop();
+  await legacy.click();
+  await drafter.getByLabel(/更正说明/).fill('补充联系电话');
+  await drafter.getByRole('button', { name: '起草更正' }).click();
+  await drafter.waitForURL(/notice=item_revising/);
+  // The working copy opens with the published text; the drafter adds a line in the editor.
+  await drafter.getByRole('textbox', { name: /^正文/ }).click();
+  await drafter.keyboard.press('Control+End');
+  await drafter.keyboard.press('Enter');
+  await drafter.keyboard.type('咨询电话：0533-3210000。');
+  await drafter.getByRole('button', { name: '保存草稿' }).click();
+  await drafter.waitForURL(/notice=item_saved/);
+  await drafter.getByRole('button', { name: '提交初审' }).click();
+  await drafter.waitForURL(/notice=item_reviewed/);
+  const itemAdmin = drafter.url().split('?')[0];
+
+  // Until the final approval the portal keeps the published version.
+  const visitor = await (await browser.newContext({ bypassCSP: true })).newPage();
+  await visitor.goto(`${base}/agencies/yiyuan-xili/items/${itemId}`);
+  assert.doesNotMatch(await visitor.innerText('main'), /0533-3210000/);
+
+  const leader = await approveTwice(app, itemAdmin, 'head', 'leader');
+  assert.deepEqual(leader.errors, []);
+  await visitor.goto(`${base}/agencies/yiyuan-xili/items/${itemId}`);
+  const text = await visitor.innerText('main');
+  assert.match(text, /咨询电话：0533-3210000。/);
+  assert.match(text, /本信息已更正[\s\S]*补充联系电话/);
+  await visitor.screenshot({ path: join(ARTIFACTS, 'item-legacy-corrected.png'), fullPage: true });
+  await accessible(visitor, 'corrected item');
+});
