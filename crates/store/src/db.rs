@@ -590,8 +590,10 @@ pub(crate) async fn insert_file(
 ) -> Result<i64, StoreError> {
     let statement = match table {
         FileTable::ItemAttachments => {
-            "INSERT INTO item_attachments (draft_id, name, content_type, size, bytes, created_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+            // Added to an item already on the portal (a correction): pending until 终审.
+            "INSERT INTO item_attachments (draft_id, name, content_type, size, bytes, created_ms, pending) \
+             VALUES ($1, $2, $3, $4, $5, $6, (SELECT item_id IS NOT NULL FROM item_drafts WHERE id = $1)) \
+             RETURNING id"
         }
         FileTable::ReplyFiles => {
             "INSERT INTO request_files (request_id, name, content_type, size, bytes, created_ms) \

@@ -644,19 +644,36 @@ async fn items_from_before_are_marked_corrected_and_withdrawn(store: &Store) {
         .save_item_draft(&town(), draft, &corrected, By::new(&drafter, now()))
         .await
         .unwrap();
-    let attach = store
-        .add_attachment(
-            &town(),
-            draft,
-            gongkai_store::Upload {
-                name: "更正.pdf",
-                content_type: "application/pdf",
-                bytes: b"%PDF-1.4",
-            },
-            By::new(&drafter, now()),
-        )
-        .await;
-    assert!(matches!(attach, Err(StoreError::Rejected(_))), "{attach:?}");
+    // The corrected attachment: kept with the working copy, off the portal until the 终审; one
+    // added by mistake may go again (it was never public).
+    let upload = |name| gongkai_store::Upload {
+        name,
+        content_type: "application/pdf",
+        bytes: b"%PDF-1.4",
+    };
+    let attach = async |name| {
+        let by = By::new(&drafter, now());
+        store.add_attachment(&town(), draft, upload(name), by).await
+    };
+    let kept = attach("更正后的文件.pdf").await.unwrap();
+    let mistaken = attach("传错的文件.pdf").await.unwrap();
+    store
+        .remove_attachment(&town(), draft, mistaken, By::new(&drafter, now()))
+        .await
+        .unwrap();
+    let staff_sees = store.attachments(&town(), draft).await.unwrap();
+    assert_eq!(staff_sees.len(), 1);
+    assert!(staff_sees[0].pending);
+    let public = async || {
+        let listed = store.item_attachments(&town(), item).await.unwrap();
+        let by_id = store
+            .attachment_bytes(&town(), Some(item), None, kept)
+            .await
+            .unwrap();
+        let as_picture = store.picture(&town(), kept, false).await.unwrap();
+        (listed.len(), by_id.is_some(), as_picture.is_some())
+    };
+    assert_eq!(public().await, (0, false, false), "not public before 终审");
     assert_eq!(
         shown(store, item).await.unwrap(),
         before,
@@ -677,6 +694,19 @@ async fn items_from_before_are_marked_corrected_and_withdrawn(store: &Store) {
     .await;
     let after = shown(store, item).await.unwrap();
     assert_eq!(after.title, corrected.title);
+    assert_eq!(
+        public().await,
+        (1, true, true),
+        "public with the correction"
+    );
+    // Now it is what the public saw: it stays.
+    let removed = store
+        .remove_attachment(&town(), draft, kept, By::new(&drafter, now()))
+        .await;
+    assert!(
+        matches!(removed, Err(StoreError::Rejected(_))),
+        "{removed:?}"
+    );
     assert_eq!(
         after.corrections,
         [Correction {

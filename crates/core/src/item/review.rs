@@ -329,24 +329,19 @@ impl ReviewState {
         }
     }
 
-    /// An attachment can be added only while the item is being written, and not to a correction:
-    /// the portal lists the attachments of the working copy, so one added during a correction
-    /// would be public before anyone approved it.
+    /// An attachment can be added only while the item is being written. One added to a
+    /// correction reaches the portal with the correction's 终审, not before (the store keeps it
+    /// pending).
     pub fn may_attach(&self) -> Result<(), crate::Rejection> {
-        self.may_edit("添加附件")?;
-        if self.correcting.is_some() {
-            return Err(crate::Rejection::new(
-                "更正期间不能添加附件：附件一经上传即在门户公开，未经审核。请在正文中写明更正的内容",
-            ));
-        }
-        Ok(())
+        self.may_edit("添加附件")
     }
 
-    /// An attachment can be removed only from a draft never published: a published item's
-    /// attachments are what the public saw.
-    pub fn may_remove_attachment(&self, published_once: bool) -> Result<(), crate::Rejection> {
+    /// An attachment can be removed only while the item is being written, and only if the public
+    /// never saw it (`public`: it was on the portal): a published item's attachments are what the
+    /// public saw, while one added to a correction not yet approved may go again.
+    pub fn may_remove_attachment(&self, public: bool) -> Result<(), crate::Rejection> {
         self.may_edit("删除附件")?;
-        if published_once {
+        if public {
             return Err(crate::Rejection::new(
                 "这条信息已经发布过，附件是公众看到的内容，不能删除；如需更正，请上传更正后的附件并在正文中说明",
             ));

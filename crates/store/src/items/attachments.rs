@@ -19,6 +19,10 @@ pub struct AttachmentInfo {
     pub content_type: String,
     /// Bytes.
     pub size: i64,
+    /// Added to a correction not yet approved: not on the portal yet (files of other kinds are
+    /// never pending).
+    #[sqlx(default)]
+    pub pending: bool,
 }
 
 impl Store {
@@ -39,21 +43,28 @@ impl Store {
         );
         self.write(by, entry, async |tx| {
             let (state, item) = lock_draft(tx, draft, agency_id).await?;
-            state.may_remove_attachment(item.is_some())?;
-            let done = sql("DELETE FROM item_attachments WHERE id = $1 AND draft_id = $2")
+            let pending: Option<bool> =
+                sql("SELECT pending FROM item_attachments WHERE id = $1 AND draft_id = $2")
+                    .bind(attachment)
+                    .bind(draft)
+                    .scalar_opt(&mut *tx)
+                    .await?;
+            let Some(pending) = pending else {
+                return Err(StoreError::NotFound(format!("附件 {attachment}")));
+            };
+            state.may_remove_attachment(item.is_some() && !pending)?;
+            sql("DELETE FROM item_attachments WHERE id = $1 AND draft_id = $2")
                 .bind(attachment)
                 .bind(draft)
                 .execute(&mut *tx)
                 .await?;
-            if done == 0 {
-                return Err(StoreError::NotFound(format!("附件 {attachment}")));
-            }
             Ok(())
         })
         .await
     }
 
-    /// Adds an attachment to a draft (only while it is being written, and not to a correction).
+    /// Adds an attachment to a draft while it is being written; one added to a correction stays
+    /// off the portal until the correction's 终审.
     pub async fn add_attachment(
         &self,
         slug: &Slug,
@@ -85,7 +96,7 @@ impl Store {
         draft: i64,
     ) -> Result<Vec<AttachmentInfo>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        sql("SELECT a.id, a.name, a.content_type, a.size FROM item_attachments a \
+        sql("SELECT a.id, a.name, a.content_type, a.size, a.pending FROM item_attachments a \
              JOIN item_drafts d ON d.id = a.draft_id WHERE d.id = $1 AND d.agency_id = $2 ORDER BY a.id")
         .bind(draft)
         .bind(agency_id)
@@ -101,9 +112,9 @@ impl Store {
     ) -> Result<Vec<AttachmentInfo>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
         sql(
-            "SELECT a.id, a.name, a.content_type, a.size FROM item_attachments a \
+            "SELECT a.id, a.name, a.content_type, a.size, a.pending FROM item_attachments a \
              JOIN item_drafts d ON d.id = a.draft_id JOIN items i ON i.id = d.item_id \
-             WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL ORDER BY a.id",
+             WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL AND NOT a.pending ORDER BY a.id",
         )
         .bind(item_id)
         .bind(agency_id)
@@ -161,7 +172,8 @@ impl Store {
             "SELECT a.name, a.content_type, a.bytes FROM item_attachments a \
              JOIN item_drafts d ON d.id = a.draft_id LEFT JOIN items i ON i.id = d.item_id \
              WHERE a.id = $1 AND d.agency_id = $2 AND ($3 = 3 OR ($3 = 0 AND d.id = $4) \
-             OR ($3 IN (1, 2) AND i.id IS NOT NULL AND i.withdrawn_on IS NULL AND ($3 = 2 OR i.id = $4)))",
+             OR ($3 IN (1, 2) AND i.id IS NOT NULL AND i.withdrawn_on IS NULL AND NOT a.pending \
+             AND ($3 = 2 OR i.id = $4)))",
         )
         .bind(id)
         .bind(agency_id)

@@ -444,6 +444,12 @@ async fn publish(
             .bind(*item)
             .execute(&mut *tx)
             .await?;
+            // What the correction attached is approved with it.
+            sql("UPDATE item_attachments SET pending = FALSE \
+                 WHERE draft_id IN (SELECT id FROM item_drafts WHERE item_id = $1)")
+            .bind(*item)
+            .execute(&mut *tx)
+            .await?;
             Ok(None)
         }
         Portal::Publish { period } => {

@@ -29,7 +29,7 @@ const ITEM_PAGE: &str = "\
       FROM items x WHERE x.interprets_id = $1 AND x.agency_id = $2 AND x.withdrawn_on IS NULL \
     UNION ALL SELECT 3, t.id, t.name, '', t.content_type, NULL, NULL, t.size \
       FROM items i JOIN item_drafts d ON d.item_id = i.id JOIN item_attachments t ON t.draft_id = d.id \
-      WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL";
+      WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL AND NOT t.pending";
 
 #[derive(sqlx::FromRow)]
 struct PageRow {
@@ -215,6 +215,7 @@ impl Store {
                     name: r.a.unwrap_or_default(),
                     content_type: r.b,
                     size: r.n.unwrap_or(0),
+                    pending: false,
                 }),
             }
         }

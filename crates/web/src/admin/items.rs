@@ -353,7 +353,7 @@ async fn draft_page<R: Requirement>(
             policies => policies.iter().filter(|p| p.content.as_ref().is_some_and(|c| c.kind.is_some_and(DocKind::needs_interpretation))).map(|p| context! { id => p.id, title => p.title.clone() }).collect::<Vec<_>>(),
             preview => content.map(|c| minijinja::Value::from_safe_string(c.body_html.clone())),
             attachments => match id {
-                Some(id) => state.store.attachments(&agency.slug, id).await?.into_iter().map(|a| context! { id => a.id, name => a.name, size => crate::views::size_text(a.size) }).collect::<Vec<_>>(),
+                Some(id) => state.store.attachments(&agency.slug, id).await?.into_iter().map(|a| context! { id => a.id, name => a.name, size => crate::views::size_text(a.size), pending => a.pending }).collect::<Vec<_>>(),
                 None => Vec::new(),
             },
         },
