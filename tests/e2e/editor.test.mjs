@@ -184,3 +184,41 @@ test('the guide and the catalogue are edited through forms', async () => {
   assert.doesNotMatch(catalogue, /政府会议\s/);
   assert.deepEqual(keeper.errors, [], 'no script errors');
 });
+
+test('a table inserted after a typed list is a table of its own, header row included, with the caret in it', async () => {
+  const { base } = app;
+  const drafter = await staffPage(app, 'drafter');
+  await drafter.goto(`${base}/admin/agencies/${AGENCY}/items/new`);
+  const toolbar = drafter.getByRole('toolbar');
+  await drafter.getByRole('textbox', { name: /^正文/ }).click();
+  await toolbar.getByRole('button', { name: '段落', exact: true }).click();
+  await drafter.keyboard.type('申请材料如下：');
+  await drafter.keyboard.press('Enter');
+  await toolbar.getByRole('button', { name: '项目列表', exact: true }).click();
+  await drafter.keyboard.type('身份证明');
+  await drafter.keyboard.press('Enter');
+  await drafter.keyboard.type('申请表');
+  await drafter.keyboard.press('Enter');
+  await drafter.keyboard.press('Enter');
+  const answers = ['2', '2'];
+  drafter.on('dialog', (d) => d.accept(answers.shift()));
+  await toolbar.getByRole('button', { name: '插入表格', exact: true }).click();
+  await drafter.keyboard.type('姓名');
+  const shape = await drafter.locator('.editor-area').evaluate((area) => ({
+    listInParagraph: area.querySelectorAll(':scope p ul, :scope p ol').length,
+    tables: area.querySelectorAll(':scope > table').length,
+    headerInTable: area.querySelectorAll('table > thead > tr > th').length,
+    strayHeader: area.querySelectorAll(':scope > thead, p > thead').length,
+    typedInHeader: area.querySelector('table th')?.textContent,
+    items: [...area.querySelectorAll('ul > li')].map((li) => li.textContent),
+  }));
+  assert.deepEqual(shape, {
+    listInParagraph: 0,
+    tables: 1,
+    headerInTable: 2,
+    strayHeader: 0,
+    typedInHeader: '姓名',
+    items: ['身份证明', '申请表'],
+  });
+  assert.deepEqual(drafter.errors, []);
+});

@@ -134,6 +134,7 @@
   Editor.prototype.command = function (name, arg) {
     this.restore();
     document.execCommand(name, false, arg);
+    this.tidy();
     this.sync();
   };
 
@@ -143,6 +144,17 @@
 
   Editor.prototype.say = function (text) { this.status.textContent = text; };
 
+  // The block of the area (a direct child) holding the caret, if any.
+  Editor.prototype.caretBlock = function () {
+    var node = this.range && this.range.startContainer;
+    if (node === this.area) return this.area.childNodes[this.range.startOffset - 1] || null;
+    while (node && node !== this.area && node.parentNode !== this.area) node = node.parentNode;
+    return node && node !== this.area && this.area.contains(node) ? node : null;
+  };
+
+  // A table is a block of its own, put after the block holding the caret (a paragraph, a list)
+  // with the DOM rather than the browser's insertHTML, which inside a list or paragraph splits
+  // it and leaves the header row outside the table; the caret goes to the first header cell.
   Editor.prototype.table = function () {
     var rows = parseInt(window.prompt('表格有几行（含表头）？', '3'), 10);
     if (!rows) return;
@@ -150,16 +162,45 @@
     if (!cols) return;
     rows = Math.min(rows, 50);
     cols = Math.min(cols, 12);
-    var html = '<table><thead><tr>';
-    for (var c = 0; c < cols; c++) html += '<th>表头' + (c + 1) + '</th>';
-    html += '</tr></thead><tbody>';
+    var table = document.createElement('table');
+    var head = table.appendChild(document.createElement('thead')).appendChild(document.createElement('tr'));
+    var body = table.appendChild(document.createElement('tbody'));
+    for (var c = 0; c < cols; c++) head.appendChild(document.createElement('th')).textContent = '表头' + (c + 1);
     for (var r = 1; r < rows; r++) {
-      html += '<tr>';
-      for (c = 0; c < cols; c++) html += '<td><br></td>';
-      html += '</tr>';
+      var tr = body.appendChild(document.createElement('tr'));
+      for (c = 0; c < cols; c++) tr.appendChild(document.createElement('td')).innerHTML = '<br>';
     }
-    this.insert(html + '</tbody></table><p><br></p>');
-    this.say('已插入' + rows + '行' + cols + '列的表格。');
+    this.restore();
+    var block = this.caretBlock();
+    if (block) {
+      this.area.insertBefore(table, block.nextSibling);
+      var blank = block.nodeName === 'P' && !block.textContent.trim() && !block.querySelector('img');
+      if (blank) block.remove();
+    } else {
+      this.area.appendChild(table);
+    }
+    var after = document.createElement('p');
+    after.innerHTML = '<br>';
+    this.area.insertBefore(after, table.nextSibling);
+    var range = document.createRange();
+    range.selectNodeContents(table.querySelector('th'));
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    this.range = range.cloneRange();
+    this.sync();
+    this.say('已插入' + rows + '行' + cols + '列的表格，光标在第一个表头格。');
+  };
+
+  // Lists and tables are blocks of their own: a browser's list command may leave one inside a
+  // paragraph (<p><ul>…), which no page shows as written. Such a block is lifted out after its
+  // paragraph, and a paragraph left empty goes.
+  Editor.prototype.tidy = function () {
+    this.area.querySelectorAll('p > ul, p > ol, p > table').forEach(function (block) {
+      var p = block.parentNode;
+      p.parentNode.insertBefore(block, p.nextSibling);
+      if (!p.textContent.trim() && !p.querySelector('img')) p.remove();
+    });
   };
 
   Editor.prototype.addRow = function () {
