@@ -263,7 +263,7 @@ pub fn inspect(f: &Facts<'_>) -> Vec<Warning> {
     if !f.guide_confirmed {
         out.push(Warning {
             weight: Weight::Breach,
-            message: "政府信息公开指南尚未由本机关确认，门户上只显示“指南正在编制”：请核对并保存指南（条例第十二条）".to_owned(),
+            message: "政府信息公开指南尚未由本机关确认：门户上写明“指南正在编制”，只显示系统依条例第十二条生成的基本内容。请核对、补充并保存指南（条例第十二条）".to_owned(),
             fix: Fix::Guide,
         });
     }

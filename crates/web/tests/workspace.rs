@@ -36,6 +36,21 @@ async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
             && page.body.contains("沂源县南麻镇人民政府的2024年度报告")
     );
     assert!(page.body.contains("发布期限：2025-03-31"));
+    // Parts the format requires, saved empty, block publication until they are written.
+    let partial = c
+        .post(&uri, &[("management", "本镇建立信息发布审核制度。")])
+        .await;
+    assert_eq!(partial.status, StatusCode::SEE_OTHER);
+    let page = c.get(&uri).await;
+    assert!(
+        page.body.contains("“一（四）政府信息公开平台建设”尚未填写"),
+        "{}",
+        page.body
+    );
+    let early = c.get(&format!("{uri}/publish")).await;
+    assert!(!early.body.contains("提请分管领导批准</button>"));
+    let refused = c.post(&format!("{uri}/publish"), &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let own = "本镇建立信息发布“三审”制度，全年由党政办统一把关发布。";
     let saved = c
@@ -43,6 +58,8 @@ async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
             &uri,
             &[
                 ("management", own),
+                ("platform", "依托县政府门户网站西里镇专栏公开政府信息。"),
+                ("supervision", "将政务公开纳入年度考核。"),
                 ("problems", "1. 栏目更新不及时。\n2. 解读形式单一。"),
                 ("innovation", "开设“西里政务”短视频专栏。"),
             ],

@@ -151,6 +151,35 @@ impl StaffTexts {
         Ok(())
     }
 
+    /// A finding for each part the 30号 format asks to be written and left empty: 一（三）（四）
+    /// （五） and 五 are errors (their headings would stand over nothing); 六（二）（三）（四） are
+    /// warnings (where there is nothing to report, the report says so: “无”).
+    pub fn missing(&self) -> Vec<Finding> {
+        PARTS
+            .iter()
+            .filter(|(key, _)| self.part(key).trim().is_empty())
+            .filter_map(|(key, heading)| {
+                let (severity, what) = match *key {
+                    "management" | "platform" | "supervision" | "problems" => {
+                        (Severity::Error, "年度报告必须写明这一部分")
+                    }
+                    "work_points" | "proposals" | "innovation" => {
+                        (Severity::Warning, "没有需要报告的内容时，请写明“无”")
+                    }
+                    _ => return None,
+                };
+                Some(Finding {
+                    location: Some((*heading).to_owned()),
+                    ..Finding::new(
+                        Relation::SMissingSection,
+                        severity,
+                        format!("“{heading}”尚未填写：{what}；请在本页填写并保存"),
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// A warning for each part of these texts that is at least [`COPIED`] the same as in `other`
     /// (last year's report, or a sibling agency's), described as `whose`.
     pub fn copied_from(&self, other: &Self, whose: &str) -> Vec<Finding> {
@@ -454,6 +483,45 @@ mod tests {
         );
         assert!(findings[0].message.contains("100%的内容与2023年度报告相同"));
         assert!(StaffTexts::default().copied_from(&last, "x").is_empty());
+    }
+
+    #[test]
+    fn parts_left_empty_are_found_with_their_weight() {
+        let severity = |texts: &StaffTexts, heading: &str| {
+            texts
+                .missing()
+                .into_iter()
+                .find(|f| f.location.as_deref() == Some(heading))
+                .map(|f| f.severity)
+        };
+        let empty = StaffTexts::default();
+        assert_eq!(empty.missing().len(), 7);
+        assert_eq!(
+            severity(&empty, "一（三）政府信息管理"),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            severity(&empty, "五、存在的主要问题及改进情况"),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            severity(&empty, "六（四）政务公开工作创新情况"),
+            Some(Severity::Warning)
+        );
+        assert_eq!(severity(&empty, "一、总体情况的开头段落"), None);
+        let written = StaffTexts {
+            management: "严格落实信息发布审核制度。".into(),
+            platform: "  ".into(),
+            innovation: "无".into(),
+            ..StaffTexts::default()
+        };
+        assert_eq!(severity(&written, "一（三）政府信息管理"), None);
+        assert_eq!(
+            severity(&written, "一（四）政府信息公开平台建设"),
+            Some(Severity::Error),
+            "blank is empty"
+        );
+        assert_eq!(severity(&written, "六（四）政务公开工作创新情况"), None);
     }
 
     #[test]

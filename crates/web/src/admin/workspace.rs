@@ -74,6 +74,7 @@ impl<R: Requirement> Ctx<R> {
             .checked_report(slug, self.year, state.clock.today())
             .await?;
         let texts = state.store.staff_texts(slug, self.year).await?;
+        findings.extend(texts.missing());
         let last = state.store.staff_texts(slug, self.year - 1).await?;
         findings.extend(texts.copied_from(&last, &format!("{}年度报告", self.year - 1)));
         for sibling in &self.siblings {

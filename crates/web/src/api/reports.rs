@@ -13,7 +13,7 @@ use crate::AppState;
 pub struct ReportEntry {
     /// Report year.
     pub year: i32,
-    /// Versions published (1, then one per correction); 0 if the report is only computed.
+    /// Versions published (1, then one per correction).
     pub versions: usize,
     /// The report as JSON (spec §9).
     pub json_url: String,
@@ -27,19 +27,16 @@ pub async fn reports(
     State(state): State<AppState>,
     ApiAgency(a): ApiAgency,
 ) -> ApiResult<Vec<ReportEntry>> {
-    let versions = state.store.publication_counts(&a.slug).await?;
+    // Only what was published, newest first: the years the portal lists (a year being written is
+    // not public, here either).
+    let mut published = state.store.publication_counts(&a.slug).await?;
+    published.reverse();
     Ok(Json(
-        state
-            .store
-            .report_years(&a.slug, state.clock.today())
-            .await?
+        published
             .into_iter()
-            .map(|year| ReportEntry {
+            .map(|(year, versions)| ReportEntry {
                 year,
-                versions: versions
-                    .iter()
-                    .find(|(y, _)| *y == year)
-                    .map_or(0, |(_, n)| usize::try_from(*n).unwrap_or(0)),
+                versions: usize::try_from(versions).unwrap_or(0),
                 json_url: format!("/agencies/{}/reports/{year}/report.json", a.slug),
             })
             .collect(),
