@@ -53,6 +53,30 @@ pub struct Checked {
     pub delivery: String,
 }
 
+impl Checked {
+    /// What makes a request sent again the same request: one agency, one day, the same
+    /// requester asking for the same information in the same form. A citizen who goes Back and
+    /// submits again, or sends the form from a second tab, files once; the same request on
+    /// another day is a new one (and may be answered as a repeat under 第三十六条第（六）项).
+    /// White space and letter case do not make a request different. Personal data: keep only a
+    /// keyed hash of it.
+    pub fn repeat_key(&self, agency: &str, day: chrono::NaiveDate) -> String {
+        let fold = |s: &str| s.split_whitespace().collect::<String>().to_lowercase();
+        let a = &self.applicant;
+        [
+            agency.to_owned(),
+            day.to_string(),
+            self.kind.key().to_owned(),
+            fold(&a.name),
+            fold(&a.id_document),
+            fold(&a.contact),
+            fold(&self.description),
+            self.delivery.clone(),
+        ]
+        .join("\u{1f}")
+    }
+}
+
 /// Each field's problem: the field's key and what to write instead.
 pub type Problems = Vec<(&'static str, String)>;
 
@@ -169,6 +193,36 @@ pub fn looks_like_resident_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_sent_again_is_known_by_its_content_and_day() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let checked = |description: &str, contact: &str| {
+            Application {
+                kind: "natural_person",
+                name: "李四",
+                id_document: "37032319900101123X",
+                contact,
+                address: "西里镇某村",
+                description,
+                delivery: "电子邮件",
+            }
+            .check()
+            .unwrap()
+        };
+        let first = checked("2024年低保名单", "13800000001").repeat_key("yiyuan-xili", day);
+        let spaced = checked(" 2024年 低保名单", "13800000001").repeat_key("yiyuan-xili", day);
+        assert_eq!(first, spaced, "white space makes no other request");
+        for other in [
+            checked("2024年临时救助名单", "13800000001").repeat_key("yiyuan-xili", day),
+            checked("2024年低保名单", "13900000002").repeat_key("yiyuan-xili", day),
+            checked("2024年低保名单", "13800000001").repeat_key("yiyuan-nanma", day),
+            checked("2024年低保名单", "13800000001")
+                .repeat_key("yiyuan-xili", day.succ_opt().unwrap()),
+        ] {
+            assert_ne!(first, other);
+        }
+    }
 
     fn complete() -> Application<'static> {
         Application {

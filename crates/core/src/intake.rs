@@ -138,13 +138,24 @@ impl Contact {
     /// Reads a contact as typed; refuses anything that is none of the three.
     pub fn parse(text: &str) -> Result<Self, crate::Rejection> {
         let t = text.trim();
-        if let Some(email) = email_address(t) {
+        // Typed with a Chinese input method in full-width mode: "１３８００１３８０００",
+        // "ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｎ" are the number and the address.
+        let half: String = t
+            .chars()
+            .map(|c| match c {
+                '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
+                '\u{3000}' => ' ',
+                c => c,
+            })
+            .collect();
+        let h = half.as_str();
+        if let Some(email) = email_address(h) {
             return Ok(Self::Email(email.to_lowercase()));
         }
         let phone_chars = |c: char| c.is_ascii_digit() || " -()（）+－—转".contains(c);
-        if !t.is_empty() && t.chars().all(phone_chars) {
-            let mut digits: String = t.chars().filter(char::is_ascii_digit).collect();
-            if t.starts_with('+') && digits.starts_with("86") && digits.len() > 11 {
+        if !h.is_empty() && h.chars().all(phone_chars) {
+            let mut digits: String = h.chars().filter(char::is_ascii_digit).collect();
+            if h.starts_with('+') && digits.starts_with("86") && digits.len() > 11 {
                 digits.drain(..2);
             }
             if (7..=20).contains(&digits.len()) {
@@ -309,6 +320,15 @@ mod tests {
         assert_eq!(
             Contact::parse(" Wang@Example.COM "),
             Ok(Contact::Email("wang@example.com".into()))
+        );
+        assert_eq!(
+            Contact::parse("１３８－００１３　８０００"),
+            Ok(Contact::Phone("13800138000".into())),
+            "full-width, as a Chinese input method types it"
+        );
+        assert_eq!(
+            Contact::parse("ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｎ"),
+            Ok(Contact::Email("wang@example.cn".into()))
         );
         assert!(matches!(
             Contact::parse("山东省淄博市沂源县西里镇西里村 3 号"),

@@ -270,13 +270,33 @@ async fn a_request_form_sent_twice_files_one_request(store: &Store) {
         before + 1,
         "one request filed"
     );
-    // A new form (a new token) is a new request.
+    // Back, and the same request sent again from a new form (a new token, the fields as the
+    // browser restored them, spaced differently): still one request, and the new form's
+    // confirmation shows its code.
+    let first_page = c.get(first.location()).await.body;
     let other = c.get(&format!("/agencies/{TOWN_A}/requests/new")).await;
     let second_token = submission_in(&other.body);
     assert_ne!(second_token, submission);
     let mut second = fields;
     second[1].1 = &second_token;
+    second[7].1 = " 2024年 低保名单 ";
     let posted = c.post_raw(&uri, &second).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER);
+    assert_eq!(store.open_requests(&slug).await.unwrap().len(), before + 1);
+    let shown = c.get(posted.location()).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    let code = |html: &str| {
+        let after = html.split(r#"<strong class="secret">"#).nth(1).unwrap();
+        after.split("</strong>").next().unwrap().to_owned()
+    };
+    assert_eq!(code(&shown.body), code(&first_page));
+    // Another request (other information asked for) from a new form is a new request.
+    let third = c.get(&format!("/agencies/{TOWN_A}/requests/new")).await;
+    let third_token = submission_in(&third.body);
+    let mut another = fields;
+    another[1].1 = &third_token;
+    another[7].1 = "2024年临时救助名单";
+    let posted = c.post_raw(&uri, &another).await;
     assert_ne!(posted.location(), first.location());
     assert_eq!(store.open_requests(&slug).await.unwrap().len(), before + 2);
     // A made-up token shows nothing.

@@ -58,30 +58,49 @@ impl Store {
         by: By<'_>,
         rules: Rules<'_>,
     ) -> Result<String, StoreError> {
-        self.register(slug, None, new, by, rules).await
+        self.register(slug, &[], new, by, rules).await
     }
 
     /// Registers a request sent with a form's submission token, once: the same token again
-    /// (a refresh, a second click, a retry) files nothing and returns the first request's code.
-    /// Only the token's hash is kept.
+    /// (a refresh, a second click, a retry) files nothing and returns the first request's code;
+    /// so does the same request sent again with another token (`repeat`,
+    /// `core::application::Checked::repeat_key`: Back and submit, a second tab). Only hashes
+    /// are kept, the repeat's keyed.
     pub async fn register_request_once(
         &self,
         slug: &Slug,
         token: &str,
+        repeat: &str,
         new: &NewRequest,
         by: By<'_>,
         rules: Rules<'_>,
     ) -> Result<String, StoreError> {
-        let hash = gongkai_core::auth::sha256_hex(token.as_bytes());
-        match self.register(slug, Some(&hash), new, by, rules).await {
+        let keys = [
+            gongkai_core::auth::sha256_hex(token.as_bytes()),
+            self.keyed("request-repeat", repeat),
+        ];
+        match self.register(slug, &keys, new, by, rules).await {
             // Two servers raced on one token: the other filed it first.
             Err(StoreError::Conflict(_)) => self
-                .submission(&hash)
+                .submitted(&keys)
                 .await?
                 .map(|(code, _)| code)
                 .ok_or_else(|| StoreError::Conflict("申请正在提交，请稍后查询".to_owned())),
             other => other,
         }
+    }
+
+    /// The request the first of `keys` known filed: its code and day of receipt.
+    async fn submitted(
+        &self,
+        keys: &[String],
+    ) -> Result<Option<(String, chrono::NaiveDate)>, StoreError> {
+        for key in keys {
+            if let Some(found) = self.submission(key).await? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
     }
 
     /// The request a submission token (by its hash) filed: its code and day of receipt.
@@ -98,14 +117,24 @@ impl Store {
     async fn register(
         &self,
         slug: &Slug,
-        submission: Option<&str>,
+        submission: &[String],
         new: &NewRequest,
         by: By<'_>,
         rules: Rules<'_>,
     ) -> Result<String, StoreError> {
-        if let Some(hash) = submission
-            && let Some((code, _)) = self.submission(hash).await?
-        {
+        if let Some((code, received_on)) = self.submitted(submission).await? {
+            // Known by one key (the repeat), sent with another (a new form's token): that
+            // token now leads to the same request too.
+            for key in submission {
+                sql("INSERT INTO request_submissions (token_hash, request_code, received_on, created_ms) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING")
+                .bind(key)
+                .bind(&code)
+                .bind(received_on)
+                .bind(by.ms())
+                .execute(self)
+                .await?;
+            }
             return Ok(code);
         }
         let agency_id = self.agency_id(slug).await?;
@@ -151,7 +180,7 @@ impl Store {
             .bind(&p.address)
             .execute(&mut *tx)
             .await?;
-            if let Some(hash) = submission {
+            for hash in submission {
                 // The key refuses a second row: a racing duplicate rolls back whole.
                 sql("INSERT INTO request_submissions (token_hash, request_code, received_on, created_ms) \
                      VALUES ($1, $2, $3, $4)")

@@ -120,6 +120,7 @@ pub(crate) async fn register_online(
     crate::session::take_submission(state, gongkai_core::auth::Submission::Request, address)
         .await?;
     let today = state.clock.today();
+    let repeat = checked.repeat_key(a.slug.as_str(), today);
     let new = new_request(checked, Channel::Online, today);
     let actor = Actor::system("网上申请");
     let by = By::new(&actor, state.clock.now());
@@ -127,7 +128,7 @@ pub(crate) async fn register_online(
         Some(token) => {
             state
                 .store
-                .register_request_once(&a.slug, token, &new, by, state.rules())
+                .register_request_once(&a.slug, token, &repeat, &new, by, state.rules())
                 .await
         }
         None => {
