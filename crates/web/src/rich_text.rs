@@ -56,7 +56,8 @@ async fn script() -> Response {
 /// no scripts, styles, event handlers or frames (ammonia's allowlist), and no `<span>` or
 /// `<font>`, which only ever carry styling (their text stays). Word's and WPS's list
 /// paragraphs become real lists first, since their numbering is only styled text; empty
-/// paragraphs and pictures that point at the author's own disk (`file:///C:/…`) are dropped.
+/// paragraphs and pictures that are not this site's (the author's own disk, `file:///C:/…`, or
+/// another site) are dropped.
 pub fn clean(html: &str) -> String {
     static NO_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"<img(?:\s+(?:alt|width|height)=\x22[^\x22]*\x22)*\s*>").expect("pictures")
@@ -69,6 +70,12 @@ pub fn clean(html: &str) -> String {
         .add_clean_content_tags(["title", "xml"])
         .rm_tags(["span", "font"])
         .link_rel(Some("noopener noreferrer"))
+        // A picture is this site's own (uploaded with 插入图片): one from elsewhere would not
+        // show under the pages' content security policy, and would tell another site who reads.
+        .attribute_filter(|element, attribute, value| {
+            let own = value.starts_with('/') && !value.starts_with("//");
+            (element != "img" || attribute != "src" || own).then(|| value.into())
+        })
         .clean(&html)
         .to_string();
     let cleaned = NO_SOURCE.replace_all(&cleaned, "");
@@ -272,6 +279,17 @@ pub async fn picture(
 #[cfg(test)]
 mod tests {
     use super::clean;
+
+    #[test]
+    fn only_the_sites_own_pictures_stay() {
+        let cleaned = clean(
+            r#"<p>甲<img src="https://tracker.example/x.png" alt="外"><img src="//cdn.example/y.png"><img src="/agencies/a/pictures/3" alt="本站"></p>"#,
+        );
+        assert_eq!(
+            cleaned,
+            r#"<p>甲<img src="/agencies/a/pictures/3" alt="本站"></p>"#
+        );
+    }
 
     #[test]
     fn typed_paragraphs_stay_paragraphs() {

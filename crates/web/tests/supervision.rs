@@ -158,7 +158,7 @@ async fn a_complaint_is_answered_and_published(store: &Store) {
         &[("rating", "1"), ("comment", "再评一次")],
     )
     .await;
-    assert_eq!(twice.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(twice.status, StatusCode::CONFLICT);
     assert!(twice.body.contains("今天已经评价过"), "{}", twice.body);
     // The limit is kept as a keyed hash: the address itself is stored nowhere.
     let hits = store

@@ -259,14 +259,18 @@ pub async fn evaluate(
     );
     let now = state.clock.now();
     let day_began = gongkai_core::clock::china_day_start(state.clock.today());
+    // Already rated today: thanked, told why this one is not counted (409: nothing recorded),
+    // not treated as an abuse of the form.
     if !state
         .store
         .take_hit("evaluation", &subject, now, day_began, 1)
         .await?
     {
-        return Err(AppError::TooManyRequests(
-            "您今天已经评价过，感谢参与。每条信息每天可评价一次，明天可以再次评价。".into(),
-        ));
+        return public.render(
+            StatusCode::CONFLICT,
+            "portal/evaluate_done.html",
+            context! { agency => AgencyView::from(&a), item, already => true },
+        );
     }
     match state
         .store
