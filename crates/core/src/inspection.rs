@@ -51,10 +51,15 @@ pub enum Fix {
         /// The year.
         year: i32,
     },
-    /// One item.
+    /// One item's page in the back office (its 有效性, a correction).
     Item {
         /// Its id.
         id: i64,
+    },
+    /// A 政策解读 to draft for this document.
+    Interpretation {
+        /// The document's id.
+        of: i64,
     },
 }
 
@@ -275,7 +280,7 @@ pub fn inspect(f: &Facts<'_>) -> Vec<Warning> {
                     "“{}”尚无政策解读（规章、规范性文件应与解读双向关联）",
                     d.title
                 ),
-                fix: Fix::Item { id: d.id },
+                fix: Fix::Interpretation { of: d.id },
             });
         }
         if d.in_force
@@ -384,6 +389,8 @@ mod tests {
                 .any(|x| x.fix == Fix::Report { year: 2025 } && x.weight == Weight::Breach)
         );
         assert!(w.iter().any(|x| x.fix == Fix::Guide));
-        assert_eq!(w.iter().filter(|x| x.fix == Fix::Item { id: 7 }).count(), 2);
+        // The 2019 document: marked 有效 for too long (its page), and without its 解读 (draft one).
+        assert_eq!(w.iter().filter(|x| x.fix == Fix::Item { id: 7 }).count(), 1);
+        assert!(w.iter().any(|x| x.fix == Fix::Interpretation { of: 7 }));
     }
 }

@@ -326,6 +326,26 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
             .body
             .contains("缺少政策解读")
     );
+    // The dashboard's warning leads to drafting that 解读, the document already chosen.
+    let published_id = item_url.rsplit('/').next().unwrap();
+    let draft_reading = format!("/admin/agencies/{TOWN_A}/items/new?interprets={published_id}");
+    let dashboard = leader.get("/admin").await;
+    assert!(
+        unescape(&dashboard.body).contains(&draft_reading)
+            && dashboard.body.contains("起草政策解读"),
+        "{draft_reading}: {}",
+        dashboard.body
+    );
+    let form = drafter.get(&draft_reading).await;
+    assert!(
+        form.body
+            .contains(&format!(r#"<option value="{published_id}" selected>"#))
+            && form
+                .body
+                .contains(r#"<option value="interpretation" selected>"#),
+        "{}",
+        form.body
+    );
 
     // Withdrawn: gone from the portal, the feed and the list at once.
     assert_eq!(

@@ -188,6 +188,7 @@ fn fix_link(slug: &gongkai_core::Slug, fix: &Fix) -> (String, &'static str) {
         ),
         Fix::Guide => (format!("{base}/guide"), "核对并确认公开指南"),
         Fix::Report { year } => (format!("{base}/reports/{year}"), "编写并发布年度报告"),
-        Fix::Item { id } => (format!("/agencies/{slug}/items/{id}"), "查看该信息"),
+        Fix::Item { id } => (format!("{base}/published/{id}"), "核实并标注有效性"),
+        Fix::Interpretation { of } => (format!("{base}/items/new?interprets={of}"), "起草政策解读"),
     }
 }

@@ -384,21 +384,28 @@ pub async fn new_form(
     scope: AgencyScope,
     Query(q): Query<NewItemQuery>,
 ) -> Result<Response, AppError> {
+    // A 解读 asked for by an inspection warning: its kind and the document it interprets.
+    let interprets = q.interprets.filter(|id| *id > 0);
     let form = ItemForm {
         category: q.category.trim().to_owned(),
         attribute: Attribute::Proactive.key().into(),
         formed_on: state.clock.today().to_string(),
+        kind: interprets
+            .map(|_| DocKind::Interpretation.key().to_owned())
+            .unwrap_or_default(),
+        interprets: interprets.map(|id| id.to_string()).unwrap_or_default(),
         ..ItemForm::default()
     };
     draft_page(&state, &scope, None, Shown::form(&form, &[])).await
 }
 
-/// `?category=` of the new-item form: the column chosen in advance (an inspection warning links
-/// here for the column that needs a new item).
+/// `?category=` and `?interprets=` of the new-item form: what an inspection warning chose in
+/// advance (the column that needs a new item; the document that needs its 解读).
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
 pub struct NewItemQuery {
     category: String,
+    interprets: Option<i64>,
 }
 
 /// Creates a draft.
