@@ -389,6 +389,13 @@ impl Reader<'_> {
             .push(finding(relation, Severity::Warning, message.into(), place));
     }
 
+    /// Records that a row of a table, found at `at`, was not read, and why.
+    fn unread_row(&mut self, row: &str, message: String, at: usize) {
+        let place = Some(self.loc.at(at));
+        self.findings
+            .push(finding(Relation::SUnread, Severity::Warning, message, place).in_row(row));
+    }
+
     /// Records an error about one place (a section's heading, a line).
     fn error_at(&mut self, relation: Relation, message: impl Into<String>, at: impl Into<String>) {
         let place = Some(at.into());
@@ -1116,15 +1123,8 @@ fn read_table3(
         }
         let Some(src) = src else {
             if placed {
-                r.findings.push(
-                    finding(
-                        Relation::SUnread,
-                        Severity::Warning,
-                        format!("表三“{}”行找不到数字，未读取", target.full_label()),
-                        Some(r.loc.at(l.start)),
-                    )
-                    .in_row(target.key()),
-                );
+                let what = format!("表三“{}”行找不到数字，未读取", target.full_label());
+                r.unread_row(target.key(), what, l.start);
             }
             continue;
         };
@@ -1143,15 +1143,8 @@ fn read_table3(
             },
             Err(raw) => format!("“{raw}”不是整数"),
         };
-        r.findings.push(
-            finding(
-                Relation::SUnread,
-                Severity::Warning,
-                format!("表三“{}”行无法读取：{why}", target.full_label()),
-                Some(r.loc.at(src.at)),
-            )
-            .in_row(target.key()),
-        );
+        let what = format!("表三“{}”行无法读取：{why}", target.full_label());
+        r.unread_row(target.key(), what, src.at);
     }
     let readings3 = solve_table3(&rows);
     for ((((target, _, at), mut reading), spaced), ocr) in
