@@ -1618,16 +1618,7 @@ fn table2_row(
         return vec![None; n];
     };
     if reading.count > 1 {
-        let alts: Vec<String> = reading
-            .alternatives
-            .iter()
-            .map(|a| {
-                a.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("/")
-            })
-            .collect();
+        let alts = readings_text(&reading.alternatives);
         r.findings.push(finding(
                 Relation::SAmbiguous,
                 Severity::Warning,

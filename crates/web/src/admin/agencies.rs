@@ -12,7 +12,7 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::NoticeQuery;
-use super::{back_to, notice, page, rows, tree, tree_order};
+use super::{back_to, by_rules, notice, page, rows, tree, tree_order};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{AgencyAdmin, AgencyFounder, AgencyScope, Empowered, Requirement};
@@ -372,22 +372,38 @@ pub async fn set_deadline(
     scope: AgencyScope<AgencyAdmin>,
     Form(form): Form<SettingForm>,
 ) -> Result<Response, AppError> {
-    let agency = &scope.agency;
     let deadline = match form.value.trim() {
-        "" => None,
-        text => match gongkai_core::report::workspace::MonthDay::parse(text) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                let html = agency_page(&state, &scope, None, Some(e)).await?;
-                return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
-            }
-        },
+        "" => Ok(None),
+        text => gongkai_core::report::workspace::MonthDay::parse(text).map(Some),
     };
-    state
-        .store
-        .set_report_deadline(&agency.slug, deadline, scope.by(&state))
-        .await?;
-    Ok(back_to(agency, "?notice=deadline_set"))
+    let outcome = match deadline {
+        Ok(deadline) => by_rules(
+            state
+                .store
+                .set_report_deadline(&scope.agency.slug, deadline, scope.by(&state))
+                .await,
+        )?
+        .map_err(|r| r.message),
+        Err(why) => Err(why),
+    };
+    settled(&state, &scope, outcome, "deadline_set").await
+}
+
+/// Where a settings form leads: back to the agency's page saying `notice` when it was saved, or
+/// that page again with the reason (422) when a rule refused it; nothing was changed then.
+async fn settled(
+    state: &AppState,
+    scope: &AgencyScope<AgencyAdmin>,
+    outcome: Result<(), String>,
+    notice: &str,
+) -> Result<Response, AppError> {
+    match outcome {
+        Ok(()) => Ok(back_to(&scope.agency, &format!("?notice={notice}"))),
+        Err(why) => {
+            let html = agency_page(state, scope, None, Some(why)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
 }
 
 /// The letter settings form.
@@ -419,11 +435,12 @@ pub async fn letter_settings(
         number_prefix: form.number_prefix,
     }
     .typed();
-    state
+    let saved = state
         .store
         .set_letter_settings(&agency.slug, &settings, scope.by(&state))
-        .await?;
-    Ok(back_to(agency, "?notice=letter_settings_saved"))
+        .await;
+    let outcome = by_rules(saved)?.map_err(|r| r.message);
+    settled(&state, &scope, outcome, "letter_settings_saved").await
 }
 
 /// Saves the 主办/承办 units and contact the agency's own portal pages show in place of the
@@ -433,21 +450,17 @@ pub async fn agency_site(
     scope: AgencyScope<AgencyAdmin>,
     Form(form): Form<gongkai_core::site::SiteContact>,
 ) -> Result<Response, AppError> {
-    let agency = &scope.agency;
-    match form.check() {
-        Ok(own) => {
+    let outcome = match form.check() {
+        Ok(own) => by_rules(
             state
                 .store
-                .save_agency_site(&agency.slug, &own, scope.by(&state))
-                .await?;
-            Ok(back_to(agency, "?notice=agency_site_saved"))
-        }
-        Err(refused) => {
-            let message = refused.into_iter().map(|r| r.message).collect::<String>();
-            let html = agency_page(&state, &scope, None, Some(message)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
-        }
-    }
+                .save_agency_site(&scope.agency.slug, &own, scope.by(&state))
+                .await,
+        )?
+        .map_err(|r| r.message),
+        Err(refused) => Err(refused.into_iter().map(|r| r.message).collect()),
+    };
+    settled(&state, &scope, outcome, "agency_site_saved").await
 }
 
 /// Sets the agency's 索引号 pattern (§4.1: provinces differ) for items published from now on.
@@ -456,11 +469,11 @@ pub async fn index_pattern(
     scope: AgencyScope<AgencyAdmin>,
     Form(form): Form<SettingForm>,
 ) -> Result<Response, AppError> {
-    let agency = &scope.agency;
     // The store checks the pattern (core::item::check_index_pattern) and saves nothing if it fails.
-    state
+    let saved = state
         .store
-        .set_index_pattern(&agency.slug, form.value.trim(), scope.by(&state))
-        .await?;
-    Ok(back_to(agency, "?notice=index_pattern_saved"))
+        .set_index_pattern(&scope.agency.slug, form.value.trim(), scope.by(&state))
+        .await;
+    let outcome = by_rules(saved)?.map_err(|r| r.message);
+    settled(&state, &scope, outcome, "index_pattern_saved").await
 }
