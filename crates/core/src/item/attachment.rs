@@ -57,7 +57,10 @@ pub fn attachment_type(name: &str, bytes: &[u8]) -> Result<&'static str, Attachm
         "wps" if ole || zip => "application/vnd.ms-works",
         "et" if ole || zip => "application/vnd.ms-excel",
         "zip" if zip => "application/zip",
-        "png" if bytes.starts_with(b"\x89PNG\r\n\x1a\n") => "image/png",
+        // A PNG's signature and then its header chunk: the signature alone is no picture.
+        "png" if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR") => {
+            "image/png"
+        }
         "jpg" | "jpeg" if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) => "image/jpeg",
         _ => return Err(AttachmentError::Type(name.to_owned())),
     };
@@ -103,8 +106,12 @@ mod tests {
             Ok("application/pdf")
         );
         assert_eq!(
-            attachment_type("图.PNG", b"\x89PNG\r\n\x1a\n...").map(|_| ()),
+            attachment_type("图.PNG", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR...").map(|_| ()),
             Ok(())
+        );
+        assert!(
+            attachment_type("签名.png", b"\x89PNG\r\n\x1a\n").is_err(),
+            "the signature alone"
         );
         assert!(attachment_type("伪装.pdf", b"MZ\x90\x00").is_err());
         assert!(attachment_type("网页.html", b"<html>").is_err());
