@@ -140,14 +140,7 @@ impl Contact {
         let t = text.trim();
         // Typed with a Chinese input method in full-width mode: "１３８００１３８０００",
         // "ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｎ" are the number and the address.
-        let half: String = t
-            .chars()
-            .map(|c| match c {
-                '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
-                '\u{3000}' => ' ',
-                c => c,
-            })
-            .collect();
+        let half: String = t.chars().map(crate::text::halfwidth).collect();
         let h = half.as_str();
         if let Some(email) = email_address(h) {
             return Ok(Self::Email(email.to_lowercase()));

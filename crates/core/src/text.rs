@@ -34,6 +34,17 @@ pub fn without_controls(text: &str) -> String {
         .collect()
 }
 
+/// A full-width character (U+FF01–U+FF5E, as a Chinese input method types digits, letters and
+/// signs in full-width mode) as its ASCII form; the ideographic space as a space; any other
+/// character as it is.
+pub fn halfwidth(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        c => c,
+    }
+}
+
 /// One problem per field that holds a control character: `(key, text, multiline)` each.
 pub fn control_problems<'a>(
     fields: impl IntoIterator<Item = (&'static str, &'a str, bool)>,

@@ -53,7 +53,7 @@ fn classify(piece: &str) -> Cell {
         .chars()
         .map(|c| match c {
             '\u{ff10}'..='\u{ff19}' | '\u{ff0e}' | '\u{ff0b}' | '\u{ff0d}' => {
-                char::from_u32(c as u32 - 0xfee0).unwrap_or(c)
+                gongkai_core::text::halfwidth(c)
             }
             c => c,
         })

@@ -204,7 +204,7 @@ pub fn normalize(original: &str) -> Normalized {
         let folded = match c {
             c if c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' => None,
             '“' | '”' | '"' | '\'' | '‘' | '’' | '「' | '」' => None,
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0),
+            '\u{ff01}'..='\u{ff5e}' => Some(gongkai_core::text::halfwidth(c)),
             '、' if text.ends_with(|p: char| p.is_ascii_digit()) => Some('.'),
             '檔' if chars.get(i + 1).is_some_and(|(_, n)| *n == '案') => {
                 push(&mut text, &mut map, '文', at);
