@@ -253,10 +253,11 @@ impl Store {
         Ok((agency.name, index))
     }
 
-    /// How many versions of each year's report were published: (year, versions).
+    /// The years whose report was published, newest first, with how many versions each: the
+    /// years the public can read (portal and API alike).
     pub async fn publication_counts(&self, slug: &Slug) -> Result<Vec<(i32, i64)>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        sql("SELECT year, COUNT(*) FROM report_publications WHERE agency_id = $1 GROUP BY year ORDER BY year")
+        sql("SELECT year, COUNT(*) FROM report_publications WHERE agency_id = $1 GROUP BY year ORDER BY year DESC")
             .bind(agency_id)
             .all(self)
             .await

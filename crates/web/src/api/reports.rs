@@ -29,10 +29,11 @@ pub async fn reports(
 ) -> ApiResult<Vec<ReportEntry>> {
     // Only what was published, newest first: the years the portal lists (a year being written is
     // not public, here either).
-    let mut published = state.store.publication_counts(&a.slug).await?;
-    published.reverse();
     Ok(Json(
-        published
+        state
+            .store
+            .publication_counts(&a.slug)
+            .await?
             .into_iter()
             .map(|(year, versions)| ReportEntry {
                 year,

@@ -26,15 +26,13 @@ pub(crate) async fn public_years(
     state: &AppState,
     slug: &gongkai_core::Slug,
 ) -> Result<Vec<i32>, AppError> {
-    let mut years: Vec<i32> = state
+    Ok(state
         .store
         .publication_counts(slug)
         .await?
         .into_iter()
         .map(|(year, _)| year)
-        .collect();
-    years.reverse();
-    Ok(years)
+        .collect())
 }
 
 /// Whether the visitor is staff who may read the agency's records (they see a report before it
