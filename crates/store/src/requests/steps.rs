@@ -10,7 +10,7 @@ use gongkai_core::workflow::{Event, RequestState, new_tracking_code};
 use gongkai_core::{Agency, Rejection, Slug};
 
 use super::{NewRequest, channel_of};
-use crate::db::{By, Tx, json, sql};
+use crate::db::{By, Conn, Tx, json, sql};
 use crate::history::REQUEST_EVENTS;
 use crate::outbox::{self, Scope};
 use crate::{Store, StoreError};
@@ -81,13 +81,26 @@ impl Store {
         ];
         match self.register(slug, &keys, new, by, rules).await {
             // Two servers raced on one token: the other filed it first.
-            Err(StoreError::Conflict(_)) => self
-                .submitted(&keys)
-                .await?
-                .map(|(code, _)| code)
-                .ok_or_else(|| StoreError::Conflict("申请正在提交，请稍后查询".to_owned())),
+            Err(StoreError::Conflict(_)) => match self.submitted(&keys).await? {
+                Some(filed) => self.adopt(&keys, filed, by).await,
+                None => Err(StoreError::Conflict("申请正在提交，请稍后查询".to_owned())),
+            },
             other => other,
         }
+    }
+
+    /// The request `filed` (code, day of receipt), found by one of `keys`, is now found by every
+    /// one of them: a new form's token sent with a known request leads to its confirmation too.
+    async fn adopt(
+        &self,
+        keys: &[String],
+        (code, received_on): (String, chrono::NaiveDate),
+        by: By<'_>,
+    ) -> Result<String, StoreError> {
+        for key in keys {
+            remember_submission(self, key, &code, received_on, by, true).await?;
+        }
+        Ok(code)
     }
 
     /// The request the first of `keys` known filed: its code and day of receipt.
@@ -122,20 +135,8 @@ impl Store {
         by: By<'_>,
         rules: Rules<'_>,
     ) -> Result<String, StoreError> {
-        if let Some((code, received_on)) = self.submitted(submission).await? {
-            // Known by one key (the repeat), sent with another (a new form's token): that
-            // token now leads to the same request too.
-            for key in submission {
-                sql("INSERT INTO request_submissions (token_hash, request_code, received_on, created_ms) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING")
-                .bind(key)
-                .bind(&code)
-                .bind(received_on)
-                .bind(by.ms())
-                .execute(self)
-                .await?;
-            }
-            return Ok(code);
+        if let Some(filed) = self.submitted(submission).await? {
+            return self.adopt(submission, filed, by).await;
         }
         let agency_id = self.agency_id(slug).await?;
         let la = self.letter_agency(slug).await?;
@@ -180,17 +181,9 @@ impl Store {
             .bind(&p.address)
             .execute(&mut *tx)
             .await?;
-            for hash in submission {
+            for key in submission {
                 // The key refuses a second row: a racing duplicate rolls back whole.
-                sql("INSERT INTO request_submissions (token_hash, request_code, received_on, created_ms) \
-                     VALUES ($1, $2, $3, $4)")
-                .bind(hash)
-                .bind(&code)
-                .bind(new.received_on)
-                .bind(by.ms())
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::conflict_as(e, || "这份申请已经提交".to_owned()))?;
+                remember_submission(&mut *tx, key, &code, new.received_on, by, false).await?;
             }
             let scope = Scope::request(agency_id, id, by.actor.user_id);
             keep(tx, &la, scope, &code, &step, None, rules, by.now).await
@@ -377,4 +370,33 @@ async fn issue_letter(
     .execute(&mut *tx)
     .await?;
     Ok(letter)
+}
+
+/// Keeps `key` (a token's hash, a repeat's keyed hash) as leading to the request `code`. A key
+/// already kept is refused as a conflict, unless `known_ok` (the request was found by another of
+/// its keys, and this one may already be there).
+async fn remember_submission<'c>(
+    on: impl Into<Conn<'c>>,
+    key: &str,
+    code: &str,
+    received_on: chrono::NaiveDate,
+    by: By<'_>,
+    known_ok: bool,
+) -> Result<(), StoreError> {
+    let statement = if known_ok {
+        "INSERT INTO request_submissions (token_hash, request_code, received_on, created_ms) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING"
+    } else {
+        "INSERT INTO request_submissions (token_hash, request_code, received_on, created_ms) \
+         VALUES ($1, $2, $3, $4)"
+    };
+    sql(statement)
+        .bind(key)
+        .bind(code)
+        .bind(received_on)
+        .bind(by.ms())
+        .execute(on)
+        .await
+        .map_err(|e| StoreError::conflict_as(e, || "这份申请已经提交".to_owned()))?;
+    Ok(())
 }
