@@ -51,6 +51,13 @@ async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
     assert!(!early.body.contains("提请分管领导批准</button>"));
     let refused = c.post(&format!("{uri}/publish"), &[]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The dashboard counts the same errors as the workspace (一（四）（五） and 五 unwritten).
+    let dashboard = c.get("/admin").await;
+    assert!(
+        dashboard.body.contains(r#"class="bad">3</td>"#),
+        "{}",
+        dashboard.body
+    );
 
     let own = "本镇建立信息发布“三审”制度，全年由党政办统一把关发布。";
     let saved = c

@@ -286,6 +286,23 @@ impl Store {
         Ok((report, findings))
     }
 
+    /// The year's report as it stands before publication, with everything that keeps it from
+    /// being published: the cross-checks of its figures ([`checked_report`](Self::checked_report))
+    /// and the parts of its text the format requires and that are empty
+    /// (`core::report::StaffTexts::missing`); with the text, read once for both.
+    pub async fn draft_report(
+        &self,
+        slug: &Slug,
+        year: i32,
+        today: NaiveDate,
+    ) -> Result<(AnnualReport, Vec<Finding>, StaffTexts), StoreError> {
+        let data = self.report_data(slug, year).await?;
+        let report = data.compute();
+        let mut findings = self.check_in_context(&data.agency, &report, today).await?;
+        findings.extend(data.texts.missing());
+        Ok((report, findings, data.texts))
+    }
+
     /// What the public sees of one agency-year, on the report page and in every download alike: the
     /// latest published version (with all versions, for the list of corrections), or — before
     /// publication — a preview computed from the records; with its findings either way.

@@ -116,12 +116,13 @@ pub async fn show(
         });
     }
 
-    // Last year's report of every agency the person may read, with its cross-check result.
+    // Last year's report of every agency the person may read, with what keeps it from being
+    // published (the workspace's errors, counted the same way).
     let today = state.clock.today();
     let year = today.year() - 1;
     let mut reports = Vec::new();
     for (a, depth) in tree_order(&agencies, |a| p.can_read(&a.slug, &tree)) {
-        let (_, findings) = state.store.checked_report(&a.slug, year, today).await?;
+        let (_, findings, _) = state.store.draft_report(&a.slug, year, today).await?;
         reports.push(ReportRow {
             slug: a.slug.to_string(),
             name: a.name.clone(),

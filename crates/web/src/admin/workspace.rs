@@ -69,12 +69,10 @@ impl<R: Requirement> Ctx<R> {
     /// The year's draft as it stands.
     async fn draft(&self, state: &AppState) -> Result<Draft, AppError> {
         let slug = &self.agency().slug;
-        let (report, mut findings) = state
+        let (report, mut findings, texts) = state
             .store
-            .checked_report(slug, self.year, state.clock.today())
+            .draft_report(slug, self.year, state.clock.today())
             .await?;
-        let texts = state.store.staff_texts(slug, self.year).await?;
-        findings.extend(texts.missing());
         let last = state.store.staff_texts(slug, self.year - 1).await?;
         findings.extend(texts.copied_from(&last, &format!("{}年度报告", self.year - 1)));
         for sibling in &self.siblings {
