@@ -85,6 +85,21 @@ test('the report is public only after the 分管领导 approves what was asked',
   const admin = await browser.newPage();
   await signIn(base, admin, 'admin');
   await admin.goto(`${base}/admin/agencies/yiyuan-xili/reports/2024`);
+  // A part is written with the editor: a numbered list after the demo's paragraph.
+  const innovation = admin.locator('#part-innovation-editor');
+  await innovation.click();
+  await admin.keyboard.press('Control+End');
+  await admin.keyboard.press('Enter');
+  await admin.getByRole('toolbar', { name: '六（四）政务公开工作创新情况格式' })
+    .getByRole('button', { name: '编号列表' }).click();
+  await admin.keyboard.type('优化网站栏目');
+  await admin.keyboard.press('Enter');
+  await admin.keyboard.type('开通政务公众号');
+  const toolbar = admin.getByRole('toolbar', { name: '六（四）政务公开工作创新情况格式' });
+  assert.equal(await toolbar.getByRole('button', { name: '插入表格' }).count(), 0, 'a report part has no tables');
+  await admin.getByRole('button', { name: '保存正文' }).click();
+  await admin.waitForURL(/notice=texts_saved/);
+  await admin.screenshot({ path: join(ARTIFACTS, 'office-report-editor.png'), fullPage: true });
   await admin.getByRole('link', { name: /核对并提请/ }).click();
   await admin.screenshot({ path: join(ARTIFACTS, 'office-report-confirm.png'), fullPage: true });
   const note = admin.getByLabel(/更正说明/);
@@ -105,5 +120,6 @@ test('the report is public only after the 分管领导 approves what was asked',
   await reader.goto(`${base}/agencies/yiyuan-xili/reports/2024`);
   assert.match(await reader.content(), /在县委县政府的坚强领导与精心指导下/);
   assert.match(await reader.content(), /鲁政办字〔2020〕179号/);
+  assert.match(await reader.content(), /<ol><li>优化网站栏目<\/li><li>开通政务公众号<\/li><\/ol>/);
   await reader.screenshot({ path: join(ARTIFACTS, 'office-report-public.png'), fullPage: true });
 });

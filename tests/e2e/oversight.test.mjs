@@ -29,7 +29,10 @@ test('an oversight officer sees the agency whose checks fail, and why', async ()
   // The town's report text says 99 items were published; its records say otherwise.
   await admin.goto(`${BASE}/admin/agencies/yiyuan-xili`);
   await admin.getByRole('link', { name: /年度报告工作区/ }).click();
-  await admin.getByLabel('一（三）政府信息管理').fill('全年累计主动公开政府信息99条，均经三级审核。');
+  const management = admin.locator('#part-management-editor');
+  await management.click();
+  await admin.keyboard.press('Control+A');
+  await admin.keyboard.type('全年累计主动公开政府信息99条，均经三级审核。');
   await admin.getByRole('button', { name: '保存正文' }).click();
   await admin.waitForURL(/notice=texts_saved/);
   assert.match(await admin.content(), /TX-TEXT/);

@@ -2,10 +2,10 @@
 //! statutory tables as real Word tables whose header cells are merged as in the format.
 
 use docx_rs::{
-    AlignmentType, Docx, Paragraph, Run, RunFonts, SpecialIndentType, Table, TableCell, TableRow,
-    VMergeType, WidthType,
+    AlignmentType, Docx, Hyperlink, HyperlinkType, Paragraph, Run, RunFonts, SpecialIndentType,
+    Table, TableCell, TableRow, VMergeType, WidthType,
 };
-use gongkai_core::report::AnnualReport;
+use gongkai_core::report::{AnnualReport, text};
 
 use super::{LabelSlot, RenderError, View, table3_label_slots, view};
 
@@ -30,14 +30,53 @@ fn run(text: &str, font: &str, half_points: usize) -> Run {
         .size(half_points)
 }
 
-/// 三号 (16 pt) body text, first line indented two characters.
-fn body(text: &str) -> Paragraph {
-    Paragraph::new().add_run(run(text, BODY_FONT, 32)).indent(
-        None,
-        Some(SpecialIndentType::FirstLine(640)),
-        None,
-        None,
-    )
+/// A written part's blocks: paragraphs as 三号 (16 pt) body text, first line indented two
+/// characters, sub-headings bold, list items as body
+/// paragraphs led by their number or a bullet (Word's numbering definitions would add a
+/// numbering part for what the printed page shows the same), links as Word hyperlinks when they
+/// lead off the site (a site path means nothing in a file).
+fn written(mut doc: Docx, blocks: &[text::Block]) -> Docx {
+    let paragraph = |lead: Option<String>, spans: &[text::Span], bold_all: bool| {
+        let mut p =
+            Paragraph::new().indent(None, Some(SpecialIndentType::FirstLine(640)), None, None);
+        if let Some(lead) = lead {
+            p = p.add_run(run(&lead, BODY_FONT, 32));
+        }
+        for s in spans {
+            let mut r = run(&s.text, BODY_FONT, 32);
+            if s.bold || bold_all {
+                r = r.bold();
+            }
+            p = match &s.href {
+                Some(href) if href.starts_with("http") => p.add_hyperlink(
+                    Hyperlink::new(href, HyperlinkType::External)
+                        .add_run(r.color("0563C1").underline("single")),
+                ),
+                _ => p.add_run(r),
+            };
+        }
+        p
+    };
+    for b in blocks {
+        match b {
+            text::Block::Paragraph { spans } => {
+                doc = doc.add_paragraph(paragraph(None, spans, false));
+            }
+            text::Block::Heading { spans } => {
+                doc = doc.add_paragraph(paragraph(None, spans, true));
+            }
+            text::Block::List { start, items } => {
+                for (i, item) in items.iter().enumerate() {
+                    let lead = match start {
+                        Some(n) => format!("{}. ", *n as usize + i),
+                        None => "• ".to_owned(),
+                    };
+                    doc = doc.add_paragraph(paragraph(Some(lead), item, false));
+                }
+            }
+        }
+    }
+    doc
 }
 
 fn heading(text: &str, font: &str) -> Paragraph {
@@ -288,14 +327,10 @@ pub fn docx(report: &AnnualReport) -> Result<Vec<u8>, RenderError> {
     let proactive_chart = charts.iter().find(|c| c.title.contains("主动公开"));
     let outcome_chart = charts.iter().find(|c| c.title.contains("办理结果"));
     doc = doc.add_paragraph(heading(v.headings[0], H1_FONT));
-    for p in &v.opening {
-        doc = doc.add_paragraph(body(p));
-    }
+    doc = written(doc, &v.opening.blocks);
     for (i, part) in v.overview.iter().enumerate() {
         doc = doc.add_paragraph(heading(part.heading, H2_FONT));
-        for p in &part.paragraphs {
-            doc = doc.add_paragraph(body(p));
-        }
+        doc = written(doc, &part.text.blocks);
         if i == 0
             && let Some(c) = proactive_chart
         {
@@ -317,15 +352,11 @@ pub fn docx(report: &AnnualReport) -> Result<Vec<u8>, RenderError> {
         .add_paragraph(heading(v.headings[3], H1_FONT))
         .add_table(table4(&v));
     doc = doc.add_paragraph(heading(v.headings[4], H1_FONT));
-    for p in &v.problems {
-        doc = doc.add_paragraph(body(p));
-    }
+    doc = written(doc, &v.problems.blocks);
     doc = doc.add_paragraph(heading(v.headings[5], H1_FONT));
     for part in &v.other {
         doc = doc.add_paragraph(heading(part.heading, H2_FONT));
-        for p in &part.paragraphs {
-            doc = doc.add_paragraph(body(p));
-        }
+        doc = written(doc, &part.text.blocks);
     }
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build()

@@ -20,7 +20,7 @@ use gongkai_core::report::model::{
     SECTION_HEADINGS, TABLE2_BLOCKS, TABLE3_APPLICANTS, TABLE3_CORNER, TABLE3_ORGANISATIONS,
     TABLE3_OUTCOMES, TABLE4_COLUMNS, TABLE4_LITIGATION,
 };
-use gongkai_core::report::{AnnualReport, Cell, Finding, Table3Col, Table3Row};
+use gongkai_core::report::{AnnualReport, Cell, Finding, Table3Col, Table3Row, text};
 use gongkai_core::request::OutcomeGroup;
 use minijinja::value::Serde;
 use minijinja::{Environment, context};
@@ -221,9 +221,9 @@ struct View {
     has_proactive: bool,
     has_decisions: bool,
     headings: [&'static str; 6],
-    opening: Vec<String>,
+    opening: Written,
     overview: Vec<Part>,
-    problems: Vec<String>,
+    problems: Written,
     other: Vec<Part>,
     table2: Vec<T2Block>,
     table3: T3,
@@ -233,7 +233,29 @@ struct View {
 #[derive(Serialize)]
 struct Part {
     heading: &'static str,
-    paragraphs: Vec<String>,
+    #[serde(flatten)]
+    text: Written,
+}
+
+/// A written part (core's [`gongkai_core::report::text`] format) laid out for each writer.
+#[derive(Serialize)]
+struct Written {
+    /// For the HTML template (escaped there).
+    html: String,
+    /// For the Markdown template.
+    markdown: String,
+    /// For the DOCX writer.
+    blocks: Vec<text::Block>,
+}
+
+impl Written {
+    fn new(source: &str) -> Self {
+        Self {
+            html: text::html(source),
+            markdown: text::markdown(source),
+            blocks: text::blocks(source),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -286,18 +308,10 @@ fn cell(c: Cell) -> String {
     c.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn paragraphs(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 fn view(r: &AnnualReport) -> View {
-    let part = |(heading, text): (&'static str, &str)| Part {
+    let part = |(heading, source): (&'static str, &str)| Part {
         heading,
-        paragraphs: paragraphs(text),
+        text: Written::new(source),
     };
     View {
         title: r.title(),
@@ -308,9 +322,9 @@ fn view(r: &AnnualReport) -> View {
             .unwrap_or(0)
             > 0,
         headings: SECTION_HEADINGS,
-        opening: paragraphs(&r.sections.opening),
+        opening: Written::new(&r.sections.opening),
         overview: r.sections.overview_parts().into_iter().map(part).collect(),
-        problems: paragraphs(&r.sections.problems),
+        problems: Written::new(&r.sections.problems),
         other: r.sections.other_parts().into_iter().map(part).collect(),
         table2: TABLE2_BLOCKS
             .iter()

@@ -121,3 +121,37 @@ fn every_format_name_parses_and_names_its_extension() {
     }
     assert!("doc".parse::<Format>().is_err());
 }
+
+#[test]
+fn written_parts_keep_their_structure_in_every_format() {
+    let mut report = empty_report();
+    report.sections.management =
+        "### 加强制度建设\n**一是**健全机制。\n1. 建立台账\n2. 定期检查\n详见[门户](https://www.example.gov.cn/)。"
+            .to_owned();
+    let html = html_fragment(&report).unwrap();
+    assert!(
+        html.contains("<h4>加强制度建设</h4>\n<p><strong>一是</strong>健全机制。</p>\n<ol><li>建立台账</li><li>定期检查</li></ol>")
+            && html.contains(r#"<a href="https://www.example.gov.cn/">门户</a>"#),
+        "{html}"
+    );
+    let md = markdown(&report).unwrap();
+    assert!(
+        md.contains("#### 加强制度建设\n\n**一是**健全机制。\n\n1. 建立台账\n2. 定期检查\n\n详见[门户](https://www.example.gov.cn/)。"),
+        "{md}"
+    );
+    let bytes = docx(&report).unwrap();
+    let text = parse::docx_to_text(&bytes).unwrap();
+    assert!(
+        text.contains("加强制度建设\n一是健全机制。\n1. 建立台账\n2. 定期检查\n详见门户。"),
+        "{text}"
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(
+        xml.contains("<w:b />") || xml.contains("<w:b/>"),
+        "no bold run"
+    );
+    assert!(xml.contains("<w:hyperlink"), "no hyperlink");
+}

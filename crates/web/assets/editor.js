@@ -1,10 +1,15 @@
-// The back office's editor for rich text (item bodies, the guide's sections). It puts a toolbar of
+// The back office's editor for rich text (item bodies, the guide's sections, the annual report's
+// written parts). It puts a toolbar of
 // real buttons over an editable area and writes the area's HTML back into the textarea it
 // replaces; without JavaScript the textarea stays and its blank lines become paragraphs. The
 // server cleans whatever arrives (src/rich_text.rs): pasting asks it to clean Word's or WPS's
 // HTML first, so what the clerk sees is what will be saved, and the preview is its rendering.
 (function () {
   'use strict';
+
+  // A report part keeps a narrower format (its text travels as Markdown and JSON too, and its
+  // only tables are the statutory ones): no top-level headings, tables or pictures.
+  var NOT_IN_REPORTS = ['标题', '插入表格', '表格加一行', '插入图片'];
 
   var BUTTONS = [
     ['段落', '正文段落', function (ed) { ed.block('p'); }],
@@ -61,7 +66,7 @@
     var toolbar = document.createElement('div');
     toolbar.className = 'editor-toolbar';
     toolbar.setAttribute('role', 'toolbar');
-    toolbar.setAttribute('aria-label', (label ? label.textContent.replace(/（.*$/, '') : '正文') + '格式');
+    toolbar.setAttribute('aria-label', (label ? label.textContent.replace(/（[^（）]*）\s*$/, '') : '正文') + '格式');
     var area = document.createElement('div');
     area.id = textarea.id + '-editor';
     area.className = 'editor-area item-body';
@@ -71,12 +76,23 @@
     if (label) area.setAttribute('aria-labelledby', label.id);
     toolbar.setAttribute('aria-controls', area.id);
     var value = textarea.value;
-    area.innerHTML = /<[a-z][^>]*>/i.test(value) ? inert(value) : paragraphs(value);
+    // A report part's textarea holds the report's line format; the server gives its HTML.
+    this.report = textarea.dataset.format === 'report';
+    if (this.report) area.innerHTML = inert(textarea.dataset.html || '');
+    else area.innerHTML = /<[a-z][^>]*>/i.test(value) ? inert(value) : paragraphs(value);
     this.area = area;
+    if (this.report && this.form && !this.form.querySelector('input[name="edited_as"]')) {
+      var marker = document.createElement('input');
+      marker.type = 'hidden';
+      marker.name = 'edited_as';
+      marker.value = 'html';
+      this.form.appendChild(marker);
+    }
 
     var first = true;
     BUTTONS.forEach(function (b) {
       if (b[3] && !textarea.dataset[b[3]]) return;
+      if (self.report && NOT_IN_REPORTS.indexOf(b[0]) >= 0) return;
       var button = document.createElement('button');
       button.type = 'button';
       button.textContent = b[0];
@@ -247,7 +263,8 @@
   };
 
   Editor.prototype.clean = function (html) {
-    return this.post(this.textarea.dataset.preview + '?fragment=1', html).then(function (res) { return res.text(); });
+    var url = this.textarea.dataset.preview;
+    return this.post(url + (url.indexOf('?') < 0 ? '?' : '&') + 'fragment=1', html).then(function (res) { return res.text(); });
   };
 
   // Uploads one picture as an attachment of the item and gives its address.

@@ -82,6 +82,212 @@ pub fn clean(html: &str) -> String {
     EMPTY.replace_all(&cleaned, "").trim().to_owned()
 }
 
+/// Rich text as a report part keeps it ([`gongkai_core::report::text`]): the editor's HTML (or
+/// Word's, pasted) through a sanitiser that keeps only what that format can say — paragraphs,
+/// sub-headings, lists, bold and links; a table's rows become paragraphs of their cells, a
+/// picture goes — and then written out one block a line.
+pub fn report_text(html: &str) -> String {
+    static TAG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"<(/?)([a-zA-Z0-9]+)((?:\s+[a-z-]+(?:="[^"]*")?)*)\s*/?>"#).expect("tags")
+    });
+    static HREF: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"\b(href|start)="([^"]*)""#).expect("attributes"));
+    let tags = [
+        "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "ol", "ul", "li", "a",
+        "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+    ];
+    let html = word_lists(&paragraphs(html));
+    let cleaned = ammonia::Builder::default()
+        .tags(tags.into_iter().collect())
+        .generic_attributes(std::collections::HashSet::new())
+        .tag_attributes(
+            [("a", ["href"].into()), ("ol", ["start"].into())]
+                .into_iter()
+                .collect(),
+        )
+        .add_clean_content_tags(["title", "xml"])
+        .link_rel(None)
+        .clean(&html)
+        .to_string();
+    let mut w = LineWriter::default();
+    let mut last = 0;
+    for caps in TAG.captures_iter(&cleaned) {
+        let m = caps.get(0).expect("whole match");
+        w.text(&cleaned[last..m.start()]);
+        last = m.end();
+        let attribute = |name: &str| {
+            HREF.captures_iter(&caps[3])
+                .find(|c| &c[1] == name)
+                .map(|c| unescape(&c[2]))
+        };
+        w.tag(&caps[2], &caps[1] == "/", attribute);
+    }
+    w.text(&cleaned[last..]);
+    w.flush();
+    w.lines.join("\n")
+}
+
+/// Writes the report's line format from a sanitised tree's tags and text, in order.
+#[derive(Default)]
+struct LineWriter {
+    lines: Vec<String>,
+    line: String,
+    /// What the next written line starts with (`### `, `- `, `2. `).
+    prefix: String,
+    /// Open lists: numbered or not, and the last number given.
+    lists: Vec<(bool, u32)>,
+    bold: usize,
+    /// An open link: its address and where its text starts in `line`.
+    link: Option<(String, usize)>,
+    cells: usize,
+}
+
+impl LineWriter {
+    fn text(&mut self, raw: &str) {
+        let text = unescape(raw).replace(['\r', '\n', '\t', '\u{a0}'], " ");
+        if text.trim().is_empty() && self.line.trim().is_empty() {
+            return;
+        }
+        if self.bold > 0 && self.line.is_empty() {
+            self.line.push_str("**");
+        }
+        self.line.push_str(&text);
+    }
+
+    fn tag(&mut self, name: &str, closing: bool, attribute: impl Fn(&str) -> Option<String>) {
+        match (name.to_ascii_lowercase().as_str(), closing) {
+            ("p" | "div" | "table" | "thead" | "tbody" | "tfoot" | "br", _) => self.flush(),
+            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", false) => {
+                self.flush();
+                self.prefix = "### ".into();
+            }
+            ("ol" | "ul", false) => {
+                self.flush();
+                let start = attribute("start").and_then(|s| s.parse::<u32>().ok());
+                self.lists
+                    .push((name == "ol", start.unwrap_or(1).saturating_sub(1)));
+            }
+            ("ol" | "ul", true) => {
+                self.end_block();
+                self.lists.pop();
+            }
+            ("li", false) => {
+                self.flush();
+                self.prefix = match self.lists.last_mut() {
+                    Some((true, n)) => {
+                        *n += 1;
+                        format!("{n}. ")
+                    }
+                    _ => "- ".into(),
+                };
+            }
+            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li", true) => self.end_block(),
+            ("strong" | "b", false) => {
+                if self.bold == 0 {
+                    self.line.push_str("**");
+                }
+                self.bold += 1;
+            }
+            ("strong" | "b", true) if self.bold > 0 => {
+                self.bold -= 1;
+                if self.bold == 0 {
+                    self.line.push_str("**");
+                }
+            }
+            ("a", false) => {
+                self.link = attribute("href").map(|href| (href, self.line.len()));
+            }
+            ("a", true) => self.close_link(),
+            ("tr", _) => {
+                self.flush();
+                self.cells = 0;
+            }
+            ("td" | "th", false) => {
+                if self.cells > 0 {
+                    self.line.push('\u{3000}');
+                }
+                self.cells += 1;
+            }
+            _ => {}
+        }
+    }
+
+    fn close_link(&mut self) {
+        let Some((href, at)) = self.link.take() else {
+            return;
+        };
+        let Some(text) = self.line.get(at..) else {
+            return;
+        };
+        let text = text.trim();
+        let usable =
+            !text.is_empty() && !text.contains(['[', ']', '*']) && !href.contains([' ', ')']);
+        let allowed = href.starts_with("http://")
+            || href.starts_with("https://")
+            || (href.starts_with('/') && !href.starts_with("//"));
+        if usable && allowed {
+            let link = format!("[{text}]({href})");
+            self.line.truncate(at);
+            self.line.push_str(&link);
+        }
+    }
+
+    /// Ends a line; a prefix waiting for words (an item whose text is in a paragraph inside it)
+    /// stays for them.
+    fn flush(&mut self) {
+        self.close_link();
+        if self.bold > 0 {
+            self.line.push_str("**");
+        }
+        let line = tidy(&std::mem::take(&mut self.line));
+        if !line.is_empty() {
+            self.lines
+                .push(format!("{}{line}", std::mem::take(&mut self.prefix)));
+        }
+    }
+
+    /// Ends a block: its prefix goes whether or not words came.
+    fn end_block(&mut self) {
+        self.flush();
+        self.prefix.clear();
+    }
+}
+
+/// One line's words: runs of spaces as one, no space between two Chinese characters (Word's HTML
+/// breaks its lines inside sentences), no empty bold.
+fn tidy(line: &str) -> String {
+    let line = line.replace("****", "");
+    let chars: Vec<char> = line
+        .split_ascii_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect();
+    let mut out = String::with_capacity(line.len());
+    for (i, c) in chars.iter().enumerate() {
+        let wide = |c: Option<&char>| c.is_some_and(|c| !c.is_ascii());
+        if *c == ' ' && wide(chars.get(i.wrapping_sub(1))) && wide(chars.get(i + 1)) {
+            continue;
+        }
+        out.push(*c);
+    }
+    if out == "**" {
+        String::new()
+    } else {
+        out.trim().to_owned()
+    }
+}
+
+/// The entities a sanitiser writes.
+fn unescape(s: &str) -> String {
+    s.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 /// Text typed without block markup (a plain textarea, no editor): its blank lines separate
 /// paragraphs and its single line breaks stay line breaks, as the clerk typed them — HTML would
 /// otherwise run it all into one block. Text with block markup (pasted from Word or WPS, or from
@@ -197,6 +403,9 @@ pub struct PreviewForm {
 #[serde(default)]
 pub struct PreviewQuery {
     fragment: Option<String>,
+    /// `report`: as a report part shows it (its narrower format), not as an item body.
+    #[serde(rename = "as")]
+    as_: Option<String>,
 }
 
 /// The body as the portal will show it, after the sanitiser: the fragment alone for the editor,
@@ -207,12 +416,16 @@ pub async fn preview(
     Query(q): Query<PreviewQuery>,
     Form(form): Form<PreviewForm>,
 ) -> Result<Response, AppError> {
-    if !(scope.may(Duty::Draft) || scope.may(Duty::Administer)) {
+    if !(scope.may(Duty::Draft) || scope.may(Duty::Administer) || scope.may(Duty::EditReport)) {
         return Err(AppError::Forbidden(
-            "预览供本机关起草人和机关管理员使用。".into(),
+            "预览供本机关起草人、机关管理员和年度报告编写人使用。".into(),
         ));
     }
-    let body = clean(&form.body);
+    let body = if q.as_.as_deref() == Some("report") {
+        gongkai_core::report::text::html(&report_text(&form.body))
+    } else {
+        clean(&form.body)
+    };
     if q.fragment.is_some() {
         return Ok(Html(body).into_response());
     }
@@ -278,7 +491,55 @@ pub async fn picture(
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::{clean, report_text};
+    use gongkai_core::report::text;
+
+    #[test]
+    fn the_editors_html_becomes_the_reports_lines() {
+        let html = "<h3>加强组织领导</h3><p><b>一是</b>健全机制，<a href=\"https://www.yiyuan.gov.cn/\">县政府网站</a>公开。</p>\
+            <ol><li>申请表</li><li><p>身份证明</p></li></ol><ul><li>甲 &amp; 乙</li></ul><p><br></p><p>第二<br>行</p>";
+        assert_eq!(
+            report_text(html),
+            "### 加强组织领导\n**一是**健全机制，[县政府网站](https://www.yiyuan.gov.cn/)公开。\n1. 申请表\n2. 身份证明\n- 甲 & 乙\n第二\n行"
+        );
+    }
+
+    #[test]
+    fn what_a_report_cannot_hold_leaves_its_words() {
+        let word = r#"<p class=MsoNormal style="font-family:仿宋"><span style="color:red">全年公开
+信息</span><img src="/agencies/a/pictures/3" alt="照片"><script>alert(1)</script></p><table><tr><td>类别</td><td>数量</td></tr><tr><td>政策</td><td>3</td></tr></table><p><a href="javascript:alert(1)">点</a><b></b></p>"#;
+        assert_eq!(
+            report_text(word),
+            "全年公开信息\n类别\u{3000}数量\n政策\u{3000}3\n点"
+        );
+    }
+
+    #[test]
+    fn word_numbered_paragraphs_become_numbered_items() {
+        let word = "<p class=MsoListParagraphCxSpFirst style='mso-list:l0 level1 lfo1'><!--[if !supportLists]--><span>1.<span>&nbsp;&nbsp;</span></span><!--[endif]-->健全工作机制<o:p></o:p></p>\n\
+            <p class=MsoListParagraphCxSpLast style='mso-list:l0 level1 lfo1'><!--[if !supportLists]--><span>2.<span>&nbsp;</span></span><!--[endif]-->加强平台建设<o:p></o:p></p>";
+        assert_eq!(report_text(word), "1. 健全工作机制\n2. 加强平台建设");
+    }
+
+    proptest::proptest! {
+        /// What the editor starts from (the lines as HTML) comes back as the same lines.
+        #[test]
+        fn lines_survive_the_editor(lines in proptest::collection::vec(
+            ("(### |- |[1-9]\\. )?", "[甲乙丙丁a-z0-9，。]{1,8}", proptest::option::of("[甲乙]{1,3}")),
+            0..8,
+        )) {
+            let source: Vec<String> = lines
+                .iter()
+                .map(|(prefix, words, bold)| match bold {
+                    Some(b) => format!("{prefix}{words}**{b}**"),
+                    None => format!("{prefix}{words}"),
+                })
+                .collect();
+            let source = source.join("\n");
+            let back = report_text(&text::html(&source));
+            proptest::prop_assert_eq!(text::html(&back), text::html(&source));
+        }
+    }
 
     #[test]
     fn only_the_sites_own_pictures_stay() {

@@ -342,3 +342,69 @@ async fn a_county_sets_its_own_reporting_date(store: &Store) {
 }
 
 on_both_backends!(a_county_sets_its_own_reporting_date);
+
+async fn a_report_part_is_written_with_the_editor(store: &Store) {
+    let w = world(store).await;
+    let mut c = signed_in(&w, "a_admin").await;
+    let uri = format!("/admin/agencies/{TOWN_A}/reports/2024");
+    let page = c.get(&uri).await;
+    assert!(
+        page.body.contains(r#"data-format="report""#) && page.body.contains("/assets/editor.js"),
+        "{}",
+        page.body
+    );
+    // The editor sends HTML (pasted from Word, say); the part keeps the report's lines.
+    let html = "<h3>加强组织领导</h3><p><b>一是</b>健全机制。</p><ol><li>申请表</li><li>身份证明</li></ol><table><tr><td>甲</td></tr></table><script>x</script>";
+    let saved = c
+        .post(&uri, &[("edited_as", "html"), ("management", html)])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let texts = store
+        .staff_texts(&Slug::parse(TOWN_A).unwrap(), 2024)
+        .await
+        .unwrap();
+    assert_eq!(
+        texts.management,
+        "### 加强组织领导\n**一是**健全机制。\n1. 申请表\n2. 身份证明\n甲"
+    );
+    let page = c.get(&uri).await;
+    assert!(
+        page.body.contains("<h4>加强组织领导</h4>")
+            && page
+                .body
+                .contains("<ol><li>申请表</li><li>身份证明</li></ol>"),
+        "{}",
+        page.body
+    );
+    let md = c
+        .get(&format!("/agencies/{TOWN_A}/reports/2024/report.md"))
+        .await;
+    assert!(
+        md.body
+            .contains("#### 加强组织领导\n\n**一是**健全机制。\n\n1. 申请表\n2. 身份证明"),
+        "{}",
+        md.body
+    );
+    // A page without the editor sends the lines themselves; a refused save keeps what was typed.
+    let long = "字".repeat(20_001);
+    let refused = c
+        .post(
+            &uri,
+            &[("platform", "- 网站\n- 公众号"), ("problems", &long)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("- 网站\n- 公众号</textarea>") && refused.body.contains(&long),
+        "the typed text is lost"
+    );
+    let preview = c
+        .post(
+            &format!("/admin/agencies/{TOWN_A}/preview?as=report&fragment=1"),
+            &[("body", "<p>甲<img src=\"/x.png\"></p><ul><li>乙</li></ul>")],
+        )
+        .await;
+    assert_eq!(preview.body, "<p>甲</p>\n<ul><li>乙</li></ul>\n");
+}
+
+on_both_backends!(a_report_part_is_written_with_the_editor);

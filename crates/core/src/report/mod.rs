@@ -6,12 +6,14 @@
 //! - [`check()`]: every cross-check (勾稽关系) as a named [`Relation`], run on any report, computed or
 //!   imported.
 //! - [`narrative`]: the sentences of sections 一 and 六 that are derived from the figures.
+//! - [`text`]: the small line format staff write their parts in, and its HTML.
 
 pub mod aggregate;
 pub mod check;
 pub mod compute;
 pub mod model;
 pub mod narrative;
+pub mod text;
 pub mod workspace;
 pub mod year;
 

@@ -34,12 +34,16 @@ pub fn compose(
     }
 }
 
+/// Staff's lead-in, then the generated sentence: on the lead's last line when that is a
+/// paragraph (the seed's wording runs on), on a line of its own after a list or a sub-heading.
 fn join(lead: &str, generated: &str) -> String {
     let lead = lead.trim();
     if lead.is_empty() {
         generated.to_owned()
-    } else {
+    } else if super::text::ends_in_paragraph(lead) {
         format!("{lead}{generated}")
+    } else {
+        format!("{lead}\n{generated}")
     }
 }
 

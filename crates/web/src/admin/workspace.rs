@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use gongkai_core::auth::Duty;
+use gongkai_core::report::text as report_text;
 use gongkai_core::report::workspace::{PARTS, default_part, follow_up_draft, ready_to_publish};
 use gongkai_core::report::{AnnualReport, Finding, Severity, StaffTexts};
 use gongkai_core::{Agency, Rejection};
@@ -99,7 +100,7 @@ impl<R: Requirement> Ctx<R> {
     /// The workspace again, saying why nothing was changed.
     async fn refused(&self, state: &AppState, why: Rejection) -> Result<Response, AppError> {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        Box::pin(render(state, self, None, Some(why.message), status)).await
+        Box::pin(render(state, self, None, Some(why.message), status, None)).await
     }
 
     /// A page of the workspace (`name`) showing `report` as the public will read it, with what
@@ -153,23 +154,29 @@ impl Draft {
 struct PartView {
     key: &'static str,
     heading: &'static str,
+    /// In the report's line format: what the plain textarea shows and sends.
     text: String,
+    /// The same as HTML, for the editor to start from.
+    html: String,
+    /// Last year's part, as HTML.
     last: String,
 }
 
-/// Renders the workspace page.
+/// Renders the workspace page; `typed`, the texts as posted when they were refused, fill the
+/// form in place of the saved ones so that nothing typed is lost.
 async fn render<R: Requirement>(
     state: &AppState,
     c: &Ctx<R>,
     q: Option<&str>,
     error: Option<String>,
     status: StatusCode,
+    typed: Option<&StaffTexts>,
 ) -> Result<Response, AppError> {
     let draft = Box::pin(c.draft(state)).await?;
     let parts: Vec<PartView> = PARTS
         .iter()
         .map(|(key, heading)| {
-            let mut text = draft.texts.part(key).to_owned();
+            let mut text = typed.unwrap_or(&draft.texts).part(key).to_owned();
             if *key == "problems" && text.is_empty() {
                 text = follow_up_draft(&draft.last.problems);
             }
@@ -179,8 +186,9 @@ async fn render<R: Requirement>(
             PartView {
                 key,
                 heading,
+                html: report_text::html(&text),
                 text,
-                last: draft.last.part(key).to_owned(),
+                last: report_text::html(draft.last.part(key)),
             }
         })
         .collect();
@@ -226,18 +234,46 @@ pub async fn show(
         q.notice.as_deref(),
         None,
         StatusCode::OK,
+        None,
     ))
     .await
+}
+
+/// The workspace's form: every part, and `edited_as=html` when the editor sent its HTML (a
+/// page without JavaScript sends the line format itself).
+#[derive(Debug, Deserialize)]
+pub struct TextsForm {
+    #[serde(flatten)]
+    texts: StaffTexts,
+    #[serde(default)]
+    edited_as: String,
 }
 
 /// Saves the staff-written text.
 pub async fn save(
     State(state): State<AppState>,
     c: Ctx<ReportEditor>,
-    Form(texts): Form<StaffTexts>,
+    Form(form): Form<TextsForm>,
 ) -> Result<Response, AppError> {
+    let mut texts = form.texts;
+    if form.edited_as == "html" {
+        for key in StaffTexts::KEYS {
+            if let Some(part) = texts.part_mut(key) {
+                *part = crate::rich_text::report_text(part);
+            }
+        }
+    }
     if let Err(why) = texts.check() {
-        return c.refused(&state, why).await;
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return Box::pin(render(
+            &state,
+            &c,
+            None,
+            Some(why.message),
+            status,
+            Some(&texts),
+        ))
+        .await;
     }
     state
         .store
