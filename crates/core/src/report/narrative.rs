@@ -40,7 +40,7 @@ fn join(lead: &str, generated: &str) -> String {
     let lead = lead.trim();
     if lead.is_empty() {
         generated.to_owned()
-    } else if super::text::ends_in_paragraph(lead) {
+    } else if generated.is_empty() || super::text::ends_in_paragraph(lead) {
         format!("{lead}{generated}")
     } else {
         format!("{lead}\n{generated}")
