@@ -135,8 +135,12 @@ impl Store {
                 })
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            // An embedded database's connection cannot go stale the way a network one can, so
+            // it is not pinged before each use: sqlx would otherwise hand every statement to the
+            // connection's thread twice (ping, then the statement).
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await
                 .map_err(|e| StoreError::unavailable(url, e))?;

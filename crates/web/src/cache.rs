@@ -12,8 +12,9 @@
 //! checks, which is still one indexed query instead of a page's worth).
 //!
 //! Only pages registered with `Routes::page` are cached, only for visitors without a session
-//! cookie, only `200` answers that set no cookie, and each entry carries an `ETag` derived from
-//! its bytes so a repeat visit costs a 304.
+//! cookie, only `200` answers that set no cookie, only from their second request (a page asked
+//! for once is not kept), and each entry carries an `ETag` derived from its bytes so a repeat
+//! visit costs a 304.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
@@ -37,6 +38,8 @@ const MAX_ENTRY: usize = 2 * 1024 * 1024;
 const MAX_TOTAL: usize = 64 * 1024 * 1024;
 /// Even with no change, an entry is rendered again after this long (pages that show "today").
 const MAX_AGE: Duration = Duration::from_secs(300);
+/// Slots of the record of pages asked for once (a power of two; 512 KB).
+const SEEN_SLOTS: usize = 1 << 16;
 /// Headers a cached answer keeps.
 const KEPT: [HeaderName; 6] = [
     header::CONTENT_TYPE,
@@ -72,6 +75,11 @@ pub struct PageCache {
     epoch: Instant,
     staleness: Duration,
     paths: Vec<&'static str>,
+    /// A hash of each page asked for recently (one slot a hash, later ones overwrite): a page is
+    /// kept only when it is asked for again. Crawlers and searches ask for thousands of pages
+    /// once each; keeping them all would fill memory with pages nobody reads twice and evict
+    /// the few that are (the "doorkeeper" of `TinyLFU` caches).
+    seen: Box<[AtomicU64]>,
 }
 
 impl PageCache {
@@ -87,7 +95,16 @@ impl PageCache {
             epoch: Instant::now(),
             staleness,
             paths,
+            seen: (0..SEEN_SLOTS).map(|_| AtomicU64::new(0)).collect(),
         }
+    }
+
+    /// Whether `key` was asked for since its slot last changed; records it if not.
+    fn seen_before(&self, key: &str) -> bool {
+        use std::hash::{BuildHasher as _, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(key) | 1;
+        let slot = &self.seen[usize::try_from(hash).unwrap_or(0) & (SEEN_SLOTS - 1)];
+        slot.swap(hash, Ordering::Relaxed) == hash
     }
 
     /// Something was written through this process: nothing kept before is served again.
@@ -271,7 +288,9 @@ pub async fn serve(
         body: bytes,
     };
     let response = answer(&entry, &req_headers, false);
-    cache.put(key, entry);
+    if cache.seen_before(&key) {
+        cache.put(key, entry);
+    }
     response
 }
 
@@ -309,6 +328,16 @@ mod tests {
             .await
             .map(|c| c.to_bytes().to_vec())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_page_is_kept_from_its_second_request() {
+        let cache = PageCache::new(Vec::new(), Duration::ZERO);
+        let distinct = (0..10_000).filter(|i| cache.seen_before(&format!("/items/{i}")));
+        assert_eq!(distinct.count(), 0, "pages asked for once are not kept");
+        assert!(!cache.seen_before("/catalogue"));
+        assert!(cache.seen_before("/catalogue"));
+        assert!(cache.seen_before("/catalogue"));
     }
 
     #[tokio::test]
