@@ -125,8 +125,10 @@ fn arb_report() -> impl Strategy<Value = AnnualReport> {
                 litigation_after_reconsideration: tally(10),
             };
             // Written parts with the structure staff give them (sub-headings, lists, bold, links).
-            r.sections.management = "### 加强制度建设\n**一是**健全发布审核机制。\n1. 建立台账\n2. 定期检查\n- 网站\n- 公众号".to_owned();
-            r.sections.problems = "存在问题：更新不及时。\n详见[门户网站](https://www.example.gov.cn/)。".to_owned();
+            "### 加强制度建设\n**一是**健全发布审核机制。\n1. 建立台账\n2. 定期检查\n- 网站\n- 公众号"
+                .clone_into(&mut r.sections.management);
+            "存在问题：更新不及时。\n详见[门户网站](https://www.example.gov.cn/)。"
+                .clone_into(&mut r.sections.problems);
             r
         })
 }
