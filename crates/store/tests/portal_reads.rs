@@ -118,3 +118,26 @@ async fn lists_kept_ready_match_lists_read_afresh(store: &Store) {
 }
 
 on_both_backends!(lists_kept_ready_match_lists_read_afresh);
+
+/// Statistics refreshed after an import leave every list as it was, and on SQLite keep no STAT4
+/// samples (with them, a list's statement is prepared again at every execution).
+async fn statistics_leave_lists_alone(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let before = every_page(store).await;
+    store.analyze().await.unwrap();
+    assert_eq!(before, every_page(store).await);
+    if let gongkai_store::Pool::Sqlite(pool) = store.pool() {
+        let (per_index,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sqlite_stat1")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let (samples,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sqlite_stat4")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert!(per_index > 0, "the per-index figures are kept");
+        assert_eq!(samples, 0, "no STAT4 samples");
+    }
+}
+
+on_both_backends!(statistics_leave_lists_alone);
