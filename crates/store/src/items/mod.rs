@@ -65,7 +65,8 @@ pub struct PublishedItem {
     pub category: String,
     /// 发布日期.
     pub published_on: NaiveDate,
-    /// Metadata and body (items loaded without them show title and date only).
+    /// Metadata and body (items loaded without them show title and date only; in lists, the
+    /// metadata alone).
     pub content: Option<ItemContent>,
     /// When it last changed (for caching headers).
     pub updated_ms: i64,

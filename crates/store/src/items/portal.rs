@@ -91,7 +91,8 @@ impl From<IndexRow> for IndexEntry {
 
 impl Store {
     /// The agency's items on the portal (not withdrawn), newest first, optionally in one category:
-    /// one page and the total count.
+    /// one page and the total count. Their content carries the metadata, not the body
+    /// ([`Store::published_item`] reads one item whole).
     ///
     /// With data kept ready ([`Store::keep_ready`]), the list's length and the key where each
     /// stretch of [`STRIDE`] items starts are kept between writes, so any page, however deep, is
@@ -130,9 +131,10 @@ impl Store {
                 return Ok((Vec::new(), list.total));
             };
             let rows = sql(format!(
-                "{ITEM_SELECT} WHERE i.{filter} AND i.published_on <= $2 \
+                "{} WHERE i.{filter} AND i.published_on <= $2 \
                      AND (i.published_on < $2 OR i.id <= $3) \
-                     ORDER BY i.published_on DESC, i.id DESC LIMIT $4 OFFSET $5"
+                     ORDER BY i.published_on DESC, i.id DESC LIMIT $4 OFFSET $5",
+                self.list_select()
             ))
             .bind(key)
             .bind(on)
@@ -144,9 +146,10 @@ impl Store {
             (rows, list.total)
         } else {
             let rows = sql(format!(
-                "{ITEM_SELECT} WHERE i.id IN (SELECT id FROM items WHERE {filter} \
+                "{} WHERE i.id IN (SELECT id FROM items WHERE {filter} \
                      ORDER BY published_on DESC, id DESC LIMIT $2 OFFSET $3) \
-                     ORDER BY i.published_on DESC, i.id DESC"
+                     ORDER BY i.published_on DESC, i.id DESC",
+                self.list_select()
             ))
             .bind(key)
             .bind(i64::from(per_page))
@@ -156,6 +159,19 @@ impl Store {
             (rows, self.list_length(filter, key).await?)
         };
         Ok((rows.into_iter().map(PublishedItem::from).collect(), total))
+    }
+
+    /// The columns of a list's items: each item's content without its body and corrections, cut
+    /// out by the database. A list shows none of them, and a page of 20 read 20 bodies of several
+    /// kilobytes, checked their UTF-8 and parsed them (a sixth of a list page's time).
+    fn list_select(&self) -> String {
+        let content = match self.backend() {
+            crate::Backend::Sqlite => "json_remove(i.content_json, '$.body_html', '$.corrections')",
+            crate::Backend::Postgres => {
+                "(i.content_json::jsonb - 'body_html' - 'corrections')::text"
+            }
+        };
+        ITEM_SELECT.replacen("i.content_json", &format!("{content} AS content_json"), 1)
     }
 
     /// How many items a list holds (`filter` with `key` as `$1`).
