@@ -90,9 +90,11 @@ test('the report is public only after the 分管领导 approves what was asked',
   await innovation.click();
   await admin.keyboard.press('Control+End');
   await admin.keyboard.press('Enter');
+  // Typed first, made a list after: the caret stays where the clerk was typing.
+  await admin.keyboard.type('优化网站栏目');
   await admin.getByRole('toolbar', { name: '六（四）政务公开工作创新情况格式' })
     .getByRole('button', { name: '编号列表' }).click();
-  await admin.keyboard.type('优化网站栏目');
+  await admin.keyboard.type('，提升检索');
   await admin.keyboard.press('Enter');
   await admin.keyboard.type('开通政务公众号');
   const toolbar = admin.getByRole('toolbar', { name: '六（四）政务公开工作创新情况格式' });
@@ -120,6 +122,6 @@ test('the report is public only after the 分管领导 approves what was asked',
   await reader.goto(`${base}/agencies/yiyuan-xili/reports/2024`);
   assert.match(await reader.content(), /在县委县政府的坚强领导与精心指导下/);
   assert.match(await reader.content(), /鲁政办字〔2020〕179号/);
-  assert.match(await reader.content(), /<ol><li>优化网站栏目<\/li><li>开通政务公众号<\/li><\/ol>/);
+  assert.match(await reader.content(), /<ol><li>优化网站栏目，提升检索<\/li><li>开通政务公众号<\/li><\/ol>/);
   await reader.screenshot({ path: join(ARTIFACTS, 'office-report-public.png'), fullPage: true });
 });

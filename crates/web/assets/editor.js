@@ -149,9 +149,42 @@
 
   Editor.prototype.command = function (name, arg) {
     this.restore();
+    // Chromium puts the caret at the start of a paragraph it makes a list item: it goes back to
+    // where the clerk was typing (the words are the same, so its place among them is too).
+    var keep = /List$/.test(name) && window.getSelection().isCollapsed ? this.caretOffset() : null;
     document.execCommand(name, false, arg);
     this.tidy();
+    if (keep !== null && this.caretOffset() !== keep) this.placeCaret(keep);
     this.sync();
+  };
+
+  // How many characters of the area come before the caret.
+  Editor.prototype.caretOffset = function () {
+    var sel = window.getSelection();
+    if (!sel.rangeCount || !this.area.contains(sel.getRangeAt(0).endContainer)) return null;
+    var before = document.createRange();
+    before.selectNodeContents(this.area);
+    before.setEnd(sel.getRangeAt(0).endContainer, sel.getRangeAt(0).endOffset);
+    return before.toString().length;
+  };
+
+  Editor.prototype.placeCaret = function (offset) {
+    var walker = document.createTreeWalker(this.area, NodeFilter.SHOW_TEXT);
+    var node;
+    var left = offset;
+    while ((node = walker.nextNode())) {
+      if (left <= node.length) {
+        var range = document.createRange();
+        range.setStart(node, left);
+        range.collapse(true);
+        var sel = window.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(range);
+        this.range = range.cloneRange();
+        return;
+      }
+      left -= node.length;
+    }
   };
 
   Editor.prototype.block = function (tag) { this.command('formatBlock', '<' + tag + '>'); };
@@ -211,12 +244,26 @@
   // Lists and tables are blocks of their own: a browser's list command may leave one inside a
   // paragraph (<p><ul>…), which no page shows as written. Such a block is lifted out after its
   // paragraph, and a paragraph left empty goes.
+  // Moving a node drops the caret to the start of the area, so where it was is put back.
   Editor.prototype.tidy = function () {
+    var sel = window.getSelection();
+    var at = sel.rangeCount ? sel.getRangeAt(0) : null;
+    var caret = at && [at.startContainer, at.startOffset, at.endContainer, at.endOffset];
+    var moved = false;
     this.area.querySelectorAll('p > ul, p > ol, p > table').forEach(function (block) {
       var p = block.parentNode;
       p.parentNode.insertBefore(block, p.nextSibling);
       if (!p.textContent.trim() && !p.querySelector('img')) p.remove();
+      moved = true;
     });
+    if (moved && caret && this.area.contains(caret[0]) && this.area.contains(caret[2])) {
+      var range = document.createRange();
+      range.setStart(caret[0], caret[1]);
+      range.setEnd(caret[2], caret[3]);
+      sel.removeAllRanges();
+      sel.addRange(range);
+      this.range = range.cloneRange();
+    }
   };
 
   Editor.prototype.addRow = function () {
@@ -238,7 +285,8 @@
   Editor.prototype.link = function () {
     var url = window.prompt('链接地址（以 http:// 或 https:// 开头，本站页面可写 / 开头的地址）', 'https://');
     if (!url || url === 'https://') return;
-    if (!/^(https?:\/\/|\/)/.test(url)) {
+    // Not "//…" nor a backslash: browsers read "/\\evil.example" as another site.
+    if (!/^(https?:\/\/|\/(?![\/\\]))/.test(url) || /[\\\s"<>]/.test(url)) {
       this.say('链接地址要以 http://、https:// 或 / 开头，未添加链接。');
       return;
     }
@@ -323,6 +371,7 @@
       return;
     }
     var local = /<img[^>]+src=["']?file:|<v:imagedata/i.test(html);
+    var dropped = this.report && /<table|<img|<v:imagedata/i.test(html);
     var embedded = [];
     var doc = new DOMParser().parseFromString(html, 'text/html');
     doc.querySelectorAll('img[src^="data:image/"]').forEach(function (img, i) { embedded.push([img, i]); });
@@ -344,9 +393,11 @@
       return self.clean(embedded.length ? doc.documentElement.outerHTML : html);
     }).then(function (cleaned) {
       self.insert(cleaned);
-      self.say(local
-        ? '已粘贴文字、段落、列表和表格，并去掉了原来的字体和颜色。原文中的图片在您的电脑上，无法随文字带入，请用“插入图片”按钮上传。'
-        : '已粘贴，并去掉了原来的字体和颜色。');
+      self.say(dropped
+        ? '已粘贴文字、段落和列表，并去掉了原来的字体和颜色。年度报告正文不放表格和图片：表格已按行改为文字（各格之间空一格），图片未带入。'
+        : local
+          ? '已粘贴文字、段落、列表和表格，并去掉了原来的字体和颜色。原文中的图片在您的电脑上，无法随文字带入，请用“插入图片”按钮上传。'
+          : '已粘贴，并去掉了原来的字体和颜色。');
     }, function (err) { self.say('粘贴未完成：' + err.message); });
   };
 

@@ -74,7 +74,11 @@ pub fn clean(html: &str) -> String {
         // show under the pages' content security policy, and would tell another site who reads.
         .attribute_filter(|element, attribute, value| {
             let own = value.starts_with('/') && !value.starts_with("//");
-            (element != "img" || attribute != "src" || own).then(|| value.into())
+            // Browsers read `/\\evil.example` as `//evil.example`: another site.
+            let address = matches!(attribute, "href" | "src");
+            let kept = (element != "img" || attribute != "src" || own)
+                && !(address && value.contains('\\'));
+            kept.then(|| value.into())
         })
         .clean(&html)
         .to_string();
@@ -140,6 +144,8 @@ struct LineWriter {
     /// An open link: its address and where its text starts in `line`.
     link: Option<(String, usize)>,
     cells: usize,
+    /// Inside a table row: a row is one line, whatever paragraphs its cells hold (Word's do).
+    in_row: bool,
 }
 
 impl LineWriter {
@@ -156,6 +162,8 @@ impl LineWriter {
 
     fn tag(&mut self, name: &str, closing: bool, attribute: impl Fn(&str) -> Option<String>) {
         match (name.to_ascii_lowercase().as_str(), closing) {
+            ("br", _) if self.in_row => self.line.push(' '),
+            ("p" | "div", _) if self.in_row => {}
             ("p" | "div" | "table" | "thead" | "tbody" | "tfoot" | "br", _) => self.flush(),
             ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", false) => {
                 self.flush();
@@ -198,9 +206,10 @@ impl LineWriter {
                 self.link = attribute("href").map(|href| (href, self.line.len()));
             }
             ("a", true) => self.close_link(),
-            ("tr", _) => {
+            ("tr", closing) => {
                 self.flush();
                 self.cells = 0;
+                self.in_row = !closing;
             }
             ("td" | "th", false) => {
                 if self.cells > 0 {
@@ -220,12 +229,8 @@ impl LineWriter {
             return;
         };
         let text = text.trim();
-        let usable =
-            !text.is_empty() && !text.contains(['[', ']', '*']) && !href.contains([' ', ')']);
-        let allowed = href.starts_with("http://")
-            || href.starts_with("https://")
-            || (href.starts_with('/') && !href.starts_with("//"));
-        if usable && allowed {
+        let usable = !text.is_empty() && !text.contains(['[', ']', '*']) && !href.contains(')');
+        if usable && gongkai_core::report::text::linkable(&href) {
             let link = format!("[{text}]({href})");
             self.line.truncate(at);
             self.line.push_str(&link);
@@ -239,11 +244,16 @@ impl LineWriter {
         if self.bold > 0 {
             self.line.push_str("**");
         }
-        let line = tidy(&std::mem::take(&mut self.line));
-        if !line.is_empty() {
-            self.lines
-                .push(format!("{}{line}", std::mem::take(&mut self.prefix)));
+        let mut line = tidy(&std::mem::take(&mut self.line));
+        if line.is_empty() {
+            return;
         }
+        // A paragraph whose words start like a marker ("1. ", "- ") stays a paragraph.
+        if self.prefix.is_empty() && !gongkai_core::report::text::reads_as_paragraph(&line) {
+            line.insert(0, '\\');
+        }
+        self.lines
+            .push(format!("{}{line}", std::mem::take(&mut self.prefix)));
     }
 
     /// Ends a block: its prefix goes whether or not words came.
@@ -512,6 +522,27 @@ mod tests {
             report_text(word),
             "全年公开信息\n类别\u{3000}数量\n政策\u{3000}3\n点"
         );
+    }
+
+    #[test]
+    fn what_the_editor_shows_is_what_is_kept() {
+        // Word's cells hold paragraphs: a row is still one line.
+        let word = "<table><tr><td><p>表头甲</p></td><td><p>表头乙</p></td></tr><tr><td><p>数据1</p></td><td><p>数据2</p></td></tr></table>";
+        assert_eq!(
+            report_text(word),
+            "表头甲\u{3000}表头乙\n数据1\u{3000}数据2"
+        );
+        // A paragraph that starts like a marker stays a paragraph.
+        let typed = "<p>1. 不是列表</p><p>- 也不是</p><p>### 更不是</p>";
+        let lines = report_text(typed);
+        assert_eq!(lines, "\\1. 不是列表\n\\- 也不是\n\\### 更不是");
+        assert_eq!(
+            text::html(&lines),
+            "<p>1. 不是列表</p>\n<p>- 也不是</p>\n<p>### 更不是</p>\n"
+        );
+        // An address with a backslash leads off the site: not a link.
+        assert_eq!(report_text(r#"<p><a href="/\evil.example">e</a></p>"#), "e");
+        assert!(!clean(r#"<p><a href="/\evil.example">e</a></p>"#).contains("evil"));
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! - each line is a paragraph (blank lines are ignored), as a plain textarea has always sent it;
 //! - `### 标题` is a sub-heading (小标题);
 //! - `- 事项` is an item of a bulleted list, `1. 事项` of a numbered one (the number is kept);
-//! - `**文字**` is bold, `[文字](https://…)` a link (to `http(s)://` or to this site, `/…`).
+//! - `**文字**` is bold, `[文字](https://…)` a link (to `http(s)://` or to this site, `/…`);
+//! - a line starting with a backslash is a paragraph whatever follows (`\\1. 不是列表`).
 //!
 //! Tables and pictures are left out on purpose: a report's only tables are the statutory ones
 //! (every number its text states must be a cell of them, and readers find them by position),
@@ -62,6 +63,9 @@ enum Line<'a> {
 }
 
 fn line(l: &str) -> Line<'_> {
+    if let Some(rest) = l.strip_prefix('\\') {
+        return Line::Paragraph(rest);
+    }
     if let Some(rest) = l.strip_prefix("### ") {
         return Line::Heading(rest.trim());
     }
@@ -164,14 +168,12 @@ fn link_at(s: &str) -> Option<(usize, usize, &str, &str)> {
             let close = s[open..].find("](")? + open;
             let end = s[close..].find(')')? + close;
             let (text, href) = (&s[open + 1..close], &s[close + 2..end]);
-            let allowed = href.starts_with("http://")
-                || href.starts_with("https://")
-                || (href.starts_with('/') && !href.starts_with("//"));
-            (allowed
-                && !text.is_empty()
-                && !text.contains('[')
-                && !href.contains(char::is_whitespace))
-            .then_some((open, end + 1 - open, text, href))
+            (linkable(href) && !text.is_empty() && !text.contains('[')).then_some((
+                open,
+                end + 1 - open,
+                text,
+                href,
+            ))
         })();
         if found.is_some() {
             return found;
@@ -179,6 +181,15 @@ fn link_at(s: &str) -> Option<(usize, usize, &str, &str)> {
         from = open + 1;
     }
     None
+}
+
+/// Whether a report (or any rich text) may link to `href`: a web address, or a path of this site.
+/// A backslash is refused anywhere: browsers read `/\\evil.example` as `//evil.example`, another
+/// site that looks like one of ours.
+pub fn linkable(href: &str) -> bool {
+    let web = href.starts_with("http://") || href.starts_with("https://");
+    let own = href.starts_with('/') && !href.starts_with("//");
+    (web || own) && !href.contains(['\\', ' ', '\t', '\n', '\r', '"', '<', '>'])
 }
 
 /// `&`, `<`, `>` and `"` as HTML entities.
@@ -240,10 +251,34 @@ pub fn html(text: &str) -> String {
     out
 }
 
+/// Text that Markdown shows as written: its punctuation that means something there escaped.
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '!' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn spans_markdown(spans: &[Span]) -> String {
     let mut out = String::new();
-    for s in spans {
-        let mut text = s.text.clone();
+    for (i, s) in spans.iter().enumerate() {
+        let mut text = escape_markdown(&s.text);
+        // A paragraph that starts like a list item (`- `, `+ `, `1. `) is not one.
+        if i == 0 {
+            let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+            if text.starts_with("- ") || text.starts_with("+ ") {
+                text.insert(0, '\\');
+            } else if digits > 0 && text[digits..].starts_with(['.', ')']) {
+                text.insert(digits, '\\');
+            }
+        }
         if let Some(href) = &s.href {
             text = format!("[{text}]({href})");
         }
@@ -296,6 +331,12 @@ pub fn plain(text: &str) -> String {
         }
     }
     lines.join("\n")
+}
+
+/// Whether `line`, written as it is, reads back as a paragraph of the same words (it starts with
+/// no list, heading or escape marker).
+pub fn reads_as_paragraph(line: &str) -> bool {
+    !line.starts_with('\\') && matches!(self::line(line), Line::Paragraph(_))
 }
 
 /// Whether the last block of `text` is a paragraph, so that a sentence may run on after it.
@@ -366,7 +407,27 @@ mod tests {
         assert_eq!(html("3. 第三项"), "<ol start=\"3\"><li>第三项</li></ol>\n");
         assert_eq!(
             html("[a\"b](/x\"onmouseover=1)"),
-            "<p><a href=\"/x&quot;onmouseover=1\">a&quot;b</a></p>\n"
+            "<p>[a&quot;b](/x&quot;onmouseover=1)</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_backslash_keeps_a_line_a_paragraph_and_no_address_leaves_the_site_by_one() {
+        assert_eq!(html("\\1. 不是列表"), "<p>1. 不是列表</p>\n");
+        assert_eq!(html("\\### 不是标题"), "<p>### 不是标题</p>\n");
+        assert_eq!(
+            html("[e](/\\evil.example)"),
+            "<p>[e](/\\evil.example)</p>\n"
+        );
+        assert!(linkable("/agencies/x") && linkable("https://a.gov.cn/"));
+        assert!(!linkable("//evil.example") && !linkable("/\\evil.example"));
+    }
+
+    #[test]
+    fn markdown_shows_literal_text_as_written() {
+        assert_eq!(
+            markdown("<b>x</b> | a * b_c ![i](u) # 不是标题\n\\1. 不是列表\n\\- 也不是"),
+            "\\<b\\>x\\</b\\> \\| a \\* b\\_c \\!\\[i\\](u) \\# 不是标题\n\n1\\. 不是列表\n\n\\- 也不是"
         );
     }
 

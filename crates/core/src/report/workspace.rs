@@ -119,16 +119,16 @@ pub const PARTS: [(&str, &str); 11] = [
     ("platform", "一（四）政府信息公开平台建设"),
     ("supervision", "一（五）监督保障"),
     ("problems", "五、存在的主要问题及改进情况"),
+    (
+        "fee_basis",
+        "六（一）收费情况所依据的规定（本段之后由系统写入收费情况）",
+    ),
     ("work_points", "六（二）落实上级年度政务公开工作要点情况"),
     (
         "proposals",
         "六（三）人大代表建议和政协提案办理结果公开情况",
     ),
     ("innovation", "六（四）政务公开工作创新情况"),
-    (
-        "fee_basis",
-        "六（一）收费情况所依据的规定（本段之后由系统写入收费情况）",
-    ),
 ];
 
 /// The most a part may hold, in characters.
@@ -138,15 +138,16 @@ pub const PART_MAX_CHARS: usize = 20_000;
 pub const COPIED: f64 = 0.5;
 
 impl StaffTexts {
-    /// Refuses a part longer than [`PART_MAX_CHARS`].
+    /// Refuses a part longer than [`PART_MAX_CHARS`], naming it. Line breaks count once, as
+    /// written: a browser sends a textarea's as two characters (CR LF).
     pub fn check(&self) -> Result<(), crate::Rejection> {
-        if PARTS
-            .iter()
-            .any(|(key, _)| self.part(key).chars().count() > PART_MAX_CHARS)
-        {
-            return Err(crate::Rejection::new(format!(
-                "每部分不超过{PART_MAX_CHARS}字。"
-            )));
+        for (key, heading) in PARTS {
+            let count = self.part(key).replace("\r\n", "\n").chars().count();
+            if count > PART_MAX_CHARS {
+                return Err(crate::Rejection::new(format!(
+                    "“{heading}”有{count}字，每部分不超过{PART_MAX_CHARS}字；请删减后再保存（已填写的内容仍在下方）。"
+                )));
+            }
         }
         Ok(())
     }
@@ -540,8 +541,17 @@ mod tests {
             innovation: "字".repeat(PART_MAX_CHARS + 1),
             ..StaffTexts::default()
         };
-        assert_eq!(long.check().unwrap_err().message, "每部分不超过20000字。");
+        assert_eq!(
+            long.check().unwrap_err().message,
+            "“六（四）政务公开工作创新情况”有20001字，每部分不超过20000字；请删减后再保存（已填写的内容仍在下方）。"
+        );
         assert!(StaffTexts::default().check().is_ok());
+        // A browser's CR LF line breaks count once.
+        let lines = StaffTexts {
+            innovation: "字\r\n".repeat(PART_MAX_CHARS / 2),
+            ..StaffTexts::default()
+        };
+        assert!(lines.check().is_ok());
         for (key, _) in PARTS {
             assert_eq!(long.part(key).is_empty(), key != "innovation", "{key}");
         }

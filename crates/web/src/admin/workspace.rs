@@ -256,11 +256,14 @@ pub async fn save(
     Form(form): Form<TextsForm>,
 ) -> Result<Response, AppError> {
     let mut texts = form.texts;
-    if form.edited_as == "html" {
-        for key in StaffTexts::KEYS {
-            if let Some(part) = texts.part_mut(key) {
-                *part = crate::rich_text::report_text(part);
-            }
+    for key in StaffTexts::KEYS {
+        if let Some(part) = texts.part_mut(key) {
+            *part = if form.edited_as == "html" {
+                crate::rich_text::report_text(part)
+            } else {
+                // A textarea's line breaks arrive as CR LF.
+                part.replace("\r\n", "\n")
+            };
         }
     }
     if let Err(why) = texts.check() {
