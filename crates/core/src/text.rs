@@ -34,6 +34,32 @@ pub fn without_controls(text: &str) -> String {
         .collect()
 }
 
+/// `&`, `<`, `>` and `"` as HTML entities: text put into a page or an attribute by hand.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The entities a sanitiser writes (ammonia's serialiser: `&nbsp;` as a space, `&lt;` `&gt;`
+/// `&quot;` `&#39;` `&amp;`) as their characters: the text of sanitised HTML.
+pub fn unescape_html(s: &str) -> String {
+    s.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 /// A full-width character (U+FF01–U+FF5E, as a Chinese input method types digits, letters and
 /// signs in full-width mode) as its ASCII form; the ideographic space as a space; any other
 /// character as it is.

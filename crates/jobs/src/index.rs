@@ -25,12 +25,7 @@ pub fn plain_text(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    gongkai_core::text::unescape_html(&out)
 }
 
 /// The index's view of an item.

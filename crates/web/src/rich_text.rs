@@ -18,6 +18,7 @@ use crate::error::AppError;
 use crate::extract::{AgencyScope, DraftPath, Drafter};
 use crate::{Access, AppState, Routes};
 use gongkai_core::auth::Duty;
+use gongkai_core::text::unescape_html;
 
 /// The editor's routes: its script, the preview and the pictures bodies show.
 pub(crate) fn routes(r: Routes) -> Routes {
@@ -73,7 +74,7 @@ pub fn clean(html: &str) -> String {
         // A picture is this site's own (uploaded with 插入图片): one from elsewhere would not
         // show under the pages' content security policy, and would tell another site who reads.
         .attribute_filter(|element, attribute, value| {
-            let own = value.starts_with('/') && !value.starts_with("//");
+            let own = gongkai_core::report::text::site_path(value);
             // Browsers read `/\\evil.example` as `//evil.example`: another site.
             let address = matches!(attribute, "href" | "src");
             let kept = (element != "img" || attribute != "src" || own)
@@ -122,7 +123,7 @@ pub fn report_text(html: &str) -> String {
         let attribute = |name: &str| {
             HREF.captures_iter(&caps[3])
                 .find(|c| &c[1] == name)
-                .map(|c| unescape(&c[2]))
+                .map(|c| unescape_html(&c[2]))
         };
         w.tag(&caps[2], &caps[1] == "/", attribute);
     }
@@ -150,7 +151,7 @@ struct LineWriter {
 
 impl LineWriter {
     fn text(&mut self, raw: &str) {
-        let text = unescape(raw).replace(['\r', '\n', '\t', '\u{a0}'], " ");
+        let text = unescape_html(raw).replace(['\r', '\n', '\t', '\u{a0}'], " ");
         if text.trim().is_empty() && self.line.trim().is_empty() {
             return;
         }
@@ -286,16 +287,6 @@ fn tidy(line: &str) -> String {
     } else {
         out.trim().to_owned()
     }
-}
-
-/// The entities a sanitiser writes.
-fn unescape(s: &str) -> String {
-    s.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Text typed without block markup (a plain textarea, no editor): its blank lines separate

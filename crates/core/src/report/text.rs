@@ -17,6 +17,8 @@
 
 use std::fmt::Write as _;
 
+use crate::text::escape_html;
+
 use serde::Serialize;
 
 /// A run of text inside a block.
@@ -188,23 +190,13 @@ fn link_at(s: &str) -> Option<(usize, usize, &str, &str)> {
 /// site that looks like one of ours.
 pub fn linkable(href: &str) -> bool {
     let web = href.starts_with("http://") || href.starts_with("https://");
-    let own = href.starts_with('/') && !href.starts_with("//");
-    (web || own) && !href.contains(['\\', ' ', '\t', '\n', '\r', '"', '<', '>'])
+    (web || site_path(href)) && !href.contains(['\\', ' ', '\t', '\n', '\r', '"', '<', '>'])
 }
 
-/// `&`, `<`, `>` and `"` as HTML entities.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// Whether `href` is a path of this site: `/…`, not `//host` nor `/\\host` (which browsers read
+/// as `//host`).
+pub fn site_path(href: &str) -> bool {
+    href.starts_with('/') && !href.starts_with("//") && !href.contains('\\')
 }
 
 fn spans_html(spans: &[Span]) -> String {
