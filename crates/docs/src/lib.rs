@@ -250,10 +250,11 @@ struct Written {
 
 impl Written {
     fn new(source: &str) -> Self {
+        let blocks = text::blocks(source);
         Self {
-            html: text::html(source),
-            markdown: text::markdown(source),
-            blocks: text::blocks(source),
+            html: text::blocks_html(&blocks),
+            markdown: text::blocks_markdown(&blocks),
+            blocks,
         }
     }
 }

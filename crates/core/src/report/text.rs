@@ -216,11 +216,16 @@ fn spans_html(spans: &[Span]) -> String {
 
 /// A written part as HTML: paragraphs, `<h4>` sub-headings (a part sits under an `<h3>`), lists.
 pub fn html(text: &str) -> String {
+    blocks_html(&blocks(text))
+}
+
+/// [`html`] of blocks already read.
+pub fn blocks_html(blocks: &[Block]) -> String {
     let mut out = String::new();
-    for b in blocks(text) {
+    for b in blocks {
         match b {
-            Block::Paragraph { spans } => out.extend(["<p>", &spans_html(&spans), "</p>\n"]),
-            Block::Heading { spans } => out.extend(["<h4>", &spans_html(&spans), "</h4>\n"]),
+            Block::Paragraph { spans } => out.extend(["<p>", &spans_html(spans), "</p>\n"]),
+            Block::Heading { spans } => out.extend(["<h4>", &spans_html(spans), "</h4>\n"]),
             Block::List { start, items } => {
                 match start {
                     None => out.push_str("<ul>"),
@@ -230,7 +235,7 @@ pub fn html(text: &str) -> String {
                     }
                 }
                 for item in items {
-                    out.extend(["<li>", &spans_html(&item), "</li>"]);
+                    out.extend(["<li>", &spans_html(item), "</li>"]);
                 }
                 out.push_str(if start.is_some() {
                     "</ol>\n"
@@ -285,16 +290,21 @@ fn spans_markdown(spans: &[Span]) -> String {
 /// A written part as Markdown: blocks apart by blank lines (a lone line break would join two
 /// paragraphs), sub-headings one level under the part's `###`.
 pub fn markdown(text: &str) -> String {
+    blocks_markdown(&blocks(text))
+}
+
+/// [`markdown`] of blocks already read.
+pub fn blocks_markdown(blocks: &[Block]) -> String {
     let mut out = Vec::new();
-    for b in blocks(text) {
+    for b in blocks {
         out.push(match b {
-            Block::Paragraph { spans } => spans_markdown(&spans),
-            Block::Heading { spans } => format!("#### {}", spans_markdown(&spans)),
+            Block::Paragraph { spans } => spans_markdown(spans),
+            Block::Heading { spans } => format!("#### {}", spans_markdown(spans)),
             Block::List { start, items } => items
                 .iter()
                 .enumerate()
                 .map(|(i, item)| match start {
-                    Some(n) => format!("{}. {}", n as usize + i, spans_markdown(item)),
+                    Some(n) => format!("{}. {}", *n as usize + i, spans_markdown(item)),
                     None => format!("- {}", spans_markdown(item)),
                 })
                 .collect::<Vec<_>>()

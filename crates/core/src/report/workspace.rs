@@ -187,7 +187,11 @@ impl StaffTexts {
         PARTS
             .iter()
             .filter_map(|(key, heading)| {
-                let share = copied_share(self.part(key), other.part(key));
+                // Words, not markup: the same text with a list or bold added is still the same text.
+                let share = copied_share(
+                    &super::text::plain(self.part(key)),
+                    &super::text::plain(other.part(key)),
+                );
                 (share >= COPIED).then(|| Finding {
                     location: Some((*heading).to_owned()),
                     ..Finding::new(
