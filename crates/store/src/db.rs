@@ -314,6 +314,21 @@ impl<'a> Sql<'a> {
         })
     }
 
+    /// Every row, read on the calling thread when the store is a SQLite file ([`crate::direct`]):
+    /// for the public pages' bounded reads by key.
+    pub(crate) async fn all_direct<T: Record + crate::direct::Direct>(
+        self,
+        store: &Store,
+    ) -> Result<Vec<T>, StoreError> {
+        match store.reader() {
+            Some(reader) => {
+                self.check_text()?;
+                reader.all(&self.text, &self.args)
+            }
+            None => self.all(store).await,
+        }
+    }
+
     /// The one row, or `None`.
     pub(crate) async fn optional<'c, T: Record>(
         self,

@@ -37,6 +37,9 @@ pub enum StoreError {
     /// Any other database error.
     #[error("数据库错误：{0}")]
     Database(sqlx::Error),
+    /// Any other database error of a read run on the calling thread (`direct`).
+    #[error("数据库错误：{0}")]
+    Direct(rusqlite::Error),
 }
 
 impl StoreError {

@@ -20,6 +20,7 @@ mod catalogue;
 mod channels;
 mod db;
 pub mod demo;
+mod direct;
 mod error;
 mod guide;
 mod history;
@@ -99,6 +100,8 @@ pub struct Store {
     ids: Arc<std::sync::RwLock<std::collections::HashMap<String, i64>>>,
     /// What public pages read, kept between writes when [`Store::keep_ready`] says so.
     ready: Arc<ready::Ready>,
+    /// On a SQLite file: connections the public pages' reads run on without sqlx's thread.
+    reader: Option<Arc<direct::Reader>>,
 }
 
 /// The default database: a SQLite file under `./gongkai-data/`, created on first use.
@@ -138,13 +141,19 @@ impl Store {
             // An embedded database's connection cannot go stale the way a network one can, so
             // it is not pinged before each use: sqlx would otherwise hand every statement to the
             // connection's thread twice (ping, then the statement).
+            let file = options.get_filename().to_owned();
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .test_before_acquire(false)
                 .connect_with(options)
                 .await
                 .map_err(|e| StoreError::unavailable(url, e))?;
-            Ok(Self::new(Pool::Sqlite(pool)))
+            let mut store = Self::new(Pool::Sqlite(pool));
+            // A file (not `sqlite::memory:`, which only its own connections can see).
+            if file.is_file() {
+                store.reader = Some(Arc::new(direct::Reader::new(file)));
+            }
+            Ok(store)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError::BadUrl(format!("{}: {e}", redact(url))))?;
@@ -169,7 +178,13 @@ impl Store {
             keys: Arc::new(Keyring::default()),
             ids: Arc::default(),
             ready: Arc::default(),
+            reader: None,
         }
+    }
+
+    /// The connections public pages read on, when this is a SQLite file.
+    pub(crate) fn reader(&self) -> Option<&direct::Reader> {
+        self.reader.as_deref()
     }
 
     /// Keeps what every public page reads (agencies, catalogues, where each stretch of a list

@@ -45,6 +45,21 @@ struct PageRow {
     n: Option<i64>,
 }
 
+impl crate::direct::Direct for PageRow {
+    fn from_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            part: row.get(0)?,
+            id: row.get(1)?,
+            a: row.get(2)?,
+            title: row.get(3)?,
+            b: row.get(4)?,
+            published_on: crate::direct::date(row, 5)?,
+            content_json: crate::direct::json(row, 6)?,
+            n: row.get(7)?,
+        })
+    }
+}
+
 impl PageRow {
     fn into_item(self) -> PublishedItem {
         PublishedItem {
@@ -141,7 +156,7 @@ impl Store {
             .bind(id)
             .bind(i64::from(per_page))
             .bind(offset % STRIDE)
-            .all(self)
+            .all_direct(self)
             .await?;
             (rows, list.total)
         } else {
@@ -214,7 +229,11 @@ impl Store {
     /// published 政策解读 and its attachments (`None` if withdrawn or not this agency's).
     pub async fn item_page(&self, slug: &Slug, id: i64) -> Result<Option<ItemPage>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        let rows: Vec<PageRow> = sql(ITEM_PAGE).bind(id).bind(agency_id).all(self).await?;
+        let rows: Vec<PageRow> = sql(ITEM_PAGE)
+            .bind(id)
+            .bind(agency_id)
+            .all_direct(self)
+            .await?;
         let mut page: Option<ItemPage> = None;
         let mut interpreted = None;
         let mut readings = Vec::new();
