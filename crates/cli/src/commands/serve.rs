@@ -155,7 +155,7 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
         ))
         .map_err(|e| anyhow::anyhow!("{e}（可用 --search-dir 指定其他目录）"))?,
     );
-    start_jobs(&store, &clock, &settings, &search, mailer, lease).await?;
+    start_jobs(&store, &clock, &settings, &search, mailer, lease);
     tokio::spawn(daily_checkpoints(
         store.clone(),
         clock.clone(),
@@ -190,14 +190,14 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
 }
 
 /// The background work beside the server (`gongkai-jobs`), all driven by rows in the database.
-async fn start_jobs(
+fn start_jobs(
     store: &Store,
     clock: &Arc<dyn Clock>,
     settings: &gongkai_web::Settings,
     search: &Arc<SearchIndex>,
     mailer: Option<Mailer>,
     lease: Duration,
-) -> Result<()> {
+) {
     tokio::spawn(gongkai_jobs::sessions::purge(
         store.clone(),
         clock.clone(),
@@ -205,10 +205,20 @@ async fn start_jobs(
         settings.session_absolute,
     ));
     // The index is derived: when it does not hold every item on the portal (first start, a
-    // crash between commit and indexing, a restored backup), rebuild it in the background.
-    if i64::try_from(search.len()).unwrap_or(-1) != store.published_count().await? {
+    // crash between commit and indexing, a restored backup), rebuild it in the background. The
+    // count itself is in the background too: it walks every item (seconds at a million), and the
+    // server should answer meanwhile.
+    {
         let (store, search) = (store.clone(), search.clone());
         tokio::spawn(async move {
+            match store.published_count().await {
+                Ok(n) if i64::try_from(search.len()).ok() == Some(n) => return,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "search index not checked");
+                    return;
+                }
+            }
             match gongkai_jobs::index::rebuild(&store, &search, |_, _| {}).await {
                 Ok(n) => tracing::info!(items = n, "search index rebuilt"),
                 Err(e) => tracing::error!(error = %e, "search index not rebuilt"),
@@ -246,7 +256,6 @@ async fn start_jobs(
             .with_lease(lease)
             .run(),
     );
-    Ok(())
 }
 
 /// Signs the audit chain's head once a day (and at start), appending the checkpoint to the file
