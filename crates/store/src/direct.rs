@@ -14,8 +14,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use chrono::NaiveDate;
-use rusqlite::types::{Type, ValueRef};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, OpenFlags, Row};
 
 use crate::StoreError;
@@ -36,10 +35,24 @@ pub(crate) struct Reader {
     idle: Mutex<Vec<Connection>>,
 }
 
-/// A row type read by [`Reader::all`]: the same columns as its `sqlx::FromRow`, decoded here.
+/// A row type read by [`Reader::all`]: the same columns as its `sqlx::FromRow`, decoded here
+/// (implemented with [`direct_row!`]).
 pub(crate) trait Direct: Sized {
     fn from_direct(row: &Row<'_>) -> rusqlite::Result<Self>;
 }
+
+/// Implements [`Direct`] for a `#[derive(sqlx::FromRow)]` struct the way the derive reads it:
+/// each field from the column of its name.
+macro_rules! direct_row {
+    ($row:ty { $($field:ident),* $(,)? }) => {
+        impl $crate::direct::Direct for $row {
+            fn from_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                Ok(Self { $($field: row.get(stringify!($field))?),* })
+            }
+        }
+    };
+}
+pub(crate) use direct_row;
 
 impl Reader {
     pub(crate) fn new(path: PathBuf) -> Self {
@@ -111,67 +124,30 @@ fn bind(
     i: usize,
     arg: &Arg<'_>,
 ) -> rusqlite::Result<()> {
-    use rusqlite::types::Null;
     match arg {
         Arg::Bool(v) => statement.raw_bind_parameter(i, v.map(i64::from)),
         Arg::I32(v) => statement.raw_bind_parameter(i, v),
         Arg::I64(v) => statement.raw_bind_parameter(i, v),
         Arg::F64(v) => statement.raw_bind_parameter(i, v),
-        Arg::Text(Some(v)) => statement.raw_bind_parameter(i, v.as_ref()),
-        Arg::Bytes(Some(v)) => statement.raw_bind_parameter(i, v),
-        Arg::Date(Some(v)) => statement.raw_bind_parameter(i, v.format("%F").to_string()),
-        Arg::Time(Some(v)) => {
-            statement.raw_bind_parameter(i, v.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
-        }
-        Arg::Text(None) | Arg::Bytes(None) | Arg::Date(None) | Arg::Time(None) => {
-            statement.raw_bind_parameter(i, Null)
-        }
-    }
-}
-
-fn bad(
-    i: usize,
-    ty: Type,
-    e: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(i, ty, e.into())
-}
-
-/// A text column read in place (no copy), or `None` for NULL.
-fn text_ref<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r [u8]>> {
-    match row.get_ref(i)? {
-        ValueRef::Null => Ok(None),
-        ValueRef::Text(t) => Ok(Some(t)),
-        other => Err(rusqlite::Error::InvalidColumnType(
+        Arg::Text(v) => statement.raw_bind_parameter(i, v.as_deref()),
+        Arg::Bytes(v) => statement.raw_bind_parameter(i, v),
+        // `YYYY-MM-DD`, as both write it.
+        Arg::Date(v) => statement.raw_bind_parameter(i, v),
+        // rusqlite would write `YYYY-MM-DD HH:MM:SS`; sqlx writes RFC 3339.
+        Arg::Time(v) => statement.raw_bind_parameter(
             i,
-            String::new(),
-            other.data_type(),
-        )),
+            v.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)),
+        ),
     }
 }
 
-/// A date kept as `YYYY-MM-DD` text, or `None` for NULL.
-pub(crate) fn date(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    text_ref(row, i)?
-        .map(|t| {
-            let s = std::str::from_utf8(t).map_err(|e| bad(i, Type::Text, e))?;
-            NaiveDate::parse_from_str(s, "%F").map_err(|e| bad(i, Type::Text, e))
-        })
-        .transpose()
-}
-
-/// A JSON text column decoded into `T` straight from SQLite's buffer, or `None` for NULL.
-pub(crate) fn json<T: serde::de::DeserializeOwned>(
-    row: &Row<'_>,
-    i: usize,
-) -> rusqlite::Result<Option<Json<T>>> {
-    text_ref(row, i)?
-        .map(|t| {
-            serde_json::from_slice(t)
-                .map(Json)
-                .map_err(|e| bad(i, Type::Text, e))
-        })
-        .transpose()
+/// A JSON text column decoded straight from SQLite's buffer (no copy of the text first).
+impl<T: serde::de::DeserializeOwned> FromSql for Json<T> {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        serde_json::from_slice(value.as_bytes()?)
+            .map(Json)
+            .map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -190,6 +166,7 @@ mod tests {
     use super::*;
     use crate::db::sql;
     use crate::testing::TestDb;
+    use chrono::NaiveDate;
 
     #[derive(Debug, PartialEq, sqlx::FromRow)]
     struct Row3 {
@@ -198,15 +175,7 @@ mod tests {
         c: Option<NaiveDate>,
     }
 
-    impl Direct for Row3 {
-        fn from_direct(row: &Row<'_>) -> rusqlite::Result<Self> {
-            Ok(Self {
-                a: row.get(0)?,
-                b: row.get(1)?,
-                c: date(row, 2)?,
-            })
-        }
-    }
+    direct_row!(Row3 { a, b, c });
 
     /// Both paths bind `$n` by its number (not by order of appearance), nulls as NULL and dates
     /// as sqlx stores them, and both see what sqlx just committed.
@@ -262,7 +231,10 @@ mod tests {
         let db = TestDb::sqlite().await;
         let reader = db.store.reader().unwrap_or_else(|| panic!("a file"));
         let err = reader
-            .all::<Row3>("DELETE FROM agencies RETURNING id, NULL, NULL", &[])
+            .all::<Row3>(
+                "DELETE FROM agencies RETURNING id AS a, NULL AS b, NULL AS c",
+                &[],
+            )
             .err();
         assert!(matches!(err, Some(StoreError::Direct(_))), "{err:?}");
     }
@@ -272,7 +244,9 @@ mod tests {
     async fn a_bad_stored_value_is_corrupt() {
         let db = TestDb::sqlite().await;
         let reader = db.store.reader().unwrap_or_else(|| panic!("a file"));
-        let err = reader.all::<Row3>("SELECT 1, 'x', '2024-13-01'", &[]).err();
+        let err = reader
+            .all::<Row3>("SELECT 1 AS a, 'x' AS b, '2024-13-01' AS c", &[])
+            .err();
         assert!(matches!(err, Some(StoreError::Corrupt(_))), "{err:?}");
     }
 }

@@ -120,25 +120,15 @@ struct ItemRow {
     updated_ms: Option<i64>,
 }
 
-impl crate::direct::Direct for ItemRow {
-    fn from_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            id: row.get(0)?,
-            index_no: row.get(1)?,
-            title: row.get(2)?,
-            category: row.get(3)?,
-            published_on: crate::direct::date(row, 4)?.ok_or(
-                rusqlite::Error::InvalidColumnType(
-                    4,
-                    "published_on".into(),
-                    rusqlite::types::Type::Null,
-                ),
-            )?,
-            content_json: crate::direct::json(row, 5)?,
-            updated_ms: row.get(6)?,
-        })
-    }
-}
+crate::direct::direct_row!(ItemRow {
+    id,
+    index_no,
+    title,
+    category,
+    published_on,
+    content_json,
+    updated_ms
+});
 
 impl From<ItemRow> for PublishedItem {
     fn from(r: ItemRow) -> Self {

@@ -45,20 +45,16 @@ struct PageRow {
     n: Option<i64>,
 }
 
-impl crate::direct::Direct for PageRow {
-    fn from_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            part: row.get(0)?,
-            id: row.get(1)?,
-            a: row.get(2)?,
-            title: row.get(3)?,
-            b: row.get(4)?,
-            published_on: crate::direct::date(row, 5)?,
-            content_json: crate::direct::json(row, 6)?,
-            n: row.get(7)?,
-        })
-    }
-}
+crate::direct::direct_row!(PageRow {
+    part,
+    id,
+    a,
+    title,
+    b,
+    published_on,
+    content_json,
+    n
+});
 
 impl PageRow {
     fn into_item(self) -> PublishedItem {
