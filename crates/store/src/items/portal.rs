@@ -177,14 +177,17 @@ impl Store {
     /// bodies of several kilobytes, checked their UTF-8 and parsed them (a sixth of a list page's
     /// time). PostgreSQL keeps the text whole: converting it to `jsonb` and back to cut the body
     /// out cost more than sending it (distinct list pages 1,405/s against ~1,900/s).
-    fn list_select(&self) -> String {
-        match self.backend() {
-            crate::Backend::Sqlite => ITEM_SELECT.replacen(
+    fn list_select(&self) -> &'static str {
+        static SQLITE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            ITEM_SELECT.replacen(
                 "i.content_json",
                 "json_remove(i.content_json, '$.body_html', '$.corrections') AS content_json",
                 1,
-            ),
-            crate::Backend::Postgres => ITEM_SELECT.to_owned(),
+            )
+        });
+        match self.backend() {
+            crate::Backend::Sqlite => &SQLITE,
+            crate::Backend::Postgres => ITEM_SELECT,
         }
     }
 
