@@ -105,7 +105,7 @@ fn post(port: u16, n: usize) -> bool {
 async fn over_http(store: &Store, total: usize, concurrency: usize) -> f64 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    let app = gongkai_web::router(gongkai_web::AppState {
+    let app = gongkai_web::router(gongkai_web::Services {
         store: store.clone(),
         clock: Arc::new(SystemClock),
         // Every request comes from this one address: the per-address limits are not measured.

@@ -65,6 +65,49 @@ pub struct SiteView {
     /// converting it per page was a tenth of an item page's rendering.
     #[serde(skip)]
     template: minijinja::Value,
+    /// The header and footer of every public page, rendered once per reading mode: they depend
+    /// only on the identity and the mode, and including them was a third of a page's rendering.
+    #[serde(skip)]
+    chrome: [std::sync::OnceLock<Chrome>; CHROME_MODES],
+}
+
+/// Every reading mode: three text sizes, contrast on or off, spacing on or off.
+const CHROME_MODES: usize = (crate::portal::display::MAX_TEXT as usize + 1) * 4;
+
+/// A page's header and footer, rendered (`layout/header.html`, `layout/footer.html`).
+#[derive(Debug, Clone)]
+struct Chrome {
+    header: minijinja::Value,
+    footer: minijinja::Value,
+}
+
+impl SiteView {
+    /// The header and footer in `display`, rendered at the first page in that mode.
+    fn chrome(&self, display: crate::portal::display::Display) -> Result<Chrome, minijinja::Error> {
+        let mode = usize::from(display.text.min(crate::portal::display::MAX_TEXT)) * 4
+            + usize::from(display.contrast) * 2
+            + usize::from(display.spacing);
+        let slot = &self.chrome[mode];
+        if let Some(made) = slot.get() {
+            return Ok(made.clone());
+        }
+        let ctx = minijinja::context! {
+            large_text => display.text > 0,
+            display => minijinja::Value::from(minijinja::value::Serde(display)),
+            display_classes => display.classes(),
+            site => self.template.clone(),
+        };
+        let part = |name: &str| -> Result<minijinja::Value, minijinja::Error> {
+            Ok(minijinja::Value::from_safe_string(
+                TEMPLATES.get_template(name)?.render(&ctx)?,
+            ))
+        };
+        let rendered = Chrome {
+            header: part("layout/header.html")?,
+            footer: part("layout/footer.html")?,
+        };
+        Ok(slot.get_or_init(|| rendered).clone())
+    }
 }
 
 impl From<SiteIdentity> for SiteView {
@@ -75,6 +118,7 @@ impl From<SiteIdentity> for SiteView {
             icp_href: gongkai_core::site::ICP_LOOKUP,
             identity,
             template: minijinja::Value::UNDEFINED,
+            chrome: std::array::from_fn(|_| std::sync::OnceLock::new()),
         };
         view.template = minijinja::Value::from(minijinja::value::Serde(&view));
         view
@@ -180,7 +224,10 @@ pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Er
     let site = SITE
         .try_with(Arc::clone)
         .unwrap_or_else(|_| Arc::new(SiteView::from(SiteIdentity::default())));
+    let chrome = site.chrome(display)?;
     TEMPLATES.get_template(name)?.render(minijinja::context! {
+        site_header => chrome.header,
+        site_footer => chrome.footer,
         large_text => display.text > 0,
         display => minijinja::Value::from(minijinja::value::Serde(display)),
         display_classes => display.classes(),

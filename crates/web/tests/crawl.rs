@@ -27,7 +27,7 @@ async fn demo_app(store: &Store) -> axum::Router {
     demo::load(store, now).await.unwrap();
     assert!(demo::publish(store, now).await.unwrap());
     let clock = Arc::new(FixedClock::on(NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()));
-    gongkai_web::router(gongkai_web::AppState {
+    gongkai_web::router(gongkai_web::Services {
         store: store.clone(),
         clock,
         settings: Arc::new(gongkai_web::Settings::default()),

@@ -29,7 +29,7 @@ async fn app(store: &Store) -> axum::Router {
 
 fn router(store: &Store, settings: gongkai_web::Settings) -> axum::Router {
     let clock = Arc::new(FixedClock::on(NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()));
-    gongkai_web::router(gongkai_web::AppState {
+    gongkai_web::router(gongkai_web::Services {
         store: store.clone(),
         clock,
         settings: Arc::new(settings),

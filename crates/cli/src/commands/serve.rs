@@ -161,7 +161,7 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
         clock.clone(),
         db.checkpoint_file(),
     ));
-    let state = gongkai_web::AppState {
+    let state = gongkai_web::Services {
         store: store.clone(),
         clock,
         settings: Arc::new(settings),

@@ -329,7 +329,7 @@ pub async fn world(store: &Store) -> World {
         .await
         .unwrap();
     let clock = Arc::new(TestClock(Mutex::new(now)));
-    let app = gongkai_web::router(gongkai_web::AppState {
+    let app = gongkai_web::router(gongkai_web::Services {
         store: store.clone(),
         clock: clock.clone(),
         settings: Arc::new(settings()),
@@ -352,7 +352,7 @@ pub async fn world(store: &Store) -> World {
 
 /// Another server on the world's database (its own process state, the same rows).
 pub fn world_app(w: &World) -> axum::Router {
-    gongkai_web::router(gongkai_web::AppState {
+    gongkai_web::router(gongkai_web::Services {
         store: w.store.clone(),
         clock: w.clock.clone(),
         settings: Arc::new(settings()),
