@@ -46,7 +46,7 @@ pub use error::StoreError;
 pub use guide::GuideVersion;
 pub use hits::Hits;
 pub use items::{
-    AttachmentInfo, Draft, DraftSummary, ItemPage, LegacyItem, NewItem, PublishedItem,
+    AttachmentInfo, Draft, DraftSummary, ItemPage, LegacyItem, ListedItem, NewItem, PublishedItem,
     WithdrawnItem,
 };
 pub use letters::IssuedLetter;

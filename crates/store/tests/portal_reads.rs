@@ -21,6 +21,22 @@ fn town() -> Slug {
     Slug::parse(demo::TOWN_SLUG).unwrap()
 }
 
+/// An item as a list page shows it.
+fn as_listed(i: &gongkai_store::PublishedItem) -> gongkai_store::ListedItem {
+    gongkai_store::ListedItem {
+        id: i.id,
+        index_no: i.index_no.clone(),
+        title: i.title.clone(),
+        category: i.category.clone(),
+        published_on: i.published_on,
+        doc_number: i
+            .content
+            .as_ref()
+            .map(|c| c.doc_number.clone())
+            .unwrap_or_default(),
+    }
+}
+
 /// Every page of every list (the agency's, each category's), at two page sizes, with one past
 /// the end: (category, per page, page) → (ids, total).
 async fn every_page(store: &Store) -> Vec<(Option<String>, u32, u32, Vec<i64>, i64)> {
@@ -43,6 +59,13 @@ async fn every_page(store: &Store) -> Vec<(Option<String>, u32, u32, Vec<i64>, i
                     .published_items(&town(), category.as_deref(), page, per_page)
                     .await
                     .unwrap();
+                // A list page's rows are the same items with the same 发文字号.
+                let (listed, listed_total) = store
+                    .listed_items(&town(), category.as_deref(), page, per_page)
+                    .await
+                    .unwrap();
+                assert_eq!(listed_total, total);
+                assert_eq!(listed, items.iter().map(as_listed).collect::<Vec<_>>());
                 let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
                 let past_end = ids.is_empty();
                 out.push((category.clone(), per_page, page, ids, total));
@@ -183,3 +206,69 @@ async fn lists_carry_metadata_not_bodies(store: &Store) {
 }
 
 on_both_backends!(lists_carry_metadata_not_bodies);
+
+/// A list page's 发文字号 follows every write of an item's content, whatever wrote it (on SQLite
+/// the database keeps a copy beside the item, by triggers).
+async fn list_doc_numbers_follow_the_content(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let (items, _) = store.published_items(&town(), None, 1, 50).await.unwrap();
+    let item = items
+        .iter()
+        .find(|i| i.content.is_some())
+        .expect("a demo item with content");
+    let mut content = store
+        .published_item(&town(), item.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .content
+        .unwrap();
+    assert_ne!(content.doc_number, "西政发〔2025〕99号");
+    content.doc_number = "西政发〔2025〕99号".into();
+    let text = serde_json::to_string(&content).unwrap();
+    let update = "UPDATE items SET content_json = $1 WHERE id = $2";
+    match store.pool() {
+        gongkai_store::Pool::Sqlite(pool) => {
+            sqlx::query(update)
+                .bind(&text)
+                .bind(item.id)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        gongkai_store::Pool::Postgres(pool) => {
+            sqlx::query(update)
+                .bind(&text)
+                .bind(item.id)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+    }
+    let (listed, _) = store.listed_items(&town(), None, 1, 50).await.unwrap();
+    let row = listed.iter().find(|l| l.id == item.id).unwrap();
+    assert_eq!(row.doc_number, "西政发〔2025〕99号");
+    // A new item without content is listed without a number; every page still matches.
+    store
+        .insert_item(
+            &town(),
+            &NewItem {
+                title: "没有内容的信息".into(),
+                category: "政府会议".into(),
+                published_on: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+                index_no: None,
+                content: None,
+            },
+            By::new(&Actor::system("测试"), now()),
+        )
+        .await
+        .unwrap();
+    let (listed, _) = store.listed_items(&town(), None, 1, 1).await.unwrap();
+    assert_eq!(
+        (listed[0].title.as_str(), listed[0].doc_number.as_str()),
+        ("没有内容的信息", "")
+    );
+    every_page(store).await;
+}
+
+on_both_backends!(list_doc_numbers_follow_the_content);

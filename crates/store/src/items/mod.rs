@@ -72,6 +72,33 @@ pub struct PublishedItem {
     pub updated_ms: i64,
 }
 
+/// An item as a list page on the portal shows it ([`Store::listed_items`](crate::Store::listed_items)):
+/// read without its content, which a list does not show.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ListedItem {
+    /// Item id (its URL).
+    pub id: i64,
+    /// 索引号 (items from before gongkai may have none).
+    pub index_no: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Catalogue category.
+    pub category: String,
+    /// 发布日期.
+    pub published_on: NaiveDate,
+    /// 发文字号 (empty if none).
+    pub doc_number: String,
+}
+
+crate::direct::direct_row!(ListedItem {
+    id,
+    index_no,
+    title,
+    category,
+    published_on,
+    doc_number
+});
+
 /// An item's page on the portal, read in one statement ([`Store::item_page`](crate::Store::item_page)).
 #[derive(Debug, Clone)]
 pub struct ItemPage {

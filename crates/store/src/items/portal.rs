@@ -6,7 +6,7 @@ use gongkai_core::item::ItemContent;
 
 use std::sync::Arc;
 
-use super::{AttachmentInfo, ITEM_SELECT, ItemPage, ItemRow, PublishedItem};
+use super::{AttachmentInfo, ITEM_SELECT, ItemPage, ItemRow, ListedItem, PublishedItem};
 use crate::db::{Json, sql};
 use crate::ready::{ListIndex, ListKey, STRIDE, Stamp};
 use crate::{Store, StoreError};
@@ -116,6 +116,46 @@ impl Store {
         page: u32,
         per_page: u32,
     ) -> Result<(Vec<PublishedItem>, i64), StoreError> {
+        let (rows, total) = self
+            .list_page::<ItemRow>(self.list_select(), slug, category, page, per_page)
+            .await?;
+        Ok((rows.into_iter().map(PublishedItem::from).collect(), total))
+    }
+
+    /// One page of a list as the portal's list pages show it (title, 发文字号, category, date),
+    /// without reading any item's content: see [`Store::published_items`] for the order and the
+    /// pages, which are the same.
+    pub async fn listed_items(
+        &self,
+        slug: &Slug,
+        category: Option<&str>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<(Vec<ListedItem>, i64), StoreError> {
+        static SQLITE: &str = "SELECT i.id, i.index_no, i.title, c.name AS category, i.published_on, \
+             COALESCE(d.doc_number, '') AS doc_number \
+             FROM items i JOIN catalogue_categories c ON c.id = i.category_id \
+             LEFT JOIN item_doc_numbers d ON d.item_id = i.id";
+        static POSTGRES: &str = "SELECT i.id, i.index_no, i.title, c.name AS category, i.published_on, \
+             COALESCE(i.content_json::json ->> 'doc_number', '') AS doc_number \
+             FROM items i JOIN catalogue_categories c ON c.id = i.category_id";
+        let select = match self.backend() {
+            crate::Backend::Sqlite => SQLITE,
+            crate::Backend::Postgres => POSTGRES,
+        };
+        self.list_page(select, slug, category, page, per_page).await
+    }
+
+    /// One page of the agency's list (or a category's) as `select` reads its rows (`items i`,
+    /// ending where a `WHERE` may follow), and the list's length.
+    async fn list_page<R: crate::db::Record + crate::direct::Direct>(
+        &self,
+        select: &str,
+        slug: &Slug,
+        category: Option<&str>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<(Vec<R>, i64), StoreError> {
         let agency_id = self.agency_id(slug).await?;
         let category_id = match category {
             Some(name) => {
@@ -133,7 +173,7 @@ impl Store {
             None => ("agency_id = $1 AND withdrawn_on IS NULL", agency_id),
         };
         let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
-        let (rows, total): (Vec<ItemRow>, i64) = if let Some(stamp) = self.ready_stamp().await {
+        if let Some(stamp) = self.ready_stamp().await {
             let list = self
                 .list_index(stamp, (agency_id, category_id), filter, key)
                 .await?;
@@ -142,10 +182,9 @@ impl Store {
                 return Ok((Vec::new(), list.total));
             };
             let rows = sql(format!(
-                "{} WHERE i.{filter} AND i.published_on <= $2 \
+                "{select} WHERE i.{filter} AND i.published_on <= $2 \
                      AND (i.published_on < $2 OR i.id <= $3) \
-                     ORDER BY i.published_on DESC, i.id DESC LIMIT $4 OFFSET $5",
-                self.list_select()
+                     ORDER BY i.published_on DESC, i.id DESC LIMIT $4 OFFSET $5"
             ))
             .bind(key)
             .bind(on)
@@ -154,22 +193,20 @@ impl Store {
             .bind(offset % STRIDE)
             .all_direct(self)
             .await?;
-            (rows, list.total)
+            Ok((rows, list.total))
         } else {
             let rows = sql(format!(
-                "{} WHERE i.id IN (SELECT id FROM items WHERE {filter} \
+                "{select} WHERE i.id IN (SELECT id FROM items WHERE {filter} \
                      ORDER BY published_on DESC, id DESC LIMIT $2 OFFSET $3) \
-                     ORDER BY i.published_on DESC, i.id DESC",
-                self.list_select()
+                     ORDER BY i.published_on DESC, i.id DESC"
             ))
             .bind(key)
             .bind(i64::from(per_page))
             .bind(offset)
             .all(self)
             .await?;
-            (rows, self.list_length(filter, key).await?)
-        };
-        Ok((rows.into_iter().map(PublishedItem::from).collect(), total))
+            Ok((rows, self.list_length(filter, key).await?))
+        }
     }
 
     /// The columns of a list's items. On SQLite each item's content comes without its body and

@@ -42,6 +42,16 @@ struct Row {
     summary: String,
 }
 
+/// A row of a list page.
+#[derive(Serialize)]
+struct ListRow<'a> {
+    id: i64,
+    title: &'a str,
+    category: &'a str,
+    date: String,
+    doc_number: &'a str,
+}
+
 fn row(i: &PublishedItem) -> Row {
     Row {
         id: i.id,
@@ -84,7 +94,7 @@ pub async fn list(
     let page = q.page.max(1);
     let (items, total) = state
         .store
-        .published_items(
+        .listed_items(
             &agency.slug,
             (!category.is_empty()).then_some(category),
             page,
@@ -113,7 +123,13 @@ pub async fn list(
             agency => AgencyView::from(&agency),
             categories,
             category,
-            rows => Serde(items.iter().map(row).collect::<Vec<_>>()),
+            rows => Serde(items.iter().map(|i| ListRow {
+                id: i.id,
+                title: &i.title,
+                category: &i.category,
+                date: i.published_on.to_string(),
+                doc_number: &i.doc_number,
+            }).collect::<Vec<_>>()),
             total,
             page,
             pages,
