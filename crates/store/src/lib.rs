@@ -187,6 +187,14 @@ impl Store {
         self.reader.as_deref()
     }
 
+    /// How many times this process built a list's stretch starts (see [`Store::keep_ready`]):
+    /// requests that miss one list together share one build.
+    pub fn lists_built(&self) -> u64 {
+        self.ready
+            .lists_built
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Keeps what every public page reads (agencies, catalogues, where each stretch of a list
     /// starts and how long it is) in memory between writes. A write through this store is seen at
     /// once; a write by another process (a second server, the command line) within `period`,

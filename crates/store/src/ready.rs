@@ -14,12 +14,13 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use gongkai_core::Agency;
 use gongkai_core::site::SiteIdentity;
+use tokio::sync::watch;
 
 /// Lists keep where every stretch of this many items starts.
 pub(crate) const STRIDE: i64 = 20;
@@ -29,7 +30,7 @@ pub(crate) const STRIDE: i64 = 20;
 const MAX_LISTS: usize = 20_000;
 
 /// The version data was loaded under: the database's newest audit id and this process's writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Stamp {
     database: i64,
     local: u64,
@@ -101,6 +102,23 @@ pub(crate) struct Ready {
     site: RwLock<Kept<String, Arc<SiteIdentity>>>,
     catalogues: RwLock<Kept<i64, Catalogue>>,
     lists: RwLock<Kept<ListKey, Arc<ListIndex>>>,
+    /// Lists being built, so that the requests that miss one list together wait for one build:
+    /// at a million items a build is a pass of seconds, and 32 visitors each starting their own
+    /// kept both cores busy with the same pass until every request timed out.
+    building: Mutex<HashMap<(Stamp, ListKey), Arrival>>,
+    /// How many list builds ran.
+    pub(crate) lists_built: AtomicU64,
+}
+
+/// Where a list being built arrives: `None` until it is built.
+pub(crate) type Arrival = watch::Receiver<Option<Arc<ListIndex>>>;
+
+/// Who builds a list that is not kept: this request ([`Build::Lead`]: build, then
+/// [`Ready::built`]), or another one already ([`Build::Wait`]: its result comes on the channel,
+/// or the channel closes if that build failed).
+pub(crate) enum Build {
+    Lead(watch::Sender<Option<Arc<ListIndex>>>),
+    Wait(Arrival),
 }
 
 impl std::fmt::Debug for Ready {
@@ -124,6 +142,8 @@ impl Default for Ready {
             site: RwLock::new(Kept::new()),
             catalogues: RwLock::new(Kept::new()),
             lists: RwLock::new(Kept::new()),
+            building: Mutex::new(HashMap::new()),
+            lists_built: AtomicU64::new(0),
         }
     }
 }
@@ -226,5 +246,40 @@ impl Ready {
 
     pub(crate) fn put_list(&self, stamp: Stamp, key: ListKey, list: Arc<ListIndex>) {
         put(&self.lists, stamp, key, list);
+    }
+
+    /// Joins the build of a list under `stamp`, or leads it if none is under way.
+    pub(crate) fn build_list(&self, stamp: Stamp, key: ListKey) -> Build {
+        let Ok(mut building) = self.building.lock() else {
+            // A poisoned lock: build alone rather than fail the page.
+            return Build::Lead(watch::channel(None).0);
+        };
+        // Builds under an older stamp are no use to anyone now.
+        building.retain(|(s, _), _| *s == stamp);
+        if let Some(rx) = building.get(&(stamp, key)) {
+            return Build::Wait(rx.clone());
+        }
+        let (tx, rx) = watch::channel(None);
+        building.insert((stamp, key), rx);
+        Build::Lead(tx)
+    }
+
+    /// Ends the build a [`Build::Lead`] started: keeps the list and hands it to those waiting
+    /// (`None`: the build failed, and they build their own).
+    pub(crate) fn built(
+        &self,
+        stamp: Stamp,
+        key: ListKey,
+        lead: &watch::Sender<Option<Arc<ListIndex>>>,
+        list: Option<Arc<ListIndex>>,
+    ) {
+        self.lists_built.fetch_add(1, Ordering::Relaxed);
+        if let Some(list) = list {
+            self.put_list(stamp, key, list.clone());
+            lead.send_replace(Some(list));
+        }
+        if let Ok(mut building) = self.building.lock() {
+            building.remove(&(stamp, key));
+        }
     }
 }

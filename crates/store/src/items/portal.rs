@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use super::{AttachmentInfo, ITEM_SELECT, ItemPage, ItemRow, ListedItem, PublishedItem};
 use crate::db::{Json, sql};
-use crate::ready::{ListIndex, ListKey, STRIDE, Stamp};
+use crate::ready::{Build, ListIndex, ListKey, STRIDE, Stamp};
 use crate::{Store, StoreError};
+use tokio::sync::watch;
 
 /// An item's page: part 0 the item, 1 the item it interprets, 2 its published 政策解读 (id and
 /// title), 3 its attachments (id, name as `a`, content type as `b`, size as `n`). Every part is
@@ -251,20 +252,45 @@ impl Store {
         if let Some(kept) = self.ready.list(stamp, list) {
             return Ok(kept);
         }
+        let lead = match self.ready.build_list(stamp, list) {
+            Build::Lead(lead) => lead,
+            Build::Wait(mut rx) => {
+                // Another request's build: its list, or (if it failed) a build of this one's own.
+                loop {
+                    if let Some(index) = rx.borrow_and_update().clone() {
+                        return Ok(index);
+                    }
+                    if rx.changed().await.is_err() {
+                        break;
+                    }
+                }
+                if let Some(index) = rx.borrow().clone() {
+                    return Ok(index);
+                }
+                watch::channel(None).0
+            }
+        };
+        // Built in a task of its own: a request that times out must not cancel the build that
+        // the others wait for (at a million items a list was then never kept).
         let store = self.clone();
         let build = tokio::spawn(async move {
-            let starts: Vec<(NaiveDate, i64)> = sql(format!(
-                "SELECT published_on, id FROM (SELECT published_on, id, \
-                 ROW_NUMBER() OVER (ORDER BY published_on DESC, id DESC) AS n \
-                 FROM items WHERE {filter}) t WHERE n % {STRIDE} = 1 ORDER BY published_on DESC, id DESC"
-            ))
-            .bind(key)
-            .all(&store)
-            .await?;
-            let total = store.list_length(filter, key).await?;
-            let index = Arc::new(ListIndex { total, starts });
-            store.ready.put_list(stamp, list, index.clone());
-            Ok::<_, StoreError>(index)
+            let made = async {
+                let starts: Vec<(NaiveDate, i64)> = sql(format!(
+                    "SELECT published_on, id FROM (SELECT published_on, id, \
+                     ROW_NUMBER() OVER (ORDER BY published_on DESC, id DESC) AS n \
+                     FROM items WHERE {filter}) t WHERE n % {STRIDE} = 1 ORDER BY published_on DESC, id DESC"
+                ))
+                .bind(key)
+                .all(&store)
+                .await?;
+                let total = store.list_length(filter, key).await?;
+                Ok::<_, StoreError>(Arc::new(ListIndex { total, starts }))
+            }
+            .await;
+            store
+                .ready
+                .built(stamp, list, &lead, made.as_ref().ok().cloned());
+            made
         });
         // The task only fails by panicking: a bug, reported as a crashed worker.
         build
