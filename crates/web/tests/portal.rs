@@ -110,6 +110,19 @@ async fn unknown_pages_get_a_chinese_404(store: &Store) {
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
         assert!(body.contains("页面不存在"), "{uri}: {body}");
     }
+    // A category name typed into the address is shown cut, however long.
+    let long = "a".repeat(2000);
+    let (status, body, _) = get(
+        &app,
+        &format!("/agencies/yiyuan-xili/items?category={long}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        body.contains(&format!("没有“{}…”栏目", "a".repeat(40))),
+        "{body}"
+    );
+    assert!(!body.contains(&"a".repeat(41)));
 }
 
 async fn staff_text_is_escaped_on_the_report_page(store: &Store) {

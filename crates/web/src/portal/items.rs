@@ -86,8 +86,13 @@ pub async fn list(
     let categories = state.store.categories(&agency.slug).await?;
     let category = q.category.trim();
     if !category.is_empty() && !categories.iter().any(|c| c == category) {
+        // A long name typed into the address is shown cut, not echoed whole.
+        let mut shown: String = category.chars().take(40).collect();
+        if shown.len() < category.len() {
+            shown.push('…');
+        }
         return Err(AppError::NotFound(format!(
-            "{}的主动公开目录中没有“{category}”栏目。",
+            "{}的主动公开目录中没有“{shown}”栏目。",
             agency.name
         )));
     }
