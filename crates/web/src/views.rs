@@ -68,11 +68,8 @@ pub struct SiteView {
     /// The header and footer of every public page, rendered once per reading mode: they depend
     /// only on the identity and the mode, and including them was a third of a page's rendering.
     #[serde(skip)]
-    chrome: [std::sync::OnceLock<Chrome>; CHROME_MODES],
+    chrome: [std::sync::OnceLock<Chrome>; crate::portal::display::MODES],
 }
-
-/// Every reading mode: three text sizes, contrast on or off, spacing on or off.
-const CHROME_MODES: usize = (crate::portal::display::MAX_TEXT as usize + 1) * 4;
 
 /// A page's header and footer, rendered (`layout/header.html`, `layout/footer.html`).
 #[derive(Debug, Clone)]
@@ -84,19 +81,11 @@ struct Chrome {
 impl SiteView {
     /// The header and footer in `display`, rendered at the first page in that mode.
     fn chrome(&self, display: crate::portal::display::Display) -> Result<Chrome, minijinja::Error> {
-        let mode = usize::from(display.text.min(crate::portal::display::MAX_TEXT)) * 4
-            + usize::from(display.contrast) * 2
-            + usize::from(display.spacing);
-        let slot = &self.chrome[mode];
+        let slot = &self.chrome[display.ordinal()];
         if let Some(made) = slot.get() {
             return Ok(made.clone());
         }
-        let ctx = minijinja::context! {
-            large_text => display.text > 0,
-            display => minijinja::Value::from(minijinja::value::Serde(display)),
-            display_classes => display.classes(),
-            site => self.template.clone(),
-        };
+        let ctx = layout_context(display, self, None, minijinja::context! {});
         let part = |name: &str| -> Result<minijinja::Value, minijinja::Error> {
             Ok(minijinja::Value::from_safe_string(
                 TEMPLATES.get_template(name)?.render(&ctx)?,
@@ -107,6 +96,26 @@ impl SiteView {
             footer: part("layout/footer.html")?,
         };
         Ok(slot.get_or_init(|| rendered).clone())
+    }
+}
+
+/// What the layout reads in every template — the reading mode, the site's identity and, once
+/// rendered, the header and footer — around the page's own `page` context.
+fn layout_context(
+    display: crate::portal::display::Display,
+    site: &SiteView,
+    chrome: Option<Chrome>,
+    page: minijinja::Value,
+) -> minijinja::Value {
+    let (site_header, site_footer) = chrome.map(|c| (c.header, c.footer)).unzip();
+    minijinja::context! {
+        site_header,
+        site_footer,
+        large_text => display.text > 0,
+        display => minijinja::Value::from(minijinja::value::Serde(display)),
+        display_classes => display.classes(),
+        site => site.template.clone(),
+        ..page
     }
 }
 
@@ -225,15 +234,9 @@ pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Er
         .try_with(Arc::clone)
         .unwrap_or_else(|_| Arc::new(SiteView::from(SiteIdentity::default())));
     let chrome = site.chrome(display)?;
-    TEMPLATES.get_template(name)?.render(minijinja::context! {
-        site_header => chrome.header,
-        site_footer => chrome.footer,
-        large_text => display.text > 0,
-        display => minijinja::Value::from(minijinja::value::Serde(display)),
-        display_classes => display.classes(),
-        site => site.template.clone(),
-        ..ctx
-    })
+    TEMPLATES
+        .get_template(name)?
+        .render(layout_context(display, &site, Some(chrome), ctx))
 }
 
 /// A public page (`portal/…`): the template rendered as HTML.

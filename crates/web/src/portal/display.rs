@@ -28,7 +28,17 @@ pub struct Display {
     pub spacing: bool,
 }
 
+/// How many reading modes there are: three text sizes, contrast on or off, spacing on or off.
+pub const MODES: usize = (MAX_TEXT as usize + 1) * 4;
+
 impl Display {
+    /// This mode's place among the [`MODES`] (what is kept per mode is kept in an array).
+    pub fn ordinal(self) -> usize {
+        usize::from(self.text.min(MAX_TEXT)) * 4
+            + usize::from(self.contrast) * 2
+            + usize::from(self.spacing)
+    }
+
     /// The mode a cookie value names (`t1-c-s`; the older `large` is the first text step);
     /// anything unknown is ignored.
     pub fn parse(value: &str) -> Self {
