@@ -322,7 +322,7 @@ impl SearchIndex {
         docs: impl IntoIterator<Item = SearchDoc>,
         mut progress: impl FnMut(usize),
     ) -> Result<usize, SearchError> {
-        self.write(|w| {
+        let n = self.write(|w| {
             w.delete_all_documents()?;
             let mut n = 0;
             for d in docs {
@@ -331,7 +331,9 @@ impl SearchIndex {
                 progress(n);
             }
             Ok(n)
-        })
+        })?;
+        self.merge_all()?;
+        Ok(n)
     }
 
     /// Replaces the whole index with `docs` as they come, calling `progress` after each; if one
@@ -362,8 +364,27 @@ impl SearchIndex {
             }
         }
         w.commit()?;
-        self.reader.reload()?;
+        drop(w);
+        self.merge_all()?;
         Ok(Ok(n))
+    }
+
+    /// Merges the index's segments into one, after a rebuild. The writer leaves one segment per
+    /// 50 MB of its memory (three at 100,000 items), and every search pays per segment to look up
+    /// its words and open their lists: searches ran 11% faster on the merged index
+    /// (`examples/search_speed.rs`). Later changes add small segments, which tantivy's merge
+    /// policy gathers as they come.
+    fn merge_all(&self) -> Result<(), SearchError> {
+        let mut w = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let ids = self.index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            w.merge(&ids).wait()?;
+        }
+        self.reader.reload()?;
+        Ok(())
     }
 
     /// How many items are indexed.
@@ -407,12 +428,20 @@ impl SearchIndex {
         let text = q.text.trim();
         // The query's words, cut once: they build the query and mark the hits.
         let words = self.words(text)?;
-        // Every word somewhere in the item; each found in the title ranks it higher.
+        // Every word somewhere in the item; each found in the title ranks it higher. Each word
+        // is its own pair (required in `all`, optional in the title): the title's list is then
+        // read by seeking one list to each hit, where the words' title clauses side by side
+        // were merged into a union refilled window by window, a fifth of a search's time.
         for w in &words {
-            clauses.push((Occur::Must, term(f.all, w)));
             clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(term(f.title, w), 3.0)),
+                Occur::Must,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, term(f.all, w)),
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(term(f.title, w), 3.0)),
+                    ),
+                ])),
             ));
         }
         if clauses.is_empty() {
@@ -467,6 +496,7 @@ impl SearchIndex {
                 (found.into_iter().map(|(_, a)| a).collect(), total)
             }
         };
+        let marks = Words::new(&words);
         let mut hits = Vec::with_capacity(top.len());
         for addr in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -483,8 +513,8 @@ impl SearchIndex {
                 agency: text(f.agency).to_owned(),
                 agency_name: text(f.agency_name).to_owned(),
                 category: text(f.category).to_owned(),
-                title_html: highlight(text(f.title), &words, 200),
-                snippet_html: highlight(text(f.body), &words, 120),
+                title_html: highlight(text(f.title), &marks, 200),
+                snippet_html: highlight(text(f.body), &marks, 120),
                 published_on: text(f.published).to_owned(),
             });
         }
@@ -496,69 +526,189 @@ impl SearchIndex {
 /// occurs, every occurrence marked. The words are the query's own tokens, so marking them by
 /// plain matching gives what re-tokenizing each hit's body would, at a fraction of the cost
 /// (tantivy's snippet generator runs jieba over every body: most of a search's time).
-fn highlight(text: &str, words: &[String], max: usize) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let lower: Vec<char> = chars.iter().map(char::to_ascii_lowercase).collect();
-    let words: Vec<Vec<char>> = words
-        .iter()
-        .map(|w| {
-            w.chars()
-                .map(|c| c.to_ascii_lowercase())
-                .collect::<Vec<_>>()
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
-    // The longest word starting at `i`, if any.
-    let at = |i: usize| -> Option<usize> {
-        words
-            .iter()
-            .filter(|w| lower.get(i..i + w.len()) == Some(w.as_slice()))
-            .map(Vec::len)
-            .max()
+fn highlight(text: &str, words: &Words, max: usize) -> String {
+    let Some(words) = &words.0 else {
+        return excerpt(text, 0, max);
     };
-    let first = (0..chars.len()).find(|&i| at(i).is_some());
-    let start = first.map_or(0, |i| i.saturating_sub(max / 6));
-    let end = (start + max).min(chars.len());
-    let mut out = String::with_capacity((end - start) * 3 + 64);
+    let Some(first) = words.find(text) else {
+        return excerpt(text, 0, max);
+    };
+    // The excerpt starts `max / 6` characters before the first match and runs `max` characters.
+    let start = if max / 6 == 0 {
+        first.start()
+    } else {
+        text[..first.start()]
+            .char_indices()
+            .rev()
+            .nth(max / 6 - 1)
+            .map_or(0, |(b, _)| b)
+    };
+    let end = excerpt_end(text, start, max);
+    let mut out = String::with_capacity((end - start) * 3 / 2 + 64);
     if start > 0 {
         out.push('…');
     }
     let mut i = start;
-    while i < end {
-        if let Some(n) = at(i) {
-            let stop = (i + n).min(end);
-            out.push_str("<mark>");
-            chars[i..stop]
-                .iter()
-                .for_each(|&c| escape_into(&mut out, c));
-            out.push_str("</mark>");
-            i = stop;
-        } else {
-            escape_into(&mut out, chars[i]);
-            i += 1;
+    // Matches are searched from the excerpt's start to the text's end, so that a word cut by
+    // the excerpt's end is still marked as far as it shows.
+    for m in words.find_iter(&text[start..]) {
+        let (at, stop) = (start + m.start(), (start + m.end()).min(end));
+        if at >= end {
+            break;
         }
+        escape_str_into(&mut out, &text[i..at]);
+        out.push_str("<mark>");
+        escape_str_into(&mut out, &text[at..stop]);
+        out.push_str("</mark>");
+        i = stop;
     }
-    if end < chars.len() {
+    escape_str_into(&mut out, &text[i..end]);
+    if end < text.len() {
         out.push('…');
     }
     out
 }
 
-/// Appends `c`, escaped for HTML (no allocation per character: excerpts are written for every
-/// hit of every search).
-fn escape_into(out: &mut String, c: char) {
-    match c {
-        '&' => out.push_str("&amp;"),
-        '<' => out.push_str("&lt;"),
-        '>' => out.push_str("&gt;"),
-        '"' => out.push_str("&quot;"),
-        c => out.push(c),
+/// The first `max` characters of `text` from byte `start`, escaped, with `…` where cut.
+fn excerpt(text: &str, start: usize, max: usize) -> String {
+    let end = excerpt_end(text, start, max);
+    let mut out = String::with_capacity(end - start + 8);
+    escape_str_into(&mut out, &text[start..end]);
+    if end < text.len() {
+        out.push('…');
     }
+    out
+}
+
+/// The byte where `max` characters from byte `start` end.
+fn excerpt_end(text: &str, start: usize, max: usize) -> usize {
+    text[start..]
+        .char_indices()
+        .nth(max)
+        .map_or(text.len(), |(b, _)| start + b)
+}
+
+/// A query's words, ready to be found in hits: the earliest place any of them starts, the
+/// longest of those starting there (so 乡村振兴 is marked whole when 乡村 is a word too), ASCII
+/// letters in either case. One automaton finds them all in one pass over a text; finding each
+/// word on its own, or trying every word at every place, was a tenth of a search's time.
+struct Words(Option<aho_corasick::AhoCorasick>);
+
+impl Words {
+    fn new(words: &[String]) -> Self {
+        let words: Vec<&str> = words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            return Self(None);
+        }
+        Self(
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .build(words)
+                .ok(),
+        )
+    }
+}
+
+/// Appends `s`, escaped for HTML, copying the runs between special characters whole.
+fn escape_str_into(out: &mut String, s: &str) {
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        out.push_str(escaped);
+        from = i + 1;
+    }
+    out.push_str(&s[from..]);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The excerpt as first written: character by character over the whole text. Kept as the
+    /// reference the faster `highlight` must agree with.
+    fn highlight_by_chars(text: &str, words: &[String], max: usize) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let lower: Vec<char> = chars.iter().map(char::to_ascii_lowercase).collect();
+        let words: Vec<Vec<char>> = words
+            .iter()
+            .map(|w| {
+                w.chars()
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|w| !w.is_empty())
+            .collect();
+        let at = |i: usize| -> Option<usize> {
+            words
+                .iter()
+                .filter(|w| lower.get(i..i + w.len()) == Some(w.as_slice()))
+                .map(Vec::len)
+                .max()
+        };
+        let first = (0..chars.len()).find(|&i| at(i).is_some());
+        let start = first.map_or(0, |i| i.saturating_sub(max / 6));
+        let end = (start + max).min(chars.len());
+        let mut out = String::new();
+        if start > 0 {
+            out.push('…');
+        }
+        let mut i = start;
+        while i < end {
+            if let Some(n) = at(i) {
+                let stop = (i + n).min(end);
+                out.push_str("<mark>");
+                chars[i..stop]
+                    .iter()
+                    .for_each(|&c| escape_into(&mut out, c));
+                out.push_str("</mark>");
+                i = stop;
+            } else {
+                escape_into(&mut out, chars[i]);
+                i += 1;
+            }
+        }
+        if end < chars.len() {
+            out.push('…');
+        }
+        out
+    }
+
+    /// Appends `c`, escaped for HTML.
+    fn escape_into(out: &mut String, c: char) {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+
+    proptest! {
+        /// Texts and words over a small alphabet (CJK, ASCII of both cases, HTML's special
+        /// characters), so that words overlap, repeat and straddle the excerpt's ends.
+        #[test]
+        fn excerpts_agree_with_the_character_walk(
+            text in "[乡村振兴aAbB<&é ]{0,80}",
+            words in proptest::collection::vec("[乡村振兴aAbB<&é]{0,3}", 0..4),
+            max in 0usize..40,
+        ) {
+            prop_assert_eq!(highlight(&text, &Words::new(&words), max), highlight_by_chars(&text, &words, max));
+        }
+    }
 
     #[test]
     fn excerpts_start_near_the_first_match_and_mark_every_one() {
@@ -568,12 +718,15 @@ mod tests {
             "前".repeat(50),
             "后".repeat(200)
         );
-        let html = highlight(&body, &words, 60);
+        let html = highlight(&body, &Words::new(&words), 60);
         assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
         assert_eq!(html.matches("<mark>乡村振兴</mark>").count(), 2, "{html}");
         assert!(html.contains("<mark>Rust</mark>") && html.contains("&lt;b&gt;"));
-        assert_eq!(highlight("没有匹配<", &words, 60), "没有匹配&lt;");
-        assert_eq!(highlight("", &words, 60), "");
+        assert_eq!(
+            highlight("没有匹配<", &Words::new(&words), 60),
+            "没有匹配&lt;"
+        );
+        assert_eq!(highlight("", &Words::new(&words), 60), "");
     }
 
     fn item(id: i64, title: &str, body: &str, category: &str, on: &str) -> SearchDoc {
@@ -726,6 +879,31 @@ mod tests {
             [5],
             "both words, in title and body"
         );
+    }
+
+    /// Each change commits a segment of its own; merging leaves one, and every search finds
+    /// the same items as before.
+    #[test]
+    fn merging_leaves_one_segment_and_the_same_hits() {
+        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
+        for (id, title) in [
+            (1, "乡村振兴补贴公示"),
+            (2, "乡村振兴会议"),
+            (3, "防汛通知"),
+        ] {
+            index
+                .upsert(&item(id, title, "正文。", "其他", "2024-01-01"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        index.remove(2).unwrap_or_else(|e| panic!("{e}"));
+        let segments = || index.reader.searcher().segment_readers().len();
+        assert!(segments() > 1, "{}", segments());
+        let before = (find(&index, "乡村振兴"), find(&index, "通知"));
+        index.merge_all().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(segments(), 1);
+        assert_eq!((find(&index, "乡村振兴"), find(&index, "通知")), before);
+        assert_eq!(before, (vec![1], vec![3]));
+        assert_eq!(index.len(), 2);
     }
 
     #[test]

@@ -1,0 +1,108 @@
+//! Runs searches of two words drawn from a vocabulary against an index folder, one after the
+//! other on one thread, and prints searches per second: the search alone, without HTTP or the
+//! page, for comparing changes to the query or the excerpts (bench/distinct.sh measures the
+//! whole page).
+//!
+//! ```text
+//! cargo run --release -p gongkai-search --example search_speed -- INDEX_DIR VOCAB_FILE [N]
+//! ```
+//!
+//! `VOCAB_FILE` is `bench/distinct_prepare.py`'s `vocab.txt` (one URL-encoded word a line). The index
+//! must not be open in a running server (its writer lock is taken).
+
+use std::time::Instant;
+
+use gongkai_search::{SearchIndex, SearchQuery};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(dir), Some(vocab)) = (args.get(1), args.get(2)) else {
+        eprintln!("usage: search_speed INDEX_DIR VOCAB_FILE [N]");
+        std::process::exit(2);
+    };
+    let n: u32 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(5000);
+    let words: Vec<String> = std::fs::read_to_string(vocab)
+        .unwrap_or_else(|e| panic!("{vocab}: {e}"))
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(decode)
+        .collect();
+    let index =
+        SearchIndex::open(Some(std::path::Path::new(dir))).unwrap_or_else(|e| panic!("{dir}: {e}"));
+    // A fixed sequence (xorshift), so that two builds are compared on the same searches.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut pick = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        &words[usize::try_from(x % words.len() as u64).unwrap_or_default()]
+    };
+    let queries: Vec<String> = (0..n).map(|_| format!("{} {}", pick(), pick())).collect();
+    for warm in queries.iter().take(200) {
+        let _ = index.search(&query(warm));
+    }
+    let t = Instant::now();
+    let mut hits = 0;
+    for q in &queries {
+        hits += index.search(&query(q)).map_or(0, |r| r.total);
+    }
+    let s = t.elapsed().as_secs_f64();
+    println!(
+        "{n} searches in {s:.2} s: {:.0}/s, {:.0} µs each, {hits} hits in all",
+        f64::from(n) / s,
+        s * 1e6 / f64::from(n)
+    );
+    // The mapped index counts in RSS as far as its pages were touched (RssFile).
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+        let memory: Vec<&str> = status
+            .lines()
+            .filter(|l| {
+                ["VmRSS", "RssAnon", "RssFile"]
+                    .iter()
+                    .any(|k| l.starts_with(k))
+            })
+            .collect();
+        println!(
+            "{}",
+            memory
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+}
+
+fn query(text: &str) -> SearchQuery {
+    SearchQuery {
+        text: text.to_owned(),
+        page: 1,
+        per_page: 20,
+        ..SearchQuery::default()
+    }
+}
+
+/// Undoes the URL encoding of one word (`%E4%B9%A1` → 乡).
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match (b[i], b.get(i + 1..i + 3)) {
+            (b'%', Some(h)) => {
+                let hex = std::str::from_utf8(h)
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                if let Some(v) = hex {
+                    out.push(v);
+                    i += 3;
+                    continue;
+                }
+                out.push(b'%');
+            }
+            (c, _) => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
