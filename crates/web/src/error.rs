@@ -44,6 +44,10 @@ pub enum AppError {
     /// router's refusal); the page says what kind of thing to check, by status.
     #[error("request refused with {0}")]
     Refused(StatusCode),
+    /// 400 on a page that only reads (a GET): the address's query or path could not be read
+    /// (`page=abc`, an id out of range). Worded for an address, not a form: nothing was sent.
+    #[error("bad address")]
+    BadAddress,
     /// 500 — logged with its cause chain; the visitor sees a generic page.
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -108,6 +112,7 @@ impl AppError {
         );
         match status {
             StatusCode::PAYLOAD_TOO_LARGE => Self::TooLarge,
+            StatusCode::NOT_FOUND => Self::NotFound("没有这个网址。".to_owned()),
             s if s.is_server_error() => Self::Internal(anyhow::anyhow!("{detail}")),
             s => Self::Refused(s),
         }
@@ -162,10 +167,34 @@ macro_rules! refused_from {
     )*};
 }
 
+/// The text of [`AppError::BadAddress`].
+pub(crate) const BAD_ADDRESS: (&str, &str) = (
+    "网址无法识别",
+    "网址中的参数不正确（例如页码应为数字，或编号超出范围），无法打开此页面。请从网站页面上的链接进入，或从首页重新进入。",
+);
+
+/// A query or path that cannot be read is a bad address when it is the whole request (400), and
+/// is refused like any other input otherwise.
+macro_rules! address_refused_from {
+    ($($rejection:ty),*) => {$(
+        impl From<$rejection> for AppError {
+            fn from(r: $rejection) -> Self {
+                match Self::refused(r.status(), &r.body_text()) {
+                    Self::Refused(StatusCode::BAD_REQUEST) => Self::BadAddress,
+                    other => other,
+                }
+            }
+        }
+    )*};
+}
+
+address_refused_from!(
+    axum::extract::rejection::QueryRejection,
+    axum::extract::rejection::PathRejection
+);
+
 refused_from!(
     axum::extract::rejection::FormRejection,
-    axum::extract::rejection::QueryRejection,
-    axum::extract::rejection::PathRejection,
     axum::extract::rejection::JsonRejection,
     axum::extract::multipart::MultipartError,
     axum::extract::multipart::MultipartRejection
@@ -186,6 +215,10 @@ pub(crate) fn bare_page(status: StatusCode) -> String {
 /// under `/api/` a problem document, with the same status (and `Allow` kept on a 405).
 pub async fn in_our_voice(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
+    let reading = matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
     let res = next.run(req).await;
     let status = res.status();
     if status.as_u16() < 400 {
@@ -207,7 +240,10 @@ pub async fn in_our_voice(req: Request, next: Next) -> Response {
         .await
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
-    let e = AppError::refused(status, &detail);
+    let e = match AppError::refused(status, &detail) {
+        AppError::Refused(StatusCode::BAD_REQUEST) if reading => AppError::BadAddress,
+        e => e,
+    };
     let mut out = if api {
         crate::api::app_problem(e).into_response()
     } else {
@@ -262,6 +298,11 @@ impl IntoResponse for AppError {
                 let (title, message) = refusal_text(status);
                 (status, title, message.to_owned())
             }
+            Self::BadAddress => (
+                StatusCode::BAD_REQUEST,
+                BAD_ADDRESS.0,
+                BAD_ADDRESS.1.to_owned(),
+            ),
             Self::Internal(e) => {
                 tracing::error!(error = ?e, "request failed");
                 (

@@ -46,6 +46,7 @@ fn html_refusal(page: &Page, status: StatusCode) {
     assert!(
         page.body.contains("未做任何更改")
             || page.body.contains("不存在")
+            || page.body.contains("网址无法识别")
             || page.body.contains("控制字符"),
         "{}",
         page.body
@@ -335,6 +336,12 @@ async fn malformed_requests_are_refused_in_chinese(store: &Store) {
             page.status
         );
         html_refusal(&page, page.status);
+        // A page that only reads was sent nothing: its refusal speaks of the address, not of a
+        // form that changed nothing.
+        if page.status == StatusCode::BAD_REQUEST {
+            assert!(page.body.contains("网址无法识别"), "{uri}: {}", page.body);
+            assert!(!page.body.contains("未做任何更改"), "{uri}: {}", page.body);
+        }
     }
     // A staff page's number out of range.
     let page = admin
@@ -428,11 +435,12 @@ async fn the_api_refuses_in_problem_documents_without_serde_english(store: &Stor
         .await;
     api_refusal(&page, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     // Bad numbers in the query, an unknown path, a method the route does not take.
-    api_refusal(
+    let p = api_refusal(
         &api.get(&format!("/api/v1/agencies/{TOWN_B}/items?page=abc"))
             .await,
         StatusCode::BAD_REQUEST,
     );
+    assert_eq!(p["title"], "请求参数无法识别", "{p}");
     api_refusal(
         &api.get(&format!(
             "/api/v1/agencies/{TOWN_B}/items/99999999999999999999"
@@ -440,9 +448,14 @@ async fn the_api_refuses_in_problem_documents_without_serde_english(store: &Stor
         .await,
         StatusCode::BAD_REQUEST,
     );
-    api_refusal(
+    // An unknown path is a 404 by its own name, not a 400's title.
+    let p = api_refusal(
         &api.get("/api/v1/nothing-here").await,
         StatusCode::NOT_FOUND,
+    );
+    assert!(
+        p["type"].as_str().unwrap().ends_with("/not-found") && p["title"] == "不存在",
+        "{p}"
     );
     let page = api
         .request(

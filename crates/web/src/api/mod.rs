@@ -112,6 +112,13 @@ pub(crate) fn app_problem(e: AppError) -> Problem {
             };
             problem(status, "bad-request", title, detail.to_owned())
         }
+        AppError::BadAddress => problem(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "请求参数无法识别",
+            "网址中的路径或查询参数不正确（例如 page 应为正整数），字段见 /api/openapi.json。"
+                .into(),
+        ),
         AppError::Internal(e) => {
             tracing::error!(error = ?e, "API request failed");
             problem(
