@@ -180,7 +180,12 @@ write_then_read() { # write-port read-port
   csrf=$(curl -s -H "Cookie: __Host-gongkai_session=$SESSION" "http://127.0.0.1:$w/admin/agencies/$SLUG/guide" | csrf_of)
   [ -n "$csrf" ] || die "no CSRF token on the guide editor of $w"
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: __Host-gongkai_session=$SESSION" \
-    --data-urlencode "csrf=$csrf" --data-urlencode "body=<p>$marker</p><p>政府信息公开指南正文。</p>" \
+    --data-urlencode "csrf=$csrf" --data-urlencode "office=西里镇党政办公室" \
+    --data-urlencode "address=沂源县西里镇政府驻地" --data-urlencode "postcode=256100" \
+    --data-urlencode "hours=工作日上午8:30—12:00，下午13:30—17:30" --data-urlencode "phone=0533-3250000" \
+    --data-urlencode "fax=无" --data-urlencode "email=xlzdzb@example.gov.cn" --data-urlencode "online=/agencies/$SLUG/requests/new" \
+    --data-urlencode "preface=<p>$marker</p>" --data-urlencode "proactive=<p>主动公开的信息分类与获取方式。</p>" \
+    --data-urlencode "on_request=<p>依申请公开的渠道与办理。</p>" --data-urlencode "supervision=<p>监督和救济。</p>" \
     --data-urlencode "note=两台服务器验证" "http://127.0.0.1:$w/admin/agencies/$SLUG/guide")
   t0=$(ms)
   [ "$code" = 303 ] || die "saving the guide through $w answered $code"
@@ -203,9 +208,15 @@ read -r lo hi < <(python3 - "http://127.0.0.1:$PORT_A" "$SLUG" <<'PY'
 import json, sys, urllib.request
 base, slug = sys.argv[1:3]
 get = lambda p: json.load(urllib.request.urlopen(base + p, timeout=30))
-first = get(f"/api/v1/agencies/{slug}/items?per_page=1")
-last = get(f"/api/v1/agencies/{slug}/items?per_page=1&page={first['total']}")
-ids = [first["items"][0]["id"], last["items"][0]["id"]]
+# Ids are not in date order, so the first and last of the list do not bound them (they were two
+# neighbouring ids, and every request asked for one of two pages): read the whole list.
+ids, page = [], 1
+while True:
+    got = get(f"/api/v1/agencies/{slug}/items?per_page=100&page={page}")["items"]
+    if not got:
+        break
+    ids += [i["id"] for i in got]
+    page += 1
 print(min(ids), max(ids))
 PY
 )
