@@ -688,13 +688,7 @@ mod tests {
 
     /// Appends `c`, escaped for HTML.
     fn escape_into(out: &mut String, c: char) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+        escape_str_into(out, c.encode_utf8(&mut [0; 4]));
     }
 
     proptest! {
