@@ -144,6 +144,16 @@ struct Fields {
     exact: Field,
 }
 
+/// The analyzer of the word fields: jieba's cut, with Latin letters lowered, so that `pdf` finds
+/// an item that says `PDF`. (The name changed when lowering was added: an index built with the
+/// old analyzer has another schema, and is rebuilt rather than searched with lowered queries it
+/// cannot match.)
+const WORDS: &str = "jieba_lower";
+
+/// The deepest hit a search pages to (500 pages of 20). Paging to hit N makes tantivy hold N
+/// candidates at once: `page=100000000` asked for 32 GB and the allocation aborted the server.
+pub const MAX_HITS: usize = 10_000;
+
 /// Words are matched in one field, `all` (title, body, 发文字号 and 索引号 together), and the title
 /// is indexed again on its own only to rank title matches first. A search for two words is then
 /// the intersection of two posting lists, with the title's lists read only for the documents in
@@ -153,7 +163,7 @@ fn schema() -> (Schema, Fields) {
     let mut sb = Schema::builder();
     let words = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer("jieba")
+            .set_tokenizer(WORDS)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
     let fields = Fields {
@@ -222,9 +232,12 @@ impl SearchIndex {
                 }
             }
         };
-        index
-            .tokenizers()
-            .register("jieba", tantivy_jieba::JiebaTokenizer::new());
+        index.tokenizers().register(
+            WORDS,
+            tantivy::tokenizer::TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new())
+                .filter(tantivy::tokenizer::LowerCaser)
+                .build(),
+        );
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -480,7 +493,15 @@ impl SearchIndex {
         let query = BooleanQuery::new(filters);
         let searcher = self.reader.searcher();
         let per_page = q.per_page.clamp(1, 100);
-        let offset = q.page.saturating_sub(1) * per_page;
+        let offset = q.page.saturating_sub(1).saturating_mul(per_page);
+        if offset.saturating_add(per_page) > MAX_HITS {
+            // Past the deepest page: no hits, only how many there are.
+            let total = searcher.search(&query, &Count)?;
+            return Ok(Results {
+                hits: Vec::new(),
+                total,
+            });
+        }
         // One pass collects the page and counts every hit. (The query is a conjunction of
         // each word's fields under a union with the exact match, so block-WAND cannot skip
         // anything: a separate count walked every hit a second time.)
@@ -873,6 +894,60 @@ mod tests {
             [5],
             "both words, in title and body"
         );
+    }
+
+    /// Latin letters match in either case, and marks keep the item's own case.
+    #[test]
+    fn latin_words_match_in_any_case() {
+        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
+        index
+            .rebuild(
+                [item(
+                    1,
+                    "PDF 格式说明",
+                    "下载 Word 文档。",
+                    "其他",
+                    "2024-01-01",
+                )],
+                |_| {},
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        for q in ["pdf", "PDF", "pDf", "word", "WORD"] {
+            assert_eq!(find(&index, q), [1], "{q}");
+        }
+        let hit = index
+            .search(&SearchQuery {
+                text: "word".into(),
+                page: 1,
+                per_page: 10,
+                ..SearchQuery::default()
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(hit.hits[0].snippet_html.contains("<mark>Word</mark>"));
+    }
+
+    /// A page past the deepest answers with no hits and the count, at once and without holding
+    /// the hits before it (`page=100000000` made tantivy allocate 32 GB and abort).
+    #[test]
+    fn a_page_past_the_deepest_has_no_hits_and_the_count() {
+        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
+        index
+            .rebuild(
+                (1..=3).map(|i| item(i, "防汛通知", "正文。", "其他", "2024-01-01")),
+                |_| {},
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        for page in [MAX_HITS / 20 + 1, 100_000_000, usize::MAX] {
+            let r = index
+                .search(&SearchQuery {
+                    text: "防汛".into(),
+                    page,
+                    per_page: 20,
+                    ..SearchQuery::default()
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((r.hits.len(), r.total), (0, 3), "page {page}");
+        }
     }
 
     /// Each change commits a segment of its own; merging leaves one, and every search finds

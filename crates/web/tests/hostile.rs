@@ -328,6 +328,12 @@ async fn malformed_requests_are_refused_in_chinese(store: &Store) {
         format!("/agencies/{TOWN_B}/reports/99999999999999999999"),
         format!("/agencies/{TOWN_B}/items/1/attachments/1e99"),
         "/agencies/%FF%FE".to_owned(),
+        // A search paged past its end, or past the deepest page the index lists (this one
+        // aborted the server: tantivy allocated room for every hit before the page).
+        "/search?q=%E5%85%AC%E5%BC%80&page=999".to_owned(),
+        "/search?q=%E5%85%AC%E5%BC%80&page=100000000".to_owned(),
+        "/search?q=%E5%85%AC%E5%BC%80&sort=date&page=4294967296".to_owned(),
+        "/search?q=%E5%85%AC%E5%BC%80&page=18446744073709551616".to_owned(),
     ] {
         let page = c.get(&uri).await;
         assert!(

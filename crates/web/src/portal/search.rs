@@ -93,7 +93,24 @@ pub async fn page(
         )
     };
     let total = results.as_ref().map_or(0, |r| r.total);
-    let pages = total.div_ceil(PER_PAGE).max(1);
+    // Hits are listed as far as the index pages them (`MAX_HITS`); the count stays exact.
+    let pages = total
+        .min(gongkai_search::MAX_HITS)
+        .div_ceil(PER_PAGE)
+        .max(1);
+    if page > pages {
+        let deepest = if total > gongkai_search::MAX_HITS {
+            format!(
+                "搜索结果只列出前{}条；请加上机关、栏目或年份缩小范围。",
+                gongkai_search::MAX_HITS
+            )
+        } else {
+            String::new()
+        };
+        return Err(AppError::NotFound(format!(
+            "第{page}页不存在（共{pages}页）。{deepest}"
+        )));
+    }
     let link = |p: usize| {
         form_urlencoded::Serializer::new(String::from("/search?"))
             .append_pair("q", &q)
