@@ -428,7 +428,8 @@ impl SearchIndex {
         Ok(words)
     }
 
-    /// Runs a search. An empty text with no filter finds nothing.
+    /// Runs a search. An empty text with filters lists the filtered items, newest first; an
+    /// empty text with no filter finds nothing.
     pub fn search(&self, q: &SearchQuery) -> Result<Results, SearchError> {
         let f = self.f;
         let term = |field, v: &str| -> Box<dyn Query> {
@@ -457,21 +458,25 @@ impl SearchIndex {
                 ])),
             ));
         }
-        if clauses.is_empty() {
-            return Ok(Results {
-                hits: Vec::new(),
-                total: 0,
-            });
+        // Without words, the filters alone list their items, newest first (there is nothing to
+        // rank them by).
+        let order = if clauses.is_empty() {
+            Order::Newest
+        } else {
+            q.order
+        };
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !clauses.is_empty() {
+            // A 发文字号 or 索引号 typed in full also matches exactly.
+            let query: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                (Occur::Should, Box::new(BooleanQuery::new(clauses))),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term(f.exact, text), 10.0)),
+                ),
+            ]));
+            filters.push((Occur::Must, query));
         }
-        // A 发文字号 or 索引号 typed in full also matches exactly.
-        let query: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-            (Occur::Should, Box::new(BooleanQuery::new(clauses))),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(term(f.exact, text), 10.0)),
-            ),
-        ]));
-        let mut filters: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
         for (field, value) in [
             (f.agency, &q.agency),
             (f.category, &q.category),
@@ -490,6 +495,12 @@ impl SearchIndex {
                 )),
             ));
         }
+        if filters.is_empty() {
+            return Ok(Results {
+                hits: Vec::new(),
+                total: 0,
+            });
+        }
         let query = BooleanQuery::new(filters);
         let searcher = self.reader.searcher();
         let per_page = q.per_page.clamp(1, 100);
@@ -506,7 +517,7 @@ impl SearchIndex {
         // each word's fields under a union with the exact match, so block-WAND cannot skip
         // anything: a separate count walked every hit a second time.)
         let top = TopDocs::with_limit(per_page).and_offset(offset);
-        let (top, total): (Vec<DocAddress>, usize) = match q.order {
+        let (top, total): (Vec<DocAddress>, usize) = match order {
             Order::Relevance => {
                 let (found, total) = searcher.search(&query, &(top.order_by_score(), Count))?;
                 (found.into_iter().map(|(_, a)| a).collect(), total)
@@ -1027,5 +1038,21 @@ mod tests {
         assert_eq!(ids(Order::Newest, 1, None), (vec![4, 2], 4));
         assert_eq!(ids(Order::Newest, 2, None), (vec![3, 1], 4));
         assert_eq!(ids(Order::Newest, 1, Some("政府会议")), (vec![2], 1));
+        // No words: the filters alone list their items, newest first whatever the order asked.
+        let filtered = |category: Option<&str>, year| {
+            index
+                .search(&SearchQuery {
+                    category: category.map(str::to_owned),
+                    year,
+                    page: 1,
+                    per_page: 10,
+                    ..SearchQuery::default()
+                })
+                .map(|r| (r.hits.iter().map(|h| h.id).collect::<Vec<_>>(), r.total))
+                .unwrap_or_default()
+        };
+        assert_eq!(filtered(None, Some(2024)), (vec![4, 2, 3], 3));
+        assert_eq!(filtered(Some("乡村振兴"), None), (vec![1], 1));
+        assert_eq!(filtered(None, None), (vec![], 0), "no words, no filter");
     }
 }

@@ -69,7 +69,12 @@ pub async fn page(
     let year = form.year.trim().parse::<i32>().ok();
     let order = Order::from_key(&form.sort);
     let page = form.page.max(1);
-    let results = if q.is_empty() {
+    // Filters without words list the filtered items (newest first); nothing at all is the form.
+    let filtered = [&form.agency, &form.category, &form.kind]
+        .iter()
+        .any(|v| !v.is_empty())
+        || year.is_some();
+    let results = if q.is_empty() && !filtered {
         None
     } else {
         let query = SearchQuery {
@@ -92,6 +97,7 @@ pub async fn page(
                 .map_err(|e| AppError::Internal(e.into()))?,
         )
     };
+    let searched = results.is_some();
     let total = results.as_ref().map_or(0, |r| r.total);
     // Hits are listed as far as the index pages them (`MAX_HITS`); the count stays exact.
     let pages = total
@@ -165,6 +171,7 @@ pub async fn page(
             agencies => agencies.iter().map(|a| context! { slug => a.slug.to_string(), name => a.name.clone() }).collect::<Vec<_>>(),
             years => (gongkai_core::report::year::FIRST_YEAR..=this_year).rev().collect::<Vec<_>>(),
             kinds => Choice::all(gongkai_core::item::DocKind::ALL.map(|k| (k.key(), k.label()))),
+            searched,
             hits,
             total,
             page,
