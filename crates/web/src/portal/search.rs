@@ -67,7 +67,12 @@ pub async fn page(
         .take(100)
         .collect::<String>();
     let year = form.year.trim().parse::<i32>().ok();
-    let order = Order::from_key(&form.sort);
+    // Without words there is nothing to rank by: the hits come newest first, and the form says so.
+    let order = if q.is_empty() {
+        Order::Newest
+    } else {
+        Order::from_key(&form.sort)
+    };
     let page = form.page.max(1);
     // Filters without words list the filtered items (newest first); nothing at all is the form.
     let filtered = [&form.agency, &form.category, &form.kind]
