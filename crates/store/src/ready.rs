@@ -265,7 +265,8 @@ impl Ready {
     }
 
     /// Ends the build a [`Build::Lead`] started: keeps the list and hands it to those waiting
-    /// (`None`: the build failed, and they build their own).
+    /// (`None`: the build failed, and they build their own); the entry is removed only if it is
+    /// this build's.
     pub(crate) fn built(
         &self,
         stamp: Stamp,
@@ -278,8 +279,15 @@ impl Ready {
             self.put_list(stamp, key, list.clone());
             lead.send_replace(Some(list));
         }
+        // Only this build's own entry: a request whose shared build failed builds on a channel
+        // nobody waits on, and must not end a newer build that others joined meanwhile.
         if let Ok(mut building) = self.building.lock() {
-            building.remove(&(stamp, key));
+            let ours = building
+                .get(&(stamp, key))
+                .is_some_and(|rx| rx.same_channel(&lead.subscribe()));
+            if ours {
+                building.remove(&(stamp, key));
+            }
         }
     }
 }
