@@ -276,14 +276,19 @@ impl SearchIndex {
         doc
     }
 
+    /// The one writer (a panic in an earlier write leaves it usable: tantivy's own state is
+    /// consistent between commits).
+    fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+        self.writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn write<T>(
         &self,
         work: impl FnOnce(&mut IndexWriter) -> Result<T, SearchError>,
     ) -> Result<T, SearchError> {
-        let mut w = self
-            .writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut w = self.writer();
         let out = work(&mut w)?;
         w.commit()?;
         self.reader.reload()?;
@@ -357,10 +362,7 @@ impl SearchIndex {
         docs: impl IntoIterator<Item = Result<SearchDoc, E>>,
         mut progress: impl FnMut(usize),
     ) -> Result<Result<usize, E>, SearchError> {
-        let mut w = self
-            .writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut w = self.writer();
         w.delete_all_documents()?;
         let mut n = 0;
         for d in docs {
@@ -388,10 +390,7 @@ impl SearchIndex {
     /// (`examples/search_speed.rs`). Later changes add small segments, which tantivy's merge
     /// policy gathers as they come.
     fn merge_all(&self) -> Result<(), SearchError> {
-        let mut w = self
-            .writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut w = self.writer();
         let ids = self.index.searchable_segment_ids()?;
         if ids.len() > 1 {
             w.merge(&ids).wait()?;

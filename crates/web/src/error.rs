@@ -158,10 +158,10 @@ pub(crate) fn refusal_text(status: StatusCode) -> (&'static str, &'static str) {
 }
 
 macro_rules! refused_from {
-    ($($rejection:ty),*) => {$(
+    ($($rejection:ty => $adjust:expr),*) => {$(
         impl From<$rejection> for AppError {
             fn from(r: $rejection) -> Self {
-                Self::refused(r.status(), &r.body_text())
+                $adjust(Self::refused(r.status(), &r.body_text()))
             }
         }
     )*};
@@ -173,31 +173,24 @@ pub(crate) const BAD_ADDRESS: (&str, &str) = (
     "网址中的参数不正确（例如页码应为数字，或编号超出范围），无法打开此页面。请从网站页面上的链接进入，或从首页重新进入。",
 );
 
-/// A query or path that cannot be read is a bad address when it is the whole request (400), and
-/// is refused like any other input otherwise.
-macro_rules! address_refused_from {
-    ($($rejection:ty),*) => {$(
-        impl From<$rejection> for AppError {
-            fn from(r: $rejection) -> Self {
-                match Self::refused(r.status(), &r.body_text()) {
-                    Self::Refused(StatusCode::BAD_REQUEST) => Self::BadAddress,
-                    other => other,
-                }
-            }
+impl AppError {
+    /// A 400 about the address alone (its query or path, or any 400 of a GET, which sends
+    /// nothing else) is a bad address; anything else stays as it is.
+    fn about_address(self) -> Self {
+        match self {
+            Self::Refused(StatusCode::BAD_REQUEST) => Self::BadAddress,
+            other => other,
         }
-    )*};
+    }
 }
 
-address_refused_from!(
-    axum::extract::rejection::QueryRejection,
-    axum::extract::rejection::PathRejection
-);
-
 refused_from!(
-    axum::extract::rejection::FormRejection,
-    axum::extract::rejection::JsonRejection,
-    axum::extract::multipart::MultipartError,
-    axum::extract::multipart::MultipartRejection
+    axum::extract::rejection::QueryRejection => AppError::about_address,
+    axum::extract::rejection::PathRejection => AppError::about_address,
+    axum::extract::rejection::FormRejection => std::convert::identity,
+    axum::extract::rejection::JsonRejection => std::convert::identity,
+    axum::extract::multipart::MultipartError => std::convert::identity,
+    axum::extract::multipart::MultipartRejection => std::convert::identity
 );
 
 /// The error page for a refusal of the HTTP parser itself (`bare`): outside any request, so with
@@ -240,10 +233,8 @@ pub async fn in_our_voice(req: Request, next: Next) -> Response {
         .await
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
-    let e = match AppError::refused(status, &detail) {
-        AppError::Refused(StatusCode::BAD_REQUEST) if reading => AppError::BadAddress,
-        e => e,
-    };
+    let e = AppError::refused(status, &detail);
+    let e = if reading { e.about_address() } else { e };
     let mut out = if api {
         crate::api::app_problem(e).into_response()
     } else {
