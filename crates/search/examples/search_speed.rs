@@ -25,7 +25,11 @@ fn main() {
         .unwrap_or_else(|e| panic!("{vocab}: {e}"))
         .lines()
         .filter(|l| !l.is_empty())
-        .map(decode)
+        .map(|w| {
+            percent_encoding::percent_decode_str(w)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
         .collect();
     let index =
         SearchIndex::open(Some(std::path::Path::new(dir))).unwrap_or_else(|e| panic!("{dir}: {e}"));
@@ -80,29 +84,4 @@ fn query(text: &str) -> SearchQuery {
         per_page: 20,
         ..SearchQuery::default()
     }
-}
-
-/// Undoes the URL encoding of one word (`%E4%B9%A1` → 乡).
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match (b[i], b.get(i + 1..i + 3)) {
-            (b'%', Some(h)) => {
-                let hex = std::str::from_utf8(h)
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                if let Some(v) = hex {
-                    out.push(v);
-                    i += 3;
-                    continue;
-                }
-                out.push(b'%');
-            }
-            (c, _) => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
