@@ -49,6 +49,25 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// The text of sanitised HTML (tags dropped, the common entities decoded): what the search index
+/// reads of a body, and what a search page cuts its excerpts from.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    unescape_html(&out)
+}
+
 /// The entities a sanitiser writes (ammonia's serialiser: `&nbsp;` as a space, `&lt;` `&gt;`
 /// `&quot;` `&#39;` `&amp;`) as their characters: the text of sanitised HTML.
 pub fn unescape_html(s: &str) -> String {

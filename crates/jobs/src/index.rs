@@ -10,31 +10,12 @@ use gongkai_core::Slug;
 use gongkai_search::{SearchDoc, SearchIndex};
 use gongkai_store::{PublishedItem, Store, StoreError};
 
-/// The text of sanitised HTML (tags dropped, the common entities decoded), for indexing.
-pub fn plain_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    gongkai_core::text::unescape_html(&out)
-}
-
 /// The index's view of an item.
-pub fn document(agency: &str, agency_name: &str, item: &PublishedItem) -> SearchDoc {
+pub fn document(agency: &str, item: &PublishedItem) -> SearchDoc {
     let c = item.content.as_ref();
     SearchDoc {
         id: item.id,
         agency: agency.to_owned(),
-        agency_name: agency_name.to_owned(),
         category: item.category.clone(),
         kind: c
             .and_then(|c| c.kind)
@@ -42,7 +23,9 @@ pub fn document(agency: &str, agency_name: &str, item: &PublishedItem) -> Search
             .unwrap_or_default(),
         published_on: item.published_on,
         title: item.title.clone(),
-        body: c.map(|c| plain_text(&c.body_html)).unwrap_or_default(),
+        body: c
+            .map(|c| gongkai_core::text::plain_text(&c.body_html))
+            .unwrap_or_default(),
         doc_number: c.map(|c| c.doc_number.clone()).unwrap_or_default(),
         index_no: item.index_no.clone().unwrap_or_default(),
     }
@@ -59,9 +42,7 @@ pub async fn refresh_item(store: &Store, index: &SearchIndex, slug: &Slug, item_
     }
     .await;
     let outcome = match result {
-        Ok((Some(agency), Some(item))) => {
-            index.upsert(&document(agency.slug.as_str(), &agency.name, &item))
-        }
+        Ok((Some(agency), Some(item))) => index.upsert(&document(agency.slug.as_str(), &item)),
         Ok(_) => index.remove(item_id),
         Err(e) => {
             tracing::error!(error = %e, item_id, "search index not updated");
@@ -108,8 +89,8 @@ pub async fn follow_once(
         };
         let batch: Vec<Result<SearchDoc, i64>> = changes
             .iter()
-            .map(|(_, slug, name, item)| match item {
-                Ok(item) => Ok(document(slug, name, item)),
+            .map(|(_, slug, _, item)| match item {
+                Ok(item) => Ok(document(slug, item)),
                 Err(id) => Err(*id),
             })
             .collect();
@@ -156,8 +137,8 @@ pub async fn rebuild(
             break;
         };
         let full = batch.len() == BATCH;
-        for (slug, name, item) in &batch {
-            if tx.send(Ok(document(slug, name, item))).await.is_err() {
+        for (slug, _, item) in &batch {
+            if tx.send(Ok(document(slug, item))).await.is_err() {
                 // The writer failed: its error is reported below.
                 break;
             }

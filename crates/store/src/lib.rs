@@ -46,8 +46,8 @@ pub use error::StoreError;
 pub use guide::GuideVersion;
 pub use hits::Hits;
 pub use items::{
-    AttachmentInfo, Draft, DraftSummary, ItemPage, LegacyItem, ListedItem, NewItem, PublishedItem,
-    WithdrawnItem,
+    AttachmentInfo, Draft, DraftSummary, FoundItem, ItemPage, LegacyItem, ListedItem, NewItem,
+    PublishedItem, WithdrawnItem,
 };
 pub use letters::IssuedLetter;
 pub use outbox::PendingMail;

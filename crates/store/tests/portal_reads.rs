@@ -297,3 +297,62 @@ async fn concurrent_misses_share_one_build(store: &Store) {
 }
 
 on_both_backends!(concurrent_misses_share_one_build);
+
+/// A search page reads its hits by id: in the order asked, with agency, category, date and body,
+/// an id no longer on the portal (withdrawn since the index saw it) or never there left out.
+async fn found_items_come_in_the_order_asked(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let (items, _) = store.published_items(&town(), None, 1, 3).await.unwrap();
+    assert_eq!(items.len(), 3);
+    let ids: Vec<i64> = items.iter().rev().map(|i| i.id).collect();
+    assert!(store.found_items(&[]).await.unwrap().is_empty());
+    let found = store
+        .found_items(&[ids[0], 999_999, ids[1], ids[2]])
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|f| f.id).collect::<Vec<_>>(), ids);
+    let agency = store.find_agency(&town()).await.unwrap().unwrap();
+    for f in &found {
+        let whole = store.published_item(&town(), f.id).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                f.agency.as_str(),
+                f.agency_name.as_str(),
+                f.title.as_str(),
+                f.category.as_str(),
+                f.published_on,
+                f.body_html.as_str()
+            ),
+            (
+                demo::TOWN_SLUG,
+                agency.name.as_str(),
+                whole.title.as_str(),
+                whole.category.as_str(),
+                whole.published_on,
+                whole.content.as_ref().map_or("", |c| c.body_html.as_str())
+            )
+        );
+    }
+    macro_rules! withdraw {
+        ($pool:expr) => {
+            sqlx::query("UPDATE items SET withdrawn_on = $1 WHERE id = $2")
+                .bind(NaiveDate::from_ymd_opt(2025, 3, 20).unwrap())
+                .bind(ids[1])
+                .execute($pool)
+                .await
+                .map(|_| ())
+        };
+    }
+    match store.pool() {
+        gongkai_store::Pool::Sqlite(pool) => withdraw!(pool),
+        gongkai_store::Pool::Postgres(pool) => withdraw!(pool),
+    }
+    .unwrap();
+    let found = store.found_items(&ids).await.unwrap();
+    assert_eq!(
+        found.iter().map(|f| f.id).collect::<Vec<_>>(),
+        [ids[0], ids[2]]
+    );
+}
+
+on_both_backends!(found_items_come_in_the_order_asked);

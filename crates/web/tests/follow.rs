@@ -26,10 +26,7 @@ fn hits(index: &SearchIndex, text: &str) -> Vec<i64> {
             ..SearchQuery::default()
         })
         .unwrap()
-        .hits
-        .iter()
-        .map(|h| h.id)
-        .collect()
+        .ids
 }
 
 async fn another_process_publication_reaches_this_index(store: &Store) {

@@ -99,6 +99,26 @@ crate::direct::direct_row!(ListedItem {
     doc_number
 });
 
+/// An item found by a search, as the search page shows it
+/// ([`Store::found_items`](crate::Store::found_items)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundItem {
+    /// Item id (its URL).
+    pub id: i64,
+    /// Agency slug (its URL).
+    pub agency: String,
+    /// Agency name.
+    pub agency_name: String,
+    /// Catalogue category.
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// 发布日期.
+    pub published_on: NaiveDate,
+    /// Body, sanitised HTML.
+    pub body_html: String,
+}
+
 /// An item's page on the portal, read in one statement ([`Store::item_page`](crate::Store::item_page)).
 #[derive(Debug, Clone)]
 pub struct ItemPage {

@@ -6,7 +6,7 @@ use gongkai_core::item::ItemContent;
 
 use std::sync::Arc;
 
-use super::{AttachmentInfo, ITEM_SELECT, ItemPage, ItemRow, ListedItem, PublishedItem};
+use super::{AttachmentInfo, FoundItem, ITEM_SELECT, ItemPage, ItemRow, ListedItem, PublishedItem};
 use crate::db::{Json, sql};
 use crate::ready::{Build, ListIndex, ListKey, STRIDE, Stamp};
 use crate::{Store, StoreError};
@@ -70,6 +70,34 @@ impl PageRow {
         }
     }
 }
+
+/// What a search page shows of a hit; `found_items` appends the ids it asks for.
+const FOUND_SELECT: &str = "SELECT i.id, a.slug, a.name AS agency_name, c.name AS category, \
+     i.title, i.published_on, i.content_json \
+     FROM items i JOIN agencies a ON a.id = i.agency_id \
+     JOIN catalogue_categories c ON c.id = i.category_id \
+     WHERE i.withdrawn_on IS NULL AND i.id IN (";
+
+#[derive(sqlx::FromRow)]
+struct FoundRow {
+    id: i64,
+    slug: String,
+    agency_name: String,
+    category: String,
+    title: String,
+    published_on: NaiveDate,
+    content_json: Option<Json<ItemContent>>,
+}
+
+crate::direct::direct_row!(FoundRow {
+    id,
+    slug,
+    agency_name,
+    category,
+    title,
+    published_on,
+    content_json
+});
 
 /// An item as the search index sees it: with its agency, change position and whether withdrawn.
 const INDEX_SELECT: &str = "SELECT a.slug, a.name AS agency_name, i.id, i.index_no, i.title, \
@@ -340,6 +368,40 @@ impl Store {
             attachments,
             ..p
         }))
+    }
+
+    /// The items a search found, by id, in the order of `ids`: those withdrawn since the index
+    /// saw them are left out. One statement by primary key, whatever the page's length.
+    pub async fn found_items(&self, ids: &[i64]) -> Result<Vec<FoundItem>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = sql(FOUND_SELECT);
+        for (n, id) in ids.iter().enumerate() {
+            if n > 0 {
+                q = q.push(", ");
+            }
+            q = q.push_bind(*id);
+        }
+        let rows: Vec<FoundRow> = q.push(")").all_direct(self).await?;
+        let mut found: std::collections::HashMap<i64, FoundRow> =
+            rows.into_iter().map(|r| (r.id, r)).collect();
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.remove(id))
+            .map(|r| FoundItem {
+                id: r.id,
+                agency: r.slug,
+                agency_name: r.agency_name,
+                category: r.category,
+                title: r.title,
+                published_on: r.published_on,
+                body_html: r
+                    .content_json
+                    .map(|Json(c)| c.body_html)
+                    .unwrap_or_default(),
+            })
+            .collect())
     }
 
     /// One item on the portal (`None` if withdrawn or not this agency's).

@@ -133,21 +133,27 @@ pub async fn page(
             .append_pair("page", &p.to_string())
             .finish()
     };
-    let hits: Vec<_> = results
-        .map(|r| r.hits)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|h| {
-            context! {
-                url => format!("/agencies/{}/items/{}", h.agency, h.id),
-                title => minijinja::Value::from_safe_string(h.title_html),
-                snippet => minijinja::Value::from_safe_string(h.snippet_html),
-                agency => h.agency_name,
-                category => h.category,
-                date => h.published_on,
-            }
-        })
-        .collect();
+    // The index finds the ids; what is shown of each hit is read from the database.
+    let hits: Vec<_> = match &results {
+        Some(r) if !r.ids.is_empty() => state
+            .store
+            .found_items(&r.ids)
+            .await?
+            .into_iter()
+            .map(|h| {
+                let text = gongkai_core::text::plain_text(&h.body_html);
+                context! {
+                    url => format!("/agencies/{}/items/{}", h.agency, h.id),
+                    title => minijinja::Value::from_safe_string(r.marks.title_html(&h.title)),
+                    snippet => minijinja::Value::from_safe_string(r.marks.excerpt_html(&text)),
+                    agency => h.agency_name,
+                    category => h.category,
+                    date => h.published_on.to_string(),
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let this_year = chrono::Datelike::year(&state.clock.today());
     let (prev, next) = (
         (page > 1).then(|| link(page - 1)),
