@@ -502,14 +502,21 @@ impl SearchIndex {
                 (found.into_iter().map(|(_, a)| a).collect(), total)
             }
         };
-        // The ids from their fast field, one column per segment the page touches.
+        // The ids from their fast field, each segment's column opened once.
+        let mut columns: Vec<Option<tantivy::columnar::Column<i64>>> =
+            vec![None; searcher.segment_readers().len()];
         let mut ids = Vec::with_capacity(top.len());
         for addr in top {
-            let column = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .i64("id")?;
-            ids.extend(column.first(addr.doc_id));
+            let slot = &mut columns[addr.segment_ord as usize];
+            if slot.is_none() {
+                *slot = Some(
+                    searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .i64("id")?,
+                );
+            }
+            ids.extend(slot.as_ref().and_then(|c| c.first(addr.doc_id)));
         }
         Ok(Results { ids, total, marks })
     }
