@@ -549,34 +549,41 @@ impl Marks {
 /// (tantivy's snippet generator runs jieba over every body: most of a search's time).
 fn highlight(text: &str, words: &Words, max: usize) -> String {
     let Some(words) = &words.0 else {
-        return excerpt(text, 0, max);
+        return excerpt(text, skip_spaces(text, 0, text.len()), max);
     };
-    let Some(first) = words.find(text) else {
-        return excerpt(text, 0, max);
+    let Some((first, _)) = next_mark(words, text, 0) else {
+        return excerpt(text, skip_spaces(text, 0, text.len()), max);
     };
-    // The excerpt starts `max / 6` characters before the first match and runs `max` characters.
-    let start = if max / 6 == 0 {
-        first.start()
+    // The excerpt starts `max / 6` characters before the first match, or after the last sentence
+    // end in them (so it does not open on the tail of a word), and runs `max` characters.
+    let back = if max / 6 == 0 {
+        first
     } else {
-        text[..first.start()]
+        text[..first]
             .char_indices()
             .rev()
             .nth(max / 6 - 1)
             .map_or(0, |(b, _)| b)
     };
+    let start = text[back..first].rfind(SENTENCE_ENDS).map_or(back, |b| {
+        back + b + text[back + b..].chars().next().map_or(1, char::len_utf8)
+    });
+    let start = skip_spaces(text, start, first);
     let end = excerpt_end(text, start, max);
     let mut out = String::with_capacity((end - start) * 3 / 2 + 64);
-    if start > 0 {
+    if !text[..start].trim().is_empty() {
         out.push('…');
     }
     let mut i = start;
     // Matches are searched from the excerpt's start to the text's end, so that a word cut by
     // the excerpt's end is still marked as far as it shows.
-    for m in words.find_iter(&text[start..]) {
-        let (at, stop) = (start + m.start(), (start + m.end()).min(end));
+    let mut from = start;
+    while let Some((at, stop)) = next_mark(words, text, from) {
         if at >= end {
             break;
         }
+        from = stop;
+        let stop = stop.min(end);
         if at == i && out.ends_with("</mark>") {
             // Words that follow one another (乡村 and 振兴 of 乡村振兴) are marked as one.
             out.truncate(out.len() - "</mark>".len());
@@ -593,6 +600,40 @@ fn highlight(text: &str, words: &Words, max: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// Where an excerpt may start after: the ends of sentences and lines.
+const SENTENCE_ENDS: [char; 7] = ['。', '！', '？', '；', '\n', '!', '?'];
+
+/// The first byte at or after `from` (and before `limit`) that is not white space.
+fn skip_spaces(text: &str, from: usize, limit: usize) -> usize {
+    text[from..limit]
+        .char_indices()
+        .find(|(_, c)| !c.is_whitespace())
+        .map_or(limit, |(b, _)| from + b)
+}
+
+/// The next place at or after byte `from` where a query word stands as a word: `(start, end)`.
+/// The longest word starting first is taken; a Latin word or number is not marked inside a
+/// longer one (the `d` of `R&D` inside `download`), where the index, which cut `download`
+/// whole, did not match it either.
+fn next_mark(
+    words: &aho_corasick::AhoCorasick,
+    text: &str,
+    mut from: usize,
+) -> Option<(usize, usize)> {
+    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    while from < text.len() {
+        let m = words.find(aho_corasick::Input::new(text).range(from..))?;
+        let (at, stop) = (m.start(), m.end());
+        let inside = (latin(text[at..].chars().next()) && latin(text[..at].chars().next_back()))
+            || (latin(text[..stop].chars().next_back()) && latin(text[stop..].chars().next()));
+        if !inside {
+            return Some((at, stop));
+        }
+        from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
 }
 
 /// The first `max` characters of `text` from byte `start`, escaped, with `…` where cut.
@@ -678,18 +719,36 @@ mod tests {
             })
             .filter(|w| !w.is_empty())
             .collect();
+        let latin = |k: Option<&char>| k.is_some_and(char::is_ascii_alphanumeric);
         let at = |i: usize| -> Option<usize> {
-            words
+            let n = words
                 .iter()
                 .filter(|w| lower.get(i..i + w.len()) == Some(w.as_slice()))
                 .map(Vec::len)
-                .max()
+                .max()?;
+            let inside = (latin(chars.get(i)) && i > 0 && latin(chars.get(i - 1)))
+                || (latin(chars.get(i + n - 1)) && latin(chars.get(i + n)));
+            (!inside).then_some(n)
         };
         let first = (0..chars.len()).find(|&i| at(i).is_some());
-        let start = first.map_or(0, |i| i.saturating_sub(max / 6));
+        let start = match first {
+            Some(f) => {
+                let back = f.saturating_sub(max / 6);
+                let after_end = (back..f)
+                    .rev()
+                    .find(|&k| "。！？；\n!?".contains(chars[k]))
+                    .map_or(back, |k| k + 1);
+                (after_end..f)
+                    .find(|&k| !chars[k].is_whitespace())
+                    .unwrap_or(f)
+            }
+            None => (0..chars.len())
+                .find(|&k| !chars[k].is_whitespace())
+                .unwrap_or(chars.len()),
+        };
         let end = (start + max).min(chars.len());
         let mut out = String::new();
-        if start > 0 {
+        if chars[..start].iter().any(|c| !c.is_whitespace()) {
             out.push('…');
         }
         let mut i = start;
@@ -723,7 +782,7 @@ mod tests {
         /// characters), so that words overlap, repeat and straddle the excerpt's ends.
         #[test]
         fn excerpts_agree_with_the_character_walk(
-            text in "[乡村振兴aAbB<&é ]{0,80}",
+            text in "[乡村振兴aAbB<&é 。\n!]{0,80}",
             words in proptest::collection::vec("[乡村振兴aAbB<&é]{0,3}", 0..4),
             max in 0usize..40,
         ) {
@@ -731,6 +790,23 @@ mod tests {
             let reference = highlight_by_chars(&text, &words, max).replace("</mark><mark>", "");
             prop_assert_eq!(highlight(&text, &Words::new(&words), max), reference);
         }
+    }
+
+    /// An excerpt opens at the start of the match's sentence when one ends in the characters
+    /// before it, with no white space first; a Latin letter is marked as a word, not inside one.
+    #[test]
+    fn excerpts_open_on_a_sentence_and_mark_latin_words_whole() {
+        let words = Words::new(&["乡村振兴".to_owned()]);
+        assert_eq!(
+            highlight("前面的句子。 推进乡村振兴工作", &words, 60),
+            "…推进<mark>乡村振兴</mark>工作"
+        );
+        assert_eq!(highlight("  \n 正文", &words, 60), "正文");
+        let words = Words::new(&["r".to_owned(), "d".to_owned()]);
+        assert_eq!(
+            highlight("download the R&D report", &words, 120),
+            "download the <mark>R</mark>&amp;<mark>D</mark> report"
+        );
     }
 
     #[test]
