@@ -121,7 +121,7 @@ struct Fields {
     category: Field,
     kind: Field,
     year: Field,
-    day: Field,
+    newest: Field,
     title: Field,
     all: Field,
     exact: Field,
@@ -155,7 +155,8 @@ fn schema() -> (Schema, Fields) {
         category: sb.add_text_field("category", STRING),
         kind: sb.add_text_field("kind", STRING),
         year: sb.add_i64_field("year", INDEXED | FAST),
-        day: sb.add_i64_field("day", FAST),
+        // 发布日期 then id, in one number: newest first, the later of one day's items first.
+        newest: sb.add_i64_field("newest", FAST),
         title: sb.add_text_field("title", words.clone()),
         all: sb.add_text_field("all", words),
         exact: sb.add_text_field("exact", STRING),
@@ -166,6 +167,14 @@ fn schema() -> (Schema, Fields) {
 /// Nothing is stored but the ids, as a fast field (see [`Results`]): the settings are tantivy's.
 fn settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings::default()
+}
+
+/// The order key of "newest first": the day of 发布日期 in the high bits, the item's id in the low
+/// 32, so items of one day come latest published first (ids are far below 2³² at any scale
+/// measured; a larger one only loses its place among that day's items).
+fn newest_key(d: &SearchDoc) -> i64 {
+    let day = i64::from(chrono::Datelike::num_days_from_ce(&d.published_on));
+    (day << 32) | (d.id & 0xFFFF_FFFF)
 }
 
 /// The index, shared by every request of a process.
@@ -234,7 +243,7 @@ impl SearchIndex {
             f.category => d.category.clone(),
             f.kind => d.kind.clone(),
             f.year => i64::from(chrono::Datelike::year(&d.published_on)),
-            f.day => i64::from(chrono::Datelike::num_days_from_ce(&d.published_on)),
+            f.newest => newest_key(d),
             f.title => d.title.clone(),
             f.all => d.title.clone(),
             f.all => d.body.clone(),
@@ -497,7 +506,7 @@ impl SearchIndex {
                 (found.into_iter().map(|(_, a)| a).collect(), total)
             }
             Order::Newest => {
-                let newest = top.order_by_fast_field::<i64>("day", tantivy::Order::Desc);
+                let newest = top.order_by_fast_field::<i64>("newest", tantivy::Order::Desc);
                 let (found, total) = searcher.search(&query, &(newest, Count))?;
                 (found.into_iter().map(|(_, a)| a).collect(), total)
             }
@@ -554,21 +563,7 @@ fn highlight(text: &str, words: &Words, max: usize) -> String {
     let Some((first, _)) = next_mark(words, text, 0) else {
         return excerpt(text, skip_spaces(text, 0, text.len()), max);
     };
-    // The excerpt starts `max / 6` characters before the first match, or after the last sentence
-    // end in them (so it does not open on the tail of a word), and runs `max` characters.
-    let back = if max / 6 == 0 {
-        first
-    } else {
-        text[..first]
-            .char_indices()
-            .rev()
-            .nth(max / 6 - 1)
-            .map_or(0, |(b, _)| b)
-    };
-    let start = text[back..first].rfind(SENTENCE_ENDS).map_or(back, |b| {
-        back + b + text[back + b..].chars().next().map_or(1, char::len_utf8)
-    });
-    let start = skip_spaces(text, start, first);
+    let start = excerpt_start(text, first, max);
     let end = excerpt_end(text, start, max);
     let mut out = String::with_capacity((end - start) * 3 / 2 + 64);
     if !text[..start].trim().is_empty() {
@@ -602,8 +597,50 @@ fn highlight(text: &str, words: &Words, max: usize) -> String {
     out
 }
 
-/// Where an excerpt may start after: the ends of sentences and lines.
+/// Where an excerpt may start after: the ends of sentences and lines, then of clauses.
 const SENTENCE_ENDS: [char; 7] = ['。', '！', '？', '；', '\n', '!', '?'];
+const CLAUSE_ENDS: [char; 5] = ['，', '、', '：', ',', ':'];
+/// Brackets and quotes an excerpt keeps when it would start just after them.
+const OPENINGS: [char; 9] = ['《', '（', '“', '「', '【', '〔', '(', '"', '\''];
+
+/// Where the excerpt of a text whose first match starts at byte `first` begins, so that it opens
+/// on the start of the match's sentence, or else of its clause, within `max / 3` characters
+/// before the match; failing both, `max / 6` characters before it, moved out of a Latin word or
+/// number it would cut and back onto an opening bracket or quote it would lose; and past white
+/// space.
+fn excerpt_start(text: &str, first: usize, max: usize) -> usize {
+    let back = |n: usize| {
+        if n == 0 {
+            first
+        } else {
+            text[..first]
+                .char_indices()
+                .rev()
+                .nth(n - 1)
+                .map_or(0, |(b, _)| b)
+        }
+    };
+    let after = |b: usize| b + text[b..].chars().next().map_or(1, char::len_utf8);
+    let far = back(max / 3);
+    let start = if let Some(b) = text[far..first].rfind(SENTENCE_ENDS) {
+        after(far + b)
+    } else if let Some(b) = text[far..first].rfind(CLAUSE_ENDS) {
+        after(far + b)
+    } else {
+        let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        let mut s = back(max / 6);
+        if latin(text[..s].chars().next_back()) {
+            while s < first && latin(text[s..].chars().next()) {
+                s += 1;
+            }
+        }
+        match text[..s].chars().next_back() {
+            Some(c) if OPENINGS.contains(&c) => s - c.len_utf8(),
+            _ => s,
+        }
+    };
+    skip_spaces(text, start, first)
+}
 
 /// The first byte at or after `from` (and before `limit`) that is not white space.
 fn skip_spaces(text: &str, from: usize, limit: usize) -> usize {
@@ -731,16 +768,12 @@ mod tests {
             (!inside).then_some(n)
         };
         let first = (0..chars.len()).find(|&i| at(i).is_some());
+        // Where the excerpt starts is excerpt_start's rule (tested on its own); the walk checks
+        // what is marked and cut from there.
         let start = match first {
             Some(f) => {
-                let back = f.saturating_sub(max / 6);
-                let after_end = (back..f)
-                    .rev()
-                    .find(|&k| "。！？；\n!?".contains(chars[k]))
-                    .map_or(back, |k| k + 1);
-                (after_end..f)
-                    .find(|&k| !chars[k].is_whitespace())
-                    .unwrap_or(f)
+                let byte = text.char_indices().nth(f).map_or(text.len(), |(b, _)| b);
+                text[..excerpt_start(text, byte, max)].chars().count()
             }
             None => (0..chars.len())
                 .find(|&k| !chars[k].is_whitespace())
@@ -802,6 +835,34 @@ mod tests {
             "…推进<mark>乡村振兴</mark>工作"
         );
         assert_eq!(highlight("  \n 正文", &words, 60), "正文");
+        // The sentence or clause start is looked for a third of the excerpt back.
+        let long = format!("前文。会议听取了近期{}工作乡村振兴", "重点".repeat(8));
+        assert_eq!(
+            highlight(&long, &words, 120),
+            format!(
+                "…会议听取了近期{}工作<mark>乡村振兴</mark>",
+                "重点".repeat(8)
+            )
+        );
+        assert_eq!(
+            highlight("背景很长的一段话，推进乡村振兴", &words, 120),
+            "…推进<mark>乡村振兴</mark>"
+        );
+        // Failing both, a Latin word or number is not cut, and an opening bracket is kept.
+        let text = format!(
+            "{}2024年{}《乡村振兴条例》",
+            "字".repeat(30),
+            "字".repeat(15)
+        );
+        assert_eq!(
+            highlight(&text, &words, 120),
+            format!("…年{}《<mark>乡村振兴</mark>条例》", "字".repeat(15))
+        );
+        let text = format!("{}《{}乡村振兴》", "字".repeat(30), "字".repeat(20));
+        assert_eq!(
+            highlight(&text, &words, 120),
+            format!("…《{}<mark>乡村振兴</mark>》", "字".repeat(20))
+        );
         let words = Words::new(&["r".to_owned(), "d".to_owned()]);
         assert_eq!(
             highlight("download the R&D report", &words, 120),
@@ -952,6 +1013,29 @@ mod tests {
 
     /// Words are matched in one field, the title counted again: an item with the word in its
     /// title comes before one with it only in the body, even said twice there.
+    /// Newest first puts the later of one day's items first.
+    #[test]
+    fn newest_first_breaks_a_days_tie_by_the_later_item() {
+        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
+        let docs = [7, 9, 8].map(|id| item(id, "通知", "正文。", "其他", "2024-05-01"));
+        index
+            .rebuild(docs, |_| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+        for text in ["", "通知"] {
+            let r = index
+                .search(&SearchQuery {
+                    text: text.into(),
+                    category: Some("其他".into()),
+                    order: Order::Newest,
+                    page: 1,
+                    per_page: 10,
+                    ..SearchQuery::default()
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(r.ids, [9, 8, 7], "{text:?}");
+        }
+    }
+
     #[test]
     fn a_title_match_ranks_first() {
         let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
