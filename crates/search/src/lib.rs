@@ -420,15 +420,22 @@ impl SearchIndex {
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let text = q.text.trim();
+        let typed = Typed::read(text);
         // The query's words, cut once: they build the query and mark the hits.
-        let words = self.words(text)?;
+        let words = self.words(&typed.wanted)?;
+        let unwanted = self.words(&typed.unwanted)?;
+        let each = if typed.any {
+            Occur::Should
+        } else {
+            Occur::Must
+        };
         // Every word somewhere in the item; each found in the title ranks it higher. Each word
         // is its own pair (required in `all`, optional in the title): the title's list is then
         // read by seeking one list to each hit, where the words' title clauses side by side
         // were merged into a union refilled window by window, a fifth of a search's time.
         for w in &words {
             clauses.push((
-                Occur::Must,
+                each,
                 Box::new(BooleanQuery::new(vec![
                     (Occur::Must, term(f.all, w)),
                     (
@@ -457,6 +464,9 @@ impl SearchIndex {
             ]));
             filters.push((Occur::Must, query));
         }
+        for w in &unwanted {
+            filters.push((Occur::MustNot, term(f.all, w)));
+        }
         for (field, value) in [
             (f.agency, &q.agency),
             (f.category, &q.category),
@@ -476,7 +486,8 @@ impl SearchIndex {
             ));
         }
         let marks = Marks::new(&words);
-        if filters.is_empty() {
+        // Words left out alone, without a word or filter to take them from, find nothing.
+        if filters.iter().all(|(o, _)| *o == Occur::MustNot) {
             return Ok(Results {
                 ids: Vec::new(),
                 total: 0,
@@ -528,6 +539,45 @@ impl SearchIndex {
             ids.extend(slot.as_ref().and_then(|c| c.first(addr.doc_id)));
         }
         Ok(Results { ids, total, marks })
+    }
+}
+
+/// What was typed, read as a visitor means it: words apart are all required; `-词` (or `－词`)
+/// leaves out the items that have 词; `OR` (or `|`) between words asks for any of them; `AND` and a
+/// leading `+` change nothing (they are the default). Everything else is words, cut by the
+/// analyzer as before.
+struct Typed {
+    wanted: String,
+    unwanted: String,
+    any: bool,
+}
+
+impl Typed {
+    fn read(text: &str) -> Self {
+        let mut typed = Self {
+            wanted: String::new(),
+            unwanted: String::new(),
+            any: false,
+        };
+        for token in text.split_whitespace() {
+            let (into, token) = match token {
+                "OR" | "|" | "｜" => {
+                    typed.any = true;
+                    continue;
+                }
+                "AND" | "&&" => continue,
+                _ => match token.strip_prefix(['-', '－']) {
+                    Some(rest) if !rest.is_empty() => (&mut typed.unwanted, rest),
+                    _ => (
+                        &mut typed.wanted,
+                        token.strip_prefix(['+', '＋']).unwrap_or(token),
+                    ),
+                },
+            };
+            into.push_str(token);
+            into.push(' ');
+        }
+        typed
     }
 }
 
@@ -1013,6 +1063,44 @@ mod tests {
 
     /// Words are matched in one field, the title counted again: an item with the word in its
     /// title comes before one with it only in the body, even said twice there.
+    /// `-词` leaves items out, `OR` asks for any word, `AND` and `+` change nothing.
+    #[test]
+    fn minus_leaves_out_and_or_asks_for_any() {
+        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
+        let docs = [
+            item(1, "乡村振兴项目公示", "道路硬化。", "其他", "2024-01-01"),
+            item(
+                2,
+                "镇长办公会议纪要",
+                "研究乡村振兴。",
+                "其他",
+                "2024-01-02",
+            ),
+            item(3, "安全生产会议", "检查。", "其他", "2024-01-03"),
+            item(4, "COVID-19 防控通知", "防控。", "其他", "2024-01-04"),
+        ];
+        index
+            .rebuild(docs, |_| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+        let sorted = |text: &str| {
+            let mut ids = find(&index, text);
+            ids.sort_unstable();
+            ids
+        };
+        assert_eq!(sorted("乡村振兴"), [1, 2]);
+        assert_eq!(sorted("+乡村振兴 -会议"), [1]);
+        assert_eq!(sorted("乡村振兴 －会议"), [1]);
+        assert_eq!(sorted("乡村振兴 OR 安全生产"), [1, 2, 3]);
+        assert_eq!(sorted("会议 AND 安全生产"), [3]);
+        assert_eq!(sorted("会议 安全生产"), [3]);
+        assert!(sorted("-会议").is_empty(), "nothing to leave out from");
+        assert_eq!(
+            sorted("2024-01"),
+            Vec::<i64>::new(),
+            "a hyphen inside a word is the word's"
+        );
+    }
+
     /// Newest first puts the later of one day's items first.
     #[test]
     fn newest_first_breaks_a_days_tie_by_the_later_item() {
