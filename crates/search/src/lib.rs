@@ -421,29 +421,50 @@ impl SearchIndex {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let text = q.text.trim();
         let typed = Typed::read(text);
-        // The query's words, cut once: they build the query and mark the hits.
-        let words = self.words(&typed.wanted)?;
-        let unwanted = self.words(&typed.unwanted)?;
-        let each = if typed.any {
-            Occur::Should
-        } else {
-            Occur::Must
+        // Each typed word, cut once (a word the analyzer cuts in pieces is all its pieces): they
+        // build the query and mark the hits.
+        let cut = |typed: &[String]| -> Result<Vec<Vec<String>>, SearchError> {
+            let mut groups = Vec::new();
+            for t in typed {
+                let pieces = self.words(t)?;
+                if !pieces.is_empty() {
+                    groups.push(pieces);
+                }
+            }
+            Ok(groups)
         };
+        let wanted = cut(&typed.wanted)?;
+        let unwanted = cut(&typed.unwanted)?;
+        let mut words: Vec<String> = Vec::new();
+        for w in wanted.iter().flatten() {
+            if !words.contains(w) {
+                words.push(w.clone());
+            }
+        }
         // Every word somewhere in the item; each found in the title ranks it higher. Each word
         // is its own pair (required in `all`, optional in the title): the title's list is then
         // read by seeking one list to each hit, where the words' title clauses side by side
         // were merged into a union refilled window by window, a fifth of a search's time.
-        for w in &words {
-            clauses.push((
-                each,
-                Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, term(f.all, w)),
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(term(f.title, w), 3.0)),
-                    ),
-                ])),
-            ));
+        let pair = |w: &str| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, term(f.all, w)),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term(f.title, w), 3.0)),
+                ),
+            ]))
+        };
+        if typed.any && wanted.len() > 1 {
+            // Any typed word, each with all its pieces.
+            for group in &wanted {
+                let all: Vec<(Occur, Box<dyn Query>)> =
+                    group.iter().map(|w| (Occur::Must, pair(w))).collect();
+                clauses.push((Occur::Should, Box::new(BooleanQuery::new(all))));
+            }
+        } else {
+            for w in &words {
+                clauses.push((Occur::Must, pair(w)));
+            }
         }
         // Without words, the filters alone list their items, newest first (there is nothing to
         // rank them by).
@@ -464,8 +485,13 @@ impl SearchIndex {
             ]));
             filters.push((Occur::Must, query));
         }
-        for w in &unwanted {
-            filters.push((Occur::MustNot, term(f.all, w)));
+        // A word left out leaves out the items that have it whole: all its pieces.
+        for group in &unwanted {
+            let all: Vec<(Occur, Box<dyn Query>)> = group
+                .iter()
+                .map(|w| (Occur::Must, term(f.all, w)))
+                .collect();
+            filters.push((Occur::MustNot, Box::new(BooleanQuery::new(all))));
         }
         for (field, value) in [
             (f.agency, &q.agency),
@@ -547,35 +573,29 @@ impl SearchIndex {
 /// leading `+` change nothing (they are the default). Everything else is words, cut by the
 /// analyzer as before.
 struct Typed {
-    wanted: String,
-    unwanted: String,
+    wanted: Vec<String>,
+    unwanted: Vec<String>,
     any: bool,
 }
 
 impl Typed {
     fn read(text: &str) -> Self {
         let mut typed = Self {
-            wanted: String::new(),
-            unwanted: String::new(),
+            wanted: Vec::new(),
+            unwanted: Vec::new(),
             any: false,
         };
         for token in text.split_whitespace() {
-            let (into, token) = match token {
-                "OR" | "|" | "｜" => {
-                    typed.any = true;
-                    continue;
-                }
-                "AND" | "&&" => continue,
+            match token {
+                "OR" | "|" | "｜" => typed.any = true,
+                "AND" | "&&" => {}
                 _ => match token.strip_prefix(['-', '－']) {
-                    Some(rest) if !rest.is_empty() => (&mut typed.unwanted, rest),
-                    _ => (
-                        &mut typed.wanted,
-                        token.strip_prefix(['+', '＋']).unwrap_or(token),
-                    ),
+                    Some(rest) if !rest.is_empty() => typed.unwanted.push(rest.to_owned()),
+                    _ => typed
+                        .wanted
+                        .push(token.strip_prefix(['+', '＋']).unwrap_or(token).to_owned()),
                 },
-            };
-            into.push_str(token);
-            into.push(' ');
+            }
         }
         typed
     }
@@ -654,10 +674,10 @@ const CLAUSE_ENDS: [char; 5] = ['，', '、', '：', ',', ':'];
 const OPENINGS: [char; 9] = ['《', '（', '“', '「', '【', '〔', '(', '"', '\''];
 
 /// Where the excerpt of a text whose first match starts at byte `first` begins, so that it opens
-/// on the start of the match's sentence, or else of its clause, within `max / 3` characters
-/// before the match; failing both, `max / 6` characters before it, moved out of a Latin word or
-/// number it would cut and back onto an opening bracket or quote it would lose; and past white
-/// space.
+/// on the start of the match's sentence (the text's start is one), or else of its clause, within
+/// `max / 3` characters before the match; failing both, `max / 6` characters before it, moved
+/// out of a Latin word or number it would cut and back onto an opening bracket or quote it would
+/// lose; and past white space.
 fn excerpt_start(text: &str, first: usize, max: usize) -> usize {
     let back = |n: usize| {
         if n == 0 {
@@ -674,6 +694,9 @@ fn excerpt_start(text: &str, first: usize, max: usize) -> usize {
     let far = back(max / 3);
     let start = if let Some(b) = text[far..first].rfind(SENTENCE_ENDS) {
         after(far + b)
+    } else if far == 0 {
+        // The text's start is its first sentence's.
+        0
     } else if let Some(b) = text[far..first].rfind(CLAUSE_ENDS) {
         after(far + b)
     } else {
@@ -895,8 +918,17 @@ mod tests {
             )
         );
         assert_eq!(
-            highlight("背景很长的一段话，推进乡村振兴", &words, 120),
+            highlight(
+                &format!("{}背景，推进乡村振兴", "字".repeat(50)),
+                &words,
+                120
+            ),
             "…推进<mark>乡村振兴</mark>"
+        );
+        assert_eq!(
+            highlight("2024年，推进乡村振兴", &words, 120),
+            "2024年，推进<mark>乡村振兴</mark>",
+            "the text's start is a sentence's"
         );
         // Failing both, a Latin word or number is not cut, and an opening bracket is kept.
         let text = format!(
@@ -1091,6 +1123,24 @@ mod tests {
         assert_eq!(sorted("+乡村振兴 -会议"), [1]);
         assert_eq!(sorted("乡村振兴 －会议"), [1]);
         assert_eq!(sorted("乡村振兴 OR 安全生产"), [1, 2, 3]);
+        // A word cut in pieces counts whole, left out or asked for among others.
+        assert_eq!(sorted("乡村 OR 安全生产"), [1, 2, 3]);
+        assert_eq!(sorted("乡村振兴 OR 乡村振兴"), [1, 2]);
+        assert_eq!(
+            sorted("乡村振兴 -社会议题"),
+            [1, 2],
+            "a phrase found nowhere leaves out nothing"
+        );
+        assert_eq!(
+            sorted("乡村振兴 -镇长会议"),
+            [1],
+            "item 2 has both pieces, 镇长 and 会议"
+        );
+        assert_eq!(
+            sorted("乡村振兴 -会议项目"),
+            [1, 2],
+            "no item has both pieces"
+        );
         assert_eq!(sorted("会议 AND 安全生产"), [3]);
         assert_eq!(sorted("会议 安全生产"), [3]);
         assert!(sorted("-会议").is_empty(), "nothing to leave out from");

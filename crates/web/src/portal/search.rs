@@ -123,7 +123,8 @@ pub async fn page(
         )));
     }
     let link = |p: usize| {
-        form_urlencoded::Serializer::new(String::from("/search?"))
+        // `for_suffix` at the `?`: `new` would start the pairs with `&` (`/search?&q=`).
+        form_urlencoded::Serializer::for_suffix(String::from("/search?"), "/search?".len())
             .append_pair("q", &q)
             .append_pair("agency", &form.agency)
             .append_pair("category", &form.category)
