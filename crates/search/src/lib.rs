@@ -108,6 +108,9 @@ impl Order {
 pub struct Results {
     /// This page's items, in order.
     pub ids: Vec<i64>,
+    /// The order they come in: the one asked for, or newest first when nothing was typed to rank
+    /// by (filters alone). A form shows this one.
+    pub order: Order,
     /// All hits.
     pub total: usize,
     /// The query's words, to mark in each hit's title and body.
@@ -516,6 +519,7 @@ impl SearchIndex {
         if filters.iter().all(|(o, _)| *o == Occur::MustNot) {
             return Ok(Results {
                 ids: Vec::new(),
+                order,
                 total: 0,
                 marks,
             });
@@ -529,6 +533,7 @@ impl SearchIndex {
             let total = searcher.search(&query, &Count)?;
             return Ok(Results {
                 ids: Vec::new(),
+                order,
                 total,
                 marks,
             });
@@ -564,7 +569,12 @@ impl SearchIndex {
             }
             ids.extend(slot.as_ref().and_then(|c| c.first(addr.doc_id)));
         }
-        Ok(Results { ids, total, marks })
+        Ok(Results {
+            ids,
+            order,
+            total,
+            marks,
+        })
     }
 }
 
@@ -985,7 +995,8 @@ mod tests {
         }
     }
 
-    fn find(index: &SearchIndex, text: &str) -> Vec<i64> {
+    /// The first page of ten for `text`.
+    fn first_page(index: &SearchIndex, text: &str) -> Results {
         index
             .search(&SearchQuery {
                 text: text.into(),
@@ -993,8 +1004,11 @@ mod tests {
                 per_page: 10,
                 ..SearchQuery::default()
             })
-            .map(|r| r.ids)
-            .unwrap_or_default()
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn find(index: &SearchIndex, text: &str) -> Vec<i64> {
+        first_page(index, text).ids
     }
 
     #[test]
@@ -1051,14 +1065,7 @@ mod tests {
             find(&index, "宅基地 预算").is_empty(),
             "the two words in two items"
         );
-        let hits = index
-            .search(&SearchQuery {
-                text: "乡村振兴".into(),
-                page: 1,
-                per_page: 10,
-                ..SearchQuery::default()
-            })
-            .unwrap_or_else(|e| panic!("{e}"));
+        let hits = first_page(&index, "乡村振兴");
         assert_eq!(hits.ids, [1]);
         assert_eq!(
             hits.marks.title_html(&docs[0].title),
@@ -1224,14 +1231,7 @@ mod tests {
         for q in ["pdf", "PDF", "pDf", "word", "WORD"] {
             assert_eq!(find(&index, q), [1], "{q}");
         }
-        let hit = index
-            .search(&SearchQuery {
-                text: "word".into(),
-                page: 1,
-                per_page: 10,
-                ..SearchQuery::default()
-            })
-            .unwrap_or_else(|e| panic!("{e}"));
+        let hit = first_page(&index, "word");
         assert!(
             hit.marks
                 .excerpt_html("下载 Word 文档。")

@@ -67,12 +67,7 @@ pub async fn page(
         .take(100)
         .collect::<String>();
     let year = form.year.trim().parse::<i32>().ok();
-    // Without words there is nothing to rank by: the hits come newest first, and the form says so.
-    let order = if q.is_empty() {
-        Order::Newest
-    } else {
-        Order::from_key(&form.sort)
-    };
+    let asked = Order::from_key(&form.sort);
     let page = form.page.max(1);
     // Filters without words list the filtered items (newest first); nothing at all is the form.
     let filtered = [&form.agency, &form.category, &form.kind]
@@ -90,7 +85,7 @@ pub async fn page(
             kind: Some(form.kind.clone()).filter(|s| !s.is_empty()),
             page,
             per_page: PER_PAGE,
-            order,
+            order: asked,
         };
         // Run here, on the async worker, as the portal's SQLite reads are: a search at 100,000
         // items takes a few hundred microseconds, and handing it to a blocking thread and back
@@ -103,6 +98,9 @@ pub async fn page(
         )
     };
     let searched = results.is_some();
+    // The order the hits came in (newest first when there were only filters to go by): the form
+    // and the pager show that one.
+    let order = results.as_ref().map_or(asked, |r| r.order);
     let total = results.as_ref().map_or(0, |r| r.total);
     // Hits are listed as far as the index pages them (`MAX_HITS`); the count stays exact.
     let pages = total
