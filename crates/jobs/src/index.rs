@@ -89,7 +89,7 @@ pub async fn follow_once(
         };
         let batch: Vec<Result<SearchDoc, i64>> = changes
             .iter()
-            .map(|(_, slug, _, item)| match item {
+            .map(|(_, slug, item)| match item {
                 Ok(item) => Ok(document(slug, item)),
                 Err(id) => Err(*id),
             })
@@ -133,11 +133,11 @@ pub async fn rebuild(
                 break;
             }
         };
-        let Some(last) = batch.last().map(|(_, _, item)| item.id) else {
+        let Some(last) = batch.last().map(|(_, item)| item.id) else {
             break;
         };
         let full = batch.len() == BATCH;
-        for (slug, _, item) in &batch {
+        for (slug, item) in &batch {
             if tx.send(Ok(document(slug, item))).await.is_err() {
                 // The writer failed: its error is reported below.
                 break;

@@ -110,7 +110,7 @@ crate::direct::direct_row!(FoundRow {
 });
 
 /// An item as the search index sees it: with its agency, change position and whether withdrawn.
-const INDEX_SELECT: &str = "SELECT a.slug, a.name AS agency_name, i.id, i.index_no, i.title, \
+const INDEX_SELECT: &str = "SELECT a.slug, i.id, i.index_no, i.title, \
      c.name AS category, i.published_on, i.content_json, COALESCE(i.updated_ms, 0) AS updated_ms, \
      i.withdrawn_on IS NOT NULL AS withdrawn \
      FROM items i JOIN catalogue_categories c ON c.id = i.category_id JOIN agencies a ON a.id = i.agency_id";
@@ -118,14 +118,13 @@ const INDEX_SELECT: &str = "SELECT a.slug, a.name AS agency_name, i.id, i.index_
 #[derive(sqlx::FromRow)]
 struct IndexRow {
     slug: String,
-    agency_name: String,
     #[sqlx(flatten)]
     item: ItemRow,
     withdrawn: bool,
 }
 
-/// (`(updated_ms, id)`, agency slug, agency name, the item or `Err(id)` if withdrawn).
-pub type IndexEntry = ((i64, i64), String, String, Result<PublishedItem, i64>);
+/// (`(updated_ms, id)`, agency slug, the item or `Err(id)` if withdrawn).
+pub type IndexEntry = ((i64, i64), String, Result<PublishedItem, i64>);
 
 impl From<IndexRow> for IndexEntry {
     fn from(r: IndexRow) -> Self {
@@ -135,7 +134,7 @@ impl From<IndexRow> for IndexEntry {
         } else {
             Ok(PublishedItem::from(r.item))
         };
-        (position, r.slug, r.agency_name, item)
+        (position, r.slug, item)
     }
 }
 
@@ -461,14 +460,14 @@ impl Store {
         .await
     }
 
-    /// Items on the portal with their agency (slug, name), by id, the first `limit` after the
+    /// Items on the portal with their agency's slug, by id, the first `limit` after the
     /// id `after`: (re)building the search index reads them batch by batch, so its memory does
     /// not grow with the number of items.
     pub async fn items_for_index(
         &self,
         after: i64,
         limit: i64,
-    ) -> Result<Vec<(String, String, PublishedItem)>, StoreError> {
+    ) -> Result<Vec<(String, PublishedItem)>, StoreError> {
         let rows: Vec<IndexRow> = sql(format!(
             "{INDEX_SELECT} WHERE i.withdrawn_on IS NULL AND i.id > $1 ORDER BY i.id LIMIT $2"
         ))
@@ -479,14 +478,14 @@ impl Store {
         Ok(rows
             .into_iter()
             .filter_map(|r| {
-                let (_, slug, name, item) = IndexEntry::from(r);
-                Some((slug, name, item.ok()?))
+                let (_, slug, item) = IndexEntry::from(r);
+                Some((slug, item.ok()?))
             })
             .collect())
     }
 
     /// Items changed after the position `(updated_ms, id)`, in that order, at most `limit`: each
-    /// with its agency (slug, name), or `Err(id)` if it is no longer on the portal. A search
+    /// with its agency's slug, or `Err(id)` if it is no longer on the portal. A search
     /// index follows other processes' publications and withdrawals with it.
     pub async fn items_changed_after(
         &self,
