@@ -611,24 +611,42 @@ impl Typed {
     }
 }
 
-/// The words of a search, to mark where they occur in what a page shows of each hit.
+/// The words of a search, to mark where they occur in what a page shows of each hit: the
+/// earliest place any of them starts, the longest of those starting there (so 乡村振兴 is marked
+/// whole when 乡村 is a word too), ASCII letters in either case. One automaton finds them all in
+/// one pass over a text; finding each word on its own, or trying every word at every place, was a
+/// tenth of a search's time.
 #[derive(Debug, Clone)]
-pub struct Marks(Words);
+pub struct Marks(Option<aho_corasick::AhoCorasick>);
 
 impl Marks {
     fn new(words: &[String]) -> Self {
-        Self(Words::new(words))
+        let words: Vec<&str> = words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            return Self(None);
+        }
+        Self(
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .build(words)
+                .ok(),
+        )
     }
 
     /// A title, HTML-escaped, with the words in `<mark>` (cut at 200 characters).
     pub fn title_html(&self, title: &str) -> String {
-        highlight(title, &self.0, 200)
+        highlight(title, self, 200)
     }
 
     /// A passage of at most 120 characters of a body's plain text, HTML-escaped, around the
     /// first place a word occurs (or from its start), with every word in `<mark>`.
     pub fn excerpt_html(&self, text: &str) -> String {
-        highlight(text, &self.0, 120)
+        highlight(text, self, 120)
     }
 }
 
@@ -636,7 +654,7 @@ impl Marks {
 /// occurs, every occurrence marked. The words are the query's own tokens, so marking them by
 /// plain matching gives what re-tokenizing each hit's body would, at a fraction of the cost
 /// (tantivy's snippet generator runs jieba over every body: most of a search's time).
-fn highlight(text: &str, words: &Words, max: usize) -> String {
+fn highlight(text: &str, words: &Marks, max: usize) -> String {
     let Some(words) = &words.0 else {
         return excerpt(text, skip_spaces(text, 0, text.len()), max);
     };
@@ -775,33 +793,6 @@ fn excerpt_end(text: &str, start: usize, max: usize) -> usize {
         .map_or(text.len(), |(b, _)| start + b)
 }
 
-/// A query's words, ready to be found in hits: the earliest place any of them starts, the
-/// longest of those starting there (so 乡村振兴 is marked whole when 乡村 is a word too), ASCII
-/// letters in either case. One automaton finds them all in one pass over a text; finding each
-/// word on its own, or trying every word at every place, was a tenth of a search's time.
-#[derive(Debug, Clone)]
-struct Words(Option<aho_corasick::AhoCorasick>);
-
-impl Words {
-    fn new(words: &[String]) -> Self {
-        let words: Vec<&str> = words
-            .iter()
-            .map(String::as_str)
-            .filter(|w| !w.is_empty())
-            .collect();
-        if words.is_empty() {
-            return Self(None);
-        }
-        Self(
-            aho_corasick::AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .ascii_case_insensitive(true)
-                .build(words)
-                .ok(),
-        )
-    }
-}
-
 /// Appends `s`, escaped for HTML, copying the runs between special characters whole.
 fn escape_str_into(out: &mut String, s: &str) {
     let mut from = 0;
@@ -904,7 +895,7 @@ mod tests {
         ) {
             // Marks that touch are one mark.
             let reference = highlight_by_chars(&text, &words, max).replace("</mark><mark>", "");
-            prop_assert_eq!(highlight(&text, &Words::new(&words), max), reference);
+            prop_assert_eq!(highlight(&text, &Marks::new(&words), max), reference);
         }
     }
 
@@ -912,7 +903,7 @@ mod tests {
     /// before it, with no white space first; a Latin letter is marked as a word, not inside one.
     #[test]
     fn excerpts_open_on_a_sentence_and_mark_latin_words_whole() {
-        let words = Words::new(&["乡村振兴".to_owned()]);
+        let words = Marks::new(&["乡村振兴".to_owned()]);
         assert_eq!(
             highlight("前面的句子。 推进乡村振兴工作", &words, 60),
             "…推进<mark>乡村振兴</mark>工作"
@@ -955,7 +946,7 @@ mod tests {
             highlight(&text, &words, 120),
             format!("…《{}<mark>乡村振兴</mark>》", "字".repeat(20))
         );
-        let words = Words::new(&["r".to_owned(), "d".to_owned()]);
+        let words = Marks::new(&["r".to_owned(), "d".to_owned()]);
         assert_eq!(
             highlight("download the R&D report", &words, 120),
             "download the <mark>R</mark>&amp;<mark>D</mark> report"
@@ -970,15 +961,15 @@ mod tests {
             "前".repeat(50),
             "后".repeat(200)
         );
-        let html = highlight(&body, &Words::new(&words), 60);
+        let html = highlight(&body, &Marks::new(&words), 60);
         assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
         assert_eq!(html.matches("<mark>乡村振兴</mark>").count(), 2, "{html}");
         assert!(html.contains("<mark>Rust</mark>") && html.contains("&lt;b&gt;"));
         assert_eq!(
-            highlight("没有匹配<", &Words::new(&words), 60),
+            highlight("没有匹配<", &Marks::new(&words), 60),
             "没有匹配&lt;"
         );
-        assert_eq!(highlight("", &Words::new(&words), 60), "");
+        assert_eq!(highlight("", &Marks::new(&words), 60), "");
     }
 
     fn item(id: i64, title: &str, body: &str, category: &str, on: &str) -> SearchDoc {
