@@ -80,34 +80,13 @@ fn found_select(backend: crate::Backend) -> String {
         crate::Backend::Postgres => "(i.content_json::json ->> 'body_html')",
     };
     format!(
-        "SELECT i.id, a.slug, a.name AS agency_name, c.name AS category, i.title, \
-         i.published_on, {body} AS body_html \
+        "SELECT i.id, a.slug AS agency, a.name AS agency_name, c.name AS category, i.title, \
+         i.published_on, COALESCE({body}, '') AS body_html \
          FROM items i JOIN agencies a ON a.id = i.agency_id \
          JOIN catalogue_categories c ON c.id = i.category_id \
          WHERE i.withdrawn_on IS NULL AND i.id IN ("
     )
 }
-
-#[derive(sqlx::FromRow)]
-struct FoundRow {
-    id: i64,
-    slug: String,
-    agency_name: String,
-    category: String,
-    title: String,
-    published_on: NaiveDate,
-    body_html: Option<String>,
-}
-
-crate::direct::direct_row!(FoundRow {
-    id,
-    slug,
-    agency_name,
-    category,
-    title,
-    published_on,
-    body_html
-});
 
 /// An item as the search index sees it: with its agency, change position and whether withdrawn.
 const INDEX_SELECT: &str = "SELECT a.slug, i.id, i.index_no, i.title, \
@@ -392,22 +371,10 @@ impl Store {
             }
             q = q.push_bind(*id);
         }
-        let rows: Vec<FoundRow> = q.push(")").all_direct(self).await?;
-        let mut found: std::collections::HashMap<i64, FoundRow> =
+        let rows: Vec<FoundItem> = q.push(")").all_direct(self).await?;
+        let mut found: std::collections::HashMap<i64, FoundItem> =
             rows.into_iter().map(|r| (r.id, r)).collect();
-        Ok(ids
-            .iter()
-            .filter_map(|id| found.remove(id))
-            .map(|r| FoundItem {
-                id: r.id,
-                agency: r.slug,
-                agency_name: r.agency_name,
-                category: r.category,
-                title: r.title,
-                published_on: r.published_on,
-                body_html: r.body_html.unwrap_or_default(),
-            })
-            .collect())
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     /// One item on the portal (`None` if withdrawn or not this agency's).
