@@ -629,7 +629,8 @@ impl Marks {
         highlight(title, self, 200)
     }
 
-    /// A passage of at most 120 characters of a body's plain text, HTML-escaped, around the
+    /// A passage of 120 characters (more when a word at its end would be cut) of a body's plain
+    /// text, HTML-escaped, around the
     /// first place a word occurs (or from its start), with every word in `<mark>`.
     pub fn excerpt_html(&self, text: &str) -> String {
         highlight(text, self, 120)
@@ -648,7 +649,7 @@ fn highlight(text: &str, words: &Marks, max: usize) -> String {
         return excerpt(text, skip_spaces(text, 0, text.len()), max);
     };
     let start = excerpt_start(text, first, max);
-    let end = excerpt_end(text, start, max);
+    let mut end = excerpt_end(text, start, max);
     let mut out = String::with_capacity((end - start) * 3 / 2 + 64);
     if !text[..start].trim().is_empty() {
         out.push('…');
@@ -662,7 +663,8 @@ fn highlight(text: &str, words: &Marks, max: usize) -> String {
             break;
         }
         from = stop;
-        let stop = stop.min(end);
+        // A word the end would cut is shown whole (`政府信息`, not `政府信…`).
+        end = end.max(stop);
         if at == i && out.ends_with("</mark>") {
             // Words that follow one another (乡村 and 振兴 of 乡村振兴) are marked as one.
             out.truncate(out.len() - "</mark>".len());
@@ -687,12 +689,16 @@ const CLAUSE_ENDS: [char; 5] = ['，', '、', '：', ',', ':'];
 /// Brackets and quotes an excerpt keeps when it would start just after them.
 const OPENINGS: [char; 9] = ['《', '（', '“', '「', '【', '〔', '(', '"', '\''];
 
-/// Where the excerpt of a text whose first match starts at byte `first` begins, so that it opens
-/// on the start of the match's sentence (the text's start is one), or else of its clause, within
+/// Where the excerpt of a text whose first match starts at byte `first` begins: the text's start
+/// when the whole text fits in `max` characters; else so that it opens on the start of the match's sentence (the text's start is one), or else of its clause, within
 /// `max / 3` characters before the match; failing both, `max / 6` characters before it, moved
 /// out of a Latin word or number it would cut and back onto an opening bracket or quote it would
 /// lose; and past white space.
 fn excerpt_start(text: &str, first: usize, max: usize) -> usize {
+    // A text that fits is shown whole: a title is never cut at its start.
+    if text.chars().nth(max).is_none() {
+        return skip_spaces(text, 0, first);
+    }
     let back = |n: usize| {
         if n == 0 {
             first
@@ -839,7 +845,7 @@ mod tests {
                 .find(|&k| !chars[k].is_whitespace())
                 .unwrap_or(chars.len()),
         };
-        let end = (start + max).min(chars.len());
+        let mut end = (start + max).min(chars.len());
         let mut out = String::new();
         if chars[..start].iter().any(|c| !c.is_whitespace()) {
             out.push('…');
@@ -847,7 +853,8 @@ mod tests {
         let mut i = start;
         while i < end {
             if let Some(n) = at(i) {
-                let stop = (i + n).min(end);
+                let stop = i + n;
+                end = end.max(stop);
                 out.push_str("<mark>");
                 chars[i..stop]
                     .iter()
@@ -885,52 +892,64 @@ mod tests {
         }
     }
 
+    /// The helper's walk: an 80-character title lost its opening, and an excerpt ended inside a
+    /// marked word.
+    #[test]
+    fn titles_show_whole_and_marks_are_not_cut() {
+        let marks = Marks::new(&["尾标词".to_owned()]);
+        let title = format!("关于进一步加强{}的实施意见尾标词", "基层治理".repeat(18));
+        let html = marks.title_html(&title);
+        assert!(html.starts_with("关于进一步加强"), "{html}");
+        assert!(html.ends_with("<mark>尾标词</mark>"), "{html}");
+        let marks = Marks::new(&["政府信息".to_owned()]);
+        let body = format!("经政府信息公开{}", "乙".repeat(20));
+        assert_eq!(highlight(&body, &marks, 3), "经<mark>政府信息</mark>…");
+    }
+
     /// An excerpt opens at the start of the match's sentence when one ends in the characters
     /// before it, with no white space first; a Latin letter is marked as a word, not inside one.
     #[test]
     fn excerpts_open_on_a_sentence_and_mark_latin_words_whole() {
         let words = Marks::new(&["乡村振兴".to_owned()]);
         assert_eq!(
-            highlight("前面的句子。 推进乡村振兴工作", &words, 60),
+            highlight("前面的句子。 推进乡村振兴工作", &words, 12),
             "…推进<mark>乡村振兴</mark>工作"
         );
         assert_eq!(highlight("  \n 正文", &words, 60), "正文");
-        // The sentence or clause start is looked for a third of the excerpt back.
+        // The sentence or clause start is looked for a third of the excerpt back (in texts
+        // longer than the excerpt: one that fits is shown whole).
+        let opens = |text: &str, expected: &str| {
+            let html = highlight(&format!("{text}。{}", "尾".repeat(130)), &words, 120);
+            assert!(html.starts_with(expected), "{html} should start {expected}");
+        };
         let long = format!("前文。会议听取了近期{}工作乡村振兴", "重点".repeat(8));
-        assert_eq!(
-            highlight(&long, &words, 120),
-            format!(
+        opens(
+            &long,
+            &format!(
                 "…会议听取了近期{}工作<mark>乡村振兴</mark>",
                 "重点".repeat(8)
-            )
-        );
-        assert_eq!(
-            highlight(
-                &format!("{}背景，推进乡村振兴", "字".repeat(50)),
-                &words,
-                120
             ),
-            "…推进<mark>乡村振兴</mark>"
         );
-        assert_eq!(
-            highlight("2024年，推进乡村振兴", &words, 120),
-            "2024年，推进<mark>乡村振兴</mark>",
-            "the text's start is a sentence's"
+        opens(
+            &format!("{}背景，推进乡村振兴", "字".repeat(50)),
+            "…推进<mark>乡村振兴</mark>",
         );
+        // The text's start is a sentence's.
+        opens("2024年，推进乡村振兴", "2024年，推进<mark>乡村振兴</mark>");
         // Failing both, a Latin word or number is not cut, and an opening bracket is kept.
         let text = format!(
             "{}2024年{}《乡村振兴条例》",
             "字".repeat(30),
             "字".repeat(15)
         );
-        assert_eq!(
-            highlight(&text, &words, 120),
-            format!("…年{}《<mark>乡村振兴</mark>条例》", "字".repeat(15))
+        opens(
+            &text,
+            &format!("…年{}《<mark>乡村振兴</mark>条例》", "字".repeat(15)),
         );
         let text = format!("{}《{}乡村振兴》", "字".repeat(30), "字".repeat(20));
-        assert_eq!(
-            highlight(&text, &words, 120),
-            format!("…《{}<mark>乡村振兴</mark>》", "字".repeat(20))
+        opens(
+            &text,
+            &format!("…《{}<mark>乡村振兴</mark>》", "字".repeat(20)),
         );
         let words = Marks::new(&["r".to_owned(), "d".to_owned()]);
         assert_eq!(
