@@ -405,8 +405,8 @@ impl SearchIndex {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let text = q.text.trim();
         let typed = Typed::read(text);
-        // Each typed word, cut once (a word the analyzer cuts in pieces is all its pieces): they
-        // build the query and mark the hits.
+        // Each typed word, cut once into the terms it asks for (a word cut in pieces is all its
+        // pieces): they build the query.
         let cut = |typed: &[String]| -> Vec<Vec<String>> {
             typed
                 .iter()
@@ -414,14 +414,7 @@ impl SearchIndex {
                 .filter(|pieces| !pieces.is_empty())
                 .collect()
         };
-        let wanted = cut(&typed.wanted);
         let unwanted = cut(&typed.unwanted);
-        let mut terms: Vec<String> = Vec::new();
-        for w in wanted.iter().flatten() {
-            if !terms.contains(w) {
-                terms.push(w.clone());
-            }
-        }
         // Every word somewhere in the item; each found in the title ranks it higher. Each word
         // is its own pair (required in `all`, optional in the title): the title's list is then
         // read by seeking one list to each hit, where the words' title clauses side by side
@@ -435,16 +428,34 @@ impl SearchIndex {
                 ),
             ]))
         };
-        if typed.any && wanted.len() > 1 {
-            // Any typed word, each with all its pieces.
-            for group in &wanted {
-                let all: Vec<(Occur, Box<dyn Query>)> =
-                    group.iter().map(|w| (Occur::Must, pair(w))).collect();
-                clauses.push((Occur::Should, Box::new(BooleanQuery::new(all))));
-            }
-        } else {
-            for w in &terms {
-                clauses.push((Occur::Must, pair(w)));
+        let mut required: Vec<String> = Vec::new();
+        for entry in &typed.wanted {
+            let alternatives = cut(entry);
+            match alternatives.as_slice() {
+                [] => {}
+                [one] => {
+                    for w in one {
+                        if !required.contains(w) {
+                            required.push(w.clone());
+                            clauses.push((Occur::Must, pair(w)));
+                        }
+                    }
+                }
+                // One of the words, each with all its pieces.
+                many => {
+                    let any: Vec<(Occur, Box<dyn Query>)> = many
+                        .iter()
+                        .map(|pieces| {
+                            let all: Vec<(Occur, Box<dyn Query>)> =
+                                pieces.iter().map(|w| (Occur::Must, pair(w))).collect();
+                            (
+                                Occur::Should,
+                                Box::new(BooleanQuery::new(all)) as Box<dyn Query>,
+                            )
+                        })
+                        .collect();
+                    clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+                }
             }
         }
         // Without words, the filters alone list their items, newest first (there is nothing to
@@ -494,7 +505,12 @@ impl SearchIndex {
         }
         // Marked as typed: 西里镇 whole, not the pairs it asked for.
         let mut runs: Vec<String> = Vec::new();
-        for run in typed.wanted.iter().flat_map(|t| words::marked_runs(t)) {
+        for run in typed
+            .wanted
+            .iter()
+            .flatten()
+            .flat_map(|t| words::marked_runs(t))
+        {
             if !runs.contains(&run) {
                 runs.push(run);
             }
@@ -563,14 +579,15 @@ impl SearchIndex {
     }
 }
 
-/// What was typed, read as a visitor means it: words apart are all required; `-词` (or `－词`)
-/// leaves out the items that have 词; `OR` (or `|`) between words asks for any of them; `AND` and a
-/// leading `+` change nothing (they are the default). Everything else is words, cut by the
-/// analyzer as before.
+/// What was typed, read as a visitor means it: words apart are all required; `OR` (or `|`, with
+/// or without spaces around it) between two words asks for either, binding only those two
+/// (`补贴 招聘 OR 预算` is 补贴 and one of 招聘, 预算); `-词` (or `－词`) leaves out the items that
+/// have 词; `AND` and a leading `+` change nothing (they are the default). Everything else is
+/// words.
 struct Typed {
-    wanted: Vec<String>,
+    /// Every entry is required: one of its words (most have one).
+    wanted: Vec<Vec<String>>,
     unwanted: Vec<String>,
-    any: bool,
 }
 
 impl Typed {
@@ -578,18 +595,37 @@ impl Typed {
         let mut typed = Self {
             wanted: Vec::new(),
             unwanted: Vec::new(),
-            any: false,
         };
+        // Whether the last thing read was an `OR` after a word, so the next word joins that
+        // word's entry.
+        let mut or = false;
         for token in text.split_whitespace() {
-            match token {
-                "OR" | "|" | "｜" => typed.any = true,
-                "AND" | "&&" => {}
-                _ => match token.strip_prefix(['-', '－']) {
-                    Some(rest) if !rest.is_empty() => typed.unwanted.push(rest.to_owned()),
-                    _ => typed
-                        .wanted
-                        .push(token.strip_prefix(['+', '＋']).unwrap_or(token).to_owned()),
-                },
+            // `补贴|招聘` is `补贴 | 招聘`.
+            let mut parts = token.split(['|', '｜']).peekable();
+            while let Some(part) = parts.next() {
+                let bar = parts.peek().is_some();
+                match part {
+                    "" => {}
+                    "OR" => or = !typed.wanted.is_empty(),
+                    "AND" | "&&" => or = false,
+                    _ => match part.strip_prefix(['-', '－']) {
+                        Some(rest) if !rest.is_empty() => {
+                            typed.unwanted.push(rest.to_owned());
+                            or = false;
+                        }
+                        _ => {
+                            let word = part.strip_prefix(['+', '＋']).unwrap_or(part).to_owned();
+                            match typed.wanted.last_mut() {
+                                Some(entry) if or => entry.push(word),
+                                _ => typed.wanted.push(vec![word]),
+                            }
+                            or = false;
+                        }
+                    },
+                }
+                if bar {
+                    or = !typed.wanted.is_empty();
+                }
             }
         }
         typed
@@ -1187,6 +1223,20 @@ mod tests {
             [1, 2],
             "no item has both pieces"
         );
+        // OR binds the two words beside it, not the whole query (a helper's walk: 补贴 招聘 OR
+        // 预算 found every item with any of the three).
+        assert_eq!(sorted("会议 安全生产 OR 乡村振兴"), [2, 3]);
+        assert_eq!(sorted("公示 安全生产 OR 乡村振兴"), [1]);
+        assert_eq!(sorted("道路 镇长 OR 安全生产"), Vec::<i64>::new());
+        assert_eq!(sorted("安全生产|乡村振兴"), [1, 2, 3], "| without spaces");
+        assert_eq!(sorted("安全生产 ｜乡村振兴"), [1, 2, 3]);
+        assert_eq!(
+            sorted("OR 会议"),
+            [2, 3],
+            "an OR with nothing before it is nothing"
+        );
+        assert_eq!(sorted("会议 OR"), [2, 3]);
+        assert_eq!(sorted("镇长 OR 安全生产 OR 公示"), [1, 2, 3]);
         assert_eq!(sorted("会议 AND 安全生产"), [3]);
         assert_eq!(sorted("会议 安全生产"), [3]);
         assert!(sorted("-会议").is_empty(), "nothing to leave out from");
