@@ -135,7 +135,7 @@ struct Fields {
 /// The analyzer of the word fields: Han runs of one to four characters, letters and digits in runs,
 /// lowered ([`words`]). (The name changes with the analyzer: an index built by another one has
 /// another schema, and is rebuilt rather than searched with terms it does not hold.)
-const WORDS: &str = "han_runs";
+const WORDS: &str = "han_runs_joined";
 
 /// The deepest hit a search pages to (500 pages of 20). Paging to hit N makes tantivy hold N
 /// candidates at once: `page=100000000` asked for 32 GB and the allocation aborted the server.
@@ -579,8 +579,8 @@ impl SearchIndex {
     }
 }
 
-/// What was typed, read as a visitor means it: words apart are all required; `OR` (or `|`, with
-/// or without spaces around it) between two words asks for either, binding only those two
+/// What was typed, read as a visitor means it: words apart are all required; `OR` (in any case,
+/// or `|` with or without spaces around it) between two words asks for either, binding only those two
 /// (`补贴 招聘 OR 预算` is 补贴 and one of 招聘, 预算); `-词` (or `－词`) leaves out the items that
 /// have 词; `AND` and a leading `+` change nothing (they are the default). Everything else is
 /// words.
@@ -606,8 +606,9 @@ impl Typed {
                 let bar = parts.peek().is_some();
                 match part {
                     "" => {}
-                    "OR" => or = !typed.wanted.is_empty(),
-                    "AND" | "&&" => or = false,
+                    // In either case: a visitor who types 补贴 or 招聘 means the operator.
+                    _ if part.eq_ignore_ascii_case("or") => or = !typed.wanted.is_empty(),
+                    _ if part.eq_ignore_ascii_case("and") || part == "&&" => or = false,
                     _ => match part.strip_prefix(['-', '－']) {
                         Some(rest) if !rest.is_empty() => {
                             typed.unwanted.push(rest.to_owned());
@@ -1211,6 +1212,26 @@ mod tests {
         assert!(find(&index, "民政办").is_empty());
         assert_eq!(find(&index, "西里镇"), [1]);
         assert_eq!(find(&index, "党政办"), [3]);
+        // A number with its joiners is one term; a long phrase's windows overlap.
+        index
+            .upsert(&item(
+                4,
+                "经费说明",
+                "“三公”经费增长12.75%，人民政府2024年政府信息公开。",
+                "其他",
+                "2024-03-02",
+            ))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(find(&index, "三公经费"), [4]);
+        assert_eq!(find(&index, "12.75%"), [4]);
+        assert!(find(&index, "12.5%").is_empty());
+        assert!(find(&index, "人民政府信息公开").is_empty());
+        assert_eq!(find(&index, "0533-3210000"), [1]);
+        assert_eq!(
+            find(&index, "2024-00004"),
+            [4],
+            "the end of item 4's 索引号"
+        );
         // 西里 is in all three; 西里镇 whole is marked.
         let mut all = find(&index, "西里");
         all.sort_unstable();
@@ -1282,6 +1303,11 @@ mod tests {
         );
         assert_eq!(sorted("会议 OR"), [2, 3]);
         assert_eq!(sorted("镇长 OR 安全生产 OR 公示"), [1, 2, 3]);
+        assert_eq!(
+            sorted("会议 安全生产 or 乡村振兴"),
+            [2, 3],
+            "or in lower case"
+        );
         assert_eq!(sorted("会议 AND 安全生产"), [3]);
         assert_eq!(sorted("会议 安全生产"), [3]);
         assert!(sorted("-会议").is_empty(), "nothing to leave out from");

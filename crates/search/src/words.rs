@@ -39,47 +39,108 @@ fn fold(c: char, out: &mut String) {
     }
 }
 
-/// A piece of text: a run of Han characters, or a run of other letters and digits.
+/// `s` folded character by character ([`fold`]).
+fn folded(s: &str) -> String {
+    let mut t = String::with_capacity(s.len());
+    s.chars().for_each(|c| fold(c, &mut t));
+    t
+}
+
+/// A piece of text: a run of Han characters (quotation marks inside it are passed over), or a
+/// run of other letters and digits, joined by `.` `-` `/` `:` `_` between them (3.5, 2024-01-31,
+/// COVID-19, a 索引号).
 #[derive(Debug, PartialEq, Eq)]
 enum Run<'a> {
     Han(&'a str),
     Latin(&'a str),
 }
 
+/// Quotation marks a Han run passes over: “三公”经费 holds 三公经费.
+fn is_quote(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”' | '‘' | '’' | '「' | '」' | '『' | '』' | '"' | '\''
+    )
+}
+
+/// What joins two letters or digits into one Latin run (full-width forms too).
+fn is_joiner(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '-' | '/' | ':' | '_' | '．' | '－' | '／' | '：' | '＿'
+    )
+}
+
+fn is_latin(c: char) -> bool {
+    !is_han(c) && c.is_alphanumeric()
+}
+
 /// The runs of `text`, with their byte offsets; everything else (spaces, punctuation) parts them.
 fn runs(text: &str) -> impl Iterator<Item = (usize, Run<'_>)> {
-    let mut chars = text.char_indices().peekable();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
     std::iter::from_fn(move || {
-        loop {
-            let (start, c) = chars.next()?;
+        while i < chars.len() {
+            let (start, c) = chars[i];
+            i += 1;
             let han = is_han(c);
             if !han && !c.is_alphanumeric() {
                 continue;
             }
             let mut end = start + c.len_utf8();
-            while let Some(&(i, n)) = chars.peek() {
-                let same = if han {
-                    is_han(n)
+            while let Some(&(at, n)) = chars.get(i) {
+                let next_latin = chars.get(i + 1).is_some_and(|&(_, m)| is_latin(m));
+                let next_han = chars.get(i + 1).is_some_and(|&(_, m)| is_han(m));
+                if han && is_han(n) || !han && is_latin(n) {
+                    end = at + n.len_utf8();
+                } else if han && is_quote(n) && next_han || !han && is_joiner(n) && next_latin {
+                    // Passed over, or joining: the run goes on at the next character.
                 } else {
-                    !is_han(n) && n.is_alphanumeric()
-                };
-                if !same {
                     break;
                 }
-                end = i + n.len_utf8();
-                chars.next();
+                i += 1;
             }
             let run = &text[start..end];
             return Some((start, if han { Run::Han(run) } else { Run::Latin(run) }));
         }
+        None
     })
+}
+
+/// The parts of a Latin run: its letters and digits between joiners, with their byte offsets.
+fn parts(run: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut from = None;
+    for (i, c) in run.char_indices() {
+        match (is_joiner(c), from) {
+            (true, Some(f)) => {
+                out.push((f, &run[f..i]));
+                from = None;
+            }
+            (false, None) => from = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(f) = from {
+        out.push((f, &run[f..]));
+    }
+    out
+}
+
+/// The most parts of a Latin run whose every stretch is indexed; a longer run (a URL) gets its
+/// parts, its neighbouring pairs and itself.
+const MOST_PARTS: usize = 6;
+
+/// The Han characters of a Han run, with their byte offsets (quotation marks left out).
+fn han_chars(run: &str) -> Vec<(usize, char)> {
+    run.char_indices().filter(|&(_, c)| is_han(c)).collect()
 }
 
 /// The longest run of Han characters indexed as one term.
 pub(crate) const LONGEST: usize = 4;
 
 /// The terms a search for `text` asks for, in order, each once: a Han run whole when it has at
-/// most [`LONGEST`] characters, else the windows of that many that cover it; a Latin run lowered.
+/// most [`LONGEST`] characters, else every window of that many in it; a Latin run whole, lowered.
 pub(crate) fn query_terms(text: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
     let mut push = |t: String| {
@@ -89,30 +150,16 @@ pub(crate) fn query_terms(text: &str) -> Vec<String> {
     };
     for (_, run) in runs(text) {
         match run {
-            Run::Latin(s) => {
-                let mut t = String::with_capacity(s.len());
-                s.chars().for_each(|c| fold(c, &mut t));
-                push(t);
-            }
+            // A run with its joiners is one term: 2024-00001, 3.5, 0533-3210000.
+            Run::Latin(s) => push(folded(s)),
             Run::Han(s) => {
-                let starts: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
-                let n = starts.len();
-                if n <= LONGEST {
-                    push(s.to_owned());
-                    continue;
+                let chars: Vec<char> = han_chars(s).into_iter().map(|(_, c)| c).collect();
+                let n = chars.len();
+                // Every window of LONGEST characters, each overlapping the next by all but one:
+                // a long phrase's pieces do not match apart.
+                for k in 0..=n.saturating_sub(LONGEST) {
+                    push(chars[k..(k + LONGEST).min(n)].iter().collect());
                 }
-                // Windows from the start, each overlapping the last by one character; the last
-                // ends on the run's end.
-                let window = |k: usize| {
-                    let end = starts.get(k + LONGEST).copied().unwrap_or(s.len());
-                    s[starts[k]..end].to_owned()
-                };
-                let mut k = 0;
-                while k + LONGEST < n {
-                    push(window(k));
-                    k += LONGEST - 1;
-                }
-                push(window(n - LONGEST));
             }
         }
     }
@@ -126,11 +173,7 @@ pub(crate) fn marked_runs(text: &str) -> Vec<String> {
     for (_, run) in runs(text) {
         let s = match run {
             Run::Han(s) => s.to_owned(),
-            Run::Latin(s) => {
-                let mut t = String::with_capacity(s.len());
-                s.chars().for_each(|c| fold(c, &mut t));
-                t
-            }
+            Run::Latin(s) => folded(s),
         };
         if !out.contains(&s) {
             out.push(s);
@@ -149,8 +192,9 @@ pub(crate) struct HanRuns {
 impl HanRuns {
     fn fill(&mut self, text: &str) {
         self.tokens.clear();
-        let mut position = 0;
-        let mut push = |tokens: &mut Vec<Token>, from: usize, to: usize, text: String| {
+        let tokens = &mut self.tokens;
+        let mut push = |from: usize, to: usize, text: String| {
+            let position = tokens.len();
             tokens.push(Token {
                 offset_from: from,
                 offset_to: to,
@@ -158,27 +202,32 @@ impl HanRuns {
                 text,
                 position_length: 1,
             });
-            position += 1;
         };
         for (start, run) in runs(text) {
             match run {
                 Run::Latin(s) => {
-                    let mut t = String::with_capacity(s.len());
-                    s.chars().for_each(|c| fold(c, &mut t));
-                    push(&mut self.tokens, start, start + s.len(), t);
+                    // Each part, and each stretch of neighbouring parts with its joiners (all
+                    // of them for up to MOST_PARTS parts; else pairs and the whole).
+                    let p = parts(s);
+                    let longest = if p.len() <= MOST_PARTS { p.len() } else { 2 };
+                    for a in 0..p.len() {
+                        for b in a..p.len().min(a + longest) {
+                            let (from, to) = (p[a].0, p[b].0 + p[b].1.len());
+                            push(start + from, start + to, folded(&s[from..to]));
+                        }
+                    }
+                    if longest < p.len() {
+                        push(start, start + s.len(), folded(s));
+                    }
                 }
                 Run::Han(s) => {
-                    let starts: Vec<usize> =
-                        s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
-                    for k in 0..starts.len() - 1 {
-                        for n in 1..=LONGEST.min(starts.len() - 1 - k) {
-                            let (from, to) = (starts[k], starts[k + n]);
-                            push(
-                                &mut self.tokens,
-                                start + from,
-                                start + to,
-                                s[from..to].to_owned(),
-                            );
+                    let chars = han_chars(s);
+                    for k in 0..chars.len() {
+                        let mut term = String::with_capacity(LONGEST * 3);
+                        for n in 0..LONGEST.min(chars.len() - k) {
+                            let (at, c) = chars[k + n];
+                            term.push(c);
+                            push(start + chars[k].0, start + at + c.len_utf8(), term.clone());
                         }
                     }
                 }
@@ -265,9 +314,31 @@ mod tests {
         );
         assert_eq!(
             indexed("西里，2024-01-31 ＰＤＦ版"),
-            ["西", "西里", "里", "2024", "01", "31", "pdf", "版"]
+            [
+                "西",
+                "西里",
+                "里",
+                "2024",
+                "2024-01",
+                "2024-01-31",
+                "01",
+                "01-31",
+                "31",
+                "pdf",
+                "版"
+            ]
         );
-        assert_eq!(indexed("COVID-19疫情"), ["covid", "19", "疫", "疫情", "情"]);
+        // Quotation marks inside Han text are passed over; joiners join only letters and digits.
+        assert_eq!(
+            indexed("“三公”经"),
+            ["三", "三公", "三公经", "公", "公经", "经"]
+        );
+        assert_eq!(indexed("增长3.5%。"), ["增", "增长", "长", "3", "3.5", "5"]);
+        assert_eq!(indexed("a- b"), ["a", "b"]);
+        assert_eq!(
+            indexed("COVID-19疫情"),
+            ["covid", "covid-19", "19", "疫", "疫情", "情"]
+        );
         assert!(indexed(" ，。！").is_empty());
     }
 
@@ -277,15 +348,14 @@ mod tests {
         assert_eq!(query_terms("乡村振兴"), ["乡村振兴"]);
         assert_eq!(query_terms("乡村振兴局"), ["乡村振兴", "村振兴局"]);
         assert_eq!(
-            query_terms("义务教育学生资助实施"),
-            ["义务教育", "育学生资", "资助实施"]
+            query_terms("人民政府信息公开"),
+            ["人民政府", "民政府信", "政府信息", "府信息公", "信息公开"]
         );
-        assert_eq!(
-            query_terms("义务教育学生资助"),
-            ["义务教育", "育学生资", "学生资助"]
-        );
+        assert_eq!(query_terms("三公经费"), ["三公经费"]);
+        assert_eq!(query_terms("2024-00001"), ["2024-00001"]);
+        assert_eq!(query_terms("3.5%"), ["3.5"]);
         assert_eq!(query_terms("镇"), ["镇"]);
-        assert_eq!(query_terms("0533-3210000"), ["0533", "3210000"]);
+        assert_eq!(query_terms("0533-3210000"), ["0533-3210000"]);
         assert_eq!(query_terms("ＰＤＦ 会议 会议"), ["pdf", "会议"]);
         assert_eq!(marked_runs("西里镇 R&D"), ["西里镇", "r", "d"]);
     }
