@@ -24,6 +24,12 @@ pub enum SearchError {
     /// The index folder cannot be used.
     #[error("search index folder {0}: {1}")]
     Folder(String, String),
+    /// Another process (a running `gongkai serve`) writes this index.
+    #[error(
+        "搜索索引 {0} 正被另一个进程（运行中的 gongkai serve）使用。运行中的服务会自行跟上数据库的变化；\
+         要重建索引，请先停止服务再运行 gongkai search reindex，或直接重启服务（启动时发现索引不全会在后台重建）。"
+    )]
+    InUse(String),
 }
 
 /// One published item as the index sees it.
@@ -228,7 +234,15 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let writer = index.writer_with_num_threads(1, 50_000_000)?;
+        let writer = index
+            .writer_with_num_threads(1, 50_000_000)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(
+                    tantivy::directory::error::LockError::LockBusy,
+                    _,
+                ) => SearchError::InUse(dir.map_or_else(String::new, |d| d.display().to_string())),
+                e => SearchError::Index(e),
+            })?;
         Ok(Self {
             index,
             reader,
@@ -947,6 +961,26 @@ mod tests {
             let reference = highlight_by_chars(&text, &words, max).replace("</mark><mark>", "");
             prop_assert_eq!(highlight(&text, &Marks::new(&words), max), reference);
         }
+    }
+
+    /// `gongkai search reindex` beside a running server said "LockBusy" (a helper's walk).
+    #[test]
+    fn a_second_writer_is_told_in_chinese_that_the_index_is_in_use() {
+        let dir = std::env::temp_dir().join(format!("gongkai-search-lock-{}", std::process::id()));
+        let first = SearchIndex::open(Some(&dir)).unwrap_or_else(|e| panic!("{e}"));
+        let second = SearchIndex::open(Some(&dir));
+        assert!(
+            matches!(&second, Err(SearchError::InUse(_))),
+            "{:?}",
+            second.as_ref().err()
+        );
+        assert!(
+            second
+                .err()
+                .is_some_and(|e| e.to_string().contains("正被另一个进程"))
+        );
+        drop(first);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// A helper's walk: full-width letters and digits were found but not marked.
