@@ -963,7 +963,7 @@ mod tests {
         }
     }
 
-    /// `gongkai search reindex` beside a running server said "LockBusy" (a helper's walk).
+    /// `gongkai search reindex` beside a running server said `LockBusy` (a helper's walk).
     #[test]
     fn a_second_writer_is_told_in_chinese_that_the_index_is_in_use() {
         let dir = std::env::temp_dir().join(format!("gongkai-search-lock-{}", std::process::id()));
