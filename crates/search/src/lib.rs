@@ -593,6 +593,13 @@ impl SearchIndex {
     }
 }
 
+/// Whether `text` only leaves words out (`-会议`): such a search finds nothing, and the page says
+/// why rather than a bare "nothing found".
+pub fn leaves_out_only(text: &str) -> bool {
+    let typed = Typed::read(text);
+    typed.wanted.is_empty() && !typed.unwanted.is_empty()
+}
+
 /// What was typed, read as a visitor means it: words apart are all required; `OR` (in any case,
 /// or `|` with or without spaces around it) between two words asks for either, binding only those two
 /// (`补贴 招聘 OR 预算` is 补贴 and one of 招聘, 预算); `-词` (or `－词`) leaves out the items that
@@ -1345,6 +1352,9 @@ mod tests {
         assert_eq!(sorted("会议 AND 安全生产"), [3]);
         assert_eq!(sorted("会议 安全生产"), [3]);
         assert!(sorted("-会议").is_empty(), "nothing to leave out from");
+        assert!(leaves_out_only("-会议 －镇长"));
+        assert!(!leaves_out_only("乡村 -会议"));
+        assert!(!leaves_out_only(""));
         assert_eq!(
             sorted("2024-01"),
             Vec::<i64>::new(),

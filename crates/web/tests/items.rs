@@ -318,6 +318,13 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         .get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0&year=2023")
         .await;
     assert!(wrong_year.body.contains("找到 0 条结果"));
+    // Words only left out: the page says what is missing.
+    let left_out = visitor.get("/search?q=-%E5%AE%85%E5%9F%BA%E5%9C%B0").await;
+    assert!(
+        left_out.body.contains("只输入了要排除的词"),
+        "{}",
+        left_out.body
+    );
     // Filters without a word list what they filter: the town's items include this one.
     let by_agency = visitor.get(&format!("/search?agency={TOWN_A}")).await;
     assert!(by_agency.body.contains("条结果"), "{}", by_agency.body);
