@@ -123,6 +123,8 @@ pub struct Results {
     pub total: usize,
     /// The query's words, to mark in each hit's title and body.
     pub marks: Marks,
+    /// Only words to leave out were typed (`-会议`): the page says why nothing was found.
+    pub left_out_only: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -406,33 +408,15 @@ impl SearchIndex {
         self.len() == 0
     }
 
-    /// Runs a search. An empty text with filters lists the filtered items, newest first; an
-    /// empty text with no filter finds nothing.
-    pub fn search(&self, q: &SearchQuery) -> Result<Results, SearchError> {
-        let f = self.f;
-        let term = |field, v: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, v),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let text = q.text.trim();
-        let typed = Typed::read(text);
-        // Each typed word, cut once into the terms it asks for (a word cut in pieces is all its
-        // pieces): they build the query.
-        let cut = |typed: &[String]| -> Vec<Vec<String>> {
-            typed
-                .iter()
-                .map(|t| words::query_terms(t))
-                .filter(|pieces| !pieces.is_empty())
-                .collect()
-        };
-        let unwanted = cut(&typed.unwanted);
-        // Every word somewhere in the item; each found in the title ranks it higher. Each word
+    /// What the typed words ask for, or `None` when no word was typed: every entry of
+    /// [`Typed::wanted`] required (one of its words when it has several, each word all the terms
+    /// it is cut into), or the exact 发文字号 or 索引号.
+    fn words_query(&self, typed: &Typed, text: &str) -> Option<Box<dyn Query>> {
+        // Every term somewhere in the item; each found in the title ranks it higher. Each term
         // is its own pair (required in `all`, optional in the title): the title's list is then
-        // read by seeking one list to each hit, where the words' title clauses side by side
+        // read by seeking one list to each hit, where the terms' title clauses side by side
         // were merged into a union refilled window by window, a fifth of a search's time.
+        let f = self.f;
         let pair = |w: &str| -> Box<dyn Query> {
             Box::new(BooleanQuery::new(vec![
                 (Occur::Must, term(f.all, w)),
@@ -442,6 +426,7 @@ impl SearchIndex {
                 ),
             ]))
         };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
         for entry in &typed.wanted {
             let alternatives = cut(entry);
@@ -455,13 +440,13 @@ impl SearchIndex {
                         }
                     }
                 }
-                // One of the words, each with all its pieces.
+                // One of the words, each with all its terms.
                 many => {
                     let any: Vec<(Occur, Box<dyn Query>)> = many
                         .iter()
-                        .map(|pieces| {
+                        .map(|terms| {
                             let all: Vec<(Occur, Box<dyn Query>)> =
-                                pieces.iter().map(|w| (Occur::Must, pair(w))).collect();
+                                terms.iter().map(|w| (Occur::Must, pair(w))).collect();
                             (
                                 Occur::Should,
                                 Box::new(BooleanQuery::new(all)) as Box<dyn Query>,
@@ -472,28 +457,26 @@ impl SearchIndex {
                 }
             }
         }
-        // Without words, the filters alone list their items, newest first (there is nothing to
-        // rank them by).
-        let order = if clauses.is_empty() {
-            Order::Newest
-        } else {
-            q.order
-        };
-        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if !clauses.is_empty() {
-            // A 发文字号 or 索引号 typed in full also matches exactly.
-            let query: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                (Occur::Should, Box::new(BooleanQuery::new(clauses))),
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(term(f.exact, text), 10.0)),
-                ),
-            ]));
-            filters.push((Occur::Must, query));
+        if clauses.is_empty() {
+            return None;
         }
-        // A word left out leaves out the items that have it whole: all its pieces.
-        for group in &unwanted {
-            let all: Vec<(Occur, Box<dyn Query>)> = group
+        // A 发文字号 or 索引号 typed in full also matches exactly.
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(BooleanQuery::new(clauses))),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(term(f.exact, text), 10.0)),
+            ),
+        ])))
+    }
+
+    /// The clauses that narrow a search: the words left out (an item is left out when it has
+    /// all the terms of one), the agency, category, kind and year.
+    fn narrowing(&self, typed: &Typed, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = self.f;
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for terms in cut(&typed.unwanted) {
+            let all: Vec<(Occur, Box<dyn Query>)> = terms
                 .iter()
                 .map(|w| (Occur::Must, term(f.all, w)))
                 .collect();
@@ -517,27 +500,40 @@ impl SearchIndex {
                 )),
             ));
         }
+        filters
+    }
+
+    /// Runs a search. An empty text with filters lists the filtered items, newest first; an
+    /// empty text with no filter finds nothing.
+    pub fn search(&self, q: &SearchQuery) -> Result<Results, SearchError> {
+        let text = q.text.trim();
+        let typed = Typed::read(text);
+        let words = self.words_query(&typed, text);
+        // Without words, the filters alone list their items, newest first (there is nothing to
+        // rank them by).
+        let order = if words.is_some() {
+            q.order
+        } else {
+            Order::Newest
+        };
+        let mut filters: Vec<(Occur, Box<dyn Query>)> =
+            words.map(|w| (Occur::Must, w)).into_iter().collect();
+        filters.extend(self.narrowing(&typed, q));
         // Marked as typed: a long run whole, not the windows it asked for.
-        let mut runs: Vec<String> = Vec::new();
-        for run in typed
-            .wanted
-            .iter()
-            .flatten()
-            .flat_map(|t| words::marked_runs(t))
-        {
-            if !runs.contains(&run) {
-                runs.push(run);
-            }
-        }
-        let marks = Marks::new(&runs);
+        let marks = Marks::new(&words::marked_runs(
+            typed.wanted.iter().flatten().map(String::as_str),
+        ));
+        let left_out_only = typed.wanted.is_empty() && !typed.unwanted.is_empty();
+        let no_hits = |total, marks| Results {
+            ids: Vec::new(),
+            order,
+            total,
+            marks,
+            left_out_only,
+        };
         // Words left out alone, without a word or filter to take them from, find nothing.
         if filters.iter().all(|(o, _)| *o == Occur::MustNot) {
-            return Ok(Results {
-                ids: Vec::new(),
-                order,
-                total: 0,
-                marks,
-            });
+            return Ok(no_hits(0, marks));
         }
         let query = BooleanQuery::new(filters);
         let searcher = self.reader.searcher();
@@ -546,12 +542,7 @@ impl SearchIndex {
         if offset.saturating_add(per_page) > MAX_HITS {
             // Past the deepest page: no hits, only how many there are.
             let total = searcher.search(&query, &Count)?;
-            return Ok(Results {
-                ids: Vec::new(),
-                order,
-                total,
-                marks,
-            });
+            return Ok(no_hits(total, marks));
         }
         // One pass collects the page and counts every hit. (The query is a conjunction of
         // each word's fields under a union with the exact match, so block-WAND cannot skip
@@ -589,15 +580,27 @@ impl SearchIndex {
             order,
             total,
             marks,
+            left_out_only,
         })
     }
 }
 
-/// Whether `text` only leaves words out (`-会议`): such a search finds nothing, and the page says
-/// why rather than a bare "nothing found".
-pub fn leaves_out_only(text: &str) -> bool {
-    let typed = Typed::read(text);
-    typed.wanted.is_empty() && !typed.unwanted.is_empty()
+/// A word's term in `field`, counted (for ranking).
+fn term(field: Field, v: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, v),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// Each typed word cut once into the terms it asks for ([`words::query_terms`]); words that
+/// hold none (punctuation) dropped.
+fn cut(typed: &[String]) -> Vec<Vec<String>> {
+    typed
+        .iter()
+        .map(|t| words::query_terms(t))
+        .filter(|terms| !terms.is_empty())
+        .collect()
 }
 
 /// What was typed, read as a visitor means it: words apart are all required; `OR` (in any case,
@@ -1352,9 +1355,10 @@ mod tests {
         assert_eq!(sorted("会议 AND 安全生产"), [3]);
         assert_eq!(sorted("会议 安全生产"), [3]);
         assert!(sorted("-会议").is_empty(), "nothing to leave out from");
-        assert!(leaves_out_only("-会议 －镇长"));
-        assert!(!leaves_out_only("乡村 -会议"));
-        assert!(!leaves_out_only(""));
+        let left_out_only = |text: &str| first_page(&index, text).left_out_only;
+        assert!(left_out_only("-会议 －镇长"));
+        assert!(!left_out_only("乡村 -会议"));
+        assert!(!left_out_only(""));
         assert_eq!(
             sorted("2024-01"),
             Vec::<i64>::new(),

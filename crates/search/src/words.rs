@@ -168,17 +168,19 @@ pub(crate) fn query_terms(text: &str) -> Vec<String> {
     terms
 }
 
-/// What a search's hits are marked with: the runs typed, whole (a long run is marked as one,
-/// not as the windows it asked for), Latin ones lowered.
-pub(crate) fn marked_runs(text: &str) -> Vec<String> {
+/// What a search's hits are marked with: the runs of the typed words, whole (a long run is
+/// marked as one, not as the windows it asked for), Latin ones lowered, each once.
+pub(crate) fn marked_runs<'a>(typed: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for (_, run) in runs(text) {
-        let s = match run {
-            Run::Han(s) => s.to_owned(),
-            Run::Latin(s) => folded(s),
-        };
-        if !out.contains(&s) {
-            out.push(s);
+    for text in typed {
+        for (_, run) in runs(text) {
+            let s = match run {
+                Run::Han(s) => s.to_owned(),
+                Run::Latin(s) => folded(s),
+            };
+            if !out.contains(&s) {
+                out.push(s);
+            }
         }
     }
     out
@@ -359,7 +361,7 @@ mod tests {
         assert_eq!(query_terms("镇"), ["镇"]);
         assert_eq!(query_terms("0533-3210000"), ["0533-3210000"]);
         assert_eq!(query_terms("ＰＤＦ 会议 会议"), ["pdf", "会议"]);
-        assert_eq!(marked_runs("西里镇 R&D"), ["西里镇", "r", "d"]);
+        assert_eq!(marked_runs(["西里镇 R&D", "r"]), ["西里镇", "r", "d"]);
     }
 
     #[test]

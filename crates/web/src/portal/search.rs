@@ -182,7 +182,7 @@ pub async fn page(
             years => (gongkai_core::report::year::FIRST_YEAR..=this_year).rev().collect::<Vec<_>>(),
             kinds => Choice::all(gongkai_core::item::DocKind::ALL.map(|k| (k.key(), k.label()))),
             searched,
-            left_out_only => gongkai_search::leaves_out_only(&q),
+            left_out_only => results.as_ref().is_some_and(|r| r.left_out_only),
             hits,
             total,
             page,
