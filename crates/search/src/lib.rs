@@ -670,22 +670,10 @@ impl Marks {
         let mut words: Vec<String> = words.iter().filter(|w| !w.is_empty()).cloned().collect();
         // An item may write a Latin word or number in full-width forms (ＰＤＦ, ０５３３), which
         // the index reads as ASCII: they are marked too, in either case.
-        let full = |w: &str, upper: bool| -> String {
-            w.chars()
-                .map(|c| {
-                    let c = if upper { c.to_ascii_uppercase() } else { c };
-                    if c.is_ascii_graphic() {
-                        char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)
-                    } else {
-                        c
-                    }
-                })
-                .collect()
-        };
         for w in words.clone() {
             if w.chars().any(|c| c.is_ascii_alphanumeric()) {
                 for upper in [false, true] {
-                    let f = full(&w, upper);
+                    let f = words::full_width(&w, upper);
                     if !words.contains(&f) {
                         words.push(f);
                     }
@@ -833,7 +821,8 @@ fn next_mark(
     text: &str,
     mut from: usize,
 ) -> Option<(usize, usize)> {
-    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    // Full-width too: ５ is not marked inside ０５３３.
+    let latin = |c: Option<char>| c.is_some_and(words::is_latin_letter);
     while from < text.len() {
         let m = words.find(aho_corasick::Input::new(text).range(from..))?;
         let (at, stop) = (m.start(), m.end());
@@ -903,7 +892,7 @@ mod tests {
             })
             .filter(|w| !w.is_empty())
             .collect();
-        let latin = |k: Option<&char>| k.is_some_and(char::is_ascii_alphanumeric);
+        let latin = |k: Option<&char>| k.is_some_and(|&c| words::is_latin_letter(c));
         let at = |i: usize| -> Option<usize> {
             let n = words
                 .iter()
@@ -996,6 +985,12 @@ mod tests {
     /// A helper's walk: full-width letters and digits were found but not marked.
     #[test]
     fn full_width_latin_words_are_marked() {
+        // Not inside a longer full-width number either (the third walk: 电话０<mark>５</mark>３３).
+        let five = Marks::new(&["5".to_owned()]);
+        assert_eq!(
+            five.excerpt_html("电话０５３３，第5条"),
+            "电话０５３３，第<mark>5</mark>条"
+        );
         let marks = Marks::new(&["pdf".to_owned(), "0533".to_owned()]);
         assert_eq!(
             marks.excerpt_html("支持ＰＤＦ与ｐｄｆ，电话０５３３－１"),

@@ -41,6 +41,26 @@ fn fold(c: char, out: &mut String) {
     }
 }
 
+/// `w` in full-width forms (the other way from [`fold`]), its letters upper case when `upper`:
+/// what an item may write for a Latin word the index reads as ASCII (ＰＤＦ, ０５３３).
+pub(crate) fn full_width(w: &str, upper: bool) -> String {
+    w.chars()
+        .map(|c| {
+            let c = if upper { c.to_ascii_uppercase() } else { c };
+            if c.is_ascii_graphic() {
+                char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A letter or digit of a Latin word as an item writes it: ASCII or full-width.
+pub(crate) fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ')
+}
+
 /// `s` folded character by character ([`fold`]).
 fn folded(s: &str) -> String {
     let mut t = String::with_capacity(s.len());
