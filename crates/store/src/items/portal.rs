@@ -73,19 +73,24 @@ impl PageRow {
 
 /// What a search page shows of a hit, the body taken out of the content's JSON by the database
 /// (parsing the whole JSON here, and checking it as UTF-8 first, was a tenth of a search page);
-/// `found_items` appends the ids it asks for.
-fn found_select(backend: crate::Backend) -> String {
-    let body = match backend {
-        crate::Backend::Sqlite => "json_extract(i.content_json, '$.body_html')",
-        crate::Backend::Postgres => "(i.content_json::json ->> 'body_html')",
-    };
-    format!(
-        "SELECT i.id, a.slug AS agency, a.name AS agency_name, c.name AS category, i.title, \
-         i.published_on, COALESCE({body}, '') AS body_html \
-         FROM items i JOIN agencies a ON a.id = i.agency_id \
-         JOIN catalogue_categories c ON c.id = i.category_id \
-         WHERE i.withdrawn_on IS NULL AND i.id IN ("
-    )
+/// `found_items` appends the ids it asks for. Written out once per backend, not formatted per page.
+fn found_select(backend: crate::Backend) -> &'static str {
+    macro_rules! found {
+        ($body:literal) => {
+            concat!(
+                "SELECT i.id, a.slug AS agency, a.name AS agency_name, c.name AS category, ",
+                "i.title, i.published_on, COALESCE(",
+                $body,
+                ", '') AS body_html FROM items i JOIN agencies a ON a.id = i.agency_id ",
+                "JOIN catalogue_categories c ON c.id = i.category_id ",
+                "WHERE i.withdrawn_on IS NULL AND i.id IN ("
+            )
+        };
+    }
+    match backend {
+        crate::Backend::Sqlite => found!("json_extract(i.content_json, '$.body_html')"),
+        crate::Backend::Postgres => found!("(i.content_json::json ->> 'body_html')"),
+    }
 }
 
 /// An item as the search index sees it: with its agency, change position and whether withdrawn.
