@@ -139,27 +139,34 @@ db_bytes() {
   esac
 }
 
+# Peak memory (bytes) of the commands timed into file $1, 0 without GNU time.
+peak() { [ -s "$1" ] && sort -n "$1" | tail -1 | awk '{print $1 * 1024}' || echo 0; }
+
+# Builds the search index anew with this binary; prints its figures (reindex_s, reindex_peak,
+# index_bytes) for $LOADED.
+build_index() {
+  rm -rf "$GONGKAI_SEARCH_DIR" "$WORK/peak-reindex"
+  local time=() r0 r1
+  [ ! -x /usr/bin/time ] || time=(/usr/bin/time -f %M -a -o "$WORK/peak-reindex")
+  r0=$(now)
+  "${time[@]}" "$BIN" search reindex >/dev/null || die "$DB: search reindex failed"
+  r1=$(now)
+  echo "reindex_s=$(secs "$r0" "$r1")"
+  echo "reindex_peak=$(peak "$WORK/peak-reindex")"
+  echo "index_bytes=$(du -sb "$GONGKAI_SEARCH_DIR" | cut -f1)"
+}
+
 # Loads the corpus (demo agency, then the items in chunks of CHUNK lines, then the search index)
-# unless an earlier run did; records the timings in $LOADED.
+# unless an earlier run did; records the timings in $LOADED. A reused database gets its index
+# built again by this binary: one built by another (another analyzer or schema) would be rebuilt
+# by the server in the background, during the runs.
 load() {
   if [ -s "$LOADED" ]; then
-    say "$DB: reusing the database loaded by an earlier run ($LOADED)"
-    # The index is this binary's: one built by another (another analyzer or schema) would be
-    # rebuilt by the server in the background, during the runs.
-    say "$DB: rebuilding the search index with this binary…"
-    rm -rf "$GONGKAI_SEARCH_DIR"
-    PEAK=
-    [ ! -x /usr/bin/time ] || PEAK="/usr/bin/time -f %M -o $WORK/peak-reindex"
-    local r0 r1
-    r0=$(now)
-    $PEAK "$BIN" search reindex >/dev/null || die "$DB: search reindex failed"
-    r1=$(now)
+    say "$DB: reusing the database loaded by an earlier run ($LOADED); rebuilding the search index with this binary…"
+    local figures
+    figures=$(build_index)
     sed -i '/^reindex_s=\|^reindex_peak=\|^index_bytes=/d' "$LOADED"
-    {
-      echo "reindex_s=$(secs "$r0" "$r1")"
-      echo "reindex_peak=$([ -s "$WORK/peak-reindex" ] && awk '{print $1 * 1024}' "$WORK/peak-reindex" || echo 0)"
-      echo "index_bytes=$(du -sb "$GONGKAI_SEARCH_DIR" | cut -f1)"
-    } >>"$LOADED"
+    echo "$figures" >>"$LOADED"
     return
   fi
   case $DB in
@@ -176,10 +183,10 @@ load() {
   # Peak memory of each command, when GNU time is there.
   PEAK=
   [ ! -x /usr/bin/time ] || PEAK="/usr/bin/time -f %M -a -o"
-  rm -f "$WORK/peak-import" "$WORK/peak-reindex"
+  rm -f "$WORK/peak-import"
   export BIN SLUG WORK N TITLES_WANTED PEAK
   TITLES_WANTED=$([ -s "$WORK/titles-$N.txt" ] && echo 0 || echo 1)
-  local t0 t1 t2
+  local t0 t1
   t0=$(now)
   # split runs the filter once per chunk, one after the other; each chunk is one `items import`.
   corpus | split -l "$CHUNK" --filter='cat > "$WORK/chunk.jsonl" &&
@@ -194,16 +201,13 @@ load() {
   [ "$TITLES_WANTED" = 0 ] || mv "$WORK/titles-$N.txt.tmp" "$WORK/titles-$N.txt"
   t1=$(now)
   say "$DB: building the search index…"
-  ${PEAK:+$PEAK "$WORK/peak-reindex"} "$BIN" search reindex >/dev/null
-  t2=$(now)
-  peak() { [ -s "$1" ] && sort -n "$1" | tail -1 | awk '{print $1 * 1024}' || echo 0; }
+  local figures
+  figures=$(build_index)
   {
     echo "import_s=$(secs "$t0" "$t1")"
-    echo "reindex_s=$(secs "$t1" "$t2")"
     echo "import_peak=$(peak "$WORK/peak-import")"
-    echo "reindex_peak=$(peak "$WORK/peak-reindex")"
     echo "db_bytes=$(db_bytes)"
-    echo "index_bytes=$(du -sb "$GONGKAI_SEARCH_DIR" | cut -f1)"
+    echo "$figures"
   } >"$LOADED"
 }
 
