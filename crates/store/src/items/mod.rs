@@ -101,7 +101,7 @@ crate::direct::direct_row!(ListedItem {
 
 /// An item found by a search, as the search page shows it
 /// ([`Store::found_items`](crate::Store::found_items)).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundItem {
     /// Item id (its URL).
     pub id: i64,
@@ -118,16 +118,6 @@ pub struct FoundItem {
     /// Body, sanitised HTML.
     pub body_html: String,
 }
-
-crate::direct::direct_row!(FoundItem {
-    id,
-    agency,
-    agency_name,
-    category,
-    title,
-    published_on,
-    body_html
-});
 
 /// An item's page on the portal, read in one statement ([`Store::item_page`](crate::Store::item_page)).
 #[derive(Debug, Clone)]

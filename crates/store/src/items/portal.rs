@@ -71,26 +71,43 @@ impl PageRow {
     }
 }
 
-/// What a search page shows of a hit, the body taken out of the content's JSON by the database
-/// (parsing the whole JSON here, and checking it as UTF-8 first, was a tenth of a search page);
-/// `found_items` appends the ids it asks for. Written out once per backend, not formatted per page.
-fn found_select(backend: crate::Backend) -> &'static str {
-    macro_rules! found {
-        ($body:literal) => {
-            concat!(
-                "SELECT i.id, a.slug AS agency, a.name AS agency_name, c.name AS category, ",
-                "i.title, i.published_on, COALESCE(",
-                $body,
-                ", '') AS body_html FROM items i JOIN agencies a ON a.id = i.agency_id ",
-                "JOIN catalogue_categories c ON c.id = i.category_id ",
-                "WHERE i.withdrawn_on IS NULL AND i.id IN ("
-            )
-        };
-    }
-    match backend {
-        crate::Backend::Sqlite => found!("json_extract(i.content_json, '$.body_html')"),
-        crate::Backend::Postgres => found!("(i.content_json::json ->> 'body_html')"),
-    }
+/// What a search page shows of a hit; `found_items` appends the ids it asks for. The body is taken
+/// out of the content's JSON here ([`BodyOnly`]), not by the database: SQLite's `json_extract`
+/// converts the whole document to its binary form first, and the text it gives back is checked
+/// as UTF-8 again, together a tenth of a search page.
+const FOUND_SELECT: &str = "SELECT i.id, a.slug AS agency, a.name AS agency_name, \
+     c.name AS category, i.title, i.published_on, i.content_json \
+     FROM items i JOIN agencies a ON a.id = i.agency_id \
+     JOIN catalogue_categories c ON c.id = i.category_id \
+     WHERE i.withdrawn_on IS NULL AND i.id IN (";
+
+/// A hit as read ([`FOUND_SELECT`]).
+#[derive(sqlx::FromRow)]
+struct FoundRow {
+    id: i64,
+    agency: String,
+    agency_name: String,
+    category: String,
+    title: String,
+    published_on: NaiveDate,
+    content_json: Option<Json<BodyOnly>>,
+}
+
+crate::direct::direct_row!(FoundRow {
+    id,
+    agency,
+    agency_name,
+    category,
+    title,
+    published_on,
+    content_json
+});
+
+/// The body of an item's content JSON; its other fields are passed over unread.
+#[derive(serde::Deserialize)]
+struct BodyOnly {
+    #[serde(default)]
+    body_html: String,
 }
 
 /// An item as the search index sees it: with its agency, change position and whether withdrawn.
@@ -369,16 +386,32 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = sql(found_select(self.backend()));
+        let mut q = sql(FOUND_SELECT);
         for (n, id) in ids.iter().enumerate() {
             if n > 0 {
                 q = q.push(", ");
             }
             q = q.push_bind(*id);
         }
-        let rows: Vec<FoundItem> = q.push(")").all_direct(self).await?;
-        let mut found: std::collections::HashMap<i64, FoundItem> =
-            rows.into_iter().map(|r| (r.id, r)).collect();
+        let rows: Vec<FoundRow> = q.push(")").all_direct(self).await?;
+        let mut found: std::collections::HashMap<i64, FoundItem> = rows
+            .into_iter()
+            .map(|r| {
+                let item = FoundItem {
+                    id: r.id,
+                    agency: r.agency,
+                    agency_name: r.agency_name,
+                    category: r.category,
+                    title: r.title,
+                    published_on: r.published_on,
+                    body_html: r
+                        .content_json
+                        .map(|Json(c)| c.body_html)
+                        .unwrap_or_default(),
+                };
+                (item.id, item)
+            })
+            .collect();
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
