@@ -4,11 +4,13 @@
 //! whole page).
 //!
 //! ```text
-//! cargo run --release -p gongkai-search --example search_speed -- INDEX_DIR VOCAB_FILE [N]
+//! cargo run --release -p gongkai-search --example search_speed -- INDEX_DIR VOCAB_FILE [N [BODIES]]
 //! ```
 //!
 //! `VOCAB_FILE` is `bench/distinct_prepare.py`'s `vocab.txt` (one URL-encoded word a line). The index
-//! must not be open in a running server (its writer lock is taken).
+//! must not be open in a running server (its writer lock is taken). With `BODIES` (one item's plain
+//! text a line), each search also makes the excerpts of 20 of them, as a search page does for its
+//! hits, and their time is printed apart.
 
 use std::time::Instant;
 
@@ -56,6 +58,30 @@ fn main() {
         f64::from(n) / s,
         s * 1e6 / f64::from(n)
     );
+    if let Some(path) = args.get(4) {
+        let bodies: Vec<String> = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        let marks: Vec<_> = queries
+            .iter()
+            .filter_map(|q| index.search(&query(q)).ok().map(|r| r.marks))
+            .collect();
+        let t = Instant::now();
+        let mut bytes = 0;
+        for (k, m) in marks.iter().enumerate() {
+            for j in 0..20 {
+                let body = &bodies[(k * 20 + j) % bodies.len().max(1)];
+                bytes += m.excerpt_html(body).len();
+            }
+        }
+        let s = t.elapsed().as_secs_f64();
+        println!(
+            "excerpts of 20 bodies a search: {:.0} µs a search ({bytes} bytes made)",
+            s * 1e6 / f64::from(u32::try_from(marks.len()).unwrap_or(u32::MAX).max(1))
+        );
+    }
     // The mapped index counts in RSS as far as its pages were touched (RssFile).
     if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
         let memory: Vec<&str> = status
