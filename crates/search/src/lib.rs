@@ -634,7 +634,13 @@ impl Typed {
                     _ if part.eq_ignore_ascii_case("or") => or = !typed.wanted.is_empty(),
                     _ if part.eq_ignore_ascii_case("and") || part == "&&" => or = false,
                     _ => match part.strip_prefix(['-', '－']) {
-                        Some(rest) if !rest.is_empty() => {
+                        // `-2.3%` is a negative figure (a rate of growth), not 2.3 left out.
+                        Some(rest)
+                            if !rest.is_empty()
+                                && !rest.starts_with(|c: char| {
+                                    c.is_ascii_digit() || ('０'..='９').contains(&c)
+                                }) =>
+                        {
                             typed.unwanted.push(rest.to_owned());
                             or = false;
                         }
@@ -1317,7 +1323,7 @@ mod tests {
             item(4, "COVID-19 防控通知", "防控。", "其他", "2024-01-04"),
         ];
         index
-            .rebuild(docs, |_| {})
+            .rebuild(docs.clone(), |_| {})
             .unwrap_or_else(|e| panic!("{e}"));
         let sorted = |text: &str| {
             let mut ids = find(&index, text);
@@ -1342,6 +1348,22 @@ mod tests {
             "item 2 has 镇长 and 会议, but not 镇长会议"
         );
         assert_eq!(sorted("乡村振兴 -办公会议"), [1]);
+        // A minus before a digit is a negative figure, asked for (a walk: `-2.3%` found nothing).
+        index
+            .rebuild(
+                docs.iter().cloned().chain([item(
+                    5,
+                    "一季度财政收入同比-2.3%",
+                    "下降。",
+                    "其他",
+                    "2024-01-05",
+                )]),
+                |_| {},
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sorted("-2.3%"), [5]);
+        assert_eq!(sorted("财政收入 －２.３%"), [5]);
+        assert_eq!(sorted("财政收入 -下降"), Vec::<i64>::new());
         assert_eq!(
             sorted("乡村振兴 -会议项目"),
             [1, 2],
