@@ -230,9 +230,13 @@ pub async fn with_site(
 /// Renders a page template.
 pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Error> {
     let display = crate::portal::display::current();
+    // Outside `with_site` (a missing file under /assets/), the site as last seen, not a
+    // nameless page.
     let site = SITE
         .try_with(Arc::clone)
-        .unwrap_or_else(|_| Arc::new(SiteView::from(SiteIdentity::default())));
+        .ok()
+        .or_else(|| LAST_SITE.read().ok().and_then(|s| s.clone()))
+        .unwrap_or_else(|| Arc::new(SiteView::from(SiteIdentity::default())));
     let chrome = site.chrome(display)?;
     TEMPLATES
         .get_template(name)?
@@ -500,6 +504,23 @@ mod tests {
             minijinja::context! { office => minijinja::context!{ slug => "a", name => "b" }, year => 2024, rows => Vec::<i32>::new(), article => "" },
         );
         assert!(r.is_ok(), "{:#}", r.err().unwrap());
+    }
+
+    /// A page rendered outside any request's site (a missing file under /assets/) carries the
+    /// site last seen, not the defaults' nameless one. Only this test keeps a site here.
+    #[test]
+    fn a_page_outside_a_request_carries_the_site_last_seen() {
+        let identity = gongkai_core::site::SiteIdentity {
+            site_name: "测试县人民政府".into(),
+            ..Default::default()
+        };
+        super::remember_site(&std::sync::Arc::new(super::SiteView::from(identity)));
+        let html = super::render(
+            "layout/error.html",
+            minijinja::context! { title => "没有找到", message => "请检查网址。" },
+        )
+        .unwrap_or_else(|e| panic!("{e:#}"));
+        assert!(html.contains("测试县人民政府"), "{html}");
     }
 
     #[test]

@@ -171,6 +171,10 @@ async fn what_is_not_there_or_not_visible_answers_404(store: &Store) {
         StatusCode::NOT_FOUND,
         "没有简称为“nowhere”的机关。",
     );
+    // A file not under /assets/ answers the site's own page, with its header and a way on.
+    let asset = Client::new(&w.app).get("/assets/nope.css").await;
+    refused(&asset, StatusCode::NOT_FOUND, "跳到正文");
+    assert!(asset.body.contains("href=\"/\""), "{}", asset.body);
 }
 
 async fn a_step_the_person_may_not_take_answers_403(store: &Store) {
