@@ -177,7 +177,7 @@ pub async fn page(
                 }
                 all
             },
-            sorts => [Choice::new(Order::Relevance.key(), "相关度"), Choice::new(Order::Newest.key(), "发布日期（最新在前）")],
+            sorts => [Choice::new(Order::Relevance.key(), "相关度"), Choice::new(Order::Newest.key(), "最新发布")],
             agencies => agencies.iter().map(|a| context! { slug => a.slug.to_string(), name => a.name.clone() }).collect::<Vec<_>>(),
             years => (gongkai_core::report::year::FIRST_YEAR..=this_year).rev().collect::<Vec<_>>(),
             kinds => Choice::all(gongkai_core::item::DocKind::ALL.map(|k| (k.key(), k.label()))),
