@@ -631,8 +631,16 @@ impl Typed {
                 match part {
                     "" => {}
                     // In either case: a visitor who types 补贴 or 招聘 means the operator.
-                    _ if part.eq_ignore_ascii_case("or") => or = !typed.wanted.is_empty(),
-                    _ if part.eq_ignore_ascii_case("and") || part == "&&" => or = false,
+                    _ if part.eq_ignore_ascii_case("or")
+                        || matches!(part, "ＯＲ" | "ｏｒ" | "Ｏｒ") =>
+                    {
+                        or = !typed.wanted.is_empty();
+                    }
+                    _ if part.eq_ignore_ascii_case("and")
+                        || matches!(part, "&&" | "ＡＮＤ" | "ａｎｄ") =>
+                    {
+                        or = false;
+                    }
                     _ => match part.strip_prefix(['-', '－']) {
                         // `-2.3%` is a negative figure (a rate of growth), not 2.3 left out.
                         Some(rest)
@@ -1376,6 +1384,7 @@ mod tests {
         assert_eq!(sorted("道路 镇长 OR 安全生产"), Vec::<i64>::new());
         assert_eq!(sorted("安全生产|乡村振兴"), [1, 2, 3], "| without spaces");
         assert_eq!(sorted("安全生产 ｜乡村振兴"), [1, 2, 3]);
+        assert_eq!(sorted("安全生产 ＯＲ 乡村振兴"), [1, 2, 3], "full-width OR");
         assert_eq!(
             sorted("OR 会议"),
             [2, 3],

@@ -55,17 +55,34 @@ async fn categories(
     Ok(all)
 }
 
+/// The longest query searched, in characters.
+const QUERY_CHARS: usize = 100;
+
+/// The query as searched: at most [`QUERY_CHARS`] characters, cut before the word the limit
+/// falls in (a cut word would be asked for as a word of its own: `… OR 低保 O` found nothing);
+/// and whether it was cut, which the page says.
+fn shorten(q: &str) -> (String, bool) {
+    let Some((cut, _)) = q.char_indices().nth(QUERY_CHARS) else {
+        return (q.to_owned(), false);
+    };
+    let kept = if q[cut..].starts_with(char::is_whitespace) {
+        &q[..cut]
+    } else {
+        // A word longer than the limit is kept in part rather than not at all.
+        q[..cut]
+            .rfind(char::is_whitespace)
+            .map_or(&q[..cut], |b| &q[..b])
+    };
+    (kept.trim_end().to_owned(), true)
+}
+
 /// The search page.
 pub async fn page(
     State(state): State<AppState>,
     Query(form): Query<SearchForm>,
 ) -> Result<Response, AppError> {
     let agencies = state.store.list_agencies().await?;
-    let q = gongkai_core::text::without_controls(&form.q)
-        .trim()
-        .chars()
-        .take(100)
-        .collect::<String>();
+    let (q, shortened) = shorten(gongkai_core::text::without_controls(&form.q).trim());
     let year = form.year.trim().parse::<i32>().ok();
     let asked = Order::from_key(&form.sort);
     let page = form.page.max(1);
@@ -183,6 +200,7 @@ pub async fn page(
             kinds => Choice::all(gongkai_core::item::DocKind::ALL.map(|k| (k.key(), k.label()))),
             searched,
             left_out_only => results.as_ref().is_some_and(|r| r.left_out_only),
+            shortened,
             hits,
             total,
             page,
@@ -191,4 +209,24 @@ pub async fn page(
             next,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn a_long_query_is_cut_between_words() {
+        assert_eq!(
+            shorten("低保 OR 残疾人"),
+            ("低保 OR 残疾人".to_owned(), false)
+        );
+        let long = "低保 OR ".repeat(20);
+        let (q, cut) = shorten(long.trim());
+        assert!(cut);
+        assert!(q.chars().count() <= 100 && q.ends_with("低保"), "{q}");
+        let word = "规".repeat(150);
+        assert_eq!(shorten(&word), ("规".repeat(100), true));
+        assert_eq!(shorten(&"字".repeat(100)), ("字".repeat(100), false));
+    }
 }
