@@ -170,7 +170,9 @@ fn schema() -> (Schema, Fields) {
         // 发布日期 then id, in one number: newest first, the later of one day's items first.
         newest: sb.add_i64_field("newest", FAST),
         title: sb.add_text_field("title", words.clone()),
-        all: sb.add_text_field("all", words),
+        // Title, body, 发文字号, 索引号 and 发布日期. Its name changes with what it holds, as the
+        // analyzer's does: an index holding less has another schema and is rebuilt.
+        all: sb.add_text_field("all_dated", words),
         exact: sb.add_text_field("exact", STRING),
     };
     (sb.build(), fields)
@@ -266,6 +268,15 @@ impl SearchIndex {
             f.all => d.title.clone(),
             f.all => d.body.clone(),
             f.all => format!("{} {}", d.doc_number, d.index_no),
+            // 发布日期 as pages write it and as people say it: 2024-01 and 2024年1月 find the
+            // items of that month (a walk: a date shown on an item found nothing).
+            f.all => format!(
+                "{} {}年{}月{}日",
+                d.published_on,
+                chrono::Datelike::year(&d.published_on),
+                chrono::Datelike::month(&d.published_on),
+                chrono::Datelike::day(&d.published_on)
+            ),
         );
         for exact in [&d.doc_number, &d.index_no] {
             if !exact.is_empty() {
@@ -1385,6 +1396,11 @@ mod tests {
         assert_eq!(sorted("安全生产|乡村振兴"), [1, 2, 3], "| without spaces");
         assert_eq!(sorted("安全生产 ｜乡村振兴"), [1, 2, 3]);
         assert_eq!(sorted("安全生产 ＯＲ 乡村振兴"), [1, 2, 3], "full-width OR");
+        // 发布日期, as written on the page and as said.
+        assert_eq!(sorted("2024-01-02"), [2]);
+        assert_eq!(sorted("2024年1月4日"), [4]);
+        assert_eq!(sorted("会议 2024-01"), [2, 3]);
+        assert_eq!(sorted("2024-02"), Vec::<i64>::new());
         assert_eq!(
             sorted("OR 会议"),
             [2, 3],
@@ -1406,8 +1422,8 @@ mod tests {
         assert!(!left_out_only(""));
         assert_eq!(
             sorted("2024-01"),
-            Vec::<i64>::new(),
-            "a hyphen inside a word is the word's"
+            [1, 2, 3, 4, 5],
+            "a hyphen inside a word is the word's (every item is of January 2024), not 01 left out"
         );
     }
 
