@@ -639,26 +639,18 @@ impl Typed {
             let mut parts = token.split(['|', '｜']).peekable();
             while let Some(part) = parts.next() {
                 let bar = parts.peek().is_some();
-                match part {
+                // Operators in either case and in full width (ＯＲ), as for the words.
+                let plain = words::folded(part);
+                match plain.as_str() {
                     "" => {}
                     // In either case: a visitor who types 补贴 or 招聘 means the operator.
-                    _ if part.eq_ignore_ascii_case("or")
-                        || matches!(part, "ＯＲ" | "ｏｒ" | "Ｏｒ") =>
-                    {
-                        or = !typed.wanted.is_empty();
-                    }
-                    _ if part.eq_ignore_ascii_case("and")
-                        || matches!(part, "&&" | "ＡＮＤ" | "ａｎｄ") =>
-                    {
-                        or = false;
-                    }
+                    "or" => or = !typed.wanted.is_empty(),
+                    "and" | "&&" => or = false,
                     _ => match part.strip_prefix(['-', '－']) {
                         // `-2.3%` is a negative figure (a rate of growth), not 2.3 left out.
                         Some(rest)
                             if !rest.is_empty()
-                                && !rest.starts_with(|c: char| {
-                                    c.is_ascii_digit() || ('０'..='９').contains(&c)
-                                }) =>
+                                && !plain[1..].starts_with(|c: char| c.is_ascii_digit()) =>
                         {
                             typed.unwanted.push(rest.to_owned());
                             or = false;

@@ -62,7 +62,7 @@ pub(crate) fn is_latin_letter(c: char) -> bool {
 }
 
 /// `s` folded character by character ([`fold`]).
-fn folded(s: &str) -> String {
+pub(crate) fn folded(s: &str) -> String {
     let mut t = String::with_capacity(s.len());
     s.chars().for_each(|c| fold(c, &mut t));
     t
