@@ -197,10 +197,8 @@ refused_from!(
 /// the site's identity last seen and the standard reading mode.
 pub(crate) fn bare_page(status: StatusCode) -> String {
     let (title, message) = refusal_text(status);
-    views::with_last_site(|| {
-        views::render("layout/error.html", minijinja::context! { title, message })
-    })
-    .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{title}</title><p>{message}</p>"))
+    views::render("layout/error.html", minijinja::context! { title, message })
+        .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{title}</title><p>{message}</p>"))
 }
 
 /// Puts every error answer axum gives by itself into our voice (see the module's documentation):

@@ -140,8 +140,8 @@ tokio::task_local! {
     pub static SITE: Arc<SiteView>;
 }
 
-/// The whole site's identity as the last page rendered had it, for the pages written outside any
-/// request (the HTTP parser's refusals, `bare`).
+/// The whole site's identity as the last page rendered had it: [`render`] uses it for the pages
+/// written outside `with_site` (the HTTP parser's refusals, a missing file under /assets/).
 static LAST_SITE: std::sync::RwLock<Option<Arc<SiteView>>> = std::sync::RwLock::new(None);
 
 /// Keeps the whole site's identity for the pages written outside any request. Written only when
@@ -152,15 +152,6 @@ pub(crate) fn remember_site(view: &Arc<SiteView>) {
         .is_ok_and(|last| last.as_ref().is_none_or(|l| l.identity != view.identity));
     if changed && let Ok(mut last) = LAST_SITE.write() {
         *last = Some(Arc::clone(view));
-    }
-}
-
-/// Runs `f` with the site's identity last seen known to the templates it renders.
-pub(crate) fn with_last_site<T>(f: impl FnOnce() -> T) -> T {
-    let last = LAST_SITE.read().ok().and_then(|s| s.clone());
-    match last {
-        Some(site) => SITE.sync_scope(site, f),
-        None => f(),
     }
 }
 
@@ -230,8 +221,8 @@ pub async fn with_site(
 /// Renders a page template.
 pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Error> {
     let display = crate::portal::display::current();
-    // Outside `with_site` (a missing file under /assets/), the site as last seen, not a
-    // nameless page.
+    // Outside `with_site` (a missing file under /assets/, the HTTP parser's refusals), the site
+    // as last seen, not a nameless page.
     let site = SITE
         .try_with(Arc::clone)
         .ok()
