@@ -201,6 +201,7 @@ pub async fn page(
             searched,
             left_out_only => results.as_ref().is_some_and(|r| r.left_out_only),
             shortened,
+            query_chars => QUERY_CHARS,
             hits,
             total,
             page,
