@@ -1145,6 +1145,15 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// An index in memory holding `docs`.
+    fn indexed(docs: impl IntoIterator<Item = SearchDoc>) -> SearchIndex {
+        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
+        index
+            .rebuild(docs, |_| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+        index
+    }
+
     fn find(index: &SearchIndex, text: &str) -> Vec<i64> {
         first_page(index, text).ids
     }
@@ -1246,7 +1255,6 @@ mod tests {
     /// inside a telephone number, full-width digits.
     #[test]
     fn names_dates_and_numbers_are_found_whatever_surrounds_them() {
-        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
         let docs = [
             item(
                 1,
@@ -1263,9 +1271,7 @@ mod tests {
                 "2024-02-02",
             ),
         ];
-        index
-            .rebuild(docs.iter().cloned(), |_| {})
-            .unwrap_or_else(|e| panic!("{e}"));
+        let index = indexed(docs.iter().cloned());
         assert_eq!(find(&index, "西里镇"), [1]);
         assert_eq!(find(&index, "里镇"), [1]);
         assert_eq!(find(&index, "镇"), [1]);
@@ -1320,7 +1326,6 @@ mod tests {
 
     #[test]
     fn minus_leaves_out_and_or_asks_for_any() {
-        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
         let docs = [
             item(1, "乡村振兴项目公示", "道路硬化。", "其他", "2024-01-01"),
             item(
@@ -1333,9 +1338,7 @@ mod tests {
             item(3, "安全生产会议", "检查。", "其他", "2024-01-03"),
             item(4, "COVID-19 防控通知", "防控。", "其他", "2024-01-04"),
         ];
-        index
-            .rebuild(docs.clone(), |_| {})
-            .unwrap_or_else(|e| panic!("{e}"));
+        let index = indexed(docs.clone());
         let sorted = |text: &str| {
             let mut ids = find(&index, text);
             ids.sort_unstable();
@@ -1422,11 +1425,8 @@ mod tests {
     /// Newest first puts the later of one day's items first.
     #[test]
     fn newest_first_breaks_a_days_tie_by_the_later_item() {
-        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
         let docs = [7, 9, 8].map(|id| item(id, "通知", "正文。", "其他", "2024-05-01"));
-        index
-            .rebuild(docs, |_| {})
-            .unwrap_or_else(|e| panic!("{e}"));
+        let index = indexed(docs);
         for text in ["", "通知"] {
             let r = index
                 .search(&SearchQuery {
@@ -1444,7 +1444,6 @@ mod tests {
 
     #[test]
     fn a_title_match_ranks_first() {
-        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
         let docs = [
             item(
                 5,
@@ -1462,9 +1461,7 @@ mod tests {
             ),
             item(7, "通知", "会议纪要。", "其他", "2024-01-03"),
         ];
-        index
-            .rebuild(docs, |_| {})
-            .unwrap_or_else(|e| panic!("{e}"));
+        let index = indexed(docs);
         assert_eq!(find(&index, "安全生产"), [6, 5]);
         assert_eq!(
             find(&index, "通知 安全生产"),
@@ -1476,19 +1473,13 @@ mod tests {
     /// Latin letters match in either case, and marks keep the item's own case.
     #[test]
     fn latin_words_match_in_any_case() {
-        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
-        index
-            .rebuild(
-                [item(
-                    1,
-                    "PDF 格式说明",
-                    "下载 Word 文档。",
-                    "其他",
-                    "2024-01-01",
-                )],
-                |_| {},
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
+        let index = indexed([item(
+            1,
+            "PDF 格式说明",
+            "下载 Word 文档。",
+            "其他",
+            "2024-01-01",
+        )]);
         for q in ["pdf", "PDF", "pDf", "word", "WORD"] {
             assert_eq!(find(&index, q), [1], "{q}");
         }
@@ -1504,13 +1495,7 @@ mod tests {
     /// the hits before it (`page=100000000` made tantivy allocate 32 GB and abort).
     #[test]
     fn a_page_past_the_deepest_has_no_hits_and_the_count() {
-        let index = SearchIndex::open(None).unwrap_or_else(|e| panic!("{e}"));
-        index
-            .rebuild(
-                (1..=3).map(|i| item(i, "防汛通知", "正文。", "其他", "2024-01-01")),
-                |_| {},
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
+        let index = indexed((1..=3).map(|i| item(i, "防汛通知", "正文。", "其他", "2024-01-01")));
         for page in [MAX_HITS / 20 + 1, 100_000_000, usize::MAX] {
             let r = index
                 .search(&SearchQuery {
