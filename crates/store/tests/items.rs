@@ -375,7 +375,7 @@ async fn an_item_is_reviewed_twice_then_published_with_its_index_number(store: &
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(page.interpreted.map(|i| i.id), Some(item_id));
+    assert_eq!(page.interpreted, Some((item_id, policy.item.title.clone())));
     assert!(page.readings.is_empty());
     assert_eq!(
         page.attachments

@@ -124,8 +124,8 @@ pub struct FoundItem {
 pub struct ItemPage {
     /// The item.
     pub item: PublishedItem,
-    /// The item it interprets (a 政策解读 of a published policy of the same agency).
-    pub interpreted: Option<PublishedItem>,
+    /// The item it interprets (a 政策解读 of a published policy of the same agency): id and title.
+    pub interpreted: Option<(i64, String)>,
     /// Its published 政策解读: (id, title), oldest first.
     pub readings: Vec<(i64, String)>,
     /// Its attachments.

@@ -12,8 +12,8 @@ use crate::ready::{Build, ListIndex, ListKey, STRIDE, Stamp};
 use crate::{Store, StoreError};
 use tokio::sync::watch;
 
-/// An item's page: part 0 the item, 1 the item it interprets, 2 its published 政策解读 (id and
-/// title), 3 its attachments (id, name as `a`, content type as `b`, size as `n`). Every part is
+/// An item's page: part 0 the item, 1 the item it interprets and 2 its published 政策解读 (id and
+/// title: the page links them, so their content is not read), 3 its attachments (id, name as `a`, content type as `b`, size as `n`). Every part is
 /// found by key ($1 the item, $2 its agency); the rows come in no order (an ORDER BY over the
 /// union made SQLite walk the agency's whole list to produce them sorted). The item interpreted is
 /// reached by a subquery on the item's key: as a self-join SQLite (with `ANALYZE` statistics)
@@ -23,9 +23,8 @@ const ITEM_PAGE: &str = "\
       i.updated_ms AS n \
       FROM items i JOIN catalogue_categories c ON c.id = i.category_id \
       WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL \
-    UNION ALL SELECT 1, j.id, j.index_no, j.title, c.name, j.published_on, j.content_json, j.updated_ms \
-      FROM items j JOIN catalogue_categories c ON c.id = j.category_id \
-      WHERE j.id = (SELECT interprets_id FROM items \
+    UNION ALL SELECT 1, j.id, NULL, j.title, '', NULL, NULL, NULL \
+      FROM items j WHERE j.id = (SELECT interprets_id FROM items \
         WHERE id = $1 AND agency_id = $2 AND withdrawn_on IS NULL) \
       AND j.agency_id = $2 AND j.withdrawn_on IS NULL \
     UNION ALL SELECT 2, x.id, NULL, x.title, '', NULL, NULL, NULL \
@@ -359,7 +358,7 @@ impl Store {
                         attachments: Vec::new(),
                     });
                 }
-                1 => interpreted = Some(r.into_item()),
+                1 => interpreted = Some((r.id, r.title)),
                 2 => readings.push((r.id, r.title)),
                 _ => attachments.push(AttachmentInfo {
                     id: r.id,

@@ -284,7 +284,7 @@ pub async fn show(
             item => Serde(row(&item)),
             meta => metadata(&agency.name, &item, c),
             body,
-            interpreted => interpreted.as_ref().map(|i| Serde(row(i))),
+            interpreted => interpreted.map(|(id, title)| context! { id, title }),
             attachments,
             readings => readings.into_iter().map(|(id, title)| context! { id, title }).collect::<Vec<_>>(),
             lapsed => c.and_then(|c| c.validity).and_then(|v| v.lapse_notice(state.clock.today())),
