@@ -3,7 +3,7 @@
 //!
 //! What axum answers by itself — an extractor's refusal (a duplicate form field, a wrong content
 //! type, a number out of range in the path or query, a truncated upload), a method a route does
-//! not take, a body past the limit — is plain English text or an empty body. [`in_our_voice`]
+//! not take, a body past the limit — is plain English text or an empty body. [`Voice::answer`]
 //! stands around the whole router and turns every such answer into the same Chinese error page
 //! (or, under `/api/`, a problem document in Chinese), keeping the status and logging the
 //! original text for the operator.
@@ -11,7 +11,6 @@
 use axum::body::to_bytes;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use gongkai_store::StoreError;
 
@@ -201,50 +200,66 @@ pub(crate) fn bare_page(status: StatusCode) -> String {
         .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{title}</title><p>{message}</p>"))
 }
 
-/// Puts every error answer axum gives by itself into our voice (see the module's documentation):
-/// an answer at 400 or above that is neither HTML nor JSON becomes the Chinese error page, or
-/// under `/api/` a problem document, with the same status (and `Allow` kept on a 405).
-pub async fn in_our_voice(req: Request, next: Next) -> Response {
-    let api = req.uri().path().starts_with("/api/");
-    let reading = matches!(
-        *req.method(),
-        axum::http::Method::GET | axum::http::Method::HEAD
-    );
-    let res = next.run(req).await;
-    let status = res.status();
-    if status.as_u16() < 400 {
-        return res;
-    }
-    let ours = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            let ct = ct.trim_start();
-            (ct.starts_with("text/html") && !api) || ct.contains("json")
-        });
-    if ours {
-        return res;
-    }
-    let (parts, body) = res.into_parts();
-    let detail = to_bytes(body, 16 * 1024)
-        .await
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default();
-    let e = AppError::refused(status, &detail);
-    let e = if reading { e.about_address() } else { e };
-    let mut out = if api {
-        crate::api::app_problem(e).into_response()
-    } else {
-        e.into_response()
-    };
-    *out.status_mut() = status;
-    for name in [header::ALLOW, header::RETRY_AFTER] {
-        if let Some(v) = parts.headers.get(&name) {
-            out.headers_mut().insert(name, v.clone());
+/// What [`Voice::answer`] needs to know of the request: whether it is the API's, and whether it
+/// only reads.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Voice {
+    api: bool,
+    reading: bool,
+}
+
+impl Voice {
+    pub(crate) fn of(req: &Request) -> Self {
+        Self {
+            api: req.uri().path().starts_with("/api/"),
+            reading: matches!(
+                *req.method(),
+                axum::http::Method::GET | axum::http::Method::HEAD
+            ),
         }
     }
-    out
+
+    /// Puts every error answer axum gives by itself into our voice (see the module's
+    /// documentation): an answer at 400 or above that is neither HTML nor JSON becomes the
+    /// Chinese error page, or under `/api/` a problem document, with the same status (and `Allow`
+    /// kept on a 405). Part of `crate::frame`.
+    pub(crate) async fn answer(self, res: Response) -> Response {
+        let Self { api, reading } = self;
+        let status = res.status();
+        if status.as_u16() < 400 {
+            return res;
+        }
+        let ours = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| {
+                let ct = ct.trim_start();
+                (ct.starts_with("text/html") && !api) || ct.contains("json")
+            });
+        if ours {
+            return res;
+        }
+        let (parts, body) = res.into_parts();
+        let detail = to_bytes(body, 16 * 1024)
+            .await
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        let e = AppError::refused(status, &detail);
+        let e = if reading { e.about_address() } else { e };
+        let mut out = if api {
+            crate::api::app_problem(e).into_response()
+        } else {
+            e.into_response()
+        };
+        *out.status_mut() = status;
+        for name in [header::ALLOW, header::RETRY_AFTER] {
+            if let Some(v) = parts.headers.get(&name) {
+                out.headers_mut().insert(name, v.clone());
+            }
+        }
+        out
+    }
 }
 
 /// A 405 for a method no route here takes (the router only registers GET and POST).

@@ -259,14 +259,11 @@ pub fn router(state: impl Into<AppState>) -> Router {
     }
     let hsts = state.settings.hsts;
     // The site's identity and the reading mode wrap everything that renders a page, the Chinese
-    // error pages of `in_our_voice` included (they render after the handler has returned).
+    // error pages of `frame` included (they render after the handler has returned).
     let mut router = staged
         .with_state(state.clone())
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
-        .layer(middleware::from_fn(error::in_our_voice))
-        .layer(middleware::from_fn(portal::display::apply))
-        .layer(middleware::from_fn_with_state(state, views::with_site))
-        .layer(middleware::from_fn(no_store_for_staff));
+        .layer(middleware::from_fn_with_state(state, frame));
     if hsts {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,
@@ -282,14 +279,29 @@ pub fn router(state: impl Into<AppState>) -> Router {
     router
 }
 
-/// Staff pages hold personal data: no browser or proxy keeps a copy (`Cache-Control: no-store`),
-/// whatever the handler answered.
-async fn no_store_for_staff(
+/// What every answer passes through on its way out, in one layer (each layer of its own costs
+/// a boxed service and future per request; four were 5% of a distinct item page):
+/// - the site's identity ([`views::site_for`]) and the reading mode ([`portal::display::apply`])
+///   known to every template the answer renders, error pages included;
+/// - every error axum gives by itself put into our voice ([`error::Voice`]), with that identity
+///   and mode;
+/// - staff pages hold personal data: no browser or proxy keeps a copy (`Cache-Control:
+///   no-store`), whatever the handler answered.
+async fn frame(
+    axum::extract::State(state): axum::extract::State<AppState>,
     req: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
     let staff = req.uri().path().starts_with("/admin");
-    let mut res = next.run(req).await;
+    let site = views::site_for(&state, req.uri().path()).await;
+    let voice = error::Voice::of(&req);
+    let mode = portal::display::Display::from_headers(req.headers());
+    let answer =
+        portal::display::apply(mode, async move { voice.answer(next.run(req).await).await });
+    let mut res = match site {
+        Some(site) => views::SITE.scope(site, answer).await,
+        None => answer.await,
+    };
     if staff {
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -135,13 +135,13 @@ impl From<SiteIdentity> for SiteView {
 }
 
 tokio::task_local! {
-    /// The site's identity for the request being answered ([`with_site`]); every page's header,
+    /// The site's identity for the request being answered ([`site_for`]); every page's header,
     /// footer and `<head>` read it, error pages included.
     pub static SITE: Arc<SiteView>;
 }
 
 /// The whole site's identity as the last page rendered had it: [`render`] uses it for the pages
-/// written outside `with_site` (the HTTP parser's refusals, a missing file under /assets/).
+/// written outside a request's site (the HTTP parser's refusals, a missing file under /assets/).
 static LAST_SITE: std::sync::RwLock<Option<Arc<SiteView>>> = std::sync::RwLock::new(None);
 
 /// Keeps the whole site's identity for the pages written outside any request. Written only when
@@ -178,21 +178,17 @@ fn site_view(identity: Arc<SiteIdentity>) -> Arc<SiteView> {
     view
 }
 
-/// Answers the request with the site's identity known to every template it renders, error pages
+/// The site's identity every template of the request to `path` renders with, error pages
 /// included (the store keeps it ready between writes, so this is no query per request); on an
-/// agency's pages, with what that agency shows of its own.
-pub async fn with_site(
-    axum::extract::State(state): axum::extract::State<crate::AppState>,
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let path = req.uri().path();
+/// agency's pages, what that agency shows of its own. `None` where no page is rendered (the API,
+/// assets, the health check). Part of `crate::frame`, which scopes [`SITE`] with it.
+pub(crate) async fn site_for(state: &crate::AppState, path: &str) -> Option<Arc<SiteView>> {
     if path.starts_with("/api/")
         || path.starts_with("/assets/")
         || path == "/healthz"
         || path == "/favicon.ico"
     {
-        return next.run(req).await;
+        return None;
     }
     // An agency's pages carry its own 主办/承办 and contact where it set them.
     let agency = path
@@ -215,13 +211,13 @@ pub async fn with_site(
     if whole_site {
         remember_site(&view);
     }
-    SITE.scope(view, next.run(req)).await
+    Some(view)
 }
 
 /// Renders a page template.
 pub fn render(name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Error> {
     let display = crate::portal::display::current();
-    // Outside `with_site` (a missing file under /assets/, the HTTP parser's refusals), the site
+    // Outside a request's site (a missing file under /assets/, the HTTP parser's refusals), the site
     // as last seen, not a nameless page.
     let site = SITE
         .try_with(Arc::clone)

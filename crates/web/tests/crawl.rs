@@ -302,7 +302,7 @@ async fn error_pages_carry_the_same_furniture(store: &Store) {
         ("/agencies/no-such-agency", StatusCode::NOT_FOUND),
         ("/agencies/yiyuan-xili/items/999999", StatusCode::NOT_FOUND),
         ("/agencies/yiyuan-xili/reports/2025", StatusCode::NOT_FOUND),
-        // Refused by an extractor before any handler runs: rendered by `in_our_voice` on the
+        // Refused by an extractor before any handler runs: rendered by `error::Voice::answer` on the
         // way out, still with the site's own identity and the visitor's reading mode.
         (
             "/agencies/yiyuan-xili/items/99999999999999999999",

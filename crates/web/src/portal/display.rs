@@ -6,9 +6,8 @@
 //! page cache and item `ETag`s key on the mode, and every page says `Vary: Cookie`, so no cache
 //! between here and the reader hands out a page in another mode.
 
-use axum::extract::{Query, Request};
+use axum::extract::Query;
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
@@ -170,11 +169,10 @@ pub fn current() -> Display {
     DISPLAY.try_with(|d| *d).unwrap_or_default()
 }
 
-/// Answers the request with the visitor's reading mode known to the templates, and tells caches
-/// that HTML pages differ by the cookie that holds it.
-pub async fn apply(req: Request, next: Next) -> Response {
-    let mode = Display::from_headers(req.headers());
-    let mut response = DISPLAY.scope(mode, next.run(req)).await;
+/// Answers with the visitor's reading `mode` known to the templates, and tells caches that HTML
+/// pages differ by the cookie that holds it (part of `crate::frame`).
+pub(crate) async fn apply(mode: Display, answer: impl Future<Output = Response>) -> Response {
+    let mut response = DISPLAY.scope(mode, answer).await;
     let html = response
         .headers()
         .get(header::CONTENT_TYPE)
