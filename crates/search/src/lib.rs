@@ -143,7 +143,7 @@ struct Fields {
 /// The analyzer of the word fields: Han runs of one to four characters, letters and digits in runs,
 /// lowered ([`words`]). (The name changes with the analyzer: an index built by another one has
 /// another schema, and is rebuilt rather than searched with terms it does not hold.)
-const WORDS: &str = "han_runs_joined";
+const WORDS: &str = "han_runs_parted";
 
 /// The deepest hit a search pages to (500 pages of 20). Paging to hit N makes tantivy hold N
 /// candidates at once: `page=100000000` asked for 32 GB and the allocation aborted the server.
@@ -1202,6 +1202,11 @@ mod tests {
             "发文字号 typed in full"
         );
         assert_eq!(find(&index, "11370323004345133C/2024-00003"), [3], "索引号");
+        assert_eq!(
+            find(&index, "C/2024-00003"),
+            [3],
+            "a 索引号 without its agency's code"
+        );
         // Every word must be found, each in the title or the body.
         assert_eq!(
             find(&index, "宅基地 程序"),

@@ -1,7 +1,8 @@
 //! The index's words. Han text is indexed as every run of one to four neighbouring characters
 //! (n-grams, [`LONGEST`]), passing over quotation marks (“三公”经费 holds 三公经费); letters and
 //! digits as runs joined by `.` `-` `/` `:` `_`, each part and each stretch of parts a term
-//! (2024-01-31 holds 2024, 01-31, 2024-01-31 …), full-width folded, lowered.
+//! (2024-01-31 holds 2024, 01-31, 2024-01-31 …; digits and letters are parts of their own, so
+//! 133C/2024 holds c/2024), full-width folded, lowered.
 //!
 //! A dictionary cut (jieba, before) cuts the same words differently by their neighbours and
 //! guesses unknown names with its HMM: 西里镇 was one word in one sentence and 西里 + 镇人 in the
@@ -129,24 +130,39 @@ fn runs(text: &str) -> impl Iterator<Item = (usize, Run<'_>)> {
     })
 }
 
-/// The parts of a Latin run: its letters and digits between joiners, with their byte offsets.
+/// The parts of a Latin run, with their byte offsets: its letters and digits between joiners,
+/// and parted again where digits meet letters. A 索引号 writes its agency's code, a letter and
+/// the year as 11370323004345133C/2024-00005: as one part `…133c`, the C/2024-00005 a visitor
+/// copies from the page found nothing. The stretch over both sides is indexed too (5g, covid19).
 fn parts(run: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut from = None;
+    let mut last: Option<char> = None;
     for (i, c) in run.char_indices() {
+        let parted = last.is_some_and(|l| is_digit(l) != is_digit(c));
         match (is_joiner(c), from) {
             (true, Some(f)) => {
                 out.push((f, &run[f..i]));
                 from = None;
             }
             (false, None) => from = Some(i),
+            (false, Some(f)) if parted => {
+                out.push((f, &run[f..i]));
+                from = Some(i);
+            }
             _ => {}
         }
+        last = (!is_joiner(c)).then_some(c);
     }
     if let Some(f) = from {
         out.push((f, &run[f..]));
     }
     out
+}
+
+/// A decimal digit as an item writes it: ASCII or full-width.
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '０'..='９')
 }
 
 /// The most parts of a Latin run whose every stretch is indexed; a longer run (a URL) gets its
@@ -364,6 +380,13 @@ mod tests {
             ["covid", "covid-19", "19", "疫", "疫情", "情"]
         );
         assert!(indexed(" ，。！").is_empty());
+        // Digits and letters part, and are indexed together too.
+        assert_eq!(
+            indexed("133C/2024"),
+            ["133", "133c", "133c/2024", "c", "c/2024", "2024"]
+        );
+        assert_eq!(indexed("5G"), ["5", "5g", "g"]);
+        assert_eq!(indexed("ＣＯＶＩＤ１９"), ["covid", "covid19", "19"]);
     }
 
     #[test]
