@@ -6,7 +6,8 @@
 //! it).
 //!
 //! The API under `/api/` takes JSON only: anything else is 415 before its body is read. A method
-//! no route here takes (the router registers GET and POST only) is 405 before anything else.
+//! no route here takes (the router registers GET and POST only) is the router's 405, with the
+//! methods that address takes in `Allow`.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
@@ -23,10 +24,11 @@ pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// The middleware.
 pub async fn verify(req: Request, next: Next) -> Response {
-    match *req.method() {
-        Method::GET | Method::HEAD | Method::OPTIONS => return next.run(req).await,
-        Method::POST | Method::PUT | Method::PATCH | Method::DELETE => {}
-        _ => return crate::error::method_not_allowed(),
+    // Only a POST can change anything: `Routes` registers GET and POST and nothing else. Any
+    // other method is the router's to answer, a 405 with the route's own `Allow` (asked for a
+    // token first, a PUT was refused 403 as if a form had expired).
+    if *req.method() != Method::POST {
+        return next.run(req).await;
     }
     // The JSON API uses no cookies, and a browser cannot send `application/json` to another
     // origin without a CORS preflight, which this server never grants: nothing to forge.

@@ -10,7 +10,7 @@
 
 use axum::body::to_bytes;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use gongkai_store::StoreError;
 
@@ -260,14 +260,6 @@ impl Voice {
         }
         out
     }
-}
-
-/// A 405 for a method no route here takes (the router only registers GET and POST).
-pub(crate) fn method_not_allowed() -> Response {
-    let mut res = AppError::Refused(StatusCode::METHOD_NOT_ALLOWED).into_response();
-    res.headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD, POST"));
-    res
 }
 
 impl IntoResponse for AppError {

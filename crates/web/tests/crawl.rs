@@ -505,11 +505,18 @@ async fn every_page_type_carries_the_furniture(store: &Store) {
     let message_track = format!("/agencies/{town}/messages/track");
     keep(&message_track, visitor.get(&message_track).await);
     keep("/check", visitor.get("/check").await);
-    // Refusals: a write without the form's token (a method no page takes), a form the rules refuse.
+    // Refusals: a method no page takes, a write without the form's token, a form the rules
+    // refuse.
     keep(
         "/ (PUT)",
         visitor
             .request(axum::http::Request::put("/"), Body::empty())
+            .await,
+    );
+    keep(
+        "/check (no token)",
+        visitor
+            .request(axum::http::Request::post("/check"), Body::empty())
             .await,
     );
     let again = visitor.get(&format!("/agencies/{town}/evaluate")).await;
@@ -531,7 +538,10 @@ async fn every_page_type_carries_the_furniture(store: &Store) {
         defects.extend(furniture_missing(path, html, status.is_success()));
     }
     assert!(defects.is_empty(), "{defects:#?}");
-    assert!(seen.contains(&403) && seen.contains(&422), "{seen:?}");
+    assert!(
+        seen.contains(&403) && seen.contains(&405) && seen.contains(&422),
+        "{seen:?}"
+    );
     // The icon browsers ask for is there.
     let icon = app
         .clone()
