@@ -192,20 +192,33 @@ fn key(req: &Request) -> String {
     )
 }
 
+/// Whether `If-None-Match` names `etag`, by the weak comparison the header calls for (RFC 9110,
+/// 13.1.2): a tag a proxy marked `W/` still matches.
 fn matches(if_none_match: Option<&HeaderValue>, etag: &HeaderValue) -> bool {
     let (Some(v), Ok(etag)) = (if_none_match.and_then(|v| v.to_str().ok()), etag.to_str()) else {
         return false;
     };
-    v.split(',').any(|t| t.trim() == etag || t.trim() == "*")
+    let opaque = |t: &str| {
+        let t = t.trim();
+        t.strip_prefix("W/").unwrap_or(t).to_owned()
+    };
+    let etag = opaque(etag);
+    v.split(',').any(|t| opaque(t) == etag || t.trim() == "*")
 }
 
 fn answer(entry: &Entry, req_headers: &HeaderMap, head: bool) -> Response {
     if matches(req_headers.get(header::IF_NONE_MATCH), &entry.etag) {
-        return (
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, entry.etag.clone())],
-        )
-            .into_response();
+        // With the caching headers the page has (RFC 9110, 15.4.5): a 304 without them would
+        // let a browser keep its copy by its own rules.
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        let headers = response.headers_mut();
+        for (n, v) in &entry.headers {
+            if *n == header::CACHE_CONTROL || *n == header::VARY {
+                headers.insert(n.clone(), v.clone());
+            }
+        }
+        headers.insert(header::ETAG, entry.etag.clone());
+        return response;
     }
     let body = if head {
         Body::empty()

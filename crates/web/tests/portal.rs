@@ -306,7 +306,59 @@ async fn the_page_cache_never_serves_a_page_older_than_the_data(store: &Store) {
     assert!(!before.contains("缓存检验丙") && after.contains("缓存检验丙"));
 }
 
+/// A conditional visit to an item page is answered by what the page shows, not by the item alone:
+/// the header, the footer's contact, a 解读's link and a lapse notice change the page too.
+async fn a_repeat_visit_is_told_of_any_change_of_the_page(store: &Store) {
+    let app = app(store).await;
+    let (_, list, _) = get(&app, "/agencies/yiyuan-xili/items").await;
+    let at = list.find("/agencies/yiyuan-xili/items/").unwrap();
+    let item = list[at..].split('"').next().unwrap().to_owned();
+    let (status, _, headers) = get(&app, &item).await;
+    assert_eq!(status, StatusCode::OK);
+    let etag = headers[header::ETAG].to_str().unwrap().to_owned();
+    let conditional = |tag: &str| {
+        Request::get(&item)
+            .header(header::IF_NONE_MATCH, tag)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // A 304 by the weak comparison too, with the caching headers of the page it stands for.
+    for sent in [
+        etag.clone(),
+        format!("W/{etag}"),
+        format!("\"p0-0\", {etag}"),
+    ] {
+        let (status, body, h) = request(&app, conditional(&sent)).await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED, "{sent}");
+        assert!(body.is_empty());
+        assert_eq!(h[header::ETAG], etag.as_str());
+        assert_eq!(h[header::CACHE_CONTROL], "public, no-cache");
+        assert!(
+            h.get_all(header::VARY).iter().any(|v| v == "Cookie"),
+            "{h:?}"
+        );
+    }
+    // The site renamed, the item itself unchanged: the old copy is no longer current.
+    let mut site = gongkai_core::site::SiteIdentity::clone(&store.site_identity().await.unwrap());
+    site.site_name = "改名检验网站".to_owned();
+    store
+        .save_site_identity(
+            &site,
+            By::new(
+                &gongkai_core::audit::Actor::system("另一进程"),
+                "2025-03-01T02:00:00Z".parse().unwrap(),
+            ),
+        )
+        .await
+        .unwrap();
+    let (status, body, h) = request(&app, conditional(&etag)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("改名检验网站"));
+    assert_ne!(h[header::ETAG], etag.as_str());
+}
+
 on_both_backends!(
+    a_repeat_visit_is_told_of_any_change_of_the_page,
     an_unpublished_report_year_is_not_public,
     the_page_cache_never_serves_a_page_older_than_the_data,
     home_lists_the_county_and_its_town,

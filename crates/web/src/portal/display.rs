@@ -170,14 +170,17 @@ pub fn current() -> Display {
 }
 
 /// Answers with the visitor's reading `mode` known to the templates, and tells caches that HTML
-/// pages differ by the cookie that holds it (part of `crate::frame`).
+/// pages (and the 304s that stand for them) differ by the cookie that holds it (part of
+/// `crate::frame`).
 pub(crate) async fn apply(mode: Display, answer: impl Future<Output = Response>) -> Response {
     let mut response = DISPLAY.scope(mode, answer).await;
-    let html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/html"));
+    // A 304 carries the `Vary` its page would have (RFC 9110, 15.4.5).
+    let html = response.status() == axum::http::StatusCode::NOT_MODIFIED
+        || response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
     if html {
         response
             .headers_mut()

@@ -244,7 +244,6 @@ pub async fn show(
     State(state): State<AppState>,
     PublicAgency(agency): PublicAgency,
     Path(ItemPath { item: id }): Path<ItemPath>,
-    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     // The item, what it interprets, its 解读 and its attachments: one statement.
     let Some(gongkai_store::ItemPage {
@@ -256,21 +255,6 @@ pub async fn show(
     else {
         return withdrawn(&state, &agency, id).await;
     };
-    // The page differs by reading mode: so does its tag, or a conditional request made in another
-    // mode would be answered 304 with the page of the first.
-    let etag = format!(
-        "\"i{}-{}-{}\"",
-        item.id,
-        item.updated_ms,
-        crate::portal::display::current().value()
-    );
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
-    {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
-    }
     let c = item.content.as_ref();
     let attachments: Vec<_> = attachments
         .into_iter()
@@ -291,10 +275,10 @@ pub async fn show(
             corrections => c.map(|c| Serde(c.corrections.clone())),
         },
     )?;
+    // No `ETag` of its own: the page cache tags the page by its bytes. One made of the item's id
+    // and update time stayed the same when the footer's contact, a new 解读's link or a lapse
+    // notice changed the page, and a browser was told its old copy was current.
     let h = response.headers_mut();
-    if let Ok(v) = etag.parse() {
-        h.insert(header::ETAG, v);
-    }
     if let Some(t) = DateTime::from_timestamp_millis(item.updated_ms)
         && item.updated_ms > 0
         && let Ok(v) = http_date(t).parse()
