@@ -74,6 +74,9 @@ pub struct PageCache {
     checked_ms: AtomicU64,
     epoch: Instant,
     staleness: Duration,
+    /// Off (`--page-cache off`): nothing is kept, but pages are still tagged and a repeat visit
+    /// still answered 304, so conditional requests do not depend on the cache being on.
+    keeps: bool,
     paths: Vec<&'static str>,
     /// A hash of each page asked for recently (one slot a hash, later ones overwrite): a page is
     /// kept only when it is asked for again. Crawlers and searches ask for thousands of pages
@@ -84,8 +87,8 @@ pub struct PageCache {
 
 impl PageCache {
     /// A cache for the given route patterns; `staleness` bounds how late a write by another
-    /// process is seen.
-    pub(crate) fn new(paths: Vec<&'static str>, staleness: Duration) -> Self {
+    /// process is seen (`None`: nothing is kept).
+    pub(crate) fn new(paths: Vec<&'static str>, staleness: Option<Duration>) -> Self {
         Self {
             entries: RwLock::new(HashMap::new()),
             size: AtomicUsize::new(0),
@@ -93,7 +96,8 @@ impl PageCache {
             local: AtomicU64::new(0),
             checked_ms: AtomicU64::new(0),
             epoch: Instant::now(),
-            staleness,
+            staleness: staleness.unwrap_or_default(),
+            keeps: staleness.is_some(),
             paths,
             seen: (0..SEEN_SLOTS).map(|_| AtomicU64::new(0)).collect(),
         }
@@ -259,7 +263,14 @@ pub async fn serve(
         return next.run(req).await;
     }
     let key = key(&req);
-    let generation = cache.generation(&state).await;
+    let generation = if cache.keeps {
+        cache.generation(&state).await
+    } else {
+        Generation {
+            database: -1,
+            local: 0,
+        }
+    };
     let head = method == Method::HEAD;
     if let Some(entry) = cache.get(&key, generation) {
         return answer(&entry, req.headers(), head);
@@ -301,7 +312,7 @@ pub async fn serve(
         body: bytes,
     };
     let response = answer(&entry, &req_headers, false);
-    if cache.seen_before(&key) {
+    if cache.keeps && cache.seen_before(&key) {
         cache.put(key, entry);
     }
     response
@@ -379,7 +390,7 @@ mod tests {
 
     #[test]
     fn a_page_is_kept_from_its_second_request() {
-        let cache = PageCache::new(Vec::new(), Duration::ZERO);
+        let cache = PageCache::new(Vec::new(), Some(Duration::ZERO));
         let distinct = (0..10_000).filter(|i| cache.seen_before(&format!("/items/{i}")));
         assert_eq!(distinct.count(), 0, "pages asked for once are not kept");
         assert!(!cache.seen_before("/catalogue"));

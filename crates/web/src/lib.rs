@@ -53,7 +53,8 @@ pub struct Settings {
     /// The periods of disclosure on request, with the settings for \[U\] rules.
     pub periods: gongkai_core::deadline::Periods,
     /// Keep rendered portal pages ([`cache`]); the value is how late a write by another process
-    /// may be seen (zero: checked on every request; `None`: no cache).
+    /// may be seen (zero: checked on every request; `None`: nothing kept, though pages are still
+    /// tagged and a repeat visit answered 304).
     pub page_cache: Option<std::time::Duration>,
     /// Send `Strict-Transport-Security` (only when every visitor reaches the site over HTTPS, as
     /// browsers then refuse plain HTTP to it for a year).
@@ -245,18 +246,16 @@ pub fn router(state: impl Into<AppState>) -> Router {
         pages: cached,
         ..
     } = routes();
-    let mut staged = all_routes
+    let cache = Arc::new(cache::PageCache::new(cached, state.settings.page_cache));
+    let staged = all_routes
         .fallback(portal::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(csrf::BODY_LIMIT))
         .layer(middleware::from_fn(csrf::verify))
-        .layer(middleware::from_fn_with_state(state.clone(), session::load));
-    if let Some(staleness) = state.settings.page_cache {
-        let cache = Arc::new(cache::PageCache::new(cached, staleness));
-        staged = staged.layer(middleware::from_fn_with_state(
+        .layer(middleware::from_fn_with_state(state.clone(), session::load))
+        .layer(middleware::from_fn_with_state(
             (state.clone(), cache),
             cache::serve,
         ));
-    }
     let hsts = state.settings.hsts;
     // The site's identity and the reading mode wrap everything that renders a page, the Chinese
     // error pages of `frame` included (they render after the handler has returned).

@@ -300,10 +300,23 @@ async fn the_page_cache_never_serves_a_page_older_than_the_data(store: &Store) {
             ..gongkai_web::Settings::default()
         },
     );
-    let (_, before, _) = get(&off, PAGE).await;
+    let (_, before, headers) = get(&off, PAGE).await;
     add_column(store, "缓存检验丙").await;
     let (_, after, _) = get(&off, PAGE).await;
     assert!(!before.contains("缓存检验丙") && after.contains("缓存检验丙"));
+    // …though pages are still tagged: a repeat visit of an unchanged page costs a 304, and one
+    // of a changed page gets the page.
+    let tagged = |tag: &str| {
+        Request::get(PAGE)
+            .header(header::IF_NONE_MATCH, tag)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, _, _) = request(&off, tagged(headers[header::ETAG].to_str().unwrap())).await;
+    assert_eq!(status, StatusCode::OK, "the page changed since");
+    let (_, _, headers) = get(&off, PAGE).await;
+    let (status, _, _) = request(&off, tagged(headers[header::ETAG].to_str().unwrap())).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
 }
 
 /// A conditional visit to an item page is answered by what the page shows, not by the item alone:
