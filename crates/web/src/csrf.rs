@@ -30,6 +30,21 @@ pub async fn verify(req: Request, next: Next) -> Response {
     if *req.method() != Method::POST {
         return next.run(req).await;
     }
+    // A body declared past the limit is refused before it is waited for: read, it held a
+    // connection until the body timeout and was then answered 408, not 413.
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > u64::try_from(BODY_LIMIT).unwrap_or(u64::MAX)) {
+        let refusal = AppError::TooLarge;
+        return if req.uri().path().starts_with("/api/") {
+            crate::api::app_problem(refusal).into_response()
+        } else {
+            refusal.into_response()
+        };
+    }
     // The JSON API uses no cookies, and a browser cannot send `application/json` to another
     // origin without a CORS preflight, which this server never grants: nothing to forge.
     let json = req

@@ -398,6 +398,17 @@ async fn malformed_requests_are_refused_in_chinese(store: &Store) {
         )
         .await;
     html_refusal(&page, StatusCode::PAYLOAD_TOO_LARGE);
+    // One only declared past the limit is refused before it is waited for.
+    let page = c
+        .request(
+            Request::builder()
+                .method(Method::POST)
+                .uri(format!("/agencies/{TOWN_B}/messages"))
+                .header(header::CONTENT_LENGTH, "99999999999"),
+            Body::empty(),
+        )
+        .await;
+    html_refusal(&page, StatusCode::PAYLOAD_TOO_LARGE);
     // An upload cut off in the middle, with a valid token: not "too large".
     let boundary = "hostile-boundary";
     let cut = format!(

@@ -353,7 +353,7 @@ async fn a_repeat_visit_is_told_of_any_change_of_the_page(store: &Store) {
     }
     // The site renamed, the item itself unchanged: the old copy is no longer current.
     let mut site = gongkai_core::site::SiteIdentity::clone(&store.site_identity().await.unwrap());
-    site.site_name = "改名检验网站".to_owned();
+    "改名检验网站".clone_into(&mut site.site_name);
     store
         .save_site_identity(
             &site,
