@@ -89,6 +89,16 @@ pub async fn health(State(state): State<AppState>) -> Result<&'static str, AppEr
 }
 
 /// Any other path.
-pub async fn not_found() -> AppError {
-    AppError::NotFound("您访问的页面不存在。".to_owned())
+pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    // Under /api/ a problem document at once: as a page, it was turned into one afterwards and
+    // the whole page logged as the refusal's detail.
+    if uri.path().starts_with("/api/") {
+        crate::api::app_problem(AppError::NotFound(
+            "没有这个接口地址；可用的接口见 /api/openapi.json。".to_owned(),
+        ))
+        .into_response()
+    } else {
+        AppError::NotFound("您访问的页面不存在。".to_owned()).into_response()
+    }
 }
