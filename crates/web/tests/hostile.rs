@@ -485,7 +485,12 @@ async fn the_api_refuses_in_problem_documents_without_serde_english(store: &Stor
         StatusCode::NOT_FOUND,
     );
     assert!(
-        p["type"].as_str().unwrap().ends_with("/not-found") && p["title"] == "不存在",
+        p["type"].as_str().unwrap().ends_with("/not-found")
+            && p["title"] == "不存在"
+            && p["detail"]
+                .as_str()
+                .unwrap()
+                .contains("可用的接口见 /api/openapi.json"),
         "{p}"
     );
     let page = api

@@ -71,6 +71,16 @@ impl IntoResponse for Problem {
     }
 }
 
+/// The problem document of an address no route of the API has (the router's fallback).
+pub(crate) fn no_such_address() -> Problem {
+    problem(
+        StatusCode::NOT_FOUND,
+        "not-found",
+        "不存在",
+        "没有这个接口地址；可用的接口见 /api/openapi.json。".to_owned(),
+    )
+}
+
 /// An [`AppError`] as a problem document, with the status and Chinese words of the HTML page's
 /// answer; a fault is logged and answered without its cause.
 pub(crate) fn app_problem(e: AppError) -> Problem {

@@ -94,10 +94,7 @@ pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     // Under /api/ a problem document at once: as a page, it was turned into one afterwards and
     // the whole page logged as the refusal's detail.
     if uri.path().starts_with("/api/") {
-        crate::api::app_problem(AppError::NotFound(
-            "没有这个接口地址；可用的接口见 /api/openapi.json。".to_owned(),
-        ))
-        .into_response()
+        crate::api::no_such_address().into_response()
     } else {
         AppError::NotFound("您访问的页面不存在。".to_owned()).into_response()
     }
