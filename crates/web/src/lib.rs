@@ -278,8 +278,8 @@ pub fn router(state: impl Into<AppState>) -> Router {
     router
 }
 
-/// What every answer passes through on its way out, in one layer (each layer of its own costs
-/// a boxed service and future per request; four were 5% of a distinct item page):
+/// What every answer passes through on its way out, in one layer (a layer of its own boxes a
+/// service and a future per request; these were four):
 /// - the site's identity ([`views::site_for`]) and the reading mode ([`portal::display::apply`])
 ///   known to every template the answer renders, error pages included;
 /// - every error axum gives by itself put into our voice ([`error::Voice`]), with that identity
