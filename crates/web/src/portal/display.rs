@@ -3,8 +3,8 @@
 //! A visitor turns them on or off with links (no script needed); the choice is one cookie that
 //! lasts a year, and every HTML page of the portal is rendered with the mode's classes on `<html>`
 //! (so everything sized in `rem` — headings, tables, charts, the footer — scales with it). The
-//! page cache and item `ETag`s key on the mode, and every page says `Vary: Cookie`, so no cache
-//! between here and the reader hands out a page in another mode.
+//! page cache keys on the mode, a page's `ETag` (of its bytes) differs with it, and every page
+//! says `Vary: Cookie`, so no cache between here and the reader hands out a page in another mode.
 
 use axum::extract::Query;
 use axum::http::{HeaderMap, HeaderValue, header};
