@@ -1,6 +1,7 @@
 //! The portal's proactive disclosure: each agency's catalogue with its items (paged), the item page
 //! with its metadata block (`spec/regulations.md` §4.2), Atom feeds per agency and per category, and
-//! `sitemap.xml` (an index of parts). Item pages carry `Last-Modified`, and (like every public page) an `ETag` of their bytes from the page cache, so repeat visits cost a 304.
+//! `sitemap.xml` (an index of parts). Item pages carry `Last-Modified` and, like every public page,
+//! an `ETag` of their bytes from the page cache, so repeat visits cost a 304.
 
 use std::fmt::Write as _;
 
