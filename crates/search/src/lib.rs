@@ -1201,6 +1201,10 @@ mod tests {
             [4],
             "发文字号 typed in full"
         );
+        // As a keyboard types its brackets: square, round, full-width round.
+        for typed in ["西政发[2024]4号", "西政发(2024)4号", "西政发（2024）4号"] {
+            assert_eq!(find(&index, typed), [4], "{typed}");
+        }
         assert_eq!(find(&index, "11370323004345133C/2024-00003"), [3], "索引号");
         assert_eq!(
             find(&index, "C/2024-00003"),
