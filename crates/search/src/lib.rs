@@ -143,7 +143,7 @@ struct Fields {
 /// The analyzer of the word fields: Han runs of one to four characters, letters and digits in runs,
 /// lowered ([`words`]). (The name changes with the analyzer: an index built by another one has
 /// another schema, and is rebuilt rather than searched with terms it does not hold.)
-const WORDS: &str = "han_runs_parted";
+const WORDS: &str = "han_runs_letters_digits";
 
 /// The deepest hit a search pages to (500 pages of 20). Paging to hit N makes tantivy hold N
 /// candidates at once: `page=100000000` asked for 32 GB and the allocation aborted the server.
@@ -1211,6 +1211,7 @@ mod tests {
             [3],
             "a 索引号 without its agency's code"
         );
+        assert_eq!(find(&index, "c2024-00003"), [3], "its joiners left out");
         // Every word must be found, each in the title or the body.
         assert_eq!(
             find(&index, "宅基地 程序"),
@@ -1400,6 +1401,10 @@ mod tests {
         assert_eq!(sorted("安全生产|乡村振兴"), [1, 2, 3], "| without spaces");
         assert_eq!(sorted("安全生产 ｜乡村振兴"), [1, 2, 3]);
         assert_eq!(sorted("安全生产 ＯＲ 乡村振兴"), [1, 2, 3], "full-width OR");
+        // Letters and digits with or without a joiner between them.
+        assert_eq!(sorted("COVID19"), [4]);
+        assert_eq!(sorted("covid-19 防控"), [4]);
+        assert_eq!(sorted("-COVID19 防控"), Vec::<i64>::new());
         // 发布日期, as written on the page and as said.
         assert_eq!(sorted("2024-01-02"), [2]);
         assert_eq!(sorted("2024年1月4日"), [4]);

@@ -2,7 +2,8 @@
 //! (n-grams, [`LONGEST`]), passing over quotation marks (“三公”经费 holds 三公经费); letters and
 //! digits as runs joined by `.` `-` `/` `:` `_`, each part and each stretch of parts a term
 //! (2024-01-31 holds 2024, 01-31, 2024-01-31 …; digits and letters are parts of their own, so
-//! 133C/2024 holds c/2024), full-width folded, lowered.
+//! 133C/2024 holds c/2024, and a stretch of both is held without its joiners too: covid19 for
+//! COVID-19), full-width folded, lowered.
 //!
 //! A dictionary cut (jieba, before) cuts the same words differently by their neighbours and
 //! guesses unknown names with its HMM: 西里镇 was one word in one sentence and 西里 + 镇人 in the
@@ -165,6 +166,19 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, '０'..='９')
 }
 
+/// A Latin run as a search asks for it: folded, and — where it holds both letters and digits —
+/// without its joiners, as it is also indexed, so that COVID19 and COVID-19 find each other. A
+/// run of digits keeps them (2024-01 is not 202401) and so does one of letters (r-d is not rd).
+fn joined(run: &str) -> String {
+    let letters = run.chars().any(|c| is_latin(c) && !is_digit(c));
+    let digits = run.chars().any(is_digit);
+    if letters && digits {
+        folded(&run.chars().filter(|&c| !is_joiner(c)).collect::<String>())
+    } else {
+        folded(run)
+    }
+}
+
 /// The most parts of a Latin run whose every stretch is indexed; a longer run (a URL) gets its
 /// parts, its neighbouring pairs and itself.
 const MOST_PARTS: usize = 6;
@@ -178,7 +192,8 @@ fn han_chars(run: &str) -> Vec<(usize, char)> {
 pub(crate) const LONGEST: usize = 4;
 
 /// The terms a search for `text` asks for, in order, each once: a Han run whole when it has at
-/// most [`LONGEST`] characters, else every window of that many in it; a Latin run whole, lowered.
+/// most [`LONGEST`] characters, else every window of that many in it; a Latin run whole, lowered
+/// ([`joined`]).
 pub(crate) fn query_terms(text: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
     let mut push = |t: String| {
@@ -189,7 +204,7 @@ pub(crate) fn query_terms(text: &str) -> Vec<String> {
     for (_, run) in runs(text) {
         match run {
             // A run with its joiners is one term: 2024-00001, 3.5, 0533-3210000.
-            Run::Latin(s) => push(folded(s)),
+            Run::Latin(s) => push(joined(s)),
             Run::Han(s) => {
                 let chars: Vec<char> = han_chars(s).into_iter().map(|(_, c)| c).collect();
                 let n = chars.len();
@@ -253,11 +268,19 @@ impl HanRuns {
                     for a in 0..p.len() {
                         for b in a..p.len().min(a + longest) {
                             let (from, to) = (p[a].0, p[b].0 + p[b].1.len());
-                            push(start + from, start + to, folded(&s[from..to]));
+                            let stretch = &s[from..to];
+                            push(start + from, start + to, folded(stretch));
+                            let together = joined(stretch);
+                            if together != folded(stretch) {
+                                push(start + from, start + to, together);
+                            }
                         }
                     }
                     if longest < p.len() {
                         push(start, start + s.len(), folded(s));
+                        if joined(s) != folded(s) {
+                            push(start, start + s.len(), joined(s));
+                        }
                     }
                 }
                 Run::Han(s) => {
@@ -377,16 +400,30 @@ mod tests {
         assert_eq!(indexed("a- b"), ["a", "b"]);
         assert_eq!(
             indexed("COVID-19疫情"),
-            ["covid", "covid-19", "19", "疫", "疫情", "情"]
+            ["covid", "covid-19", "covid19", "19", "疫", "疫情", "情"]
         );
         assert!(indexed(" ，。！").is_empty());
         // Digits and letters part, and are indexed together too.
         assert_eq!(
             indexed("133C/2024"),
-            ["133", "133c", "133c/2024", "c", "c/2024", "2024"]
+            [
+                "133",
+                "133c",
+                "133c/2024",
+                "133c2024",
+                "c",
+                "c/2024",
+                "c2024",
+                "2024"
+            ]
         );
         assert_eq!(indexed("5G"), ["5", "5g", "g"]);
         assert_eq!(indexed("ＣＯＶＩＤ１９"), ["covid", "covid19", "19"]);
+        // Letters and digits joined are indexed without their joiners too.
+        assert_eq!(indexed("COVID-19"), ["covid", "covid-19", "covid19", "19"]);
+        assert_eq!(query_terms("covid-19"), ["covid19"]);
+        assert_eq!(query_terms("COVID19"), ["covid19"]);
+        assert_eq!(query_terms("2024-01"), ["2024-01"]);
     }
 
     #[test]
