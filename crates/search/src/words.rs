@@ -166,17 +166,14 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, '０'..='９')
 }
 
-/// A Latin run as a search asks for it: folded, and — where it holds both letters and digits —
-/// without its joiners, as it is also indexed, so that COVID19 and COVID-19 find each other. A
-/// run of digits keeps them (2024-01 is not 202401) and so does one of letters (r-d is not rd).
-fn joined(run: &str) -> String {
+/// A Latin run holding both letters and digits and a joiner, without its joiners (folded): the
+/// form it is also indexed under and searched for, so that COVID19 and COVID-19 find each other.
+/// A run of digits keeps them (2024-01 is not 202401) and so does one of letters (r-d is not rd).
+fn without_joiners(run: &str) -> Option<String> {
     let letters = run.chars().any(|c| is_latin(c) && !is_digit(c));
     let digits = run.chars().any(is_digit);
-    if letters && digits {
-        folded(&run.chars().filter(|&c| !is_joiner(c)).collect::<String>())
-    } else {
-        folded(run)
-    }
+    (letters && digits && run.chars().any(is_joiner))
+        .then(|| folded(&run.chars().filter(|&c| !is_joiner(c)).collect::<String>()))
 }
 
 /// The most parts of a Latin run whose every stretch is indexed; a longer run (a URL) gets its
@@ -193,7 +190,7 @@ pub(crate) const LONGEST: usize = 4;
 
 /// The terms a search for `text` asks for, in order, each once: a Han run whole when it has at
 /// most [`LONGEST`] characters, else every window of that many in it; a Latin run whole, lowered
-/// ([`joined`]).
+/// (letters and digits [`without_joiners`]).
 pub(crate) fn query_terms(text: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
     let mut push = |t: String| {
@@ -204,7 +201,7 @@ pub(crate) fn query_terms(text: &str) -> Vec<String> {
     for (_, run) in runs(text) {
         match run {
             // A run with its joiners is one term: 2024-00001, 3.5, 0533-3210000.
-            Run::Latin(s) => push(joined(s)),
+            Run::Latin(s) => push(without_joiners(s).unwrap_or_else(|| folded(s))),
             Run::Han(s) => {
                 let chars: Vec<char> = han_chars(s).into_iter().map(|(_, c)| c).collect();
                 let n = chars.len();
@@ -270,16 +267,15 @@ impl HanRuns {
                             let (from, to) = (p[a].0, p[b].0 + p[b].1.len());
                             let stretch = &s[from..to];
                             push(start + from, start + to, folded(stretch));
-                            let together = joined(stretch);
-                            if together != folded(stretch) {
+                            if let Some(together) = without_joiners(stretch) {
                                 push(start + from, start + to, together);
                             }
                         }
                     }
                     if longest < p.len() {
                         push(start, start + s.len(), folded(s));
-                        if joined(s) != folded(s) {
-                            push(start, start + s.len(), joined(s));
+                        if let Some(together) = without_joiners(s) {
+                            push(start, start + s.len(), together);
                         }
                     }
                 }
