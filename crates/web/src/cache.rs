@@ -56,6 +56,14 @@ struct Generation {
     local: u64,
 }
 
+impl Generation {
+    /// The database's number unknown: nothing made at it is served again.
+    const UNKNOWN: Self = Self {
+        database: -1,
+        local: 0,
+    };
+}
+
 struct Entry {
     generation: Generation,
     made: Instant,
@@ -199,12 +207,12 @@ fn key(req: &Request) -> String {
 /// Whether `If-None-Match` names `etag`, by the weak comparison the header calls for (RFC 9110,
 /// 13.1.2): a tag a proxy marked `W/` still matches.
 fn matches(if_none_match: Option<&HeaderValue>, etag: &HeaderValue) -> bool {
+    fn opaque(t: &str) -> &str {
+        let t = t.trim();
+        t.strip_prefix("W/").unwrap_or(t)
+    }
     let (Some(v), Ok(etag)) = (if_none_match.and_then(|v| v.to_str().ok()), etag.to_str()) else {
         return false;
-    };
-    let opaque = |t: &str| {
-        let t = t.trim();
-        t.strip_prefix("W/").unwrap_or(t).to_owned()
     };
     let etag = opaque(etag);
     v.split(',').any(|t| opaque(t) == etag || t.trim() == "*")
@@ -262,19 +270,18 @@ pub async fn serve(
     if !cacheable {
         return next.run(req).await;
     }
-    let key = key(&req);
-    let generation = if cache.keeps {
-        cache.generation(&state).await
-    } else {
-        Generation {
-            database: -1,
-            local: 0,
-        }
-    };
     let head = method == Method::HEAD;
-    if let Some(entry) = cache.get(&key, generation) {
-        return answer(&entry, req.headers(), head);
-    }
+    // With the cache off, a page is still tagged (below) but nothing is looked up or kept.
+    let kept = if cache.keeps {
+        let key = key(&req);
+        let generation = cache.generation(&state).await;
+        if let Some(entry) = cache.get(&key, generation) {
+            return answer(&entry, req.headers(), head);
+        }
+        Some((key, generation))
+    } else {
+        None
+    };
     let req_headers = req.headers().clone();
     let response = next.run(req).await;
     if response.status() != StatusCode::OK
@@ -302,7 +309,7 @@ pub async fn serve(
         .cloned()
         .unwrap_or_else(|| content_tag(&bytes));
     let entry = Entry {
-        generation,
+        generation: kept.as_ref().map_or(Generation::UNKNOWN, |&(_, g)| g),
         made: Instant::now(),
         etag,
         headers: KEPT
@@ -312,7 +319,9 @@ pub async fn serve(
         body: bytes,
     };
     let response = answer(&entry, &req_headers, false);
-    if cache.keeps && cache.seen_before(&key) {
+    if let Some((key, _)) = kept
+        && cache.seen_before(&key)
+    {
         cache.put(key, entry);
     }
     response
