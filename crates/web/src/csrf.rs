@@ -37,13 +37,9 @@ pub async fn verify(req: Request, next: Next) -> Response {
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
+    let api = crate::api::owns(req.uri().path());
     if declared.is_some_and(|n| n > u64::try_from(BODY_LIMIT).unwrap_or(u64::MAX)) {
-        let refusal = AppError::TooLarge;
-        return if req.uri().path().starts_with("/api/") {
-            crate::api::app_problem(refusal).into_response()
-        } else {
-            refusal.into_response()
-        };
+        return AppError::TooLarge.answered(api);
     }
     // The JSON API uses no cookies, and a browser cannot send `application/json` to another
     // origin without a CORS preflight, which this server never grants: nothing to forge.
@@ -56,14 +52,11 @@ pub async fn verify(req: Request, next: Next) -> Response {
                 .next()
                 .is_some_and(|t| t.trim() == "application/json")
         });
-    if req.uri().path().starts_with("/api/") {
+    if api {
         if json {
             return next.run(req).await;
         }
-        return crate::api::app_problem(AppError::Refused(
-            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        ))
-        .into_response();
+        return AppError::Refused(axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE).answered(true);
     }
     let visitor = req
         .extensions()

@@ -211,7 +211,7 @@ pub(crate) struct Voice {
 impl Voice {
     pub(crate) fn of(req: &Request) -> Self {
         Self {
-            api: req.uri().path().starts_with("/api/"),
+            api: crate::api::owns(req.uri().path()),
             reading: matches!(
                 *req.method(),
                 axum::http::Method::GET | axum::http::Method::HEAD
@@ -247,11 +247,7 @@ impl Voice {
             .unwrap_or_default();
         let e = AppError::refused(status, &detail);
         let e = if reading { e.about_address() } else { e };
-        let mut out = if api {
-            crate::api::app_problem(e).into_response()
-        } else {
-            e.into_response()
-        };
+        let mut out = e.answered(api);
         *out.status_mut() = status;
         for name in [header::ALLOW, header::RETRY_AFTER] {
             if let Some(v) = parts.headers.get(&name) {
@@ -259,6 +255,17 @@ impl Voice {
             }
         }
         out
+    }
+}
+
+impl AppError {
+    /// This refusal as the API (a problem document) or a page answers it.
+    pub(crate) fn answered(self, api: bool) -> Response {
+        if api {
+            crate::api::app_problem(self).into_response()
+        } else {
+            self.into_response()
+        }
     }
 }
 

@@ -183,7 +183,7 @@ fn site_view(identity: Arc<SiteIdentity>) -> Arc<SiteView> {
 /// agency's pages, what that agency shows of its own. `None` where no page is rendered (the API,
 /// assets, the health check). Part of `crate::frame`, which scopes [`SITE`] with it.
 pub(crate) async fn site_for(state: &crate::AppState, path: &str) -> Option<Arc<SiteView>> {
-    if path.starts_with("/api/")
+    if crate::api::owns(path)
         || path.starts_with("/assets/")
         || path == "/healthz"
         || path == "/favicon.ico"

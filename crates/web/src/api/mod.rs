@@ -71,6 +71,11 @@ impl IntoResponse for Problem {
     }
 }
 
+/// Whether `path` is the API's: its answers are JSON, its refusals problem documents.
+pub(crate) fn owns(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
 /// The problem document of an address no route of the API has (the router's fallback).
 pub(crate) fn no_such_address() -> Problem {
     problem(

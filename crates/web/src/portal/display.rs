@@ -175,13 +175,13 @@ pub fn current() -> Display {
 pub(crate) async fn apply(mode: Display, answer: impl Future<Output = Response>) -> Response {
     let mut response = DISPLAY.scope(mode, answer).await;
     // A 304 carries the `Vary` its page would have (RFC 9110, 15.4.5).
-    let html = response.status() == axum::http::StatusCode::NOT_MODIFIED
+    let varies = response.status() == axum::http::StatusCode::NOT_MODIFIED
         || response
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|t| t.starts_with("text/html"));
-    if html {
+    if varies {
         response
             .headers_mut()
             .append(header::VARY, HeaderValue::from_static("Cookie"));

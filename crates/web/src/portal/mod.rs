@@ -93,7 +93,7 @@ pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     use axum::response::IntoResponse as _;
     // Under /api/ a problem document at once: as a page, it was turned into one afterwards and
     // the whole page logged as the refusal's detail.
-    if uri.path().starts_with("/api/") {
+    if crate::api::owns(uri.path()) {
         crate::api::no_such_address().into_response()
     } else {
         AppError::NotFound("您访问的页面不存在。".to_owned()).into_response()
