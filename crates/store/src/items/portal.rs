@@ -13,9 +13,10 @@ use crate::{Store, StoreError};
 use tokio::sync::watch;
 
 /// An item's page: part 0 the item, 1 the item it interprets and 2 its published 政策解读 (id and
-/// title: the page links them, so their content is not read), 3 its attachments (id, name as `a`, content type as `b`, size as `n`). Every part is
-/// found by key ($1 the item, $2 its agency); the rows come in no order (an ORDER BY over the
-/// union made SQLite walk the agency's whole list to produce them sorted). The item interpreted is
+/// title: the page links them, so their content is not read), 3 its attachments (id, name as `a`,
+/// content type as `b`, size as `n`). Every part is found by key ($1 the item, $2 its agency);
+/// the rows come in no order (an ORDER BY over the union made SQLite walk the agency's whole list
+/// to produce them sorted). The item interpreted is
 /// reached by a subquery on the item's key: as a self-join SQLite (with `ANALYZE` statistics)
 /// walked the agency's whole list to find the item, 1–2 ms a page at 20,000 items.
 const ITEM_PAGE: &str = "\
