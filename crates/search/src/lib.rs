@@ -1034,6 +1034,22 @@ mod tests {
         );
     }
 
+    /// A walk: a 发文字号 was marked in pieces with its brackets left out, and a quoted term
+    /// without its opening quote.
+    #[test]
+    fn a_word_of_several_runs_is_marked_whole() {
+        let marks = Marks::new(&words::marked_runs(["沂政办发[2021]30号", "“三公”经费"]));
+        assert_eq!(
+            marks.excerpt_html("根据沂政办发〔2021〕30号文件公开“三公”经费。"),
+            "根据<mark>沂政办发〔2021〕30号</mark>文件公开<mark>“三公”经费</mark>。"
+        );
+        // Where the hit writes it otherwise, its runs are still marked.
+        assert_eq!(
+            marks.excerpt_html("沂政办发（2021）30号"),
+            "<mark>沂政办发</mark>（<mark>2021</mark>）<mark>30号</mark>"
+        );
+    }
+
     /// The helper's walk: an 80-character title lost its opening, and an excerpt ended inside a
     /// marked word.
     #[test]

@@ -217,10 +217,22 @@ pub(crate) fn query_terms(text: &str) -> Vec<String> {
 }
 
 /// What a search's hits are marked with: the runs of the typed words, whole (a long run is
-/// marked as one, not as the windows it asked for), Latin ones lowered, each once.
+/// marked as one, not as the windows it asked for), Latin ones lowered, each once; and a word of
+/// several runs as typed, its brackets also as a 发文字号 writes them (〔2021〕), so that
+/// 沂政办发〔2021〕30号 or “三公”经费 is marked as one, quotes and brackets included, where a hit
+/// has it so (the marker takes the longest match).
 pub(crate) fn marked_runs<'a>(typed: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for text in typed {
+        let text = text.trim();
+        if runs(text).nth(1).is_some() || text.starts_with(is_quote) {
+            let year = as_year_brackets(text);
+            for whole in [text.to_owned(), year] {
+                if !out.contains(&whole) {
+                    out.push(whole);
+                }
+            }
+        }
         for (_, run) in runs(text) {
             let s = match run {
                 Run::Han(s) => s.to_owned(),
@@ -232,6 +244,18 @@ pub(crate) fn marked_runs<'a>(typed: impl IntoIterator<Item = &'a str>) -> Vec<S
         }
     }
     out
+}
+
+/// `text` with its square and round brackets written as the hexagonal ones a 发文字号's year
+/// takes (〔 〕): a visitor types 沂政办发[2021]30号 for what the document writes 沂政办发〔2021〕30号.
+fn as_year_brackets(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '[' | '(' | '（' | '［' | '【' => '〔',
+            ']' | ')' | '）' | '］' | '】' => '〕',
+            c => c,
+        })
+        .collect()
 }
 
 /// The index's analyzer ([module](self)): runs of one to [`LONGEST`] Han characters, Latin runs
@@ -437,7 +461,23 @@ mod tests {
         assert_eq!(query_terms("镇"), ["镇"]);
         assert_eq!(query_terms("0533-3210000"), ["0533-3210000"]);
         assert_eq!(query_terms("ＰＤＦ 会议 会议"), ["pdf", "会议"]);
-        assert_eq!(marked_runs(["西里镇 R&D", "r"]), ["西里镇", "r", "d"]);
+        assert_eq!(
+            marked_runs(["西里镇 R&D", "r"]),
+            ["西里镇 R&D", "西里镇", "r", "d"]
+        );
+        // A word of several runs is marked whole too, with the brackets a 发文字号 writes.
+        assert_eq!(
+            marked_runs(["沂政办发[2021]30号"]),
+            [
+                "沂政办发[2021]30号",
+                "沂政办发〔2021〕30号",
+                "沂政办发",
+                "2021",
+                "30",
+                "号"
+            ]
+        );
+        assert_eq!(marked_runs(["“三公”经费"]), ["“三公”经费", "三公”经费"]);
     }
 
     #[test]
