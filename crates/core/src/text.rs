@@ -5,9 +5,19 @@
 //! field's own message; the store refuses the same characters again as its last line.
 
 /// Whether `text` holds a character no field accepts (`multiline`: tab, CR and LF allowed).
+///
+/// Every value a page prints passes here, so it reads bytes rather than decoding characters:
+/// the control characters are U+0000–U+001F, U+007F and U+0080–U+009F, whose UTF-8 is one byte
+/// below 0x20, 0x7F, or 0xC2 followed by 0x80–0x9F. A profile of list pages put the decoding
+/// walk at 1.4% of the server's time.
 pub fn has_control(text: &str, multiline: bool) -> bool {
-    text.chars()
-        .any(|c| c.is_control() && !(multiline && matches!(c, '\t' | '\n' | '\r')))
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => !multiline,
+        0..0x20 | 0x7f => true,
+        0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n)),
+        _ => false,
+    })
 }
 
 /// The message of a one-line field refused for a control character.
@@ -221,6 +231,27 @@ mod tests {
         ) {
             let html = html.concat();
             proptest::prop_assert_eq!(plain_text(&html), plain_text_by_replacing(&html));
+        }
+
+        /// The byte scan finds what `char::is_control` finds, around every character near the
+        /// control ranges (U+0080–U+00A0 share the lead byte 0xC2 with U+00A0–U+00BF).
+        #[test]
+        fn has_control_agrees_with_the_characters(
+            chars in proptest::collection::vec(
+                proptest::prop_oneof![
+                    0u32..0x100,
+                    0x100u32..0x800,
+                    proptest::sample::select(vec![0x2028, 0x3000, 0x4e61, 0xfeff, 0x1f600]),
+                ],
+                0..12,
+            ),
+            multiline: bool,
+        ) {
+            let text: String = chars.into_iter().filter_map(char::from_u32).collect();
+            let by_chars = text
+                .chars()
+                .any(|c| c.is_control() && !(multiline && matches!(c, '\t' | '\n' | '\r')));
+            proptest::prop_assert_eq!(has_control(&text, multiline), by_chars);
         }
     }
 
