@@ -1043,6 +1043,13 @@ mod tests {
             marks.excerpt_html("根据沂政办发〔2021〕30号文件公开“三公”经费。"),
             "根据<mark>沂政办发〔2021〕30号</mark>文件公开<mark>“三公”经费</mark>。"
         );
+        // Letters and digits typed without the joiner the hit has, or with another.
+        let marks = Marks::new(&words::marked_runs(["covid19", "c2024-00003"]));
+        assert_eq!(
+            marks.excerpt_html("COVID-19防控，编号C/2024-00003"),
+            "<mark>COVID-19</mark>防控，编号<mark>C/2024-00003</mark>"
+        );
+        let marks = Marks::new(&words::marked_runs(["沂政办发[2021]30号", "“三公”经费"]));
         // Where the hit writes it otherwise, its runs are still marked.
         assert_eq!(
             marks.excerpt_html("沂政办发（2021）30号"),

@@ -234,16 +234,63 @@ pub(crate) fn marked_runs<'a>(typed: impl IntoIterator<Item = &'a str>) -> Vec<S
             }
         }
         for (_, run) in runs(text) {
-            let s = match run {
-                Run::Han(s) => s.to_owned(),
-                Run::Latin(s) => folded(s),
+            let forms = match run {
+                Run::Han(s) => vec![s.to_owned()],
+                Run::Latin(s) => joined_forms(&folded(s)),
             };
-            if !out.contains(&s) {
-                out.push(s);
+            for s in forms {
+                if !out.contains(&s) {
+                    out.push(s);
+                }
             }
         }
     }
     out
+}
+
+/// Joiners a hit may write where letters meet digits.
+const JOINERS: [&str; 5] = ["-", "/", ".", "_", ":"];
+
+/// A folded Latin run, and where letters meet digits in it, the same run with each joiner
+/// there and with none: the run is found in any of these forms (the index holds it
+/// [`without_joiners`] too), so each is marked — COVID19 typed marks COVID-19, c2024-00003
+/// marks C/2024-00003.
+fn joined_forms(run: &str) -> Vec<String> {
+    let letter = |c: char| c.is_alphabetic();
+    let digit = |c: char| c.is_ascii_digit();
+    // The run's pieces between the places letters meet digits (a joiner there dropped).
+    let chars: Vec<char> = run.chars().collect();
+    let mut pieces: Vec<String> = vec![String::new()];
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k];
+        let meets = |a: char, b: char| letter(a) && digit(b) || digit(a) && letter(b);
+        if let Some(last) = pieces.last().and_then(|p| p.chars().next_back()) {
+            if meets(last, c) {
+                pieces.push(String::new());
+            } else if JOINERS.iter().any(|j| j.starts_with(c))
+                && chars.get(k + 1).is_some_and(|&n| meets(last, n))
+            {
+                pieces.push(String::new());
+                k += 1;
+                continue;
+            }
+        }
+        if let Some(p) = pieces.last_mut() {
+            p.push(c);
+        }
+        k += 1;
+    }
+    let mut forms = vec![run.to_owned()];
+    if pieces.len() > 1 {
+        for j in std::iter::once("").chain(JOINERS) {
+            let form = pieces.join(j);
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+    }
+    forms
 }
 
 /// `text` with its square and round brackets written as the hexagonal ones a 发文字号's year
@@ -478,6 +525,16 @@ mod tests {
             ]
         );
         assert_eq!(marked_runs(["“三公”经费"]), ["“三公”经费", "三公”经费"]);
+        // Where letters meet digits, with any joiner or none.
+        assert_eq!(
+            marked_runs(["COVID19"]),
+            [
+                "covid19", "covid-19", "covid/19", "covid.19", "covid_19", "covid:19"
+            ]
+        );
+        assert_eq!(marked_runs(["COVID-19"])[..2], ["covid-19", "covid19"]);
+        assert!(marked_runs(["c2024-00003"]).contains(&"c/2024-00003".to_owned()));
+        assert_eq!(marked_runs(["2024-00003"]), ["2024-00003"]);
     }
 
     #[test]
