@@ -1,14 +1,13 @@
 //! The portal's proactive disclosure: each agency's catalogue with its items (paged), the item page
 //! with its metadata block (`spec/regulations.md` §4.2), Atom feeds per agency and per category, and
-//! `sitemap.xml` (an index of parts). Item pages carry `Last-Modified` and, like every public page,
-//! an `ETag` of their bytes from the page cache, so repeat visits cost a 304.
+//! `sitemap.xml` (an index of parts). Item pages, like every public page, carry an `ETag` of their
+//! bytes from the page cache, so repeat visits cost a 304.
 
 use std::fmt::Write as _;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
 use gongkai_core::item::ItemContent;
 use gongkai_store::PublishedItem;
 use minijinja::context;
@@ -211,10 +210,6 @@ pub(crate) fn origin(headers: &HeaderMap) -> String {
     format!("{}://{host}", if https { "https" } else { "http" })
 }
 
-fn http_date(t: DateTime<Utc>) -> String {
-    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
-}
-
 /// An item taken off the portal answers 410 with a notice — its title, 撤回日期 and the reason if
 /// the reason was made public — never a bare 404; an item that never was answers 404.
 async fn withdrawn(
@@ -278,14 +273,10 @@ pub async fn show(
     )?;
     // No `ETag` of its own: the page cache tags the page by its bytes. One made of the item's id
     // and update time stayed the same when the footer's contact, a new 解读's link or a lapse
-    // notice changed the page, and a browser was told its old copy was current.
+    // notice changed the page, and a browser was told its old copy was current. No
+    // `Last-Modified` either, for the same reason: the item's update time is not the page's, and
+    // a proxy revalidating by date would have kept the old page.
     let h = response.headers_mut();
-    if let Some(t) = DateTime::from_timestamp_millis(item.updated_ms)
-        && item.updated_ms > 0
-        && let Ok(v) = http_date(t).parse()
-    {
-        h.insert(header::LAST_MODIFIED, v);
-    }
     // Revalidated on every visit (a 304 costs little): a withdrawn or corrected item must not
     // stay on a visitor's screen from the browser's cache.
     if let Ok(v) = "public, no-cache".parse() {
