@@ -15,9 +15,9 @@ pub fn has_control(text: &str, multiline: bool) -> bool {
     // Whole stretches first, without a branch a byte (the compiler makes it vector code): almost
     // every text has none of these bytes, and is then done.
     let suspect = |chunk: &[u8]| {
-        chunk.iter().fold(false, |seen, &b| {
-            seen | (b < 0x20) | (b == 0x7f) | (b == 0xc2)
-        })
+        chunk.iter().fold(0u8, |seen, &b| {
+            seen | u8::from(b < 0x20) | u8::from(b == 0x7f) | u8::from(b == 0xc2)
+        }) != 0
     };
     if !bytes.chunks(32).any(suspect) {
         return false;
