@@ -295,9 +295,12 @@ impl Store {
     /// number changes whenever anything in the database did, in whichever process. The portal's
     /// page cache keys its entries by it.
     pub async fn change_generation(&self) -> Result<i64, StoreError> {
-        sql("SELECT COALESCE(MAX(id), 0) FROM audit_log")
-            .scalar(self)
-            .await
+        // On the calling thread where it can be: with the page cache off, every public page reads
+        // it once or more.
+        let rows: Vec<Newest> = sql("SELECT COALESCE(MAX(id), 0) AS id FROM audit_log")
+            .all_direct(self)
+            .await?;
+        Ok(rows.first().map_or(0, |r| r.id))
     }
 
     /// The distinct actions recorded so far, for the audit page's filter.
@@ -314,3 +317,11 @@ pub fn audit_time(at_ms: i64) -> String {
         .map(gongkai_core::clock::china_second)
         .unwrap_or_default()
 }
+
+/// The newest audit id ([`Store::change_generation`]).
+#[derive(sqlx::FromRow)]
+struct Newest {
+    id: i64,
+}
+
+crate::direct::direct_row!(Newest { id });

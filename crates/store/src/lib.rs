@@ -198,8 +198,9 @@ impl Store {
     /// Keeps what every public page reads (agencies, catalogues, where each stretch of a list
     /// starts and how long it is) in memory between writes. A write through this store is seen at
     /// once; a write by another process (a second server, the command line) within `period`,
-    /// after which the database's version is read again. `None` or zero (the default): read
-    /// every time.
+    /// after which the database's version is read again. Zero: the version is read at every use
+    /// (nothing another process wrote is missed, and lists still page by their stretch starts).
+    /// `None` (the default): nothing is kept, the data is read every time.
     pub fn keep_ready(&self, period: Option<Duration>) {
         self.ready.set_period(period);
     }

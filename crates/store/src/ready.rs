@@ -150,8 +150,9 @@ impl Default for Ready {
 
 impl Ready {
     pub(crate) fn set_period(&self, period: Option<Duration>) {
-        // Zero would read the version before every read: no gain over reading the data.
-        let ms = period.filter(|p| !p.is_zero()).map_or(u64::MAX, |p| {
+        // Zero reads the version at every use: one read of the newest audit id (by key, on the
+        // calling thread), against a list's length counted and its pages walked from the start.
+        let ms = period.map_or(u64::MAX, |p| {
             u64::try_from(p.as_millis()).unwrap_or(u64::MAX - 1)
         });
         self.period_ms.store(ms, Ordering::Release);
@@ -175,7 +176,8 @@ impl Ready {
         let period = self.period_ms.load(Ordering::Acquire);
         let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
         let last = self.checked_ms.load(Ordering::Acquire);
-        if self.database.load(Ordering::Acquire) < 0 {
+        // With no period every use reads it: no write committed before the read is missed.
+        if period == 0 || self.database.load(Ordering::Acquire) < 0 {
             return true;
         }
         now.saturating_sub(last) >= period

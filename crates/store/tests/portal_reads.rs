@@ -356,3 +356,49 @@ async fn found_items_come_in_the_order_asked(store: &Store) {
 }
 
 on_both_backends!(found_items_come_in_the_order_asked);
+
+/// With no period (the server's `--page-cache off`), what is kept is checked against the
+/// database at every use: an item published by another process is listed at the next read, and
+/// between writes a list is built once and paged from its stretch starts.
+async fn with_no_period_another_process_is_seen_at_once(db: &gongkai_store::testing::TestDb) {
+    let store = &db.store;
+    demo::load(store, now()).await.unwrap();
+    store.keep_ready(Some(Duration::ZERO));
+    let (first, total) = store.listed_items(&town(), None, 1, 20).await.unwrap();
+    let built = store.lists_built();
+    assert_eq!(
+        store.listed_items(&town(), None, 1, 20).await.unwrap(),
+        (first, total)
+    );
+    assert_eq!(store.lists_built(), built, "kept while nothing is written");
+
+    let other = Store::connect(&db.url).await.unwrap();
+    let newest = NewItem {
+        title: "另一进程发布的信息".into(),
+        category: "政府会议".into(),
+        published_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        index_no: None,
+        content: None,
+    };
+    other
+        .insert_item(&town(), &newest, By::new(&Actor::system("另一进程"), now()))
+        .await
+        .unwrap();
+    let (page, after) = store.listed_items(&town(), None, 1, 20).await.unwrap();
+    assert_eq!(page[0].title, "另一进程发布的信息");
+    assert_eq!(after, total + 1);
+    assert_eq!(store.lists_built(), built + 1);
+}
+
+#[tokio::test]
+async fn with_no_period_another_process_is_seen_at_once_sqlite() {
+    with_no_period_another_process_is_seen_at_once(&gongkai_store::testing::TestDb::sqlite().await)
+        .await;
+}
+
+#[tokio::test]
+async fn with_no_period_another_process_is_seen_at_once_postgres() {
+    if let Some(db) = gongkai_store::testing::TestDb::postgres().await {
+        with_no_period_another_process_is_seen_at_once(&db).await;
+    }
+}
