@@ -21,6 +21,17 @@ fn town() -> Slug {
     Slug::parse(demo::TOWN_SLUG).unwrap()
 }
 
+/// An item of 政府会议 published later than any of the demo's.
+fn newest(title: &str) -> NewItem {
+    NewItem {
+        title: title.into(),
+        category: "政府会议".into(),
+        published_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        index_no: None,
+        content: None,
+    }
+}
+
 /// An item as a list page shows it.
 fn as_listed(i: &gongkai_store::PublishedItem) -> gongkai_store::ListedItem {
     gongkai_store::ListedItem {
@@ -114,13 +125,7 @@ async fn lists_kept_ready_match_lists_read_afresh(store: &Store) {
     );
 
     // Published through this store: on the first page at once, though the period is an hour.
-    let newest = NewItem {
-        title: "最新发布的信息".into(),
-        category: "政府会议".into(),
-        published_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-        index_no: None,
-        content: None,
-    };
+    let newest = newest("最新发布的信息");
     let (_, before) = store
         .published_items(&town(), Some("政府会议"), 1, 20)
         .await
@@ -373,13 +378,7 @@ async fn with_no_period_another_process_is_seen_at_once(db: &gongkai_store::test
     assert_eq!(store.lists_built(), built, "kept while nothing is written");
 
     let other = Store::connect(&db.url).await.unwrap();
-    let newest = NewItem {
-        title: "另一进程发布的信息".into(),
-        category: "政府会议".into(),
-        published_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-        index_no: None,
-        content: None,
-    };
+    let newest = newest("另一进程发布的信息");
     other
         .insert_item(&town(), &newest, By::new(&Actor::system("另一进程"), now()))
         .await
