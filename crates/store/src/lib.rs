@@ -205,11 +205,36 @@ impl Store {
         self.ready.set_period(period);
     }
 
+    /// Runs `work` (one request) with the database's version read at most once, where data
+    /// kept ready is checked at every use (a period of zero): a page's reads then all stand on
+    /// the version read first, as a snapshot would, instead of reading it again for the site,
+    /// the agency, the catalogue and the list (a statement each). Writes through this store
+    /// during `work` still count at once.
+    pub async fn one_version<F: std::future::Future>(&self, work: F) -> F::Output {
+        ready::READ_ONCE
+            .scope(std::cell::Cell::new(None), work)
+            .await
+    }
+
     /// The stamp data kept ready is valid under, reading the database's version when due;
     /// `None` when nothing is kept (or the version cannot be read).
     pub(crate) async fn ready_stamp(&self) -> Option<ready::Stamp> {
         if !self.ready.on() {
             return None;
+        }
+        if self.ready.every_use() {
+            let once = ready::READ_ONCE
+                .try_with(std::cell::Cell::get)
+                .ok()
+                .flatten();
+            let database = if let Some(g) = once {
+                g
+            } else {
+                let g = self.change_generation().await.ok()?;
+                let _ = ready::READ_ONCE.try_with(|c| c.set(Some(g)));
+                g
+            };
+            return Some(self.ready.stamp_at(database));
         }
         if self.ready.due() {
             let g = self.change_generation().await.ok();

@@ -22,6 +22,11 @@ use gongkai_core::Agency;
 use gongkai_core::site::SiteIdentity;
 use tokio::sync::watch;
 
+tokio::task_local! {
+    /// The database's version as read once in a request ([`Store::one_version`]).
+    pub(crate) static READ_ONCE: std::cell::Cell<Option<i64>>;
+}
+
 /// Lists keep where every stretch of this many items starts.
 pub(crate) const STRIDE: i64 = 20;
 
@@ -162,6 +167,20 @@ impl Ready {
     /// Something was written through this store: nothing loaded before is used again.
     pub(crate) fn invalidate(&self) {
         self.local.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Whether the database's version is read at every use (a period of zero).
+    pub(crate) fn every_use(&self) -> bool {
+        self.period_ms.load(Ordering::Acquire) == 0
+    }
+
+    /// The stamp of data loaded under the database's version `database`, as this caller read it
+    /// (not as the last reader left it: another request may have read an older one since).
+    pub(crate) fn stamp_at(&self, database: i64) -> Stamp {
+        Stamp {
+            database,
+            local: self.local.load(Ordering::SeqCst),
+        }
     }
 
     /// Whether data is kept at all.

@@ -378,15 +378,41 @@ async fn with_no_period_another_process_is_seen_at_once(db: &gongkai_store::test
     assert_eq!(store.lists_built(), built, "kept while nothing is written");
 
     let other = Store::connect(&db.url).await.unwrap();
-    let newest = newest("另一进程发布的信息");
     other
-        .insert_item(&town(), &newest, By::new(&Actor::system("另一进程"), now()))
+        .insert_item(
+            &town(),
+            &newest("另一进程发布的信息"),
+            By::new(&Actor::system("另一进程"), now()),
+        )
         .await
         .unwrap();
     let (page, after) = store.listed_items(&town(), None, 1, 20).await.unwrap();
     assert_eq!(page[0].title, "另一进程发布的信息");
     assert_eq!(after, total + 1);
     assert_eq!(store.lists_built(), built + 1);
+
+    // In one request's scope the version is read once: its reads stand on it, and the next
+    // request sees what was written meanwhile.
+    let (during, seen) = store
+        .one_version(async {
+            let before = store.listed_items(&town(), None, 1, 20).await.unwrap();
+            other
+                .insert_item(
+                    &town(),
+                    &newest("请求期间发布的信息"),
+                    By::new(&Actor::system("另一进程"), now()),
+                )
+                .await
+                .unwrap();
+            (
+                before,
+                store.listed_items(&town(), None, 1, 20).await.unwrap(),
+            )
+        })
+        .await;
+    assert_eq!(during, seen);
+    let (page, _) = store.listed_items(&town(), None, 1, 20).await.unwrap();
+    assert_eq!(page[0].title, "请求期间发布的信息");
 }
 
 #[tokio::test]

@@ -292,15 +292,24 @@ async fn frame(
     next: middleware::Next,
 ) -> axum::response::Response {
     let staff = req.uri().path().starts_with("/admin");
-    let site = views::site_for(&state, req.uri().path()).await;
-    let voice = error::Voice::of(&req);
-    let mode = portal::display::Display::from_headers(req.headers());
-    let answer =
-        portal::display::apply(mode, async move { voice.answer(next.run(req).await).await });
-    let mut res = match site {
-        Some(site) => views::SITE.scope(site, answer).await,
-        None => answer.await,
-    };
+    // With the page cache off, the request's reads stand on one reading of the database's version.
+    let store = state.store.clone();
+    let mut res = store
+        .one_version(async move {
+            let site = views::site_for(&state, req.uri().path()).await;
+            let voice = error::Voice::of(&req);
+            let mode = portal::display::Display::from_headers(req.headers());
+            let answer =
+                portal::display::apply(
+                    mode,
+                    async move { voice.answer(next.run(req).await).await },
+                );
+            match site {
+                Some(site) => views::SITE.scope(site, answer).await,
+                None => answer.await,
+            }
+        })
+        .await;
     if staff {
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
