@@ -218,7 +218,9 @@ fn matches(if_none_match: Option<&HeaderValue>, etag: &HeaderValue) -> bool {
     v.split(',').any(|t| opaque(t) == etag || t.trim() == "*")
 }
 
-fn answer(entry: &Entry, req_headers: &HeaderMap, head: bool) -> Response {
+/// The kept page as an answer. To HEAD too, with the page as its body: hyper sends none, and
+/// takes the `Content-Length` from it (an empty body made HEAD say `0`).
+fn answer(entry: &Entry, req_headers: &HeaderMap) -> Response {
     if matches(req_headers.get(header::IF_NONE_MATCH), &entry.etag) {
         // With the caching headers the page has (RFC 9110, 15.4.5): a 304 without them would
         // let a browser keep its copy by its own rules.
@@ -232,12 +234,7 @@ fn answer(entry: &Entry, req_headers: &HeaderMap, head: bool) -> Response {
         headers.insert(header::ETAG, entry.etag.clone());
         return response;
     }
-    let body = if head {
-        Body::empty()
-    } else {
-        Body::from(entry.body.clone())
-    };
-    let mut response = Response::new(body);
+    let mut response = Response::new(Body::from(entry.body.clone()));
     let headers = response.headers_mut();
     for (n, v) in &entry.headers {
         headers.insert(n.clone(), v.clone());
@@ -270,24 +267,25 @@ pub async fn serve(
     if !cacheable {
         return next.run(req).await;
     }
-    let head = method == Method::HEAD;
     // With the cache off, a page is still tagged (below) but nothing is looked up or kept.
     let kept = if cache.keeps {
         let key = key(&req);
         let generation = cache.generation(&state).await;
         if let Some(entry) = cache.get(&key, generation) {
-            return answer(&entry, req.headers(), head);
+            return answer(&entry, req.headers());
         }
         Some((key, generation))
     } else {
         None
     };
     let req_headers = req.headers().clone();
+    // HEAD asks for the page as GET would (so that it is tagged, and what is kept is the page
+    // and never an emptied body); the body is left out on the way to the visitor.
+    let mut req = req;
+    *req.method_mut() = Method::GET;
     let response = next.run(req).await;
-    if response.status() != StatusCode::OK
-        || response.headers().contains_key(header::SET_COOKIE)
-        || head
-    {
+    // HEAD is answered as GET is (RFC 9110, 9.3.2): tagged, and 304 when the tag matches.
+    if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -318,7 +316,7 @@ pub async fn serve(
             .collect(),
         body: bytes,
     };
-    let response = answer(&entry, &req_headers, false);
+    let response = answer(&entry, &req_headers);
     if let Some((key, _)) = kept
         && cache.seen_before(&key)
     {

@@ -353,6 +353,28 @@ async fn a_repeat_visit_is_told_of_any_change_of_the_page(store: &Store) {
             "{h:?}"
         );
     }
+    // HEAD as GET: the same tag, a 304 when it matches, and the page's length (a kept page once
+    // answered HEAD with an empty body, so `Content-Length: 0`; one not kept, with no tag).
+    for _ in 0..3 {
+        let head = |tag: Option<&str>| {
+            let mut r = Request::head(&item);
+            if let Some(t) = tag {
+                r = r.header(header::IF_NONE_MATCH, t);
+            }
+            r.body(Body::empty()).unwrap()
+        };
+        let res = app.clone().oneshot(head(None)).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[header::ETAG], etag.as_str());
+        let length = res
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .map(|v| v.to_str().unwrap().parse::<u64>().unwrap())
+            .or_else(|| axum::body::HttpBody::size_hint(res.body()).exact());
+        assert!(length.is_some_and(|n| n > 1000), "{length:?}");
+        let (status, _, _) = request(&app, head(Some(&etag))).await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED);
+    }
     // The site renamed, the item itself unchanged: the old copy is no longer current.
     let mut site = gongkai_core::site::SiteIdentity::clone(&store.site_identity().await.unwrap());
     "改名检验网站".clone_into(&mut site.site_name);
