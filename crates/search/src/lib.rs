@@ -857,13 +857,22 @@ fn next_mark_before(
     mut from: usize,
     until: usize,
 ) -> Option<(usize, usize)> {
-    // Full-width too: ５ is not marked inside ０５３３.
-    let latin = |c: Option<char>| c.is_some_and(words::is_latin_letter);
+    // Inside a word of its kind only: 5 is not marked inside 0533 (full-width too), nor r inside
+    // rd; but where letters meet digits a word begins, as the index parts them, so the C/2024 of
+    // the 索引号 …133C/2024-00077 is marked.
+    let kind = |c: Option<char>| {
+        c.filter(|&c| words::is_latin_letter(c))
+            .map(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    };
+    let joined = |a: Option<char>, b: Option<char>| kind(a).is_some() && kind(a) == kind(b);
     while from < until {
         let m = words.find(aho_corasick::Input::new(text).range(from..until))?;
         let (at, stop) = (m.start(), m.end());
-        let inside = (latin(text[at..].chars().next()) && latin(text[..at].chars().next_back()))
-            || (latin(text[..stop].chars().next_back()) && latin(text[stop..].chars().next()));
+        let inside = joined(text[at..].chars().next(), text[..at].chars().next_back())
+            || joined(
+                text[..stop].chars().next_back(),
+                text[stop..].chars().next(),
+            );
         if !inside {
             return Some((at, stop));
         }
@@ -1049,11 +1058,20 @@ mod tests {
             marks.excerpt_html("COVID-19防控，编号C/2024-00003"),
             "<mark>COVID-19</mark>防控，编号<mark>C/2024-00003</mark>"
         );
+        // Where letters meet digits in a 索引号, a word begins.
+        assert_eq!(
+            marks.excerpt_html("索引号：11370323004345133C/2024-00003"),
+            "索引号：11370323004345133<mark>C/2024-00003</mark>"
+        );
         let marks = Marks::new(&words::marked_runs(["沂政办发[2021]30号", "“三公”经费"]));
-        // Where the hit writes it otherwise, its runs are still marked.
+        // In other brackets, whole; written otherwise still, its runs.
         assert_eq!(
             marks.excerpt_html("沂政办发（2021）30号"),
-            "<mark>沂政办发</mark>（<mark>2021</mark>）<mark>30号</mark>"
+            "<mark>沂政办发（2021）30号</mark>"
+        );
+        assert_eq!(
+            marks.excerpt_html("沂政办发2021年30号"),
+            "<mark>沂政办发2021</mark>年<mark>30号</mark>"
         );
     }
 

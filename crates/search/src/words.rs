@@ -225,9 +225,10 @@ pub(crate) fn marked_runs<'a>(typed: impl IntoIterator<Item = &'a str>) -> Vec<S
     let mut out: Vec<String> = Vec::new();
     for text in typed {
         let text = text.trim();
-        if runs(text).nth(1).is_some() || text.starts_with(is_quote) {
-            let year = as_year_brackets(text);
-            for whole in [text.to_owned(), year] {
+        // A word of several runs, or one opening with a quote (a quote alone is no word).
+        if runs(text).nth(1).is_some() || text.starts_with(is_quote) && runs(text).next().is_some()
+        {
+            for whole in std::iter::once(text.to_owned()).chain(bracketed(text)) {
                 if !out.contains(&whole) {
                     out.push(whole);
                 }
@@ -293,15 +294,40 @@ fn joined_forms(run: &str) -> Vec<String> {
     forms
 }
 
-/// `text` with its square and round brackets written as the hexagonal ones a 发文字号's year
-/// takes (〔 〕): a visitor types 沂政办发[2021]30号 for what the document writes 沂政办发〔2021〕30号.
-fn as_year_brackets(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '[' | '(' | '（' | '［' | '【' => '〔',
-            ']' | ')' | '）' | '］' | '】' => '〕',
-            c => c,
+/// Brackets a 发文字号's year is written in: a visitor types 沂政办发[2021]30号 for what a document
+/// writes 沂政办发〔2021〕30号, or the other way round.
+const BRACKETS: [(char, char); 6] = [
+    ('〔', '〕'),
+    ('[', ']'),
+    ('［', '］'),
+    ('（', '）'),
+    ('(', ')'),
+    ('【', '】'),
+];
+
+/// `text` with its brackets written in each of the [`BRACKETS`] pairs (none when it has none).
+fn bracketed(text: &str) -> Vec<String> {
+    let opening = |c: char| BRACKETS.iter().any(|&(o, _)| o == c);
+    let closing = |c: char| BRACKETS.iter().any(|&(_, k)| k == c);
+    if !text.chars().any(|c| opening(c) || closing(c)) {
+        return Vec::new();
+    }
+    BRACKETS
+        .iter()
+        .map(|&(o, k)| {
+            text.chars()
+                .map(|c| {
+                    if opening(c) {
+                        o
+                    } else if closing(c) {
+                        k
+                    } else {
+                        c
+                    }
+                })
+                .collect()
         })
+        .filter(|form: &String| form != text)
         .collect()
 }
 
@@ -513,17 +539,14 @@ mod tests {
             ["西里镇 R&D", "西里镇", "r", "d"]
         );
         // A word of several runs is marked whole too, with the brackets a 发文字号 writes.
-        assert_eq!(
-            marked_runs(["沂政办发[2021]30号"]),
-            [
-                "沂政办发[2021]30号",
-                "沂政办发〔2021〕30号",
-                "沂政办发",
-                "2021",
-                "30",
-                "号"
-            ]
-        );
+        let forms = marked_runs(["沂政办发[2021]30号"]);
+        assert_eq!(forms[..2], ["沂政办发[2021]30号", "沂政办发〔2021〕30号"]);
+        assert!(forms.contains(&"沂政办发（2021）30号".to_owned()));
+        assert_eq!(forms[forms.len() - 4..], ["沂政办发", "2021", "30", "号"]);
+        // Typed with 〔 〕, it is marked where a hit writes [ ] too.
+        assert!(marked_runs(["〔2021〕30号"]).contains(&"[2021]30号".to_owned()));
+        // A quote alone is no word.
+        assert_eq!(marked_runs(["“", "预算"]), ["预算"]);
         assert_eq!(marked_runs(["“三公”经费"]), ["“三公”经费", "三公”经费"]);
         // Where letters meet digits, with any joiner or none.
         assert_eq!(
