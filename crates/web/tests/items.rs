@@ -48,6 +48,18 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         .get(&format!("/admin/agencies/{TOWN_A}/items/new"))
         .await;
     assert_eq!(form.status, StatusCode::OK);
+    // A reviewer who follows a dashboard's "publish in this column" link is told why there is no
+    // form (a walk found a page with a heading and a back link only).
+    let mut reviewer = signed_in(&w, "a_officer").await;
+    let told = reviewer
+        .get(&format!(
+            "/admin/agencies/{TOWN_A}/items/new?category=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4"
+        ))
+        .await;
+    assert_eq!(told.status, StatusCode::OK);
+    assert!(told.body.contains("没有“起草人”角色"), "{}", told.body);
+    assert!(told.body.contains("（栏目：乡村振兴）"), "{}", told.body);
+    assert!(!told.body.contains("保存草稿"));
     let fields = [
         ("title", "西里镇关于做好2025年宅基地审核工作的通知"),
         ("doc_number", "西政发〔2025〕5号"),
