@@ -32,6 +32,18 @@ fn newest(title: &str) -> NewItem {
     }
 }
 
+/// Publishes [`newest`] through `other`, a second store on the same database: another process.
+async fn published_elsewhere(other: &Store, title: &str) {
+    other
+        .insert_item(
+            &town(),
+            &newest(title),
+            By::new(&Actor::system("另一进程"), now()),
+        )
+        .await
+        .unwrap();
+}
+
 /// An item as a list page shows it.
 fn as_listed(i: &gongkai_store::PublishedItem) -> gongkai_store::ListedItem {
     gongkai_store::ListedItem {
@@ -378,14 +390,7 @@ async fn with_no_period_another_process_is_seen_at_once(db: &gongkai_store::test
     assert_eq!(store.lists_built(), built, "kept while nothing is written");
 
     let other = Store::connect(&db.url).await.unwrap();
-    other
-        .insert_item(
-            &town(),
-            &newest("另一进程发布的信息"),
-            By::new(&Actor::system("另一进程"), now()),
-        )
-        .await
-        .unwrap();
+    published_elsewhere(&other, "另一进程发布的信息").await;
     let (page, after) = store.listed_items(&town(), None, 1, 20).await.unwrap();
     assert_eq!(page[0].title, "另一进程发布的信息");
     assert_eq!(after, total + 1);
@@ -396,14 +401,7 @@ async fn with_no_period_another_process_is_seen_at_once(db: &gongkai_store::test
     let (during, seen) = store
         .one_version(async {
             let before = store.listed_items(&town(), None, 1, 20).await.unwrap();
-            other
-                .insert_item(
-                    &town(),
-                    &newest("请求期间发布的信息"),
-                    By::new(&Actor::system("另一进程"), now()),
-                )
-                .await
-                .unwrap();
+            published_elsewhere(&other, "请求期间发布的信息").await;
             (
                 before,
                 store.listed_items(&town(), None, 1, 20).await.unwrap(),
