@@ -33,8 +33,8 @@ use crate::AppState;
 
 /// Pages larger than this are served but not kept.
 const MAX_ENTRY: usize = 2 * 1024 * 1024;
-/// When the kept pages reach this size the cache starts afresh (a bound, not a policy: a portal's
-/// hot pages are far fewer).
+/// When the kept pages would pass this size, the oldest made are let go until a quarter of it is
+/// free (a bound, not a policy: a portal's hot pages are far fewer).
 const MAX_TOTAL: usize = 64 * 1024 * 1024;
 /// Even with no change, an entry is rendered again after this long (pages that show "today").
 const MAX_AGE: Duration = Duration::from_secs(300);
@@ -178,13 +178,29 @@ impl PageCache {
             return;
         };
         let added = entry.body.len() + key.len();
+        if let Some(old) = entries.remove(&key) {
+            self.size
+                .fetch_sub(old.body.len() + key.len(), Ordering::Relaxed);
+        }
         if self.size.load(Ordering::Relaxed) + added > MAX_TOTAL {
-            entries.clear();
-            self.size.store(0, Ordering::Relaxed);
+            // The oldest first, down to three quarters: emptying the whole cache (as it once
+            // did) made every hot page a miss at once, each time a crawl filled it.
+            let mut by_age: Vec<(Instant, String, usize)> = entries
+                .iter()
+                .map(|(k, e)| (e.made, k.clone(), e.body.len() + k.len()))
+                .collect();
+            by_age.sort_unstable_by_key(|(made, _, _)| *made);
+            let mut size = self.size.load(Ordering::Relaxed);
+            for (_, k, n) in by_age {
+                if size + added <= MAX_TOTAL / 4 * 3 {
+                    break;
+                }
+                entries.remove(&k);
+                size -= n;
+            }
+            self.size.store(size, Ordering::Relaxed);
         }
-        if let Some(old) = entries.insert(key, Arc::new(entry)) {
-            self.size.fetch_sub(old.body.len(), Ordering::Relaxed);
-        }
+        entries.insert(key, Arc::new(entry));
         self.size.fetch_add(added, Ordering::Relaxed);
     }
 }
@@ -403,6 +419,45 @@ mod tests {
         assert!(!cache.seen_before("/catalogue"));
         assert!(cache.seen_before("/catalogue"));
         assert!(cache.seen_before("/catalogue"));
+    }
+
+    /// Past the bound the oldest pages go, down to three quarters of it; the newest stay.
+    #[test]
+    fn a_full_cache_lets_the_oldest_pages_go() {
+        let cache = PageCache::new(Vec::new(), Some(Duration::ZERO));
+        let page = Bytes::from(vec![b'x'; 1 << 20]);
+        let made = Instant::now();
+        let entry = |k: u64| Entry {
+            generation: Generation::UNKNOWN,
+            made: made + Duration::from_millis(k),
+            etag: HeaderValue::from_static("\"t\""),
+            headers: Vec::new(),
+            body: page.clone(),
+        };
+        for k in 0..100 {
+            cache.put(format!("/p/{k:03}"), entry(k));
+            let size = cache.size.load(Ordering::Relaxed);
+            assert!(size <= MAX_TOTAL, "{size}");
+        }
+        let kept = cache.len();
+        assert!((40..64).contains(&kept), "{kept}");
+        let entries = cache
+            .entries
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        assert!(entries.contains_key("/p/099") && entries.contains_key("/p/070"));
+        assert!(!entries.contains_key("/p/000"));
+        let total: usize = entries.iter().map(|(k, e)| k.len() + e.body.len()).sum();
+        assert_eq!(total, cache.size.load(Ordering::Relaxed));
+        drop(entries);
+        // Kept again under the same address: counted once.
+        cache.put("/p/099".into(), entry(200));
+        let entries = cache
+            .entries
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let total: usize = entries.iter().map(|(k, e)| k.len() + e.body.len()).sum();
+        assert_eq!(total, cache.size.load(Ordering::Relaxed));
     }
 
     #[tokio::test]
