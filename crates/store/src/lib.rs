@@ -216,6 +216,13 @@ impl Store {
             .await
     }
 
+    /// The database's version that data kept ready stands on now, read when due (once a
+    /// request under [`one_version`](Self::one_version) with a period of zero); `None` when
+    /// nothing is kept or it cannot be read. The portal's page cache keys its pages by it.
+    pub async fn kept_version(&self) -> Option<i64> {
+        self.ready_stamp().await.map(ready::Stamp::database)
+    }
+
     /// The stamp data kept ready is valid under, reading the database's version when due;
     /// `None` when nothing is kept (or the version cannot be read).
     pub(crate) async fn ready_stamp(&self) -> Option<ready::Stamp> {

@@ -41,6 +41,13 @@ pub(crate) struct Stamp {
     local: u64,
 }
 
+impl Stamp {
+    /// The database's version part.
+    pub(crate) fn database(self) -> i64 {
+        self.database
+    }
+}
+
 /// A list of items on the portal, newest first: how many, and the key (发布日期, id) of every
 /// [`STRIDE`]-th item (the first of each stretch).
 #[derive(Debug)]
@@ -195,8 +202,7 @@ impl Ready {
         let period = self.period_ms.load(Ordering::Acquire);
         let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
         let last = self.checked_ms.load(Ordering::Acquire);
-        // With no period every use reads it: no write committed before the read is missed.
-        if period == 0 || self.database.load(Ordering::Acquire) < 0 {
+        if self.database.load(Ordering::Acquire) < 0 {
             return true;
         }
         now.saturating_sub(last) >= period

@@ -17,7 +17,7 @@
 //! visit costs a 304.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -76,12 +76,9 @@ struct Entry {
 pub struct PageCache {
     entries: RwLock<HashMap<String, Arc<Entry>>>,
     size: AtomicUsize,
-    database: AtomicI64,
+    /// Bumped after every write request this process answered (a write that left no audit
+    /// record moves no version).
     local: AtomicU64,
-    /// When the database's generation was last read (ms since `epoch`), and the lag allowed.
-    checked_ms: AtomicU64,
-    epoch: Instant,
-    staleness: Duration,
     /// Off (`--page-cache off`): nothing is kept, but pages are still tagged and a repeat visit
     /// still answered 304, so conditional requests do not depend on the cache being on.
     keeps: bool,
@@ -94,18 +91,16 @@ pub struct PageCache {
 }
 
 impl PageCache {
-    /// A cache for the given route patterns; `staleness` bounds how late a write by another
-    /// process is seen (`None`: nothing is kept).
-    pub(crate) fn new(paths: Vec<&'static str>, staleness: Option<Duration>) -> Self {
+    /// A cache for the given route patterns (`keeps`: whether pages are kept at all). How late a
+    /// write by another process is seen is the store's period of data kept ready
+    /// ([`Store::keep_ready`](gongkai_store::Store::keep_ready)), which [`crate::router`] sets
+    /// from the same setting: the two stand on one reading of the database's version.
+    pub(crate) fn new(paths: Vec<&'static str>, keeps: bool) -> Self {
         Self {
             entries: RwLock::new(HashMap::new()),
             size: AtomicUsize::new(0),
-            database: AtomicI64::new(-1),
             local: AtomicU64::new(0),
-            checked_ms: AtomicU64::new(0),
-            epoch: Instant::now(),
-            staleness: staleness.unwrap_or_default(),
-            keeps: staleness.is_some(),
+            keeps,
             paths,
             seen: (0..SEEN_SLOTS).map(|_| AtomicU64::new(0)).collect(),
         }
@@ -135,31 +130,9 @@ impl PageCache {
     }
 
     async fn generation(&self, state: &AppState) -> Generation {
-        let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let last = self.checked_ms.load(Ordering::Acquire);
-        let unknown = self.database.load(Ordering::Acquire) < 0;
-        let due = unknown
-            || self.staleness.is_zero()
-            || now.saturating_sub(last) >= u64::try_from(self.staleness.as_millis()).unwrap_or(0);
-        // One request refreshes; the others use the number read at most `staleness` ago. While
-        // the number is unknown (just started, or the last read failed) every request reads it:
-        // one small query is cheaper than rendering a page nobody may keep.
-        if due
-            && (self.staleness.is_zero()
-                || unknown
-                || self
-                    .checked_ms
-                    .compare_exchange(last, now.max(1), Ordering::AcqRel, Ordering::Acquire)
-                    .is_ok())
-        {
-            match state.store.change_generation().await {
-                Ok(g) => self.database.store(g, Ordering::Release),
-                // Unknown: make sure nothing kept is served.
-                Err(_) => self.database.store(-1, Ordering::Release),
-            }
-        }
         Generation {
-            database: self.database.load(Ordering::Acquire),
+            // Unknown (not readable, or nothing kept): nothing kept is served.
+            database: state.store.kept_version().await.unwrap_or(-1),
             local: self.local.load(Ordering::SeqCst),
         }
     }
@@ -413,7 +386,7 @@ mod tests {
 
     #[test]
     fn a_page_is_kept_from_its_second_request() {
-        let cache = PageCache::new(Vec::new(), Some(Duration::ZERO));
+        let cache = PageCache::new(Vec::new(), true);
         let distinct = (0..10_000).filter(|i| cache.seen_before(&format!("/items/{i}")));
         assert_eq!(distinct.count(), 0, "pages asked for once are not kept");
         assert!(!cache.seen_before("/catalogue"));
@@ -424,7 +397,7 @@ mod tests {
     /// Past the bound the oldest pages go, down to three quarters of it; the newest stay.
     #[test]
     fn a_full_cache_lets_the_oldest_pages_go() {
-        let cache = PageCache::new(Vec::new(), Some(Duration::ZERO));
+        let cache = PageCache::new(Vec::new(), true);
         let page = Bytes::from(vec![b'x'; 1 << 20]);
         let made = Instant::now();
         let entry = |k: u64| Entry {

@@ -246,7 +246,16 @@ pub fn router(state: impl Into<AppState>) -> Router {
         pages: cached,
         ..
     } = routes();
-    let cache = Arc::new(cache::PageCache::new(cached, state.settings.page_cache));
+    // What public pages read is kept between writes for as long as pages are; with the page
+    // cache off, checked against the database's version at every use (once a request), so that
+    // pages are as fresh as uncached pages must be and a list's deep pages are one seek away.
+    state
+        .store
+        .keep_ready(Some(state.settings.page_cache.unwrap_or_default()));
+    let cache = Arc::new(cache::PageCache::new(
+        cached,
+        state.settings.page_cache.is_some(),
+    ));
     let staged = all_routes
         .fallback(portal::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(csrf::BODY_LIMIT))

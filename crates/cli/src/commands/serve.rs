@@ -140,10 +140,6 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
         submission_limits: !a.no_submission_limits,
         ..gongkai_web::Settings::default()
     };
-    // What public pages read is kept between writes for as long as pages are; with the page
-    // cache off, checked against the database's version at every use, so that pages are as
-    // fresh as uncached pages must be and a list's deep pages are still one seek away.
-    store.keep_ready(Some(settings.page_cache.unwrap_or_default()));
     accounts::first_admin(
         &store,
         a.admin_password_file.as_deref(),
