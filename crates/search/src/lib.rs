@@ -862,7 +862,7 @@ fn next_mark_before(
     // the 索引号 …133C/2024-00077 is marked.
     let kind = |c: Option<char>| {
         c.filter(|&c| words::is_latin_letter(c))
-            .map(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+            .map(words::is_digit)
     };
     let joined = |a: Option<char>, b: Option<char>| kind(a).is_some() && kind(a) == kind(b);
     while from < until {

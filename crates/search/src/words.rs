@@ -162,7 +162,7 @@ fn parts(run: &str) -> Vec<(usize, &str)> {
 }
 
 /// A decimal digit as an item writes it: ASCII or full-width.
-fn is_digit(c: char) -> bool {
+pub(crate) fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, '０'..='９')
 }
 
@@ -258,7 +258,7 @@ const JOINERS: [&str; 5] = ["-", "/", ".", "_", ":"];
 /// marks C/2024-00003.
 fn joined_forms(run: &str) -> Vec<String> {
     let letter = |c: char| c.is_alphabetic();
-    let digit = |c: char| c.is_ascii_digit();
+    let digit = is_digit;
     // The run's pieces between the places letters meet digits (a joiner there dropped).
     let chars: Vec<char> = run.chars().collect();
     let mut pieces: Vec<String> = vec![String::new()];
