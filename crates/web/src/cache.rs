@@ -41,11 +41,10 @@ const MAX_AGE: Duration = Duration::from_secs(300);
 /// Slots of the record of pages asked for once (a power of two; 512 KB).
 const SEEN_SLOTS: usize = 1 << 16;
 /// Headers a cached answer keeps.
-const KEPT: [HeaderName; 6] = [
+const KEPT: [HeaderName; 5] = [
     header::CONTENT_TYPE,
     header::VARY,
     header::CACHE_CONTROL,
-    header::LAST_MODIFIED,
     header::CONTENT_DISPOSITION,
     header::CONTENT_SECURITY_POLICY,
 ];
