@@ -262,6 +262,35 @@ async fn list_doc_numbers_follow_the_content(store: &Store) {
     let (listed, _) = store.listed_items(&town(), None, 1, 50).await.unwrap();
     let row = listed.iter().find(|l| l.id == item.id).unwrap();
     assert_eq!(row.doc_number, "西政发〔2025〕99号");
+    // A number written out of step with the content is put back in step by the database, and
+    // a new row whose writer left the number out gets it from its content.
+    macro_rules! out_of_step {
+        ($pool:expr) => {{
+            sqlx::query("UPDATE items SET doc_number = '别的文号' WHERE id = $1")
+                .bind(item.id)
+                .execute($pool)
+                .await
+                .unwrap();
+            sqlx::query(
+                "INSERT INTO items (agency_id, category_id, title, published_on, created_at, \
+                 content_json) SELECT agency_id, category_id, '同一内容的另一条', '2026-01-01', \
+                 created_at, content_json FROM items WHERE id = $1",
+            )
+            .bind(item.id)
+            .execute($pool)
+            .await
+            .unwrap();
+        }};
+    }
+    match store.pool() {
+        gongkai_store::Pool::Sqlite(pool) => out_of_step!(pool),
+        gongkai_store::Pool::Postgres(pool) => out_of_step!(pool),
+    }
+    let (listed, _) = store.listed_items(&town(), None, 1, 100).await.unwrap();
+    for title in [item.title.as_str(), "同一内容的另一条"] {
+        let row = listed.iter().find(|l| l.title == title).unwrap();
+        assert_eq!(row.doc_number, "西政发〔2025〕99号", "{title}");
+    }
     // A new item without content is listed without a number; every page still matches.
     store
         .insert_item(

@@ -434,7 +434,7 @@ async fn publish(
             };
             let category = category_id(tx, agency_id, &content.category).await?;
             sql("UPDATE items SET title = $1, category_id = $2, content_json = $3, withdrawn_on = NULL, \
-                 updated_ms = $4, interprets_id = $5, kind = $6 WHERE id = $7")
+                 updated_ms = $4, interprets_id = $5, kind = $6, doc_number = $8 WHERE id = $7")
             .bind(&content.title)
             .bind(category)
             .bind(json(content)?)
@@ -442,6 +442,7 @@ async fn publish(
             .bind(content.interprets)
             .bind(content.kind.map(DocKind::key))
             .bind(*item)
+            .bind(&content.doc_number)
             .execute(&mut *tx)
             .await?;
             // What the correction attached is approved with it.
@@ -465,8 +466,8 @@ async fn publish(
             let index_no = index.number(today, u32::try_from(serial).unwrap_or(0));
             let item: i64 = sql(
                 "INSERT INTO items (agency_id, category_id, title, published_on, created_at, index_no, \
-                 content_json, updated_ms, interprets_id, kind) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                 content_json, updated_ms, interprets_id, kind, doc_number) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
             .bind(agency_id)
             .bind(category)
@@ -478,6 +479,7 @@ async fn publish(
             .bind(ms)
             .bind(content.interprets)
             .bind(content.kind.map(DocKind::key))
+            .bind(&content.doc_number)
             .scalar(&mut *tx)
             .await?;
             crate::channels::queue_deliveries(tx, agency_id, item, now).await?;

@@ -105,7 +105,7 @@ impl Store {
                 let category = category_id(tx, agency_id, &item.category).await?;
                 let content = item.content.as_ref().map(json).transpose()?;
                 sql("INSERT INTO items (agency_id, category_id, title, published_on, created_at, index_no, \
-                     content_json, updated_ms, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                     content_json, updated_ms, kind, doc_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                 .bind(agency_id)
                 .bind(category)
                 .bind(&item.title)
@@ -115,6 +115,7 @@ impl Store {
                 .bind(content)
                 .bind(by.ms())
                 .bind(item.content.as_ref().and_then(|c| c.kind).map(DocKind::key))
+                .bind(item.content.as_ref().map_or("", |c| c.doc_number.as_str()))
                 .execute(&mut *tx)
                 .await?;
                 if let Some((period, serial)) = item.index_no.as_deref().and_then(serial_of) {
