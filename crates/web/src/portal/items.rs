@@ -12,7 +12,7 @@ use gongkai_core::item::ItemContent;
 use gongkai_store::PublishedItem;
 use minijinja::context;
 use minijinja::value::Serde;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -28,43 +28,6 @@ pub const PER_PAGE: u32 = 20;
 pub struct ListQuery {
     category: String,
     page: u32,
-}
-
-#[derive(Serialize)]
-struct Row {
-    id: i64,
-    title: String,
-    category: String,
-    date: String,
-    index_no: String,
-    doc_number: String,
-    keywords: String,
-    summary: String,
-}
-
-fn row(i: &PublishedItem) -> Row {
-    Row {
-        id: i.id,
-        title: i.title.clone(),
-        category: i.category.clone(),
-        date: i.published_on.to_string(),
-        index_no: i.index_no.clone().unwrap_or_default(),
-        doc_number: i
-            .content
-            .as_ref()
-            .map(|c| c.doc_number.clone())
-            .unwrap_or_default(),
-        keywords: i
-            .content
-            .as_ref()
-            .map(|c| c.keywords.clone())
-            .unwrap_or_default(),
-        summary: i
-            .content
-            .as_ref()
-            .map(|c| c.summary.clone())
-            .unwrap_or_default(),
-    }
 }
 
 /// The agency's items, newest first, optionally one category, paged.
@@ -253,7 +216,17 @@ pub async fn show(
         "portal/item.html",
         context! {
             agency => AgencyView::from(&agency),
-            item => Serde(row(&item)),
+            // A short list of named values (`context!`), as the list rows are, rather than a
+            // struct put through serde into a map.
+            item => context! {
+                id => item.id,
+                title => item.title.as_str(),
+                category => item.category.as_str(),
+                date => item.published_on.to_string(),
+                doc_number => c.map_or("", |c| c.doc_number.as_str()),
+                keywords => c.map_or("", |c| c.keywords.as_str()),
+                summary => c.map_or("", |c| c.summary.as_str()),
+            },
             meta => metadata(&agency.name, &item, c),
             body,
             interpreted => interpreted.map(|(id, title)| context! { id, title }),
