@@ -249,32 +249,31 @@ pub(crate) fn marked_runs<'a>(typed: impl IntoIterator<Item = &'a str>) -> Vec<S
     out
 }
 
-/// Joiners a hit may write where letters meet digits.
+/// The joiners a hit may write where letters meet digits, as the marks try them (any
+/// [`is_joiner`] is read as one in what was typed).
 const JOINERS: [&str; 5] = ["-", "/", ".", "_", ":"];
 
-/// A folded Latin run, and where letters meet digits in it, the same run with each joiner
-/// there and with none: the run is found in any of these forms (the index holds it
+/// A folded Latin run, and where letters meet digits in it, the same run with each of
+/// [`JOINERS`] there and with none: the run is found in any of these forms (the index holds it
 /// [`without_joiners`] too), so each is marked — COVID19 typed marks COVID-19, c2024-00003
 /// marks C/2024-00003.
 fn joined_forms(run: &str) -> Vec<String> {
-    let letter = |c: char| c.is_alphabetic();
-    let digit = is_digit;
+    let letter = |c: char| is_latin(c) && !is_digit(c);
+    let meets = |a: char, b: char| letter(a) && is_digit(b) || is_digit(a) && letter(b);
     // The run's pieces between the places letters meet digits (a joiner there dropped).
     let chars: Vec<char> = run.chars().collect();
     let mut pieces: Vec<String> = vec![String::new()];
     let mut k = 0;
     while k < chars.len() {
         let c = chars[k];
-        let meets = |a: char, b: char| letter(a) && digit(b) || digit(a) && letter(b);
         if let Some(last) = pieces.last().and_then(|p| p.chars().next_back()) {
-            if meets(last, c) {
+            let joined_here = is_joiner(c) && chars.get(k + 1).is_some_and(|&n| meets(last, n));
+            if meets(last, c) || joined_here {
                 pieces.push(String::new());
-            } else if JOINERS.iter().any(|j| j.starts_with(c))
-                && chars.get(k + 1).is_some_and(|&n| meets(last, n))
-            {
-                pieces.push(String::new());
-                k += 1;
-                continue;
+                if joined_here {
+                    k += 1;
+                    continue;
+                }
             }
         }
         if let Some(p) = pieces.last_mut() {
