@@ -221,10 +221,7 @@ impl Ready {
     /// The current stamp, or `None` when the database's version is unknown.
     pub(crate) fn stamp(&self) -> Option<Stamp> {
         let database = self.database.load(Ordering::Acquire);
-        (database >= 0).then(|| Stamp {
-            database,
-            local: self.local.load(Ordering::SeqCst),
-        })
+        (database >= 0).then(|| self.stamp_at(database))
     }
 
     /// An agency kept (agencies not found are not kept: a wrong address reads the database).
