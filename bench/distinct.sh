@@ -26,7 +26,7 @@
 # default /tmp/gongkai-distinct), PORT, STATIC_PORT, PG_URL (server URL without a database,
 # default postgres://postgres@127.0.0.1:5432; the script creates and reuses gk_distinct_N),
 # GONGKAI_BIN (the binary; default the dist build, as deploy/release.sh ships it, built if
-# missing: about 13 minutes on 2 cores), CLEAN=1.
+# missing: about 9 minutes from clean on 2 cores), CLEAN=1.
 # The loaded databases are kept (and reused by the next run with the same N) unless CLEAN=1.
 # Needs python3, curl, wrk and nginx; psql for PostgreSQL (apt-get install wrk nginx postgresql-client).
 set -euo pipefail

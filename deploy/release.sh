@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 构建发布包：去除符号、整体优化的程序（Cargo.toml 的 [profile.dist]：继承 release 的 strip = true，
-# 另加 fat LTO 与单一代码生成单元，约 13 分钟）和
+# 另加 fat LTO 与单一代码生成单元，从零构建 2 核约 9 分钟）和
 # gongkai-<版本>-linux-x86_64.tar.gz，内含：
 #   gongkai-<版本>/bin/gongkai
 #   gongkai-<版本>/deploy/…（systemd 单元、nginx 站点、设置样例、备份与恢复演练脚本、运维说明）
