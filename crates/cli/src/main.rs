@@ -2,6 +2,7 @@
 //! `GONGKAI_DATABASE_URL`); the default is an embedded SQLite file under `./gongkai-data/`. Each
 //! subcommand lives in its own module under `commands/`.
 
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -107,6 +108,10 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(colours(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR"),
+        ))
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -125,6 +130,14 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether log lines are coloured: only on a terminal, and not when `NO_COLOR` is set to anything
+/// (no-color.org). Under systemd the log goes to the journal, where a line holding the colours'
+/// escape codes is shown by `journalctl` as "[… blob data]" instead of its text; in a file or a
+/// pipe the codes are noise in every line an operator greps.
+fn colours(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// Dispatches to the subcommand's module.
@@ -163,5 +176,20 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Fee(a) => done(fee::run(&a)),
         Command::Check(a) => a.run().await,
         Command::Backup(a) => done(backup::run(&db, a).await),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colours;
+
+    #[test]
+    fn colours_only_on_a_terminal_without_no_color() {
+        assert!(colours(true, None));
+        assert!(!colours(false, None));
+        assert!(!colours(true, Some("1".into())));
+        // NO_COLOR set but empty counts as not set (no-color.org).
+        assert!(colours(true, Some("".into())));
+        assert!(!colours(false, Some("1".into())));
     }
 }

@@ -266,6 +266,50 @@ fn serve_answers_over_tcp_and_backup_works_while_it_runs() {
     result.unwrap();
 }
 
+/// Under systemd the log goes to the journal, not a terminal: a line with colour codes in it is
+/// shown by `journalctl` as "[… blob data]", so an operator reading why the server stopped would
+/// see nothing. Logged to a pipe, the lines are plain text.
+#[test]
+fn the_log_is_plain_text_when_it_is_not_a_terminal() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("log.db").display());
+    let port = free_port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("GONGKAI_DATABASE_URL", &url)
+        .env("GONGKAI_SEARCH_DIR", dir.path().join("search"))
+        .env("GONGKAI_LOG", "info")
+        .env_remove("NO_COLOR")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut up = false;
+    for _ in 0..100 {
+        if http_get(port, "/healthz").is_some() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    server.kill().unwrap();
+    let mut log = String::new();
+    server
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    server.wait().unwrap();
+    assert!(up, "the server did not answer: {log}");
+    assert!(log.contains("listening on http://127.0.0.1:"), "{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "colour codes in a piped log: {log:?}"
+    );
+}
+
 #[tokio::test]
 async fn an_error_finding_makes_report_exit_with_one() {
     let dir = tempfile::tempdir().unwrap();
