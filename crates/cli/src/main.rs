@@ -133,9 +133,10 @@ fn main() -> ExitCode {
 }
 
 /// Whether log lines are coloured: only on a terminal, and not when `NO_COLOR` is set to anything
-/// (no-color.org). Under systemd the log goes to the journal, where a line holding the colours'
-/// escape codes is shown by `journalctl` as "[… blob data]" instead of its text; in a file or a
-/// pipe the codes are noise in every line an operator greps.
+/// (no-color.org). Under systemd the log goes to the journal, which keeps a line holding the
+/// colours' escape codes as bytes rather than text (`journalctl -o json` gives it as an array of
+/// numbers, rsyslog shows `#033[2m`, older `journalctl` "[… blob data]"); in a file or a pipe the
+/// codes are noise in every line an operator greps.
 fn colours(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
     terminal && no_color.is_none_or(|v| v.is_empty())
 }

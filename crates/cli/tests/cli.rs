@@ -266,9 +266,9 @@ fn serve_answers_over_tcp_and_backup_works_while_it_runs() {
     result.unwrap();
 }
 
-/// Under systemd the log goes to the journal, not a terminal: a line with colour codes in it is
-/// shown by `journalctl` as "[… blob data]", so an operator reading why the server stopped would
-/// see nothing. Logged to a pipe, the lines are plain text.
+/// Under systemd the log goes to the journal, not a terminal, and the journal keeps a line with
+/// colour codes in it as bytes rather than text (rsyslog then shows `#033[` in every line).
+/// Logged to a pipe, the lines are plain text.
 #[test]
 fn the_log_is_plain_text_when_it_is_not_a_terminal() {
     use std::io::Read;
