@@ -10,14 +10,15 @@ pub enum StoreError {
     /// The database URL cannot be used.
     #[error("数据库地址无效：{0}")]
     BadUrl(String),
-    /// The database could not be reached.
-    #[error("无法连接数据库 {url}：{source}")]
+    /// The database could not be reached: why, in the server's words, and what to check. The
+    /// cause is in the text and not also a `source`, so that an error chain printed whole
+    /// (`{:#}`) says it once, not three times.
+    #[error("无法连接数据库 {url}：{}", connect_failure(cause))]
     Unavailable {
         /// The URL, redacted.
         url: String,
         /// Why.
-        #[source]
-        source: sqlx::Error,
+        cause: sqlx::Error,
     },
     /// The named thing does not exist.
     #[error("{0}不存在")]
@@ -43,10 +44,10 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn unavailable(url: &str, source: sqlx::Error) -> Self {
+    pub(crate) fn unavailable(url: &str, cause: sqlx::Error) -> Self {
         Self::Unavailable {
             url: url.to_owned(),
-            source,
+            cause,
         }
     }
 
@@ -65,6 +66,55 @@ impl StoreError {
             }
             _ => e,
         }
+    }
+}
+
+/// Why a connection failed and what the operator should check, for the kinds an installation
+/// meets: the server not running or not reachable at that address, a database or a user that does
+/// not exist, a wrong password, a file that cannot be opened.
+fn connect_failure(e: &sqlx::Error) -> String {
+    const URL: &str = "--database-url 或 GONGKAI_DATABASE_URL";
+    let hint = match e {
+        sqlx::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => {
+                format!(
+                    "该地址和端口上没有数据库服务。请确认 PostgreSQL 已启动，并检查 {URL} 中的主机和端口"
+                )
+            }
+            std::io::ErrorKind::TimedOut
+            | std::io::ErrorKind::HostUnreachable
+            | std::io::ErrorKind::NetworkUnreachable => {
+                format!("连接超时或网络不通。请检查 {URL} 中的主机、防火墙和网络")
+            }
+            _ => format!("请检查 {URL} 中的主机和端口"),
+        },
+        sqlx::Error::PoolTimedOut => {
+            format!("10 秒内未能建立连接。请确认数据库服务已启动，并检查 {URL}")
+        }
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            // invalid_catalog_name
+            Some("3D000") => {
+                "该数据库不存在。请先创建（例如 createdb），或改正地址中的库名".to_owned()
+            }
+            // invalid_authorization_specification (no such role)
+            Some("28000") => {
+                "该用户不存在或不允许从此地址登录。请改正地址中的用户名，或检查 pg_hba.conf"
+                    .to_owned()
+            }
+            // invalid_password
+            Some("28P01") => "密码错误。请改正地址中的密码（特殊字符用 % 编码）".to_owned(),
+            // SQLITE_CANTOPEN
+            Some("14") => {
+                "无法打开数据库文件。请检查文件夹是否存在、运行服务的用户能否读写".to_owned()
+            }
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    if hint.is_empty() {
+        e.to_string()
+    } else {
+        format!("{e}。{hint}")
     }
 }
 

@@ -157,6 +157,17 @@ impl Store {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError::BadUrl(format!("{}: {e}", redact(url))))?;
+            // One connection first, alone: the pool retries a refused connection until its
+            // timeout and then reports only that it timed out, so a server that is down, a
+            // database that does not exist or a wrong password would all read "pool timed out",
+            // ten seconds later.
+            sqlx::Connection::close(
+                <sqlx::PgConnection as sqlx::Connection>::connect_with(&options)
+                    .await
+                    .map_err(|e| StoreError::unavailable(&redact(url), e))?,
+            )
+            .await
+            .map_err(|e| StoreError::unavailable(&redact(url), e))?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))

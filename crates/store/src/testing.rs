@@ -81,7 +81,7 @@ impl TestDb {
 }
 
 /// `admin_url` with its database name replaced.
-fn database_url(admin_url: &str, name: &str) -> String {
+pub fn database_url(admin_url: &str, name: &str) -> String {
     let (base, query) = admin_url
         .split_once('?')
         .map_or((admin_url, None), |(b, q)| (b, Some(q)));
