@@ -266,6 +266,46 @@ fn serve_answers_over_tcp_and_backup_works_while_it_runs() {
     result.unwrap();
 }
 
+/// A port in use or a mistyped setting is an error that changes nothing: no database made, no
+/// administrator created with a password printed to a screen the operator then leaves.
+#[test]
+fn serve_refuses_a_port_in_use_before_it_touches_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("never.db");
+    let url = format!("sqlite://{}", db.display());
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let out = gongkai(
+        &url,
+        &["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")],
+    );
+    assert!(!out.status.success(), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("无法监听 127.0.0.1:{port}")), "{err}");
+    assert!(!stdout(&out).contains("一次性密码"), "{out:?}");
+    assert!(
+        !db.exists(),
+        "the database was made before the port was found taken"
+    );
+
+    let out = gongkai(
+        &url,
+        &[
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{}", free_port()),
+            "--page-cache",
+            "soon",
+        ],
+    );
+    assert!(!out.status.success(), "{out:?}");
+    assert!(
+        !db.exists(),
+        "the database was made before --page-cache was read"
+    );
+    drop(taken);
+}
+
 /// Under systemd the log goes to the journal, not a terminal, and the journal keeps a line with
 /// colour codes in it as bytes rather than text (rsyslog then shows `#033[` in every line).
 /// Logged to a pipe, the lines are plain text.

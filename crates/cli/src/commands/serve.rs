@@ -99,6 +99,23 @@ pub struct Args {
 pub async fn run(db: &Database, a: Args) -> Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let calendar = Calendar::load(a.holidays_dir.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
+    // What the command line gives is checked, and the port taken, before the database is
+    // touched: a mistyped setting or a port in use is an error that changes nothing (no database
+    // file made, no administrator created and its password printed, no demo loaded).
+    let page_cache = page_cache_setting(&a.page_cache)?;
+    let lease = Duration::from_secs(a.work_lease.max(1));
+    let mailer = a
+        .smtp_url
+        .map(|url| {
+            Mailer::new(&MailConfig {
+                smtp_url: url,
+                from: a.mail_from,
+            })
+            .map(|m| m.with_lease(lease))
+        })
+        .transpose()
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let socket = reserve(a.listen)?;
     let store = db.open().await?;
     // Servers started together on a new database: one loads the demo, the others go on.
     let now_ms = clock.now().timestamp_millis();
@@ -116,18 +133,6 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
             .context("发布示例年度报告")?;
         tracing::info!("demo data loaded");
     }
-    let lease = Duration::from_secs(a.work_lease.max(1));
-    let mailer = a
-        .smtp_url
-        .map(|url| {
-            Mailer::new(&MailConfig {
-                smtp_url: url,
-                from: a.mail_from,
-            })
-            .map(|m| m.with_lease(lease))
-        })
-        .transpose()
-        .map_err(|e| anyhow::anyhow!(e))?;
     let settings = gongkai_web::Settings {
         secure_cookies: !a.insecure_cookies,
         trust_forwarded_for: a.trust_forwarded_for,
@@ -135,7 +140,7 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
             fee_pauses_clock: a.fee_pauses_clock,
             ..Periods::default()
         },
-        page_cache: page_cache_setting(&a.page_cache)?,
+        page_cache,
         hsts: a.hsts,
         submission_limits: !a.no_submission_limits,
         ..gongkai_web::Settings::default()
@@ -167,14 +172,9 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
         search,
     };
     let app = gongkai_web::router(state);
-    let listener = tokio::net::TcpListener::bind(a.listen)
-        .await
-        .with_context(|| {
-            format!(
-                "无法监听 {}（端口可能已被占用，可用 --listen 换一个）",
-                a.listen
-            )
-        })?;
+    // Connections are taken from here on; until now they were refused, not left waiting while
+    // the database migrated (a proxy then tries the next server at once).
+    let listener = socket.listen(1024).with_context(|| in_use(a.listen))?;
     tracing::info!(database = %redact(&db.url), "listening on http://{}", a.listen);
     let limits = gongkai_web::server::Limits {
         header_read: Duration::from_secs(a.header_timeout.max(1)),
@@ -185,6 +185,25 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
     gongkai_web::server::serve(listener, app, limits, shutdown_signal()).await?;
     store.close().await;
     Ok(())
+}
+
+/// The listening address taken (bound, not yet listening), so that a port in use is found
+/// before anything else is done. Like `TcpListener::bind`, with `SO_REUSEADDR`: a restart does
+/// not wait for the last run's connections to leave `TIME_WAIT`.
+fn reserve(addr: std::net::SocketAddr) -> Result<tokio::net::TcpSocket> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()
+    } else {
+        tokio::net::TcpSocket::new_v6()
+    }
+    .with_context(|| in_use(addr))?;
+    socket.set_reuseaddr(true).with_context(|| in_use(addr))?;
+    socket.bind(addr).with_context(|| in_use(addr))?;
+    Ok(socket)
+}
+
+fn in_use(addr: std::net::SocketAddr) -> String {
+    format!("无法监听 {addr}（端口可能已被占用，可用 --listen 换一个）")
 }
 
 /// The background work beside the server (`gongkai-jobs`), all driven by rows in the database.
