@@ -218,6 +218,17 @@ fn http_get(port: u16, path: &str) -> Option<String> {
     Some(out)
 }
 
+/// The server's answer to `/healthz` once it gives one (within ten seconds).
+fn health(port: u16) -> Option<String> {
+    for _ in 0..100 {
+        if let Some(answer) = http_get(port, "/healthz") {
+            return Some(answer);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    None
+}
+
 #[test]
 fn serve_answers_over_tcp_and_backup_works_while_it_runs() {
     let dir = tempfile::tempdir().unwrap();
@@ -229,14 +240,7 @@ fn serve_answers_over_tcp_and_backup_works_while_it_runs() {
         .env("GONGKAI_LOG", "warn")
         .spawn()
         .unwrap();
-    let mut health = None;
-    for _ in 0..100 {
-        health = http_get(port, "/healthz");
-        if health.is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    let health = health(port);
     let result = std::panic::catch_unwind(|| {
         assert!(health.expect("server answers").contains("200 OK"));
         let login = http_get(port, "/admin/login").unwrap();
@@ -325,14 +329,7 @@ fn the_log_is_plain_text_when_it_is_not_a_terminal() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut up = false;
-    for _ in 0..100 {
-        if http_get(port, "/healthz").is_some() {
-            up = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    let up = health(port).is_some();
     server.kill().unwrap();
     let mut log = String::new();
     server
