@@ -1,6 +1,6 @@
 //! Several servers on one database: three `gongkai serve` processes started at the same moment
 //! with the same command line on a new database (one of them creates the administrator and loads
-//! the demo; the others go on), sharing the outbound work — mail to a local SMTP sink, deliveries
+//! the demo; the others wait for it and find all of it in their searches), sharing the outbound work — mail to a local SMTP sink, deliveries
 //! to a signed webhook — while one of them is killed with SIGKILL. Every mail and every delivery
 //! happens, none twice while the servers live; what the killed one held is taken over when its
 //! lease runs out.
@@ -210,6 +210,21 @@ async fn drained(store: &Store, town: &Slug) {
     panic!("outbound work not drained: {deliveries:?} {mail:?}");
 }
 
+/// A page of the server on `port`, headers and body.
+async fn get(port: u16, path: &str) -> String {
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    s.write_all(format!("GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    tokio::io::AsyncReadExt::read_to_end(&mut s, &mut out)
+        .await
+        .unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 async fn three_servers_share_the_work(store: &Store, url: &str) {
     let seen = Arc::new(Seen::default());
     let app = Router::new()
@@ -255,6 +270,35 @@ async fn three_servers_share_the_work(store: &Store, url: &str) {
         i64::try_from(demo::ITEMS.len() + demo::RULES.len()).unwrap() + 1,
         "the demo's items once"
     );
+    // Every server's search finds the whole demo, the report's item too: it is filed at the
+    // report's historical time, older than every other change, so a server that built its index
+    // while the demo was loading never followed it in.
+    let (filed, _) = store.published_items(&town, None, 1, 100).await.unwrap();
+    let report = filed
+        .iter()
+        .find(|i| i.title.contains("2024年政府信息公开工作年度报告"))
+        .expect("the demo's report item");
+    // As the page writes it: the template's escaping writes `/` as `&#x2f;`.
+    let link = format!(
+        "&#x2f;agencies&#x2f;{}&#x2f;items&#x2f;{}\"",
+        demo::TOWN_SLUG,
+        report.id
+    );
+    for port in &ports {
+        let mut page = String::new();
+        for _ in 0..60 {
+            // 年度报告, encoded.
+            page = get(*port, "/search?q=%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A").await;
+            if page.contains(&link) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            page.contains(&link),
+            "the server on {port} does not find the demo's report ({link}): {page}"
+        );
+    }
 
     store
         .add_channel(

@@ -1,7 +1,8 @@
 //! Keeping the search index in step with the database. The index is derived: every publication
 //! and withdrawal through this process updates it at once ([`refresh_item`]), [`follow_others`]
-//! applies what other processes changed, and [`rebuild`] makes it anew from the items on the
-//! portal (at start-up when it is incomplete, and by `gongkai search reindex`).
+//! applies what other processes changed (after rebuilding the index at start-up when it is
+//! incomplete), and [`rebuild`] makes it anew from the items on the portal (also run by
+//! `gongkai search reindex`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,7 +58,13 @@ pub async fn refresh_item(store: &Store, index: &SearchIndex, slug: &Slug, item_
 /// Keeps the index in step with publications and withdrawals made by *other* processes (a second
 /// server, `gongkai items import`): every `every`, the items changed since the last look are
 /// applied in one commit. Changes through this process are already applied by [`refresh_item`];
-/// applying them again is harmless. Starts from the newest change at the time of the call.
+/// applying them again is harmless.
+///
+/// First, when the index does not hold every item on the portal (first start, a crash between
+/// commit and indexing, a restored backup), it is rebuilt. The position to follow from is read
+/// *before* the rebuild reads the items: read after, a publication another process committed
+/// while the rebuild was reading fell between the two and never reached this index (two servers
+/// started together on a new database, one loading the demo, showed it every time).
 pub async fn follow_others(store: Store, index: Arc<SearchIndex>, every: Duration) {
     let mut position = match store.items_change_position().await {
         Ok(p) => p,
@@ -66,12 +73,22 @@ pub async fn follow_others(store: Store, index: Arc<SearchIndex>, every: Duratio
             return;
         }
     };
+    // The count walks every item (seconds at a million); this runs beside the server, which
+    // answers meanwhile.
+    match store.published_count().await {
+        Ok(n) if i64::try_from(index.len()).ok() == Some(n) => {}
+        Ok(_) => match rebuild(&store, &index, |_, _| {}).await {
+            Ok(n) => tracing::info!(items = n, "search index rebuilt"),
+            Err(e) => tracing::error!(error = %e, "search index not rebuilt"),
+        },
+        Err(e) => tracing::error!(error = %e, "search index not checked"),
+    }
     loop {
-        tokio::time::sleep(every).await;
         match follow_once(&store, &index, position).await {
             Ok(p) => position = p,
             Err(e) => tracing::warn!(error = %e, "search index not brought up to date; will retry"),
         }
+        tokio::time::sleep(every).await;
     }
 }
 

@@ -609,3 +609,13 @@ fn demo_content(category: &str, title: &str, on: NaiveDate) -> ItemContent {
 pub async fn is_empty(store: &Store) -> Result<bool, StoreError> {
     Ok(store.list_agencies().await?.is_empty())
 }
+
+/// Whether the demo is loaded to its end (its last step, [`publish`], is done): what a server
+/// started beside the one loading it waits for.
+pub async fn is_loaded(store: &Store) -> Result<bool, StoreError> {
+    match store.publications(&slug(TOWN_SLUG), YEAR).await {
+        Ok(published) => Ok(!published.is_empty()),
+        Err(StoreError::NotFound(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}

@@ -117,21 +117,26 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
         .map_err(|e| anyhow::anyhow!(e))?;
     let socket = reserve(a.listen)?;
     let store = db.open().await?;
-    // Servers started together on a new database: one loads the demo, the others go on.
+    // Servers started together on a new database: one loads the demo, the others wait until it
+    // is loaded. Going on at once, they built their search indexes from half the demo, and the
+    // demo's annual report (filed at its historical time, older than every other change) was
+    // never followed into them.
     let now_ms = clock.now().timestamp_millis();
-    if a.demo
-        && demo::is_empty(&store).await?
-        && store
+    if a.demo {
+        let mine = store
             .take_lease("demo", &gongkai_jobs::worker_id(), now_ms, now_ms + 600_000)
-            .await?
-    {
-        demo::load(&store, clock.now())
-            .await
-            .context("载入示例数据")?;
-        demo::publish(&store, clock.now())
-            .await
-            .context("发布示例年度报告")?;
-        tracing::info!("demo data loaded");
+            .await?;
+        if mine && demo::is_empty(&store).await? {
+            demo::load(&store, clock.now())
+                .await
+                .context("载入示例数据")?;
+            demo::publish(&store, clock.now())
+                .await
+                .context("发布示例年度报告")?;
+            tracing::info!("demo data loaded");
+        } else if !mine {
+            wait_for_demo(&store).await?;
+        }
     }
     let settings = gongkai_web::Settings {
         secure_cookies: !a.insecure_cookies,
@@ -187,6 +192,20 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
     Ok(())
 }
 
+/// Waits, up to two minutes, for the demo another server is loading; then goes on whatever the
+/// state (that server may have stopped: its claim on the loading lapses after ten minutes).
+async fn wait_for_demo(store: &Store) -> Result<()> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    while !demo::is_loaded(store).await? {
+        if tokio::time::Instant::now() >= deadline {
+            tracing::warn!("another server has not finished loading the demo data; going on");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Ok(())
+}
+
 /// The listening address taken (bound, not yet listening), so that a port in use is found
 /// before anything else is done. Like `TcpListener::bind`, with `SO_REUSEADDR`: a restart does
 /// not wait for the last run's connections to leave `TIME_WAIT`.
@@ -221,28 +240,8 @@ fn start_jobs(
         settings.session_idle,
         settings.session_absolute,
     ));
-    // The index is derived: when it does not hold every item on the portal (first start, a
-    // crash between commit and indexing, a restored backup), rebuild it in the background. The
-    // count itself is in the background too: it walks every item (seconds at a million), and the
-    // server should answer meanwhile.
-    {
-        let (store, search) = (store.clone(), search.clone());
-        tokio::spawn(async move {
-            match store.published_count().await {
-                Ok(n) if i64::try_from(search.len()).ok() == Some(n) => return,
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::error!(error = %e, "search index not checked");
-                    return;
-                }
-            }
-            match gongkai_jobs::index::rebuild(&store, &search, |_, _| {}).await {
-                Ok(n) => tracing::info!(items = n, "search index rebuilt"),
-                Err(e) => tracing::error!(error = %e, "search index not rebuilt"),
-            }
-        });
-    }
-    // Publications and withdrawals by other processes reach this server's index too.
+    // The index is derived: rebuilt in the background when it does not hold every item on the
+    // portal, then kept in step with publications and withdrawals by other processes.
     tokio::spawn(gongkai_jobs::index::follow_others(
         store.clone(),
         search.clone(),
