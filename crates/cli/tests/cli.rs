@@ -310,6 +310,82 @@ fn serve_refuses_a_port_in_use_before_it_touches_the_database() {
     drop(taken);
 }
 
+/// `audit verify` checks and changes nothing: not a backup without its key file beside it (it
+/// made a key of its own, wrote a record with it into the backup, then called every older record
+/// tampered with), nor a database that is not there (it made an empty one and passed it).
+#[test]
+fn audit_verify_leaves_what_it_checks_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live");
+    std::fs::create_dir(&live).unwrap();
+    let url = format!("sqlite://{}", live.join("gongkai.db").display());
+    assert!(gongkai(&url, &["demo"]).status.success());
+    let copy_dir = dir.path().join("copy");
+    std::fs::create_dir(&copy_dir).unwrap();
+    let copy = copy_dir.join("gongkai.db");
+    assert!(
+        gongkai(&url, &["backup", copy.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let copy_url = format!("sqlite://{}", copy.display());
+    let verify = |url: &str, key: Option<&std::path::Path>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai"));
+        c.args(["--database-url", url, "audit", "verify"])
+            .env("GONGKAI_LOG", "warn")
+            .env_remove("GONGKAI_AUDIT_KEY_FILE");
+        if let Some(key) = key {
+            c.env("GONGKAI_AUDIT_KEY_FILE", key);
+        }
+        c.output().unwrap()
+    };
+    let key = common::audit_key_file(&url);
+    let records = |o: &Output| {
+        let text = stdout(o);
+        assert!(o.status.success() && text.contains("审计日志完整"), "{o:?}");
+        text.split("共")
+            .nth(1)
+            .unwrap()
+            .split('条')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let on_live = records(&verify(&url, Some(&key)));
+
+    // The copy alone, its key file left behind: refused, no key made.
+    let out = verify(&copy_url, None);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("找不到审计密钥文件"),
+        "{out:?}"
+    );
+    assert!(!copy_dir.join("audit.key").exists(), "a key was made");
+
+    // With the key file it was written with: intact, with the live database's records and no
+    // record added by either check.
+    assert_eq!(records(&verify(&copy_url, Some(&key))), on_live);
+    assert_eq!(records(&verify(&copy_url, Some(&key))), on_live);
+
+    // The wrong folder: no database there, and none made.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["audit", "verify"])
+        .current_dir(&empty)
+        .env_remove("GONGKAI_DATABASE_URL")
+        .env_remove("GONGKAI_AUDIT_KEY_FILE")
+        .env("GONGKAI_LOG", "warn")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("不存在"),
+        "{out:?}"
+    );
+    assert!(!empty.join("gongkai-data").exists(), "a database was made");
+}
+
 /// Under systemd the log goes to the journal, not a terminal, and the journal keeps a line with
 /// colour codes in it as bytes rather than text (rsyslog then shows `#033[` in every line).
 /// Logged to a pipe, the lines are plain text.

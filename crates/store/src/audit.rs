@@ -233,6 +233,16 @@ impl Store {
         Ok(self)
     }
 
+    /// The store with `keys` to verify the chain with, none of them brought into use: nothing is
+    /// written, not even the record [`with_audit_keys`](Self::with_audit_keys) adds for a new
+    /// key. For `gongkai audit verify`, which must leave the database it checks (often a backup)
+    /// as it found it.
+    #[must_use]
+    pub fn verifying_with(mut self, keys: Keyring) -> Self {
+        self.keys = Arc::new(keys);
+        self
+    }
+
     /// The key new records are keyed with, if any.
     pub(crate) fn audit_key(&self) -> Option<&AuditKey> {
         self.keys.current()

@@ -103,6 +103,11 @@ fn connect_failure(e: &sqlx::Error) -> String {
             }
             // invalid_password
             Some("28P01") => "密码错误。请改正地址中的密码（特殊字符用 % 编码）".to_owned(),
+            // SQLITE_READONLY: the file belongs to another user (made by a command run as root).
+            Some("8") => {
+                "数据库文件只读。请检查文件及其所在文件夹的所有者和权限（例如以 root 身份运行命令后，文件不再属于运行服务的用户）"
+                    .to_owned()
+            }
             // SQLITE_CANTOPEN
             Some("14") => {
                 "无法打开数据库文件。请检查文件夹是否存在、运行服务的用户能否读写".to_owned()

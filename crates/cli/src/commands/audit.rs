@@ -34,7 +34,7 @@ pub async fn run(db: &Database, command: Command, now: DateTime<Utc>) -> Result<
         Command::Verify { checkpoints } => {
             let file = checkpoints.unwrap_or_else(|| db.checkpoint_file());
             let published = read_checkpoints(&file)?;
-            let store = db.open().await?;
+            let store = db.open_to_verify().await?;
             let result = store.audit_verify(&published).await?;
             store.close().await;
             match result {

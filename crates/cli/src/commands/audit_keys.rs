@@ -20,6 +20,20 @@ pub fn load_or_create(path: &Path) -> Result<Keyring> {
     Keyring::parse(&text).with_context(|| format!("审计密钥文件 {}", path.display()))
 }
 
+/// The keys in `path`, which must exist: a check never makes a key of its own (it would find
+/// every record keyed with another and call the trail tampered with).
+pub fn load(path: &Path) -> Result<Keyring> {
+    if !path.exists() {
+        anyhow::bail!(
+            "找不到审计密钥文件 {}：请用 --audit-key-file（或 GONGKAI_AUDIT_KEY_FILE）指定与这个数据库一起保存的密钥文件（backup.sh 备份时会一并复制）",
+            path.display()
+        );
+    }
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("无法读取审计密钥文件 {}", path.display()))?;
+    Keyring::parse(&text).with_context(|| format!("审计密钥文件 {}", path.display()))
+}
+
 /// Appends a new key, which becomes the one in use; returns it.
 pub fn rotate(path: &Path) -> Result<AuditKey> {
     load_or_create(path)?;

@@ -75,6 +75,28 @@ impl Database {
         let keys = audit_keys::load_or_create(&self.audit_keys)?;
         Ok(store.with_audit_keys(keys, chrono::Utc::now()).await?)
     }
+
+    /// Opens the database to check it, changing nothing in it or beside it: a SQLite file must
+    /// exist (a mistyped path or the wrong folder is an error, not a new empty database that then
+    /// "passes"), the key file must exist, and no key record is written. Pending migrations
+    /// still run (the checks read the current schema); an up-to-date database is left as it was.
+    pub async fn open_to_verify(&self) -> Result<Store> {
+        if let Some(path) = self.url.strip_prefix("sqlite://") {
+            let path = Path::new(path.split('?').next().unwrap_or(path));
+            if !path.is_file() {
+                anyhow::bail!(
+                    "数据库文件 {} 不存在：请用 --database-url（或 GONGKAI_DATABASE_URL）指定要核验的数据库，例如 sqlite:///var/backups/gongkai/gongkai-20261201-020000/gongkai.db",
+                    path.display()
+                );
+            }
+        }
+        let keys = audit_keys::load(&self.audit_keys)?;
+        let store = Store::connect_with(&self.url, self.sqlite_sync)
+            .await
+            .with_context(|| format!("打开数据库 {}", redact(&self.url)))?;
+        store.migrate().await.context("迁移数据库")?;
+        Ok(store.verifying_with(keys))
+    }
 }
 
 /// An agency slug given on the command line.
