@@ -841,16 +841,17 @@ impl Submission {
 /// A password a person can type from a printed sheet: 16 characters from an unambiguous alphabet.
 pub fn random_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+    const DIGITS: &[u8] = b"23456789";
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    let mut s: String = bytes
-        .iter()
-        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-        .collect();
-    // Guarantee two kinds of character for check_password_strength.
-    s.replace_range(0..1, "k");
-    s.replace_range(1..2, "7");
-    s
+    let pick = |set: &[u8], b: u8| char::from(set[usize::from(b) % set.len()]);
+    // Two kinds of character for check_password_strength: a letter first, then a digit, each
+    // drawn like the rest (they were the same "k7" in every password).
+    std::iter::once(pick(LETTERS, bytes[0]))
+        .chain(std::iter::once(pick(DIGITS, bytes[1])))
+        .chain(bytes[2..].iter().map(|b| pick(ALPHABET, *b)))
+        .collect()
 }
 
 /// SHA-256 of a secret, hex: what the database stores instead of a session id.
@@ -1328,6 +1329,19 @@ mod tests {
         assert!(check_password_strength("zhangsan-2024", "zhangsan").is_err());
         assert!(check_password_strength("Harbour-light-42", "zhangsan").is_ok());
         assert!(check_password_strength(&random_password(), "zhangsan").is_ok());
+    }
+
+    #[test]
+    fn random_passwords_are_strong_and_share_no_fixed_start() {
+        let drawn: Vec<String> = (0..64).map(|_| random_password()).collect();
+        for p in &drawn {
+            assert_eq!(p.chars().count(), 16, "{p}");
+            assert!(check_password_strength(p, "zhangsan").is_ok(), "{p}");
+        }
+        // The first two characters vary like the rest (they were "k7" in every password); 64
+        // draws giving one start by chance is (1/376)^63.
+        let starts: std::collections::BTreeSet<&str> = drawn.iter().map(|p| &p[..2]).collect();
+        assert!(starts.len() > 1, "{starts:?}");
     }
 
     #[test]
