@@ -10,6 +10,9 @@ pub enum StoreError {
     /// The database URL cannot be used.
     #[error("数据库地址无效：{0}")]
     BadUrl(String),
+    /// The folder for a SQLite file could not be made (the address is fine; the place is not).
+    #[error("无法创建数据库文件夹 {0}。请检查路径是否正确、运行服务的用户能否在其上级文件夹中写入")]
+    Folder(String),
     /// The database could not be reached: why, in the server's words, and what to check. The
     /// cause is in the text and not also a `source`, so that an error chain printed whole
     /// (`{:#}`) says it once, not three times.

@@ -125,9 +125,8 @@ impl Store {
             if let Some(dir) = options.get_filename().parent()
                 && !dir.as_os_str().is_empty()
             {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    StoreError::BadUrl(format!("cannot create folder {}: {e}", dir.display()))
-                })?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Folder(format!("{}：{e}", dir.display())))?;
             }
             let options = options
                 .create_if_missing(true)
@@ -155,8 +154,11 @@ impl Store {
             }
             Ok(store)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            // The server's NOTICEs (`CREATE TABLE IF NOT EXISTS` of a migration table that
+            // exists, at every start) are not for the operator's log.
             let options = PgConnectOptions::from_str(url)
-                .map_err(|e| StoreError::BadUrl(format!("{}: {e}", redact(url))))?;
+                .map_err(|e| StoreError::BadUrl(format!("{}: {e}", redact(url))))?
+                .options([("client_min_messages", "warning")]);
             // One connection first, alone: the pool retries a refused connection until its
             // timeout and then reports only that it timed out, so a server that is down, a
             // database that does not exist or a wrong password would all read "pool timed out",

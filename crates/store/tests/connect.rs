@@ -53,6 +53,19 @@ async fn a_sqlite_file_that_cannot_be_opened_says_what_to_check() {
 }
 
 #[tokio::test]
+async fn a_sqlite_folder_that_cannot_be_made_is_named_as_such() {
+    // A file where a folder of the path should be.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "").unwrap();
+    let (e, _) = refusal(&format!("sqlite://{}/data/gongkai.db", file.display())).await;
+    assert!(matches!(e, StoreError::Folder(_)), "{e:?}");
+    let text = e.to_string();
+    assert!(text.contains("无法创建数据库文件夹"), "{text}");
+    assert!(!text.contains("地址无效"), "{text}");
+}
+
+#[tokio::test]
 async fn postgres_a_missing_database_or_user_is_named_with_what_to_do() {
     let Ok(admin) = std::env::var("GONGKAI_TEST_POSTGRES_URL") else {
         assert!(
