@@ -66,8 +66,8 @@ pub async fn refresh_item(store: &Store, index: &SearchIndex, slug: &Slug, item_
 /// while the rebuild was reading fell between the two and never reached this index (two servers
 /// started together on a new database, one loading the demo, showed it every time).
 pub async fn follow_others(store: Store, index: Arc<SearchIndex>, every: Duration) {
-    let mut position = match store.items_change_position().await {
-        Ok(p) => p,
+    let mut follower = match store.items_change_position().await {
+        Ok(p) => Follower::new(p),
         Err(e) => {
             tracing::error!(error = %e, "search index will not follow other processes");
             return;
@@ -84,39 +84,92 @@ pub async fn follow_others(store: Store, index: Arc<SearchIndex>, every: Duratio
         Err(e) => tracing::error!(error = %e, "search index not checked"),
     }
     loop {
-        match follow_once(&store, &index, position).await {
-            Ok(p) => position = p,
-            Err(e) => tracing::warn!(error = %e, "search index not brought up to date; will retry"),
+        if let Err(e) = follower.round(&store, &index).await {
+            tracing::warn!(error = %e, "search index not brought up to date; will retry");
         }
         tokio::time::sleep(every).await;
     }
 }
 
-/// One round of [`follow_others`]: applies the changes after `position`, returns the new one.
+/// How far behind its newest change a follower looks again, in milliseconds. A change's
+/// `updated_ms` is its writer's clock when the write began, so a change can be committed *behind*
+/// a position already passed: by a server whose clock is a little behind, or by a transaction
+/// that began first and committed last (an import of 2,000 items). Ten seconds covers both with
+/// room; the changes in it are read again each round, and those applied already are skipped.
+pub const LOOK_BACK_MS: i64 = 10_000;
+
+/// Where a follower of other processes' changes is ([`follow_others`]): the newest change
+/// applied, and the changes applied within [`LOOK_BACK_MS`] behind it.
+#[derive(Debug, Clone)]
+pub struct Follower {
+    position: (i64, i64),
+    /// Item id → the `updated_ms` applied, for the changes inside the look-back.
+    recent: std::collections::HashMap<i64, i64>,
+}
+
+impl Follower {
+    /// A follower that starts at `position` ([`Store::items_change_position`]).
+    pub fn new(position: (i64, i64)) -> Self {
+        Self {
+            position,
+            recent: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The newest change applied.
+    pub fn position(&self) -> (i64, i64) {
+        self.position
+    }
+
+    /// One round: applies the changes after the position, and those inside the look-back not
+    /// applied yet, in one commit per batch; returns how many it applied.
+    pub async fn round(&mut self, store: &Store, index: &SearchIndex) -> anyhow::Result<usize> {
+        const BATCH: i64 = 500;
+        let mut after = (self.position.0.saturating_sub(LOOK_BACK_MS), 0);
+        let mut applied = 0;
+        loop {
+            let changes = store.items_changed_after(after, BATCH).await?;
+            let Some(last) = changes.last().map(|c| c.0) else {
+                break;
+            };
+            let batch: Vec<Result<SearchDoc, i64>> = changes
+                .iter()
+                .filter(|((ms, id), _, _)| self.recent.get(id) != Some(ms))
+                .map(|(_, slug, item)| match item {
+                    Ok(item) => Ok(document(slug, item)),
+                    Err(id) => Err(*id),
+                })
+                .collect();
+            if !batch.is_empty() {
+                index.apply(&batch)?;
+            }
+            applied += batch.len();
+            for ((ms, id), _, _) in &changes {
+                self.recent.insert(*id, *ms);
+                self.position = self.position.max((*ms, *id));
+            }
+            after = last;
+            if changes.len() < usize::try_from(BATCH).unwrap_or(usize::MAX) {
+                break;
+            }
+        }
+        let horizon = self.position.0.saturating_sub(LOOK_BACK_MS);
+        self.recent.retain(|_, ms| *ms >= horizon);
+        Ok(applied)
+    }
+}
+
+/// One round of following from `position` with no memory of what was applied before it: the
+/// changes after `position`, and those inside the look-back behind it, applied; the new position.
+/// (A server keeps a [`Follower`] instead, which skips what it applied already.)
 pub async fn follow_once(
     store: &Store,
     index: &SearchIndex,
-    mut position: (i64, i64),
+    position: (i64, i64),
 ) -> anyhow::Result<(i64, i64)> {
-    const BATCH: i64 = 500;
-    loop {
-        let changes = store.items_changed_after(position, BATCH).await?;
-        let Some(last) = changes.last().map(|c| c.0) else {
-            return Ok(position);
-        };
-        let batch: Vec<Result<SearchDoc, i64>> = changes
-            .iter()
-            .map(|(_, slug, item)| match item {
-                Ok(item) => Ok(document(slug, item)),
-                Err(id) => Err(*id),
-            })
-            .collect();
-        index.apply(&batch)?;
-        position = last;
-        if changes.len() < 500 {
-            return Ok(position);
-        }
-    }
+    let mut follower = Follower::new(position);
+    follower.round(store, index).await?;
+    Ok(follower.position())
 }
 
 /// Rebuilds the index from every item on the portal; `progress(done, total)`. The items are read
