@@ -72,10 +72,10 @@ pub struct Args {
     #[arg(long, env = "GONGKAI_HSTS")]
     hsts: bool,
     /// Seconds a client has to send a request's headers before its connection is closed.
-    #[arg(long, env = "GONGKAI_HEADER_TIMEOUT", default_value_t = 10)]
+    #[arg(long, env = "GONGKAI_HEADER_TIMEOUT", value_parser = clap::value_parser!(u64).range(1..), default_value_t = 10)]
     header_timeout: u64,
     /// Seconds a request body may stall before the request is refused (408).
-    #[arg(long, env = "GONGKAI_BODY_TIMEOUT", default_value_t = 30)]
+    #[arg(long, env = "GONGKAI_BODY_TIMEOUT", value_parser = clap::value_parser!(u64).range(1..), default_value_t = 30)]
     body_timeout: u64,
     /// Connections one client address may hold open at once (0: no cap). Ignored with
     /// --trust-forwarded-for, where every connection comes from the proxy.
@@ -91,7 +91,7 @@ pub struct Args {
     no_submission_limits: bool,
     /// Seconds a server's claim on a mail or a channel delivery lasts. Several servers on one
     /// database share the work; what a stopped server claimed is taken over after this long.
-    #[arg(long, env = "GONGKAI_WORK_LEASE", default_value_t = 60)]
+    #[arg(long, env = "GONGKAI_WORK_LEASE", value_parser = clap::value_parser!(u64).range(1..), default_value_t = 60)]
     work_lease: u64,
 }
 
@@ -103,7 +103,7 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
     // touched: a mistyped setting or a port in use is an error that changes nothing (no database
     // file made, no administrator created and its password printed, no demo loaded).
     let page_cache = page_cache_setting(&a.page_cache)?;
-    let lease = Duration::from_secs(a.work_lease.max(1));
+    let lease = Duration::from_secs(a.work_lease);
     let mailer = a
         .smtp_url
         .map(|url| {
@@ -182,8 +182,8 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
     let listener = socket.listen(1024).with_context(|| in_use(a.listen))?;
     tracing::info!(database = %redact(&db.url), "listening on http://{}", a.listen);
     let limits = gongkai_web::server::Limits {
-        header_read: Duration::from_secs(a.header_timeout.max(1)),
-        body: Duration::from_secs(a.body_timeout.max(1)),
+        header_read: Duration::from_secs(a.header_timeout),
+        body: Duration::from_secs(a.body_timeout),
         per_address: (a.max_connections_per_address > 0 && !a.trust_forwarded_for)
             .then_some(a.max_connections_per_address),
     };
