@@ -329,6 +329,14 @@ fn audit_verify_leaves_what_it_checks_as_it_was() {
             .success()
     );
     let copy_url = format!("sqlite://{}", copy.display());
+    // The copy's bytes: an operator may have its hash on record.
+    let bytes = std::fs::read(&copy).unwrap();
+    let unchanged = || {
+        assert!(
+            std::fs::read(&copy).unwrap() == bytes,
+            "the copy was changed"
+        );
+    };
     let verify = |url: &str, key: Option<&std::path::Path>| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai"));
         c.args(["--database-url", url, "audit", "verify"])
@@ -364,8 +372,25 @@ fn audit_verify_leaves_what_it_checks_as_it_was() {
 
     // With the key file it was written with: intact, with the live database's records and no
     // record added by either check.
+    unchanged();
     assert_eq!(records(&verify(&copy_url, Some(&key))), on_live);
     assert_eq!(records(&verify(&copy_url, Some(&key))), on_live);
+    unchanged();
+
+    // A database older than this build (here: with no tables at all) is refused, not migrated.
+    let old = copy_dir.join("old.db");
+    std::fs::write(&old, "").unwrap();
+    let out = verify(&format!("sqlite://{}", old.display()), Some(&key));
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("结构比本程序旧"),
+        "{out:?}"
+    );
+    assert_eq!(
+        std::fs::metadata(&old).unwrap().len(),
+        0,
+        "the old database was migrated"
+    );
 
     // The wrong folder: no database there, and none made.
     let empty = dir.path().join("empty");

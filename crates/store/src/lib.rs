@@ -114,6 +114,39 @@ impl Store {
         Self::connect_with(url, SqliteSync::default()).await
     }
 
+    /// Connects to `url` to read and nothing else, for checks that must leave the database as
+    /// they found it (`gongkai audit verify`, often on a backup whose file hash is on record): a
+    /// SQLite file is opened read-only, not created and not switched to WAL; a PostgreSQL session
+    /// is read-only (`default_transaction_read_only`). Writes through it fail.
+    pub async fn connect_read_only(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?
+                .read_only(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(2)
+                .connect_with(options)
+                .await
+                .map_err(|e| StoreError::unavailable(url, e))?;
+            Ok(Self::new(Pool::Sqlite(pool)))
+        } else {
+            let store = Self::connect(url).await?;
+            if let Pool::Postgres(pool) = &store.pool {
+                let options = (*pool.connect_options())
+                    .clone()
+                    .options([("default_transaction_read_only", "on")]);
+                let pool = PgPoolOptions::new()
+                    .max_connections(2)
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| StoreError::unavailable(&redact(url), e))?;
+                return Ok(Self::new(Pool::Postgres(pool)));
+            }
+            Ok(store)
+        }
+    }
+
     /// Connects to `url`. For SQLite, creates the folder and the file if missing and turns on the
     /// settings that make acknowledged writes durable (WAL, and `sync` for when a commit counts
     /// as done), foreign keys, and a busy timeout so concurrent writers wait instead of failing.
@@ -284,6 +317,24 @@ impl Store {
             Pool::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())
+    }
+
+    /// How many of this build's migrations the database has not had (all of them when it has no
+    /// migration table). `gongkai audit verify` checks a database as it is and refuses one that
+    /// would need them: running them would change the copy it was asked to check.
+    pub async fn pending_migrations(&self) -> Result<usize, StoreError> {
+        let migrator = match &self.pool {
+            Pool::Sqlite(_) => sqlx::migrate!("migrations/sqlite"),
+            Pool::Postgres(_) => sqlx::migrate!("migrations/postgres"),
+        };
+        let applied: Vec<i64> = db::sql("SELECT version FROM _sqlx_migrations WHERE success")
+            .scalars(self)
+            .await
+            .unwrap_or_default();
+        Ok(migrator
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version))
+            .count())
     }
 
     /// Writes a consistent copy of the SQLite database to `path` while the server keeps running

@@ -90,3 +90,18 @@ async fn postgres_a_missing_database_or_user_is_named_with_what_to_do() {
         "{text}"
     );
 }
+
+/// What `gongkai audit verify` asks before it checks a database it must not change.
+#[tokio::test]
+async fn a_database_knows_which_migrations_it_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("new.db").display());
+    let store = Store::connect(&url).await.unwrap();
+    let all = store.pending_migrations().await.unwrap();
+    assert!(all > 20, "{all}");
+    store.migrate().await.unwrap();
+    assert_eq!(store.pending_migrations().await.unwrap(), 0);
+    if let Some(db) = gongkai_store::testing::TestDb::postgres().await {
+        assert_eq!(db.store.pending_migrations().await.unwrap(), 0);
+    }
+}

@@ -78,8 +78,8 @@ impl Database {
 
     /// Opens the database to check it, changing nothing in it or beside it: a SQLite file must
     /// exist (a mistyped path or the wrong folder is an error, not a new empty database that then
-    /// "passes"), the key file must exist, and no key record is written. Pending migrations
-    /// still run (the checks read the current schema); an up-to-date database is left as it was.
+    /// "passes"), the key file must exist, no key record is written, and a database older than
+    /// this build is refused rather than migrated.
     pub async fn open_to_verify(&self) -> Result<Store> {
         if let Some(path) = self.url.strip_prefix("sqlite://") {
             let path = Path::new(path.split('?').next().unwrap_or(path));
@@ -91,10 +91,16 @@ impl Database {
             }
         }
         let keys = audit_keys::load(&self.audit_keys)?;
-        let store = Store::connect_with(&self.url, self.sqlite_sync)
+        let store = Store::connect_read_only(&self.url)
             .await
             .with_context(|| format!("打开数据库 {}", redact(&self.url)))?;
-        store.migrate().await.context("迁移数据库")?;
+        let pending = store.pending_migrations().await?;
+        if pending > 0 {
+            anyhow::bail!(
+                "数据库 {} 的结构比本程序旧（还有 {pending} 个迁移未运行）。核验不会改动要核验的数据库：请复制一份，在副本上运行 gongkai migrate，再核验副本",
+                redact(&self.url)
+            );
+        }
         Ok(store.verifying_with(keys))
     }
 }
