@@ -411,6 +411,28 @@ fn audit_verify_leaves_what_it_checks_as_it_was() {
     assert!(!empty.join("gongkai-data").exists(), "a database was made");
 }
 
+/// Two servers on one machine with the same command line: the second is told, first thing, to
+/// give itself its own search folder.
+#[test]
+fn a_second_server_on_the_same_search_folder_is_told_to_take_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("two.db").display());
+    let search = dir.path().join("search");
+    let _first = common::Server(common::start(&url, free_port(), &search, &[]));
+    let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port())])
+        .env("GONGKAI_DATABASE_URL", &url)
+        .env("GONGKAI_AUDIT_KEY_FILE", common::audit_key_file(&url))
+        .env("GONGKAI_SEARCH_DIR", &search)
+        .env("GONGKAI_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("已被另一个 gongkai serve 使用"), "{err}");
+    assert!(err.contains("--search-dir"), "{err}");
+}
+
 /// Under systemd the log goes to the journal, not a terminal, and the journal keeps a line with
 /// colour codes in it as bytes rather than text (rsyslog then shows `#033[` in every line).
 /// Logged to a pipe, the lines are plain text.

@@ -157,12 +157,16 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
         clock.now(),
     )
     .await?;
-    let search = Arc::new(
-        SearchIndex::open(Some(
-            &a.search_dir.unwrap_or_else(|| search::default_dir(&db.url)),
-        ))
-        .map_err(|e| anyhow::anyhow!("{e}（可用 --search-dir 指定其他目录）"))?,
-    );
+    let search_dir = a.search_dir.unwrap_or_else(|| search::default_dir(&db.url));
+    let search = Arc::new(SearchIndex::open(Some(&search_dir)).map_err(|e| match e {
+        // Another server on this machine with the same command line: the fix, first.
+        gongkai_search::SearchError::InUse(_) => anyhow::anyhow!(
+            "搜索索引目录 {} 已被另一个 gongkai serve 使用。同一台机器上的每个服务进程须有自己的搜索索引目录：请用 --search-dir（或 GONGKAI_SEARCH_DIR）为这个进程另指一个，例如 {}-2",
+            search_dir.display(),
+            search_dir.display()
+        ),
+        other => anyhow::anyhow!("{other}（可用 --search-dir 指定其他目录）"),
+    })?);
     start_jobs(&store, &clock, &settings, &search, mailer, lease);
     tokio::spawn(daily_checkpoints(
         store.clone(),
