@@ -15,9 +15,7 @@ pub fn load_or_create(path: &Path) -> Result<Keyring> {
     if !path.exists() {
         create(path)?;
     }
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("无法读取审计密钥文件 {}", path.display()))?;
-    Keyring::parse(&text).with_context(|| format!("审计密钥文件 {}", path.display()))
+    load(path)
 }
 
 /// The keys in `path`, which must exist: a check never makes a key of its own (it would find
