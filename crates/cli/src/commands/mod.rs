@@ -36,10 +36,8 @@ impl Database {
     /// `gongkai-data/audit.key` for PostgreSQL.
     pub fn new(url: String, audit_keys: Option<PathBuf>) -> Self {
         let audit_keys = audit_keys.unwrap_or_else(|| {
-            let dir = url
-                .strip_prefix("sqlite://")
-                .map(|p| p.split('?').next().unwrap_or(p))
-                .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
+            let dir = sqlite_file(&url)
+                .and_then(|p| p.parent().map(Path::to_path_buf))
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or_else(|| PathBuf::from("gongkai-data"));
             dir.join("audit.key")
@@ -81,14 +79,13 @@ impl Database {
     /// "passes"), the key file must exist, no key record is written, and a database older than
     /// this build is refused rather than migrated.
     pub async fn open_to_verify(&self) -> Result<Store> {
-        if let Some(path) = self.url.strip_prefix("sqlite://") {
-            let path = Path::new(path.split('?').next().unwrap_or(path));
-            if !path.is_file() {
-                anyhow::bail!(
-                    "数据库文件 {} 不存在：请用 --database-url（或 GONGKAI_DATABASE_URL）指定要核验的数据库，例如 sqlite:///var/backups/gongkai/gongkai-20261201-020000/gongkai.db",
-                    path.display()
-                );
-            }
+        if let Some(path) = sqlite_file(&self.url)
+            && !path.is_file()
+        {
+            anyhow::bail!(
+                "数据库文件 {} 不存在：请用 --database-url（或 GONGKAI_DATABASE_URL）指定要核验的数据库，例如 sqlite:///var/backups/gongkai/gongkai-20261201-020000/gongkai.db",
+                path.display()
+            );
         }
         let keys = audit_keys::load(&self.audit_keys)?;
         let store = Store::connect_read_only(&self.url)
@@ -103,6 +100,13 @@ impl Database {
         }
         Ok(store.verifying_with(keys))
     }
+}
+
+/// The file of a `sqlite://` URL (its query, such as `?mode=rwc`, left off); `None` for any
+/// other database.
+pub fn sqlite_file(url: &str) -> Option<&Path> {
+    url.strip_prefix("sqlite://")
+        .map(|p| Path::new(p.split('?').next().unwrap_or(p)))
 }
 
 /// An agency slug given on the command line.

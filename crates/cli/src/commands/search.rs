@@ -20,9 +20,8 @@ pub enum Command {
 /// The search index's default folder: beside the SQLite file (`g.db` → `g.db.search`), or
 /// `gongkai-data/search-<database>` for PostgreSQL.
 pub fn default_dir(database_url: &str) -> PathBuf {
-    if let Some(path) = database_url.strip_prefix("sqlite://") {
-        let path = path.split('?').next().unwrap_or(path);
-        return PathBuf::from(format!("{path}.search"));
+    if let Some(path) = super::sqlite_file(database_url) {
+        return PathBuf::from(format!("{}.search", path.display()));
     }
     let name = database_url
         .split('?')
