@@ -16,7 +16,7 @@ pub enum StoreError {
     /// The database could not be reached: why, in the server's words, and what to check. The
     /// cause is in the text and not also a `source`, so that an error chain printed whole
     /// (`{:#}`) says it once, not three times.
-    #[error("无法连接数据库 {url}：{}", connect_failure(cause))]
+    #[error("无法连接数据库 {url}：{}", explained(cause))]
     Unavailable {
         /// The URL, redacted.
         url: String,
@@ -38,8 +38,9 @@ pub enum StoreError {
     /// A migration failed.
     #[error("数据库迁移失败：{0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    /// Any other database error.
-    #[error("数据库错误：{0}")]
+    /// Any other database error (with what to check, for the kinds an operator can mend: a
+    /// read-only file meets the first write, not the connection).
+    #[error("数据库错误：{}", explained(.0))]
     Database(sqlx::Error),
     /// Any other database error of a read run on the calling thread (`direct`).
     #[error("数据库错误：{0}")]
@@ -72,10 +73,10 @@ impl StoreError {
     }
 }
 
-/// Why a connection failed and what the operator should check, for the kinds an installation
-/// meets: the server not running or not reachable at that address, a database or a user that does
-/// not exist, a wrong password, a file that cannot be opened.
-fn connect_failure(e: &sqlx::Error) -> String {
+/// A database error and what the operator should check, for the kinds an installation meets:
+/// the server not running or not reachable at that address, a database or a user that does not
+/// exist, a wrong password, a file that cannot be opened or written.
+fn explained(e: &sqlx::Error) -> String {
     const URL: &str = "--database-url 或 GONGKAI_DATABASE_URL";
     let hint = match e {
         sqlx::Error::Io(io) => match io.kind() {

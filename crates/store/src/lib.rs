@@ -131,20 +131,39 @@ impl Store {
                 .map_err(|e| StoreError::unavailable(url, e))?;
             Ok(Self::new(Pool::Sqlite(pool)))
         } else {
-            let store = Self::connect(url).await?;
-            if let Pool::Postgres(pool) = &store.pool {
-                let options = (*pool.connect_options())
-                    .clone()
-                    .options([("default_transaction_read_only", "on")]);
-                let pool = PgPoolOptions::new()
-                    .max_connections(2)
-                    .connect_with(options)
-                    .await
-                    .map_err(|e| StoreError::unavailable(&redact(url), e))?;
-                return Ok(Self::new(Pool::Postgres(pool)));
-            }
-            Ok(store)
+            Self::connect_postgres(url, &[("default_transaction_read_only", "on")], 2).await
         }
+    }
+
+    /// A PostgreSQL pool of at most `max` connections, each session with `settings` (beside
+    /// keeping the server's NOTICEs, a migration table's "already exists, skipping" at every
+    /// start, out of the operator's log).
+    async fn connect_postgres(
+        url: &str,
+        settings: &[(&str, &str)],
+        max: u32,
+    ) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::BadUrl(format!("{}: {e}", redact(url))))?
+            .options([("client_min_messages", "warning")])
+            .options(settings.iter().copied());
+        // One connection first, alone: the pool retries a refused connection until its timeout
+        // and then reports only that it timed out, so a server that is down, a database that
+        // does not exist or a wrong password would all read "pool timed out", ten seconds later.
+        sqlx::Connection::close(
+            <sqlx::PgConnection as sqlx::Connection>::connect_with(&options)
+                .await
+                .map_err(|e| StoreError::unavailable(&redact(url), e))?,
+        )
+        .await
+        .map_err(|e| StoreError::unavailable(&redact(url), e))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::unavailable(&redact(url), e))?;
+        Ok(Self::new(Pool::Postgres(pool)))
     }
 
     /// Connects to `url`. For SQLite, creates the folder and the file if missing and turns on the
@@ -187,29 +206,7 @@ impl Store {
             }
             Ok(store)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            // The server's NOTICEs (`CREATE TABLE IF NOT EXISTS` of a migration table that
-            // exists, at every start) are not for the operator's log.
-            let options = PgConnectOptions::from_str(url)
-                .map_err(|e| StoreError::BadUrl(format!("{}: {e}", redact(url))))?
-                .options([("client_min_messages", "warning")]);
-            // One connection first, alone: the pool retries a refused connection until its
-            // timeout and then reports only that it timed out, so a server that is down, a
-            // database that does not exist or a wrong password would all read "pool timed out",
-            // ten seconds later.
-            sqlx::Connection::close(
-                <sqlx::PgConnection as sqlx::Connection>::connect_with(&options)
-                    .await
-                    .map_err(|e| StoreError::unavailable(&redact(url), e))?,
-            )
-            .await
-            .map_err(|e| StoreError::unavailable(&redact(url), e))?;
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(options)
-                .await
-                .map_err(|e| StoreError::unavailable(&redact(url), e))?;
-            Ok(Self::new(Pool::Postgres(pool)))
+            Self::connect_postgres(url, &[], 16).await
         } else {
             Err(StoreError::BadUrl(format!(
                 "{}: the URL must start with sqlite:// or postgres://",
@@ -313,25 +310,32 @@ impl Store {
     /// edited applied migration is refused (sqlx keeps checksums).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.pool {
-            Pool::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
-            Pool::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+            Pool::Sqlite(pool) => self.migrator().run(pool).await?,
+            Pool::Postgres(pool) => self.migrator().run(pool).await?,
         }
         Ok(())
+    }
+
+    /// This build's migrations for the engine (embedded once each).
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator {
+        static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+        static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+        match self.pool {
+            Pool::Sqlite(_) => &SQLITE,
+            Pool::Postgres(_) => &POSTGRES,
+        }
     }
 
     /// How many of this build's migrations the database has not had (all of them when it has no
     /// migration table). `gongkai audit verify` checks a database as it is and refuses one that
     /// would need them: running them would change the copy it was asked to check.
     pub async fn pending_migrations(&self) -> Result<usize, StoreError> {
-        let migrator = match &self.pool {
-            Pool::Sqlite(_) => sqlx::migrate!("migrations/sqlite"),
-            Pool::Postgres(_) => sqlx::migrate!("migrations/postgres"),
-        };
         let applied: Vec<i64> = db::sql("SELECT version FROM _sqlx_migrations WHERE success")
             .scalars(self)
             .await
             .unwrap_or_default();
-        Ok(migrator
+        Ok(self
+            .migrator()
             .iter()
             .filter(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version))
             .count())
