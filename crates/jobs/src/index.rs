@@ -159,19 +159,6 @@ impl Follower {
     }
 }
 
-/// One round of following from `position` with no memory of what was applied before it: the
-/// changes after `position`, and those inside the look-back behind it, applied; the new position.
-/// (A server keeps a [`Follower`] instead, which skips what it applied already.)
-pub async fn follow_once(
-    store: &Store,
-    index: &SearchIndex,
-    position: (i64, i64),
-) -> anyhow::Result<(i64, i64)> {
-    let mut follower = Follower::new(position);
-    follower.round(store, index).await?;
-    Ok(follower.position())
-}
-
 /// Rebuilds the index from every item on the portal; `progress(done, total)`. The items are read
 /// in batches by id and handed to the index writer (on a blocking thread) as they come, so memory
 /// stays bounded at any number of items and no async worker is held; if a read fails, the index

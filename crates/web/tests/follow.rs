@@ -1,5 +1,5 @@
 //! Two server processes, two search indexes: what one publishes or withdraws reaches the other's
-//! index through `search::follow_once` (on both backends).
+//! index through a `gongkai_jobs::index::Follower` (on both backends).
 
 #![allow(
     clippy::unwrap_used,
@@ -12,7 +12,7 @@ use common::{TOWN_B, publish_item, world};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::item::{ReviewStep, Reviewer};
-use gongkai_jobs::index::{Follower, follow_once};
+use gongkai_jobs::index::Follower;
 use gongkai_search::{SearchIndex, SearchQuery};
 use gongkai_store::By;
 use gongkai_store::{Store, on_both_backends};
@@ -55,17 +55,17 @@ async fn another_process_publication_reaches_this_index(store: &Store) {
     // "Another process" publishes an item.
     let ((draft, item), _) = publish_item(store, &town, &w.users, w.clock_now()).await;
     assert_eq!(sorted_hits(&index, "党委会议"), before);
-    let position = follow_once(store, &index, start).await.unwrap();
+    let mut follower = Follower::new(start);
+    follower.round(store, &index).await.unwrap();
+    let position = follower.position();
     assert!(position > start);
     let mut expected = before.clone();
     expected.push(item);
     expected.sort_unstable();
     assert_eq!(sorted_hits(&index, "党委会议"), expected);
     // Nothing new: nothing changes, the position stays.
-    assert_eq!(
-        follow_once(store, &index, position).await.unwrap(),
-        position
-    );
+    follower.round(store, &index).await.unwrap();
+    assert_eq!(follower.position(), position);
     // It withdraws the item: gone here too.
     w.clock.advance(chrono::Duration::seconds(5));
     store
@@ -87,7 +87,7 @@ async fn another_process_publication_reaches_this_index(store: &Store) {
         )
         .await
         .unwrap();
-    follow_once(store, &index, position).await.unwrap();
+    follower.round(store, &index).await.unwrap();
     assert_eq!(sorted_hits(&index, "党委会议"), before);
 }
 
