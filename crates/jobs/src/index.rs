@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use gongkai_core::Slug;
+use gongkai_core::clock::Clock;
 use gongkai_search::{SearchDoc, SearchIndex};
 use gongkai_store::{PublishedItem, Store, StoreError};
 
@@ -56,55 +57,82 @@ pub async fn refresh_item(store: &Store, index: &SearchIndex, slug: &Slug, item_
 }
 
 /// Keeps the index in step with publications and withdrawals made by *other* processes (a second
-/// server, `gongkai items import`): every `every`, the items changed since the last look are
-/// applied in one commit. Changes through this process are already applied by [`refresh_item`];
-/// applying them again is harmless.
-///
-/// First, when the index does not hold every item on the portal (first start, a crash between
-/// commit and indexing, a restored backup), it is rebuilt. The position to follow from is read
-/// *before* the rebuild reads the items: read after, a publication another process committed
-/// while the rebuild was reading fell between the two and never reached this index (two servers
-/// started together on a new database, one loading the demo, showed it every time).
-pub async fn follow_others(store: Store, index: Arc<SearchIndex>, every: Duration) {
-    let mut follower = match store.items_change_position().await {
-        Ok(p) => Follower::new(p),
+/// server on the same database, the command line): every `every`, the items changed since the
+/// last round are read by their change position (`updated_ms`, id) and applied in one commit per
+/// batch. Changes through this process are already applied by [`refresh_item`]; applying them
+/// again is harmless. Where to follow from is [`start_following`]'s.
+pub async fn follow_others(
+    store: Store,
+    index: Arc<SearchIndex>,
+    clock: Arc<dyn Clock>,
+    every: Duration,
+) {
+    let mut follower = match start_following(&store, &index).await {
+        Ok(f) => f,
         Err(e) => {
             tracing::error!(error = %e, "search index will not follow other processes");
             return;
         }
     };
-    // The count walks every item (seconds at a million); this runs beside the server, which
-    // answers meanwhile.
-    match store.published_count().await {
-        Ok(n) if i64::try_from(index.len()).ok() == Some(n) => {}
-        Ok(_) => match rebuild(&store, &index, |_, _| {}).await {
-            Ok(n) => tracing::info!(items = n, "search index rebuilt"),
-            Err(e) => tracing::error!(error = %e, "search index not rebuilt"),
-        },
-        Err(e) => tracing::error!(error = %e, "search index not checked"),
-    }
     loop {
-        if let Err(e) = follower.round(&store, &index).await {
+        if let Err(e) = follower
+            .round(&store, &index, clock.now().timestamp_millis())
+            .await
+        {
+            if store.is_closed() {
+                // The server is stopping.
+                return;
+            }
             tracing::warn!(error = %e, "search index not brought up to date; will retry");
         }
         tokio::time::sleep(every).await;
     }
 }
 
-/// How far behind its newest change a follower looks again, in milliseconds. A change's
+/// Where this process's index follows other processes' changes from. An index records with each
+/// commit the newest change it holds every change up to ([`SearchIndex::followed`]); a server
+/// started again follows on from there, so what another server changed while it was down
+/// reaches it. When the index does not hold every item on the portal (first start, an index from
+/// before positions were recorded, a restored backup), it is rebuilt first, and the rebuild
+/// records the position it read *before* reading the items: read after, a publication another
+/// process committed meanwhile fell between the two (two servers started together on a new
+/// database, one loading the demo, showed it every time).
+pub async fn start_following(store: &Store, index: &Arc<SearchIndex>) -> anyhow::Result<Follower> {
+    let newest = store.items_change_position().await?;
+    // The count walks every item (seconds at a million); this runs beside the server, which
+    // answers meanwhile.
+    let count = store.published_count().await?;
+    if i64::try_from(index.len()).ok() != Some(count) {
+        let n = rebuild(store, index, |_, _| {}).await?;
+        tracing::info!(items = n, "search index rebuilt");
+    }
+    Ok(Follower::new(index.followed().unwrap_or(newest)))
+}
+
+/// How far behind the present a change may still be committed, in milliseconds. A change's
 /// `updated_ms` is its writer's clock when the write began, so a change can be committed *behind*
 /// a position already passed: by a server whose clock is a little behind, or by a transaction
-/// that began first and committed last (an import of 2,000 items). Ten seconds covers both with
-/// room; the changes in it are read again each round, and those applied already are skipped.
+/// that began first and committed last (an import commits every 2,000 items, each batch stamped
+/// when it begins). Ten seconds covers both with room; the changes stamped inside it are read
+/// again each round, and those applied already are skipped.
 pub const LOOK_BACK_MS: i64 = 10_000;
 
 /// Where a follower of other processes' changes is ([`follow_others`]): the newest change
-/// applied, and the changes applied within [`LOOK_BACK_MS`] behind it.
+/// applied, and the changes applied that are stamped within [`LOOK_BACK_MS`] of the present.
 #[derive(Debug, Clone)]
 pub struct Follower {
     position: (i64, i64),
     /// Item id → the `updated_ms` applied, for the changes inside the look-back.
     recent: std::collections::HashMap<i64, i64>,
+}
+
+/// What one [`Follower::round`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    /// Changes read from the database.
+    pub read: usize,
+    /// Changes applied to the index (those read less those applied before).
+    pub applied: usize,
 }
 
 impl Follower {
@@ -121,12 +149,26 @@ impl Follower {
         self.position
     }
 
-    /// One round: applies the changes after the position, and those inside the look-back not
-    /// applied yet, in one commit per batch; returns how many it applied.
-    pub async fn round(&mut self, store: &Store, index: &SearchIndex) -> anyhow::Result<usize> {
+    /// One round at `now_ms`: applies the changes after the position, and those stamped within
+    /// the look-back of `now_ms` not applied yet, in one commit per batch.
+    ///
+    /// The look-back is measured from the present, not from the position: measured from the
+    /// position, an import whose items all carry one stamp (as one did) kept every item inside
+    /// it for good, and each round, every two seconds, read the whole import again with its
+    /// bodies (100,000 items: searches at half speed and 100 MB more memory, for ever).
+    pub async fn round(
+        &mut self,
+        store: &Store,
+        index: &SearchIndex,
+        now_ms: i64,
+    ) -> anyhow::Result<Round> {
         const BATCH: i64 = 500;
-        let mut after = (self.position.0.saturating_sub(LOOK_BACK_MS), 0);
-        let mut applied = 0;
+        let horizon = now_ms.saturating_sub(LOOK_BACK_MS);
+        let mut after = self.position.min((horizon, 0));
+        let mut done = Round {
+            read: 0,
+            applied: 0,
+        };
         loop {
             let changes = store.items_changed_after(after, BATCH).await?;
             let Some(last) = changes.last().map(|c| c.0) else {
@@ -140,22 +182,25 @@ impl Follower {
                     Err(id) => Err(*id),
                 })
                 .collect();
-            if !batch.is_empty() {
-                index.apply(&batch)?;
+            let position = self.position.max(last);
+            if !batch.is_empty() || position > self.position {
+                index.apply(&batch, position)?;
             }
-            applied += batch.len();
+            done.read += changes.len();
+            done.applied += batch.len();
             for ((ms, id), _, _) in &changes {
-                self.recent.insert(*id, *ms);
-                self.position = self.position.max((*ms, *id));
+                if *ms >= horizon {
+                    self.recent.insert(*id, *ms);
+                }
             }
+            self.position = position;
             after = last;
             if changes.len() < usize::try_from(BATCH).unwrap_or(usize::MAX) {
                 break;
             }
         }
-        let horizon = self.position.0.saturating_sub(LOOK_BACK_MS);
         self.recent.retain(|_, ms| *ms >= horizon);
-        Ok(applied)
+        Ok(done)
     }
 }
 
@@ -169,12 +214,18 @@ pub async fn rebuild(
     mut progress: impl FnMut(usize, usize),
 ) -> anyhow::Result<usize> {
     const BATCH: usize = 1_000;
+    // Read before the items are: what changes while they are read is followed from here.
+    let followed = store.items_change_position().await?;
     let total = usize::try_from(store.published_count().await?).unwrap_or(0);
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<SearchDoc, StoreError>>(BATCH);
     let writer = {
         let index = index.clone();
         tokio::task::spawn_blocking(move || {
-            index.try_rebuild(std::iter::from_fn(|| rx.blocking_recv()), |_| {})
+            index.try_rebuild(
+                std::iter::from_fn(|| rx.blocking_recv()),
+                Some(followed),
+                |_| {},
+            )
         })
     };
     let (mut after, mut sent) = (0, 0);

@@ -196,7 +196,20 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
+    /// The newest item change (`updated_ms`, id) this index holds every change up to, saved
+    /// with each commit (tantivy's commit payload) so that a server started again follows on
+    /// from where its index stands: started from the database's newest change instead, it
+    /// never saw what another server changed while it was down.
+    followed: Mutex<Option<(i64, i64)>>,
     f: Fields,
+}
+
+/// How [`SearchIndex::followed`] is written in the commit payload.
+const FOLLOWED: &str = "followed ";
+
+fn parse_followed(payload: &str) -> Option<(i64, i64)> {
+    let (ms, id) = payload.strip_prefix(FOLLOWED)?.split_once(' ')?;
+    Some((ms.parse().ok()?, id.parse().ok()?))
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -247,10 +260,17 @@ impl SearchIndex {
                 ) => SearchError::InUse(dir.map_or_else(String::new, |d| d.display().to_string())),
                 e => SearchError::Index(e),
             })?;
+        let followed = index
+            .load_metas()
+            .ok()
+            .and_then(|m| m.payload)
+            .as_deref()
+            .and_then(parse_followed);
         Ok(Self {
             index,
             reader,
             writer: Mutex::new(writer),
+            followed: Mutex::new(followed),
             f,
         })
     }
@@ -298,11 +318,46 @@ impl SearchIndex {
         &self,
         work: impl FnOnce(&mut IndexWriter) -> Result<T, SearchError>,
     ) -> Result<T, SearchError> {
+        self.write_following(None, work)
+    }
+
+    /// Commits `work`, recording `followed` (when given) as what the index now holds: under the
+    /// writer's lock, so a commit of another write cannot record it before `work` is in.
+    fn write_following<T>(
+        &self,
+        followed: Option<(i64, i64)>,
+        work: impl FnOnce(&mut IndexWriter) -> Result<T, SearchError>,
+    ) -> Result<T, SearchError> {
         let mut w = self.writer();
         let out = work(&mut w)?;
-        w.commit()?;
+        self.commit(&mut w, followed)?;
         self.reader.reload()?;
         Ok(out)
+    }
+
+    fn commit(&self, w: &mut IndexWriter, followed: Option<(i64, i64)>) -> Result<(), SearchError> {
+        let mut kept = self
+            .followed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut commit = w.prepare_commit()?;
+        if let Some((ms, id)) = followed.or(*kept) {
+            commit.set_payload(&format!("{FOLLOWED}{ms} {id}"));
+        }
+        commit.commit()?;
+        if followed.is_some() {
+            *kept = followed;
+        }
+        Ok(())
+    }
+
+    /// The newest item change (`updated_ms`, id) the index holds every change up to, as its
+    /// last commit recorded it (`None`: never recorded, or an index from before it was).
+    pub fn followed(&self) -> Option<(i64, i64)> {
+        *self
+            .followed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Adds or replaces an item; searchable when this returns.
@@ -323,12 +378,15 @@ impl SearchIndex {
     }
 
     /// Applies a batch of changes in one commit: each entry replaces its item (`Ok`) or removes it
-    /// (`Err(id)`, withdrawn). Used to follow changes made by other processes.
-    pub fn apply(&self, changes: &[Result<SearchDoc, i64>]) -> Result<(), SearchError> {
-        if changes.is_empty() {
-            return Ok(());
-        }
-        self.write(|w| {
+    /// (`Err(id)`, withdrawn), and records `followed`, the newest change the index now holds
+    /// every change up to ([`SearchIndex::followed`]). Used to follow changes made by other
+    /// processes.
+    pub fn apply(
+        &self,
+        changes: &[Result<SearchDoc, i64>],
+        followed: (i64, i64),
+    ) -> Result<(), SearchError> {
+        self.write_following(Some(followed), |w| {
             for change in changes {
                 match change {
                     Ok(d) => {
@@ -366,10 +424,12 @@ impl SearchIndex {
 
     /// Replaces the whole index with `docs` as they come, calling `progress` after each; if one
     /// of them is an error (the database could not be read), the index is left as it was and the
-    /// error returned (`Ok(Err(e))`).
+    /// error returned (`Ok(Err(e))`). `followed` is the newest item change read *before* the
+    /// first of `docs` was ([`SearchIndex::followed`]).
     pub fn try_rebuild<E>(
         &self,
         docs: impl IntoIterator<Item = Result<SearchDoc, E>>,
+        followed: Option<(i64, i64)>,
         mut progress: impl FnMut(usize),
     ) -> Result<Result<usize, E>, SearchError> {
         let mut w = self.writer();
@@ -388,7 +448,7 @@ impl SearchIndex {
                 }
             }
         }
-        w.commit()?;
+        self.commit(&mut w, followed)?;
         drop(w);
         self.merge_all()?;
         Ok(Ok(n))
@@ -1027,6 +1087,37 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// Where the index stands is read back when it is opened again, after a merge and after
+    /// commits that followed nothing (this process's own publications); a failed rebuild leaves
+    /// it as it was.
+    #[test]
+    fn where_the_index_stands_survives_a_restart() {
+        let dir =
+            std::env::temp_dir().join(format!("gongkai-search-followed-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let a = item(1, "乡村振兴公示", "道路硬化", "乡村振兴", "2024-03-01");
+        let b = item(2, "预决算公开", "预算收入", "政府预决算", "2024-02-01");
+        {
+            let index = SearchIndex::open(Some(&dir)).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(index.followed(), None);
+            let rebuilt = index.try_rebuild([Ok::<_, ()>(a.clone())], Some((100, 1)), |_| {});
+            assert!(matches!(rebuilt, Ok(Ok(1))));
+            assert_eq!(index.followed(), Some((100, 1)));
+            index
+                .apply(&[Ok(b.clone()), Err(1)], (200, 7))
+                .unwrap_or_else(|e| panic!("{e}"));
+            index.upsert(&a).unwrap_or_else(|e| panic!("{e}"));
+            let failed = index.try_rebuild([Ok(b.clone()), Err(())], Some((900, 9)), |_| {});
+            assert!(matches!(failed, Ok(Err(()))));
+            assert_eq!(index.followed(), Some((200, 7)));
+        }
+        let index = SearchIndex::open(Some(&dir)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(index.followed(), Some((200, 7)));
+        assert_eq!(index.len(), 2);
+        drop(index);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// A helper's walk: full-width letters and digits were found but not marked.
     #[test]
     fn full_width_latin_words_are_marked() {
@@ -1285,7 +1376,7 @@ mod tests {
         assert_eq!(by_year.total, 0, "the 宅基地 notice is from 2023");
         // A rebuild whose reading fails leaves the index as it was.
         let failed = index
-            .try_rebuild([Ok(docs[0].clone()), Err("数据库读取失败")], |_| {})
+            .try_rebuild([Ok(docs[0].clone()), Err("数据库读取失败")], None, |_| {})
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(failed, Err("数据库读取失败"));
         assert_eq!(index.len(), 4);

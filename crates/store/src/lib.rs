@@ -390,6 +390,15 @@ impl Store {
         Ok(())
     }
 
+    /// Whether [`Store::close`] was called: a background job whose query failed because the
+    /// server is stopping ends quietly instead of logging a failure.
+    pub fn is_closed(&self) -> bool {
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.is_closed(),
+            Pool::Postgres(pool) => pool.is_closed(),
+        }
+    }
+
     /// Closes every connection (lets SQLite checkpoint its WAL on shutdown).
     pub async fn close(&self) {
         match &self.pool {

@@ -12,7 +12,7 @@ use common::{TOWN_B, publish_item, world};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::item::{ReviewStep, Reviewer};
-use gongkai_jobs::index::Follower;
+use gongkai_jobs::index::{Follower, start_following};
 use gongkai_search::{SearchIndex, SearchQuery};
 use gongkai_store::By;
 use gongkai_store::{Store, on_both_backends};
@@ -40,6 +40,20 @@ async fn started(store: &Store) -> (std::sync::Arc<SearchIndex>, (i64, i64)) {
     (index, start)
 }
 
+/// One round of `follower` at the world's time: how many changes it applied.
+async fn applied(
+    follower: &mut Follower,
+    store: &Store,
+    index: &SearchIndex,
+    w: &common::World,
+) -> usize {
+    follower
+        .round(store, index, w.clock_now().timestamp_millis())
+        .await
+        .unwrap()
+        .applied
+}
+
 /// The hits for `text`, in id order.
 fn sorted_hits(index: &SearchIndex, text: &str) -> Vec<i64> {
     let mut ids = hits(index, text);
@@ -56,7 +70,7 @@ async fn another_process_publication_reaches_this_index(store: &Store) {
     let ((draft, item), _) = publish_item(store, &town, &w.users, w.clock_now()).await;
     assert_eq!(sorted_hits(&index, "党委会议"), before);
     let mut follower = Follower::new(start);
-    follower.round(store, &index).await.unwrap();
+    applied(&mut follower, store, &index, &w).await;
     let position = follower.position();
     assert!(position > start);
     let mut expected = before.clone();
@@ -64,7 +78,7 @@ async fn another_process_publication_reaches_this_index(store: &Store) {
     expected.sort_unstable();
     assert_eq!(sorted_hits(&index, "党委会议"), expected);
     // Nothing new: nothing changes, the position stays.
-    follower.round(store, &index).await.unwrap();
+    applied(&mut follower, store, &index, &w).await;
     assert_eq!(follower.position(), position);
     // It withdraws the item: gone here too.
     w.clock.advance(chrono::Duration::seconds(5));
@@ -87,7 +101,7 @@ async fn another_process_publication_reaches_this_index(store: &Store) {
         )
         .await
         .unwrap();
-    follower.round(store, &index).await.unwrap();
+    applied(&mut follower, store, &index, &w).await;
     assert_eq!(sorted_hits(&index, "党委会议"), before);
 }
 
@@ -101,21 +115,21 @@ async fn a_change_behind_the_position_still_arrives_once(store: &Store) {
     let before = sorted_hits(&index, "党委会议");
     let mut follower = Follower::new(start);
     // Its first round applies again what lies inside the look-back: harmless, as at a start.
-    follower.round(store, &index).await.unwrap();
-    assert_eq!(follower.round(store, &index).await.unwrap(), 0);
+    applied(&mut follower, store, &index, &w).await;
+    assert_eq!(applied(&mut follower, store, &index, &w).await, 0);
     let ((_, first), _) = publish_item(store, &town, &w.users, w.clock_now()).await;
-    assert_eq!(follower.round(store, &index).await.unwrap(), 1);
+    assert_eq!(applied(&mut follower, store, &index, &w).await, 1);
     // Another server, its clock five seconds behind this one's, publishes now.
     let behind = w.clock_now() - chrono::Duration::seconds(5);
     let ((_, second), _) = publish_item(store, &town, &w.users, behind).await;
-    assert_eq!(follower.round(store, &index).await.unwrap(), 1);
+    assert_eq!(applied(&mut follower, store, &index, &w).await, 1);
     let mut expected = before.clone();
     expected.extend([first, second]);
     expected.sort_unstable();
     assert_eq!(sorted_hits(&index, "党委会议"), expected);
     // Applied once: the rounds after it find nothing new, though both are inside the look-back.
-    assert_eq!(follower.round(store, &index).await.unwrap(), 0);
-    assert_eq!(follower.round(store, &index).await.unwrap(), 0);
+    assert_eq!(applied(&mut follower, store, &index, &w).await, 0);
+    assert_eq!(applied(&mut follower, store, &index, &w).await, 0);
 }
 
 /// A rebuild reads the items batch by batch (1,000 at a time): every item of a list longer than
@@ -151,8 +165,106 @@ async fn a_rebuild_indexes_every_item_batch_by_batch(store: &Store) {
     assert_eq!(hits(&index, "第2345号通知").len(), 1);
 }
 
+/// An import's items, long committed, are not read again by the rounds after it (measured from
+/// the position, the look-back kept an import whose items share one stamp inside it for good, and
+/// every round read the whole import again).
+async fn an_import_long_committed_is_not_read_again(store: &Store) {
+    let w = world(store).await;
+    let town = Slug::parse(TOWN_B).unwrap();
+    let category = store.categories(&town).await.unwrap()[0].clone();
+    let items: Vec<gongkai_store::NewItem> = (1..=1_200)
+        .map(|n| gongkai_store::NewItem {
+            title: format!("批量导入的第{n}号公告"),
+            category: category.clone(),
+            published_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            index_no: None,
+            content: None,
+        })
+        .collect();
+    let (index, start) = started(store).await;
+    let mut follower = Follower::new(start);
+    let at = |w: &common::World| w.clock_now().timestamp_millis();
+    follower.round(store, &index, at(&w)).await.unwrap();
+    // Later, another process imports; this one follows it in.
+    w.clock.advance(chrono::Duration::seconds(30));
+    store
+        .insert_items(
+            &town,
+            &items,
+            By::new(&Actor::system("另一进程"), w.clock_now()),
+        )
+        .await
+        .unwrap();
+    let round = follower.round(store, &index, at(&w)).await.unwrap();
+    assert_eq!((round.read, round.applied), (1_200, 1_200));
+    assert_eq!(hits(&index, "第1200号公告").len(), 1);
+    // Inside the look-back it is read again, and applied no more.
+    let round = follower.round(store, &index, at(&w)).await.unwrap();
+    assert_eq!(round.applied, 0);
+    // Past it, nothing is read.
+    w.clock.advance(chrono::Duration::seconds(30));
+    let round = follower.round(store, &index, at(&w)).await.unwrap();
+    assert_eq!((round.read, round.applied), (0, 0));
+}
+
+/// A server started again follows on from where its index stands: what another server changed
+/// while it was down reaches its index, though the number of items is the same (no rebuild).
+async fn a_server_started_again_catches_up_on_what_changed_while_it_was_down(store: &Store) {
+    let w = world(store).await;
+    let town = Slug::parse(TOWN_B).unwrap();
+    let dir = std::env::temp_dir().join(format!(
+        "gongkai-follow-restart-{}-{}",
+        std::process::id(),
+        store.backend() == gongkai_store::Backend::Postgres
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let ((draft, first), _) = publish_item(store, &town, &w.users, w.clock_now()).await;
+    let before = {
+        let index = std::sync::Arc::new(SearchIndex::open(Some(&dir)).unwrap());
+        let mut follower = start_following(store, &index).await.unwrap();
+        applied(&mut follower, store, &index, &w).await;
+        assert!(sorted_hits(&index, "党委会议").contains(&first));
+        index.len()
+    };
+    // While it is down, another server publishes one item and withdraws another.
+    w.clock.advance(chrono::Duration::seconds(60));
+    let ((_, second), _) = publish_item(store, &town, &w.users, w.clock_now()).await;
+    w.clock.advance(chrono::Duration::seconds(60));
+    store
+        .review_item(
+            &town,
+            draft,
+            &ReviewStep::Withdraw {
+                reason: "内容有误".into(),
+                public: false,
+            },
+            Reviewer {
+                user_id: w.users["root"],
+                drafter: true,
+                first: true,
+                final_: true,
+            },
+            By::new(&Actor::system("另一进程"), w.clock_now()),
+            w.clock_now().date_naive(),
+        )
+        .await
+        .unwrap();
+    w.clock.advance(chrono::Duration::seconds(60));
+    let index = std::sync::Arc::new(SearchIndex::open(Some(&dir)).unwrap());
+    let mut follower = start_following(store, &index).await.unwrap();
+    assert_eq!(index.len(), before, "the same count: not rebuilt");
+    applied(&mut follower, store, &index, &w).await;
+    let found = sorted_hits(&index, "党委会议");
+    assert!(found.contains(&second), "{found:?}");
+    assert!(!found.contains(&first), "{found:?}");
+    drop(index);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 on_both_backends!(
     another_process_publication_reaches_this_index,
     a_change_behind_the_position_still_arrives_once,
-    a_rebuild_indexes_every_item_batch_by_batch
+    a_rebuild_indexes_every_item_batch_by_batch,
+    an_import_long_committed_is_not_read_again,
+    a_server_started_again_catches_up_on_what_changed_while_it_was_down
 );

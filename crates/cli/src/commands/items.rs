@@ -31,7 +31,10 @@ const CHUNK: usize = 2_000;
 /// Runs the items command. The file is read twice, line by line, so its size does not matter
 /// (a million items is gigabytes of JSON): first every line is checked and the categories
 /// gathered, so a bad line stops the import before anything is stored; then the items are
-/// inserted in transactions of [`CHUNK`].
+/// inserted in transactions of [`CHUNK`], each stamped with the time it begins (`now` plus the
+/// time the import has taken): stamped all with `now`, a long import's last batches committed
+/// minutes after their stamp, behind what servers following the database had passed already
+/// (`gongkai_jobs::index::LOOK_BACK_MS`).
 pub async fn run(db: &Database, command: Command, now: DateTime<Utc>) -> Result<()> {
     let Command::Import { agency, file } = command;
     let store = db.open().await?;
@@ -46,22 +49,28 @@ pub async fn run(db: &Database, command: Command, now: DateTime<Utc>) -> Result<
         count += 1;
     }
     let actor = Actor::system("命令行 gongkai items import");
-    let by = By::new(&actor, now);
-    store.set_categories(&slug, &categories, by).await?;
+    let began = std::time::Instant::now();
+    let by = || {
+        By::new(
+            &actor,
+            now + chrono::Duration::from_std(began.elapsed()).unwrap_or_default(),
+        )
+    };
+    store.set_categories(&slug, &categories, by()).await?;
     let bar = indicatif::ProgressBar::new(count);
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut done = 0_u64;
     for item in items(&file)? {
         chunk.push(item?);
         if chunk.len() == CHUNK {
-            store.insert_items(&slug, &chunk, by).await?;
+            store.insert_items(&slug, &chunk, by()).await?;
             bar.inc(chunk.len() as u64);
             done += chunk.len() as u64;
             chunk.clear();
         }
     }
     if !chunk.is_empty() {
-        store.insert_items(&slug, &chunk, by).await?;
+        store.insert_items(&slug, &chunk, by()).await?;
         done += chunk.len() as u64;
     }
     bar.finish();

@@ -249,6 +249,7 @@ fn start_jobs(
     tokio::spawn(gongkai_jobs::index::follow_others(
         store.clone(),
         search.clone(),
+        clock.clone(),
         Duration::from_secs(2),
     ));
     // The Chinese tokenizer loads its dictionary on first use (~0.1 s): do it now, not in the
