@@ -54,6 +54,29 @@ async fn applied(
         .applied
 }
 
+/// "Another process" withdraws the item of `draft` at the world's time.
+async fn withdraw(store: &Store, w: &common::World, town: &Slug, draft: i64) {
+    store
+        .review_item(
+            town,
+            draft,
+            &ReviewStep::Withdraw {
+                reason: "内容有误".into(),
+                public: false,
+            },
+            Reviewer {
+                user_id: w.users["root"],
+                drafter: true,
+                first: true,
+                final_: true,
+            },
+            By::new(&Actor::system("另一进程"), w.clock_now()),
+            w.clock_now().date_naive(),
+        )
+        .await
+        .unwrap();
+}
+
 /// The hits for `text`, in id order.
 fn sorted_hits(index: &SearchIndex, text: &str) -> Vec<i64> {
     let mut ids = hits(index, text);
@@ -82,25 +105,7 @@ async fn another_process_publication_reaches_this_index(store: &Store) {
     assert_eq!(follower.position(), position);
     // It withdraws the item: gone here too.
     w.clock.advance(chrono::Duration::seconds(5));
-    store
-        .review_item(
-            &town,
-            draft,
-            &ReviewStep::Withdraw {
-                reason: "内容有误".into(),
-                public: false,
-            },
-            Reviewer {
-                user_id: w.users["root"],
-                drafter: true,
-                first: true,
-                final_: true,
-            },
-            By::new(&Actor::system("另一进程"), w.clock_now()),
-            w.clock_now().date_naive(),
-        )
-        .await
-        .unwrap();
+    withdraw(store, &w, &town, draft).await;
     applied(&mut follower, store, &index, &w).await;
     assert_eq!(sorted_hits(&index, "党委会议"), before);
 }
@@ -230,25 +235,7 @@ async fn a_server_started_again_catches_up_on_what_changed_while_it_was_down(sto
     w.clock.advance(chrono::Duration::seconds(60));
     let ((_, second), _) = publish_item(store, &town, &w.users, w.clock_now()).await;
     w.clock.advance(chrono::Duration::seconds(60));
-    store
-        .review_item(
-            &town,
-            draft,
-            &ReviewStep::Withdraw {
-                reason: "内容有误".into(),
-                public: false,
-            },
-            Reviewer {
-                user_id: w.users["root"],
-                drafter: true,
-                first: true,
-                final_: true,
-            },
-            By::new(&Actor::system("另一进程"), w.clock_now()),
-            w.clock_now().date_naive(),
-        )
-        .await
-        .unwrap();
+    withdraw(store, &w, &town, draft).await;
     w.clock.advance(chrono::Duration::seconds(60));
     let index = std::sync::Arc::new(SearchIndex::open(Some(&dir)).unwrap());
     let mut follower = start_following(store, &index).await.unwrap();
