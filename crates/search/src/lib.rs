@@ -202,6 +202,27 @@ pub struct SearchIndex {
     /// never saw what another server changed while it was down.
     followed: Mutex<Option<(i64, i64)>>,
     f: Fields,
+    /// The folder's lock ([`SearchIndex::open`]), released when the index is dropped.
+    _lock: Option<std::fs::File>,
+}
+
+/// The lock file in an index's folder (tantivy's own are `.tantivy-*.lock`).
+const LOCK_FILE: &str = ".gongkai.lock";
+
+/// Removes everything in an index's folder but its lock file.
+fn empty(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == LOCK_FILE {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// How [`SearchIndex::followed`] is written in the commit payload.
@@ -221,26 +242,43 @@ impl std::fmt::Debug for SearchIndex {
 impl SearchIndex {
     /// Opens the index in `dir` (created if missing; recreated if it was built with another
     /// schema — it is derived data), or an index in memory when `dir` is `None` (tests).
+    ///
+    /// The folder is locked first (a lock file held for the life of the index): an index this
+    /// binary cannot open is emptied and made anew, and before the lock, a second process that
+    /// could not open a running server's index (a newer binary's `search reindex` during an
+    /// upgrade) deleted the server's files from under it, its writer's lock file with them.
     pub fn open(dir: Option<&Path>) -> Result<Self, SearchError> {
         let (schema, f) = schema();
         let builder = || Index::builder().schema(schema.clone()).settings(settings());
-        let index = match dir {
-            None => builder().create_in_ram()?,
+        let (index, lock) = match dir {
+            None => (builder().create_in_ram()?, None),
             Some(dir) => {
                 let folder = |e: &dyn std::fmt::Display| {
                     SearchError::Folder(dir.display().to_string(), e.to_string())
                 };
                 std::fs::create_dir_all(dir).map_err(|e| folder(&e))?;
+                let lock = std::fs::File::options()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(dir.join(LOCK_FILE))
+                    .map_err(|e| folder(&e))?;
+                lock.try_lock().map_err(|e| match e {
+                    std::fs::TryLockError::WouldBlock => {
+                        SearchError::InUse(dir.display().to_string())
+                    }
+                    std::fs::TryLockError::Error(e) => folder(&e),
+                })?;
                 let opened = tantivy::directory::MmapDirectory::open(dir)
                     .map_err(|e| folder(&e))
                     .and_then(|d| Ok(builder().open_or_create(d)?));
-                if let Ok(i) = opened {
+                let index = if let Ok(i) = opened {
                     i
                 } else {
-                    std::fs::remove_dir_all(dir).map_err(|e| folder(&e))?;
-                    std::fs::create_dir_all(dir).map_err(|e| folder(&e))?;
+                    empty(dir).map_err(|e| folder(&e))?;
                     builder().create_in_dir(dir)?
-                }
+                };
+                (index, Some(lock))
             }
         };
         index.tokenizers().register(
@@ -272,6 +310,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             followed: Mutex::new(followed),
             f,
+            _lock: lock,
         })
     }
 
@@ -1120,6 +1159,40 @@ mod tests {
                 .is_some_and(|e| e.to_string().contains("正被另一个进程"))
         );
         drop(first);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A second process that cannot open a running server's index (a newer binary's reindex
+    /// during an upgrade, here a damaged `meta.json`) is told the folder is in use and deletes
+    /// nothing; once the first is gone, the folder is made anew.
+    #[test]
+    fn an_index_in_use_is_not_deleted_by_one_that_cannot_open_it() {
+        let dir = std::env::temp_dir().join(format!("gongkai-search-inuse-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let first = SearchIndex::open(Some(&dir)).unwrap_or_else(|e| panic!("{e}"));
+        first
+            .upsert(&item(
+                1,
+                "乡村振兴公示",
+                "道路硬化",
+                "乡村振兴",
+                "2024-03-01",
+            ))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let files = || std::fs::read_dir(&dir).map_or(0, Iterator::count);
+        let before = files();
+        std::fs::write(dir.join("meta.json"), "不是索引").unwrap_or_else(|e| panic!("{e}"));
+        let second = SearchIndex::open(Some(&dir));
+        assert!(
+            matches!(&second, Err(SearchError::InUse(_))),
+            "{:?}",
+            second.err()
+        );
+        assert_eq!(files(), before);
+        drop(first);
+        let third = SearchIndex::open(Some(&dir)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(third.len(), 0);
+        drop(third);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
