@@ -67,11 +67,16 @@ pub async fn follow_others(
     clock: Arc<dyn Clock>,
     every: Duration,
 ) {
-    let mut follower = match start_following(&store, &index).await {
-        Ok(f) => f,
-        Err(e) => {
-            tracing::error!(error = %e, "search index will not follow other processes");
-            return;
+    let mut follower = loop {
+        match start_following(&store, &index).await {
+            Ok(f) => break f,
+            Err(_) if store.is_closed() => return,
+            Err(e) => {
+                // A database that is briefly unreachable at start-up must not leave this index
+                // behind for the life of the process; a failing rebuild is not run every round.
+                tracing::error!(error = %e, "search index not checked or rebuilt; will retry in 30 s");
+                tokio::time::sleep(every.max(Duration::from_secs(30))).await;
+            }
         }
     };
     loop {
