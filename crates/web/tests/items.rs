@@ -326,6 +326,21 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         "{}",
         by_number.body
     );
+    // The hit shows the 发文字号 the search found it by, marked (a helper's check: a word only in
+    // it found hits and marked nothing).
+    let meta = by_number
+        .body
+        .split("class=\"hit-meta\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        meta.split("</p>")
+            .next()
+            .unwrap_or_default()
+            .contains("<mark>西政发〔2025〕5号</mark>"),
+        "{}",
+        by_number.body
+    );
     let wrong_year = visitor
         .get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0&year=2023")
         .await;

@@ -115,6 +115,8 @@ pub struct FoundItem {
     pub title: String,
     /// 发布日期.
     pub published_on: NaiveDate,
+    /// 发文字号 (empty if none): shown with the hit, since a search finds it too.
+    pub doc_number: String,
     /// Body, sanitised HTML.
     pub body_html: String,
 }

@@ -76,7 +76,7 @@ impl PageRow {
 /// converts the whole document to its binary form first, and the text it gives back is checked
 /// as UTF-8 again, together a tenth of a search page.
 const FOUND_SELECT: &str = "SELECT i.id, a.slug AS agency, a.name AS agency_name, \
-     c.name AS category, i.title, i.published_on, i.content_json \
+     c.name AS category, i.title, i.published_on, i.doc_number, i.content_json \
      FROM items i JOIN agencies a ON a.id = i.agency_id \
      JOIN catalogue_categories c ON c.id = i.category_id \
      WHERE i.withdrawn_on IS NULL AND i.id IN (";
@@ -90,6 +90,7 @@ struct FoundRow {
     category: String,
     title: String,
     published_on: NaiveDate,
+    doc_number: String,
     content_json: Option<Json<BodyOnly>>,
 }
 
@@ -100,6 +101,7 @@ crate::direct::direct_row!(FoundRow {
     category,
     title,
     published_on,
+    doc_number,
     content_json
 });
 
@@ -398,6 +400,7 @@ impl Store {
                     category: r.category,
                     title: r.title,
                     published_on: r.published_on,
+                    doc_number: r.doc_number,
                     body_html: r
                         .content_json
                         .map(|Json(c)| c.body_html)

@@ -164,6 +164,9 @@ pub async fn page(
                     snippet => minijinja::Value::from_safe_string(r.marks.excerpt_html(&text)),
                     agency => h.agency_name,
                     category => h.category,
+                    // A word found only in the 发文字号 (高坪发) is marked there, not nowhere.
+                    doc_number => (!h.doc_number.is_empty())
+                        .then(|| minijinja::Value::from_safe_string(r.marks.title_html(&h.doc_number))),
                     date => h.published_on.to_string(),
                 }
             })
