@@ -30,6 +30,12 @@ pub enum SearchError {
          要重建索引，请先停止服务再运行 gongkai search reindex，或直接重启服务（启动时发现索引不全会在后台重建）。"
     )]
     InUse(String),
+    /// The folder holds files that are not an index's: it is not emptied.
+    #[error(
+        "搜索索引目录 {0} 中有不属于搜索索引的文件（{1}），索引打不开时不会删除它们。\
+         请用 --search-dir 指定一个专用的目录（例如数据目录下的 search-8081），或移走这些文件。"
+    )]
+    NotAnIndex(String, String),
 }
 
 /// One published item as the index sees it.
@@ -209,17 +215,57 @@ pub struct SearchIndex {
 /// The lock file in an index's folder (tantivy's own are `.tantivy-*.lock`).
 const LOCK_FILE: &str = ".gongkai.lock";
 
-/// Removes everything in an index's folder but its lock file.
-fn empty(dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_name() == LOCK_FILE {
-            continue;
+/// Whether `name` is a file tantivy or gongkai makes in an index folder.
+fn index_file(name: &str) -> bool {
+    const SUFFIXES: [&str; 7] = [
+        ".idx",
+        ".pos",
+        ".term",
+        ".store",
+        ".fast",
+        ".fieldnorm",
+        ".del",
+    ];
+    matches!(name, "meta.json" | "managed.json" | ".managed.json" | LOCK_FILE)
+        // Its locks, and the temporary files of its atomic writes.
+        || name.starts_with(".tantivy-")
+        || name.starts_with(".tmp")
+        || SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
+/// Removes an index's files from its folder (its lock file kept), after checking that the folder
+/// holds nothing else: an index folder set to the data folder by mistake held the SQLite
+/// database and the audit key, and emptying it whole (as it once was) deleted them.
+fn empty(dir: &Path) -> Result<(), SearchError> {
+    let folder =
+        |e: &dyn std::fmt::Display| SearchError::Folder(dir.display().to_string(), e.to_string());
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
+        .map_err(|e| folder(&e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| folder(&e))?;
+    let foreign: Vec<String> = entries
+        .iter()
+        .filter(|e| {
+            !(e.file_type().is_ok_and(|t| t.is_file())
+                && e.file_name().to_str().is_some_and(index_file))
+        })
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if !foreign.is_empty() {
+        let mut named = foreign
+            .iter()
+            .take(3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("、");
+        if foreign.len() > 3 {
+            named.push_str(&format!(" 等 {} 个", foreign.len()));
         }
-        if entry.file_type()?.is_dir() {
-            std::fs::remove_dir_all(entry.path())?;
-        } else {
-            std::fs::remove_file(entry.path())?;
+        return Err(SearchError::NotAnIndex(dir.display().to_string(), named));
+    }
+    for entry in entries {
+        if entry.file_name() != LOCK_FILE {
+            std::fs::remove_file(entry.path()).map_err(|e| folder(&e))?;
         }
     }
     Ok(())
@@ -275,7 +321,7 @@ impl SearchIndex {
                 let index = if let Ok(i) = opened {
                     i
                 } else {
-                    empty(dir).map_err(|e| folder(&e))?;
+                    empty(dir)?;
                     builder().create_in_dir(dir)?
                 };
                 (index, Some(lock))
@@ -498,11 +544,16 @@ impl SearchIndex {
     /// its words and open their lists: searches ran 11% faster on the merged index
     /// (`examples/search_speed.rs`). Later changes add small segments, which tantivy's merge
     /// policy gathers as they come.
+    ///
+    /// The merge only speeds searches up: the documents are committed before it. When it fails
+    /// (tantivy's background merges can take some of the segments first: "The segments that were
+    /// merged could not be found", seen on a rebuild leaving many segments), the index is used as
+    /// it is instead of the whole rebuild being reported failed.
     fn merge_all(&self) -> Result<(), SearchError> {
         let mut w = self.writer();
         let ids = self.index.searchable_segment_ids()?;
         if ids.len() > 1 {
-            w.merge(&ids).wait()?;
+            let _ = w.merge(&ids).wait();
         }
         self.reader.reload()?;
         Ok(())
@@ -1193,6 +1244,39 @@ mod tests {
         let third = SearchIndex::open(Some(&dir)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(third.len(), 0);
         drop(third);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// An index folder set by mistake to a folder with other files (the data folder, holding the
+    /// database and the audit key) is not emptied when the index in it cannot be opened.
+    #[test]
+    fn a_folder_with_other_files_is_not_emptied() {
+        let dir =
+            std::env::temp_dir().join(format!("gongkai-search-foreign-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap_or_else(|e| panic!("{e}"));
+        for (name, text) in [
+            ("meta.json", "{\"name\":\"站点\"}"),
+            ("gongkai.db", "数据"),
+            ("sub/keep.txt", "留"),
+        ] {
+            std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let opened = SearchIndex::open(Some(&dir));
+        assert!(
+            matches!(&opened, Err(SearchError::NotAnIndex(..))),
+            "{:?}",
+            opened.err()
+        );
+        for name in ["meta.json", "gongkai.db", "sub/keep.txt"] {
+            assert!(dir.join(name).exists(), "{name}");
+        }
+        // Only the index's own files: made anew.
+        std::fs::remove_dir_all(dir.join("sub")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::remove_file(dir.join("gongkai.db")).unwrap_or_else(|e| panic!("{e}"));
+        let index = SearchIndex::open(Some(&dir)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(index.len(), 0);
+        drop(index);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
