@@ -53,6 +53,9 @@ const KEPT: [HeaderName; 5] = [
 struct Generation {
     database: i64,
     local: u64,
+    /// The search index's ([`gongkai_search::SearchIndex::generation`]): it follows other
+    /// processes' changes a moment after the database has them.
+    search: u64,
 }
 
 impl Generation {
@@ -60,6 +63,7 @@ impl Generation {
     const UNKNOWN: Self = Self {
         database: -1,
         local: 0,
+        search: 0,
     };
 }
 
@@ -133,6 +137,7 @@ impl PageCache {
             // Unknown (not readable, or nothing kept): nothing kept is served.
             database: state.store.kept_version().await.unwrap_or(-1),
             local: self.local.load(Ordering::SeqCst),
+            search: state.search.generation(),
         }
     }
 

@@ -248,7 +248,45 @@ async fn a_server_started_again_catches_up_on_what_changed_while_it_was_down(sto
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A search page kept by the page cache is not served again once this process's index has
+/// followed a change in: the index follows a moment after the database has the change, and a page
+/// rendered between the two was kept, stale, until the next write or for five minutes.
+async fn a_cached_search_page_is_not_kept_past_the_index_changing(store: &Store) {
+    let w = world(store).await;
+    let town = Slug::parse(TOWN_B).unwrap();
+    let (_, item_id) = w.b_item;
+    let item = store.published_item(&town, item_id).await.unwrap().unwrap();
+    let index = std::sync::Arc::new(SearchIndex::open(None).unwrap());
+    let app = gongkai_web::router(gongkai_web::Services {
+        store: store.clone(),
+        clock: w.clock.clone(),
+        settings: std::sync::Arc::new(common::settings()),
+        calendar: std::sync::Arc::new(gongkai_core::calendar::Calendar::built_in()),
+        search: index.clone(),
+    });
+    let mut visitor = common::Client::new(&app);
+    let url = format!(
+        "/search?q={}",
+        form_urlencoded::byte_serialize(item.title.as_bytes()).collect::<String>()
+    );
+    // Asked for three times: kept from the second, served from the cache at the third.
+    for _ in 0..3 {
+        let page = visitor.get(&url).await;
+        assert!(page.body.contains("找到 0 条结果"), "{}", page.body);
+    }
+    // The follower applies the item (no write to the database through this process).
+    index
+        .apply(
+            &[Ok(gongkai_jobs::index::document(TOWN_B, &item))],
+            (1, item_id),
+        )
+        .unwrap();
+    let page = visitor.get(&url).await;
+    assert!(page.body.contains("找到 1 条结果"), "{}", page.body);
+}
+
 on_both_backends!(
+    a_cached_search_page_is_not_kept_past_the_index_changing,
     another_process_publication_reaches_this_index,
     a_change_behind_the_position_still_arrives_once,
     a_rebuild_indexes_every_item_batch_by_batch,
