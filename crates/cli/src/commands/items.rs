@@ -75,7 +75,9 @@ pub async fn run(db: &Database, command: Command, now: DateTime<Utc>) -> Result<
     }
     bar.finish();
     store.analyze().await?;
-    println!("已导入 {done} 条信息；请运行 gongkai search reindex 更新搜索索引");
+    println!(
+        "已导入 {done} 条信息。运行中的服务几秒内把它们加入各自的搜索索引；没有服务在运行时，下次启动 serve 时补上。"
+    );
     store.close().await;
     Ok(())
 }
