@@ -40,11 +40,9 @@ pub fn default_dir(database_url: &str) -> PathBuf {
 pub async fn run(db: &Database, command: Command) -> Result<()> {
     let Command::Reindex { search_dir } = command;
     let store = db.open().await?;
+    let dir = search_dir.unwrap_or_else(|| default_dir(&db.url));
     let index = std::sync::Arc::new(
-        gongkai_search::SearchIndex::open(Some(
-            &search_dir.unwrap_or_else(|| default_dir(&db.url)),
-        ))
-        .map_err(|e| anyhow::anyhow!("{e}"))?,
+        gongkai_search::SearchIndex::open(Some(&dir)).map_err(|e| anyhow::anyhow!("{e}"))?,
     );
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
@@ -57,7 +55,9 @@ pub async fn run(db: &Database, command: Command) -> Result<()> {
     })
     .await?;
     bar.finish();
-    println!("已重建搜索索引：{n} 条信息");
+    // Which folder: without --search-dir it is the default one, which a server given its own
+    // folder does not use (an operator's walk reindexed it and wondered why nothing changed).
+    println!("已重建搜索索引：{n} 条信息，索引目录 {}", dir.display());
     store.close().await;
     Ok(())
 }
