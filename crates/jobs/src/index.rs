@@ -119,7 +119,9 @@ pub async fn start_following(store: &Store, index: &Arc<SearchIndex>) -> anyhow:
 /// a position already passed: by a server whose clock is a little behind, or by a transaction
 /// that began first and committed last (an import commits every 2,000 items, each batch stamped
 /// when it begins). Ten seconds covers both with room; the changes stamped inside it are read
-/// again each round, and those applied already are skipped.
+/// again each round, and those applied already are skipped. A write held up longer (waiting on a
+/// lock) is covered on PostgreSQL by looking back to the oldest write open on the database too
+/// ([`Store::oldest_open_write_ms`]).
 pub const LOOK_BACK_MS: i64 = 10_000;
 
 /// Where a follower of other processes' changes is ([`follow_others`]): the newest change
@@ -129,6 +131,10 @@ pub struct Follower {
     position: (i64, i64),
     /// Item id → the `updated_ms` applied, for the changes inside the look-back.
     recent: std::collections::HashMap<i64, i64>,
+    /// When the oldest write open on the database at the last round began
+    /// ([`Store::oldest_open_write_ms`]): the next round looks back to it too, since it may
+    /// have committed since, behind both the position and the present's look-back.
+    open_write: Option<i64>,
 }
 
 /// What one [`Follower::round`] did.
@@ -146,6 +152,7 @@ impl Follower {
         Self {
             position,
             recent: std::collections::HashMap::new(),
+            open_write: None,
         }
     }
 
@@ -168,7 +175,15 @@ impl Follower {
         now_ms: i64,
     ) -> anyhow::Result<Round> {
         const BATCH: i64 = 500;
-        let horizon = now_ms.saturating_sub(LOOK_BACK_MS);
+        // Read before the changes are: a write open now and committed while they are read is
+        // looked for again at the next round.
+        let open = store.oldest_open_write_ms().await?;
+        let horizon = [Some(now_ms), self.open_write, open]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(now_ms)
+            .saturating_sub(LOOK_BACK_MS);
         let mut after = self.position.min((horizon, 0));
         let mut done = Round {
             read: 0,
@@ -205,6 +220,7 @@ impl Follower {
             }
         }
         self.recent.retain(|_, ms| *ms >= horizon);
+        self.open_write = open;
         Ok(done)
     }
 }

@@ -285,7 +285,76 @@ async fn a_cached_search_page_is_not_kept_past_the_index_changing(store: &Store)
     assert!(page.body.contains("找到 1 条结果"), "{}", page.body);
 }
 
+/// A write held up by a lock for longer than the look-back, committed after another change has
+/// moved the position past its stamp, still reaches the index (an operator's walk: an import
+/// waiting 24 s on the agency's 索引号 counter was never followed). PostgreSQL only: SQLite has one
+/// writer at a time, stamped as it begins. Runs on real time, since the database's clock says
+/// when the held-up transaction began.
+async fn a_write_held_up_past_the_look_back_still_arrives(store: &Store) {
+    let gongkai_store::Pool::Postgres(pool) = store.pool() else {
+        return;
+    };
+    let pool = pool.clone();
+    let _w = world(store).await;
+    let town = Slug::parse(TOWN_B).unwrap();
+    let category = store.categories(&town).await.unwrap()[0].clone();
+    let (index, start) = started(store).await;
+    let mut follower = Follower::new(start);
+    let now = || chrono::Utc::now().timestamp_millis();
+    follower.round(store, &index, now()).await.unwrap();
+    let new_item = |title: &str, index_no: Option<&str>| gongkai_store::NewItem {
+        title: title.into(),
+        category: category.clone(),
+        published_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        index_no: index_no.map(Into::into),
+        content: None,
+    };
+    // Another session holds the 索引号 counters; an import that brings 索引号 waits on them.
+    let mut holder = pool.begin().await.unwrap();
+    sqlx::query("LOCK TABLE index_serials IN EXCLUSIVE MODE")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let held = {
+        let store = store.clone();
+        let town = town.clone();
+        let item = new_item(
+            "铜鼎村迟到的导入公告",
+            Some("11370323004345133C/2024-09100"),
+        );
+        tokio::spawn(async move {
+            store
+                .insert_items(
+                    &town,
+                    &[item],
+                    By::new(&Actor::system("导入"), chrono::Utc::now()),
+                )
+                .await
+        })
+    };
+    // Rounds go on while it waits, past the look-back; another change moves the position on.
+    for _ in 0..12 {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        follower.round(store, &index, now()).await.unwrap();
+    }
+    store
+        .insert_items(
+            &town,
+            &[new_item("准时的公告", None)],
+            By::new(&Actor::system("另一进程"), chrono::Utc::now()),
+        )
+        .await
+        .unwrap();
+    follower.round(store, &index, now()).await.unwrap();
+    assert_eq!(hits(&index, "准时的公告").len(), 1);
+    holder.commit().await.unwrap();
+    held.await.unwrap().unwrap();
+    follower.round(store, &index, now()).await.unwrap();
+    assert_eq!(hits(&index, "铜鼎村迟到的导入公告").len(), 1);
+}
+
 on_both_backends!(
+    a_write_held_up_past_the_look_back_still_arrives,
     a_cached_search_page_is_not_kept_past_the_index_changing,
     another_process_publication_reaches_this_index,
     a_change_behind_the_position_still_arrives_once,

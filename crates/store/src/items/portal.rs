@@ -506,6 +506,28 @@ impl Store {
         Ok(rows.into_iter().map(IndexEntry::from).collect())
     }
 
+    /// When the oldest transaction now open on the database that has written began (ms since the
+    /// epoch, the database server's clock), other than this connection's; `None` when there is
+    /// none, and always on SQLite. A follower of item changes keeps its window back to it: a
+    /// write held up by a lock commits long after the stamp it took when it began (an import
+    /// waiting 24 s on the agency's 索引号 counter was never followed). PostgreSQL shows other
+    /// sessions' transactions to the same role, which all of a deployment's servers use.
+    pub async fn oldest_open_write_ms(&self) -> Result<Option<i64>, StoreError> {
+        if self.backend() == crate::Backend::Sqlite {
+            // One writer at a time, and a write's stamp is taken as it begins: nothing is held
+            // up between the two for longer than the lock's wait.
+            return Ok(None);
+        }
+        let row: Option<(Option<i64>,)> = sql(
+            "SELECT (EXTRACT(EPOCH FROM MIN(xact_start)) * 1000)::BIGINT FROM pg_stat_activity \
+             WHERE datname = current_database() AND backend_xid IS NOT NULL \
+             AND pid <> pg_backend_pid()",
+        )
+        .optional(self)
+        .await?;
+        Ok(row.and_then(|(ms,)| ms))
+    }
+
     /// The newest change position of the items (where a follower starts).
     pub async fn items_change_position(&self) -> Result<(i64, i64), StoreError> {
         let row: Option<(i64, i64)> = sql(
