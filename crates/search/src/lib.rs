@@ -22,7 +22,7 @@ pub enum SearchError {
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),
     /// The index folder cannot be used.
-    #[error("search index folder {0}: {1}")]
+    #[error("搜索索引目录 {0} 无法使用：{1}")]
     Folder(String, String),
     /// Another process (a running `gongkai serve`) writes this index.
     #[error(
@@ -217,6 +217,20 @@ pub struct SearchIndex {
 /// The lock file in an index's folder (tantivy's own are `.tantivy-*.lock`).
 const LOCK_FILE: &str = ".gongkai.lock";
 
+/// What went wrong with an index folder's file system, said so an operator knows what to change
+/// (the raw text was "Permission denied (os error 13)" in a Chinese sentence).
+fn io_text(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::PermissionDenied => "没有读写权限：运行服务的系统用户须能读写这个目录",
+        K::AlreadyExists | K::NotADirectory => "同名的文件已存在，它不是目录",
+        K::ReadOnlyFilesystem => "所在的文件系统只读",
+        K::StorageFull => "磁盘已满",
+        _ => return e.to_string(),
+    };
+    format!("{what}（{e}）")
+}
+
 /// Whether `name` is a file tantivy or gongkai makes in an index folder.
 fn index_file(name: &str) -> bool {
     const SUFFIXES: [&str; 7] = [
@@ -239,8 +253,7 @@ fn index_file(name: &str) -> bool {
 /// holds nothing else: an index folder set to the data folder by mistake held the SQLite
 /// database and the audit key, and emptying it whole (as it once was) deleted them.
 fn empty(dir: &Path) -> Result<(), SearchError> {
-    let folder =
-        |e: &dyn std::fmt::Display| SearchError::Folder(dir.display().to_string(), e.to_string());
+    let folder = |e: &std::io::Error| SearchError::Folder(dir.display().to_string(), io_text(e));
     let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
         .map_err(|e| folder(&e))?
         .collect::<Result<_, _>>()
@@ -301,9 +314,8 @@ impl SearchIndex {
         let (index, lock) = match dir {
             None => (builder().create_in_ram()?, None),
             Some(dir) => {
-                let folder = |e: &dyn std::fmt::Display| {
-                    SearchError::Folder(dir.display().to_string(), e.to_string())
-                };
+                let folder =
+                    |e: &std::io::Error| SearchError::Folder(dir.display().to_string(), io_text(e));
                 std::fs::create_dir_all(dir).map_err(|e| folder(&e))?;
                 let lock = std::fs::File::options()
                     .create(true)
@@ -318,7 +330,7 @@ impl SearchIndex {
                     std::fs::TryLockError::Error(e) => folder(&e),
                 })?;
                 let opened = tantivy::directory::MmapDirectory::open(dir)
-                    .map_err(|e| folder(&e))
+                    .map_err(|e| SearchError::Folder(dir.display().to_string(), e.to_string()))
                     .and_then(|d| Ok(builder().open_or_create(d)?));
                 let index = if let Ok(i) = opened {
                     i
@@ -1298,6 +1310,21 @@ mod tests {
         assert_eq!(index.len(), 0);
         drop(index);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A search folder that is a file is said to be one, in Chinese (an operator's walk: "File
+    /// exists (os error 17)").
+    #[test]
+    fn a_folder_that_is_a_file_is_named_so() {
+        let path = std::env::temp_dir().join(format!("gongkai-search-file-{}", std::process::id()));
+        std::fs::write(&path, "不是目录").unwrap_or_else(|e| panic!("{e}"));
+        let opened = SearchIndex::open(Some(&path));
+        let text = opened.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            text.contains("无法使用：同名的文件已存在，它不是目录"),
+            "{text}"
+        );
+        let _ = std::fs::remove_file(&path);
     }
 
     /// Where the index stands is read back when it is opened again, after a merge and after
