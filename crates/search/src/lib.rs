@@ -202,16 +202,9 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
-    /// The newest item change (`updated_ms`, id) this index holds every change up to, saved
-    /// with each commit (tantivy's commit payload) so that a server started again follows on
-    /// from where its index stands: started from the database's newest change instead, it
-    /// never saw what another server changed while it was down.
-    followed: Mutex<Option<(i64, i64)>>,
     f: Fields,
     /// The folder's lock ([`SearchIndex::open`]), released when the index is dropped.
     _lock: Option<std::fs::File>,
-    /// Moved after every commit, once searches see it ([`SearchIndex::generation`]).
-    generation: std::sync::atomic::AtomicU64,
 }
 
 /// The lock file in an index's folder (tantivy's own are `.tantivy-*.lock`).
@@ -249,11 +242,16 @@ fn index_file(name: &str) -> bool {
         || SUFFIXES.iter().any(|s| name.ends_with(s))
 }
 
+/// The folder `dir` cannot be used, and why.
+fn folder_error(dir: &Path, e: &std::io::Error) -> SearchError {
+    SearchError::Folder(dir.display().to_string(), io_text(e))
+}
+
 /// Removes an index's files from its folder (its lock file kept), after checking that the folder
 /// holds nothing else: an index folder set to the data folder by mistake held the SQLite
 /// database and the audit key, and emptying it whole (as it once was) deleted them.
 fn empty(dir: &Path) -> Result<(), SearchError> {
-    let folder = |e: &std::io::Error| SearchError::Folder(dir.display().to_string(), io_text(e));
+    let folder = |e: &std::io::Error| folder_error(dir, e);
     let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
         .map_err(|e| folder(&e))?
         .collect::<Result<_, _>>()
@@ -314,8 +312,7 @@ impl SearchIndex {
         let (index, lock) = match dir {
             None => (builder().create_in_ram()?, None),
             Some(dir) => {
-                let folder =
-                    |e: &std::io::Error| SearchError::Folder(dir.display().to_string(), io_text(e));
+                let folder = |e: &std::io::Error| folder_error(dir, e);
                 std::fs::create_dir_all(dir).map_err(|e| folder(&e))?;
                 let lock = std::fs::File::options()
                     .create(true)
@@ -358,20 +355,12 @@ impl SearchIndex {
                 ) => SearchError::InUse(dir.map_or_else(String::new, |d| d.display().to_string())),
                 e => SearchError::Index(e),
             })?;
-        let followed = index
-            .load_metas()
-            .ok()
-            .and_then(|m| m.payload)
-            .as_deref()
-            .and_then(parse_followed);
         Ok(Self {
             index,
             reader,
             writer: Mutex::new(writer),
-            followed: Mutex::new(followed),
             f,
             _lock: lock,
-            generation: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -431,31 +420,19 @@ impl SearchIndex {
         let mut w = self.writer();
         let out = work(&mut w)?;
         self.commit(&mut w, followed)?;
-        self.reload()?;
+        self.reader.reload()?;
         Ok(out)
     }
 
+    /// Commits, saving as the commit's payload `followed`, or else (a write that followed
+    /// nothing: this process's own publications) what the last commit saved. Called with the
+    /// writer held, so the last commit is the one on disk.
     fn commit(&self, w: &mut IndexWriter, followed: Option<(i64, i64)>) -> Result<(), SearchError> {
-        let mut kept = self
-            .followed
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut commit = w.prepare_commit()?;
-        if let Some((ms, id)) = followed.or(*kept) {
+        if let Some((ms, id)) = followed.or_else(|| self.followed()) {
             commit.set_payload(&format!("{FOLLOWED}{ms} {id}"));
         }
         commit.commit()?;
-        if followed.is_some() {
-            *kept = followed;
-        }
-        Ok(())
-    }
-
-    /// Makes the last commit visible to searches, then moves the generation.
-    fn reload(&self) -> Result<(), SearchError> {
-        self.reader.reload()?;
-        self.generation
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 
@@ -463,18 +440,21 @@ impl SearchIndex {
     /// page under it as well as under the database's version: a page rendered after a change
     /// reached the database but before this process's index had it was kept, stale, until the
     /// next write or five minutes on (an operator's walk: 0 hits shown for 5 minutes after an
-    /// import another server had followed in).
+    /// import another server had followed in). It is tantivy's number of the searcher made after
+    /// the last commit.
     pub fn generation(&self) -> u64 {
-        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+        self.reader.searcher().generation().generation_id()
     }
 
     /// The newest item change (`updated_ms`, id) the index holds every change up to, as its
     /// last commit recorded it (`None`: never recorded, or an index from before it was).
     pub fn followed(&self) -> Option<(i64, i64)> {
-        *self
-            .followed
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.index
+            .load_metas()
+            .ok()?
+            .payload
+            .as_deref()
+            .and_then(parse_followed)
     }
 
     /// Adds or replaces an item; searchable when this returns.
@@ -587,7 +567,7 @@ impl SearchIndex {
         if ids.len() > 1 {
             let _ = w.merge(&ids).wait();
         }
-        self.reload()?;
+        self.reader.reload()?;
         Ok(())
     }
 
