@@ -77,6 +77,17 @@ async fn withdraw(store: &Store, w: &common::World, town: &Slug, draft: i64) {
         .unwrap();
 }
 
+/// An item published before gongkai, for an import: only a title and a column.
+fn new_item(category: &str, title: &str) -> gongkai_store::NewItem {
+    gongkai_store::NewItem {
+        title: title.into(),
+        category: category.into(),
+        published_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        index_no: None,
+        content: None,
+    }
+}
+
 /// The hits for `text`, in id order.
 fn sorted_hits(index: &SearchIndex, text: &str) -> Vec<i64> {
     let mut ids = hits(index, text);
@@ -144,13 +155,7 @@ async fn a_rebuild_indexes_every_item_batch_by_batch(store: &Store) {
     let town = Slug::parse(TOWN_B).unwrap();
     let category = store.categories(&town).await.unwrap()[0].clone();
     let items: Vec<gongkai_store::NewItem> = (1..=2_345)
-        .map(|n| gongkai_store::NewItem {
-            title: format!("批量导入的第{n}号通知"),
-            category: category.clone(),
-            published_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-            index_no: None,
-            content: None,
-        })
+        .map(|n| new_item(&category, &format!("批量导入的第{n}号通知")))
         .collect();
     let actor = Actor::system("测试");
     store
@@ -178,13 +183,7 @@ async fn an_import_long_committed_is_not_read_again(store: &Store) {
     let town = Slug::parse(TOWN_B).unwrap();
     let category = store.categories(&town).await.unwrap()[0].clone();
     let items: Vec<gongkai_store::NewItem> = (1..=1_200)
-        .map(|n| gongkai_store::NewItem {
-            title: format!("批量导入的第{n}号公告"),
-            category: category.clone(),
-            published_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-            index_no: None,
-            content: None,
-        })
+        .map(|n| new_item(&category, &format!("批量导入的第{n}号公告")))
         .collect();
     let (index, start) = started(store).await;
     let mut follower = Follower::new(start);
@@ -302,13 +301,6 @@ async fn a_write_held_up_past_the_look_back_still_arrives(store: &Store) {
     let mut follower = Follower::new(start);
     let now = || chrono::Utc::now().timestamp_millis();
     follower.round(store, &index, now()).await.unwrap();
-    let new_item = |title: &str, index_no: Option<&str>| gongkai_store::NewItem {
-        title: title.into(),
-        category: category.clone(),
-        published_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-        index_no: index_no.map(Into::into),
-        content: None,
-    };
     // Another session holds the 索引号 counters; an import that brings 索引号 waits on them.
     let mut holder = pool.begin().await.unwrap();
     sqlx::query("LOCK TABLE index_serials IN EXCLUSIVE MODE")
@@ -318,10 +310,10 @@ async fn a_write_held_up_past_the_look_back_still_arrives(store: &Store) {
     let held = {
         let store = store.clone();
         let town = town.clone();
-        let item = new_item(
-            "铜鼎村迟到的导入公告",
-            Some("11370323004345133C/2024-09100"),
-        );
+        let item = gongkai_store::NewItem {
+            index_no: Some("11370323004345133C/2024-09100".into()),
+            ..new_item(&category, "铜鼎村迟到的导入公告")
+        };
         tokio::spawn(async move {
             store
                 .insert_items(
@@ -340,7 +332,7 @@ async fn a_write_held_up_past_the_look_back_still_arrives(store: &Store) {
     store
         .insert_items(
             &town,
-            &[new_item("准时的公告", None)],
+            &[new_item(&category, "准时的公告")],
             By::new(&Actor::system("另一进程"), chrono::Utc::now()),
         )
         .await
