@@ -50,7 +50,7 @@ fn main() {
     let t = Instant::now();
     let mut hits = 0;
     for q in &queries {
-        hits += index.search(&query(q)).map_or(0, |r| r.total);
+        hits += index.search(&query(q)).map_or(0, |r| r.total.n());
     }
     let s = t.elapsed().as_secs_f64();
     println!(

@@ -24,7 +24,7 @@ fn main() {
         let n = 50;
         let mut total = 0;
         for _ in 0..n {
-            total = index.search(&query).expect("search").total;
+            total = index.search(&query).expect("search").total.n();
         }
         println!(
             "{q}: {total} hits, {:.2} ms per search",

@@ -118,8 +118,13 @@ pub async fn page(
     // The order the hits came in (newest first when there were only filters to go by): the form
     // and the pager show that one.
     let order = results.as_ref().map_or(asked, |r| r.order);
-    let total = results.as_ref().map_or(0, |r| r.total);
-    // Hits are listed as far as the index pages them (`MAX_HITS`); the count stays exact.
+    let (total, about) = match results.as_ref().map(|r| r.total) {
+        Some(gongkai_search::Total::About(n)) => (n, true),
+        Some(gongkai_search::Total::Exactly(n)) => (n, false),
+        None => (0, false),
+    };
+    // Hits are listed as far as the index pages them (`MAX_HITS`); the count is exact up to
+    // there and estimated past it.
     let pages = total
         .min(gongkai_search::MAX_HITS)
         .div_ceil(PER_PAGE)
@@ -207,6 +212,7 @@ pub async fn page(
             query_chars => QUERY_CHARS,
             hits,
             total,
+            about,
             page,
             pages,
             prev,
