@@ -10,6 +10,8 @@
 --           "slug", then one "pages encoded-category" line per list, "-" for the whole list)
 --   search  /search?q=W1+W2, two words drawn from a vocabulary taken from the corpus titles
 --           (DATA_DIR/vocab.txt: one URL-encoded word a line)
+--   common  the same with two words common in the bodies (DATA_DIR/common.txt), each in nearly
+--           every item: two of them find most of the corpus
 --
 -- Each thread seeds its own generator, so the two threads do not replay the same sequence.
 
@@ -50,6 +52,8 @@ function init(args)
     end
   elseif mode == "search" then
     vocab = lines(dir .. "/vocab.txt")
+  elseif mode == "common" then
+    vocab = lines(dir .. "/common.txt")
   else
     error("unknown mode " .. mode)
   end
@@ -72,7 +76,7 @@ function request()
     local filter = c.cat == "-" and "" or ("category=" .. c.cat .. "&")
     return wrk.format("GET", "/agencies/" .. slug .. "/items?" .. filter
       .. "page=" .. math.random(c.pages) .. "&" .. fresh())
-  elseif mode == "search" then
+  elseif mode == "search" or mode == "common" then
     local a, b = vocab[math.random(#vocab)], vocab[math.random(#vocab)]
     return wrk.format("GET", "/search?q=" .. a .. "+" .. b .. "&" .. fresh())
   end

@@ -7,6 +7,7 @@
 #   - distinct list pages: a random category of the agency's catalogue, a random page number in it
 #     (deep pages included);
 #   - distinct two-word searches: two random words of a vocabulary taken from the corpus titles;
+#   - the same with two words common in the bodies (each in nearly every item: the hardest case);
 # each with the page cache on (the default, 1000 ms) and off (--page-cache off). In the same run,
 # nginx serves a static copy of one item page, for the ratio. After each server's runs its RSS is
 # read from /proc. Then durable intake: POST /api/v1/requests from 16 concurrent clients
@@ -270,7 +271,7 @@ bench_db() {
   R[$DB,nginx]=$(run "http://127.0.0.1:$STATIC_PORT/item.html")
   for cache in $CACHES; do
     start_server "$cache"
-    for c in item list search; do
+    for c in item list search common; do
       say "$DB: distinct $c pages, page cache $cache…"
       R[$DB,$c,$cache]=$(run "http://127.0.0.1:$PORT" "$c" "$WORK")
     done
@@ -330,9 +331,9 @@ done
 echo "$head"
 echo "$rule"
 declare -A names
-names=([item]="distinct item pages" [list]="distinct list pages" [search]="distinct two-word searches")
+names=([item]="distinct item pages" [list]="distinct list pages" [search]="distinct two-word searches" [common]="distinct two-word searches, words common in the bodies")
 bad_total=0
-for c in item list search; do
+for c in item list search common; do
   for cache in $CACHES; do
     row="| ${names[$c]} | $([ "$cache" = off ] && echo off || echo "on (1000 ms)") |"
     for db in $DBS; do
