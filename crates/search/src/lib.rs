@@ -8,8 +8,7 @@ use std::sync::Mutex;
 use chrono::NaiveDate;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    Bm25Weight, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, QueryClone,
-    TermQuery, Weight,
+    Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -729,7 +728,7 @@ impl SearchIndex {
             let weight = query.weight(EnableScoring::enabled_from_searcher(&searcher))?;
             let (found, total) = match best_within(&searcher, weight.as_ref(), k, ONE_PASS_HITS)? {
                 Some((found, n)) => (found, Total::Exactly(n)),
-                None => self.ranked_in_two_steps(&searcher, &query, &terms, k)?,
+                None => self.ranked_in_two_steps(&searcher, &terms, k)?,
             };
             let ids = ids(&searcher, found.into_iter().skip(offset).map(|(_, a)| a))?;
             return Ok(Results {
@@ -805,21 +804,21 @@ impl SearchIndex {
 
     /// The best `k` hits of a search with many (more than [`ONE_PASS_HITS`]: two common words
     /// are in 95,000 of 100,000 items) and how many there are, without scoring or counting every
-    /// hit: that was most of such a search's time. `query` is the search's
-    /// ([`SearchIndex::words_query`]: every term in `all`, each also found in the title adding
-    /// [`TITLE_BOOST`] times its title score), `terms` its terms. Hits split in two:
-    /// - those with a term in the title, fewer as titles are short: ranked with the whole query;
+    /// hit: that was most of such a search's time. `terms` are the search's, scored as
+    /// [`SearchIndex::words_query`] scores them: every term in `all`, each also found in the
+    /// title adding [`TITLE_BOOST`] times its title score. Hits split in two:
+    /// - those with a term in the title, fewer as titles are short: ranked with that score;
     /// - the rest, whose score is their `all` terms' alone: ranked by the conjunction of those
     ///   terms, which tantivy ranks with block-max pruning (it skips the blocks of hits that
     ///   cannot reach the best found so far).
     ///
     /// The second step is not run when the k-th title hit already outscores anything the `all`
-    /// terms can give. The ranking is the one pass's: the same hits in the same order, ties
-    /// broken the same way (the earlier document first); the count is [`count`]'s.
+    /// terms can give. The ranking is the one pass's up to the rounding of sums added in another
+    /// order (the same hits in the same order; equal scores: the earlier document first); the
+    /// count is [`count`]'s.
     fn ranked_in_two_steps(
         &self,
         searcher: &Searcher,
-        query: &BooleanQuery,
         terms: &[String],
         k: usize,
     ) -> Result<(Hits, Total), SearchError> {
@@ -829,12 +828,17 @@ impl SearchIndex {
         };
         let everywhere = each(f.all, Occur::Must);
         let total = count(searcher, &everywhere, COUNTED)?;
-        // Scored 0: it only picks the hits out.
-        let in_title = ConstScoreQuery::new(Box::new(each(f.title, Occur::Should)), 0.0);
-        let titled = BooleanQuery::new(vec![
-            (Occur::Must, query.box_clone()),
-            (Occur::Must, Box::new(in_title)),
-        ]);
+        // Every term in `all` and one at least in the title, scored as the whole query scores
+        // them (in one flat query rather than its pairs: a fifth quicker).
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .map(|w| (Occur::Must, term(f.all, w)))
+            .collect();
+        clauses.extend(terms.iter().map(|w| {
+            let boosted: Box<dyn Query> = Box::new(BoostQuery::new(term(f.title, w), TITLE_BOOST));
+            (Occur::Should, boosted)
+        }));
+        let titled = BooleanQuery::with_minimum_required_clauses(clauses, 1);
         let mut best = searcher.search(&titled, &TopDocs::with_limit(k).order_by_score())?;
         // The most the `all` terms give an item: each term's BM25 weight (its score as the
         // term's frequency grows without bound).
@@ -1590,7 +1594,7 @@ mod tests {
             .weight(EnableScoring::enabled_from_searcher(&searcher))
             .unwrap_or_else(|e| panic!("{e}"));
         let two = index
-            .ranked_in_two_steps(&searcher, &query, &terms, k)
+            .ranked_in_two_steps(&searcher, &terms, k)
             .unwrap_or_else(|e| panic!("{e}"));
         // Ranked in one pass by hand, as searches with few hits are.
         let (within, n) = best_within(&searcher, weight.as_ref(), k, usize::MAX)
