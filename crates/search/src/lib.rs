@@ -2,6 +2,7 @@
 
 mod words;
 
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -942,6 +943,31 @@ fn without_title_hits(
 /// [`SearchIndex::ranked_in_two_steps`] ranks it. Below, one pass was quicker (`search_speed`).
 const ONE_PASS_HITS: usize = 3_000;
 
+/// Walks the live hits of `weight` in document order, segment after segment, giving `each` every
+/// one with its scorer (positioned on it), until `each` breaks: what it broke with.
+fn walk_hits<B>(
+    searcher: &Searcher,
+    weight: &dyn Weight,
+    mut each: impl FnMut(DocAddress, &mut dyn tantivy::query::Scorer) -> ControlFlow<B>,
+) -> Result<ControlFlow<B>, SearchError> {
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let segment_ord = u32::try_from(ord).unwrap_or(u32::MAX);
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != tantivy::TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc))
+                && let ControlFlow::Break(b) =
+                    each(DocAddress::new(segment_ord, doc), scorer.as_mut())
+            {
+                return Ok(ControlFlow::Break(b));
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(ControlFlow::Continue(()))
+}
+
 /// The best `k` hits of `weight` and how many there are, in one pass; `None` as soon as there
 /// are more than `budget`.
 fn best_within(
@@ -952,23 +978,15 @@ fn best_within(
 ) -> Result<Option<(Hits, usize)>, SearchError> {
     let mut best = Best::new(k);
     let mut n = 0usize;
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let segment_ord = u32::try_from(ord).unwrap_or(u32::MAX);
-        let mut scorer = weight.scorer(reader, 1.0)?;
-        let alive = reader.alive_bitset();
-        let mut doc = scorer.doc();
-        while doc != tantivy::TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(doc)) {
-                n += 1;
-                if n > budget {
-                    return Ok(None);
-                }
-                best.offer(scorer.score(), DocAddress::new(segment_ord, doc));
-            }
-            doc = scorer.advance();
+    let walked = walk_hits(searcher, weight, |at, scorer| {
+        n += 1;
+        if n > budget {
+            return ControlFlow::Break(());
         }
-    }
-    Ok(Some((best.into_sorted(), n)))
+        best.offer(scorer.score(), at);
+        ControlFlow::Continue(())
+    })?;
+    Ok(walked.is_continue().then(|| (best.into_sorted(), n)))
 }
 
 /// The best `k` hits offered, as tantivy's `TopDocs` keeps them: higher score first, and of
@@ -1060,32 +1078,28 @@ fn count(
     counted_up_to: usize,
 ) -> Result<Total, SearchError> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let all: u64 = searcher
-        .segment_readers()
-        .iter()
-        .map(|r| u64::from(r.max_doc()))
-        .sum();
-    let mut counted = 0usize;
-    let mut before = 0u64;
+    // Documents in the segments before each, and in all.
+    let mut before = Vec::new();
+    let mut all = 0u64;
     for reader in searcher.segment_readers() {
-        let mut scorer = weight.scorer(reader, 1.0)?;
-        let alive = reader.alive_bitset();
-        let mut doc = scorer.doc();
-        while doc != tantivy::TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(doc)) {
-                counted += 1;
-                if counted > counted_up_to {
-                    let seen = before + u64::from(doc) + 1;
-                    let est = (counted as u64).saturating_mul(all) / seen.max(1);
-                    let est = usize::try_from(est).unwrap_or(usize::MAX);
-                    return Ok(Total::About(round2(est).max(counted)));
-                }
-            }
-            doc = scorer.advance();
-        }
-        before += u64::from(reader.max_doc());
+        before.push(all);
+        all += u64::from(reader.max_doc());
     }
-    Ok(Total::Exactly(counted))
+    let mut counted = 0usize;
+    let walked = walk_hits(searcher, weight.as_ref(), |at, _| {
+        counted += 1;
+        if counted > counted_up_to {
+            let seen = before[at.segment_ord as usize] + u64::from(at.doc_id) + 1;
+            let est = (counted as u64).saturating_mul(all) / seen;
+            let est = usize::try_from(est).unwrap_or(usize::MAX);
+            return ControlFlow::Break(Total::About(round2(est).max(counted)));
+        }
+        ControlFlow::Continue(())
+    })?;
+    Ok(match walked {
+        ControlFlow::Break(about) => about,
+        ControlFlow::Continue(()) => Total::Exactly(counted),
+    })
 }
 
 /// `n` to two significant digits (95,260 → 95,000).
