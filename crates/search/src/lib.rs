@@ -1069,9 +1069,12 @@ impl Total {
 /// best 20.
 pub const COUNTED: usize = MAX_HITS;
 
-/// Counts `query`'s hits, exactly up to `counted_up_to` ([`COUNTED`]); past it, estimates the rest from the share
-/// of the index's documents gone through (items are indexed in no order related to their words),
-/// rounded to two significant digits.
+/// Counts `query`'s hits, exactly up to `counted_up_to` ([`COUNTED`]); past it, the hits in the
+/// rest of the index are estimated from a sample of it (rounded to two significant digits).
+/// Items are indexed about in the order they were published, so a word of one period (a year:
+/// 2021, 〔2021〕) has its hits bunched together: the share of documents gone through by the
+/// first `counted_up_to` said 36,000 for 2021's 19,990. The sample is 64 windows spread evenly
+/// over the rest of each segment, each as long as makes about `counted_up_to` hits more.
 fn count(
     searcher: &Searcher,
     query: &dyn Query,
@@ -1089,18 +1092,64 @@ fn count(
     let walked = walk_hits(searcher, weight.as_ref(), |at, _| {
         counted += 1;
         if counted > counted_up_to {
-            let seen = before[at.segment_ord as usize] + u64::from(at.doc_id) + 1;
-            let est = (counted as u64).saturating_mul(all) / seen;
-            let est = usize::try_from(est).unwrap_or(usize::MAX);
-            return ControlFlow::Break(Total::About(round2(est).max(counted)));
+            return ControlFlow::Break(before[at.segment_ord as usize] + u64::from(at.doc_id) + 1);
         }
         ControlFlow::Continue(())
     })?;
-    Ok(match walked {
-        ControlFlow::Break(about) => about,
-        ControlFlow::Continue(()) => Total::Exactly(counted),
-    })
+    let ControlFlow::Break(seen) = walked else {
+        return Ok(Total::Exactly(counted));
+    };
+    // The hits so far, over the documents so far, guess how many the rest holds: the windows
+    // are made to hold about `counted_up_to` of them, all of the rest when it holds fewer.
+    let rest = all - seen;
+    let cap = counted_up_to as u64;
+    let guess = (counted as u64).saturating_mul(rest) / seen;
+    let (mut found, mut read) = (0u64, 0u64);
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let from = seen.saturating_sub(before[ord]);
+        let to = u64::from(reader.max_doc());
+        if from >= to {
+            continue;
+        }
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let span = to - from;
+        let windows = SAMPLE_WINDOWS.min(span);
+        let stride = span / windows;
+        let len = if guess <= cap {
+            stride
+        } else {
+            stride.saturating_mul(cap).div_ceil(guess).clamp(1, stride)
+        };
+        for w in 0..windows {
+            let a = from + span * w / windows;
+            let b = (a + len).min(to);
+            let (a32, b32) = (doc_id(a), doc_id(b));
+            let mut doc = scorer.doc();
+            if doc < a32 {
+                doc = scorer.seek(a32);
+            }
+            while doc < b32 {
+                if alive.is_none_or(|x| x.is_alive(doc)) {
+                    found += 1;
+                }
+                doc = scorer.advance();
+            }
+            read += b - a;
+        }
+    }
+    let est = (counted as u64).saturating_add(found.saturating_mul(rest) / read.max(1));
+    let est = usize::try_from(est).unwrap_or(usize::MAX);
+    Ok(Total::About(round2(est).max(counted)))
 }
+
+/// A document number within a segment (segments hold fewer than 2³² documents).
+fn doc_id(n: u64) -> tantivy::DocId {
+    tantivy::DocId::try_from(n).unwrap_or(tantivy::DocId::MAX)
+}
+
+/// Windows [`count`] samples the rest of a segment in.
+const SAMPLE_WINDOWS: u64 = 64;
 
 /// `n` to two significant digits (95,260 → 95,000).
 fn round2(n: usize) -> usize {
@@ -1751,6 +1800,26 @@ mod tests {
             count(&searcher, &query, 40).unwrap_or_else(|e| panic!("{e}")),
             Total::About(150)
         );
+        // Hits bunched in one stretch, as a year's are (items are indexed about in the order
+        // they were published): 150 of 1,000, in documents 100 to 249. The share gone through by
+        // the first 50 said 340.
+        let bunched: Vec<(String, String)> = (0..1000)
+            .map(|i| {
+                let body = if (100..250).contains(&i) {
+                    "落实"
+                } else {
+                    "部署"
+                };
+                ("通知".to_owned(), body.to_owned())
+            })
+            .collect();
+        let index = common_words_index(&bunched, &[], &[]);
+        let searcher = index.reader.searcher();
+        let query = BooleanQuery::new(vec![(Occur::Must, term(index.f.all, "落实"))]);
+        let Total::About(n) = count(&searcher, &query, 50).unwrap_or_else(|e| panic!("{e}")) else {
+            panic!("150 hits are more than 50");
+        };
+        assert!((130..=170).contains(&n), "{n}");
         assert_eq!(round2(95_260), 95_000);
         assert_eq!(round2(10_050), 10_000);
         assert_eq!(round2(99), 99);

@@ -318,6 +318,11 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
     let found = visitor.get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0").await;
     assert!(found.body.contains("<mark>宅基地</mark>"), "{}", found.body);
     assert!(unescape(&found.body).contains(&item_url));
+    assert!(
+        found.body.contains(r#"<ol class="hits" start="1">"#),
+        "{}",
+        found.body
+    );
     let by_number = visitor
         .get("/search?q=%E8%A5%BF%E6%94%BF%E5%8F%91%E3%80%942025%E3%80%955%E5%8F%B7")
         .await;

@@ -211,6 +211,8 @@ pub async fn page(
             shortened,
             query_chars => QUERY_CHARS,
             hits,
+            // Page 2 numbers its hits from 21, not from 1 again.
+            first => (page - 1) * PER_PAGE + 1,
             total,
             about,
             page,
