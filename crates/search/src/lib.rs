@@ -7,7 +7,8 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::sort_key::NaturalComparator;
+use tantivy::collector::{Count, TopDocs, TopNComputer};
 use tantivy::query::{
     Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight,
 };
@@ -989,59 +990,27 @@ fn best_within(
     Ok(walked.is_continue().then(|| (best.into_sorted(), n)))
 }
 
-/// The best `k` hits offered, as tantivy's `TopDocs` keeps them: higher score first, and of
-/// equal scores the earlier document.
-struct Best {
-    k: usize,
-    /// The worst kept on top.
-    heap: std::collections::BinaryHeap<Worse>,
-}
-
-/// A hit ordered worst first (a lower score, or an equal score and a later document).
-#[derive(Clone, Copy)]
-struct Worse(Score, DocAddress);
-
-impl PartialEq for Worse {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-impl Eq for Worse {}
-impl PartialOrd for Worse {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Worse {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        other.0.total_cmp(&self.0).then(self.1.cmp(&other.1))
-    }
-}
+/// The best `k` hits offered in document order, kept as tantivy's `TopDocs` keeps them (it is
+/// the computer `TopDocs` ranks by score with): higher score first, and of equal scores the
+/// earlier document.
+struct Best(TopNComputer<Score, DocAddress, NaturalComparator>);
 
 impl Best {
     fn new(k: usize) -> Self {
-        Self {
-            k,
-            heap: std::collections::BinaryHeap::with_capacity(k.min(1024) + 1),
-        }
+        Self(TopNComputer::new_with_comparator(k, NaturalComparator))
     }
 
+    /// Offers a hit; hits are offered in document order.
     fn offer(&mut self, score: Score, at: DocAddress) {
-        let hit = Worse(score, at);
-        if self.heap.len() < self.k {
-            self.heap.push(hit);
-        } else if self.heap.peek().is_some_and(|w| hit < *w) {
-            self.heap.pop();
-            self.heap.push(hit);
-        }
+        self.0.push(score, at);
     }
 
     /// Best first.
     fn into_sorted(self) -> Hits {
-        self.heap
+        self.0
             .into_sorted_vec()
             .into_iter()
-            .map(|Worse(s, a)| (s, a))
+            .map(|c| (c.sort_key, c.doc))
             .collect()
     }
 }
@@ -1051,7 +1020,7 @@ impl Best {
 pub enum Total {
     /// Counted one by one.
     Exactly(usize),
-    /// Past [`COUNTED`]: estimated from how far through the index counting got, rounded.
+    /// Past [`COUNTED`]: estimated from a sample of the rest of the index, rounded.
     About(usize),
 }
 
