@@ -138,6 +138,14 @@ pub struct Results {
     pub left_out_only: bool,
 }
 
+/// What the typed words ask for ([`SearchIndex::words_query`]).
+struct Words {
+    query: Box<dyn Query>,
+    /// Every term required, when no word has alternatives (`OR`): the terms
+    /// [`SearchIndex::ranked_in_two_steps`] ranks by.
+    terms: Option<Vec<String>>,
+}
+
 #[derive(Clone, Copy)]
 struct Fields {
     id: Field,
@@ -589,7 +597,7 @@ impl SearchIndex {
     /// What the typed words ask for, or `None` when no word was typed: every entry of
     /// [`Typed::wanted`] required (one of its words when it has several, each word all the terms
     /// it is cut into), or the exact 发文字号 or 索引号.
-    fn words_query(&self, typed: &Typed, text: &str) -> Option<Box<dyn Query>> {
+    fn words_query(&self, typed: &Typed, text: &str) -> Option<Words> {
         // Every term somewhere in the item; each found in the title ranks it higher. Each term
         // is its own pair (required in `all`, optional in the title): the title's list is then
         // read by seeking one list to each hit, where the terms' title clauses side by side
@@ -606,6 +614,7 @@ impl SearchIndex {
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
+        let mut either = false;
         for entry in &typed.wanted {
             let alternatives = cut(entry);
             match alternatives.as_slice() {
@@ -620,6 +629,7 @@ impl SearchIndex {
                 }
                 // One of the words, each with all its terms.
                 many => {
+                    either = true;
                     let any: Vec<(Occur, Box<dyn Query>)> = many
                         .iter()
                         .map(|terms| {
@@ -639,13 +649,17 @@ impl SearchIndex {
             return None;
         }
         // A 发文字号 or 索引号 typed in full also matches exactly.
-        Some(Box::new(BooleanQuery::new(vec![
+        let query = Box::new(BooleanQuery::new(vec![
             (Occur::Should, Box::new(BooleanQuery::new(clauses))),
             (
                 Occur::Should,
                 Box::new(BoostQuery::new(term(f.exact, text), 10.0)),
             ),
-        ])))
+        ]));
+        Some(Words {
+            query,
+            terms: (!either).then_some(required),
+        })
     }
 
     /// The clauses that narrow a search: the words left out (an item is left out when it has
@@ -686,7 +700,10 @@ impl SearchIndex {
     pub fn search(&self, q: &SearchQuery) -> Result<Results, SearchError> {
         let text = q.text.trim();
         let typed = Typed::read(text);
-        let words = self.words_query(&typed, text);
+        let (words, terms) = match self.words_query(&typed, text) {
+            Some(w) => (Some(w.query), w.terms),
+            None => (None, None),
+        };
         // Without words, the filters alone list their items, newest first (there is nothing to
         // rank them by).
         let order = if words.is_some() {
@@ -694,9 +711,16 @@ impl SearchIndex {
         } else {
             Order::Newest
         };
+        let narrowing = self.narrowing(&typed, q);
+        // Words alone, each required, ranked by relevance: the terms to rank in two steps when
+        // there are many hits, unless the text is a 发文字号 or 索引号 some item has exactly.
+        let plain = match terms {
+            Some(terms) if order == Order::Relevance && narrowing.is_empty() => Some(terms),
+            _ => None,
+        };
         let mut filters: Vec<(Occur, Box<dyn Query>)> =
             words.map(|w| (Occur::Must, w)).into_iter().collect();
-        filters.extend(self.narrowing(&typed, q));
+        filters.extend(narrowing);
         // Marked as typed: a long run whole, not the windows it asked for.
         let marks = Marks::new(&words::marked_runs(
             typed.wanted.iter().flatten().map(String::as_str),
@@ -721,11 +745,10 @@ impl SearchIndex {
             // Past the deepest page: no hits, only how many there are.
             return Ok(no_hits(count(&searcher, &query, COUNTED)?, marks));
         }
-        let plain = match order {
-            Order::Relevance => self.plain_terms(&typed, q, text, &searcher)?,
-            Order::Newest => None,
-        };
-        if let Some(terms) = plain {
+        let exact = Term::from_field_text(self.f.exact, text);
+        if let Some(terms) = plain
+            && searcher.doc_freq(&exact)? == 0
+        {
             let k = offset + per_page;
             let weight = query.weight(EnableScoring::enabled_from_searcher(&searcher))?;
             let (found, total) = match best_within(&searcher, weight.as_ref(), k, ONE_PASS_HITS)? {
@@ -764,44 +787,6 @@ impl SearchIndex {
             marks,
             left_out_only,
         })
-    }
-
-    /// The terms of a search that [`SearchIndex::ranked_in_two_steps`] can rank: words only,
-    /// each required (no `OR`, no word left out), no filter, and no 发文字号 or 索引号 that the
-    /// whole text matches exactly. `None` for any other search, which is ranked in one pass.
-    fn plain_terms(
-        &self,
-        typed: &Typed,
-        q: &SearchQuery,
-        text: &str,
-        searcher: &Searcher,
-    ) -> Result<Option<Vec<String>>, SearchError> {
-        let filtered = [&q.agency, &q.category, &q.kind]
-            .iter()
-            .any(|v| v.as_deref().is_some_and(|v| !v.is_empty()))
-            || q.year.is_some()
-            || !typed.unwanted.is_empty();
-        if filtered {
-            return Ok(None);
-        }
-        let mut terms: Vec<String> = Vec::new();
-        for entry in &typed.wanted {
-            match cut(entry).as_slice() {
-                [] => {}
-                [one] => {
-                    for w in one {
-                        if !terms.contains(w) {
-                            terms.push(w.clone());
-                        }
-                    }
-                }
-                _ => return Ok(None),
-            }
-        }
-        if terms.is_empty() || searcher.doc_freq(&Term::from_field_text(self.f.exact, text))? > 0 {
-            return Ok(None);
-        }
-        Ok(Some(terms))
     }
 
     /// The best `k` hits of a search with many (more than [`ONE_PASS_HITS`]: two common words
@@ -1610,15 +1595,10 @@ mod tests {
         k: usize,
     ) -> Option<((Hits, usize), (Hits, Total))> {
         let typed = Typed::read(text);
-        let query = BooleanQuery::new(vec![(Occur::Must, index.words_query(&typed, text)?)]);
+        let words = index.words_query(&typed, text)?;
+        let terms = words.terms?;
+        let query = BooleanQuery::new(vec![(Occur::Must, words.query)]);
         let searcher = index.reader.searcher();
-        let q = SearchQuery {
-            text: text.into(),
-            ..SearchQuery::default()
-        };
-        let terms = index
-            .plain_terms(&typed, &q, text, &searcher)
-            .unwrap_or_else(|e| panic!("{e}"))?;
         let one = searcher
             .search(&query, &(TopDocs::with_limit(k).order_by_score(), Count))
             .unwrap_or_else(|e| panic!("{e}"));
