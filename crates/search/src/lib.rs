@@ -1561,6 +1561,16 @@ mod tests {
         }
     }
 
+    /// A path of this test run's own in the temporary folder, with nothing left there by an
+    /// earlier run.
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("gongkai-search-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        let _ = std::fs::remove_file(&path);
+        path
+    }
+
     /// A small index over few characters, so that most words are in most items and in some
     /// titles, as common words are; `extra` added after the build (a second segment), `gone`
     /// withdrawn (deleted documents).
@@ -1778,7 +1788,7 @@ mod tests {
     /// `gongkai search reindex` beside a running server said `LockBusy` (a helper's walk).
     #[test]
     fn a_second_writer_is_told_in_chinese_that_the_index_is_in_use() {
-        let dir = std::env::temp_dir().join(format!("gongkai-search-lock-{}", std::process::id()));
+        let dir = scratch("lock");
         let first = SearchIndex::open(Some(&dir)).unwrap_or_else(|e| panic!("{e}"));
         let second = SearchIndex::open(Some(&dir));
         assert!(
@@ -1800,8 +1810,7 @@ mod tests {
     /// nothing; once the first is gone, the folder is made anew.
     #[test]
     fn an_index_in_use_is_not_deleted_by_one_that_cannot_open_it() {
-        let dir = std::env::temp_dir().join(format!("gongkai-search-inuse-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = scratch("inuse");
         let first = SearchIndex::open(Some(&dir)).unwrap_or_else(|e| panic!("{e}"));
         first
             .upsert(&item(
@@ -1833,9 +1842,7 @@ mod tests {
     /// database and the audit key) is not emptied when the index in it cannot be opened.
     #[test]
     fn a_folder_with_other_files_is_not_emptied() {
-        let dir =
-            std::env::temp_dir().join(format!("gongkai-search-foreign-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = scratch("foreign");
         std::fs::create_dir_all(dir.join("sub")).unwrap_or_else(|e| panic!("{e}"));
         for (name, text) in [
             ("meta.json", "{\"name\":\"站点\"}"),
@@ -1866,7 +1873,7 @@ mod tests {
     /// exists (os error 17)").
     #[test]
     fn a_folder_that_is_a_file_is_named_so() {
-        let path = std::env::temp_dir().join(format!("gongkai-search-file-{}", std::process::id()));
+        let path = scratch("file");
         std::fs::write(&path, "不是目录").unwrap_or_else(|e| panic!("{e}"));
         let opened = SearchIndex::open(Some(&path));
         let text = opened.err().map(|e| e.to_string()).unwrap_or_default();
@@ -1882,9 +1889,7 @@ mod tests {
     /// it as it was.
     #[test]
     fn where_the_index_stands_survives_a_restart() {
-        let dir =
-            std::env::temp_dir().join(format!("gongkai-search-followed-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = scratch("followed");
         let a = item(1, "乡村振兴公示", "道路硬化", "乡村振兴", "2024-03-01");
         let b = item(2, "预决算公开", "预算收入", "政府预决算", "2024-02-01");
         {
