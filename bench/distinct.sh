@@ -313,7 +313,10 @@ for db in $DBS; do bench_db "$db"; done
 label() { case $1 in sqlite) echo SQLite ;; postgres) echo PostgreSQL ;; esac; }
 pct() { python3 -c "a, b = float('$1' or 0), float('$2' or 0); print(f'{100 * a / b:.1f}%' if b else '')"; }
 echo
-echo "N=$N items, wrk 2 threads × 32 connections, $DUR per run, $(nproc) cores; $("$BIN" --version)"
+# The processor: the ratios to nginx move with the machine (the same code served item pages at
+# 28–35% of nginx on one and 17–19% on another; bench/distinct-results.md).
+CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
+echo "N=$N items, wrk 2 threads × 32 connections, $DUR per run, $(nproc) cores (${CPU:-processor unknown}); $("$BIN" --version)"
 echo
 echo "| database | import | search index build | database size | index size | peak RSS import / index build | load average before the runs |"
 echo "|---|---:|---:|---:|---:|---:|---|"
