@@ -828,7 +828,8 @@ impl SearchIndex {
     /// The second step is not run when the k-th title hit already outscores anything the `all`
     /// terms can give. The ranking is the one pass's up to the rounding of sums added in another
     /// order (the same hits in the same order; equal scores: the earlier document first); the
-    /// count is [`count`]'s.
+    /// count is [`count_many`]'s when the terms are likely in more than four times [`COUNTED`]
+    /// items ([`SearchIndex::likely_hits`]), else [`count`]'s.
     fn ranked_in_two_steps(
         &self,
         searcher: &Searcher,
