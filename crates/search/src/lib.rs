@@ -859,23 +859,56 @@ impl SearchIndex {
             return Ok((best, total));
         }
         // The best of the conjunction without a term in the title (those with one are ranked
-        // above, with their title's share): asked for twice as many as wanted, more while title
-        // hits fill the places.
-        let mut wanted = k.saturating_mul(2);
-        loop {
-            let rest =
-                searcher.search(&everywhere, &TopDocs::with_limit(wanted).order_by_score())?;
-            let found = rest.len();
-            let untitled = without_title_hits(searcher, f.title, terms, rest)?;
-            if untitled.len() >= k || found < wanted {
-                best.extend(untitled);
-                break;
-            }
-            wanted = wanted.saturating_mul(4);
-        }
+        // above, with their title's share). None below the k-th title hit can place.
+        let below = match best.get(k.wrapping_sub(1)) {
+            Some((s, _)) => s - s.abs() * 1e-5,
+            None => Score::MIN,
+        };
+        best.extend(self.best_untitled(searcher, &everywhere, terms, k, below)?);
         best.sort_by(|(s1, a1), (s2, a2)| s2.total_cmp(s1).then(a1.cmp(a2)));
         best.truncate(k);
         Ok((best, total))
+    }
+
+    /// The best `k` hits of `everywhere` (the conjunction of `terms` in `all`) with none of
+    /// `terms` in the title and a score above `below`: tantivy's block-max pruning of the
+    /// conjunction starts from `below` (the k-th title hit's score), and a hit with a term in its
+    /// title is passed over by seeking the terms' title lists, where asking `TopDocs` for twice
+    /// as many as wanted and leaving those out after (more when too few were left) pruned from
+    /// nothing.
+    fn best_untitled(
+        &self,
+        searcher: &Searcher,
+        everywhere: &BooleanQuery,
+        terms: &[String],
+        k: usize,
+        below: Score,
+    ) -> Result<Hits, SearchError> {
+        let all = everywhere.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let mut best = Best::new(k);
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let segment_ord = u32::try_from(ord).unwrap_or(u32::MAX);
+            let index = reader.inverted_index(self.f.title)?;
+            let mut titled = Vec::new();
+            for w in terms {
+                let t = Term::from_field_text(self.f.title, w);
+                let list = index
+                    .read_postings(&t, IndexRecordOption::Basic)
+                    .map_err(tantivy::TantivyError::from)?;
+                titled.extend(list);
+            }
+            let alive = reader.alive_bitset();
+            all.for_each_pruning(best.floor(0.0).max(below), reader, &mut |doc, score| {
+                let in_title = titled
+                    .iter_mut()
+                    .any(|l| l.doc() <= doc && l.seek(doc) == doc);
+                if !in_title && alive.is_none_or(|a| a.is_alive(doc)) {
+                    best.offer(score, DocAddress::new(segment_ord, doc));
+                }
+                best.floor(0.0).max(below)
+            })?;
+        }
+        Ok(best.into_sorted())
     }
 
     /// The best `k` hits with one of `terms` in the title, scored as the whole query scores them.
@@ -956,44 +989,6 @@ type Hits = Vec<(Score, DocAddress)>;
 
 /// The title's share of a search's score ([`SearchIndex::words_query`]).
 const TITLE_BOOST: Score = 3.0;
-
-/// `found` without the documents that hold one of `terms` in their title: each term's title
-/// list read once a segment, in document order.
-fn without_title_hits(
-    searcher: &Searcher,
-    title: Field,
-    terms: &[String],
-    found: Hits,
-) -> Result<Hits, SearchError> {
-    let mut order: Vec<usize> = (0..found.len()).collect();
-    order.sort_by_key(|&i| found[i].1);
-    let mut titled = vec![false; found.len()];
-    for run in order.chunk_by(|&a, &b| found[a].1.segment_ord == found[b].1.segment_ord) {
-        let index = searcher
-            .segment_reader(found[run[0]].1.segment_ord)
-            .inverted_index(title)?;
-        for w in terms {
-            let t = Term::from_field_text(title, w);
-            let list = index
-                .read_postings(&t, IndexRecordOption::Basic)
-                .map_err(tantivy::TantivyError::from)?;
-            let Some(mut list) = list else {
-                continue;
-            };
-            for &i in run {
-                let doc = found[i].1.doc_id;
-                if list.doc() <= doc && list.seek(doc) == doc {
-                    titled[i] = true;
-                }
-            }
-        }
-    }
-    Ok(found
-        .into_iter()
-        .zip(titled)
-        .filter_map(|(hit, t)| (!t).then_some(hit))
-        .collect())
-}
 
 /// How many hits a search is ranked and counted in one pass up to ([`best_within`]); past it,
 /// [`SearchIndex::ranked_in_two_steps`] ranks it. Below, one pass was quicker (`search_speed`).
