@@ -319,7 +319,7 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
     assert!(found.body.contains("<mark>宅基地</mark>"), "{}", found.body);
     assert!(unescape(&found.body).contains(&item_url));
     assert!(
-        found.body.contains(r#"<ol class="hits" start="1">"#),
+        found.body.contains(r#"<ol class="hits w1" start="1">"#),
         "{}",
         found.body
     );

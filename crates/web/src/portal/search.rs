@@ -130,7 +130,7 @@ pub async fn page(
         .div_ceil(PER_PAGE)
         .max(1);
     if page > pages {
-        let deepest = if total > gongkai_search::MAX_HITS {
+        let deepest = if about || total > gongkai_search::MAX_HITS {
             format!(
                 "搜索结果只列出前{}条；请加上机关、栏目或年份缩小范围。",
                 gongkai_search::MAX_HITS
@@ -178,6 +178,11 @@ pub async fn page(
             .collect(),
         _ => Vec::new(),
     };
+    // The digits of the last hit's number: the list leaves room for them (`w4`: 1000–9999; 9981
+    // showed as 981 on a phone).
+    let number_width = ((page - 1) * PER_PAGE + hits.len().max(1))
+        .to_string()
+        .len();
     let this_year = chrono::Datelike::year(&state.clock.today());
     let (prev, next) = (
         (page > 1).then(|| link(page - 1)),
@@ -213,6 +218,7 @@ pub async fn page(
             hits,
             // Page 2 numbers its hits from 21, not from 1 again.
             first => (page - 1) * PER_PAGE + 1,
+            number_width,
             total,
             about,
             page,
