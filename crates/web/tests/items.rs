@@ -350,6 +350,20 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         .get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0&year=2023")
         .await;
     assert!(wrong_year.body.contains("找到 0 条结果"));
+    // A year outside the menu, or written with a leading zero, stays chosen in it.
+    for (asked, shown) in [("1900", "1900"), ("02023", "2023")] {
+        let page = visitor
+            .get(&format!(
+                "/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0&year={asked}"
+            ))
+            .await;
+        assert!(
+            page.body
+                .contains(&format!("<option selected>{shown}</option>")),
+            "{asked}: {}",
+            page.body
+        );
+    }
     // Words only left out: the page says what is missing.
     let left_out = visitor.get("/search?q=-%E5%AE%85%E5%9F%BA%E5%9C%B0").await;
     assert!(

@@ -195,7 +195,8 @@ pub async fn page(
             form => context! {
                 agency => form.agency.clone(),
                 category => form.category.clone(),
-                year => form.year.clone(),
+                // The year searched, as the menu writes it (02021 searched 2021).
+                year => year.map(|y| y.to_string()).unwrap_or_default(),
                 kind => form.kind.clone(),
                 sort => order.key(),
             },
@@ -209,7 +210,16 @@ pub async fn page(
             },
             sorts => [Choice::new(Order::Relevance.key(), "相关度"), Choice::new(Order::Newest.key(), "最新发布")],
             agencies => agencies.iter().map(|a| context! { slug => a.slug.to_string(), name => a.name.clone() }).collect::<Vec<_>>(),
-            years => (gongkai_core::report::year::FIRST_YEAR..=this_year).rev().collect::<Vec<_>>(),
+            years => {
+                let mut all: Vec<i32> = (gongkai_core::report::year::FIRST_YEAR..=this_year).rev().collect();
+                // A year outside the menu stays chosen, so the page says what it filters by:
+                // year=1900 found nothing under "全部年份" (a helper's walk).
+                if let Some(y) = year.filter(|y| !all.contains(y)) {
+                    all.push(y);
+                    all.sort_unstable_by(|a, b| b.cmp(a));
+                }
+                all
+            },
             kinds => Choice::all(gongkai_core::item::DocKind::ALL.map(|k| (k.key(), k.label()))),
             searched,
             left_out_only => results.as_ref().is_some_and(|r| r.left_out_only),
