@@ -758,14 +758,15 @@ impl SearchIndex {
             let weight = query.weight(EnableScoring::enabled_from_searcher(&searcher))?;
             // Words each in most items surely have more hits than one pass ranks: walking its
             // budget first was an eighth of such a search.
-            let one_pass = if self.likely_hits(&searcher, &terms)? > 2 * ONE_PASS_HITS as u64 {
+            let likely = self.likely_hits(&searcher, &terms)?;
+            let one_pass = if likely > 2 * ONE_PASS_HITS as u64 {
                 None
             } else {
                 best_within(&searcher, weight.as_ref(), k, ONE_PASS_HITS)?
             };
             let (found, total) = match one_pass {
                 Some((found, n)) => (found, Total::Exactly(n)),
-                None => self.ranked_in_two_steps(&searcher, &terms, k)?,
+                None => self.ranked_in_two_steps(&searcher, &terms, likely, k)?,
             };
             let ids = ids(&searcher, found.into_iter().skip(offset).map(|(_, a)| a))?;
             return Ok(Results {
@@ -828,12 +829,13 @@ impl SearchIndex {
     /// The second step is not run when the k-th title hit already outscores anything the `all`
     /// terms can give. The ranking is the one pass's up to the rounding of sums added in another
     /// order (the same hits in the same order; equal scores: the earlier document first); the
-    /// count is [`count_many`]'s when the terms are likely in more than four times [`COUNTED`]
-    /// items ([`SearchIndex::likely_hits`]), else [`count`]'s.
+    /// count is [`count_many`]'s when the terms are `likely` ([`SearchIndex::likely_hits`]) in
+    /// more than four times [`COUNTED`] items, else [`count`]'s.
     fn ranked_in_two_steps(
         &self,
         searcher: &Searcher,
         terms: &[String],
+        likely: u64,
         k: usize,
     ) -> Result<(Hits, Total), SearchError> {
         let f = self.f;
@@ -841,11 +843,10 @@ impl SearchIndex {
             BooleanQuery::new(terms.iter().map(|w| (occur, term(field, w))).collect())
         };
         let everywhere = each(f.all, Occur::Must);
-        let total = match self.likely_hits(searcher, terms)? {
-            likely if likely > 4 * COUNTED as u64 => {
-                count_many(searcher, &everywhere, likely, COUNTED)?
-            }
-            _ => count(searcher, &everywhere, COUNTED)?,
+        let total = if likely > 4 * COUNTED as u64 {
+            count_many(searcher, &everywhere, likely, COUNTED)?
+        } else {
+            count(searcher, &everywhere, COUNTED)?
         };
         // The most the `all` terms give an item: each term's BM25 weight (its score as the
         // term's frequency grows without bound).
@@ -1766,8 +1767,11 @@ mod tests {
         let weight = query
             .weight(EnableScoring::enabled_from_searcher(&searcher))
             .unwrap_or_else(|e| panic!("{e}"));
+        let likely = index
+            .likely_hits(&searcher, &terms)
+            .unwrap_or_else(|e| panic!("{e}"));
         let two = index
-            .ranked_in_two_steps(&searcher, &terms, k)
+            .ranked_in_two_steps(&searcher, &terms, likely, k)
             .unwrap_or_else(|e| panic!("{e}"));
         // Ranked in one pass by hand, as searches with few hits are.
         let (within, n) = best_within(&searcher, weight.as_ref(), k, usize::MAX)
