@@ -887,8 +887,7 @@ impl SearchIndex {
     ) -> Result<Hits, SearchError> {
         let all = everywhere.weight(EnableScoring::enabled_from_searcher(searcher))?;
         let mut best = Best::new(k);
-        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-            let segment_ord = u32::try_from(ord).unwrap_or(u32::MAX);
+        for (segment_ord, reader) in segments(searcher) {
             let index = reader.inverted_index(self.f.title)?;
             let mut titled = Vec::new();
             for w in terms {
@@ -940,8 +939,7 @@ impl SearchIndex {
         let titles = BooleanQuery::new(titles).weight(scoring)?;
         let all = everywhere.weight(scoring)?;
         let mut best = Best::new(k);
-        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-            let segment_ord = u32::try_from(ord).unwrap_or(u32::MAX);
+        for (segment_ord, reader) in segments(searcher) {
             let mut whole = all.scorer(reader, 1.0)?;
             let alive = reader.alive_bitset();
             let floor = best.floor(most);
@@ -995,6 +993,15 @@ const TITLE_BOOST: Score = 3.0;
 /// [`SearchIndex::ranked_in_two_steps`] ranks it. Below, one pass was quicker (`search_speed`).
 const ONE_PASS_HITS: usize = 3_000;
 
+/// The searcher's segments with their ordinals, as a `DocAddress` holds them.
+fn segments(searcher: &Searcher) -> impl Iterator<Item = (u32, &tantivy::SegmentReader)> {
+    searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .map(|(ord, reader)| (u32::try_from(ord).unwrap_or(u32::MAX), reader))
+}
+
 /// Walks the live hits of `weight` in document order, segment after segment, giving `each` every
 /// one with its scorer (positioned on it), until `each` breaks: what it broke with.
 fn walk_hits<B>(
@@ -1002,8 +1009,7 @@ fn walk_hits<B>(
     weight: &dyn Weight,
     mut each: impl FnMut(DocAddress, &mut dyn tantivy::query::Scorer) -> ControlFlow<B>,
 ) -> Result<ControlFlow<B>, SearchError> {
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let segment_ord = u32::try_from(ord).unwrap_or(u32::MAX);
+    for (segment_ord, reader) in segments(searcher) {
         let mut scorer = weight.scorer(reader, 1.0)?;
         let alive = reader.alive_bitset();
         let mut doc = scorer.doc();
