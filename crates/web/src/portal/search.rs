@@ -180,9 +180,9 @@ pub async fn page(
     };
     // The digits of the last hit's number: the list leaves room for them (`w4`: 1000–9999; 9981
     // showed as 981 on a phone).
-    let number_width = ((page - 1) * PER_PAGE + hits.len().max(1))
-        .to_string()
-        .len();
+    // Page 2 numbers its hits from 21, not from 1 again.
+    let first = (page - 1) * PER_PAGE + 1;
+    let number_width = (first + hits.len().saturating_sub(1)).to_string().len();
     let this_year = chrono::Datelike::year(&state.clock.today());
     let (prev, next) = (
         (page > 1).then(|| link(page - 1)),
@@ -226,8 +226,7 @@ pub async fn page(
             shortened,
             query_chars => QUERY_CHARS,
             hits,
-            // Page 2 numbers its hits from 21, not from 1 again.
-            first => (page - 1) * PER_PAGE + 1,
+            first,
             number_width,
             total,
             about,
