@@ -561,7 +561,10 @@ mod tests {
 /// Rows shown per page of a staff list (the request queue, messages).
 pub const PER_PAGE: usize = 100;
 
-/// One page of a long list, and the links to the pages beside it.
+/// One page of a long list, and the ways a reader moves through it: 首页, 上一页, the numbers of
+/// the pages around this one (and the first and last), 下一页, 尾页, and a box to go to any page.
+/// Prev and next alone left page 300 of 500 three hundred clicks away. One shape for every
+/// paged list (`layout/pager.html`): the portal's lists and search results, the staff queues.
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
 pub struct Pager {
     /// This page, from 1.
@@ -570,39 +573,94 @@ pub struct Pager {
     pub pages: usize,
     /// Rows in the whole list.
     pub total: usize,
+    /// Whether `total` is an estimate (a search's 约 N).
+    pub about: bool,
     /// The previous page's address, if any.
     pub prev: Option<String>,
     /// The next page's address, if any.
     pub next: Option<String>,
+    /// The first page's address, unless this is it.
+    pub first: Option<String>,
+    /// The last page's address, unless this is it.
+    pub last: Option<String>,
+    /// The page numbers shown: the first, the last, and two either side of this one.
+    pub numbers: Vec<PageNumber>,
+    /// Where the 跳转 form goes: the list's path.
+    pub path: String,
+    /// The list's own query pairs (its filters), as hidden fields of the 跳转 form.
+    pub keep: Vec<(String, String)>,
+}
+
+/// A page number in a [`Pager`].
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct PageNumber {
+    /// The page.
+    pub page: usize,
+    /// Its address; `None` for the page shown.
+    pub href: Option<String>,
+    /// Whether pages are skipped before this one (an ellipsis is shown).
+    pub gap: bool,
+}
+
+impl Pager {
+    /// Page `page` of `pages` (`total` rows), with links `base` + `page=N` (`base` ends in `?`
+    /// or `&`; what comes between its `?` and the end are the list's filters).
+    pub fn new(page: usize, pages: usize, total: usize, base: &str) -> Self {
+        let pages = pages.max(1);
+        let page = page.clamp(1, pages);
+        let link = |n: usize| format!("{base}page={n}");
+        let (path, query) = base.split_once('?').unwrap_or((base, ""));
+        let keep = form_urlencoded::parse(query.as_bytes())
+            .filter(|(k, _)| k != "page")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let mut shown: Vec<usize> = [1, pages]
+            .into_iter()
+            .chain(page.saturating_sub(2).max(1)..=(page + 2).min(pages))
+            .collect();
+        shown.sort_unstable();
+        shown.dedup();
+        let numbers = shown
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| PageNumber {
+                page: n,
+                href: (n != page).then(|| link(n)),
+                gap: i > 0 && shown[i - 1] + 1 < n,
+            })
+            .collect();
+        Self {
+            page,
+            pages,
+            total,
+            about: false,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+            first: (page > 1).then(|| link(1)),
+            last: (page < pages).then(|| link(pages)),
+            numbers,
+            path: path.to_owned(),
+            keep,
+        }
+    }
 }
 
 /// Page `page` (from 1; past the end: the last) of `rows`, `per_page` at a time, with links
 /// `base` + `page=N` (`base` ends in `?` or `&`).
 pub fn paginate<T>(rows: Vec<T>, page: usize, per_page: usize, base: &str) -> (Vec<T>, Pager) {
     let total = rows.len();
-    let pages = total.div_ceil(per_page).max(1);
-    let page = page.clamp(1, pages);
-    let link = |n: usize| format!("{base}page={n}");
+    let pager = Pager::new(page, total.div_ceil(per_page), total, base);
     let shown = rows
         .into_iter()
-        .skip((page - 1) * per_page)
+        .skip((pager.page - 1) * per_page)
         .take(per_page)
         .collect();
-    (
-        shown,
-        Pager {
-            page,
-            pages,
-            total,
-            prev: (page > 1).then(|| link(page - 1)),
-            next: (page < pages).then(|| link(page + 1)),
-        },
-    )
+    (shown, pager)
 }
 
 #[cfg(test)]
 mod pager_tests {
-    use super::paginate;
+    use super::{Pager, paginate};
 
     #[test]
     fn a_long_list_is_cut_into_pages_with_links_beside_each() {
@@ -618,5 +676,63 @@ mod pager_tests {
         );
         let (rows, p) = paginate(Vec::<i32>::new(), 9, 100, "?");
         assert_eq!((rows.len(), p.page, p.pages), (0, 1, 1));
+    }
+
+    fn shown(p: &Pager) -> String {
+        p.numbers
+            .iter()
+            .map(|n| {
+                let gap = if n.gap { "… " } else { "" };
+                match n.href {
+                    Some(_) => format!("{gap}{}", n.page),
+                    None => format!("{gap}[{}]", n.page),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn the_numbers_shown_are_the_ends_and_two_either_side() {
+        let at = |page, pages| Pager::new(page, pages, pages * 20, "/l?category=a+b&");
+        assert_eq!(shown(&at(1, 1)), "[1]");
+        assert_eq!(shown(&at(1, 3)), "[1] 2 3");
+        assert_eq!(shown(&at(4, 7)), "1 2 3 [4] 5 6 7");
+        assert_eq!(shown(&at(300, 500)), "1 … 298 299 [300] 301 302 … 500");
+        assert_eq!(shown(&at(500, 500)), "1 … 498 499 [500]");
+        assert_eq!(shown(&at(4, 500)), "1 2 3 [4] 5 6 … 500");
+        let p = at(300, 500);
+        assert_eq!(p.first.as_deref(), Some("/l?category=a+b&page=1"));
+        assert_eq!(p.last.as_deref(), Some("/l?category=a+b&page=500"));
+        assert_eq!(
+            p.numbers[1].href.as_deref(),
+            Some("/l?category=a+b&page=298")
+        );
+        // The 跳转 form goes to the list's path and carries its filters, not its page.
+        assert_eq!(p.path, "/l");
+        assert_eq!(p.keep, vec![("category".to_owned(), "a b".to_owned())]);
+        let ends = at(1, 500);
+        assert_eq!((ends.first, ends.prev), (None, None));
+        let ends = at(500, 500);
+        assert_eq!((ends.last, ends.next), (None, None));
+    }
+
+    proptest::proptest! {
+        /// Whatever the page, the numbers run upwards, hold this page (unlinked) and both ends,
+        /// and an ellipsis stands exactly where numbers are skipped.
+        #[test]
+        fn the_numbers_always_hold_this_page_and_both_ends(pages in 1usize..2000, page in 0usize..2100) {
+            let p = Pager::new(page, pages, pages, "/x?");
+            let n: Vec<usize> = p.numbers.iter().map(|n| n.page).collect();
+            proptest::prop_assert!(n.windows(2).all(|w| w[0] < w[1]));
+            proptest::prop_assert_eq!(n.first(), Some(&1));
+            proptest::prop_assert_eq!(n.last(), Some(&p.pages));
+            proptest::prop_assert!(p.numbers.iter().any(|x| x.page == p.page && x.href.is_none()));
+            proptest::prop_assert_eq!(p.numbers.iter().filter(|x| x.href.is_none()).count(), 1);
+            for (i, x) in p.numbers.iter().enumerate() {
+                proptest::prop_assert_eq!(x.gap, i > 0 && n[i - 1] + 1 < x.page);
+            }
+            proptest::prop_assert!(n.len() <= 7);
+        }
     }
 }

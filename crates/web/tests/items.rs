@@ -10,7 +10,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Client, TOWN_A, signed_in, world};
+use common::{Client, TOWN_A, TOWN_B, signed_in, world};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::Role;
@@ -1027,7 +1027,104 @@ async fn older_readers_switch_to_large_text(store: &Store) {
     );
 }
 
+/// A long category is paged with 首页, 尾页, the numbers around the page and a 跳转 box that
+/// keeps the category: a reader reaches page 9 of 12 in one step, not eight.
+async fn a_long_list_is_paged_by_number_and_by_jump(store: &Store) {
+    let w = world(store).await;
+    let town = Slug::parse(TOWN_B).unwrap();
+    let category = store.categories(&town).await.unwrap()[0].clone();
+    let items: Vec<gongkai_store::NewItem> = (1..=231)
+        .map(|n| gongkai_store::NewItem {
+            title: format!("分页测试的第{n}号通知"),
+            category: category.clone(),
+            published_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            index_no: None,
+            content: None,
+        })
+        .collect();
+    let actor = Actor::system("测试");
+    store
+        .insert_items(&town, &items, By::new(&actor, chrono::Utc::now()))
+        .await
+        .unwrap();
+    let mut visitor = Client::new(&w.app);
+    let encoded: String = form_urlencoded::byte_serialize(category.as_bytes()).collect();
+    let list = format!("/agencies/{TOWN_B}/items?category={encoded}");
+    let first = visitor.get(&list).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let body = unescape(&first.body);
+    // The one item the town had there and 231 more, 20 a page: 12 pages; page 1 shows 1 2 3 …
+    // 12, 下一页 and 尾页.
+    assert!(body.contains("共 232 条，第 1/12 页"), "{body}");
+    assert!(
+        body.contains(r#"<span aria-current="page">1</span>"#),
+        "{body}"
+    );
+    for n in [2, 3, 12] {
+        assert!(
+            body.contains(&format!(r#"{list}&page={n}" aria-label="第{n}页">{n}</a>"#)),
+            "{n}: {body}"
+        );
+    }
+    assert!(!body.contains(r#"aria-label="第4页""#), "{body}");
+    assert!(
+        body.contains(&format!(r#"<a href="{list}&page=12">尾页</a>"#)),
+        "{body}"
+    );
+    assert!(
+        !body.contains(r#"page=1">首页"#),
+        "no 首页 on the first page: {body}"
+    );
+    // The 跳转 form goes to the list and carries its category.
+    assert!(
+        body.contains(&format!(
+            r#"<form class="jump" method="get" action="/agencies/{TOWN_B}/items">"#
+        )),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!(
+            r#"<input type="hidden" name="category" value="{category}">"#
+        )),
+        "{body}"
+    );
+    assert!(body.contains(r#"name="page" min="1" max="12""#), "{body}");
+    // What the form sends: page 9 of the same category, its neighbours linked, both ends too.
+    let jumped = visitor.get(&format!("{list}&page=9")).await;
+    assert_eq!(jumped.status, StatusCode::OK);
+    let body = unescape(&jumped.body);
+    assert!(body.contains("第 9/12 页"), "{body}");
+    assert!(
+        body.contains(&format!(r#"<a href="{list}&page=1">首页</a>"#)),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!(r#"<a href="{list}&page=8" rel="prev">上一页</a>"#)),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"<span aria-current="page">9</span>"#),
+        "{body}"
+    );
+    for n in [1, 7, 8, 10, 11, 12] {
+        assert!(
+            body.contains(&format!(r#"aria-label="第{n}页""#)),
+            "{n}: {body}"
+        );
+    }
+    assert!(
+        body.contains(r#"<span aria-hidden="true">…</span>"#),
+        "{body}"
+    );
+    // The last page holds the rest, with nothing past it.
+    let end = visitor.get(&format!("{list}&page=12")).await;
+    assert_eq!(end.status, StatusCode::OK);
+    assert_eq!(end.body.matches("<tr><td><a href=").count(), 232 - 11 * 20);
+    assert!(!end.body.contains("尾页") && !end.body.contains("下一页"));
+}
+
 on_both_backends!(
+    a_long_list_is_paged_by_number_and_by_jump,
     an_item_from_before_is_marked_corrected_and_withdrawn,
     older_readers_switch_to_large_text,
     a_drafted_item_is_reviewed_twice_and_appears_on_the_portal,

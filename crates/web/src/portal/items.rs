@@ -67,14 +67,19 @@ pub async fn list(
             "第{page}页不存在（共{pages}页）。"
         )));
     }
-    let link = |p: u32| {
+    let base = if category.is_empty() {
+        format!("/agencies/{}/items?", agency.slug)
+    } else {
         let mut s = form_urlencoded::Serializer::new(String::new());
-        if !category.is_empty() {
-            s.append_pair("category", category);
-        }
-        s.append_pair("page", &p.to_string());
-        format!("/agencies/{}/items?{}", agency.slug, s.finish())
+        s.append_pair("category", category);
+        format!("/agencies/{}/items?{}&", agency.slug, s.finish())
     };
+    let paging = views::Pager::new(
+        usize::try_from(page).unwrap_or(usize::MAX),
+        usize::try_from(pages).unwrap_or(usize::MAX),
+        usize::try_from(total).unwrap_or(0),
+        &base,
+    );
     views::page(
         "portal/items.html",
         context! {
@@ -93,8 +98,7 @@ pub async fn list(
             total,
             page,
             pages,
-            prev => (page > 1).then(|| link(page - 1)),
-            next => (page < pages).then(|| link(page + 1)),
+            pager => minijinja::value::Serde(paging),
             feed => if category.is_empty() {
                 format!("/agencies/{}/feed.atom", agency.slug)
             } else {

@@ -142,17 +142,20 @@ pub async fn page(
             "第{page}页不存在（共{pages}页）。{deepest}"
         )));
     }
-    let link = |p: usize| {
-        // `for_suffix` at the `?`: `new` would start the pairs with `&` (`/search?&q=`).
-        form_urlencoded::Serializer::for_suffix(String::from("/search?"), "/search?".len())
-            .append_pair("q", &q)
-            .append_pair("agency", &form.agency)
-            .append_pair("category", &form.category)
-            .append_pair("year", &form.year)
-            .append_pair("kind", &form.kind)
-            .append_pair("sort", order.key())
-            .append_pair("page", &p.to_string())
-            .finish()
+    // The pages' links keep the search and its filters (`for_suffix` at the `?`: `new` would
+    // start the pairs with `&`, `/search?&q=`).
+    let base = form_urlencoded::Serializer::for_suffix(String::from("/search?"), "/search?".len())
+        .append_pair("q", &q)
+        .append_pair("agency", &form.agency)
+        .append_pair("category", &form.category)
+        .append_pair("year", &form.year)
+        .append_pair("kind", &form.kind)
+        .append_pair("sort", order.key())
+        .finish()
+        + "&";
+    let paging = views::Pager {
+        about,
+        ..views::Pager::new(page, pages, total, &base)
     };
     // The index finds the ids; what is shown of each hit is read from the database.
     let hits: Vec<_> = match &results {
@@ -184,10 +187,6 @@ pub async fn page(
     let first = (page - 1) * PER_PAGE + 1;
     let number_width = (first + hits.len().saturating_sub(1)).to_string().len();
     let this_year = chrono::Datelike::year(&state.clock.today());
-    let (prev, next) = (
-        (page > 1).then(|| link(page - 1)),
-        (page < pages).then(|| link(page + 1)),
-    );
     views::page(
         "portal/search.html",
         context! {
@@ -232,8 +231,7 @@ pub async fn page(
             about,
             page,
             pages,
-            prev,
-            next,
+            pager => minijinja::value::Serde(paging),
         },
     )
 }
