@@ -350,6 +350,27 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         .get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0&year=2023")
         .await;
     assert!(wrong_year.body.contains("找到 0 条结果"));
+    // With results and nothing narrowing them, the filters fold behind one line (on a phone they
+    // filled the first screen); a filter set, or no search yet, shows them open.
+    assert!(
+        found.body.contains(r#"<details class="filters"><summary>"#),
+        "{}",
+        found.body
+    );
+    assert!(
+        wrong_year
+            .body
+            .contains(r#"<details class="filters" open>"#),
+        "{}",
+        wrong_year.body
+    );
+    assert!(
+        visitor
+            .get("/search")
+            .await
+            .body
+            .contains(r#"<details class="filters" open>"#)
+    );
     // A year outside the menu, or written with a leading zero, stays chosen in it.
     for (asked, shown) in [("1900", "1900"), ("02023", "2023")] {
         let page = visitor
