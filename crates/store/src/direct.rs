@@ -28,15 +28,6 @@ const KEEP: usize = 16;
 /// differ by filter.
 const STATEMENTS: usize = 64;
 
-/// How much of the file each reader maps instead of reading it page by page (`PRAGMA mmap_size`;
-/// the pages are shared with the kernel's cache, not copied per connection). Distinct item pages
-/// spent a twentieth of their time copying pages in `pread` and managing SQLite's page cache:
-/// with the map, +9 to +12% item and list pages a second. Only these read-only connections map
-/// the file; writes go through sqlx as before. What the map costs: a disk that fails to read
-/// ends the process (a signal) where a read would have failed one page, and the mapped pages
-/// count in the process's resident size (shared file pages the kernel can drop, not heap).
-const MMAP_BYTES: i64 = 256 << 20;
-
 /// Read-only connections to one SQLite file, opened when first needed.
 #[derive(Debug)]
 pub(crate) struct Reader {
@@ -92,7 +83,6 @@ impl Reader {
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "query_only", true)?;
-        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS);
         Ok(conn)
     }
