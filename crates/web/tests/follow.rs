@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{TOWN_B, publish_item, world};
+use common::{TOWN_B, new_item, publish_item, world};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::item::{ReviewStep, Reviewer};
@@ -75,17 +75,6 @@ async fn withdraw(store: &Store, w: &common::World, town: &Slug, draft: i64) {
         )
         .await
         .unwrap();
-}
-
-/// An item published before gongkai, for an import: only a title and a column.
-fn new_item(category: &str, title: &str) -> gongkai_store::NewItem {
-    gongkai_store::NewItem {
-        title: title.into(),
-        category: category.into(),
-        published_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-        index_no: None,
-        content: None,
-    }
 }
 
 /// The hits for `text`, in id order.

@@ -552,3 +552,14 @@ pub async fn signed_in(w: &World, username: &str) -> Client {
     );
     c
 }
+
+/// An item published before gongkai, for an import: only a title and a column.
+pub fn new_item(category: &str, title: &str) -> gongkai_store::NewItem {
+    gongkai_store::NewItem {
+        title: title.into(),
+        category: category.into(),
+        published_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        index_no: None,
+        content: None,
+    }
+}
