@@ -10,7 +10,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Client, TOWN_A, TOWN_B, signed_in, world};
+use common::{Client, TOWN_A, TOWN_B, new_item, signed_in, world};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::Role;
@@ -385,6 +385,31 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
             page.body
         );
     }
+    // A year or an order it cannot read: searched without it, and the page says so.
+    let unread = visitor
+        .get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0&year=abc&sort=oldest")
+        .await;
+    assert_eq!(unread.status, StatusCode::OK);
+    assert!(
+        unread
+            .body
+            .contains("发布年份“abc”无法识别，已按全部年份检索"),
+        "{}",
+        unread.body
+    );
+    assert!(
+        unread
+            .body
+            .contains("排序方式“oldest”无法识别，已按相关度排序"),
+        "{}",
+        unread.body
+    );
+    assert!(
+        unescape(&unread.body).contains(&item_url),
+        "{}",
+        unread.body
+    );
+    assert!(!found.body.contains("无法识别"), "{}", found.body);
     // Words only left out: the page says what is missing.
     let left_out = visitor.get("/search?q=-%E5%AE%85%E5%9F%BA%E5%9C%B0").await;
     assert!(
@@ -1055,13 +1080,7 @@ async fn a_long_list_is_paged_by_number_and_by_jump(store: &Store) {
     let town = Slug::parse(TOWN_B).unwrap();
     let category = store.categories(&town).await.unwrap()[0].clone();
     let items: Vec<gongkai_store::NewItem> = (1..=231)
-        .map(|n| gongkai_store::NewItem {
-            title: format!("分页测试的第{n}号通知"),
-            category: category.clone(),
-            published_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-            index_no: None,
-            content: None,
-        })
+        .map(|n| new_item(&category, &format!("分页测试的第{n}号通知")))
         .collect();
     let actor = Actor::system("测试");
     store

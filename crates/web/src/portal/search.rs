@@ -76,6 +76,16 @@ fn shorten(q: &str) -> (String, bool) {
     (kept.trim_end().to_owned(), true)
 }
 
+/// A visitor's value as a notice quotes it: without control characters, at most 20 characters.
+fn cut(value: &str) -> String {
+    let clean = gongkai_core::text::without_controls(value.trim());
+    let mut shown: String = clean.chars().take(20).collect();
+    if shown.len() < clean.len() {
+        shown.push('…');
+    }
+    shown
+}
+
 /// The search page.
 pub async fn page(
     State(state): State<AppState>,
@@ -85,6 +95,21 @@ pub async fn page(
     let (q, shortened) = shorten(gongkai_core::text::without_controls(&form.q).trim());
     let year = form.year.trim().parse::<i32>().ok();
     let asked = Order::from_key(&form.sort);
+    // A year or an order the page cannot read (a link typed by hand, an old bookmark) is left
+    // out of the search, and the page says so rather than searching as if it were not there.
+    let mut ignored = Vec::new();
+    if year.is_none() && !form.year.trim().is_empty() {
+        ignored.push(format!(
+            "发布年份“{}”无法识别，已按全部年份检索；年份请写成四位数字，如 2024。",
+            cut(&form.year)
+        ));
+    }
+    if !form.sort.is_empty() && asked.key() != form.sort {
+        ignored.push(format!(
+            "排序方式“{}”无法识别，已按相关度排序；可选“相关度”或“最新发布”。",
+            cut(&form.sort)
+        ));
+    }
     let page = form.page.max(1);
     // Filters without words list the filtered items (newest first); nothing at all is the form.
     let filtered = [&form.agency, &form.category, &form.kind]
@@ -148,7 +173,8 @@ pub async fn page(
         .append_pair("q", &q)
         .append_pair("agency", &form.agency)
         .append_pair("category", &form.category)
-        .append_pair("year", &form.year)
+        // The year as searched: one it could not read is not carried to the next page.
+        .append_pair("year", &year.map(|y| y.to_string()).unwrap_or_default())
         .append_pair("kind", &form.kind)
         .append_pair("sort", order.key())
         .finish()
@@ -224,6 +250,7 @@ pub async fn page(
             left_out_only => results.as_ref().is_some_and(|r| r.left_out_only),
             shortened,
             query_chars => QUERY_CHARS,
+            ignored,
             hits,
             first,
             number_width,
