@@ -645,6 +645,36 @@ impl Pager {
     }
 }
 
+impl Pager {
+    /// The same pager with every link, the 跳转 form's included, ending in `#anchor`: a list
+    /// lower on its page (the staff's older items) opens at its heading, not at the page's top.
+    #[must_use]
+    pub fn at(mut self, anchor: &str) -> Self {
+        let end = |href: &mut String| {
+            href.push('#');
+            href.push_str(anchor);
+        };
+        for href in [
+            &mut self.prev,
+            &mut self.next,
+            &mut self.first,
+            &mut self.last,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            end(href);
+        }
+        for n in &mut self.numbers {
+            if let Some(href) = &mut n.href {
+                end(href);
+            }
+        }
+        end(&mut self.path);
+        self
+    }
+}
+
 /// Page `page` (from 1; past the end: the last) of `rows`, `per_page` at a time, with links
 /// `base` + `page=N` (`base` ends in `?` or `&`).
 pub fn paginate<T>(rows: Vec<T>, page: usize, per_page: usize, base: &str) -> (Vec<T>, Pager) {
@@ -715,6 +745,16 @@ mod pager_tests {
         assert_eq!((ends.first, ends.prev), (None, None));
         let ends = at(500, 500);
         assert_eq!((ends.last, ends.next), (None, None));
+        let anchored = at(300, 500).at("legacy-h");
+        assert_eq!(
+            anchored.prev.as_deref(),
+            Some("/l?category=a+b&page=299#legacy-h")
+        );
+        assert_eq!(
+            anchored.numbers[0].href.as_deref(),
+            Some("/l?category=a+b&page=1#legacy-h")
+        );
+        assert_eq!(anchored.path, "/l#legacy-h");
     }
 
     proptest::proptest! {

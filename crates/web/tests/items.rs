@@ -1161,6 +1161,27 @@ async fn a_long_list_is_paged_by_number_and_by_jump(store: &Store) {
     assert_eq!(end.status, StatusCode::OK);
     assert_eq!(end.body.matches("<tr><td><a href=").count(), 232 - 11 * 20);
     assert!(!end.body.contains("尾页") && !end.body.contains("下一页"));
+    // The staff's list of items published before gongkai has the same pager, each link opening
+    // at its heading; past its end, its last page (page 2002 of 2001 was an empty table).
+    let mut admin = signed_in(&w, "b_admin").await;
+    let staff = format!("/admin/agencies/{TOWN_B}/items");
+    let second = unescape(&admin.get(&format!("{staff}?page=2")).await.body);
+    assert!(
+        second.contains(&format!(r#"<a href="{staff}?page=1#legacy-h">首页</a>"#)),
+        "{second}"
+    );
+    assert!(
+        second.contains(&format!(
+            r#"<form class="jump" method="get" action="{staff}#legacy-h">"#
+        )),
+        "{second}"
+    );
+    let past = unescape(&admin.get(&format!("{staff}?page=99")).await.body);
+    assert!(past.contains("第 5/5 页"), "{past}");
+    assert!(
+        past.contains("分页测试的第"),
+        "rows of the last page, not an empty table: {past}"
+    );
 }
 
 on_both_backends!(

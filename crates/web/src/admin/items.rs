@@ -110,15 +110,30 @@ pub async fn list(
     let (s, agency) = (&scope.staff, &scope.agency);
     let me = s.principal.reviewer(&agency.slug);
     let (mine, rows) = work_of(&state, s, &agency.slug).await?;
-    let page_no = q.page.max(1);
-    let (legacy, legacy_total) = state
+    let asked = q.page.max(1);
+    let (mut legacy, legacy_total) = state
         .store
-        .legacy_items(&agency.slug, page_no, LEGACY_PER_PAGE)
+        .legacy_items(&agency.slug, asked, LEGACY_PER_PAGE)
         .await?;
     let legacy_pages =
         u32::try_from((legacy_total + i64::from(LEGACY_PER_PAGE) - 1) / i64::from(LEGACY_PER_PAGE))
             .unwrap_or(1)
             .max(1);
+    // Past the end: the last page, as the staff queues do (page 2002 of 2001 was an empty table).
+    if asked > legacy_pages {
+        legacy = state
+            .store
+            .legacy_items(&agency.slug, legacy_pages, LEGACY_PER_PAGE)
+            .await?
+            .0;
+    }
+    let older = crate::views::Pager::new(
+        usize::try_from(asked.min(legacy_pages)).unwrap_or(1),
+        usize::try_from(legacy_pages).unwrap_or(1),
+        usize::try_from(legacy_total).unwrap_or(0),
+        &format!("/admin/agencies/{}/items?", agency.slug),
+    )
+    .at("legacy-h");
     let lacking = state
         .store
         .items_lacking_interpretation(&agency.slug)
@@ -134,8 +149,7 @@ pub async fn list(
             lacking => lacking.into_iter().map(|(id, title)| context! { id, title }).collect::<Vec<_>>(),
             legacy => legacy.into_iter().map(|i| context! { id => i.id, title => i.title, category => i.category, date => i.published_on.to_string() }).collect::<Vec<_>>(),
             legacy_total,
-            legacy_page => page_no,
-            legacy_pages,
+            legacy_pager => Serde(older),
             notice => notice(q.notice.as_deref()),
         },
     )?;
