@@ -251,6 +251,10 @@ pub async fn page(
             shortened,
             query_chars => QUERY_CHARS,
             ignored,
+            // Hits past the index's limit cannot be paged to: every results page says so, not
+            // only the 404 past the last one (a helper's walk: 10,889 found, 10,000 reachable).
+            capped => total > gongkai_search::MAX_HITS,
+            max_hits => gongkai_search::MAX_HITS,
             hits,
             first,
             number_width,
