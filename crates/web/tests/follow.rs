@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{TOWN_B, new_item, publish_item, world};
+use common::{TOWN_B, imported_into_town_b, new_item, publish_item, world};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::item::{ReviewStep, Reviewer};
@@ -141,16 +141,7 @@ async fn a_change_behind_the_position_still_arrives_once(store: &Store) {
 /// two batches is indexed, the last one included, and nothing else.
 async fn a_rebuild_indexes_every_item_batch_by_batch(store: &Store) {
     let _w = world(store).await;
-    let town = Slug::parse(TOWN_B).unwrap();
-    let category = store.categories(&town).await.unwrap()[0].clone();
-    let items: Vec<gongkai_store::NewItem> = (1..=2_345)
-        .map(|n| new_item(&category, &format!("批量导入的第{n}号通知")))
-        .collect();
-    let actor = Actor::system("测试");
-    store
-        .insert_items(&town, &items, By::new(&actor, chrono::Utc::now()))
-        .await
-        .unwrap();
+    imported_into_town_b(store, 2_345, |n| format!("批量导入的第{n}号通知")).await;
     let index = std::sync::Arc::new(SearchIndex::open(None).unwrap());
     let mut seen = Vec::new();
     let n = gongkai_jobs::index::rebuild(store, &index, |done, total| seen.push((done, total)))

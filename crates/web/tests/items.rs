@@ -10,7 +10,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Client, TOWN_A, TOWN_B, new_item, signed_in, world};
+use common::{Client, TOWN_A, TOWN_B, imported_into_town_b, signed_in, world};
 use gongkai_core::Slug;
 use gongkai_core::audit::Actor;
 use gongkai_core::auth::Role;
@@ -1077,16 +1077,7 @@ async fn older_readers_switch_to_large_text(store: &Store) {
 /// keeps the category: a reader reaches page 9 of 12 in one step, not eight.
 async fn a_long_list_is_paged_by_number_and_by_jump(store: &Store) {
     let w = world(store).await;
-    let town = Slug::parse(TOWN_B).unwrap();
-    let category = store.categories(&town).await.unwrap()[0].clone();
-    let items: Vec<gongkai_store::NewItem> = (1..=231)
-        .map(|n| new_item(&category, &format!("分页测试的第{n}号通知")))
-        .collect();
-    let actor = Actor::system("测试");
-    store
-        .insert_items(&town, &items, By::new(&actor, chrono::Utc::now()))
-        .await
-        .unwrap();
+    let category = imported_into_town_b(store, 231, |n| format!("分页测试的第{n}号通知")).await;
     let mut visitor = Client::new(&w.app);
     let encoded: String = form_urlencoded::byte_serialize(category.as_bytes()).collect();
     let list = format!("/agencies/{TOWN_B}/items?category={encoded}");

@@ -563,3 +563,23 @@ pub fn new_item(category: &str, title: &str) -> gongkai_store::NewItem {
         content: None,
     }
 }
+
+/// Imports `count` items into the first category of 南麻镇 (`TOWN_B`), titled by `title` from
+/// their number; the category's name.
+pub async fn imported_into_town_b(
+    store: &Store,
+    count: usize,
+    title: fn(usize) -> String,
+) -> String {
+    let town = Slug::parse(TOWN_B).unwrap();
+    let category = store.categories(&town).await.unwrap()[0].clone();
+    let items: Vec<gongkai_store::NewItem> = (1..=count)
+        .map(|n| new_item(&category, &title(n)))
+        .collect();
+    let actor = Actor::system("测试");
+    store
+        .insert_items(&town, &items, By::new(&actor, Utc::now()))
+        .await
+        .unwrap();
+    category
+}
