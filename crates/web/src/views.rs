@@ -235,6 +235,17 @@ pub fn page(name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
     Ok(Html(render(name, ctx)?).into_response())
 }
 
+/// A visitor's value as a message quotes it back: trimmed, without control characters, cut to
+/// `chars` characters with an ellipsis (a 3,000-character value is not echoed whole).
+pub(crate) fn quoted(value: &str, chars: usize) -> String {
+    let clean = gongkai_core::text::without_controls(value.trim());
+    let mut shown: String = clean.chars().take(chars).collect();
+    if shown.len() < clean.len() {
+        shown.push('…');
+    }
+    shown
+}
+
 /// The stylesheet.
 pub const STYLESHEET: &str = include_str!("../assets/site.css");
 

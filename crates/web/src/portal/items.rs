@@ -40,13 +40,10 @@ pub async fn list(
     let category = q.category.trim();
     if !category.is_empty() && !categories.iter().any(|c| c == category) {
         // A long name typed into the address is shown cut, not echoed whole.
-        let mut shown: String = category.chars().take(40).collect();
-        if shown.len() < category.len() {
-            shown.push('…');
-        }
         return Err(AppError::NotFound(format!(
-            "{}的主动公开目录中没有“{shown}”栏目。",
-            agency.name
+            "{}的主动公开目录中没有“{}”栏目。",
+            agency.name,
+            views::quoted(category, 40)
         )));
     }
     let page = q.page.max(1);

@@ -76,16 +76,6 @@ fn shorten(q: &str) -> (String, bool) {
     (kept.trim_end().to_owned(), true)
 }
 
-/// A visitor's value as a notice quotes it: without control characters, at most 20 characters.
-fn cut(value: &str) -> String {
-    let clean = gongkai_core::text::without_controls(value.trim());
-    let mut shown: String = clean.chars().take(20).collect();
-    if shown.len() < clean.len() {
-        shown.push('…');
-    }
-    shown
-}
-
 /// The search page.
 pub async fn page(
     State(state): State<AppState>,
@@ -101,13 +91,13 @@ pub async fn page(
     if year.is_none() && !form.year.trim().is_empty() {
         ignored.push(format!(
             "发布年份“{}”无法识别，已按全部年份检索；年份请写成四位数字，如 2024。",
-            cut(&form.year)
+            views::quoted(&form.year, 20)
         ));
     }
     if !form.sort.is_empty() && asked.key() != form.sort {
         ignored.push(format!(
             "排序方式“{}”无法识别，已按相关度排序；可选“相关度”或“最新发布”。",
-            cut(&form.sort)
+            views::quoted(&form.sort, 20)
         ));
     }
     let page = form.page.max(1);
