@@ -235,15 +235,25 @@ pub fn page(name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
     Ok(Html(render(name, ctx)?).into_response())
 }
 
-/// A visitor's value as a message quotes it back: trimmed, without control characters, cut to
-/// `chars` characters with an ellipsis (a 3,000-character value is not echoed whole).
+/// A visitor's value as a message quotes it back: trimmed, without control characters or the
+/// direction marks that would draw the rest of the sentence reversed (U+202E and kin), cut to
+/// `chars` characters with an ellipsis (a 3,000-character value is not echoed whole). The marks
+/// are taken out here, not in `core::text`, whose fast path serves every stored text.
 pub(crate) fn quoted(value: &str, chars: usize) -> String {
-    let clean = gongkai_core::text::without_controls(value.trim());
+    let clean = gongkai_core::text::without_controls(value);
+    let clean: String = clean.chars().filter(|c| !is_direction_mark(*c)).collect();
+    let clean = clean.trim();
     let mut shown: String = clean.chars().take(chars).collect();
     if shown.len() < clean.len() {
         shown.push('…');
     }
     shown
+}
+
+/// The explicit direction marks, embeddings, overrides and isolates of Unicode's bidirectional
+/// algorithm: none belongs in a value quoted back inside a Chinese sentence.
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The stylesheet.
@@ -487,6 +497,14 @@ impl From<&gongkai_core::report::Finding> for FindingRow {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_quoted_value_loses_controls_and_direction_marks_and_is_cut() {
+        assert_eq!(super::quoted("  2024\u{202E}abc\u{0007} ", 20), "2024abc");
+        assert_eq!(super::quoted("\u{2066}栏目\u{2069}\u{200F}", 20), "栏目");
+        assert_eq!(super::quoted("一二三四五", 3), "一二三…");
+        assert_eq!(super::quoted("一二三", 3), "一二三");
+    }
+
     #[test]
     fn every_page_template_compiles() {
         for name in super::TEMPLATES

@@ -410,6 +410,34 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         unread.body
     );
     assert!(!found.body.contains("无法识别"), "{}", found.body);
+    // An agency, a type or a 栏目 the site cannot have: searched without it, and said; the
+    // item is still found, the long 栏目 is not made a menu option, and the direction mark is
+    // not quoted back.
+    let long_category = "栏".repeat(3000);
+    let unknown = visitor
+        .get(&format!(
+            "/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0&agency=nowhere%E2%80%AE&kind=poem&category={}",
+            form_urlencoded::byte_serialize(long_category.as_bytes()).collect::<String>()
+        ))
+        .await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    for said in [
+        "机关“nowhere”不在本站，已在全部机关中检索",
+        "文件类型“poem”无法识别，已按全部类型检索",
+        "栏目“栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏…”无法识别，已按全部栏目检索",
+    ] {
+        assert!(unknown.body.contains(said), "{said}: {}", unknown.body);
+    }
+    assert!(
+        !unknown.body.contains(&long_category[..300]),
+        "{}",
+        unknown.body
+    );
+    assert!(
+        unescape(&unknown.body).contains(&item_url),
+        "{}",
+        unknown.body
+    );
     // Words only left out: the page says what is missing.
     let left_out = visitor.get("/search?q=-%E5%AE%85%E5%9F%BA%E5%9C%B0").await;
     assert!(
