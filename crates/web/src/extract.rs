@@ -369,3 +369,70 @@ path_params! {
     /// `files/{reply_file}`: a file provided with a reply, on the requester's tracking page.
     PublicReplyFilePath { reply_file: i64 }
 }
+
+/// A page number from a query (`deserialize_with`): what a page's 跳转 box sends. Browsers take
+/// `1e2` or `3.0` in a number box and send it as typed, so any whole number the box could hold is
+/// read; empty is page 1 (0, which the pagers raise to 1); anything else is refused as before.
+pub fn page_number<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<u64> + Default,
+{
+    use serde::de::Error as _;
+    let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(T::default());
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "whole, not negative and within u32, checked before the cast: it is exact"
+    )]
+    let whole = text.parse::<u64>().ok().or_else(|| {
+        text.parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0 && *n <= f64::from(u32::MAX))
+            .map(|n| n as u64)
+    });
+    whole
+        .and_then(|n| T::try_from(n).ok())
+        .ok_or_else(|| D::Error::custom(format!("page: “{text}” is not a page number")))
+}
+
+#[cfg(test)]
+mod page_number_tests {
+    #[derive(serde::Deserialize, Default, Debug)]
+    #[serde(default)]
+    struct Q {
+        #[serde(deserialize_with = "super::page_number")]
+        page: u32,
+    }
+
+    fn read(query: &str) -> Option<u32> {
+        let uri: axum::http::Uri = format!("/x?{query}").parse().ok()?;
+        axum::extract::Query::<Q>::try_from_uri(&uri)
+            .ok()
+            .map(|q| q.0.page)
+    }
+
+    #[test]
+    fn what_a_number_box_sends_is_read_as_a_page() {
+        assert_eq!(read("page=42"), Some(42));
+        assert_eq!(read("page=1e2"), Some(100));
+        assert_eq!(read("page=3.0"), Some(3));
+        assert_eq!(read("page=+7"), Some(7));
+        assert_eq!(read("page="), Some(0));
+        assert_eq!(read(""), Some(0));
+        for bad in [
+            "page=abc",
+            "page=-1",
+            "page=2.5",
+            "page=1e40",
+            "page=NaN",
+            "page=inf",
+        ] {
+            assert_eq!(read(bad), None, "{bad}");
+        }
+    }
+}

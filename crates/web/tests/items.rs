@@ -1175,6 +1175,12 @@ async fn a_long_list_is_paged_by_number_and_by_jump(store: &Store) {
         body.contains(r#"<span aria-hidden="true">…</span>"#),
         "{body}"
     );
+    // A number box takes 9e0 or 9.0 and sends it as typed: the same page 9, not a refusal.
+    for typed in ["9e0", "9.0", "%209%20"] {
+        let same = visitor.get(&format!("{list}&page={typed}")).await;
+        assert_eq!(same.status, StatusCode::OK, "{typed}");
+        assert!(same.body.contains("第 9/12 页"), "{typed}: {}", same.body);
+    }
     // The last page holds the rest, with nothing past it.
     let end = visitor.get(&format!("{list}&page=12")).await;
     assert_eq!(end.status, StatusCode::OK);

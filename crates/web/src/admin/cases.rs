@@ -36,6 +36,7 @@ pub struct QueueQuery {
     filter: String,
     notice: Option<String>,
     /// The page of the list, from 1.
+    #[serde(deserialize_with = "crate::extract::page_number")]
     page: usize,
 }
 

@@ -94,6 +94,7 @@ pub(crate) async fn work_of(
 #[serde(default)]
 pub struct ListQuery {
     notice: Option<String>,
+    #[serde(deserialize_with = "crate::extract::page_number")]
     page: u32,
 }
 

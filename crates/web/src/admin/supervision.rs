@@ -31,6 +31,7 @@ fn invalid(e: StoreError) -> AppError {
 pub struct YearQuery {
     year: Option<i32>,
     /// The page of the message list, from 1.
+    #[serde(deserialize_with = "crate::extract::page_number")]
     page: usize,
     /// `xlsx` for a workbook instead of the page.
     format: String,

@@ -27,6 +27,7 @@ pub const PER_PAGE: u32 = 20;
 #[serde(default)]
 pub struct ListQuery {
     category: String,
+    #[serde(deserialize_with = "crate::extract::page_number")]
     page: u32,
 }
 

@@ -31,6 +31,7 @@ pub struct SearchForm {
     kind: String,
     /// `date` for newest first; anything else, best match first.
     sort: String,
+    #[serde(deserialize_with = "crate::extract::page_number")]
     page: usize,
 }
 
