@@ -216,16 +216,25 @@ impl Store {
             let Some(&(on, id)) = list.starts.get(stretch) else {
                 return Ok((Vec::new(), list.total));
             };
+            // The page's length and its offset into the stretch (0 whenever a page is a stretch)
+            // are written into the statement, not bound: with them unknown, PostgreSQL judged
+            // its generic plan dear and planned the statement anew at every page (0.2–0.8 ms,
+            // distinct list pages 2,398–2,696/s against 3,787–4,734/s with one plan kept). Both
+            // are numbers this function computed, never a visitor's text.
+            let skip = offset % STRIDE;
             let rows = sql(format!(
                 "{select} WHERE i.{filter} AND i.published_on <= $2 \
                      AND (i.published_on < $2 OR i.id <= $3) \
-                     ORDER BY i.published_on DESC, i.id DESC LIMIT $4 OFFSET $5"
+                     ORDER BY i.published_on DESC, i.id DESC LIMIT {per_page}{}",
+                if skip > 0 {
+                    format!(" OFFSET {skip}")
+                } else {
+                    String::new()
+                }
             ))
             .bind(key)
             .bind(on)
             .bind(id)
-            .bind(i64::from(per_page))
-            .bind(offset % STRIDE)
             .all_direct(self)
             .await?;
             Ok((rows, list.total))
