@@ -135,6 +135,9 @@ impl Store {
         }
     }
 
+    /// How long a PostgreSQL connection may sit idle and still be used without a ping first.
+    const IDLE_BEFORE_PING: Duration = Duration::from_secs(10);
+
     /// A PostgreSQL pool of at most `max` connections, each session with `settings` (beside
     /// keeping the server's NOTICEs, a migration table's "already exists, skipping" at every
     /// start, out of the operator's log).
@@ -157,9 +160,21 @@ impl Store {
         )
         .await
         .map_err(|e| StoreError::unavailable(&redact(url), e))?;
+        // A connection is pinged before use only when it has sat idle a while (the server may
+        // have been restarted meanwhile): pinged at every use, as sqlx does by default, every
+        // statement cost one more round trip to the server (sqlx pings it again on release).
         let pool = PgPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= Self::IDLE_BEFORE_PING {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await
             .map_err(|e| StoreError::unavailable(&redact(url), e))?;
