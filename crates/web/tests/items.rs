@@ -422,8 +422,8 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         .await;
     assert_eq!(unknown.status, StatusCode::OK);
     for said in [
-        "机关“nowhere”不在本站，已在全部机关中检索",
-        "文件类型“poem”无法识别，已按全部类型检索",
+        "机关“nowhere”不在本站，已在全部机关中检索；请从“机关”中选择",
+        "文件类型“poem”无法识别，已按全部类型检索；请从“文件类型”中选择",
         "栏目“栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏…”无法识别，已按全部栏目检索",
     ] {
         assert!(unknown.body.contains(said), "{said}: {}", unknown.body);

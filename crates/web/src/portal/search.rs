@@ -101,44 +101,42 @@ pub async fn page(
             views::quoted(&form.sort, 20)
         ));
     }
-    // An agency or a type the site does not have is searched without, and said, as the year is:
-    // kept, it found nothing and the page did not say why.
-    let agency =
-        if form.agency.is_empty() || agencies.iter().any(|a| a.slug.as_str() == form.agency) {
-            form.agency.clone()
+    // An agency, a type or a 栏目 the site cannot have is searched without, and said, as the
+    // year is: kept, it found nothing and the page did not say why. A 栏目 no catalogue has now
+    // may still be on older items (an old link), so only one no catalogue could hold (longer
+    // than a catalogue allows, or with control characters) is left out.
+    let mut known = |value: &String, known: bool, what: &str, instead: &str| {
+        if value.is_empty() || known {
+            value.clone()
         } else {
             ignored.push(format!(
-                "机关“{}”不在本站，已在全部机关中检索；请从“机关”中选择。",
-                views::quoted(&form.agency, 20)
+                "{what}“{}”{instead}；请从“{what}”中选择。",
+                views::quoted(value, 20)
             ));
             String::new()
-        };
-    let kind = if form.kind.is_empty()
-        || gongkai_core::item::DocKind::ALL
+        }
+    };
+    let agency = known(
+        &form.agency,
+        agencies.iter().any(|a| a.slug.as_str() == form.agency),
+        "机关",
+        "不在本站，已在全部机关中检索",
+    );
+    let kind = known(
+        &form.kind,
+        gongkai_core::item::DocKind::ALL
             .iter()
-            .any(|k| k.key() == form.kind)
-    {
-        form.kind.clone()
-    } else {
-        ignored.push(format!(
-            "文件类型“{}”无法识别，已按全部类型检索；请从“类型”中选择。",
-            views::quoted(&form.kind, 20)
-        ));
-        String::new()
-    };
-    // A 栏目 no catalogue has now may still be on older items (an old link), so it is kept; one
-    // no catalogue could hold (longer than a catalogue allows, or with control characters) is not.
-    let category = if form.category.chars().count() > gongkai_core::catalogue::NAME_MAX
-        || gongkai_core::text::without_controls(&form.category) != form.category
-    {
-        ignored.push(format!(
-            "栏目“{}”无法识别，已按全部栏目检索；请从“栏目”中选择。",
-            views::quoted(&form.category, 20)
-        ));
-        String::new()
-    } else {
-        form.category.clone()
-    };
+            .any(|k| k.key() == form.kind),
+        "文件类型",
+        "无法识别，已按全部类型检索",
+    );
+    let category = known(
+        &form.category,
+        form.category.chars().count() <= gongkai_core::catalogue::NAME_MAX
+            && gongkai_core::text::without_controls(&form.category) == form.category,
+        "栏目",
+        "无法识别，已按全部栏目检索",
+    );
     let form = SearchForm {
         agency,
         category,
