@@ -235,14 +235,25 @@ pub fn page(name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
     Ok(Html(render(name, ctx)?).into_response())
 }
 
-/// A visitor's value as a message quotes it back: trimmed, without control characters or the
-/// direction marks that would draw the rest of the sentence reversed (U+202E and kin), cut to
-/// `chars` characters with an ellipsis (a 3,000-character value is not echoed whole). The marks
-/// are taken out here, not in `core::text`, whose fast path serves every stored text.
+/// A visitor's value as a message quotes it back: trimmed, each control character or direction
+/// mark (U+202E and kin, which would draw the rest of the sentence reversed) shown as �, cut to
+/// `chars` characters with an ellipsis (a 3,000-character value is not echoed whole). Shown, not
+/// dropped: "发布年份“2024”无法识别" read as if 2024 itself were refused (a helper's walk). The
+/// marks are found here, not in `core::text`, whose fast path serves every stored text.
 pub(crate) fn quoted(value: &str, chars: usize) -> String {
-    let clean = gongkai_core::text::without_controls(value);
-    let clean: String = clean.chars().filter(|c| !is_direction_mark(*c)).collect();
-    let clean = clean.trim();
+    let clean: String = value
+        .trim()
+        .chars()
+        .map(|c| {
+            if is_direction_mark(c)
+                || gongkai_core::text::has_control(c.encode_utf8(&mut [0; 4]), true)
+            {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect();
     let mut shown: String = clean.chars().take(chars).collect();
     if shown.len() < clean.len() {
         shown.push('…');
@@ -499,8 +510,14 @@ impl From<&gongkai_core::report::Finding> for FindingRow {
 mod tests {
     #[test]
     fn a_quoted_value_loses_controls_and_direction_marks_and_is_cut() {
-        assert_eq!(super::quoted("  2024\u{202E}abc\u{0007} ", 20), "2024abc");
-        assert_eq!(super::quoted("\u{2066}栏目\u{2069}\u{200F}", 20), "栏目");
+        assert_eq!(
+            super::quoted("  2024\u{202E}abc\u{0007} ", 20),
+            "2024\u{FFFD}abc\u{FFFD}"
+        );
+        assert_eq!(
+            super::quoted("\u{2066}栏目\u{2069}\u{200F}", 20),
+            "\u{FFFD}栏目\u{FFFD}\u{FFFD}"
+        );
         assert_eq!(super::quoted("一二三四五", 3), "一二三…");
         assert_eq!(super::quoted("一二三", 3), "一二三");
     }

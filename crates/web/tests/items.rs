@@ -412,7 +412,7 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
     assert!(!found.body.contains("无法识别"), "{}", found.body);
     // An agency, a type or a 栏目 the site cannot have: searched without it, and said; the
     // item is still found, the long 栏目 is not made a menu option, and the direction mark is
-    // not quoted back.
+    // shown as �, not written into the page.
     let long_category = "栏".repeat(3000);
     let unknown = visitor
         .get(&format!(
@@ -422,12 +422,13 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         .await;
     assert_eq!(unknown.status, StatusCode::OK);
     for said in [
-        "机关“nowhere”不在本站，已在全部机关中检索；请从“机关”中选择",
+        "机关“nowhere\u{FFFD}”不在本站，已在全部机关中检索；请从“机关”中选择",
         "文件类型“poem”无法识别，已按全部类型检索；请从“文件类型”中选择",
         "栏目“栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏栏…”无法识别，已按全部栏目检索",
     ] {
         assert!(unknown.body.contains(said), "{said}: {}", unknown.body);
     }
+    assert!(!unknown.body.contains('\u{202E}'), "{}", unknown.body);
     assert!(
         !unknown.body.contains(&long_category[..300]),
         "{}",

@@ -86,33 +86,20 @@ pub async fn page(
     let (q, shortened) = shorten(gongkai_core::text::without_controls(&form.q).trim());
     let year = form.year.trim().parse::<i32>().ok();
     let asked = Order::from_key(&form.sort);
-    // A year or an order the page cannot read (a link typed by hand, an old bookmark) is left
-    // out of the search, and the page says so rather than searching as if it were not there.
+    // A filter the page cannot read (a link typed by hand, an old bookmark) is left out of the
+    // search, and the page says so, in the form's order, rather than searching as if it were not
+    // there: an agency or a type the site does not have found nothing and the page did not say
+    // why. A 栏目 no catalogue has now may still be on older items (an old link), so only one no
+    // catalogue could hold (longer than a catalogue allows, or with control characters) is left
+    // out.
     let mut ignored = Vec::new();
-    if year.is_none() && !form.year.trim().is_empty() {
-        ignored.push(format!(
-            "发布年份“{}”无法识别，已按全部年份检索；年份请写成四位数字，如 2024。",
-            views::quoted(&form.year, 20)
-        ));
-    }
-    if !form.sort.is_empty() && asked.key() != form.sort {
-        ignored.push(format!(
-            "排序方式“{}”无法识别，已按相关度排序；可选“相关度”或“最新发布”。",
-            views::quoted(&form.sort, 20)
-        ));
-    }
-    // An agency, a type or a 栏目 the site cannot have is searched without, and said, as the
-    // year is: kept, it found nothing and the page did not say why. A 栏目 no catalogue has now
-    // may still be on older items (an old link), so only one no catalogue could hold (longer
-    // than a catalogue allows, or with control characters) is left out.
     let mut known = |value: &String, known: bool, what: &str, instead: &str| {
-        if value.is_empty() || known {
+        if value.trim().is_empty() {
+            String::new()
+        } else if known {
             value.clone()
         } else {
-            ignored.push(format!(
-                "{what}“{}”{instead}；请从“{what}”中选择。",
-                views::quoted(value, 20)
-            ));
+            ignored.push(format!("{what}“{}”{instead}", views::quoted(value, 20)));
             String::new()
         }
     };
@@ -120,7 +107,20 @@ pub async fn page(
         &form.agency,
         agencies.iter().any(|a| a.slug.as_str() == form.agency),
         "机关",
-        "不在本站，已在全部机关中检索",
+        "不在本站，已在全部机关中检索；请从“机关”中选择。",
+    );
+    let category = known(
+        &form.category,
+        form.category.chars().count() <= gongkai_core::catalogue::NAME_MAX
+            && gongkai_core::text::without_controls(&form.category) == form.category,
+        "栏目",
+        "无法识别，已按全部栏目检索；请从“栏目”中选择。",
+    );
+    known(
+        &form.year,
+        year.is_some(),
+        "发布年份",
+        "无法识别，已按全部年份检索；年份请写成四位数字，如 2024。",
     );
     let kind = known(
         &form.kind,
@@ -128,14 +128,13 @@ pub async fn page(
             .iter()
             .any(|k| k.key() == form.kind),
         "文件类型",
-        "无法识别，已按全部类型检索",
+        "无法识别，已按全部类型检索；请从“文件类型”中选择。",
     );
-    let category = known(
-        &form.category,
-        form.category.chars().count() <= gongkai_core::catalogue::NAME_MAX
-            && gongkai_core::text::without_controls(&form.category) == form.category,
-        "栏目",
-        "无法识别，已按全部栏目检索",
+    known(
+        &form.sort,
+        asked.key() == form.sort,
+        "排序方式",
+        "无法识别，已按相关度排序；可选“相关度”或“最新发布”。",
     );
     let form = SearchForm {
         agency,
