@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Two builds compared on distinct URLs, interleaved: A, then B, then A again… for ROUNDS rounds, on
-# the SQLite database bench/distinct.sh left in WORK. Single 5-second runs on a 2-core machine
+# the database bench/distinct.sh left in WORK (SQLite, or PostgreSQL with DBS=postgres). Single 5-second runs on a 2-core machine
 # spread by ±15% and more, so what counts is the median of several rounds, and beside the
 # requests a second, the server's CPU time a request (utime + stime from /proc/PID/stat, divided
 # by the requests wrk saw answered), which moves less with what else the machine is doing.
@@ -10,7 +10,9 @@
 #
 # Environment: A, B (the two binaries), WORK and N (as given to bench/distinct.sh; default
 # /tmp/gongkai-distinct and 100000), ROUNDS (5), KINDS ("item list search", the modes of
-# bench/distinct.lua), CACHE (--page-cache: off, the default, or milliseconds), DUR (5s), PORT.
+# bench/distinct.lua), CACHE (--page-cache: off, the default, or milliseconds), DUR (5s), PORT,
+# DBS (sqlite, the default, or postgres: the gk_distinct_N database at PG_URL, as distinct.sh
+# made it; PG_URL defaults to postgres://postgres@127.0.0.1:5432).
 # Both builds must be able to open the database: a build older than its migrations cannot.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -24,12 +26,18 @@ KINDS=${KINDS:-item list search}
 CACHE=${CACHE:-off}
 DUR=${DUR:-5s}
 PORT=${PORT:-18193}
+DBS=${DBS:-sqlite}
 DB="$WORK/distinct-$N.db"
+case "$DBS" in
+  sqlite) URL="sqlite://$DB" ;;
+  postgres) URL="${PG_URL:-postgres://postgres@127.0.0.1:5432}/gk_distinct_$N" ;;
+  *) echo "ab: DBS=sqlite 或 DBS=postgres" >&2; exit 2 ;;
+esac
 
 die() { echo "ab: $*" >&2; exit 2; }
 for tool in wrk curl python3; do command -v "$tool" >/dev/null || die "需要 $tool"; done
 for bin in "$A" "$B"; do [ -x "$bin" ] || die "找不到程序 $bin"; done
-[ -f "$DB" ] || die "找不到 $DB：先运行 WORK=$WORK N=$N DBS=sqlite bench/distinct.sh"
+[ -f "$WORK/$DBS-$N.loaded" ] || die "$DBS 上还没有数据：先运行 WORK=$WORK N=$N DBS=$DBS bench/distinct.sh"
 curl -fs -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null && die "端口 $PORT 已被占用；请设置 PORT"
 TICK=$(getconf CLK_TCK)
 RESULTS=$(mktemp)
@@ -42,8 +50,8 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # "LABEL KIND REQ/S CPU-µs" lines to RESULTS.
 one() {
   local label=$1 bin=$2
-  GONGKAI_LOG=warn GONGKAI_DATABASE_URL="sqlite://$DB" \
-    GONGKAI_AUDIT_KEY_FILE="$WORK/audit-sqlite-$N.key" GONGKAI_SEARCH_DIR="$WORK/search-sqlite-$N" \
+  GONGKAI_LOG=warn GONGKAI_DATABASE_URL="$URL" \
+    GONGKAI_AUDIT_KEY_FILE="$WORK/audit-$DBS-$N.key" GONGKAI_SEARCH_DIR="$WORK/search-$DBS-$N" \
     "$bin" serve --listen "127.0.0.1:$PORT" --insecure-cookies --no-submission-limits \
     --page-cache "$CACHE" >"$WORK/ab-server.log" 2>&1 &
   PID=$!
@@ -76,14 +84,14 @@ for r in $(seq 1 "$ROUNDS"); do
   one B "$B"
 done
 
-python3 - "$RESULTS" "$A" "$B" "$KINDS" "$ROUNDS" "$CACHE" <<'PY'
+python3 - "$RESULTS" "$A" "$B" "$KINDS" "$ROUNDS" "$CACHE" "$DBS" <<'PY'
 import statistics, sys
-path, a, b, kinds, rounds, cache = sys.argv[1:]
+path, a, b, kinds, rounds, cache, dbs = sys.argv[1:]
 runs = {}
 for line in open(path):
     label, kind, rps, us = line.split()
     runs.setdefault((label, kind), []).append((float(rps), float(us)))
-print(f"A = {a}\nB = {b}\n{rounds} rounds, interleaved, page cache {cache}; medians\n")
+print(f"A = {a}\nB = {b}\n{dbs}, {rounds} rounds, interleaved, page cache {cache}; medians (CPU: gongkai's own, not the database server's)\n")
 print("| case | A req/s | B req/s | B/A | A CPU µs/request | B CPU µs/request | B/A |")
 print("|---|---:|---:|---:|---:|---:|---:|")
 for kind in kinds.split():
