@@ -509,7 +509,7 @@ impl From<&gongkai_core::report::Finding> for FindingRow {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn a_quoted_value_loses_controls_and_direction_marks_and_is_cut() {
+    fn a_quoted_value_marks_controls_and_direction_marks_and_is_cut() {
         assert_eq!(
             super::quoted("  2024\u{202E}abc\u{0007} ", 20),
             "2024\u{FFFD}abc\u{FFFD}"
