@@ -54,6 +54,15 @@ pub fn without_controls(text: &str) -> String {
         .collect()
 }
 
+/// The explicit direction marks, embeddings, overrides and isolates of Unicode's bidirectional
+/// algorithm (U+202E and kin): invisible, they draw the text after them reversed, so none
+/// belongs in a visitor's value quoted back inside a Chinese sentence. Kept apart from
+/// [`has_control`], whose fast path serves every stored text and would have to look at every
+/// byte 0xE2 (Chinese punctuation's lead byte) to find them.
+pub fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// `&`, `<`, `>` and `"` as HTML entities: text put into a page or an attribute by hand.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -225,6 +234,18 @@ mod tests {
         }
         out.push_str(&replaced(&text));
         out
+    }
+
+    #[test]
+    fn direction_marks_are_told_from_punctuation_that_shares_their_lead_byte() {
+        for c in [
+            '\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{200F}', '\u{061C}',
+        ] {
+            assert!(super::is_direction_mark(c), "{c:?}");
+        }
+        for c in ['“', '”', '…', '—', '‘', 'a', '栏'] {
+            assert!(!super::is_direction_mark(c), "{c:?}");
+        }
     }
 
     proptest::proptest! {

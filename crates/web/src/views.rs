@@ -236,16 +236,15 @@ pub fn page(name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
 }
 
 /// A visitor's value as a message quotes it back: trimmed, each control character or direction
-/// mark (U+202E and kin, which would draw the rest of the sentence reversed) shown as �, cut to
-/// `chars` characters with an ellipsis (a 3,000-character value is not echoed whole). Shown, not
-/// dropped: "发布年份“2024”无法识别" read as if 2024 itself were refused (a helper's walk). The
-/// marks are found here, not in `core::text`, whose fast path serves every stored text.
+/// mark (`core::text::is_direction_mark`) shown as �, cut to `chars` characters with an ellipsis
+/// (a 3,000-character value is not echoed whole). Shown, not dropped: "发布年份“2024”无法识别"
+/// read as if 2024 itself were refused (a helper's walk).
 pub(crate) fn quoted(value: &str, chars: usize) -> String {
     let clean: String = value
         .trim()
         .chars()
         .map(|c| {
-            if is_direction_mark(c)
+            if gongkai_core::text::is_direction_mark(c)
                 || gongkai_core::text::has_control(c.encode_utf8(&mut [0; 4]), true)
             {
                 '\u{FFFD}'
@@ -259,12 +258,6 @@ pub(crate) fn quoted(value: &str, chars: usize) -> String {
         shown.push('…');
     }
     shown
-}
-
-/// The explicit direction marks, embeddings, overrides and isolates of Unicode's bidirectional
-/// algorithm: none belongs in a value quoted back inside a Chinese sentence.
-fn is_direction_mark(c: char) -> bool {
-    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The stylesheet.
