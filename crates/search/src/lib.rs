@@ -1352,17 +1352,27 @@ impl Typed {
 
 /// The words of a search, to mark where they occur in what a page shows of each hit: the
 /// earliest place any of them starts, the longest of those starting there (so 乡村振兴 is marked
-/// whole when 乡村 is a word too), ASCII letters in either case. One automaton finds them all in
-/// one pass over a text; finding each word on its own, or trying every word at every place, was a
-/// tenth of a search's time.
+/// whole when 乡村 is a word too), ASCII letters in either case.
 #[derive(Debug, Clone)]
 pub struct Marks {
-    automaton: Option<aho_corasick::AhoCorasick>,
-    /// One finder a word, when no word holds an ASCII letter (so case does not matter): where
-    /// the first mark can start is found by them, with SIMD, before the automaton walks the rest
-    /// byte by byte. Most hits' bodies hold no word at all (found by the title) or the first far
-    /// in, and walking them to the end with the automaton was 8% of a search page.
-    finders: Vec<memchr::memmem::Finder<'static>>,
+    how: Finding,
+    /// The longest word's length in bytes: how far past an excerpt's end a word may reach.
+    longest: usize,
+}
+
+/// How a search's words are found in a text.
+#[derive(Debug, Clone)]
+enum Finding {
+    /// No word at all: nothing is marked.
+    Nothing,
+    /// One finder a word, when no word holds an ASCII letter (so case does not matter): each
+    /// looks for its word with SIMD, and the earliest, longest find wins. A search's words are
+    /// few and an excerpt short, and building an automaton for every search page — as these
+    /// searches did, Chinese ones nearly all — was a twentieth of the page (`perf`, distinct
+    /// two-word searches); walking a body byte by byte to its first word was 8% before that.
+    Finders(Vec<memchr::memmem::Finder<'static>>),
+    /// Words with ASCII letters, found in either case by one automaton in one pass.
+    Automaton(aho_corasick::AhoCorasick),
 }
 
 impl Marks {
@@ -1380,20 +1390,13 @@ impl Marks {
                 }
             }
         }
-        let finders = if words
+        let longest = words.iter().map(String::len).max().unwrap_or(0);
+        let how = if words.is_empty() {
+            Finding::Nothing
+        } else if words
             .iter()
             .any(|w| w.bytes().any(|b| b.is_ascii_alphabetic()))
         {
-            Vec::new()
-        } else {
-            words
-                .iter()
-                .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
-                .collect()
-        };
-        let automaton = if words.is_empty() {
-            None
-        } else {
             aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
                 .ascii_case_insensitive(true)
@@ -1404,27 +1407,45 @@ impl Marks {
                 .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .prefilter(false)
                 .build(words)
-                .ok()
+                .map_or(Finding::Nothing, Finding::Automaton)
+        } else {
+            Finding::Finders(
+                words
+                    .iter()
+                    .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+                    .collect(),
+            )
         };
-        Self { automaton, finders }
+        Self { how, longest }
     }
 
-    /// Where in `text` the automaton need start looking for the first mark: no word starts
-    /// before it (`None`: no word occurs at all).
-    fn first_possible(&self, text: &str) -> Option<usize> {
-        if self.finders.is_empty() {
-            return Some(0);
-        }
-        let mut first: Option<usize> = None;
-        for f in &self.finders {
-            // Only an earlier place than the one found matters.
-            let hay = &text.as_bytes()
-                [..first.map_or(text.len(), |b| (b + f.needle().len()).min(text.len()))];
-            if let Some(at) = f.find(hay) {
-                first = Some(first.map_or(at, |b| b.min(at)));
+    /// The earliest place in `text[from..until]` where a word occurs, the longest word starting
+    /// there: `(start, end)`. Both bounds are character boundaries.
+    fn find(&self, text: &str, from: usize, until: usize) -> Option<(usize, usize)> {
+        match &self.how {
+            Finding::Nothing => None,
+            Finding::Automaton(a) => a
+                .find(aho_corasick::Input::new(text).range(from..until))
+                .map(|m| (m.start(), m.end())),
+            Finding::Finders(finders) => {
+                let hay = &text.as_bytes()[from..until];
+                let mut best: Option<(usize, usize)> = None;
+                for f in finders {
+                    let n = f.needle().len();
+                    // Only a word starting no later than the best so far matters.
+                    let limit = best.map_or(hay.len(), |(at, _)| (at + n).min(hay.len()));
+                    if let Some(at) = f.find(&hay[..limit]) {
+                        let better = best.is_none_or(|(b, e)| at < b || (at == b && at + n > e));
+                        if better {
+                            best = Some((at, at + n));
+                        }
+                    }
+                }
+                // A word is whole UTF-8 and so is the text: a find starts and ends on
+                // character boundaries.
+                best.map(|(at, end)| (from + at, from + end))
             }
         }
-        first
     }
 
     /// A title, HTML-escaped, with the words in `<mark>` (cut at 200 characters).
@@ -1445,10 +1466,7 @@ impl Marks {
 /// plain matching gives what re-tokenizing each hit's body would, at a fraction of the cost
 /// (tantivy's snippet generator runs the analyzer over every body: most of a search's time).
 fn highlight(text: &str, marks: &Marks, max: usize) -> String {
-    let (Some(words), Some(from)) = (&marks.automaton, marks.first_possible(text)) else {
-        return excerpt(text, skip_spaces(text, 0, text.len()), max);
-    };
-    let Some((first, _)) = next_mark(words, text, from) else {
+    let Some((first, _)) = next_mark(marks, text, 0) else {
         return excerpt(text, skip_spaces(text, 0, text.len()), max);
     };
     let start = excerpt_start(text, first, max);
@@ -1463,13 +1481,13 @@ fn highlight(text: &str, marks: &Marks, max: usize) -> String {
     // body, was the larger part of a search page's excerpts).
     let mut from = start;
     let reach = |end: usize| {
-        let mut r = (end + words.max_pattern_len()).min(text.len());
+        let mut r = (end + marks.longest).min(text.len());
         while !text.is_char_boundary(r) {
             r += 1;
         }
         r
     };
-    while let Some((at, stop)) = next_mark_before(words, text, from, reach(end)) {
+    while let Some((at, stop)) = next_mark_before(marks, text, from, reach(end)) {
         if at >= end {
             break;
         }
@@ -1558,13 +1576,13 @@ fn skip_spaces(text: &str, from: usize, limit: usize) -> usize {
 /// The longest word starting first is taken; a Latin word or number is not marked inside a
 /// longer one (the `d` of `R&D` inside `download`), where the index, which cut `download`
 /// whole, did not match it either.
-fn next_mark(words: &aho_corasick::AhoCorasick, text: &str, from: usize) -> Option<(usize, usize)> {
-    next_mark_before(words, text, from, text.len())
+fn next_mark(marks: &Marks, text: &str, from: usize) -> Option<(usize, usize)> {
+    next_mark_before(marks, text, from, text.len())
 }
 
 /// [`next_mark`] among the words that end by byte `until`.
 fn next_mark_before(
-    words: &aho_corasick::AhoCorasick,
+    marks: &Marks,
     text: &str,
     mut from: usize,
     until: usize,
@@ -1578,8 +1596,7 @@ fn next_mark_before(
     };
     let joined = |a: Option<char>, b: Option<char>| kind(a).is_some() && kind(a) == kind(b);
     while from < until {
-        let m = words.find(aho_corasick::Input::new(text).range(from..until))?;
-        let (at, stop) = (m.start(), m.end());
+        let (at, stop) = marks.find(text, from, until)?;
         let inside = joined(text[at..].chars().next(), text[..at].chars().next_back())
             || joined(
                 text[..stop].chars().next_back(),
