@@ -714,11 +714,22 @@ impl Pager {
     }
 }
 
+/// How many pages `total` rows make at `per_page` a page: at least one, since an empty list is
+/// shown as one page saying so. A count from the database that does not fit (negative, or past
+/// `usize`) is taken as none.
+pub fn page_count(total: impl TryInto<usize>, per_page: usize) -> usize {
+    total
+        .try_into()
+        .unwrap_or(0)
+        .div_ceil(per_page.max(1))
+        .max(1)
+}
+
 /// Page `page` (from 1; past the end: the last) of `rows`, `per_page` at a time, with links
 /// `base` + `page=N` (`base` ends in `?` or `&`).
 pub fn paginate<T>(rows: Vec<T>, page: usize, per_page: usize, base: &str) -> (Vec<T>, Pager) {
     let total = rows.len();
-    let pager = Pager::new(page, total.div_ceil(per_page), total, base);
+    let pager = Pager::new(page, page_count(total, per_page), total, base);
     let shown = rows
         .into_iter()
         .skip((pager.page - 1) * per_page)
@@ -729,7 +740,18 @@ pub fn paginate<T>(rows: Vec<T>, page: usize, per_page: usize, base: &str) -> (V
 
 #[cfg(test)]
 mod pager_tests {
-    use super::{Pager, paginate};
+    use super::{Pager, page_count, paginate};
+
+    #[test]
+    fn a_count_makes_at_least_one_page_and_a_bad_one_none_more() {
+        assert_eq!(page_count(0_usize, 20), 1);
+        assert_eq!(page_count(20_usize, 20), 1);
+        assert_eq!(page_count(21_i64, 20), 2);
+        assert_eq!(page_count(100_024_i64, 20), 5_002);
+        // A count the database could not have given is no rows, not a panic or a wrap.
+        assert_eq!(page_count(-5_i64, 20), 1);
+        assert_eq!(page_count(7_usize, 0), 7);
+    }
 
     #[test]
     fn a_long_list_is_cut_into_pages_with_links_beside_each() {

@@ -116,21 +116,22 @@ pub async fn list(
         .store
         .legacy_items(&agency.slug, asked, LEGACY_PER_PAGE)
         .await?;
-    let legacy_pages =
-        u32::try_from((legacy_total + i64::from(LEGACY_PER_PAGE) - 1) / i64::from(LEGACY_PER_PAGE))
-            .unwrap_or(1)
-            .max(1);
+    let legacy_pages = crate::views::page_count(legacy_total, LEGACY_PER_PAGE as usize);
     // Past the end: the last page, as the staff queues do (page 2002 of 2001 was an empty table).
-    if asked > legacy_pages {
+    if asked as usize > legacy_pages {
         legacy = state
             .store
-            .legacy_items(&agency.slug, legacy_pages, LEGACY_PER_PAGE)
+            .legacy_items(
+                &agency.slug,
+                u32::try_from(legacy_pages).unwrap_or(u32::MAX),
+                LEGACY_PER_PAGE,
+            )
             .await?
             .0;
     }
     let older = crate::views::Pager::new(
-        usize::try_from(asked.min(legacy_pages)).unwrap_or(1),
-        usize::try_from(legacy_pages).unwrap_or(1),
+        (asked as usize).min(legacy_pages),
+        legacy_pages,
         usize::try_from(legacy_total).unwrap_or(0),
         &format!("/admin/agencies/{}/items?", agency.slug),
     )

@@ -57,10 +57,8 @@ pub async fn list(
             PER_PAGE,
         )
         .await?;
-    let pages = u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
-        .unwrap_or(1)
-        .max(1);
-    if page > pages {
+    let pages = views::page_count(total, PER_PAGE as usize);
+    if page as usize > pages {
         return Err(AppError::NotFound(format!(
             "第{page}页不存在（共{pages}页）。"
         )));
@@ -73,8 +71,8 @@ pub async fn list(
         format!("/agencies/{}/items?{}&", agency.slug, s.finish())
     };
     let paging = views::Pager::new(
-        usize::try_from(page).unwrap_or(usize::MAX),
-        usize::try_from(pages).unwrap_or(usize::MAX),
+        page as usize,
+        pages,
         usize::try_from(total).unwrap_or(0),
         &base,
     );

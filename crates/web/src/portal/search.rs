@@ -182,10 +182,7 @@ pub async fn page(
     };
     // Hits are listed as far as the index pages them (`MAX_HITS`); the count is exact up to
     // there and estimated past it.
-    let pages = total
-        .min(gongkai_search::MAX_HITS)
-        .div_ceil(PER_PAGE)
-        .max(1);
+    let pages = views::page_count(total.min(gongkai_search::MAX_HITS), PER_PAGE);
     if page > pages {
         let deepest = if about || total > gongkai_search::MAX_HITS {
             format!(
