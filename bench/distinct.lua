@@ -12,12 +12,16 @@
 --           (DATA_DIR/vocab.txt: one URL-encoded word a line)
 --   common  the same with two words common in the bodies (DATA_DIR/common.txt), each in nearly
 --           every item: two of them find most of the corpus
+--   varied  searches as visitors vary them: one to three words, title words (two in three) or
+--           common ones, and about half of them narrowed by the agency, a category
+--           (DATA_DIR/lists.txt) or a year (2019-2025), sorted newest first (sort=date), or, for
+--           common words, asked for page 2-5
 --
 -- Each thread seeds its own generator, so the two threads do not replay the same sequence.
 
 local mode, dir
 local lo, hi, slug
-local cats, vocab = {}, {}
+local cats, vocab, common = {}, {}, {}
 local next_id = 1
 
 function setup(thread)
@@ -54,6 +58,15 @@ function init(args)
     vocab = lines(dir .. "/vocab.txt")
   elseif mode == "common" then
     vocab = lines(dir .. "/common.txt")
+  elseif mode == "varied" then
+    vocab = lines(dir .. "/vocab.txt")
+    common = lines(dir .. "/common.txt")
+    local all = lines(dir .. "/lists.txt")
+    slug = all[1]
+    for i = 2, #all do
+      local _, cat = all[i]:match("^(%d+)%s+(%S+)")
+      if cat ~= "-" then table.insert(cats, cat) end
+    end
   else
     error("unknown mode " .. mode)
   end
@@ -79,5 +92,23 @@ function request()
   elseif mode == "search" or mode == "common" then
     local a, b = vocab[math.random(#vocab)], vocab[math.random(#vocab)]
     return wrk.format("GET", "/search?q=" .. a .. "+" .. b .. "&" .. fresh())
+  elseif mode == "varied" then
+    local words = {}
+    local from = math.random(3) == 1 and common or vocab
+    for _ = 1, math.random(3) do
+      table.insert(words, from[math.random(#from)])
+    end
+    local url = "/search?q=" .. table.concat(words, "+")
+    local r = math.random(10)
+    if r == 1 then url = url .. "&agency=" .. slug
+    elseif r == 2 and #cats > 0 then url = url .. "&category=" .. cats[math.random(#cats)]
+    elseif r == 3 then url = url .. "&year=" .. math.random(2019, 2025)
+    elseif r == 4 then url = url .. "&sort=date"
+    elseif r == 5 and from == common then
+      -- Common words find most items: pages 2-5 exist (a title word's may not, and a page
+      -- past the end is a 404 the run would count as an error).
+      url = url .. "&page=" .. math.random(2, 5)
+    end
+    return wrk.format("GET", url .. "&" .. fresh())
   end
 end
