@@ -1519,10 +1519,14 @@ const CLAUSE_ENDS: [char; 5] = ['，', '、', '：', ',', ':'];
 const OPENINGS: [char; 9] = ['《', '（', '“', '「', '【', '〔', '(', '"', '\''];
 
 /// Where the excerpt of a text whose first match starts at byte `first` begins: the text's start
-/// when the whole text fits in `max` characters; else so that it opens on the start of the match's sentence (the text's start is one), or else of its clause, within
-/// `max / 3` characters before the match; failing both, `max / 6` characters before it, moved
-/// out of a Latin word or number it would cut and back onto an opening bracket or quote it would
-/// lose; and past white space.
+/// when the whole text fits in `max` characters; else so that it opens on the start of the
+/// match's sentence (the text's start is one), or else of its clause, within `max / 3` characters
+/// before the match; failing both, `max / 6` characters before it, moved out of a Latin word or
+/// number it would cut and back onto an opening bracket or quote it would lose; and past white
+/// space. A match so near the end that fewer than `max` characters would follow that start
+/// reaches back instead: the excerpt shows the text's last `max` characters, from the first
+/// sentence (else clause) start among them — a search for 2024 found in an item's closing date
+/// showed 30 characters of it (a helper's walk).
 fn excerpt_start(text: &str, first: usize, max: usize) -> usize {
     // A text that fits is shown whole: a title is never cut at its start.
     if text.chars().nth(max).is_none() {
@@ -1540,17 +1544,10 @@ fn excerpt_start(text: &str, first: usize, max: usize) -> usize {
         }
     };
     let after = |b: usize| b + text[b..].chars().next().map_or(1, char::len_utf8);
-    let far = back(max / 3);
-    let start = if let Some(b) = text[far..first].rfind(SENTENCE_ENDS) {
-        after(far + b)
-    } else if far == 0 {
-        // The text's start is its first sentence's.
-        0
-    } else if let Some(b) = text[far..first].rfind(CLAUSE_ENDS) {
-        after(far + b)
-    } else {
+    // `s`, moved forward out of a Latin word or number it would cut (not past the match) and
+    // back onto an opening bracket or quote it would lose.
+    let uncut = |mut s: usize| {
         let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-        let mut s = back(max / 6);
         if latin(text[..s].chars().next_back()) {
             while s < first && latin(text[s..].chars().next()) {
                 s += 1;
@@ -1561,6 +1558,31 @@ fn excerpt_start(text: &str, first: usize, max: usize) -> usize {
             _ => s,
         }
     };
+    let far = back(max / 3);
+    let start = if let Some(b) = text[far..first].rfind(SENTENCE_ENDS) {
+        after(far + b)
+    } else if far == 0 {
+        // The text's start is its first sentence's.
+        0
+    } else if let Some(b) = text[far..first].rfind(CLAUSE_ENDS) {
+        after(far + b)
+    } else {
+        uncut(back(max / 6))
+    };
+    // Fewer than `max` characters from there to the end: reach back.
+    if max > 0 && text[start..].chars().nth(max - 1).is_none() {
+        let reach = text.char_indices().rev().nth(max - 1).map_or(0, |(b, _)| b);
+        if reach < start {
+            let opening = if let Some(b) = text[reach..start].find(SENTENCE_ENDS) {
+                after(reach + b)
+            } else if let Some(b) = text[reach..start].find(CLAUSE_ENDS) {
+                after(reach + b)
+            } else {
+                uncut(reach)
+            };
+            return skip_spaces(text, opening.min(start), first);
+        }
+    }
     skip_spaces(text, start, first)
 }
 
@@ -2229,6 +2251,30 @@ mod tests {
             highlight("download the R&D report", &words, 120),
             "download the <mark>R</mark>&amp;<mark>D</mark> report"
         );
+    }
+
+    /// A match near the end shows the text's last stretch, from a sentence's start, not a
+    /// stub: the closing date of an item found by 2024 showed "…（此件公开发布） 示例县民政局
+    /// 2024年11月16日" (a helper's walk).
+    #[test]
+    fn a_match_near_the_end_reaches_back_for_a_whole_excerpt() {
+        let words = Marks::new(&["2024".to_owned()]);
+        let body = format!(
+            "{}。各单位要抓好落实，确保各项任务按期完成。（此件公开发布） 示例县民政局 2024年11月16日",
+            "前文".repeat(80)
+        );
+        let html = highlight(&body, &words, 120);
+        let shown = html.replace("<mark>", "").replace("</mark>", "");
+        assert!(
+            shown.ends_with("示例县民政局 2024年11月16日") && !shown.ends_with('…'),
+            "{html}"
+        );
+        // It opens on the first sentence start within the last 120 characters.
+        assert!(shown.starts_with("…各单位要抓好落实"), "{html}");
+        // Without a sentence or clause end in reach: exactly the last 120 characters.
+        let body = format!("{}2024", "字".repeat(300));
+        let shown = highlight(&body, &words, 120);
+        assert_eq!(shown, format!("…{}<mark>2024</mark>", "字".repeat(116)));
     }
 
     #[test]
