@@ -28,7 +28,10 @@ export async function start(users) {
     gongkai('user', 'add', name, '--name', display, ...extra, '--password-file', join(dir, 'pw.txt'));
     if (grant) gongkai('user', 'grant', name, '--agency', grant[0], '--role', grant[1]);
   }
-  const server = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--insecure-cookies'], { env, stdio: 'inherit' });
+  // The server's output goes to this file's stderr, never its stdout: node's test runner reads a
+  // test file's stdout as its own serialized messages, and the server's first-administrator
+  // lines written into the middle of one failed a CI run ("Unable to deserialize cloned data").
+  const server = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--insecure-cookies'], { env, stdio: ['ignore', 2, 2] });
   for (let i = 0; i < 100; i++) {
     try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 100));
