@@ -32,6 +32,9 @@ export async function start(users) {
   // test file's stdout as its own serialized messages, and the server's first-administrator
   // lines written into the middle of one failed a CI run ("Unable to deserialize cloned data").
   const server = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--insecure-cookies'], { env, stdio: ['ignore', 2, 2] });
+  // A test file that dies before `stop()` takes its server with it: one left running held the
+  // runner's pipe open, and the CI run waited on it for good.
+  process.on('exit', () => server.kill('SIGKILL'));
   for (let i = 0; i < 100; i++) {
     try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 100));
