@@ -745,7 +745,7 @@ impl SearchIndex {
         let offset = q.page.saturating_sub(1).saturating_mul(per_page);
         if offset.saturating_add(per_page) > MAX_HITS {
             // Past the deepest page: no hits, only how many there are.
-            return Ok(no_hits(count(&searcher, &query, COUNTED)?, marks));
+            return Ok(no_hits(count(&searcher, &query, COUNTED, u64::MAX)?, marks));
         }
         let mut held_exactly = 0;
         for form in exact_forms(text) {
@@ -843,15 +843,23 @@ impl SearchIndex {
             BooleanQuery::new(terms.iter().map(|w| (occur, term(field, w))).collect())
         };
         let everywhere = each(f.all, Occur::Must);
-        let total = if likely > 4 * COUNTED as u64 {
-            // Every hit holds every term: no more hits than the rarest term has items.
-            let mut rarest = u64::MAX;
-            for w in terms {
-                rarest = rarest.min(searcher.doc_freq(&Term::from_field_text(f.all, w))?);
-            }
+        // Every hit holds every term: no more hits than the rarest term has items, and with one
+        // term (and no item replaced or removed since the last merge, whose old copies the
+        // index still counts) exactly as many.
+        let mut rarest = u64::MAX;
+        for w in terms {
+            rarest = rarest.min(searcher.doc_freq(&Term::from_field_text(f.all, w))?);
+        }
+        let whole = searcher
+            .segment_readers()
+            .iter()
+            .all(|r| r.num_deleted_docs() == 0);
+        let total = if terms.len() == 1 && whole {
+            Total::Exactly(usize::try_from(rarest).unwrap_or(usize::MAX))
+        } else if likely > 4 * COUNTED as u64 {
             count_many(searcher, &everywhere, likely, COUNTED, rarest)?
         } else {
-            count(searcher, &everywhere, COUNTED)?
+            count(searcher, &everywhere, COUNTED, rarest)?
         };
         // The most the `all` terms give an item: each term's BM25 weight (its score as the
         // term's frequency grows without bound).
@@ -1113,11 +1121,13 @@ pub const COUNTED: usize = MAX_HITS;
 /// rest of the index are estimated from a sample of it (rounded to two significant digits).
 /// Items are indexed about in the order they were published, so a word of one period (a year:
 /// 2021, 〔2021〕) has its hits bunched together: the share of documents gone through by the
-/// first `counted_up_to` said 36,000 for 2021's 19,990. The sample is [`sampled`]'s.
+/// first `counted_up_to` said 36,000 for 2021's 19,990. The sample is [`sampled`]'s. The
+/// estimate is held to `most`, a count the hits cannot pass ([`count_many`]).
 fn count(
     searcher: &Searcher,
     query: &dyn Query,
     counted_up_to: usize,
+    most: u64,
 ) -> Result<Total, SearchError> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let before = segment_starts(searcher);
@@ -1137,7 +1147,8 @@ fn count(
     let guess = (counted as u64).saturating_mul(all - seen) / seen;
     let cap = (counted_up_to as u64).min(SAMPLED_HITS);
     let rest = sampled(searcher, weight.as_ref(), seen, guess, cap)?;
-    let est = usize::try_from((counted as u64).saturating_add(rest)).unwrap_or(usize::MAX);
+    let est =
+        usize::try_from((counted as u64).saturating_add(rest).min(most)).unwrap_or(usize::MAX);
     // Rounded whatever it is: 10,455 hits said 约 10001 (the 10,001 counted), precise as no
     // estimate is.
     Ok(Total::About(round2(est.max(counted))))
@@ -1167,7 +1178,7 @@ fn count_many(
             usize::try_from(est).unwrap_or(usize::MAX),
         )));
     }
-    count(searcher, query, counted_up_to)
+    count(searcher, query, counted_up_to, most)
 }
 
 /// Where each segment starts among all the index's documents, and (last) how many there are.
@@ -1947,7 +1958,8 @@ mod tests {
         let index = common_words_index(&docs, &[], &[]);
         let searcher = index.reader.searcher();
         let query = BooleanQuery::new(vec![(Occur::Must, term(index.f.all, "落实"))]);
-        let counted = |cap| count(&searcher, &query, cap).unwrap_or_else(|e| panic!("{e}"));
+        let counted =
+            |cap| count(&searcher, &query, cap, u64::MAX).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(counted(200), Total::Exactly(200));
         assert_eq!(counted(1000), Total::Exactly(200));
         assert_eq!(counted(50), Total::About(200));
@@ -1964,7 +1976,7 @@ mod tests {
         let searcher = index.reader.searcher();
         let query = BooleanQuery::new(vec![(Occur::Must, term(index.f.all, "落实"))]);
         assert_eq!(
-            count(&searcher, &query, 40).unwrap_or_else(|e| panic!("{e}")),
+            count(&searcher, &query, 40, u64::MAX).unwrap_or_else(|e| panic!("{e}")),
             Total::About(150)
         );
         // Hits bunched in one stretch, as a year's are (items are indexed about in the order
@@ -1983,7 +1995,9 @@ mod tests {
         let index = common_words_index(&bunched, &[], &[]);
         let searcher = index.reader.searcher();
         let query = BooleanQuery::new(vec![(Occur::Must, term(index.f.all, "落实"))]);
-        let Total::About(n) = count(&searcher, &query, 50).unwrap_or_else(|e| panic!("{e}")) else {
+        let Total::About(n) =
+            count(&searcher, &query, 50, u64::MAX).unwrap_or_else(|e| panic!("{e}"))
+        else {
             panic!("150 hits are more than 50");
         };
         assert!((130..=170).contains(&n), "{n}");
