@@ -39,18 +39,18 @@ pub const CONTROL_MESSAGE: &str =
 pub const CONTROL_MESSAGE_MULTILINE: &str =
     "含有不可见的控制字符（如 NUL），无法保存；请删除后重新填写（换行可以保留）。";
 
+/// Whether `c` is a character [`has_control`] refuses (`multiline`: tab, CR and LF allowed), for
+/// code that goes character by character anyway.
+pub fn is_control(c: char, multiline: bool) -> bool {
+    c.is_control() && !(multiline && matches!(c, '\t' | '\n' | '\r'))
+}
+
 /// Text to look for rather than keep (a search): every control character becomes a space, so a
 /// pasted NUL or escape neither reaches the index nor is echoed back into the page.
 /// Tab and line breaks are kept (a page's text may hold them).
 pub fn without_controls(text: &str) -> String {
     text.chars()
-        .map(|c| {
-            if has_control(c.encode_utf8(&mut [0; 4]), true) {
-                ' '
-            } else {
-                c
-            }
-        })
+        .map(|c| if is_control(c, true) { ' ' } else { c })
         .collect()
 }
 
@@ -234,6 +234,32 @@ mod tests {
         }
         out.push_str(&replaced(&text));
         out
+    }
+
+    proptest::proptest! {
+        /// The character test and the byte test refuse the same characters.
+        #[test]
+        fn a_character_is_a_control_as_its_text_is(c in proptest::char::any(), multiline: bool) {
+            proptest::prop_assert_eq!(
+                super::is_control(c, multiline),
+                super::has_control(c.encode_utf8(&mut [0; 4]), multiline)
+            );
+        }
+    }
+
+    #[test]
+    fn the_character_test_holds_at_the_edges_of_the_control_ranges() {
+        for c in [
+            '\u{0}', '\u{1f}', '\u{7f}', '\u{80}', '\u{9f}', '\t', '\n', ' ', '~', '\u{a0}', '栏',
+        ] {
+            for multiline in [false, true] {
+                assert_eq!(
+                    super::is_control(c, multiline),
+                    super::has_control(c.encode_utf8(&mut [0; 4]), multiline),
+                    "{c:?} {multiline}"
+                );
+            }
+        }
     }
 
     #[test]

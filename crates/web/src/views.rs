@@ -244,9 +244,7 @@ pub(crate) fn quoted(value: &str, chars: usize) -> String {
         .trim()
         .chars()
         .map(|c| {
-            if gongkai_core::text::is_direction_mark(c)
-                || gongkai_core::text::has_control(c.encode_utf8(&mut [0; 4]), true)
-            {
+            if gongkai_core::text::is_direction_mark(c) || gongkai_core::text::is_control(c, true) {
                 '\u{FFFD}'
             } else {
                 c
