@@ -181,6 +181,13 @@ pub const DEADLINE_CHOICES: [&str; 6] = [
     "批准后20日",
 ];
 
+/// Whether `name` could be some catalogue's 栏目: not longer than [`NAME_MAX`] and without a
+/// control character. A search's 栏目 filter that could not is left out of the search and the
+/// page says so; one that could (an old link to a 栏目 since renamed) is searched as given.
+pub fn could_be_name(name: &str) -> bool {
+    name.chars().count() <= NAME_MAX && !crate::text::has_control(name, false)
+}
+
 /// The catalogue the rows describe, or every row's problem (by row index, 0-based) so the
 /// editor shows them all at once. Blank rows are skipped; a row marked as a sub-column needs a
 /// first-level column above it; names are required, at most [`NAME_MAX`] characters and unique.
@@ -419,6 +426,15 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn a_name_a_catalogue_could_hold() {
+        assert!(could_be_name("乡村振兴"));
+        assert!(could_be_name(&"栏".repeat(NAME_MAX)));
+        assert!(!could_be_name(&"栏".repeat(NAME_MAX + 1)));
+        assert!(!could_be_name("乡村\u{0}振兴"));
+        assert!(!could_be_name("乡村\n振兴"));
+    }
 
     #[test]
     fn a_department_starts_from_the_department_catalogue_and_others_from_the_towns() {

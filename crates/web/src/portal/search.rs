@@ -111,8 +111,7 @@ pub async fn page(
     );
     let category = known(
         &form.category,
-        form.category.chars().count() <= gongkai_core::catalogue::NAME_MAX
-            && !gongkai_core::text::has_control(&form.category, false),
+        gongkai_core::catalogue::could_be_name(&form.category),
         "栏目",
         "无法识别，已按全部栏目检索；请从“栏目”中选择。",
     );
