@@ -759,7 +759,7 @@ impl SearchIndex {
             // Words each in most items surely have more hits than one pass ranks: walking its
             // budget first was an eighth of such a search.
             let likely = self.likely_hits(&searcher, &terms)?;
-            let one_pass = if likely > 2 * ONE_PASS_HITS as u64 {
+            let one_pass = if likely.hits > 2 * ONE_PASS_HITS as u64 {
                 None
             } else {
                 best_within(&searcher, weight.as_ref(), k, ONE_PASS_HITS)?
@@ -802,18 +802,21 @@ impl SearchIndex {
         })
     }
 
-    /// How many items hold all of `terms` if the terms were found independently of each other:
-    /// the items times each term's share of them. Words found together more than that have
-    /// more hits; words found apart (rare in practice) fewer, which costs a search time, never
-    /// its ranking.
-    fn likely_hits(&self, searcher: &Searcher, terms: &[String]) -> Result<u64, SearchError> {
+    /// What the items of each of `terms` say of a search's hits before any is read
+    /// ([`Likely`]): one look-up a term.
+    fn likely_hits(&self, searcher: &Searcher, terms: &[String]) -> Result<Likely, SearchError> {
         let n = u128::from(searcher.num_docs().max(1));
         let mut likely = n;
+        let mut rarest = u64::MAX;
         for w in terms {
-            let df = u128::from(searcher.doc_freq(&Term::from_field_text(self.f.all, w))?);
-            likely = likely * df / n;
+            let df = searcher.doc_freq(&Term::from_field_text(self.f.all, w))?;
+            likely = likely * u128::from(df) / n;
+            rarest = rarest.min(df);
         }
-        Ok(u64::try_from(likely).unwrap_or(u64::MAX))
+        Ok(Likely {
+            hits: u64::try_from(likely).unwrap_or(u64::MAX),
+            rarest,
+        })
     }
 
     /// The best `k` hits of a search with many (more than [`ONE_PASS_HITS`]: two common words
@@ -835,7 +838,7 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
         terms: &[String],
-        likely: u64,
+        likely: Likely,
         k: usize,
     ) -> Result<(Hits, Total), SearchError> {
         let f = self.f;
@@ -846,10 +849,10 @@ impl SearchIndex {
         // Every hit holds every term: no more hits than the rarest term has items, and with one
         // term (and no item replaced or removed since the last merge, whose old copies the
         // index still counts) exactly as many.
-        let mut rarest = u64::MAX;
-        for w in terms {
-            rarest = rarest.min(searcher.doc_freq(&Term::from_field_text(f.all, w))?);
-        }
+        let Likely {
+            hits: likely,
+            rarest,
+        } = likely;
         let whole = searcher
             .segment_readers()
             .iter()
@@ -1152,6 +1155,20 @@ fn count(
     // Rounded whatever it is: 10,455 hits said 约 10001 (the 10,001 counted), precise as no
     // estimate is.
     Ok(Total::About(round2(est.max(counted))))
+}
+
+/// What the items of a search's terms say of its hits before any is read
+/// ([`SearchIndex::likely_hits`]).
+#[derive(Debug, Clone, Copy)]
+struct Likely {
+    /// How many items hold all the terms if the terms were found independently of each other:
+    /// the items times each term's share of them. Words found together more than that have
+    /// more hits; words found apart (rare in practice) fewer, which costs a search time, never
+    /// its ranking.
+    hits: u64,
+    /// The rarest term's items (those replaced or removed since the last merge included): no
+    /// search of all the terms has more hits.
+    rarest: u64,
 }
 
 /// The hits of a search whose words are each in most items (`likely` of them if found
