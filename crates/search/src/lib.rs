@@ -1965,6 +1965,13 @@ mod tests {
         assert_eq!(got, want);
     }
 
+    /// `n` items titled 通知, the `i`-th with the body `body(i)`.
+    fn notices(n: usize, body: impl Fn(usize) -> &'static str) -> Vec<(String, String)> {
+        (0..n)
+            .map(|i| ("通知".to_owned(), body(i).to_owned()))
+            .collect()
+    }
+
     /// Past the count's limit the total is estimated from the share of documents gone through,
     /// and said to be so; below, it is exact.
     #[test]
@@ -1981,14 +1988,7 @@ mod tests {
         assert_eq!(counted(1000), Total::Exactly(200));
         assert_eq!(counted(50), Total::About(200));
         // Every other item: half the documents gone through hold the hits counted.
-        let half: Vec<(String, String)> = (0..300)
-            .map(|i| {
-                (
-                    "通知".to_owned(),
-                    if i % 2 == 0 { "落实" } else { "部署" }.to_owned(),
-                )
-            })
-            .collect();
+        let half = notices(300, |i| if i % 2 == 0 { "落实" } else { "部署" });
         let index = common_words_index(&half, &[], &[]);
         let searcher = index.reader.searcher();
         let query = BooleanQuery::new(vec![(Occur::Must, term(index.f.all, "落实"))]);
@@ -1999,16 +1999,13 @@ mod tests {
         // Hits bunched in one stretch, as a year's are (items are indexed about in the order
         // they were published): 150 of 1,000, in documents 100 to 249. The share gone through by
         // the first 50 said 340.
-        let bunched: Vec<(String, String)> = (0..1000)
-            .map(|i| {
-                let body = if (100..250).contains(&i) {
-                    "落实"
-                } else {
-                    "部署"
-                };
-                ("通知".to_owned(), body.to_owned())
-            })
-            .collect();
+        let bunched = notices(1000, |i| {
+            if (100..250).contains(&i) {
+                "落实"
+            } else {
+                "部署"
+            }
+        });
         let index = common_words_index(&bunched, &[], &[]);
         let searcher = index.reader.searcher();
         let query = BooleanQuery::new(vec![(Occur::Must, term(index.f.all, "落实"))]);
@@ -2027,19 +2024,12 @@ mod tests {
             count_many(&searcher, &query, likely, 40, u64::MAX).unwrap_or_else(|e| panic!("{e}"))
         };
         assert!(matches!(many(&index, 1000), Total::About(130..=170)));
-        let sixth: Vec<(String, String)> = (0..150)
-            .map(|i| {
-                let body = if i % 6 == 0 { "落实" } else { "部署" };
-                ("通知".to_owned(), body.to_owned())
-            })
-            .collect();
+        let sixth = notices(150, |i| if i % 6 == 0 { "落实" } else { "部署" });
         assert_eq!(
             many(&common_words_index(&sixth, &[], &[]), 150),
             Total::Exactly(25)
         );
-        let all: Vec<(String, String)> = (0..300)
-            .map(|_| ("通知".to_owned(), "落实".to_owned()))
-            .collect();
+        let all = notices(300, |_| "落实");
         assert_eq!(
             many(&common_words_index(&all, &[], &[]), 300),
             Total::About(300)
@@ -2048,16 +2038,13 @@ mod tests {
         // the rarest word: 64 of 1,000 hold 落实, each where a window of the sample lies, and
         // the sample alone said all 1,000.
         let windows: Vec<usize> = (0..64).map(|w| w * 1000 / 64 + 7).collect();
-        let placed: Vec<(String, String)> = (0..1000)
-            .map(|i| {
-                let body = if windows.contains(&i) {
-                    "部署 落实"
-                } else {
-                    "部署"
-                };
-                ("通知".to_owned(), body.to_owned())
-            })
-            .collect();
+        let placed = notices(1000, |i| {
+            if windows.contains(&i) {
+                "部署 落实"
+            } else {
+                "部署"
+            }
+        });
         let index = common_words_index(&placed, &[], &[]);
         let searcher = index.reader.searcher();
         let both = BooleanQuery::new(vec![
