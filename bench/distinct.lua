@@ -39,6 +39,16 @@ local function lines(path)
   return out
 end
 
+-- The agency's slug and its lists (DATA_DIR/lists.txt) into slug and cats.
+local function read_lists()
+  local all = lines(dir .. "/lists.txt")
+  slug = all[1]
+  for i = 2, #all do
+    local pages, cat = all[i]:match("^(%d+)%s+(%S+)")
+    table.insert(cats, { pages = tonumber(pages), cat = cat })
+  end
+end
+
 function init(args)
   mode = args[1] or "item"
   dir = args[2] or "."
@@ -48,12 +58,7 @@ function init(args)
     local s, a, b = l:match("^(%S+)%s+(%d+)%s+(%d+)")
     slug, lo, hi = s, tonumber(a), tonumber(b)
   elseif mode == "list" then
-    local all = lines(dir .. "/lists.txt")
-    slug = all[1]
-    for i = 2, #all do
-      local pages, cat = all[i]:match("^(%d+)%s+(%S+)")
-      table.insert(cats, { pages = tonumber(pages), cat = cat })
-    end
+    read_lists()
   elseif mode == "search" then
     vocab = lines(dir .. "/vocab.txt")
   elseif mode == "common" then
@@ -61,12 +66,13 @@ function init(args)
   elseif mode == "varied" then
     vocab = lines(dir .. "/vocab.txt")
     common = lines(dir .. "/common.txt")
-    local all = lines(dir .. "/lists.txt")
-    slug = all[1]
-    for i = 2, #all do
-      local _, cat = all[i]:match("^(%d+)%s+(%S+)")
-      if cat ~= "-" then table.insert(cats, cat) end
+    read_lists()
+    -- A 栏目 filter names a category: the whole list ("-") is no filter.
+    local named = {}
+    for _, c in ipairs(cats) do
+      if c.cat ~= "-" then table.insert(named, c) end
     end
+    cats = named
   else
     error("unknown mode " .. mode)
   end
@@ -101,7 +107,7 @@ function request()
     local url = "/search?q=" .. table.concat(words, "+")
     local r = math.random(10)
     if r == 1 then url = url .. "&agency=" .. slug
-    elseif r == 2 and #cats > 0 then url = url .. "&category=" .. cats[math.random(#cats)]
+    elseif r == 2 and #cats > 0 then url = url .. "&category=" .. cats[math.random(#cats)].cat
     elseif r == 3 then url = url .. "&year=" .. math.random(2019, 2025)
     elseif r == 4 then url = url .. "&sort=date"
     elseif r == 5 and from == common then
