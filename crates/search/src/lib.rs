@@ -597,7 +597,8 @@ impl SearchIndex {
     /// What the typed words ask for, or `None` when no word was typed: every entry of
     /// [`Typed::wanted`] required (one of its words when it has several, each word all the terms
     /// it is cut into), or the exact 发文字号 or 索引号.
-    fn words_query(&self, typed: &Typed, text: &str) -> Option<Words> {
+    /// `exact`: the text's forms as a 发文字号 or 索引号 ([`exact_forms`]).
+    fn words_query(&self, typed: &Typed, exact: &[String]) -> Option<Words> {
         // Every term somewhere in the item; each found in the title ranks it higher. Each term
         // is its own pair (required in `all`, optional in the title): the title's list is then
         // read by seeking one list to each hit, where the terms' title clauses side by side
@@ -651,10 +652,10 @@ impl SearchIndex {
         // A 发文字号 or 索引号 typed in full also matches exactly.
         let mut whole: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Should, Box::new(BooleanQuery::new(clauses)))];
-        for form in exact_forms(text) {
+        for form in exact {
             whole.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(term(f.exact, &form), 10.0)),
+                Box::new(BoostQuery::new(term(f.exact, form), 10.0)),
             ));
         }
         let query = Box::new(BooleanQuery::new(whole));
@@ -702,7 +703,8 @@ impl SearchIndex {
     pub fn search(&self, q: &SearchQuery) -> Result<Results, SearchError> {
         let text = q.text.trim();
         let typed = Typed::read(text);
-        let (words, terms) = match self.words_query(&typed, text) {
+        let exact = exact_forms(text);
+        let (words, terms) = match self.words_query(&typed, &exact) {
             Some(w) => (Some(w.query), w.terms),
             None => (None, None),
         };
@@ -748,8 +750,8 @@ impl SearchIndex {
             return Ok(no_hits(count(&searcher, &query, COUNTED, u64::MAX)?, marks));
         }
         let mut held_exactly = 0;
-        for form in exact_forms(text) {
-            held_exactly += searcher.doc_freq(&Term::from_field_text(self.f.exact, &form))?;
+        for form in &exact {
+            held_exactly += searcher.doc_freq(&Term::from_field_text(self.f.exact, form))?;
         }
         if let Some(terms) = plain
             && held_exactly == 0
@@ -1838,7 +1840,7 @@ mod tests {
         k: usize,
     ) -> Option<((Hits, usize), (Hits, Total))> {
         let typed = Typed::read(text);
-        let words = index.words_query(&typed, text)?;
+        let words = index.words_query(&typed, &exact_forms(text))?;
         let terms = words.terms?;
         let query = BooleanQuery::new(vec![(Occur::Must, words.query)]);
         let searcher = index.reader.searcher();
