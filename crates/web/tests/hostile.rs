@@ -349,6 +349,20 @@ async fn malformed_requests_are_refused_in_chinese(store: &Store) {
             assert!(!page.body.contains("未做任何更改"), "{uri}: {}", page.body);
         }
     }
+    // A page far past the end gets one answer on a list and on a search: it does not exist, and
+    // how many pages there are (the list refused the number as unreadable, the search did not).
+    for uri in [
+        format!("/agencies/{TOWN_B}/items?page=99999999999"),
+        "/search?q=%E5%85%AC%E5%BC%80&page=99999999999".to_owned(),
+    ] {
+        let page = c.get(&uri).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(
+            page.body.contains("第99999999999页不存在（共"),
+            "{uri}: {}",
+            page.body
+        );
+    }
     // A staff page's number out of range.
     let page = admin
         .get(&format!(

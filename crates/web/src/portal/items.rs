@@ -27,8 +27,10 @@ pub const PER_PAGE: u32 = 20;
 #[serde(default)]
 pub struct ListQuery {
     category: String,
+    /// Read as wide as the search's page number: `page=99999999999` is a page past the end
+    /// (404, with the number of pages) on both, where the list refused it as unreadable (400).
     #[serde(deserialize_with = "crate::extract::page_number")]
-    page: u32,
+    page: u64,
 }
 
 /// The agency's items, newest first, optionally one category, paged.
@@ -53,12 +55,12 @@ pub async fn list(
         .listed_items(
             &agency.slug,
             (!category.is_empty()).then_some(category),
-            page,
+            u32::try_from(page).unwrap_or(u32::MAX),
             PER_PAGE,
         )
         .await?;
     let pages = views::page_count(total, PER_PAGE as usize);
-    if page as usize > pages {
+    if usize::try_from(page).map_or(true, |p| p > pages) {
         return Err(AppError::NotFound(format!(
             "第{page}页不存在（共{pages}页）。"
         )));
@@ -71,7 +73,7 @@ pub async fn list(
         format!("/agencies/{}/items?{}&", agency.slug, s.finish())
     };
     let paging = views::Pager::new(
-        page as usize,
+        usize::try_from(page).unwrap_or(usize::MAX),
         pages,
         usize::try_from(total).unwrap_or(0),
         &base,
