@@ -2019,11 +2019,23 @@ mod tests {
             };
             item(id, t, b, category, "2024-03-01")
         };
-        let index = indexed(docs.iter().enumerate().map(made));
-        for (i, d) in extra.iter().enumerate() {
-            index
-                .upsert(&made((docs.len() + i, d)))
-                .unwrap_or_else(|e| panic!("{e}"));
+        let added = extra
+            .iter()
+            .enumerate()
+            .map(|(i, d)| made((docs.len() + i, d)));
+        built(docs.iter().enumerate().map(made), added, gone)
+    }
+
+    /// An index built of `docs`, then `added` one by one (a second segment), then the items
+    /// numbered `gone` (from 0) withdrawn (deleted documents).
+    fn built(
+        docs: impl IntoIterator<Item = SearchDoc>,
+        added: impl IntoIterator<Item = SearchDoc>,
+        gone: &[usize],
+    ) -> SearchIndex {
+        let index = indexed(docs);
+        for d in added {
+            index.upsert(&d).unwrap_or_else(|e| panic!("{e}"));
         }
         for &g in gone {
             index
@@ -2129,18 +2141,13 @@ mod tests {
             item(id, "通知", body, "通知公告", &on.to_string())
         };
         let (first, rest) = docs.split_at(docs.len() / 2);
-        let index = indexed(first.iter().enumerate().map(|(i, d)| made(i, d)));
-        for (i, d) in rest.iter().enumerate() {
-            index
-                .upsert(&made(first.len() + i, d))
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
-        for &g in gone {
-            index
-                .remove(i64::try_from(g).unwrap_or_default() + 1)
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
-        index
+        built(
+            first.iter().enumerate().map(|(i, d)| made(i, d)),
+            rest.iter()
+                .enumerate()
+                .map(|(i, d)| made(first.len() + i, d)),
+            gone,
+        )
     }
 
     proptest! {
