@@ -378,6 +378,10 @@ where
     D: serde::Deserializer<'de>,
     T: TryFrom<u64> + Default,
 {
+    // Written with an exponent (the 跳转 box's `1e2`), as far as a float holds whole numbers
+    // exactly (2⁵³): `5e9` was refused where `5000000000` was a page past the end (a helper's
+    // walk).
+    const EXACT: f64 = 9_007_199_254_740_992.0;
     use serde::de::Error as _;
     let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
     let text = text.trim();
@@ -387,12 +391,12 @@ where
     #[allow(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
-        reason = "whole, not negative and within u32, checked before the cast: it is exact"
+        reason = "whole, not negative and within 2⁵³, checked before the cast: it is exact"
     )]
     let whole = text.parse::<u64>().ok().or_else(|| {
         text.parse::<f64>()
             .ok()
-            .filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0 && *n <= f64::from(u32::MAX))
+            .filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0 && *n <= EXACT)
             .map(|n| n as u64)
     });
     whole
@@ -434,5 +438,28 @@ mod page_number_tests {
         ] {
             assert_eq!(read(bad), None, "{bad}");
         }
+    }
+
+    #[derive(serde::Deserialize, Default, Debug)]
+    #[serde(default)]
+    struct Wide {
+        #[serde(deserialize_with = "super::page_number")]
+        page: u64,
+    }
+
+    /// A number past u32 reads the same written out or with an exponent, up to 2⁵³.
+    #[test]
+    fn a_wide_page_number_reads_alike_written_either_way() {
+        let read = |query: &str| -> Option<u64> {
+            let uri: axum::http::Uri = format!("/x?{query}").parse().ok()?;
+            axum::extract::Query::<Wide>::try_from_uri(&uri)
+                .ok()
+                .map(|q| q.0.page)
+        };
+        assert_eq!(read("page=5000000000"), Some(5_000_000_000));
+        assert_eq!(read("page=5e9"), Some(5_000_000_000));
+        assert_eq!(read("page=1e10"), Some(10_000_000_000));
+        assert_eq!(read("page=9007199254740992"), Some(1 << 53));
+        assert_eq!(read("page=1e16"), None);
     }
 }
