@@ -56,6 +56,25 @@ async fn categories(
     Ok(all)
 }
 
+/// How a search with more hits than it lists can be narrowed: by the filters not chosen yet
+/// (the agency only where the site has several), else by more precise words. Every such page
+/// said "请加上机关、栏目或年份", with all three chosen or on a site of one agency (a helper's walk).
+fn narrow_hint(agency_open: bool, category: &str, year: Option<i32>) -> String {
+    let open: Vec<&str> = [
+        ("机关", agency_open),
+        ("栏目", category.is_empty()),
+        ("年份", year.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(name, open)| open.then_some(name))
+    .collect();
+    match open.as_slice() {
+        [] => "请换用更具体的词语缩小范围".to_owned(),
+        [one] => format!("请加上{one}或换用更具体的词语缩小范围"),
+        [first @ .., last] => format!("请加上{}或{last}缩小范围", first.join("、")),
+    }
+}
+
 /// The longest query searched, in characters.
 const QUERY_CHARS: usize = 100;
 
@@ -185,8 +204,13 @@ pub async fn page(
     if page > pages {
         let deepest = if about || total > gongkai_search::MAX_HITS {
             format!(
-                "搜索结果只列出前{}条；请加上机关、栏目或年份缩小范围。",
-                gongkai_search::MAX_HITS
+                "搜索结果只列出前{}条；{}。",
+                gongkai_search::MAX_HITS,
+                narrow_hint(
+                    agencies.len() > 1 && form.agency.is_empty(),
+                    &form.category,
+                    year
+                )
             )
         } else {
             String::new()
@@ -282,6 +306,7 @@ pub async fn page(
             // Hits past the index's limit cannot be paged to: every results page says so, not
             // only the 404 past the last one (a helper's walk: 10,889 found, 10,000 reachable).
             capped => total > gongkai_search::MAX_HITS,
+            narrow_hint => narrow_hint(agencies.len() > 1 && form.agency.is_empty(), &form.category, year),
             max_hits => gongkai_search::MAX_HITS,
             hits,
             first,
@@ -298,6 +323,24 @@ pub async fn page(
 #[cfg(test)]
 mod tests {
     use super::shorten;
+
+    #[test]
+    fn the_hint_names_only_the_filters_left_to_choose() {
+        use super::narrow_hint;
+        assert_eq!(
+            narrow_hint(true, "", None),
+            "请加上机关、栏目或年份缩小范围"
+        );
+        assert_eq!(narrow_hint(false, "", None), "请加上栏目或年份缩小范围");
+        assert_eq!(
+            narrow_hint(false, "通知公告", None),
+            "请加上年份或换用更具体的词语缩小范围"
+        );
+        assert_eq!(
+            narrow_hint(false, "通知公告", Some(2024)),
+            "请换用更具体的词语缩小范围"
+        );
+    }
 
     #[test]
     fn a_long_query_is_cut_between_words() {
