@@ -731,7 +731,11 @@ impl SearchIndex {
         if let Some(y) = q.year {
             held.push(Term::from_field_i64(f.year, i64::from(y)));
         }
-        let documents = segment_starts(searcher).last().copied().unwrap_or(0);
+        let documents: u64 = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| u64::from(r.max_doc()))
+            .sum();
         for t in held {
             let items = searcher.doc_freq(&t)?;
             // Every document (replaced copies included) holds it: a town's one agency on its
@@ -771,17 +775,13 @@ impl SearchIndex {
             Order::Newest
         };
         let searcher = self.reader.searcher();
+        let narrowing = self.narrowing(&searcher, &typed, q)?;
+        let narrow = narrowing.query();
         let Narrowing {
             clauses,
             items,
             dropped,
-        } = self.narrowing(&searcher, &typed, q)?;
-        let narrow = Narrowing {
-            clauses: clauses.iter().map(|(o, c)| (*o, c.box_clone())).collect(),
-            items: items.clone(),
-            dropped,
-        }
-        .query();
+        } = narrowing;
         let mut filters: Vec<(Occur, Box<dyn Query>)> =
             words.map(|w| (Occur::Must, w)).into_iter().collect();
         filters.extend(clauses);
