@@ -718,25 +718,25 @@ impl SearchIndex {
                 .clauses
                 .push((Occur::MustNot, Box::new(BooleanQuery::new(all))));
         }
-        let mut held = Vec::new();
+        let mut asked = Vec::new();
         for (field, value) in [
             (f.agency, &q.agency),
             (f.category, &q.category),
             (f.kind, &q.kind),
         ] {
             if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
-                held.push(Term::from_field_text(field, v));
+                asked.push(Term::from_field_text(field, v));
             }
         }
         if let Some(y) = q.year {
-            held.push(Term::from_field_i64(f.year, i64::from(y)));
+            asked.push(Term::from_field_i64(f.year, i64::from(y)));
         }
         let documents: u64 = searcher
             .segment_readers()
             .iter()
             .map(|r| u64::from(r.max_doc()))
             .sum();
-        for t in held {
+        for t in asked {
             let items = searcher.doc_freq(&t)?;
             // Every document (replaced copies included) holds it: a town's one agency on its
             // own site. As a clause it narrowed nothing and sent a search of common words down
@@ -748,10 +748,9 @@ impl SearchIndex {
             narrowing.items.push(items);
             // A filter, not a word: it adds nothing to a hit's score, so that a search ranks
             // its hits alike whether it is ranked in one pass or in two steps.
-            let held: Box<dyn Query> = Box::new(TermQuery::new(t, IndexRecordOption::Basic));
             narrowing
                 .clauses
-                .push((Occur::Must, Box::new(ConstScoreQuery::new(held, 0.0))));
+                .push((Occur::Must, Box::new(ConstScoreQuery::new(held(t), 0.0))));
         }
         Ok(narrowing)
     }
@@ -999,9 +998,7 @@ impl SearchIndex {
             let alive = reader.alive_bitset();
             let mut kept = Kept::new(kept, reader)?;
             all.for_each_pruning(best.floor(0.0).max(below), reader, &mut |doc, score| {
-                let in_title = titled
-                    .iter_mut()
-                    .any(|l| l.doc() <= doc && l.seek(doc) == doc);
+                let in_title = titled.iter_mut().any(|l| holds(l, doc));
                 if !in_title && alive.is_none_or(|a| a.is_alive(doc)) && kept.holds(doc) {
                     best.offer(score, DocAddress::new(segment_ord, doc));
                 }
@@ -1046,14 +1043,11 @@ impl SearchIndex {
             let mut kept = Kept::new(kept, reader)?;
             let floor = best.floor(most);
             titles.for_each_pruning(floor, reader, &mut |doc, title| {
-                if alive.is_none_or(|a| a.is_alive(doc)) && kept.holds(doc) {
-                    let mut at = whole.doc();
-                    if at < doc {
-                        at = whole.seek(doc);
-                    }
-                    if at == doc {
-                        best.offer(whole.score() + title, DocAddress::new(segment_ord, doc));
-                    }
+                if alive.is_none_or(|a| a.is_alive(doc))
+                    && kept.holds(doc)
+                    && holds(whole.as_mut(), doc)
+                {
+                    best.offer(whole.score() + title, DocAddress::new(segment_ord, doc));
                 }
                 best.floor(most)
             })?;
@@ -1076,14 +1070,23 @@ impl Kept {
 
     /// Whether `doc` is kept; asked of documents in increasing order.
     fn holds(&mut self, doc: tantivy::DocId) -> bool {
-        self.0.as_mut().is_none_or(|s| {
-            let mut at = s.doc();
-            if at < doc {
-                at = s.seek(doc);
-            }
-            at == doc
-        })
+        self.0.as_mut().is_none_or(|s| holds(s.as_mut(), doc))
     }
+}
+
+/// Whether `set` holds `doc`, for sets asked of documents in increasing order as another walk
+/// hands them over: moved forward to `doc` if behind it, never back.
+fn holds<D: DocSet + ?Sized>(set: &mut D, doc: tantivy::DocId) -> bool {
+    let mut at = set.doc();
+    if at < doc {
+        at = set.seek(doc);
+    }
+    at == doc
+}
+
+/// A filter's term as a query: whether a document holds it, nothing more.
+fn held(t: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(t, IndexRecordOption::Basic))
 }
 
 /// The first `k` hits of `query` newest first, of `hits` (counted or estimated). With many
@@ -1125,13 +1128,7 @@ fn newest_first(
     for y in (first..=last).rev() {
         let of_year = BooleanQuery::new(vec![
             (Occur::Must, query.box_clone()),
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_i64(year, y),
-                    IndexRecordOption::Basic,
-                )),
-            ),
+            (Occur::Must, held(Term::from_field_i64(year, y))),
         ]);
         found.extend(newest(&of_year, k - found.len())?);
         if found.len() >= k {
