@@ -201,16 +201,17 @@ pub async fn page(
     // Hits are listed as far as the index pages them (`MAX_HITS`); the count is exact up to
     // there and estimated past it.
     let pages = views::page_count(total.min(gongkai_search::MAX_HITS), PER_PAGE);
+    let narrow_by = narrow_hint(
+        agencies.len() > 1 && form.agency.is_empty(),
+        &form.category,
+        year,
+    );
     if page > pages {
         let deepest = if about || total > gongkai_search::MAX_HITS {
             format!(
                 "搜索结果只列出前{}条；{}。",
                 gongkai_search::MAX_HITS,
-                narrow_hint(
-                    agencies.len() > 1 && form.agency.is_empty(),
-                    &form.category,
-                    year
-                )
+                narrow_by
             )
         } else {
             String::new()
@@ -306,7 +307,7 @@ pub async fn page(
             // Hits past the index's limit cannot be paged to: every results page says so, not
             // only the 404 past the last one (a helper's walk: 10,889 found, 10,000 reachable).
             capped => total > gongkai_search::MAX_HITS,
-            narrow_hint => narrow_hint(agencies.len() > 1 && form.agency.is_empty(), &form.category, year),
+            narrow_hint => narrow_by,
             max_hits => gongkai_search::MAX_HITS,
             hits,
             first,
