@@ -193,7 +193,17 @@ impl Store {
 
     /// The agency's catalogue in order, each column with how many items on the portal it holds.
     pub async fn catalogue_counts(&self, slug: &Slug) -> Result<Vec<(Column, i64)>, StoreError> {
-        self.columns(slug, true).await
+        let stamp = self.ready_stamp().await;
+        let agency_id = self.agency_id(slug).await?;
+        if let Some(kept) = stamp.and_then(|s| self.ready.counts(s, agency_id)) {
+            return Ok(Vec::clone(&kept));
+        }
+        let counts = self.columns(slug, true).await?;
+        if let Some(s) = stamp {
+            self.ready
+                .put_counts(s, agency_id, std::sync::Arc::new(counts.clone()));
+        }
+        Ok(counts)
     }
 
     /// The catalogue's columns, with their items counted only when `counted` (0 otherwise):

@@ -59,6 +59,9 @@ pub(crate) struct ListIndex {
 /// An agency's catalogue columns: (row id, name), in order.
 pub(crate) type Catalogue = Arc<Vec<(i64, String)>>;
 
+/// An agency's columns with the items in each.
+pub(crate) type Counts = Arc<Vec<(gongkai_core::catalogue::Column, i64)>>;
+
 /// Which list: an agency's (`None`) or one of its categories (`Some(category id)`).
 pub(crate) type ListKey = (i64, Option<i64>);
 
@@ -113,6 +116,10 @@ pub(crate) struct Ready {
     /// By scope: `""` the whole site, else an agency's slug (its pages' identity).
     site: RwLock<Kept<String, Arc<SiteIdentity>>>,
     catalogues: RwLock<Kept<i64, Catalogue>>,
+    /// Each agency's columns with their item counts (the 主动公开目录 page): counting walks every
+    /// item of the agency, 24 ms at 100,000 and seconds at a million, and any query string made
+    /// the page one the page cache had not seen.
+    counts: RwLock<Kept<i64, Counts>>,
     lists: RwLock<Kept<ListKey, Arc<ListIndex>>>,
     /// Lists being built, so that the requests that miss one list together wait for one build:
     /// at a million items a build is a pass of seconds, and 32 visitors each starting their own
@@ -153,6 +160,7 @@ impl Default for Ready {
             every_agency: RwLock::new(Kept::new()),
             site: RwLock::new(Kept::new()),
             catalogues: RwLock::new(Kept::new()),
+            counts: RwLock::new(Kept::new()),
             lists: RwLock::new(Kept::new()),
             building: Mutex::new(HashMap::new()),
             lists_built: AtomicU64::new(0),
@@ -262,6 +270,14 @@ impl Ready {
 
     pub(crate) fn put_catalogue(&self, stamp: Stamp, agency_id: i64, c: Catalogue) {
         put(&self.catalogues, stamp, agency_id, c);
+    }
+
+    pub(crate) fn counts(&self, stamp: Stamp, agency_id: i64) -> Option<Counts> {
+        get(&self.counts, stamp, &agency_id)
+    }
+
+    pub(crate) fn put_counts(&self, stamp: Stamp, agency_id: i64, c: Counts) {
+        put(&self.counts, stamp, agency_id, c);
     }
 
     pub(crate) fn list(&self, stamp: Stamp, key: ListKey) -> Option<Arc<ListIndex>> {

@@ -152,6 +152,15 @@ async fn lists_kept_ready_match_lists_read_afresh(store: &Store) {
         .unwrap();
     assert_eq!(page[0].title, "最新发布的信息");
     assert_eq!(total, before + 1);
+    // The catalogue page's count of the column, kept between writes, follows the write.
+    let counted = store
+        .catalogue_counts(&town())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(c, _)| c.name == "政府会议")
+        .map(|(_, n)| n);
+    assert_eq!(counted, Some(total));
     let kept = every_page(store).await;
     store.keep_ready(None);
     assert_eq!(kept, every_page(store).await);
@@ -418,8 +427,26 @@ async fn with_no_period_another_process_is_seen_at_once(db: &gongkai_store::test
     );
     assert_eq!(store.lists_built(), built, "kept while nothing is written");
 
+    // The catalogue's counts are kept too, and follow the other process's item at once.
+    let meetings = |counts: Vec<(gongkai_core::catalogue::Column, i64)>| {
+        counts
+            .into_iter()
+            .find(|(c, _)| c.name == "政府会议")
+            .map(|(_, n)| n)
+            .unwrap()
+    };
+    let counted = meetings(store.catalogue_counts(&town()).await.unwrap());
+    assert_eq!(
+        meetings(store.catalogue_counts(&town()).await.unwrap()),
+        counted
+    );
+
     let other = Store::connect(&db.url).await.unwrap();
     published_elsewhere(&other, "另一进程发布的信息").await;
+    assert_eq!(
+        meetings(store.catalogue_counts(&town()).await.unwrap()),
+        counted + 1
+    );
     let (page, after) = store.listed_items(&town(), None, 1, 20).await.unwrap();
     assert_eq!(page[0].title, "另一进程发布的信息");
     assert_eq!(after, total + 1);
