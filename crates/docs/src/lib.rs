@@ -27,7 +27,7 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 
 /// An output format of `gongkai report`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     /// Markdown.
     Markdown,

@@ -355,7 +355,19 @@ async fn backup_copies_a_live_database(store: &Store) {
 async fn the_public_sees_the_published_version(store: &Store) {
     demo::load(store, now()).await.unwrap();
     let today = d("2025-03-01");
-    let preview = store.public_report(&town(), 2024, today).await.unwrap();
+    // Before publication the public gets nothing, and staff a preview from the records.
+    assert!(
+        store
+            .public_report(&town(), 2024, false)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let preview = store
+        .public_report(&town(), 2024, true)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(preview.publications.is_empty());
     assert_eq!(preview.report.proactive.total, 20);
     let (report, _) = store.checked_report(&town(), 2024, today).await.unwrap();
@@ -378,7 +390,11 @@ async fn the_public_sees_the_published_version(store: &Store) {
         .unwrap();
     let (live, _) = store.checked_report(&town(), 2024, today).await.unwrap();
     assert_eq!(live.proactive.total, 21);
-    let public = store.public_report(&town(), 2024, today).await.unwrap();
+    let public = store
+        .public_report(&town(), 2024, false)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(public.publications.len(), 1);
     assert_eq!(public.report.proactive.total, 20);
     // Next year's carry-over is checked against what was published.

@@ -85,18 +85,34 @@ impl Default for Settings {
 /// layers below it on every request, and cloning five `Arc`s (and the store's own) per layer was
 /// a twentieth of an item page's CPU.
 #[derive(Clone)]
-pub struct AppState(Arc<Services>);
+pub struct AppState(Arc<Shared>);
+
+/// The services, and what the web layer keeps of its own while it runs.
+struct Shared {
+    services: Services,
+    /// The annual reports' downloads of published versions, made once.
+    report_files: portal::report_files::ReportFiles,
+}
+
+impl AppState {
+    pub(crate) fn report_files(&self) -> &portal::report_files::ReportFiles {
+        &self.0.report_files
+    }
+}
 
 impl std::ops::Deref for AppState {
     type Target = Services;
     fn deref(&self) -> &Services {
-        &self.0
+        &self.0.services
     }
 }
 
 impl From<Services> for AppState {
     fn from(services: Services) -> Self {
-        Self(Arc::new(services))
+        Self(Arc::new(Shared {
+            services,
+            report_files: portal::report_files::ReportFiles::default(),
+        }))
     }
 }
 

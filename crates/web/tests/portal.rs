@@ -159,6 +159,50 @@ async fn staff_text_is_escaped_on_the_report_page(store: &Store) {
     assert!(!page.contains(canary));
 }
 
+/// A published version's files are made once and kept (a PDF took LibreOffice two seconds a
+/// request); a correction, a new version, has files of its own, and the JSON file's findings
+/// follow the database.
+async fn a_published_reports_files_follow_its_versions(store: &Store) {
+    let app = app(store).await;
+    let md = "/agencies/yiyuan-xili/reports/2024/report.md";
+    let json = "/agencies/yiyuan-xili/reports/2024/report.json";
+    let (status, first, _) = get(&app, md).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, again, _) = get(&app, md).await;
+    assert_eq!(first, again);
+    let (_, before, _) = get(&app, json).await;
+    let marker = "第二版更正后的工作要点";
+    assert!(!first.contains(marker) && !before.contains(marker));
+    // The correction: new text, published as version 2.
+    let slug = gongkai_core::Slug::parse(demo::TOWN_SLUG).unwrap();
+    let actor = gongkai_core::audit::Actor::system("测试");
+    let by = || By::new(&actor, "2025-02-01T02:00:00Z".parse().unwrap());
+    let texts = StaffTexts {
+        management: marker.to_owned(),
+        ..demo::texts_2024()
+    };
+    store
+        .set_report_texts(&slug, 2024, &texts, by())
+        .await
+        .unwrap();
+    let report = store.report_data(&slug, 2024).await.unwrap().compute();
+    store
+        .publish_report(
+            &slug,
+            &report,
+            "更正",
+            by(),
+            NaiveDate::from_ymd_opt(2025, 2, 1).unwrap(),
+        )
+        .await
+        .unwrap();
+    for uri in [md, json, "/agencies/yiyuan-xili/reports/2024/report.html"] {
+        let (status, body, _) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(body.contains(marker), "{uri} is still the first version");
+    }
+}
+
 /// A year's report reaches the portal only once published; before that the public finds nothing
 /// (staff see the preview in the back office and, signed in, on the portal).
 async fn an_unpublished_report_year_is_not_public(store: &Store) {
@@ -395,6 +439,7 @@ async fn a_repeat_visit_is_told_of_any_change_of_the_page(store: &Store) {
 }
 
 on_both_backends!(
+    a_published_reports_files_follow_its_versions,
     a_repeat_visit_is_told_of_any_change_of_the_page,
     an_unpublished_report_year_is_not_public,
     the_page_cache_never_serves_a_page_older_than_the_data,

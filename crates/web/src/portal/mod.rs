@@ -9,6 +9,7 @@ pub mod checkpoints;
 pub mod display;
 pub mod guide;
 pub mod items;
+pub(crate) mod report_files;
 pub mod reports;
 pub mod requests;
 pub mod search;

@@ -50,24 +50,24 @@ async fn may_preview(
 }
 
 /// The report of a year as the visitor may read it: published, or a preview for staff; 404 for
-/// the public before publication.
+/// the public before publication (without computing the preview it would not see).
 async fn readable_report(
     state: &AppState,
     visitor: &crate::session::Visitor,
     agency: &gongkai_core::Agency,
     year: i32,
 ) -> Result<gongkai_store::PublicReport, AppError> {
-    let public = state
+    let preview = may_preview(state, visitor, &agency.slug).await?;
+    state
         .store
-        .public_report(&agency.slug, year, state.clock.today())
-        .await?;
-    if public.publications.is_empty() && !may_preview(state, visitor, &agency.slug).await? {
-        return Err(AppError::NotFound(format!(
-            "{}尚未发布{year}年政府信息公开工作年度报告。",
-            agency.name
-        )));
-    }
-    Ok(public)
+        .public_report(&agency.slug, year, preview)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "{}尚未发布{year}年政府信息公开工作年度报告。",
+                agency.name
+            ))
+        })
 }
 
 /// An agency's annual report for a year, with the statutory tables: the latest published version,
@@ -125,10 +125,52 @@ pub async fn download(
     else {
         return Err(AppError::NotFound("没有这种格式的报告文件。".to_owned()));
     };
-    let (content_type, ext) = (format.content_type(), format.extension());
     let public = readable_report(&state, &public_form.visitor, &agency, year).await?;
-    let body = gongkai_docs::render(format, &public.report, &public.findings)
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let today = state.clock.today();
+    let json = format == gongkai_docs::Format::Json;
+    // Only the JSON file lists the cross-checks' findings.
+    let findings = async || {
+        Ok(state
+            .store
+            .report_findings(&agency.slug, &public.report, today)
+            .await?)
+    };
+    // A published version's file is kept; the JSON file's only under the database's version and
+    // the date its findings were checked under (none readable: made every time, as a preview's).
+    let kept = match public.publications.last() {
+        Some(p) if json => state
+            .store
+            .kept_version()
+            .await
+            .map(|v| (p, Some((v, today)))),
+        Some(p) => Some((p, None)),
+        None => None,
+    };
+    let files = state.report_files();
+    let body = if let Some((p, checked)) = kept {
+        let key = crate::portal::report_files::FileKey {
+            slug: agency.slug.to_string(),
+            year,
+            version: p.version,
+            format,
+            checked,
+        };
+        files.published(key, &public.report, findings).await?
+    } else {
+        let findings = if json { findings().await? } else { Vec::new() };
+        files.make(format, public.report.clone(), findings).await?
+    };
+    Ok(file_answer(format, &agency, year, body))
+}
+
+/// A report file as a download, named after the agency and the year.
+fn file_answer(
+    format: gongkai_docs::Format,
+    agency: &gongkai_core::Agency,
+    year: i32,
+    body: axum::body::Bytes,
+) -> Response {
+    let (content_type, ext) = (format.content_type(), format.extension());
     let disposition_kind = if matches!(
         format,
         gongkai_docs::Format::Docx | gongkai_docs::Format::Xlsx
@@ -141,5 +183,5 @@ pub async fn download(
         "{disposition_kind}; filename=\"{}-{year}.{ext}\"",
         agency.slug
     );
-    Ok(crate::views::file(content_type, disposition, &[], body))
+    crate::views::file(content_type, disposition, &[], body)
 }
