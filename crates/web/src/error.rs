@@ -23,6 +23,20 @@ pub enum AppError {
     /// looked for.
     #[error("not found: {0}")]
     NotFound(String),
+    /// 404 — a page number past the last page of a list or a search: the page links to the
+    /// first and the last page, and its search box keeps the words searched (a visitor who
+    /// followed an old link or typed a number had only "返回首页").
+    #[error("not found: {what}")]
+    PastEnd {
+        /// What was asked for and how many pages there are.
+        what: String,
+        /// The first page's address.
+        first: String,
+        /// The last page's address and number.
+        last: (String, usize),
+        /// The words searched (empty for a list).
+        q: String,
+    },
     /// 403 — visible, but the visitor may not do this; the text says why.
     #[error("forbidden: {0}")]
     Forbidden(String),
@@ -271,12 +285,27 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let mut links = Vec::new();
+        let mut q = String::new();
         let (status, title, message) = match self {
             Self::NotFound(what) => (
                 StatusCode::NOT_FOUND,
                 "页面不存在",
                 format!("{what}请检查网址，或从首页重新进入。"),
             ),
+            Self::PastEnd {
+                what,
+                first,
+                last: (last, n),
+                q: searched,
+            } => {
+                links.push(minijinja::context! { href => first, text => "第1页" });
+                if n > 1 {
+                    links.push(minijinja::context! { href => last, text => format!("最后一页（第{n}页）") });
+                }
+                q = searched;
+                (StatusCode::NOT_FOUND, "页面不存在", what)
+            }
             Self::Forbidden(why) => (StatusCode::FORBIDDEN, "无权进行此操作", why),
             Self::TooManyRequests(why) => (StatusCode::TOO_MANY_REQUESTS, "尝试次数过多", why),
             Self::Unprocessable(why) => (
@@ -316,8 +345,11 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        let body = views::render("layout/error.html", minijinja::context! { title, message })
-            .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{title}</title><p>{title}</p>"));
+        let body = views::render(
+            "layout/error.html",
+            minijinja::context! { title, message, links, q },
+        )
+        .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{title}</title><p>{title}</p>"));
         (status, Html(body)).into_response()
     }
 }

@@ -362,6 +362,22 @@ async fn malformed_requests_are_refused_in_chinese(store: &Store) {
             "{uri}: {}",
             page.body
         );
+        // It links to the first page of the same list or search, and a search keeps its words.
+        assert!(page.body.contains(">第1页</a>"), "{uri}: {}", page.body);
+        if uri.starts_with("/search") {
+            assert!(
+                page.body.contains("search?q=%E5%85%AC%E5%BC%80&amp;")
+                    && page.body.contains(r#"value="公开""#),
+                "{uri}: {}",
+                page.body
+            );
+        } else {
+            assert!(
+                page.body.contains(&format!("{TOWN_B}&#x2f;items?page=1\"")),
+                "{uri}: {}",
+                page.body
+            );
+        }
     }
     // A staff page's number out of range.
     let page = admin

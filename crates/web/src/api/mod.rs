@@ -96,6 +96,9 @@ pub(crate) fn app_problem(e: AppError) -> Problem {
             "不存在",
             format!("{what}请检查机关标识（agency）和编号。"),
         ),
+        AppError::PastEnd { what, .. } => {
+            problem(StatusCode::NOT_FOUND, "not-found", "不存在", what)
+        }
         AppError::Forbidden(why) => {
             problem(StatusCode::FORBIDDEN, "forbidden", "无权进行此操作", why)
         }

@@ -60,11 +60,6 @@ pub async fn list(
         )
         .await?;
     let pages = views::page_count(total, PER_PAGE as usize);
-    if usize::try_from(page).map_or(true, |p| p > pages) {
-        return Err(AppError::NotFound(format!(
-            "第{page}页不存在（共{pages}页）。"
-        )));
-    }
     let base = if category.is_empty() {
         format!("/agencies/{}/items?", agency.slug)
     } else {
@@ -72,6 +67,14 @@ pub async fn list(
         s.append_pair("category", category);
         format!("/agencies/{}/items?{}&", agency.slug, s.finish())
     };
+    if usize::try_from(page).map_or(true, |p| p > pages) {
+        return Err(AppError::PastEnd {
+            what: format!("第{page}页不存在（共{pages}页）。"),
+            first: format!("{base}page=1"),
+            last: (format!("{base}page={pages}"), pages),
+            q: String::new(),
+        });
+    }
     let paging = views::Pager::new(
         usize::try_from(page).unwrap_or(usize::MAX),
         pages,

@@ -206,20 +206,6 @@ pub async fn page(
         &form.category,
         year,
     );
-    if page > pages {
-        let deepest = if about || total > gongkai_search::MAX_HITS {
-            format!(
-                "搜索结果只列出前{}条；{}。",
-                gongkai_search::MAX_HITS,
-                narrow_by
-            )
-        } else {
-            String::new()
-        };
-        return Err(AppError::NotFound(format!(
-            "第{page}页不存在（共{pages}页）。{deepest}"
-        )));
-    }
     // The pages' links keep the search and its filters (`for_suffix` at the `?`: `new` would
     // start the pairs with `&`, `/search?&q=`).
     let base = form_urlencoded::Serializer::for_suffix(String::from("/search?"), "/search?".len())
@@ -232,6 +218,23 @@ pub async fn page(
         .append_pair("sort", order.key())
         .finish()
         + "&";
+    if page > pages {
+        let deepest = if about || total > gongkai_search::MAX_HITS {
+            format!(
+                "搜索结果只列出前{}条；{}。",
+                gongkai_search::MAX_HITS,
+                narrow_by
+            )
+        } else {
+            String::new()
+        };
+        return Err(AppError::PastEnd {
+            what: format!("第{page}页不存在（共{pages}页）。{deepest}"),
+            first: format!("{base}page=1"),
+            last: (format!("{base}page={pages}"), pages),
+            q: q.clone(),
+        });
+    }
     let paging = views::Pager {
         about,
         ..views::Pager::new(page, pages, total, &base)
