@@ -350,8 +350,18 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         .get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0&year=2023")
         .await;
     assert!(wrong_year.body.contains("找到 0 条结果"));
-    // With results and nothing narrowing them, the filters fold behind one line (on a phone they
-    // filled the first screen); a filter set, or no search yet, shows them open.
+    // With results the filters fold behind one line (on a phone they filled the first screen),
+    // which names those chosen; filters that found nothing, or no search yet, show them open.
+    let narrowed = visitor
+        .get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0&year=2025&sort=date")
+        .await;
+    assert!(
+        narrowed
+            .body
+            .contains(r#"<details class="filters"><summary>筛选和排序（已选：2025年、最新发布在前）</summary>"#),
+        "{}",
+        narrowed.body
+    );
     assert!(
         found.body.contains(r#"<details class="filters"><summary>"#),
         "{}",

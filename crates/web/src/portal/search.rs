@@ -269,6 +269,25 @@ pub async fn page(
     let first = (page - 1) * PER_PAGE + 1;
     let number_width = (first + hits.len().saturating_sub(1)).to_string().len();
     let this_year = chrono::Datelike::year(&state.clock.today());
+    // The filters chosen, as the folded form's line names them: with hits, the form folds even
+    // when narrowed (on a phone the open filters filled the first screen and no hit showed), and
+    // the line still says what the results are filtered by.
+    let chosen: Vec<String> = [
+        agencies
+            .iter()
+            .find(|a| a.slug.as_str() == form.agency)
+            .map(|a| a.name.clone()),
+        (!form.category.is_empty()).then(|| format!("“{}”", form.category)),
+        year.map(|y| format!("{y}年")),
+        gongkai_core::item::DocKind::ALL
+            .iter()
+            .find(|k| k.key() == form.kind)
+            .map(|k| k.label().to_owned()),
+        (order == Order::Newest && !q.is_empty()).then(|| "最新发布在前".to_owned()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     views::page(
         "portal/search.html",
         context! {
@@ -303,6 +322,7 @@ pub async fn page(
             },
             kinds => Choice::all(gongkai_core::item::DocKind::ALL.map(|k| (k.key(), k.label()))),
             searched,
+            chosen,
             left_out_only => results.as_ref().is_some_and(|r| r.left_out_only),
             shortened,
             query_chars => QUERY_CHARS,
