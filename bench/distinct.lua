@@ -17,11 +17,16 @@
 --           (DATA_DIR/lists.txt) or a year (2019-2025), sorted newest first (sort=date), or, for
 --           common words, asked for page 2-5
 --
+--   report  an annual report's page or one of its files (.md .html .json .docx .xlsx .pdf), of a
+--           year the agency published (DATA_DIR/reports.txt: "slug", then one year a line): a
+--           published version's files are made once, then kept
+--
 -- Each thread seeds its own generator, so the two threads do not replay the same sequence.
 
 local mode, dir
 local lo, hi, slug
-local cats, vocab, common = {}, {}, {}
+local cats, vocab, common, years = {}, {}, {}, {}
+local files = { "", "/report.md", "/report.html", "/report.json", "/report.docx", "/report.xlsx", "/report.pdf" }
 local next_id = 1
 
 function setup(thread)
@@ -73,6 +78,10 @@ function init(args)
       if c.cat ~= "-" then table.insert(named, c) end
     end
     cats = named
+  elseif mode == "report" then
+    local all = lines(dir .. "/reports.txt")
+    slug = all[1]
+    for i = 2, #all do table.insert(years, all[i]) end
   else
     error("unknown mode " .. mode)
   end
@@ -116,5 +125,8 @@ function request()
       url = url .. "&page=" .. math.random(2, 5)
     end
     return wrk.format("GET", url .. "&" .. fresh())
+  elseif mode == "report" then
+    return wrk.format("GET", "/agencies/" .. slug .. "/reports/" .. years[math.random(#years)]
+      .. files[math.random(#files)] .. "?" .. fresh())
   end
 end

@@ -10,6 +10,7 @@
 #   - the same with two words common in the bodies (each in nearly every item: the hardest case);
 #   - varied searches: one to three words, about half narrowed by agency, category or year, sorted
 #     by date or asked for a later page (bench/distinct.lua's `varied`);
+#   - annual reports: a published year's page or one of its files, PDF included (`report`);
 # each with the page cache on (the default, 1000 ms) and off (--page-cache off). In the same run,
 # nginx serves a static copy of one item page, for the ratio. After each server's runs its RSS is
 # read from /proc. Then durable intake: POST /api/v1/requests from 16 concurrent clients
@@ -273,7 +274,7 @@ bench_db() {
   R[$DB,nginx]=$(run "http://127.0.0.1:$STATIC_PORT/item.html")
   for cache in $CACHES; do
     start_server "$cache"
-    for c in item list search common varied; do
+    for c in item list search common varied report; do
       say "$DB: distinct $c pages, page cache $cache…"
       R[$DB,$c,$cache]=$(run "http://127.0.0.1:$PORT" "$c" "$WORK")
     done
@@ -336,9 +337,9 @@ done
 echo "$head"
 echo "$rule"
 declare -A names
-names=([item]="distinct item pages" [list]="distinct list pages" [search]="distinct two-word searches" [common]="distinct two-word searches, words common in the bodies" [varied]="distinct varied searches (1-3 words, filters, date order, later pages)")
+names=([item]="distinct item pages" [list]="distinct list pages" [search]="distinct two-word searches" [common]="distinct two-word searches, words common in the bodies" [varied]="distinct varied searches (1-3 words, filters, date order, later pages)" [report]="annual report pages and files (.md .html .json .docx .xlsx .pdf), published years")
 bad_total=0
-for c in item list search common varied; do
+for c in item list search common varied report; do
   for cache in $CACHES; do
     row="| ${names[$c]} | $([ "$cache" = off ] && echo off || echo "on (1000 ms)") |"
     for db in $DBS; do

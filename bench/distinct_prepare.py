@@ -63,6 +63,13 @@ def main():
     rng = random.Random(7)
     sample = [rng.randint(lo, hi) for _ in range(200)]
     ok = sum(status(base, f"/agencies/{slug}/items/{i}") == 200 for i in sample)
+    # The agency's published annual reports: their pages and files (bench/distinct.lua's
+    # `report`). A year not published is a 404, which the run would count as an error.
+    years = [r["year"] for r in get(base, f"{api}/reports")]
+    if not years:
+        sys.exit("distinct_prepare: the agency has published no annual report")
+    with open(f"{out}/reports.txt", "w") as f:
+        f.write(slug + "\n" + "\n".join(str(y) for y in years) + "\n")
     with open(f"{out}/items.txt", "w") as f:
         f.write(f"{slug} {lo} {hi}\n")
 
@@ -112,6 +119,7 @@ def main():
     share = in_bodies[common[-1]] / max(read, 1)
 
     print(f"items {lo}-{hi} ({ok / len(sample):.0%} of a sample answer 200) · "
+          f"reports of {', '.join(str(y) for y in years)} · "
           f"lists {len(lines)} ({pages_total} pages) · vocabulary {len(words)} words · "
           f"{len(common)} common body words (each in at least {share:.0%} of {read} bodies)")
 
