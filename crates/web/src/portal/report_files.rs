@@ -36,6 +36,14 @@ pub(crate) struct FileKey {
     pub checked: Option<(i64, NaiveDate)>,
 }
 
+impl FileKey {
+    /// The same file of the same version, whatever it was checked under.
+    fn same_file(&self, other: &Self) -> bool {
+        (&self.slug, self.year, self.version, self.format)
+            == (&other.slug, other.year, other.version, other.format)
+    }
+}
+
 #[derive(Default)]
 struct Made {
     cells: HashMap<FileKey, Arc<OnceCell<Bytes>>>,
@@ -44,6 +52,16 @@ struct Made {
     /// Sizes of the cells that hold their file.
     sizes: HashMap<FileKey, usize>,
     bytes: usize,
+}
+
+impl Made {
+    fn forget(&mut self, key: &FileKey) {
+        self.cells.remove(key);
+        self.order.retain(|k| k != key);
+        if let Some(n) = self.sizes.remove(key) {
+            self.bytes -= n;
+        }
+    }
 }
 
 /// The files made so far, and the one LibreOffice allowed at a time.
@@ -74,6 +92,19 @@ impl ReportFiles {
             if let Some(cell) = made.cells.get(&key) {
                 cell.clone()
             } else {
+                // The same file checked under an earlier version of the database is stale: let
+                // it go now, or every write would leave one behind until the bound.
+                if key.checked.is_some() {
+                    let stale: Vec<FileKey> = made
+                        .cells
+                        .keys()
+                        .filter(|k| k.checked.is_some() && k.same_file(&key))
+                        .cloned()
+                        .collect();
+                    for k in &stale {
+                        made.forget(k);
+                    }
+                }
                 let cell = Arc::new(OnceCell::new());
                 made.cells.insert(key.clone(), cell.clone());
                 made.order.push_back(key.clone());
@@ -122,6 +153,12 @@ impl ReportFiles {
             .map_err(|e| AppError::Internal(e.into()))
     }
 
+    #[cfg(test)]
+    fn holds(&self, key: &FileKey) -> bool {
+        let made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        made.cells.contains_key(key)
+    }
+
     /// Counts a file made under `key` once, and lets the oldest go past [`KEPT_BYTES`].
     fn account(&self, key: &FileKey, len: usize) {
         let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
@@ -131,13 +168,10 @@ impl ReportFiles {
         made.sizes.insert(key.clone(), len);
         made.bytes += len;
         while made.bytes > KEPT_BYTES && made.order.len() > 1 {
-            let Some(old) = made.order.pop_front() else {
+            let Some(old) = made.order.front().cloned() else {
                 break;
             };
-            made.cells.remove(&old);
-            if let Some(n) = made.sizes.remove(&old) {
-                made.bytes -= n;
-            }
+            made.forget(&old);
         }
     }
 
@@ -221,6 +255,44 @@ mod tests {
                 .unwrap();
         }
         assert_eq!(asked.into_inner(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_file_checked_anew_replaces_the_one_checked_before() {
+        let files = ReportFiles::default();
+        let r = report(2024);
+        let on = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        let at = |v| FileKey {
+            checked: Some((v, on)),
+            ..key(2024, Format::Json)
+        };
+        let pdf_like = key(2024, Format::Markdown);
+        files
+            .published(pdf_like.clone(), &r, async || Ok(Vec::new()))
+            .await
+            .unwrap();
+        for v in 1..=50 {
+            files
+                .published(at(v), &r, async || Ok(Vec::new()))
+                .await
+                .unwrap();
+        }
+        // Only the latest check is kept, beside the other file.
+        assert!(files.holds(&at(50)) && !files.holds(&at(49)));
+        assert!(files.holds(&pdf_like));
+        let (n, bytes) = files.kept();
+        assert_eq!(n, 2);
+        let one = files
+            .published(at(50), &r, async || Ok(Vec::new()))
+            .await
+            .unwrap()
+            .len();
+        let md = files
+            .published(pdf_like, &r, async || Ok(Vec::new()))
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(bytes, one + md);
     }
 
     #[tokio::test]
