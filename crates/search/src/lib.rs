@@ -2568,7 +2568,12 @@ mod tests {
         );
         assert_eq!(
             marks.excerpt_html("沂政办发2021年30号"),
-            "<mark>沂政办发2021</mark>年<mark>30号</mark>"
+            "<mark>沂政办发2021</mark>年<mark>30</mark>号"
+        );
+        // Its one-character run is not marked alone in a body (every 号 was).
+        assert_eq!(
+            marks.excerpt_html("对发现的问题限期销号。"),
+            "对发现的问题限期销号。"
         );
     }
 

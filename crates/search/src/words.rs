@@ -234,8 +234,13 @@ pub(crate) fn marked_runs<'a>(typed: impl IntoIterator<Item = &'a str>) -> Vec<S
                 }
             }
         }
+        let several = runs(text).nth(1).is_some();
         for (_, run) in runs(text) {
             let forms = match run {
+                // One character of a word of several runs (the 号 of 沂政办发〔2021〕30号) is marked
+                // only within a longer match: alone it marked every 号 of every excerpt, and an
+                // excerpt opened on 限期销号 for a search by 发文字号.
+                Run::Han(s) if several && s.chars().nth(1).is_none() => continue,
                 Run::Han(s) => vec![s.to_owned()],
                 Run::Latin(s) => joined_forms(&folded(s)),
             };
@@ -541,7 +546,10 @@ mod tests {
         let forms = marked_runs(["沂政办发[2021]30号"]);
         assert_eq!(forms[..2], ["沂政办发[2021]30号", "沂政办发〔2021〕30号"]);
         assert!(forms.contains(&"沂政办发（2021）30号".to_owned()));
-        assert_eq!(forms[forms.len() - 4..], ["沂政办发", "2021", "30", "号"]);
+        assert_eq!(forms[forms.len() - 3..], ["沂政办发", "2021", "30"]);
+        // One character of it is not marked alone; typed alone, it is.
+        assert!(!forms.contains(&"号".to_owned()));
+        assert_eq!(marked_runs(["号"]), ["号"]);
         // Typed with 〔 〕, it is marked where a hit writes [ ] too.
         assert!(marked_runs(["〔2021〕30号"]).contains(&"[2021]30号".to_owned()));
         // A quote alone is no word.
