@@ -171,6 +171,21 @@ async fn a_published_reports_files_follow_its_versions(store: &Store) {
     let (_, again, _) = get(&app, md).await;
     assert_eq!(first, again);
     let (_, before, _) = get(&app, json).await;
+    // A year written otherwise is sent to the report's one address.
+    for (asked, canonical) in [
+        (
+            "/agencies/yiyuan-xili/reports/02024",
+            "/agencies/yiyuan-xili/reports/2024",
+        ),
+        (
+            "/agencies/yiyuan-xili/reports/02024/report.md",
+            "/agencies/yiyuan-xili/reports/2024/report.md",
+        ),
+    ] {
+        let (status, _, headers) = get(&app, asked).await;
+        assert_eq!(status, StatusCode::PERMANENT_REDIRECT, "{asked}");
+        assert_eq!(headers[header::LOCATION], canonical);
+    }
     let marker = "第二版更正后的工作要点";
     assert!(!first.contains(marker) && !before.contains(marker));
     // The correction: new text, published as version 2.

@@ -385,6 +385,31 @@ async fn a_report_part_is_written_with_the_editor(store: &Store) {
         "{}",
         md.body
     );
+    // A preview is at the address the published report will have: no cache may keep it, and
+    // its file is named a preview.
+    assert_eq!(
+        md.headers[axum::http::header::CACHE_CONTROL],
+        "private, no-store"
+    );
+    assert!(
+        md.headers[axum::http::header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("-2024-preview.md"),
+        "{:?}",
+        md.headers
+    );
+    // Its JSON lists the workspace's findings, the parts of the text still empty among them.
+    let json = c
+        .get(&format!("/agencies/{TOWN_A}/reports/2024/report.json"))
+        .await;
+    assert!(json.body.contains("S-MISSING-SECTION"), "{}", json.body);
+    assert_eq!(
+        c.get(&format!("/agencies/{TOWN_A}/reports/2024"))
+            .await
+            .headers[axum::http::header::CACHE_CONTROL],
+        "private, no-store"
+    );
     // A page without the editor sends the lines themselves; a refused save keeps what was typed.
     let long = "字".repeat(20_001);
     let refused = c

@@ -3,7 +3,7 @@
 //! report as a file.
 
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use minijinja::context;
 
 use crate::AppState;
@@ -70,15 +70,35 @@ async fn readable_report(
         })
 }
 
+/// A year written otherwise than its digits (`02024`) is sent to the report's one address: it
+/// answered with the whole report at a second address, which crawlers counted as another page.
+fn canonical(
+    agency: &gongkai_core::Agency,
+    asked: &str,
+    year: i32,
+    rest: &str,
+) -> Option<Response> {
+    (asked != year.to_string()).then(|| {
+        axum::response::Redirect::permanent(&format!(
+            "/agencies/{}/reports/{year}{rest}",
+            agency.slug
+        ))
+        .into_response()
+    })
+}
+
 /// An agency's annual report for a year, with the statutory tables: the latest published version,
 /// with its corrections listed; before publication, a preview computed from the records.
 pub async fn report(
     State(state): State<AppState>,
     public_form: PublicForm,
     PublicAgency(agency): PublicAgency,
-    Path(YearPath { year }): Path<YearPath>,
+    Path(YearPath { year: asked }): Path<YearPath>,
 ) -> Result<Response, AppError> {
-    let year = report_year(&state, &year)?;
+    let year = report_year(&state, &asked)?;
+    if let Some(moved) = canonical(&agency, &asked, year, "") {
+        return Ok(moved);
+    }
     let public = readable_report(&state, &public_form.visitor, &agency, year).await?;
     let history: Vec<_> = public
         .publications
@@ -91,15 +111,16 @@ pub async fn report(
             }
         })
         .collect();
+    let preview = public.publications.is_empty();
     let report = public.report;
     let article = gongkai_docs::html_fragment(&report).map_err(|e| AppError::Internal(e.into()))?;
-    crate::views::page(
+    let page = crate::views::page(
         "portal/report.html",
         context! {
             title => report.title(),
             agency => AgencyView::from(&agency),
             year,
-            preview => history.is_empty(),
+            preview,
             published => public
                 .publications
                 .first()
@@ -107,7 +128,8 @@ pub async fn report(
             history,
             article => minijinja::Value::from_safe_string(article),
         },
-    )
+    )?;
+    Ok(if preview { preview_answer(page) } else { page })
 }
 
 /// The report as a file — `report.md`, `.html`, `.json` (with cross-check findings), `.docx`,
@@ -116,9 +138,12 @@ pub async fn download(
     State(state): State<AppState>,
     public_form: PublicForm,
     PublicAgency(agency): PublicAgency,
-    Path(ReportFilePath { year, file }): Path<ReportFilePath>,
+    Path(ReportFilePath { year: asked, file }): Path<ReportFilePath>,
 ) -> Result<Response, AppError> {
-    let year = report_year(&state, &year)?;
+    let year = report_year(&state, &asked)?;
+    if let Some(moved) = canonical(&agency, &asked, year, &format!("/{file}")) {
+        return Ok(moved);
+    }
     let Some(Ok(format)) = file
         .strip_prefix("report.")
         .map(str::parse::<gongkai_docs::Format>)
@@ -157,10 +182,30 @@ pub async fn download(
         };
         files.published(key, &public.report, findings).await?
     } else {
-        let findings = if json { findings().await? } else { Vec::new() };
-        files.make(format, public.report.clone(), findings).await?
+        // A preview's findings are the workspace's: its cross-checks and the parts of its text
+        // still empty (the back office links here for the JSON; it listed none of the latter).
+        let findings = if json {
+            state.store.draft_report(&agency.slug, year, today).await?.1
+        } else {
+            Vec::new()
+        };
+        let file = files.make(format, public.report.clone(), findings).await?;
+        return Ok(preview_answer(file_answer(
+            format, &agency, year, "-preview", file,
+        )));
     };
-    Ok(file_answer(format, &agency, year, body))
+    Ok(file_answer(format, &agency, year, "", body))
+}
+
+/// A preview (staff, before publication) is answered at the address the published report will
+/// have: no cache may keep it (a proxy would have handed the draft to the public), and a
+/// downloaded file is named as a preview.
+fn preview_answer(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    response
 }
 
 /// A report file as a download, named after the agency and the year.
@@ -168,6 +213,7 @@ fn file_answer(
     format: gongkai_docs::Format,
     agency: &gongkai_core::Agency,
     year: i32,
+    suffix: &str,
     body: axum::body::Bytes,
 ) -> Response {
     let (content_type, ext) = (format.content_type(), format.extension());
@@ -180,7 +226,7 @@ fn file_answer(
         "inline"
     };
     let disposition = format!(
-        "{disposition_kind}; filename=\"{}-{year}.{ext}\"",
+        "{disposition_kind}; filename=\"{}-{year}{suffix}.{ext}\"",
         agency.slug
     );
     crate::views::file(content_type, disposition, &[], body)
