@@ -358,7 +358,7 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
     assert!(
         narrowed
             .body
-            .contains(r#"<details class="filters"><summary>筛选和排序（已选：2025年、最新发布在前）</summary>"#),
+            .contains(r#"<details class="filters chosen"><summary>筛选和排序（已选：2025年、最新发布在前）</summary>"#),
         "{}",
         narrowed.body
     );
@@ -370,7 +370,7 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
     assert!(
         wrong_year
             .body
-            .contains(r#"<details class="filters" open>"#),
+            .contains(r#"<details class="filters chosen" open>"#),
         "{}",
         wrong_year.body
     );
