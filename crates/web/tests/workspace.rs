@@ -109,6 +109,16 @@ async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
         "the administrator who asked cannot approve"
     );
     let mut leader = signed_in(&w, "a_leader").await;
+    // The leader's first page says a report waits, with the way to it.
+    let home = leader.get("/admin").await;
+    assert!(
+        home.body.contains("等待批准发布的年度报告")
+            && home
+                .body
+                .contains(&format!("{uri}/publish").replace('/', "&#x2f;")),
+        "{}",
+        home.body
+    );
     let waiting = leader.get(&format!("{uri}/publish")).await;
     assert!(waiting.body.contains("甲机关管理员") && waiting.body.contains("批准发布"));
     let approved = leader
@@ -138,6 +148,14 @@ async fn a_report_is_written_checked_published_and_corrected(store: &Store) {
     );
     let portal = c.get(&format!("/agencies/{TOWN_A}/reports/2024")).await;
     assert!(!portal.body.contains("尚未发布") && portal.body.contains(own));
+    assert!(
+        !leader
+            .get("/admin")
+            .await
+            .body
+            .contains("等待批准发布的年度报告"),
+        "approved: no longer waiting"
+    );
     let (report, _) = store
         .checked_report(
             &Slug::parse(TOWN_A).unwrap(),

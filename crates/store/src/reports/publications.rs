@@ -159,6 +159,27 @@ impl Store {
         .await
     }
 
+    /// The agency's reports waiting for a 分管领导's approval: (year, who asked, when), oldest
+    /// year first. The back office's first page lists them, or an approver had no way to learn
+    /// that one waited (a helper's walk).
+    pub async fn pending_proposals(
+        &self,
+        slug: &Slug,
+    ) -> Result<Vec<(i32, String, DateTime<Utc>)>, StoreError> {
+        let agency_id = self.agency_id(slug).await?;
+        let rows: Vec<(i32, String, Millis)> = sql(
+            "SELECT year, proposed_by, proposed_ms FROM report_proposals \
+             WHERE agency_id = $1 AND status = 'pending' ORDER BY year",
+        )
+        .bind(agency_id)
+        .all(self)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(year, by, Millis(at))| (year, by, at))
+            .collect())
+    }
+
     /// The proposal of `year` waiting for approval, if any.
     pub async fn pending_proposal(
         &self,

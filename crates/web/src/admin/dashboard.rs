@@ -138,6 +138,20 @@ pub async fn show(
                 .count(),
         });
     }
+    // Reports asked to be published and waiting for a 分管领导: an approver otherwise learnt of
+    // one only by being told (a helper's walk).
+    let mut proposals = Vec::new();
+    for (a, _) in tree_order(&agencies, |a| p.can_read(&a.slug, &tree)) {
+        for (year, by, at) in state.store.pending_proposals(&a.slug).await? {
+            proposals.push(context! {
+                agency => a.name.clone(),
+                href => format!("/admin/agencies/{}/reports/{year}/publish", a.slug),
+                year,
+                by,
+                at => gongkai_core::clock::china_minute(at),
+            });
+        }
+    }
     // What an inspection would mark, for every agency the person may read — their own, and for
     // the county office every agency below it — each with the place to fix it.
     let mut inspection = Vec::new();
@@ -159,6 +173,7 @@ pub async fn show(
         "admin/dashboard.html",
         context! {
             inspection,
+            proposals,
             notice => notice(q.notice.as_deref()),
             roles => Serde(roles),
             reports => Serde(reports),
