@@ -344,10 +344,12 @@ pub fn publish(
     Ok(Filing {
         version,
         note: note.to_owned(),
+        // Each correction's item is told apart by its version: two read "（更正版）" alike in
+        // the lists and the search.
         item_title: if version == 1 {
             report.title()
         } else {
-            format!("{}（更正版）", report.title())
+            format!("{}（第{version}版，更正）", report.title())
         },
         audit: crate::audit::Entry::new(
             Some(slug),
@@ -438,6 +440,30 @@ mod tests {
             "never the system"
         );
         assert!(may_approve(None, Some(2), true).is_ok());
+    }
+
+    #[test]
+    fn each_correction_is_filed_under_its_own_version() {
+        let agency = crate::AgencyRef {
+            slug: crate::Slug::parse("xili").unwrap(),
+            name: "西里镇人民政府".to_owned(),
+        };
+        let report = crate::report::aggregate(&agency, 2024, &[]);
+        let first = publish("xili", &report, None, "").unwrap();
+        assert_eq!(first.item_title, report.title());
+        assert!(
+            publish("xili", &report, Some(1), " ").is_err(),
+            "a correction says why"
+        );
+        let titles: Vec<String> = [1, 2]
+            .map(|last| {
+                publish("xili", &report, Some(last), "更正数字")
+                    .unwrap()
+                    .item_title
+            })
+            .into();
+        assert_eq!(titles[0], format!("{}（第2版，更正）", report.title()));
+        assert_ne!(titles[0], titles[1]);
     }
 
     #[test]
