@@ -212,9 +212,17 @@ async fn a_published_reports_files_follow_its_versions(store: &Store) {
         .await
         .unwrap();
     for uri in [md, json, "/agencies/yiyuan-xili/reports/2024/report.html"] {
-        let (status, body, _) = get(&app, uri).await;
+        let (status, body, headers) = get(&app, uri).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
         assert!(body.contains(marker), "{uri} is still the first version");
+        // Named with its version, so a download of each can be told apart.
+        assert!(
+            headers[header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap()
+                .contains("yiyuan-xili-2024-v2."),
+            "{uri}: {headers:?}"
+        );
     }
 }
 

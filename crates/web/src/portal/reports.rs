@@ -194,7 +194,15 @@ pub async fn download(
             format, &agency, year, "-preview", file,
         )));
     };
-    Ok(file_answer(format, &agency, year, "", body))
+    // A correction's files are named with their version: a downloaded first version and a
+    // corrected one could not be told apart (a helper's walk).
+    let version = public
+        .publications
+        .last()
+        .map(|p| p.version)
+        .filter(|v| *v > 1)
+        .map_or_else(String::new, |v| format!("-v{v}"));
+    Ok(file_answer(format, &agency, year, &version, body))
 }
 
 /// A preview (staff, before publication) is answered at the address the published report will
