@@ -339,8 +339,8 @@ enum Collected {
     TooLarge(Body),
 }
 
-/// Reads `body` while it fits in [`MAX_ENTRY`]; a larger one (a sitemap part of 50,000
-/// addresses) is handed back whole, what was read first included, instead of being refused.
+/// Reads `body` while it fits in [`MAX_ENTRY`]; a larger one (a big export, a sitemap part of
+/// 50,000 addresses as they once were) is handed back whole, what was read first included, instead of being refused.
 async fn collect(mut body: Body) -> Result<Collected, axum::Error> {
     let mut kept: Vec<u8> = Vec::new();
     while let Some(frame) = body.frame().await {

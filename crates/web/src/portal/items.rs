@@ -325,7 +325,7 @@ pub async fn feed(
 }
 
 /// `sitemap.xml`: a sitemap index (the sitemaps protocol): the portal's pages
-/// (`/sitemaps/pages.xml`) and the items in parts of at most 50,000 addresses
+/// (`/sitemaps/pages.xml`) and the items in parts of at most 10,000 addresses
 /// (`/sitemaps/items-N.xml`), each with its newest 发布日期. One file of every item answered 500
 /// past 20,000 items; a province has millions.
 pub async fn sitemap(
@@ -351,7 +351,8 @@ const PIECE: usize = 1_000;
 
 /// A part of the sitemap: `pages.xml` (the home page, every agency and its list of items) or
 /// `items-N.xml` (the items of part N, [`gongkai_store::Store::sitemap_parts`]). An items part
-/// is written in pieces as it is sent (up to 50,000 addresses, ~5 MB), not rendered whole.
+/// is written in pieces as it is sent (up to 10,000 addresses, ~1 MB), not rendered whole,
+/// and kept by the page cache.
 pub async fn sitemap_part(
     State(state): State<AppState>,
     Path(SitemapPath { part }): Path<SitemapPath>,

@@ -48,7 +48,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/agencies/{slug}/items/{item}/attachments/{attachment}", P, items::attachment)
         .page("/agencies/{slug}/feed.atom", items::feed)
         .page("/sitemap.xml", items::sitemap)
-        .get("/sitemaps/{part}", P, items::sitemap_part)
+        .page("/sitemaps/{part}", items::sitemap_part)
         .page("/search", search::page)
         .get("/display", P, display::switch)
         .get("/agencies/{slug}/requests/new", P, requests::new_form)
