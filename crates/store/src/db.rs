@@ -141,6 +141,19 @@ pub(crate) struct Sql<'a> {
     args: Vec<Arg<'a>>,
 }
 
+/// SQL's list of the kinds that are 规章 or 行政规范性文件 (`DocKind::DOCUMENTS`, the core's
+/// one list), for `kind IN …`: `('rule', 'normative_document')`.
+pub(crate) fn documents_sql() -> &'static str {
+    static LIST: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let keys: Vec<String> = gongkai_core::item::DocKind::DOCUMENTS
+            .iter()
+            .map(|k| format!("'{}'", k.key()))
+            .collect();
+        format!("({})", keys.join(", "))
+    });
+    &LIST
+}
+
 /// Starts a statement. Placeholders are `$1`, `$2`… on both engines.
 pub(crate) fn sql<'a>(text: impl Into<Cow<'a, str>>) -> Sql<'a> {
     Sql {

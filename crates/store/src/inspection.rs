@@ -46,12 +46,13 @@ impl Store {
                 not_involved: c.not_involved,
             })
             .collect();
-        let rows: Vec<(i64, String, Option<Json<ItemContent>>, bool)> = sql(
+        let rows: Vec<(i64, String, Option<Json<ItemContent>>, bool)> = sql(format!(
             "SELECT i.id, i.title, i.content_json, EXISTS (SELECT 1 FROM items x \
              WHERE x.interprets_id = i.id AND x.withdrawn_on IS NULL) AS interpreted \
              FROM items i WHERE i.agency_id = $1 AND i.withdrawn_on IS NULL \
-             AND i.kind IN ('rule', 'normative_document') ORDER BY i.id",
-        )
+             AND i.kind IN {} ORDER BY i.id",
+            crate::db::documents_sql()
+        ))
         .bind(agency_id)
         .all(self)
         .await?;

@@ -98,6 +98,11 @@ impl DocKind {
         }
     }
 
+    /// 规章 and 行政规范性文件: table 二 counts their stock, and each needs a 政策解读. The store
+    /// selects them by this list ([`needs_interpretation`](Self::needs_interpretation) and
+    /// `report::DocumentFacts::of` say the same of one kind).
+    pub const DOCUMENTS: [Self; 2] = [Self::Rule, Self::NormativeDocument];
+
     /// Whether the document needs a 政策解读 (§4.4: flag policies of these kinds without one).
     pub const fn needs_interpretation(self) -> bool {
         matches!(self, Self::Rule | Self::NormativeDocument)

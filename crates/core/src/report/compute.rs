@@ -305,6 +305,21 @@ fn fill_unset(t: &Table2) -> Table2 {
 mod tests {
     use super::*;
 
+    /// The kinds the store selects as documents are those table 二 counts and that need a 政策解读.
+    #[test]
+    fn the_documents_are_the_kinds_table_two_counts() {
+        use crate::item::DocKind;
+        for kind in DocKind::ALL {
+            let listed = DocKind::DOCUMENTS.contains(&kind);
+            assert_eq!(
+                DocumentFacts::of(Some(kind), None).is_some(),
+                listed,
+                "{kind:?}"
+            );
+            assert_eq!(kind.needs_interpretation(), listed, "{kind:?}");
+        }
+    }
+
     fn d(s: &str) -> NaiveDate {
         s.parse().expect("test dates are valid")
     }

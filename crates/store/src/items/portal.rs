@@ -462,10 +462,10 @@ impl Store {
         slug: &Slug,
     ) -> Result<Vec<(i64, String)>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        sql("SELECT i.id, i.title FROM items i WHERE i.agency_id = $1 AND i.withdrawn_on IS NULL \
-             AND i.kind IN ('rule', 'normative_document') \
+        sql(format!("SELECT i.id, i.title FROM items i WHERE i.agency_id = $1 AND i.withdrawn_on IS NULL \
+             AND i.kind IN {} \
              AND NOT EXISTS (SELECT 1 FROM items x WHERE x.interprets_id = i.id AND x.withdrawn_on IS NULL) \
-             ORDER BY i.id")
+             ORDER BY i.id", crate::db::documents_sql()))
         .bind(agency_id)
         .all(self)
         .await
