@@ -112,6 +112,9 @@ impl ReportFiles {
             }
         };
         let format = key.format;
+        // Counted once, by the request that made it: a kept file is served without taking the
+        // lock a second time.
+        let mut made_here = false;
         let bytes = cell
             .get_or_try_init(async || {
                 let findings = if key.checked.is_some() {
@@ -119,11 +122,14 @@ impl ReportFiles {
                 } else {
                     Vec::new()
                 };
+                made_here = true;
                 self.make(format, report.clone(), findings).await
             })
             .await?
             .clone();
-        self.account(&key, bytes.len());
+        if made_here {
+            self.account(&key, bytes.len());
+        }
         Ok(bytes)
     }
 
@@ -159,9 +165,11 @@ impl ReportFiles {
         made.cells.contains_key(key)
     }
 
-    /// Counts a file made under `key` once, and lets the oldest go past [`KEPT_BYTES`].
+    /// Counts the file just made under `key`, and lets the oldest go past [`KEPT_BYTES`].
     fn account(&self, key: &FileKey, len: usize) {
         let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        // Let go meanwhile (a newer check of the same file), or counted already (a cell let go
+        // and made again under the same key while this one was being made): nothing to count.
         if !made.cells.contains_key(key) || made.sizes.contains_key(key) {
             return;
         }
