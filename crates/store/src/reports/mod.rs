@@ -331,16 +331,24 @@ impl Store {
         }))
     }
 
-    /// Every cross-check of a report as the public reads it: in its context (last year's report,
-    /// the agency's kind, `today`), as [`draft_report`](Self::draft_report) checks it.
+    /// The findings of a report as [`public_report`](Self::public_report) gave it: every
+    /// cross-check in its context (last year's report, the agency's kind, `today`); for a
+    /// preview, also the parts of its text still empty, as the workspace lists them
+    /// ([`draft_report`](Self::draft_report)) — without computing the report again.
     pub async fn report_findings(
         &self,
         slug: &Slug,
-        report: &AnnualReport,
+        public: &PublicReport,
         today: NaiveDate,
     ) -> Result<Vec<Finding>, StoreError> {
         let agency = self.agency(slug).await?;
-        self.check_in_context(&agency, report, today).await
+        let mut findings = self
+            .check_in_context(&agency, &public.report, today)
+            .await?;
+        if public.publications.is_empty() {
+            findings.extend(self.staff_texts(slug, public.report.year).await?.missing());
+        }
+        Ok(findings)
     }
 
     /// Every cross-check of a report in its context: last year's report for carry-over, the

@@ -157,51 +157,50 @@ pub async fn download(
     let findings = async || {
         Ok(state
             .store
-            .report_findings(&agency.slug, &public.report, today)
+            .report_findings(&agency.slug, &public, today)
             .await?)
     };
-    // A published version's file is kept; the JSON file's only under the database's version and
-    // the date its findings were checked under (none readable: made every time, as a preview's).
-    let kept = match public.publications.last() {
-        Some(p) if json => state
-            .store
-            .kept_version()
-            .await
-            .map(|v| (p, Some((v, today)))),
-        Some(p) => Some((p, None)),
-        None => None,
-    };
     let files = state.report_files();
-    let body = if let Some((p, checked)) = kept {
-        let key = crate::portal::report_files::FileKey {
-            slug: agency.slug.to_string(),
-            year,
-            version: p.version,
-            format,
-            checked,
-        };
-        files.published(key, &public.report, findings).await?
-    } else {
+    let Some(last) = public.publications.last() else {
         // A preview's findings are the workspace's: its cross-checks and the parts of its text
         // still empty (the back office links here for the JSON; it listed none of the latter).
-        let findings = if json {
-            state.store.draft_report(&agency.slug, year, today).await?.1
-        } else {
-            Vec::new()
-        };
+        let findings = if json { findings().await? } else { Vec::new() };
         let file = files.make(format, public.report.clone(), findings).await?;
         return Ok(preview_answer(file_answer(
             format, &agency, year, "-preview", file,
         )));
     };
+    // A published version's file is kept; the JSON file's only under the database's version and
+    // the date its findings were checked under (that version unreadable: made every time).
+    let checked = if json {
+        state.store.kept_version().await.map(|v| Some((v, today)))
+    } else {
+        Some(None)
+    };
+    let body = match checked {
+        Some(checked) => {
+            let key = crate::portal::report_files::FileKey {
+                slug: agency.slug.to_string(),
+                year,
+                version: last.version,
+                format,
+                checked,
+            };
+            files.published(key, &public.report, findings).await?
+        }
+        None => {
+            files
+                .make(format, public.report.clone(), findings().await?)
+                .await?
+        }
+    };
     // A correction's files are named with their version: a downloaded first version and a
     // corrected one could not be told apart (a helper's walk).
-    let version = public
-        .publications
-        .last()
-        .map(|p| p.version)
-        .filter(|v| *v > 1)
-        .map_or_else(String::new, |v| format!("-v{v}"));
+    let version = if last.version > 1 {
+        format!("-v{}", last.version)
+    } else {
+        String::new()
+    };
     Ok(file_answer(format, &agency, year, &version, body))
 }
 
