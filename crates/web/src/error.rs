@@ -273,6 +273,23 @@ impl Voice {
 }
 
 impl AppError {
+    /// Page `page` past the last of `pages` of the list or search whose page addresses are `base`
+    /// followed by `page=N`; `more` follows the sentence, `q` the words searched (empty for a list).
+    pub(crate) fn past_end(
+        page: impl std::fmt::Display,
+        pages: usize,
+        base: &str,
+        more: &str,
+        q: &str,
+    ) -> Self {
+        Self::PastEnd {
+            what: format!("第{page}页不存在（共{pages}页）。{more}"),
+            first: format!("{base}page=1"),
+            last: (format!("{base}page={pages}"), pages),
+            q: q.to_owned(),
+        }
+    }
+
     /// This refusal as the API (a problem document) or a page answers it.
     pub(crate) fn answered(self, api: bool) -> Response {
         if api {

@@ -68,12 +68,7 @@ pub async fn list(
         format!("/agencies/{}/items?{}&", agency.slug, s.finish())
     };
     if usize::try_from(page).map_or(true, |p| p > pages) {
-        return Err(AppError::PastEnd {
-            what: format!("第{page}页不存在（共{pages}页）。"),
-            first: format!("{base}page=1"),
-            last: (format!("{base}page={pages}"), pages),
-            q: String::new(),
-        });
+        return Err(AppError::past_end(page, pages, &base, "", ""));
     }
     let paging = views::Pager::new(
         usize::try_from(page).unwrap_or(usize::MAX),

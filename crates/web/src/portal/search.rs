@@ -228,12 +228,7 @@ pub async fn page(
         } else {
             String::new()
         };
-        return Err(AppError::PastEnd {
-            what: format!("第{page}页不存在（共{pages}页）。{deepest}"),
-            first: format!("{base}page=1"),
-            last: (format!("{base}page={pages}"), pages),
-            q: q.clone(),
-        });
+        return Err(AppError::past_end(page, pages, &base, &deepest, &q));
     }
     let paging = views::Pager {
         about,
