@@ -159,24 +159,21 @@ impl Store {
         .await
     }
 
-    /// The agency's reports waiting for a 分管领导's approval: (year, who asked, when), oldest
-    /// year first. The back office's first page lists them, or an approver had no way to learn
-    /// that one waited (a helper's walk).
+    /// Every report waiting for a 分管领导's approval: (agency slug, year, who asked, when), by
+    /// agency and year, in one statement. The back office's first page lists those its reader
+    /// may read, or an approver had no way to learn that one waited (a helper's walk).
     pub async fn pending_proposals(
         &self,
-        slug: &Slug,
-    ) -> Result<Vec<(i32, String, DateTime<Utc>)>, StoreError> {
-        let agency_id = self.agency_id(slug).await?;
-        let rows: Vec<(i32, String, Millis)> = sql(
-            "SELECT year, proposed_by, proposed_ms FROM report_proposals \
-             WHERE agency_id = $1 AND status = 'pending' ORDER BY year",
+    ) -> Result<Vec<(String, i32, String, DateTime<Utc>)>, StoreError> {
+        let rows: Vec<(String, i32, String, Millis)> = sql(
+            "SELECT a.slug, p.year, p.proposed_by, p.proposed_ms FROM report_proposals p \
+             JOIN agencies a ON a.id = p.agency_id WHERE p.status = 'pending' ORDER BY a.slug, p.year",
         )
-        .bind(agency_id)
         .all(self)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(year, by, Millis(at))| (year, by, at))
+            .map(|(slug, year, by, Millis(at))| (slug, year, by, at))
             .collect())
     }
 

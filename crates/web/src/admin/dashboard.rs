@@ -140,15 +140,16 @@ pub async fn show(
     }
     // Reports asked to be published and waiting for a 分管领导: an approver otherwise learnt of
     // one only by being told (a helper's walk).
+    let pending = state.store.pending_proposals().await?;
     let mut proposals = Vec::new();
     for (a, _) in tree_order(&agencies, |a| p.can_read(&a.slug, &tree)) {
-        for (year, by, at) in state.store.pending_proposals(&a.slug).await? {
+        for (_, year, by, at) in pending.iter().filter(|w| w.0 == a.slug.as_str()) {
             proposals.push(context! {
                 agency => a.name.clone(),
                 href => format!("/admin/agencies/{}/reports/{year}/publish", a.slug),
                 year,
                 by,
-                at => gongkai_core::clock::china_minute(at),
+                at => gongkai_core::clock::china_minute(*at),
             });
         }
     }
