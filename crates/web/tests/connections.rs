@@ -18,17 +18,24 @@ use gongkai_web::server::{Limits, serve};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+/// A server on a free port, its connections served on the test's runtime (`threads` 0) or on
+/// threads of their own; stopped by the sender, its task ending once its connections have.
 async fn start(
     app: axum::Router,
     limits: Limits,
-) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    threads: usize,
+) -> (
+    SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve(listener, app, limits, async move {
+    let served = tokio::spawn(serve(listener, app, limits, threads, async move {
         let _ = stopped.await;
     }));
-    (addr, stop)
+    (addr, stop, served)
 }
 
 /// One GET over a fresh connection; the status line and how long it took.
@@ -64,12 +71,20 @@ async fn closed_within(s: &mut TcpStream, within: Duration) -> bool {
 
 async fn slow_or_greedy_clients_cannot_hold_the_server(store: &Store) {
     let w = world(store).await;
+    // On the shared runtime, and on two threads of their own: the cap counts an address's
+    // connections whichever thread serves them.
+    for threads in [0, 2] {
+        clients_against(store, w.app.clone(), threads).await;
+    }
+}
+
+async fn clients_against(store: &Store, app: axum::Router, threads: usize) {
     let limits = Limits {
         header_read: Duration::from_millis(800),
         body: Duration::from_millis(800),
         per_address: Some(8),
     };
-    let (addr, stop) = start(w.app.clone(), limits).await;
+    let (addr, stop, served) = start(app, limits, threads).await;
     // Headers never finished: cut off after the header timeout.
     let mut slow = TcpStream::connect(addr).await.unwrap();
     slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
@@ -118,7 +133,17 @@ async fn slow_or_greedy_clients_cannot_hold_the_server(store: &Store) {
     assert!(status.starts_with("HTTP/1.1 200"), "{status}");
     assert!(took < Duration::from_secs(1), "{took:?}");
     drop(idle);
+    // Stopped: the server ends, its threads with it, and nothing listens any more.
     let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(5), served)
+        .await
+        .expect("the server ends once its connections have")
+        .unwrap()
+        .unwrap();
+    assert!(
+        TcpStream::connect(addr).await.is_err(),
+        "threads {threads}: nothing listens after the stop"
+    );
 }
 
 on_both_backends!(slow_or_greedy_clients_cannot_hold_the_server);
