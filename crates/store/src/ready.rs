@@ -62,6 +62,9 @@ pub(crate) type Catalogue = Arc<Vec<(i64, String)>>;
 /// An agency's columns with the items in each.
 pub(crate) type Counts = Arc<Vec<(gongkai_core::catalogue::Column, i64)>>;
 
+/// An agency-year's published reports, oldest first.
+pub(crate) type Reports = Arc<Vec<crate::Publication>>;
+
 /// Which list: an agency's (`None`) or one of its categories (`Some(category id)`).
 pub(crate) type ListKey = (i64, Option<i64>);
 
@@ -121,6 +124,9 @@ pub(crate) struct Ready {
     /// the page one the page cache had not seen.
     counts: RwLock<Kept<i64, Counts>>,
     lists: RwLock<Kept<ListKey, Arc<ListIndex>>>,
+    /// Each agency-year's published reports (the report page and every download read them): as
+    /// stored, they were parsed from JSON at every request, every version of the year.
+    reports: RwLock<Kept<(i64, i32), Reports>>,
     /// Lists being built, so that the requests that miss one list together wait for one build:
     /// at a million items a build is a pass of seconds, and 32 visitors each starting their own
     /// kept both cores busy with the same pass until every request timed out.
@@ -162,6 +168,7 @@ impl Default for Ready {
             catalogues: RwLock::new(Kept::new()),
             counts: RwLock::new(Kept::new()),
             lists: RwLock::new(Kept::new()),
+            reports: RwLock::new(Kept::new()),
             building: Mutex::new(HashMap::new()),
             lists_built: AtomicU64::new(0),
         }
@@ -278,6 +285,15 @@ impl Ready {
 
     pub(crate) fn put_counts(&self, stamp: Stamp, agency_id: i64, c: Counts) {
         put(&self.counts, stamp, agency_id, c);
+    }
+
+    /// An agency-year's published reports (`key`: agency id, year).
+    pub(crate) fn reports(&self, stamp: Stamp, key: (i64, i32)) -> Option<Reports> {
+        get(&self.reports, stamp, &key)
+    }
+
+    pub(crate) fn put_reports(&self, stamp: Stamp, key: (i64, i32), reports: Reports) {
+        put(&self.reports, stamp, key, reports);
     }
 
     pub(crate) fn list(&self, stamp: Stamp, key: ListKey) -> Option<Arc<ListIndex>> {

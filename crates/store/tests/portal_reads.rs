@@ -467,6 +467,40 @@ async fn with_no_period_another_process_is_seen_at_once(db: &gongkai_store::test
     assert_eq!(during, seen);
     let (page, _) = store.listed_items(&town(), None, 1, 20).await.unwrap();
     assert_eq!(page[0].title, "请求期间发布的信息");
+
+    // A year's published reports are kept as well: a correction another process publishes is
+    // the version shown at the next read.
+    demo::publish(store, now()).await.unwrap();
+    let year = 2024;
+    let shown = |p: gongkai_store::PublicReport| {
+        (
+            p.publications().len(),
+            p.publications().last().map(|v| v.note.clone()),
+        )
+    };
+    let first = store
+        .public_report(&town(), year, false)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(shown(first.clone()), (1, Some(String::new())));
+    let report = first.report().clone();
+    other
+        .publish_report(
+            &town(),
+            &report,
+            "更正第三部分的数字",
+            By::new(&Actor::system("测试"), now()),
+            NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+        )
+        .await
+        .unwrap();
+    let corrected = store
+        .public_report(&town(), year, false)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(shown(corrected), (2, Some("更正第三部分的数字".to_owned())));
 }
 
 #[tokio::test]

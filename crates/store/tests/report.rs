@@ -368,8 +368,8 @@ async fn the_public_sees_the_published_version(store: &Store) {
         .await
         .unwrap()
         .unwrap();
-    assert!(preview.publications.is_empty());
-    assert_eq!(preview.report.proactive.total, 20);
+    assert!(preview.is_preview() && preview.publications().is_empty());
+    assert_eq!(preview.report().proactive.total, 20);
     let (report, _) = store.checked_report(&town(), 2024, today).await.unwrap();
     store
         .publish_report(&town(), &report, "", By::new(&tester(), now()), today)
@@ -395,8 +395,9 @@ async fn the_public_sees_the_published_version(store: &Store) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(public.publications.len(), 1);
-    assert_eq!(public.report.proactive.total, 20);
+    assert!(!public.is_preview());
+    assert_eq!(public.publications().len(), 1);
+    assert_eq!(public.report().proactive.total, 20);
     // Next year's carry-over is checked against what was published.
     let previous = store.previous_report(&town(), 2024).await.unwrap();
     assert_eq!(previous.proactive.total, 20);

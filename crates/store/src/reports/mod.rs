@@ -34,11 +34,42 @@ pub struct MemberReport {
 
 /// One agency-year as the portal shows it; see [`Store::public_report`].
 #[derive(Debug, Clone)]
-pub struct PublicReport {
+pub struct PublicReport(Shown);
+
+/// What a [`PublicReport`] shows: the published versions as kept (shared, not copied, by every
+/// request), or a preview.
+#[derive(Debug, Clone)]
+enum Shown {
+    /// Every published version, oldest first (never empty).
+    Published(crate::ready::Reports),
+    /// Computed from the records, before publication.
+    Preview(Box<AnnualReport>),
+}
+
+impl PublicReport {
     /// The latest published version, or the preview computed from the records.
-    pub report: AnnualReport,
-    /// Every published version, oldest first; empty while `report` is a preview.
-    pub publications: Vec<crate::Publication>,
+    pub fn report(&self) -> &AnnualReport {
+        match &self.0 {
+            Shown::Published(all) => all.last().map_or_else(
+                || unreachable!("a published report has a version"),
+                |p| &p.report,
+            ),
+            Shown::Preview(report) => report,
+        }
+    }
+
+    /// Every published version, oldest first; empty for a preview.
+    pub fn publications(&self) -> &[crate::Publication] {
+        match &self.0 {
+            Shown::Published(all) => all,
+            Shown::Preview(_) => &[],
+        }
+    }
+
+    /// Whether this is a preview (nothing published yet).
+    pub fn is_preview(&self) -> bool {
+        matches!(self.0, Shown::Preview(_))
+    }
 }
 
 /// Everything stored that one agency-year's report is computed from.
@@ -319,16 +350,16 @@ impl Store {
         year: i32,
         preview: bool,
     ) -> Result<Option<PublicReport>, StoreError> {
-        let publications = self.publications(slug, year).await?;
-        let report = match publications.last() {
-            Some(p) => p.report.clone(),
-            None if preview => self.report_data(slug, year).await?.compute(),
-            None => return Ok(None),
-        };
-        Ok(Some(PublicReport {
-            report,
-            publications,
-        }))
+        let published = self.kept_publications(slug, year).await?;
+        Ok(if !published.is_empty() {
+            Some(PublicReport(Shown::Published(published)))
+        } else if preview {
+            Some(PublicReport(Shown::Preview(Box::new(
+                self.report_data(slug, year).await?.compute(),
+            ))))
+        } else {
+            None
+        })
     }
 
     /// The findings of a report as [`public_report`](Self::public_report) gave it: every
@@ -343,10 +374,14 @@ impl Store {
     ) -> Result<Vec<Finding>, StoreError> {
         let agency = self.agency(slug).await?;
         let mut findings = self
-            .check_in_context(&agency, &public.report, today)
+            .check_in_context(&agency, public.report(), today)
             .await?;
-        if public.publications.is_empty() {
-            findings.extend(self.staff_texts(slug, public.report.year).await?.missing());
+        if public.is_preview() {
+            findings.extend(
+                self.staff_texts(slug, public.report().year)
+                    .await?
+                    .missing(),
+            );
         }
         Ok(findings)
     }

@@ -288,6 +288,34 @@ impl Store {
         year: i32,
     ) -> Result<Vec<Publication>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
+        self.read_publications(agency_id, year).await
+    }
+
+    /// [`publications`](Self::publications), kept ready between writes for the portal: the
+    /// report page and each of its files read them, and parsing every version's JSON was most of
+    /// a kept file's answer.
+    pub(crate) async fn kept_publications(
+        &self,
+        slug: &Slug,
+        year: i32,
+    ) -> Result<crate::ready::Reports, StoreError> {
+        let stamp = self.ready_stamp().await;
+        let agency_id = self.agency_id(slug).await?;
+        if let Some(kept) = stamp.and_then(|s| self.ready.reports(s, (agency_id, year))) {
+            return Ok(kept);
+        }
+        let all = std::sync::Arc::new(self.read_publications(agency_id, year).await?);
+        if let Some(s) = stamp {
+            self.ready.put_reports(s, (agency_id, year), all.clone());
+        }
+        Ok(all)
+    }
+
+    async fn read_publications(
+        &self,
+        agency_id: i64,
+        year: i32,
+    ) -> Result<Vec<Publication>, StoreError> {
         let rows: Vec<(i32, Millis, String, String, Json<AnnualReport>)> = sql(
             "SELECT version, published_ms, published_by, note, report_json FROM report_publications \
              WHERE agency_id = $1 AND year = $2 ORDER BY version",

@@ -101,7 +101,7 @@ pub async fn report(
     }
     let public = readable_report(&state, &public_form.visitor, &agency, year).await?;
     let history: Vec<_> = public
-        .publications
+        .publications()
         .iter()
         .map(|p| {
             context! {
@@ -111,9 +111,9 @@ pub async fn report(
             }
         })
         .collect();
-    let preview = public.publications.is_empty();
-    let report = public.report;
-    let article = gongkai_docs::html_fragment(&report).map_err(|e| AppError::Internal(e.into()))?;
+    let preview = public.is_preview();
+    let report = public.report();
+    let article = gongkai_docs::html_fragment(report).map_err(|e| AppError::Internal(e.into()))?;
     let page = crate::views::page(
         "portal/report.html",
         context! {
@@ -122,7 +122,7 @@ pub async fn report(
             year,
             preview,
             published => public
-                .publications
+                .publications()
                 .first()
                 .map(|p| gongkai_core::clock::china_minute(p.published_at)),
             history,
@@ -161,11 +161,13 @@ pub async fn download(
             .await?)
     };
     let files = state.report_files();
-    let Some(last) = public.publications.last() else {
+    let Some(last) = public.publications().last() else {
         // A preview's findings are the workspace's: its cross-checks and the parts of its text
         // still empty (the back office links here for the JSON; it listed none of the latter).
         let findings = if json { findings().await? } else { Vec::new() };
-        let file = files.make(format, public.report.clone(), findings).await?;
+        let file = files
+            .make(format, public.report().clone(), findings)
+            .await?;
         return Ok(preview_answer(file_answer(
             format, &agency, year, "-preview", file,
         )));
@@ -186,11 +188,11 @@ pub async fn download(
                 format,
                 checked,
             };
-            files.published(key, &public.report, findings).await?
+            files.published(key, public.report(), findings).await?
         }
         None => {
             files
-                .make(format, public.report.clone(), findings().await?)
+                .make(format, public.report().clone(), findings().await?)
                 .await?
         }
     };
