@@ -206,9 +206,9 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
 
 /// Connection threads unless told: on SQLite one a core, since its portal reads run on the
 /// thread that asks and a thread of its own saves the wake-ups between threads (distinct item
-/// pages +22%, lists +17% with the page cache on, `bench/ab.sh`); on PostgreSQL none, since
-/// the pool's connections answer through the runtime that opened them and crossing runtimes
-/// cost 15–17% on every page.
+/// pages +14%, lists +12%, each 11–12% less CPU, with the page cache on: medians of five
+/// interleaved rounds of `bench/ab.sh`); on PostgreSQL none, since the pool's connections answer
+/// through the runtime that opened them and crossing runtimes cost 15–17% on every page.
 fn default_http_threads(backend: gongkai_store::Backend) -> usize {
     match backend {
         gongkai_store::Backend::Sqlite => {
