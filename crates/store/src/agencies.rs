@@ -119,7 +119,8 @@ impl Store {
     /// The agency with this slug.
     pub async fn find_agency(&self, slug: &Slug) -> Result<Option<Agency>, StoreError> {
         let stamp = self.ready_stamp().await;
-        if let Some(kept) = stamp.and_then(|s| self.ready.agency(s, slug.as_str())) {
+        let place = crate::ready::Ready::AGENCIES;
+        if let Some(kept) = stamp.and_then(|s| self.ready.kept(place, s, &slug.to_string())) {
             return Ok(Some(Agency::clone(&kept)));
         }
         let row: Option<AgencyRow> = sql(format!("{AGENCY_SELECT} WHERE a.slug = $1"))
@@ -129,7 +130,7 @@ impl Store {
         let agency = row.map(Agency::try_from).transpose()?;
         if let (Some(s), Some(a)) = (stamp, &agency) {
             self.ready
-                .put_agency(s, slug.as_str(), std::sync::Arc::new(a.clone()));
+                .keep(place, s, slug.to_string(), std::sync::Arc::new(a.clone()));
         }
         Ok(agency)
     }
@@ -143,22 +144,19 @@ impl Store {
 
     /// Every agency, in the order they were added (a county before its members).
     pub async fn list_agencies(&self) -> Result<Vec<Agency>, StoreError> {
-        let stamp = self.ready_stamp().await;
-        if let Some(kept) = stamp.and_then(|s| self.ready.every_agency(s)) {
-            return Ok(Vec::clone(&kept));
-        }
-        let rows: Vec<AgencyRow> = sql(format!("{AGENCY_SELECT} ORDER BY a.id"))
-            .all(self)
+        let all = self
+            .kept(crate::ready::Ready::EVERY_AGENCY, (), async {
+                let rows: Vec<AgencyRow> = sql(format!("{AGENCY_SELECT} ORDER BY a.id"))
+                    .all(self)
+                    .await?;
+                Ok(std::sync::Arc::new(
+                    rows.into_iter()
+                        .map(Agency::try_from)
+                        .collect::<Result<Vec<_>, _>>()?,
+                ))
+            })
             .await?;
-        let all = rows
-            .into_iter()
-            .map(Agency::try_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        if let Some(s) = stamp {
-            self.ready
-                .put_every_agency(s, std::sync::Arc::new(all.clone()));
-        }
-        Ok(all)
+        Ok(Vec::clone(&all))
     }
 
     /// The agency and the agencies above it, nearest first.

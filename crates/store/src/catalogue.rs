@@ -165,20 +165,15 @@ impl Store {
         &self,
         agency_id: i64,
     ) -> Result<crate::ready::Catalogue, StoreError> {
-        let stamp = self.ready_stamp().await;
-        if let Some(kept) = stamp.and_then(|s| self.ready.catalogue(s, agency_id)) {
-            return Ok(kept);
-        }
-        let columns = std::sync::Arc::new(
-            sql("SELECT id, name FROM catalogue_categories WHERE agency_id = $1 ORDER BY position, id")
-                .bind(agency_id)
-                .all(self)
-                .await?,
-        );
-        if let Some(s) = stamp {
-            self.ready.put_catalogue(s, agency_id, columns.clone());
-        }
-        Ok(columns)
+        self.kept(crate::ready::Ready::CATALOGUES, agency_id, async {
+            Ok(std::sync::Arc::new(
+                sql("SELECT id, name FROM catalogue_categories WHERE agency_id = $1 ORDER BY position, id")
+                    .bind(agency_id)
+                    .all(self)
+                    .await?,
+            ))
+        })
+        .await
     }
 
     /// The agency's catalogue, in order, each sub-column after its column.
@@ -193,17 +188,13 @@ impl Store {
 
     /// The agency's catalogue in order, each column with how many items on the portal it holds.
     pub async fn catalogue_counts(&self, slug: &Slug) -> Result<Vec<(Column, i64)>, StoreError> {
-        let stamp = self.ready_stamp().await;
         let agency_id = self.agency_id(slug).await?;
-        if let Some(kept) = stamp.and_then(|s| self.ready.counts(s, agency_id)) {
-            return Ok(Vec::clone(&kept));
-        }
-        let counts = self.columns(slug, true).await?;
-        if let Some(s) = stamp {
-            self.ready
-                .put_counts(s, agency_id, std::sync::Arc::new(counts.clone()));
-        }
-        Ok(counts)
+        let counts = self
+            .kept(crate::ready::Ready::COUNTS, agency_id, async {
+                Ok(std::sync::Arc::new(self.columns(slug, true).await?))
+            })
+            .await?;
+        Ok(Vec::clone(&counts))
     }
 
     /// The catalogue's columns, with their items counted only when `counted` (0 otherwise):

@@ -281,6 +281,26 @@ impl Store {
         self.ready_stamp().await.map(ready::Stamp::database)
     }
 
+    /// What `place` keeps for `key` under the current stamp, or else what `load` reads, kept for
+    /// the next caller. The stamp is taken before `load` reads: data read while another process
+    /// writes is kept under the older version, and read again once the newer one is seen.
+    pub(crate) async fn kept<K: std::hash::Hash + Eq, V: Clone>(
+        &self,
+        place: ready::Shelf<K, V>,
+        key: K,
+        load: impl std::future::Future<Output = Result<V, StoreError>>,
+    ) -> Result<V, StoreError> {
+        let stamp = self.ready_stamp().await;
+        if let Some(kept) = stamp.and_then(|s| self.ready.kept(place, s, &key)) {
+            return Ok(kept);
+        }
+        let value = load.await?;
+        if let Some(s) = stamp {
+            self.ready.keep(place, s, key, value.clone());
+        }
+        Ok(value)
+    }
+
     /// The stamp data kept ready is valid under, reading the database's version when due;
     /// `None` when nothing is kept (or the version cannot be read).
     pub(crate) async fn ready_stamp(&self) -> Option<ready::Stamp> {

@@ -69,7 +69,7 @@ pub(crate) type Reports = Arc<Vec<crate::Publication>>;
 pub(crate) type ListKey = (i64, Option<i64>);
 
 /// Entries valid under one stamp; a new stamp empties them.
-struct Kept<K, V> {
+pub(crate) struct Kept<K, V> {
     stamp: Option<Stamp>,
     map: HashMap<K, V>,
 }
@@ -105,6 +105,9 @@ fn put<K: std::hash::Hash + Eq, V: Clone>(
     }
     k.map.insert(key, value);
 }
+
+/// Where one kind of data is kept: one of [`Ready`]'s maps, named by the constants on it.
+pub(crate) type Shelf<K, V> = fn(&Ready) -> &RwLock<Kept<K, V>>;
 
 /// The data, its stamps and the period (see the module documentation).
 pub(crate) struct Ready {
@@ -176,6 +179,20 @@ impl Default for Ready {
 }
 
 impl Ready {
+    /// Agencies by slug (those not found are not kept: a wrong address reads the database).
+    pub(crate) const AGENCIES: Shelf<String, Arc<Agency>> = |r| &r.agencies;
+    /// Every agency, in the order they were added.
+    pub(crate) const EVERY_AGENCY: Shelf<(), Arc<Vec<Agency>>> = |r| &r.every_agency;
+    /// The site's identity (every public page's header, footer and tags), for the whole site
+    /// (`""`) or an agency's pages (its slug).
+    pub(crate) const SITE: Shelf<String, Arc<SiteIdentity>> = |r| &r.site;
+    /// Each agency's catalogue, by agency id.
+    pub(crate) const CATALOGUES: Shelf<i64, Catalogue> = |r| &r.catalogues;
+    /// Each agency's columns with their counts, by agency id.
+    pub(crate) const COUNTS: Shelf<i64, Counts> = |r| &r.counts;
+    /// An agency-year's published reports, by (agency id, year).
+    pub(crate) const REPORTS: Shelf<(i64, i32), Reports> = |r| &r.reports;
+
     pub(crate) fn set_period(&self, period: Option<Duration>) {
         // Zero reads the version at every use: one read of the newest audit id (by key, on the
         // calling thread), against a list's length counted and its pages walked from the start.
@@ -239,61 +256,25 @@ impl Ready {
         (database >= 0).then(|| self.stamp_at(database))
     }
 
-    /// An agency kept (agencies not found are not kept: a wrong address reads the database).
-    pub(crate) fn agency(&self, stamp: Stamp, slug: &str) -> Option<Arc<Agency>> {
-        get(&self.agencies, stamp, &slug.to_owned())
-    }
-
-    pub(crate) fn put_agency(&self, stamp: Stamp, slug: &str, agency: Arc<Agency>) {
-        put(&self.agencies, stamp, slug.to_owned(), agency);
-    }
-
-    /// Every agency, in the order they were added.
-    pub(crate) fn every_agency(&self, stamp: Stamp) -> Option<Arc<Vec<Agency>>> {
-        get(&self.every_agency, stamp, &())
-    }
-
-    pub(crate) fn put_every_agency(&self, stamp: Stamp, all: Arc<Vec<Agency>>) {
-        put(&self.every_agency, stamp, (), all);
-    }
-
-    /// The site's identity (every public page's header, footer and tags), for the whole site
-    /// (`scope` empty) or an agency's pages (its slug).
-    pub(crate) fn site(&self, stamp: Stamp, scope: &str) -> Option<Arc<SiteIdentity>> {
-        get(&self.site, stamp, &scope.to_owned())
-    }
-
-    pub(crate) fn put_site(&self, stamp: Stamp, scope: &str, site: Arc<SiteIdentity>) {
-        put(&self.site, stamp, scope.to_owned(), site);
-    }
-
-    pub(crate) fn catalogue(
+    /// What `place` holds for `key` under `stamp`.
+    pub(crate) fn kept<K: std::hash::Hash + Eq, V: Clone>(
         &self,
+        place: Shelf<K, V>,
         stamp: Stamp,
-        agency_id: i64,
-    ) -> Option<Arc<Vec<(i64, String)>>> {
-        get(&self.catalogues, stamp, &agency_id)
+        key: &K,
+    ) -> Option<V> {
+        get(place(self), stamp, key)
     }
 
-    pub(crate) fn put_catalogue(&self, stamp: Stamp, agency_id: i64, c: Catalogue) {
-        put(&self.catalogues, stamp, agency_id, c);
-    }
-
-    pub(crate) fn counts(&self, stamp: Stamp, agency_id: i64) -> Option<Counts> {
-        get(&self.counts, stamp, &agency_id)
-    }
-
-    pub(crate) fn put_counts(&self, stamp: Stamp, agency_id: i64, c: Counts) {
-        put(&self.counts, stamp, agency_id, c);
-    }
-
-    /// An agency-year's published reports (`key`: agency id, year).
-    pub(crate) fn reports(&self, stamp: Stamp, key: (i64, i32)) -> Option<Reports> {
-        get(&self.reports, stamp, &key)
-    }
-
-    pub(crate) fn put_reports(&self, stamp: Stamp, key: (i64, i32), reports: Reports) {
-        put(&self.reports, stamp, key, reports);
+    /// Keeps `value` for `key` on `place` under `stamp`.
+    pub(crate) fn keep<K: std::hash::Hash + Eq, V: Clone>(
+        &self,
+        place: Shelf<K, V>,
+        stamp: Stamp,
+        key: K,
+        value: V,
+    ) {
+        put(place(self), stamp, key, value);
     }
 
     pub(crate) fn list(&self, stamp: Stamp, key: ListKey) -> Option<Arc<ListIndex>> {

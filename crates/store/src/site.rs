@@ -17,23 +17,19 @@ impl Store {
     /// The site's identity as last saved, or the defaults before anyone saved one.
     /// Kept ready between writes like agencies (see `ready`): every public page reads it.
     pub async fn site_identity(&self) -> Result<Arc<SiteIdentity>, StoreError> {
-        let stamp = self.ready_stamp().await;
-        if let Some(kept) = stamp.and_then(|s| self.ready.site(s, WHOLE_SITE)) {
-            return Ok(kept);
-        }
-        let row: Option<Json<SiteIdentity>> = settings(WHOLE_SITE).scalar_opt(self).await?;
-        let site = Arc::new(row.map(|Json(s)| s).unwrap_or_default());
-        if let Some(s) = stamp {
-            self.ready.put_site(s, WHOLE_SITE, Arc::clone(&site));
-        }
-        Ok(site)
+        self.kept(crate::ready::Ready::SITE, WHOLE_SITE.to_owned(), async {
+            let row: Option<Json<SiteIdentity>> = settings(WHOLE_SITE).scalar_opt(self).await?;
+            Ok(Arc::new(row.map(|Json(s)| s).unwrap_or_default()))
+        })
+        .await
     }
 
     /// The identity an agency's pages carry: the site's, with the agency's own 主办/承办 and
     /// contact where it set them. Kept ready like the site's.
     pub async fn agency_identity(&self, slug: &Slug) -> Result<Arc<SiteIdentity>, StoreError> {
         let stamp = self.ready_stamp().await;
-        if let Some(kept) = stamp.and_then(|s| self.ready.site(s, slug.as_str())) {
+        let place = crate::ready::Ready::SITE;
+        if let Some(kept) = stamp.and_then(|s| self.ready.kept(place, s, &slug.to_string())) {
             return Ok(kept);
         }
         let site = self.site_identity().await?;
@@ -47,7 +43,8 @@ impl Store {
             None => site,
         };
         if let Some(s) = stamp {
-            self.ready.put_site(s, slug.as_str(), Arc::clone(&identity));
+            self.ready
+                .keep(place, s, slug.to_string(), Arc::clone(&identity));
         }
         Ok(identity)
     }

@@ -299,16 +299,13 @@ impl Store {
         slug: &Slug,
         year: i32,
     ) -> Result<crate::ready::Reports, StoreError> {
-        let stamp = self.ready_stamp().await;
         let agency_id = self.agency_id(slug).await?;
-        if let Some(kept) = stamp.and_then(|s| self.ready.reports(s, (agency_id, year))) {
-            return Ok(kept);
-        }
-        let all = std::sync::Arc::new(self.read_publications(agency_id, year).await?);
-        if let Some(s) = stamp {
-            self.ready.put_reports(s, (agency_id, year), all.clone());
-        }
-        Ok(all)
+        self.kept(crate::ready::Ready::REPORTS, (agency_id, year), async {
+            Ok(std::sync::Arc::new(
+                self.read_publications(agency_id, year).await?,
+            ))
+        })
+        .await
     }
 
     async fn read_publications(
