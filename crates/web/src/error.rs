@@ -23,18 +23,17 @@ pub enum AppError {
     /// looked for.
     #[error("not found: {0}")]
     NotFound(String),
-    /// 404 — a page number past the last page of a list or a search: the page links to the
-    /// first and the last page, and its search box keeps the words searched (a visitor who
-    /// followed an old link or typed a number had only "返回首页").
+    /// 404 with the ways on: links to what does exist nearby (a list's first and last page, the
+    /// report years published and the column of earlier reports) and, for a search, its words
+    /// kept in the box. A visitor who followed an old link or typed an address had only
+    /// "返回首页".
     #[error("not found: {what}")]
-    PastEnd {
-        /// What was asked for and how many pages there are.
+    NotHere {
+        /// What was asked for, and what there is instead.
         what: String,
-        /// The first page's address.
-        first: String,
-        /// The last page's address and number.
-        last: (String, usize),
-        /// The words searched (empty for a list).
+        /// (address, text) of each way on.
+        links: Vec<(String, String)>,
+        /// The words searched (empty but on a search).
         q: String,
     },
     /// 403 — visible, but the visitor may not do this; the text says why.
@@ -282,10 +281,16 @@ impl AppError {
         more: &str,
         q: &str,
     ) -> Self {
-        Self::PastEnd {
+        let mut links = vec![(format!("{base}page=1"), "第1页".to_owned())];
+        if pages > 1 {
+            links.push((
+                format!("{base}page={pages}"),
+                format!("最后一页（第{pages}页）"),
+            ));
+        }
+        Self::NotHere {
             what: format!("第{page}页不存在（共{pages}页）。{more}"),
-            first: format!("{base}page=1"),
-            last: (format!("{base}page={pages}"), pages),
+            links,
             q: q.to_owned(),
         }
     }
@@ -310,16 +315,15 @@ impl IntoResponse for AppError {
                 "页面不存在",
                 format!("{what}请检查网址，或从首页重新进入。"),
             ),
-            Self::PastEnd {
+            Self::NotHere {
                 what,
-                first,
-                last: (last, n),
+                links: ways,
                 q: searched,
             } => {
-                links.push(minijinja::context! { href => first, text => "第1页" });
-                if n > 1 {
-                    links.push(minijinja::context! { href => last, text => format!("最后一页（第{n}页）") });
-                }
+                links.extend(
+                    ways.into_iter()
+                        .map(|(href, text)| minijinja::context! { href, text }),
+                );
                 q = searched;
                 (StatusCode::NOT_FOUND, "页面不存在", what)
             }

@@ -110,6 +110,27 @@ async fn unknown_pages_get_a_chinese_404(store: &Store) {
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
         assert!(body.contains("页面不存在"), "{uri}: {body}");
     }
+    // A year not published here shows the way to the years that are, and to the catalogue's
+    // column of annual reports, where the demo keeps its 2023 report (published before).
+    let (status, body, _) = get(&app, "/agencies/yiyuan-xili/reports/2023").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let body = body.replace("&#x2f;", "/");
+    assert!(
+        body.contains("本站尚未发布") && body.contains("2023年政府信息公开工作年度报告"),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"href="/agencies/yiyuan-xili/reports/2024""#),
+        "{body}"
+    );
+    let column = form_urlencoded::byte_serialize(gongkai_store::REPORT_CATEGORY.as_bytes())
+        .collect::<String>();
+    assert!(
+        body.contains(&format!(
+            r#"href="/agencies/yiyuan-xili/items?category={column}""#
+        )),
+        "{body}"
+    );
     // A category name typed into the address is shown cut, however long.
     let long = "a".repeat(2000);
     let (status, body, _) = get(

@@ -96,7 +96,7 @@ pub(crate) fn app_problem(e: AppError) -> Problem {
             "不存在",
             format!("{what}请检查机关标识（agency）和编号。"),
         ),
-        AppError::PastEnd { what, .. } => {
+        AppError::NotHere { what, .. } => {
             problem(StatusCode::NOT_FOUND, "not-found", "不存在", what)
         }
         AppError::Forbidden(why) => {

@@ -58,16 +58,59 @@ async fn readable_report(
     year: i32,
 ) -> Result<gongkai_store::PublicReport, AppError> {
     let preview = may_preview(state, visitor, &agency.slug).await?;
-    state
+    match state
         .store
         .public_report(&agency.slug, year, preview)
         .await?
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "{}尚未发布{year}年政府信息公开工作年度报告。",
-                agency.name
-            ))
+    {
+        Some(public) => Ok(public),
+        None => Err(not_published(state, agency, year).await?),
+    }
+}
+
+/// The 404 of a year whose report is not published here, with the ways on: the years that are,
+/// and the catalogue's column of annual reports, where those an agency published before it used
+/// this site are (the demo's 2023 report is one: "尚未发布" alone sent its reader away).
+async fn not_published(
+    state: &AppState,
+    agency: &gongkai_core::Agency,
+    year: i32,
+) -> Result<AppError, AppError> {
+    let slug = &agency.slug;
+    let mut links: Vec<(String, String)> = public_years(state, slug)
+        .await?
+        .into_iter()
+        .take(3)
+        .map(|y| {
+            (
+                format!("/agencies/{slug}/reports/{y}"),
+                format!("{y}年政府信息公开工作年度报告"),
+            )
         })
+        .collect();
+    let column = gongkai_store::REPORT_CATEGORY;
+    if state
+        .store
+        .categories(slug)
+        .await?
+        .iter()
+        .any(|c| c == column)
+    {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("category", column);
+        links.push((
+            format!("/agencies/{slug}/items?{}", query.finish()),
+            format!("主动公开目录“{column}”栏目（含此前发布的年度报告）"),
+        ));
+    }
+    Ok(AppError::NotHere {
+        what: format!(
+            "本站尚未发布{}{year}年政府信息公开工作年度报告。",
+            agency.name
+        ),
+        links,
+        q: String::new(),
+    })
 }
 
 /// A year written otherwise than its digits (`02024`) is sent to the report's one address: it
