@@ -103,6 +103,7 @@ pub async fn serve(
     let workers = (0..threads)
         .map(|i| Worker::start(i, app.clone(), builder.clone()))
         .collect::<std::io::Result<Vec<_>>>()?;
+    let mut refused = Refusals::default();
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -118,8 +119,8 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let Some(slot) = Slot::take(&open, peer.ip(), limits.per_address) else {
-            tracing::info!(peer = %peer.ip(), "connection closed: too many open from this address");
             drop(stream);
+            let _ = refused.note(peer.ip());
             continue;
         };
         let _ = stream.set_nodelay(true);
@@ -153,6 +154,35 @@ pub async fn serve(
         }
     }
     Ok(())
+}
+
+/// Connections closed for their address's cap, logged at most once every [`Refusals::EVERY`]
+/// with how many: a line for each let one client that connects and closes in a loop write 3 MB
+/// of log in two seconds (a helper's walk), enough to fill a disk.
+#[derive(Default)]
+struct Refusals {
+    since: u64,
+    logged: Option<std::time::Instant>,
+}
+
+impl Refusals {
+    const EVERY: Duration = Duration::from_secs(10);
+
+    /// Counts one refusal; whether it was logged.
+    fn note(&mut self, peer: IpAddr) -> bool {
+        self.since += 1;
+        if self.logged.is_some_and(|at| at.elapsed() < Self::EVERY) {
+            return false;
+        }
+        tracing::info!(
+            peer = %peer,
+            closed = self.since,
+            "connections closed: too many open from one address (count since the last such line)"
+        );
+        self.since = 0;
+        self.logged = Some(std::time::Instant::now());
+        true
+    }
 }
 
 /// An accepted connection, counted against its address until it ends.
@@ -272,5 +302,26 @@ impl Worker {
     /// Closes the queue: the thread ends when its connections have.
     fn close(self) -> std::thread::JoinHandle<()> {
         self.thread
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_are_logged_once_a_period_with_their_count() {
+        let mut refused = Refusals::default();
+        let peer = IpAddr::from([127, 0, 0, 1]);
+        assert!(refused.note(peer), "the first is logged");
+        let logged = (0..10_000).filter(|_| refused.note(peer)).count();
+        assert_eq!(logged, 0, "then none within the period");
+        assert_eq!(
+            refused.since, 10_000,
+            "but each is counted for the next line"
+        );
+        refused.logged = std::time::Instant::now().checked_sub(Refusals::EVERY);
+        assert!(refused.note(peer));
+        assert_eq!(refused.since, 0);
     }
 }

@@ -95,9 +95,9 @@ pub struct Args {
     work_lease: u64,
     /// Threads that serve connections, each with an event loop of its own; a connection stays on
     /// the thread it was given, the one with the fewest open. 0 serves them on the runtime the
-    /// background jobs share. Default: one a CPU core on SQLite, 0 on PostgreSQL.
-    #[arg(long, env = "GONGKAI_HTTP_THREADS")]
-    http_threads: Option<usize>,
+    /// background jobs share. Default: one a CPU core on SQLite, 0 on PostgreSQL. At most 256.
+    #[arg(long, env = "GONGKAI_HTTP_THREADS", value_parser = clap::value_parser!(u16).range(0..=256))]
+    http_threads: Option<u16>,
 }
 
 /// Serves until SIGINT or SIGTERM.
@@ -198,7 +198,7 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
     };
     let threads = a
         .http_threads
-        .unwrap_or_else(|| default_http_threads(store.backend()));
+        .map_or_else(|| default_http_threads(store.backend()), usize::from);
     gongkai_web::server::serve(listener, app, limits, threads, shutdown_signal()).await?;
     store.close().await;
     Ok(())
