@@ -223,9 +223,26 @@ impl Accepted {
 
 /// A thread serving connections on a runtime of its own.
 struct Worker {
-    queue: tokio::sync::mpsc::UnboundedSender<(std::net::TcpStream, Accepted)>,
+    queue: tokio::sync::mpsc::UnboundedSender<(std::net::TcpStream, Accepted, Given)>,
     open: Arc<std::sync::atomic::AtomicUsize>,
     thread: std::thread::JoinHandle<()>,
+}
+
+/// A connection given to a worker, counted in its load until dropped — when the connection
+/// ends, or wherever it fails on the way.
+struct Given(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Given {
+    fn new(open: &Arc<std::sync::atomic::AtomicUsize>) -> Self {
+        open.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Self(open.clone())
+    }
+}
+
+impl Drop for Given {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl Worker {
@@ -238,9 +255,8 @@ impl Worker {
             .enable_all()
             .build()?;
         let (queue, mut given) =
-            tokio::sync::mpsc::unbounded_channel::<(std::net::TcpStream, Accepted)>();
+            tokio::sync::mpsc::unbounded_channel::<(std::net::TcpStream, Accepted, Given)>();
         let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let count = open.clone();
         let thread = std::thread::Builder::new()
             .name(format!("gongkai-http-{i}"))
             .spawn(move || {
@@ -249,19 +265,17 @@ impl Worker {
                     loop {
                         tokio::select! {
                             next = given.recv() => {
-                                let Some((stream, conn)) = next else { break };
+                                let Some((stream, conn, counted)) = next else { break };
                                 // Registered with this thread's runtime, which alone polls it.
                                 match tokio::net::TcpStream::from_std(stream) {
                                     Ok(stream) => {
-                                        let count = count.clone();
                                         let served = conn.serve(stream, app.clone(), builder.clone());
                                         conns.spawn(async move {
                                             served.await;
-                                            count.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+                                            drop(counted);
                                         });
                                     }
                                     Err(e) => {
-                                        count.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
                                         tracing::warn!(error = %e, "could not take over a connection");
                                     }
                                 }
@@ -292,9 +306,11 @@ impl Worker {
                 return;
             }
         };
-        self.open.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if self.queue.send((stream, conn)).is_err() {
-            self.open.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        if self
+            .queue
+            .send((stream, conn, Given::new(&self.open)))
+            .is_err()
+        {
             tracing::error!("a connection thread has stopped; connection closed");
         }
     }
@@ -323,5 +339,17 @@ mod tests {
         refused.logged = std::time::Instant::now().checked_sub(Refusals::EVERY);
         assert!(refused.note(peer));
         assert_eq!(refused.since, 0);
+    }
+
+    #[test]
+    fn a_given_connection_counts_until_it_is_dropped() {
+        let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let load = || open.load(std::sync::atomic::Ordering::Relaxed);
+        let (a, b) = (Given::new(&open), Given::new(&open));
+        assert_eq!(load(), 2);
+        drop(a);
+        assert_eq!(load(), 1);
+        drop(b);
+        assert_eq!(load(), 0);
     }
 }
