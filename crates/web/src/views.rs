@@ -497,6 +497,18 @@ impl From<&gongkai_core::report::Finding> for FindingRow {
     }
 }
 
+/// The address of an agency's item list, of one category (`category` non-empty) or of all;
+/// ends in `?` or `&`, ready for more of the query (`page=…`).
+pub(crate) fn items_query(slug: &str, category: &str) -> String {
+    if category.is_empty() {
+        format!("/agencies/{slug}/items?")
+    } else {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        s.append_pair("category", category);
+        format!("/agencies/{slug}/items?{}&", s.finish())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

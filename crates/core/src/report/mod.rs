@@ -22,5 +22,5 @@ pub use check::{CheckContext, Finding, Relation, Severity, check};
 pub use compute::{DocumentFacts, FeeSummary, ItemFacts, ReportInputs, StaffTexts, compute};
 pub use model::{
     AnnualReport, CaseTally, Cell, Decisions, Fees, Narrative, Proactive, ProactiveCategory,
-    ReportFormat, Stock, Table2, Table3, Table3Col, Table3Row, Table4,
+    ReportFormat, Stock, Table2, Table3, Table3Col, Table3Row, Table4, title,
 };

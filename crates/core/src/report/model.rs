@@ -667,11 +667,14 @@ pub struct AnnualReport {
 impl AnnualReport {
     /// The document title, e.g. 沂源县西里镇人民政府2024年政府信息公开工作年度报告.
     pub fn title(&self) -> String {
-        format!(
-            "{}{}年政府信息公开工作年度报告",
-            self.agency.name, self.year
-        )
+        title(&self.agency.name, self.year)
     }
+}
+
+/// The title of an agency's report of a year, as the format gives it (also where the report
+/// itself is not at hand: a notice of its publication, a year not published).
+pub fn title(agency_name: &str, year: i32) -> String {
+    format!("{agency_name}{year}年政府信息公开工作年度报告")
 }
 
 impl fmt::Display for ReportFormat {

@@ -483,8 +483,9 @@ async fn file_publication(
         kind: Some(DocKind::Other),
         summary: filing.item_title.clone(),
         body_html: format!(
-            "<p>{agency_name}{year}年政府信息公开工作年度报告{version}已发布，全文及统计表格见：\
+            "<p>{report}{version}已发布，全文及统计表格见：\
              <a href=\"{link}\">{title}</a>（可下载 Word、表格和 PDF 等版本）。</p>",
+            report = gongkai_core::report::title(agency_name, year),
             version = if filing.version > 1 {
                 format!("（第{}版，更正）", filing.version)
             } else {

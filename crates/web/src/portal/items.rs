@@ -60,13 +60,7 @@ pub async fn list(
         )
         .await?;
     let pages = views::page_count(total, PER_PAGE as usize);
-    let base = if category.is_empty() {
-        format!("/agencies/{}/items?", agency.slug)
-    } else {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        s.append_pair("category", category);
-        format!("/agencies/{}/items?{}&", agency.slug, s.finish())
-    };
+    let base = views::items_query(agency.slug.as_str(), category);
     if usize::try_from(page).map_or(true, |p| p > pages) {
         return Err(AppError::past_end(page, pages, &base, "", ""));
     }

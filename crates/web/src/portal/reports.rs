@@ -84,7 +84,7 @@ async fn not_published(
         .map(|y| {
             (
                 format!("/agencies/{slug}/reports/{y}"),
-                format!("{y}年政府信息公开工作年度报告"),
+                gongkai_core::report::title(&agency.name, y),
             )
         })
         .collect();
@@ -96,17 +96,16 @@ async fn not_published(
         .iter()
         .any(|c| c == column)
     {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("category", column);
+        let list = crate::views::items_query(slug.as_str(), column);
         links.push((
-            format!("/agencies/{slug}/items?{}", query.finish()),
+            list.trim_end_matches('&').to_owned(),
             format!("主动公开目录“{column}”栏目（含此前发布的年度报告）"),
         ));
     }
     Ok(AppError::NotHere {
         what: format!(
-            "本站尚未发布{}{year}年政府信息公开工作年度报告。",
-            agency.name
+            "本站尚未发布{}。",
+            gongkai_core::report::title(&agency.name, year)
         ),
         links,
         q: String::new(),
