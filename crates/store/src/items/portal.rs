@@ -12,27 +12,30 @@ use crate::ready::{Build, ListIndex, ListKey, STRIDE, Stamp};
 use crate::{Store, StoreError};
 use tokio::sync::watch;
 
-/// An item's page: part 0 the item, 1 the item it interprets and 2 its published 政策解读 (id and
-/// title: the page links them, so their content is not read), 3 its attachments (id, name as `a`,
-/// content type as `b`, size as `n`). Every part is found by key ($1 the item, $2 its agency);
-/// the rows come in no order (an ORDER BY over the union made SQLite walk the agency's whole list
-/// to produce them sorted). The item interpreted is
-/// reached by a subquery on the item's key: as a self-join SQLite (with `ANALYZE` statistics)
-/// walked the agency's whole list to find the item, 1–2 ms a page at 20,000 items.
+/// An item's page: part 0 the item, with the item it interprets (a 政策解读's policy, `j_id` and
+/// `j_title`), 1 its published 政策解读 (id and title: the page links them, so their content is not
+/// read), 2 its attachments (id, name as `a`, content type as `b`, size as `n`). Every part is
+/// found by key ($1 the item, $2 its agency); the rows come in no order (an ORDER BY over the union
+/// made SQLite walk the agency's whole list to produce them sorted).
+///
+/// The item's row is read once. Its columns after the content (`withdrawn_on`, `interprets_id`)
+/// lie past the body in the row's overflow pages: when the item interpreted and the attachments
+/// each checked the item again, SQLite walked those pages three times a page. The parts that
+/// follow do not check the item: with no part 0 row the page is `None` whatever they found.
+/// The item interpreted is joined by its key (`j.id = i.interprets_id`) after the item is found
+/// by its own: the self-join this once had, on the agency, made SQLite (with `ANALYZE`
+/// statistics) walk the agency's whole list, 1–2 ms a page at 20,000 items.
 const ITEM_PAGE: &str = "\
     SELECT 0 AS part, i.id, i.index_no AS a, i.title, c.name AS b, i.published_on, i.content_json, \
-      i.updated_ms AS n \
+      i.updated_ms AS n, j.id AS j_id, j.title AS j_title \
       FROM items i JOIN catalogue_categories c ON c.id = i.category_id \
+      LEFT JOIN items j ON j.id = i.interprets_id AND j.agency_id = $2 AND j.withdrawn_on IS NULL \
       WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL \
-    UNION ALL SELECT 1, j.id, NULL, j.title, '', NULL, NULL, NULL \
-      FROM items j WHERE j.id = (SELECT interprets_id FROM items \
-        WHERE id = $1 AND agency_id = $2 AND withdrawn_on IS NULL) \
-      AND j.agency_id = $2 AND j.withdrawn_on IS NULL \
-    UNION ALL SELECT 2, x.id, NULL, x.title, '', NULL, NULL, NULL \
+    UNION ALL SELECT 1, x.id, NULL, x.title, '', NULL, NULL, NULL, NULL, NULL \
       FROM items x WHERE x.interprets_id = $1 AND x.agency_id = $2 AND x.withdrawn_on IS NULL \
-    UNION ALL SELECT 3, t.id, t.name, '', t.content_type, NULL, NULL, t.size \
-      FROM items i JOIN item_drafts d ON d.item_id = i.id JOIN item_attachments t ON t.draft_id = d.id \
-      WHERE i.id = $1 AND i.agency_id = $2 AND i.withdrawn_on IS NULL AND NOT t.pending";
+    UNION ALL SELECT 2, t.id, t.name, '', t.content_type, NULL, NULL, t.size, NULL, NULL \
+      FROM item_drafts d JOIN item_attachments t ON t.draft_id = d.id \
+      WHERE d.item_id = $1 AND NOT t.pending";
 
 #[derive(sqlx::FromRow)]
 struct PageRow {
@@ -44,6 +47,8 @@ struct PageRow {
     published_on: Option<NaiveDate>,
     content_json: Option<Json<ItemContent>>,
     n: Option<i64>,
+    j_id: Option<i64>,
+    j_title: Option<String>,
 }
 
 crate::direct::direct_row!(PageRow {
@@ -54,7 +59,9 @@ crate::direct::direct_row!(PageRow {
     b,
     published_on,
     content_json,
-    n
+    n,
+    j_id,
+    j_title
 });
 
 impl PageRow {
@@ -354,9 +361,10 @@ impl Store {
         let mut interpreted = None;
         let mut readings = Vec::new();
         let mut attachments = Vec::new();
-        for r in rows {
+        for mut r in rows {
             match r.part {
                 0 => {
+                    interpreted = r.j_id.zip(r.j_title.take());
                     page = Some(ItemPage {
                         item: r.into_item(),
                         interpreted: None,
@@ -364,8 +372,7 @@ impl Store {
                         attachments: Vec::new(),
                     });
                 }
-                1 => interpreted = Some((r.id, r.title)),
-                2 => readings.push((r.id, r.title)),
+                1 => readings.push((r.id, r.title)),
                 _ => attachments.push(AttachmentInfo {
                     id: r.id,
                     name: r.a.unwrap_or_default(),
