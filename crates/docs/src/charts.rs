@@ -173,8 +173,9 @@ pub fn requests_by_outcome(r: &AnnualReport) -> Result<String, RenderError> {
     )
 }
 
-/// Received, decided and proactive counts, year over year (oldest first).
-pub fn year_over_year(reports: &[AnnualReport]) -> Result<String, RenderError> {
+/// Received, decided and proactive counts, year over year (oldest first). By reference: the
+/// portal's reports are kept ready and shared, not copied for a chart.
+pub fn year_over_year(reports: &[&AnnualReport]) -> Result<String, RenderError> {
     let total = |r: &AnnualReport, row| r.table3.get(row, Table3Col::Total).unwrap_or(0);
     let rows: Vec<(String, Vec<i64>)> = reports
         .iter()

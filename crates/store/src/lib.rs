@@ -284,13 +284,24 @@ impl Store {
     /// What `place` keeps for `key` under the current stamp, or else what `load` reads, kept for
     /// the next caller. The stamp is taken before `load` reads: data read while another process
     /// writes is kept under the older version, and read again once the newer one is seen.
-    pub(crate) async fn kept<K: std::hash::Hash + Eq, V: Clone>(
+    /// Callers that miss the same entry together load it once: the first holds the key's gate,
+    /// the others wait for it and find the entry kept (if that load failed or its request was
+    /// dropped, the next in line loads).
+    pub(crate) async fn kept<K: std::hash::Hash + Eq + Clone, V: Clone>(
         &self,
         place: ready::Shelf<K, V>,
         key: K,
         load: impl std::future::Future<Output = Result<V, StoreError>>,
     ) -> Result<V, StoreError> {
         let stamp = self.ready_stamp().await;
+        if let Some(kept) = stamp.and_then(|s| self.ready.kept(place, s, &key)) {
+            return Ok(kept);
+        }
+        let gate = stamp.and_then(|s| self.ready.gate(place, s, &key));
+        let _turn = match &gate {
+            Some(gate) => Some(gate.lock().await),
+            None => None,
+        };
         if let Some(kept) = stamp.and_then(|s| self.ready.kept(place, s, &key)) {
             return Ok(kept);
         }
@@ -496,6 +507,49 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(mode, "wal");
         }
+    }
+
+    /// Thirty-two requests that miss one kept entry together load it once; a load that fails
+    /// keeps nothing and the next caller loads again.
+    #[tokio::test]
+    async fn callers_missing_the_same_entry_load_it_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let db = testing::TestDb::sqlite().await;
+        let store = db.store.clone();
+        store.keep_ready(Some(Duration::from_secs(60)));
+        let loads = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..32)
+            .map(|_| {
+                let (store, loads) = (store.clone(), loads.clone());
+                tokio::spawn(async move {
+                    store
+                        .kept(ready::Ready::SITEMAP, (), async {
+                            loads.fetch_add(1, Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                            Ok(Arc::new(Vec::new()))
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for t in tasks {
+            assert!(t.await.unwrap().unwrap().is_empty());
+        }
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+
+        let failed = store
+            .kept(ready::Ready::YEARS, 7, async {
+                Err(StoreError::rejected("读不出来"))
+            })
+            .await;
+        assert!(failed.is_err());
+        let again = store
+            .kept(ready::Ready::YEARS, 7, async {
+                Ok(Arc::new(vec![(2024, 1)]))
+            })
+            .await
+            .unwrap();
+        assert_eq!(*again, vec![(2024, 1)]);
     }
 
     #[test]

@@ -65,6 +65,12 @@ pub(crate) type Counts = Arc<Vec<(gongkai_core::catalogue::Column, i64)>>;
 /// An agency-year's published reports, oldest first.
 pub(crate) type Reports = Arc<Vec<crate::Publication>>;
 
+/// The sitemap's parts: (number, newest 发布日期 in it).
+pub(crate) type SitemapParts = Arc<Vec<(i64, NaiveDate)>>;
+
+/// An agency's published years, newest first, with their number of versions.
+pub(crate) type Years = Arc<Vec<(i32, i64)>>;
+
 /// Which list: an agency's (`None`) or one of its categories (`Some(category id)`).
 pub(crate) type ListKey = (i64, Option<i64>);
 
@@ -72,13 +78,28 @@ pub(crate) type ListKey = (i64, Option<i64>);
 pub(crate) struct Kept<K, V> {
     stamp: Option<Stamp>,
     map: HashMap<K, V>,
+    /// One gate per key being loaded under the stamp ([`Ready::gate`]).
+    gates: HashMap<K, Gate>,
 }
+
+/// Held while an entry is loaded, so that the requests that miss it together load it once.
+pub(crate) type Gate = Arc<tokio::sync::Mutex<()>>;
 
 impl<K: std::hash::Hash + Eq, V: Clone> Kept<K, V> {
     fn new() -> Self {
         Self {
             stamp: None,
             map: HashMap::new(),
+            gates: HashMap::new(),
+        }
+    }
+
+    /// Moves to `stamp`, letting go of what was kept under another.
+    fn restamp(&mut self, stamp: Stamp) {
+        if self.stamp != Some(stamp) {
+            self.map.clear();
+            self.gates.clear();
+            self.stamp = Some(stamp);
         }
     }
 }
@@ -99,10 +120,11 @@ fn put<K: std::hash::Hash + Eq, V: Clone>(
     value: V,
 ) {
     let Ok(mut k) = kept.write() else { return };
-    if k.stamp != Some(stamp) || k.map.len() >= MAX_LISTS {
+    if k.map.len() >= MAX_LISTS {
         k.map.clear();
-        k.stamp = Some(stamp);
+        k.gates.clear();
     }
+    k.restamp(stamp);
     k.map.insert(key, value);
 }
 
@@ -130,6 +152,11 @@ pub(crate) struct Ready {
     /// Each agency-year's published reports (the report page and every download read them): as
     /// stored, they were parsed from JSON at every request, every version of the year.
     reports: RwLock<Kept<(i64, i32), Reports>>,
+    /// The sitemap's parts: counting them is a pass over every item (12 ms at 100,000), and
+    /// `/sitemap.xml?anything` was a page the page cache had not seen, 80 a second at most.
+    sitemap: RwLock<Kept<(), SitemapParts>>,
+    /// Each agency's published years with their versions (every agency page and report page).
+    years: RwLock<Kept<i64, Years>>,
     /// Lists being built, so that the requests that miss one list together wait for one build:
     /// at a million items a build is a pass of seconds, and 32 visitors each starting their own
     /// kept both cores busy with the same pass until every request timed out.
@@ -172,6 +199,8 @@ impl Default for Ready {
             counts: RwLock::new(Kept::new()),
             lists: RwLock::new(Kept::new()),
             reports: RwLock::new(Kept::new()),
+            sitemap: RwLock::new(Kept::new()),
+            years: RwLock::new(Kept::new()),
             building: Mutex::new(HashMap::new()),
             lists_built: AtomicU64::new(0),
         }
@@ -192,6 +221,10 @@ impl Ready {
     pub(crate) const COUNTS: Shelf<i64, Counts> = |r| &r.counts;
     /// An agency-year's published reports, by (agency id, year).
     pub(crate) const REPORTS: Shelf<(i64, i32), Reports> = |r| &r.reports;
+    /// The sitemap's parts (number, newest 发布日期).
+    pub(crate) const SITEMAP: Shelf<(), SitemapParts> = |r| &r.sitemap;
+    /// An agency's published years, newest first, with their number of versions, by agency id.
+    pub(crate) const YEARS: Shelf<i64, Years> = |r| &r.years;
 
     pub(crate) fn set_period(&self, period: Option<Duration>) {
         // Zero reads the version at every use: one read of the newest audit id (by key, on the
@@ -264,6 +297,20 @@ impl Ready {
         key: &K,
     ) -> Option<V> {
         get(place(self), stamp, key)
+    }
+
+    /// The gate of `key` on `place` under `stamp`: whoever holds it loads the entry; the others
+    /// wait, then find it kept. After every write the first visitors of a catalogue page missed
+    /// its counts together, and each counted every item of the agency (seconds at a million).
+    pub(crate) fn gate<K: std::hash::Hash + Eq + Clone, V: Clone>(
+        &self,
+        place: Shelf<K, V>,
+        stamp: Stamp,
+        key: &K,
+    ) -> Option<Gate> {
+        let mut k = place(self).write().ok()?;
+        k.restamp(stamp);
+        Some(Arc::clone(k.gates.entry(key.clone()).or_default()))
     }
 
     /// Keeps `value` for `key` on `place` under `stamp`.

@@ -566,12 +566,17 @@ impl Store {
     /// is in `((n - 1) × SITEMAP_PART, n × SITEMAP_PART]`, so no part has more than
     /// `SITEMAP_PART` addresses (the sitemaps protocol allows 50,000) and a part's items are
     /// found by a range of the primary key. Each part with its newest 发布日期; parts with no item on the portal are left out.
-    pub async fn sitemap_parts(&self) -> Result<Vec<(i64, NaiveDate)>, StoreError> {
-        sql(format!(
-            "SELECT (id - 1) / {SITEMAP_PART} + 1 AS part, MAX(published_on) FROM items \
-             WHERE withdrawn_on IS NULL GROUP BY (id - 1) / {SITEMAP_PART} + 1 ORDER BY part"
-        ))
-        .all(self)
+    pub async fn sitemap_parts(&self) -> Result<Arc<Vec<(i64, NaiveDate)>>, StoreError> {
+        self.kept(crate::ready::Ready::SITEMAP, (), async {
+            Ok(Arc::new(
+                sql(format!(
+                    "SELECT (id - 1) / {SITEMAP_PART} + 1 AS part, MAX(published_on) FROM items \
+                     WHERE withdrawn_on IS NULL GROUP BY (id - 1) / {SITEMAP_PART} + 1 ORDER BY part"
+                ))
+                .all(self)
+                .await?,
+            ))
+        })
         .await
     }
 

@@ -273,12 +273,23 @@ impl Store {
 
     /// The years whose report was published, newest first, with how many versions each: the
     /// years the public can read (portal and API alike).
-    pub async fn publication_counts(&self, slug: &Slug) -> Result<Vec<(i32, i64)>, StoreError> {
+    pub async fn publication_counts(
+        &self,
+        slug: &Slug,
+    ) -> Result<std::sync::Arc<Vec<(i32, i64)>>, StoreError> {
         let agency_id = self.agency_id(slug).await?;
-        sql("SELECT year, COUNT(*) FROM report_publications WHERE agency_id = $1 GROUP BY year ORDER BY year DESC")
-            .bind(agency_id)
-            .all(self)
-            .await
+        self.kept(crate::ready::Ready::YEARS, agency_id, async {
+            Ok(std::sync::Arc::new(
+                sql(
+                    "SELECT year, COUNT(*) FROM report_publications WHERE agency_id = $1 \
+                     GROUP BY year ORDER BY year DESC",
+                )
+                .bind(agency_id)
+                .all(self)
+                .await?,
+            ))
+        })
+        .await
     }
 
     /// Every published version of a year's report, oldest first.

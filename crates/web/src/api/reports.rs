@@ -34,8 +34,8 @@ pub async fn reports(
             .store
             .publication_counts(&a.slug)
             .await?
-            .into_iter()
-            .map(|(year, versions)| ReportEntry {
+            .iter()
+            .map(|&(year, versions)| ReportEntry {
                 year,
                 versions: usize::try_from(versions).unwrap_or(0),
                 json_url: format!("/agencies/{}/reports/{year}/report.json", a.slug),

@@ -57,16 +57,24 @@ pub async fn agency(
         .filter(|a| a.parent.as_ref() == Some(&agency.slug))
         .map(AgencyView::from)
         .collect();
-    // Year over year, oldest first, for the chart (at most the last five years).
-    let mut reports = Vec::new();
+    // Year over year, oldest first, for the chart (at most the last five years), as published
+    // (their latest versions, kept ready): the public reads what was published, not records
+    // edited since.
+    let mut published = Vec::new();
     for year in years.iter().take(5).rev() {
-        // As published (its latest version): the public reads what was published, not records
-        // edited since.
-        if let Some(p) = state.store.publications(&agency.slug, *year).await?.pop() {
-            reports.push(p.report);
+        if let Some(p) = state
+            .store
+            .public_report(&agency.slug, *year, false)
+            .await?
+        {
+            published.push(p);
         }
     }
-    let chart = if reports.len() > 1 {
+    let chart = if published.len() > 1 {
+        let reports: Vec<_> = published
+            .iter()
+            .map(gongkai_store::PublicReport::report)
+            .collect();
         Some(minijinja::Value::from_safe_string(
             gongkai_docs::charts::year_over_year(&reports)
                 .map_err(|e| AppError::Internal(e.into()))?,
@@ -74,6 +82,8 @@ pub async fn agency(
     } else {
         None
     };
+    // The latest items as the list pages read them: without their content.
+    let (latest, _) = state.store.listed_items(&agency.slug, None, 1, 8).await?;
     views::page(
         "portal/agency.html",
         context! {
@@ -83,7 +93,7 @@ pub async fn agency(
             years => Serde(years),
             chart,
             categories => state.store.categories(&agency.slug).await?,
-            latest => Serde(state.store.published_items(&agency.slug, None, 1, 8).await?.0.iter().map(|i| (i.id, i.title.clone(), i.published_on.to_string())).collect::<Vec<_>>()),
+            latest => Serde(latest.iter().map(|i| (i.id, i.title.as_str(), i.published_on.to_string())).collect::<Vec<_>>()),
         },
     )
 }

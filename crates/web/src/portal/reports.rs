@@ -30,8 +30,8 @@ pub(crate) async fn public_years(
         .store
         .publication_counts(slug)
         .await?
-        .into_iter()
-        .map(|(year, _)| year)
+        .iter()
+        .map(|&(year, _)| year)
         .collect())
 }
 
