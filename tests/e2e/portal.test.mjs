@@ -138,6 +138,14 @@ for (const width of [1366, 390]) {
           assert.match(await region.evaluate((r) => getComputedStyle(r, '::before').content), /左右滑动/, 'the scroll cue');
           await region.screenshot({ path: join(ARTIFACTS, `portal-${width}-${mode}-table3.png`) });
           await region.evaluate((r) => { r.scrollLeft = 0; });
+          // The charts keep their drawn size and scroll: shrunk to the screen, labels were 7 px.
+          const chart = page.getByRole('region', { name: /主动公开.*图表较宽/ });
+          assert.ok(await chart.isVisible(), 'the chart is its own scroll region');
+          const textPx = await chart.evaluate((r) => {
+            const svg = r.querySelector('svg');
+            return 12 * svg.getScreenCTM().a;
+          });
+          assert.ok(textPx >= 12, `the chart's figures are ${textPx.toFixed(1)}px, not at least 12`);
         }
         await page.screenshot({ path: join(ARTIFACTS, `portal-${width}-${mode}-${name}.png`), fullPage: true });
         await accessible(page, `${name} (${width} px, ${mode})`);
