@@ -17,6 +17,11 @@
 --           (DATA_DIR/lists.txt) or a year (2019-2025), sorted newest first (sort=date), or, for
 --           common words, asked for page 2-5
 --
+--   site    the other pages a crawler walks, drawn at random: the home page, the agency's page
+--           (its latest items, its reports year over year), its 公开指南, 主动公开目录 (the
+--           columns with their counts), rules, Atom feed, /sitemap.xml, /sitemap, /contact — each
+--           at an address not asked before, so none is the page cache's
+--
 --   report  an annual report's page or one of its files (.md .html .json .docx .xlsx .pdf), of a
 --           year the agency published (DATA_DIR/reports.txt: "slug", then one year a line): a
 --           published version's files are made once, then kept
@@ -78,6 +83,11 @@ function init(args)
       if c.cat ~= "-" then table.insert(named, c) end
     end
     cats = named
+  elseif mode == "site" then
+    local a = "/agencies/" .. slug
+    local pages = { "/", a, a .. "/guide", a .. "/catalogue", a .. "/rules", a .. "/feed.atom",
+      "/sitemap.xml", "/sitemap", "/contact" }
+    return wrk.format("GET", pages[math.random(#pages)] .. "?" .. fresh())
   elseif mode == "report" then
     local all = lines(dir .. "/reports.txt")
     slug = all[1]
@@ -125,6 +135,11 @@ function request()
       url = url .. "&page=" .. math.random(2, 5)
     end
     return wrk.format("GET", url .. "&" .. fresh())
+  elseif mode == "site" then
+    local a = "/agencies/" .. slug
+    local pages = { "/", a, a .. "/guide", a .. "/catalogue", a .. "/rules", a .. "/feed.atom",
+      "/sitemap.xml", "/sitemap", "/contact" }
+    return wrk.format("GET", pages[math.random(#pages)] .. "?" .. fresh())
   elseif mode == "report" then
     return wrk.format("GET", "/agencies/" .. slug .. "/reports/" .. years[math.random(#years)]
       .. files[math.random(#files)] .. "?" .. fresh())

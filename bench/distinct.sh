@@ -11,6 +11,8 @@
 #   - varied searches: one to three words, about half narrowed by agency, category or year, sorted
 #     by date or asked for a later page (bench/distinct.lua's `varied`);
 #   - annual reports: a published year's page or one of its files, PDF included (`report`);
+#   - the other pages a crawler walks: home, agency page, 公开指南, 主动公开目录, rules, feed,
+#     sitemaps, contact (`site`);
 # each with the page cache on (the default, 1000 ms) and off (--page-cache off). In the same run,
 # nginx serves a static copy of one item page, for the ratio. After each server's runs its RSS is
 # read from /proc. Then durable intake: POST /api/v1/requests from 16 concurrent clients
@@ -274,7 +276,7 @@ bench_db() {
   R[$DB,nginx]=$(run "http://127.0.0.1:$STATIC_PORT/item.html")
   for cache in $CACHES; do
     start_server "$cache"
-    for c in item list search common varied report; do
+    for c in item list search common varied report site; do
       say "$DB: distinct $c pages, page cache $cache…"
       R[$DB,$c,$cache]=$(run "http://127.0.0.1:$PORT" "$c" "$WORK")
     done
@@ -337,9 +339,9 @@ done
 echo "$head"
 echo "$rule"
 declare -A names
-names=([item]="distinct item pages" [list]="distinct list pages" [search]="distinct two-word searches" [common]="distinct two-word searches, words common in the bodies" [varied]="distinct varied searches (1-3 words, filters, date order, later pages)" [report]="annual report pages and files (.md .html .json .docx .xlsx .pdf), published years")
+names=([item]="distinct item pages" [list]="distinct list pages" [search]="distinct two-word searches" [common]="distinct two-word searches, words common in the bodies" [varied]="distinct varied searches (1-3 words, filters, date order, later pages)" [report]="annual report pages and files (.md .html .json .docx .xlsx .pdf), published years" [site]="other public pages (home, agency, guide, catalogue, rules, feed, sitemaps, contact)")
 bad_total=0
-for c in item list search common varied report; do
+for c in item list search common varied report site; do
   for cache in $CACHES; do
     row="| ${names[$c]} | $([ "$cache" = off ] && echo off || echo "on (1000 ms)") |"
     for db in $DBS; do
