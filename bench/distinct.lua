@@ -84,10 +84,7 @@ function init(args)
     end
     cats = named
   elseif mode == "site" then
-    local a = "/agencies/" .. slug
-    local pages = { "/", a, a .. "/guide", a .. "/catalogue", a .. "/rules", a .. "/feed.atom",
-      "/sitemap.xml", "/sitemap", "/contact" }
-    return wrk.format("GET", pages[math.random(#pages)] .. "?" .. fresh())
+    read_lists()
   elseif mode == "report" then
     local all = lines(dir .. "/reports.txt")
     slug = all[1]
@@ -135,6 +132,11 @@ function request()
       url = url .. "&page=" .. math.random(2, 5)
     end
     return wrk.format("GET", url .. "&" .. fresh())
+  elseif mode == "site" then
+    local a = "/agencies/" .. slug
+    local pages = { "/", a, a .. "/guide", a .. "/catalogue", a .. "/rules", a .. "/feed.atom",
+      "/sitemap.xml", "/sitemap", "/contact" }
+    return wrk.format("GET", pages[math.random(#pages)] .. "?" .. fresh())
   elseif mode == "site" then
     local a = "/agencies/" .. slug
     local pages = { "/", a, a .. "/guide", a .. "/catalogue", a .. "/rules", a .. "/feed.atom",
