@@ -346,6 +346,23 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         "{}",
         by_number.body
     );
+    // Found by its 索引号, the hit shows the 索引号, marked; found by a word, it does not.
+    let by_index = visitor
+        .get("/search?q=11370323004345133C%2F2025-00001")
+        .await;
+    let meta = |body: &str| {
+        body.split("class=\"hit-meta\"")
+            .nth(1)
+            .and_then(|m| m.split("</p>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        meta(&by_index.body).contains("索引号 ") && meta(&by_index.body).contains("<mark>"),
+        "{}",
+        by_index.body
+    );
+    assert!(!meta(&found.body).contains("索引号"), "{}", found.body);
     let wrong_year = visitor
         .get("/search?q=%E5%AE%85%E5%9F%BA%E5%9C%B0&year=2023")
         .await;

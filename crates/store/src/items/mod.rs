@@ -117,6 +117,8 @@ pub struct FoundItem {
     pub published_on: NaiveDate,
     /// 发文字号 (empty if none): shown with the hit, since a search finds it too.
     pub doc_number: String,
+    /// 索引号 (empty if none): shown with a hit found by it.
+    pub index_no: String,
     /// Body, sanitised HTML.
     pub body_html: String,
 }

@@ -83,7 +83,7 @@ impl PageRow {
 /// converts the whole document to its binary form first, and the text it gives back is checked
 /// as UTF-8 again, together a tenth of a search page.
 const FOUND_SELECT: &str = "SELECT i.id, a.slug AS agency, a.name AS agency_name, \
-     c.name AS category, i.title, i.published_on, i.doc_number, i.content_json \
+     c.name AS category, i.title, i.published_on, i.doc_number, i.index_no, i.content_json \
      FROM items i JOIN agencies a ON a.id = i.agency_id \
      JOIN catalogue_categories c ON c.id = i.category_id \
      WHERE i.withdrawn_on IS NULL AND i.id IN (";
@@ -98,6 +98,7 @@ struct FoundRow {
     title: String,
     published_on: NaiveDate,
     doc_number: String,
+    index_no: Option<String>,
     content_json: Option<Json<BodyOnly>>,
 }
 
@@ -109,6 +110,7 @@ crate::direct::direct_row!(FoundRow {
     title,
     published_on,
     doc_number,
+    index_no,
     content_json
 });
 
@@ -417,6 +419,7 @@ impl Store {
                     title: r.title,
                     published_on: r.published_on,
                     doc_number: r.doc_number,
+                    index_no: r.index_no.unwrap_or_default(),
                     body_html: r
                         .content_json
                         .map(|Json(c)| c.body_html)

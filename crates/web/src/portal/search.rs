@@ -252,6 +252,11 @@ pub async fn page(
                     // A word found only in the 发文字号 (高坪发) is marked there, not nowhere.
                     doc_number => (!h.doc_number.is_empty())
                         .then(|| minijinja::Value::from_safe_string(r.marks.title_html(&h.doc_number))),
+                    // The 索引号 only where the search found the hit by it: a hit found by its
+                    // 索引号 showed nothing marked, and the page did not say why it was there.
+                    index_no => Some(r.marks.title_html(&h.index_no))
+                        .filter(|m| m.contains("<mark>"))
+                        .map(minijinja::Value::from_safe_string),
                     date => h.published_on.to_string(),
                 }
             })
