@@ -248,6 +248,17 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
         "application/atom+xml; charset=utf-8"
     );
     assert!(feed.body.contains("宅基地审核工作"));
+    // A column the catalogue does not have is a 404 for the feed as for the list (the feed was
+    // an empty 200; with U+FFFF in the name, not even well-formed XML).
+    for column in ["nope", "%EF%BF%BF"] {
+        for path in ["feed.atom", "items"] {
+            let page = visitor
+                .get(&format!("/agencies/{TOWN_A}/{path}?category={column}"))
+                .await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{path} {column}");
+            assert!(page.body.contains("栏目"), "{}", page.body);
+        }
+    }
     // The sitemap is an index of parts (sitemaps protocol); the item is in its part.
     let index = visitor.get("/sitemap.xml").await.body;
     assert!(

@@ -33,6 +33,25 @@ pub struct ListQuery {
     page: u64,
 }
 
+/// Whether `category` (empty: the whole list) is a column of the agency's catalogue: a list or a
+/// feed of a column it does not have is a 404, not an empty page (the feed answered any name,
+/// and one with a character XML does not allow was not well-formed).
+fn in_catalogue(
+    agency: &gongkai_core::Agency,
+    categories: &[String],
+    category: &str,
+) -> Result<(), AppError> {
+    if category.is_empty() || categories.iter().any(|c| c == category) {
+        return Ok(());
+    }
+    // A long name typed into the address is shown cut, not echoed whole.
+    Err(AppError::NotFound(format!(
+        "{}的主动公开目录中没有“{}”栏目。",
+        agency.name,
+        views::quoted(category, 40)
+    )))
+}
+
 /// The agency's items, newest first, optionally one category, paged.
 pub async fn list(
     State(state): State<AppState>,
@@ -41,14 +60,7 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let categories = state.store.categories(&agency.slug).await?;
     let category = q.category.trim();
-    if !category.is_empty() && !categories.iter().any(|c| c == category) {
-        // A long name typed into the address is shown cut, not echoed whole.
-        return Err(AppError::NotFound(format!(
-            "{}的主动公开目录中没有“{}”栏目。",
-            agency.name,
-            views::quoted(category, 40)
-        )));
-    }
+    in_catalogue(&agency, &categories, category)?;
     let page = q.page.max(1);
     let (items, total) = state
         .store
@@ -269,6 +281,11 @@ pub async fn feed(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let category = q.category.trim();
+    in_catalogue(
+        &agency,
+        &state.store.categories(&agency.slug).await?,
+        category,
+    )?;
     let (items, _) = state
         .store
         .published_items(
