@@ -176,8 +176,19 @@ async fn staff_text_is_escaped_on_the_report_page(store: &Store) {
     let (_, body, _) = get(&app, "/agencies/yiyuan-xili/reports/2024").await;
     assert!(!body.contains(canary));
     assert!(body.contains("&lt;script&gt;"));
-    let (_, page, _) = get(&app, "/agencies/yiyuan-xili/reports/2024/report.html").await;
+    let (_, page, headers) = get(&app, "/agencies/yiyuan-xili/reports/2024/report.html").await;
     assert!(!page.contains(canary));
+    // The file is styled inline, and its policy lets the browser apply that style (under the
+    // pages' policy it showed unstyled from the site) and nothing else: no script, no fetch.
+    let policy = headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        policy.contains("default-src 'none'") && policy.contains("style-src 'unsafe-inline'"),
+        "{policy}"
+    );
+    assert!(page.contains("<style>"), "{page}");
 }
 
 /// A published version's files are made once and kept (a PDF took LibreOffice two seconds a

@@ -280,5 +280,15 @@ fn file_answer(
         "{disposition_kind}; filename=\"{}-{year}{suffix}.{ext}\"",
         agency.slug
     );
-    crate::views::file(content_type, disposition, &[], body)
+    // The HTML file is a document of its own, styled inline (it must read the same saved to a
+    // disk): under the pages' policy, which allows only the site's style sheet, a browser
+    // opening it from the site showed it unstyled and its wide tables cut off on a phone.
+    let policy: &[(axum::http::HeaderName, &str)] = match format {
+        gongkai_docs::Format::Html => &[(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            crate::views::DOCUMENT_CSP,
+        )],
+        _ => &[],
+    };
+    crate::views::file(content_type, disposition, policy, body)
 }
