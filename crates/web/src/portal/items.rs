@@ -159,9 +159,12 @@ pub(crate) fn origin(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
+        // An empty `Host` made addresses without a host (`http:///sitemaps/pages.xml`).
         .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+            !h.is_empty()
+                && h.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')
+                })
         })
         .unwrap_or("localhost");
     let https = headers
@@ -415,4 +418,31 @@ pub async fn sitemap_part(
         axum::body::Body::from_stream(futures_util::stream::iter(body)),
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_name_a_host_whatever_the_request_says() {
+        let with = |host: Option<&str>, proto: Option<&str>| {
+            let mut h = HeaderMap::new();
+            if let Some(host) = host {
+                h.insert(header::HOST, host.parse().unwrap());
+            }
+            if let Some(proto) = proto {
+                h.insert("x-forwarded-proto", proto.parse().unwrap());
+            }
+            origin(&h)
+        };
+        assert_eq!(with(Some("gk.example.cn"), None), "http://gk.example.cn");
+        assert_eq!(
+            with(Some("gk.example.cn:8443"), Some("https")),
+            "https://gk.example.cn:8443"
+        );
+        assert_eq!(with(Some(""), None), "http://localhost");
+        assert_eq!(with(None, None), "http://localhost");
+        assert_eq!(with(Some("a\"><x"), None), "http://localhost");
+    }
 }
