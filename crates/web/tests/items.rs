@@ -282,10 +282,13 @@ async fn a_drafted_item_is_reviewed_twice_and_appears_on_the_portal(store: &Stor
     assert!(part.body.starts_with("<?xml") && part.body.trim_end().ends_with("</urlset>"));
     assert!(part.body.contains(&item_url), "{}", part.body);
     let pages = visitor.get("/sitemaps/pages.xml").await.body;
-    assert!(
-        pages.contains(&format!("/agencies/{TOWN_A}/items</loc>")),
-        "{pages}"
-    );
+    for page in ["items", "guide", "catalogue", "rules"] {
+        assert!(
+            pages.contains(&format!("/agencies/{TOWN_A}/{page}</loc>")),
+            "{page}: {pages}"
+        );
+    }
+    assert!(pages.contains("/contact</loc>"), "{pages}");
     assert_eq!(
         visitor.get("/sitemaps/items-999.xml").await.status,
         StatusCode::NOT_FOUND

@@ -200,6 +200,12 @@ async fn a_published_reports_files_follow_its_versions(store: &Store) {
     let json = "/agencies/yiyuan-xili/reports/2024/report.json";
     let (status, first, _) = get(&app, md).await;
     assert_eq!(status, StatusCode::OK);
+    // The published year's report page is in the sitemap.
+    let (_, pages, _) = get(&app, "/sitemaps/pages.xml").await;
+    assert!(
+        pages.contains("/agencies/yiyuan-xili/reports/2024</loc>"),
+        "{pages}"
+    );
     let (_, again, _) = get(&app, md).await;
     assert_eq!(first, again);
     let (_, before, _) = get(&app, json).await;

@@ -373,14 +373,21 @@ pub async fn sitemap_part(
         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
     let tail = "</urlset>\n";
     if part == "pages.xml" {
-        let mut xml = format!("{head}<url><loc>{origin}/</loc></url>\n");
-        for a in state.store.list_agencies().await? {
-            let _ = write!(
-                xml,
-                "<url><loc>{origin}/agencies/{0}</loc></url>\n\
-                 <url><loc>{origin}/agencies/{0}/items</loc></url>\n",
-                a.slug
-            );
+        let mut xml = format!(
+            "{head}<url><loc>{origin}/</loc></url>\n\
+             <url><loc>{origin}/sitemap</loc></url>\n\
+             <url><loc>{origin}/contact</loc></url>\n"
+        );
+        // Each agency's pages a citizen looks for: its page, its items, its 公开指南, 主动公开目录
+        // and rules, and each published year's report (they were in no sitemap).
+        for a in &state.store.list_agencies().await? {
+            let at = format!("{origin}/agencies/{}", a.slug);
+            for page in ["", "/items", "/guide", "/catalogue", "/rules"] {
+                let _ = writeln!(xml, "<url><loc>{at}{page}</loc></url>");
+            }
+            for year in super::reports::public_years(&state, &a.slug).await? {
+                let _ = writeln!(xml, "<url><loc>{at}/reports/{year}</loc></url>");
+            }
         }
         xml.push_str(tail);
         return Ok(([(header::CONTENT_TYPE, XML)], xml).into_response());
