@@ -27,26 +27,19 @@ impl Store {
     /// The identity an agency's pages carry: the site's, with the agency's own 主办/承办 and
     /// contact where it set them. Kept ready like the site's.
     pub async fn agency_identity(&self, slug: &Slug) -> Result<Arc<SiteIdentity>, StoreError> {
-        let stamp = self.ready_stamp().await;
-        let place = crate::ready::Ready::SITE;
-        if let Some(kept) = stamp.and_then(|s| self.ready.kept(place, s, &slug.to_string())) {
-            return Ok(kept);
-        }
-        let site = self.site_identity().await?;
         // An address naming no agency (a mistyped or invented one) shows the site's identity and
         // is not kept: invented names would push out the agencies' own.
         if self.agency_id(slug).await.is_err() {
-            return Ok(site);
+            return self.site_identity().await;
         }
-        let identity = match self.agency_site(slug).await? {
-            Some(own) => Arc::new(site.for_agency(&own)),
-            None => site,
-        };
-        if let Some(s) = stamp {
-            self.ready
-                .keep(place, s, slug.to_string(), Arc::clone(&identity));
-        }
-        Ok(identity)
+        self.kept(crate::ready::Ready::SITE, slug.to_string(), async {
+            let site = self.site_identity().await?;
+            Ok(match self.agency_site(slug).await? {
+                Some(own) => Arc::new(site.for_agency(&own)),
+                None => site,
+            })
+        })
+        .await
     }
 
     /// What the agency set of its own in place of the site's, if anything.
