@@ -117,7 +117,8 @@ pub async fn rules(
     let items = if has_column {
         state
             .store
-            .published_items(&agency.slug, Some(RULES_COLUMN), 1, 100)
+            // As the list pages read them: the page shows titles and dates, not bodies.
+            .listed_items(&agency.slug, Some(RULES_COLUMN), 1, 100)
             .await?
             .0
             .into_iter()
