@@ -142,21 +142,21 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("机关“{slug}”")))
     }
 
-    /// Every agency, in the order they were added (a county before its members).
-    pub async fn list_agencies(&self) -> Result<Vec<Agency>, StoreError> {
-        let all = self
-            .kept(crate::ready::Ready::EVERY_AGENCY, (), async {
-                let rows: Vec<AgencyRow> = sql(format!("{AGENCY_SELECT} ORDER BY a.id"))
-                    .all(self)
-                    .await?;
-                Ok(std::sync::Arc::new(
-                    rows.into_iter()
-                        .map(Agency::try_from)
-                        .collect::<Result<Vec<_>, _>>()?,
-                ))
-            })
-            .await?;
-        Ok(Vec::clone(&all))
+    /// Every agency, in the order they were added (a county before its members). Shared, as
+    /// kept, not copied: the search page, the home page and the sitemap read it at every request,
+    /// and at a province's 5,000 agencies a copy was 5,000 agencies cloned per page.
+    pub async fn list_agencies(&self) -> Result<std::sync::Arc<Vec<Agency>>, StoreError> {
+        self.kept(crate::ready::Ready::EVERY_AGENCY, (), async {
+            let rows: Vec<AgencyRow> = sql(format!("{AGENCY_SELECT} ORDER BY a.id"))
+                .all(self)
+                .await?;
+            Ok(std::sync::Arc::new(
+                rows.into_iter()
+                    .map(Agency::try_from)
+                    .collect::<Result<Vec<_>, _>>()?,
+            ))
+        })
+        .await
     }
 
     /// The agency and the agencies above it, nearest first.

@@ -212,7 +212,7 @@ pub fn back_to(agency: &Agency, rest: &str) -> Response {
 
 /// Every agency and the tree they form.
 pub async fn tree(state: &AppState) -> Result<(Vec<Agency>, Hierarchy), AppError> {
-    let agencies = state.store.list_agencies().await?;
+    let agencies = Vec::clone(&*state.store.list_agencies().await?);
     let tree = Hierarchy::new(&agencies);
     Ok((agencies, tree))
 }

@@ -51,8 +51,9 @@ impl<R: Requirement> FromRequestParts<AppState> for Ctx<R> {
             .list_agencies()
             .await
             .map_err(|e| AppError::from(e).into_response())?
-            .into_iter()
+            .iter()
             .filter(|a| a.slug != agency.slug && a.parent.is_some() && a.parent == agency.parent)
+            .cloned()
             .collect();
         Ok(Self {
             scope,

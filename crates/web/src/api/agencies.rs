@@ -32,13 +32,13 @@ pub async fn agencies(State(state): State<AppState>) -> ApiResult<Vec<AgencyBody
             .store
             .list_agencies()
             .await?
-            .into_iter()
+            .iter()
             .map(|a| AgencyBody {
                 slug: a.slug.to_string(),
-                name: a.name,
+                name: a.name.clone(),
                 credit_code: a.credit_code.as_str().to_owned(),
                 kind: a.kind.key().to_owned(),
-                parent: a.parent.map(|p| p.to_string()),
+                parent: a.parent.as_ref().map(ToString::to_string),
             })
             .collect(),
     ))

@@ -380,7 +380,7 @@ pub async fn sitemap_part(
         );
         // Each agency's pages a citizen looks for: its page, its items, its 公开指南, 主动公开目录
         // and rules, and each published year's report (they were in no sitemap).
-        for a in &state.store.list_agencies().await? {
+        for a in state.store.list_agencies().await?.iter() {
             let at = format!("{origin}/agencies/{}", a.slug);
             for page in ["", "/items", "/guide", "/catalogue", "/rules"] {
                 let _ = writeln!(xml, "<url><loc>{at}{page}</loc></url>");
