@@ -71,6 +71,34 @@ impl Entry {
     }
 }
 
+/// Actions that change nothing a public page shows: staff signing in and out, their passwords
+/// and roles, and the handling of requests for information (a request's progress is shown to its
+/// requester alone, by tracking code, and never kept; the annual report's figures are a
+/// publication of their own). A `prefix.` stands for every action under it. Every other action,
+/// any added later included, counts as a change of the portal: a page may be rendered more often
+/// than needed, never kept past a change. Kept pages then outlast the day's sign-ins and
+/// requests, which move the database's version a hundred times for each publication.
+pub const UNSEEN_ON_PORTAL: [&str; 7] = [
+    "session.",
+    "request.",
+    "requests.",
+    "role.",
+    "user.password_change",
+    "user.password_reset",
+    "user.sign_in_failures",
+];
+
+/// Whether an action may change what a public page shows ([`UNSEEN_ON_PORTAL`]).
+pub fn changes_portal(action: &str) -> bool {
+    !UNSEEN_ON_PORTAL.iter().any(|unseen| {
+        if unseen.ends_with('.') {
+            action.starts_with(unseen)
+        } else {
+            action == *unseen
+        }
+    })
+}
+
 /// What people read for an action key in the audit trail (the key stays in the record; pages
 /// show this). An unknown key — from a newer version, or a hand-made record — shows as itself.
 pub fn action_label(action: &str) -> &str {
@@ -539,6 +567,45 @@ pub fn verify_chain<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_sign_ins_passwords_roles_and_request_handling_leave_the_portal_as_it_was() {
+        for unseen in [
+            "session.sign_in",
+            "request.decide",
+            "requests.import",
+            "role.grant",
+            "user.password_change",
+            "user.sign_in_failures",
+        ] {
+            assert!(!changes_portal(unseen), "{unseen}");
+        }
+        for seen in [
+            "item.publish",
+            "item.withdraw",
+            "site.save",
+            "agency.update",
+            "message.reply",
+            "report.publish",
+            "catalogue.set",
+            "user.create",
+            "sessions",
+            "requestx.y",
+            "some.future_action",
+        ] {
+            assert!(changes_portal(seen), "{seen}");
+        }
+        // They go into SQL as `LIKE` patterns and literals: nothing in them may be a wildcard
+        // or a quote.
+        for unseen in UNSEEN_ON_PORTAL {
+            assert!(
+                unseen.chars().all(|c| c.is_ascii_lowercase()
+                    || c == '.'
+                    || (c == '_' && !unseen.ends_with('.'))),
+                "{unseen}"
+            );
+        }
+    }
 
     fn chain(n: i64) -> Vec<AuditRecord> {
         let mut prev = GENESIS.to_owned();

@@ -475,11 +475,18 @@ impl Store {
     ) -> Result<T, StoreError> {
         let mut tx = self.begin_write().await?;
         let (out, entry) = body(&mut tx).await?;
+        // A write the portal does not show (a sign-in, a step of a request) leaves what is kept
+        // for it; any other, at once.
+        let seen = entry
+            .as_ref()
+            .is_none_or(|e| gongkai_core::audit::changes_portal(e.action));
         if let Some(entry) = entry {
             crate::audit::append(&mut tx, by, &entry, self.audit_key()).await?;
         }
         tx.commit().await?;
-        self.ready.invalidate();
+        if seen {
+            self.ready.invalidate();
+        }
         Ok(out)
     }
 }

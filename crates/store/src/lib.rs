@@ -104,6 +104,24 @@ pub struct Store {
     reader: Option<Arc<direct::Reader>>,
 }
 
+/// The newest audit id in `($1, $2]` of an action that may change the portal, if any.
+fn publication_since() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let mut sql = String::from("SELECT id FROM audit_log WHERE id > $1 AND id <= $2");
+        for unseen in gongkai_core::audit::UNSEEN_ON_PORTAL {
+            let (test, pattern) = if unseen.ends_with('.') {
+                ("NOT LIKE", "%")
+            } else {
+                ("<>", "")
+            };
+            sql.extend([" AND action ", test, " '", unseen, pattern, "'"]);
+        }
+        sql.push_str(" ORDER BY id DESC LIMIT 1");
+        sql
+    });
+    &SQL
+}
+
 /// The default database: a SQLite file under `./gongkai-data/`, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://gongkai-data/gongkai.db";
 
@@ -274,11 +292,19 @@ impl Store {
             .await
     }
 
-    /// The database's version that data kept ready stands on now, read when due (once a
-    /// request under [`one_version`](Self::one_version) with a period of zero); `None` when
-    /// nothing is kept or it cannot be read. The portal's page cache keys its pages by it.
+    /// The publication version that data kept ready stands on now (the newest audit record of
+    /// an action the portal may show), read when due (once a request under
+    /// [`one_version`](Self::one_version) with a period of zero); `None` when nothing is kept or
+    /// it cannot be read. The portal's page cache keys its pages by it.
     pub async fn kept_version(&self) -> Option<i64> {
         self.ready_stamp().await.map(ready::Stamp::database)
+    }
+
+    /// How many writes through this store (this process) changed what the portal shows: with
+    /// [`kept_version`](Self::kept_version), the version of a page this process keeps. A write
+    /// that the portal does not show moves neither.
+    pub fn portal_writes(&self) -> u64 {
+        self.ready.local()
     }
 
     /// What `place` keeps for `key` under the current stamp, or else what `load` reads, kept for
@@ -323,20 +349,46 @@ impl Store {
                 .try_with(std::cell::Cell::get)
                 .ok()
                 .flatten();
-            let database = if let Some(g) = once {
-                g
+            let database = if let Some(v) = once {
+                v
             } else {
-                let g = self.change_generation().await.ok()?;
-                let _ = ready::READ_ONCE.try_with(|c| c.set(Some(g)));
-                g
+                let v = self.publication().await.ok()?;
+                let _ = ready::READ_ONCE.try_with(|c| c.set(Some(v)));
+                v
             };
             return Some(self.ready.stamp_at(database));
         }
         if self.ready.due() {
-            let g = self.change_generation().await.ok();
-            self.ready.set_database(g);
+            let v = self.publication().await.ok();
+            self.ready.set_database(v);
         }
         self.ready.stamp()
+    }
+
+    /// The publication version: the id of the newest audit record whose action may change what
+    /// a public page shows (`gongkai_core::audit::changes_portal`). Kept data and pages stand on
+    /// it rather than on the newest record of all, so that sign-ins and the handling of requests
+    /// (most of a day's writes) do not throw away what every visitor reads. Read as the newest
+    /// id (one seek), then, when that moved, the records since the last reading.
+    pub(crate) async fn publication(&self) -> Result<i64, StoreError> {
+        let newest = self.change_generation().await?;
+        let (seen, version) = self.ready.published();
+        if newest == seen {
+            return Ok(version);
+        }
+        // The first reading, or a log that went back (a restored backup): all of it counts.
+        if seen < 0 || newest < seen {
+            self.ready.set_published(newest, newest);
+            return Ok(newest);
+        }
+        let changed: Vec<i64> = db::sql(publication_since())
+            .bind(seen)
+            .bind(newest)
+            .scalars(self)
+            .await?;
+        let version = changed.first().copied().unwrap_or(version).max(version);
+        self.ready.set_published(newest, version);
+        Ok(version)
     }
 
     /// Which engine this is.

@@ -139,6 +139,9 @@ pub(crate) struct Ready {
     checked_ms: AtomicU64,
     database: AtomicI64,
     local: AtomicU64,
+    /// The newest audit id read, and the newest of an action that changes the portal at or
+    /// before it ([`Store::publication`](crate::Store)): the version data is kept under.
+    published: Mutex<(i64, i64)>,
     agencies: RwLock<Kept<String, Arc<Agency>>>,
     every_agency: RwLock<Kept<(), Arc<Vec<Agency>>>>,
     /// By scope: `""` the whole site, else an agency's slug (its pages' identity).
@@ -192,6 +195,7 @@ impl Default for Ready {
             checked_ms: AtomicU64::new(0),
             database: AtomicI64::new(-1),
             local: AtomicU64::new(0),
+            published: Mutex::new((-1, -1)),
             agencies: RwLock::new(Kept::new()),
             every_agency: RwLock::new(Kept::new()),
             site: RwLock::new(Kept::new()),
@@ -234,6 +238,26 @@ impl Ready {
         });
         self.period_ms.store(ms, Ordering::Release);
         self.database.store(-1, Ordering::Release);
+    }
+
+    /// The newest audit id read before, with the publication version it gave.
+    pub(crate) fn published(&self) -> (i64, i64) {
+        self.published.lock().map_or((-1, -1), |p| *p)
+    }
+
+    /// Records that the newest audit id `newest` gives the publication version `version` (a
+    /// caller that read an older id than another's leaves the newer reading).
+    pub(crate) fn set_published(&self, newest: i64, version: i64) {
+        if let Ok(mut p) = self.published.lock()
+            && newest >= p.0
+        {
+            *p = (newest, version.max(p.1));
+        }
+    }
+
+    /// How many writes through this store changed the portal.
+    pub(crate) fn local(&self) -> u64 {
+        self.local.load(Ordering::SeqCst)
     }
 
     /// Something was written through this store: nothing loaded before is used again.

@@ -13,6 +13,20 @@ use sqlx::postgres::PgConnection;
 use crate::By;
 use crate::Store;
 
+/// The same database as another server process has it: a store of its own over the same
+/// connections, keeping its own data ready, so that writes through `store` reach it only as
+/// another process's do (at its next reading of the database's version), and its writes reach
+/// `store` the same way.
+pub fn another_process(store: &Store) -> Store {
+    Store {
+        pool: store.pool.clone(),
+        keys: store.keys.clone(),
+        ids: std::sync::Arc::default(),
+        ready: std::sync::Arc::default(),
+        reader: store.reader.clone(),
+    }
+}
+
 /// A migrated store that deletes its database when dropped.
 pub struct TestDb {
     /// The store.

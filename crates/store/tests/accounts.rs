@@ -128,6 +128,71 @@ async fn users_roles_and_principals(store: &Store) {
     );
 }
 
+/// Sign-ins (most of a day's writes, with the steps of requests) leave the version public pages
+/// are kept under; a change the portal shows moves it, in this process at once and in another at
+/// its next reading.
+async fn a_sign_in_leaves_the_publication_version_and_a_publication_moves_it(store: &Store) {
+    demo::load(store, now()).await.unwrap();
+    let id = new_user(store, "wangwu").await;
+    let other = gongkai_store::testing::another_process(store);
+    for s in [store, &other] {
+        s.keep_ready(Some(std::time::Duration::ZERO));
+    }
+    let (before, here_before) = (store.kept_version().await.unwrap(), store.portal_writes());
+    let there_before = other.kept_version().await.unwrap();
+    for (n, hash) in [(0_i64, "a"), (1, "b"), (2, "c")] {
+        store
+            .create_session(
+                &NewSession {
+                    user_id: id,
+                    id_hash: &sha256_hex(hash.as_bytes()),
+                    csrf_token: "csrf",
+                    replaces: None,
+                    address: "127.0.0.1",
+                },
+                By::new(
+                    &Actor::user(id, "王五", "wangwu"),
+                    now() + Duration::seconds(n),
+                ),
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(store.kept_version().await.unwrap(), before);
+    assert_eq!(store.portal_writes(), here_before);
+    assert_eq!(other.kept_version().await.unwrap(), there_before);
+    let mut columns = store.categories(&town()).await.unwrap();
+    columns.push("版本检验".into());
+    store
+        .set_categories(&town(), &columns, By::new(&admin(), now()))
+        .await
+        .unwrap();
+    assert_eq!(store.portal_writes(), here_before + 1, "here at once");
+    let after = store.kept_version().await.unwrap();
+    assert!(after > before);
+    assert_eq!(
+        other.kept_version().await.unwrap(),
+        after,
+        "there at its next reading"
+    );
+    // More sign-ins after it: still that version.
+    store
+        .create_session(
+            &NewSession {
+                user_id: id,
+                id_hash: &sha256_hex(b"d"),
+                csrf_token: "csrf",
+                replaces: None,
+                address: "127.0.0.1",
+            },
+            By::new(&Actor::user(id, "王五", "wangwu"), now()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(other.kept_version().await.unwrap(), after);
+    assert_eq!(store.kept_version().await.unwrap(), after);
+}
+
 async fn sessions_rotate_and_end(store: &Store) {
     let id = new_user(store, "lisi").await;
     let actor = Actor::user(id, "李四", "lisi");
@@ -497,6 +562,7 @@ on_both_backends!(
     a_rewrite_with_recomputed_hashes_is_detected,
     users_roles_and_principals,
     sessions_rotate_and_end,
+    a_sign_in_leaves_the_publication_version_and_a_publication_moves_it,
     sign_in_failures_are_counted_per_subject,
     every_write_is_audited_and_the_chain_verifies,
     concurrent_writers_never_fork_the_chain,
