@@ -56,6 +56,9 @@ pub struct Settings {
     /// may be seen (zero: checked on every request; `None`: nothing kept, though pages are still
     /// tagged and a repeat visit answered 304).
     pub page_cache: Option<std::time::Duration>,
+    /// Rendered pages kept on disk as well as in memory (静态化: [`cache::PageFiles`]), in a
+    /// folder of this process's own; `None` (the default): in memory only.
+    pub page_files: Option<Arc<cache::PageFiles>>,
     /// Send `Strict-Transport-Security` (only when every visitor reaches the site over HTTPS, as
     /// browsers then refuse plain HTTP to it for a year).
     pub hsts: bool,
@@ -75,6 +78,7 @@ impl Default for Settings {
             sign_in: gongkai_core::auth::SignInPolicy::default(),
             periods: gongkai_core::deadline::Periods::default(),
             page_cache: Some(std::time::Duration::ZERO),
+            page_files: None,
             hsts: false,
             submission_limits: true,
         }
@@ -169,7 +173,7 @@ pub(crate) struct Routes {
     router: Router<AppState>,
     specs: Vec<RouteSpec>,
     /// Public pages the same for every anonymous visitor, kept by the page cache.
-    pages: Vec<&'static str>,
+    pages: Vec<cache::CachedRoute>,
 }
 
 impl Routes {
@@ -199,13 +203,31 @@ impl Routes {
         self.add(Method::GET, path, access, get(h))
     }
 
-    /// A public page the page cache may keep.
+    /// A public page the page cache may keep, by its whole address.
     pub(crate) fn page<H: Handler<T, AppState>, T: 'static>(
         mut self,
         path: &'static str,
         h: H,
     ) -> Self {
-        self.pages.push(path);
+        self.pages.push(cache::CachedRoute { path, reads: None });
+        self.add(Method::GET, path, Access::Public, get(h))
+    }
+
+    /// A public page that reads no query parameter but those in `reads`: the page cache keeps it
+    /// by its path and those alone (`?utm_source=…` or a crawler's `?v=123` is the same page),
+    /// and keeps it on disk as well as in memory ([`cache`]'s page files). Only for handlers that
+    /// read nothing else of the request than its path, these parameters, the reading mode, and
+    /// the host and scheme.
+    pub(crate) fn stored_page<H: Handler<T, AppState>, T: 'static>(
+        mut self,
+        path: &'static str,
+        reads: &'static [&'static str],
+        h: H,
+    ) -> Self {
+        self.pages.push(cache::CachedRoute {
+            path,
+            reads: Some(reads),
+        });
         self.add(Method::GET, path, Access::Public, get(h))
     }
 
@@ -271,6 +293,7 @@ pub fn router(state: impl Into<AppState>) -> Router {
     let cache = Arc::new(cache::PageCache::new(
         cached,
         state.settings.page_cache.is_some(),
+        state.settings.page_files.clone(),
     ));
     let staged = all_routes
         .fallback(portal::not_found)

@@ -311,6 +311,48 @@ async fn request(
     (status, String::from_utf8(bytes.to_vec()).unwrap(), headers)
 }
 
+/// A member of staff, to sign in later.
+async fn staff(store: &Store, name: &str) -> i64 {
+    store
+        .create_user(
+            &gongkai_store::NewUser {
+                username: name.into(),
+                display_name: "登录检验".into(),
+                password_hash: "x".into(),
+                is_system_admin: false,
+                must_change_password: false,
+            },
+            By::new(
+                &gongkai_core::audit::Actor::system("测试"),
+                "2025-03-01T02:00:00Z".parse().unwrap(),
+            ),
+        )
+        .await
+        .unwrap()
+}
+
+/// Signs `user` in: a write the portal does not show.
+async fn sign_in(store: &Store, user: i64) {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    store
+        .create_session(
+            &gongkai_store::NewSession {
+                user_id: user,
+                id_hash: &format!("{user:032}{n:032}"),
+                csrf_token: "csrf",
+                replaces: None,
+                address: "127.0.0.1",
+            },
+            By::new(
+                &gongkai_core::audit::Actor::user(user, "登录检验", "x"),
+                "2025-03-01T02:00:00Z".parse().unwrap(),
+            ),
+        )
+        .await
+        .unwrap();
+}
+
 /// Adds a catalogue column behind the server's back, as another process would.
 async fn add_column(store: &Store, name: &str) {
     let slug = gongkai_core::Slug::parse("yiyuan-xili").unwrap();
@@ -356,8 +398,9 @@ async fn the_page_cache_never_serves_a_page_older_than_the_data(store: &Store) {
     assert_ne!(headers[header::ETAG], etag, "new bytes, new ETag");
 
     // Allowed to be an hour late on other processes' writes: the kept page is served…
+    let lazy_store = gongkai_store::testing::another_process(store);
     let lazy = router(
-        store,
+        &lazy_store,
         gongkai_web::Settings {
             page_cache: Some(std::time::Duration::from_secs(3600)),
             ..gongkai_web::Settings::default()
@@ -380,11 +423,15 @@ async fn the_page_cache_never_serves_a_page_older_than_the_data(store: &Store) {
     )
     .await;
     assert!(staff.contains("缓存检验乙"));
-    // …and any write through this process ends it at once (even a refused one: cheap and safe).
+    // …and a write through this process ends it at once (a refused one writes nothing, and
+    // keeps it).
     let (status, _, _) = request(&lazy, Request::post("/check").body(Body::empty()).unwrap()).await;
     assert!(status.is_client_error());
+    let (_, still, _) = get(&lazy, PAGE).await;
+    assert_eq!(still, kept);
+    add_column(&lazy_store, "缓存检验乙二").await;
     let (_, fresh, _) = get(&lazy, PAGE).await;
-    assert!(fresh.contains("缓存检验乙"), "{fresh}");
+    assert!(fresh.contains("缓存检验乙二"), "{fresh}");
     // The large-text reading mode is kept apart from the standard page.
     let (_, large, _) = request(
         &lazy,
@@ -499,11 +546,151 @@ async fn a_repeat_visit_is_told_of_any_change_of_the_page(store: &Store) {
     assert_ne!(h[header::ETAG], etag.as_str());
 }
 
+/// A folder for page files of its own (the tests of both backends run at once).
+fn page_files(tag: &str) -> Arc<gongkai_web::cache::PageFiles> {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!(
+        "gongkai-test-pages-{tag}-{}-{n}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    Arc::new(gongkai_web::cache::PageFiles::open(&dir).unwrap())
+}
+
+/// The page files holding `needle` (written in the background: waited for).
+async fn files_holding(
+    files: &gongkai_web::cache::PageFiles,
+    needle: &str,
+) -> Vec<std::path::PathBuf> {
+    for _ in 0..400 {
+        let found: Vec<_> = std::fs::read_dir(files.dir())
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .filter(|f| String::from_utf8_lossy(&std::fs::read(f).unwrap()).contains(needle))
+            .collect();
+        if !found.is_empty() {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    Vec::new()
+}
+
+/// Item pages are kept on disk from their first request and read from there, whatever query a
+/// crawler adds, until anything is written: by another process (seen at the next check of the
+/// database's version) or through this one (at once).
+async fn stored_pages_are_read_from_disk_until_the_data_changes(store: &Store) {
+    let app = app(store).await;
+    let (_, list, _) = get(&app, "/agencies/yiyuan-xili/items").await;
+    let id: String = list
+        .split("/agencies/yiyuan-xili/items/")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let page = format!("/agencies/yiyuan-xili/items/{id}");
+    let user = staff(store, "pages").await;
+    for period in [0, 3600] {
+        let files = page_files(&format!("{:?}", store.backend()));
+        // This server's own store: `store` is another process to it.
+        let this = gongkai_store::testing::another_process(store);
+        let app = router(
+            &this,
+            gongkai_web::Settings {
+                page_cache: Some(std::time::Duration::from_secs(period)),
+                page_files: Some(files.clone()),
+                ..gongkai_web::Settings::default()
+            },
+        );
+        let (status, first, _) = get(&app, &format!("{page}?v=1")).await;
+        assert_eq!(status, StatusCode::OK);
+        // The file holds the page: marked, to tell where the next answer comes from.
+        let title_line = "<meta name=\"ArticleTitle\"";
+        let written = files_holding(&files, title_line).await;
+        assert_eq!(written.len(), 1, "one segment holds the page");
+        // Of the same length: the page's place in its file is kept in memory.
+        let bytes = String::from_utf8(std::fs::read(&written[0]).unwrap()).unwrap();
+        assert_eq!(bytes.matches(title_line).count(), 1);
+        std::fs::write(
+            &written[0],
+            bytes.replace(title_line, "<meta name=\"FromDiskPage\""),
+        )
+        .unwrap();
+        let (status, second, _) = get(&app, &format!("{page}?v=2&utm_source=x")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            second.contains("FromDiskPage"),
+            "read from its file, another query or not"
+        );
+        assert_eq!(second.replace("FromDiskPage", "ArticleTitle"), first);
+        // Another reading mode is another page.
+        let (_, large, _) = request(
+            &app,
+            Request::get(page.as_str())
+                .header(header::COOKIE, "gongkai_display=t1")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert!(!large.contains("FromDisk"));
+        // A write the portal does not show (a sign-in) leaves it.
+        sign_in(&this, user).await;
+        let (_, unmoved, _) = get(&app, &format!("{page}?v=4")).await;
+        assert!(unmoved.contains("FromDiskPage"), "kept over a sign-in");
+        if period == 0 {
+            // Another process writes: the page's version has passed.
+            add_column(store, &format!("磁盘页面检验{:?}", store.backend())).await;
+        } else {
+            // A write through this process ends it at once.
+            add_column(&this, &format!("磁盘页面检验乙{:?}", store.backend())).await;
+        }
+        let (_, after, _) = get(&app, &format!("{page}?v=3")).await;
+        assert!(
+            !after.contains("FromDisk"),
+            "rendered again after the write"
+        );
+        assert_eq!(after, first);
+        std::fs::remove_dir_all(files.dir()).unwrap();
+    }
+}
+
+/// A stored list's key is read as its handler reads the query: an encoded name is the same
+/// parameter, not one the key leaves out (which would have kept a column's list as the whole
+/// list's), and a parameter given twice is not kept at all.
+async fn a_stored_list_is_keyed_by_its_parameters_as_the_handler_reads_them(store: &Store) {
+    let app = app(store).await;
+    let files = page_files(&format!("{:?}", store.backend()));
+    let app2 = router(
+        store,
+        gongkai_web::Settings {
+            page_cache: Some(std::time::Duration::from_secs(3600)),
+            page_files: Some(files.clone()),
+            ..gongkai_web::Settings::default()
+        },
+    );
+    let (_, whole, _) = get(&app, "/agencies/yiyuan-xili/items").await;
+    let column = "/agencies/yiyuan-xili/items?%63ategory=%E9%87%8D%E7%82%B9%E6%B0%91%E7%94%9F";
+    for _ in 0..3 {
+        let (status, body, _) = get(&app2, column).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_ne!(body, whole, "the column's list, not the whole one");
+    }
+    for _ in 0..3 {
+        let (_, body, _) = get(&app2, "/agencies/yiyuan-xili/items?x=1").await;
+        assert_eq!(body, whole);
+    }
+    std::fs::remove_dir_all(files.dir()).unwrap();
+}
+
 on_both_backends!(
     a_published_reports_files_follow_its_versions,
     a_repeat_visit_is_told_of_any_change_of_the_page,
     an_unpublished_report_year_is_not_public,
     the_page_cache_never_serves_a_page_older_than_the_data,
+    stored_pages_are_read_from_disk_until_the_data_changes,
+    a_stored_list_is_keyed_by_its_parameters_as_the_handler_reads_them,
     home_lists_the_county_and_its_town,
     the_report_page_shows_the_statutory_tables,
     unknown_pages_get_a_chinese_404,

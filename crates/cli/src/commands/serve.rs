@@ -57,6 +57,12 @@ pub struct Args {
     /// process needs its own.
     #[arg(long, env = "GONGKAI_SEARCH_DIR")]
     search_dir: Option<PathBuf>,
+    /// Where rendered portal pages are kept on disk (静态化: a crawler's first visit of each item
+    /// page renders it, the next visitors read the file until the data changes). Derived data,
+    /// emptied at every start; each server process needs its own, as for --search-dir. Default:
+    /// the search index's folder with `.pages` added. Off with `--page-cache off`.
+    #[arg(long, env = "GONGKAI_PAGES_DIR")]
+    pages_dir: Option<PathBuf>,
     /// Whether the days from a fee notice to its payment stop the answer clock (the spec marks
     /// this unverified; default true).
     #[arg(long, env = "GONGKAI_FEE_PAUSES_CLOCK", default_value_t = true, action = clap::ArgAction::Set)]
@@ -172,6 +178,20 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
         ),
         other => anyhow::anyhow!("{other}（可用 --search-dir 指定其他目录）"),
     })?);
+    let settings = gongkai_web::Settings {
+        page_files: match settings.page_cache {
+            Some(_) => {
+                let dir = a
+                    .pages_dir
+                    .unwrap_or_else(|| PathBuf::from(format!("{}.pages", search_dir.display())));
+                Some(Arc::new(
+                    gongkai_web::cache::PageFiles::open(&dir).map_err(|e| anyhow::anyhow!(e))?,
+                ))
+            }
+            None => None,
+        },
+        ..settings
+    };
     start_jobs(&store, &clock, &settings, &search, mailer, lease);
     tokio::spawn(daily_checkpoints(
         store.clone(),

@@ -4,10 +4,12 @@
 //! database or the templates.
 //!
 //! Freshness: every write appends an audit record in its own transaction, so the newest audit id
-//! ([`Store::change_generation`](gongkai_store::Store::change_generation)) is a version number of
-//! the whole database. An entry is served only while that number is unchanged. Writes made through
-//! this process bump a local counter at once; writes by other processes (a second server, the
-//! command line) are noticed at the next check of the database, at most
+//! of an action the portal may show ([`Store::kept_version`](gongkai_store::Store::kept_version),
+//! the publication version: sign-ins and the steps of requests do not count) is a version number
+//! of everything a public page shows. An entry is served only while that number is unchanged.
+//! Writes made through this process count at once
+//! ([`Store::portal_writes`](gongkai_store::Store::portal_writes)); writes by other processes (a
+//! second server, the command line) are noticed at the next check of the database, at most
 //! [`Settings::page_cache`](crate::Settings::page_cache) after they commit (zero: every request
 //! checks, which is still one indexed query instead of a page's worth).
 //!
@@ -15,6 +17,15 @@
 //! cookie, only `200` answers that set no cookie, only from their second request (a page asked
 //! for once is not kept), and each entry carries an `ETag` derived from its bytes so a repeat
 //! visit costs a 304.
+//!
+//! Pages registered with `Routes::stored_page` are kept by their path and the query parameters
+//! they read (a crawler's `?v=123` does not make another page), and also on disk ([`PageFiles`],
+//! when the server has a folder for them): there from their first request, since pages asked for
+//! once each — every item page by a crawler — are what the disk is for.
+
+mod files;
+
+pub use files::{PageFiles, PageFilesError};
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -75,17 +86,24 @@ struct Entry {
     body: Bytes,
 }
 
+/// A route whose pages are kept: by the whole address (`reads: None`), or by the path and the
+/// query parameters the handler reads (`Some`), then on disk as well.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CachedRoute {
+    pub path: &'static str,
+    pub reads: Option<&'static [&'static str]>,
+}
+
 /// The cache shared by every request of one server process.
 pub struct PageCache {
     entries: RwLock<HashMap<String, Arc<Entry>>>,
     size: AtomicUsize,
-    /// Bumped after every write request this process answered (a write that left no audit
-    /// record moves no version).
-    local: AtomicU64,
     /// Off (`--page-cache off`): nothing is kept, but pages are still tagged and a repeat visit
     /// still answered 304, so conditional requests do not depend on the cache being on.
     keeps: bool,
-    paths: Vec<&'static str>,
+    routes: HashMap<&'static str, Option<&'static [&'static str]>>,
+    /// The pages kept on disk, if this server has a folder for them.
+    files: Option<Arc<PageFiles>>,
     /// A hash of each page asked for recently (one slot a hash, later ones overwrite): a page is
     /// kept only when it is asked for again. Crawlers and searches ask for thousands of pages
     /// once each; keeping them all would fill memory with pages nobody reads twice and evict
@@ -98,13 +116,17 @@ impl PageCache {
     /// write by another process is seen is the store's period of data kept ready
     /// ([`Store::keep_ready`](gongkai_store::Store::keep_ready)), which [`crate::router`] sets
     /// from the same setting: the two stand on one reading of the database's version.
-    pub(crate) fn new(paths: Vec<&'static str>, keeps: bool) -> Self {
+    pub(crate) fn new(
+        routes: Vec<CachedRoute>,
+        keeps: bool,
+        files: Option<Arc<PageFiles>>,
+    ) -> Self {
         Self {
             entries: RwLock::new(HashMap::new()),
             size: AtomicUsize::new(0),
-            local: AtomicU64::new(0),
             keeps,
-            paths,
+            routes: routes.into_iter().map(|r| (r.path, r.reads)).collect(),
+            files: files.filter(|_| keeps),
             seen: (0..SEEN_SLOTS).map(|_| AtomicU64::new(0)).collect(),
         }
     }
@@ -115,11 +137,6 @@ impl PageCache {
         let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(key) | 1;
         let slot = &self.seen[usize::try_from(hash).unwrap_or(0) & (SEEN_SLOTS - 1)];
         slot.swap(hash, Ordering::Relaxed) == hash
-    }
-
-    /// Something was written through this process: nothing kept before is served again.
-    pub fn invalidate(&self) {
-        self.local.fetch_add(1, Ordering::SeqCst);
     }
 
     /// How many pages are kept (tests).
@@ -136,7 +153,7 @@ impl PageCache {
         Generation {
             // Unknown (not readable, or nothing kept): nothing kept is served.
             database: state.store.kept_version().await.unwrap_or(-1),
-            local: self.local.load(Ordering::SeqCst),
+            local: state.store.portal_writes(),
             search: state.search.generation(),
         }
     }
@@ -183,18 +200,43 @@ impl PageCache {
 }
 
 /// The page as the visitor sees it depends on the address, the reading mode, and the host and
-/// scheme (feeds and the sitemap carry absolute addresses).
-fn key(req: &Request) -> String {
+/// scheme (feeds and the sitemap carry absolute addresses). For a route that declares the query
+/// parameters it reads (`reads`), the address is its path and those alone, in the declared order;
+/// `None` when one of them is given twice (the handler refuses that, and the refusal is not a
+/// page to be found under the first value).
+fn key(req: &Request, reads: Option<&[&str]>) -> Option<String> {
     let h = req.headers();
     let get = |n: &str| h.get(n).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mode = crate::portal::display::Display::from_headers(h);
-    format!(
-        "{}|{}|{}|{}",
+    let head = format!(
+        "{}|{}|{}|",
         mode.value(),
         get("host"),
         get("x-forwarded-proto"),
-        req.uri()
-    )
+    );
+    let Some(reads) = reads else {
+        return Some(format!("{head}{}", req.uri()));
+    };
+    let mut key = head + req.uri().path();
+    // Read as the handler's `Query` reads them (`form_urlencoded`, names decoded too): compared
+    // raw, `?%63ategory=X` was the whole list's key with category X's page under it.
+    let pairs: Vec<_> =
+        form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes()).collect();
+    let mut first = true;
+    for name in reads {
+        let mut values = pairs.iter().filter(|(n, _)| n == name);
+        if let Some((_, value)) = values.next() {
+            if values.next().is_some() {
+                return None;
+            }
+            key.push(if first { '?' } else { '&' });
+            key.push_str(name);
+            key.push('=');
+            key.extend(form_urlencoded::byte_serialize(value.as_bytes()));
+            first = false;
+        }
+    }
+    Some(key)
 }
 
 /// Whether `If-None-Match` names `etag`, by the weak comparison the header calls for (RFC 9110,
@@ -236,8 +278,7 @@ fn answer(entry: &Entry, req_headers: &HeaderMap) -> Response {
     response
 }
 
-/// Serves a kept page, or renders it and keeps it. Writes through this process (any other
-/// method) invalidate the cache once they are answered.
+/// Serves a kept page, or renders it and keeps it.
 pub async fn serve(
     State((state, cache)): State<(AppState, Arc<PageCache>)>,
     req: Request,
@@ -245,32 +286,61 @@ pub async fn serve(
 ) -> Response {
     let method = req.method().clone();
     if method != Method::GET && method != Method::HEAD {
-        let response = next.run(req).await;
-        cache.invalidate();
-        return response;
-    }
-    let cacheable = req
-        .extensions()
-        .get::<MatchedPath>()
-        .is_some_and(|p| cache.paths.contains(&p.as_str()))
-        && [false, true].iter().all(|secure| {
-            let name = crate::session::cookie_name(crate::SESSION_COOKIE, *secure);
-            crate::session::cookie_value(req.headers(), &name).is_none()
-        });
-    if !cacheable {
+        // A write it makes counts through the store (`Store::portal_writes`).
         return next.run(req).await;
     }
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .and_then(|p| cache.routes.get(p.as_str()).copied());
+    let anonymous = [false, true].iter().all(|secure| {
+        let name = crate::session::cookie_name(crate::SESSION_COOKIE, *secure);
+        crate::session::cookie_value(req.headers(), &name).is_none()
+    });
+    let Some(reads) = route.filter(|_| anonymous) else {
+        return next.run(req).await;
+    };
     // With the cache off, a page is still tagged (below) but nothing is looked up or kept.
-    let kept = if cache.keeps {
-        let key = key(&req);
+    let mut kept = None;
+    let mut on_disk = None;
+    if cache.keeps
+        && let Some(key) = key(&req, reads)
+    {
         let generation = cache.generation(&state).await;
         if let Some(entry) = cache.get(&key, generation) {
             return answer(&entry, req.headers());
         }
-        Some((key, generation))
-    } else {
-        None
-    };
+        if let Some(files) = cache.files.as_ref().filter(|_| reads.is_some())
+            && generation.database >= 0
+        {
+            let version = format!(
+                "{}.{}.{}",
+                generation.database,
+                generation.local,
+                state.clock.today()
+            );
+            match files.get(&key, &version) {
+                files::Lookup::Found(page) => {
+                    let entry = Entry {
+                        generation,
+                        made: Instant::now(),
+                        etag: page.etag,
+                        headers: page.headers,
+                        body: page.body,
+                    };
+                    let response = answer(&entry, req.headers());
+                    if cache.seen_before(&key) {
+                        cache.put(key, entry);
+                    }
+                    return response;
+                }
+                files::Lookup::Stale | files::Lookup::Missing => {
+                    on_disk = Some((Arc::clone(files), version));
+                }
+            }
+        }
+        kept = Some((key, generation));
+    }
     let req_headers = req.headers().clone();
     // HEAD asks for the page as GET would (so that it is tagged, and what is kept is the page
     // and never an emptied body); the body is left out on the way to the visitor.
@@ -310,10 +380,18 @@ pub async fn serve(
         body: bytes,
     };
     let response = answer(&entry, &req_headers);
-    if let Some((key, _)) = kept
-        && cache.seen_before(&key)
-    {
-        cache.put(key, entry);
+    if let Some((key, _)) = kept {
+        if let Some((files, version)) = on_disk {
+            let page = files::StoredPage {
+                etag: entry.etag.clone(),
+                headers: entry.headers.clone(),
+                body: entry.body.clone(),
+            };
+            files.put(&key, &version, &page);
+        }
+        if cache.seen_before(&key) {
+            cache.put(key, entry);
+        }
     }
     response
 }
@@ -390,7 +468,7 @@ mod tests {
 
     #[test]
     fn a_page_is_kept_from_its_second_request() {
-        let cache = PageCache::new(Vec::new(), true);
+        let cache = PageCache::new(Vec::new(), true, None);
         let distinct = (0..10_000).filter(|i| cache.seen_before(&format!("/items/{i}")));
         assert_eq!(distinct.count(), 0, "pages asked for once are not kept");
         assert!(!cache.seen_before("/catalogue"));
@@ -401,7 +479,7 @@ mod tests {
     /// Past the bound the oldest pages go, down to three quarters of it; the newest stay.
     #[test]
     fn a_full_cache_lets_the_oldest_pages_go() {
-        let cache = PageCache::new(Vec::new(), true);
+        let cache = PageCache::new(Vec::new(), true, None);
         let page = Bytes::from(vec![b'x'; 1 << 20]);
         let made = Instant::now();
         let entry = |k: u64| Entry {

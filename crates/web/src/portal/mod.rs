@@ -26,29 +26,33 @@ use crate::{Access, AppState, Routes};
 
 /// The portal's routes; pages the same for every anonymous visitor go through the page cache.
 /// Everything here is open to anyone (`P`, public). One route a line: the list reads as a table.
+/// Stored pages (`Routes::stored_page`) name the query parameters their handlers read: the page
+/// cache keys them by these alone.
 #[rustfmt::skip]
 pub(crate) fn routes(r: Routes) -> Routes {
     use Access::Public as P;
-    r.page("/", agencies::home)
-        .page("/agencies/{slug}", agencies::agency)
+    // What `items::ListQuery` reads (lists and feeds).
+    const LIST: &[&str] = &["category", "page"];
+    r.stored_page("/", &[], agencies::home)
+        .stored_page("/agencies/{slug}", &[], agencies::agency)
         .page("/agencies/{slug}/reports/{year}", reports::report)
         .get("/agencies/{slug}/reports/{year}/{file}", P, reports::download)
         .get("/assets/site.css", P, stylesheet)
         .get("/healthz", P, health)
         .get("/favicon.ico", P, site::favicon)
         .get("/assets/logo/{name}", P, site::logo)
-        .page("/agencies/{slug}/guide", guide::show)
-        .page("/agencies/{slug}/catalogue", guide::catalogue)
-        .page("/agencies/{slug}/rules", guide::rules)
-        .page("/sitemap", site::sitemap)
-        .page("/contact", site::contact)
+        .stored_page("/agencies/{slug}/guide", &[], guide::show)
+        .stored_page("/agencies/{slug}/catalogue", &[], guide::catalogue)
+        .stored_page("/agencies/{slug}/rules", &[], guide::rules)
+        .stored_page("/sitemap", &[], site::sitemap)
+        .stored_page("/contact", &[], site::contact)
         .get("/assets/conac.svg", P, site::conac_mark)
-        .page("/agencies/{slug}/items", items::list)
-        .page("/agencies/{slug}/items/{item}", items::show)
+        .stored_page("/agencies/{slug}/items", LIST, items::list)
+        .stored_page("/agencies/{slug}/items/{item}", &[], items::show)
         .get("/agencies/{slug}/items/{item}/attachments/{attachment}", P, items::attachment)
-        .page("/agencies/{slug}/feed.atom", items::feed)
-        .page("/sitemap.xml", items::sitemap)
-        .page("/sitemaps/{part}", items::sitemap_part)
+        .stored_page("/agencies/{slug}/feed.atom", LIST, items::feed)
+        .stored_page("/sitemap.xml", &[], items::sitemap)
+        .stored_page("/sitemaps/{part}", &[], items::sitemap_part)
         .page("/search", search::page)
         .get("/display", P, display::switch)
         .get("/agencies/{slug}/requests/new", P, requests::new_form)
