@@ -182,9 +182,20 @@ impl PageFiles {
         std::thread::Builder::new()
             .name("page-files".into())
             .spawn(move || {
+                // Reported when writing starts to fail and when it works again, not at every
+                // page: a full disk would fill the log with one line a request.
+                let mut failing = false;
                 for (key, version, bytes) in pages {
-                    if let Err(e) = writer.append(key, version, &bytes) {
-                        tracing::warn!(error = %e, dir = %writer.dir.display(), "page not written to disk");
+                    match writer.append(key, version, &bytes) {
+                        Err(e) if !failing => {
+                            failing = true;
+                            tracing::warn!(error = %e, dir = %writer.dir.display(), "pages are not written to disk (they are rendered at each request meanwhile)");
+                        }
+                        Ok(()) if failing => {
+                            failing = false;
+                            tracing::info!(dir = %writer.dir.display(), "pages are written to disk again");
+                        }
+                        _ => {}
                     }
                 }
             })
