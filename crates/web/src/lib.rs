@@ -342,8 +342,12 @@ async fn frame(
     let staff = req.uri().path().starts_with("/admin");
     // With the page cache off, the request's reads stand on one reading of the database's version.
     let store = state.store.clone();
+    let mut req = req;
     let mut res = store
         .one_version(async move {
+            // The version first, then what pages are made of (`cache::VersionRead`).
+            let read = cache::VersionRead::now(&state).await;
+            req.extensions_mut().insert(read);
             let site = views::site_for(&state, req.uri().path()).await;
             let voice = error::Voice::of(&req);
             let mode = portal::display::Display::from_headers(req.headers());

@@ -87,6 +87,28 @@ struct Entry {
     body: Bytes,
 }
 
+/// The data's version as read at a request's start, before the site's identity (its header and
+/// footer) is: read after it, a write landing between the two filed a page with the old header
+/// under the new version, where it stayed until the next change (a helper's walk, with two
+/// servers).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct VersionRead {
+    database: Option<i64>,
+    local: u64,
+}
+
+impl VersionRead {
+    /// The version now. The writes through this process first: one counted after the
+    /// database's version was read could be in it or not.
+    pub(crate) async fn now(state: &AppState) -> Self {
+        let local = state.store.portal_writes();
+        Self {
+            database: state.store.kept_version().await,
+            local,
+        }
+    }
+}
+
 /// A route whose pages are kept: by the whole address (`reads: None`), or by the path and the
 /// query parameters the handler reads (`Some`), then on disk as well.
 #[derive(Debug, Clone, Copy)]
@@ -150,11 +172,17 @@ impl PageCache {
         self.len() == 0
     }
 
-    async fn generation(&self, state: &AppState) -> Generation {
+    /// The version a page is kept under: as [`VersionRead`] found it before anything of the
+    /// page was read, else now.
+    async fn generation(&self, state: &AppState, read: Option<VersionRead>) -> Generation {
+        let VersionRead { database, local } = match read {
+            Some(read) => read,
+            None => VersionRead::now(state).await,
+        };
         Generation {
             // Unknown (not readable, or nothing kept): nothing kept is served.
-            database: state.store.kept_version().await.unwrap_or(-1),
-            local: state.store.portal_writes(),
+            database: database.unwrap_or(-1),
+            local,
             search: state.search.generation(),
         }
     }
@@ -307,7 +335,8 @@ pub async fn serve(
     if cache.keeps
         && let Some(key) = key(&req, reads)
     {
-        let generation = cache.generation(&state).await;
+        let read = req.extensions().get::<VersionRead>().copied();
+        let generation = cache.generation(&state, read).await;
         if let Some(entry) = cache.get(&key, generation) {
             return answer(&entry, req.headers());
         }
