@@ -345,9 +345,17 @@ async fn frame(
     let mut req = req;
     let mut res = store
         .one_version(async move {
-            // The version first, then what pages are made of (`cache::VersionRead`).
-            let read = cache::VersionRead::now(&state).await;
-            req.extensions_mut().insert(read);
+            // The version first, then what pages are made of (`cache::VersionRead`): for what
+            // the page cache may keep, anonymous reads outside the back office.
+            if !staff
+                && matches!(
+                    *req.method(),
+                    axum::http::Method::GET | axum::http::Method::HEAD
+                )
+            {
+                let read = cache::VersionRead::now(&state).await;
+                req.extensions_mut().insert(read);
+            }
             let site = views::site_for(&state, req.uri().path()).await;
             let voice = error::Voice::of(&req);
             let mode = portal::display::Display::from_headers(req.headers());
