@@ -191,10 +191,17 @@ pub(crate) async fn site_for(state: &crate::AppState, path: &str) -> Option<Arc<
         return None;
     }
     // An agency's pages carry its own 主办/承办 and contact where it set them.
+    // Decoded as the router decodes it: `/agencies/yiyuan%2Dxili/…` is the town's page, and
+    // had the whole site's footer.
     let agency = path
         .strip_prefix("/agencies/")
         .and_then(|rest| rest.split('/').next())
-        .and_then(|slug| gongkai_core::Slug::parse(slug).ok());
+        .and_then(|slug| {
+            percent_encoding::percent_decode_str(slug)
+                .decode_utf8()
+                .ok()
+        })
+        .and_then(|slug| gongkai_core::Slug::parse(&slug).ok());
     let whole_site = agency.is_none();
     let identity = match agency {
         Some(slug) => state.store.agency_identity(&slug).await,

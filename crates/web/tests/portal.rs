@@ -656,6 +656,16 @@ async fn stored_pages_are_read_from_disk_until_the_data_changes(store: &Store) {
     }
 }
 
+/// An agency's address with its slug percent-encoded is its page, footer included (the footer
+/// was the whole site's: the router decoded the slug, the site's identity did not).
+async fn an_encoded_slug_is_the_agencys_page_footer_included(store: &Store) {
+    let app = app(store).await;
+    let (_, plain, _) = get(&app, "/agencies/yiyuan-xili/items").await;
+    let (status, encoded, _) = get(&app, "/agencies/yiyuan%2Dxili/items").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(encoded, plain);
+}
+
 /// A stored list's key is read as its handler reads the query: an encoded name is the same
 /// parameter, not one the key leaves out (which would have kept a column's list as the whole
 /// list's), and a parameter given twice is not kept at all.
@@ -691,6 +701,7 @@ on_both_backends!(
     the_page_cache_never_serves_a_page_older_than_the_data,
     stored_pages_are_read_from_disk_until_the_data_changes,
     a_stored_list_is_keyed_by_its_parameters_as_the_handler_reads_them,
+    an_encoded_slug_is_the_agencys_page_footer_included,
     home_lists_the_county_and_its_town,
     the_report_page_shows_the_statutory_tables,
     unknown_pages_get_a_chinese_404,
