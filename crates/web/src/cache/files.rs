@@ -123,7 +123,8 @@ pub enum PageFilesError {
     Io(PathBuf, std::io::Error),
 }
 
-fn hash(value: &str) -> u64 {
+/// A key's or version's hash (the memory cache's doorkeeper hashes its keys with it too).
+pub(super) fn hash(value: &str) -> u64 {
     use std::hash::{BuildHasher as _, BuildHasherDefault, DefaultHasher};
     BuildHasherDefault::<DefaultHasher>::default().hash_one(value)
 }
@@ -166,16 +167,7 @@ impl PageFiles {
         }
         (&lock).write_all(MAGIC).map_err(io)?;
         let index = Arc::new(RwLock::new(Index::default()));
-        let mut writer = Writer {
-            dir: dir.to_path_buf(),
-            index: Arc::clone(&index),
-            file: None,
-            number: 0,
-            offset: 0,
-            segment_bytes: SEGMENT_BYTES,
-            max_segments: MAX_SEGMENTS,
-        };
-        writer.next_segment().map_err(io)?;
+        let mut writer = Writer::start(dir, &index, SEGMENT_BYTES, MAX_SEGMENTS).map_err(io)?;
         // One thread writes, in the order pages come: a write on the runtime's threads would
         // hold a visitor's request.
         let (queue, pages) = std::sync::mpsc::sync_channel::<(u64, u64, Vec<u8>)>(QUEUE);
@@ -266,6 +258,26 @@ struct Writer {
 }
 
 impl Writer {
+    /// A writer into `dir`, its first segment begun.
+    fn start(
+        dir: &Path,
+        index: &Arc<RwLock<Index>>,
+        segment_bytes: u64,
+        max_segments: usize,
+    ) -> std::io::Result<Self> {
+        let mut writer = Self {
+            dir: dir.to_path_buf(),
+            index: Arc::clone(index),
+            file: None,
+            number: 0,
+            offset: 0,
+            segment_bytes,
+            max_segments,
+        };
+        writer.next_segment()?;
+        Ok(writer)
+    }
+
     fn path(&self, number: u64) -> PathBuf {
         self.dir.join(format!("{number:08}.pages"))
     }
@@ -484,16 +496,7 @@ mod tests {
         let dir = folder("segments");
         let index = Arc::new(RwLock::new(Index::default()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut writer = Writer {
-            dir: dir.clone(),
-            index: Arc::clone(&index),
-            file: None,
-            number: 0,
-            offset: 0,
-            segment_bytes: 1000,
-            max_segments: 4,
-        };
-        writer.next_segment().unwrap();
+        let mut writer = Writer::start(&dir, &index, 1000, 4).unwrap();
         let big = vec![b'x'; 501];
         let pages = 4 + 3;
         for key in 0..pages {

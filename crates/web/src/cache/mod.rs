@@ -156,8 +156,7 @@ impl PageCache {
 
     /// Whether `key` was asked for since its slot last changed; records it if not.
     fn seen_before(&self, key: &str) -> bool {
-        use std::hash::{BuildHasher as _, BuildHasherDefault, DefaultHasher};
-        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(key) | 1;
+        let hash = files::hash(key) | 1;
         let slot = &self.seen[usize::try_from(hash).unwrap_or(0) & (SEEN_SLOTS - 1)];
         slot.swap(hash, Ordering::Relaxed) == hash
     }
