@@ -30,6 +30,8 @@ use std::sync::{Arc, RwLock};
 use axum::body::Bytes;
 use axum::http::{HeaderName, HeaderValue};
 
+use super::Page;
+
 /// Size of a segment file: past it, pages go to a new one.
 pub const SEGMENT_BYTES: u64 = 64 << 20;
 
@@ -46,17 +48,10 @@ const MAGIC: &[u8] = b"gongkai-page-files 2\n";
 /// The file that marks a folder as page files: only such a folder (or an empty one) is emptied.
 const MARKER: &str = "GONGKAI-PAGE-FILES";
 
-/// A page as kept.
-pub(crate) struct StoredPage {
-    pub etag: HeaderValue,
-    pub headers: Vec<(HeaderName, HeaderValue)>,
-    pub body: Bytes,
-}
-
 /// What a lookup found.
 pub(crate) enum Lookup {
     /// The page, rendered under the version asked for.
-    Found(StoredPage),
+    Found(Page),
     /// A page of an older version (or one unreadable): to be rendered and written anew.
     Stale,
     /// None.
@@ -232,7 +227,7 @@ impl PageFiles {
 
     /// Writes the page `key` rendered under `version`, in the background (the visitor has the
     /// page already).
-    pub(crate) fn put(&self, key: &str, version: &str, page: &StoredPage) {
+    pub(crate) fn put(&self, key: &str, version: &str, page: &Page) {
         let bytes = encode(key, version, page);
         if self
             .queue
@@ -350,7 +345,7 @@ impl Writer {
 
 /// A kept page: the first line, then the version, the key, the `ETag` and the kept headers, one
 /// a line (`name: value`), an empty line, and the page.
-fn encode(key: &str, version: &str, page: &StoredPage) -> Vec<u8> {
+fn encode(key: &str, version: &str, page: &Page) -> Vec<u8> {
     let mut out = Vec::with_capacity(page.body.len() + 512);
     out.extend_from_slice(MAGIC);
     for line in [version.as_bytes(), key.as_bytes(), page.etag.as_bytes()] {
@@ -370,7 +365,7 @@ fn encode(key: &str, version: &str, page: &StoredPage) -> Vec<u8> {
 
 /// The page in `bytes` if it is `key`'s under `version`; `None` for anything else (another
 /// version, another key of the same hash, a file cut short or not a page file).
-fn decode(bytes: Vec<u8>, key: &str, version: &str) -> Option<StoredPage> {
+fn decode(bytes: Vec<u8>, key: &str, version: &str) -> Option<Page> {
     let bytes = Bytes::from(bytes);
     let mut at = MAGIC.len();
     if !bytes.starts_with(MAGIC) {
@@ -397,7 +392,7 @@ fn decode(bytes: Vec<u8>, key: &str, version: &str) -> Option<StoredPage> {
         let value = HeaderValue::from_maybe_shared(l.slice(colon + 1..).slice(1..)).ok()?;
         headers.push((name, value));
     }
-    Some(StoredPage {
+    Some(Page {
         etag,
         headers,
         body: bytes.slice(at..),
@@ -409,8 +404,8 @@ mod tests {
     use super::*;
     use axum::http::header;
 
-    fn page(body: &str) -> StoredPage {
-        StoredPage {
+    fn page(body: &str) -> Page {
+        Page {
             etag: HeaderValue::from_static("\"p1234-5\""),
             headers: vec![
                 (
@@ -451,7 +446,7 @@ mod tests {
     }
 
     /// The page of `key` under `version` once the writer has it.
-    async fn written(files: &PageFiles, key: &str, version: &str) -> Option<StoredPage> {
+    async fn written(files: &PageFiles, key: &str, version: &str) -> Option<Page> {
         for _ in 0..400 {
             if let Lookup::Found(p) = files.get(key, version) {
                 return Some(p);

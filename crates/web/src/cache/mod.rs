@@ -70,21 +70,18 @@ struct Generation {
     search: u64,
 }
 
-impl Generation {
-    /// The database's number unknown: nothing made at it is served again.
-    const UNKNOWN: Self = Self {
-        database: -1,
-        local: 0,
-        search: 0,
-    };
+/// A rendered page as kept, in memory or on disk: what answering it again takes.
+pub(crate) struct Page {
+    pub etag: HeaderValue,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub body: Bytes,
 }
 
+/// A page kept in memory, with the version it was rendered under.
 struct Entry {
     generation: Generation,
     made: Instant,
-    etag: HeaderValue,
-    headers: Vec<(HeaderName, HeaderValue)>,
-    body: Bytes,
+    page: Page,
 }
 
 /// The data's version as read at a request's start, before the site's identity (its header and
@@ -199,17 +196,17 @@ impl PageCache {
         let Ok(mut entries) = self.entries.write() else {
             return;
         };
-        let added = entry.body.len() + key.len();
+        let added = entry.page.body.len() + key.len();
         if let Some(old) = entries.remove(&key) {
             self.size
-                .fetch_sub(old.body.len() + key.len(), Ordering::Relaxed);
+                .fetch_sub(old.page.body.len() + key.len(), Ordering::Relaxed);
         }
         if self.size.load(Ordering::Relaxed) + added > MAX_TOTAL {
             // The oldest first, down to three quarters: emptying the whole cache (as it once
             // did) made every hot page a miss at once, each time a crawl filled it.
             let mut by_age: Vec<(Instant, String, usize)> = entries
                 .iter()
-                .map(|(k, e)| (e.made, k.clone(), e.body.len() + k.len()))
+                .map(|(k, e)| (e.made, k.clone(), e.page.body.len() + k.len()))
                 .collect();
             by_age.sort_unstable_by_key(|(made, _, _)| *made);
             let mut size = self.size.load(Ordering::Relaxed);
@@ -283,26 +280,26 @@ fn matches(if_none_match: Option<&HeaderValue>, etag: &HeaderValue) -> bool {
 
 /// The kept page as an answer. To HEAD too, with the page as its body: hyper sends none, and
 /// takes the `Content-Length` from it (an empty body made HEAD say `0`).
-fn answer(entry: &Entry, req_headers: &HeaderMap) -> Response {
-    if matches(req_headers.get(header::IF_NONE_MATCH), &entry.etag) {
+fn answer(page: &Page, req_headers: &HeaderMap) -> Response {
+    if matches(req_headers.get(header::IF_NONE_MATCH), &page.etag) {
         // With the caching headers the page has (RFC 9110, 15.4.5): a 304 without them would
         // let a browser keep its copy by its own rules.
         let mut response = StatusCode::NOT_MODIFIED.into_response();
         let headers = response.headers_mut();
-        for (n, v) in &entry.headers {
+        for (n, v) in &page.headers {
             if *n == header::CACHE_CONTROL || *n == header::VARY {
                 headers.insert(n.clone(), v.clone());
             }
         }
-        headers.insert(header::ETAG, entry.etag.clone());
+        headers.insert(header::ETAG, page.etag.clone());
         return response;
     }
-    let mut response = Response::new(Body::from(entry.body.clone()));
+    let mut response = Response::new(Body::from(page.body.clone()));
     let headers = response.headers_mut();
-    for (n, v) in &entry.headers {
+    for (n, v) in &page.headers {
         headers.insert(n.clone(), v.clone());
     }
-    headers.insert(header::ETAG, entry.etag.clone());
+    headers.insert(header::ETAG, page.etag.clone());
     response
 }
 
@@ -337,7 +334,7 @@ pub async fn serve(
         let read = req.extensions().get::<VersionRead>().copied();
         let generation = cache.generation(&state, read).await;
         if let Some(entry) = cache.get(&key, generation) {
-            return answer(&entry, req.headers());
+            return answer(&entry.page, req.headers());
         }
         if let Some(files) = cache.files.as_ref().filter(|_| reads.is_some())
             && generation.database >= 0
@@ -350,17 +347,10 @@ pub async fn serve(
             );
             match files.get(&key, &version) {
                 files::Lookup::Found(page) => {
-                    let entry = Entry {
-                        generation,
-                        made: Instant::now(),
-                        etag: page.etag,
-                        headers: page.headers,
-                        body: page.body,
-                    };
                     // Not kept in memory as well: the disk is these pages' shelf, and a crawl
                     // asking for each twice filled the memory cache to its bound with them
                     // (the server's RSS from 145 to 202 MB).
-                    return answer(&entry, req.headers());
+                    return answer(&page, req.headers());
                 }
                 files::Lookup::Stale | files::Lookup::Missing => {
                     on_disk = Some((Arc::clone(files), version));
@@ -397,9 +387,7 @@ pub async fn serve(
         .get(header::ETAG)
         .cloned()
         .unwrap_or_else(|| content_tag(&bytes));
-    let entry = Entry {
-        generation: kept.as_ref().map_or(Generation::UNKNOWN, |&(_, g)| g),
-        made: Instant::now(),
+    let page = Page {
         etag,
         headers: KEPT
             .iter()
@@ -407,17 +395,20 @@ pub async fn serve(
             .collect(),
         body: bytes,
     };
-    let response = answer(&entry, &req_headers);
-    if let Some((key, _)) = kept {
+    let response = answer(&page, &req_headers);
+    if let Some((key, generation)) = kept {
         if let Some((files, version)) = on_disk {
-            let page = files::StoredPage {
-                etag: entry.etag,
-                headers: entry.headers,
-                body: entry.body,
-            };
             files.put(&key, &version, &page);
         } else if cache.seen_before(&key) {
-            cache.put(key, entry);
+            let made = Instant::now();
+            cache.put(
+                key,
+                Entry {
+                    generation,
+                    made,
+                    page,
+                },
+            );
         }
     }
     response
@@ -510,11 +501,17 @@ mod tests {
         let page = Bytes::from(vec![b'x'; 1 << 20]);
         let made = Instant::now();
         let entry = |k: u64| Entry {
-            generation: Generation::UNKNOWN,
+            generation: Generation {
+                database: -1,
+                local: 0,
+                search: 0,
+            },
             made: made + Duration::from_millis(k),
-            etag: HeaderValue::from_static("\"t\""),
-            headers: Vec::new(),
-            body: page.clone(),
+            page: Page {
+                etag: HeaderValue::from_static("\"t\""),
+                headers: Vec::new(),
+                body: page.clone(),
+            },
         };
         for k in 0..100 {
             cache.put(format!("/p/{k:03}"), entry(k));
@@ -529,7 +526,10 @@ mod tests {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         assert!(entries.contains_key("/p/099") && entries.contains_key("/p/070"));
         assert!(!entries.contains_key("/p/000"));
-        let total: usize = entries.iter().map(|(k, e)| k.len() + e.body.len()).sum();
+        let total: usize = entries
+            .iter()
+            .map(|(k, e)| k.len() + e.page.body.len())
+            .sum();
         assert_eq!(total, cache.size.load(Ordering::Relaxed));
         drop(entries);
         // Kept again under the same address: counted once.
@@ -538,7 +538,10 @@ mod tests {
             .entries
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let total: usize = entries.iter().map(|(k, e)| k.len() + e.body.len()).sum();
+        let total: usize = entries
+            .iter()
+            .map(|(k, e)| k.len() + e.page.body.len())
+            .sum();
         assert_eq!(total, cache.size.load(Ordering::Relaxed));
     }
 
