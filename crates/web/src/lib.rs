@@ -56,8 +56,8 @@ pub struct Settings {
     /// may be seen (zero: checked on every request; `None`: nothing kept, though pages are still
     /// tagged and a repeat visit answered 304).
     pub page_cache: Option<std::time::Duration>,
-    /// Rendered pages kept on disk as well as in memory (静态化: [`cache::PageFiles`]), in a
-    /// folder of this process's own; `None` (the default): in memory only.
+    /// Stored pages (`Routes::stored_page`) kept on disk instead of in memory (静态化:
+    /// [`cache::PageFiles`]), in a folder of this process's own; `None` (the default): in memory.
     pub page_files: Option<Arc<cache::PageFiles>>,
     /// Send `Strict-Transport-Security` (only when every visitor reaches the site over HTTPS, as
     /// browsers then refuse plain HTTP to it for a year).
@@ -215,8 +215,8 @@ impl Routes {
 
     /// A public page that reads no query parameter but those in `reads`: the page cache keeps it
     /// by its path and those alone (`?utm_source=…` or a crawler's `?v=123` is the same page),
-    /// and keeps it on disk as well as in memory ([`cache`]'s page files). Only for handlers that
-    /// read nothing else of the request than its path, these parameters, the reading mode, and
+    /// and, where the server has page files ([`cache::PageFiles`]), on disk rather than in memory.
+    /// Only for handlers that read nothing else of the request than its path, these parameters, the reading mode, and
     /// the host and scheme.
     pub(crate) fn stored_page<H: Handler<T, AppState>, T: 'static>(
         mut self,

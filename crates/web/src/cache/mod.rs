@@ -107,7 +107,8 @@ impl VersionRead {
 }
 
 /// A route whose pages are kept: by the whole address (`reads: None`), or by the path and the
-/// query parameters the handler reads (`Some`), then on disk as well.
+/// query parameters the handler reads (`Some`), then on disk (when the server has page files)
+/// instead of in memory.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CachedRoute {
     pub path: &'static str,
