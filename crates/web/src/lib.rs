@@ -345,9 +345,10 @@ async fn frame(
     let mut req = req;
     let mut res = store
         .one_version(async move {
-            // The version first, then what pages are made of (`cache::VersionRead`): for what
-            // the page cache may keep, anonymous reads outside the back office.
+            // The version first, then what pages are made of (`cache::VersionRead`): for pages
+            // the page cache may keep (outside the back office, showing the site).
             if !staff
+                && views::shows_site(req.uri().path())
                 && matches!(
                     *req.method(),
                     axum::http::Method::GET | axum::http::Method::HEAD

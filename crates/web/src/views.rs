@@ -178,16 +178,21 @@ fn site_view(identity: Arc<SiteIdentity>) -> Arc<SiteView> {
     view
 }
 
+/// Whether what `path` answers shows the site's identity (pages do; the API, files and the
+/// health check do not).
+pub(crate) fn shows_site(path: &str) -> bool {
+    !(crate::api::owns(path)
+        || path.starts_with("/assets/")
+        || path == "/healthz"
+        || path == "/favicon.ico")
+}
+
 /// The site's identity every template of the request to `path` renders with, error pages
 /// included (the store keeps it ready between writes, so this is no query per request); on an
 /// agency's pages, what that agency shows of its own. `None` where no page is rendered (the API,
 /// assets, the health check). Part of `crate::frame`, which scopes [`SITE`] with it.
 pub(crate) async fn site_for(state: &crate::AppState, path: &str) -> Option<Arc<SiteView>> {
-    if crate::api::owns(path)
-        || path.starts_with("/assets/")
-        || path == "/healthz"
-        || path == "/favicon.ico"
-    {
+    if !shows_site(path) {
         return None;
     }
     // An agency's pages carry its own 主办/承办 and contact where it set them.
