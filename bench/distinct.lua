@@ -137,11 +137,6 @@ function request()
     local pages = { "/", a, a .. "/guide", a .. "/catalogue", a .. "/rules", a .. "/feed.atom",
       "/sitemap.xml", "/sitemap", "/contact" }
     return wrk.format("GET", pages[math.random(#pages)] .. "?" .. fresh())
-  elseif mode == "site" then
-    local a = "/agencies/" .. slug
-    local pages = { "/", a, a .. "/guide", a .. "/catalogue", a .. "/rules", a .. "/feed.atom",
-      "/sitemap.xml", "/sitemap", "/contact" }
-    return wrk.format("GET", pages[math.random(#pages)] .. "?" .. fresh())
   elseif mode == "report" then
     return wrk.format("GET", "/agencies/" .. slug .. "/reports/" .. years[math.random(#years)]
       .. files[math.random(#files)] .. "?" .. fresh())
