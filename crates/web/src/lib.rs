@@ -65,6 +65,43 @@ pub struct Settings {
     /// Hold each address to the hourly limits on public submissions
     /// (`gongkai_core::auth::Submission`; default on — off only for load tests).
     pub submission_limits: bool,
+    /// The site's public address (`https://gk.example.gov.cn`, from [`public_origin`]), written
+    /// into every absolute address the portal gives (sitemaps, feeds): without it, the `Host`
+    /// header each request came with decides, so a request naming another host was answered with
+    /// a sitemap pointing there, and servers reached under several names each wrote their own.
+    pub public_origin: Option<String>,
+}
+
+/// The origin (`scheme://host[:port]`) of a public address as an operator gives it
+/// (`--public-url`): http or https, a host, nothing after it but one `/`. Said in Chinese, with
+/// what to write instead, when it is not one.
+pub fn public_origin(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let wrong = |why: &str| {
+        format!(
+            "网站公开地址“{url}”{why}：请写成 https://gk.example.gov.cn 这样的形式（协议加域名，可带端口，不带路径）"
+        )
+    };
+    let uri: axum::http::Uri = url.parse().map_err(|_| wrong("无法识别"))?;
+    let scheme = match uri.scheme_str() {
+        Some(s @ ("http" | "https")) => s,
+        Some(_) => return Err(wrong("的协议只能是 http 或 https")),
+        None => return Err(wrong("缺少协议")),
+    };
+    let authority = uri.authority().ok_or_else(|| wrong("缺少域名"))?;
+    // The characters the `Host` header is held to (`portal::items::origin`): the origin is
+    // written into XML and HTML unescaped.
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']');
+    if authority.host().is_empty() || !authority.as_str().chars().all(plain) {
+        return Err(wrong("的域名无法识别"));
+    }
+    if !matches!(uri.path(), "" | "/") || uri.query().is_some() || url.contains('#') {
+        return Err(wrong("带有路径或参数"));
+    }
+    Ok(format!(
+        "{scheme}://{}",
+        authority.as_str().to_ascii_lowercase()
+    ))
 }
 
 impl Default for Settings {
@@ -81,6 +118,7 @@ impl Default for Settings {
             page_files: None,
             hsts: false,
             submission_limits: true,
+            public_origin: None,
         }
     }
 }
@@ -376,4 +414,36 @@ async fn frame(
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_origin;
+
+    #[test]
+    fn a_public_address_is_an_origin_or_a_reason_why_not() {
+        assert_eq!(
+            public_origin("https://GK.Example.gov.cn/").unwrap(),
+            "https://gk.example.gov.cn"
+        );
+        assert_eq!(
+            public_origin(" http://10.0.0.5:8080 ").unwrap(),
+            "http://10.0.0.5:8080"
+        );
+        for (bad, why) in [
+            ("gk.example.gov.cn", "缺少协议"),
+            ("ftp://gk.example.gov.cn", "http 或 https"),
+            ("https://gk.example.gov.cn/portal", "路径"),
+            ("https://gk.example.gov.cn/?a=1", "路径"),
+            ("https://user@gk.example.gov.cn", "域名"),
+            ("https://gk.example.gov.cn'><x>", ""),
+            ("", ""),
+        ] {
+            let e = public_origin(bad).unwrap_err();
+            assert!(
+                e.contains(why) && e.contains("https://gk.example.gov.cn"),
+                "{bad}: {e}"
+            );
+        }
+    }
 }

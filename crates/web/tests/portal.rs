@@ -666,6 +666,48 @@ async fn an_encoded_slug_is_the_agencys_page_footer_included(store: &Store) {
     assert_eq!(encoded, plain);
 }
 
+/// Sitemaps and feeds give their addresses under the public address the operator set, whatever
+/// host a request names; without it, under the host the request reached. Either way the
+/// addresses are written plainly (`https://`, not `https:&#x2f;&#x2f;`).
+async fn absolute_addresses_are_under_the_public_address(store: &Store) {
+    let _demo = app(store).await;
+    let ask = |app: axum::Router, uri: &'static str| async move {
+        let req = Request::get(uri)
+            .header(header::HOST, "elsewhere.example")
+            .body(Body::empty())
+            .unwrap();
+        request(&app, req).await
+    };
+    let public = router(
+        store,
+        gongkai_web::Settings {
+            public_origin: Some(gongkai_web::public_origin("https://GK.example.gov.cn/").unwrap()),
+            ..gongkai_web::Settings::default()
+        },
+    );
+    for uri in [
+        "/sitemap.xml",
+        "/sitemaps/pages.xml",
+        "/sitemaps/items-1.xml",
+        "/agencies/yiyuan-xili/feed.atom",
+        "/audit/checkpoints.atom",
+    ] {
+        let (status, body, _) = ask(public.clone(), uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(body.contains("https://gk.example.gov.cn/"), "{uri}: {body}");
+        assert!(!body.contains("elsewhere"), "{uri}: {body}");
+    }
+    let (_, by_host, _) = ask(
+        router(store, gongkai_web::Settings::default()),
+        "/sitemap.xml",
+    )
+    .await;
+    assert!(
+        by_host.contains("<loc>http://elsewhere.example/sitemaps/pages.xml</loc>"),
+        "{by_host}"
+    );
+}
+
 /// A stored list's key is read as its handler reads the query: an encoded name is the same
 /// parameter, not one the key leaves out (which would have kept a column's list as the whole
 /// list's), and a parameter given twice is not kept at all.
@@ -695,6 +737,7 @@ async fn a_stored_list_is_keyed_by_its_parameters_as_the_handler_reads_them(stor
 }
 
 on_both_backends!(
+    absolute_addresses_are_under_the_public_address,
     a_published_reports_files_follow_its_versions,
     a_repeat_visit_is_told_of_any_change_of_the_page,
     an_unpublished_report_year_is_not_public,

@@ -74,6 +74,11 @@ pub struct Args {
     /// off.
     #[arg(long, env = "GONGKAI_PAGE_CACHE", default_value = "1000")]
     page_cache: String,
+    /// The site's public address, e.g. `https://gk.example.gov.cn`: sitemaps and feeds give
+    /// their addresses under it. Without it, each request's Host header decides (set it behind
+    /// a proxy, and wherever the site answers to more than one name).
+    #[arg(long, env = "GONGKAI_PUBLIC_URL", value_parser = gongkai_web::public_origin)]
+    public_url: Option<String>,
     /// Send Strict-Transport-Security (only when the site is reached over HTTPS alone).
     #[arg(long, env = "GONGKAI_HSTS")]
     hsts: bool,
@@ -158,6 +163,7 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
         },
         page_cache,
         hsts: a.hsts,
+        public_origin: a.public_url,
         submission_limits: !a.no_submission_limits,
         ..gongkai_web::Settings::default()
     };

@@ -154,8 +154,17 @@ fn metadata(
     m
 }
 
-/// The site's origin as the visitor reached it (feeds and sitemaps need absolute addresses).
-pub(crate) fn origin(headers: &HeaderMap) -> String {
+/// The site's origin for absolute addresses (feeds and sitemaps): the public address the
+/// operator set (`Settings::public_origin`), else as the visitor reached it.
+pub(crate) fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    match &state.settings.public_origin {
+        Some(o) => o.clone(),
+        None => requested_origin(headers),
+    }
+}
+
+/// The site's origin as the visitor reached it.
+fn requested_origin(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
@@ -320,7 +329,7 @@ pub async fn feed(
         context! {
             agency => AgencyView::from(&agency),
             category,
-            origin => origin(&headers),
+            origin => minijinja::Value::from_safe_string(origin(&state, &headers)),
             updated => updated.to_string(),
             entries,
         },
@@ -345,7 +354,7 @@ pub async fn sitemap(
     let xml = views::render(
         "portal/sitemap.xml",
         context! {
-            origin => origin(&headers),
+            origin => minijinja::Value::from_safe_string(origin(&state, &headers)),
             parts => parts.iter().map(|(n, on)| context! { n, date => on.to_string() }).collect::<Vec<_>>(),
         },
     )
@@ -367,7 +376,7 @@ pub async fn sitemap_part(
     Path(SitemapPath { part }): Path<SitemapPath>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let origin = origin(&headers);
+    let origin = origin(&state, &headers);
     let not_found = || AppError::NotFound("没有这一部分网站地图。".into());
     let head = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
@@ -441,7 +450,7 @@ mod tests {
             if let Some(proto) = proto {
                 h.insert("x-forwarded-proto", proto.parse().unwrap());
             }
-            origin(&h)
+            requested_origin(&h)
         };
         assert_eq!(with(Some("gk.example.cn"), None), "http://gk.example.cn");
         assert_eq!(
