@@ -358,8 +358,11 @@ path_params! {
     YearPath { year: String }
     /// `{year}/{file}`: a report as a file.
     ReportFilePath { year: String, file: String }
-    /// `{item}`: an item on the portal.
+    /// `{item}`: an item in the back office or the API.
     ItemPath { item: i64 }
+    /// `{item}`: an item's page on the portal, as written (`portal::items::show` sends other
+    /// spellings of a number to its one address, and answers anything else as not found).
+    PortalItemPath { item: String }
     /// `{part}`: a part of the sitemap (`pages.xml`, `items-N.xml`).
     SitemapPath { part: String }
     /// `{item}/attachments/{attachment}`.

@@ -301,13 +301,16 @@ async fn error_pages_carry_the_same_furniture(store: &Store) {
         ("/no-such-page", StatusCode::NOT_FOUND),
         ("/agencies/no-such-agency", StatusCode::NOT_FOUND),
         ("/agencies/yiyuan-xili/items/999999", StatusCode::NOT_FOUND),
+        // An item's address that names no number names no item (it was a bad request).
+        ("/agencies/yiyuan-xili/items/abc", StatusCode::NOT_FOUND),
+        ("/agencies/yiyuan-xili/items/0", StatusCode::NOT_FOUND),
+        (
+            "/agencies/yiyuan-xili/items/99999999999999999999",
+            StatusCode::NOT_FOUND,
+        ),
         ("/agencies/yiyuan-xili/reports/2025", StatusCode::NOT_FOUND),
         // Refused by an extractor before any handler runs: rendered by `error::Voice::answer` on the
         // way out, still with the site's own identity and the visitor's reading mode.
-        (
-            "/agencies/yiyuan-xili/items/99999999999999999999",
-            StatusCode::BAD_REQUEST,
-        ),
         (
             "/agencies/yiyuan-xili/items?page=abc",
             StatusCode::BAD_REQUEST,
@@ -321,6 +324,30 @@ async fn error_pages_carry_the_same_furniture(store: &Store) {
         assert!(
             html.contains(r#"action="/search""#),
             "{path}: the error page offers search"
+        );
+    }
+}
+
+/// An item has one address: another spelling of its number (`07`, `+7`) is sent there for good,
+/// so a crawler indexes the page once.
+async fn an_item_has_one_address(store: &Store) {
+    let app = demo_app(store).await;
+    let page = fetch(&app, "/agencies/yiyuan-xili/items/1").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for other in [
+        "/agencies/yiyuan-xili/items/01",
+        "/agencies/yiyuan-xili/items/+1",
+    ] {
+        let res = app
+            .clone()
+            .oneshot(Request::get(other).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::PERMANENT_REDIRECT, "{other}");
+        assert_eq!(
+            res.headers()[header::LOCATION],
+            "/agencies/yiyuan-xili/items/1",
+            "{other}"
         );
     }
 }
@@ -577,6 +604,7 @@ async fn the_filed_report_item_has_an_index_number_and_leads_to_the_report(store
 }
 
 on_both_backends!(
+    an_item_has_one_address,
     every_page_type_carries_the_furniture,
     the_demo_report_was_published_in_january,
     the_filed_report_item_has_an_index_number_and_leads_to_the_report,

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::extract::{ItemAttachmentPath, ItemPath, PublicAgency, SitemapPath};
+use crate::extract::{ItemAttachmentPath, PortalItemPath, PublicAgency, SitemapPath};
 use crate::views::{self, AgencyView};
 
 /// Items per list page.
@@ -212,8 +212,25 @@ async fn withdrawn(
 pub async fn show(
     State(state): State<AppState>,
     PublicAgency(agency): PublicAgency,
-    Path(ItemPath { item: id }): Path<ItemPath>,
+    Path(PortalItemPath { item: asked }): Path<PortalItemPath>,
 ) -> Result<Response, AppError> {
+    // One page, one address: `/items/07` and `/items/+7` were the page of `/items/7` (a crawler
+    // indexed it twice, and each spelling was a page to render and keep), and `/items/abc` was
+    // refused as a bad request where an address that names nothing is not found.
+    let id = asked
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            AppError::NotFound(format!("没有编号为“{}”的信息。", views::quoted(&asked, 20)))
+        })?;
+    if asked != id.to_string() {
+        return Ok(axum::response::Redirect::permanent(&format!(
+            "/agencies/{}/items/{id}",
+            agency.slug
+        ))
+        .into_response());
+    }
     // The item, what it interprets, its 解读 and its attachments: one statement.
     let Some(gongkai_store::ItemPage {
         item,
