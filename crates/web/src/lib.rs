@@ -73,35 +73,66 @@ pub struct Settings {
 }
 
 /// The origin (`scheme://host[:port]`) of a public address as an operator gives it
-/// (`--public-url`): http or https, a host, nothing after it but one `/`. Said in Chinese, with
-/// what to write instead, when it is not one.
-pub fn public_origin(url: &str) -> Result<String, String> {
-    let url = url.trim();
+/// (`--public-url`): http or https, a host, nothing after it but one `/`. Read as a browser reads
+/// an address (`url`, the WHATWG parser): a Chinese domain (`政务公开.中国`) becomes its
+/// punycode, the scheme's own port is dropped (`:443`), a port past 65535 or an IPv4 address
+/// past 255 is refused. Said in Chinese, with what to write instead, when it is not one.
+pub fn public_origin(given: &str) -> Result<String, String> {
+    let given = given.trim();
     let wrong = |why: &str| {
         format!(
-            "网站公开地址“{url}”{why}：请写成 https://gk.example.gov.cn 这样的形式（协议加域名，可带端口，不带路径）"
+            "网站公开地址“{given}”{why}：请写成 https://gk.example.gov.cn 这样的形式（协议加域名，可带端口，不带路径）"
         )
     };
-    let uri: axum::http::Uri = url.parse().map_err(|_| wrong("无法识别"))?;
-    let scheme = match uri.scheme_str() {
-        Some(s @ ("http" | "https")) => s,
-        Some(_) => return Err(wrong("的协议只能是 http 或 https")),
-        None => return Err(wrong("缺少协议")),
-    };
-    let authority = uri.authority().ok_or_else(|| wrong("缺少域名"))?;
-    // The characters the `Host` header is held to (`portal::items::origin`): the origin is
-    // written into XML and HTML unescaped.
-    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']');
-    if authority.host().is_empty() || !authority.as_str().chars().all(plain) {
-        return Err(wrong("的域名无法识别"));
+    if !given.contains("://") {
+        return Err(wrong("缺少协议（http:// 或 https://）"));
     }
-    if !matches!(uri.path(), "" | "/") || uri.query().is_some() || url.contains('#') {
+    let url = url::Url::parse(given).map_err(|e| {
+        wrong(match e {
+            url::ParseError::InvalidPort => "的端口无法识别（应为 1–65535）",
+            url::ParseError::IdnaError => "的中文域名无法转换",
+            url::ParseError::InvalidIpv4Address | url::ParseError::InvalidIpv6Address => {
+                "的 IP 地址无法识别"
+            }
+            _ => "无法识别",
+        })
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(wrong("的协议只能是 http 或 https"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(wrong("带有用户名或密码"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
         return Err(wrong("带有路径或参数"));
     }
-    Ok(format!(
-        "{scheme}://{}",
-        authority.as_str().to_ascii_lowercase()
-    ))
+    if url.port() == Some(0) {
+        return Err(wrong("的端口无法识别（应为 1–65535）"));
+    }
+    let host = match url.host() {
+        Some(url::Host::Domain(d)) => {
+            // `gk.example.gov.cn.` is the same name; labels of letters, digits and inner
+            // hyphens (RFC 1123), as a certificate and a crawler need.
+            let d = d.strip_suffix('.').unwrap_or(d);
+            let label = |l: &str| {
+                (1..=63).contains(&l.len())
+                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+            };
+            if d.is_empty() || d.len() > 253 || !d.split('.').all(label) {
+                return Err(wrong("的域名无法识别"));
+            }
+            d.to_owned()
+        }
+        Some(url::Host::Ipv4(ip)) => ip.to_string(),
+        Some(url::Host::Ipv6(ip)) => format!("[{ip}]"),
+        None => return Err(wrong("缺少域名")),
+    };
+    Ok(match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    })
 }
 
 impl Default for Settings {
@@ -422,22 +453,44 @@ mod tests {
 
     #[test]
     fn a_public_address_is_an_origin_or_a_reason_why_not() {
-        assert_eq!(
-            public_origin("https://GK.Example.gov.cn/").unwrap(),
-            "https://gk.example.gov.cn"
-        );
-        assert_eq!(
-            public_origin(" http://10.0.0.5:8080 ").unwrap(),
-            "http://10.0.0.5:8080"
-        );
+        for (given, origin) in [
+            ("https://GK.Example.gov.cn/", "https://gk.example.gov.cn"),
+            (" http://10.0.0.5:8080 ", "http://10.0.0.5:8080"),
+            ("https://gk.example.gov.cn:443", "https://gk.example.gov.cn"),
+            ("http://gk.example.gov.cn:80/", "http://gk.example.gov.cn"),
+            (
+                "https://gk.example.gov.cn:8443",
+                "https://gk.example.gov.cn:8443",
+            ),
+            ("https://gk.example.gov.cn.", "https://gk.example.gov.cn"),
+            (
+                "https://政务公开.中国",
+                "https://xn--55q32ar5yxig.xn--fiqs8s",
+            ),
+            ("https://[::1]:8080", "https://[::1]:8080"),
+        ] {
+            assert_eq!(public_origin(given).as_deref(), Ok(origin), "{given}");
+        }
         for (bad, why) in [
             ("gk.example.gov.cn", "缺少协议"),
+            ("https:gk.example.gov.cn", "缺少协议"),
+            ("javascript:alert(1)", "缺少协议"),
             ("ftp://gk.example.gov.cn", "http 或 https"),
             ("https://gk.example.gov.cn/portal", "路径"),
             ("https://gk.example.gov.cn/?a=1", "路径"),
-            ("https://user@gk.example.gov.cn", "域名"),
+            ("https://gk.example.gov.cn/#top", "路径"),
+            ("https://user@gk.example.gov.cn", "用户名"),
+            ("https://gk.example.gov.cn:abc", "端口"),
+            ("https://gk.example.gov.cn:99999", "端口"),
+            ("https://gk.example.gov.cn:0", "端口"),
+            ("https://999.1.1.1", "IP"),
+            ("https://[zz]", "IP"),
+            ("https://a..b", "域名"),
+            ("https://.", "域名"),
+            ("https://-bad-.example", "域名"),
+            ("https://gk_example.cn", "域名"),
             ("https://gk.example.gov.cn'><x>", ""),
-            ("", ""),
+            ("", "缺少协议"),
         ] {
             let e = public_origin(bad).unwrap_err();
             assert!(

@@ -183,6 +183,24 @@ fn requested_origin(headers: &HeaderMap) -> String {
     format!("{}://{host}", if https { "https" } else { "http" })
 }
 
+/// `/robots.txt`: where crawlers find the sitemap (`Sitemap:`, the way search engines look for
+/// it first), and what they need not walk: the back office and the API, searches (each a new
+/// page of pages already listed) and the reading-mode switch, and the report checker's form.
+pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let origin = origin(&state, &headers);
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        format!(
+            "User-agent: *\nDisallow: /admin\nDisallow: /api/\nDisallow: /search\n\
+             Disallow: /display\nDisallow: /check\n\nSitemap: {origin}/sitemap.xml\n"
+        ),
+    )
+        .into_response()
+}
+
 /// An item taken off the portal answers 410 with a notice — its title, 撤回日期 and the reason if
 /// the reason was made public — never a bare 404; an item that never was answers 404.
 async fn withdrawn(

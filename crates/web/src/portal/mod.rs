@@ -52,6 +52,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/agencies/{slug}/items/{item}/attachments/{attachment}", P, items::attachment)
         .stored_page("/agencies/{slug}/feed.atom", LIST, items::feed)
         .stored_page("/sitemap.xml", &[], items::sitemap)
+        .get("/robots.txt", P, items::robots)
         .stored_page("/sitemaps/{part}", &[], items::sitemap_part)
         .page("/search", search::page)
         .get("/display", P, display::switch)
