@@ -697,6 +697,20 @@ async fn absolute_addresses_are_under_the_public_address(store: &Store) {
         assert!(body.contains("https://gk.example.gov.cn/"), "{uri}: {body}");
         assert!(!body.contains("elsewhere"), "{uri}: {body}");
     }
+    // Crawlers look for the sitemap in robots.txt first.
+    let (status, robots, headers) = ask(public.clone(), "/robots.txt").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    assert!(
+        robots.contains("\nSitemap: https://gk.example.gov.cn/sitemap.xml\n")
+            && robots.contains("Disallow: /admin\n"),
+        "{robots}"
+    );
     let (_, by_host, _) = ask(
         router(store, gongkai_web::Settings::default()),
         "/sitemap.xml",
