@@ -352,6 +352,23 @@ async fn an_item_has_one_address(store: &Store) {
     }
 }
 
+/// An agency without catalogue columns says so, and where to look instead, rather than showing
+/// a table of headings over nothing (the demo's county).
+async fn a_catalogue_not_yet_drawn_up_says_so(store: &Store) {
+    let app = demo_app(store).await;
+    let town = fetch(&app, "/agencies/yiyuan-xili/catalogue")
+        .await
+        .html
+        .unwrap();
+    assert!(town.contains("<table") && !town.contains("尚未编制"));
+    let county = fetch(&app, "/agencies/yiyuan/catalogue").await;
+    assert_eq!(county.status, StatusCode::OK);
+    let html = county.html.unwrap();
+    assert!(!html.contains("<table"), "{html}");
+    assert!(html.contains("本机关尚未编制主动公开基本目录"), "{html}");
+    assert!(html.contains(r#"href="/agencies/yiyuan/items""#), "{html}");
+}
+
 async fn the_rules_column_holds_the_towns_rules(store: &Store) {
     let app = demo_app(store).await;
     let agency = fetch(&app, "/agencies/yiyuan-xili").await.html.unwrap();
@@ -604,6 +621,7 @@ async fn the_filed_report_item_has_an_index_number_and_leads_to_the_report(store
 }
 
 on_both_backends!(
+    a_catalogue_not_yet_drawn_up_says_so,
     an_item_has_one_address,
     every_page_type_carries_the_furniture,
     the_demo_report_was_published_in_january,
