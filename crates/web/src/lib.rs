@@ -408,6 +408,18 @@ async fn frame(
     req: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
+    // One page, one address: `/agencies/yiyuan%2Dxili/items` is `/agencies/yiyuan-xili/items`
+    // (an encoded letter, digit, `-`, `.`, `_` or `~` is that character, RFC 3986 6.2.2.2), and is
+    // sent there for good rather than answered with a copy, which a crawler indexed as a page of
+    // its own and the page cache kept twice. The API answers either: its clients need not follow.
+    if matches!(*req.method(), Method::GET | Method::HEAD)
+        && !api::owns(req.uri().path())
+        && let Some(plain) = plain_address(req.uri())
+    {
+        return axum::response::IntoResponse::into_response(axum::response::Redirect::permanent(
+            &plain,
+        ));
+    }
     let staff = req.uri().path().starts_with("/admin");
     // With the page cache off, the request's reads stand on one reading of the database's version.
     let store = state.store.clone();
@@ -447,9 +459,77 @@ async fn frame(
     res
 }
 
+/// The address with every percent-encoded unreserved character in its path written plainly (its
+/// query as it came), or `None` when there is none or a `%` stands alone: other encodings (`%2F`,
+/// a character's UTF-8 bytes) are left as they are, as they mean something else written plainly.
+fn plain_address(uri: &axum::http::Uri) -> Option<String> {
+    let path = uri.path();
+    if !path.contains('%') {
+        return None;
+    }
+    let mut plain = String::with_capacity(path.len());
+    let mut rest = path;
+    let mut changed = false;
+    while let Some(at) = rest.find('%') {
+        plain.push_str(&rest[..at]);
+        // A stray `%` (not two hex digits after it): the address is left to be refused as it is.
+        let byte = rest
+            .get(at + 1..at + 3)
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok())?;
+        let c = char::from(byte);
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~') {
+            plain.push(c);
+            changed = true;
+        } else {
+            plain.push_str(&rest[at..at + 3]);
+        }
+        rest = &rest[at + 3..];
+    }
+    plain.push_str(rest);
+    if !changed {
+        return None;
+    }
+    if let Some(q) = uri.query() {
+        plain.push('?');
+        plain.push_str(q);
+    }
+    Some(plain)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::public_origin;
+    use super::{plain_address, public_origin};
+
+    #[test]
+    fn encoded_plain_characters_are_written_plainly_and_nothing_else() {
+        let plain = |s: &str| plain_address(&s.parse().unwrap());
+        assert_eq!(
+            plain("/agencies/yiyuan%2Dxili/items?category=%E6%B3%95&page=2").as_deref(),
+            Some("/agencies/yiyuan-xili/items?category=%E6%B3%95&page=2")
+        );
+        assert_eq!(
+            plain("/agencies/%79iyuan%2dxili%7E").as_deref(),
+            Some("/agencies/yiyuan-xili~")
+        );
+        for kept in [
+            "/agencies/yiyuan-xili/items",
+            "/agencies/%FF%FE",
+            "/a%2Fb",
+            "/%E6%B3%95",
+            "/100%",
+            "/50%zz",
+            "/%",
+        ] {
+            assert_eq!(plain(kept), None, "{kept}");
+        }
+        assert_eq!(plain("/%2541"), None, "%25 is a percent sign, kept encoded");
+        assert_eq!(
+            plain("/%%41"),
+            None,
+            "a stray % leaves the address as it is"
+        );
+        assert_eq!(plain("/%E6%B3%95/%41").as_deref(), Some("/%E6%B3%95/A"));
+    }
 
     #[test]
     fn a_public_address_is_an_origin_or_a_reason_why_not() {

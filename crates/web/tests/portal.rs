@@ -656,14 +656,19 @@ async fn stored_pages_are_read_from_disk_until_the_data_changes(store: &Store) {
     }
 }
 
-/// An agency's address with its slug percent-encoded is its page, footer included (the footer
-/// was the whole site's: the router decoded the slug, the site's identity did not).
-async fn an_encoded_slug_is_the_agencys_page_footer_included(store: &Store) {
+/// An agency's address with its slug percent-encoded is sent to its one address, query and all
+/// (it was answered as a copy, and before that with the whole site's footer: the router decoded
+/// the slug, the site's identity did not). The API answers it as it is.
+async fn an_encoded_slug_is_sent_to_the_agencys_address(store: &Store) {
     let app = app(store).await;
-    let (_, plain, _) = get(&app, "/agencies/yiyuan-xili/items").await;
-    let (status, encoded, _) = get(&app, "/agencies/yiyuan%2Dxili/items").await;
+    let (status, _, headers) = get(&app, "/agencies/yiyuan%2Dxili/items?page=1").await;
+    assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        headers[header::LOCATION],
+        "/agencies/yiyuan-xili/items?page=1"
+    );
+    let (status, _, _) = get(&app, "/api/v1/agencies/yiyuan%2Dxili/items").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(encoded, plain);
 }
 
 /// Sitemaps and feeds give their addresses under the public address the operator set, whatever
@@ -758,7 +763,7 @@ on_both_backends!(
     the_page_cache_never_serves_a_page_older_than_the_data,
     stored_pages_are_read_from_disk_until_the_data_changes,
     a_stored_list_is_keyed_by_its_parameters_as_the_handler_reads_them,
-    an_encoded_slug_is_the_agencys_page_footer_included,
+    an_encoded_slug_is_sent_to_the_agencys_address,
     home_lists_the_county_and_its_town,
     the_report_page_shows_the_statutory_tables,
     unknown_pages_get_a_chinese_404,
