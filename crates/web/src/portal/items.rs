@@ -163,6 +163,13 @@ pub(crate) fn origin(state: &AppState, headers: &HeaderMap) -> String {
     }
 }
 
+/// [`origin`] for a template, written as it is: both kinds are held to a host's characters
+/// (`requested_origin`, `crate::public_origin`), so it needs no escaping, and escaped it read
+/// `https:&#x2f;&#x2f;…` in every sitemap and feed.
+pub(crate) fn origin_value(state: &AppState, headers: &HeaderMap) -> minijinja::Value {
+    minijinja::Value::from_safe_string(origin(state, headers))
+}
+
 /// The site's origin as the visitor reached it.
 fn requested_origin(headers: &HeaderMap) -> String {
     let host = headers
@@ -364,7 +371,7 @@ pub async fn feed(
         context! {
             agency => AgencyView::from(&agency),
             category,
-            origin => minijinja::Value::from_safe_string(origin(&state, &headers)),
+            origin => origin_value(&state, &headers),
             updated => updated.to_string(),
             entries,
         },
@@ -389,7 +396,7 @@ pub async fn sitemap(
     let xml = views::render(
         "portal/sitemap.xml",
         context! {
-            origin => minijinja::Value::from_safe_string(origin(&state, &headers)),
+            origin => origin_value(&state, &headers),
             parts => parts.iter().map(|(n, on)| context! { n, date => on.to_string() }).collect::<Vec<_>>(),
         },
     )
