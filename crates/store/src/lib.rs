@@ -378,7 +378,7 @@ impl Store {
         }
         // The first reading, or a log that went back (a restored backup): all of it counts.
         if seen < 0 || newest < seen {
-            self.ready.set_published(newest, newest);
+            self.ready.restart_published(newest);
             return Ok(newest);
         }
         let changed: Vec<i64> = db::sql(publication_since())

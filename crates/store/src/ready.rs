@@ -255,6 +255,16 @@ impl Ready {
         }
     }
 
+    /// Starts the record again from `newest`, whatever was read before: the audit log went back
+    /// (a backup restored under a running server), so the ids read before name other records.
+    /// [`set_published`](Self::set_published) leaves a newer reading in place and would have
+    /// kept the old one for good.
+    pub(crate) fn restart_published(&self, newest: i64) {
+        if let Ok(mut p) = self.published.lock() {
+            *p = (newest, newest);
+        }
+    }
+
     /// How many writes through this store changed the portal.
     pub(crate) fn local(&self) -> u64 {
         self.local.load(Ordering::SeqCst)
@@ -397,5 +407,28 @@ impl Ready {
                 building.remove(&(stamp, key));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ready;
+
+    #[test]
+    fn the_publication_reading_moves_forward_and_starts_again_when_the_log_went_back() {
+        let ready = Ready::default();
+        assert_eq!(ready.published(), (-1, -1));
+        ready.set_published(10, 7);
+        assert_eq!(ready.published(), (10, 7));
+        // A caller that read an older id leaves the newer reading.
+        ready.set_published(8, 9);
+        assert_eq!(ready.published(), (10, 7));
+        ready.set_published(12, 7);
+        assert_eq!(ready.published(), (12, 7));
+        // A restored backup: the log's newest id is below what was read.
+        ready.restart_published(5);
+        assert_eq!(ready.published(), (5, 5));
+        ready.set_published(6, 6);
+        assert_eq!(ready.published(), (6, 6));
     }
 }
