@@ -48,7 +48,8 @@ const MAX_ENTRY: usize = 2 * 1024 * 1024;
 /// When the kept pages would pass this size, the oldest made are let go until a quarter of it is
 /// free (a bound, not a policy: a portal's hot pages are far fewer).
 const MAX_TOTAL: usize = 64 * 1024 * 1024;
-/// Even with no change, an entry is rendered again after this long (pages that show "today").
+/// Even with no change, an entry is rendered again after this long: a bound on what a page may
+/// show that no part of its version counts (the day is one: [`Generation::day`]).
 const MAX_AGE: Duration = Duration::from_secs(300);
 /// Slots of the record of pages asked for once (a power of two; 512 KB).
 const SEEN_SLOTS: usize = 1 << 16;
@@ -68,6 +69,18 @@ struct Generation {
     /// The search index's ([`gongkai_search::SearchIndex::generation`]): it follows other
     /// processes' changes a moment after the database has them.
     search: u64,
+    /// The day (China time): pages say whether a document is still in force, and the day a
+    /// validity ends changes that without a write.
+    day: chrono::NaiveDate,
+}
+
+impl Generation {
+    /// The version of a page on disk ([`PageFiles`]): the same, but for the search index's
+    /// generation, which stored pages do not show (it moves at every rebuild and catch-up, and
+    /// would throw away the whole folder's pages with it).
+    fn on_disk(&self) -> String {
+        format!("{}.{}.{}", self.database, self.local, self.day)
+    }
 }
 
 /// A rendered page as kept, in memory or on disk: what answering it again takes.
@@ -181,6 +194,7 @@ impl PageCache {
             database: database.unwrap_or(-1),
             local,
             search: state.search.generation(),
+            day: state.clock.today(),
         }
     }
 
@@ -340,13 +354,7 @@ pub async fn serve(
         if let Some(files) = cache.files.as_ref().filter(|_| reads.is_some())
             && generation.database >= 0
         {
-            let version = format!(
-                "{}.{}.{}",
-                generation.database,
-                generation.local,
-                state.clock.today()
-            );
-            match files.get(&key, &version) {
+            match files.get(&key, &generation.on_disk()) {
                 files::Lookup::Found(page) => {
                     // Not kept in memory as well: the disk is these pages' shelf, and a crawl
                     // asking for each twice filled the memory cache to its bound with them
@@ -354,7 +362,7 @@ pub async fn serve(
                     return answer(&page, req.headers());
                 }
                 files::Lookup::Stale | files::Lookup::Missing => {
-                    on_disk = Some((Arc::clone(files), version));
+                    on_disk = Some(Arc::clone(files));
                 }
             }
         }
@@ -398,8 +406,8 @@ pub async fn serve(
     };
     let response = answer(&page, &req_headers);
     if let Some((key, generation)) = kept {
-        if let Some((files, version)) = on_disk {
-            files.put(&key, &version, &page);
+        if let Some(files) = on_disk {
+            files.put(&key, &generation.on_disk(), &page);
         } else if cache.seen_before(&key) {
             let made = Instant::now();
             cache.put(
@@ -506,6 +514,7 @@ mod tests {
                 database: -1,
                 local: 0,
                 search: 0,
+                day: chrono::NaiveDate::MIN,
             },
             made: made + Duration::from_millis(k),
             page: Page {
