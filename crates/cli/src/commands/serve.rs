@@ -154,7 +154,7 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
             wait_for_demo(&store).await?;
         }
     }
-    let settings = gongkai_web::Settings {
+    let mut settings = gongkai_web::Settings {
         secure_cookies: !a.insecure_cookies,
         trust_forwarded_for: a.trust_forwarded_for,
         periods: Periods {
@@ -184,20 +184,15 @@ pub async fn run(db: &Database, a: Args) -> Result<()> {
         ),
         other => anyhow::anyhow!("{other}（可用 --search-dir 指定其他目录）"),
     })?);
-    let settings = gongkai_web::Settings {
-        page_files: match settings.page_cache {
-            Some(_) => {
-                let dir = a
-                    .pages_dir
-                    .unwrap_or_else(|| PathBuf::from(format!("{}.pages", search_dir.display())));
-                Some(Arc::new(
-                    gongkai_web::cache::PageFiles::open(&dir).map_err(|e| anyhow::anyhow!(e))?,
-                ))
-            }
-            None => None,
-        },
-        ..settings
-    };
+    // The page files' default folder follows the search index's, known only now.
+    if settings.page_cache.is_some() {
+        let dir = a
+            .pages_dir
+            .unwrap_or_else(|| PathBuf::from(format!("{}.pages", search_dir.display())));
+        settings.page_files = Some(Arc::new(
+            gongkai_web::cache::PageFiles::open(&dir).map_err(|e| anyhow::anyhow!(e))?,
+        ));
+    }
     start_jobs(&store, &clock, &settings, &search, mailer, lease);
     tokio::spawn(daily_checkpoints(
         store.clone(),
