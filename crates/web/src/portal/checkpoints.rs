@@ -51,7 +51,7 @@ pub async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         .map_or_else(|| "1970-01-01T00:00:00+00:00".to_owned(), |v| v.to_string());
     let xml = views::render(
         "portal/checkpoints.xml",
-        context! { rows, updated, origin => super::items::origin_value(&state, &headers) },
+        context! { rows, updated, origin => crate::address::origin_value(&state, &headers) },
     )?;
     Ok((
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],

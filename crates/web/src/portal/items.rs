@@ -154,47 +154,11 @@ fn metadata(
     m
 }
 
-/// The site's origin for absolute addresses (feeds and sitemaps): the public address the
-/// operator set (`Settings::public_origin`), else as the visitor reached it.
-pub(crate) fn origin(state: &AppState, headers: &HeaderMap) -> String {
-    match &state.settings.public_origin {
-        Some(o) => o.clone(),
-        None => requested_origin(headers),
-    }
-}
-
-/// [`origin`] for a template, written as it is: both kinds are held to a host's characters
-/// (`requested_origin`, `crate::public_origin`), so it needs no escaping, and escaped it read
-/// `https:&#x2f;&#x2f;…` in every sitemap and feed.
-pub(crate) fn origin_value(state: &AppState, headers: &HeaderMap) -> minijinja::Value {
-    minijinja::Value::from_safe_string(origin(state, headers))
-}
-
-/// The site's origin as the visitor reached it.
-fn requested_origin(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        // An empty `Host` made addresses without a host (`http:///sitemaps/pages.xml`).
-        .filter(|h| {
-            !h.is_empty()
-                && h.chars().all(|c| {
-                    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')
-                })
-        })
-        .unwrap_or("localhost");
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|p| p == "https");
-    format!("{}://{host}", if https { "https" } else { "http" })
-}
-
 /// `/robots.txt`: where crawlers find the sitemap (`Sitemap:`, the way search engines look for
 /// it first), and what they need not walk: the back office and the API, searches (each a new
 /// page of pages already listed) and the reading-mode switch, and the report checker's form.
 pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let origin = origin(&state, &headers);
+    let origin = crate::address::origin(&state, &headers);
     (
         [
             (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
@@ -371,7 +335,7 @@ pub async fn feed(
         context! {
             agency => AgencyView::from(&agency),
             category,
-            origin => origin_value(&state, &headers),
+            origin => crate::address::origin_value(&state, &headers),
             updated => updated.to_string(),
             entries,
         },
@@ -396,7 +360,7 @@ pub async fn sitemap(
     let xml = views::render(
         "portal/sitemap.xml",
         context! {
-            origin => origin_value(&state, &headers),
+            origin => crate::address::origin_value(&state, &headers),
             parts => parts.iter().map(|(n, on)| context! { n, date => on.to_string() }).collect::<Vec<_>>(),
         },
     )
@@ -418,7 +382,7 @@ pub async fn sitemap_part(
     Path(SitemapPath { part }): Path<SitemapPath>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let origin = origin(&state, &headers);
+    let origin = crate::address::origin(&state, &headers);
     let not_found = || AppError::NotFound("没有这一部分网站地图。".into());
     let head = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
@@ -476,31 +440,4 @@ pub async fn sitemap_part(
         axum::body::Body::from_stream(futures_util::stream::iter(body)),
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn addresses_name_a_host_whatever_the_request_says() {
-        let with = |host: Option<&str>, proto: Option<&str>| {
-            let mut h = HeaderMap::new();
-            if let Some(host) = host {
-                h.insert(header::HOST, host.parse().unwrap());
-            }
-            if let Some(proto) = proto {
-                h.insert("x-forwarded-proto", proto.parse().unwrap());
-            }
-            requested_origin(&h)
-        };
-        assert_eq!(with(Some("gk.example.cn"), None), "http://gk.example.cn");
-        assert_eq!(
-            with(Some("gk.example.cn:8443"), Some("https")),
-            "https://gk.example.cn:8443"
-        );
-        assert_eq!(with(Some(""), None), "http://localhost");
-        assert_eq!(with(None, None), "http://localhost");
-        assert_eq!(with(Some("a\"><x"), None), "http://localhost");
-    }
 }
