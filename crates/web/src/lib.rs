@@ -351,7 +351,8 @@ async fn frame(
     // (an encoded letter, digit, `-`, `.`, `_` or `~` is that character, RFC 3986 6.2.2.2), and is
     // sent there for good rather than answered with a copy, which a crawler indexed as a page of
     // its own and the page cache kept twice. The API answers either: its clients need not follow.
-    if matches!(*req.method(), Method::GET | Method::HEAD)
+    let reading = matches!(*req.method(), Method::GET | Method::HEAD);
+    if reading
         && !api::owns(req.uri().path())
         && let Some(plain) = address::plain_address(req.uri())
     {
@@ -367,13 +368,7 @@ async fn frame(
         .one_version(async move {
             // The version first, then what pages are made of (`cache::VersionRead`): for pages
             // the page cache may keep (outside the back office, showing the site).
-            if !staff
-                && views::shows_site(req.uri().path())
-                && matches!(
-                    *req.method(),
-                    axum::http::Method::GET | axum::http::Method::HEAD
-                )
-            {
+            if !staff && reading && views::shows_site(req.uri().path()) {
                 let read = cache::VersionRead::now(&state).await;
                 req.extensions_mut().insert(read);
             }
