@@ -197,7 +197,8 @@ pub(crate) async fn site_for(state: &crate::AppState, path: &str) -> Option<Arc<
     }
     // An agency's pages carry its own 主办/承办 and contact where it set them.
     // Decoded as the router decodes it: `/agencies/yiyuan%2Dxili/…` is the town's page, and
-    // had the whole site's footer.
+    // had the whole site's footer. (`crate::frame` sends a GET of it to its plain spelling
+    // first; a form posted to it still answers here.)
     let agency = path
         .strip_prefix("/agencies/")
         .and_then(|rest| rest.split('/').next())
